@@ -1,0 +1,193 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { Ajv, type ErrorObject } from 'ajv';
+import { LineCounter, parseDocument } from 'yaml';
+import { UserError, oneLine } from '../errors.js';
+import { lineOfPointer } from '../inputs/yaml-positions.js';
+import type { Check, Rule, RulePack, Severity } from './rule.js';
+import type { Condition } from './condition.js';
+import { COMPARISON_OPERATORS } from './condition.js';
+import { FieldPathError, parseFieldPath } from './field-path.js';
+import { BUILT_IN_FUNCTIONS } from './functions/index.js';
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+/** The package root: dist/engine -> .., src/engine -> .. (tests run from source). */
+export const PACKAGE_ROOT = resolve(here, '..', '..');
+export const BUILT_IN_POLICY_DIR = join(PACKAGE_ROOT, 'policies');
+
+const packSchema = require(join(PACKAGE_ROOT, 'schemas', 'rule-pack.schema.json')) as object;
+let validatePack: ReturnType<Ajv['compile']> | undefined;
+function packValidator(): ReturnType<Ajv['compile']> {
+  validatePack ??= new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(packSchema);
+  return validatePack;
+}
+
+function describeAjvError(error: ErrorObject): string {
+  const where = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : 'the pack';
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `${where}: unknown key "${String(error.params['additionalProperty'])}"`;
+    case 'required':
+      return `${where}: missing "${String(error.params['missingProperty'])}"`;
+    case 'enum':
+      return `${where}: must be one of ${(error.params['allowedValues'] as unknown[]).join(', ')}`;
+    case 'oneOf':
+      return `${where}: is not a valid condition (use allOf, anyOf, not, function, or field/value/count with one operator)`;
+    default:
+      return `${where}: ${error.message ?? 'is invalid'}`;
+  }
+}
+
+/** Ajv reports the outermost failing `oneOf`; the most specific error is usually the deepest one. */
+function mostSpecific(errors: ErrorObject[]): ErrorObject {
+  return errors.reduce((best, error) => (error.instancePath.length > best.instancePath.length ? error : best));
+}
+
+interface RawPack {
+  pack: string;
+  title: string;
+  description?: string;
+  rules: Array<Omit<Rule, 'pack' | 'origin' | 'checks' | 'references' | 'tags' | 'parameters' | 'help'> & {
+    help?: string;
+    references?: string[];
+    tags?: string[];
+    parameters?: Rule['parameters'];
+    checks: Array<Omit<Check, 'select'> & { select: { type: string | string[]; where?: Condition } }>;
+  }>;
+}
+
+export function loadPackFile(file: string, builtIn: boolean, shownAs = file): RulePack {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UserError(`cannot read policy file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shownAs);
+  }
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    const error = document.errors[0]!;
+    const line = error.pos ? lineCounter.linePos(error.pos[0]).line : undefined;
+    throw new UserError(`invalid YAML: ${oneLine(error.message.split('\n')[0] ?? error.message, 160)}`, shownAs, line);
+  }
+  const raw = document.toJS({ maxAliasCount: 100 }) as unknown;
+  const validate = packValidator();
+  if (!validate(raw)) {
+    const error = mostSpecific(validate.errors ?? []);
+    throw new UserError(describeAjvError(error), shownAs, lineOfPointer(document, lineCounter, error.instancePath));
+  }
+  const pack = raw as RawPack;
+  const rules: Rule[] = pack.rules.map((rawRule, index) => {
+    const line = lineOfPointer(document, lineCounter, `/rules/${index}`) ?? 1;
+    const rule: Rule = {
+      id: rawRule.id,
+      title: rawRule.title,
+      pack: pack.pack,
+      severity: rawRule.severity as Severity,
+      description: rawRule.description.trim(),
+      help: (rawRule.help ?? '').trim(),
+      references: rawRule.references ?? [],
+      tags: rawRule.tags ?? [],
+      parameters: rawRule.parameters ?? {},
+      remediation: rawRule.remediation,
+      checks: rawRule.checks.map((check) => ({
+        ...check,
+        select: { ...check.select, type: Array.isArray(check.select.type) ? check.select.type : [check.select.type] },
+      })),
+      origin: { file: shownAs, line, builtIn },
+    };
+    checkSemantics(rule, (pointer) => lineOfPointer(document, lineCounter, `/rules/${index}${pointer}`) ?? line, shownAs);
+    return rule;
+  });
+  return { pack: pack.pack, title: pack.title, description: pack.description ?? '', file: shownAs, rules };
+}
+
+/** What the schema cannot say: one operator per leaf, valid field paths, known functions and parameters. */
+function checkSemantics(rule: Rule, lineAt: (pointer: string) => number, file: string): void {
+  const visit = (condition: Condition, pointer: string): void => {
+    const record = condition as Record<string, unknown>;
+    if ('allOf' in condition) return condition.allOf.forEach((child, i) => visit(child, `${pointer}/allOf/${i}`));
+    if ('anyOf' in condition) return condition.anyOf.forEach((child, i) => visit(child, `${pointer}/anyOf/${i}`));
+    if ('not' in condition) return visit(condition.not, `${pointer}/not`);
+    if ('function' in condition) {
+      if (!BUILT_IN_FUNCTIONS.has(condition.function)) {
+        throw new UserError(`${rule.id}: unknown function "${condition.function}" (known: ${[...BUILT_IN_FUNCTIONS.keys()].sort().join(', ')})`, file, lineAt(pointer));
+      }
+      return;
+    }
+    const operators = COMPARISON_OPERATORS.filter((operator) => operator in record);
+    if (operators.length !== 1) {
+      throw new UserError(`${rule.id}: a condition needs exactly one operator, found ${operators.length ? operators.join(', ') : 'none'}`, file, lineAt(pointer));
+    }
+    for (const operator of operators) {
+      const operand = record[operator];
+      if (operand && typeof operand === 'object' && !Array.isArray(operand)) {
+        const name = (operand as { parameter: string }).parameter;
+        if (!(name in rule.parameters)) throw new UserError(`${rule.id}: parameter "${name}" is not declared`, file, lineAt(pointer));
+      }
+    }
+    const path = 'count' in condition ? condition.count.field : (record['field'] as string | undefined);
+    if (path !== undefined) {
+      try {
+        parseFieldPath(path);
+      } catch (error) {
+        if (error instanceof FieldPathError) throw new UserError(`${rule.id}: ${error.message}`, file, lineAt(pointer));
+        throw error;
+      }
+    }
+    if ('count' in condition && condition.count.where) visit(condition.count.where, `${pointer}/count/where`);
+  };
+  rule.checks.forEach((check, i) => {
+    if (check.select.where) visit(check.select.where, `/checks/${i}/select/where`);
+    visit(check.assert, `/checks/${i}/assert`);
+    check.messages?.forEach((variant, j) => visit(variant.when, `/checks/${i}/messages/${j}/when`));
+  });
+}
+
+function packFilesIn(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => /\.ya?ml$/i.test(name))
+    .sort()
+    .map((name) => join(dir, name))
+    .filter((file) => statSync(file).isFile());
+}
+
+export interface LoadedRules {
+  packs: RulePack[];
+  rules: Rule[];
+}
+
+/** Loads the built-in packs and any user packs; a user rule may not reuse a built-in id. */
+export function loadRules(userPolicyPaths: readonly string[] = [], cwd = process.cwd()): LoadedRules {
+  const packs: RulePack[] = packFilesIn(BUILT_IN_POLICY_DIR).map((file) => loadPackFile(file, true, relative(PACKAGE_ROOT, file)));
+  const seen = new Map<string, Rule>();
+  for (const rule of packs.flatMap((pack) => pack.rules)) {
+    if (seen.has(rule.id)) throw new UserError(`duplicate rule id ${rule.id}`, rule.origin.file, rule.origin.line);
+    seen.set(rule.id, rule);
+  }
+  for (const userPath of userPolicyPaths) {
+    const absolute = resolve(cwd, userPath);
+    let files: string[];
+    try {
+      files = statSync(absolute).isDirectory() ? packFilesIn(absolute) : [absolute];
+    } catch {
+      throw new UserError('policy path does not exist', userPath);
+    }
+    for (const file of files) {
+      const pack = loadPackFile(file, false, relative(cwd, file) || file);
+      for (const rule of pack.rules) {
+        const existing = seen.get(rule.id);
+        if (existing) {
+          const why = existing.origin.builtIn ? 'is a built-in rule id' : `is already defined at ${existing.origin.file}:${existing.origin.line}`;
+          throw new UserError(`rule id ${rule.id} ${why}; give your rule its own id`, rule.origin.file, rule.origin.line);
+        }
+        seen.set(rule.id, rule);
+      }
+      packs.push(pack);
+    }
+  }
+  return { packs, rules: [...seen.values()] };
+}

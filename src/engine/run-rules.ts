@@ -1,0 +1,106 @@
+import type { Rule } from './rule.js';
+import type { Condition } from './condition.js';
+import { evaluate, resourceView, type EvaluationContext, type RuleFunction } from './evaluate.js';
+import { parseFieldPath, resolveEach, resolveSingle, hasEach } from './field-path.js';
+import type { Evaluation } from './verdict.js';
+import { BUILT_IN_FUNCTIONS } from './functions/index.js';
+import type { Inventory } from '../model/inventory.js';
+import type { Resource } from '../model/resource.js';
+import { makeFinding } from '../findings/make-finding.js';
+import type { Finding } from '../findings/finding.js';
+
+export interface RuleFailure {
+  ruleId: string;
+  resource: string;
+  file: string;
+  problem: string;
+}
+
+export interface RunResult {
+  findings: Finding[];
+  /** Checks that held, per rule id (for summaries and JUnit passes). */
+  passed: Map<string, number>;
+  /** A rule that threw on a resource: reported, and it fails the run (never a silent pass). */
+  failures: RuleFailure[];
+  operations: number;
+}
+
+export interface RunOptions {
+  /** Per-rule parameter values from configuration, merged over each rule's defaults. */
+  parameters?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  functions?: ReadonlyMap<string, RuleFunction>;
+}
+
+function parametersFor(rule: Rule, overrides: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(rule.parameters)) values[name] = spec.default;
+  return { ...values, ...(overrides ?? {}) };
+}
+
+/** `where` decides applicability: when it is unknown, a check that passes anyway still passes. */
+function implies(where: Evaluation | undefined, assertion: Evaluation): Evaluation {
+  if (!where || where.verdict === 'pass') return assertion;
+  if (assertion.verdict === 'pass') return assertion;
+  return { verdict: 'unknown', evidence: [...where.evidence, ...assertion.evidence], ...(assertion.details ? { details: assertion.details } : {}) };
+}
+
+export function runRules(rules: readonly Rule[], inventory: Inventory, options: RunOptions = {}): RunResult {
+  const findings: Finding[] = [];
+  const passed = new Map<string, number>();
+  const failures: RuleFailure[] = [];
+  const counter = { operations: 0 };
+  const functions = options.functions ?? BUILT_IN_FUNCTIONS;
+
+  for (const rule of rules) {
+    const parameters = parametersFor(rule, options.parameters?.[rule.id]);
+    rule.checks.forEach((check, checkIndex) => {
+      const seen = new Set<Resource>();
+      for (const type of check.select.type) {
+        for (const resource of inventory.ofType(type)) {
+          if (resource.source.managed === false || seen.has(resource)) continue;
+          seen.add(resource);
+          const root = resourceView(resource);
+          const context: EvaluationContext = { resource, root, inventory, parameters, functions, counter };
+          try {
+            const where = check.select.where ? evaluate(check.select.where, context) : undefined;
+            if (where?.verdict === 'fail') continue;
+            const result = implies(where, evaluate(check.assert, context));
+            if (result.verdict === 'pass') {
+              passed.set(rule.id, (passed.get(rule.id) ?? 0) + 1);
+              continue;
+            }
+            const field = (path: string): unknown => {
+              const segments = parseFieldPath(path);
+              return hasEach(segments) ? resolveEach(root, segments) : resolveSingle(root, segments);
+            };
+            const message = pickMessage(check.messages, check.message, context);
+            findings.push(
+              makeFinding({
+                rule,
+                check,
+                checkIndex,
+                resource,
+                evaluation: result,
+                message,
+                template: { resource, field, parameters, details: result.details ?? {} },
+              }),
+            );
+          } catch (error) {
+            failures.push({
+              ruleId: rule.id,
+              resource: resource.source.address ?? resource.source.id ?? resource.key,
+              file: resource.source.file,
+              problem: (error as Error).message,
+            });
+          }
+        }
+      }
+    });
+  }
+  return { findings, passed, failures, operations: counter.operations };
+}
+
+function pickMessage(variants: ReadonlyArray<{ when: Condition; text: string }> | undefined, fallback: string, context: EvaluationContext): string {
+  for (const variant of variants ?? []) if (evaluate(variant.when, context).verdict === 'pass') return variant.text;
+  return fallback;
+}

@@ -1,0 +1,33 @@
+/**
+ * Evaluation is tri-state: a value known only after apply makes a check `unknown`, never a silent pass.
+ * Combination follows Kleene's three-valued logic.
+ */
+export type Verdict = 'pass' | 'fail' | 'unknown';
+
+/** What a verdict rests on: the property looked at, what it held, and what the rule wanted. */
+export interface Evidence {
+  path: string;
+  actual: unknown;
+  expected: string;
+}
+
+export interface Evaluation {
+  verdict: Verdict;
+  evidence: Evidence[];
+  /** Named facts a function found, for the rule's message template, e.g. { missingZones: '...' }. */
+  details?: Record<string, string>;
+}
+
+export const PASS: Evaluation = Object.freeze({ verdict: 'pass', evidence: [] }) as Evaluation;
+
+export function negate(verdict: Verdict): Verdict {
+  return verdict === 'pass' ? 'fail' : verdict === 'fail' ? 'pass' : 'unknown';
+}
+
+export function mergeDetails(evaluations: readonly Evaluation[]): Record<string, string> | undefined {
+  let merged: Record<string, string> | undefined;
+  for (const evaluation of evaluations) {
+    if (evaluation.details) merged = { ...(merged ?? {}), ...evaluation.details };
+  }
+  return merged;
+}

@@ -1,0 +1,50 @@
+import type { Severity } from '../engine/rule.js';
+import type { Dialect, InputKind } from '../model/resource.js';
+
+export type FindingStatus = 'fail' | 'unknown';
+
+/** Evidence as shown to users: the value is already rendered, so no reporter can print more than this. */
+export interface ShownEvidence {
+  path: string;
+  /** The Terraform attribute the ARM path was read from, when the resource came from azurerm. */
+  attribute?: string;
+  actual: string;
+  expected: string;
+}
+
+/**
+ * Everything a reporter needs, so reporters never reach back into rules or readers.
+ */
+export interface Finding {
+  ruleId: string;
+  ruleTitle: string;
+  pack: string;
+  severity: Severity;
+  status: FindingStatus;
+  message: string;
+  resource: { id: string; type: string; name: string; address?: string };
+  location: { file: string; line?: number; column?: number };
+  inputKind: InputKind;
+  dialect: Dialect;
+  remediation: string;
+  evidence: ShownEvidence[];
+  /** Stable across runs: the identity GitHub code scanning and baselines key on. */
+  fingerprint: string;
+  /** Which check of the rule produced it (rules can check several things). */
+  checkIndex: number;
+}
+
+export const SEVERITY_ORDER: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity] ||
+    (a.status === b.status ? 0 : a.status === 'fail' ? -1 : 1) ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    a.location.file.localeCompare(b.location.file) ||
+    (a.location.line ?? 0) - (b.location.line ?? 0) ||
+    (a.location.column ?? 0) - (b.location.column ?? 0) ||
+    a.resource.id.localeCompare(b.resource.id) ||
+    a.checkIndex - b.checkIndex
+  );
+}

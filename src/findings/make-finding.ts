@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import type { Check, Rule, Severity } from '../engine/rule.js';
+import type { Evaluation, Evidence } from '../engine/verdict.js';
+import { armTypeLabel } from '../model/arm-types.js';
+import type { Resource } from '../model/resource.js';
+import { describeValue, isUnknown, isRedacted } from '../model/values.js';
+import type { Finding, ShownEvidence } from './finding.js';
+
+/**
+ * Turns a verdict into a finding. This is the one place values become text: evidence is rendered through
+ * describeValue, and placeholders (unknown, sensitive) render as words, never as data.
+ */
+export function fingerprintOf(ruleId: string, checkIndex: number, resource: Resource): string {
+  // ARM ids are global: the same resource read from a snapshot or a live audit gets the same fingerprint.
+  // Plan addresses are only unique within a plan, so the file takes part.
+  const identity = resource.source.address
+    ? `plan:${resource.source.file.replace(/\\/g, '/')}#${resource.source.address}`
+    : `arm:${(resource.source.id ?? resource.key).toLowerCase()}`;
+  return createHash('sha256').update(`${ruleId}|${checkIndex}|${identity}`).digest('hex').slice(0, 32);
+}
+
+function originFor(resource: Resource, path: string): { attribute: string; value: unknown } | undefined {
+  if (!resource.attributeOf) return undefined;
+  const direct = resource.attributeOf.get(path);
+  if (direct !== undefined) return direct;
+  // A path inside a mapped list (properties.networkRuleSet.ipRules[*].value) names the list's attribute.
+  for (const [arm, origin] of resource.attributeOf) if (path.startsWith(`${arm}[`) || path.startsWith(`${arm}.`)) return { attribute: origin.attribute, value: undefined };
+  return undefined;
+}
+
+function attributeFor(resource: Resource, path: string): string | undefined {
+  return originFor(resource, path)?.attribute;
+}
+
+/** A value as the user wrote it: the Terraform value for azurerm (true, not "Enabled"), else the ARM value. */
+function shownValue(resource: Resource, path: string, armValue: unknown): string {
+  const origin = resource.source.dialect === 'azurerm' && resource.attributeOf?.has(path) ? resource.attributeOf.get(path) : undefined;
+  return describeValue(origin ? origin.value : armValue).replace(/^"(.*)"$/, '$1');
+}
+
+/** How a user names the property: the Terraform attribute for azurerm, the ARM path otherwise. */
+function propertyName(resource: Resource, path: string): string {
+  if (resource.source.dialect === 'azurerm') {
+    const attribute = attributeFor(resource, path);
+    if (attribute) return attribute;
+  }
+  if (resource.source.dialect === 'azapi') return `body.${path}`;
+  return path;
+}
+
+function showEvidence(resource: Resource, evidence: Evidence[]): ShownEvidence[] {
+  const seen = new Set<string>();
+  const shown: ShownEvidence[] = [];
+  for (const item of evidence) {
+    const attribute = resource.source.dialect === 'azurerm' ? attributeFor(resource, item.path) : undefined;
+    const entry: ShownEvidence = { path: item.path, ...(attribute ? { attribute } : {}), actual: describeValue(item.actual), expected: item.expected };
+    const key = `${entry.path}|${entry.actual}|${entry.expected}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    shown.push(entry);
+    if (shown.length >= 10) break;
+  }
+  return shown;
+}
+
+export interface TemplateContext {
+  resource: Resource;
+  field: (path: string) => unknown;
+  parameters: Readonly<Record<string, unknown>>;
+  details: Readonly<Record<string, string>>;
+}
+
+/**
+ * Fills `{name}`, `{type}`, `{label}`, `{address}`, `{field:path}`, `{attr:path}`, `{param:name}` and
+ * `{detail:key}` in a message or remediation template.
+ */
+export function renderTemplate(template: string, context: TemplateContext): string {
+  return template.replace(/\{(name|type|label|address|id|field|attr|param|detail)(?::([^}]+))?\}/g, (whole, kind: string, arg: string | undefined) => {
+    const { resource } = context;
+    switch (kind) {
+      case 'name':
+        return resource.name;
+      case 'type':
+        return resource.armType;
+      case 'label':
+        return armTypeLabel(resource.armType);
+      case 'address':
+        return resource.source.address ?? resource.source.id ?? resource.name;
+      case 'id':
+        return resource.source.id ?? resource.source.address ?? resource.key;
+      case 'field':
+        return arg ? shownValue(resource, arg, context.field(arg)) : whole;
+      case 'attr':
+        return arg ? propertyName(resource, arg) : whole;
+      case 'param': {
+        const value = arg ? context.parameters[arg] : undefined;
+        return Array.isArray(value) ? value.join(', ') : String(value ?? '');
+      }
+      case 'detail':
+        return arg ? context.details[arg] ?? '' : whole;
+      default:
+        return whole;
+    }
+  });
+}
+
+function unknownMessage(resource: Resource, evidence: Evidence[], baseMessage: string): string {
+  const unknownPaths = [...new Set(evidence.filter((item) => isUnknown(item.actual)).map((item) => propertyName(resource, item.path)))];
+  const sensitivePaths = [...new Set(evidence.filter((item) => isRedacted(item.actual)).map((item) => propertyName(resource, item.path)))];
+  const parts: string[] = [];
+  if (unknownPaths.length) parts.push(`${unknownPaths.join(', ')} ${unknownPaths.length === 1 ? 'is' : 'are'} known only after apply`);
+  if (sensitivePaths.length) parts.push(`${sensitivePaths.join(', ')} ${sensitivePaths.length === 1 ? 'is' : 'are'} marked sensitive and not read`);
+  const why = parts.length ? parts.join('; ') : 'a value it depends on could not be determined';
+  return `Cannot decide yet: ${why}. ${baseMessage}`;
+}
+
+export interface FindingInput {
+  rule: Rule;
+  check: Check;
+  checkIndex: number;
+  resource: Resource;
+  evaluation: Evaluation;
+  template: TemplateContext;
+  message: string;
+}
+
+export function makeFinding(input: FindingInput): Finding {
+  const { rule, check, checkIndex, resource, evaluation, template } = input;
+  const severity: Severity = check.severity ?? rule.severity;
+  const status = evaluation.verdict === 'unknown' ? 'unknown' : 'fail';
+  const rendered = renderTemplate(input.message, template);
+  const message = status === 'unknown' ? unknownMessage(resource, evaluation.evidence, rendered) : rendered;
+  const remediationTemplate = rule.remediation[resource.source.dialect] ?? rule.remediation.arm ?? Object.values(rule.remediation)[0] ?? '';
+  return {
+    ruleId: rule.id,
+    ruleTitle: rule.title,
+    pack: rule.pack,
+    severity,
+    status,
+    message,
+    resource: {
+      id: resource.source.id ?? resource.source.address ?? resource.key,
+      type: resource.armType,
+      name: resource.name,
+      ...(resource.source.address ? { address: resource.source.address } : {}),
+    },
+    location: {
+      file: resource.source.file,
+      ...(resource.source.line ? { line: resource.source.line } : {}),
+      ...(resource.source.column ? { column: resource.source.column } : {}),
+    },
+    inputKind: resource.source.kind,
+    dialect: resource.source.dialect,
+    remediation: renderTemplate(remediationTemplate, template).trim(),
+    evidence: showEvidence(resource, evaluation.evidence),
+    fingerprint: fingerprintOf(rule.id, checkIndex, resource),
+    checkIndex,
+  };
+}

@@ -1,0 +1,83 @@
+import { UserError } from '../../errors.js';
+import { canonicalArmType } from '../../model/arm-types.js';
+import type { InputKind, Resource } from '../../model/resource.js';
+import { isPlainObject } from '../../model/values.js';
+import { locateStringValues } from '../parse-json.js';
+
+/**
+ * Resource Graph snapshots arrive in every shape users produce:
+ * - `az graph query -o json`: { count, data: [...], skip_token, total_records }
+ * - the REST `resources` response: { totalRecords, count, resultTruncated, $skipToken, data }, where data is
+ *   an array of objects or, with resultFormat table, { columns: [{name,type}], rows: [[...]] }
+ * - a plain array of rows (e.g. `az graph query ... --query data`), or an ARM list { value: [...] }.
+ */
+export function rowsOf(json: unknown): unknown[] | undefined {
+  if (Array.isArray(json)) return json.length === 0 || json.some(isRow) ? json : undefined;
+  if (!isPlainObject(json)) return undefined;
+  const data = json['data'];
+  if (Array.isArray(data) && ('count' in json || 'totalRecords' in json || 'total_records' in json || 'skip_token' in json || '$skipToken' in json || data.some(isRow))) return data;
+  if (isPlainObject(data) && Array.isArray(data['columns']) && Array.isArray(data['rows'])) return tableRows(data['columns'], data['rows']);
+  const value = json['value'];
+  if (Array.isArray(value) && value.some(isRow)) return value;
+  return undefined;
+}
+
+function isRow(value: unknown): boolean {
+  return isPlainObject(value) && typeof value['id'] === 'string' && typeof value['type'] === 'string';
+}
+
+function tableRows(columns: unknown[], rows: unknown[]): unknown[] {
+  const names = columns.map((column) => (isPlainObject(column) ? String(column['name']) : String(column)));
+  return rows.map((row) => {
+    if (!Array.isArray(row)) return row;
+    const object: Record<string, unknown> = {};
+    names.forEach((name, i) => (object[name] = row[i]));
+    return object;
+  });
+}
+
+export function looksLikeSnapshot(json: unknown): boolean {
+  return rowsOf(json) !== undefined;
+}
+
+export interface SnapshotReadResult {
+  resources: Resource[];
+  problems: string[];
+}
+
+/** Turns Resource Graph rows into resources. Rows are ARM-shaped already; only casing needs care. */
+export function readSnapshot(json: unknown, file: string, text: string | undefined, kind: InputKind = 'snapshot'): SnapshotReadResult {
+  const rows = rowsOf(json);
+  if (!rows) throw new UserError('is not a Resource Graph snapshot', file);
+  const positions = text ? locateStringValues(text, 'id') : new Map<string, { line: number; column: number }>();
+  const resources: Resource[] = [];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  rows.forEach((row, index) => {
+    if (!isPlainObject(row)) {
+      problems.push(`row ${index + 1} is not an object`);
+      return;
+    }
+    const id = row['id'];
+    const type = row['type'];
+    if (typeof id !== 'string' || typeof type !== 'string') {
+      // Projections that drop id or type cannot be checked: say so rather than skip silently.
+      problems.push(`row ${index + 1} has no ${typeof id !== 'string' ? 'id' : 'type'} column`);
+      return;
+    }
+    const key = id.toLowerCase();
+    if (seen.has(key)) return;
+    seen.add(key);
+    const { id: _id, type: _type, name, location, properties, ...rest } = row;
+    const position = positions.get(id);
+    resources.push({
+      key,
+      armType: canonicalArmType(type),
+      name: typeof name === 'string' ? name : id.split('/').pop() ?? id,
+      ...(typeof location === 'string' ? { location } : {}),
+      body: { ...rest, properties: isPlainObject(properties) ? properties : properties ?? {} },
+      source: { kind, dialect: 'arm', file, id, managed: true, ...(position ? { line: position.line, column: position.column } : {}) },
+    });
+  });
+  return { resources, problems };
+}

@@ -1,0 +1,105 @@
+import type { AttributeMapping, AttributeSource } from './mapping-types.js';
+import { AZURERM_MAPPINGS } from './azurerm-mappings.js';
+import { readPlanned, type PlannedValue } from './plan-values.js';
+import { isPlaceholder, isPlainObject, UNKNOWN } from '../../model/values.js';
+import { registerArmType } from '../../model/arm-types.js';
+
+for (const mapping of Object.values(AZURERM_MAPPINGS)) registerArmType(mapping.armType);
+
+export interface NormalizedBody {
+  armType: string;
+  body: Record<string, unknown>;
+  attributeOf: Map<string, AttributeOrigin>;
+}
+
+/** The Terraform attribute an ARM property was read from, and its planned value (placeholders kept). */
+export interface AttributeOrigin {
+  attribute: string;
+  value: unknown;
+}
+
+/**
+ * Whether the configuration sets a top-level attribute. Terraform shows an unset Optional+Computed
+ * attribute as "known after apply"; when the configuration does not set it, the provider's default applies.
+ */
+export type IsConfigured = (topLevelAttribute: string) => boolean;
+
+const ALWAYS_CONFIGURED: IsConfigured = () => true;
+
+function topLevel(path: string): string {
+  return /^[^.[]*/.exec(path)![0];
+}
+
+function sources(from: AttributeMapping['from']): AttributeSource[] {
+  return (Array.isArray(from) ? from : [from]).map((source) => (typeof source === 'string' ? { tf: source } : source));
+}
+
+function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null;
+}
+
+function mapValue(value: unknown, source: AttributeSource): unknown {
+  if (!source.values || isPlaceholder(value)) return value;
+  const key = String(value);
+  return Object.prototype.hasOwnProperty.call(source.values, key) ? source.values[key] : value;
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    let next = node[key];
+    if (!isPlainObject(next)) node[key] = next = {};
+    node = next as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+/** Reads one mapped attribute; returns the ARM value and the attribute it came from. */
+function readAttribute(planned: PlannedValue, mapping: AttributeMapping, configured: IsConfigured): { value: unknown; attribute: string; raw: unknown } | undefined {
+  for (const source of sources(mapping.from)) {
+    const read = source.tf === '' ? planned : readPlanned(planned, source.tf);
+    if (read.value === UNKNOWN && !configured(topLevel(source.tf))) continue;
+    if (isPlaceholder(read.value)) return { value: read.value, attribute: source.tf, raw: read.value };
+    if (isAbsent(read.value)) continue;
+    if (mapping.items) {
+      if (!Array.isArray(read.value)) continue;
+      const unknownItems = Array.isArray(read.unknown) ? read.unknown : [];
+      const sensitiveItems = Array.isArray(read.sensitive) ? read.sensitive : [];
+      const members = read.value.map((item, i) => mapMember({ value: item, unknown: unknownItems[i], sensitive: sensitiveItems[i] }, mapping.items!));
+      return { value: members, attribute: source.tf, raw: members };
+    }
+    return { value: mapValue(read.value, source), attribute: source.tf, raw: read.value };
+  }
+  if (mapping.default !== undefined) return { value: mapping.default, attribute: sources(mapping.from)[0]!.tf, raw: undefined };
+  return undefined;
+}
+
+function mapMember(planned: PlannedValue, items: AttributeMapping[]): unknown {
+  if (planned.unknown === true) return UNKNOWN;
+  const member: Record<string, unknown> = {};
+  for (const item of items) {
+    const read = readAttribute(planned, item, ALWAYS_CONFIGURED);
+    if (read) setPath(member, item.arm, read.value);
+  }
+  return member;
+}
+
+/** Normalizes an azurerm resource's planned values, or returns undefined for types no rule reads. */
+export function normalizeAzurerm(terraformType: string, planned: PlannedValue, configured: IsConfigured = ALWAYS_CONFIGURED): NormalizedBody | undefined {
+  const mapping = AZURERM_MAPPINGS[terraformType];
+  if (!mapping) return undefined;
+  const body: Record<string, unknown> = { properties: {} };
+  const attributeOf = new Map<string, AttributeOrigin>();
+  for (const attribute of mapping.attributes) {
+    const read = readAttribute(planned, attribute, configured);
+    if (!read) continue;
+    setPath(body, attribute.arm, read.value);
+    attributeOf.set(attribute.arm, { attribute: read.attribute, value: read.raw });
+  }
+  return { armType: mapping.armType, body, attributeOf };
+}
+
+export function isMappedAzurermType(terraformType: string): boolean {
+  return terraformType in AZURERM_MAPPINGS;
+}

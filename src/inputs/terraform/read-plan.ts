@@ -1,0 +1,162 @@
+import { UserError } from '../../errors.js';
+import { canonicalArmType } from '../../model/arm-types.js';
+import type { Resource } from '../../model/resource.js';
+import { isPlainObject } from '../../model/values.js';
+import { locateStringValues } from '../parse-json.js';
+import { normalizeAzapi } from './normalize-azapi.js';
+import { normalizeAzurerm } from './normalize-azurerm.js';
+import { readPlanned, type PlannedValue } from './plan-values.js';
+
+export function looksLikePlan(json: unknown): json is Record<string, unknown> {
+  return isPlainObject(json) && typeof json['format_version'] === 'string' && ('planned_values' in json || 'resource_changes' in json || 'terraform_version' in json);
+}
+
+interface PlanResourceEntry {
+  address: string;
+  type: string;
+  name: string;
+  mode: string;
+  moduleAddress?: string;
+  planned: PlannedValue;
+}
+
+export interface PlanReadResult {
+  resources: Resource[];
+  /** Resources read but of types no rule reads (e.g. random_string, azurerm_role_assignment). */
+  unmapped: number;
+  /** Resources whose shape broke expectations: they are reported, never silently skipped. */
+  problems: string[];
+}
+
+function moduleOf(address: string): string | undefined {
+  const match = /^((?:module\.[^.[]+(?:\[[^\]]*\])?\.)*)(?:data\.)?[^.]+\.[^.]+$/.exec(address);
+  const prefix = match?.[1];
+  return prefix ? prefix.slice(0, -1) : undefined;
+}
+
+/** planned_values lists resources per module; some plans repeat a module's resources, so key by address. */
+function collectPlannedValues(module: unknown, into: Map<string, Record<string, unknown>>, depth = 0): void {
+  if (!isPlainObject(module) || depth > 100) return;
+  const resources = module['resources'];
+  if (Array.isArray(resources)) {
+    for (const resource of resources) {
+      if (isPlainObject(resource) && typeof resource['address'] === 'string' && !into.has(resource['address'])) into.set(resource['address'], resource);
+    }
+  }
+  const children = module['child_modules'];
+  if (Array.isArray(children)) for (const childModule of children) collectPlannedValues(childModule, into, depth + 1);
+}
+
+/** configuration.root_module and its module_calls, keyed by configuration address (no instance keys). */
+function collectConfiguration(module: unknown, prefix: string, into: Map<string, Record<string, unknown>>, depth = 0): void {
+  if (!isPlainObject(module) || depth > 100) return;
+  const resources = module['resources'];
+  if (Array.isArray(resources)) {
+    for (const resource of resources) {
+      if (!isPlainObject(resource) || typeof resource['address'] !== 'string') continue;
+      into.set(`${prefix}${resource['address']}`, isPlainObject(resource['expressions']) ? resource['expressions'] : {});
+    }
+  }
+  const calls = module['module_calls'];
+  if (isPlainObject(calls)) {
+    for (const [name, call] of Object.entries(calls)) {
+      if (isPlainObject(call)) collectConfiguration(call['module'], `${prefix}module.${name}.`, into, depth + 1);
+    }
+  }
+}
+
+/** `module.a["x"].azurerm_b.c[0]` -> `module.a.azurerm_b.c`: the block in the configuration. */
+export function configurationAddress(address: string): string {
+  return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, '');
+}
+
+function entriesOf(plan: Record<string, unknown>, file: string): PlanResourceEntry[] {
+  const entries = new Map<string, PlanResourceEntry>();
+  const changes = plan['resource_changes'];
+  if (changes !== undefined && !Array.isArray(changes)) throw new UserError('is not a valid Terraform plan: resource_changes is not a list', file);
+  for (const change of (changes ?? []) as unknown[]) {
+    if (!isPlainObject(change) || typeof change['address'] !== 'string' || typeof change['type'] !== 'string') continue;
+    const detail = isPlainObject(change['change']) ? change['change'] : {};
+    const actions = Array.isArray(detail['actions']) ? (detail['actions'] as string[]) : [];
+    // A resource that is only being destroyed will not exist after apply: nothing to check.
+    if (actions.length === 1 && actions[0] === 'delete') continue;
+    if (entries.has(change['address'])) continue;
+    entries.set(change['address'], {
+      address: change['address'],
+      type: change['type'],
+      name: String(change['name'] ?? ''),
+      mode: String(change['mode'] ?? 'managed'),
+      ...(typeof change['module_address'] === 'string' ? { moduleAddress: change['module_address'] } : {}),
+      planned: { value: detail['after'], unknown: detail['after_unknown'], sensitive: detail['after_sensitive'] },
+    });
+  }
+  // planned_values alone (no resource_changes) still describes the planned state; it marks sensitive values
+  // in `sensitive_values` and omits unknown ones.
+  const plannedValues = new Map<string, Record<string, unknown>>();
+  collectPlannedValues(isPlainObject(plan['planned_values']) ? plan['planned_values']['root_module'] : undefined, plannedValues);
+  for (const [address, resource] of plannedValues) {
+    if (entries.has(address) || typeof resource['type'] !== 'string') continue;
+    const moduleAddress = moduleOf(address);
+    entries.set(address, {
+      address,
+      type: resource['type'],
+      name: String(resource['name'] ?? ''),
+      mode: String(resource['mode'] ?? 'managed'),
+      ...(moduleAddress ? { moduleAddress } : {}),
+      planned: { value: resource['values'], unknown: undefined, sensitive: resource['sensitive_values'] },
+    });
+  }
+  return [...entries.values()];
+}
+
+export function readPlan(plan: Record<string, unknown>, file: string, text: string): PlanReadResult {
+  const entries = entriesOf(plan, file);
+  const configuration = new Map<string, Record<string, unknown>>();
+  collectConfiguration(isPlainObject(plan['configuration']) ? plan['configuration']['root_module'] : undefined, '', configuration);
+  const changesAt = text.indexOf('"resource_changes"');
+  const lines = locateStringValues(text, 'address', Math.max(changesAt, 0));
+  const resources: Resource[] = [];
+  const problems: string[] = [];
+  let unmapped = 0;
+  for (const entry of entries) {
+    if (entry.mode !== 'managed' && entry.mode !== 'data') continue;
+    let normalized;
+    try {
+      const expressions = configuration.get(configurationAddress(entry.address));
+      // Without the block's configuration, assume everything is configured: unknown stays unknown.
+      const configured = expressions ? (attribute: string) => attribute in expressions : undefined;
+      normalized = entry.type === 'azapi_resource' ? normalizeAzapi(entry.planned) : normalizeAzurerm(entry.type, entry.planned, configured);
+    } catch (error) {
+      problems.push(`${entry.address}: ${(error as Error).message}`);
+      continue;
+    }
+    if (!normalized) {
+      unmapped++;
+      continue;
+    }
+    const name = readPlanned(entry.planned, 'name').value;
+    const location = readPlanned(entry.planned, 'location').value;
+    const id = readPlanned(entry.planned, 'id').value;
+    const position = lines.get(entry.address);
+    resources.push({
+      key: `${file}#${entry.address}`,
+      armType: canonicalArmType(normalized.armType),
+      name: typeof name === 'string' ? name : entry.name,
+      ...(typeof location === 'string' ? { location } : {}),
+      body: normalized.body,
+      source: {
+        kind: 'plan',
+        dialect: entry.type === 'azapi_resource' ? 'azapi' : 'azurerm',
+        file,
+        address: entry.address,
+        terraformType: entry.type,
+        managed: entry.mode === 'managed',
+        ...(entry.moduleAddress ? { module: entry.moduleAddress } : {}),
+        ...(typeof id === 'string' && id !== '' ? { id } : {}),
+        ...(position ? { line: position.line, column: position.column } : {}),
+      },
+      ...(normalized.attributeOf ? { attributeOf: normalized.attributeOf } : {}),
+    });
+  }
+  return { resources, unmapped, problems };
+}

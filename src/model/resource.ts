@@ -1,0 +1,47 @@
+/**
+ * The one shape every input is normalized to: an ARM-shaped resource plus where it came from.
+ * Rules read only this; readers produce only this.
+ */
+export type InputKind = 'plan' | 'snapshot' | 'audit' | 'manifest';
+
+/** How a resource was written, which decides the remediation a user is shown. */
+export type Dialect = 'azurerm' | 'azapi' | 'arm' | 'kubernetes';
+
+export interface ResourceSource {
+  kind: InputKind;
+  dialect: Dialect;
+  file: string;
+  /** Terraform address (plan input). */
+  address?: string;
+  /** Terraform resource type (plan input), e.g. azurerm_container_registry. */
+  terraformType?: string;
+  /** Module path, e.g. module.network (plan input). */
+  module?: string;
+  /** False for Terraform data sources: read for links, never reported on. */
+  managed?: boolean;
+  /** ARM id as written in the input (snapshot/audit input). */
+  id?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface Resource {
+  /** Case-insensitive identity: the lower-cased ARM id, or `<file>#<address>` for plan resources. */
+  key: string;
+  /** ARM type in canonical casing where known, e.g. Microsoft.ContainerRegistry/registries. */
+  armType: string;
+  name: string;
+  location?: string;
+  /** The ARM body the rules read: { sku, kind, tags, identity, properties, ... }. */
+  body: Record<string, unknown>;
+  source: ResourceSource;
+  /**
+   * ARM path -> the Terraform attribute it was read from (azurerm), so a finding can name what to change.
+   * Paths use the rule field syntax, e.g. properties.publicNetworkAccess -> public_network_access_enabled.
+   */
+  attributeOf?: ReadonlyMap<string, { attribute: string; value: unknown }>;
+}
+
+export function resourceId(resource: Resource): string {
+  return resource.source.id ?? resource.source.address ?? resource.key;
+}

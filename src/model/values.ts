@@ -1,0 +1,38 @@
+/**
+ * Placeholders that stand in a resource's properties for values the scanner must not or cannot read.
+ *
+ * They replace the value itself at read time, so a sensitive value never enters the model: no rule,
+ * message or reporter can print what it never had.
+ */
+export const UNKNOWN: unique symbol = Symbol.for('azfence.unknown');
+export const REDACTED: unique symbol = Symbol.for('azfence.redacted');
+
+export type Placeholder = typeof UNKNOWN | typeof REDACTED;
+
+export function isUnknown(value: unknown): value is typeof UNKNOWN {
+  return value === UNKNOWN;
+}
+
+export function isRedacted(value: unknown): value is typeof REDACTED {
+  return value === REDACTED;
+}
+
+export function isPlaceholder(value: unknown): value is Placeholder {
+  return value === UNKNOWN || value === REDACTED;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Renders a value for a message: short, placeholder-aware, never a secret. */
+export function describeValue(value: unknown): string {
+  if (value === UNKNOWN) return '(known after apply)';
+  if (value === REDACTED) return '(sensitive)';
+  if (value === undefined) return '(not set)';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return value.length > 120 ? `"${value.slice(0, 117)}..."` : `"${value}"`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : `[${value.length} item${value.length === 1 ? '' : 's'}]`;
+  return '{...}';
+}

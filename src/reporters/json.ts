@@ -1,0 +1,27 @@
+import type { ScanReport } from '../scan.js';
+import { TOOL_VERSION } from '../version.js';
+import { summarize } from './summary.js';
+
+/** The JSON report; its shape is documented by schemas/report.schema.json. */
+export function renderJson(report: ScanReport): string {
+  const output = {
+    version: TOOL_VERSION,
+    summary: summarize(report),
+    inputs: report.inputs,
+    errors: report.errors,
+    findings: report.findings.map((finding) => ({
+      ruleId: finding.ruleId,
+      title: finding.ruleTitle,
+      pack: finding.pack,
+      severity: finding.severity,
+      status: finding.status,
+      message: finding.message,
+      resource: finding.resource,
+      location: finding.location,
+      remediation: finding.remediation,
+      evidence: finding.evidence,
+      fingerprint: finding.fingerprint,
+    })),
+  };
+  return `${JSON.stringify(output, null, 2)}\n`;
+}

@@ -1,0 +1,51 @@
+import type { ScanReport } from '../scan.js';
+import { errorText } from '../scan.js';
+
+function xml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    // XML 1.0 forbids most control characters even when escaped.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+}
+
+/**
+ * JUnit XML for Azure DevOps' test tab: one suite per pack, a failed test case per finding, and a passing
+ * case per rule that found nothing, so the tab shows what was checked, not only what broke.
+ */
+export function renderJunit(report: ScanReport): string {
+  const packs = [...new Set(report.rules.map((rule) => rule.pack))];
+  const suites: string[] = [];
+  let total = 0;
+  let failures = 0;
+  for (const pack of packs) {
+    const cases: string[] = [];
+    let suiteFailures = 0;
+    for (const rule of report.rules.filter((candidate) => candidate.pack === pack)) {
+      const findings = report.findings.filter((finding) => finding.ruleId === rule.id && finding.status === 'fail');
+      if (findings.length === 0) {
+        cases.push(`    <testcase classname="${xml(rule.id)}" name="${xml(rule.title)}"/>`);
+        continue;
+      }
+      for (const finding of findings) {
+        suiteFailures++;
+        const name = `${finding.resource.address ?? finding.resource.id}`;
+        const body = `${finding.message}\nFix: ${finding.remediation}\nLocation: ${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}`;
+        cases.push(
+          `    <testcase classname="${xml(rule.id)}" name="${xml(name)}" file="${xml(finding.location.file)}">\n      <failure type="${finding.severity}" message="${xml(finding.message)}">${xml(body)}</failure>\n    </testcase>`,
+        );
+      }
+    }
+    total += cases.length;
+    failures += suiteFailures;
+    suites.push(`  <testsuite name="azfence ${xml(pack)}" tests="${cases.length}" failures="${suiteFailures}" errors="0" skipped="0">\n${cases.join('\n')}\n  </testsuite>`);
+  }
+  if (report.errors.length > 0) {
+    const cases = report.errors.map((error) => `    <testcase classname="azfence.input" name="${xml(errorText(error))}">\n      <error message="${xml(errorText(error))}"/>\n    </testcase>`);
+    total += cases.length;
+    suites.push(`  <testsuite name="azfence errors" tests="${cases.length}" failures="0" errors="${cases.length}" skipped="0">\n${cases.join('\n')}\n  </testsuite>`);
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="azfence" tests="${total}" failures="${failures}" errors="${report.errors.length}">\n${suites.join('\n')}\n</testsuites>\n`;
+}

@@ -1,0 +1,47 @@
+import type { Severity } from '../engine/rule.js';
+import { SEVERITIES } from '../engine/rule.js';
+import type { ScanReport } from '../scan.js';
+
+export interface Summary {
+  files: number;
+  resources: number;
+  rules: number;
+  checksPassed: number;
+  failed: number;
+  unknown: number;
+  errors: number;
+  bySeverity: Record<Severity, { fail: number; unknown: number }>;
+  byPack: Record<string, { fail: number; unknown: number }>;
+}
+
+export function summarize(report: ScanReport): Summary {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, { fail: 0, unknown: 0 }])) as Summary['bySeverity'];
+  const byPack: Summary['byPack'] = {};
+  for (const finding of report.findings) {
+    bySeverity[finding.severity][finding.status]++;
+    (byPack[finding.pack] ??= { fail: 0, unknown: 0 })[finding.status]++;
+  }
+  return {
+    files: report.inputs.length,
+    resources: report.stats.resources,
+    rules: report.rules.length,
+    checksPassed: report.stats.checksPassed,
+    failed: report.findings.filter((finding) => finding.status === 'fail').length,
+    unknown: report.findings.filter((finding) => finding.status === 'unknown').length,
+    errors: report.errors.length,
+    bySeverity,
+    byPack,
+  };
+}
+
+export function summaryLine(summary: Summary): string {
+  const parts = [
+    `${summary.files} file${summary.files === 1 ? '' : 's'}`,
+    `${summary.resources} resource${summary.resources === 1 ? '' : 's'} checked`,
+    `${summary.failed} failed`,
+    `${summary.unknown} unknown until apply`,
+    `${summary.checksPassed} passed`,
+  ];
+  if (summary.errors) parts.push(`${summary.errors} error${summary.errors === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
