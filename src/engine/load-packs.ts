@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
+import { displayPath } from '../inputs/display-path.js';
 import { UserError, oneLine } from '../errors.js';
 import { lineOfPointer } from '../inputs/yaml-positions.js';
 import type { Check, Rule, RulePack, Severity } from './rule.js';
@@ -177,7 +178,7 @@ export function loadRules(userPolicyPaths: readonly string[] = [], cwd = process
       throw new UserError('policy path does not exist', userPath);
     }
     for (const file of files) {
-      const pack = loadPackFile(file, false, relative(cwd, file) || file);
+      const pack = loadPackFile(file, false, displayPath(file, cwd));
       for (const rule of pack.rules) {
         const existing = seen.get(rule.id);
         if (existing) {

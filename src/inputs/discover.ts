@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { displayPath } from './display-path.js';
 import { UserError } from '../errors.js';
 
 export interface Candidate {
@@ -27,7 +28,7 @@ export function discoverInputs(paths: readonly string[], cwd = process.cwd()): D
   const candidates: Candidate[] = [];
   const errors: UserError[] = [];
   const visited = new Set<string>();
-  const show = (path: string): string => relative(cwd, path) || path;
+  const show = (path: string): string => displayPath(path, cwd);
 
   const walk = (dir: string): void => {
     let real: string;

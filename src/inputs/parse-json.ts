@@ -1,11 +1,88 @@
 import { UserError } from '../errors.js';
 
-/** Where in the text a JSON.parse error happened, as a line number, from V8's "at position N". */
-function lineOfError(text: string, message: string): number | undefined {
-  const match = /position (\d+)/.exec(message);
-  if (!match) return undefined;
-  return lineAt(text, Number(match[1]));
+/**
+ * Finds the offset of the first syntax error by walking the text, for the V8 messages that quote the
+ * text instead of giving a position. Runs only after JSON.parse failed.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const n = text.length;
+  const ws = (): void => {
+    while (i < n && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const literal = (word: string): void => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail();
+  };
+  const string = (): void => {
+    i++;
+    while (i < n && text[i] !== '"') {
+      if (text.charCodeAt(i) < 0x20) fail();
+      i += text[i] === '\\' ? 2 : 1;
+    }
+    if (i >= n) fail();
+    i++;
+  };
+  const number = (): void => {
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!match || match[0] === '') fail();
+    i += match![0].length;
+  };
+  const key = (): void => {
+    ws();
+    if (text[i] !== '"') fail();
+    string();
+    ws();
+    if (text[i] !== ':') fail();
+    i++;
+  };
+  // A loop with an explicit stack, not recursion: a hostile file nested a million deep must not overflow.
+  const stack: string[] = [];
+  try {
+    let expectValue = true;
+    for (;;) {
+      ws();
+      if (expectValue) {
+        const ch = text[i];
+        if (ch === '{' || ch === '[') {
+          stack.push(ch === '{' ? '}' : ']');
+          i++;
+          ws();
+          if (text[i] === stack[stack.length - 1]) {
+            i++;
+            stack.pop();
+            expectValue = false;
+          } else if (ch === '{') key();
+          continue;
+        }
+        if (ch === '"') string();
+        else if (ch === 't') literal('true');
+        else if (ch === 'f') literal('false');
+        else if (ch === 'n') literal('null');
+        else if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) number();
+        else fail();
+        expectValue = false;
+        continue;
+      }
+      if (stack.length === 0) return i < n ? i : n;
+      if (text[i] === ',') {
+        i++;
+        if (stack[stack.length - 1] === '}') key();
+        expectValue = true;
+      } else if (text[i] === stack[stack.length - 1]) {
+        i++;
+        stack.pop();
+      } else fail();
+    }
+  } catch (offset) {
+    if (typeof offset === 'number') return offset;
+    throw offset;
+  }
 }
+
 
 export function lineAt(text: string, offset: number): number {
   let line = 1;
@@ -27,9 +104,12 @@ export function parseJson(text: string, file: string): unknown {
     if (!/^[[{]/.test(trimmed)) {
       throw new UserError('is not JSON; expected a Terraform plan (terraform show -json) or a Resource Graph snapshot', file);
     }
-    const truncated = /Unexpected end of JSON input|Unterminated string|end of data/i.test(message);
-    const what = truncated ? 'is truncated JSON (the file ends before the document does)' : `is not valid JSON (${message.replace(/^.*?: /, '').slice(0, 120)})`;
-    throw new UserError(what, file, truncated ? undefined : lineOfError(text, message));
+    const position = /position (\d+)/.exec(message);
+    const offset = position ? Number(position[1]) : jsonErrorOffset(text);
+    const truncated = /Unexpected end of JSON input|Unterminated string|end of data/i.test(message) || offset >= text.trimEnd().length;
+    if (truncated) throw new UserError('is truncated JSON (the file ends before the document does)', file);
+    // V8's message quotes the text around the error; that text may be a secret, so only the place is kept.
+    throw new UserError('is not valid JSON: unexpected character', file, lineAt(text, offset));
   }
 }
 

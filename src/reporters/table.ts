@@ -2,28 +2,51 @@ import Table from 'cli-table3';
 import type { ScanReport } from '../scan.js';
 import { summarize, summaryLine } from './summary.js';
 
-function location(file: string, line?: number): string {
-  return line ? `${file}:${line}` : file;
+/** Breaks an identifier (address, path) after `.` or `/` so it wraps where a reader expects it to. */
+export function wrapIdentifier(text: string, width: number): string {
+  const lines: string[] = [];
+  let current = '';
+  for (const piece of text.split(/(?<=[./\\])/)) {
+    if (current.length + piece.length > width && current) {
+      lines.push(current);
+      current = '';
+    }
+    let rest = piece;
+    while (rest.length > width) {
+      lines.push(rest.slice(0, width));
+      rest = rest.slice(width);
+    }
+    current += rest;
+  }
+  if (current) lines.push(current);
+  return lines.join('\n');
 }
 
-/** The human view: one row per finding, most severe first, with the fix beside the problem. */
+/**
+ * The human view: one row per finding, most severe first, with its fix on a full-width row beneath so
+ * the remedy is read with the problem.
+ */
 export function renderTable(report: ScanReport, width = process.stdout.columns || 140): string {
   const summary = summarize(report);
   const lines: string[] = [];
   if (report.findings.length > 0) {
-    const usable = Math.max(width, 100) - 16;
-    const widths = [10, 14, Math.floor(usable * 0.22), Math.floor(usable * 0.42), Math.floor(usable * 0.36) - 14];
+    const total = Math.max(width, 100);
+    const resourceWidth = Math.min(46, Math.max(...report.findings.map((f) => (f.resource.address ?? f.resource.name).length), 20));
+    const fixed = 11 + 14 + resourceWidth + 2;
+    const findingWidth = Math.max(40, total - fixed - 6);
     const table = new Table({
-      head: ['Severity', 'Rule', 'Resource', 'Finding', 'Fix'],
-      colWidths: widths,
+      head: ['Severity', 'Rule', 'Resource', 'Finding'],
+      colWidths: [11, 14, resourceWidth + 2, findingWidth],
       wordWrap: true,
-      wrapOnWordBoundary: false,
+      wrapOnWordBoundary: true,
       style: { head: [], border: [], compact: false },
     });
     for (const finding of report.findings) {
-      const severity = finding.status === 'unknown' ? `${finding.severity}\n(unknown)` : finding.severity;
-      const resource = `${finding.resource.address ?? finding.resource.name}\n${location(finding.location.file, finding.location.line)}`;
-      table.push([severity, finding.ruleId, resource, finding.message, finding.remediation]);
+      const severity = finding.status === 'unknown' ? `${finding.severity}\nunknown` : finding.severity;
+      const where = `${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}`;
+      const resource = `${wrapIdentifier(finding.resource.address ?? finding.resource.name, resourceWidth)}\n${wrapIdentifier(where, resourceWidth)}`;
+      table.push([severity, finding.ruleId, resource, finding.message]);
+      if (finding.remediation) table.push([{ colSpan: 4, content: `Fix: ${finding.remediation}` }]);
     }
     lines.push(table.toString());
   } else {

@@ -1,7 +1,7 @@
 import { UserError } from '../../errors.js';
 import { canonicalArmType } from '../../model/arm-types.js';
 import type { InputKind, Resource } from '../../model/resource.js';
-import { isPlainObject } from '../../model/values.js';
+import { isPlainObject, UNKNOWN } from '../../model/values.js';
 import { locateStringValues } from '../parse-json.js';
 
 /**
@@ -36,6 +36,9 @@ function tableRows(columns: unknown[], rows: unknown[]): unknown[] {
   });
 }
 
+/** Resource Graph columns rules read; a row without one was projected without it. */
+const PROJECTED_COLUMNS = ['properties', 'sku'] as const;
+
 export function looksLikeSnapshot(json: unknown): boolean {
   return rowsOf(json) !== undefined;
 }
@@ -68,14 +71,19 @@ export function readSnapshot(json: unknown, file: string, text: string | undefin
     const key = id.toLowerCase();
     if (seen.has(key)) return;
     seen.add(key);
-    const { id: _id, type: _type, name, location, properties, ...rest } = row;
+    const { id: _id, type: _type, name, location, ...rest } = row;
     const position = positions.get(id);
+    // A query that projected a column away (`| project id, name, type`) did not capture it: the value is
+    // unknown, not absent, or every check on it would fail.
+    const body: Record<string, unknown> = { ...rest };
+    for (const column of PROJECTED_COLUMNS) if (!(column in row)) body[column] = UNKNOWN;
+    if (body['properties'] === null) body['properties'] = {};
     resources.push({
       key,
       armType: canonicalArmType(type),
       name: typeof name === 'string' ? name : id.split('/').pop() ?? id,
       ...(typeof location === 'string' ? { location } : {}),
-      body: { ...rest, properties: isPlainObject(properties) ? properties : properties ?? {} },
+      body,
       source: { kind, dialect: 'arm', file, id, managed: true, ...(position ? { line: position.line, column: position.column } : {}) },
     });
   });

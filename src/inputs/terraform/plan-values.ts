@@ -47,6 +47,8 @@ export function readPlanned(planned: PlannedValue, path: string): PlannedValue {
     unknown = child(unknown, segment);
     sensitive = child(sensitive, segment);
   }
+  if (sensitive === true) return { value: REDACTED, unknown: false, sensitive: true };
+  if (unknown === true) return { value: UNKNOWN, unknown: true, sensitive: false };
   return { value, unknown, sensitive };
 }
 

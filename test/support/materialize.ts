@@ -1,0 +1,186 @@
+/**
+ * Builds real input files from compact fixture cases: a Terraform plan in the exact shape of
+ * `terraform show -json` (resource_changes with after/after_unknown/after_sensitive, planned_values,
+ * configuration), or a Resource Graph snapshot as `az graph query -o json` writes it.
+ */
+export interface AzurermCase {
+  type: string;
+  name?: string;
+  address?: string;
+  values: Record<string, unknown>;
+  /** Attribute paths known only after apply (dots and [n]), removed from `after`. */
+  unknown?: string[];
+  /** Attribute paths Terraform marks sensitive: kept in `after`, as Terraform does, and flagged. */
+  sensitive?: string[];
+}
+
+export interface AzapiCase {
+  type: string;
+  name?: string;
+  address?: string;
+  body: Record<string, unknown>;
+  /** azapi 1.x wrote body as a JSON string. */
+  bodyAsString?: boolean;
+  /** Paths inside body known only after apply. */
+  unknown?: string[];
+  location?: string;
+}
+
+export type SnapshotRow = Record<string, unknown>;
+
+type Segment = string | number;
+
+function segmentsOf(path: string): Segment[] {
+  const out: Segment[] = [];
+  for (const part of path.split('.')) {
+    const match = /^([^[]*)((?:\[\d+\])*)$/.exec(part)!;
+    if (match[1]) out.push(match[1]);
+    for (const index of match[2]!.matchAll(/\[(\d+)\]/g)) out.push(Number(index[1]));
+  }
+  return out;
+}
+
+function setIn(target: Record<string, unknown> | unknown[], segments: Segment[], value: unknown): void {
+  let node: Record<string, unknown> | unknown[] = target;
+  segments.forEach((segment, i) => {
+    const last = i === segments.length - 1;
+    if (last) {
+      (node as Record<string | number, unknown>)[segment] = value;
+      return;
+    }
+    const next = (node as Record<string | number, unknown>)[segment];
+    if (typeof next !== 'object' || next === null) {
+      (node as Record<string | number, unknown>)[segment] = typeof segments[i + 1] === 'number' ? [] : {};
+    }
+    node = (node as Record<string | number, unknown>)[segment] as Record<string, unknown>;
+  });
+}
+
+function deleteIn(target: Record<string, unknown>, segments: Segment[]): void {
+  let node: unknown = target;
+  for (const segment of segments.slice(0, -1)) node = (node as Record<string | number, unknown> | undefined)?.[segment];
+  if (node && typeof node === 'object') delete (node as Record<string | number, unknown>)[segments[segments.length - 1]!];
+}
+
+function constantExpressions(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) out[key] = { constant_value: value };
+  return out;
+}
+
+interface PlanResource {
+  address: string;
+  type: string;
+  name: string;
+  after: Record<string, unknown>;
+  afterUnknown: Record<string, unknown>;
+  afterSensitive: Record<string, unknown>;
+  expressions: Record<string, unknown>;
+}
+
+function fromAzurerm(fixture: AzurermCase, index: number): PlanResource {
+  const name = fixture.name ?? `r${index}`;
+  const after = structuredClone(fixture.values);
+  const afterUnknown: Record<string, unknown> = { id: true };
+  const afterSensitive: Record<string, unknown> = {};
+  const expressions = constantExpressions(fixture.values);
+  for (const path of fixture.unknown ?? []) {
+    const segments = segmentsOf(path);
+    deleteIn(after, segments);
+    setIn(afterUnknown, segments, true);
+    // An unknown value comes from a reference in the configuration.
+    expressions[String(segments[0])] = { references: ['var.unknown_at_plan'] };
+  }
+  for (const path of fixture.sensitive ?? []) setIn(afterSensitive, segmentsOf(path), true);
+  return { address: fixture.address ?? `${fixture.type}.${name}`, type: fixture.type, name, after, afterUnknown, afterSensitive, expressions };
+}
+
+function fromAzapi(fixture: AzapiCase, index: number): PlanResource {
+  const name = fixture.name ?? `r${index}`;
+  const body = structuredClone(fixture.body);
+  const afterUnknown: Record<string, unknown> = { id: true, output: true };
+  if (fixture.bodyAsString && (fixture.unknown ?? []).length > 0) afterUnknown['body'] = true;
+  else {
+    for (const path of fixture.unknown ?? []) {
+      const segments = segmentsOf(path);
+      deleteIn(body, segments);
+      setIn(afterUnknown, ['body', ...segments], true);
+    }
+  }
+  const after: Record<string, unknown> = {
+    type: fixture.type,
+    name,
+    location: fixture.location ?? 'westeurope',
+    parent_id: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-fixture',
+  };
+  if (!(fixture.bodyAsString && afterUnknown['body'] === true)) after['body'] = fixture.bodyAsString ? JSON.stringify(body) : body;
+  return {
+    address: fixture.address ?? `azapi_resource.${name}`,
+    type: 'azapi_resource',
+    name,
+    after,
+    afterUnknown,
+    afterSensitive: {},
+    expressions: constantExpressions({ type: fixture.type, name }),
+  };
+}
+
+export function buildPlan(resources: { azurerm?: AzurermCase[]; azapi?: AzapiCase[] }): Record<string, unknown> {
+  const all = [...(resources.azurerm ?? []).map(fromAzurerm), ...(resources.azapi ?? []).map(fromAzapi)];
+  const provider = (type: string) => `registry.terraform.io/${type === 'azapi_resource' ? 'azure/azapi' : 'hashicorp/azurerm'}`;
+  return {
+    format_version: '1.2',
+    terraform_version: '1.9.4',
+    planned_values: {
+      root_module: {
+        resources: all.map((r) => ({
+          address: r.address,
+          mode: 'managed',
+          type: r.type,
+          name: r.name,
+          provider_name: provider(r.type),
+          schema_version: 0,
+          values: r.after,
+          sensitive_values: r.afterSensitive,
+        })),
+      },
+    },
+    resource_changes: all.map((r) => ({
+      address: r.address,
+      mode: 'managed',
+      type: r.type,
+      name: r.name,
+      provider_name: provider(r.type),
+      change: { actions: ['create'], before: null, after: r.after, after_unknown: r.afterUnknown, before_sensitive: false, after_sensitive: r.afterSensitive },
+    })),
+    configuration: {
+      root_module: {
+        resources: all.map((r) => ({ address: r.address, mode: 'managed', type: r.type, name: r.name, provider_config_key: r.type.split('_')[0], expressions: r.expressions, schema_version: 0 })),
+      },
+    },
+    timestamp: '2026-11-01T00:00:00Z',
+    applyable: true,
+    complete: true,
+    errored: false,
+  };
+}
+
+const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
+
+/** A row as Resource Graph returns it: lower-case type, subscription and group columns, camelCase properties. */
+export function snapshotRow(row: SnapshotRow, index: number): SnapshotRow {
+  const type = String(row['type']);
+  const name = String(row['name'] ?? `r${index}`);
+  const providerAndType = type.split('/');
+  const id = String(row['id'] ?? `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-fixture/providers/${providerAndType[0]}/${providerAndType.slice(1).join('/')}/${name}`);
+  // `omit` lists columns a query projected away (`| project id, name, type`).
+  const { omit, ...rest } = row as SnapshotRow & { omit?: string[] };
+  const full: SnapshotRow = { id, name, type: type.toLowerCase(), location: 'westeurope', subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-fixture', tags: {}, sku: null, properties: {}, ...rest, ...{ id, name, type: type.toLowerCase() } };
+  for (const column of omit ?? []) delete full[column];
+  return full;
+}
+
+export function buildSnapshot(rows: SnapshotRow[]): Record<string, unknown> {
+  const data = rows.map(snapshotRow);
+  return { count: data.length, data, skip_token: null, total_records: data.length };
+}
