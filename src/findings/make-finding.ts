@@ -35,7 +35,8 @@ function attributeFor(resource: Resource, path: string): string | undefined {
 /** A value as the user wrote it: the Terraform value for azurerm (true, not "Enabled"), else the ARM value. */
 function shownValue(resource: Resource, path: string, armValue: unknown): string {
   const origin = resource.source.dialect === 'azurerm' && resource.attributeOf?.has(path) ? resource.attributeOf.get(path) : undefined;
-  return describeValue(origin ? origin.value : armValue).replace(/^"(.*)"$/, '$1');
+  const shown = describeValue(origin ? origin.value : armValue).replace(/^"(.*)"$/, '$1');
+  return origin?.defaulted ? `${shown} (not set; the default)` : shown;
 }
 
 /** How a user names the property: the Terraform attribute for azurerm, the ARM path otherwise. */

@@ -123,13 +123,14 @@ export function locateStringValues(text: string, key: string, from = 0): Map<str
   pattern.lastIndex = from;
   let line = 1;
   let lineStart = 0;
-  let scanned = 0;
+  // The next newline not yet counted; kept between matches so one-line files are not rescanned per match.
+  let nextNewline = text.indexOf('\n');
   for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-    for (let i = text.indexOf('\n', scanned); i !== -1 && i < match.index; i = text.indexOf('\n', i + 1)) {
+    while (nextNewline !== -1 && nextNewline < match.index) {
       line++;
-      lineStart = i + 1;
+      lineStart = nextNewline + 1;
+      nextNewline = text.indexOf('\n', nextNewline + 1);
     }
-    scanned = match.index;
     let value: string;
     try {
       value = JSON.parse(`"${match[1]}"`) as string;

@@ -33,6 +33,13 @@ export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return value.length > 120 ? `"${value.slice(0, 117)}..."` : `"${value}"`;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return value.length === 0 ? '[]' : `[${value.length} item${value.length === 1 ? '' : 's'}]`;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    // Short lists of scalars (IP ranges, group ids) are shown; anything larger is summarised.
+    if (value.length <= 5 && value.every((item) => isPlaceholder(item) || ['string', 'number', 'boolean'].includes(typeof item))) {
+      return `[${value.map((item) => describeValue(item)).join(', ')}]`;
+    }
+    return `[${value.length} item${value.length === 1 ? '' : 's'}]`;
+  }
   return '{...}';
 }

@@ -1,6 +1,6 @@
 import type { AttributeMapping, AttributeSource } from './mapping-types.js';
 import { AZURERM_MAPPINGS } from './azurerm-mappings.js';
-import { readPlanned, type PlannedValue } from './plan-values.js';
+import { materialize, readPlanned, type PlannedValue } from './plan-values.js';
 import { isPlaceholder, isPlainObject, UNKNOWN } from '../../model/values.js';
 import { registerArmType } from '../../model/arm-types.js';
 
@@ -16,6 +16,8 @@ export interface NormalizedBody {
 export interface AttributeOrigin {
   attribute: string;
   value: unknown;
+  /** The attribute was not set and the value is the mapping's default. */
+  defaulted?: boolean;
 }
 
 /**
@@ -56,7 +58,11 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 }
 
 /** Reads one mapped attribute; returns the ARM value and the attribute it came from. */
-function readAttribute(planned: PlannedValue, mapping: AttributeMapping, configured: IsConfigured): { value: unknown; attribute: string; raw: unknown } | undefined {
+function readAttribute(
+  planned: PlannedValue,
+  mapping: AttributeMapping,
+  configured: IsConfigured,
+): { value: unknown; attribute: string; raw: unknown; defaulted?: boolean } | undefined {
   for (const source of sources(mapping.from)) {
     const read = source.tf === '' ? planned : readPlanned(planned, source.tf);
     if (read.value === UNKNOWN && !configured(topLevel(source.tf))) continue;
@@ -69,9 +75,17 @@ function readAttribute(planned: PlannedValue, mapping: AttributeMapping, configu
       const members = read.value.map((item, i) => mapMember({ value: item, unknown: unknownItems[i], sensitive: sensitiveItems[i] }, mapping.items!));
       return { value: members, attribute: source.tf, raw: members };
     }
+    // Lists and blocks keep per-member unknown and sensitive marks (a list of ranges with one from a variable).
+    if (typeof read.value === 'object') {
+      const value = materialize(read);
+      return { value, attribute: source.tf, raw: value };
+    }
     return { value: mapValue(read.value, source), attribute: source.tf, raw: read.value };
   }
-  if (mapping.default !== undefined) return { value: mapping.default, attribute: sources(mapping.from)[0]!.tf, raw: undefined };
+  if (mapping.default !== undefined) {
+    const names = sources(mapping.from).map((source) => source.tf);
+    return { value: mapping.default, attribute: names.join(' or '), raw: mapping.default, defaulted: true };
+  }
   return undefined;
 }
 
@@ -95,7 +109,7 @@ export function normalizeAzurerm(terraformType: string, planned: PlannedValue, c
     const read = readAttribute(planned, attribute, configured);
     if (!read) continue;
     setPath(body, attribute.arm, read.value);
-    attributeOf.set(attribute.arm, { attribute: read.attribute, value: read.raw });
+    attributeOf.set(attribute.arm, { attribute: read.attribute, value: read.raw, ...(read.defaulted ? { defaulted: true } : {}) });
   }
   return { armType: mapping.armType, body, attributeOf };
 }

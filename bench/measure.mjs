@@ -1,0 +1,11 @@
+// Preloaded with `node --import ./bench/measure.mjs`: reports the process's own CPU time and peak RSS at
+// exit, to the file named by AZFENCE_BENCH_OUT (stdout stays the tool's).
+import { writeFileSync } from 'node:fs';
+
+const started = process.hrtime.bigint();
+process.on('exit', () => {
+  const usage = process.resourceUsage();
+  const out = process.env.AZFENCE_BENCH_OUT;
+  if (!out) return;
+  writeFileSync(out, JSON.stringify({ wallMs: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, maxRssMb: usage.maxRSS / 1024 }));
+});
