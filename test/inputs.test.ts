@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildPlan, buildSnapshot, snapshotRow } from './support/materialize.js';
 import { runCli, scanJson, tempDir, writeJson } from './support/run-cli.js';
+import { validateSarif } from './support/sarif-validator.js';
 
 const ROWS = [
   { type: 'Microsoft.ContainerRegistry/registries', name: 'acrone', sku: { name: 'Premium' }, properties: { publicNetworkAccess: 'Enabled' } },
@@ -143,6 +144,7 @@ describe('sensitive values', () => {
       return run.stdout + run.stderr + readFileSync(sarif, 'utf8');
     });
     for (const output of outputs) expect(output).not.toContain(SECRET);
+    expect(validateSarif([sarif])).toEqual([]);
     const { report } = scanJson([plan], ['--fail-on', 'none'], dir);
     const registry = report.findings.filter((finding) => finding.resource.name === 'acrsecret');
     expect(registry.map((finding) => `${finding.ruleId}:${finding.status}`)).toContain('AZF-PUB-001:unknown');
@@ -158,5 +160,19 @@ describe('sensitive values', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).not.toContain(SECRET);
     expect(run.stderr).toMatch(/plan\.json:1: is not valid JSON/);
+  });
+});
+
+describe('configuration references', () => {
+  it('are kept per attribute for linking, without constant values', async () => {
+    const { readPlan } = await import('../src/inputs/terraform/read-plan.js');
+    const plan = buildPlan({ azurerm: [{ type: 'azurerm_container_registry', name: 'acr', values: { name: 'acr', sku: 'Premium' } }] }) as Record<string, any>;
+    plan.configuration.root_module.resources[0].expressions.network_rule_set = [{ default_action: { references: ['var.default_action'] }, ip_rule: [{ ip_range: { references: ['local.office_range'] } }] }];
+    plan.configuration.root_module.resources[0].expressions.admin_password = { constant_value: 'not-kept' };
+    const { resources } = readPlan(plan, 'plan.json', JSON.stringify(plan));
+    const references = resources[0]!.references!;
+    expect(references.get('network_rule_set[0].default_action')).toEqual(['var.default_action']);
+    expect(references.get('network_rule_set[0].ip_rule[0].ip_range')).toEqual(['local.office_range']);
+    expect(JSON.stringify([...references])).not.toContain('not-kept');
   });
 });

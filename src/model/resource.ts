@@ -40,6 +40,12 @@ export interface Resource {
    * Paths use the rule field syntax, e.g. properties.publicNetworkAccess -> public_network_access_enabled.
    */
   attributeOf?: ReadonlyMap<string, { attribute: string; value: unknown; defaulted?: boolean }>;
+  /**
+   * Plan input: the references each configured attribute makes (`azurerm_private_dns_zone.acr.id`), keyed by
+   * Terraform attribute path. Links between resources being created come from these, since their ids are
+   * unknown until apply.
+   */
+  references?: ReadonlyMap<string, readonly string[]>;
 }
 
 export function resourceId(resource: Resource): string {

@@ -1,4 +1,4 @@
-import { accessSync, chmodSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -48,4 +48,11 @@ export function validateSarif(files: string[]): SarifProblem[] {
     }
   }
   return problems;
+}
+
+/** Writes SARIF text to a file and validates it: for tests that get SARIF on stdout. */
+export function validateSarifText(text: string): SarifProblem[] {
+  const path = join(tempDir('azfence-sarif-'), 'stdout.sarif');
+  writeFileSync(path, text);
+  return validateSarif([path]);
 }

@@ -65,6 +65,31 @@ function collectConfiguration(module: unknown, prefix: string, into: Map<string,
   }
 }
 
+/**
+ * The references each attribute's expression makes (`azurerm_private_dns_zone.acr.id`, `module.net.subnet_id`),
+ * keyed by attribute path (`private_dns_zone_group[0].private_dns_zone_ids`). Constant values are not kept:
+ * a literal in the configuration may be a secret.
+ */
+export function referencesOf(expressions: Record<string, unknown>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const walk = (node: unknown, path: string, depth: number): void => {
+    if (depth > 50) return;
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => walk(item, `${path}[${i}]`, depth + 1));
+      return;
+    }
+    if (!isPlainObject(node)) return;
+    if (Array.isArray(node['references'])) {
+      out.set(path, node['references'].filter((ref): ref is string => typeof ref === 'string'));
+      return;
+    }
+    if ('constant_value' in node) return;
+    for (const [key, value] of Object.entries(node)) walk(value, path ? `${path}.${key}` : key, depth + 1);
+  };
+  walk(expressions, '', 0);
+  return out;
+}
+
 /** `module.a["x"].azurerm_b.c[0]` -> `module.a.azurerm_b.c`: the block in the configuration. */
 export function configurationAddress(address: string): string {
   return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, '');
@@ -121,8 +146,8 @@ export function readPlan(plan: Record<string, unknown>, file: string, text: stri
   for (const entry of entries) {
     if (entry.mode !== 'managed' && entry.mode !== 'data') continue;
     let normalized;
+    const expressions = configuration.get(configurationAddress(entry.address));
     try {
-      const expressions = configuration.get(configurationAddress(entry.address));
       // Without the block's configuration, assume everything is configured: unknown stays unknown.
       const configured = expressions ? (attribute: string) => attribute in expressions : undefined;
       normalized = entry.type === 'azapi_resource' ? normalizeAzapi(entry.planned) : normalizeAzurerm(entry.type, entry.planned, configured);
@@ -156,6 +181,7 @@ export function readPlan(plan: Record<string, unknown>, file: string, text: stri
         ...(position ? { line: position.line, column: position.column } : {}),
       },
       ...(normalized.attributeOf ? { attributeOf: normalized.attributeOf } : {}),
+      ...(expressions ? { references: referencesOf(expressions) } : {}),
     });
   }
   return { resources, unmapped, problems };

@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// Benchmarks `azfence scan` on generated plans and snapshots, next to the floor: JSON.parse of the same
+// file in a bare Node process. Records wall time, CPU time and peak RSS; prints a table and writes JSON.
+//   npm run bench                      # 1k and 10k
+//   npm run bench -- --sizes 1000,10000,100000 --runs 3
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000,10000' },
+    kinds: { type: 'string', default: 'plan,snapshot' },
+    runs: { type: 'string', default: '3' },
+    out: { type: 'string', default: 'bench/out/results.json' },
+  },
+});
+const root = new URL('..', import.meta.url).pathname;
+const outDir = join(root, 'bench', 'out');
+mkdirSync(outDir, { recursive: true });
+const cli = join(root, 'dist', 'cli.js');
+if (!existsSync(cli)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+
+function measure(args) {
+  const metrics = join(outDir, `metrics-${process.pid}.json`);
+  const started = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, ['--import', join(root, 'bench', 'measure.mjs'), ...args], {
+    cwd: root,
+    env: { ...process.env, AZFENCE_BENCH_OUT: metrics },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 1 << 26,
+  });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (run.status !== 0 && run.status !== 1) throw new Error(`${args.join(' ')} exited ${run.status}: ${run.stderr}`);
+  const inner = JSON.parse(readFileSync(metrics, 'utf8'));
+  return { wallMs, cpuMs: inner.cpuMs, maxRssMb: inner.maxRssMb };
+}
+
+function median(list) {
+  const sorted = [...list].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function best(args, runs) {
+  const samples = Array.from({ length: runs }, () => measure(args));
+  return { wallMs: median(samples.map((s) => s.wallMs)), cpuMs: median(samples.map((s) => s.cpuMs)), maxRssMb: Math.max(...samples.map((s) => s.maxRssMb)) };
+}
+
+const runs = Number(values.runs);
+const results = [];
+const emptyScript = join(outDir, 'empty.mjs');
+writeFileSync(emptyScript, '');
+const startup = best([emptyScript], 5);
+for (const kind of values.kinds.split(',')) {
+  for (const size of values.sizes.split(',').map(Number)) {
+    const file = join(outDir, `${kind}-${size}.json`);
+    if (!existsSync(file)) execFileSync(process.execPath, [join(root, 'bench', 'generate.mjs'), '--kind', kind, '--resources', String(size), '--seed', '1', '--out', file], { stdio: 'ignore' });
+    const parseScript = join(outDir, 'parse-floor.mjs');
+    writeFileSync(parseScript, `import { readFileSync } from 'node:fs'; JSON.parse(readFileSync(process.argv[2], 'utf8'));\n`);
+    const floor = best([parseScript, file], runs);
+    const scan = best([cli, 'scan', file, '--format', 'json', '--output', join(outDir, `report-${kind}-${size}.json`), '--fail-on', 'none'], runs);
+    const report = JSON.parse(readFileSync(join(outDir, `report-${kind}-${size}.json`), 'utf8'));
+    results.push({ kind, size, fileMb: +(readFileSync(file).length / 1048576).toFixed(1), resourcesChecked: report.summary.resources, findings: report.findings.length, floor, scan, ratio: +(scan.wallMs / floor.wallMs).toFixed(2) });
+  }
+}
+const smallPlan = join(outDir, 'plan-1000.json');
+const small = existsSync(smallPlan) ? best([cli, 'scan', smallPlan, '--format', 'json', '--output', join(outDir, 'small.json'), '--fail-on', 'none'], 5) : undefined;
+
+const fmt = (n) => n.toFixed(0).padStart(7);
+console.log(`node ${process.version}, ${runs} run(s) each, median wall/CPU ms, peak RSS MB`);
+console.log(`empty script startup: ${startup.wallMs.toFixed(0)} ms wall, ${startup.maxRssMb.toFixed(0)} MB`);
+if (small) console.log(`scan of plan-1000: ${small.wallMs.toFixed(0)} ms wall (${(small.wallMs / startup.wallMs).toFixed(2)}x empty startup)`);
+console.log('kind      resources  file MB | JSON.parse wall  cpu    rss | azfence wall   cpu    rss | x floor  findings');
+for (const r of results) {
+  console.log(
+    `${r.kind.padEnd(9)} ${String(r.size).padStart(9)} ${String(r.fileMb).padStart(8)} | ${fmt(r.floor.wallMs)}    ${fmt(r.floor.cpuMs)} ${fmt(r.floor.maxRssMb)} | ${fmt(r.scan.wallMs)} ${fmt(r.scan.cpuMs)} ${fmt(r.scan.maxRssMb)} | ${String(r.ratio).padStart(6)} ${String(r.findings).padStart(9)}`,
+  );
+}
+writeFileSync(join(root, values.out), `${JSON.stringify({ node: process.version, date: new Date().toISOString(), startup, small, results }, null, 2)}\n`);
+console.log(`results: ${values.out}`);
