@@ -29,7 +29,8 @@ export interface ScanReport {
   errors: Array<{ file?: string; line?: number; message: string }>;
   rules: Rule[];
   findings: Finding[];
-  stats: { resources: number; checksPassed: number; operations: number; durationMs: number };
+  /** resources: read into the model; evaluated: at least one check applied; unmapped: types no rule reads. */
+  stats: { resources: number; evaluated: number; checksPassed: number; operations: number; durationMs: number };
 }
 
 export function errorText(error: { file?: string; line?: number; message: string }): string {
@@ -81,7 +82,7 @@ export function scan(options: ScanOptions): ScanReport {
     errors,
     rules,
     findings: result.findings.sort(compareFindings),
-    stats: { resources: inventory.size, checksPassed, operations: result.operations, durationMs: Math.round(performance.now() - started) },
+    stats: { resources: inventory.size, evaluated: result.evaluated, checksPassed, operations: result.operations, durationMs: Math.round(performance.now() - started) },
   };
 }
 

@@ -54,7 +54,7 @@ describe('exit codes and the gate', () => {
     const run = runCli(['scan', plan]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('No findings.');
-    expect(run.stdout).toContain('1 resource checked, 0 failed, 0 unknown until apply, 1 passed');
+    expect(run.stdout).toContain('1 file, 1 resource read, 1 checked, 0 failed, 0 unknown until apply, 1 passed');
   });
 });
 

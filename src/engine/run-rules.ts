@@ -23,6 +23,8 @@ export interface RunResult {
   /** A rule that threw on a resource: reported, and it fails the run (never a silent pass). */
   failures: RuleFailure[];
   operations: number;
+  /** Resources at least one check applied to. */
+  evaluated: number;
 }
 
 export interface RunOptions {
@@ -49,6 +51,7 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
   const passed = new Map<string, number>();
   const failures: RuleFailure[] = [];
   const counter = { operations: 0 };
+  const evaluated = new Set<Resource>();
   const functions = options.functions ?? BUILT_IN_FUNCTIONS;
 
   for (const rule of rules) {
@@ -64,6 +67,7 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
           try {
             const where = check.select.where ? evaluate(check.select.where, context) : undefined;
             if (where?.verdict === 'fail') continue;
+            evaluated.add(resource);
             const result = implies(where, evaluate(check.assert, context));
             if (result.verdict === 'pass') {
               passed.set(rule.id, (passed.get(rule.id) ?? 0) + 1);
@@ -97,7 +101,7 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
       }
     });
   }
-  return { findings, passed, failures, operations: counter.operations };
+  return { findings, passed, failures, operations: counter.operations, evaluated: evaluated.size };
 }
 
 function pickMessage(variants: ReadonlyArray<{ when: Condition; text: string }> | undefined, fallback: string, context: EvaluationContext): string {

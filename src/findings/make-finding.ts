@@ -64,6 +64,13 @@ function showEvidence(resource: Resource, evidence: Evidence[]): ShownEvidence[]
   return shown;
 }
 
+function resourceGroupOf(resource: Resource): string {
+  const column = resource.body['resourceGroup'];
+  if (typeof column === 'string') return column;
+  const fromId = /\/resourceGroups\/([^/]+)/i.exec(resource.source.id ?? '');
+  return fromId?.[1] ?? '<resource-group>';
+}
+
 export interface TemplateContext {
   resource: Resource;
   field: (path: string) => unknown;
@@ -76,7 +83,7 @@ export interface TemplateContext {
  * `{detail:key}` in a message or remediation template.
  */
 export function renderTemplate(template: string, context: TemplateContext): string {
-  return template.replace(/\{(name|type|label|address|id|field|attr|param|detail)(?::([^}]+))?\}/g, (whole, kind: string, arg: string | undefined) => {
+  return template.replace(/\{(name|type|label|address|id|resourceGroup|field|attr|param|detail)(?::([^}]+))?\}/g, (whole, kind: string, arg: string | undefined) => {
     const { resource } = context;
     switch (kind) {
       case 'name':
@@ -89,6 +96,8 @@ export function renderTemplate(template: string, context: TemplateContext): stri
         return resource.source.address ?? resource.source.id ?? resource.name;
       case 'id':
         return resource.source.id ?? resource.source.address ?? resource.key;
+      case 'resourceGroup':
+        return resourceGroupOf(resource);
       case 'field':
         return arg ? shownValue(resource, arg, context.field(arg)) : whole;
       case 'attr':

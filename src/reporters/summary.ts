@@ -4,7 +4,10 @@ import type { ScanReport } from '../scan.js';
 
 export interface Summary {
   files: number;
+  /** Resources at least one check applied to. */
   resources: number;
+  /** Every resource read, including types no rule reads (role assignments, random strings, ...). */
+  resourcesRead: number;
   rules: number;
   checksPassed: number;
   failed: number;
@@ -23,7 +26,8 @@ export function summarize(report: ScanReport): Summary {
   }
   return {
     files: report.inputs.length,
-    resources: report.stats.resources,
+    resources: report.stats.evaluated,
+    resourcesRead: report.stats.resources + report.inputs.reduce((sum, input) => sum + input.unmapped, 0),
     rules: report.rules.length,
     checksPassed: report.stats.checksPassed,
     failed: report.findings.filter((finding) => finding.status === 'fail').length,
@@ -37,7 +41,7 @@ export function summarize(report: ScanReport): Summary {
 export function summaryLine(summary: Summary): string {
   const parts = [
     `${summary.files} file${summary.files === 1 ? '' : 's'}`,
-    `${summary.resources} resource${summary.resources === 1 ? '' : 's'} checked`,
+    `${summary.resourcesRead} resource${summary.resourcesRead === 1 ? '' : 's'} read, ${summary.resources} checked`,
     `${summary.failed} failed`,
     `${summary.unknown} unknown until apply`,
     `${summary.checksPassed} passed`,

@@ -22,6 +22,14 @@ export function wrapIdentifier(text: string, width: number): string {
   return lines.join('\n');
 }
 
+/** cli-table3 truncates a word longer than its column; break such words (ids, URLs) instead. */
+function breakLongWords(text: string, width: number): string {
+  return text
+    .split(/( +|\n)/)
+    .map((word) => (word.length > width ? wrapIdentifier(word, width) : word))
+    .join('');
+}
+
 /**
  * The human view: one row per finding, most severe first, with its fix on a full-width row beneath so
  * the remedy is read with the problem.
@@ -45,8 +53,8 @@ export function renderTable(report: ScanReport, width = process.stdout.columns |
       const severity = finding.status === 'unknown' ? `${finding.severity}\nunknown` : finding.severity;
       const where = `${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}`;
       const resource = `${wrapIdentifier(finding.resource.address ?? finding.resource.name, resourceWidth)}\n${wrapIdentifier(where, resourceWidth)}`;
-      table.push([severity, finding.ruleId, resource, finding.message]);
-      if (finding.remediation) table.push([{ colSpan: 4, content: `Fix: ${finding.remediation}` }]);
+      table.push([severity, finding.ruleId, resource, breakLongWords(finding.message, findingWidth - 2)]);
+      if (finding.remediation) table.push([{ colSpan: 4, content: breakLongWords(`Fix: ${finding.remediation}`, total - 8) }]);
     }
     lines.push(table.toString());
   } else {
