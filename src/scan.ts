@@ -2,7 +2,8 @@ import { UserError } from './errors.js';
 import { discoverInputs } from './inputs/discover.js';
 import { readInput, type InputResult } from './inputs/read-input.js';
 import { loadRules } from './engine/load-packs.js';
-import type { Rule } from './engine/rule.js';
+import type { Rule, Severity } from './engine/rule.js';
+import { loadConfig, parametersForRule, validateConfigAgainstRules, type AzfenceConfig } from './config/load-config.js';
 import { runRules, type RuleFailure } from './engine/run-rules.js';
 import { Inventory } from './model/inventory.js';
 import { compareFindings, type Finding } from './findings/finding.js';
@@ -11,7 +12,8 @@ export interface ScanOptions {
   paths: readonly string[];
   policyPaths?: readonly string[];
   cwd?: string;
-  parameters?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** `--config FILE`; otherwise `.azfence.yaml` is looked for beside the scanned paths. */
+  configPath?: string;
 }
 
 export interface InputSummary {
@@ -28,6 +30,8 @@ export interface ScanReport {
   /** Files and parts of files that could not be read, and rules that failed: each makes the run exit 2. */
   errors: Array<{ file?: string; line?: number; message: string }>;
   rules: Rule[];
+  /** The configuration file used, if any, and the gate settings it holds. */
+  config: Pick<AzfenceConfig, 'file' | 'failOn' | 'failOnUnknown'>;
   findings: Finding[];
   /** resources: read into the model; evaluated: at least one check applied; unmapped: types no rule reads. */
   stats: { resources: number; evaluated: number; checksPassed: number; operations: number; durationMs: number };
@@ -48,7 +52,11 @@ export function toReportError(error: UserError): ScanReport['errors'][number] {
 export function scan(options: ScanOptions): ScanReport {
   const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
-  const { rules } = loadRules(options.policyPaths ?? [], cwd);
+  const config = loadConfig({ ...(options.configPath ? { explicitPath: options.configPath } : {}), scanPaths: options.paths, cwd });
+  const { rules: allRules } = loadRules([...config.policies, ...(options.policyPaths ?? [])], cwd);
+  validateConfigAgainstRules(config, allRules);
+  const rules = allRules.filter((rule) => config.rules[rule.id]?.enabled !== false).map((rule) => withSeverity(rule, config.rules[rule.id]?.severity));
+  const parameters = Object.fromEntries(rules.map((rule) => [rule.id, parametersForRule(config, rule.id, rule.parameters)]));
   const discovery = discoverInputs(options.paths, cwd);
   const errors: ScanReport['errors'] = discovery.errors.map(toReportError);
   const inputs: InputSummary[] = [];
@@ -63,6 +71,7 @@ export function scan(options: ScanOptions): ScanReport {
       }
       const { input } = outcome;
       for (const resource of input.resources) inventory.add(resource);
+      if (input.planContext) inventory.plans.set(input.file, input.planContext);
       for (const problem of input.problems) errors.push({ file: input.file, message: problem });
       inputs.push({ file: input.file, kind: input.kind, resources: input.resources.length, unmapped: input.unmapped });
     } catch (error) {
@@ -73,7 +82,7 @@ export function scan(options: ScanOptions): ScanReport {
   if (discovery.candidates.length === 0 && discovery.errors.length === 0) {
     errors.push({ message: `no Terraform plan or Resource Graph snapshot found in ${options.paths.join(', ')}` });
   }
-  const result = runRules(rules, inventory, options.parameters ? { parameters: options.parameters } : {});
+  const result = runRules(rules, inventory, { parameters });
   for (const failure of result.failures) errors.push(ruleFailureError(failure));
   const checksPassed = [...result.passed.values()].reduce((sum, n) => sum + n, 0);
   return {
@@ -81,9 +90,16 @@ export function scan(options: ScanOptions): ScanReport {
     skipped,
     errors,
     rules,
+    config: { ...(config.file ? { file: config.file } : {}), ...(config.failOn ? { failOn: config.failOn } : {}), ...(config.failOnUnknown !== undefined ? { failOnUnknown: config.failOnUnknown } : {}) },
     findings: result.findings.sort(compareFindings),
     stats: { resources: inventory.size, evaluated: result.evaluated, checksPassed, operations: result.operations, durationMs: Math.round(performance.now() - started) },
   };
+}
+
+/** A team may rank a rule differently: the configured severity replaces the rule's and its checks'. */
+function withSeverity(rule: Rule, severity: Severity | undefined): Rule {
+  if (!severity) return rule;
+  return { ...rule, severity, checks: rule.checks.map(({ severity: _ignored, ...check }) => check) };
 }
 
 function ruleFailureError(failure: RuleFailure): ScanReport['errors'][number] {

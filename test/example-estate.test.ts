@@ -14,13 +14,15 @@ describe('the example estate (README quick start)', () => {
     expect(check.status, check.stdout + check.stderr).toBe(0);
   });
 
-  it('reports the documented PUB defects in both the plan and the snapshot, and nothing else', () => {
+  it('reports the documented PUB and DNS defects in both the plan and the snapshot, and nothing else', () => {
     const { run, report } = scanJson([ESTATE]);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('');
     const found = report.findings.map((finding) => `${finding.ruleId} ${finding.location.file.split('/').pop()} ${finding.resource.name}`).sort();
     expect(found).toEqual(
       [
+        'AZF-DNS-001 plan.json pe-kv-ci-we01',
+        'AZF-DNS-001 snapshot.json pe-kv-ci-we01',
         'AZF-PUB-002 plan.json acrcihubwe01',
         'AZF-PUB-002 snapshot.json acrcihubwe01',
         'AZF-PUB-005 plan.json stciartifactswe01',

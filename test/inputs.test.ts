@@ -32,7 +32,8 @@ describe('Resource Graph snapshot shapes', () => {
   const expected = findingKeys(scanJson([writeJson(tempDir(), 's.json', shapes['az graph query -o json'])], ['--fail-on', 'none']).report);
 
   it('the reference shape finds the expected problems', () => {
-    expect(expected).toEqual(['AZF-PUB-001:acrone:fail', 'AZF-PUB-005:stone:fail', 'AZF-PUB-007:stone:fail']);
+    // kvone is locked but has no private endpoint in the snapshot (AZF-DNS-005).
+    expect(expected).toEqual(['AZF-DNS-005:kvone:fail', 'AZF-PUB-001:acrone:fail', 'AZF-PUB-005:stone:fail', 'AZF-PUB-007:stone:fail']);
   });
 
   for (const [name, shape] of Object.entries(shapes)) {

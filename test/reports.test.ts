@@ -43,18 +43,49 @@ describe('exit codes and the gate', () => {
     const dir = tempDir();
     const plan = writeJson(dir, 'plan.json', buildPlan({ azurerm: [{ type: 'azurerm_key_vault', values: { name: 'kv' }, unknown: ['public_network_access_enabled'] }] }));
     const plain = scanJson([plan]);
-    expect(plain.report.findings.map((finding) => finding.status)).toEqual(['unknown']);
+    // Public access unknown: both "is it disabled" (PUB-005) and "does a locked vault have an endpoint" (DNS-005) wait for apply.
+    expect(plain.report.findings.map((finding) => `${finding.ruleId}:${finding.status}`).sort()).toEqual(['AZF-DNS-005:unknown', 'AZF-PUB-005:unknown']);
     expect(plain.run.code).toBe(0);
     expect(runCli(['scan', plan, '--fail-on-unknown']).code).toBe(1);
   });
 
-  it('a clean estate exits 0 and says so', () => {
+  it('a clean estate exits 0 and says so: a locked vault reached through a private endpoint with private DNS', () => {
     const dir = tempDir();
-    const plan = writeJson(dir, 'plan.json', buildPlan({ azurerm: [{ type: 'azurerm_key_vault', values: { name: 'kv', public_network_access_enabled: false } }] }));
+    const plan = writeJson(
+      dir,
+      'plan.json',
+      buildPlan({
+        azurerm: [
+          { type: 'azurerm_key_vault', name: 'kv', values: { name: 'kv', public_network_access_enabled: false } },
+          { type: 'azurerm_virtual_network', name: 'spoke', values: { name: 'vnet-spoke', resource_group_name: 'rg' } },
+          { type: 'azurerm_subnet', name: 'pe', values: { name: 'snet-pe', virtual_network_name: 'vnet-spoke', resource_group_name: 'rg' } },
+          { type: 'azurerm_private_dns_zone', name: 'kv', values: { name: 'privatelink.vaultcore.azure.net', resource_group_name: 'rg' } },
+          {
+            type: 'azurerm_private_dns_zone_virtual_network_link',
+            name: 'kv',
+            values: { name: 'link', private_dns_zone_name: 'privatelink.vaultcore.azure.net', resource_group_name: 'rg' },
+            unknown: ['virtual_network_id'],
+            references: { virtual_network_id: ['azurerm_virtual_network.spoke.id', 'azurerm_virtual_network.spoke'] },
+          },
+          {
+            type: 'azurerm_private_endpoint',
+            name: 'kv',
+            values: { name: 'pe-kv', resource_group_name: 'rg', private_service_connection: [{ name: 'psc', is_manual_connection: false, subresource_names: ['vault'] }], private_dns_zone_group: [{ name: 'default', private_dns_zone_ids: [null] }] },
+            unknown: ['subnet_id', 'private_service_connection[0].private_connection_resource_id', 'private_dns_zone_group[0].private_dns_zone_ids[0]'],
+            references: {
+              subnet_id: ['azurerm_subnet.pe.id', 'azurerm_subnet.pe'],
+              'private_service_connection[0].private_connection_resource_id': ['azurerm_key_vault.kv.id', 'azurerm_key_vault.kv'],
+              'private_dns_zone_group[0].private_dns_zone_ids': ['azurerm_private_dns_zone.kv.id', 'azurerm_private_dns_zone.kv'],
+            },
+          },
+        ],
+      }),
+    );
     const run = runCli(['scan', plan]);
-    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
     expect(run.stdout).toContain('No findings.');
-    expect(run.stdout).toContain('1 file, 1 resource read, 1 checked, 0 failed, 0 unknown until apply, 1 passed');
+    expect(run.stdout).toMatch(/^1 file, 6 resources read, 2 checked, 0 failed, 0 unknown until apply, \d+ passed$/m);
+    expect(run.code).toBe(0);
   });
 });
 
@@ -67,7 +98,7 @@ describe('table output', () => {
     expect(run.stdout).toContain('azurerm_container_registry.acr');
     expect(run.stdout).toMatch(/plan\.json:\d+/);
     expect(run.stdout).toContain('Fix: Set `network_rule_bypass_option = "None"`');
-    expect(run.stdout).toMatch(/\d+ failed, 1 unknown until apply/);
+    expect(run.stdout).toMatch(/\d+ failed, 2 unknown until apply/);
     const highAt = run.stdout.indexOf('high');
     const lowAt = run.stdout.indexOf('low  ');
     expect(highAt).toBeGreaterThan(-1);

@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { buildPlan, buildSnapshot, type AzapiCase, type AzurermCase, type SnapshotRow } from './support/materialize.js';
+import { parse, stringify } from 'yaml';
+import { buildPlan, buildSnapshot, type AzapiCase, type AzurermCase, type ModuleCalls, type SnapshotRow } from './support/materialize.js';
 import { scanJson, tempDir, writeJson } from './support/run-cli.js';
 import { loadRules } from '../src/engine/load-packs.js';
 
@@ -13,9 +13,16 @@ import { loadRules } from '../src/engine/load-packs.js';
 interface FixtureCase {
   name: string;
   expect: 'fail' | 'pass' | 'unknown';
-  azurerm?: AzurermCase;
-  azapi?: AzapiCase;
-  snapshot?: SnapshotRow;
+  /** One resource, or several that link to each other (an endpoint, its zone, the VNet...). */
+  azurerm?: AzurermCase | AzurermCase[];
+  azapi?: AzapiCase | AzapiCase[];
+  snapshot?: SnapshotRow | SnapshotRow[];
+  /** Module calls of the plan (inputs and outputs, by call name). */
+  modules?: ModuleCalls;
+  /** With several resources: the address (plan) or name (snapshot) whose findings the case is about. */
+  target?: string;
+  /** Rule parameters for this case, written to an .azfence.yaml beside the input. */
+  parameters?: Record<string, unknown>;
   /** Text the finding's message must contain. */
   message?: string;
   severity?: string;
@@ -30,15 +37,26 @@ const FIXTURE_DIR = join(import.meta.dirname, '..', 'fixtures', 'rules');
 const files = readdirSync(FIXTURE_DIR).filter((name) => name.endsWith('.yaml')).sort();
 const fixtures: FixtureFile[] = files.map((name) => parse(readFileSync(join(FIXTURE_DIR, name), 'utf8')) as FixtureFile);
 
+/** A case counts as azapi when it has an azapi resource, even beside azurerm helpers. */
 function kindOf(fixture: FixtureCase): 'azurerm' | 'azapi' | 'snapshot' {
-  return fixture.azurerm ? 'azurerm' : fixture.azapi ? 'azapi' : 'snapshot';
+  return fixture.azapi ? 'azapi' : fixture.azurerm ? 'azurerm' : 'snapshot';
+}
+
+function asList<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
 function materialize(fixture: FixtureCase, dir: string): string {
-  if (fixture.azurerm) return writeJson(dir, 'plan.json', buildPlan({ azurerm: [fixture.azurerm] }));
-  if (fixture.azapi) return writeJson(dir, 'plan.json', buildPlan({ azapi: [fixture.azapi] }));
-  if (fixture.snapshot) return writeJson(dir, 'snapshot.json', buildSnapshot([fixture.snapshot]));
+  if (fixture.parameters) writeFileSync(join(dir, '.azfence.yaml'), stringify({ parameters: fixture.parameters }));
+  if (fixture.azurerm || fixture.azapi) {
+    return writeJson(dir, 'plan.json', buildPlan({ azurerm: asList(fixture.azurerm), azapi: asList(fixture.azapi), ...(fixture.modules ? { modules: fixture.modules } : {}) }));
+  }
+  if (fixture.snapshot) return writeJson(dir, 'snapshot.json', buildSnapshot(asList(fixture.snapshot)));
   throw new Error(`case "${fixture.name}" has no azurerm, azapi or snapshot resource`);
+}
+
+function resourceCount(fixture: FixtureCase): number {
+  return asList(fixture.azurerm).length + asList(fixture.azapi).length + asList(fixture.snapshot).length;
 }
 
 describe('rule fixtures', () => {
@@ -48,10 +66,13 @@ describe('rule fixtures', () => {
         it(`${kindOf(fixture)}: ${fixture.name} -> ${fixture.expect}`, () => {
           const dir = tempDir();
           const input = materialize(fixture, dir);
-          const { run, report } = scanJson([input], ['--fail-on', 'none']);
+          const { run, report } = scanJson([dir], ['--fail-on', 'none']);
           expect(run.stderr).toBe('');
-          expect(report.summary.resources).toBe(1);
-          const mine = report.findings.filter((finding) => finding.ruleId === file.rule);
+          if (resourceCount(fixture) === 1) expect(report.summary.resources).toBe(1);
+          else expect(fixture.target, 'a case with several resources names its target').toBeDefined();
+          const mine = report.findings.filter(
+            (finding) => finding.ruleId === file.rule && (!fixture.target || finding.resource.address === fixture.target || finding.resource.name === fixture.target),
+          );
           if (fixture.expect === 'pass') {
             expect(mine).toEqual([]);
             return;

@@ -34,6 +34,7 @@ Scan options:
   --fail-on LEVEL        critical|high|medium|low|none: lowest severity that fails the run (default: high)
   --fail-on-unknown      also fail on checks that cannot be decided until apply
   --policies DIR         add your own rule packs (repeatable)
+  --config FILE          configuration (default: .azfence.yaml beside the scanned paths)
 
 Exit codes: 0 nothing failed the gate, 1 findings failed the gate, 2 usage or input error.
 `;
@@ -42,8 +43,9 @@ const SCAN_OPTIONS = {
   format: { type: 'string', default: 'table' },
   output: { type: 'string' },
   sarif: { type: 'string' },
-  'fail-on': { type: 'string', default: 'high' },
-  'fail-on-unknown': { type: 'boolean', default: false },
+  'fail-on': { type: 'string' },
+  'fail-on-unknown': { type: 'boolean' },
+  config: { type: 'string' },
   policies: { type: 'string', multiple: true, default: [] },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
@@ -73,18 +75,21 @@ function scanCommand(args: string[], io: Io): number {
     return EXIT_OK;
   }
   if (!FORMATS.includes(values.format as Format)) throw new UserError(`--format must be one of ${FORMATS.join(', ')}`);
-  const failOn = values['fail-on'] as FailOn;
-  if (failOn !== 'none' && !SEVERITIES.includes(failOn)) throw new UserError(`--fail-on must be one of ${SEVERITIES.join(', ')}, none`);
+  const failOnFlag = values['fail-on'] as FailOn | undefined;
+  if (failOnFlag !== undefined && failOnFlag !== 'none' && !SEVERITIES.includes(failOnFlag)) throw new UserError(`--fail-on must be one of ${SEVERITIES.join(', ')}, none`);
   if (positionals.length === 0) throw new UserError('scan needs at least one file or directory (try: azfence scan plan.json)');
 
-  const report = scan({ paths: positionals, policyPaths: values.policies, cwd: io.cwd });
+  const report = scan({ paths: positionals, policyPaths: values.policies, cwd: io.cwd, ...(values.config ? { configPath: values.config } : {}) });
+  // Flags win over the configuration file, which wins over the defaults.
+  const failOn: FailOn = failOnFlag ?? report.config.failOn ?? 'high';
+  const failOnUnknown = values['fail-on-unknown'] ?? report.config.failOnUnknown ?? false;
   const text = render(report, values.format as Format);
   if (values.output) writeFile(values.output, text, io.cwd);
   else io.stdout(text);
   if (values.sarif) writeFile(values.sarif, renderSarif(report), io.cwd);
   for (const error of report.errors) io.stderr(`azfence: error: ${oneLine(errorText(error), 400)}\n`);
   if (report.errors.length > 0) return EXIT_ERROR;
-  return gateFailures(report.findings, { failOn, failOnUnknown: values['fail-on-unknown'] }).length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return gateFailures(report.findings, { failOn, failOnUnknown }).length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
 function rulesCommand(args: string[], io: Io): number {

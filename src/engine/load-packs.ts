@@ -1,6 +1,5 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
@@ -12,12 +11,10 @@ import type { Condition } from './condition.js';
 import { COMPARISON_OPERATORS } from './condition.js';
 import { FieldPathError, parseFieldPath } from './field-path.js';
 import { BUILT_IN_FUNCTIONS } from './functions/index.js';
+import { BUILT_IN_POLICY_DIR, PACKAGE_ROOT } from './policy-dir.js';
 
 const require = createRequire(import.meta.url);
-const here = dirname(fileURLToPath(import.meta.url));
-/** The package root: dist/engine -> .., src/engine -> .. (tests run from source). */
-export const PACKAGE_ROOT = resolve(here, '..', '..');
-export const BUILT_IN_POLICY_DIR = join(PACKAGE_ROOT, 'policies');
+export { BUILT_IN_POLICY_DIR, PACKAGE_ROOT };
 
 const packSchema = require(join(PACKAGE_ROOT, 'schemas', 'rule-pack.schema.json')) as object;
 let validatePack: ReturnType<Ajv['compile']> | undefined;

@@ -107,21 +107,22 @@ export function renderTemplate(template: string, context: TemplateContext): stri
         return Array.isArray(value) ? value.join(', ') : String(value ?? '');
       }
       case 'detail':
-        return arg ? context.details[arg] ?? '' : whole;
+        // A detail the evaluation could not establish (an unknown verdict) shows as a placeholder to fill in.
+        return arg ? context.details[arg] ?? `<${arg}>` : whole;
       default:
         return whole;
     }
   });
 }
 
-function unknownMessage(resource: Resource, evidence: Evidence[], rule: Rule): string {
+function unknownMessage(resource: Resource, evidence: Evidence[], rule: Rule, details?: Readonly<Record<string, string>>): string {
   const unknownPaths = [...new Set(evidence.filter((item) => isUnknown(item.actual)).map((item) => propertyName(resource, item.path)))];
   const sensitivePaths = [...new Set(evidence.filter((item) => isRedacted(item.actual)).map((item) => propertyName(resource, item.path)))];
   const parts: string[] = [];
   const why = resource.source.kind === 'plan' ? 'known only after apply' : 'not in the snapshot (project the properties and sku columns)';
   if (unknownPaths.length) parts.push(`${unknownPaths.join(', ')} ${unknownPaths.length === 1 ? 'is' : 'are'} ${why}`);
   if (sensitivePaths.length) parts.push(`${sensitivePaths.join(', ')} ${sensitivePaths.length === 1 ? 'is' : 'are'} marked sensitive and not read`);
-  const reason = parts.length ? parts.join('; ') : 'a value it depends on could not be determined';
+  const reason = details?.['unknownReason'] ?? (parts.length ? parts.join('; ') : 'a value it depends on could not be determined');
   return `Cannot decide yet whether ${armTypeLabel(resource.armType)} ${resource.name} meets "${rule.title}": ${reason}.`;
 }
 
@@ -139,7 +140,7 @@ export function makeFinding(input: FindingInput): Finding {
   const { rule, check, checkIndex, resource, evaluation, template } = input;
   const severity: Severity = check.severity ?? rule.severity;
   const status = evaluation.verdict === 'unknown' ? 'unknown' : 'fail';
-  const message = status === 'unknown' ? unknownMessage(resource, evaluation.evidence, rule) : renderTemplate(input.message, template);
+  const message = status === 'unknown' ? unknownMessage(resource, evaluation.evidence, rule, evaluation.details) : renderTemplate(input.message, template);
   const remediationTemplate = rule.remediation[resource.source.dialect] ?? rule.remediation.arm ?? Object.values(rule.remediation)[0] ?? '';
   return {
     ruleId: rule.id,

@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
 import type { InputKind, Resource } from '../model/resource.js';
 import type { Candidate } from './discover.js';
+import type { PlanContext } from '../graph/plan-context.js';
 import { parseJson } from './parse-json.js';
 import { readText } from './read-text.js';
 import { looksLikeSnapshot, readSnapshot } from './resource-graph/read-snapshot.js';
@@ -8,6 +9,8 @@ import { looksLikePlan, readPlan } from './terraform/read-plan.js';
 
 export interface InputResult {
   file: string;
+  /** Plan input: how its resources refer to each other. */
+  planContext?: PlanContext;
   kind: InputKind;
   resources: Resource[];
   /** Resources of types no rule reads. */
@@ -29,8 +32,8 @@ export function readInput(candidate: Candidate): ReadOutcome {
   const text = readText(candidate.path, file);
   const json = parseJson(text, file);
   if (looksLikePlan(json)) {
-    const result = readPlan(json, file, text);
-    return { status: 'read', input: { file, kind: 'plan', ...result } };
+    const { context, ...result } = readPlan(json, file, text);
+    return { status: 'read', input: { file, kind: 'plan', planContext: context, ...result } };
   }
   if (looksLikeSnapshot(json)) {
     const result = readSnapshot(json, file, text);

@@ -1,21 +1,32 @@
 import type { Resource } from './resource.js';
+import type { PlanContext } from '../graph/plan-context.js';
 
 /**
- * Every resource of a scan, indexed so that rules select by type and functions look up by id in constant
- * time: no rule walks the whole inventory for each resource.
+ * Every resource of a scan, indexed so that rules select by type and links resolve by id or name in
+ * constant time: no rule walks the whole inventory for each resource.
  */
 export class Inventory {
   readonly resources: Resource[] = [];
   private readonly byType = new Map<string, Resource[]>();
   private readonly byKey = new Map<string, Resource>();
+  private readonly byId = new Map<string, Resource>();
+  private readonly byTypeAndName = new Map<string, Resource[]>();
+  /** Per plan file: addresses and configuration, for resolving references between resources being created. */
+  readonly plans = new Map<string, PlanContext>();
+  /** Files each kind of child resource was read from (e.g. snapshots that include zone groups). */
+  private readonly typesByFile = new Map<string, Set<string>>();
+  private readonly memo = new Map<string, unknown>();
 
   add(resource: Resource): void {
     this.resources.push(resource);
     const type = resource.armType.toLowerCase();
-    let list = this.byType.get(type);
-    if (!list) this.byType.set(type, (list = []));
-    list.push(resource);
+    push(this.byType, type, resource);
     this.byKey.set(resource.key.toLowerCase(), resource);
+    if (resource.source.id) this.byId.set(resource.source.id.toLowerCase(), resource);
+    push(this.byTypeAndName, `${type}|${resource.name.toLowerCase()}`, resource);
+    let types = this.typesByFile.get(resource.source.file);
+    if (!types) this.typesByFile.set(resource.source.file, (types = new Set()));
+    types.add(type);
   }
 
   ofType(armType: string): readonly Resource[] {
@@ -26,7 +37,32 @@ export class Inventory {
     return this.byKey.get(key.toLowerCase());
   }
 
+  getById(id: string): Resource | undefined {
+    return this.byId.get(id.toLowerCase());
+  }
+
+  byName(armType: string, name: string): readonly Resource[] {
+    return this.byTypeAndName.get(`${armType.toLowerCase()}|${name.toLowerCase()}`) ?? [];
+  }
+
+  /** Whether a file contributed any resource of this type (a snapshot without zone-group rows says nothing about zone groups). */
+  fileHasType(file: string, armType: string): boolean {
+    return this.typesByFile.get(file)?.has(armType.toLowerCase()) ?? false;
+  }
+
+  /** Builds a derived index once per scan (e.g. zone -> its VNet links), keeping cross-resource rules linear. */
+  cached<T>(key: string, build: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, build());
+    return this.memo.get(key) as T;
+  }
+
   get size(): number {
     return this.resources.length;
   }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

@@ -40,7 +40,7 @@ function ruleDescriptor(rule: Rule) {
     help: { text, markdown },
     defaultConfiguration: { level: LEVEL[rule.severity] },
     properties: {
-      tags: ['security', 'azure', 'network-isolation', rule.pack.toLowerCase(), ...rule.tags],
+      tags: [...new Set(['security', 'azure', 'network-isolation', rule.pack.toLowerCase(), ...rule.tags])],
       'security-severity': SECURITY_SEVERITY[rule.severity],
       precision: 'high',
       'problem.severity': rule.severity === 'critical' || rule.severity === 'high' ? 'error' : rule.severity === 'medium' ? 'warning' : 'recommendation',

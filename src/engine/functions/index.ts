@@ -1,7 +1,8 @@
 import type { RuleFunction } from '../evaluate.js';
+import { DNS_FUNCTIONS } from './dns.js';
 
 /**
  * Named functions rules may call where a condition needs the resource graph or a data table.
  * Each is small and pure: (resource context, arguments) -> evaluation.
  */
-export const BUILT_IN_FUNCTIONS: ReadonlyMap<string, RuleFunction> = new Map<string, RuleFunction>([]);
+export const BUILT_IN_FUNCTIONS: ReadonlyMap<string, RuleFunction> = new Map<string, RuleFunction>([...DNS_FUNCTIONS]);

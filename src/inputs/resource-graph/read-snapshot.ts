@@ -2,6 +2,7 @@ import { UserError } from '../../errors.js';
 import { canonicalArmType } from '../../model/arm-types.js';
 import type { InputKind, Resource } from '../../model/resource.js';
 import { isPlainObject, UNKNOWN } from '../../model/values.js';
+import { parseArmId } from '../../graph/arm-id.js';
 import { locateStringValues } from '../parse-json.js';
 
 /**
@@ -36,6 +37,35 @@ function tableRows(columns: unknown[], rows: unknown[]): unknown[] {
   });
 }
 
+/**
+ * Resource Graph returns subnets and peerings inside their VNet (and rule collection groups not at all), but
+ * the graph links to them by id: they become resources of their own, as ARM lists them.
+ */
+const INLINE_CHILDREN: Record<string, Array<{ property: string; type: string }>> = {
+  'microsoft.network/virtualnetworks': [
+    { property: 'subnets', type: 'Microsoft.Network/virtualNetworks/subnets' },
+    { property: 'virtualNetworkPeerings', type: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings' },
+  ],
+};
+
+function inlineChildren(row: Record<string, unknown>, parentId: string): Record<string, unknown>[] {
+  const specs = INLINE_CHILDREN[String(row['type']).toLowerCase()];
+  const properties = row['properties'];
+  if (!specs || !isPlainObject(properties)) return [];
+  const children: Record<string, unknown>[] = [];
+  for (const spec of specs) {
+    const list = properties[spec.property];
+    if (!Array.isArray(list)) continue;
+    for (const child of list) {
+      if (!isPlainObject(child) || typeof child['name'] !== 'string') continue;
+      const segment = spec.type.split('/').pop()!;
+      const id = typeof child['id'] === 'string' ? child['id'] : `${parentId}/${segment}/${child['name']}`;
+      children.push({ ...child, id, type: spec.type, properties: isPlainObject(child['properties']) ? child['properties'] : {}, sku: null });
+    }
+  }
+  return children;
+}
+
 /** Resource Graph columns rules read; a row without one was projected without it. */
 const PROJECTED_COLUMNS = ['properties', 'sku'] as const;
 
@@ -50,32 +80,39 @@ export interface SnapshotReadResult {
 
 /** Turns Resource Graph rows into resources. Rows are ARM-shaped already; only casing needs care. */
 export function readSnapshot(json: unknown, file: string, text: string | undefined, kind: InputKind = 'snapshot'): SnapshotReadResult {
-  const rows = rowsOf(json);
-  if (!rows) throw new UserError('is not a Resource Graph snapshot', file);
+  const given = rowsOf(json);
+  if (!given) throw new UserError('is not a Resource Graph snapshot', file);
+  const rows = [...given];
   const positions = text ? locateStringValues(text, 'id') : new Map<string, { line: number; column: number }>();
   const resources: Resource[] = [];
   const problems: string[] = [];
   const seen = new Set<string>();
-  rows.forEach((row, index) => {
+  // Inline children are appended while iterating, so this walks them too.
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index];
     if (!isPlainObject(row)) {
       problems.push(`row ${index + 1} is not an object`);
-      return;
+      continue;
     }
     const id = row['id'];
     const type = row['type'];
     if (typeof id !== 'string' || typeof type !== 'string') {
       // Projections that drop id or type cannot be checked: say so rather than skip silently.
       problems.push(`row ${index + 1} has no ${typeof id !== 'string' ? 'id' : 'type'} column`);
-      return;
+      continue;
     }
     const key = id.toLowerCase();
-    if (seen.has(key)) return;
+    if (seen.has(key)) continue;
     seen.add(key);
+    for (const child of inlineChildren(row, id)) rows.push(child);
     const { id: _id, type: _type, name, location, ...rest } = row;
     const position = positions.get(id);
     // A query that projected a column away (`| project id, name, type`) did not capture it: the value is
     // unknown, not absent, or every check on it would fail.
     const body: Record<string, unknown> = { ...rest };
+    const parsed = parseArmId(id);
+    if (parsed?.parentId && body['parentId'] === undefined) body['parentId'] = parsed.parentId;
+    if (parsed && body['resourceGroup'] === undefined) body['resourceGroup'] = parsed.resourceGroup;
     for (const column of PROJECTED_COLUMNS) if (!(column in row)) body[column] = UNKNOWN;
     if (body['properties'] === null) body['properties'] = {};
     resources.push({
@@ -86,6 +123,6 @@ export function readSnapshot(json: unknown, file: string, text: string | undefin
       body,
       source: { kind, dialect: 'arm', file, id, managed: true, ...(position ? { line: position.line, column: position.column } : {}) },
     });
-  });
+  }
   return { resources, problems };
 }

@@ -144,6 +144,99 @@ export const AZURERM_MAPPINGS: Record<string, AzurermTypeMapping> = {
   },
 };
 
+// Networking: the resource graph (endpoint -> subnet -> VNet, zone -> VNet links, routes, peerings).
+// `parentName` / `parentId` name the parent resource of a child type (subnet -> VNet, link -> zone), as
+// Terraform gives them; Resource Graph rows get `parentId` from their id.
+Object.assign(AZURERM_MAPPINGS, {
+  azurerm_virtual_network: {
+    armType: 'Microsoft.Network/virtualNetworks',
+    attributes: [
+      { arm: 'properties.addressSpace.addressPrefixes', from: 'address_space' },
+      { arm: 'properties.dhcpOptions.dnsServers', from: 'dns_servers' },
+      tags,
+    ],
+  },
+  azurerm_subnet: {
+    armType: 'Microsoft.Network/virtualNetworks/subnets',
+    attributes: [
+      { arm: 'parentName', from: 'virtual_network_name' },
+      { arm: 'properties.addressPrefixes', from: 'address_prefixes' },
+      {
+        arm: 'properties.delegations',
+        from: 'delegation',
+        items: [
+          { arm: 'name', from: 'name' },
+          { arm: 'properties.serviceName', from: 'service_delegation[0].name' },
+        ],
+      },
+    ],
+  },
+  azurerm_private_endpoint: {
+    armType: 'Microsoft.Network/privateEndpoints',
+    attributes: [
+      { arm: 'properties.subnet.id', from: 'subnet_id' },
+      {
+        arm: 'properties.privateLinkServiceConnections',
+        from: 'private_service_connection',
+        items: [
+          { arm: 'name', from: 'name' },
+          { arm: 'properties.privateLinkServiceId', from: 'private_connection_resource_id' },
+          { arm: 'properties.groupIds', from: 'subresource_names' },
+          { arm: 'properties.isManualConnection', from: 'is_manual_connection', default: false },
+        ],
+      },
+      {
+        // azurerm writes the zone group inline; ARM keeps it as a child resource (privateDnsZoneGroups).
+        arm: 'properties.privateDnsZoneGroups',
+        from: 'private_dns_zone_group',
+        items: [
+          { arm: 'name', from: 'name' },
+          { arm: 'properties.privateDnsZoneConfigs', from: 'private_dns_zone_ids', items: [{ arm: 'properties.privateDnsZoneId', from: '' }] },
+        ],
+      },
+      tags,
+    ],
+  },
+  azurerm_private_dns_zone: { armType: 'Microsoft.Network/privateDnsZones', attributes: [tags] },
+  azurerm_private_dns_zone_virtual_network_link: {
+    armType: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
+    attributes: [
+      // azurerm v4 names the zone; v5 takes its id.
+      { arm: 'parentId', from: 'private_dns_zone_id' },
+      { arm: 'parentName', from: 'private_dns_zone_name' },
+      { arm: 'properties.virtualNetwork.id', from: 'virtual_network_id' },
+      { arm: 'properties.registrationEnabled', from: 'registration_enabled', default: false },
+      tags,
+    ],
+  },
+  azurerm_virtual_network_peering: {
+    armType: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings',
+    attributes: [
+      { arm: 'parentName', from: 'virtual_network_name' },
+      { arm: 'properties.remoteVirtualNetwork.id', from: 'remote_virtual_network_id' },
+      { arm: 'properties.allowForwardedTraffic', from: 'allow_forwarded_traffic', default: false },
+      { arm: 'properties.useRemoteGateways', from: 'use_remote_gateways', default: false },
+    ],
+  },
+  azurerm_firewall: {
+    armType: 'Microsoft.Network/azureFirewalls',
+    attributes: [
+      {
+        arm: 'properties.ipConfigurations',
+        from: 'ip_configuration',
+        items: [
+          { arm: 'name', from: 'name' },
+          { arm: 'properties.privateIPAddress', from: 'private_ip_address' },
+          { arm: 'properties.subnet.id', from: 'subnet_id' },
+        ],
+      },
+      { arm: 'properties.firewallPolicy.id', from: 'firewall_policy_id' },
+      { arm: 'properties.sku.tier', from: 'sku_tier' },
+      tags,
+    ],
+  },
+} satisfies Record<string, AzurermTypeMapping>);
+
 AZURERM_MAPPINGS['azurerm_app_configuration'] = {
   armType: 'Microsoft.AppConfiguration/configurationStores',
   // Unset means "Automatic": public unless a private endpoint exists, so it is left absent, not defaulted.

@@ -6,6 +6,7 @@ import { locateStringValues } from '../parse-json.js';
 import { normalizeAzapi } from './normalize-azapi.js';
 import { normalizeAzurerm } from './normalize-azurerm.js';
 import { readPlanned, type PlannedValue } from './plan-values.js';
+import { buildPlanContext, readModuleConfig, type PlanContext } from '../../graph/plan-context.js';
 
 export function looksLikePlan(json: unknown): json is Record<string, unknown> {
   return isPlainObject(json) && typeof json['format_version'] === 'string' && ('planned_values' in json || 'resource_changes' in json || 'terraform_version' in json);
@@ -22,6 +23,8 @@ interface PlanResourceEntry {
 
 export interface PlanReadResult {
   resources: Resource[];
+  /** References between this plan's resources, for the resource graph. */
+  context: PlanContext;
   /** Resources read but of types no rule reads (e.g. random_string, azurerm_role_assignment). */
   unmapped: number;
   /** Resources whose shape broke expectations: they are reported, never silently skipped. */
@@ -159,6 +162,8 @@ export function readPlan(plan: Record<string, unknown>, file: string, text: stri
       unmapped++;
       continue;
     }
+    const resourceGroup = readPlanned(entry.planned, 'resource_group_name').value;
+    if (typeof resourceGroup === 'string' && normalized.body['resourceGroup'] === undefined) normalized.body['resourceGroup'] = resourceGroup;
     const name = readPlanned(entry.planned, 'name').value;
     const location = readPlanned(entry.planned, 'location').value;
     const id = readPlanned(entry.planned, 'id').value;
@@ -184,5 +189,6 @@ export function readPlan(plan: Record<string, unknown>, file: string, text: stri
       ...(expressions ? { references: referencesOf(expressions) } : {}),
     });
   }
-  return { resources, unmapped, problems };
+  const root = readModuleConfig(isPlainObject(plan['configuration']) ? plan['configuration']['root_module'] : undefined);
+  return { resources, unmapped, problems, context: buildPlanContext(file, root, resources, configurationAddress) };
 }

@@ -1,0 +1,33 @@
+import type { ErrorObject } from 'ajv';
+import { pointerSegment } from './config.js';
+
+/**
+ * Ajv errors in the same words as rule-pack errors (`unknown key "x"`, `must be one of ...`), with the
+ * pointer of the exact offending node so the error lands on the typo's own line, not its parent's.
+ */
+export function describeConfigError(error: ErrorObject): { problem: string; pointer: string } {
+  const where = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : 'the config';
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(error.params['additionalProperty']);
+      const pointer = `${error.instancePath}/${pointerSegment(key)}`;
+      // Under `rules:` the only keys allowed are rule ids, so an odd key is a malformed id, not a typo'd setting.
+      if (error.instancePath === '/rules') return { problem: `rules: "${key}" is not a rule id (like AZF-DNS-004)`, pointer };
+      return { problem: `${where}: unknown key "${key}"`, pointer };
+    }
+    case 'enum':
+      return { problem: `${where}: must be one of ${(error.params['allowedValues'] as unknown[]).join(', ')}`, pointer: error.instancePath };
+    case 'type': {
+      // `null` is allowed only so that an all-commented-out section is empty; it is not worth suggesting.
+      const types = String(error.params['type']).split(',').filter((type) => type !== 'null');
+      return { problem: `${where}: must be ${types.map((type) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`)).join(' or ')}`, pointer: error.instancePath };
+    }
+    default:
+      return { problem: `${where}: ${error.message ?? 'is invalid'}`, pointer: error.instancePath };
+  }
+}
+
+/** With allErrors off there is normally one error; if several, the deepest is the most specific. */
+export function mostSpecific(errors: ErrorObject[]): ErrorObject {
+  return errors.reduce((best, error) => (error.instancePath.length > best.instancePath.length ? error : best));
+}

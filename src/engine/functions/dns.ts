@@ -1,0 +1,317 @@
+import type { FunctionContext, RuleFunction } from '../evaluate.js';
+import type { Evaluation } from '../verdict.js';
+import { childrenOf, followLinks, parentOf } from '../../graph/links.js';
+import { parseArmId, sameId } from '../../graph/arm-id.js';
+import type { Inventory } from '../../model/inventory.js';
+import type { Resource } from '../../model/resource.js';
+import { isPlainObject, UNKNOWN } from '../../model/values.js';
+import { allKnownZoneTemplates, cloudOf, showZone, specsFor, specsForType, zonePattern, type ZoneGroupSpec } from './dns-zones.js';
+import {
+  endpointInfo,
+  groupIdsOf,
+  PRIVATE_DNS_ZONE,
+  PRIVATE_ENDPOINT,
+  SUBNET,
+  VIRTUAL_NETWORK,
+  vnetLabel,
+  ZONE_VNET_LINK,
+  type EndpointInfo,
+  type ZoneRef,
+} from './private-endpoints.js';
+
+/**
+ * The DNS pack's evaluators. Each reads one private endpoint (or, for AZF-DNS-005, a locked resource) and
+ * answers pass / fail / unknown with the facts its message needs.
+ */
+function pass(): Evaluation {
+  return { verdict: 'pass', evidence: [] };
+}
+
+function fail(path: string, actual: unknown, expected: string, details: Record<string, string>): Evaluation {
+  return { verdict: 'fail', evidence: [{ path, actual, expected }], details };
+}
+
+function unknown(path: string, reason: string, details: Record<string, string> = {}): Evaluation {
+  return { verdict: 'unknown', evidence: [{ path, actual: UNKNOWN, expected: 'a decidable value' }], details: { ...details, unknownReason: reason } };
+}
+
+function list(items: readonly string[]): string {
+  return items.length ? items.join(', ') : 'none';
+}
+
+/** `registry_data_westeurope` shares the registry zone; `sites-staging` the sites zone. */
+function canonicalGroupId(groupId: string): string | undefined {
+  if (/^registry_data_/i.test(groupId)) return undefined;
+  if (/^sites-/i.test(groupId)) return 'sites';
+  return groupId;
+}
+
+interface Requirement {
+  groupId: string;
+  specs: ZoneGroupSpec[];
+}
+
+function requirementsOf(context: FunctionContext, info: EndpointInfo): { requirements: Requirement[]; unknownGroupIds: boolean } {
+  const requirements: Requirement[] = [];
+  let unknownGroupIds = false;
+  for (const connection of info.connections) {
+    if (connection.groupIds === UNKNOWN) {
+      unknownGroupIds = true;
+      continue;
+    }
+    // No subresource named: a service with a single group (SQL server: sqlServer) implies it.
+    const typeGroups = connection.groupIds.length === 0 && connection.targetType ? specsForType(connection.targetType) : [];
+    if (typeGroups.length === 1) requirements.push({ groupId: typeGroups[0]!.groupId, specs: typeGroups });
+    for (const raw of connection.groupIds) {
+      const groupId = canonicalGroupId(raw);
+      if (!groupId) continue;
+      const specs = specsFor(groupId, connection.targetType, context.parameters['extraZones']);
+      if (specs.length) requirements.push({ groupId: raw, specs });
+    }
+  }
+  return { requirements, unknownGroupIds };
+}
+
+function regionOf(context: FunctionContext, info: EndpointInfo): string | undefined {
+  return info.region ?? context.resource.location;
+}
+
+/** Zones a requirement still misses given the zones present; the candidate service with the fewest gaps wins. */
+function missingZones(requirement: Requirement, cloud: ReturnType<typeof cloudOf>, region: string | undefined, present: readonly string[]): string[] {
+  let best: string[] | undefined;
+  for (const spec of requirement.specs) {
+    const templates = spec.zones[cloud] ?? [];
+    if (templates.length === 0) continue;
+    const has = (template: string) => present.some((zone) => zonePattern(template, region).test(zone));
+    const missing = spec.match === 'any' ? (templates.some(has) ? [] : [templates.map((t) => showZone(t, region)).join(' or ')]) : templates.filter((t) => !has(t)).map((t) => showZone(t, region));
+    if (!best || missing.length < best.length) best = missing;
+  }
+  return best ?? [];
+}
+
+function neededZones(requirements: readonly Requirement[], cloud: ReturnType<typeof cloudOf>, region: string | undefined): string[] {
+  return [...new Set(requirements.flatMap((requirement) => missingZones(requirement, cloud, region, [])))];
+}
+
+function presentZones(info: EndpointInfo): { zones: ZoneRef[]; unresolved: string[] } {
+  const groups = info.zoneGroups ?? [];
+  return { zones: groups.flatMap((group) => group.zones), unresolved: groups.flatMap((group) => group.unresolved) };
+}
+
+function baseDetails(info: EndpointInfo, requirements: readonly Requirement[], needed: readonly string[]): Record<string, string> {
+  return {
+    groupIds: list([...new Set(requirements.map((requirement) => requirement.groupId))]) || list(groupIdsOf(info).ids),
+    neededZones: list(needed),
+    vnet: vnetLabel(info),
+  };
+}
+
+/** AZF-DNS-001: the endpoint has a private DNS zone group. */
+export const privateEndpointHasZoneGroup: RuleFunction = (context) => {
+  const info = endpointInfo(context.inventory, context.resource);
+  const { requirements } = requirementsOf(context, info);
+  const needed = neededZones(requirements, cloudOf(regionOf(context, info), context.parameters['cloud']), regionOf(context, info));
+  const details = baseDetails(info, requirements, needed);
+  if (info.zoneGroups === undefined) {
+    return unknown('privateDnsZoneGroups', 'the snapshot has no privateDnsZoneGroups rows (Resource Graph does not index them; azfence audit reads them through ARM)', details);
+  }
+  if (info.zoneGroups.length > 0) return pass();
+  if (info.zoneGroupsUnknown) return unknown('private_dns_zone_group', 'private_dns_zone_group is known only after apply', details);
+  // A Private Link service with no documented privatelink zone (Application Gateway, your own service)
+  // resolves through DNS you manage: only require a zone group where azfence knows which zone it needs.
+  const { unknownGroupIds } = requirementsOf(context, info);
+  if (requirements.length === 0) {
+    return unknownGroupIds ? unknown('groupIds', 'the group ids (subresource_names) are known only after apply', details) : pass();
+  }
+  return fail('properties.privateDnsZoneGroups', [], 'a private DNS zone group', details);
+};
+
+/** AZF-DNS-002: the zone groups hold every zone the endpoint's group ids need. */
+export const zoneGroupHasNeededZones: RuleFunction = (context) => {
+  const info = endpointInfo(context.inventory, context.resource);
+  if (!info.zoneGroups || info.zoneGroups.length === 0) return pass();
+  const { requirements, unknownGroupIds } = requirementsOf(context, info);
+  const region = regionOf(context, info);
+  const cloud = cloudOf(region, context.parameters['cloud']);
+  const { zones, unresolved } = presentZones(info);
+  const present = zones.map((zone) => zone.name);
+  const missing = [...new Set(requirements.flatMap((requirement) => missingZones(requirement, cloud, region, present)))];
+  const details = { ...baseDetails(info, requirements, neededZones(requirements, cloud, region)), missingZones: list(missing), presentZones: list(present) };
+  if (missing.length === 0) return unknownGroupIds ? unknown('groupIds', 'the group ids (subresource_names) are known only after apply', details) : pass();
+  if (unresolved.length) return unknown('privateDnsZoneConfigs', unresolved.join('; '), details);
+  return fail('privateDnsZoneConfigs', present, `zones ${list(missing)}`, details);
+};
+
+/** AZF-DNS-003: every zone in the zone groups is a real privatelink zone for the endpoint's service and cloud. */
+export const zoneGroupZonesAreValid: RuleFunction = (context) => {
+  const info = endpointInfo(context.inventory, context.resource);
+  const { zones, unresolved } = presentZones(info);
+  if (zones.length === 0) return unresolved.length ? unknown('privateDnsZoneConfigs', unresolved.join('; ')) : pass();
+  const { requirements, unknownGroupIds } = requirementsOf(context, info);
+  const region = regionOf(context, info);
+  const forService = requirements.flatMap((requirement) => requirement.specs.flatMap((spec) => [...Object.values(spec.zones).flat(), ...spec.optional]));
+  const anyService = allKnownZoneTemplates();
+  const matches = (zone: string, templates: readonly string[]) => templates.some((template) => zonePattern(template, region).test(zone) || zonePattern(template, undefined).test(zone));
+  const wrong: string[] = [];
+  let undecided = false;
+  for (const zone of zones) {
+    if (requirements.length && matches(zone.name, forService)) continue;
+    if (!matches(zone.name, anyService)) {
+      wrong.push(zone.name);
+      continue;
+    }
+    // A real privatelink zone, but is it this service's? Only the group ids can say.
+    if (unknownGroupIds || requirements.length === 0) undecided = true;
+    else wrong.push(zone.name);
+  }
+  const expected = neededZones(requirements, cloudOf(region, context.parameters['cloud']), region);
+  const details: Record<string, string> = { ...baseDetails(info, requirements, expected), wrongZones: list(wrong) };
+  if (wrong.length) return fail('privateDnsZoneConfigs', wrong, `private DNS zones for ${details["groupIds"]}: ${list(expected)}`, details);
+  if (undecided) return unknown('groupIds', 'the group ids (subresource_names) are known only after apply', details);
+  return pass();
+};
+
+/** Firewalls (DNS proxy) and DNS resolvers a VNet sends its queries to, found by their private IPs. */
+function dnsForwarderVnets(inventory: Inventory, vnet: Resource): { vnets: Resource[]; ids: string[] } {
+  const servers = followLinks(inventory, vnet, 'properties.dhcpOptions.dnsServers[*]', { targetTypes: ['Microsoft.Network/azureFirewalls'] });
+  const byIp = inventory.cached('firewalls-by-private-ip', () => {
+    const index = new Map<string, Resource>();
+    for (const firewall of inventory.ofType('Microsoft.Network/azureFirewalls')) {
+      const configurations = (firewall.body['properties'] as Record<string, unknown> | undefined)?.['ipConfigurations'];
+      if (!Array.isArray(configurations)) continue;
+      for (const configuration of configurations) {
+        const ip = isPlainObject(configuration) && isPlainObject(configuration['properties']) ? configuration['properties']['privateIPAddress'] : undefined;
+        if (typeof ip === 'string') index.set(ip, firewall);
+      }
+    }
+    return index;
+  });
+  const firewalls = servers.links.map((link) => link.target ?? (link.id ? byIp.get(link.id) : undefined)).filter((firewall): firewall is Resource => firewall !== undefined);
+  const vnets: Resource[] = [];
+  const ids: string[] = [];
+  for (const firewall of firewalls) {
+    for (const subnetLink of followLinks(inventory, firewall, 'properties.ipConfigurations[*].properties.subnet.id', { targetTypes: [SUBNET] }).links) {
+      if (subnetLink.target) for (const vnetLink of parentOf(inventory, subnetLink.target).links) vnetLink.target ? vnets.push(vnetLink.target) : ids.push(vnetLink.id ?? '');
+      else if (subnetLink.id) ids.push(parseArmId(subnetLink.id)?.parentId ?? '');
+    }
+  }
+  return { vnets, ids: ids.filter(Boolean) };
+}
+
+function vnetMatches(vnet: { resource?: Resource; id?: string; name?: string }, accepted: { resources: Set<Resource>; ids: string[]; names: string[] }): boolean {
+  if (vnet.resource && accepted.resources.has(vnet.resource)) return true;
+  const id = vnet.id ?? vnet.resource?.source.id;
+  if (id && accepted.ids.some((candidate) => sameId(candidate, id))) return true;
+  const name = (vnet.name ?? vnet.resource?.name ?? (id ? parseArmId(id)?.name : undefined))?.toLowerCase();
+  return name !== undefined && accepted.names.includes(name);
+}
+
+/** AZF-DNS-004: each zone the endpoint needs is linked to its VNet (or a hub VNet it resolves through). */
+export const neededZonesLinkedToVnet: RuleFunction = (context) => {
+  const { inventory } = context;
+  const info = endpointInfo(inventory, context.resource);
+  const { zones, unresolved } = presentZones(info);
+  if (zones.length === 0) return unresolved.length ? unknown('privateDnsZoneConfigs', unresolved.join('; ')) : pass();
+  if (info.vnets.length === 0 && info.vnetIds.length === 0) {
+    return unknown('subnet_id', info.vnetUnresolved.length ? info.vnetUnresolved.join('; ') : "the endpoint's subnet is not in this scan", { vnet: vnetLabel(info) });
+  }
+  const hubs = Array.isArray(context.parameters['hubVirtualNetworks']) ? (context.parameters['hubVirtualNetworks'] as unknown[]).filter((hub): hub is string => typeof hub === 'string') : [];
+  const accepted = {
+    resources: new Set<Resource>(info.vnets),
+    ids: [...info.vnetIds, ...hubs.filter((hub) => hub.startsWith('/'))],
+    names: hubs.filter((hub) => !hub.startsWith('/')).map((hub) => hub.toLowerCase()),
+  };
+  // A spoke whose DNS servers are the hub firewall's proxy resolves through the zones linked to the hub.
+  for (const vnet of info.vnets) {
+    const forwarders = dnsForwarderVnets(inventory, vnet);
+    for (const forwarder of forwarders.vnets) accepted.resources.add(forwarder);
+    accepted.ids.push(...forwarders.ids);
+  }
+  const notLinked: string[] = [];
+  const linkedElsewhere = new Set<string>();
+  const undecided: string[] = [];
+  for (const zoneRef of zones) {
+    const zonesInScan = zoneRef.zone ? [zoneRef.zone] : inventory.byName(PRIVATE_DNS_ZONE, zoneRef.name);
+    if (zonesInScan.length === 0) {
+      undecided.push(`zone ${zoneRef.name} is not in this scan, so its VNet links cannot be read`);
+      continue;
+    }
+    let linked = false;
+    let linkUnknown = false;
+    for (const zone of zonesInScan) {
+      for (const link of childrenOf(inventory, zone, ZONE_VNET_LINK)) {
+        const target = followLinks(inventory, link, 'properties.virtualNetwork.id', { targetTypes: [VIRTUAL_NETWORK] });
+        if (target.unresolved.length && target.links.length === 0) linkUnknown = true;
+        for (const vnet of target.links) {
+          const candidate = { ...(vnet.target ? { resource: vnet.target } : {}), ...(vnet.id ? { id: vnet.id } : {}), ...(vnet.name ? { name: vnet.name } : {}) };
+          if (vnetMatches(candidate, accepted)) linked = true;
+          else linkedElsewhere.add(vnet.target?.name ?? vnet.name ?? vnet.id ?? '?');
+        }
+      }
+    }
+    if (linked) continue;
+    if (linkUnknown) undecided.push(`a VNet link of zone ${zoneRef.name} points at a VNet known only after apply`);
+    else notLinked.push(zoneRef.name);
+  }
+  const details = { vnet: vnetLabel(info), notLinkedZones: list(notLinked), linkedTo: list([...linkedElsewhere]) };
+  if (notLinked.length) return fail('virtualNetworkLinks', [...linkedElsewhere], `a link to ${details.vnet}`, details);
+  if (undecided.length) return unknown('virtualNetworkLinks', undecided.join('; '), details);
+  return pass();
+};
+
+interface EndpointIndex {
+  byTarget: Map<string, Array<{ endpoint: Resource; status?: string; manual: boolean }>>;
+  /** Endpoints whose target could not be resolved, per file: any of them might be the missing one. */
+  unresolvedByFile: Map<string, string[]>;
+}
+
+function endpointIndex(inventory: Inventory): EndpointIndex {
+  return inventory.cached('endpoints-by-target', () => {
+    const byTarget: EndpointIndex['byTarget'] = new Map();
+    const unresolvedByFile = new Map<string, string[]>();
+    for (const endpoint of inventory.ofType(PRIVATE_ENDPOINT)) {
+      for (const connection of endpointInfo(inventory, endpoint).connections) {
+        const keys: string[] = [];
+        if (connection.target?.target) keys.push(connection.target.target.key.toLowerCase());
+        if (connection.target?.id) keys.push(`id:${connection.target.id.toLowerCase()}`);
+        if (keys.length === 0) {
+          const list = unresolvedByFile.get(endpoint.source.file) ?? [];
+          list.push(endpoint.name);
+          unresolvedByFile.set(endpoint.source.file, list);
+        }
+        for (const key of keys) {
+          const entries = byTarget.get(key) ?? [];
+          entries.push({ endpoint, manual: connection.manual, ...(connection.status ? { status: connection.status } : {}) });
+          byTarget.set(key, entries);
+        }
+      }
+    }
+    return { byTarget, unresolvedByFile };
+  });
+}
+
+/** AZF-DNS-005: a resource with public access disabled has at least one (approved) private endpoint. */
+export const hasPrivateEndpoint: RuleFunction = (context) => {
+  const { inventory, resource } = context;
+  const index = endpointIndex(inventory);
+  const found = [...(index.byTarget.get(resource.key.toLowerCase()) ?? []), ...(resource.source.id ? index.byTarget.get(`id:${resource.source.id.toLowerCase()}`) ?? [] : [])];
+  // Resource Graph rows list their own private endpoint connections, with their approval state.
+  const own = context.field('properties.privateEndpointConnections[*].properties.privateLinkServiceConnectionState.status');
+  const ownStates = Array.isArray(own) ? own.filter((state): state is string => typeof state === 'string') : [];
+  const states = [...found.map((entry) => entry.status), ...ownStates];
+  if (states.some((state) => state === undefined || /^approved$/i.test(state))) return pass();
+  if (states.length > 0) {
+    return fail('properties.privateEndpointConnections', states, 'an approved private endpoint connection', { endpoints: list([...new Set(found.map((entry) => entry.endpoint.name))]), states: list(states.filter((s): s is string => !!s)) });
+  }
+  const pending = index.unresolvedByFile.get(resource.source.file) ?? [];
+  if (pending.length) return unknown('privateEndpoints', `private endpoint ${list(pending)} connects to a resource known only after apply`);
+  return fail('privateEndpoints', [], 'a private endpoint', {});
+};
+
+export const DNS_FUNCTIONS: ReadonlyMap<string, RuleFunction> = new Map<string, RuleFunction>([
+  ['privateEndpointHasZoneGroup', privateEndpointHasZoneGroup],
+  ['zoneGroupHasNeededZones', zoneGroupHasNeededZones],
+  ['zoneGroupZonesAreValid', zoneGroupZonesAreValid],
+  ['neededZonesLinkedToVnet', neededZonesLinkedToVnet],
+  ['hasPrivateEndpoint', hasPrivateEndpoint],
+]);

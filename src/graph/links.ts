@@ -1,0 +1,174 @@
+import { hasEach, parseFieldPath, resolveEach, resolveSingle } from '../engine/field-path.js';
+import { resourceView } from '../engine/evaluate.js';
+import type { Inventory } from '../model/inventory.js';
+import type { Resource } from '../model/resource.js';
+import { REDACTED, UNKNOWN } from '../model/values.js';
+import { isArmId, parseArmId } from './arm-id.js';
+import { mostSpecific, resolveReference, type LinkMethod } from './resolve-reference.js';
+
+/**
+ * A typed edge of the resource graph (endpoint -> subnet, zone group -> zone, link -> VNet), with how it
+ * was found. `target` is the resource in this scan; a literal id whose resource is not in the scan still
+ * links (`id`, `name`), since an id names its resource.
+ */
+export interface Link {
+  target?: Resource;
+  id?: string;
+  name?: string;
+  method: LinkMethod;
+  via?: string[];
+}
+
+export interface LinkResult {
+  links: Link[];
+  /** Why some values could not be followed, naming the attribute (for `unknown` messages). */
+  unresolved: string[];
+}
+
+export interface LinkOptions {
+  /** ARM types the link may point at; absent: any type (a private endpoint's target). */
+  targetTypes?: readonly string[];
+  /** Whether the property holds ids (default) or names (azurerm's `virtual_network_name`). */
+  by?: 'id' | 'name';
+}
+
+/** The Terraform attribute an ARM path was read from, to find the references that set it. */
+function terraformAttributeFor(resource: Resource, armPath: string): string | undefined {
+  if (resource.source.dialect === 'azapi') return armPath === 'parentId' ? 'parent_id' : 'body';
+  if (!resource.attributeOf) return undefined;
+  const plain = armPath.replace(/\[[^\]]*\]/g, '');
+  let best: string | undefined;
+  let bestLength = -1;
+  for (const [arm, origin] of resource.attributeOf) {
+    if ((plain === arm || plain.startsWith(`${arm}.`)) && arm.length > bestLength) {
+      best = origin.attribute;
+      bestLength = arm.length;
+    }
+  }
+  return best;
+}
+
+function referencesUnder(resource: Resource, attribute: string): string[] {
+  const out: string[] = [];
+  for (const [key, refs] of resource.references ?? []) {
+    if (key === attribute || key.startsWith(`${attribute}[`) || key.startsWith(`${attribute}.`)) out.push(...refs);
+  }
+  return mostSpecific([...new Set(out)]);
+}
+
+function ofTypes(resource: Resource, types: readonly string[] | undefined): boolean {
+  if (!types) return true;
+  const type = resource.armType.toLowerCase();
+  return types.some((candidate) => candidate.toLowerCase() === type);
+}
+
+function byName(inventory: Inventory, from: Resource, name: string, types: readonly string[] = []): Resource[] {
+  const candidates = types.flatMap((type) => inventory.byName(type, name));
+  const group = typeof from.body['resourceGroup'] === 'string' ? from.body['resourceGroup'].toLowerCase() : undefined;
+  const sameFile = candidates.filter((candidate) => candidate.source.file === from.source.file);
+  const pool = sameFile.length ? sameFile : candidates;
+  const sameGroup = group ? pool.filter((candidate) => typeof candidate.body['resourceGroup'] !== 'string' || String(candidate.body['resourceGroup']).toLowerCase() === group) : pool;
+  return sameGroup.length ? sameGroup : pool;
+}
+
+/** Follows the id or name values at `armPath` (which may contain `[*]`) to the resources they name. */
+export function followLinks(inventory: Inventory, resource: Resource, armPath: string, options: LinkOptions): LinkResult {
+  const segments = parseFieldPath(armPath);
+  const root = resourceView(resource);
+  const resolved = hasEach(segments) ? resolveEach(root, segments) : resolveSingle(root, segments);
+  const values = Array.isArray(resolved) && hasEach(segments) ? resolved : [resolved];
+  const links: Link[] = [];
+  const unresolved: string[] = [];
+  let followedReferences = false;
+  for (const value of values) {
+    if (value === undefined || value === null || value === '') continue;
+    if (value === REDACTED) {
+      unresolved.push(`${terraformAttributeFor(resource, armPath) ?? armPath} is marked sensitive`);
+      continue;
+    }
+    if (value === UNKNOWN) {
+      if (followedReferences) continue;
+      followedReferences = true;
+      const followed = followReferences(inventory, resource, armPath, options.targetTypes);
+      links.push(...followed.links);
+      unresolved.push(...followed.unresolved);
+      continue;
+    }
+    if (typeof value !== 'string') continue;
+    if ((options.by ?? 'id') === 'id' || isArmId(value)) {
+      const target = inventory.getById(value);
+      if (target && !ofTypes(target, options.targetTypes)) continue;
+      links.push({ ...(target ? { target } : {}), id: value, name: target?.name ?? parseArmId(value)?.name ?? value, method: 'id' });
+    } else {
+      const targets = byName(inventory, resource, value, options.targetTypes);
+      if (targets.length === 0) links.push({ name: value, method: 'name' });
+      for (const target of targets) links.push({ target, name: target.name, ...(target.source.id ? { id: target.source.id } : {}), method: 'name' });
+    }
+  }
+  return { links: dedupe(links), unresolved };
+}
+
+function followReferences(inventory: Inventory, resource: Resource, armPath: string, targetTypes: readonly string[] | undefined): LinkResult {
+  const attribute = terraformAttributeFor(resource, armPath) ?? armPath;
+  const context = resource.source.address ? inventory.plans.get(resource.source.file) : undefined;
+  const references = referencesUnder(resource, attribute);
+  if (!context || references.length === 0) {
+    return { links: [], unresolved: [`${attribute} is known only after apply and the configuration shows no reference to follow`] };
+  }
+  const links: Link[] = [];
+  const reasons: string[] = [];
+  for (const reference of references) {
+    const resolution = resolveReference(context, resource.source.address!, reference);
+    const targets = resolution.targets.filter((target) => ofTypes(target, targetTypes));
+    for (const target of targets) links.push({ target, name: target.name, ...(target.source.id ? { id: target.source.id } : {}), method: resolution.method, via: resolution.via });
+    if (resolution.unresolved) reasons.push(resolution.unresolved);
+  }
+  if (links.length === 0) {
+    const why = reasons.length ? reasons.join('; ') : `it refers to ${references.join(', ')}, which is not in this plan`;
+    return { links: [], unresolved: [`${attribute} is known only after apply: ${why}`] };
+  }
+  return { links, unresolved: [] };
+}
+
+function dedupe(links: Link[]): Link[] {
+  const seen = new Set<string>();
+  return links.filter((link) => {
+    const key = link.target ? `r:${link.target.key}` : `i:${(link.id ?? link.name ?? '').toLowerCase()}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The parent of a child resource (subnet -> VNet, VNet link -> zone): by `parentId`, else by `parentName`. */
+export function parentOf(inventory: Inventory, resource: Resource): LinkResult {
+  const parentType = resource.armType.split('/').slice(0, -1).join('/');
+  const byId = followLinks(inventory, resource, 'parentId', { targetTypes: [parentType] });
+  if (byId.links.length) return byId;
+  const byParentName = followLinks(inventory, resource, 'parentName', { targetTypes: [parentType], by: 'name' });
+  if (byParentName.links.length) return byParentName;
+  return { links: [], unresolved: [...byId.unresolved, ...byParentName.unresolved] };
+}
+
+/** Children of each parent, built once per scan: parent key -> children of `childType`. */
+export function childrenIndex(inventory: Inventory, childType: string): Map<string, Resource[]> {
+  return inventory.cached(`children:${childType.toLowerCase()}`, () => {
+    const index = new Map<string, Resource[]>();
+    for (const child of inventory.ofType(childType)) {
+      for (const link of parentOf(inventory, child).links) {
+        const key = link.target ? link.target.key.toLowerCase() : `id:${(link.id ?? '').toLowerCase()}`;
+        const list = index.get(key);
+        if (list) list.push(child);
+        else index.set(key, [child]);
+      }
+    }
+    return index;
+  });
+}
+
+export function childrenOf(inventory: Inventory, parent: Resource, childType: string): Resource[] {
+  const index = childrenIndex(inventory, childType);
+  const byKey = index.get(parent.key.toLowerCase()) ?? [];
+  const byId = parent.source.id ? index.get(`id:${parent.source.id.toLowerCase()}`) ?? [] : [];
+  return [...new Set([...byKey, ...byId])];
+}

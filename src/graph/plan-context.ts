@@ -1,0 +1,135 @@
+import type { Resource } from '../model/resource.js';
+import { isPlainObject } from '../model/values.js';
+
+/**
+ * What a plan says about how its resources refer to each other. On a create plan every id is "known after
+ * apply", so links (endpoint -> zone, subnet -> route table) can only come from the configuration's
+ * references, followed through module outputs and input variables.
+ */
+export interface ModuleConfig {
+  /** Output name -> the references its expression makes. */
+  outputs: Map<string, string[]>;
+  /** Module call name -> its input expressions' references and the called module's configuration. */
+  calls: Map<string, { inputs: Map<string, string[]>; module: ModuleConfig }>;
+  /** Resource configuration address (relative to this module) -> its for_each / count references. */
+  forEach: Map<string, string[]>;
+}
+
+export interface PlanContext {
+  file: string;
+  root: ModuleConfig;
+  byAddress: Map<string, Resource>;
+  /** Configuration address (no instance keys) -> its instances. */
+  byConfigAddress: Map<string, Resource[]>;
+  /** `<parent module instance>|<call name>` -> the call's instances, e.g. `|net` -> [`module.net["a"]`, `module.net["b"]`]. */
+  moduleInstances: Map<string, string[]>;
+}
+
+/** Indexes a plan's resources for reference resolution; built once per plan file. */
+export function buildPlanContext(file: string, root: ModuleConfig, resources: readonly Resource[], configurationAddress: (address: string) => string): PlanContext {
+  const byAddress = new Map<string, Resource>();
+  const byConfigAddress = new Map<string, Resource[]>();
+  const instances = new Map<string, Set<string>>();
+  for (const resource of resources) {
+    const address = resource.source.address!;
+    byAddress.set(address, resource);
+    const config = configurationAddress(address);
+    const list = byConfigAddress.get(config);
+    if (list) list.push(resource);
+    else byConfigAddress.set(config, [resource]);
+    const steps = splitSteps(moduleInstanceOf(address));
+    for (let i = 0; i + 1 < steps.length; i += 2) {
+      const parent = steps.slice(0, i).join('.');
+      const key = `${parent}|${splitKey(steps[i + 1]!).name}`;
+      let set = instances.get(key);
+      if (!set) instances.set(key, (set = new Set()));
+      set.add(steps.slice(0, i + 2).join('.'));
+    }
+  }
+  const moduleInstances = new Map<string, string[]>();
+  for (const [key, set] of instances) moduleInstances.set(key, [...set]);
+  return { file, root, byAddress, byConfigAddress, moduleInstances };
+}
+
+function refsOf(expression: unknown): string[] {
+  return isPlainObject(expression) && Array.isArray(expression['references']) ? expression['references'].filter((ref): ref is string => typeof ref === 'string') : [];
+}
+
+export function readModuleConfig(module: unknown, depth = 0): ModuleConfig {
+  const config: ModuleConfig = { outputs: new Map(), calls: new Map(), forEach: new Map() };
+  if (!isPlainObject(module) || depth > 50) return config;
+  if (isPlainObject(module['outputs'])) {
+    for (const [name, output] of Object.entries(module['outputs'])) config.outputs.set(name, isPlainObject(output) ? refsOf(output['expression']) : []);
+  }
+  if (Array.isArray(module['resources'])) {
+    for (const resource of module['resources']) {
+      if (!isPlainObject(resource) || typeof resource['address'] !== 'string') continue;
+      const refs = [...refsOf(resource['for_each_expression']), ...refsOf(resource['count_expression'])];
+      if (refs.length) config.forEach.set(resource['address'], refs);
+    }
+  }
+  if (isPlainObject(module['module_calls'])) {
+    for (const [name, call] of Object.entries(module['module_calls'])) {
+      if (!isPlainObject(call)) continue;
+      const inputs = new Map<string, string[]>();
+      if (isPlainObject(call['expressions'])) for (const [input, expression] of Object.entries(call['expressions'])) inputs.set(input, refsOf(expression));
+      config.calls.set(name, { inputs, module: readModuleConfig(call['module'], depth + 1) });
+    }
+  }
+  return config;
+}
+
+/** Splits an address or reference into its steps: `module.a["x"].azurerm_b.c[0].id` -> module, a["x"], azurerm_b, c[0], id. */
+export function splitSteps(text: string): string[] {
+  const steps: string[] = [];
+  let current = '';
+  let bracket = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      current += ch;
+      if (ch === '\\') current += text[++i] ?? '';
+      else if (ch === '"') quoted = false;
+      continue;
+    }
+    if (ch === '"') quoted = true;
+    else if (ch === '[') bracket++;
+    else if (ch === ']') bracket--;
+    if (ch === '.' && bracket === 0) {
+      steps.push(current);
+      current = '';
+    } else current += ch;
+  }
+  if (current) steps.push(current);
+  return steps;
+}
+
+/** `c[0]` -> { name: 'c', key: '[0]' }. */
+export function splitKey(step: string): { name: string; key?: string } {
+  const at = step.indexOf('[');
+  return at < 0 ? { name: step } : { name: step.slice(0, at), key: step.slice(at) };
+}
+
+/** The module instance a resource address lives in: `module.a["x"].azurerm_b.c` -> `module.a["x"]`. */
+export function moduleInstanceOf(address: string): string {
+  const steps = splitSteps(address);
+  const out: string[] = [];
+  for (let i = 0; i + 1 < steps.length && steps[i] === 'module'; i += 2) out.push('module', steps[i + 1]!);
+  return out.join('.');
+}
+
+/** Configuration path of module calls: `module.a["x"].module.b` -> ['a', 'b']. */
+export function moduleCallPath(moduleInstance: string): string[] {
+  if (!moduleInstance) return [];
+  const steps = splitSteps(moduleInstance);
+  const path: string[] = [];
+  for (let i = 0; i + 1 < steps.length; i += 2) path.push(splitKey(steps[i + 1]!).name);
+  return path;
+}
+
+export function moduleConfigAt(root: ModuleConfig, path: readonly string[]): ModuleConfig | undefined {
+  let config: ModuleConfig | undefined = root;
+  for (const name of path) config = config?.calls.get(name)?.module;
+  return config;
+}

@@ -1,0 +1,128 @@
+import type { Resource } from '../model/resource.js';
+import { moduleCallPath, moduleConfigAt, moduleInstanceOf, splitKey, splitSteps, type PlanContext } from './plan-context.js';
+
+/** How a link was found, shown in messages so users can trust (or fix) it. */
+export type LinkMethod = 'id' | 'name' | 'reference' | 'module output' | 'module input' | 'for_each';
+
+export interface Resolution {
+  targets: Resource[];
+  /** The steps taken, e.g. ['module.network.subnet_ids', 'azurerm_subnet.this["snet-endpoints"]']. */
+  via: string[];
+  method: LinkMethod;
+  /** Set when the reference leads nowhere the plan can show (a local value, a root variable). */
+  unresolved?: string;
+}
+
+const MAX_DEPTH = 20;
+
+/**
+ * Terraform lists a reference together with its prefixes (`a.b[0].c`, `a.b[0]`, `a.b`); only the most
+ * specific of each chain says what the expression used.
+ */
+export function mostSpecific(references: readonly string[]): string[] {
+  return references.filter((ref) => !references.some((other) => other !== ref && (other.startsWith(`${ref}.`) || other.startsWith(`${ref}[`))));
+}
+
+function withinInstance(address: string, moduleInstance: string): boolean {
+  return moduleInstanceOf(address) === moduleInstance;
+}
+
+/** Resources of a configuration block inside one module instance (or all instances of a module call). */
+function resourcesAt(context: PlanContext, moduleInstances: readonly string[], configAddress: string, key: string | undefined): Resource[] {
+  const out: Resource[] = [];
+  for (const moduleInstance of moduleInstances) {
+    const configPrefix = moduleCallPath(moduleInstance).map((name) => `module.${name}.`).join('');
+    for (const resource of context.byConfigAddress.get(`${configPrefix}${configAddress}`) ?? []) {
+      if (!withinInstance(resource.source.address!, moduleInstance)) continue;
+      if (key !== undefined && !resource.source.address!.endsWith(`${configAddress.split('.').pop()}${key}`)) continue;
+      out.push(resource);
+    }
+  }
+  return out;
+}
+
+/** All instances of a module call below a module instance: `module.net` and `module.net["a"]`. */
+function callInstances(context: PlanContext, parentInstance: string, call: string, key: string | undefined): string[] {
+  const prefix = parentInstance ? `${parentInstance}.module.` : 'module.';
+  if (key !== undefined) return [`${prefix}${call}${key}`];
+  return context.moduleInstances.get(`${parentInstance}|${call}`) ?? [`${prefix}${call}`];
+}
+
+/**
+ * Resolves one configuration reference made by the resource at `fromAddress` to the planned resources it
+ * names, following module outputs (into a module) and input variables (out of one).
+ */
+export function resolveReference(context: PlanContext, fromAddress: string, reference: string, depth = 0): Resolution {
+  return resolveIn(context, moduleInstanceOf(fromAddress), reference, depth, fromAddress);
+}
+
+function resolveIn(context: PlanContext, moduleInstance: string, reference: string, depth: number, fromAddress?: string): Resolution {
+  if (depth > MAX_DEPTH) return { targets: [], via: [reference], method: 'reference', unresolved: `${reference} (reference chain too deep)` };
+  const steps = splitSteps(reference);
+  const head = steps[0] ?? '';
+  const callPath = moduleCallPath(moduleInstance);
+  switch (head) {
+    case 'var': {
+      const name = steps[1] ?? '';
+      if (callPath.length === 0) return { targets: [], via: [reference], method: 'reference', unresolved: `var.${name} (a root module variable: its value is not in the plan)` };
+      const parentInstance = splitSteps(moduleInstance).slice(0, -2).join('.');
+      const parentConfig = moduleConfigAt(context.root, callPath.slice(0, -1));
+      const inputs = parentConfig?.calls.get(callPath[callPath.length - 1]!)?.inputs.get(name) ?? [];
+      if (inputs.length === 0) return { targets: [], via: [reference], method: 'module input', unresolved: `var.${name} (module input set from a literal or a local value)` };
+      return follow(context, parentInstance, mostSpecific(inputs), depth, reference, 'module input');
+    }
+    case 'module': {
+      const call = splitKey(steps[1] ?? '');
+      const output = splitKey(steps[2] ?? '');
+      const config = moduleConfigAt(context.root, [...callPath, call.name]);
+      const refs = config?.outputs.get(output.name);
+      if (!refs) return { targets: [], via: [reference], method: 'module output', unresolved: `${reference} (no such module output in the configuration)` };
+      const instances = callInstances(context, moduleInstance, call.name, call.key);
+      const results = instances.map((instance) => follow(context, instance, mostSpecific(refs), depth, `module.${call.name}.${output.name}`, 'module output'));
+      const merged = merge(results, `module.${call.name}.${output.name}`, 'module output');
+      // `module.x.ids["key"]` on a for_each'd resource map: keep the instance with that key when there is one.
+      if (output.key) {
+        const keyed = merged.targets.filter((target) => target.source.address!.endsWith(output.key!));
+        if (keyed.length) return { ...merged, targets: keyed };
+      }
+      return merged;
+    }
+    case 'local':
+      return { targets: [], via: [reference], method: 'reference', unresolved: `${steps.slice(0, 2).join('.')} (local values are not in the plan's configuration)` };
+    case 'each':
+    case 'count': {
+      if (!fromAddress) return { targets: [], via: [reference], method: 'for_each', unresolved: `${reference}` };
+      const own = splitSteps(fromAddress);
+      const configAddress = own.slice(callPath.length * 2).map((step) => splitKey(step).name).join('.');
+      const refs = moduleConfigAt(context.root, callPath)?.forEach.get(configAddress) ?? [];
+      if (!refs.length) return { targets: [], via: [reference], method: 'for_each', unresolved: `${reference} (for_each over a literal or a local value)` };
+      return follow(context, moduleInstance, mostSpecific(refs), depth, reference, 'for_each');
+    }
+    case 'path':
+    case 'terraform':
+    case 'self':
+      return { targets: [], via: [reference], method: 'reference', unresolved: reference };
+    case 'data': {
+      const type = steps[1] ?? '';
+      const { name, key } = splitKey(steps[2] ?? '');
+      return { targets: resourcesAt(context, [moduleInstance], `data.${type}.${name}`, key), via: [reference], method: 'reference' };
+    }
+    default: {
+      const { name, key } = splitKey(steps[1] ?? '');
+      return { targets: resourcesAt(context, [moduleInstance], `${head}.${name}`, key), via: [reference], method: 'reference' };
+    }
+  }
+}
+
+function follow(context: PlanContext, moduleInstance: string, references: readonly string[], depth: number, step: string, method: Resolution['method']): Resolution {
+  const results = references.map((ref) => resolveIn(context, moduleInstance, ref, depth + 1));
+  const merged = merge(results, step, method);
+  return merged;
+}
+
+function merge(results: Resolution[], step: string, method: Resolution['method']): Resolution {
+  const targets = [...new Set(results.flatMap((result) => result.targets))];
+  const unresolved = results.filter((result) => result.unresolved).map((result) => result.unresolved!);
+  const via = [step, ...(results.find((result) => result.targets.length)?.via ?? results[0]?.via ?? [])];
+  return { targets, via, method, ...(targets.length === 0 && unresolved.length ? { unresolved: unresolved.join('; ') } : {}) };
+}
