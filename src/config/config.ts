@@ -30,10 +30,7 @@ export function emptyConfig(): AzfenceConfig {
   return { parameters: {}, rules: {}, policies: [] };
 }
 
-/** Escapes one JSON-pointer segment (RFC 6901), so keys with `/` or `~` still find their line. */
-export function pointerSegment(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
-}
+export { pointerSegment } from '../inputs/json-pointer.js';
 
 export function lineIn(config: AzfenceConfig, pointer: string): number | undefined {
   return config.lines?.get(pointer);

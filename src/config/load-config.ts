@@ -2,13 +2,14 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { UserError, oneLine } from '../errors.js';
 import { PACKAGE_ROOT } from '../engine/load-packs.js';
 import { displayPath } from '../inputs/display-path.js';
 import { lineOfPointer } from '../inputs/yaml-positions.js';
 import { emptyConfig, pointerSegment, type AzfenceConfig, type RuleSettings } from './config.js';
-import { describeConfigError, mostSpecific } from './schema-errors.js';
+import { describeSchemaError, mostSpecific } from '../inputs/schema-errors.js';
+import { yamlToJs } from '../inputs/yaml-positions.js';
 import { isInside, realPath, repositoryRoot } from './repository.js';
 
 export type { AzfenceConfig, RuleSettings } from './config.js';
@@ -89,13 +90,13 @@ export function readConfigFile(file: string, shownAs: string): AzfenceConfig {
     const line = error.pos ? lineCounter.linePos(error.pos[0]).line : undefined;
     throw new UserError(`invalid YAML: ${oneLine(error.message.split('\n')[0] ?? error.message, 160)}`, shownAs, line);
   }
-  const raw = toJS(document, lineCounter, shownAs);
+  const raw = yamlToJs(document, lineCounter, shownAs);
   // An empty (or comments-only) file is a valid config that sets nothing.
   if (raw === null || raw === undefined) return withLines({ ...emptyConfig(), file: shownAs }, new Map());
 
   const validate = configValidator();
   if (!validate(raw)) {
-    const { problem, pointer } = describeConfigError(mostSpecific(validate.errors ?? []));
+    const { problem, pointer } = describeSchemaError(mostSpecific(validate.errors ?? []), 'the config');
     throw new UserError(oneLine(problem), shownAs, lineOfPointer(document, lineCounter, pointer));
   }
   const config = raw as RawConfig;
@@ -119,23 +120,6 @@ function normalizeRules(rules: NonNullable<RawConfig['rules']>): Record<string, 
     normalized[id] = parameters ? { ...rest, parameters } : rest;
   }
   return normalized;
-}
-
-/** Expands aliases with a cap: a few lines of `&a [*b, *b, ...]` would otherwise expand to gigabytes. */
-function toJS(document: Document, lineCounter: LineCounter, shownAs: string): unknown {
-  try {
-    return document.toJS({ maxAliasCount: 100 }) as unknown;
-  } catch (error) {
-    let line: number | undefined;
-    visit(document, {
-      Alias(_key, node) {
-        if (node.range) line = lineCounter.linePos(node.range[0]).line;
-        return visit.BREAK;
-      },
-    });
-    const why = error instanceof ReferenceError && /alias/i.test(error.message) ? 'YAML aliases expand too much (alias bomb?)' : `invalid YAML: ${oneLine((error as Error).message, 160)}`;
-    throw new UserError(why, shownAs, line);
-  }
 }
 
 /**

@@ -1,11 +1,12 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
 import { displayPath } from '../inputs/display-path.js';
 import { UserError, oneLine } from '../errors.js';
-import { lineOfPointer } from '../inputs/yaml-positions.js';
+import { lineOfPointer, yamlToJs } from '../inputs/yaml-positions.js';
+import { describeSchemaError, mostSpecific } from '../inputs/schema-errors.js';
 import type { Check, Rule, RulePack, Severity } from './rule.js';
 import type { Condition } from './condition.js';
 import { COMPARISON_OPERATORS } from './condition.js';
@@ -21,27 +22,6 @@ let validatePack: ReturnType<Ajv['compile']> | undefined;
 function packValidator(): ReturnType<Ajv['compile']> {
   validatePack ??= new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(packSchema);
   return validatePack;
-}
-
-function describeAjvError(error: ErrorObject): string {
-  const where = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : 'the pack';
-  switch (error.keyword) {
-    case 'additionalProperties':
-      return `${where}: unknown key "${String(error.params['additionalProperty'])}"`;
-    case 'required':
-      return `${where}: missing "${String(error.params['missingProperty'])}"`;
-    case 'enum':
-      return `${where}: must be one of ${(error.params['allowedValues'] as unknown[]).join(', ')}`;
-    case 'oneOf':
-      return `${where}: is not a valid condition (use allOf, anyOf, not, function, or field/value/count with one operator)`;
-    default:
-      return `${where}: ${error.message ?? 'is invalid'}`;
-  }
-}
-
-/** Ajv reports the outermost failing `oneOf`; the most specific error is usually the deepest one. */
-function mostSpecific(errors: ErrorObject[]): ErrorObject {
-  return errors.reduce((best, error) => (error.instancePath.length > best.instancePath.length ? error : best));
 }
 
 interface RawPack {
@@ -71,11 +51,11 @@ export function loadPackFile(file: string, builtIn: boolean, shownAs = file): Ru
     const line = error.pos ? lineCounter.linePos(error.pos[0]).line : undefined;
     throw new UserError(`invalid YAML: ${oneLine(error.message.split('\n')[0] ?? error.message, 160)}`, shownAs, line);
   }
-  const raw = document.toJS({ maxAliasCount: 100 }) as unknown;
+  const raw = yamlToJs(document, lineCounter, shownAs);
   const validate = packValidator();
   if (!validate(raw)) {
-    const error = mostSpecific(validate.errors ?? []);
-    throw new UserError(describeAjvError(error), shownAs, lineOfPointer(document, lineCounter, error.instancePath));
+    const { problem, pointer } = describeSchemaError(mostSpecific(validate.errors ?? []), 'the pack');
+    throw new UserError(problem, shownAs, lineOfPointer(document, lineCounter, pointer));
   }
   const pack = raw as RawPack;
   const rules: Rule[] = pack.rules.map((rawRule, index) => {

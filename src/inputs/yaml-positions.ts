@@ -1,4 +1,5 @@
-import { isMap, isSeq, LineCounter, type Document, type Node } from 'yaml';
+import { isMap, isSeq, visit, LineCounter, type Document, type Node } from 'yaml';
+import { UserError, oneLine } from '../errors.js';
 
 /**
  * Maps a JSON pointer (ajv's instancePath) to the line in the YAML source, so schema errors point at
@@ -27,3 +28,21 @@ export function lineOfPointer(document: Document, lineCounter: LineCounter, poin
   }
   return line;
 }
+
+/** Expands aliases with a cap: a few lines of `&a [*b, *b, ...]` would otherwise expand to gigabytes. */
+export function yamlToJs(document: Document, lineCounter: LineCounter, shownAs: string): unknown {
+  try {
+    return document.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (error) {
+    let line: number | undefined;
+    visit(document, {
+      Alias(_key, node) {
+        if (node.range) line = lineCounter.linePos(node.range[0]).line;
+        return visit.BREAK;
+      },
+    });
+    const why = error instanceof ReferenceError && /alias/i.test(error.message) ? 'YAML aliases expand too much (alias bomb?)' : `invalid YAML: ${oneLine((error as Error).message, 160)}`;
+    throw new UserError(why, shownAs, line);
+  }
+}
+

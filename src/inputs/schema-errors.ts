@@ -1,12 +1,12 @@
 import type { ErrorObject } from 'ajv';
-import { pointerSegment } from './config.js';
+import { pointerSegment } from './json-pointer.js';
 
 /**
- * Ajv errors in the same words as rule-pack errors (`unknown key "x"`, `must be one of ...`), with the
+ * Ajv errors in plain words, shared by rule packs and configuration (`unknown key "x"`, `must be one of ...`), with the
  * pointer of the exact offending node so the error lands on the typo's own line, not its parent's.
  */
-export function describeConfigError(error: ErrorObject): { problem: string; pointer: string } {
-  const where = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : 'the config';
+export function describeSchemaError(error: ErrorObject, whole = 'the file'): { problem: string; pointer: string } {
+  const where = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : whole;
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(error.params['additionalProperty']);
@@ -15,6 +15,10 @@ export function describeConfigError(error: ErrorObject): { problem: string; poin
       if (error.instancePath === '/rules') return { problem: `rules: "${key}" is not a rule id (like AZF-DNS-004)`, pointer };
       return { problem: `${where}: unknown key "${key}"`, pointer };
     }
+    case 'required':
+      return { problem: `${where}: missing "${String(error.params['missingProperty'])}"`, pointer: error.instancePath };
+    case 'oneOf':
+      return { problem: `${where}: is not a valid condition (use allOf, anyOf, not, function, or field/value/count with one operator)`, pointer: error.instancePath };
     case 'enum':
       return { problem: `${where}: must be one of ${(error.params['allowedValues'] as unknown[]).join(', ')}`, pointer: error.instancePath };
     case 'type': {
