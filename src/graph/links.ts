@@ -4,6 +4,7 @@ import type { Inventory } from '../model/inventory.js';
 import type { Resource } from '../model/resource.js';
 import { REDACTED, UNKNOWN } from '../model/values.js';
 import { isArmId, parseArmId } from './arm-id.js';
+import { graphWork } from './work.js';
 import { mostSpecific, resolveReference, type LinkMethod } from './resolve-reference.js';
 
 /**
@@ -64,6 +65,7 @@ function ofTypes(resource: Resource, types: readonly string[] | undefined): bool
 
 function byName(inventory: Inventory, from: Resource, name: string, types: readonly string[] = []): Resource[] {
   const candidates = types.flatMap((type) => inventory.byName(type, name));
+  graphWork.steps += candidates.length;
   const group = typeof from.body['resourceGroup'] === 'string' ? from.body['resourceGroup'].toLowerCase() : undefined;
   const sameFile = candidates.filter((candidate) => candidate.source.file === from.source.file);
   const pool = sameFile.length ? sameFile : candidates;
@@ -77,6 +79,7 @@ export function followLinks(inventory: Inventory, resource: Resource, armPath: s
   const root = resourceView(resource);
   const resolved = hasEach(segments) ? resolveEach(root, segments) : resolveSingle(root, segments);
   const values = Array.isArray(resolved) && hasEach(segments) ? resolved : [resolved];
+  graphWork.steps += values.length;
   const links: Link[] = [];
   const unresolved: string[] = [];
   let followedReferences = false;
@@ -110,7 +113,10 @@ export function followLinks(inventory: Inventory, resource: Resource, armPath: s
 
 function followReferences(inventory: Inventory, resource: Resource, armPath: string, targetTypes: readonly string[] | undefined): LinkResult {
   const attribute = terraformAttributeFor(resource, armPath) ?? armPath;
-  const context = resource.source.address ? inventory.plans.get(resource.source.file) : undefined;
+  if (!resource.source.address) {
+    return { links: [], unresolved: [`${armPath} is not in the ${resource.source.kind === 'audit' ? 'audit' : 'snapshot'} (the query projected it away)`] };
+  }
+  const context = inventory.plans.get(resource.source.file);
   const references = referencesUnder(resource, attribute);
   if (!context || references.length === 0) {
     return { links: [], unresolved: [`${attribute} is known only after apply and the configuration shows no reference to follow`] };
@@ -170,5 +176,6 @@ export function childrenOf(inventory: Inventory, parent: Resource, childType: st
   const index = childrenIndex(inventory, childType);
   const byKey = index.get(parent.key.toLowerCase()) ?? [];
   const byId = parent.source.id ? index.get(`id:${parent.source.id.toLowerCase()}`) ?? [] : [];
+  graphWork.steps += byKey.length + byId.length;
   return [...new Set([...byKey, ...byId])];
 }

@@ -23,6 +23,8 @@ export interface PlanContext {
   byConfigAddress: Map<string, Resource[]>;
   /** `<parent module instance>|<call name>` -> the call's instances, e.g. `|net` -> [`module.net["a"]`, `module.net["b"]`]. */
   moduleInstances: Map<string, string[]>;
+  /** `configuration.module_calls[].source` by call path (`network`, `a.b`): source mapping finds local modules with it. */
+  moduleSources?: ReadonlyMap<string, string>;
 }
 
 /** Indexes a plan's resources for reference resolution; built once per plan file. */

@@ -1,4 +1,5 @@
 import type { Resource } from '../model/resource.js';
+import { graphWork } from './work.js';
 import { moduleCallPath, moduleConfigAt, moduleInstanceOf, splitKey, splitSteps, type PlanContext } from './plan-context.js';
 
 /** How a link was found, shown in messages so users can trust (or fix) it. */
@@ -27,12 +28,36 @@ function withinInstance(address: string, moduleInstance: string): boolean {
   return moduleInstanceOf(address) === moduleInstance;
 }
 
+/**
+ * Configuration block instances per module instance: `module.spoke["a"]|module.spoke.azurerm_subnet.this`.
+ * byConfigAddress alone holds a block's instances across every module instance, so filtering it per
+ * lookup made a reference inside a for_each'd module cost O(module instances): quadratic over an estate.
+ */
+const instanceIndexes = new WeakMap<PlanContext, Map<string, Resource[]>>();
+function instanceIndex(context: PlanContext): Map<string, Resource[]> {
+  let index = instanceIndexes.get(context);
+  if (index) return index;
+  index = new Map();
+  for (const [configAddress, resources] of context.byConfigAddress) {
+    for (const resource of resources) {
+      const key = `${moduleInstanceOf(resource.source.address!)}|${configAddress}`;
+      const list = index.get(key);
+      if (list) list.push(resource);
+      else index.set(key, [resource]);
+    }
+  }
+  instanceIndexes.set(context, index);
+  return index;
+}
+
 /** Resources of a configuration block inside one module instance (or all instances of a module call). */
 function resourcesAt(context: PlanContext, moduleInstances: readonly string[], configAddress: string, key: string | undefined): Resource[] {
   const out: Resource[] = [];
+  const index = instanceIndex(context);
   for (const moduleInstance of moduleInstances) {
     const configPrefix = moduleCallPath(moduleInstance).map((name) => `module.${name}.`).join('');
-    for (const resource of context.byConfigAddress.get(`${configPrefix}${configAddress}`) ?? []) {
+    for (const resource of index.get(`${moduleInstance}|${configPrefix}${configAddress}`) ?? []) {
+      graphWork.steps++;
       if (!withinInstance(resource.source.address!, moduleInstance)) continue;
       if (key !== undefined && !resource.source.address!.endsWith(`${configAddress.split('.').pop()}${key}`)) continue;
       out.push(resource);

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { readYamlData } from '../precompiled.js';
 import { BUILT_IN_POLICY_DIR } from '../policy-dir.js';
 
 /**
@@ -27,7 +26,7 @@ let table: Map<string, ZoneGroupSpec[]> | undefined;
 /** groupId (lower case) -> the services that use it, with their zones. */
 export function zoneTable(): Map<string, ZoneGroupSpec[]> {
   if (table) return table;
-  const raw = parse(readFileSync(join(BUILT_IN_POLICY_DIR, 'data', 'private-dns-zones.yaml'), 'utf8')) as RawTable;
+  const raw = readYamlData(join(BUILT_IN_POLICY_DIR, 'data', 'private-dns-zones.yaml')) as RawTable;
   table = new Map();
   for (const entry of raw.resourceTypes) {
     for (const group of entry.groups) {
@@ -51,7 +50,16 @@ export function cloudOf(location: string | undefined, parameter: unknown): Cloud
 }
 
 /** A zone template as a pattern: `{region}` is the endpoint's region when known; other placeholders are wildcards. */
+const patterns = new Map<string, RegExp>();
+
 export function zonePattern(template: string, region: string | undefined): RegExp {
+  const key = `${template}|${region ?? ''}`;
+  let pattern = patterns.get(key);
+  if (!pattern) patterns.set(key, (pattern = compileZonePattern(template, region)));
+  return pattern;
+}
+
+function compileZonePattern(template: string, region: string | undefined): RegExp {
   const source = template
     .toLowerCase()
     .split(/(\{[a-zA-Z]+\})/)
@@ -97,6 +105,9 @@ export function specsForType(resourceType: string): ZoneGroupSpec[] {
 }
 
 /** Every zone any service lists, in any cloud: to tell a typo or a public zone from a real privatelink zone. */
+let knownTemplates: string[] | undefined;
+
 export function allKnownZoneTemplates(): string[] {
-  return [...new Set([...zoneTable().values()].flat().flatMap((spec) => [...Object.values(spec.zones).flat(), ...spec.optional]))];
+  knownTemplates ??= [...new Set([...zoneTable().values()].flat().flatMap((spec) => [...Object.values(spec.zones).flat(), ...spec.optional]))];
+  return knownTemplates;
 }

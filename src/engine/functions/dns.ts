@@ -1,10 +1,12 @@
 import type { FunctionContext, RuleFunction } from '../evaluate.js';
 import type { Evaluation } from '../verdict.js';
-import { childrenOf, followLinks, parentOf } from '../../graph/links.js';
+import { childrenOf, followLinks } from '../../graph/links.js';
+import { FIREWALL, firewallsByPrivateIp, vnetOfSubnet } from '../../graph/routes.js';
 import { parseArmId, sameId } from '../../graph/arm-id.js';
+import { graphWork } from '../../graph/work.js';
 import type { Inventory } from '../../model/inventory.js';
 import type { Resource } from '../../model/resource.js';
-import { isPlainObject, UNKNOWN } from '../../model/values.js';
+import { UNKNOWN } from '../../model/values.js';
 import { allKnownZoneTemplates, cloudOf, showZone, specsFor, specsForType, zonePattern, type ZoneGroupSpec } from './dns-zones.js';
 import {
   endpointInfo,
@@ -121,7 +123,7 @@ export const privateEndpointHasZoneGroup: RuleFunction = (context) => {
   // resolves through DNS you manage: only require a zone group where azfence knows which zone it needs.
   const { unknownGroupIds } = requirementsOf(context, info);
   if (requirements.length === 0) {
-    return unknownGroupIds ? unknown('groupIds', 'the group ids (subresource_names) are known only after apply', details) : pass();
+    return unknownGroupIds ? unknown('groupIds', 'the group ids (subresources) are known only after apply', details) : pass();
   }
   return fail('properties.privateDnsZoneGroups', [], 'a private DNS zone group', details);
 };
@@ -137,7 +139,7 @@ export const zoneGroupHasNeededZones: RuleFunction = (context) => {
   const present = zones.map((zone) => zone.name);
   const missing = [...new Set(requirements.flatMap((requirement) => missingZones(requirement, cloud, region, present)))];
   const details = { ...baseDetails(info, requirements, neededZones(requirements, cloud, region)), missingZones: list(missing), presentZones: list(present) };
-  if (missing.length === 0) return unknownGroupIds ? unknown('groupIds', 'the group ids (subresource_names) are known only after apply', details) : pass();
+  if (missing.length === 0) return unknownGroupIds ? unknown('groupIds', 'the group ids (subresources) are known only after apply', details) : pass();
   if (unresolved.length) return unknown('privateDnsZoneConfigs', unresolved.join('; '), details);
   return fail('privateDnsZoneConfigs', present, `zones ${list(missing)}`, details);
 };
@@ -149,7 +151,9 @@ export const zoneGroupZonesAreValid: RuleFunction = (context) => {
   if (zones.length === 0) return unresolved.length ? unknown('privateDnsZoneConfigs', unresolved.join('; ')) : pass();
   const { requirements, unknownGroupIds } = requirementsOf(context, info);
   const region = regionOf(context, info);
-  const forService = requirements.flatMap((requirement) => requirement.specs.flatMap((spec) => [...Object.values(spec.zones).flat(), ...spec.optional]));
+  // Another cloud's zone (privatelink.azurecr.io for an endpoint in usgovvirginia) is a wrong zone too.
+  const cloud = cloudOf(region, context.parameters['cloud']);
+  const forService = requirements.flatMap((requirement) => requirement.specs.flatMap((spec) => [...(spec.zones[cloud] ?? []), ...spec.optional]));
   const anyService = allKnownZoneTemplates();
   const matches = (zone: string, templates: readonly string[]) => templates.some((template) => zonePattern(template, region).test(zone) || zonePattern(template, undefined).test(zone));
   const wrong: string[] = [];
@@ -164,46 +168,81 @@ export const zoneGroupZonesAreValid: RuleFunction = (context) => {
     if (unknownGroupIds || requirements.length === 0) undecided = true;
     else wrong.push(zone.name);
   }
-  const expected = neededZones(requirements, cloudOf(region, context.parameters['cloud']), region);
+  const expected = neededZones(requirements, cloud, region);
   const details: Record<string, string> = { ...baseDetails(info, requirements, expected), wrongZones: list(wrong) };
   if (wrong.length) return fail('privateDnsZoneConfigs', wrong, `private DNS zones for ${details["groupIds"]}: ${list(expected)}`, details);
-  if (undecided) return unknown('groupIds', 'the group ids (subresource_names) are known only after apply', details);
+  if (undecided) return unknown('groupIds', 'the group ids (subresources) are known only after apply', details);
   return pass();
 };
 
-/** Firewalls (DNS proxy) and DNS resolvers a VNet sends its queries to, found by their private IPs. */
-function dnsForwarderVnets(inventory: Inventory, vnet: Resource): { vnets: Resource[]; ids: string[] } {
-  const servers = followLinks(inventory, vnet, 'properties.dhcpOptions.dnsServers[*]', { targetTypes: ['Microsoft.Network/azureFirewalls'] });
-  const byIp = inventory.cached('firewalls-by-private-ip', () => {
-    const index = new Map<string, Resource>();
-    for (const firewall of inventory.ofType('Microsoft.Network/azureFirewalls')) {
-      const configurations = (firewall.body['properties'] as Record<string, unknown> | undefined)?.['ipConfigurations'];
-      if (!Array.isArray(configurations)) continue;
-      for (const configuration of configurations) {
-        const ip = isPlainObject(configuration) && isPlainObject(configuration['properties']) ? configuration['properties']['privateIPAddress'] : undefined;
-        if (typeof ip === 'string') index.set(ip, firewall);
-      }
-    }
-    return index;
-  });
+/** Firewalls (DNS proxy) a VNet sends its queries to, found by their private IPs or by reference. */
+export function dnsForwarderVnets(inventory: Inventory, vnet: Resource): { vnets: Resource[]; ids: string[] } {
+  const servers = followLinks(inventory, vnet, 'properties.dhcpOptions.dnsServers[*]', { targetTypes: [FIREWALL] });
+  const byIp = firewallsByPrivateIp(inventory);
   const firewalls = servers.links.map((link) => link.target ?? (link.id ? byIp.get(link.id) : undefined)).filter((firewall): firewall is Resource => firewall !== undefined);
   const vnets: Resource[] = [];
   const ids: string[] = [];
   for (const firewall of firewalls) {
     for (const subnetLink of followLinks(inventory, firewall, 'properties.ipConfigurations[*].properties.subnet.id', { targetTypes: [SUBNET] }).links) {
-      if (subnetLink.target) for (const vnetLink of parentOf(inventory, subnetLink.target).links) vnetLink.target ? vnets.push(vnetLink.target) : ids.push(vnetLink.id ?? '');
-      else if (subnetLink.id) ids.push(parseArmId(subnetLink.id)?.parentId ?? '');
+      const found = vnetOfSubnet(inventory, subnetLink);
+      if (found.vnet) vnets.push(found.vnet);
+      else if (found.id) ids.push(found.id);
     }
   }
-  return { vnets, ids: ids.filter(Boolean) };
+  return { vnets, ids };
 }
 
-function vnetMatches(vnet: { resource?: Resource; id?: string; name?: string }, accepted: { resources: Set<Resource>; ids: string[]; names: string[] }): boolean {
+export function vnetMatches(vnet: { resource?: Resource; id?: string; name?: string }, accepted: { resources: Set<Resource>; ids: string[]; names: string[] }): boolean {
   if (vnet.resource && accepted.resources.has(vnet.resource)) return true;
   const id = vnet.id ?? vnet.resource?.source.id;
   if (id && accepted.ids.some((candidate) => sameId(candidate, id))) return true;
   const name = (vnet.name ?? vnet.resource?.name ?? (id ? parseArmId(id)?.name : undefined))?.toLowerCase();
   return name !== undefined && accepted.names.includes(name);
+}
+
+/** A message names at most this many other VNets a zone is linked to (a hub zone may have thousands). */
+const MAX_LISTED_VNETS = 20;
+
+type VnetCandidate = { resource?: Resource; id?: string; name?: string };
+
+interface ZoneVnetLinks {
+  /** Each link target in link order, with the label a message shows for it. */
+  entries: Array<{ candidate: VnetCandidate; label: string }>;
+  resources: Set<Resource>;
+  /** Lower-cased ids (the link's and its target's) and names, for vnetMatches by set lookup. */
+  ids: Set<string>;
+  names: Set<string>;
+  /** A link whose VNet is known only after apply. */
+  unknown: boolean;
+}
+
+/** The VNets a zone is linked to, built once per zone per scan. */
+function zoneVnetLinks(inventory: Inventory, zone: Resource): ZoneVnetLinks {
+  return inventory.cached(`zone-vnet-links:${zone.key}`, () => {
+    const result: ZoneVnetLinks = { entries: [], resources: new Set(), ids: new Set(), names: new Set(), unknown: false };
+    for (const link of childrenOf(inventory, zone, ZONE_VNET_LINK)) {
+      const target = followLinks(inventory, link, 'properties.virtualNetwork.id', { targetTypes: [VIRTUAL_NETWORK] });
+      if (target.unresolved.length && target.links.length === 0) result.unknown = true;
+      for (const vnet of target.links) {
+        const candidate: VnetCandidate = { ...(vnet.target ? { resource: vnet.target } : {}), ...(vnet.id ? { id: vnet.id } : {}), ...(vnet.name ? { name: vnet.name } : {}) };
+        result.entries.push({ candidate, label: vnet.target?.name ?? vnet.name ?? vnet.id ?? '?' });
+        if (candidate.resource) result.resources.add(candidate.resource);
+        const id = candidate.id ?? candidate.resource?.source.id;
+        if (id) result.ids.add(id.toLowerCase());
+        const name = (candidate.name ?? candidate.resource?.name ?? (id ? parseArmId(id)?.name : undefined))?.toLowerCase();
+        if (name !== undefined) result.names.add(name);
+      }
+    }
+    return result;
+  });
+}
+
+/** vnetMatches over all of a zone's links at once: the same three tests, from the accepted side. */
+function linksMatch(links: ZoneVnetLinks, accepted: { resources: Set<Resource>; ids: string[]; names: string[] }): boolean {
+  for (const resource of accepted.resources) if (links.resources.has(resource)) return true;
+  for (const id of accepted.ids) if (links.ids.has(id.toLowerCase())) return true;
+  for (const name of accepted.names) if (links.names.has(name)) return true;
+  return false;
 }
 
 /** AZF-DNS-004: each zone the endpoint needs is linked to its VNet (or a hub VNet it resolves through). */
@@ -229,6 +268,7 @@ export const neededZonesLinkedToVnet: RuleFunction = (context) => {
   }
   const notLinked: string[] = [];
   const linkedElsewhere = new Set<string>();
+  let moreElsewhere = false;
   const undecided: string[] = [];
   for (const zoneRef of zones) {
     const zonesInScan = zoneRef.zone ? [zoneRef.zone] : inventory.byName(PRIVATE_DNS_ZONE, zoneRef.name);
@@ -239,33 +279,41 @@ export const neededZonesLinkedToVnet: RuleFunction = (context) => {
     let linked = false;
     let linkUnknown = false;
     for (const zone of zonesInScan) {
-      for (const link of childrenOf(inventory, zone, ZONE_VNET_LINK)) {
-        const target = followLinks(inventory, link, 'properties.virtualNetwork.id', { targetTypes: [VIRTUAL_NETWORK] });
-        if (target.unresolved.length && target.links.length === 0) linkUnknown = true;
-        for (const vnet of target.links) {
-          const candidate = { ...(vnet.target ? { resource: vnet.target } : {}), ...(vnet.id ? { id: vnet.id } : {}), ...(vnet.name ? { name: vnet.name } : {}) };
-          if (vnetMatches(candidate, accepted)) linked = true;
-          else linkedElsewhere.add(vnet.target?.name ?? vnet.name ?? vnet.id ?? '?');
+      // A hub zone is linked to every spoke: its links are read once per scan and matched by set lookups,
+      // not walked per endpoint (that was quadratic in the number of spokes).
+      const links = zoneVnetLinks(inventory, zone);
+      if (links.unknown) linkUnknown = true;
+      if (linksMatch(links, accepted)) linked = true;
+      for (const entry of links.entries) {
+        graphWork.steps++;
+        if (vnetMatches(entry.candidate, accepted)) continue;
+        if (linkedElsewhere.size >= MAX_LISTED_VNETS && !linkedElsewhere.has(entry.label)) {
+          moreElsewhere = true;
+          break;
         }
+        linkedElsewhere.add(entry.label);
       }
     }
     if (linked) continue;
     if (linkUnknown) undecided.push(`a VNet link of zone ${zoneRef.name} points at a VNet known only after apply`);
     else notLinked.push(zoneRef.name);
   }
-  const details = { vnet: vnetLabel(info), notLinkedZones: list(notLinked), linkedTo: list([...linkedElsewhere]) };
+  const elsewhere = [...linkedElsewhere, ...(moreElsewhere ? ['others'] : [])];
+  const subject = notLinked.length === 1 ? `its zone ${notLinked[0]} is` : `its zones ${notLinked.join(', ')} are`;
+  const problem = elsewhere.length ? `${subject} linked only to ${elsewhere.join(', ')}` : `${subject} not linked to any VNet`;
+  const details = { vnet: vnetLabel(info), notLinkedZones: list(notLinked), linkedTo: list(elsewhere), problem };
   if (notLinked.length) return fail('virtualNetworkLinks', [...linkedElsewhere], `a link to ${details.vnet}`, details);
   if (undecided.length) return unknown('virtualNetworkLinks', undecided.join('; '), details);
   return pass();
 };
 
-interface EndpointIndex {
+export interface EndpointIndex {
   byTarget: Map<string, Array<{ endpoint: Resource; status?: string; manual: boolean }>>;
   /** Endpoints whose target could not be resolved, per file: any of them might be the missing one. */
   unresolvedByFile: Map<string, string[]>;
 }
 
-function endpointIndex(inventory: Inventory): EndpointIndex {
+export function endpointIndex(inventory: Inventory): EndpointIndex {
   return inventory.cached('endpoints-by-target', () => {
     const byTarget: EndpointIndex['byTarget'] = new Map();
     const unresolvedByFile = new Map<string, string[]>();
@@ -294,18 +342,22 @@ function endpointIndex(inventory: Inventory): EndpointIndex {
 export const hasPrivateEndpoint: RuleFunction = (context) => {
   const { inventory, resource } = context;
   const index = endpointIndex(inventory);
-  const found = [...(index.byTarget.get(resource.key.toLowerCase()) ?? []), ...(resource.source.id ? index.byTarget.get(`id:${resource.source.id.toLowerCase()}`) ?? [] : [])];
+  // A connection is indexed under its target's key and its id: count each once.
+  const byEndpoint = new Map<Resource, { endpoint: Resource; status?: string }>();
+  for (const entry of [...(index.byTarget.get(resource.key.toLowerCase()) ?? []), ...(resource.source.id ? index.byTarget.get(`id:${resource.source.id.toLowerCase()}`) ?? [] : [])]) byEndpoint.set(entry.endpoint, entry);
+  const found = [...byEndpoint.values()];
   // Resource Graph rows list their own private endpoint connections, with their approval state.
   const own = context.field('properties.privateEndpointConnections[*].properties.privateLinkServiceConnectionState.status');
   const ownStates = Array.isArray(own) ? own.filter((state): state is string => typeof state === 'string') : [];
   const states = [...found.map((entry) => entry.status), ...ownStates];
   if (states.some((state) => state === undefined || /^approved$/i.test(state))) return pass();
   if (states.length > 0) {
-    return fail('properties.privateEndpointConnections', states, 'an approved private endpoint connection', { endpoints: list([...new Set(found.map((entry) => entry.endpoint.name))]), states: list(states.filter((s): s is string => !!s)) });
+    const shown = list(states.filter((state): state is string => !!state));
+    return fail('properties.privateEndpointConnections', states, 'an approved private endpoint connection', { states: shown, problem: `its private endpoint connections are not approved (${shown})` });
   }
   const pending = index.unresolvedByFile.get(resource.source.file) ?? [];
   if (pending.length) return unknown('privateEndpoints', `private endpoint ${list(pending)} connects to a resource known only after apply`);
-  return fail('privateEndpoints', [], 'a private endpoint', {});
+  return fail('privateEndpoints', [], 'a private endpoint', { problem: 'has no private endpoint' });
 };
 
 export const DNS_FUNCTIONS: ReadonlyMap<string, RuleFunction> = new Map<string, RuleFunction>([

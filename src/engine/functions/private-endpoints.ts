@@ -125,7 +125,7 @@ function zoneGroupsOf(inventory: Inventory, endpoint: Resource): { groups: ZoneG
     groups.push(zoneGroupFrom(inventory, child, 'properties.privateDnsZoneConfigs[*].properties.privateDnsZoneId', child.name));
   }
   // Resource Graph does not index zone groups: a snapshot without any zone-group row cannot tell "none" from "not read".
-  if (groups.length === 0 && endpoint.source.dialect === 'arm' && !inventory.fileHasType(endpoint.source.file, ZONE_GROUP)) {
+  if (groups.length === 0 && endpoint.source.kind === 'snapshot' && !inventory.fileHasType(endpoint.source.file, ZONE_GROUP)) {
     return { groups: undefined, unknown: false };
   }
   return { groups, unknown };

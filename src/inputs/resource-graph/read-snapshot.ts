@@ -79,11 +79,12 @@ export interface SnapshotReadResult {
 }
 
 /** Turns Resource Graph rows into resources. Rows are ARM-shaped already; only casing needs care. */
-export function readSnapshot(json: unknown, file: string, text: string | undefined, kind: InputKind = 'snapshot'): SnapshotReadResult {
+/** `text` finds each row's line; a streamed read passes the positions it recorded instead. */
+export function readSnapshot(json: unknown, file: string, text: string | ReadonlyMap<string, { line: number; column: number }> | undefined, kind: InputKind = 'snapshot'): SnapshotReadResult {
   const given = rowsOf(json);
   if (!given) throw new UserError('is not a Resource Graph snapshot', file);
   const rows = [...given];
-  const positions = text ? locateStringValues(text, 'id') : new Map<string, { line: number; column: number }>();
+  const positions = typeof text === 'string' ? locateStringValues(text, 'id') : text ?? new Map<string, { line: number; column: number }>();
   const resources: Resource[] = [];
   const problems: string[] = [];
   const seen = new Set<string>();
