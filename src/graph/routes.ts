@@ -1,0 +1,136 @@
+import type { Inventory } from '../model/inventory.js';
+import type { Resource } from '../model/resource.js';
+import { isPlainObject, UNKNOWN } from '../model/values.js';
+import { parseArmId } from './arm-id.js';
+import { childrenOf, followLinks, parentOf, type LinkResult } from './links.js';
+
+/**
+ * Where a subnet's internet-bound traffic goes: the route table on the subnet, its 0.0.0.0/0 route, and
+ * whether that route's next hop is a firewall's private IP.
+ */
+export const ROUTE_TABLE = 'Microsoft.Network/routeTables';
+export const ROUTE = 'Microsoft.Network/routeTables/routes';
+export const ROUTE_TABLE_ASSOCIATION = 'Terraform/subnetRouteTableAssociations';
+export const FIREWALL = 'Microsoft.Network/azureFirewalls';
+export const SUBNET = 'Microsoft.Network/virtualNetworks/subnets';
+export const VIRTUAL_NETWORK = 'Microsoft.Network/virtualNetworks';
+
+function propertiesOf(resource: Resource): Record<string, unknown> {
+  return isPlainObject(resource.body['properties']) ? resource.body['properties'] : {};
+}
+
+/** Firewalls by private IP, for routes and DNS servers that name the firewall by address. */
+export function firewallsByPrivateIp(inventory: Inventory): Map<string, Resource> {
+  return inventory.cached('firewalls-by-private-ip', () => {
+    const index = new Map<string, Resource>();
+    for (const firewall of inventory.ofType(FIREWALL)) {
+      const configurations = propertiesOf(firewall)['ipConfigurations'];
+      if (!Array.isArray(configurations)) continue;
+      for (const configuration of configurations) {
+        const ip = isPlainObject(configuration) && isPlainObject(configuration['properties']) ? configuration['properties']['privateIPAddress'] : undefined;
+        if (typeof ip === 'string') index.set(ip, firewall);
+      }
+    }
+    return index;
+  });
+}
+
+/** azurerm keeps subnet -> route table in association resources: subnet key/id -> route table links. */
+function associationsBySubnet(inventory: Inventory): Map<string, LinkResult> {
+  return inventory.cached('route-table-associations', () => {
+    const index = new Map<string, LinkResult>();
+    for (const association of inventory.ofType(ROUTE_TABLE_ASSOCIATION)) {
+      const tables = followLinks(inventory, association, 'properties.routeTable.id', { targetTypes: [ROUTE_TABLE] });
+      for (const subnet of followLinks(inventory, association, 'properties.subnet.id', { targetTypes: [SUBNET] }).links) {
+        const key = subnet.target ? subnet.target.key.toLowerCase() : `id:${(subnet.id ?? '').toLowerCase()}`;
+        const existing = index.get(key);
+        index.set(key, existing ? { links: [...existing.links, ...tables.links], unresolved: [...existing.unresolved, ...tables.unresolved] } : tables);
+      }
+    }
+    return index;
+  });
+}
+
+export function routeTablesOf(inventory: Inventory, subnet: Resource): LinkResult {
+  const direct = followLinks(inventory, subnet, 'properties.routeTable.id', { targetTypes: [ROUTE_TABLE] });
+  const associated = associationsBySubnet(inventory).get(subnet.key.toLowerCase()) ?? (subnet.source.id ? associationsBySubnet(inventory).get(`id:${subnet.source.id.toLowerCase()}`) : undefined);
+  return { links: [...direct.links, ...(associated?.links ?? [])], unresolved: [...direct.unresolved, ...(associated?.unresolved ?? [])] };
+}
+
+export type DefaultRouteStatus = 'firewall' | 'appliance' | 'internet' | 'no-default-route' | 'no-route-table' | 'unknown';
+
+export interface DefaultRoute {
+  status: DefaultRouteStatus;
+  routeTable?: string;
+  nextHopType?: string;
+  nextHopIp?: string;
+  firewall?: Resource;
+  reason?: string;
+}
+
+interface RouteView {
+  owner: Resource;
+  /** Field path of this route's properties inside `owner`. */
+  path: string;
+  properties: Record<string, unknown>;
+}
+
+function routesOf(inventory: Inventory, table: Resource): RouteView[] {
+  const views: RouteView[] = [];
+  const inline = propertiesOf(table)['routes'];
+  if (Array.isArray(inline)) {
+    inline.forEach((route, index) => {
+      if (isPlainObject(route) && isPlainObject(route['properties'])) views.push({ owner: table, path: `properties.routes[${index}].properties`, properties: route['properties'] });
+    });
+  }
+  for (const route of childrenOf(inventory, table, ROUTE)) views.push({ owner: route, path: 'properties', properties: propertiesOf(route) });
+  return views;
+}
+
+/** Follows a subnet's 0.0.0.0/0 route to its next hop, naming the firewall when the hop is one. */
+export function defaultRouteOf(inventory: Inventory, subnet: Resource, extraFirewallIps: readonly string[] = []): DefaultRoute {
+  const tables = routeTablesOf(inventory, subnet);
+  const table = tables.links[0]?.target;
+  if (!table) {
+    if (tables.unresolved.length) return { status: 'unknown', reason: tables.unresolved.join('; ') };
+    if (tables.links[0]) return { status: 'unknown', reason: `route table ${tables.links[0].name ?? tables.links[0].id} is not in this scan` };
+    return { status: 'no-route-table' };
+  }
+  const routes = routesOf(inventory, table);
+  if (propertiesOf(table)['routes'] === UNKNOWN) return { status: 'unknown', routeTable: table.name, reason: `the routes of ${table.name} are known only after apply` };
+  const defaults = routes.filter((route) => route.properties['addressPrefix'] === '0.0.0.0/0');
+  const pending = routes.filter((route) => route.properties['addressPrefix'] === UNKNOWN);
+  const route = defaults[0];
+  if (!route) {
+    if (pending.length) return { status: 'unknown', routeTable: table.name, reason: `a route prefix in ${table.name} is known only after apply` };
+    return { status: 'no-default-route', routeTable: table.name };
+  }
+  const hopType = route.properties['nextHopType'];
+  if (typeof hopType === 'string' && hopType.toLowerCase() !== 'virtualappliance') return { status: hopType.toLowerCase() === 'internet' ? 'internet' : 'appliance', routeTable: table.name, nextHopType: hopType };
+  const ip = route.properties['nextHopIpAddress'];
+  if (typeof ip === 'string') {
+    const firewall = firewallsByPrivateIp(inventory).get(ip);
+    if (firewall) return { status: 'firewall', routeTable: table.name, nextHopType: 'VirtualAppliance', nextHopIp: ip, firewall };
+    if (extraFirewallIps.includes(ip)) return { status: 'firewall', routeTable: table.name, nextHopType: 'VirtualAppliance', nextHopIp: ip };
+    return { status: 'appliance', routeTable: table.name, nextHopType: 'VirtualAppliance', nextHopIp: ip };
+  }
+  if (ip === UNKNOWN) {
+    // Known only after apply: on a plan, a reference to the firewall's ip_configuration settles it.
+    const hop = followLinks(inventory, route.owner, `${route.path}.nextHopIpAddress`, { targetTypes: [FIREWALL] });
+    const firewall = hop.links.find((link) => link.target)?.target;
+    if (firewall) return { status: 'firewall', routeTable: table.name, nextHopType: 'VirtualAppliance', firewall };
+    return { status: 'unknown', routeTable: table.name, reason: hop.unresolved.join('; ') || `the next hop of ${table.name}'s default route is known only after apply` };
+  }
+  return { status: 'unknown', routeTable: table.name, reason: `the next hop of ${table.name}'s default route is not set` };
+}
+
+/** The VNet a subnet (in the scan or named by id) belongs to. */
+export function vnetOfSubnet(inventory: Inventory, subnet: { target?: Resource; id?: string }): { vnet?: Resource; id?: string } {
+  if (subnet.target) {
+    const parent = parentOf(inventory, subnet.target).links[0];
+    return { ...(parent?.target ? { vnet: parent.target } : {}), ...(parent?.id ? { id: parent.id } : {}) };
+  }
+  const id = subnet.id ? parseArmId(subnet.id)?.parentId : undefined;
+  const vnet = id ? inventory.getById(id) : undefined;
+  return { ...(vnet ? { vnet } : {}), ...(id ? { id } : {}) };
+}
