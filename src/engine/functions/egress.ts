@@ -1,0 +1,342 @@
+import { join } from 'node:path';
+import { readYamlData } from '../precompiled.js';
+import type { FunctionContext, RuleFunction } from '../evaluate.js';
+import type { Evaluation } from '../verdict.js';
+import { BUILT_IN_POLICY_DIR } from '../policy-dir.js';
+import { fqdnProblem, isAllowAll, normalizeFqdn, patternCovers, portAllows, protocolAllows } from '../../egress/fqdn.js';
+import { firewallRules, type FirewallRules } from '../../graph/firewall-rules.js';
+import { childrenOf, followLinks } from '../../graph/links.js';
+import { defaultRouteOf, SUBNET } from '../../graph/routes.js';
+import type { Inventory } from '../../model/inventory.js';
+import type { Resource } from '../../model/resource.js';
+import { isPlainObject, UNKNOWN } from '../../model/values.js';
+import { endpointIndex } from './dns.js';
+
+/**
+ * The egress pack's evaluators: what the workloads behind a firewall need (egress profiles, as data), what
+ * its rules allow, allow-all rules, malformed entries, DNS proxy for FQDN network rules, and workloads that
+ * should egress through the firewall but do not.
+ */
+export interface EgressNeed {
+  fqdn?: string;
+  serviceTag?: string;
+  serviceTags?: string[];
+  port?: number;
+  protocol?: string;
+}
+
+export interface EgressProfile {
+  id: string;
+  title: string;
+  fqdnTags?: string[];
+  needs: EgressNeed[];
+}
+
+let builtInProfiles: EgressProfile[] | undefined;
+
+export function egressProfiles(extra: unknown): EgressProfile[] {
+  builtInProfiles ??= (readYamlData(join(BUILT_IN_POLICY_DIR, 'data', 'egress-profiles.yaml')) as { profiles: EgressProfile[] }).profiles;
+  const custom = Array.isArray(extra) ? (extra as EgressProfile[]).filter((profile) => profile && typeof profile.id === 'string' && Array.isArray(profile.needs)) : [];
+  // A team's profile with a built-in id replaces it.
+  return [...builtInProfiles.filter((profile) => !custom.some((own) => own.id === profile.id)), ...custom];
+}
+
+function pass(): Evaluation {
+  return { verdict: 'pass', evidence: [] };
+}
+
+function fail(path: string, actual: unknown, expected: string, details: Record<string, string>): Evaluation {
+  return { verdict: 'fail', evidence: [{ path, actual, expected }], details };
+}
+
+function unknown(path: string, reason: string, details: Record<string, string> = {}): Evaluation {
+  return { verdict: 'unknown', evidence: [{ path, actual: UNKNOWN, expected: 'a decidable value' }], details: { ...details, unknownReason: reason } };
+}
+
+function propertiesOf(resource: Resource): Record<string, unknown> {
+  return isPlainObject(resource.body['properties']) ? resource.body['properties'] : {};
+}
+
+/** A workload behind a firewall, the profile it implies, and the values for the profile's placeholders. */
+interface Workload {
+  resource: Resource;
+  profile: string;
+  registries: string[];
+}
+
+/** Subnets of the resources that host workloads, by the field that names them. */
+const WORKLOAD_SUBNETS: Array<{ type: string; paths: string[]; profile: (inventory: Inventory, resource: Resource) => string | undefined }> = [
+  {
+    type: 'Microsoft.ContainerService/managedClusters',
+    paths: ['properties.agentPoolProfiles[*].vnetSubnetID'],
+    profile: () => 'aks',
+  },
+  { type: 'Microsoft.ContainerService/managedClusters/agentPools', paths: ['properties.vnetSubnetID'], profile: () => 'aks' },
+  {
+    type: 'Microsoft.App/managedEnvironments',
+    paths: ['properties.vnetConfiguration.infrastructureSubnetId'],
+    profile: (inventory, environment) => (jobsOf(inventory, environment).some(isAzurePipelinesAgent) ? 'aca-azure-devops-agent' : undefined),
+  },
+  { type: 'Microsoft.ContainerRegistry/registries/agentPools', paths: ['properties.virtualNetworkSubnetResourceId'], profile: () => 'acr-agent-pool' },
+  { type: 'Microsoft.DevOpsInfrastructure/pools', paths: ['properties.fabricProfile.networkProfile.subnetId'], profile: () => 'managed-devops-pools' },
+];
+
+function jobsOf(inventory: Inventory, environment: Resource): Resource[] {
+  const index = inventory.cached('egress-jobs-by-environment', () => {
+    const map = new Map<string, Resource[]>();
+    for (const job of inventory.ofType('Microsoft.App/jobs')) {
+      for (const link of followLinks(inventory, job, 'properties.environmentId', { targetTypes: ['Microsoft.App/managedEnvironments'] }).links) {
+        const key = link.target ? link.target.key.toLowerCase() : `id:${(link.id ?? '').toLowerCase()}`;
+        map.set(key, [...(map.get(key) ?? []), job]);
+      }
+    }
+    return map;
+  });
+  return [...(index.get(environment.key.toLowerCase()) ?? []), ...(environment.source.id ? index.get(`id:${environment.source.id.toLowerCase()}`) ?? [] : [])];
+}
+
+function isAzurePipelinesAgent(job: Resource): boolean {
+  const rules = (propertiesOf(job)['configuration'] as Record<string, unknown> | undefined)?.['eventTriggerConfig'];
+  const scale = isPlainObject(rules) && isPlainObject(rules['scale']) ? rules['scale']['rules'] : undefined;
+  return Array.isArray(scale) && scale.some((rule) => isPlainObject(rule) && typeof rule['type'] === 'string' && rule['type'].toLowerCase() === 'azure-pipelines');
+}
+
+/** Registries the workload pulls from that it reaches through the firewall (no private endpoint in the scan). */
+function publicRegistries(inventory: Inventory, workload: Resource): string[] {
+  const servers: string[] = [];
+  const jobs = workload.armType.toLowerCase() === 'microsoft.app/managedenvironments' ? jobsOf(inventory, workload) : [];
+  for (const job of jobs) {
+    const registries = (propertiesOf(job)['configuration'] as Record<string, unknown> | undefined)?.['registries'];
+    if (Array.isArray(registries)) for (const entry of registries) if (isPlainObject(entry) && typeof entry['server'] === 'string') servers.push(entry['server'].toLowerCase());
+  }
+  if (workload.armType.toLowerCase() === 'microsoft.containerregistry/registries/agentpools') {
+    const parent = workload.body['parentName'] ?? workload.body['parentId'];
+    if (typeof parent === 'string') servers.push(`${parent.split('/').pop()!.toLowerCase()}.azurecr.io`);
+  }
+  const endpoints = endpointIndex(inventory);
+  return [...new Set(servers)].filter((server) => {
+    const name = server.replace(/\.azurecr\.(io|us|cn)$/, '');
+    const registry = inventory.byName('Microsoft.ContainerRegistry/registries', name)[0];
+    if (!registry) return true;
+    return !(endpoints.byTarget.has(registry.key.toLowerCase()) || (registry.source.id && endpoints.byTarget.has(`id:${registry.source.id.toLowerCase()}`)));
+  });
+}
+
+/** firewall key -> the workloads whose subnets send 0.0.0.0/0 to it. Built once per scan. */
+function workloadsBehindFirewalls(inventory: Inventory): Map<string, Workload[]> {
+  return inventory.cached('workloads-behind-firewalls', () => {
+    const index = new Map<string, Workload[]>();
+    for (const spec of WORKLOAD_SUBNETS) {
+      for (const resource of inventory.ofType(spec.type)) {
+        const profile = spec.profile(inventory, resource);
+        if (!profile) continue;
+        const firewalls = new Set<Resource>();
+        for (const path of spec.paths) {
+          for (const subnet of followLinks(inventory, resource, path, { targetTypes: [SUBNET] }).links) {
+            if (!subnet.target) continue;
+            const route = defaultRouteOf(inventory, subnet.target);
+            if (route.status === 'firewall' && route.firewall) firewalls.add(route.firewall);
+          }
+        }
+        for (const firewall of firewalls) {
+          const key = firewall.key.toLowerCase();
+          index.set(key, [...(index.get(key) ?? []), { resource, profile, registries: publicRegistries(inventory, resource) }]);
+        }
+      }
+    }
+    return index;
+  });
+}
+
+function expandNeed(need: EgressNeed, workloads: readonly Workload[], fallbackLocation: string | undefined): EgressNeed[] {
+  if (!need.fqdn) return [need];
+  if (need.fqdn.includes('<registry>')) {
+    const registries = [...new Set(workloads.flatMap((workload) => workload.registries))];
+    return registries.map((server) => ({ ...need, fqdn: need.fqdn!.replace('<registry>.azurecr.io', server).replace('<registry>', server.split('.')[0]!) }));
+  }
+  if (need.fqdn.includes('<location>')) {
+    // A profile named in configuration has no workloads to take a region from: the firewall's region stands in.
+    const fromWorkloads = workloads.map((workload) => workload.resource.location);
+    const locations = [...new Set((fromWorkloads.length ? fromWorkloads : [fallbackLocation]).map((location) => location?.toLowerCase().replace(/\s+/g, '')).filter((location): location is string => !!location))];
+    return locations.map((location) => ({ ...need, fqdn: need.fqdn!.replace('<location>', location) }));
+  }
+  return [need];
+}
+
+function serviceTagAllowed(rules: FirewallRules, tag: string, port: number): boolean {
+  const wanted = tag.toLowerCase();
+  return rules.network.some(
+    (rule) =>
+      rule.allow &&
+      portAllows(rule.destinationPorts, port) &&
+      (rule.protocols.length === 0 || rule.protocols.some((protocol) => protocol === 'tcp' || protocol === 'any')) &&
+      rule.destinationAddresses.some((address) => {
+        const value = address.toLowerCase();
+        return value === wanted || value.startsWith(`${wanted}.`) || value === '*';
+      }),
+  );
+}
+
+function needMet(rules: FirewallRules, need: EgressNeed, fqdnTags: readonly string[]): boolean {
+  const port = need.port ?? 443;
+  const protocol = { type: need.protocol ?? (port === 80 ? 'http' : 'https'), port };
+  if (need.fqdn) {
+    const viaApplication = rules.application.some((rule) => rule.allow && protocolAllows(rule.protocols, protocol) && rule.targetFqdns.some((pattern) => patternCovers(pattern, need.fqdn!)));
+    if (viaApplication) return true;
+    const viaTag = fqdnTags.length > 0 && rules.application.some((rule) => rule.allow && rule.fqdnTags.some((tag) => fqdnTags.some((wanted) => wanted.toLowerCase() === tag.toLowerCase())));
+    if (viaTag) return true;
+    const viaNetwork = rules.network.some(
+      (rule) => rule.allow && portAllows(rule.destinationPorts, port) && rule.destinationFqdns.some((pattern) => patternCovers(pattern, need.fqdn!)),
+    );
+    if (viaNetwork) return true;
+    return (need.serviceTags ?? []).some((tag) => serviceTagAllowed(rules, tag, port));
+  }
+  if (need.serviceTag) return serviceTagAllowed(rules, need.serviceTag, port);
+  return true;
+}
+
+function describeNeed(need: EgressNeed): string {
+  const port = need.port ?? 443;
+  if (need.fqdn) return port === 443 ? need.fqdn : `${need.fqdn}:${port}`;
+  return `service tag ${need.serviceTag}${port === 443 ? '' : ` port ${port}`}`;
+}
+
+function configuredProfiles(context: FunctionContext): string[] {
+  const all = context.parameters['profiles'];
+  const byFirewall = context.parameters['firewallProfiles'];
+  const own = isPlainObject(byFirewall) ? byFirewall[context.resource.name] : undefined;
+  return [...(Array.isArray(all) ? all : []), ...(Array.isArray(own) ? own : [])].filter((id): id is string => typeof id === 'string');
+}
+
+/** AZF-EGR-001: the firewall allows every FQDN and service tag the given profile needs, for the workloads behind it. */
+export const firewallAllowsProfile: RuleFunction = (context, args) => {
+  const profileId = String(args['profile']);
+  const profile = egressProfiles(context.parameters['extraProfiles']).find((candidate) => candidate.id === profileId);
+  if (!profile) return pass();
+  const workloads = (workloadsBehindFirewalls(context.inventory).get(context.resource.key.toLowerCase()) ?? []).filter((workload) => workload.profile === profileId);
+  const configured = configuredProfiles(context).includes(profileId);
+  if (workloads.length === 0 && !configured) return pass();
+  const rules = firewallRules(context.inventory, context.resource);
+  const needs = profile.needs.flatMap((need) => expandNeed(need, workloads, context.resource.location));
+  const missing = needs.filter((need) => !needMet(rules, need, profile.fqdnTags ?? [])).map(describeNeed);
+  const why = workloads.length ? `for ${[...new Set(workloads.map((workload) => workload.resource.name))].join(', ')}` : 'configured for this firewall';
+  const details = { profile: profile.title, profileId, missing: missing.join(', '), workloads: why };
+  if (missing.length === 0) return pass();
+  if (rules.gaps.length) return unknown('rules', rules.gaps.join('; '), details);
+  return fail('rules', missing, `rules allowing ${missing.join(', ')}`, details);
+};
+
+/** AZF-EGR-002: no allow rule opens everything. */
+export const noAllowAllRules: RuleFunction = (context) => {
+  const rules = firewallRules(context.inventory, context.resource);
+  const offenders: string[] = [];
+  for (const rule of rules.application) {
+    if (!rule.allow) continue;
+    const wide = rule.targetFqdns.filter(isAllowAll);
+    if (wide.length) offenders.push(`application rule ${rule.origin.collection}/${rule.origin.rule} allows ${wide.join(', ')}`);
+  }
+  for (const rule of rules.network) {
+    if (!rule.allow) continue;
+    const anyDestination = rule.destinationAddresses.some((address) => ['*', '0.0.0.0/0', 'internet', 'any'].includes(address.toLowerCase()));
+    const anyPort = rule.destinationPorts.some((port) => port === '*' || /^0?-65535$|^1-65535$/.test(port));
+    if (anyDestination && anyPort) offenders.push(`network rule ${rule.origin.collection}/${rule.origin.rule} allows any destination on any port`);
+  }
+  if (offenders.length) return fail('rules', offenders, 'no allow-all rule', { offenders: offenders.join('; ') });
+  if (rules.gaps.length) return unknown('rules', rules.gaps.join('; '));
+  return pass();
+};
+
+/** AZF-EGR-003: FQDN entries are host names (no scheme, path or port; wildcard only as a leading `*.`), each listed once. */
+export const fqdnsWellFormed: RuleFunction = (context) => {
+  const rules = firewallRules(context.inventory, context.resource);
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  // The same host for other sources or ports is a different grant (one rule per spoke), not a repeat.
+  const check = (entry: string, where: string, scope: string): void => {
+    if (entry === '*') return;
+    const problem = fqdnProblem(entry);
+    if (problem) problems.push(`"${entry}" in ${where} ${problem}`);
+    const key = `${normalizeFqdn(entry)}|${scope}`;
+    const first = seen.get(key);
+    if (first && first !== where) problems.push(`"${entry}" in ${where} repeats ${first}`);
+    else if (first === where) problems.push(`"${entry}" is listed twice in ${where}`);
+    else seen.set(key, where);
+  };
+  const scopeOf = (sources: readonly string[], ports: readonly string[]) => `${[...sources].sort().join(',')}|${[...new Set(ports)].sort().join(',')}`;
+  for (const rule of rules.application) {
+    const scope = scopeOf(rule.sourceAddresses, rule.protocols.map((protocol) => String(protocol.port)));
+    for (const entry of rule.targetFqdns) check(entry, `${rule.origin.collection}/${rule.origin.rule}`, scope);
+  }
+  for (const rule of rules.network) {
+    const scope = scopeOf(rule.sourceAddresses, rule.destinationPorts);
+    for (const entry of rule.destinationFqdns) check(entry, `${rule.origin.collection}/${rule.origin.rule}`, scope);
+  }
+  if (problems.length) return fail('rules', problems, 'well-formed, unique FQDNs', { problems: problems.slice(0, 10).join('; ') + (problems.length > 10 ? `; and ${problems.length - 10} more` : '') });
+  if (rules.gaps.length) return unknown('rules', rules.gaps.join('; '));
+  return pass();
+};
+
+/** AZF-EGR-004: network rules with destination FQDNs need DNS proxy, or the firewall resolves names differently from clients. */
+export const fqdnNetworkRulesHaveDnsProxy: RuleFunction = (context) => {
+  const rules = firewallRules(context.inventory, context.resource);
+  const using = rules.network.filter((rule) => rule.destinationFqdns.length > 0).map((rule) => `${rule.origin.collection}/${rule.origin.rule}`);
+  if (using.length === 0) return rules.gaps.length ? unknown('rules', rules.gaps.join('; ')) : pass();
+  if (rules.dnsProxy === true) return pass();
+  if (rules.dnsProxy === undefined) return unknown('dnsSettings.enableProxy', 'whether DNS proxy is on is known only after apply', { rules: using.join(', ') });
+  return fail('dnsSettings.enableProxy', false, 'DNS proxy enabled', { rules: using.join(', '), policy: rules.policies[0]?.name ?? context.resource.name });
+};
+
+/** AZF-EGR-005: a workload whose subnet routes to the firewall (or that must) really egresses through it. */
+export const egressThroughFirewall: RuleFunction = (context) => {
+  const { inventory, resource } = context;
+  const type = resource.armType.toLowerCase();
+  const required = (context.parameters['requireFirewallEgress'] as unknown[] | undefined)?.some((entry) => entry === '*' || (typeof entry === 'string' && entry.toLowerCase() === resource.name.toLowerCase())) ?? false;
+  if (type === 'microsoft.containerservice/managedclusters') {
+    // Node subnets of the cluster's inline pools and of node pools written as their own resources.
+    const pools = childrenOf(inventory, resource, 'Microsoft.ContainerService/managedClusters/agentPools');
+    const subnetLinks = [
+      ...followLinks(inventory, resource, 'properties.agentPoolProfiles[*].vnetSubnetID', { targetTypes: [SUBNET] }).links,
+      ...pools.flatMap((pool) => followLinks(inventory, pool, 'properties.vnetSubnetID', { targetTypes: [SUBNET] }).links),
+    ];
+    const routes = subnetLinks.map((subnet) => (subnet.target ? defaultRouteOf(inventory, subnet.target) : undefined));
+    const toFirewall = routes.some((route) => route?.status === 'firewall');
+    const outbound = context.field('properties.networkProfile.outboundType');
+    if (!toFirewall && !required) {
+      // A route known only after apply may still lead to the firewall: no pass can rest on it.
+      const pending = routes.find((route) => route?.status === 'unknown');
+      const loadBalancer = typeof outbound === 'string' && outbound.toLowerCase() !== 'userdefinedrouting';
+      if (pending && loadBalancer) return unknown('routeTable', pending.reason ?? "the node subnet's default route is known only after apply");
+      return pass();
+    }
+    if (outbound === UNKNOWN) return unknown('networkProfile.outboundType', 'the outbound type is known only after apply');
+    if (typeof outbound === 'string' && outbound.toLowerCase() === 'userdefinedrouting') {
+      if (toFirewall) return pass();
+      if (routes.some((route) => route === undefined || route.status === 'unknown')) return unknown('routeTable', "the node subnet's route is known only after apply or not in this scan");
+      return fail('routeTable', 'no route to a firewall', 'a 0.0.0.0/0 route to the firewall', { problem: 'its node subnet has no 0.0.0.0/0 route to a firewall' });
+    }
+    return fail('networkProfile.outboundType', outbound ?? 'loadBalancer', 'userDefinedRouting', {
+      problem: `its outbound type is ${String(outbound ?? 'loadBalancer')}, so nodes egress through the load balancer's public IP${toFirewall ? ' although their subnet routes to the firewall' : ''}`,
+    });
+  }
+  // Container Apps: egress through a firewall (UDR) works only on environments with workload profiles.
+  const subnets = followLinks(inventory, resource, 'properties.vnetConfiguration.infrastructureSubnetId', { targetTypes: [SUBNET] }).links;
+  const toFirewall = subnets.some((subnet) => subnet.target && defaultRouteOf(inventory, subnet.target).status === 'firewall');
+  if (!toFirewall && !required) return pass();
+  if (subnets.length === 0) {
+    const subnetValue = context.field('properties.vnetConfiguration.infrastructureSubnetId');
+    if (subnetValue === UNKNOWN) return unknown('infrastructureSubnetId', 'the infrastructure subnet is known only after apply');
+    return fail('vnetConfiguration.infrastructureSubnetId', subnetValue, 'an infrastructure subnet routed to the firewall', { problem: 'it has no infrastructure subnet, so its egress cannot be routed through the firewall' });
+  }
+  const profiles = context.field('properties.workloadProfiles');
+  if (profiles === UNKNOWN) return unknown('workloadProfiles', 'the workload profiles are known only after apply');
+  if (Array.isArray(profiles) && profiles.length > 0) return toFirewall ? pass() : fail('routeTable', 'no route', 'a 0.0.0.0/0 route to the firewall', { problem: 'its infrastructure subnet has no 0.0.0.0/0 route to a firewall' });
+  return fail('workloadProfiles', [], 'workload profiles', { problem: 'it is a Consumption-only environment, which cannot send egress through a user-defined route' });
+};
+
+export const EGRESS_FUNCTIONS: ReadonlyMap<string, RuleFunction> = new Map<string, RuleFunction>([
+  ['firewallAllowsProfile', firewallAllowsProfile],
+  ['noAllowAllRules', noAllowAllRules],
+  ['fqdnsWellFormed', fqdnsWellFormed],
+  ['fqdnNetworkRulesHaveDnsProxy', fqdnNetworkRulesHaveDnsProxy],
+  ['egressThroughFirewall', egressThroughFirewall],
+]);
