@@ -1,0 +1,131 @@
+import { resolve } from 'node:path';
+import { displayPath } from '../inputs/display-path.js';
+import { readSnapshot } from '../inputs/resource-graph/read-snapshot.js';
+import { Inventory } from '../model/inventory.js';
+import { isPlainObject, UNKNOWN } from '../model/values.js';
+import { evaluate, setUpRules, type InputSummary, type ReadResult, type ScanReport } from '../scan.js';
+import { UserError } from '../errors.js';
+import type { AzureApi } from './api.js';
+import { readChildren, subscriptionOf } from './child-resources.js';
+import type { CloudEndpoints } from './clouds.js';
+import { Gate } from './gate.js';
+import type { Progress } from './progress.js';
+import { graphQuery, planQuery } from './query-plan.js';
+import { readGraph, type AuditScope } from './read-graph.js';
+import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
+import { listSubscriptions } from './subscriptions.js';
+import { snapshotText, writeSnapshot } from './snapshot.js';
+
+export interface AuditOptions {
+  /** --subscription (repeatable); empty with no management group: every subscription the identity can read. */
+  subscriptions: readonly string[];
+  managementGroup?: string;
+  cloud: CloudEndpoints;
+  cwd: string;
+  policyPaths?: readonly string[];
+  configPath?: string;
+  /** --snapshot-out: also write what was read as a snapshot `azfence scan` accepts; findings then point into it. */
+  snapshotOut?: string;
+  progress?: Progress;
+  /** Tuning, for tests and very large tenants. */
+  concurrency?: number;
+  pageSize?: number;
+  batchSize?: number;
+  retry?: Partial<Omit<RetryOptions, 'gate'>>;
+  requestTimeoutMs?: number;
+  /** Injected in unit tests; otherwise the SDK client is loaded on demand. */
+  api?: AzureApi;
+}
+
+/** Resource Graph's own ceilings: 1000 subscriptions per request, 1000 rows per page. */
+const MAX_BATCH = 1000;
+const MAX_PAGE = 1000;
+
+/** One audit: read the estate from Azure, then evaluate exactly as a scan does. */
+export async function audit(options: AuditOptions): Promise<ScanReport> {
+  const started = performance.now();
+  const setup = setUpRules({ scanPaths: [], cwd: options.cwd, ...(options.policyPaths ? { policyPaths: options.policyPaths } : {}), ...(options.configPath ? { configPath: options.configPath } : {}) });
+  const plan = planQuery(setup.rules);
+  if (plan.graphTypes.length === 0) throw new UserError('no enabled rule selects a resource type, so there is nothing to audit');
+
+  const graphGate = new Gate();
+  const armGate = new Gate();
+  const retry = (gate: Gate): RetryOptions => ({ ...DEFAULT_RETRY, ...options.retry, gate });
+  // Loaded here, not at the top: `azfence scan` must never pay for the Azure SDK.
+  const azure = options.api ?? (await (await import('./azure-client.js')).connectAzure(options.cloud, { graphGate, requestTimeoutMs: options.requestTimeoutMs ?? 60_000 }));
+  const progress = options.progress;
+
+  progress?.setPhase('listing subscriptions');
+  const scope: AuditScope = options.managementGroup
+    ? { managementGroup: options.managementGroup }
+    : { subscriptions: options.subscriptions.length ? [...new Set(options.subscriptions)] : await listSubscriptions(azure, retry(armGate)) };
+
+  progress?.setPhase('querying Resource Graph');
+  const graph = await readGraph(azure, scope, graphQuery(plan.graphTypes), {
+    retry: retry(graphGate),
+    batchSize: Math.min(options.batchSize ?? MAX_BATCH, MAX_BATCH),
+    pageSize: Math.min(options.pageSize ?? MAX_PAGE, MAX_PAGE),
+    ...(progress ? { onPage: (rows: number) => progress.page(rows) } : {}),
+  });
+
+  progress?.setPhase('listing child resources');
+  const children = plan.children.length
+    ? await readChildren(azure, graph.rows, plan.children, { retry: retry(armGate), concurrency: options.concurrency ?? 8, ...(progress ? { onRequest: () => progress.childRequest() } : {}) })
+    : { rows: [], unread: new Map<string, string>(), errors: [] };
+  progress?.done();
+
+  const rows = [...graph.rows, ...children.rows];
+  const read = options.snapshotOut ? readAsSnapshotFile(rows, options.snapshotOut, options.cwd) : readPerSubscription(rows, scope);
+  markUnread(read.inventory, children.unread);
+  read.errors.push(...graph.errors, ...children.errors);
+  return evaluate(setup, read, started);
+}
+
+/** Findings point at `azure://<subscriptionId>`: there is no file, and the subscription is what a reader acts on. */
+function readPerSubscription(rows: readonly Record<string, unknown>[], scope: AuditScope): ReadResult {
+  const bySubscription = new Map<string, Record<string, unknown>[]>();
+  // Every subscription in scope is an input, even an empty one: the summary shows what was audited.
+  if ('subscriptions' in scope) for (const id of scope.subscriptions) bySubscription.set(id.toLowerCase(), []);
+  for (const row of rows) {
+    const subscription = (typeof row['subscriptionId'] === 'string' ? row['subscriptionId'] : subscriptionOf(String(row['id'] ?? ''))) ?? 'unknown';
+    const key = subscription.toLowerCase();
+    if (!bySubscription.has(key)) bySubscription.set(key, []);
+    bySubscription.get(key)!.push(row);
+  }
+  const inventory = new Inventory();
+  const inputs: InputSummary[] = [];
+  const errors: ScanReport['errors'] = [];
+  for (const [subscription, subscriptionRows] of bySubscription) {
+    const file = `azure://${subscription}`;
+    const { resources, problems } = readSnapshot(subscriptionRows, file, undefined, 'audit');
+    for (const resource of resources) inventory.add(resource);
+    for (const problem of problems) errors.push({ file, message: problem });
+    inputs.push({ file, kind: 'audit', resources: resources.length, unmapped: 0 });
+  }
+  return { inventory, inputs, skipped: [], errors };
+}
+
+/** With --snapshot-out the findings point at rows of that file (with line numbers), like a scan of it would. */
+function readAsSnapshotFile(rows: readonly Record<string, unknown>[], path: string, cwd: string): ReadResult {
+  const absolute = resolve(cwd, path);
+  const file = displayPath(absolute, cwd);
+  const text = snapshotText(rows);
+  writeSnapshot(absolute, file, text);
+  const { resources, problems } = readSnapshot(rows, file, text, 'audit');
+  const inventory = new Inventory();
+  for (const resource of resources) inventory.add(resource);
+  return { inventory, inputs: [{ file, kind: 'audit', resources: resources.length, unmapped: 0 }], skipped: [], errors: problems.map((message) => ({ file, message })) };
+}
+
+/**
+ * A parent whose children could not be listed must not read as "has none": its child list becomes unknown,
+ * so the rules say unknown instead of failing (or passing) on data that was never read.
+ */
+function markUnread(inventory: Inventory, unread: ReadonlyMap<string, string>): void {
+  for (const [id, segment] of unread) {
+    const resource = inventory.getById(id);
+    if (!resource) continue;
+    const properties = isPlainObject(resource.body['properties']) ? resource.body['properties'] : {};
+    resource.body['properties'] = { ...properties, [segment]: UNKNOWN };
+  }
+}

@@ -1,0 +1,114 @@
+import type { Condition } from '../engine/condition.js';
+import type { Rule } from '../engine/rule.js';
+
+/**
+ * What an audit asks Azure for, derived from the enabled rules: the resource types their checks select,
+ * the types their functions follow links to, and the child collections Resource Graph does not index.
+ */
+export interface QueryPlan {
+  /** Lower-cased ARM types to read from Resource Graph. */
+  graphTypes: string[];
+  /** Child collections to list through ARM, one GET per parent. */
+  children: ChildCollection[];
+}
+
+export interface ChildCollection {
+  parentType: string;
+  childType: string;
+  /** The path segment under the parent id: `{parentId}/{segment}?api-version=...`. */
+  segment: string;
+  apiVersion: string;
+}
+
+/** Child resources Resource Graph does not index, but rules read: fetched per parent through ARM. */
+export const ARM_ONLY_CHILDREN: readonly ChildCollection[] = [
+  { parentType: 'microsoft.network/privateendpoints', childType: 'microsoft.network/privateendpoints/privatednszonegroups', segment: 'privateDnsZoneGroups', apiVersion: '2024-05-01' },
+  { parentType: 'microsoft.network/firewallpolicies', childType: 'microsoft.network/firewallpolicies/rulecollectiongroups', segment: 'ruleCollectionGroups', apiVersion: '2024-05-01' },
+];
+
+const ZONE_GROUPS = 'microsoft.network/privateendpoints/privatednszonegroups';
+const RULE_COLLECTION_GROUPS = 'microsoft.network/firewallpolicies/rulecollectiongroups';
+const VNETS = 'microsoft.network/virtualnetworks';
+const DNS = [ZONE_GROUPS, 'microsoft.network/privateendpoints', 'microsoft.network/privatednszones', 'microsoft.network/privatednszones/virtualnetworklinks', VNETS];
+const FIREWALL = ['microsoft.network/azurefirewalls', 'microsoft.network/firewallpolicies', RULE_COLLECTION_GROUPS, VNETS];
+const ROUTING = [...FIREWALL, 'microsoft.network/routetables'];
+const WORKLOADS = ['microsoft.app/jobs', 'microsoft.app/managedenvironments', 'microsoft.containerservice/managedclusters', 'microsoft.devopsinfrastructure/pools'];
+
+/**
+ * Functions read resources other than the one selected (an endpoint's zone groups, zones and VNet links; a
+ * subnet's route table and the firewall behind it). Without these types a check would be unknown for want of
+ * data Azure has. Subnets and peerings come inline with their VNet.
+ */
+const FUNCTION_TYPES: Record<string, readonly string[]> = {
+  privateEndpointHasZoneGroup: DNS,
+  zoneGroupHasNeededZones: DNS,
+  zoneGroupZonesAreValid: DNS,
+  neededZonesLinkedToVnet: [...DNS, 'microsoft.network/azurefirewalls'],
+  hasPrivateEndpoint: ['microsoft.network/privateendpoints'],
+  firewallAllowsProfile: [...FIREWALL, ...WORKLOADS],
+  noAllowAllRules: FIREWALL,
+  fqdnsWellFormed: FIREWALL,
+  fqdnNetworkRulesHaveDnsProxy: FIREWALL,
+  egressThroughFirewall: [...ROUTING, ...WORKLOADS],
+  subnetRoutesToFirewall: ROUTING,
+  taskUsesAgentPool: ['microsoft.containerregistry/registries', 'microsoft.containerregistry/registries/agentpools'],
+  agentPoolReachesRegistryPrivately: [...DNS, 'microsoft.containerregistry/registries'],
+  environmentRunsJobs: ['microsoft.app/jobs'],
+  peeringNamesVnetById: [VNETS],
+  attachedToSubnet: [VNETS],
+};
+
+/**
+ * A function this table does not know yet (a new built-in) reads from everything above: a larger query
+ * costs a little time, a missing type would turn its checks unknown.
+ */
+const ANY_FUNCTION_TYPES = [...new Set(Object.values(FUNCTION_TYPES).flat())];
+
+export function planQuery(rules: readonly Rule[]): QueryPlan {
+  const types = new Set<string>();
+  for (const rule of rules) {
+    for (const check of rule.checks) {
+      for (const type of check.select.type) types.add(type.toLowerCase());
+      for (const name of functionsIn([check.assert, check.select.where, ...(check.messages ?? []).map((m) => m.when)])) {
+        for (const type of FUNCTION_TYPES[name] ?? ANY_FUNCTION_TYPES) types.add(type);
+      }
+    }
+  }
+  const children = ARM_ONLY_CHILDREN.filter((child) => types.has(child.childType));
+  // A child collection is listed per parent, so its parents must be read even if no rule selects them.
+  for (const child of children) types.add(child.parentType);
+  const armOnly = new Set(ARM_ONLY_CHILDREN.map((child) => child.childType));
+  const graphTypes = new Set<string>();
+  for (const type of types) {
+    if (armOnly.has(type)) continue;
+    // Inline children (subnets, peerings) come inside their parent; asking the graph for them finds nothing.
+    graphTypes.add(INLINE_CHILD_PARENT[type] ?? type);
+  }
+  return { graphTypes: [...graphTypes].sort(), children };
+}
+
+/** Children Resource Graph returns inside their parent's properties (see read-snapshot's INLINE_CHILDREN). */
+const INLINE_CHILD_PARENT: Record<string, string> = {
+  'microsoft.network/virtualnetworks/subnets': 'microsoft.network/virtualnetworks',
+  'microsoft.network/virtualnetworks/virtualnetworkpeerings': 'microsoft.network/virtualnetworks',
+};
+
+function functionsIn(conditions: ReadonlyArray<Condition | undefined>): string[] {
+  const names: string[] = [];
+  const walk = (condition: unknown): void => {
+    if (Array.isArray(condition)) return condition.forEach(walk);
+    if (!condition || typeof condition !== 'object') return;
+    const record = condition as Record<string, unknown>;
+    if (typeof record['function'] === 'string') names.push(record['function']);
+    for (const key of ['allOf', 'anyOf', 'not', 'where']) if (key in record) walk(record[key]);
+    if (record['count'] && typeof record['count'] === 'object') walk((record['count'] as Record<string, unknown>)['where']);
+  };
+  conditions.forEach(walk);
+  return names;
+}
+
+/** Resource Graph's KQL; type names are ARM identifiers, but quote-escape them anyway since packs are user input. */
+export function graphQuery(types: readonly string[]): string {
+  const list = types.map((type) => `'${type.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ');
+  return `Resources | where type in~ (${list}) | project id, name, type, location, resourceGroup, subscriptionId, tags, sku, kind, identity, properties`;
+}

@@ -1,0 +1,131 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { audit } from '../audit/audit.js';
+import { resolveCloud } from '../audit/clouds.js';
+import { Progress } from '../audit/progress.js';
+import { SEVERITIES } from '../engine/rule.js';
+import { UserError, oneLine } from '../errors.js';
+import { gateFailures, type FailOn } from '../findings/gate.js';
+import { FORMATS, render, type Format } from '../reporters/index.js';
+import { renderSarif } from '../reporters/sarif.js';
+import { errorText } from '../scan.js';
+import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, type Io } from './main.js';
+
+export const AUDIT_HELP = `Usage: azfence audit [scope] [options]
+
+Reads the live estate through Azure Resource Graph (and ARM for the child resources it does not index),
+evaluates the same rules as scan, and reports the same way. Signs in with DefaultAzureCredential as its
+environment configures it (AZURE_TOKEN_CREDENTIALS, workload identity, managed identity, Azure CLI).
+
+Scope (default: every subscription the identity can read):
+  --subscription ID      a subscription to audit (repeatable)
+  --management-group ID  every subscription under a management group
+
+Cloud:
+  --cloud NAME           AzureCloud|AzureUSGovernment|AzureChinaCloud (default: AzureCloud)
+  --arm-endpoint URL     Resource Manager of a custom cloud (Azure Stack); token scope is <URL>/.default
+  --authority-host URL   Entra ID authority of a custom cloud
+
+Output (as scan):
+  --format table|json|sarif|markdown|junit   what to print (default: table)
+  --output FILE          write the report to FILE instead of stdout
+  --sarif FILE           also write SARIF to FILE
+  --snapshot-out FILE    also write what was read as a snapshot azfence scan accepts
+  --fail-on LEVEL        critical|high|medium|low|none (default: high)
+  --fail-on-unknown      also fail on checks that could not be decided
+  --policies DIR         add your own rule packs (repeatable)
+  --config FILE          configuration (default: .azfence.yaml in the working directory)
+
+Exit codes: 0 nothing failed the gate, 1 findings failed the gate, 2 usage error, sign-in failure, or a
+subscription that could not be read (named on stderr; the findings that were read are still reported).
+`;
+
+const AUDIT_OPTIONS = {
+  subscription: { type: 'string', multiple: true, default: [] },
+  'management-group': { type: 'string' },
+  cloud: { type: 'string' },
+  'arm-endpoint': { type: 'string' },
+  'authority-host': { type: 'string' },
+  'snapshot-out': { type: 'string' },
+  format: { type: 'string', default: 'table' },
+  output: { type: 'string' },
+  sarif: { type: 'string' },
+  'fail-on': { type: 'string' },
+  'fail-on-unknown': { type: 'boolean' },
+  config: { type: 'string' },
+  policies: { type: 'string', multiple: true, default: [] },
+  help: { type: 'boolean', short: 'h', default: false },
+} satisfies ParseArgsConfig['options'];
+
+/** Subscription ids are GUIDs: a typo is caught here rather than as a 400 from Resource Graph. */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface AuditIo extends Io {
+  /** Progress is drawn only for a person at a terminal. */
+  stderrIsTTY?: boolean;
+}
+
+export async function auditCommand(args: string[], io: AuditIo): Promise<number> {
+  const values = parseFlags(args);
+  if (values.help) {
+    io.stdout(AUDIT_HELP);
+    return EXIT_OK;
+  }
+  if (!FORMATS.includes(values.format as Format)) throw new UserError(`--format must be one of ${FORMATS.join(', ')}`);
+  const failOnFlag = values['fail-on'] as FailOn | undefined;
+  if (failOnFlag !== undefined && failOnFlag !== 'none' && !SEVERITIES.includes(failOnFlag)) throw new UserError(`--fail-on must be one of ${SEVERITIES.join(', ')}, none`);
+  const subscriptions = values.subscription;
+  for (const id of subscriptions) if (!GUID.test(id)) throw new UserError(`--subscription takes a subscription id (a GUID), got "${id}"`);
+  const managementGroup = values['management-group'];
+  if (managementGroup !== undefined && subscriptions.length) throw new UserError('pass --subscription or --management-group, not both');
+  const cloud = resolveCloud({
+    ...(values.cloud !== undefined ? { cloud: values.cloud } : {}),
+    ...(values['arm-endpoint'] !== undefined ? { armEndpoint: values['arm-endpoint'] } : {}),
+    ...(values['authority-host'] !== undefined ? { authorityHost: values['authority-host'] } : {}),
+  });
+
+  const progress = io.stderrIsTTY ? new Progress(io.stderr) : undefined;
+  const report = await audit({
+    subscriptions,
+    cloud,
+    cwd: io.cwd,
+    policyPaths: values.policies,
+    ...(managementGroup !== undefined ? { managementGroup } : {}),
+    ...(values.config !== undefined ? { configPath: values.config } : {}),
+    ...(values['snapshot-out'] !== undefined ? { snapshotOut: values['snapshot-out'] } : {}),
+    ...(progress ? { progress } : {}),
+  });
+
+  // From here on exactly as scan: flags win over the configuration file, which wins over the defaults.
+  const failOn: FailOn = failOnFlag ?? report.config.failOn ?? 'high';
+  const failOnUnknown = values['fail-on-unknown'] ?? report.config.failOnUnknown ?? false;
+  const text = render(report, values.format as Format);
+  if (values.output) writeReport(values.output, text, io.cwd);
+  else io.stdout(text);
+  if (values.sarif) writeReport(values.sarif, renderSarif(report), io.cwd);
+  for (const error of report.errors) io.stderr(`azfence: error: ${oneLine(errorText(error), 400)}\n`);
+  if (report.errors.length > 0) return EXIT_ERROR;
+  return gateFailures(report.findings, { failOn, failOnUnknown }).length > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+function parseFlags(args: string[]) {
+  try {
+    const { values, positionals } = parseArgs({ args, options: AUDIT_OPTIONS, allowPositionals: true, strict: true });
+    if (positionals.length) throw new UserError(`audit takes no files (got "${positionals[0]}"); to check a snapshot use azfence scan`);
+    return values;
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(oneLine((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '')));
+  }
+}
+
+function writeReport(path: string, text: string, cwd: string): void {
+  const absolute = resolve(cwd, path);
+  try {
+    mkdirSync(dirname(absolute), { recursive: true });
+    writeFileSync(absolute, text);
+  } catch (error) {
+    throw new UserError(`cannot write (${(error as NodeJS.ErrnoException).code ?? 'error'})`, path);
+  }
+}
