@@ -1,0 +1,138 @@
+import type { ConfigSuppression } from '../config/config.js';
+import type { Finding, FindingSuppression } from '../findings/finding.js';
+import type { HclComment, HclFile } from '../source-map/hcl-scanner.js';
+import type { MappedSource } from '../source-map/map-findings.js';
+import { isPlainObject } from '../model/values.js';
+import { directiveCovers, globMatches, parseAnnotationDirectives, parseCommentDirective, type Directive } from './directive.js';
+
+export const IGNORE_ANNOTATION = 'azfence.io/ignore';
+
+export interface SuppressionOptions {
+  /** Plan findings mapped to .tf: their comments hold inline suppressions. */
+  mapped: ReadonlyMap<Finding, MappedSource>;
+  /** The resource body a finding is about (manifests carry annotations in it). */
+  bodyOf: (finding: Finding) => Record<string, unknown> | undefined;
+  config: { file?: string; suppressions?: readonly ConfigSuppression[] };
+  /** Today, for expiry; injectable for tests. */
+  now: Date;
+}
+
+export type Warning = { file?: string; line?: number; message: string };
+
+interface Located {
+  directive: Directive;
+  file: string;
+  line?: number;
+}
+
+/** Comments that sit on a line: trailing ones on it, and the run of comment-only lines directly above it. */
+function commentsFor(hcl: HclFile, line: number): HclComment[] {
+  const out = hcl.comments.filter((comment) => comment.trailing && comment.line === line);
+  let above = line - 1;
+  for (;;) {
+    const comment = hcl.comments.find((candidate) => !candidate.trailing && candidate.endLine === above);
+    if (!comment) break;
+    out.push(comment);
+    above = comment.line - 1;
+  }
+  return out;
+}
+
+function inlineDirectives(source: MappedSource): Located[] {
+  const lines = [source.blockLine, ...(source.attributeLine !== undefined && source.attributeLine !== source.blockLine ? [source.attributeLine] : [])];
+  const out: Located[] = [];
+  for (const line of lines) {
+    for (const comment of commentsFor(source.hcl, line)) {
+      const directive = parseCommentDirective(comment.text);
+      if (directive) out.push({ directive, file: source.file, line: comment.line });
+    }
+  }
+  return out;
+}
+
+function annotationDirectives(finding: Finding, body: Record<string, unknown> | undefined): Located[] {
+  const metadata = body?.['metadata'];
+  const annotations = isPlainObject(metadata) ? metadata['annotations'] : undefined;
+  const value = isPlainObject(annotations) ? annotations[IGNORE_ANNOTATION] : undefined;
+  if (typeof value !== 'string') return [];
+  return parseAnnotationDirectives(value).map((directive) => ({ directive, file: finding.location.file, ...(finding.location.line ? { line: finding.location.line } : {}) }));
+}
+
+function configMatches(entry: ConfigSuppression, finding: Finding): boolean {
+  if (!globMatches(entry.rule, finding.ruleId)) return false;
+  const names = [finding.resource.address, finding.resource.id].filter((name): name is string => Boolean(name));
+  return names.some((name) => globMatches(entry.resource, name));
+}
+
+function today(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/**
+ * Marks suppressed findings. In order: an inline .tf comment or a manifest annotation (`inSource`), then
+ * `.azfence.yaml` (`external`). A directive without a reason does not suppress, and an entry past its
+ * `expires` date stops suppressing: both are returned as warnings, so nobody silences a finding by accident
+ * or forever. Suppressed findings stay in the report.
+ */
+export function applySuppressions(findings: readonly Finding[], options: SuppressionOptions): Warning[] {
+  const warnings: Warning[] = [];
+  const warned = new Set<string>();
+  const warnOnce = (key: string, warning: Warning) => {
+    if (warned.has(key)) return;
+    warned.add(key);
+    warnings.push(warning);
+  };
+  const date = today(options.now);
+  const entries = options.config.suppressions ?? [];
+  const expiredHits = new Map<ConfigSuppression, number>();
+
+  for (const finding of findings) {
+    const mapped = options.mapped.get(finding);
+    const inSource = [...(mapped ? inlineDirectives(mapped) : []), ...annotationDirectives(finding, options.bodyOf(finding))].filter((located) => directiveCovers(located.directive, finding.ruleId));
+    let suppression: FindingSuppression | undefined;
+    for (const located of inSource) {
+      if (!located.directive.reason) {
+        const where = located.line ? `${located.file}:${located.line}` : located.file;
+        warnOnce(`reason|${where}`, {
+          file: located.file,
+          ...(located.line ? { line: located.line } : {}),
+          message: `azfence:ignore ${located.directive.rules.join(',')} gives no reason, so it does not suppress (write the reason after the rule id)`,
+        });
+        continue;
+      }
+      suppression ??= { kind: 'inSource', reason: located.directive.reason, file: located.file, ...(located.line ? { line: located.line } : {}) };
+    }
+    let expired: ConfigSuppression | undefined;
+    if (!suppression) {
+      for (const entry of entries) {
+        if (!configMatches(entry, finding)) continue;
+        if (entry.expires !== undefined && entry.expires < date) {
+          expired ??= entry;
+          expiredHits.set(entry, (expiredHits.get(entry) ?? 0) + 1);
+          continue;
+        }
+        suppression = {
+          kind: 'external',
+          reason: entry.reason,
+          ...(entry.expires ? { expires: entry.expires } : {}),
+          ...(options.config.file ? { file: options.config.file } : {}),
+          ...(entry.line ? { line: entry.line } : {}),
+        };
+        break;
+      }
+    }
+    if (suppression) finding.suppression = suppression;
+    else if (expired) finding.message = `${finding.message} (A suppression expired on ${expired.expires}: ${expired.reason})`;
+  }
+
+  for (const entry of entries) {
+    if (entry.expires === undefined || entry.expires >= date) continue;
+    const hits = expiredHits.get(entry) ?? 0;
+    warnings.push({
+      ...(options.config.file ? { file: options.config.file } : {}),
+      ...(entry.line ? { line: entry.line } : {}),
+      message: `suppression of ${entry.rule} on ${entry.resource} expired on ${entry.expires}; it no longer suppresses (${hits} finding${hits === 1 ? '' : 's'} affected)`,
+    });
+  }
+  return warnings;
+}

@@ -1,0 +1,40 @@
+import type { AzfenceConfig } from '../config/config.js';
+import { applyBaseline, readBaseline } from '../baseline/baseline.js';
+import { compareFindings, type Finding } from '../findings/finding.js';
+import { resourceId } from '../model/resource.js';
+import type { ReadResult, ScanReport } from '../scan.js';
+import { mapFindingsToSource } from '../source-map/map-findings.js';
+import { applySuppressions } from './apply-suppressions.js';
+
+/** What the CI gate adds to a scan: where findings are written, what is accepted, and what is new. */
+export interface GateInputs {
+  cwd: string;
+  /** `--source DIR`; by default each plan's own directory when it holds .tf files. */
+  sourceDir?: string;
+  /** `--baseline FILE`: an earlier azfence JSON or SARIF report. */
+  baselinePath?: string;
+  /** Today, for suppression expiry (tests pin it). */
+  now?: Date;
+}
+
+/**
+ * Runs after evaluation, in this order because each step needs the one before: map plan findings to
+ * their .tf lines (inline suppressions are comments on those lines), apply suppressions, then compare
+ * with the baseline. Mutates the report's findings and adds warnings.
+ */
+export function finishReport(report: ScanReport, read: ReadResult, config: Pick<AzfenceConfig, 'file' | 'suppressions'>, inputs: GateInputs): void {
+  const baseline = inputs.baselinePath !== undefined ? readBaseline(inputs.baselinePath, inputs.cwd) : undefined;
+  const { mapped, warnings } = mapFindingsToSource(report.findings, read.inventory.plans, { cwd: inputs.cwd, ...(inputs.sourceDir !== undefined ? { sourceDir: inputs.sourceDir } : {}) });
+
+  // Findings name their resource by id and file; manifests' annotations live in the resource body.
+  const byFindingKey = new Map(read.inventory.resources.map((resource) => [`${resource.source.file}#${resourceId(resource)}`, resource] as const));
+  const bodyOf = (finding: Finding) => byFindingKey.get(`${finding.planLocation?.file ?? finding.location.file}#${finding.resource.id}`)?.body;
+  warnings.push(...applySuppressions(report.findings, { mapped, bodyOf, config, now: inputs.now ?? new Date() }));
+
+  if (baseline) {
+    const { absent } = applyBaseline(report.findings, baseline);
+    report.baseline = { file: baseline.file, absent };
+  }
+  report.findings.sort(compareFindings);
+  report.warnings = [...(report.warnings ?? []), ...warnings];
+}
