@@ -1,0 +1,315 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
+
+/**
+ * A synchronous, chunked JSON reader for inputs too large for one string (V8 caps strings at ~512 MB).
+ *
+ * It never decodes the document as a whole: it walks the structure byte by byte (strings are skipped with
+ * Buffer.indexOf, which is native), and hands out one value at a time, either skipped or captured as the
+ * bytes of that value only and parsed with JSON.parse. Parsing stays native and fast; only the value being
+ * read is in memory. Synchronous on purpose: `scan` is synchronous end to end, and reading a local file in
+ * 16 MB blocks with readSync costs nothing an async stream would save.
+ *
+ * Positions (line, column) are tracked as the text-based reader reports them: 1-based lines, and columns in
+ * UTF-16 code units from the start of the line, so findings point at the same place either way.
+ */
+export class JsonSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly truncated: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** Where a value starts, to come back to it (a second pass over resource_changes, once the configuration is read). */
+export interface Mark {
+  offset: number;
+  line: number;
+  lineStart: number;
+  columnOffset: number;
+  columnUnits: number;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const NEWLINE = 0x0a;
+const CHUNK = 16 * 1024 * 1024;
+
+function isWhitespace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+/** UTF-16 code units of UTF-8 bytes: every byte but continuation bytes, and 2 for four-byte sequences. */
+function utf16Units(bytes: Buffer): number {
+  if (isAscii(bytes)) return bytes.length;
+  let units = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    if ((byte & 0xc0) !== 0x80) units += byte >= 0xf0 ? 2 : 1;
+  }
+  return units;
+}
+
+export class JsonStream {
+  private readonly fd: number;
+  private buffer: Buffer = Buffer.alloc(0);
+  /** File offset of buffer[0]. */
+  private bufferStart = 0;
+  private pos = 0;
+  private eof = false;
+  private line = 1;
+  /** File offset where the current line starts. */
+  private lineStart = 0;
+  /** The column cache: `columnUnits` UTF-16 units lie between lineStart and file offset `columnOffset`. */
+  private columnOffset = 0;
+  private columnUnits = 0;
+
+  /** `skipBytes`: a UTF-8 byte-order mark before the document. */
+  constructor(path: string, skipBytes = 0) {
+    this.fd = openSync(path, 'r');
+    this.seek({ offset: skipBytes, line: 1, lineStart: skipBytes, columnOffset: skipBytes, columnUnits: 0 });
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  mark(): Mark {
+    const offset = this.bufferStart + this.pos;
+    this.advanceColumn(offset);
+    return { offset, line: this.line, lineStart: this.lineStart, columnOffset: this.columnOffset, columnUnits: this.columnUnits };
+  }
+
+  seek(mark: Mark): void {
+    this.bufferStart = mark.offset;
+    this.buffer = Buffer.alloc(0);
+    this.pos = 0;
+    this.eof = false;
+    this.line = mark.line;
+    this.lineStart = mark.lineStart;
+    this.columnOffset = mark.columnOffset;
+    this.columnUnits = mark.columnUnits;
+    this.fill();
+  }
+
+  /** Reads the next block; false at the end of the file. The column cache is carried over the old block first. */
+  private fill(): boolean {
+    if (this.eof) return false;
+    this.advanceColumn(this.bufferStart + this.buffer.length);
+    const next = Buffer.allocUnsafe(CHUNK);
+    const start = this.bufferStart + this.buffer.length;
+    const read = readSync(this.fd, next, 0, CHUNK, start);
+    this.bufferStart = start;
+    this.buffer = read < CHUNK ? next.subarray(0, read) : next;
+    this.pos = 0;
+    if (read === 0) this.eof = true;
+    return read > 0;
+  }
+
+  /** Moves the column cache forward to `offset` (within the current block). */
+  private advanceColumn(offset: number): void {
+    if (offset <= this.columnOffset) return;
+    const from = Math.max(this.columnOffset, this.bufferStart) - this.bufferStart;
+    const to = offset - this.bufferStart;
+    if (to > from) this.columnUnits += utf16Units(this.buffer.subarray(from, to));
+    this.columnOffset = offset;
+  }
+
+  private newlineAt(index: number): void {
+    this.line++;
+    this.lineStart = this.bufferStart + index + 1;
+    this.columnOffset = this.lineStart;
+    this.columnUnits = 0;
+  }
+
+  /** The position of the next byte. */
+  position(): Position {
+    const offset = this.bufferStart + this.pos;
+    this.advanceColumn(offset);
+    return { line: this.line, column: this.columnUnits + 1 };
+  }
+
+  private fail(message: string, truncated = false): never {
+    throw new JsonSyntaxError(message, this.line, truncated);
+  }
+
+  /** The next non-whitespace byte, without consuming it; -1 at the end. */
+  peek(): number {
+    for (;;) {
+      while (this.pos < this.buffer.length) {
+        const byte = this.buffer[this.pos]!;
+        if (!isWhitespace(byte)) return byte;
+        if (byte === NEWLINE) this.newlineAt(this.pos);
+        this.pos++;
+      }
+      if (!this.fill()) return -1;
+    }
+  }
+
+  expect(byte: number): void {
+    const next = this.peek();
+    if (next === -1) this.fail('unexpected end', true);
+    if (next !== byte) this.fail(`expected ${String.fromCharCode(byte)}`);
+    this.pos++;
+  }
+
+  /** Consumes a `,` before the next member or the closing byte; true when another member follows. */
+  next(close: number): boolean {
+    const byte = this.peek();
+    if (byte === 0x2c) {
+      this.pos++;
+      return true;
+    }
+    if (byte === close) {
+      this.pos++;
+      return false;
+    }
+    return this.fail(byte === -1 ? 'unexpected end' : 'expected , or a closing bracket', byte === -1);
+  }
+
+  /** Opens an object or array; false (and consumed) when it is empty. */
+  open(byte: 0x7b | 0x5b): boolean {
+    this.expect(byte);
+    const close = byte === 0x7b ? 0x7d : 0x5d;
+    if (this.peek() === close) {
+      this.pos++;
+      return false;
+    }
+    return true;
+  }
+
+  /** Reads an object key and its colon. */
+  key(): string {
+    if (this.peek() !== QUOTE) this.fail('expected a property name', this.peek() === -1);
+    const key = JSON.parse(this.capture().text) as unknown;
+    this.expect(0x3a);
+    return key as string;
+  }
+
+  skip(): void {
+    this.scan(false);
+  }
+
+  /** The next value's text (for JSON.parse) and where it starts. */
+  capture(): { text: string; start: Position } {
+    this.peek();
+    const start = this.position();
+    return { text: this.scan(true)!, start };
+  }
+
+  /** The next value parsed; a syntax error inside it is reported at its line. */
+  value(): unknown {
+    const { text, start } = this.capture();
+    return parseAt(text, start);
+  }
+
+  /**
+   * Walks one value. Strings are jumped over with indexOf (a quote preceded by an even run of backslashes
+   * ends one); only structure is looked at byte by byte.
+   */
+  private scan(keep: boolean): string | undefined {
+    if (this.peek() === -1) this.fail('unexpected end', true);
+    const pieces: Buffer[] = [];
+    let pieceStart = this.pos;
+    let depth = 0;
+    let inString = false;
+    /** Backslashes ending the previous block while inside a string. */
+    let carriedBackslashes = 0;
+    const first = this.buffer[this.pos]!;
+    const scalar = first !== 0x7b && first !== 0x5b && first !== QUOTE;
+    for (;;) {
+      if (this.pos >= this.buffer.length) {
+        if (keep) pieces.push(this.buffer.subarray(pieceStart));
+        if (inString) {
+          let run = 0;
+          for (let i = this.buffer.length - 1; i >= 0 && this.buffer[i] === BACKSLASH; i--) run++;
+          carriedBackslashes = run === this.buffer.length ? carriedBackslashes + run : run;
+        }
+        if (!this.fill()) {
+          if (scalar && depth === 0 && !inString) break;
+          this.fail('unexpected end', true);
+        }
+        pieceStart = 0;
+      }
+      const buffer = this.buffer;
+      if (inString) {
+        const quote = buffer.indexOf(QUOTE, this.pos);
+        if (quote === -1) {
+          this.pos = buffer.length;
+          continue;
+        }
+        let run = 0;
+        let i = quote - 1;
+        while (i >= 0 && buffer[i] === BACKSLASH) {
+          run++;
+          i--;
+        }
+        if (i < 0) run += carriedBackslashes;
+        carriedBackslashes = 0;
+        this.pos = quote + 1;
+        if (run % 2 === 1) continue;
+        inString = false;
+        if (depth === 0) break;
+        continue;
+      }
+      if (scalar) {
+        // true, false, null or a number: up to the next delimiter.
+        const byte = buffer[this.pos]!;
+        if (byte === 0x2c || byte === 0x7d || byte === 0x5d || isWhitespace(byte)) break;
+        this.pos++;
+        continue;
+      }
+      const byte = buffer[this.pos]!;
+      this.pos++;
+      if (byte === QUOTE) inString = true;
+      else if (byte === 0x7b || byte === 0x5b) depth++;
+      else if (byte === 0x7d || byte === 0x5d) {
+        depth--;
+        if (depth === 0) break;
+      } else if (byte === NEWLINE) this.newlineAt(this.pos - 1);
+      else if (depth === 0 && !isWhitespace(byte)) this.fail('unexpected character');
+      if (depth === 0 && !inString) break;
+    }
+    if (!keep) return undefined;
+    pieces.push(this.buffer.subarray(pieceStart, this.pos));
+    return pieces.length === 1 ? pieces[0]!.toString('utf8') : Buffer.concat(pieces).toString('utf8');
+  }
+
+  /** Whether only whitespace remains. */
+  atEnd(): boolean {
+    return this.peek() === -1;
+  }
+}
+
+/** JSON.parse of one captured value; an error names the line it is on, counted from the value's start. */
+export function parseAt(text: string, start: Position): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const position = /position (\d+)/.exec((error as Error).message);
+    const offset = position ? Number(position[1]) : 0;
+    let line = start.line;
+    for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+    throw new JsonSyntaxError('unexpected character', line, false);
+  }
+}
+
+/** Where `"key"` first occurs in a captured value, as a file position (the value's own address key). */
+export function positionOfKey(text: string, start: Position, key: string): Position | undefined {
+  const at = text.indexOf(`"${key}"`);
+  if (at === -1) return undefined;
+  let line = start.line;
+  let lineStartIndex = -1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStartIndex = i;
+  }
+  return { line, column: lineStartIndex === -1 ? start.column + at : at - lineStartIndex };
+}

@@ -1,0 +1,191 @@
+import { UserError } from '../../errors.js';
+import type { Resource } from '../../model/resource.js';
+import { isPlainObject } from '../../model/values.js';
+import { buildPlanContext } from '../../graph/plan-context.js';
+import { configurationAddress, looksLikePlan, readPlan, type PlanReadResult } from '../terraform/read-plan.js';
+import { looksLikeSnapshot, readSnapshot, type SnapshotReadResult } from '../resource-graph/read-snapshot.js';
+import { JsonStream, JsonSyntaxError, parseAt, positionOfKey, type Mark, type Position } from './json-stream.js';
+
+/**
+ * Reads a plan or snapshot too large to hold as one string, one resource at a time.
+ *
+ * Plans: `terraform show -json` writes planned_values and resource_changes before configuration, but a
+ * resource cannot be normalized without its configuration block (what is configured, what it references).
+ * So the first pass reads the small top-level values and the configuration and only marks where
+ * resource_changes and planned_values start; the second pass streams resource_changes in batches through
+ * the ordinary reader (readPlan), so normalization is the same code either way, and each batch's raw JSON
+ * is garbage as soon as it is normalized. planned_values is streamed last, for resources resource_changes
+ * does not list. Snapshots: `data` (or `value`, or a top-level array) rows are streamed.
+ */
+const BATCH = 20_000;
+
+/** Top-level plan members kept for the first pass; the rest (prior_state, resource_drift, ...) are skipped. */
+const PLAN_MEMBERS_READ = new Set(['format_version', 'terraform_version', 'configuration']);
+
+export type LargeReadResult = { kind: 'plan'; result: PlanReadResult } | { kind: 'snapshot'; result: SnapshotReadResult } | { kind: 'unknown' };
+
+const OBJECT = 0x7b;
+const ARRAY = 0x5b;
+
+export function readLargeInput(path: string, file: string, skipBytes: number): LargeReadResult {
+  const stream = new JsonStream(path, skipBytes);
+  try {
+    return readTopLevel(stream, file);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) {
+      if (error.truncated) throw new UserError('is truncated JSON (the file ends before the document does)', file);
+      throw new UserError('is not valid JSON: unexpected character', file, error.line);
+    }
+    throw error;
+  } finally {
+    stream.close();
+  }
+}
+
+function readTopLevel(stream: JsonStream, file: string): LargeReadResult {
+  const first = stream.peek();
+  if (first === ARRAY) {
+    const { rows, positions } = streamRows(stream);
+    if (!stream.atEnd()) throw new JsonSyntaxError('unexpected text after the document', stream.position().line, false);
+    return looksLikeSnapshot(rows) ? { kind: 'snapshot', result: readSnapshot(rows, file, positions) } : { kind: 'unknown' };
+  }
+  if (first !== OBJECT) throw new UserError('is not JSON; expected a Terraform plan (terraform show -json) or a Resource Graph snapshot', file);
+  const head: Record<string, unknown> = {};
+  const marks = new Map<string, Mark>();
+  let rows: { rows: unknown[]; positions: Map<string, Position> } | undefined;
+  if (stream.open(OBJECT)) {
+    do {
+      const key = stream.key();
+      const byte = stream.peek();
+      if (key === 'resource_changes' || key === 'planned_values') {
+        marks.set(key, stream.mark());
+        stream.skip();
+      } else if ((key === 'data' || key === 'value') && byte === ARRAY && !rows) {
+        rows = streamRows(stream);
+      } else if (PLAN_MEMBERS_READ.has(key) || (byte !== OBJECT && byte !== ARRAY) || key === 'data') {
+        head[key] = stream.value();
+      } else stream.skip();
+    } while (stream.next(0x7d));
+  }
+  if (!stream.atEnd()) throw new JsonSyntaxError('unexpected text after the document', stream.position().line, false);
+  // The same tests as for a parsed document, on a stand-in holding what the first pass kept.
+  const planLike = { ...head, ...(marks.has('resource_changes') ? { resource_changes: [] } : {}), ...(marks.has('planned_values') ? { planned_values: {} } : {}) };
+  if (looksLikePlan(planLike)) return { kind: 'plan', result: readPlanStreamed(stream, file, head, marks) };
+  if (rows) return snapshotOf(rows.rows, rows.positions, file, head);
+  if (looksLikeSnapshot(head)) return { kind: 'snapshot', result: readSnapshot(head, file, undefined) };
+  return { kind: 'unknown' };
+}
+
+/** `data` (or an ARM list's `value`) rows, put back under `data` with the other top-level members. */
+function snapshotOf(rows: unknown[], positions: Map<string, Position>, file: string, head: Record<string, unknown>): LargeReadResult {
+  const json = { ...head, data: rows };
+  if (!looksLikeSnapshot(json)) return { kind: 'unknown' };
+  return { kind: 'snapshot', result: readSnapshot(json, file, positions) };
+}
+
+/** Rows of a snapshot, each parsed on its own, with the place of its `id`. */
+function streamRows(stream: JsonStream): { rows: unknown[]; positions: Map<string, Position> } {
+  const rows: unknown[] = [];
+  const positions = new Map<string, Position>();
+  if (!stream.open(ARRAY)) return { rows, positions };
+  do {
+    const { text, start } = stream.capture();
+    const row = parseAt(text, start);
+    rows.push(row);
+    if (isPlainObject(row) && typeof row['id'] === 'string' && !positions.has(row['id'])) {
+      const at = positionOfKey(text, start, 'id');
+      if (at) positions.set(row['id'], at);
+    }
+  } while (stream.next(0x5d));
+  return { rows, positions };
+}
+
+/** A resource_changes entry without what no rule reads (`before` is as large as `after` on updates). */
+function slim(change: unknown): unknown {
+  if (!isPlainObject(change) || !isPlainObject(change['change'])) return change;
+  const { before: _before, before_sensitive: _beforeSensitive, ...detail } = change['change'];
+  return { ...change, change: detail };
+}
+
+function readPlanStreamed(stream: JsonStream, file: string, head: Record<string, unknown>, marks: Map<string, Mark>): PlanReadResult {
+  const resources: Resource[] = [];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  let unmapped = 0;
+  let context: PlanReadResult['context'] | undefined;
+  const run = (batch: Record<string, unknown>, positions: Map<string, Position>): void => {
+    const result = readPlan({ ...head, ...batch }, file, positions);
+    for (const resource of result.resources) resources.push(resource);
+    problems.push(...result.problems);
+    unmapped += result.unmapped;
+    context ??= result.context;
+  };
+
+  const changesAt = marks.get('resource_changes');
+  if (changesAt) {
+    stream.seek(changesAt);
+    if (stream.peek() !== ARRAY) throw new UserError('is not a valid Terraform plan: resource_changes is not a list', file);
+    let batch: unknown[] = [];
+    let positions = new Map<string, Position>();
+    if (stream.open(ARRAY)) {
+      do {
+        const { text, start } = stream.capture();
+        const change = parseAt(text, start);
+        const address = isPlainObject(change) ? change['address'] : undefined;
+        // The first entry for an address wins, as in the one-string reader; batches must not each keep one.
+        if (typeof address === 'string') {
+          if (seen.has(address)) continue;
+          const detail = isPlainObject(change) && isPlainObject(change['change']) ? change['change'] : {};
+          const actions = Array.isArray(detail['actions']) ? detail['actions'] : [];
+          if (!(actions.length === 1 && actions[0] === 'delete')) seen.add(address);
+          const at = positionOfKey(text, start, 'address');
+          if (at && !positions.has(address)) positions.set(address, at);
+        }
+        batch.push(slim(change));
+        if (batch.length >= BATCH) {
+          run({ resource_changes: batch }, positions);
+          batch = [];
+          positions = new Map();
+        }
+      } while (stream.next(0x5d));
+    }
+    if (batch.length) run({ resource_changes: batch }, positions);
+  }
+
+  const plannedAt = marks.get('planned_values');
+  if (plannedAt) {
+    stream.seek(plannedAt);
+    const unseen: unknown[] = [];
+    walkPlannedModule(stream, 'planned_values', (resource) => {
+      if (isPlainObject(resource) && typeof resource['address'] === 'string' && !seen.has(resource['address'])) {
+        seen.add(resource['address']);
+        unseen.push(resource);
+      }
+    });
+    if (unseen.length) run({ planned_values: { root_module: { resources: unseen } } }, new Map());
+  }
+  if (!context) run({}, new Map());
+  // One context over every batch's resources (the batches each indexed only their own).
+  const whole = { ...context!, ...buildPlanContext(file, context!.root, resources, configurationAddress) };
+  return { resources, unmapped, problems, context: whole };
+}
+
+/** planned_values -> root_module -> resources[] and child_modules[] (recursively), one resource at a time. */
+function walkPlannedModule(stream: JsonStream, level: 'planned_values' | 'module', onResource: (resource: unknown) => void, depth = 0): void {
+  if (stream.peek() !== OBJECT || depth > 100) {
+    stream.skip();
+    return;
+  }
+  if (!stream.open(OBJECT)) return;
+  do {
+    const key = stream.key();
+    if (level === 'planned_values' && key === 'root_module') walkPlannedModule(stream, 'module', onResource, depth + 1);
+    else if (level === 'module' && (key === 'resources' || key === 'child_modules') && stream.peek() === ARRAY) {
+      if (!stream.open(ARRAY)) continue;
+      do {
+        if (key === 'resources') onResource(stream.value());
+        else walkPlannedModule(stream, 'module', onResource, depth + 1);
+      } while (stream.next(0x5d));
+    } else stream.skip();
+  } while (stream.next(0x7d));
+}

@@ -1,0 +1,17 @@
+import { createRequire } from 'node:module';
+
+/**
+ * yaml (~40 ms to import), ajv (~35 ms) and cli-table3 (~13 ms) are loaded on first use, not at startup:
+ * a scan of a plan with the precompiled built-in packs needs none of them, and Node's own startup
+ * (~40-60 ms) should dominate a small scan. All three ship CommonJS, so a synchronous require keeps the
+ * callers synchronous.
+ */
+const require = createRequire(import.meta.url);
+
+export function yaml(): typeof import('yaml') {
+  return require('yaml') as typeof import('yaml');
+}
+
+export function ajv(): typeof import('ajv') {
+  return require('ajv') as typeof import('ajv');
+}
