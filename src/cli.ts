@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-import { main } from './cli/main.js';
+import { run } from './cli/main.js';
 
-const code = main(process.argv.slice(2), {
+const code = await run(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   cwd: process.cwd(),
+  stderrIsTTY: process.stderr.isTTY === true,
 });
 process.exitCode = code;

@@ -7,6 +7,7 @@ import { loadConfig, parametersForRule, validateConfigAgainstRules, type Azfence
 import { runRules, type RuleFailure } from './engine/run-rules.js';
 import { Inventory } from './model/inventory.js';
 import { compareFindings, type Finding } from './findings/finding.js';
+import { finishReport, type GateInputs } from './suppressions/finish-report.js';
 
 export interface ScanOptions {
   paths: readonly string[];
@@ -14,6 +15,12 @@ export interface ScanOptions {
   cwd?: string;
   /** `--config FILE`; otherwise `.azfence.yaml` is looked for beside the scanned paths. */
   configPath?: string;
+  /** `--source DIR`: the Terraform root module plan findings are mapped into. */
+  sourceDir?: string;
+  /** `--baseline FILE`: only findings not in this earlier report fail the gate. */
+  baselinePath?: string;
+  /** Today, for suppression expiry; tests pin it. */
+  now?: Date;
 }
 
 export interface InputSummary {
@@ -35,6 +42,10 @@ export interface ScanReport {
   findings: Finding[];
   /** resources: read into the model; evaluated: at least one check applied; unmapped: types no rule reads. */
   stats: { resources: number; evaluated: number; checksPassed: number; operations: number; durationMs: number };
+  /** Problems that do not stop the run (an inline suppression without a reason, an expired suppression): printed on stderr. */
+  warnings?: Array<{ file?: string; line?: number; message: string }>;
+  /** With `--baseline`: the baseline file and how many of its findings are gone. */
+  baseline?: { file: string; absent: number };
 }
 
 export function errorText(error: { file?: string; line?: number; message: string }): string {
@@ -45,19 +56,54 @@ export function toReportError(error: UserError): ScanReport['errors'][number] {
   return { ...(error.file ? { file: error.file } : {}), ...(error.line ? { line: error.line } : {}), message: error.problem };
 }
 
-/**
- * One scan: discover files, read each into resources (a broken file is reported and the others still
- * scanned), evaluate every rule, and collect findings.
- */
-export function scan(options: ScanOptions): ScanReport {
-  const started = performance.now();
-  const cwd = options.cwd ?? process.cwd();
-  const config = loadConfig({ ...(options.configPath ? { explicitPath: options.configPath } : {}), scanPaths: options.paths, cwd });
+/** Rules, their parameters and the configuration, as a scan or an audit needs them. */
+export interface RuleSetup {
+  rules: Rule[];
+  parameters: Record<string, Record<string, unknown>>;
+  config: AzfenceConfig;
+}
+
+export function setUpRules(options: { scanPaths: readonly string[]; policyPaths?: readonly string[]; configPath?: string; cwd: string }): RuleSetup {
+  const { cwd } = options;
+  const config = loadConfig({ ...(options.configPath ? { explicitPath: options.configPath } : {}), scanPaths: options.scanPaths, cwd });
   const { rules: allRules } = loadRules([...config.policies, ...(options.policyPaths ?? [])], cwd);
   validateConfigAgainstRules(config, allRules);
   const rules = allRules.filter((rule) => config.rules[rule.id]?.enabled !== false).map((rule) => withSeverity(rule, config.rules[rule.id]?.severity));
   const parameters = Object.fromEntries(rules.map((rule) => [rule.id, parametersForRule(config, rule.id, rule.parameters)]));
-  const discovery = discoverInputs(options.paths, cwd);
+  return { rules, parameters, config };
+}
+
+/** What was read, from files (scan) or from Azure (audit): the evaluation does not care which. */
+export interface ReadResult {
+  inventory: Inventory;
+  inputs: InputSummary[];
+  skipped: ScanReport['skipped'];
+  errors: ScanReport['errors'];
+}
+
+/** Evaluates every rule over what was read and assembles the report. */
+export function evaluate(setup: RuleSetup, read: ReadResult, started: number, gate: GateInputs = { cwd: process.cwd() }): ScanReport {
+  const result = runRules(setup.rules, read.inventory, { parameters: setup.parameters });
+  const errors = [...read.errors, ...result.failures.map(ruleFailureError)];
+  const checksPassed = [...result.passed.values()].reduce((sum, n) => sum + n, 0);
+  const { config } = setup;
+  const report: ScanReport = {
+    inputs: read.inputs,
+    skipped: read.skipped,
+    errors,
+    rules: setup.rules,
+    config: { ...(config.file ? { file: config.file } : {}), ...(config.failOn ? { failOn: config.failOn } : {}), ...(config.failOnUnknown !== undefined ? { failOnUnknown: config.failOnUnknown } : {}) },
+    findings: result.findings.sort(compareFindings),
+    stats: { resources: read.inventory.size, evaluated: result.evaluated, checksPassed, operations: result.operations, durationMs: Math.round(performance.now() - started) },
+  };
+  // Source mapping, suppressions and the baseline: every caller (scan, audit) gets config suppressions.
+  finishReport(report, read, config, gate);
+  return report;
+}
+
+/** Reads files into one inventory; a broken file is reported and the others still read. */
+export function readFiles(paths: readonly string[], cwd: string): ReadResult {
+  const discovery = discoverInputs(paths, cwd);
   const errors: ScanReport['errors'] = discovery.errors.map(toReportError);
   const inputs: InputSummary[] = [];
   const skipped: ScanReport['skipped'] = [];
@@ -80,20 +126,25 @@ export function scan(options: ScanOptions): ScanReport {
     }
   }
   if (discovery.candidates.length === 0 && discovery.errors.length === 0) {
-    errors.push({ message: `no Terraform plan or Resource Graph snapshot found in ${options.paths.join(', ')}` });
+    errors.push({ message: `no Terraform plan or Resource Graph snapshot found in ${paths.join(', ')}` });
   }
-  const result = runRules(rules, inventory, { parameters });
-  for (const failure of result.failures) errors.push(ruleFailureError(failure));
-  const checksPassed = [...result.passed.values()].reduce((sum, n) => sum + n, 0);
-  return {
-    inputs,
-    skipped,
-    errors,
-    rules,
-    config: { ...(config.file ? { file: config.file } : {}), ...(config.failOn ? { failOn: config.failOn } : {}), ...(config.failOnUnknown !== undefined ? { failOnUnknown: config.failOnUnknown } : {}) },
-    findings: result.findings.sort(compareFindings),
-    stats: { resources: inventory.size, evaluated: result.evaluated, checksPassed, operations: result.operations, durationMs: Math.round(performance.now() - started) },
+  return { inventory, inputs, skipped, errors };
+}
+
+/**
+ * One scan: discover files, read each into resources, evaluate every rule, and collect findings.
+ */
+export function scan(options: ScanOptions): ScanReport {
+  const started = performance.now();
+  const cwd = options.cwd ?? process.cwd();
+  const setup = setUpRules({ scanPaths: options.paths, ...(options.policyPaths ? { policyPaths: options.policyPaths } : {}), ...(options.configPath ? { configPath: options.configPath } : {}), cwd });
+  const gate: GateInputs = {
+    cwd,
+    ...(options.sourceDir !== undefined ? { sourceDir: options.sourceDir } : {}),
+    ...(options.baselinePath !== undefined ? { baselinePath: options.baselinePath } : {}),
+    ...(options.now ? { now: options.now } : {}),
   };
+  return evaluate(setup, readFiles(options.paths, cwd), started, gate);
 }
 
 /** A team may rank a rule differently: the configured severity replaces the rule's and its checks'. */

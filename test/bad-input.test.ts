@@ -17,7 +17,7 @@ function errorLines(stderr: string): string[] {
 const BAD_INPUTS: Array<{ name: string; file: string; content: string | Buffer; says: RegExp }> = [
   { name: 'truncated JSON', file: 'truncated.json', content: '{"format_version":"1.2","planned_values":{"root_module":{"resources":[', says: /truncated\.json: is truncated JSON/ },
   { name: 'invalid JSON', file: 'invalid.json', content: '{"format_version": "1.2",\n "x": tru }', says: /invalid\.json:2: is not valid JSON/ },
-  { name: 'a YAML file', file: 'values.yaml', content: 'resource:\n  name: x\n', says: /values\.yaml: is YAML; expected a Terraform plan/ },
+  { name: 'a YAML file', file: 'values.yaml', content: 'resource:\n  name: x\n', says: /values\.yaml: is YAML but not a Kubernetes manifest \(no apiVersion\/kind\); expected a Terraform plan/ },
   { name: 'an empty file', file: 'empty.json', content: '', says: /empty\.json: is empty; expected a Terraform plan/ },
   { name: 'whitespace only', file: 'blank.json', content: '  \n\t\n', says: /blank\.json: is empty; expected a Terraform plan/ },
   { name: 'an unknown JSON shape', file: 'shape.json', content: '{"hello": "world"}', says: /shape\.json: is JSON of an unknown shape; expected a Terraform plan/ },

@@ -14,7 +14,7 @@ describe('the example estate (README quick start)', () => {
     expect(check.status, check.stdout + check.stderr).toBe(0);
   });
 
-  it('reports the documented PUB and DNS defects in both the plan and the snapshot, and nothing else', () => {
+  it('reports the documented defects in both the plan and the snapshot, and nothing else', () => {
     const { run, report } = scanJson([ESTATE]);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('');
@@ -23,6 +23,16 @@ describe('the example estate (README quick start)', () => {
       [
         'AZF-DNS-001 plan.json pe-kv-ci-we01',
         'AZF-DNS-001 snapshot.json pe-kv-ci-we01',
+        'AZF-EGR-001 plan.json afw-hub',
+        'AZF-EGR-001 snapshot.json afw-hub',
+        'AZF-POOL-001 plan.json build-ado-agent',
+        'AZF-POOL-001 snapshot.json build-ado-agent',
+        'AZF-POOL-005 plan.json pool-ci',
+        'AZF-POOL-005 snapshot.json pool-ci',
+        'AZF-POOL-006 plan.json caj-ado-agent',
+        'AZF-POOL-006 plan.json caj-ado-agent',
+        'AZF-POOL-006 snapshot.json caj-ado-agent',
+        'AZF-POOL-006 snapshot.json caj-ado-agent',
         'AZF-PUB-002 plan.json acrcihubwe01',
         'AZF-PUB-002 snapshot.json acrcihubwe01',
         'AZF-PUB-005 plan.json stciartifactswe01',

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { buildPlan, buildSnapshot, type AzapiCase, type AzurermCase, type ModuleCalls, type SnapshotRow } from './support/materialize.js';
 import { scanJson, tempDir, writeJson } from './support/run-cli.js';
 import { loadRules } from '../src/engine/load-packs.js';
@@ -17,6 +17,8 @@ interface FixtureCase {
   azurerm?: AzurermCase | AzurermCase[];
   azapi?: AzapiCase | AzapiCase[];
   snapshot?: SnapshotRow | SnapshotRow[];
+  /** Kubernetes manifests (YAML text), written to manifests.yaml beside the plan or snapshot. */
+  manifests?: string;
   /** Module calls of the plan (inputs and outputs, by call name). */
   modules?: ModuleCalls;
   /** With several resources: the address (plan) or name (snapshot) whose findings the case is about. */
@@ -37,9 +39,9 @@ const FIXTURE_DIR = join(import.meta.dirname, '..', 'fixtures', 'rules');
 const files = readdirSync(FIXTURE_DIR).filter((name) => name.endsWith('.yaml')).sort();
 const fixtures: FixtureFile[] = files.map((name) => parse(readFileSync(join(FIXTURE_DIR, name), 'utf8')) as FixtureFile);
 
-/** A case counts as azapi when it has an azapi resource, even beside azurerm helpers. */
-function kindOf(fixture: FixtureCase): 'azurerm' | 'azapi' | 'snapshot' {
-  return fixture.azapi ? 'azapi' : fixture.azurerm ? 'azurerm' : 'snapshot';
+/** A case counts as azapi when it has an azapi resource, even beside azurerm helpers; as manifest when it has manifests (a plan beside them holds the cluster). */
+function kindOf(fixture: FixtureCase): 'azurerm' | 'azapi' | 'snapshot' | 'manifest' {
+  return fixture.manifests !== undefined ? 'manifest' : fixture.azapi ? 'azapi' : fixture.azurerm ? 'azurerm' : 'snapshot';
 }
 
 function asList<T>(value: T | T[] | undefined): T[] {
@@ -48,15 +50,24 @@ function asList<T>(value: T | T[] | undefined): T[] {
 
 function materialize(fixture: FixtureCase, dir: string): string {
   if (fixture.parameters) writeFileSync(join(dir, '.azfence.yaml'), stringify({ parameters: fixture.parameters }));
+  const manifests = fixture.manifests !== undefined ? join(dir, 'manifests.yaml') : undefined;
+  if (manifests) writeFileSync(manifests, fixture.manifests!);
   if (fixture.azurerm || fixture.azapi) {
-    return writeJson(dir, 'plan.json', buildPlan({ azurerm: asList(fixture.azurerm), azapi: asList(fixture.azapi), ...(fixture.modules ? { modules: fixture.modules } : {}) }));
+    const plan = writeJson(dir, 'plan.json', buildPlan({ azurerm: asList(fixture.azurerm), azapi: asList(fixture.azapi), ...(fixture.modules ? { modules: fixture.modules } : {}) }));
+    return manifests ?? plan;
   }
-  if (fixture.snapshot) return writeJson(dir, 'snapshot.json', buildSnapshot(asList(fixture.snapshot)));
-  throw new Error(`case "${fixture.name}" has no azurerm, azapi or snapshot resource`);
+  if (fixture.snapshot) {
+    const snapshot = writeJson(dir, 'snapshot.json', buildSnapshot(asList(fixture.snapshot)));
+    return manifests ?? snapshot;
+  }
+  if (manifests) return manifests;
+  throw new Error(`case "${fixture.name}" has no azurerm, azapi, snapshot or manifests resource`);
 }
 
 function resourceCount(fixture: FixtureCase): number {
-  return asList(fixture.azurerm).length + asList(fixture.azapi).length + asList(fixture.snapshot).length;
+  const documents = fixture.manifests !== undefined ? parseAllDocuments(fixture.manifests) : [];
+  const manifestObjects = Array.isArray(documents) ? documents.filter((document) => document.contents !== null).length : 0;
+  return asList(fixture.azurerm).length + asList(fixture.azapi).length + asList(fixture.snapshot).length + manifestObjects;
 }
 
 describe('rule fixtures', () => {
@@ -96,11 +107,15 @@ describe('rule fixtures', () => {
 describe('fixture coverage', () => {
   const { rules } = loadRules();
   for (const rule of rules) {
-    it(`${rule.id} has fail, pass and unknown cases for azurerm, azapi and snapshot input`, () => {
+    // The input kinds a rule reads follow from its types: Kubernetes/* workloads come from manifests and
+    // from kubernetes_* resources in plans (azurerm dialect); ARM types from azurerm, azapi and snapshots.
+    const types = rule.checks.flatMap((check) => check.select.type);
+    const kinds = [...new Set(types.flatMap((type) => (/^Kubernetes\//i.test(type) ? ['manifest', 'azurerm'] : ['azurerm', 'azapi', 'snapshot'])))];
+    it(`${rule.id} has fail, pass and unknown cases for ${kinds.join(', ')} input`, () => {
       const file = fixtures.find((candidate) => candidate.rule === rule.id);
       expect(file, `fixtures/rules/${rule.id}.yaml`).toBeDefined();
       const have = new Set(file!.cases.map((fixture) => `${kindOf(fixture)}:${fixture.expect}`));
-      const missing = ['azurerm', 'azapi', 'snapshot'].flatMap((kind) => ['fail', 'pass', 'unknown'].map((verdict) => `${kind}:${verdict}`)).filter((key) => !have.has(key));
+      const missing = kinds.flatMap((kind) => ['fail', 'pass', 'unknown'].map((verdict) => `${kind}:${verdict}`)).filter((key) => !have.has(key));
       expect(missing).toEqual([]);
     });
   }

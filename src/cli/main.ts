@@ -6,7 +6,8 @@ import { gateFailures, type FailOn } from '../findings/gate.js';
 import { FORMATS, render, type Format } from '../reporters/index.js';
 import { renderSarif } from '../reporters/sarif.js';
 import { errorText, scan } from '../scan.js';
-import { loadRules } from '../engine/load-packs.js';
+import { explainCommand, rulesCommand } from './rules-command.js';
+import { renderMarkdown } from '../reporters/markdown.js';
 import { SEVERITIES } from '../engine/rule.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -24,7 +25,9 @@ const HELP = `azfence ${TOOL_VERSION}: Azure network-isolation checks for Terraf
 
 Usage:
   azfence scan <file-or-dir>... [options]   scan plans (terraform show -json) and snapshots (az graph query -o json)
+  azfence audit [--subscription ID]... [options]   audit live subscriptions through Resource Graph (azfence audit --help)
   azfence rules [--pack PUB] [--severity high]   list the rules
+  azfence explain AZF-PUB-001               a rule's description, remediation, parameters and references
   azfence --version | --help
 
 Scan options:
@@ -35,6 +38,10 @@ Scan options:
   --fail-on-unknown      also fail on checks that cannot be decided until apply
   --policies DIR         add your own rule packs (repeatable)
   --config FILE          configuration (default: .azfence.yaml beside the scanned paths)
+  --markdown FILE        also write the Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY); --summary is the same
+  --source DIR           Terraform root module the plan came from: findings then point at .tf lines
+                         (default: the plan's directory when it holds .tf files)
+  --baseline FILE        an earlier azfence JSON or SARIF report: only findings not in it fail the gate
 
 Exit codes: 0 nothing failed the gate, 1 findings failed the gate, 2 usage or input error.
 `;
@@ -46,6 +53,10 @@ const SCAN_OPTIONS = {
   'fail-on': { type: 'string' },
   'fail-on-unknown': { type: 'boolean' },
   config: { type: 'string' },
+  markdown: { type: 'string' },
+  summary: { type: 'string' },
+  source: { type: 'string' },
+  baseline: { type: 'string' },
   policies: { type: 'string', multiple: true, default: [] },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
@@ -79,7 +90,15 @@ function scanCommand(args: string[], io: Io): number {
   if (failOnFlag !== undefined && failOnFlag !== 'none' && !SEVERITIES.includes(failOnFlag)) throw new UserError(`--fail-on must be one of ${SEVERITIES.join(', ')}, none`);
   if (positionals.length === 0) throw new UserError('scan needs at least one file or directory (try: azfence scan plan.json)');
 
-  const report = scan({ paths: positionals, policyPaths: values.policies, cwd: io.cwd, ...(values.config ? { configPath: values.config } : {}) });
+  if (values.markdown !== undefined && values.summary !== undefined) throw new UserError('give --markdown or --summary, not both (they are the same option)');
+  const report = scan({
+    paths: positionals,
+    policyPaths: values.policies,
+    cwd: io.cwd,
+    ...(values.config ? { configPath: values.config } : {}),
+    ...(values.source !== undefined ? { sourceDir: values.source } : {}),
+    ...(values.baseline !== undefined ? { baselinePath: values.baseline } : {}),
+  });
   // Flags win over the configuration file, which wins over the defaults.
   const failOn: FailOn = failOnFlag ?? report.config.failOn ?? 'high';
   const failOnUnknown = values['fail-on-unknown'] ?? report.config.failOnUnknown ?? false;
@@ -87,23 +106,12 @@ function scanCommand(args: string[], io: Io): number {
   if (values.output) writeFile(values.output, text, io.cwd);
   else io.stdout(text);
   if (values.sarif) writeFile(values.sarif, renderSarif(report), io.cwd);
+  const markdownFile = values.markdown ?? values.summary;
+  if (markdownFile) writeFile(markdownFile, renderMarkdown(report), io.cwd);
+  for (const warning of report.warnings ?? []) io.stderr(`azfence: warning: ${oneLine(errorText(warning), 400)}\n`);
   for (const error of report.errors) io.stderr(`azfence: error: ${oneLine(errorText(error), 400)}\n`);
   if (report.errors.length > 0) return EXIT_ERROR;
   return gateFailures(report.findings, { failOn, failOnUnknown }).length > 0 ? EXIT_FINDINGS : EXIT_OK;
-}
-
-function rulesCommand(args: string[], io: Io): number {
-  const { values } = parse(args, {
-    pack: { type: 'string' },
-    severity: { type: 'string' },
-    policies: { type: 'string', multiple: true, default: [] },
-  });
-  const { rules } = loadRules(values.policies, io.cwd);
-  const selected = rules.filter(
-    (rule) => (!values.pack || rule.pack.toLowerCase() === values.pack.toLowerCase()) && (!values.severity || rule.severity === values.severity),
-  );
-  for (const rule of selected) io.stdout(`${rule.id.padEnd(13)} ${rule.severity.padEnd(9)} ${rule.title}\n`);
-  return EXIT_OK;
 }
 
 export function main(argv: string[], io: Io): number {
@@ -114,6 +122,11 @@ export function main(argv: string[], io: Io): number {
         return scanCommand(rest, io);
       case 'rules':
         return rulesCommand(rest, io);
+      case 'explain':
+        return explainCommand(rest, io);
+      case 'audit':
+        // Audit talks to Azure and is asynchronous: it is dispatched by run(), which the CLI calls.
+        throw new UserError('audit is asynchronous: call run(), not main()');
       case '--version':
       case '-v':
         io.stdout(`${TOOL_VERSION}\n`);
@@ -128,13 +141,29 @@ export function main(argv: string[], io: Io): number {
         throw new UserError(`unknown command "${command}" (try: azfence scan <file-or-dir>)`);
     }
   } catch (error) {
-    if (error instanceof UserError) {
-      io.stderr(`azfence: error: ${oneLine(error.message, 400)}\n`);
-      return EXIT_ERROR;
-    }
-    // An internal error is still one line: a stack trace helps nobody in a CI log, and may echo input.
-    io.stderr(`azfence: internal error: ${oneLine((error as Error)?.message ?? String(error), 300)} (set AZFENCE_DEBUG=1 for details)\n`);
-    if (process.env['AZFENCE_DEBUG'] === '1') io.stderr(`${(error as Error)?.stack ?? ''}\n`);
+    return reportFailure(error, io);
+  }
+}
+
+/** The CLI entry: audit awaits Azure; every other command runs synchronously through main. */
+export async function run(argv: string[], io: Io & { stderrIsTTY?: boolean }): Promise<number> {
+  if (argv[0] !== 'audit') return main(argv, io);
+  try {
+    // Loaded on demand so scan and rules never load the audit path (and with it, later, the Azure SDK).
+    const { auditCommand } = await import('./audit-command.js');
+    return await auditCommand(argv.slice(1), io);
+  } catch (error) {
+    return reportFailure(error, io);
+  }
+}
+
+function reportFailure(error: unknown, io: Io): number {
+  if (error instanceof UserError) {
+    io.stderr(`azfence: error: ${oneLine(error.message, 400)}\n`);
     return EXIT_ERROR;
   }
+  // An internal error is still one line: a stack trace helps nobody in a CI log, and may echo input.
+  io.stderr(`azfence: internal error: ${oneLine((error as Error)?.message ?? String(error), 300)} (set AZFENCE_DEBUG=1 for details)\n`);
+  if (process.env['AZFENCE_DEBUG'] === '1') io.stderr(`${(error as Error)?.stack ?? ''}\n`);
+  return EXIT_ERROR;
 }

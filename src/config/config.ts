@@ -17,6 +17,8 @@ export interface AzfenceConfig {
   policies: string[];
   failOn?: Severity | 'none';
   failOnUnknown?: boolean;
+  /** `suppressions:` entries; `line` is where each is written, for warnings about it. */
+  suppressions?: ConfigSuppression[];
   /**
    * JSON pointer (`/rules/AZF-DNS-004/parameters/x`) -> line in the config file, for errors found after
    * loading (unknown rule ids, parameter types). Non-enumerable so that comparing or printing a config
@@ -24,6 +26,16 @@ export interface AzfenceConfig {
    * carry no line.
    */
   readonly lines?: ReadonlyMap<string, number>;
+}
+
+/** One `suppressions:` entry: findings of `rule` on resources matching `resource` (globs) are suppressed. */
+export interface ConfigSuppression {
+  rule: string;
+  resource: string;
+  reason: string;
+  /** YYYY-MM-DD: the last day it applies. */
+  expires?: string;
+  line?: number;
 }
 
 export function emptyConfig(): AzfenceConfig {

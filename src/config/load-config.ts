@@ -1,8 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
-import { Ajv, type ValidateFunction } from 'ajv';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { ValidateFunction } from 'ajv';
+import type { Document, LineCounter, Node } from 'yaml';
+import { ajv, yaml } from '../lazy-modules.js';
 import { UserError, oneLine } from '../errors.js';
 import { PACKAGE_ROOT } from '../engine/load-packs.js';
 import { displayPath } from '../inputs/display-path.js';
@@ -10,6 +11,7 @@ import { lineOfPointer } from '../inputs/yaml-positions.js';
 import { emptyConfig, pointerSegment, type AzfenceConfig, type RuleSettings } from './config.js';
 import { describeSchemaError, mostSpecific } from '../inputs/schema-errors.js';
 import { yamlToJs } from '../inputs/yaml-positions.js';
+import { refuseNonCoreTags } from '../inputs/yaml-tags.js';
 import { isInside, realPath, repositoryRoot } from './repository.js';
 
 export type { AzfenceConfig, RuleSettings } from './config.js';
@@ -22,7 +24,7 @@ const require = createRequire(import.meta.url);
 const configSchema = require(join(PACKAGE_ROOT, 'schemas', 'config.schema.json')) as object;
 let validateConfig: ValidateFunction | undefined;
 function configValidator(): ValidateFunction {
-  validateConfig ??= new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(configSchema);
+  validateConfig ??= new (ajv().Ajv)({ allErrors: false, strict: true, allowUnionTypes: true }).compile(configSchema);
   return validateConfig;
 }
 
@@ -73,6 +75,7 @@ interface RawConfig {
   policies?: string[] | null;
   failOn?: AzfenceConfig['failOn'];
   failOnUnknown?: boolean;
+  suppressions?: Array<{ rule: string; resource: string; reason: string; expires?: string }> | null;
 }
 
 /** Reads, parses and validates one config file; `shownAs` is how errors name it. */
@@ -83,6 +86,7 @@ export function readConfigFile(file: string, shownAs: string): AzfenceConfig {
   } catch (error) {
     throw new UserError(`cannot read config file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shownAs);
   }
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -90,6 +94,8 @@ export function readConfigFile(file: string, shownAs: string): AzfenceConfig {
     const line = error.pos ? lineCounter.linePos(error.pos[0]).line : undefined;
     throw new UserError(`invalid YAML: ${oneLine(error.message.split('\n')[0] ?? error.message, 160)}`, shownAs, line);
   }
+  // Hostile-input hardening (issue 10): unknown tags (`failOn: !custom high`) were read as plain strings.
+  refuseNonCoreTags(document, lineCounter, shownAs, 'azfence configs');
   const raw = yamlToJs(document, lineCounter, shownAs);
   // An empty (or comments-only) file is a valid config that sets nothing.
   if (raw === null || raw === undefined) return withLines({ ...emptyConfig(), file: shownAs }, new Map());
@@ -109,6 +115,7 @@ export function readConfigFile(file: string, shownAs: string): AzfenceConfig {
     policies,
     ...(config.failOn !== undefined ? { failOn: config.failOn } : {}),
     ...(config.failOnUnknown !== undefined ? { failOnUnknown: config.failOnUnknown } : {}),
+    ...(config.suppressions?.length ? { suppressions: config.suppressions.map((entry, index) => ({ ...entry, ...(lines.has(`/suppressions/${index}`) ? { line: lines.get(`/suppressions/${index}`)! } : {}) })) } : {}),
   };
   return withLines(loaded, lines);
 }
@@ -144,6 +151,7 @@ function resolvePolicies(entries: readonly string[], file: string, shownAs: stri
  * Walks the parsed nodes, never the expanded aliases, so its cost is bounded by the file's size.
  */
 function collectLines(document: Document, lineCounter: LineCounter): Map<string, number> {
+  const { isAlias, isMap, isScalar, isSeq } = yaml();
   const lines = new Map<string, number>();
   const walk = (node: unknown, pointer: string, depth: number): void => {
     if (depth >= 4 || isAlias(node)) return;

@@ -1,12 +1,10 @@
 import type { ComparisonOperator } from './condition.js';
 import type { Verdict } from './verdict.js';
 import { isPlainObject, REDACTED, UNKNOWN } from '../model/values.js';
+import { wildcardMatch } from './glob.js';
 
-/** Azure Policy's `like`: `*` matches any run of characters, nothing else is special. */
-function likeToRegExp(pattern: string, caseSensitive: boolean): RegExp {
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`, caseSensitive ? 's' : 'is');
-}
+// Azure Policy's `like` (`*` any run of characters, nothing else special) is matched by wildcardMatch in
+// ./glob.ts, not compiled to `^.*x.*y$`: several stars made that regex backtrack polynomially (issue 10).
 
 /** Azure Policy's `match`: `#` a digit, `?` a letter, `.` any character, anything else itself. */
 function matchToRegExp(pattern: string, caseSensitive: boolean): RegExp {
@@ -21,12 +19,12 @@ function matchToRegExp(pattern: string, caseSensitive: boolean): RegExp {
 }
 
 const patternCache = new Map<string, RegExp>();
-function cachedPattern(kind: 'like' | 'match', pattern: string, caseSensitive: boolean): RegExp {
+function cachedPattern(kind: 'match', pattern: string, caseSensitive: boolean): RegExp {
   const key = `${kind}\u0000${caseSensitive ? 1 : 0}\u0000${pattern}`;
   let regexp = patternCache.get(key);
   if (!regexp) {
-    // Patterns are linear by construction (only `.*` and single-character classes), so no backtracking blow-up.
-    regexp = kind === 'like' ? likeToRegExp(pattern, caseSensitive) : matchToRegExp(pattern, caseSensitive);
+    // `match` patterns hold only single-character classes and literals, no quantifier: linear by construction.
+    regexp = matchToRegExp(pattern, caseSensitive);
     patternCache.set(key, regexp);
   }
   return regexp;
@@ -72,9 +70,9 @@ export function compareKnown(value: unknown, operator: ComparisonOperator, opera
     case 'notIn':
       return !(isSet(value) && asList(operand).some((item) => same(value, item, caseSensitive)));
     case 'like':
-      return typeof value === 'string' && cachedPattern('like', String(operand), caseSensitive).test(value);
+      return typeof value === 'string' && wildcardMatch(String(operand), value, { caseSensitive });
     case 'notLike':
-      return !(typeof value === 'string' && cachedPattern('like', String(operand), caseSensitive).test(value));
+      return !(typeof value === 'string' && wildcardMatch(String(operand), value, { caseSensitive }));
     case 'match':
       return typeof value === 'string' && cachedPattern('match', String(operand), caseSensitive).test(value);
     case 'notMatch':

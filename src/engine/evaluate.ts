@@ -33,14 +33,22 @@ interface Scope {
   element: unknown;
 }
 
+const views = new WeakMap<Resource, Record<string, unknown>>();
+
+/** Built once per resource: every check of every rule reads the same view. */
 export function resourceView(resource: Resource): Record<string, unknown> {
-  return {
-    ...resource.body,
-    type: resource.armType,
-    name: resource.name,
-    location: resource.location ?? resource.body['location'],
-    id: resource.source.id ?? resource.source.address ?? resource.key,
-  };
+  let view = views.get(resource);
+  if (!view) {
+    view = {
+      ...resource.body,
+      type: resource.armType,
+      name: resource.name,
+      location: resource.location ?? resource.body['location'],
+      id: resource.source.id ?? resource.source.address ?? resource.key,
+    };
+    views.set(resource, view);
+  }
+  return view;
 }
 
 export function evaluate(condition: Condition, context: EvaluationContext): Evaluation {
@@ -90,7 +98,8 @@ function anyOf(conditions: Condition[], context: EvaluationContext, scopes: Scop
 
 function combine(verdict: Verdict, results: Evaluation[]): Evaluation {
   const evidence: Evidence[] = [];
-  for (const result of results) evidence.push(...result.evidence);
+  // Appended one by one: a [*] leaf over a 1M-member list has 1M evidence items, too many to spread as arguments.
+  for (const result of results) for (const item of result.evidence) evidence.push(item);
   const details = mergeDetails(results);
   return details ? { verdict, evidence, details } : { verdict, evidence };
 }
@@ -192,7 +201,7 @@ function count(condition: Record<string, unknown> & { count: { field: string; wh
       max++;
     } else if (result.verdict === 'unknown') {
       max++;
-      evidence.push(...result.evidence);
+      for (const item of result.evidence) evidence.push(item); // not a spread: see combine()
     }
   }
   const verdict = compareRange(min, max, operator, operand);

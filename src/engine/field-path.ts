@@ -88,7 +88,8 @@ export function resolveEach(root: unknown, segments: readonly PathSegment[]): un
     for (const value of values) {
       if (value === UNKNOWN || value === REDACTED) return value;
       if ('each' in segment) {
-        if (Array.isArray(value)) next.push(...value);
+        // A loop, not push(...value): spreading a hostile 1M-member list as arguments overflows the stack.
+        if (Array.isArray(value)) for (const item of value) next.push(item);
         continue;
       }
       // A member that lacks the property still counts, as "not set"; a missing array counts as empty.

@@ -1,11 +1,13 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
-import { Ajv } from 'ajv';
-import { LineCounter, parseDocument } from 'yaml';
+import type { Ajv } from 'ajv';
+import { ajv, yaml } from '../lazy-modules.js';
+import { readPrecompiled } from './precompiled.js';
 import { displayPath } from '../inputs/display-path.js';
 import { UserError, oneLine } from '../errors.js';
 import { lineOfPointer, yamlToJs } from '../inputs/yaml-positions.js';
+import { refuseNonCoreTags } from '../inputs/yaml-tags.js';
 import { describeSchemaError, mostSpecific } from '../inputs/schema-errors.js';
 import type { Check, Rule, RulePack, Severity } from './rule.js';
 import type { Condition } from './condition.js';
@@ -20,7 +22,7 @@ export { BUILT_IN_POLICY_DIR, PACKAGE_ROOT };
 const packSchema = require(join(PACKAGE_ROOT, 'schemas', 'rule-pack.schema.json')) as object;
 let validatePack: ReturnType<Ajv['compile']> | undefined;
 function packValidator(): ReturnType<Ajv['compile']> {
-  validatePack ??= new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(packSchema);
+  validatePack ??= new (ajv().Ajv)({ allErrors: false, strict: true, allowUnionTypes: true }).compile(packSchema);
   return validatePack;
 }
 
@@ -44,6 +46,7 @@ export function loadPackFile(file: string, builtIn: boolean, shownAs = file): Ru
   } catch (error) {
     throw new UserError(`cannot read policy file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shownAs);
   }
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -51,6 +54,9 @@ export function loadPackFile(file: string, builtIn: boolean, shownAs = file): Ru
     const line = error.pos ? lineCounter.linePos(error.pos[0]).line : undefined;
     throw new UserError(`invalid YAML: ${oneLine(error.message.split('\n')[0] ?? error.message, 160)}`, shownAs, line);
   }
+  // Hostile-input hardening (issue 10): `!!js/function`, `!!binary` or `!custom` would otherwise be read as a
+  // string or bytes and accepted; a pack may come from an untrusted pull request.
+  refuseNonCoreTags(document, lineCounter, shownAs, 'rule packs');
   const raw = yamlToJs(document, lineCounter, shownAs);
   const validate = packValidator();
   if (!validate(raw)) {
@@ -138,9 +144,19 @@ export interface LoadedRules {
   rules: Rule[];
 }
 
+/**
+ * The built-in packs: precompiled at build time (scripts/precompile.mjs) when policies/*.yaml are unchanged
+ * since, else parsed and validated here. The cached packs are exactly what parsing returns.
+ */
+export function builtInPacks(precompiled = true): RulePack[] {
+  const files = packFilesIn(BUILT_IN_POLICY_DIR);
+  const stored = precompiled ? readPrecompiled<RulePack[]>('packs', files) : undefined;
+  return stored ?? files.map((file) => loadPackFile(file, true, relative(PACKAGE_ROOT, file)));
+}
+
 /** Loads the built-in packs and any user packs; a user rule may not reuse a built-in id. */
 export function loadRules(userPolicyPaths: readonly string[] = [], cwd = process.cwd()): LoadedRules {
-  const packs: RulePack[] = packFilesIn(BUILT_IN_POLICY_DIR).map((file) => loadPackFile(file, true, relative(PACKAGE_ROOT, file)));
+  const packs: RulePack[] = [...builtInPacks()];
   const seen = new Map<string, Rule>();
   for (const rule of packs.flatMap((pack) => pack.rules)) {
     if (seen.has(rule.id)) throw new UserError(`duplicate rule id ${rule.id}`, rule.origin.file, rule.origin.line);

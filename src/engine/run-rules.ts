@@ -7,7 +7,9 @@ import { BUILT_IN_FUNCTIONS } from './functions/index.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Resource } from '../model/resource.js';
 import { makeFinding } from '../findings/make-finding.js';
+import { graphWork } from '../graph/work.js';
 import type { Finding } from '../findings/finding.js';
+import { shapeProblem } from './shape-check.js';
 
 export interface RuleFailure {
   ruleId: string;
@@ -41,6 +43,8 @@ function parametersFor(rule: Rule, overrides: Readonly<Record<string, unknown>> 
 
 /** `where` decides applicability: when it is unknown, a check that passes anyway still passes. */
 function implies(where: Evaluation | undefined, assertion: Evaluation): Evaluation {
+  // Facts the selection found (the jobs that make an environment an agent host) are the message's too.
+  if (where?.verdict === 'pass' && where.details) return { ...assertion, details: { ...where.details, ...(assertion.details ?? {}) } };
   if (!where || where.verdict === 'pass') return assertion;
   if (assertion.verdict === 'pass') return assertion;
   return { verdict: 'unknown', evidence: [...where.evidence, ...assertion.evidence], ...(assertion.details ? { details: assertion.details } : {}) };
@@ -51,8 +55,11 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
   const passed = new Map<string, number>();
   const failures: RuleFailure[] = [];
   const counter = { operations: 0 };
+  const graphStepsBefore = graphWork.steps;
   const evaluated = new Set<Resource>();
   const functions = options.functions ?? BUILT_IN_FUNCTIONS;
+  // Issue 10 (fail closed): a resource of a covered type whose shape no rule can read is reported once, then skipped.
+  const misshapen = new Set<Resource>();
 
   for (const rule of rules) {
     const parameters = parametersFor(rule, options.parameters?.[rule.id]);
@@ -62,6 +69,13 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
         for (const resource of inventory.ofType(type)) {
           if (resource.source.managed === false || seen.has(resource)) continue;
           seen.add(resource);
+          if (misshapen.has(resource)) continue;
+          const shape = shapeProblem(resource);
+          if (shape) {
+            misshapen.add(resource);
+            failures.push({ ruleId: rule.id, resource: resource.source.address ?? resource.source.id ?? resource.key, file: resource.source.file, problem: shape });
+            continue;
+          }
           const root = resourceView(resource);
           const context: EvaluationContext = { resource, root, inventory, parameters, functions, counter };
           try {
@@ -101,7 +115,8 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
       }
     });
   }
-  return { findings, passed, failures, operations: counter.operations, evaluated: evaluated.size };
+  // Graph lookup steps count too, so a loop hidden inside a function leaf shows in the total.
+  return { findings, passed, failures, operations: counter.operations + (graphWork.steps - graphStepsBefore), evaluated: evaluated.size };
 }
 
 function pickMessage(variants: ReadonlyArray<{ when: Condition; text: string }> | undefined, fallback: string, context: EvaluationContext): string {

@@ -32,6 +32,26 @@ export interface Finding {
   fingerprint: string;
   /** Which check of the rule produced it (rules can check several things). */
   checkIndex: number;
+  /**
+   * Plan findings mapped to their .tf source: `location` then names the .tf file and line, and this keeps
+   * where the plan itself holds the resource (SARIF shows it as a related location).
+   */
+  planLocation?: { file: string; line?: number; column?: number };
+  /** A suppression that applies: the finding is still reported but never fails the gate. */
+  suppression?: FindingSuppression;
+  /** With `--baseline`: whether the finding was already in the baseline (only new ones fail the gate). */
+  baseline?: 'new' | 'existing';
+}
+
+export interface FindingSuppression {
+  /** inSource: a comment in the .tf file or a manifest annotation; external: `.azfence.yaml`. */
+  kind: 'inSource' | 'external';
+  reason: string;
+  /** YYYY-MM-DD, the last day the suppression applies (config suppressions). */
+  expires?: string;
+  /** Where the suppression is written. */
+  file?: string;
+  line?: number;
 }
 
 export const SEVERITY_ORDER: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };

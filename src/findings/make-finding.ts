@@ -119,7 +119,12 @@ function unknownMessage(resource: Resource, evidence: Evidence[], rule: Rule, de
   const unknownPaths = [...new Set(evidence.filter((item) => isUnknown(item.actual)).map((item) => propertyName(resource, item.path)))];
   const sensitivePaths = [...new Set(evidence.filter((item) => isRedacted(item.actual)).map((item) => propertyName(resource, item.path)))];
   const parts: string[] = [];
-  const why = resource.source.kind === 'plan' ? 'known only after apply' : 'not in the snapshot (project the properties and sku columns)';
+  const why =
+    resource.source.kind === 'plan'
+      ? 'known only after apply'
+      : resource.source.kind === 'manifest'
+        ? 'a placeholder filled in at deploy time (${...})'
+        : 'not in the snapshot (project the properties and sku columns)';
   if (unknownPaths.length) parts.push(`${unknownPaths.join(', ')} ${unknownPaths.length === 1 ? 'is' : 'are'} ${why}`);
   if (sensitivePaths.length) parts.push(`${sensitivePaths.join(', ')} ${sensitivePaths.length === 1 ? 'is' : 'are'} marked sensitive and not read`);
   const reason = details?.['unknownReason'] ?? (parts.length ? parts.join('; ') : 'a value it depends on could not be determined');

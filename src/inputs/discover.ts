@@ -15,6 +15,13 @@ const SKIPPED_DIRECTORIES = new Set(['node_modules', '.terraform', '.git', '.svn
 /** JSON files in a walked directory that are never scan inputs. */
 const NOT_INPUTS = /^(package(-lock)?\.json|tsconfig.*\.json|jsconfig\.json|\.?eslintrc.*\.json|composer\.json|.*\.code-workspace|.*\.tfstate(\.backup)?|.*\.sarif(\.json)?)$/i;
 
+/**
+ * YAML in a walked directory is read as Kubernetes manifests (other YAML is skipped after a look). Never
+ * the azfence config itself, nor lock files that are large and never manifests.
+ */
+const YAML_FILE = /\.ya?ml$/i;
+const NOT_YAML_INPUTS = /^(\.azfence\.ya?ml|pnpm-lock\.yaml)$/i;
+
 export interface Discovery {
   candidates: Candidate[];
   errors: UserError[];
@@ -59,6 +66,8 @@ export function discoverInputs(paths: readonly string[], cwd = process.cwd()): D
       if (stats.isDirectory()) {
         if (!SKIPPED_DIRECTORIES.has(name)) walk(path);
       } else if (stats.isFile() && /\.json$/i.test(name) && !NOT_INPUTS.test(name)) {
+        candidates.push({ path, shownAs: show(path), explicit: false });
+      } else if (stats.isFile() && YAML_FILE.test(name) && !NOT_YAML_INPUTS.test(name)) {
         candidates.push({ path, shownAs: show(path), explicit: false });
       }
     }

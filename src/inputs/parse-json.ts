@@ -98,6 +98,10 @@ export function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
+    // Issue 10: a RangeError (stack or string limits on deeply nested or enormous input, on engines whose
+    // JSON.parse recurses) is the input's fault, not an internal error; the offset walk below would misread
+    // a valid but too-deep document as truncated.
+    if (error instanceof RangeError) throw new UserError('is nested too deeply or too large to parse as JSON', file);
     const message = (error as Error).message;
     const trimmed = text.trimStart();
     if (trimmed.length === 0) throw new UserError('is empty; expected a Terraform plan (terraform show -json) or a Resource Graph snapshot', file);

@@ -4,8 +4,11 @@ import type { Candidate } from './discover.js';
 import type { PlanContext } from '../graph/plan-context.js';
 import { parseJson } from './parse-json.js';
 import { readText } from './read-text.js';
+import { streamPlan } from './stream/large-file.js';
+import { readLargeInput } from './stream/read-large.js';
 import { looksLikeSnapshot, readSnapshot } from './resource-graph/read-snapshot.js';
 import { looksLikePlan, readPlan } from './terraform/read-plan.js';
+import { readManifests } from './kubernetes/read-manifests.js';
 
 export interface InputResult {
   file: string;
@@ -21,13 +24,40 @@ export interface InputResult {
 
 export type ReadOutcome = { status: 'read'; input: InputResult } | { status: 'skipped'; file: string; reason: string };
 
-const EXPECTED = 'expected a Terraform plan (terraform show -json) or a Resource Graph snapshot (az graph query -o json)';
+const EXPECTED = 'expected a Terraform plan (terraform show -json), a Resource Graph snapshot (az graph query -o json) or Kubernetes manifests';
 
 /** Reads one candidate file. Throws UserError for a file that is not a valid input. */
 export function readInput(candidate: Candidate): ReadOutcome {
   const file = candidate.shownAs;
   if (/\.ya?ml$/i.test(candidate.path)) {
-    throw new UserError(`is YAML; ${EXPECTED}`, file);
+    // YAML is read only as Kubernetes manifests; other YAML found in a walk (CI configs, values) is skipped.
+    let text: string;
+    try {
+      text = readText(candidate.path, file);
+    } catch (error) {
+      // An empty YAML file in a walk is nobody's input (a placeholder values.yaml), not a broken one.
+      if (!candidate.explicit && error instanceof UserError && error.problem.startsWith('is empty')) return { status: 'skipped', file, reason: 'empty YAML' };
+      throw error;
+    }
+    const manifests = readManifests(text, file, candidate.explicit);
+    if (manifests.status === 'read') {
+      const { status: _status, ...result } = manifests;
+      return { status: 'read', input: { file, kind: 'manifest', ...result } };
+    }
+    if (!candidate.explicit) return { status: 'skipped', file, reason: manifests.reason };
+    throw new UserError(`is YAML but not a Kubernetes manifest (no apiVersion/kind); ${EXPECTED}`, file);
+  }
+  const large = streamPlan(candidate.path, file);
+  if (large) {
+    // Too large for one string: read as a stream, one resource at a time.
+    const read = readLargeInput(candidate.path, file, large.skipBytes);
+    if (read.kind === 'plan') {
+      const { context, ...result } = read.result;
+      return { status: 'read', input: { file, kind: 'plan', planContext: context, ...result } };
+    }
+    if (read.kind === 'snapshot') return { status: 'read', input: { file, kind: 'snapshot', unmapped: 0, ...read.result } };
+    if (!candidate.explicit) return { status: 'skipped', file, reason: 'neither a plan nor a snapshot' };
+    throw new UserError(`is JSON of an unknown shape; ${EXPECTED}`, file);
   }
   const text = readText(candidate.path, file);
   const json = parseJson(text, file);

@@ -1,4 +1,5 @@
-import { isMap, isSeq, visit, LineCounter, type Document, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yaml } from '../lazy-modules.js';
 import { UserError, oneLine } from '../errors.js';
 
 /**
@@ -6,6 +7,7 @@ import { UserError, oneLine } from '../errors.js';
  * file:line rather than at a path the user has to count through.
  */
 export function lineOfPointer(document: Document, lineCounter: LineCounter, pointer: string): number | undefined {
+  const { isMap, isSeq } = yaml();
   const parts = pointer
     .split('/')
     .slice(1)
@@ -31,6 +33,7 @@ export function lineOfPointer(document: Document, lineCounter: LineCounter, poin
 
 /** Expands aliases with a cap: a few lines of `&a [*b, *b, ...]` would otherwise expand to gigabytes. */
 export function yamlToJs(document: Document, lineCounter: LineCounter, shownAs: string): unknown {
+  const { visit } = yaml();
   try {
     return document.toJS({ maxAliasCount: 100 }) as unknown;
   } catch (error) {

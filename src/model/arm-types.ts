@@ -54,8 +54,12 @@ const LABELS: Record<string, string> = {
   'Microsoft.Network/azureFirewalls': 'Azure Firewall',
   'Microsoft.Network/firewallPolicies': 'firewall policy',
   'Microsoft.Network/firewallPolicies/ruleCollectionGroups': 'firewall policy rule collection group',
+  'Microsoft.Network/azureFirewalls/applicationRuleCollections': 'firewall application rule collection',
+  'Microsoft.Network/azureFirewalls/networkRuleCollections': 'firewall network rule collection',
   'Microsoft.Network/networkSecurityGroups': 'network security group',
   'Microsoft.DevOpsInfrastructure/pools': 'Managed DevOps Pool',
+  'Kubernetes/Workload': 'Kubernetes workload',
+  'Terraform/subnetRouteTableAssociations': 'subnet route table association',
 };
 
 for (const type of Object.keys(LABELS)) KNOWN_TYPES[type.toLowerCase()] = type;

@@ -21,7 +21,11 @@ export function renderJson(report: ScanReport): string {
       remediation: finding.remediation,
       evidence: finding.evidence,
       fingerprint: finding.fingerprint,
+      ...(finding.planLocation ? { planLocation: finding.planLocation } : {}),
+      ...(finding.suppression ? { suppression: finding.suppression } : {}),
+      ...(finding.baseline ? { baseline: finding.baseline } : {}),
     })),
+    ...(report.warnings?.length ? { warnings: report.warnings } : {}),
   };
   return `${JSON.stringify(output, null, 2)}\n`;
 }

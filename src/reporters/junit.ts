@@ -23,15 +23,23 @@ export function renderJunit(report: ScanReport): string {
   for (const pack of packs) {
     const cases: string[] = [];
     let suiteFailures = 0;
+    let suiteSkipped = 0;
     for (const rule of report.rules.filter((candidate) => candidate.pack === pack)) {
       const findings = report.findings.filter((finding) => finding.ruleId === rule.id && finding.status === 'fail');
+      // Accepted findings (suppressed, or already in the baseline) show as skipped: visible, not failing the tab.
       if (findings.length === 0) {
         cases.push(`    <testcase classname="${xml(rule.id)}" name="${xml(rule.title)}"/>`);
         continue;
       }
       for (const finding of findings) {
-        suiteFailures++;
         const name = `${finding.resource.address ?? finding.resource.id}`;
+        const accepted = finding.suppression ? `suppressed: ${finding.suppression.reason}` : finding.baseline === 'existing' ? 'in the baseline' : undefined;
+        if (accepted) {
+          suiteSkipped++;
+          cases.push(`    <testcase classname="${xml(rule.id)}" name="${xml(name)}" file="${xml(finding.location.file)}">\n      <skipped message="${xml(accepted)}"/>\n    </testcase>`);
+          continue;
+        }
+        suiteFailures++;
         const body = `${finding.message}\nFix: ${finding.remediation}\nLocation: ${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}`;
         cases.push(
           `    <testcase classname="${xml(rule.id)}" name="${xml(name)}" file="${xml(finding.location.file)}">\n      <failure type="${finding.severity}" message="${xml(finding.message)}">${xml(body)}</failure>\n    </testcase>`,
@@ -40,7 +48,7 @@ export function renderJunit(report: ScanReport): string {
     }
     total += cases.length;
     failures += suiteFailures;
-    suites.push(`  <testsuite name="azfence ${xml(pack)}" tests="${cases.length}" failures="${suiteFailures}" errors="0" skipped="0">\n${cases.join('\n')}\n  </testsuite>`);
+    suites.push(`  <testsuite name="azfence ${xml(pack)}" tests="${cases.length}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}">\n${cases.join('\n')}\n  </testsuite>`);
   }
   if (report.errors.length > 0) {
     const cases = report.errors.map((error) => `    <testcase classname="azfence.input" name="${xml(errorText(error))}">\n      <error message="${xml(errorText(error))}"/>\n    </testcase>`);

@@ -11,20 +11,45 @@ function cell(text: string): string {
 export function renderMarkdown(report: ScanReport, top = 25): string {
   const summary = summarize(report);
   const out: string[] = ['## azfence', '', summaryLine(summary), ''];
-  if (report.findings.length > 0) {
+  // Suppressed findings get their own short section; the counts and the table are what is left to fix.
+  const findings = report.findings.filter((finding) => !finding.suppression);
+  const suppressed = report.findings.filter((finding) => finding.suppression);
+  if (summary.baseline || suppressed.length > 0) {
+    const parts: string[] = [];
+    if (summary.baseline) parts.push(`**${summary.baseline.new} new** since the baseline`, `${summary.baseline.existing} already in it`, `${summary.baseline.absent} fixed`);
+    if (suppressed.length > 0) parts.push(`${suppressed.length} suppressed`);
+    out.push(parts.join(' · '), '');
+  }
+  if (findings.length > 0) {
     out.push('| Severity | Failed | Unknown |', '| --- | ---: | ---: |');
     for (const severity of SEVERITIES) out.push(`| ${severity} | ${summary.bySeverity[severity].fail} | ${summary.bySeverity[severity].unknown} |`);
     out.push('', '| Pack | Failed | Unknown |', '| --- | ---: | ---: |');
     for (const [pack, counts] of Object.entries(summary.byPack).sort()) out.push(`| ${pack} | ${counts.fail} | ${counts.unknown} |`);
-    out.push('', `### Findings${report.findings.length > top ? ` (top ${top} of ${report.findings.length})` : ''}`, '');
+    // New findings first: in a pull request they are the ones to act on.
+    const ordered = summary.baseline ? [...findings.filter((finding) => finding.baseline !== 'existing'), ...findings.filter((finding) => finding.baseline === 'existing')] : findings;
+    out.push('', `### Findings${findings.length > top ? ` (top ${top} of ${findings.length})` : ''}`, '');
     out.push('| Severity | Rule | Resource | Finding | Fix |', '| --- | --- | --- | --- | --- |');
-    for (const finding of report.findings.slice(0, top)) {
+    for (const finding of ordered.slice(0, top)) {
       const where = `\`${finding.resource.address ?? finding.resource.name}\`<br>${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}`;
-      const severity = finding.status === 'unknown' ? `${finding.severity} (unknown)` : finding.severity;
+      const marks = [finding.status === 'unknown' ? 'unknown' : '', finding.baseline === 'new' ? '**new**' : finding.baseline === 'existing' ? 'baseline' : ''].filter(Boolean);
+      const severity = marks.length ? `${finding.severity} (${marks.join(', ')})` : finding.severity;
       out.push(`| ${severity} | ${finding.ruleId} | ${cell(where)} | ${cell(finding.message)} | ${cell(finding.remediation)} |`);
     }
   } else {
-    out.push('No findings.');
+    out.push(suppressed.length > 0 ? 'No findings apart from suppressed ones.' : 'No findings.');
+  }
+  if (suppressed.length > 0) {
+    out.push('', `<details><summary>Suppressed (${suppressed.length})</summary>`, '', '| Rule | Resource | Kind | Reason |', '| --- | --- | --- | --- |');
+    for (const finding of suppressed) {
+      const where = `\`${finding.resource.address ?? finding.resource.name}\`<br>${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}`;
+      const reason = `${finding.suppression!.reason}${finding.suppression!.expires ? ` (until ${finding.suppression!.expires})` : ''}`;
+      out.push(`| ${finding.ruleId} | ${cell(where)} | ${finding.suppression!.kind === 'inSource' ? 'in source' : 'config'} | ${cell(reason)} |`);
+    }
+    out.push('', '</details>');
+  }
+  if (report.warnings?.length) {
+    out.push('', '### Warnings', '');
+    for (const warning of report.warnings) out.push(`- ${cell(errorText(warning))}`);
   }
   if (report.errors.length > 0) {
     out.push('', '### Errors', '');

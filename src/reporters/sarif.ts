@@ -2,6 +2,15 @@ import type { Rule, Severity } from '../engine/rule.js';
 import type { Finding } from '../findings/finding.js';
 import type { ScanReport } from '../scan.js';
 import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
+import { ruleDocPath, ruleHelpUri } from '../cli/rule-docs.js';
+import { gzipSync } from 'node:zlib';
+
+/**
+ * GitHub code scanning accepts at most 25,000 results per run and a 10 MB gzip-compressed upload. azfence
+ * stays well below (a run that large is unreadable anyway) and says what it left out.
+ */
+export const SARIF_LIMITS = { maxResults: 5000, maxLocationsPerResult: 10, maxGzipBytes: 9 * 1024 * 1024 };
+export type SarifLimits = typeof SARIF_LIMITS;
 
 /** GitHub ranks security alerts by this score: 9.0+ critical, 7.0+ high, 4.0+ medium, else low. */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
@@ -38,12 +47,15 @@ function ruleDescriptor(rule: Rule) {
     shortDescription: { text: rule.title },
     fullDescription: { text: rule.description },
     help: { text, markdown },
+    // Only a real, published URL: without package.json `repository` the docs path goes in properties.
+    ...(rule.origin.builtIn && ruleHelpUri(rule.id) ? { helpUri: ruleHelpUri(rule.id) } : {}),
     defaultConfiguration: { level: LEVEL[rule.severity] },
     properties: {
       tags: [...new Set(['security', 'azure', 'network-isolation', rule.pack.toLowerCase(), ...rule.tags])],
       'security-severity': SECURITY_SEVERITY[rule.severity],
       precision: 'high',
       'problem.severity': rule.severity === 'critical' || rule.severity === 'high' ? 'error' : rule.severity === 'medium' ? 'warning' : 'recommendation',
+      ...(rule.origin.builtIn ? { docs: ruleDocPath(rule.id) } : {}),
     },
   };
 }
@@ -52,7 +64,12 @@ function toUri(file: string): string {
   return file.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/');
 }
 
-function result(finding: Finding, ruleIndex: number) {
+function physical(location: { file: string; line?: number; column?: number }) {
+  const region = location.line ? { region: { startLine: location.line, ...(location.column ? { startColumn: location.column } : {}) } } : {};
+  return { artifactLocation: { uri: toUri(location.file), uriBaseId: '%SRCROOT%' }, ...region };
+}
+
+function result(finding: Finding, ruleIndex: number, limits: SarifLimits) {
   const region = finding.location.line ? { region: { startLine: finding.location.line, ...(finding.location.column ? { startColumn: finding.location.column } : {}) } } : {};
   const level = finding.status === 'unknown' ? 'note' : LEVEL[finding.severity];
   const fix = finding.remediation ? ` Fix: ${finding.remediation}` : '';
@@ -67,12 +84,20 @@ function result(finding: Finding, ruleIndex: number) {
         logicalLocations: [{ fullyQualifiedName: finding.resource.id, name: finding.resource.name, kind: 'resource' }],
       },
     ],
+    // The plan keeps the resource too; GitHub shows the .tf line, the related location keeps the link to the plan.
+    ...(finding.planLocation
+      ? { relatedLocations: [{ id: 1, physicalLocation: physical(finding.planLocation), message: { text: `${finding.resource.address ?? finding.resource.name} in the Terraform plan` } }].slice(0, limits.maxLocationsPerResult - 1) }
+      : {}),
     partialFingerprints: { 'azfenceFinding/v1': finding.fingerprint },
+    // Suppressed results stay in the log so code scanning closes their alerts instead of losing track of them.
+    ...(finding.suppression ? { suppressions: [{ kind: finding.suppression.kind, status: 'accepted', justification: finding.suppression.reason }] } : {}),
+    ...(finding.baseline ? { baselineState: finding.baseline === 'new' ? 'new' : 'unchanged' } : {}),
     properties: {
       status: finding.status,
       severity: finding.severity,
       resourceType: finding.resource.type,
       ...(finding.resource.address ? { terraformAddress: finding.resource.address } : {}),
+      ...(finding.suppression?.expires ? { suppressionExpires: finding.suppression.expires } : {}),
     },
   };
 }
@@ -83,8 +108,23 @@ function automationId(report: ScanReport): string {
   return `azfence/${kinds.length ? kinds.join('+') : 'scan'}/`;
 }
 
-export function buildSarif(report: ScanReport) {
+/** Unsuppressed findings first (new before baseline ones), so a cap drops what matters least. */
+function byPriority(findings: readonly Finding[]): Finding[] {
+  const rank = (finding: Finding) => (finding.suppression ? 2 : finding.baseline === 'existing' ? 1 : 0);
+  return [...findings].sort((a, b) => rank(a) - rank(b));
+}
+
+export function buildSarif(report: ScanReport, limits: SarifLimits = SARIF_LIMITS) {
   const ruleIndex = new Map(report.rules.map((rule, index) => [rule.id, index]));
+  const kept = byPriority(report.findings).slice(0, limits.maxResults);
+  const omitted = report.findings.length - kept.length;
+  return buildLog(report, kept, omitted, ruleIndex, limits);
+}
+
+function buildLog(report: ScanReport, kept: readonly Finding[], omitted: number, ruleIndex: Map<string, number>, limits: SarifLimits) {
+  const notes = omitted > 0
+    ? [{ level: 'warning', message: { text: `${omitted} of ${report.findings.length} results were left out of this SARIF log to stay within code scanning's limits (at most ${kept.length} results are kept, unsuppressed and new findings first); the JSON report (--format json) lists them all.` } }]
+    : [];
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -103,22 +143,43 @@ export function buildSarif(report: ScanReport) {
         invocations: [
           {
             executionSuccessful: report.errors.length === 0,
-            toolExecutionNotifications: report.errors.map((error) => ({
+            toolExecutionNotifications: [...report.errors.map((error) => ({
               level: 'error',
               message: { text: error.message },
               ...(error.file
                 ? { locations: [{ physicalLocation: { artifactLocation: { uri: toUri(error.file), uriBaseId: '%SRCROOT%' }, ...(error.line ? { region: { startLine: error.line } } : {}) } }] }
                 : {}),
             })),
+            ...(report.warnings ?? []).map((warning) => ({
+              level: 'warning',
+              message: { text: warning.message },
+              ...(warning.file ? { locations: [{ physicalLocation: physical({ file: warning.file, ...(warning.line ? { line: warning.line } : {}) }) }] } : {}),
+            })),
+            ...notes],
           },
         ],
         columnKind: 'utf16CodeUnits',
-        results: report.findings.map((finding) => result(finding, ruleIndex.get(finding.ruleId) ?? -1)),
+        results: kept.map((finding) => result(finding, ruleIndex.get(finding.ruleId) ?? -1, limits)),
+        ...(omitted > 0 ? { properties: { resultsOmitted: omitted, resultsTotal: report.findings.length, resultsLimit: limits.maxResults } } : {}),
       },
     ],
   };
 }
 
-export function renderSarif(report: ScanReport): string {
-  return `${JSON.stringify(buildSarif(report), null, 2)}\n`;
+/**
+ * The SARIF text. When even the capped log compresses to more than the upload limit (very long messages),
+ * results are halved until it fits, and the log says how many were left out.
+ */
+export function renderSarif(report: ScanReport, limits: SarifLimits = SARIF_LIMITS): string {
+  let log = buildSarif(report, limits);
+  let text = `${JSON.stringify(log, null, 2)}\n`;
+  let keep = log.runs[0]!.results.length;
+  while (keep > 0 && gzipSync(text).length > limits.maxGzipBytes) {
+    keep = Math.floor(keep / 2);
+    const ruleIndex = new Map(report.rules.map((rule, index) => [rule.id, index]));
+    const kept = byPriority(report.findings).slice(0, keep);
+    log = buildLog(report, kept, report.findings.length - kept.length, ruleIndex, limits);
+    text = `${JSON.stringify(log, null, 2)}\n`;
+  }
+  return text;
 }

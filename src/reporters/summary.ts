@@ -13,6 +13,10 @@ export interface Summary {
   failed: number;
   unknown: number;
   errors: number;
+  /** Findings a suppression covers: reported, but not counted above and never failing the gate. */
+  suppressed: number;
+  /** With --baseline: unsuppressed findings not in it (new) and in it (existing), and baseline findings gone. */
+  baseline?: { new: number; existing: number; absent: number };
   bySeverity: Record<Severity, { fail: number; unknown: number }>;
   byPack: Record<string, { fail: number; unknown: number }>;
 }
@@ -20,7 +24,8 @@ export interface Summary {
 export function summarize(report: ScanReport): Summary {
   const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, { fail: 0, unknown: 0 }])) as Summary['bySeverity'];
   const byPack: Summary['byPack'] = {};
-  for (const finding of report.findings) {
+  const active = report.findings.filter((finding) => !finding.suppression);
+  for (const finding of active) {
     bySeverity[finding.severity][finding.status]++;
     (byPack[finding.pack] ??= { fail: 0, unknown: 0 })[finding.status]++;
   }
@@ -30,9 +35,19 @@ export function summarize(report: ScanReport): Summary {
     resourcesRead: report.stats.resources + report.inputs.reduce((sum, input) => sum + input.unmapped, 0),
     rules: report.rules.length,
     checksPassed: report.stats.checksPassed,
-    failed: report.findings.filter((finding) => finding.status === 'fail').length,
-    unknown: report.findings.filter((finding) => finding.status === 'unknown').length,
+    failed: active.filter((finding) => finding.status === 'fail').length,
+    unknown: active.filter((finding) => finding.status === 'unknown').length,
     errors: report.errors.length,
+    suppressed: report.findings.length - active.length,
+    ...(report.baseline
+      ? {
+          baseline: {
+            new: active.filter((finding) => finding.baseline === 'new').length,
+            existing: active.filter((finding) => finding.baseline === 'existing').length,
+            absent: report.baseline.absent,
+          },
+        }
+      : {}),
     bySeverity,
     byPack,
   };
@@ -46,6 +61,8 @@ export function summaryLine(summary: Summary): string {
     `${summary.unknown} unknown until apply`,
     `${summary.checksPassed} passed`,
   ];
+  if (summary.suppressed) parts.push(`${summary.suppressed} suppressed`);
+  if (summary.baseline) parts.push(`${summary.baseline.new} new since the baseline (${summary.baseline.existing} already in it, ${summary.baseline.absent} fixed)`);
   if (summary.errors) parts.push(`${summary.errors} error${summary.errors === 1 ? '' : 's'}`);
   return parts.join(', ');
 }

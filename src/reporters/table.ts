@@ -1,4 +1,5 @@
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type TableType from 'cli-table3';
 import type { ScanReport } from '../scan.js';
 import { summarize, summaryLine } from './summary.js';
 
@@ -37,11 +38,16 @@ function breakLongWords(text: string, width: number): string {
 export function renderTable(report: ScanReport, width = process.stdout.columns || 140): string {
   const summary = summarize(report);
   const lines: string[] = [];
-  if (report.findings.length > 0) {
+  // Suppressed findings are listed apart, one line each: they are accepted, not work to do.
+  const findings = report.findings.filter((finding) => !finding.suppression);
+  const suppressed = report.findings.filter((finding) => finding.suppression);
+  if (findings.length > 0) {
     const total = Math.max(width, 100);
-    const resourceWidth = Math.min(46, Math.max(...report.findings.map((f) => (f.resource.address ?? f.resource.name).length), 20));
+    const resourceWidth = Math.min(46, findings.reduce((widest, f) => Math.max(widest, (f.resource.address ?? f.resource.name).length), 20) /* reduce, not Math.max(...): 1M findings overflow the argument stack */);
     const fixed = 11 + 14 + resourceWidth + 2;
     const findingWidth = Math.max(40, total - fixed - 6);
+    // Required here, not imported at the top: only the table format pays for loading cli-table3.
+    const Table = createRequire(import.meta.url)('cli-table3') as typeof TableType;
     const table = new Table({
       head: ['Severity', 'Rule', 'Resource', 'Finding'],
       colWidths: [11, 14, resourceWidth + 2, findingWidth],
@@ -49,8 +55,8 @@ export function renderTable(report: ScanReport, width = process.stdout.columns |
       wrapOnWordBoundary: true,
       style: { head: [], border: [], compact: false },
     });
-    for (const finding of report.findings) {
-      const severity = finding.status === 'unknown' ? `${finding.severity}\nunknown` : finding.severity;
+    for (const finding of findings) {
+      const severity = `${finding.severity}${finding.status === 'unknown' ? '\nunknown' : ''}${finding.baseline === 'existing' ? '\nbaseline' : ''}`;
       const where = `${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}`;
       const resource = `${wrapIdentifier(finding.resource.address ?? finding.resource.name, resourceWidth)}\n${wrapIdentifier(where, resourceWidth)}`;
       table.push([severity, finding.ruleId, resource, breakLongWords(finding.message, findingWidth - 2)]);
@@ -58,7 +64,14 @@ export function renderTable(report: ScanReport, width = process.stdout.columns |
     }
     lines.push(table.toString());
   } else {
-    lines.push('No findings.');
+    lines.push(suppressed.length > 0 ? 'No findings (apart from suppressed ones).' : 'No findings.');
+  }
+  if (suppressed.length > 0) {
+    lines.push(`Suppressed (${suppressed.length}):`);
+    for (const finding of suppressed) {
+      const where = `${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}`;
+      lines.push(`  ${finding.ruleId} ${finding.resource.address ?? finding.resource.name} (${where}): ${finding.suppression!.reason}${finding.suppression!.expires ? ` [until ${finding.suppression!.expires}]` : ''}`);
+    }
   }
   lines.push(summaryLine(summary));
   return `${lines.join('\n')}\n`;

@@ -199,7 +199,7 @@ export function buildPlan(resources: { azurerm?: AzurermCase[]; azapi?: AzapiCas
       ...(r.forEach ? { for_each_expression: { references: r.forEach } } : {}),
     });
   }
-  const provider = (type: string) => `registry.terraform.io/${type === 'azapi_resource' ? 'azure/azapi' : 'hashicorp/azurerm'}`;
+  const provider = (type: string) => `registry.terraform.io/${type === 'azapi_resource' ? 'azure/azapi' : type.startsWith('kubernetes_') ? 'hashicorp/kubernetes' : 'hashicorp/azurerm'}`;
   return {
     format_version: '1.2',
     terraform_version: '1.9.4',

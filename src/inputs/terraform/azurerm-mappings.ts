@@ -1,4 +1,7 @@
 import type { AttributeMapping, AzurermTypeMapping } from './mapping-types.js';
+import { registerAksMappings } from './mappings-aks.js';
+import { AGENT_MAPPINGS } from './mappings-agents.js';
+import { FIREWALL_MAPPINGS } from './mappings-firewall.js';
 
 /**
  * azurerm resource type -> ARM type and property mapping. Names and defaults come from the provider docs
@@ -122,6 +125,7 @@ export const AZURERM_MAPPINGS: Record<string, AzurermTypeMapping> = {
     attributes: [
       { arm: 'properties.vnetConfiguration.infrastructureSubnetId', from: 'infrastructure_subnet_id' },
       { arm: 'properties.vnetConfiguration.internal', from: 'internal_load_balancer_enabled', default: false },
+      { arm: 'properties.workloadProfiles', from: 'workload_profile', items: [{ arm: 'name', from: 'name' }, { arm: 'workloadProfileType', from: 'workload_profile_type' }] },
       { arm: 'properties.publicNetworkAccess', from: 'public_network_access' },
       tags,
     ],
@@ -232,10 +236,14 @@ Object.assign(AZURERM_MAPPINGS, {
       },
       { arm: 'properties.firewallPolicy.id', from: 'firewall_policy_id' },
       { arm: 'properties.sku.tier', from: 'sku_tier' },
+      // ARM writes this as additionalProperties["Network.DNS.EnableProxy"]; the policy shape is used for both.
+      { arm: 'properties.dnsSettings.enableProxy', from: 'dns_proxy_enabled' },
       tags,
     ],
   },
 } satisfies Record<string, AzurermTypeMapping>);
+
+Object.assign(AZURERM_MAPPINGS, AGENT_MAPPINGS, FIREWALL_MAPPINGS);
 
 AZURERM_MAPPINGS['azurerm_app_configuration'] = {
   armType: 'Microsoft.AppConfiguration/configurationStores',
@@ -262,3 +270,6 @@ AZURERM_MAPPINGS['azurerm_data_factory'] = {
 for (const [terraformType, armType] of Object.entries(SIMPLE_PUBLIC_ACCESS)) {
   AZURERM_MAPPINGS[terraformType] = { armType, attributes: [publicNetworkAccess(), tags] };
 }
+
+// KATA pack: AKS node pools and kubernetes_* workloads.
+registerAksMappings(AZURERM_MAPPINGS);

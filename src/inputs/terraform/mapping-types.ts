@@ -1,3 +1,5 @@
+import type { PlannedValue } from './plan-values.js';
+
 /**
  * How an azurerm resource becomes the ARM shape rules read. Kept as data so that one table serves the
  * normalizer (azurerm -> ARM) and the findings (ARM property -> the attribute to change).
@@ -26,4 +28,10 @@ export interface AttributeMapping {
 export interface AzurermTypeMapping {
   armType: string;
   attributes: AttributeMapping[];
+  /**
+   * For types whose shape the attributes alone cannot give (kubernetes_manifest: the kind decides where the
+   * pod spec is; a kubernetes_deployment implies kind Deployment): the final body from the mapped one and
+   * the planned values, or undefined when this instance is of no type a rule reads.
+   */
+  finish?: (body: Record<string, unknown>, planned: PlannedValue) => Record<string, unknown> | undefined;
 }

@@ -111,6 +111,10 @@ export function normalizeAzurerm(terraformType: string, planned: PlannedValue, c
     setPath(body, attribute.arm, read.value);
     attributeOf.set(attribute.arm, { attribute: read.attribute, value: read.raw, ...(read.defaulted ? { defaulted: true } : {}) });
   }
+  if (mapping.finish) {
+    const finished = mapping.finish(body, planned);
+    return finished ? { armType: mapping.armType, body: finished, attributeOf } : undefined;
+  }
   return { armType: mapping.armType, body, attributeOf };
 }
 

@@ -7,6 +7,7 @@ import { normalizeAzapi } from './normalize-azapi.js';
 import { normalizeAzurerm } from './normalize-azurerm.js';
 import { readPlanned, type PlannedValue } from './plan-values.js';
 import { buildPlanContext, readModuleConfig, type PlanContext } from '../../graph/plan-context.js';
+import { moduleSourcesOf } from '../../source-map/module-sources.js';
 
 export function looksLikePlan(json: unknown): json is Record<string, unknown> {
   return isPlainObject(json) && typeof json['format_version'] === 'string' && ('planned_values' in json || 'resource_changes' in json || 'terraform_version' in json);
@@ -137,12 +138,15 @@ function entriesOf(plan: Record<string, unknown>, file: string): PlanResourceEnt
   return [...entries.values()];
 }
 
-export function readPlan(plan: Record<string, unknown>, file: string, text: string): PlanReadResult {
+/**
+ * `text` is the document, to find each resource's line; a streamed read (src/inputs/stream) passes the
+ * positions it recorded instead, since the document was never one string.
+ */
+export function readPlan(plan: Record<string, unknown>, file: string, text: string | ReadonlyMap<string, { line: number; column: number }>): PlanReadResult {
   const entries = entriesOf(plan, file);
   const configuration = new Map<string, Record<string, unknown>>();
   collectConfiguration(isPlainObject(plan['configuration']) ? plan['configuration']['root_module'] : undefined, '', configuration);
-  const changesAt = text.indexOf('"resource_changes"');
-  const lines = locateStringValues(text, 'address', Math.max(changesAt, 0));
+  const lines = typeof text === 'string' ? locateStringValues(text, 'address', Math.max(text.indexOf('"resource_changes"'), 0)) : text;
   const resources: Resource[] = [];
   const problems: string[] = [];
   let unmapped = 0;
@@ -164,7 +168,9 @@ export function readPlan(plan: Record<string, unknown>, file: string, text: stri
     }
     const resourceGroup = readPlanned(entry.planned, 'resource_group_name').value;
     if (typeof resourceGroup === 'string' && normalized.body['resourceGroup'] === undefined) normalized.body['resourceGroup'] = resourceGroup;
-    const name = readPlanned(entry.planned, 'name').value;
+    // Kubernetes resources are named in their metadata (kubernetes_deployment.metadata[0].name, manifest.metadata.name).
+    const metadata = normalized.body['metadata'];
+    const name = readPlanned(entry.planned, 'name').value ?? (isPlainObject(metadata) ? metadata['name'] : undefined);
     const location = readPlanned(entry.planned, 'location').value;
     const id = readPlanned(entry.planned, 'id').value;
     const position = lines.get(entry.address);
@@ -190,5 +196,7 @@ export function readPlan(plan: Record<string, unknown>, file: string, text: stri
     });
   }
   const root = readModuleConfig(isPlainObject(plan['configuration']) ? plan['configuration']['root_module'] : undefined);
-  return { resources, unmapped, problems, context: buildPlanContext(file, root, resources, configurationAddress) };
+  const rootConfig = isPlainObject(plan['configuration']) ? plan['configuration']['root_module'] : undefined;
+  const context: PlanContext = { ...buildPlanContext(file, root, resources, configurationAddress), moduleSources: moduleSourcesOf(rootConfig) };
+  return { resources, unmapped, problems, context };
 }
