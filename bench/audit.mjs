@@ -24,7 +24,7 @@ const { values } = parseArgs({
 const root = new URL('..', import.meta.url).pathname;
 const outDir = join(root, 'bench', 'out');
 mkdirSync(outDir, { recursive: true });
-const cli = join(root, 'dist', 'cli.js');
+const cli = join(root, 'dist', 'bundle', 'cli.js');
 if (!existsSync(join(root, 'dist', 'audit', 'audit.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 
 const estate = generateEstate({ resources: Number(values.resources), subscriptions: Number(values.subscriptions) });

@@ -102,7 +102,7 @@ describe('bad input', () => {
   it('the real binary prints one line and no stack trace', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'bad.json'), '{"format_version": "1.2", ');
-    const result = spawnSync(process.execPath, [join(process.cwd(), 'dist', 'cli.js'), 'scan', join(dir, 'bad.json')], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [join(process.cwd(), 'dist', 'bundle', 'cli.js'), 'scan', join(dir, 'bad.json')], { encoding: 'utf8' });
     expect(result.status).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/bad\.json: is truncated JSON/);

@@ -1,6 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { PACKAGE_ROOT } from './policy-dir.js';
 import { yaml } from '../lazy-modules.js';
 
@@ -11,7 +10,7 @@ import { yaml } from '../lazy-modules.js';
  * edited pack is never shadowed by a stale build. Run from src (tests), there is no generated directory
  * next to this module and everything is parsed as before.
  */
-export const GENERATED_DIR = fileURLToPath(new URL('../generated/', import.meta.url));
+export const GENERATED_DIR = join(PACKAGE_ROOT, 'dist', 'generated');
 
 export interface SourceStamp {
   size: number;
@@ -31,7 +30,7 @@ export function stampOf(files: readonly string[]): Record<string, SourceStamp> {
 export function readPrecompiled<T>(name: string, sources: readonly string[]): T | undefined {
   let stored: { sources: Record<string, SourceStamp>; value: T };
   try {
-    stored = JSON.parse(readFileSync(`${GENERATED_DIR}${name}.json`, 'utf8')) as typeof stored;
+    stored = JSON.parse(readFileSync(join(GENERATED_DIR, `${name}.json`), 'utf8')) as typeof stored;
   } catch {
     return undefined;
   }

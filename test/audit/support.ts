@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { RunningEmulator as Emulator } from '../support/arm-emulator/server.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'dist/cli.js');
+const CLI = join(ROOT, 'dist/bundle/cli.js'); // the package's bin
 
 function newestSource(dir: string): number {
   let newest = 0;

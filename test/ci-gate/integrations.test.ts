@@ -33,14 +33,14 @@ describe('GitHub Action', () => {
   });
 
   it('runs the scan, appends the step summary, writes SARIF and reports the exit code for the gate step', () => {
-    const cli = resolve('dist/cli.js');
-    if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run npm run build (npm test does)');
-    // A stand-in for the action's checkout: `npm ci` on an empty lockfile is instant and offline, and its
+    const cli = resolve('dist/bundle/cli.js');
+    if (!existsSync(cli)) throw new Error('dist/bundle/cli.js is missing: run npm run build (npm test does)');
+    // A stand-in for the action's checkout: `npm install` on an empty lockfile is instant and offline, and its
     // dist/cli.js is this build.
     const actionPath = tempDir('azfence-action-');
     write(actionPath, 'package.json', JSON.stringify({ name: 'azfence-action-test', version: '1.0.0', private: true, type: 'module' }));
     write(actionPath, 'package-lock.json', JSON.stringify({ name: 'azfence-action-test', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'azfence-action-test', version: '1.0.0' } } }));
-    write(actionPath, 'dist/cli.js', `await import(${JSON.stringify(pathToFileURL(cli).href)});\n`);
+    write(actionPath, 'dist/bundle/cli.js', `await import(${JSON.stringify(pathToFileURL(cli).href)});\n`);
     const workspace = makeEstate();
     const runner = tempDir('azfence-runner-');
     const files = { GITHUB_OUTPUT: join(runner, 'output'), GITHUB_STEP_SUMMARY: join(runner, 'summary.md') };
