@@ -152,15 +152,21 @@ export function mapFindingsToSource(findings: Finding[], plans: ReadonlyMap<stri
     if (!statSync(explicitRoot, { throwIfNoEntry: false })?.isDirectory()) throw new UserError('no such directory (--source expects the Terraform root module directory)', options.sourceDir);
   }
   const tree = new SourceTree();
+  const noSources = new Set<string>();
   const perPlan = new Map<string, { root: string; repo: string; manifest: Map<string, string> | undefined; unmapped: number }>();
   for (const finding of findings) {
     if (finding.inputKind !== 'plan' || !finding.resource.address) continue;
     const planFile = finding.location.file;
     if (!plans.has(planFile)) continue;
+    if (noSources.has(planFile)) continue;
     let plan = perPlan.get(planFile);
     if (!plan) {
       const root = explicitRoot ?? defaultSourceDir(planFile, cwd);
-      if (!root) continue;
+      // Remember a plan without .tf beside it: listing its directory once per finding cost seconds.
+      if (!root) {
+        noSources.add(planFile);
+        continue;
+      }
       // Module sources come from the plan, which may come from an untrusted pull request: never read
       // outside the repository holding the root module.
       plan = { root, repo: repositoryRoot(join(root, 'main.tf')), manifest: readModuleManifest(root), unmapped: 0 };

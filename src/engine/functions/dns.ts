@@ -37,8 +37,11 @@ function unknown(path: string, reason: string, details: Record<string, string> =
   return { verdict: 'unknown', evidence: [{ path, actual: UNKNOWN, expected: 'a decidable value' }], details: { ...details, unknownReason: reason } };
 }
 
-function list(items: readonly string[]): string {
-  return items.length ? items.join(', ') : 'none';
+/** A readable list for messages: long ones (every endpoint of a large plan) are cut, not joined whole per resource. */
+function list(items: readonly string[], most = 10): string {
+  if (items.length === 0) return 'none';
+  if (items.length <= most) return items.join(', ');
+  return `${items.slice(0, most).join(', ')} and ${items.length - most} more`;
 }
 
 /** `registry_data_westeurope` shares the registry zone; `sites-staging` the sites zone. */
