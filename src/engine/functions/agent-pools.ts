@@ -1,5 +1,4 @@
 import type { FunctionContext, RuleFunction } from '../evaluate.js';
-import type { Evaluation } from '../verdict.js';
 import { isArmId, parseArmId } from '../../graph/arm-id.js';
 import { childrenOf, followLinks, parentOf, type Link } from '../../graph/links.js';
 import { mostSpecific } from '../../graph/resolve-reference.js';
@@ -9,6 +8,7 @@ import type { Resource } from '../../model/resource.js';
 import { isPlainObject, UNKNOWN } from '../../model/values.js';
 import { dnsForwarderVnets, endpointIndex, vnetMatches } from './dns.js';
 import { endpointInfo, PRIVATE_DNS_ZONE, ZONE_VNET_LINK } from './private-endpoints.js';
+import { pass, fail, unknown, propertiesOf } from './results.js';
 
 /**
  * The agent-pool pack's evaluators: tasks on locked registries, agent pools and CI agents inside the
@@ -16,22 +16,6 @@ import { endpointInfo, PRIVATE_DNS_ZONE, ZONE_VNET_LINK } from './private-endpoi
  */
 const PEERING = 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings';
 const JOB = 'Microsoft.App/jobs';
-
-function pass(): Evaluation {
-  return { verdict: 'pass', evidence: [] };
-}
-
-function fail(path: string, actual: unknown, expected: string, details: Record<string, string>): Evaluation {
-  return { verdict: 'fail', evidence: [{ path, actual, expected }], details };
-}
-
-function unknown(path: string, reason: string, details: Record<string, string> = {}): Evaluation {
-  return { verdict: 'unknown', evidence: [{ path, actual: UNKNOWN, expected: 'a decidable value' }], details: { ...details, unknownReason: reason } };
-}
-
-function propertiesOf(resource: Resource): Record<string, unknown> {
-  return isPlainObject(resource.body['properties']) ? resource.body['properties'] : {};
-}
 
 function stringArg(args: Readonly<Record<string, unknown>>, name: string): string {
   const value = args[name];

@@ -1,5 +1,4 @@
 import type { FunctionContext, RuleFunction } from '../evaluate.js';
-import type { Evaluation } from '../verdict.js';
 import { childrenOf, followLinks } from '../../graph/links.js';
 import { FIREWALL, firewallsByPrivateIp, vnetOfSubnet } from '../../graph/routes.js';
 import { parseArmId, sameId } from '../../graph/arm-id.js';
@@ -20,23 +19,12 @@ import {
   type EndpointInfo,
   type ZoneRef,
 } from './private-endpoints.js';
+import { pass, fail, unknown } from './results.js';
 
 /**
  * The DNS pack's evaluators. Each reads one private endpoint (or, for AZF-DNS-005, a locked resource) and
  * answers pass / fail / unknown with the facts its message needs.
  */
-function pass(): Evaluation {
-  return { verdict: 'pass', evidence: [] };
-}
-
-function fail(path: string, actual: unknown, expected: string, details: Record<string, string>): Evaluation {
-  return { verdict: 'fail', evidence: [{ path, actual, expected }], details };
-}
-
-function unknown(path: string, reason: string, details: Record<string, string> = {}): Evaluation {
-  return { verdict: 'unknown', evidence: [{ path, actual: UNKNOWN, expected: 'a decidable value' }], details: { ...details, unknownReason: reason } };
-}
-
 /** A readable list for messages: long ones (every endpoint of a large plan) are cut, not joined whole per resource. */
 function list(items: readonly string[], most = 10): string {
   if (items.length === 0) return 'none';

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { readYamlData } from '../precompiled.js';
 import type { FunctionContext, RuleFunction } from '../evaluate.js';
-import type { Evaluation } from '../verdict.js';
 import { BUILT_IN_POLICY_DIR } from '../policy-dir.js';
 import { fqdnProblem, isAllowAll, normalizeFqdn, patternCovers, portAllows, protocolAllows } from '../../egress/fqdn.js';
 import { firewallRules, type FirewallRules } from '../../graph/firewall-rules.js';
@@ -11,6 +10,7 @@ import type { Inventory } from '../../model/inventory.js';
 import type { Resource } from '../../model/resource.js';
 import { isPlainObject, UNKNOWN } from '../../model/values.js';
 import { endpointIndex } from './dns.js';
+import { pass, fail, unknown, propertiesOf } from './results.js';
 
 /**
  * The egress pack's evaluators: what the workloads behind a firewall need (egress profiles, as data), what
@@ -39,22 +39,6 @@ export function egressProfiles(extra: unknown): EgressProfile[] {
   const custom = Array.isArray(extra) ? (extra as EgressProfile[]).filter((profile) => profile && typeof profile.id === 'string' && Array.isArray(profile.needs)) : [];
   // A team's profile with a built-in id replaces it.
   return [...builtInProfiles.filter((profile) => !custom.some((own) => own.id === profile.id)), ...custom];
-}
-
-function pass(): Evaluation {
-  return { verdict: 'pass', evidence: [] };
-}
-
-function fail(path: string, actual: unknown, expected: string, details: Record<string, string>): Evaluation {
-  return { verdict: 'fail', evidence: [{ path, actual, expected }], details };
-}
-
-function unknown(path: string, reason: string, details: Record<string, string> = {}): Evaluation {
-  return { verdict: 'unknown', evidence: [{ path, actual: UNKNOWN, expected: 'a decidable value' }], details: { ...details, unknownReason: reason } };
-}
-
-function propertiesOf(resource: Resource): Record<string, unknown> {
-  return isPlainObject(resource.body['properties']) ? resource.body['properties'] : {};
 }
 
 /** A workload behind a firewall, the profile it implies, and the values for the profile's placeholders. */

@@ -5,6 +5,7 @@ import type { Inventory } from '../../model/inventory.js';
 import type { Resource } from '../../model/resource.js';
 import { isPlaceholder, isPlainObject, UNKNOWN } from '../../model/values.js';
 import { wildcardMatch } from '../glob.js';
+import { pass, fail, unknown } from './results.js';
 
 /**
  * The KATA pack's evaluators: AKS Pod Sandboxing (Kata microVMs) for untrusted workloads, from the node
@@ -22,18 +23,6 @@ export const KATA_RUNTIME_CLASS = 'kata-vm-isolation';
 export const LEGACY_KATA_RUNTIME_CLASS = 'kata-mshv-vm-isolation';
 
 // ------------------------------------------------------------------------------------------- verdicts
-
-function pass(): Evaluation {
-  return { verdict: 'pass', evidence: [] };
-}
-
-function fail(path: string, actual: unknown, expected: string, details: Record<string, string>): Evaluation {
-  return { verdict: 'fail', evidence: [{ path, actual, expected }], details };
-}
-
-function unknown(path: string, reason: string, details: Record<string, string> = {}): Evaluation {
-  return { verdict: 'unknown', evidence: [{ path, actual: UNKNOWN, expected: 'a decidable value' }], details: { ...details, unknownReason: reason } };
-}
 
 function list(items: readonly string[]): string {
   return items.length ? [...new Set(items)].join(', ') : 'none';

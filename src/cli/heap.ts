@@ -1,0 +1,35 @@
+import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
+
+/** Inputs above this size are read as a stream, and hold more resources than V8's default heap has room for. */
+const LARGE_INPUT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * A plan of a gigabyte holds close to a million resources, more than V8's default heap (about 4 GB) keeps
+ * normalized. Rather than die with "JavaScript heap out of memory", azfence runs itself again with a heap
+ * sized to the machine (three quarters of its memory). Returns the child's exit code, or undefined when
+ * this process should go on.
+ */
+export function rerunWithLargerHeap(args: readonly string[], cwd: string): number | undefined {
+  if (process.env['AZFENCE_HEAP_RAISED'] === '1') return undefined;
+  const large = args.some((arg) => {
+    if (arg.startsWith('-')) return false;
+    try {
+      return statSync(resolve(cwd, arg)).size > LARGE_INPUT_BYTES;
+    } catch {
+      return false;
+    }
+  });
+  if (!large) return undefined;
+  const wantedMb = Math.floor((totalmem() / 1048576) * 0.75);
+  if (getHeapStatistics().heap_size_limit / 1048576 >= wantedMb) return undefined;
+  const child = spawnSync(process.execPath, [...process.execArgv, `--max-old-space-size=${wantedMb}`, process.argv[1]!, ...args], {
+    stdio: 'inherit',
+    cwd,
+    env: { ...process.env, AZFENCE_HEAP_RAISED: '1' },
+  });
+  return child.status ?? 2;
+}
