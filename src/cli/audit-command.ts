@@ -1,6 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { audit } from '../audit/audit.js';
 import { resolveCloud } from '../audit/clouds.js';
 import { Progress } from '../audit/progress.js';
@@ -11,6 +9,7 @@ import { FORMATS, render, type Format } from '../reporters/index.js';
 import { renderSarif } from '../reporters/sarif.js';
 import { errorText } from '../scan.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, type Io } from './main.js';
+import { parseFlags as parseCliFlags, writeOutputFile } from './output-files.js';
 
 export const AUDIT_HELP = `Usage: azfence audit [scope] [options]
 
@@ -101,31 +100,17 @@ export async function auditCommand(args: string[], io: AuditIo): Promise<number>
   const failOn: FailOn = failOnFlag ?? report.config.failOn ?? 'high';
   const failOnUnknown = values['fail-on-unknown'] ?? report.config.failOnUnknown ?? false;
   const text = render(report, values.format as Format);
-  if (values.output) writeReport(values.output, text, io.cwd);
+  if (values.output) writeOutputFile(values.output, text, io.cwd);
   else io.stdout(text);
-  if (values.sarif) writeReport(values.sarif, renderSarif(report), io.cwd);
+  if (values.sarif) writeOutputFile(values.sarif, renderSarif(report), io.cwd);
   for (const error of report.errors) io.stderr(`azfence: error: ${oneLine(errorText(error), 400)}\n`);
   if (report.errors.length > 0) return EXIT_ERROR;
   return gateFailures(report.findings, { failOn, failOnUnknown }).length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
 function parseFlags(args: string[]) {
-  try {
-    const { values, positionals } = parseArgs({ args, options: AUDIT_OPTIONS, allowPositionals: true, strict: true });
-    if (positionals.length) throw new UserError(`audit takes no files (got "${positionals[0]}"); to check a snapshot use azfence scan`);
-    return values;
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(oneLine((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '')));
-  }
+  const { values, positionals } = parseCliFlags(args, AUDIT_OPTIONS);
+  if (positionals.length) throw new UserError(`audit takes no files (got "${positionals[0]}"); to check a snapshot use azfence scan`);
+  return values;
 }
 
-function writeReport(path: string, text: string, cwd: string): void {
-  const absolute = resolve(cwd, path);
-  try {
-    mkdirSync(dirname(absolute), { recursive: true });
-    writeFileSync(absolute, text);
-  } catch (error) {
-    throw new UserError(`cannot write (${(error as NodeJS.ErrnoException).code ?? 'error'})`, path);
-  }
-}

@@ -1,6 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { UserError, oneLine } from '../errors.js';
 import { gateFailures, type FailOn } from '../findings/gate.js';
 import { FORMATS, render, type Format } from '../reporters/index.js';
@@ -10,6 +8,7 @@ import { explainCommand, rulesCommand } from './rules-command.js';
 import { renderMarkdown } from '../reporters/markdown.js';
 import { SEVERITIES } from '../engine/rule.js';
 import { TOOL_VERSION } from '../version.js';
+import { parseFlags, writeOutputFile } from './output-files.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -61,26 +60,9 @@ const SCAN_OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
 
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UserError(oneLine((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '')));
-  }
-}
-
-function writeFile(path: string, text: string, cwd: string): void {
-  const absolute = resolve(cwd, path);
-  try {
-    mkdirSync(dirname(absolute), { recursive: true });
-    writeFileSync(absolute, text);
-  } catch (error) {
-    throw new UserError(`cannot write (${(error as NodeJS.ErrnoException).code ?? 'error'})`, path);
-  }
-}
 
 function scanCommand(args: string[], io: Io): number {
-  const { values, positionals } = parse(args, SCAN_OPTIONS);
+  const { values, positionals } = parseFlags(args, SCAN_OPTIONS);
   if (values.help) {
     io.stdout(HELP);
     return EXIT_OK;
@@ -103,11 +85,11 @@ function scanCommand(args: string[], io: Io): number {
   const failOn: FailOn = failOnFlag ?? report.config.failOn ?? 'high';
   const failOnUnknown = values['fail-on-unknown'] ?? report.config.failOnUnknown ?? false;
   const text = render(report, values.format as Format);
-  if (values.output) writeFile(values.output, text, io.cwd);
+  if (values.output) writeOutputFile(values.output, text, io.cwd);
   else io.stdout(text);
-  if (values.sarif) writeFile(values.sarif, renderSarif(report), io.cwd);
+  if (values.sarif) writeOutputFile(values.sarif, renderSarif(report), io.cwd);
   const markdownFile = values.markdown ?? values.summary;
-  if (markdownFile) writeFile(markdownFile, renderMarkdown(report), io.cwd);
+  if (markdownFile) writeOutputFile(markdownFile, renderMarkdown(report), io.cwd);
   for (const warning of report.warnings ?? []) io.stderr(`azfence: warning: ${oneLine(errorText(warning), 400)}\n`);
   for (const error of report.errors) io.stderr(`azfence: error: ${oneLine(errorText(error), 400)}\n`);
   if (report.errors.length > 0) return EXIT_ERROR;

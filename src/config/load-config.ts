@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
@@ -10,8 +10,7 @@ import { displayPath } from '../inputs/display-path.js';
 import { lineOfPointer } from '../inputs/yaml-positions.js';
 import { emptyConfig, pointerSegment, type AzfenceConfig, type RuleSettings } from './config.js';
 import { describeSchemaError, mostSpecific } from '../inputs/schema-errors.js';
-import { yamlToJs } from '../inputs/yaml-positions.js';
-import { refuseNonCoreTags } from '../inputs/yaml-tags.js';
+import { readYamlFile } from '../inputs/read-yaml-file.js';
 import { isInside, realPath, repositoryRoot } from './repository.js';
 
 export type { AzfenceConfig, RuleSettings } from './config.js';
@@ -80,23 +79,7 @@ interface RawConfig {
 
 /** Reads, parses and validates one config file; `shownAs` is how errors name it. */
 export function readConfigFile(file: string, shownAs: string): AzfenceConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UserError(`cannot read config file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shownAs);
-  }
-  const { LineCounter, parseDocument } = yaml();
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    const error = document.errors[0]!;
-    const line = error.pos ? lineCounter.linePos(error.pos[0]).line : undefined;
-    throw new UserError(`invalid YAML: ${oneLine(error.message.split('\n')[0] ?? error.message, 160)}`, shownAs, line);
-  }
-  // Hostile-input hardening (issue 10): unknown tags (`failOn: !custom high`) were read as plain strings.
-  refuseNonCoreTags(document, lineCounter, shownAs, 'azfence configs');
-  const raw = yamlToJs(document, lineCounter, shownAs);
+  const { document, lineCounter, value: raw } = readYamlFile(file, shownAs, 'config file');
   // An empty (or comments-only) file is a valid config that sets nothing.
   if (raw === null || raw === undefined) return withLines({ ...emptyConfig(), file: shownAs }, new Map());
 

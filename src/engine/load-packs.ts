@@ -1,13 +1,13 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Ajv } from 'ajv';
-import { ajv, yaml } from '../lazy-modules.js';
+import { ajv } from '../lazy-modules.js';
 import { readPrecompiled } from './precompiled.js';
 import { displayPath } from '../inputs/display-path.js';
-import { UserError, oneLine } from '../errors.js';
-import { lineOfPointer, yamlToJs } from '../inputs/yaml-positions.js';
-import { refuseNonCoreTags } from '../inputs/yaml-tags.js';
+import { UserError } from '../errors.js';
+import { lineOfPointer } from '../inputs/yaml-positions.js';
+import { readYamlFile } from '../inputs/read-yaml-file.js';
 import { describeSchemaError, mostSpecific } from '../inputs/schema-errors.js';
 import type { Check, Rule, RulePack, Severity } from './rule.js';
 import type { Condition } from './condition.js';
@@ -40,24 +40,7 @@ interface RawPack {
 }
 
 export function loadPackFile(file: string, builtIn: boolean, shownAs = file): RulePack {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UserError(`cannot read policy file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shownAs);
-  }
-  const { LineCounter, parseDocument } = yaml();
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    const error = document.errors[0]!;
-    const line = error.pos ? lineCounter.linePos(error.pos[0]).line : undefined;
-    throw new UserError(`invalid YAML: ${oneLine(error.message.split('\n')[0] ?? error.message, 160)}`, shownAs, line);
-  }
-  // Hostile-input hardening (issue 10): `!!js/function`, `!!binary` or `!custom` would otherwise be read as a
-  // string or bytes and accepted; a pack may come from an untrusted pull request.
-  refuseNonCoreTags(document, lineCounter, shownAs, 'rule packs');
-  const raw = yamlToJs(document, lineCounter, shownAs);
+  const { document, lineCounter, value: raw } = readYamlFile(file, shownAs, 'policy file');
   const validate = packValidator();
   if (!validate(raw)) {
     const { problem, pointer } = describeSchemaError(mostSpecific(validate.errors ?? []), 'the pack');
