@@ -77,8 +77,19 @@ function callInstances(context: PlanContext, parentInstance: string, call: strin
  * Resolves one configuration reference made by the resource at `fromAddress` to the planned resources it
  * names, following module outputs (into a module) and input variables (out of one).
  */
+const resolutions = new WeakMap<PlanContext, Map<string, Resolution>>();
+
 export function resolveReference(context: PlanContext, fromAddress: string, reference: string, depth = 0): Resolution {
-  return resolveIn(context, moduleInstanceOf(fromAddress), reference, depth, fromAddress);
+  const moduleInstance = moduleInstanceOf(fromAddress);
+  // each.* and count.* depend on the referring resource; anything else only on its module instance, and
+  // thousands of resources in one module instance (every endpoint of a spoke) ask the same question.
+  if (depth > 0 || /^(each|count)\./.test(reference)) return resolveIn(context, moduleInstance, reference, depth, fromAddress);
+  let cache = resolutions.get(context);
+  if (!cache) resolutions.set(context, (cache = new Map()));
+  const key = `${moduleInstance}|${reference}`;
+  let resolution = cache.get(key);
+  if (!resolution) cache.set(key, (resolution = resolveIn(context, moduleInstance, reference, depth, fromAddress)));
+  return resolution;
 }
 
 function resolveIn(context: PlanContext, moduleInstance: string, reference: string, depth: number, fromAddress?: string): Resolution {
