@@ -126,7 +126,7 @@ export function readFiles(paths: readonly string[], cwd: string): ReadResult {
     }
   }
   if (discovery.candidates.length === 0 && discovery.errors.length === 0) {
-    errors.push({ message: `no Terraform plan or Resource Graph snapshot found in ${paths.join(', ')}` });
+    errors.push({ message: `no Terraform plan, Resource Graph snapshot or Kubernetes manifest found in ${paths.join(', ')}` });
   }
   return { inventory, inputs, skipped, errors };
 }

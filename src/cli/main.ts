@@ -20,10 +20,11 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_ERROR = 2;
 
-const HELP = `azfence ${TOOL_VERSION}: Azure network-isolation checks for Terraform plans and Resource Graph snapshots
+const HELP = `azfence ${TOOL_VERSION}: Azure network-isolation checks for Terraform plans, Resource Graph snapshots and Kubernetes manifests
 
 Usage:
-  azfence scan <file-or-dir>... [options]   scan plans (terraform show -json) and snapshots (az graph query -o json)
+  azfence scan <file-or-dir>... [options]   scan plans (terraform show -json), snapshots (az graph query -o json)
+                                            and Kubernetes manifests
   azfence audit [--subscription ID]... [options]   audit live subscriptions through Resource Graph (azfence audit --help)
   azfence rules [--pack PUB] [--severity high]   list the rules
   azfence explain AZF-PUB-001               a rule's description, remediation, parameters and references
