@@ -4,7 +4,7 @@ import type { FunctionContext, RuleFunction } from '../evaluate.js';
 import { BUILT_IN_POLICY_DIR } from '../policy-dir.js';
 import { fqdnProblem, isAllowAll, normalizeFqdn, patternCovers, portAllows, protocolAllows } from '../../egress/fqdn.js';
 import { firewallRules, type FirewallRules } from '../../graph/firewall-rules.js';
-import { childrenOf, followLinks } from '../../graph/links.js';
+import { childrenOf, followLinks, parentOf } from '../../graph/links.js';
 import { defaultRouteOf, SUBNET } from '../../graph/routes.js';
 import type { Inventory } from '../../model/inventory.js';
 import type { Resource } from '../../model/resource.js';
@@ -91,11 +91,23 @@ function publicRegistries(inventory: Inventory, workload: Resource): string[] {
   const jobs = workload.armType.toLowerCase() === 'microsoft.app/managedenvironments' ? jobsOf(inventory, workload) : [];
   for (const job of jobs) {
     const registries = (propertiesOf(job)['configuration'] as Record<string, unknown> | undefined)?.['registries'];
-    if (Array.isArray(registries)) for (const entry of registries) if (isPlainObject(entry) && typeof entry['server'] === 'string') servers.push(entry['server'].toLowerCase());
+    if (!Array.isArray(registries)) continue;
+    registries.forEach((entry, index) => {
+      if (!isPlainObject(entry)) return;
+      const server = entry['server'];
+      if (typeof server === 'string') servers.push(server.toLowerCase());
+      else if (server === UNKNOWN) {
+        // Usually azurerm_container_registry.x.login_server, known only after apply: the reference names the registry.
+        const links = followLinks(inventory, job, `properties.configuration.registries[${index}].server`, { targetTypes: ['Microsoft.ContainerRegistry/registries'] }).links;
+        for (const link of links) if (link.target) servers.push(`${link.target.name.toLowerCase()}.azurecr.io`);
+      }
+    });
   }
   if (workload.armType.toLowerCase() === 'microsoft.containerregistry/registries/agentpools') {
-    const parent = workload.body['parentName'] ?? workload.body['parentId'];
-    if (typeof parent === 'string') servers.push(`${parent.split('/').pop()!.toLowerCase()}.azurecr.io`);
+    for (const link of parentOf(inventory, workload).links) {
+      const name = link.target?.name ?? link.name;
+      if (name) servers.push(`${name.toLowerCase()}.azurecr.io`);
+    }
   }
   const endpoints = endpointIndex(inventory);
   return [...new Set(servers)].filter((server) => {
