@@ -2,14 +2,9 @@ import type { ParseArgsConfig } from 'node:util';
 import { audit } from '../audit/audit.js';
 import { resolveCloud } from '../audit/clouds.js';
 import { Progress } from '../audit/progress.js';
-import { SEVERITIES } from '../engine/rule.js';
-import { UserError, oneLine } from '../errors.js';
-import { gateFailures, type FailOn } from '../findings/gate.js';
-import { FORMATS, render, type Format } from '../reporters/index.js';
-import { renderSarif } from '../reporters/sarif.js';
-import { errorText } from '../scan.js';
-import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, type Io } from './main.js';
-import { parseFlags as parseCliFlags, writeOutputFile } from './output-files.js';
+import { UserError } from '../errors.js';
+import { EXIT_OK, type Io } from './main.js';
+import { checkReportFlags, emitReport, parseFlags as parseCliFlags } from './output-files.js';
 
 export const AUDIT_HELP = `Usage: azfence audit [scope] [options]
 
@@ -30,6 +25,7 @@ Output (as scan):
   --format table|json|sarif|markdown|junit   what to print (default: table)
   --output FILE          write the report to FILE instead of stdout
   --sarif FILE           also write SARIF to FILE
+  --markdown FILE        also write the Markdown summary to FILE
   --snapshot-out FILE    also write what was read as a snapshot azfence scan accepts
   --fail-on LEVEL        critical|high|medium|low|none (default: high)
   --fail-on-unknown      also fail on checks that could not be decided
@@ -50,6 +46,7 @@ const AUDIT_OPTIONS = {
   format: { type: 'string', default: 'table' },
   output: { type: 'string' },
   sarif: { type: 'string' },
+  markdown: { type: 'string' },
   'fail-on': { type: 'string' },
   'fail-on-unknown': { type: 'boolean' },
   config: { type: 'string' },
@@ -71,9 +68,7 @@ export async function auditCommand(args: string[], io: AuditIo): Promise<number>
     io.stdout(AUDIT_HELP);
     return EXIT_OK;
   }
-  if (!FORMATS.includes(values.format as Format)) throw new UserError(`--format must be one of ${FORMATS.join(', ')}`);
-  const failOnFlag = values['fail-on'] as FailOn | undefined;
-  if (failOnFlag !== undefined && failOnFlag !== 'none' && !SEVERITIES.includes(failOnFlag)) throw new UserError(`--fail-on must be one of ${SEVERITIES.join(', ')}, none`);
+  checkReportFlags(values);
   const subscriptions = values.subscription;
   for (const id of subscriptions) if (!GUID.test(id)) throw new UserError(`--subscription takes a subscription id (a GUID), got "${id}"`);
   const managementGroup = values['management-group'];
@@ -96,16 +91,7 @@ export async function auditCommand(args: string[], io: AuditIo): Promise<number>
     ...(progress ? { progress } : {}),
   });
 
-  // From here on exactly as scan: flags win over the configuration file, which wins over the defaults.
-  const failOn: FailOn = failOnFlag ?? report.config.failOn ?? 'high';
-  const failOnUnknown = values['fail-on-unknown'] ?? report.config.failOnUnknown ?? false;
-  const text = render(report, values.format as Format);
-  if (values.output) writeOutputFile(values.output, text, io.cwd);
-  else io.stdout(text);
-  if (values.sarif) writeOutputFile(values.sarif, renderSarif(report), io.cwd);
-  for (const error of report.errors) io.stderr(`azfence: error: ${oneLine(errorText(error), 400)}\n`);
-  if (report.errors.length > 0) return EXIT_ERROR;
-  return gateFailures(report.findings, { failOn, failOnUnknown }).length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return emitReport(report, values, io);
 }
 
 function parseFlags(args: string[]) {

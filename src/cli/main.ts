@@ -1,14 +1,9 @@
 import type { ParseArgsConfig } from 'node:util';
 import { UserError, oneLine } from '../errors.js';
-import { gateFailures, type FailOn } from '../findings/gate.js';
-import { FORMATS, render, type Format } from '../reporters/index.js';
-import { renderSarif } from '../reporters/sarif.js';
-import { errorText, scan } from '../scan.js';
+import { scan } from '../scan.js';
 import { explainCommand, rulesCommand } from './rules-command.js';
-import { renderMarkdown } from '../reporters/markdown.js';
-import { SEVERITIES } from '../engine/rule.js';
 import { TOOL_VERSION } from '../version.js';
-import { parseFlags, writeOutputFile } from './output-files.js';
+import { checkReportFlags, emitReport, parseFlags } from './output-files.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -68,9 +63,7 @@ function scanCommand(args: string[], io: Io): number {
     io.stdout(HELP);
     return EXIT_OK;
   }
-  if (!FORMATS.includes(values.format as Format)) throw new UserError(`--format must be one of ${FORMATS.join(', ')}`);
-  const failOnFlag = values['fail-on'] as FailOn | undefined;
-  if (failOnFlag !== undefined && failOnFlag !== 'none' && !SEVERITIES.includes(failOnFlag)) throw new UserError(`--fail-on must be one of ${SEVERITIES.join(', ')}, none`);
+  checkReportFlags(values);
   if (positionals.length === 0) throw new UserError('scan needs at least one file or directory (try: azfence scan plan.json)');
 
   if (values.markdown !== undefined && values.summary !== undefined) throw new UserError('give --markdown or --summary, not both (they are the same option)');
@@ -82,19 +75,7 @@ function scanCommand(args: string[], io: Io): number {
     ...(values.source !== undefined ? { sourceDir: values.source } : {}),
     ...(values.baseline !== undefined ? { baselinePath: values.baseline } : {}),
   });
-  // Flags win over the configuration file, which wins over the defaults.
-  const failOn: FailOn = failOnFlag ?? report.config.failOn ?? 'high';
-  const failOnUnknown = values['fail-on-unknown'] ?? report.config.failOnUnknown ?? false;
-  const text = render(report, values.format as Format);
-  if (values.output) writeOutputFile(values.output, text, io.cwd);
-  else io.stdout(text);
-  if (values.sarif) writeOutputFile(values.sarif, renderSarif(report), io.cwd);
-  const markdownFile = values.markdown ?? values.summary;
-  if (markdownFile) writeOutputFile(markdownFile, renderMarkdown(report), io.cwd);
-  for (const warning of report.warnings ?? []) io.stderr(`azfence: warning: ${oneLine(errorText(warning), 400)}\n`);
-  for (const error of report.errors) io.stderr(`azfence: error: ${oneLine(errorText(error), 400)}\n`);
-  if (report.errors.length > 0) return EXIT_ERROR;
-  return gateFailures(report.findings, { failOn, failOnUnknown }).length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return emitReport(report, { ...values, markdown: values.markdown ?? values.summary }, io);
 }
 
 export function main(argv: string[], io: Io): number {
