@@ -13,49 +13,33 @@ const protocolItems: AttributeMapping[] = [
   { arm: 'port', from: 'port' },
 ];
 
-const policyApplicationCollections: AttributeMapping = {
-  arm: 'properties.applicationRuleCollections',
-  from: 'application_rule_collection',
-  items: [
-    { arm: 'name', from: 'name' },
-    { arm: 'priority', from: 'priority' },
-    { arm: 'action.type', from: 'action' },
-    {
-      arm: 'rules',
-      from: 'rule',
-      items: [
-        { arm: 'name', from: 'name' },
-        { arm: 'protocols', from: 'protocols', items: protocolItems },
-        { arm: 'targetFqdns', from: 'destination_fqdns' },
-        { arm: 'fqdnTags', from: 'destination_fqdn_tags' },
-        { arm: 'targetUrls', from: 'destination_urls' },
-        { arm: 'sourceAddresses', from: 'source_addresses' },
-      ],
-    },
-  ],
-};
+/** A policy rule collection: its name, priority and action, and its rules mapped by `rules`. */
+function policyCollections(arm: string, from: string, rules: AttributeMapping[]): AttributeMapping {
+  return {
+    arm,
+    from,
+    items: [
+      { arm: 'name', from: 'name' },
+      { arm: 'priority', from: 'priority' },
+      { arm: 'action.type', from: 'action' },
+      { arm: 'rules', from: 'rule', items: [{ arm: 'name', from: 'name' }, ...rules, { arm: 'sourceAddresses', from: 'source_addresses' }] },
+    ],
+  };
+}
 
-const policyNetworkCollections: AttributeMapping = {
-  arm: 'properties.networkRuleCollections',
-  from: 'network_rule_collection',
-  items: [
-    { arm: 'name', from: 'name' },
-    { arm: 'priority', from: 'priority' },
-    { arm: 'action.type', from: 'action' },
-    {
-      arm: 'rules',
-      from: 'rule',
-      items: [
-        { arm: 'name', from: 'name' },
-        { arm: 'ipProtocols', from: 'protocols' },
-        { arm: 'destinationAddresses', from: 'destination_addresses' },
-        { arm: 'destinationFqdns', from: 'destination_fqdns' },
-        { arm: 'destinationPorts', from: 'destination_ports' },
-        { arm: 'sourceAddresses', from: 'source_addresses' },
-      ],
-    },
-  ],
-};
+const policyApplicationCollections = policyCollections('properties.applicationRuleCollections', 'application_rule_collection', [
+  { arm: 'protocols', from: 'protocols', items: protocolItems },
+  { arm: 'targetFqdns', from: 'destination_fqdns' },
+  { arm: 'fqdnTags', from: 'destination_fqdn_tags' },
+  { arm: 'targetUrls', from: 'destination_urls' },
+]);
+
+const policyNetworkCollections = policyCollections('properties.networkRuleCollections', 'network_rule_collection', [
+  { arm: 'ipProtocols', from: 'protocols' },
+  { arm: 'destinationAddresses', from: 'destination_addresses' },
+  { arm: 'destinationFqdns', from: 'destination_fqdns' },
+  { arm: 'destinationPorts', from: 'destination_ports' },
+]);
 
 export const FIREWALL_MAPPINGS: Record<string, AzurermTypeMapping> = {
   azurerm_firewall_policy: {
