@@ -8,6 +8,7 @@ import { streamPlan } from './stream/large-file.js';
 import { readLargeInput } from './stream/read-large.js';
 import { looksLikeSnapshot, readSnapshot } from './resource-graph/read-snapshot.js';
 import { looksLikePlan, readPlan } from './terraform/read-plan.js';
+import { readPlanMembers } from './terraform/plan-members.js';
 import { readManifests } from './kubernetes/read-manifests.js';
 
 export interface InputResult {
@@ -60,6 +61,11 @@ export function readInput(candidate: Candidate): ReadOutcome {
     throw new UserError(`is JSON of an unknown shape; ${EXPECTED}`, file);
   }
   const text = readText(candidate.path, file);
+  const members = readPlanMembers(text, file);
+  if (members) {
+    const { context, ...result } = readPlan(members.plan, file, members.positions, members.plannedValues);
+    return { status: 'read', input: { file, kind: 'plan', planContext: context, ...result } };
+  }
   const json = parseJson(text, file);
   if (looksLikePlan(json)) {
     const { context, ...result } = readPlan(json, file, text);

@@ -32,9 +32,22 @@ function topLevel(path: string): string {
   return /^[^.[]*/.exec(path)![0];
 }
 
+// Mappings are static data read for every resource of a plan: their derived forms are built once.
+const sourcesOf = new Map<AttributeMapping['from'], AttributeSource[]>();
 function sources(from: AttributeMapping['from']): AttributeSource[] {
-  return (Array.isArray(from) ? from : [from]).map((source) => (typeof source === 'string' ? { tf: source } : source));
+  let list = sourcesOf.get(from);
+  if (!list) sourcesOf.set(from, (list = (Array.isArray(from) ? from : [from]).map((source) => (typeof source === 'string' ? { tf: source } : source))));
+  return list;
 }
+
+const topLevelOf = new Map<string, string>();
+function topLevelCached(path: string): string {
+  let name = topLevelOf.get(path);
+  if (name === undefined) topLevelOf.set(path, (name = topLevel(path)));
+  return name;
+}
+
+const pathKeys = new Map<string, string[]>();
 
 function isAbsent(value: unknown): boolean {
   return value === undefined || value === null;
@@ -47,9 +60,11 @@ function mapValue(value: unknown, source: AttributeSource): unknown {
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
+  let keys = pathKeys.get(path);
+  if (!keys) pathKeys.set(path, (keys = path.split('.')));
   let node = target;
-  for (const key of keys.slice(0, -1)) {
+  for (let i = 0; i < keys.length - 1; i++) {
+    const key = keys[i]!;
     let next = node[key];
     if (!isPlainObject(next)) node[key] = next = {};
     node = next as Record<string, unknown>;
@@ -65,7 +80,7 @@ function readAttribute(
 ): { value: unknown; attribute: string; raw: unknown; defaulted?: boolean } | undefined {
   for (const source of sources(mapping.from)) {
     const read = source.tf === '' ? planned : readPlanned(planned, source.tf);
-    if (read.value === UNKNOWN && !configured(topLevel(source.tf))) continue;
+    if (read.value === UNKNOWN && !configured(topLevelCached(source.tf))) continue;
     if (isPlaceholder(read.value)) return { value: read.value, attribute: source.tf, raw: read.value };
     if (isAbsent(read.value)) continue;
     if (mapping.items) {
@@ -119,5 +134,5 @@ export function normalizeAzurerm(terraformType: string, planned: PlannedValue, c
 }
 
 export function isMappedAzurermType(terraformType: string): boolean {
-  return terraformType in AZURERM_MAPPINGS;
+  return Object.prototype.hasOwnProperty.call(AZURERM_MAPPINGS, terraformType);
 }

@@ -4,10 +4,12 @@ import type { Resource } from '../../model/resource.js';
 import { isPlainObject } from '../../model/values.js';
 import { locateStringValues } from '../parse-json.js';
 import { normalizeAzapi } from './normalize-azapi.js';
-import { normalizeAzurerm } from './normalize-azurerm.js';
+import { isMappedAzurermType, normalizeAzurerm } from './normalize-azurerm.js';
 import { readPlanned, type PlannedValue } from './plan-values.js';
 import { buildPlanContext, readModuleConfig, type PlanContext } from '../../graph/plan-context.js';
 import { moduleSourcesOf } from '../../source-map/module-sources.js';
+import type { DeferredPlannedValues } from './plan-members.js';
+import { LOAD_CHANGE } from './change-entries.js';
 
 export function looksLikePlan(json: unknown): json is Record<string, unknown> {
   return isPlainObject(json) && typeof json['format_version'] === 'string' && ('planned_values' in json || 'resource_changes' in json || 'terraform_version' in json);
@@ -19,7 +21,13 @@ interface PlanResourceEntry {
   name: string;
   mode: string;
   moduleAddress?: string;
-  planned: PlannedValue;
+  /** A function for entries parsed only when they are normalized (src/inputs/terraform/plan-members.ts). */
+  planned: PlannedValue | (() => PlannedValue);
+}
+
+function plannedOfChange(change: unknown): PlannedValue {
+  const detail = isPlainObject(change) && isPlainObject(change['change']) ? change['change'] : {};
+  return { value: detail['after'], unknown: detail['after_unknown'], sensitive: detail['after_sensitive'] };
 }
 
 export interface PlanReadResult {
@@ -99,7 +107,7 @@ export function configurationAddress(address: string): string {
   return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, '');
 }
 
-function entriesOf(plan: Record<string, unknown>, file: string): PlanResourceEntry[] {
+function entriesOf(plan: Record<string, unknown>, file: string, deferred: DeferredPlannedValues | undefined): PlanResourceEntry[] {
   const entries = new Map<string, PlanResourceEntry>();
   const changes = plan['resource_changes'];
   if (changes !== undefined && !Array.isArray(changes)) throw new UserError('is not a valid Terraform plan: resource_changes is not a list', file);
@@ -110,19 +118,22 @@ function entriesOf(plan: Record<string, unknown>, file: string): PlanResourceEnt
     // A resource that is only being destroyed will not exist after apply: nothing to check.
     if (actions.length === 1 && actions[0] === 'delete') continue;
     if (entries.has(change['address'])) continue;
+    const load = (change as { [LOAD_CHANGE]?: () => unknown })[LOAD_CHANGE];
     entries.set(change['address'], {
       address: change['address'],
       type: change['type'],
       name: String(change['name'] ?? ''),
       mode: String(change['mode'] ?? 'managed'),
       ...(typeof change['module_address'] === 'string' ? { moduleAddress: change['module_address'] } : {}),
-      planned: { value: detail['after'], unknown: detail['after_unknown'], sensitive: detail['after_sensitive'] },
+      planned: load ? () => plannedOfChange(load()) : plannedOfChange(change),
     });
   }
   // planned_values alone (no resource_changes) still describes the planned state; it marks sensitive values
   // in `sensitive_values` and omits unknown ones.
+  let planned = plan['planned_values'];
+  if (planned === undefined && deferred && deferred.addresses().some((address) => !entries.has(address))) planned = deferred.parse();
   const plannedValues = new Map<string, Record<string, unknown>>();
-  collectPlannedValues(isPlainObject(plan['planned_values']) ? plan['planned_values']['root_module'] : undefined, plannedValues);
+  collectPlannedValues(isPlainObject(planned) ? planned['root_module'] : undefined, plannedValues);
   for (const [address, resource] of plannedValues) {
     if (entries.has(address) || typeof resource['type'] !== 'string') continue;
     const moduleAddress = moduleOf(address);
@@ -140,24 +151,48 @@ function entriesOf(plan: Record<string, unknown>, file: string): PlanResourceEnt
 
 /**
  * `text` is the document, to find each resource's line; a streamed read (src/inputs/stream) passes the
- * positions it recorded instead, since the document was never one string.
+ * positions it recorded instead, since the document was never one string. `plannedValues`: planned_values
+ * left unparsed (src/inputs/terraform/plan-members.ts), read only if it adds resources.
  */
-export function readPlan(plan: Record<string, unknown>, file: string, text: string | ReadonlyMap<string, { line: number; column: number }>): PlanReadResult {
-  const entries = entriesOf(plan, file);
+/** Where a resource's entry is in its file, by address. */
+export interface PositionLookup {
+  get(address: string): { line: number; column: number } | undefined;
+}
+
+export function readPlan(
+  plan: Record<string, unknown>,
+  file: string,
+  text: string | PositionLookup,
+  plannedValues?: DeferredPlannedValues,
+): PlanReadResult {
+  const entries = entriesOf(plan, file, plannedValues);
   const configuration = new Map<string, Record<string, unknown>>();
   collectConfiguration(isPlainObject(plan['configuration']) ? plan['configuration']['root_module'] : undefined, '', configuration);
   const lines = typeof text === 'string' ? locateStringValues(text, 'address', Math.max(text.indexOf('"resource_changes"'), 0)) : text;
   const resources: Resource[] = [];
+  // Every instance of a configuration block (a for_each over thousands of keys) makes the same references: one read-only map per block.
+  const referencesByBlock = new Map<Record<string, unknown>, Map<string, string[]>>();
+  const referencesFor = (expressions: Record<string, unknown>): Map<string, string[]> => {
+    let references = referencesByBlock.get(expressions);
+    if (!references) referencesByBlock.set(expressions, (references = referencesOf(expressions)));
+    return references;
+  };
   const problems: string[] = [];
   let unmapped = 0;
   for (const entry of entries) {
     if (entry.mode !== 'managed' && entry.mode !== 'data') continue;
+    if (entry.type !== 'azapi_resource' && !isMappedAzurermType(entry.type)) {
+      unmapped++;
+      continue;
+    }
     let normalized;
     const expressions = configuration.get(configurationAddress(entry.address));
+    // Outside the try: an entry that does not parse is a broken file (exit 2), not one resource's problem.
+    const planned = typeof entry.planned === 'function' ? entry.planned() : entry.planned;
     try {
       // Without the block's configuration, assume everything is configured: unknown stays unknown.
       const configured = expressions ? (attribute: string) => attribute in expressions : undefined;
-      normalized = entry.type === 'azapi_resource' ? normalizeAzapi(entry.planned) : normalizeAzurerm(entry.type, entry.planned, configured);
+      normalized = entry.type === 'azapi_resource' ? normalizeAzapi(planned) : normalizeAzurerm(entry.type, planned, configured);
     } catch (error) {
       problems.push(`${entry.address}: ${(error as Error).message}`);
       continue;
@@ -166,13 +201,13 @@ export function readPlan(plan: Record<string, unknown>, file: string, text: stri
       unmapped++;
       continue;
     }
-    const resourceGroup = readPlanned(entry.planned, 'resource_group_name').value;
+    const resourceGroup = readPlanned(planned, 'resource_group_name').value;
     if (typeof resourceGroup === 'string' && normalized.body['resourceGroup'] === undefined) normalized.body['resourceGroup'] = resourceGroup;
     // Kubernetes resources are named in their metadata (kubernetes_deployment.metadata[0].name, manifest.metadata.name).
     const metadata = normalized.body['metadata'];
-    const name = readPlanned(entry.planned, 'name').value ?? (isPlainObject(metadata) ? metadata['name'] : undefined);
-    const location = readPlanned(entry.planned, 'location').value;
-    const id = readPlanned(entry.planned, 'id').value;
+    const name = readPlanned(planned, 'name').value ?? (isPlainObject(metadata) ? metadata['name'] : undefined);
+    const location = readPlanned(planned, 'location').value;
+    const id = readPlanned(planned, 'id').value;
     const position = lines.get(entry.address);
     resources.push({
       key: `${file}#${entry.address}`,
@@ -192,7 +227,7 @@ export function readPlan(plan: Record<string, unknown>, file: string, text: stri
         ...(position ? { line: position.line, column: position.column } : {}),
       },
       ...(normalized.attributeOf ? { attributeOf: normalized.attributeOf } : {}),
-      ...(expressions ? { references: referencesOf(expressions) } : {}),
+      ...(expressions ? { references: referencesFor(expressions) } : {}),
     });
   }
   const root = readModuleConfig(isPlainObject(plan['configuration']) ? plan['configuration']['root_module'] : undefined);

@@ -1,0 +1,167 @@
+import { locateMembers, type MemberSpan } from '../json-members.js';
+import { parseJson } from '../parse-json.js';
+import { looksLikePlan } from './read-plan.js';
+import { moduleInstanceOf } from '../../graph/plan-context.js';
+import { decodeString, LOAD_CHANGE, scanChangeEntries, type ChangeEntrySpan } from './change-entries.js';
+import { locateStringValues } from '../parse-json.js';
+import type { PositionLookup } from './read-plan.js';
+import { isMappedAzurermType } from './normalize-azurerm.js';
+
+/**
+ * planned_values, parsed only if it lists a resource that resource_changes does not: `terraform show -json`
+ * lists every planned resource in resource_changes (no-ops included), so planned_values is read in full
+ * only for plans written without it (or by other tools).
+ */
+export interface DeferredPlannedValues {
+  /** Every `"address"` string in planned_values, found without parsing it (a superset: attributes named address count too). */
+  addresses(): string[];
+  parse(): unknown;
+}
+
+/** The members readPlan reads, besides planned_values; scalars are kept too, for the plan test. */
+const READ = new Set(['format_version', 'terraform_version', 'resource_changes', 'configuration']);
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
+const ADDRESS = /"address"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+
+function isScalarAt(text: string, span: MemberSpan): boolean {
+  const first = text.charCodeAt(span.start);
+  return first !== 0x7b && first !== 0x5b;
+}
+
+/** Types whose planned values a rule reads; every other entry is only counted. */
+function isReadType(terraformType: string): boolean {
+  return terraformType === 'azapi_resource' || isMappedAzurermType(terraformType);
+}
+
+/**
+ * resource_changes as stand-ins holding what readPlan sorts entries by (address, type, mode, name,
+ * module_address, actions). Entries of types a rule reads are parsed later, one at a time (LOAD_CHANGE);
+ * the rest, most of a plan (role assignments, NSG rules, NICs), are never parsed.
+ */
+function readChanges(text: string, entries: readonly ChangeEntrySpan[], parseMember: (span: MemberSpan) => unknown): unknown[] {
+  return entries.map((entry) => {
+    if (entry.address === undefined || entry.type === undefined) return parseMember(entry);
+    const read = isReadType(entry.type);
+    // Addresses of entries that are only counted die with this read; a slice of the text will do for them.
+    const raw = text.slice(entry.address.start + 1, entry.address.end - 1);
+    const address = read || raw.includes('\\') ? decodeString(text, entry.address) : raw;
+    const actions = entry.actions ? parseMember(entry.actions) : undefined;
+    if (address === undefined || (actions !== undefined && !Array.isArray(actions))) return parseMember(entry);
+    const standIn: Record<string | symbol, unknown> = { address, type: entry.type, change: actions ? { actions } : {} };
+    if (entry.mode !== undefined) standIn['mode'] = entry.mode;
+    if (read) {
+      for (const key of ['name', 'module_address'] as const) {
+        const token = entry[key];
+        if (token) standIn[key] = decodeString(text, token);
+      }
+      standIn[LOAD_CHANGE] = () => parseMember(entry);
+    }
+    return standIn;
+  });
+}
+
+/**
+ * Where each read entry's `"address"` key is, from the offsets the scan recorded: the same places
+ * locateStringValues finds, without a second pass over resource_changes. An address found nowhere there
+ * (a resource only planned_values lists) falls back to that search.
+ */
+function positionsOf(text: string, entries: readonly ChangeEntrySpan[], searchFrom: number): PositionLookup {
+  const positions = new Map<string, { line: number; column: number }>();
+  let line = 1;
+  let lineStart = 0;
+  let nextNewline = text.indexOf('\n');
+  for (const entry of entries) {
+    if (entry.addressKeyAt === undefined || entry.address === undefined || entry.type === undefined || !isReadType(entry.type)) continue;
+    const at = entry.addressKeyAt;
+    while (nextNewline !== -1 && nextNewline < at) {
+      line++;
+      lineStart = nextNewline + 1;
+      nextNewline = text.indexOf('\n', nextNewline + 1);
+    }
+    const address = decodeString(text, entry.address);
+    if (address !== undefined && !positions.has(address)) positions.set(address, { line, column: at - lineStart + 1 });
+  }
+  let searched: Map<string, { line: number; column: number }> | undefined;
+  return {
+    get(address: string) {
+      const found = positions.get(address);
+      if (found) return found;
+      searched ??= locateStringValues(text, 'address', searchFrom);
+      return searched.get(address);
+    },
+  };
+}
+
+
+/**
+ * Reads a plan from its text, parsing only what rules need; prior_state, resource_drift, variables and the
+ * rest are skipped (their brackets are matched, their values never built), and so are the resource_changes
+ * entries of types no rule reads. Undefined when
+ * the text is not a plan or not well-formed enough to split: the caller parses it whole, which reports errors.
+ */
+export function readPlanMembers(text: string, file: string): { plan: Record<string, unknown>; positions: string | PositionLookup; plannedValues?: DeferredPlannedValues } | undefined {
+  // A raw control character is never valid JSON, and inside a string the walk below does not look for it:
+  // one search over the text (tens of milliseconds for 100 MB) keeps such files an error, as JSON.parse makes them.
+  if (CONTROL_CHARACTER.test(text)) return undefined;
+  let changes: { start: number; entries: ChangeEntrySpan[] } | undefined;
+  const members = locateMembers(text, {
+    // Walked once: the scan that finds where resource_changes ends also finds its entries.
+    resource_changes: (start) => {
+      const scanned = scanChangeEntries(text, start);
+      if (!scanned) return -1;
+      changes = { start, entries: scanned.entries };
+      return scanned.end;
+    },
+  });
+  if (!members || !members.has('format_version')) return undefined;
+  const parseMember = (span: MemberSpan): unknown => {
+    try {
+      return JSON.parse(text.slice(span.start, span.end));
+    } catch {
+      // Let the whole-document parse find the error, so its line is the file's line.
+      parseJson(text, file);
+      throw new Error('a plan member failed to parse, but the whole document parsed');
+    }
+  };
+  const plan: Record<string, unknown> = {};
+  let positions: string | PositionLookup = text;
+  for (const [key, span] of members) {
+    if (key === 'resource_changes' && changes?.start === span.start) {
+      plan[key] = readChanges(text, changes.entries, parseMember);
+      // Where readPlan's own search would start (see readPlan), for addresses the scan did not record.
+      positions = positionsOf(text, changes.entries, Math.max(text.indexOf('"resource_changes"'), 0));
+    } else if (READ.has(key) || isScalarAt(text, span)) plan[key] = parseMember(span);
+  }
+  const planned = members.get('planned_values');
+  // The same test as for a parsed document: planned_values counts by being there.
+  if (!looksLikePlan(planned ? { ...plan, planned_values: {} } : plan)) return undefined;
+  if (!planned) return { plan, positions };
+  return {
+    plan,
+    positions,
+    plannedValues: {
+      addresses() {
+        const found: string[] = [];
+        const pattern = new RegExp(ADDRESS.source, 'g');
+        pattern.lastIndex = planned.start;
+        for (let match = pattern.exec(text); match && match.index < planned.end; match = pattern.exec(text)) {
+          let address = match[1]!;
+          if (address.includes('\\')) {
+            try {
+              address = JSON.parse(`"${address}"`) as string;
+            } catch {
+              // Not a valid string: parse() will say so if it is needed.
+            }
+          }
+          // child_modules carry their module's address (`module.spoke["a"]`), which names no resource.
+          if (moduleInstanceOf(address) !== address) found.push(address);
+        }
+        return found;
+      },
+      parse: () => parseMember(planned),
+    },
+  };
+}
