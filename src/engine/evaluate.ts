@@ -33,11 +33,18 @@ interface Scope {
   element: unknown;
 }
 
-const views = new WeakMap<Resource, Record<string, unknown>>();
+/**
+ * Where a resource keeps its view: a property keyed by a private symbol, not a WeakMap. Every check reads
+ * it, and a WeakMap of tens of thousands of resources costs the garbage collector an ephemeron table walk
+ * on every full collection.
+ */
+const VIEW = Symbol('azfence.resourceView');
+type WithView = Resource & { [VIEW]?: Record<string, unknown> };
 
 /** Built once per resource: every check of every rule reads the same view. */
 export function resourceView(resource: Resource): Record<string, unknown> {
-  let view = views.get(resource);
+  const holder = resource as WithView;
+  let view = holder[VIEW];
   if (!view) {
     view = {
       ...resource.body,
@@ -46,7 +53,8 @@ export function resourceView(resource: Resource): Record<string, unknown> {
       location: resource.location ?? resource.body['location'],
       id: resource.source.id ?? resource.source.address ?? resource.key,
     };
-    views.set(resource, view);
+    // Not enumerable: reporters, JSON.stringify and deep equality never see it.
+    Object.defineProperty(holder, VIEW, { value: view, enumerable: false });
   }
   return view;
 }

@@ -171,7 +171,7 @@ function readPolicy(inventory: Inventory, sink: Sink, policy: Resource, seen: Se
 }
 
 export function firewallRules(inventory: Inventory, firewall: Resource): FirewallRules {
-  return inventory.cached(`firewall-rules:${firewall.key}`, () => {
+  return inventory.cachedFor('firewall-rules', firewall, () => {
     const sink: Sink = { rules: { application: [], network: [], gaps: [], dnsProxy: false, policies: [] } };
     const props = propertiesOf(firewall);
     readCollections(sink, firewall, props['applicationRuleCollections'], 'application');

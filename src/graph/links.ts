@@ -148,6 +148,11 @@ function dedupe(links: Link[]): Link[] {
 
 /** The parent of a child resource (subnet -> VNet, VNet link -> zone): by `parentId`, else by `parentName`. */
 export function parentOf(inventory: Inventory, resource: Resource): LinkResult {
+  // Asked for every subnet of every endpoint, pool and route: resolved once per resource.
+  return inventory.cachedFor('parent', resource, () => findParent(inventory, resource));
+}
+
+function findParent(inventory: Inventory, resource: Resource): LinkResult {
   const parentType = resource.armType.split('/').slice(0, -1).join('/');
   const byId = followLinks(inventory, resource, 'parentId', { targetTypes: [parentType] });
   if (byId.links.length) return byId;

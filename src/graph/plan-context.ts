@@ -115,10 +115,30 @@ export function splitKey(step: string): { name: string; key?: string } {
 
 /** The module instance a resource address lives in: `module.a["x"].azurerm_b.c` -> `module.a["x"]`. */
 export function moduleInstanceOf(address: string): string {
-  const steps = splitSteps(address);
-  const out: string[] = [];
-  for (let i = 0; i + 1 < steps.length && steps[i] === 'module'; i += 2) out.push('module', steps[i + 1]!);
-  return out.join('.');
+  // A scan over the address, with no allocation but the result: every reference resolution asks this.
+  let end = 0;
+  let at = 0;
+  while (address.startsWith('module.', at)) {
+    let i = at + 7;
+    while (i < address.length && address[i] !== '.' && address[i] !== '[') i++;
+    if (i === at + 7) break;
+    if (address[i] === '[') {
+      // An instance key: [0] or ["a.b"], whose quotes may hold dots, brackets and escaped quotes.
+      i++;
+      if (address[i] === '"') {
+        i++;
+        while (i < address.length && address[i] !== '"') i += address[i] === '\\' ? 2 : 1;
+        i++;
+      }
+      while (i < address.length && address[i] !== ']') i++;
+      i++;
+    }
+    if (i > address.length) break;
+    end = i;
+    if (address[i] !== '.') break;
+    at = i + 1;
+  }
+  return address.slice(0, end);
 }
 
 /** Configuration path of module calls: `module.a["x"].module.b` -> ['a', 'b']. */

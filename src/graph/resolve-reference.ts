@@ -54,12 +54,13 @@ function instanceIndex(context: PlanContext): Map<string, Resource[]> {
 function resourcesAt(context: PlanContext, moduleInstances: readonly string[], configAddress: string, key: string | undefined): Resource[] {
   const out: Resource[] = [];
   const index = instanceIndex(context);
+  const keyedName = key !== undefined ? `${configAddress.slice(configAddress.lastIndexOf('.') + 1)}${key}` : undefined;
   for (const moduleInstance of moduleInstances) {
     const configPrefix = moduleCallPath(moduleInstance).map((name) => `module.${name}.`).join('');
     for (const resource of index.get(`${moduleInstance}|${configPrefix}${configAddress}`) ?? []) {
       graphWork.steps++;
       if (!withinInstance(resource.source.address!, moduleInstance)) continue;
-      if (key !== undefined && !resource.source.address!.endsWith(`${configAddress.split('.').pop()}${key}`)) continue;
+      if (keyedName !== undefined && !resource.source.address!.endsWith(keyedName)) continue;
       out.push(resource);
     }
   }

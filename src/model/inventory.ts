@@ -16,6 +16,7 @@ export class Inventory {
   /** Files each kind of child resource was read from (e.g. snapshots that include zone groups). */
   private readonly typesByFile = new Map<string, Set<string>>();
   private readonly memo = new Map<string, unknown>();
+  private readonly memoPerResource = new Map<string, Map<Resource, unknown>>();
 
   add(resource: Resource): void {
     this.resources.push(resource);
@@ -54,6 +55,20 @@ export class Inventory {
   cached<T>(key: string, build: () => T): T {
     if (!this.memo.has(key)) this.memo.set(key, build());
     return this.memo.get(key) as T;
+  }
+
+  /**
+   * A fact about one resource, built once per scan (e.g. a private endpoint's zones and VNet). Keyed by the
+   * resource object: a string key per call (`endpoint:<file>#<address>`) cost more to build and hash than
+   * the lookup saved.
+   */
+  cachedFor<T>(kind: string, resource: Resource, build: () => T): T {
+    let byResource = this.memoPerResource.get(kind);
+    if (!byResource) this.memoPerResource.set(kind, (byResource = new Map()));
+    if (byResource.has(resource)) return byResource.get(resource) as T;
+    const value = build();
+    byResource.set(resource, value);
+    return value;
   }
 
   get size(): number {

@@ -2,6 +2,7 @@ import type { AzfenceConfig } from '../config/config.js';
 import { applyBaseline, readBaseline } from '../baseline/baseline.js';
 import { compareFindings, type Finding } from '../findings/finding.js';
 import { resourceId } from '../model/resource.js';
+import { isPlainObject } from '../model/values.js';
 import type { ReadResult, ScanReport } from '../scan.js';
 import { mapFindingsToSource } from '../source-map/map-findings.js';
 import { applySuppressions } from './apply-suppressions.js';
@@ -27,8 +28,10 @@ export function finishReport(report: ScanReport, read: ReadResult, config: Pick<
   const { mapped, warnings } = mapFindingsToSource(report.findings, read.inventory.plans, { cwd: inputs.cwd, ...(inputs.sourceDir !== undefined ? { sourceDir: inputs.sourceDir } : {}) });
 
   // Findings name their resource by id and file; manifests' annotations live in the resource body.
-  const byFindingKey = new Map(read.inventory.resources.map((resource) => [`${resource.source.file}#${resourceId(resource)}`, resource] as const));
-  const bodyOf = (finding: Finding) => byFindingKey.get(`${finding.planLocation?.file ?? finding.location.file}#${finding.resource.id}`)?.body;
+  // Only bodies with metadata carry annotations (manifests, kubernetes_* plan resources): indexing every
+  // resource of a large estate by a string key cost more than the rest of the suppression pass.
+  const annotated = new Map(read.inventory.resources.filter((resource) => isPlainObject(resource.body['metadata'])).map((resource) => [`${resource.source.file}#${resourceId(resource)}`, resource] as const));
+  const bodyOf = (finding: Finding) => (annotated.size === 0 ? undefined : annotated.get(`${finding.planLocation?.file ?? finding.location.file}#${finding.resource.id}`)?.body);
   warnings.push(...applySuppressions(report.findings, { mapped, bodyOf, config, now: inputs.now ?? new Date() }));
 
   if (baseline) {

@@ -168,6 +168,11 @@ export const zoneGroupZonesAreValid: RuleFunction = (context) => {
 
 /** Firewalls (DNS proxy) a VNet sends its queries to, found by their private IPs or by reference. */
 export function dnsForwarderVnets(inventory: Inventory, vnet: Resource): { vnets: Resource[]; ids: string[] } {
+  // Asked once per endpoint; thousands of endpoints share a VNet.
+  return inventory.cachedFor('dns-forwarder-vnets', vnet, () => findDnsForwarderVnets(inventory, vnet));
+}
+
+function findDnsForwarderVnets(inventory: Inventory, vnet: Resource): { vnets: Resource[]; ids: string[] } {
   const servers = followLinks(inventory, vnet, 'properties.dhcpOptions.dnsServers[*]', { targetTypes: [FIREWALL] });
   const byIp = firewallsByPrivateIp(inventory);
   const firewalls = servers.links.map((link) => link.target ?? (link.id ? byIp.get(link.id) : undefined)).filter((firewall): firewall is Resource => firewall !== undefined);
@@ -209,7 +214,7 @@ interface ZoneVnetLinks {
 
 /** The VNets a zone is linked to, built once per zone per scan. */
 function zoneVnetLinks(inventory: Inventory, zone: Resource): ZoneVnetLinks {
-  return inventory.cached(`zone-vnet-links:${zone.key}`, () => {
+  return inventory.cachedFor('zone-vnet-links', zone, () => {
     const result: ZoneVnetLinks = { entries: [], resources: new Set(), ids: new Set(), names: new Set(), unknown: false };
     for (const link of childrenOf(inventory, zone, ZONE_VNET_LINK)) {
       const target = followLinks(inventory, link, 'properties.virtualNetwork.id', { targetTypes: [VIRTUAL_NETWORK] });

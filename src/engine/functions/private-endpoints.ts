@@ -156,7 +156,7 @@ function vnetsOf(inventory: Inventory, endpoint: Resource): { vnets: Resource[];
 }
 
 export function endpointInfo(inventory: Inventory, endpoint: Resource): EndpointInfo {
-  return inventory.cached(`endpoint:${endpoint.key}`, () => {
+  return inventory.cachedFor('endpoint', endpoint, () => {
     const { groups, unknown } = zoneGroupsOf(inventory, endpoint);
     const { vnets, ids, unresolved } = vnetsOf(inventory, endpoint);
     return {
