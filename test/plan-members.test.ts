@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { readPlan } from '../src/inputs/terraform/read-plan.js';
 import { readPlanMembers } from '../src/inputs/terraform/plan-members.js';
 import { runCli, tempDir, writeJson } from './support/run-cli.js';
@@ -126,6 +126,13 @@ describe('reading only the plan members rules need', () => {
       'control-character-in-planned-values.json': good.replace('"kv1"', '"k\u0002v1"'),
       'bad-literal-in-variables.json': good.replace('"value":"x"', '"value":tru'),
     };
+    // The CLI reads plans this small whole; force the member reader, whose errors are under test.
+    const previous = process.env['AZFENCE_MEMBER_READ_ABOVE_BYTES'];
+    process.env['AZFENCE_MEMBER_READ_ABOVE_BYTES'] = '0';
+    onTestFinished(() => {
+      if (previous === undefined) delete process.env['AZFENCE_MEMBER_READ_ABOVE_BYTES'];
+      else process.env['AZFENCE_MEMBER_READ_ABOVE_BYTES'] = previous;
+    });
     for (const [name, content] of Object.entries(broken)) {
       expect(content, name).not.toBe(good);
       writeFileSync(join(dir, name), content);
