@@ -3,8 +3,9 @@
  * reader can parse only the members it needs. A plan's `prior_state` and `planned_values` are each as large
  * as its `resource_changes`, and parsing them costs time and memory for values no rule reads.
  *
- * The walk matches brackets and skips strings (with their escapes); it does not check the grammar inside a
- * member, which JSON.parse does for the members that are parsed. Returns undefined when the text is not one
+ * The walk matches brackets, skips strings (with their escapes) and checks numbers and literals; it does not
+ * check the full grammar inside a member, which JSON.parse does for the members that are parsed. The token
+ * helpers here serve the other walks over a plan's text too (terraform/change-entries.ts). Returns undefined when the text is not one
  * object with well-formed members (truncated, unbalanced, a duplicate key): the caller then parses the
  * whole text, and JSON.parse reports the error in its usual words.
  */
@@ -15,16 +16,16 @@ export interface MemberSpan {
   end: number;
 }
 
-const QUOTE = 0x22;
+export const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
+export const COMMA = 0x2c;
+export const COLON = 0x3a;
+export const OPEN_OBJECT = 0x7b;
+export const CLOSE_OBJECT = 0x7d;
+export const OPEN_ARRAY = 0x5b;
+export const CLOSE_ARRAY = 0x5d;
 
-function isSpace(code: number): boolean {
+export function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 }
 
@@ -34,7 +35,7 @@ function skipSpace(text: string, at: number): number {
 }
 
 /** From an opening quote to just past its closing quote; -1 if the string never ends. */
-function skipString(text: string, at: number): number {
+export function skipString(text: string, at: number): number {
   let from = at + 1;
   for (;;) {
     const quote = text.indexOf('"', from);

@@ -118,30 +118,40 @@ export function parseJson(text: string, file: string): unknown {
 }
 
 /**
- * Finds where each `"key": "value"` pair first appears after `from`, in one linear pass, so findings can
+ * Finds where each `"key": "value"` pair first appears between `from` and `to`, in one linear pass, so findings can
  * point at the resource's line. `terraform show -json` writes one line; the column then carries the place.
  */
-export function locateStringValues(text: string, key: string, from = 0): Map<string, { line: number; column: number }> {
+export function locateStringValues(text: string, key: string, from = 0, to = text.length): Map<string, { line: number; column: number }> {
   const found = new Map<string, { line: number; column: number }>();
   const pattern = new RegExp(`"${key}"\\s*:\\s*"((?:[^"\\\\]|\\\\.)*)"`, 'g');
   pattern.lastIndex = from;
-  let line = 1;
-  let lineStart = 0;
-  // The next newline not yet counted; kept between matches so one-line files are not rescanned per match.
-  let nextNewline = text.indexOf('\n');
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-    while (nextNewline !== -1 && nextNewline < match.index) {
-      line++;
-      lineStart = nextNewline + 1;
-      nextNewline = text.indexOf('\n', nextNewline + 1);
-    }
+  const positionAt = lineCursor(text);
+  for (let match = pattern.exec(text); match && match.index < to; match = pattern.exec(text)) {
     let value: string;
     try {
       value = JSON.parse(`"${match[1]}"`) as string;
     } catch {
       continue;
     }
-    if (!found.has(value)) found.set(value, { line, column: match.index - lineStart + 1 });
+    if (!found.has(value)) found.set(value, positionAt(match.index));
   }
   return found;
+}
+
+/**
+ * Line and column of offsets asked in increasing order. The next newline not yet counted is kept between
+ * calls, so a one-line file (`terraform show -json` writes one) is not rescanned per offset.
+ */
+export function lineCursor(text: string): (offset: number) => { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  let nextNewline = text.indexOf('\n');
+  return (offset) => {
+    while (nextNewline !== -1 && nextNewline < offset) {
+      line++;
+      lineStart = nextNewline + 1;
+      nextNewline = text.indexOf('\n', nextNewline + 1);
+    }
+    return { line, column: offset - lineStart + 1 };
+  };
 }

@@ -1,4 +1,4 @@
-import { skipBare, type MemberSpan } from '../json-members.js';
+import { CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, isSpace, OPEN_ARRAY, OPEN_OBJECT, QUOTE, skipBare, skipString, type MemberSpan } from '../json-members.js';
 
 /**
  * One entry of a plan's resource_changes, located in the text but not parsed: its span, and the few
@@ -26,27 +26,6 @@ export interface ChangeEntrySpan extends MemberSpan {
  */
 export const LOAD_CHANGE = Symbol('azfence.loadChange');
 
-const QUOTE = 0x22;
-const COLON = 0x3a;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-
-function stringEnd(text: string, at: number): number {
-  let from = at + 1;
-  for (;;) {
-    const quote = text.indexOf('"', from);
-    if (quote === -1) return -1;
-    let backslashes = 0;
-    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
-    if ((backslashes & 1) === 0) return quote + 1;
-    from = quote + 1;
-  }
-}
-
 /**
  * A string token's value as a string of its own. A slice of the text would keep the whole text (hundreds of
  * megabytes) alive for as long as the slice lives; JSON.parse builds a fresh string.
@@ -72,10 +51,6 @@ function internedString(text: string, start: number, end: number): string | unde
   return value;
 }
 
-function isSpace(code: number): boolean {
-  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
-}
-
 /**
  * The entries of the resource_changes array that starts at `start`, and the offset just past it. Undefined
  * when the array holds anything but objects, or its brackets do not match: the caller then parses the array
@@ -96,7 +71,7 @@ export function scanChangeEntries(text: string, start: number): { entries: Chang
     const code = text.charCodeAt(i);
     const depth = closers.length;
     if (code === QUOTE) {
-      const after = stringEnd(text, i);
+      const after = skipString(text, i);
       if (after === -1 || depth === 1) return undefined;
       if (depth <= 3) {
         if (expectKey) {

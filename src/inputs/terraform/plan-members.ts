@@ -1,11 +1,10 @@
 import { locateMembers, type MemberSpan } from '../json-members.js';
 import { parseJson } from '../parse-json.js';
-import { looksLikePlan } from './read-plan.js';
+import { isReadType, looksLikePlan } from './read-plan.js';
 import { moduleInstanceOf } from '../../graph/plan-context.js';
 import { decodeString, LOAD_CHANGE, scanChangeEntries, type ChangeEntrySpan } from './change-entries.js';
-import { locateStringValues } from '../parse-json.js';
+import { lineCursor, locateStringValues } from '../parse-json.js';
 import type { PositionLookup } from './read-plan.js';
-import { isMappedAzurermType } from './normalize-azurerm.js';
 
 /**
  * planned_values, parsed only if it lists a resource that resource_changes does not: `terraform show -json`
@@ -29,11 +28,6 @@ const ADDRESS = /"address"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
 function isScalarAt(text: string, span: MemberSpan): boolean {
   const first = text.charCodeAt(span.start);
   return first !== 0x7b && first !== 0x5b;
-}
-
-/** Types whose planned values a rule reads; every other entry is only counted. */
-function isReadType(terraformType: string): boolean {
-  return terraformType === 'azapi_resource' || isMappedAzurermType(terraformType);
 }
 
 /**
@@ -70,19 +64,11 @@ function readChanges(text: string, entries: readonly ChangeEntrySpan[], parseMem
  */
 function positionsOf(text: string, entries: readonly ChangeEntrySpan[], searchFrom: number): PositionLookup {
   const positions = new Map<string, { line: number; column: number }>();
-  let line = 1;
-  let lineStart = 0;
-  let nextNewline = text.indexOf('\n');
+  const positionAt = lineCursor(text);
   for (const entry of entries) {
     if (entry.addressKeyAt === undefined || entry.address === undefined || entry.type === undefined || !isReadType(entry.type)) continue;
-    const at = entry.addressKeyAt;
-    while (nextNewline !== -1 && nextNewline < at) {
-      line++;
-      lineStart = nextNewline + 1;
-      nextNewline = text.indexOf('\n', nextNewline + 1);
-    }
     const address = decodeString(text, entry.address);
-    if (address !== undefined && !positions.has(address)) positions.set(address, { line, column: at - lineStart + 1 });
+    if (address !== undefined && !positions.has(address)) positions.set(address, positionAt(entry.addressKeyAt));
   }
   let searched: Map<string, { line: number; column: number }> | undefined;
   return {

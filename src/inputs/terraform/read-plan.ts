@@ -11,6 +11,11 @@ import { moduleSourcesOf } from '../../source-map/module-sources.js';
 import type { DeferredPlannedValues } from './plan-members.js';
 import { LOAD_CHANGE } from './change-entries.js';
 
+/** Types a rule reads, so the reader normalizes them; every other resource is only counted. */
+export function isReadType(terraformType: string): boolean {
+  return terraformType === 'azapi_resource' || isMappedAzurermType(terraformType);
+}
+
 export function looksLikePlan(json: unknown): json is Record<string, unknown> {
   return isPlainObject(json) && typeof json['format_version'] === 'string' && ('planned_values' in json || 'resource_changes' in json || 'terraform_version' in json);
 }
@@ -181,7 +186,7 @@ export function readPlan(
   let unmapped = 0;
   for (const entry of entries) {
     if (entry.mode !== 'managed' && entry.mode !== 'data') continue;
-    if (entry.type !== 'azapi_resource' && !isMappedAzurermType(entry.type)) {
+    if (!isReadType(entry.type)) {
       unmapped++;
       continue;
     }
