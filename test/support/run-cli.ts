@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -17,16 +17,9 @@ export function runCli(args: string[], cwd = process.cwd()): CliRun {
   return { code, stdout, stderr };
 }
 
-const created: string[] = [];
-// Tests write many small estates; remove them when the worker exits so runs do not fill /tmp.
-process.once('exit', () => {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
-});
-
+// Every run's temporary files live under one root that test/support/temp-root.ts removes at the end.
 export function tempDir(prefix = 'azfence-test-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  created.push(dir);
-  return dir;
+  return mkdtempSync(join(tmpdir(), prefix));
 }
 
 export function writeJson(dir: string, name: string, value: unknown): string {
