@@ -117,6 +117,24 @@ describe('reading only the plan members rules need', () => {
     }
   });
 
+  it('reads entry keys as JSON.parse does: escaped spellings, and the last of duplicate keys', () => {
+    const compact = JSON.stringify(trickyPlan());
+    const once = (text: string, from: string, to: string) => {
+      expect(text, from).toContain(from);
+      return text.replace(from, to);
+    };
+    let text = once(compact, '"type":"azurerm_container_registry"', '"typ\\u0065":"azurerm_container_registry"');
+    // A role assignment entry whose first "type" says key vault: the last one (a role assignment) wins.
+    text = once(text, '{"address":"azurerm_role_assignment.kept","mode":"managed",', '{"address":"azurerm_role_assignment.kept","type":"azurerm_key_vault","mode":"managed",');
+    // A deleted registry whose change says delete last: it is dropped, as JSON.parse would have it.
+    text = once(text, '"actions":["create"],"before":null,"after":{"name":"acr\u00e9', '"actions":["delete"],"actions":["create"],"before":null,"after":{"name":"acr\u00e9');
+    text = once(text, '"actions":["delete"],"before":null,"after":{"name":"acr', '"actions":["create"],"before":null,"actions":["delete"],"after":{"name":"acr');
+    const { whole, members } = readBothWays(text);
+    expect(members).toEqual(whole);
+    const addresses = (members as { resources: Array<{ source: { address: string } }> }).resources.map((r) => r.source.address).sort();
+    expect(addresses).toEqual(['azurerm_container_registry.twin', 'azurerm_key_vault.only_planned', 'data.azurerm_container_registry.read', 'module.m["a.b\\"c"].azurerm_container_registry.acr']);
+  });
+
   it('leaves a file it cannot split to JSON.parse, so stray text anywhere, even in members no rule reads, is still an error', () => {
     const good = JSON.stringify(trickyPlan());
     const dir = tempDir();

@@ -29,7 +29,7 @@ export function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 }
 
-function skipSpace(text: string, at: number): number {
+export function skipSpace(text: string, at: number): number {
   while (at < text.length && isSpace(text.charCodeAt(at))) at++;
   return at;
 }
@@ -70,7 +70,7 @@ export function skipBare(text: string, at: number): number {
 }
 
 /** From a value's first character to just past it; -1 if it is cut short or its brackets do not match. */
-function skipValue(text: string, at: number): number {
+export function skipValue(text: string, at: number): number {
   const first = text.charCodeAt(at);
   if (first === QUOTE) return skipString(text, at);
   if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) return skipBare(text, at);

@@ -1,4 +1,4 @@
-import { CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, isSpace, OPEN_ARRAY, OPEN_OBJECT, QUOTE, skipBare, skipString, type MemberSpan } from '../json-members.js';
+import { CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE, skipSpace, skipString, skipValue, type MemberSpan } from '../json-members.js';
 
 /**
  * One entry of a plan's resource_changes, located in the text but not parsed: its span, and the few
@@ -51,6 +51,147 @@ function internedString(text: string, start: number, end: number): string | unde
   return value;
 }
 
+const BACKSLASH = 0x5c;
+
+/** The member keys the walk acts on; any other key is OTHER. */
+const OTHER = 0;
+const ADDRESS = 1;
+const MODE = 2;
+const TYPE = 3;
+const NAME = 4;
+const MODULE_ADDRESS = 5;
+const CHANGE = 6;
+const ACTIONS = 7;
+const KEY_NAMES = ['', 'address', 'mode', 'type', 'name', 'module_address', 'change', 'actions'];
+
+/** Which key the token at start..end spells: by length and then its characters, with no string built. */
+function keyAt(text: string, start: number, end: number): number {
+  switch (end - start - 2) {
+    case 4:
+      if (text.startsWith('type', start + 1)) return TYPE;
+      if (text.startsWith('mode', start + 1)) return MODE;
+      if (text.startsWith('name', start + 1)) return NAME;
+      break;
+    case 6:
+      if (text.startsWith('change', start + 1)) return CHANGE;
+      break;
+    case 7:
+      if (text.startsWith('address', start + 1)) return ADDRESS;
+      if (text.startsWith('actions', start + 1)) return ACTIONS;
+      break;
+    case 14:
+      if (text.startsWith('module_address', start + 1)) return MODULE_ADDRESS;
+      break;
+  }
+  // A key spelled with escapes ("typ\u0065") is the same key to JSON.parse: decode the rare one that has any.
+  for (let at = start + 1; at < end - 1; at++) {
+    if (text.charCodeAt(at) !== BACKSLASH) continue;
+    const decoded = decodeString(text, { start, end });
+    const index = decoded === undefined || decoded === '' ? -1 : KEY_NAMES.indexOf(decoded);
+    return index === -1 ? OTHER : index;
+  }
+  return OTHER;
+}
+
+/**
+ * Steps over `"key":` at `at` (a quote); returns the value's offset, or -1. The key's code is left in
+ * `lastKey`: a module-level slot, so the hot loop allocates nothing per member.
+ */
+let lastKey = OTHER;
+function memberValueAt(text: string, at: number): number {
+  if (text.charCodeAt(at) !== QUOTE) return -1;
+  const keyEnd = skipString(text, at);
+  if (keyEnd === -1) return -1;
+  lastKey = keyAt(text, at, keyEnd);
+  const colon = skipSpace(text, keyEnd);
+  if (text.charCodeAt(colon) !== COLON) return -1;
+  return skipSpace(text, colon + 1);
+}
+
+/** After a member's value: the next member's offset, CLOSED when the object ends here, or -1. */
+const CLOSED = -2;
+function nextMember(text: string, valueEnd: number): number {
+  const at = skipSpace(text, valueEnd);
+  const code = text.charCodeAt(at);
+  if (code === CLOSE_OBJECT) return CLOSED;
+  if (code !== COMMA) return -1;
+  return skipSpace(text, at + 1);
+}
+
+/** `change`: only its `actions` span is read; the resource's before and after are skipped. */
+function scanChange(text: string, at: number, entry: ChangeEntrySpan): number {
+  // JSON.parse keeps the last of duplicate keys: so does the walk.
+  entry.actions = undefined;
+  let i = skipSpace(text, at + 1);
+  if (text.charCodeAt(i) === CLOSE_OBJECT) return i + 1;
+  for (;;) {
+    const valueAt = memberValueAt(text, i);
+    if (valueAt === -1) return -1;
+    const key = lastKey;
+    const valueEnd = skipValue(text, valueAt);
+    if (valueEnd === -1) return -1;
+    if (key === ACTIONS) entry.actions = text.charCodeAt(valueAt) === OPEN_ARRAY ? { start: valueAt, end: valueEnd } : undefined;
+    const next = nextMember(text, valueEnd);
+    if (next === CLOSED) return skipSpace(text, valueEnd) + 1;
+    if (next === -1) return -1;
+    i = next;
+  }
+}
+
+/**
+ * One entry: the members that sort it are read where they stand; every other value (the resource's
+ * before and after, most of the bytes) is skipped by bracket matching, which still rejects stray text.
+ */
+function scanEntry(text: string, at: number): ChangeEntrySpan | undefined {
+  if (text.charCodeAt(at) !== OPEN_OBJECT) return undefined;
+  // Every member present from the start: one object shape for every entry.
+  const entry: ChangeEntrySpan = { start: at, end: -1, type: undefined, mode: undefined, address: undefined, name: undefined, module_address: undefined, actions: undefined, addressKeyAt: undefined };
+  let i = skipSpace(text, at + 1);
+  if (text.charCodeAt(i) === CLOSE_OBJECT) {
+    entry.end = i + 1;
+    return entry;
+  }
+  for (;;) {
+    const valueAt = memberValueAt(text, i);
+    if (valueAt === -1) return undefined;
+    const key = lastKey;
+    const first = text.charCodeAt(valueAt);
+    let valueEnd: number;
+    if (key === CHANGE && first === OPEN_OBJECT) valueEnd = scanChange(text, valueAt, entry);
+    else if (key === OTHER || first !== QUOTE) {
+      valueEnd = skipValue(text, valueAt);
+      if (key === TYPE) entry.type = undefined;
+      else if (key === MODE) entry.mode = undefined;
+      else if (key === ADDRESS) entry.address = undefined;
+      else if (key === NAME) entry.name = undefined;
+      else if (key === MODULE_ADDRESS) entry.module_address = undefined;
+      else if (key === CHANGE) entry.actions = undefined;
+    } else {
+      valueEnd = skipString(text, valueAt);
+      if (valueEnd === -1) return undefined;
+      if (key === TYPE || key === MODE) {
+        const value = internedString(text, valueAt, valueEnd);
+        if (value === undefined) return undefined;
+        if (key === TYPE) entry.type = value;
+        else entry.mode = value;
+      } else if (key === ADDRESS) {
+        entry.address = { start: valueAt, end: valueEnd };
+        entry.addressKeyAt = i;
+      } else if (key === NAME) entry.name = { start: valueAt, end: valueEnd };
+      else if (key === MODULE_ADDRESS) entry.module_address = { start: valueAt, end: valueEnd };
+      else entry.actions = undefined;
+    }
+    if (valueEnd === -1) return undefined;
+    const next = nextMember(text, valueEnd);
+    if (next === CLOSED) {
+      entry.end = skipSpace(text, valueEnd) + 1;
+      return entry;
+    }
+    if (next === -1) return undefined;
+    i = next;
+  }
+}
+
 /**
  * The entries of the resource_changes array that starts at `start`, and the offset just past it. Undefined
  * when the array holds anything but objects, or its brackets do not match: the caller then parses the array
@@ -59,71 +200,16 @@ function internedString(text: string, start: number, end: number): string | unde
 export function scanChangeEntries(text: string, start: number): { entries: ChangeEntrySpan[]; end: number } | undefined {
   if (text.charCodeAt(start) !== OPEN_ARRAY) return undefined;
   const entries: ChangeEntrySpan[] = [];
-  // Depth 1: the array; 2: an entry; 3: a member of an entry (change); 4: a member of that (actions).
-  const closers: number[] = [CLOSE_ARRAY];
-  let expectKey = false;
-  let entry: ChangeEntrySpan | undefined;
-  let entryKey = '';
-  let changeKey = '';
-  let i = start + 1;
-  const end = text.length;
-  while (i < end) {
-    const code = text.charCodeAt(i);
-    const depth = closers.length;
-    if (code === QUOTE) {
-      const after = skipString(text, i);
-      if (after === -1 || depth === 1) return undefined;
-      if (depth <= 3) {
-        if (expectKey) {
-          const key = internedString(text, i, after) ?? '';
-          if (depth === 2) {
-            entryKey = key;
-            if (key === 'address' && entry) entry.addressKeyAt = i;
-          } else changeKey = key;
-          expectKey = false;
-        } else if (depth === 2 && entry) {
-          if (entryKey === 'type' || entryKey === 'mode') {
-            const value = internedString(text, i, after);
-            if (value === undefined) return undefined;
-            entry[entryKey] = value;
-          } else if (entryKey === 'address' || entryKey === 'name' || entryKey === 'module_address') entry[entryKey] = { start: i, end: after };
-        }
-      }
-      i = after;
-      continue;
-    }
-    if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
-      if (depth === 1) {
-        if (code !== OPEN_OBJECT) return undefined;
-        entry = { start: i, end: -1 };
-        entryKey = '';
-      } else if (depth === 2) changeKey = '';
-      else if (depth === 3 && entry && entryKey === 'change' && changeKey === 'actions' && code === OPEN_ARRAY) entry.actions = { start: i, end: -1 };
-      closers.push(code === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY);
-      expectKey = code === OPEN_OBJECT;
-    } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
-      if (closers.pop() !== code) return undefined;
-      if (depth === 0 || closers.length === 0) {
-        return { entries, end: i + 1 };
-      }
-      if (depth === 2 && entry) {
-        entry.end = i + 1;
-        entries.push(entry);
-        entry = undefined;
-      } else if (depth === 4 && entry?.actions && entry.actions.end === -1 && entryKey === 'change' && changeKey === 'actions') entry.actions.end = i + 1;
-      expectKey = false;
-    } else if (code === COMMA) {
-      expectKey = closers[closers.length - 1] === CLOSE_OBJECT;
-    } else if (depth === 1 && !isSpace(code)) {
-      // A number, literal or stray colon among the entries: leave it to JSON.parse.
-      return undefined;
-    } else if (code !== COLON && !isSpace(code)) {
-      // Entries that are never parsed are still checked for stray text.
-      i = skipBare(text, i);
-      if (i === -1) return undefined;
-      continue;
-    }
-    i++;
+  let i = skipSpace(text, start + 1);
+  if (text.charCodeAt(i) === CLOSE_ARRAY) return { entries, end: i + 1 };
+  for (;;) {
+    const entry = scanEntry(text, i);
+    if (!entry) return undefined;
+    entries.push(entry);
+    i = skipSpace(text, entry.end);
+    const next = text.charCodeAt(i);
+    if (next === CLOSE_ARRAY) return { entries, end: i + 1 };
+    if (next !== COMMA) return undefined;
+    i = skipSpace(text, i + 1);
   }
-  return undefined;
 }
