@@ -32,6 +32,7 @@ export function buildPlanContext(file: string, root: ModuleConfig, resources: re
   const byAddress = new Map<string, Resource>();
   const byConfigAddress = new Map<string, Resource[]>();
   const instances = new Map<string, Set<string>>();
+  const seenInstances = new Set<string>();
   for (const resource of resources) {
     const address = resource.source.address!;
     byAddress.set(address, resource);
@@ -39,7 +40,11 @@ export function buildPlanContext(file: string, root: ModuleConfig, resources: re
     const list = byConfigAddress.get(config);
     if (list) list.push(resource);
     else byConfigAddress.set(config, [resource]);
-    const steps = splitSteps(moduleInstanceOf(address));
+    const moduleInstance = moduleInstanceOf(address);
+    // Thousands of resources share a module instance: its calls are recorded once.
+    if (seenInstances.has(moduleInstance)) continue;
+    seenInstances.add(moduleInstance);
+    const steps = splitSteps(moduleInstance);
     for (let i = 0; i + 1 < steps.length; i += 2) {
       const parent = steps.slice(0, i).join('.');
       const key = `${parent}|${splitKey(steps[i + 1]!).name}`;
@@ -81,29 +86,42 @@ export function readModuleConfig(module: unknown, depth = 0): ModuleConfig {
   return config;
 }
 
-/** Splits an address or reference into its steps: `module.a["x"].azurerm_b.c[0].id` -> module, a["x"], azurerm_b, c[0], id. */
-export function splitSteps(text: string): string[] {
+/**
+ * Splits an address or reference into its steps: `module.a["x"].azurerm_b.c[0].id` -> module, a["x"], azurerm_b, c[0], id.
+ * Reference resolution asks this of the same few hundred references and module instances for every resource:
+ * answers are kept (the arrays are shared, so callers must not change them).
+ */
+const stepsOf = new Map<string, readonly string[]>();
+const MAX_KEPT = 100_000;
+
+export function splitSteps(text: string): readonly string[] {
+  let steps = stepsOf.get(text);
+  if (steps) return steps;
+  if (stepsOf.size >= MAX_KEPT) stepsOf.clear();
+  stepsOf.set(text, (steps = computeSteps(text)));
+  return steps;
+}
+
+function computeSteps(text: string): string[] {
   const steps: string[] = [];
-  let current = '';
+  let start = 0;
   let bracket = 0;
-  let quoted = false;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      current += ch;
-      if (ch === '\\') current += text[++i] ?? '';
-      else if (ch === '"') quoted = false;
+    const code = text.charCodeAt(i);
+    if (code === 0x22) {
+      // A quoted key ("a.b", "x\"y") may hold dots, brackets and escaped quotes.
+      i++;
+      while (i < text.length && text.charCodeAt(i) !== 0x22) i += text.charCodeAt(i) === 0x5c ? 2 : 1;
       continue;
     }
-    if (ch === '"') quoted = true;
-    else if (ch === '[') bracket++;
-    else if (ch === ']') bracket--;
-    if (ch === '.' && bracket === 0) {
-      steps.push(current);
-      current = '';
-    } else current += ch;
+    if (code === 0x5b) bracket++;
+    else if (code === 0x5d) bracket--;
+    else if (code === 0x2e && bracket === 0) {
+      steps.push(text.slice(start, i));
+      start = i + 1;
+    }
   }
-  if (current) steps.push(current);
+  if (start < text.length) steps.push(text.slice(start));
   return steps;
 }
 
@@ -141,12 +159,18 @@ export function moduleInstanceOf(address: string): string {
   return address.slice(0, end);
 }
 
-/** Configuration path of module calls: `module.a["x"].module.b` -> ['a', 'b']. */
-export function moduleCallPath(moduleInstance: string): string[] {
+/** Configuration path of module calls: `module.a["x"].module.b` -> ['a', 'b']. Shared arrays, as splitSteps'. */
+const callPaths = new Map<string, readonly string[]>();
+
+export function moduleCallPath(moduleInstance: string): readonly string[] {
   if (!moduleInstance) return [];
+  let path = callPaths.get(moduleInstance);
+  if (path) return path;
   const steps = splitSteps(moduleInstance);
-  const path: string[] = [];
-  for (let i = 0; i + 1 < steps.length; i += 2) path.push(splitKey(steps[i + 1]!).name);
+  const names: string[] = [];
+  for (let i = 0; i + 1 < steps.length; i += 2) names.push(splitKey(steps[i + 1]!).name);
+  if (callPaths.size >= MAX_KEPT) callPaths.clear();
+  callPaths.set(moduleInstance, (path = names));
   return path;
 }
 

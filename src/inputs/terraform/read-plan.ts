@@ -30,6 +30,8 @@ interface PlanResourceEntry {
   planned: PlannedValue | (() => PlannedValue);
 }
 
+const NOT_READ: PlannedValue = { value: undefined, unknown: undefined, sensitive: undefined };
+
 function plannedOfChange(change: unknown): PlannedValue {
   const detail = isPlainObject(change) && isPlainObject(change['change']) ? change['change'] : {};
   return { value: detail['after'], unknown: detail['after_unknown'], sensitive: detail['after_sensitive'] };
@@ -124,14 +126,16 @@ function entriesOf(plan: Record<string, unknown>, file: string, deferred: Deferr
     if (actions.length === 1 && actions[0] === 'delete') continue;
     if (entries.has(change['address'])) continue;
     const load = (change as { [LOAD_CHANGE]?: () => unknown })[LOAD_CHANGE];
-    entries.set(change['address'], {
+    const entry: PlanResourceEntry = {
       address: change['address'],
       type: change['type'],
       name: String(change['name'] ?? ''),
       mode: String(change['mode'] ?? 'managed'),
-      ...(typeof change['module_address'] === 'string' ? { moduleAddress: change['module_address'] } : {}),
-      planned: load ? () => plannedOfChange(load()) : plannedOfChange(change),
-    });
+      // Entries of types no rule reads are only counted: their values are never looked at.
+      planned: !isReadType(change['type']) ? NOT_READ : load ? () => plannedOfChange(load()) : plannedOfChange(change),
+    };
+    if (typeof change['module_address'] === 'string') entry.moduleAddress = change['module_address'];
+    entries.set(change['address'], entry);
   }
   // planned_values alone (no resource_changes) still describes the planned state; it marks sensitive values
   // in `sensitive_values` and omits unknown ones.
@@ -214,26 +218,19 @@ export function readPlan(
     const location = readPlanned(planned, 'location').value;
     const id = readPlanned(planned, 'id').value;
     const position = lines.get(entry.address);
-    resources.push({
-      key: `${file}#${entry.address}`,
-      armType: canonicalArmType(normalized.armType),
-      name: typeof name === 'string' ? name : entry.name,
-      ...(typeof location === 'string' ? { location } : {}),
-      body: normalized.body,
-      source: {
-        kind: 'plan',
-        dialect: entry.type === 'azapi_resource' ? 'azapi' : 'azurerm',
-        file,
-        address: entry.address,
-        terraformType: entry.type,
-        managed: entry.mode === 'managed',
-        ...(entry.moduleAddress ? { module: entry.moduleAddress } : {}),
-        ...(typeof id === 'string' && id !== '' ? { id } : {}),
-        ...(position ? { line: position.line, column: position.column } : {}),
-      },
-      ...(normalized.attributeOf ? { attributeOf: normalized.attributeOf } : {}),
-      ...(expressions ? { references: referencesFor(expressions) } : {}),
-    });
+    // Built field by field, not by spreading conditional objects: this runs once per resource of a plan.
+    const source: Resource['source'] = { kind: 'plan', dialect: entry.type === 'azapi_resource' ? 'azapi' : 'azurerm', file, address: entry.address, terraformType: entry.type, managed: entry.mode === 'managed' };
+    if (entry.moduleAddress) source.module = entry.moduleAddress;
+    if (typeof id === 'string' && id !== '') source.id = id;
+    if (position) {
+      source.line = position.line;
+      source.column = position.column;
+    }
+    const resource: Resource = { key: `${file}#${entry.address}`, armType: canonicalArmType(normalized.armType), name: typeof name === 'string' ? name : entry.name, body: normalized.body, source };
+    if (typeof location === 'string') resource.location = location;
+    if (normalized.attributeOf) resource.attributeOf = normalized.attributeOf;
+    if (expressions) resource.references = referencesFor(expressions);
+    resources.push(resource);
   }
   const root = readModuleConfig(isPlainObject(plan['configuration']) ? plan['configuration']['root_module'] : undefined);
   const rootConfig = isPlainObject(plan['configuration']) ? plan['configuration']['root_module'] : undefined;
