@@ -41,6 +41,9 @@ interface Scope {
 const VIEW = Symbol('azfence.resourceView');
 type WithView = Resource & { [VIEW]?: Record<string, unknown> };
 
+/** The keys a view adds over the body: a path whose first key is none of these reads the body alike. */
+export const VIEW_KEYS: ReadonlySet<string> = new Set(['type', 'name', 'location', 'id']);
+
 /** Built once per resource: every check of every rule reads the same view. */
 export function resourceView(resource: Resource): Record<string, unknown> {
   const holder = resource as WithView;
@@ -141,14 +144,30 @@ function startsWith(segments: PathSegment[], prefix: PathSegment[]): boolean {
   });
 }
 
-function fieldLeaf(condition: Record<string, unknown> & { field: string }, context: EvaluationContext, scopes: Scope[]): Evaluation {
-  context.counter.operations++;
+/**
+ * A leaf's operator and the text of what it expects, worked out once per condition: a pack's leaves are
+ * evaluated for every resource of their types, and the operand is the same each time (a literal, or a
+ * parameter whose value is fixed for the run). Kept with the operand it was described for, so a
+ * different parameter value is described afresh.
+ */
+const leafFacts = new WeakMap<object, { operator: ComparisonOperator; operand: unknown; expected: string }>();
+
+function factsOf(condition: Record<string, unknown>, context: EvaluationContext): { operator: ComparisonOperator; operand: unknown; expected: string } {
+  const kept = leafFacts.get(condition);
+  if (kept && kept.operand === operandValue(condition[kept.operator], context)) return kept;
   const operator = operatorOf(condition);
   const operand = operandValue(condition[operator], context);
+  const facts = { operator, operand, expected: describeComparison(operator, operand) };
+  leafFacts.set(condition, facts);
+  return facts;
+}
+
+function fieldLeaf(condition: Record<string, unknown> & { field: string }, context: EvaluationContext, scopes: Scope[]): Evaluation {
+  context.counter.operations++;
+  const { operator, operand, expected } = factsOf(condition, context);
   const caseSensitive = condition['caseSensitive'] === true;
   const segments = parseFieldPath(condition.field);
   const { root, rest } = scoped(segments, context, scopes);
-  const expected = describeComparison(operator, operand);
   if (rest.length === 0) {
     const verdict = compare(root, operator, operand, caseSensitive);
     return { verdict, evidence: [{ path: condition.field, actual: root, expected }] };

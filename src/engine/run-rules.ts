@@ -50,6 +50,24 @@ function implies(where: Evaluation | undefined, assertion: Evaluation): Evaluati
   return { verdict: 'unknown', evidence: [...where.evidence, ...assertion.evidence], ...(assertion.details ? { details: assertion.details } : {}) };
 }
 
+/**
+ * The view conditions read is built on first use: checks that only call a function (the DNS pack reads
+ * endpoints through the graph) never need one, and a view copies the resource's body.
+ */
+class CheckContext implements EvaluationContext {
+  constructor(
+    readonly resource: Resource,
+    readonly inventory: Inventory,
+    readonly parameters: Readonly<Record<string, unknown>>,
+    readonly functions: ReadonlyMap<string, RuleFunction>,
+    readonly counter: { operations: number },
+  ) {}
+
+  get root(): Record<string, unknown> {
+    return resourceView(this.resource);
+  }
+}
+
 export function runRules(rules: readonly Rule[], inventory: Inventory, options: RunOptions = {}): RunResult {
   const findings: Finding[] = [];
   const passed = new Map<string, number>();
@@ -76,8 +94,7 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
             failures.push({ ruleId: rule.id, resource: resource.source.address ?? resource.source.id ?? resource.key, file: resource.source.file, problem: shape });
             continue;
           }
-          const root = resourceView(resource);
-          const context: EvaluationContext = { resource, root, inventory, parameters, functions, counter };
+          const context: EvaluationContext = new CheckContext(resource, inventory, parameters, functions, counter);
           try {
             const where = check.select.where ? evaluate(check.select.where, context) : undefined;
             if (where?.verdict === 'fail') continue;
@@ -89,7 +106,7 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
             }
             const field = (path: string): unknown => {
               const segments = parseFieldPath(path);
-              return hasEach(segments) ? resolveEach(root, segments) : resolveSingle(root, segments);
+              return hasEach(segments) ? resolveEach(context.root, segments) : resolveSingle(context.root, segments);
             };
             const message = pickMessage(check.messages, check.message, context);
             findings.push(

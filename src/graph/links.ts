@@ -1,5 +1,5 @@
 import { hasEach, parseFieldPath, resolveEach, resolveSingle } from '../engine/field-path.js';
-import { resourceView } from '../engine/evaluate.js';
+import { resourceView, VIEW_KEYS } from '../engine/evaluate.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Resource } from '../model/resource.js';
 import { REDACTED, UNKNOWN } from '../model/values.js';
@@ -37,24 +37,35 @@ export interface LinkOptions {
 function terraformAttributeFor(resource: Resource, armPath: string): string | undefined {
   if (resource.source.dialect === 'azapi') return armPath === 'parentId' ? 'parent_id' : 'body';
   if (!resource.attributeOf) return undefined;
-  const plain = armPath.replace(/\[[^\]]*\]/g, '');
-  let best: string | undefined;
-  let bestLength = -1;
-  for (const [arm, origin] of resource.attributeOf) {
-    if ((plain === arm || plain.startsWith(`${arm}.`)) && arm.length > bestLength) {
-      best = origin.attribute;
-      bestLength = arm.length;
-    }
+  // The longest mapped path that is the path itself or one of its parents: tried from the longest down,
+  // a lookup per level rather than a scan of every mapped attribute.
+  let path = armPath.includes('[') ? armPath.replace(/\[[^\]]*\]/g, '') : armPath;
+  for (;;) {
+    const origin = resource.attributeOf.get(path);
+    if (origin) return origin.attribute;
+    const dot = path.lastIndexOf('.');
+    if (dot < 0) return undefined;
+    path = path.slice(0, dot);
   }
-  return best;
 }
 
+/** References under an attribute, per configuration block: every instance of a block shares its map. */
+const referencesUnderAttribute = new WeakMap<ReadonlyMap<string, readonly string[]>, Map<string, string[]>>();
+
 function referencesUnder(resource: Resource, attribute: string): string[] {
+  const references = resource.references;
+  if (!references) return [];
+  let byAttribute = referencesUnderAttribute.get(references);
+  if (!byAttribute) referencesUnderAttribute.set(references, (byAttribute = new Map()));
+  let found = byAttribute.get(attribute);
+  if (found) return found;
   const out: string[] = [];
-  for (const [key, refs] of resource.references ?? []) {
+  for (const [key, refs] of references) {
     if (key === attribute || key.startsWith(`${attribute}[`) || key.startsWith(`${attribute}.`)) out.push(...refs);
   }
-  return mostSpecific([...new Set(out)]);
+  found = mostSpecific([...new Set(out)]);
+  byAttribute.set(attribute, found);
+  return found;
 }
 
 function ofTypes(resource: Resource, types: readonly string[] | undefined): boolean {
@@ -76,7 +87,9 @@ function byName(inventory: Inventory, from: Resource, name: string, types: reado
 /** Follows the id or name values at `armPath` (which may contain `[*]`) to the resources they name. */
 export function followLinks(inventory: Inventory, resource: Resource, armPath: string, options: LinkOptions): LinkResult {
   const segments = parseFieldPath(armPath);
-  const root = resourceView(resource);
+  // Link paths read the body (properties.subnet.id, parentId); only the four view keys need the view.
+  const first = segments[0];
+  const root = first && 'key' in first && !VIEW_KEYS.has(first.key.toLowerCase()) ? resource.body : resourceView(resource);
   const resolved = hasEach(segments) ? resolveEach(root, segments) : resolveSingle(root, segments);
   const values = Array.isArray(resolved) && hasEach(segments) ? resolved : [resolved];
   graphWork.steps += values.length;

@@ -67,6 +67,17 @@ function resourcesAt(context: PlanContext, moduleInstances: readonly string[], c
   return out;
 }
 
+/**
+ * resourcesAt for one module instance, by the address the reference spells when a resource has it
+ * (`module.spoke["a"].azurerm_subnet.this["snet-pe"]`, or an unkeyed block's only instance): one lookup
+ * instead of a walk over the block's instances.
+ */
+function resourcesIn(context: PlanContext, moduleInstance: string, configAddress: string, key: string | undefined): Resource[] {
+  graphWork.steps++;
+  const exact = context.byAddress.get(`${moduleInstance ? `${moduleInstance}.` : ''}${configAddress}${key ?? ''}`);
+  return exact ? [exact] : resourcesAt(context, [moduleInstance], configAddress, key);
+}
+
 /** All instances of a module call below a module instance: `module.net` and `module.net["a"]`. */
 function callInstances(context: PlanContext, parentInstance: string, call: string, key: string | undefined): string[] {
   const prefix = parentInstance ? `${parentInstance}.module.` : 'module.';
@@ -78,23 +89,38 @@ function callInstances(context: PlanContext, parentInstance: string, call: strin
  * Resolves one configuration reference made by the resource at `fromAddress` to the planned resources it
  * names, following module outputs (into a module) and input variables (out of one).
  */
-const resolutions = new WeakMap<PlanContext, Map<string, Resolution>>();
-
 export function resolveReference(context: PlanContext, fromAddress: string, reference: string, depth = 0): Resolution {
-  const moduleInstance = moduleInstanceOf(fromAddress);
-  // each.* and count.* depend on the referring resource; anything else only on its module instance, and
-  // thousands of resources in one module instance (every endpoint of a spoke) ask the same question.
-  if (depth > 0 || /^(each|count)\./.test(reference)) return resolveIn(context, moduleInstance, reference, depth, fromAddress);
+  return resolveIn(context, moduleInstanceOf(fromAddress), reference, depth, fromAddress);
+}
+
+/**
+ * each.* and count.* depend on the referring resource; any other reference only on the module instance it
+ * is made in. Thousands of resources ask the same questions (every endpoint of a spoke names the spoke's
+ * subnet; every spoke's module input names the same hub zone), so answers are kept per module instance, at
+ * every step of a chain, not only the first.
+ */
+const resolutions = new WeakMap<PlanContext, Map<string, Resolution>>();
+/** Chains cut at MAX_DEPTH: an answer that met the cut depends on where the chain started, so it is not kept. */
+let chainsCut = 0;
+
+function resolveIn(context: PlanContext, moduleInstance: string, reference: string, depth: number, fromAddress?: string): Resolution {
+  if (reference.startsWith('each.') || reference.startsWith('count.')) return resolveStep(context, moduleInstance, reference, depth, fromAddress);
   let cache = resolutions.get(context);
   if (!cache) resolutions.set(context, (cache = new Map()));
   const key = `${moduleInstance}|${reference}`;
-  let resolution = cache.get(key);
-  if (!resolution) cache.set(key, (resolution = resolveIn(context, moduleInstance, reference, depth, fromAddress)));
+  const kept = cache.get(key);
+  if (kept) return kept;
+  const cutBefore = chainsCut;
+  const resolution = resolveStep(context, moduleInstance, reference, depth, fromAddress);
+  if (chainsCut === cutBefore) cache.set(key, resolution);
   return resolution;
 }
 
-function resolveIn(context: PlanContext, moduleInstance: string, reference: string, depth: number, fromAddress?: string): Resolution {
-  if (depth > MAX_DEPTH) return { targets: [], via: [reference], method: 'reference', unresolved: `${reference} (reference chain too deep)` };
+function resolveStep(context: PlanContext, moduleInstance: string, reference: string, depth: number, fromAddress?: string): Resolution {
+  if (depth > MAX_DEPTH) {
+    chainsCut++;
+    return { targets: [], via: [reference], method: 'reference', unresolved: `${reference} (reference chain too deep)` };
+  }
   const steps = splitSteps(reference);
   const head = steps[0] ?? '';
   const callPath = moduleCallPath(moduleInstance);
@@ -142,11 +168,11 @@ function resolveIn(context: PlanContext, moduleInstance: string, reference: stri
     case 'data': {
       const type = steps[1] ?? '';
       const { name, key } = splitKey(steps[2] ?? '');
-      return { targets: resourcesAt(context, [moduleInstance], `data.${type}.${name}`, key), via: [reference], method: 'reference' };
+      return { targets: resourcesIn(context, moduleInstance, `data.${type}.${name}`, key), via: [reference], method: 'reference' };
     }
     default: {
       const { name, key } = splitKey(steps[1] ?? '');
-      return { targets: resourcesAt(context, [moduleInstance], `${head}.${name}`, key), via: [reference], method: 'reference' };
+      return { targets: resourcesIn(context, moduleInstance, `${head}.${name}`, key), via: [reference], method: 'reference' };
     }
   }
 }
