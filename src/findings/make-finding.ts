@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Check, Rule, Severity } from '../engine/rule.js';
 import type { Evaluation, Evidence } from '../engine/verdict.js';
 import { armTypeLabel } from '../model/arm-types.js';
@@ -16,7 +16,8 @@ export function fingerprintOf(ruleId: string, checkIndex: number, resource: Reso
   const identity = resource.source.address
     ? `plan:${resource.source.file.replace(/\\/g, '/')}#${resource.source.address}`
     : `arm:${(resource.source.id ?? resource.key).toLowerCase()}`;
-  return createHash('sha256').update(`${ruleId}|${checkIndex}|${identity}`).digest('hex').slice(0, 32);
+  // The one-shot hash: a Hash object per finding cost microseconds each on estates with tens of thousands.
+  return hash('sha256', `${ruleId}|${checkIndex}|${identity}`, 'hex').slice(0, 32);
 }
 
 function originFor(resource: Resource, path: string): { attribute: string; value: unknown } | undefined {

@@ -179,13 +179,25 @@ function findDnsForwarderVnets(inventory: Inventory, vnet: Resource): { vnets: R
   const vnets: Resource[] = [];
   const ids: string[] = [];
   for (const firewall of firewalls) {
+    const found = firewallVnets(inventory, firewall);
+    vnets.push(...found.vnets);
+    ids.push(...found.ids);
+  }
+  return { vnets, ids };
+}
+
+/** The VNets a firewall sits in: asked once per spoke that uses its DNS proxy, so found once per firewall. */
+function firewallVnets(inventory: Inventory, firewall: Resource): { vnets: Resource[]; ids: string[] } {
+  return inventory.cachedFor('firewall-vnets', firewall, () => {
+    const vnets: Resource[] = [];
+    const ids: string[] = [];
     for (const subnetLink of followLinks(inventory, firewall, 'properties.ipConfigurations[*].properties.subnet.id', { targetTypes: [SUBNET] }).links) {
       const found = vnetOfSubnet(inventory, subnetLink);
       if (found.vnet) vnets.push(found.vnet);
       else if (found.id) ids.push(found.id);
     }
-  }
-  return { vnets, ids };
+    return { vnets, ids };
+  });
 }
 
 export function vnetMatches(vnet: { resource?: Resource; id?: string; name?: string }, accepted: { resources: Set<Resource>; ids: string[]; names: string[] }): boolean {
@@ -274,12 +286,16 @@ export const neededZonesLinkedToVnet: RuleFunction = (context) => {
     }
     let linked = false;
     let linkUnknown = false;
-    for (const zone of zonesInScan) {
-      // A hub zone is linked to every spoke: its links are read once per scan and matched by set lookups,
-      // not walked per endpoint (that was quadratic in the number of spokes).
-      const links = zoneVnetLinks(inventory, zone);
+    // A hub zone is linked to every spoke: its links are read once per scan and matched by set lookups,
+    // not walked per endpoint (that was quadratic in the number of spokes).
+    const zoneLinks = zonesInScan.map((zone) => zoneVnetLinks(inventory, zone));
+    for (const links of zoneLinks) {
       if (links.unknown) linkUnknown = true;
       if (linksMatch(links, accepted)) linked = true;
+    }
+    if (linked) continue;
+    // Only a zone that is not linked names where it is linked instead.
+    for (const links of zoneLinks) {
       for (const entry of links.entries) {
         graphWork.steps++;
         if (vnetMatches(entry.candidate, accepted)) continue;
@@ -290,7 +306,6 @@ export const neededZonesLinkedToVnet: RuleFunction = (context) => {
         linkedElsewhere.add(entry.label);
       }
     }
-    if (linked) continue;
     if (linkUnknown) undecided.push(`a VNet link of zone ${zoneRef.name} points at a VNet known only after apply`);
     else notLinked.push(zoneRef.name);
   }
