@@ -131,7 +131,30 @@ function scoped(segments: PathSegment[], context: EvaluationContext, scopes: Sco
     const scope = scopes[i]!;
     if (startsWith(segments, scope.prefix)) return { root: scope.element, rest: segments.slice(scope.prefix.length) };
   }
-  return { root: context.root, rest: segments };
+  return rootedAt(context.resource, segments);
+}
+
+/**
+ * Where a path starts on the resource itself: at one of the four view keys, or in the body. The same
+ * values resourceView holds, without copying the body into a view for every resource a condition reads.
+ * A view key in unusual casing (`Name`) takes the view, whose case-insensitive lookup decides.
+ */
+export function rootedAt(resource: Resource, segments: PathSegment[]): { root: unknown; rest: PathSegment[] } {
+  const first = segments[0];
+  if (first && 'key' in first) {
+    switch (first.key) {
+      case 'type':
+        return { root: resource.armType, rest: segments.slice(1) };
+      case 'name':
+        return { root: resource.name, rest: segments.slice(1) };
+      case 'location':
+        return { root: resource.location ?? resource.body['location'], rest: segments.slice(1) };
+      case 'id':
+        return { root: resource.source.id ?? resource.source.address ?? resource.key, rest: segments.slice(1) };
+    }
+    if (VIEW_KEYS.has(first.key.toLowerCase())) return { root: resourceView(resource), rest: segments };
+  }
+  return { root: resource.body, rest: segments };
 }
 
 function startsWith(segments: PathSegment[], prefix: PathSegment[]): boolean {

@@ -1,6 +1,6 @@
 import type { Rule } from './rule.js';
 import type { Condition } from './condition.js';
-import { evaluate, resourceView, type EvaluationContext, type RuleFunction } from './evaluate.js';
+import { evaluate, resourceView, rootedAt, type EvaluationContext, type RuleFunction } from './evaluate.js';
 import { parseFieldPath, resolveEach, resolveSingle, hasEach } from './field-path.js';
 import type { Evaluation } from './verdict.js';
 import { BUILT_IN_FUNCTIONS } from './functions/index.js';
@@ -82,11 +82,16 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
   for (const rule of rules) {
     const parameters = parametersFor(rule, options.parameters?.[rule.id]);
     rule.checks.forEach((check, checkIndex) => {
-      const seen = new Set<Resource>();
+      // A resource is listed under one type: only a check selecting several (or one twice) can meet it twice.
+      const seen = check.select.type.length > 1 ? new Set<Resource>() : undefined;
+      let passes = 0;
       for (const type of check.select.type) {
         for (const resource of inventory.ofType(type)) {
-          if (resource.source.managed === false || seen.has(resource)) continue;
-          seen.add(resource);
+          if (resource.source.managed === false) continue;
+          if (seen) {
+            if (seen.has(resource)) continue;
+            seen.add(resource);
+          }
           if (misshapen.has(resource)) continue;
           const shape = shapeProblem(resource);
           if (shape) {
@@ -101,12 +106,14 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
             evaluated.add(resource);
             const result = implies(where, evaluate(check.assert, context));
             if (result.verdict === 'pass') {
-              passed.set(rule.id, (passed.get(rule.id) ?? 0) + 1);
+              passes++;
               continue;
             }
             const field = (path: string): unknown => {
               const segments = parseFieldPath(path);
-              return hasEach(segments) ? resolveEach(context.root, segments) : resolveSingle(context.root, segments);
+              const { root, rest } = rootedAt(resource, segments);
+              if (rest.length === 0) return root;
+              return hasEach(rest) ? resolveEach(root, rest) : resolveSingle(root, rest);
             };
             const message = pickMessage(check.messages, check.message, context);
             findings.push(
@@ -130,6 +137,7 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
           }
         }
       }
+      if (passes > 0) passed.set(rule.id, (passed.get(rule.id) ?? 0) + passes);
     });
   }
   // Graph lookup steps count too, so a loop hidden inside a function leaf shows in the total.

@@ -7,16 +7,26 @@ import { CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE
  * put them in, so an `"address"` or `"type"` inside the resource's values is never mistaken for them.
  */
 export interface ChangeEntrySpan extends MemberSpan {
-  type?: string;
-  mode?: string;
-  /** String tokens (quotes included), decoded by the reader: only kept entries' strings are copied out. */
-  address?: MemberSpan;
-  name?: MemberSpan;
-  module_address?: MemberSpan;
-  /** The span of `change.actions`, an array. */
-  actions?: MemberSpan;
-  /** Where the `"address"` key is: findings point at it. */
-  addressKeyAt?: number;
+  type: string | undefined;
+  mode: string | undefined;
+  /**
+   * String tokens (quotes included) as offsets, -1 when absent, decoded by the reader: only kept entries'
+   * strings are copied out. Offsets, not span objects: a plan has hundreds of thousands of entries, and
+   * every object they hold survives until the plan is read, which the garbage collector pays for.
+   */
+  addressStart: number;
+  addressEnd: number;
+  nameStart: number;
+  nameEnd: number;
+  moduleAddressStart: number;
+  moduleAddressEnd: number;
+  /** The span of `change.actions`, an array; -1 when absent. */
+  actionsStart: number;
+  actionsEnd: number;
+  /** Where the `"address"` key is (findings point at it); -1 when absent. */
+  addressKeyAt: number;
+  /** The reader's decoded address, for entries it keeps. */
+  decodedAddress: string | undefined;
 }
 
 /**
@@ -31,8 +41,12 @@ export const LOAD_CHANGE = Symbol('azfence.loadChange');
  * megabytes) alive for as long as the slice lives; JSON.parse builds a fresh string.
  */
 export function decodeString(text: string, token: MemberSpan): string | undefined {
+  return decodeToken(text, token.start, token.end);
+}
+
+export function decodeToken(text: string, start: number, end: number): string | undefined {
   try {
-    const value: unknown = JSON.parse(text.slice(token.start, token.end));
+    const value: unknown = JSON.parse(text.slice(start, end));
     return typeof value === 'string' ? value : undefined;
   } catch {
     return undefined;
@@ -45,7 +59,7 @@ function internedString(text: string, start: number, end: number): string | unde
   const raw = text.slice(start + 1, end - 1);
   const known = interned.get(raw);
   if (known !== undefined) return known;
-  const value = decodeString(text, { start, end });
+  const value = decodeToken(text, start, end);
   if (value === undefined) return undefined;
   if (interned.size < 10_000) interned.set(value, value);
   return value;
@@ -86,7 +100,7 @@ function keyAt(text: string, start: number, end: number): number {
   // A key spelled with escapes ("typ\u0065") is the same key to JSON.parse: decode the rare one that has any.
   for (let at = start + 1; at < end - 1; at++) {
     if (text.charCodeAt(at) !== BACKSLASH) continue;
-    const decoded = decodeString(text, { start, end });
+    const decoded = decodeToken(text, start, end);
     const index = decoded === undefined || decoded === '' ? -1 : KEY_NAMES.indexOf(decoded);
     return index === -1 ? OTHER : index;
   }
@@ -121,7 +135,7 @@ function nextMember(text: string, valueEnd: number): number {
 /** `change`: only its `actions` span is read; the resource's before and after are skipped. */
 function scanChange(text: string, at: number, entry: ChangeEntrySpan): number {
   // JSON.parse keeps the last of duplicate keys: so does the walk.
-  entry.actions = undefined;
+  entry.actionsStart = entry.actionsEnd = -1;
   let i = skipSpace(text, at + 1);
   if (text.charCodeAt(i) === CLOSE_OBJECT) return i + 1;
   for (;;) {
@@ -130,7 +144,11 @@ function scanChange(text: string, at: number, entry: ChangeEntrySpan): number {
     const key = lastKey;
     const valueEnd = skipValue(text, valueAt);
     if (valueEnd === -1) return -1;
-    if (key === ACTIONS) entry.actions = text.charCodeAt(valueAt) === OPEN_ARRAY ? { start: valueAt, end: valueEnd } : undefined;
+    if (key === ACTIONS) {
+      const isArray = text.charCodeAt(valueAt) === OPEN_ARRAY;
+      entry.actionsStart = isArray ? valueAt : -1;
+      entry.actionsEnd = isArray ? valueEnd : -1;
+    }
     const next = nextMember(text, valueEnd);
     if (next === CLOSED) return skipSpace(text, valueEnd) + 1;
     if (next === -1) return -1;
@@ -145,7 +163,22 @@ function scanChange(text: string, at: number, entry: ChangeEntrySpan): number {
 function scanEntry(text: string, at: number): ChangeEntrySpan | undefined {
   if (text.charCodeAt(at) !== OPEN_OBJECT) return undefined;
   // Every member present from the start: one object shape for every entry.
-  const entry: ChangeEntrySpan = { start: at, end: -1, type: undefined, mode: undefined, address: undefined, name: undefined, module_address: undefined, actions: undefined, addressKeyAt: undefined };
+  const entry: ChangeEntrySpan = {
+    start: at,
+    end: -1,
+    type: undefined,
+    mode: undefined,
+    addressStart: -1,
+    addressEnd: -1,
+    nameStart: -1,
+    nameEnd: -1,
+    moduleAddressStart: -1,
+    moduleAddressEnd: -1,
+    actionsStart: -1,
+    actionsEnd: -1,
+    addressKeyAt: -1,
+    decodedAddress: undefined,
+  };
   let i = skipSpace(text, at + 1);
   if (text.charCodeAt(i) === CLOSE_OBJECT) {
     entry.end = i + 1;
@@ -162,10 +195,10 @@ function scanEntry(text: string, at: number): ChangeEntrySpan | undefined {
       valueEnd = skipValue(text, valueAt);
       if (key === TYPE) entry.type = undefined;
       else if (key === MODE) entry.mode = undefined;
-      else if (key === ADDRESS) entry.address = undefined;
-      else if (key === NAME) entry.name = undefined;
-      else if (key === MODULE_ADDRESS) entry.module_address = undefined;
-      else if (key === CHANGE) entry.actions = undefined;
+      else if (key === ADDRESS) entry.addressStart = entry.addressEnd = entry.addressKeyAt = -1;
+      else if (key === NAME) entry.nameStart = entry.nameEnd = -1;
+      else if (key === MODULE_ADDRESS) entry.moduleAddressStart = entry.moduleAddressEnd = -1;
+      else if (key === CHANGE) entry.actionsStart = entry.actionsEnd = -1;
     } else {
       valueEnd = skipString(text, valueAt);
       if (valueEnd === -1) return undefined;
@@ -175,11 +208,16 @@ function scanEntry(text: string, at: number): ChangeEntrySpan | undefined {
         if (key === TYPE) entry.type = value;
         else entry.mode = value;
       } else if (key === ADDRESS) {
-        entry.address = { start: valueAt, end: valueEnd };
+        entry.addressStart = valueAt;
+        entry.addressEnd = valueEnd;
         entry.addressKeyAt = i;
-      } else if (key === NAME) entry.name = { start: valueAt, end: valueEnd };
-      else if (key === MODULE_ADDRESS) entry.module_address = { start: valueAt, end: valueEnd };
-      else entry.actions = undefined;
+      } else if (key === NAME) {
+        entry.nameStart = valueAt;
+        entry.nameEnd = valueEnd;
+      } else if (key === MODULE_ADDRESS) {
+        entry.moduleAddressStart = valueAt;
+        entry.moduleAddressEnd = valueEnd;
+      } else entry.actionsStart = entry.actionsEnd = -1;
     }
     if (valueEnd === -1) return undefined;
     const next = nextMember(text, valueEnd);

@@ -2,7 +2,7 @@ import { locateMembers, type MemberSpan } from '../json-members.js';
 import { parseJson } from '../parse-json.js';
 import { isReadType, looksLikePlan } from './read-plan.js';
 import { moduleInstanceOf } from '../../graph/plan-context.js';
-import { decodeString, LOAD_CHANGE, scanChangeEntries, type ChangeEntrySpan } from './change-entries.js';
+import { decodeToken, LOAD_CHANGE, scanChangeEntries, type ChangeEntrySpan } from './change-entries.js';
 import { lineCursor, locateStringValues } from '../parse-json.js';
 import type { PositionLookup } from './read-plan.js';
 
@@ -35,46 +35,51 @@ function isScalarAt(text: string, span: MemberSpan): boolean {
  * module_address, actions). Entries of types a rule reads are parsed later, one at a time (LOAD_CHANGE);
  * the rest, most of a plan (role assignments, NSG rules, NICs), are never parsed.
  */
-function readChanges(text: string, entries: readonly ChangeEntrySpan[], parseMember: (span: MemberSpan) => unknown): { changes: unknown[]; addresses: Map<ChangeEntrySpan, string> } {
-  // Decoded addresses of read entries, for positionsOf: decoding each twice was measurable on large plans.
-  const addresses = new Map<ChangeEntrySpan, string>();
-  const changes = entries.map((entry) => {
-    if (entry.address === undefined || entry.type === undefined) return parseMember(entry);
+function readChanges(text: string, entries: readonly ChangeEntrySpan[], parseMember: (span: MemberSpan) => unknown): unknown[] {
+  return entries.map((entry) => {
+    if (entry.addressStart === -1 || entry.type === undefined) return parseMember(entry);
     const read = isReadType(entry.type);
     // Addresses of entries that are only counted die with this read; a slice of the text will do for them.
-    const raw = text.slice(entry.address.start + 1, entry.address.end - 1);
-    const address = read || raw.includes('\\') ? decodeString(text, entry.address) : raw;
-    const actions = entry.actions ? actionsAt(text, entry.actions, parseMember) : undefined;
-    if (address === undefined || (actions !== undefined && !Array.isArray(actions))) return parseMember(entry);
-    const standIn: Record<string | symbol, unknown> = { address, type: entry.type, change: actions ? { actions } : {} };
+    const raw = text.slice(entry.addressStart + 1, entry.addressEnd - 1);
+    const address = read || raw.includes('\\') ? decodeToken(text, entry.addressStart, entry.addressEnd) : raw;
+    const change = entry.actionsStart === -1 ? NO_ACTIONS : changeWithActions(text, entry, parseMember);
+    if (address === undefined || change === undefined) return parseMember(entry);
+    const standIn: Record<string | symbol, unknown> = { address, type: entry.type, change };
     if (entry.mode !== undefined) standIn['mode'] = entry.mode;
     if (read) {
-      addresses.set(entry, address);
-      for (const key of ['name', 'module_address'] as const) {
-        const token = entry[key];
-        if (token) standIn[key] = decodeString(text, token);
-      }
+      // Decoded once: positionsOf reads it back.
+      entry.decodedAddress = address;
+      if (entry.nameStart !== -1) standIn['name'] = decodeToken(text, entry.nameStart, entry.nameEnd);
+      if (entry.moduleAddressStart !== -1) standIn['module_address'] = decodeToken(text, entry.moduleAddressStart, entry.moduleAddressEnd);
       standIn[LOAD_CHANGE] = () => parseMember(entry);
     }
     return standIn;
   });
-  return { changes, addresses };
 }
+
+const NO_ACTIONS = Object.freeze({});
 
 /**
  * A plan holds a handful of distinct action lists (["create"], ["no-op"], ["delete","create"]) across
- * hundreds of thousands of entries: each spelling is parsed once, and its array shared (readers only read it).
+ * hundreds of thousands of entries: each spelling is parsed once, and its `change` stand-in shared
+ * (readers only read it). Undefined when the list is not an array.
  */
-const actionLists = new Map<string, unknown>();
-function actionsAt(text: string, span: MemberSpan, parseMember: (span: MemberSpan) => unknown): unknown {
-  if (span.end - span.start > 64) return parseMember(span);
-  const raw = text.slice(span.start, span.end);
-  let actions = actionLists.get(raw);
-  if (actions === undefined) {
-    actions = parseMember(span);
-    if (actionLists.size < 100 && Array.isArray(actions)) actionLists.set(raw, Object.freeze(actions));
+const changesByActions = new Map<string, unknown>();
+function changeWithActions(text: string, entry: ChangeEntrySpan, parseMember: (span: MemberSpan) => unknown): unknown {
+  const span = { start: entry.actionsStart, end: entry.actionsEnd };
+  if (span.end - span.start > 64) {
+    const actions = parseMember(span);
+    return Array.isArray(actions) ? { actions } : undefined;
   }
-  return actions;
+  const raw = text.slice(span.start, span.end);
+  let change = changesByActions.get(raw);
+  if (change === undefined) {
+    const actions = parseMember(span);
+    if (!Array.isArray(actions)) return undefined;
+    change = Object.freeze({ actions: Object.freeze(actions) });
+    if (changesByActions.size < 100) changesByActions.set(raw, change);
+  }
+  return change;
 }
 
 /**
@@ -82,12 +87,12 @@ function actionsAt(text: string, span: MemberSpan, parseMember: (span: MemberSpa
  * locateStringValues finds, without a second pass over resource_changes. An address found nowhere there
  * (a resource only planned_values lists) falls back to that search.
  */
-function positionsOf(text: string, entries: readonly ChangeEntrySpan[], decoded: ReadonlyMap<ChangeEntrySpan, string>, searchFrom: number): PositionLookup {
+function positionsOf(text: string, entries: readonly ChangeEntrySpan[], searchFrom: number): PositionLookup {
   const positions = new Map<string, { line: number; column: number }>();
   const positionAt = lineCursor(text);
   for (const entry of entries) {
-    if (entry.addressKeyAt === undefined) continue;
-    const address = decoded.get(entry);
+    if (entry.addressKeyAt === -1) continue;
+    const address = entry.decodedAddress;
     if (address !== undefined && !positions.has(address)) positions.set(address, positionAt(entry.addressKeyAt));
   }
   let searched: Map<string, { line: number; column: number }> | undefined;
@@ -136,10 +141,9 @@ export function readPlanMembers(text: string, file: string): { plan: Record<stri
   let positions: string | PositionLookup = text;
   for (const [key, span] of members) {
     if (key === 'resource_changes' && changes?.start === span.start) {
-      const read = readChanges(text, changes.entries, parseMember);
-      plan[key] = read.changes;
+      plan[key] = readChanges(text, changes.entries, parseMember);
       // Where readPlan's own search would start (see readPlan), for addresses the scan did not record.
-      positions = positionsOf(text, changes.entries, read.addresses, Math.max(text.indexOf('"resource_changes"'), 0));
+      positions = positionsOf(text, changes.entries, Math.max(text.indexOf('"resource_changes"'), 0));
     } else if (READ.has(key) || isScalarAt(text, span)) plan[key] = parseMember(span);
   }
   const planned = members.get('planned_values');

@@ -30,7 +30,16 @@ interface PlanResourceEntry {
   planned: PlannedValue | (() => PlannedValue);
 }
 
-const NOT_READ: PlannedValue = { value: undefined, unknown: undefined, sensitive: undefined };
+/** Stands for the entries of a mode whose type no rule reads: readPlan counts them and looks no further. */
+const notReadEntries = new Map<string, PlanResourceEntry>();
+function notReadEntry(mode: string): PlanResourceEntry {
+  let entry = notReadEntries.get(mode);
+  if (!entry) {
+    entry = { address: '', type: '', name: '', mode, planned: { value: undefined, unknown: undefined, sensitive: undefined } };
+    if (notReadEntries.size < 100) notReadEntries.set(mode, entry);
+  }
+  return entry;
+}
 
 function plannedOfChange(change: unknown): PlannedValue {
   const detail = isPlainObject(change) && isPlainObject(change['change']) ? change['change'] : {};
@@ -125,14 +134,18 @@ function entriesOf(plan: Record<string, unknown>, file: string, deferred: Deferr
     // A resource that is only being destroyed will not exist after apply: nothing to check.
     if (actions.length === 1 && actions[0] === 'delete') continue;
     if (entries.has(change['address'])) continue;
+    if (!isReadType(change['type'])) {
+      // Only counted, by mode: one shared record per mode instead of one per entry (most of a plan).
+      entries.set(change['address'], notReadEntry(String(change['mode'] ?? 'managed')));
+      continue;
+    }
     const load = (change as { [LOAD_CHANGE]?: () => unknown })[LOAD_CHANGE];
     const entry: PlanResourceEntry = {
       address: change['address'],
       type: change['type'],
       name: String(change['name'] ?? ''),
       mode: String(change['mode'] ?? 'managed'),
-      // Entries of types no rule reads are only counted: their values are never looked at.
-      planned: !isReadType(change['type']) ? NOT_READ : load ? () => plannedOfChange(load()) : plannedOfChange(change),
+      planned: load ? () => plannedOfChange(load()) : plannedOfChange(change),
     };
     if (typeof change['module_address'] === 'string') entry.moduleAddress = change['module_address'];
     entries.set(change['address'], entry);
