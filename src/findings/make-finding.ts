@@ -79,41 +79,66 @@ export interface TemplateContext {
   details: Readonly<Record<string, string>>;
 }
 
+type TemplatePart = string | { kind: string; arg: string | undefined; whole: string };
+
+const PLACEHOLDER = /\{(name|type|label|address|id|resourceGroup|field|attr|param|detail)(?::([^}]+))?\}/g;
+
+/** A template split into its text and placeholders once, not scanned again for every finding. */
+const compiledTemplates = new Map<string, TemplatePart[]>();
+function compiled(template: string): TemplatePart[] {
+  let parts = compiledTemplates.get(template);
+  if (parts) return parts;
+  parts = [];
+  let last = 0;
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    if (match.index > last) parts.push(template.slice(last, match.index));
+    parts.push({ kind: match[1]!, arg: match[2], whole: match[0] });
+    last = match.index + match[0].length;
+  }
+  if (last < template.length) parts.push(template.slice(last));
+  if (compiledTemplates.size < 10_000) compiledTemplates.set(template, parts);
+  return parts;
+}
+
+function placeholderValue(kind: string, arg: string | undefined, whole: string, context: TemplateContext): string {
+  const { resource } = context;
+  switch (kind) {
+    case 'name':
+      return resource.name;
+    case 'type':
+      return resource.armType;
+    case 'label':
+      return armTypeLabel(resource.armType);
+    case 'address':
+      return resource.source.address ?? resource.source.id ?? resource.name;
+    case 'id':
+      return resource.source.id ?? resource.source.address ?? resource.key;
+    case 'resourceGroup':
+      return resourceGroupOf(resource);
+    case 'field':
+      return arg ? shownValue(resource, arg, context.field(arg)) : whole;
+    case 'attr':
+      return arg ? propertyName(resource, arg) : whole;
+    case 'param': {
+      const value = arg ? context.parameters[arg] : undefined;
+      return Array.isArray(value) ? value.join(', ') : String(value ?? '');
+    }
+    case 'detail':
+      // A detail the evaluation could not establish (an unknown verdict) shows as a placeholder to fill in.
+      return arg ? context.details[arg] ?? `<${arg}>` : whole;
+    default:
+      return whole;
+  }
+}
+
 /**
  * Fills `{name}`, `{type}`, `{label}`, `{address}`, `{field:path}`, `{attr:path}`, `{param:name}` and
  * `{detail:key}` in a message or remediation template.
  */
 export function renderTemplate(template: string, context: TemplateContext): string {
-  return template.replace(/\{(name|type|label|address|id|resourceGroup|field|attr|param|detail)(?::([^}]+))?\}/g, (whole, kind: string, arg: string | undefined) => {
-    const { resource } = context;
-    switch (kind) {
-      case 'name':
-        return resource.name;
-      case 'type':
-        return resource.armType;
-      case 'label':
-        return armTypeLabel(resource.armType);
-      case 'address':
-        return resource.source.address ?? resource.source.id ?? resource.name;
-      case 'id':
-        return resource.source.id ?? resource.source.address ?? resource.key;
-      case 'resourceGroup':
-        return resourceGroupOf(resource);
-      case 'field':
-        return arg ? shownValue(resource, arg, context.field(arg)) : whole;
-      case 'attr':
-        return arg ? propertyName(resource, arg) : whole;
-      case 'param': {
-        const value = arg ? context.parameters[arg] : undefined;
-        return Array.isArray(value) ? value.join(', ') : String(value ?? '');
-      }
-      case 'detail':
-        // A detail the evaluation could not establish (an unknown verdict) shows as a placeholder to fill in.
-        return arg ? context.details[arg] ?? `<${arg}>` : whole;
-      default:
-        return whole;
-    }
-  });
+  let out = '';
+  for (const part of compiled(template)) out += typeof part === 'string' ? part : placeholderValue(part.kind, part.arg, part.whole, context);
+  return out;
 }
 
 function unknownMessage(resource: Resource, evidence: Evidence[], rule: Rule, details?: Readonly<Record<string, string>>): string {

@@ -69,31 +69,55 @@ export function skipBare(text: string, at: number): number {
   return digits > 0 ? end : -1;
 }
 
+/**
+ * The closers of the brackets open in skipValue, innermost last: one buffer for every call (the walk is
+ * never re-entered), grown for deep input. Not recursion: hostile input may nest a million deep.
+ */
+let closers = new Uint8Array(64);
+
 /** From a value's first character to just past it; -1 if it is cut short or its brackets do not match. */
 export function skipValue(text: string, at: number): number {
   const first = text.charCodeAt(at);
   if (first === QUOTE) return skipString(text, at);
   if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) return skipBare(text, at);
-  // An explicit stack of closers, not recursion: hostile input may nest a million deep.
-  const closers: number[] = [];
+  let depth = 0;
   let i = at;
   const n = text.length;
   while (i < n) {
     const code = text.charCodeAt(i);
-    if (code === QUOTE) {
-      i = skipString(text, i);
-      if (i === -1) return -1;
-      continue;
-    }
-    if (code === OPEN_OBJECT) closers.push(CLOSE_OBJECT);
-    else if (code === OPEN_ARRAY) closers.push(CLOSE_ARRAY);
-    else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
-      if (closers.pop() !== code) return -1;
-      if (closers.length === 0) return i + 1;
-    } else if (code !== COMMA && code !== COLON && !isSpace(code)) {
-      i = skipBare(text, i);
-      if (i === -1) return -1;
-      continue;
+    // A switch over the few structural characters compiles to a jump table: this loop sees every byte
+    // of the members no rule reads, most of a plan.
+    switch (code) {
+      case QUOTE:
+        i = skipString(text, i);
+        if (i === -1) return -1;
+        continue;
+      case OPEN_OBJECT:
+      case OPEN_ARRAY:
+        if (depth === closers.length) {
+          const grown = new Uint8Array(depth * 2);
+          grown.set(closers);
+          closers = grown;
+        }
+        // } is { + 2 and ] is [ + 2.
+        closers[depth++] = code + 2;
+        break;
+      case CLOSE_OBJECT:
+      case CLOSE_ARRAY:
+        if (depth === 0 || closers[--depth] !== code) return -1;
+        if (depth === 0) return i + 1;
+        break;
+      case COMMA:
+      case COLON:
+      case 0x20:
+      case 0x0a:
+      case 0x0d:
+      case 0x09:
+        break;
+      default:
+        i = skipBare(text, i);
+        if (i === -1) return -1;
+        continue;
     }
     i++;
   }

@@ -12,8 +12,11 @@ import type { PositionLookup } from './read-plan.js';
  * only for plans written without it (or by other tools).
  */
 export interface DeferredPlannedValues {
-  /** Every `"address"` string in planned_values, found without parsing it (a superset: attributes named address count too). */
-  addresses(): string[];
+  /**
+   * Whether planned_values names a resource address `known` does not hold. Its `"address"` strings are
+   * found without parsing it (a superset: attributes named address count too); module addresses are not resources.
+   */
+  namesAddressOutside(known: (address: string) => boolean): boolean;
   parse(): unknown;
 }
 
@@ -154,8 +157,7 @@ export function readPlanMembers(text: string, file: string): { plan: Record<stri
     plan,
     positions,
     plannedValues: {
-      addresses() {
-        const found: string[] = [];
+      namesAddressOutside(known) {
         const pattern = new RegExp(ADDRESS.source, 'g');
         pattern.lastIndex = planned.start;
         for (let match = pattern.exec(text); match && match.index < planned.end; match = pattern.exec(text)) {
@@ -167,10 +169,11 @@ export function readPlanMembers(text: string, file: string): { plan: Record<stri
               // Not a valid string: parse() will say so if it is needed.
             }
           }
+          if (known(address)) continue;
           // child_modules carry their module's address (`module.spoke["a"]`), which names no resource.
-          if (moduleInstanceOf(address) !== address) found.push(address);
+          if (moduleInstanceOf(address) !== address) return true;
         }
-        return found;
+        return false;
       },
       parse: () => parseMember(planned),
     },

@@ -153,7 +153,7 @@ function entriesOf(plan: Record<string, unknown>, file: string, deferred: Deferr
   // planned_values alone (no resource_changes) still describes the planned state; it marks sensitive values
   // in `sensitive_values` and omits unknown ones.
   let planned = plan['planned_values'];
-  if (planned === undefined && deferred && deferred.addresses().some((address) => !entries.has(address))) planned = deferred.parse();
+  if (planned === undefined && deferred && deferred.namesAddressOutside((address) => entries.has(address))) planned = deferred.parse();
   const plannedValues = new Map<string, Record<string, unknown>>();
   collectPlannedValues(isPlainObject(planned) ? planned['root_module'] : undefined, plannedValues);
   for (const [address, resource] of plannedValues) {
