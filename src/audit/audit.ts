@@ -3,7 +3,7 @@ import { displayPath } from '../inputs/display-path.js';
 import { readSnapshot } from '../inputs/resource-graph/read-snapshot.js';
 import { Inventory } from '../model/inventory.js';
 import { isPlainObject, UNKNOWN } from '../model/values.js';
-import { evaluate, setUpRules, type InputSummary, type ReadResult, type ScanReport } from '../scan.js';
+import { evaluate, nowMs, setUpRules, type InputSummary, type ReadResult, type ScanReport } from '../scan.js';
 import { UserError } from '../errors.js';
 import type { AzureApi } from './api.js';
 import { readChildren, subscriptionOf } from './child-resources.js';
@@ -43,7 +43,7 @@ const MAX_PAGE = 1000;
 
 /** One audit: read the estate from Azure, then evaluate exactly as a scan does. */
 export async function audit(options: AuditOptions): Promise<ScanReport> {
-  const started = performance.now();
+  const started = nowMs();
   const setup = setUpRules({ scanPaths: [], cwd: options.cwd, ...(options.policyPaths ? { policyPaths: options.policyPaths } : {}), ...(options.configPath ? { configPath: options.configPath } : {}) });
   const plan = planQuery(setup.rules);
   if (plan.graphTypes.length === 0) throw new UserError('no enabled rule selects a resource type, so there is nothing to audit');

@@ -1,8 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { totalmem } from 'node:os';
 import { resolve } from 'node:path';
-import { getHeapStatistics } from 'node:v8';
 
 /** Inputs above this size are read as a stream, and hold more resources than V8's default heap has room for. */
 const LARGE_INPUT_BYTES = 256 * 1024 * 1024;
@@ -24,8 +21,11 @@ export function rerunWithLargerHeap(args: readonly string[], cwd: string): numbe
     }
   });
   if (!large) return undefined;
-  const wantedMb = Math.floor((totalmem() / 1048576) * 0.75);
-  if (getHeapStatistics().heap_size_limit / 1048576 >= wantedMb) return undefined;
+  // Loaded only here: os, v8 and child_process (with the stream modules they pull in) cost every small
+  // scan several milliseconds of startup.
+  const wantedMb = Math.floor((process.getBuiltinModule('node:os').totalmem() / 1048576) * 0.75);
+  if (process.getBuiltinModule('node:v8').getHeapStatistics().heap_size_limit / 1048576 >= wantedMb) return undefined;
+  const { spawnSync } = process.getBuiltinModule('node:child_process');
   const child = spawnSync(process.execPath, [...process.execArgv, `--max-old-space-size=${wantedMb}`, process.argv[1]!, ...args], {
     stdio: 'inherit',
     cwd,

@@ -56,15 +56,23 @@ export interface FindingSuppression {
 
 export const SEVERITY_ORDER: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
 
+/**
+ * Code-unit order, not localeCompare: a report must list findings in the same order on every machine,
+ * whatever its locale (and building a collator cost a small scan several milliseconds).
+ */
+function ordinal(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity] ||
     (a.status === b.status ? 0 : a.status === 'fail' ? -1 : 1) ||
-    a.ruleId.localeCompare(b.ruleId) ||
-    a.location.file.localeCompare(b.location.file) ||
+    ordinal(a.ruleId, b.ruleId) ||
+    ordinal(a.location.file, b.location.file) ||
     (a.location.line ?? 0) - (b.location.line ?? 0) ||
     (a.location.column ?? 0) - (b.location.column ?? 0) ||
-    a.resource.id.localeCompare(b.resource.id) ||
+    ordinal(a.resource.id, b.resource.id) ||
     a.checkIndex - b.checkIndex
   );
 }

@@ -3,7 +3,6 @@ import type { Finding } from '../findings/finding.js';
 import type { ScanReport } from '../scan.js';
 import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
 import { ruleDocPath, ruleHelpUri } from '../cli/rule-docs.js';
-import { gzipSync } from 'node:zlib';
 
 /**
  * GitHub code scanning accepts at most 25,000 results per run and a 10 MB gzip-compressed upload. azfence
@@ -174,6 +173,8 @@ export function renderSarif(report: ScanReport, limits: SarifLimits = SARIF_LIMI
   let log = buildSarif(report, limits);
   let text = `${JSON.stringify(log, null, 2)}\n`;
   let keep = log.runs[0]!.results.length;
+  // zlib is loaded only for SARIF output: every other scan would pay for it at startup.
+  const { gzipSync } = process.getBuiltinModule('node:zlib');
   while (keep > 0 && gzipSync(text).length > limits.maxGzipBytes) {
     keep = Math.floor(keep / 2);
     const ruleIndex = new Map(report.rules.map((rule, index) => [rule.id, index]));
