@@ -42,16 +42,36 @@ function median(list) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function best(args, runs) {
-  const samples = Array.from({ length: runs }, () => measure(args));
+function summary(samples) {
   return { wallMs: median(samples.map((s) => s.wallMs)), cpuMs: median(samples.map((s) => s.cpuMs)), maxRssMb: Math.max(...samples.map((s) => s.maxRssMb)) };
+}
+
+/**
+ * The floor and the scan measured turn about, not one block after the other: a shared runner's speed drifts
+ * by tens of percent within minutes, and a ratio of two blocks measured minutes apart would mostly show the drift.
+ * A floor that cannot run (a file past V8's string limit) is null.
+ */
+function interleaved(floorArgs, scanArgs, runs) {
+  const floorSamples = [];
+  const scanSamples = [];
+  let floorRuns = true;
+  for (let i = 0; i < runs; i++) {
+    if (floorRuns) {
+      try {
+        floorSamples.push(measure(floorArgs));
+      } catch {
+        floorRuns = false;
+      }
+    }
+    scanSamples.push(measure(scanArgs));
+  }
+  return { floor: floorRuns ? summary(floorSamples) : null, scan: summary(scanSamples) };
 }
 
 const runs = Number(values.runs);
 const results = [];
 const emptyScript = join(outDir, 'empty.mjs');
 writeFileSync(emptyScript, '');
-const startup = best([emptyScript], 5);
 for (const kind of values.kinds.split(',')) {
   for (const size of values.sizes.split(',').map(Number)) {
     const file = join(outDir, `${kind}-${size}.json`);
@@ -59,13 +79,7 @@ for (const kind of values.kinds.split(',')) {
     const parseScript = join(outDir, 'parse-floor.mjs');
     writeFileSync(parseScript, `import { readFileSync } from 'node:fs'; JSON.parse(readFileSync(process.argv[2], 'utf8'));\n`);
     // Past V8's string limit (~512 MB) the floor itself cannot run: JSON.parse of one string is impossible.
-    let floor = null;
-    try {
-      floor = best([parseScript, file], runs);
-    } catch {
-      floor = null;
-    }
-    const scan = best([cli, 'scan', file, '--format', 'json', '--output', join(outDir, `report-${kind}-${size}.json`), '--fail-on', 'none'], runs);
+    const { floor, scan } = interleaved([parseScript, file], [cli, 'scan', file, '--format', 'json', '--output', join(outDir, `report-${kind}-${size}.json`), '--fail-on', 'none'], runs);
     const report = JSON.parse(readFileSync(join(outDir, `report-${kind}-${size}.json`), 'utf8'));
     // The scan ran in its own directory (bench/out): AZFENCE_* variables pass through, e.g. AZFENCE_STREAM_ABOVE_BYTES=0 to bench the streaming reader.
     results.push({ kind, size, fileMb: +(readFileSync(file).length / 1048576).toFixed(1), resourcesChecked: report.summary.resources, findings: report.findings.length, floor, scan, ratio: floor ? +(scan.wallMs / floor.wallMs).toFixed(2) : null });
@@ -73,7 +87,9 @@ for (const kind of values.kinds.split(',')) {
 }
 // Startup: the bundled example estate's plan (34 resources) is the small plan; Node's own startup is the floor.
 const smallPlan = join(root, 'fixtures', 'estate', 'plan.json');
-const small = existsSync(smallPlan) ? best([cli, 'scan', smallPlan, '--format', 'json', '--output', join(outDir, 'small.json'), '--fail-on', 'none'], 5) : undefined;
+const startupRuns = interleaved([emptyScript], [cli, 'scan', smallPlan, '--format', 'json', '--output', join(outDir, 'small.json'), '--fail-on', 'none'], 15);
+const startup = startupRuns.floor;
+const small = startupRuns.scan;
 
 const fmt = (n) => (n === undefined ? '    n/a' : n.toFixed(0).padStart(7));
 console.log(`node ${process.version}, ${runs} run(s) each, median wall/CPU ms, peak RSS MB`);

@@ -82,6 +82,12 @@ function trickyPlan(): Json {
       registry('module.m["a.b\\"c"].azurerm_container_registry.acr'),
       registry('azurerm_container_registry.twin'),
       { ...registry('azurerm_container_registry.twin'), deposed: 'abc' },
+      // An update: `before` (with a member named after) says the opposite of `after`, so reading the wrong one shows.
+      registry('azurerm_container_registry.updated', {
+        actions: ['update'],
+        before: { name: 'old', public_network_access_enabled: false, sku: 'Basic', after: { public_network_access_enabled: false } },
+        before_sensitive: { tags: {} },
+      }),
       registry('azurerm_container_registry.gone', { actions: ['delete'] }),
       role('azurerm_role_assignment.kept', ['create']),
       role('azurerm_role_assignment.gone', ['delete']),
@@ -110,6 +116,7 @@ describe('reading only the plan members rules need', () => {
       const addresses = (members as { resources: Array<{ source: { address: string } }> }).resources.map((r) => r.source.address).sort();
       expect(addresses, layout).toEqual([
         'azurerm_container_registry.twin',
+        'azurerm_container_registry.updated',
         'azurerm_key_vault.only_planned',
         'data.azurerm_container_registry.read',
         'module.m["a.b\\"c"].azurerm_container_registry.acr',
@@ -129,10 +136,12 @@ describe('reading only the plan members rules need', () => {
     // A deleted registry whose change says delete last: it is dropped, as JSON.parse would have it.
     text = once(text, '"actions":["create"],"before":null,"after":{"name":"acr\u00e9', '"actions":["delete"],"actions":["create"],"before":null,"after":{"name":"acr\u00e9');
     text = once(text, '"actions":["delete"],"before":null,"after":{"name":"acr', '"actions":["create"],"before":null,"actions":["delete"],"after":{"name":"acr');
+    // An earlier `after` and `after_unknown` in the same change: the last of each wins.
+    text = once(text, '"before":null,"after":{"name":"acr', '"after":{"name":"decoy","sku":"Basic"},"after_unknown":{"sku":true},"before":null,"after":{"name":"acr');
     const { whole, members } = readBothWays(text);
     expect(members).toEqual(whole);
     const addresses = (members as { resources: Array<{ source: { address: string } }> }).resources.map((r) => r.source.address).sort();
-    expect(addresses).toEqual(['azurerm_container_registry.twin', 'azurerm_key_vault.only_planned', 'data.azurerm_container_registry.read', 'module.m["a.b\\"c"].azurerm_container_registry.acr']);
+    expect(addresses).toEqual(['azurerm_container_registry.twin', 'azurerm_container_registry.updated', 'azurerm_key_vault.only_planned', 'data.azurerm_container_registry.read', 'module.m["a.b\\"c"].azurerm_container_registry.acr']);
   });
 
   it('leaves a file it cannot split to JSON.parse, so stray text anywhere, even in members no rule reads, is still an error', () => {

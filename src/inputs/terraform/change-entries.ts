@@ -23,6 +23,13 @@ export interface ChangeEntrySpan extends MemberSpan {
   /** The span of `change.actions`, an array; -1 when absent. */
   actionsStart: number;
   actionsEnd: number;
+  /** The spans of `change.after`, `change.after_unknown` and `change.after_sensitive`; -1 when absent. */
+  afterStart: number;
+  afterEnd: number;
+  afterUnknownStart: number;
+  afterUnknownEnd: number;
+  afterSensitiveStart: number;
+  afterSensitiveEnd: number;
   /** Where the `"address"` key is (findings point at it); -1 when absent. */
   addressKeyAt: number;
   /** The reader's decoded address, for entries it keeps. */
@@ -30,9 +37,9 @@ export interface ChangeEntrySpan extends MemberSpan {
 }
 
 /**
- * On a stand-in for an entry that was located but not parsed: parses it. readPlan calls it just before it
- * normalizes the resource, so the parsed JSON is garbage before the next entry is read and never survives
- * into the old generation.
+ * On a stand-in for an entry that was located but not parsed: parses its planned state (change.after,
+ * after_unknown, after_sensitive; `before` is never parsed). readPlan calls it just before it normalizes the
+ * resource, so the parsed JSON is garbage before the next entry is read and never survives into the old generation.
  */
 export const LOAD_CHANGE = Symbol('azfence.loadChange');
 
@@ -76,7 +83,10 @@ const NAME = 4;
 const MODULE_ADDRESS = 5;
 const CHANGE = 6;
 const ACTIONS = 7;
-const KEY_NAMES = ['', 'address', 'mode', 'type', 'name', 'module_address', 'change', 'actions'];
+const AFTER = 8;
+const AFTER_UNKNOWN = 9;
+const AFTER_SENSITIVE = 10;
+const KEY_NAMES = ['', 'address', 'mode', 'type', 'name', 'module_address', 'change', 'actions', 'after', 'after_unknown', 'after_sensitive'];
 
 /** Which key the token at start..end spells: by length and then its characters, with no string built. */
 function keyAt(text: string, start: number, end: number): number {
@@ -86,8 +96,17 @@ function keyAt(text: string, start: number, end: number): number {
       if (text.startsWith('mode', start + 1)) return MODE;
       if (text.startsWith('name', start + 1)) return NAME;
       break;
+    case 5:
+      if (text.startsWith('after', start + 1)) return AFTER;
+      break;
     case 6:
       if (text.startsWith('change', start + 1)) return CHANGE;
+      break;
+    case 13:
+      if (text.startsWith('after_unknown', start + 1)) return AFTER_UNKNOWN;
+      break;
+    case 15:
+      if (text.startsWith('after_sensitive', start + 1)) return AFTER_SENSITIVE;
       break;
     case 7:
       if (text.startsWith('address', start + 1)) return ADDRESS;
@@ -132,10 +151,20 @@ function nextMember(text: string, valueEnd: number): number {
   return skipSpace(text, at + 1);
 }
 
-/** `change`: only its `actions` span is read; the resource's before and after are skipped. */
-function scanChange(text: string, at: number, entry: ChangeEntrySpan): number {
-  // JSON.parse keeps the last of duplicate keys: so does the walk.
+/** JSON.parse keeps the last of duplicate keys: a later `change` replaces everything an earlier one said. */
+function forgetChange(entry: ChangeEntrySpan): void {
   entry.actionsStart = entry.actionsEnd = -1;
+  entry.afterStart = entry.afterEnd = -1;
+  entry.afterUnknownStart = entry.afterUnknownEnd = -1;
+  entry.afterSensitiveStart = entry.afterSensitiveEnd = -1;
+}
+
+/**
+ * `change`: where its `actions` and the planned state (`after`, `after_unknown`, `after_sensitive`) are.
+ * `before` and `before_sensitive` (as large as `after` in a plan that updates) are only skipped.
+ */
+function scanChange(text: string, at: number, entry: ChangeEntrySpan): number {
+  forgetChange(entry);
   let i = skipSpace(text, at + 1);
   if (text.charCodeAt(i) === CLOSE_OBJECT) return i + 1;
   for (;;) {
@@ -148,6 +177,15 @@ function scanChange(text: string, at: number, entry: ChangeEntrySpan): number {
       const isArray = text.charCodeAt(valueAt) === OPEN_ARRAY;
       entry.actionsStart = isArray ? valueAt : -1;
       entry.actionsEnd = isArray ? valueEnd : -1;
+    } else if (key === AFTER) {
+      entry.afterStart = valueAt;
+      entry.afterEnd = valueEnd;
+    } else if (key === AFTER_UNKNOWN) {
+      entry.afterUnknownStart = valueAt;
+      entry.afterUnknownEnd = valueEnd;
+    } else if (key === AFTER_SENSITIVE) {
+      entry.afterSensitiveStart = valueAt;
+      entry.afterSensitiveEnd = valueEnd;
     }
     const next = nextMember(text, valueEnd);
     if (next === CLOSED) return skipSpace(text, valueEnd) + 1;
@@ -176,6 +214,12 @@ function scanEntry(text: string, at: number): ChangeEntrySpan | undefined {
     moduleAddressEnd: -1,
     actionsStart: -1,
     actionsEnd: -1,
+    afterStart: -1,
+    afterEnd: -1,
+    afterUnknownStart: -1,
+    afterUnknownEnd: -1,
+    afterSensitiveStart: -1,
+    afterSensitiveEnd: -1,
     addressKeyAt: -1,
     decodedAddress: undefined,
   };
@@ -198,7 +242,7 @@ function scanEntry(text: string, at: number): ChangeEntrySpan | undefined {
       else if (key === ADDRESS) entry.addressStart = entry.addressEnd = entry.addressKeyAt = -1;
       else if (key === NAME) entry.nameStart = entry.nameEnd = -1;
       else if (key === MODULE_ADDRESS) entry.moduleAddressStart = entry.moduleAddressEnd = -1;
-      else if (key === CHANGE) entry.actionsStart = entry.actionsEnd = -1;
+      else if (key === CHANGE) forgetChange(entry);
     } else {
       valueEnd = skipString(text, valueAt);
       if (valueEnd === -1) return undefined;
@@ -217,7 +261,7 @@ function scanEntry(text: string, at: number): ChangeEntrySpan | undefined {
       } else if (key === MODULE_ADDRESS) {
         entry.moduleAddressStart = valueAt;
         entry.moduleAddressEnd = valueEnd;
-      } else entry.actionsStart = entry.actionsEnd = -1;
+      } else if (key === CHANGE) forgetChange(entry);
     }
     if (valueEnd === -1) return undefined;
     const next = nextMember(text, valueEnd);

@@ -54,13 +54,28 @@ function readChanges(text: string, entries: readonly ChangeEntrySpan[], parseMem
       entry.decodedAddress = address;
       if (entry.nameStart !== -1) standIn['name'] = decodeToken(text, entry.nameStart, entry.nameEnd);
       if (entry.moduleAddressStart !== -1) standIn['module_address'] = decodeToken(text, entry.moduleAddressStart, entry.moduleAddressEnd);
-      standIn[LOAD_CHANGE] = () => parseMember(entry);
+      standIn[LOAD_CHANGE] = () => plannedState(entry, parseMember);
     }
     return standIn;
   });
 }
 
 const NO_ACTIONS = Object.freeze({});
+
+/**
+ * What readPlan reads of an entry it normalizes: the planned state, parsed member by member. `before` is
+ * as large as `after` in a plan that updates, and no rule reads it.
+ */
+function plannedState(entry: ChangeEntrySpan, parseMember: (span: MemberSpan) => unknown): unknown {
+  const member = (start: number, end: number): unknown => (start === -1 ? undefined : parseMember({ start, end }));
+  return {
+    change: {
+      after: member(entry.afterStart, entry.afterEnd),
+      after_unknown: member(entry.afterUnknownStart, entry.afterUnknownEnd),
+      after_sensitive: member(entry.afterSensitiveStart, entry.afterSensitiveEnd),
+    },
+  };
+}
 
 /**
  * A plan holds a handful of distinct action lists (["create"], ["no-op"], ["delete","create"]) across
