@@ -5,6 +5,8 @@ import { buildPlanContext } from '../../graph/plan-context.js';
 import { configurationAddress, looksLikePlan, readPlan, type PlanReadResult } from '../terraform/read-plan.js';
 import { looksLikeSnapshot, readSnapshot, type SnapshotReadResult } from '../resource-graph/read-snapshot.js';
 import { JsonStream, JsonSyntaxError, parseAt, positionOfKey, type Mark, type Position } from './json-stream.js';
+import { CONTROL_CHARACTER, standInFor } from '../terraform/plan-members.js';
+import { decodeToken, scanEntry } from '../terraform/change-entries.js';
 
 /**
  * Reads a plan or snapshot too large to hold as one string, one resource at a time.
@@ -130,7 +132,7 @@ function readPlanStreamed(stream: JsonStream, file: string, head: Record<string,
     if (stream.open(ARRAY)) {
       do {
         const { text, start } = stream.capture();
-        const change = parseAt(text, start);
+        const change = changeEntry(text, start);
         const address = isPlainObject(change) ? change['address'] : undefined;
         // The first entry for an address wins, as in the one-string reader; batches must not each keep one.
         if (typeof address === 'string') {
@@ -141,7 +143,7 @@ function readPlanStreamed(stream: JsonStream, file: string, head: Record<string,
           const at = positionOfKey(text, start, 'address');
           if (at && !positions.has(address)) positions.set(address, at);
         }
-        batch.push(slim(change));
+        batch.push(change);
         if (batch.length >= BATCH) {
           run({ resource_changes: batch }, positions);
           batch = [];
@@ -156,7 +158,11 @@ function readPlanStreamed(stream: JsonStream, file: string, head: Record<string,
   if (plannedAt) {
     stream.seek(plannedAt);
     const unseen: unknown[] = [];
-    walkPlannedModule(stream, 'planned_values', (resource) => {
+    walkPlannedModule(stream, 'planned_values', ({ text, start }) => {
+      // Most planned resources are in resource_changes too: their address is read without parsing them.
+      const known = addressOf(text);
+      if (known !== undefined && seen.has(known)) return;
+      const resource = parseAt(text, start);
       if (isPlainObject(resource) && typeof resource['address'] === 'string' && !seen.has(resource['address'])) {
         seen.add(resource['address']);
         unseen.push(resource);
@@ -170,8 +176,32 @@ function readPlanStreamed(stream: JsonStream, file: string, head: Record<string,
   return { resources, unmapped, problems, context: whole };
 }
 
+/**
+ * One resource_changes entry, as the one-string reader makes it (src/inputs/terraform/plan-members.ts): a
+ * stand-in read without parsing, whose planned state is parsed only if its type is one a rule reads. An
+ * entry the walk cannot read is parsed whole, so a broken one is reported at its line.
+ */
+function changeEntry(text: string, start: Position): unknown {
+  const span = CONTROL_CHARACTER.test(text) ? undefined : scanEntry(text, 0);
+  if (!span || text.slice(span.end).trim() !== '') return slim(parseAt(text, start));
+  return standInFor(text, span, (member) => {
+    try {
+      return JSON.parse(text.slice(member.start, member.end));
+    } catch {
+      parseAt(text, start);
+      throw new Error('an entry member failed to parse, but the whole entry parsed');
+    }
+  });
+}
+
+/** A captured planned_values resource's own address, read without parsing it; undefined if the walk cannot tell. */
+function addressOf(text: string): string | undefined {
+  const span = CONTROL_CHARACTER.test(text) ? undefined : scanEntry(text, 0);
+  return span && span.addressStart !== -1 ? decodeToken(text, span.addressStart, span.addressEnd) : undefined;
+}
+
 /** planned_values -> root_module -> resources[] and child_modules[] (recursively), one resource at a time. */
-function walkPlannedModule(stream: JsonStream, level: 'planned_values' | 'module', onResource: (resource: unknown) => void, depth = 0): void {
+function walkPlannedModule(stream: JsonStream, level: 'planned_values' | 'module', onResource: (resource: { text: string; start: Position }) => void, depth = 0): void {
   if (stream.peek() !== OBJECT || depth > 100) {
     stream.skip();
     return;
@@ -183,7 +213,7 @@ function walkPlannedModule(stream: JsonStream, level: 'planned_values' | 'module
     else if (level === 'module' && (key === 'resources' || key === 'child_modules') && stream.peek() === ARRAY) {
       if (!stream.open(ARRAY)) continue;
       do {
-        if (key === 'resources') onResource(stream.value());
+        if (key === 'resources') onResource(stream.capture());
         else walkPlannedModule(stream, 'module', onResource, depth + 1);
       } while (stream.next(0x5d));
     } else stream.skip();

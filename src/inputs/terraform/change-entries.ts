@@ -198,7 +198,7 @@ function scanChange(text: string, at: number, entry: ChangeEntrySpan): number {
  * One entry: the members that sort it are read where they stand; every other value (the resource's
  * before and after, most of the bytes) is skipped by bracket matching, which still rejects stray text.
  */
-function scanEntry(text: string, at: number): ChangeEntrySpan | undefined {
+export function scanEntry(text: string, at: number): ChangeEntrySpan | undefined {
   if (text.charCodeAt(at) !== OPEN_OBJECT) return undefined;
   // Every member present from the start: one object shape for every entry.
   const entry: ChangeEntrySpan = {

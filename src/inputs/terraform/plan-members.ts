@@ -24,7 +24,7 @@ export interface DeferredPlannedValues {
 const READ = new Set(['format_version', 'terraform_version', 'resource_changes', 'configuration']);
 
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+export const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
 
 const ADDRESS = /"address"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
 
@@ -39,25 +39,31 @@ function isScalarAt(text: string, span: MemberSpan): boolean {
  * the rest, most of a plan (role assignments, NSG rules, NICs), are never parsed.
  */
 function readChanges(text: string, entries: readonly ChangeEntrySpan[], parseMember: (span: MemberSpan) => unknown): unknown[] {
-  return entries.map((entry) => {
-    if (entry.addressStart === -1 || entry.type === undefined) return parseMember(entry);
-    const read = isReadType(entry.type);
-    // Addresses of entries that are only counted die with this read; a slice of the text will do for them.
-    const raw = text.slice(entry.addressStart + 1, entry.addressEnd - 1);
-    const address = read || raw.includes('\\') ? decodeToken(text, entry.addressStart, entry.addressEnd) : raw;
-    const change = entry.actionsStart === -1 ? NO_ACTIONS : changeWithActions(text, entry, parseMember);
-    if (address === undefined || change === undefined) return parseMember(entry);
-    const standIn: Record<string | symbol, unknown> = { address, type: entry.type, change };
-    if (entry.mode !== undefined) standIn['mode'] = entry.mode;
-    if (read) {
-      // Decoded once: positionsOf reads it back.
-      entry.decodedAddress = address;
-      if (entry.nameStart !== -1) standIn['name'] = decodeToken(text, entry.nameStart, entry.nameEnd);
-      if (entry.moduleAddressStart !== -1) standIn['module_address'] = decodeToken(text, entry.moduleAddressStart, entry.moduleAddressEnd);
-      standIn[LOAD_CHANGE] = () => plannedState(entry, parseMember);
-    }
-    return standIn;
-  });
+  return entries.map((entry) => standInFor(text, entry, parseMember));
+}
+
+/**
+ * One entry as readPlan sees it: a stand-in (the entry parsed whole only when the walk could not read its
+ * address and type). Also used by the streaming reader for entries of files too large for one string.
+ */
+export function standInFor(text: string, entry: ChangeEntrySpan, parseMember: (span: MemberSpan) => unknown): unknown {
+  if (entry.addressStart === -1 || entry.type === undefined) return parseMember(entry);
+  const read = isReadType(entry.type);
+  // Addresses of entries that are only counted die with this read; a slice of the text will do for them.
+  const raw = text.slice(entry.addressStart + 1, entry.addressEnd - 1);
+  const address = read || raw.includes('\\') ? decodeToken(text, entry.addressStart, entry.addressEnd) : raw;
+  const change = entry.actionsStart === -1 ? NO_ACTIONS : changeWithActions(text, entry, parseMember);
+  if (address === undefined || change === undefined) return parseMember(entry);
+  const standIn: Record<string | symbol, unknown> = { address, type: entry.type, change };
+  if (entry.mode !== undefined) standIn['mode'] = entry.mode;
+  if (read) {
+    // Decoded once: positionsOf reads it back.
+    entry.decodedAddress = address;
+    if (entry.nameStart !== -1) standIn['name'] = decodeToken(text, entry.nameStart, entry.nameEnd);
+    if (entry.moduleAddressStart !== -1) standIn['module_address'] = decodeToken(text, entry.moduleAddressStart, entry.moduleAddressEnd);
+    standIn[LOAD_CHANGE] = () => plannedState(entry, parseMember);
+  }
+  return standIn;
 }
 
 const NO_ACTIONS = Object.freeze({});
