@@ -102,6 +102,8 @@ function baseDetails(info: EndpointInfo, requirements: readonly Requirement[], n
 /** AZF-DNS-001: the endpoint has a private DNS zone group. */
 export const privateEndpointHasZoneGroup: RuleFunction = (context) => {
   const info = endpointInfo(context.inventory, context.resource);
+  // The common case, decided before any message detail is worked out.
+  if (info.zoneGroups !== undefined && info.zoneGroups.length > 0) return pass();
   const { requirements } = requirementsOf(context, info);
   const needed = neededZones(requirements, cloudOf(regionOf(context, info), context.parameters['cloud']), regionOf(context, info));
   const details = baseDetails(info, requirements, needed);
@@ -129,8 +131,9 @@ export const zoneGroupHasNeededZones: RuleFunction = (context) => {
   const { zones, unresolved } = presentZones(info);
   const present = zones.map((zone) => zone.name);
   const missing = [...new Set(requirements.flatMap((requirement) => missingZones(requirement, cloud, region, present)))];
+  if (missing.length === 0 && !unknownGroupIds) return pass();
   const details = { ...baseDetails(info, requirements, neededZones(requirements, cloud, region)), missingZones: list(missing), presentZones: list(present) };
-  if (missing.length === 0) return unknownGroupIds ? unknown('groupIds', 'the group ids (subresources) are known only after apply', details) : pass();
+  if (missing.length === 0) return unknown('groupIds', 'the group ids (subresources) are known only after apply', details);
   if (unresolved.length) return unknown('privateDnsZoneConfigs', unresolved.join('; '), details);
   return fail('privateDnsZoneConfigs', present, `zones ${list(missing)}`, details);
 };
@@ -159,6 +162,7 @@ export const zoneGroupZonesAreValid: RuleFunction = (context) => {
     if (unknownGroupIds || requirements.length === 0) undecided = true;
     else wrong.push(zone.name);
   }
+  if (wrong.length === 0 && !undecided) return pass();
   const expected = neededZones(requirements, cloud, region);
   const details: Record<string, string> = { ...baseDetails(info, requirements, expected), wrongZones: list(wrong) };
   if (wrong.length) return fail('privateDnsZoneConfigs', wrong, `private DNS zones for ${details["groupIds"]}: ${list(expected)}`, details);
