@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Condition } from '../src/engine/condition.js';
-import { evaluate, resourceView } from '../src/engine/evaluate.js';
+import { evaluate } from '../src/engine/evaluate.js';
 import { BUILT_IN_FUNCTIONS } from '../src/engine/functions/index.js';
 import { Inventory } from '../src/model/inventory.js';
 import type { Resource } from '../src/model/resource.js';
@@ -17,7 +17,7 @@ function resource(properties: Record<string, unknown>, extra: Record<string, unk
 }
 
 function verdict(condition: Condition, target: Resource, parameters: Record<string, unknown> = {}): string {
-  return evaluate(condition, { resource: target, root: resourceView(target), inventory: new Inventory(), parameters, functions: BUILT_IN_FUNCTIONS, counter: { operations: 0 } }).verdict;
+  return evaluate(condition, { resource: target, inventory: new Inventory(), parameters, functions: BUILT_IN_FUNCTIONS, counter: { operations: 0 } }).verdict;
 }
 
 describe('leaf operators (Azure Policy semantics)', () => {
@@ -100,4 +100,29 @@ describe('parameters and values', () => {
   it('value leaves compare a parameter', () => {
     expect(verdict({ value: { parameter: 'mode' }, equals: 'zoneGroups' }, thing, { mode: 'ZoneGroups' })).toBe('pass');
   });
+});
+
+describe('the resource fields conditions read beside the body', () => {
+  // A Resource Graph row keeps its own type, name, location and id in the body, in the row's casing; the
+  // fields conditions read are the resource's (canonical type, the name rules report, the ARM id).
+  const row = resource(
+    { mode: 'Enabled' },
+    { type: 'microsoft.test/things', name: 'row-name', location: 'West Europe', id: '/row/id', Tags: { env: 'prod' } },
+  );
+  row.location = 'westeurope';
+  const cases: Array<[Condition, string]> = [
+    [{ field: 'type', equals: 'Microsoft.Test/things', caseSensitive: true }, 'pass'],
+    [{ field: 'name', equals: 'thing' }, 'pass'],
+    [{ field: 'Name', equals: 'thing' }, 'pass'],
+    [{ field: 'NAME', equals: 'row-name' }, 'fail'],
+    [{ field: 'location', equals: 'westeurope', caseSensitive: true }, 'pass'],
+    [{ field: 'id', equals: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Test/things/thing' }, 'pass'],
+    [{ field: 'Properties.Mode', equals: 'Enabled' }, 'pass'],
+    [{ field: 'tags.env', equals: 'prod' }, 'pass'],
+  ];
+  for (const [condition, expected] of cases) {
+    it(`${JSON.stringify(condition)} -> ${expected}`, () => {
+      expect(verdict(condition, row)).toBe(expected);
+    });
+  }
 });

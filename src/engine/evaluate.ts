@@ -18,9 +18,8 @@ export interface FunctionContext {
 export type RuleFunction = (context: FunctionContext, args: Readonly<Record<string, unknown>>) => Evaluation;
 
 export interface EvaluationContext {
+  /** Conditions read its body and the four view keys (`type`, `name`, `location`, `id`): see rootedAt. */
   resource: Resource;
-  /** The view conditions read: `type`, `name`, `location`, `id` and the ARM body. */
-  root: Record<string, unknown>;
   inventory: Inventory;
   parameters: Readonly<Record<string, unknown>>;
   functions: ReadonlyMap<string, RuleFunction>;
@@ -34,9 +33,9 @@ interface Scope {
 }
 
 /**
- * Where a resource keeps its view: a property keyed by a private symbol, not a WeakMap. Every check reads
- * it, and a WeakMap of tens of thousands of resources costs the garbage collector an ephemeron table walk
- * on every full collection.
+ * Where a resource keeps its view, when one is built: a property keyed by a private symbol, not a WeakMap,
+ * whose entries for tens of thousands of resources would cost the garbage collector an ephemeron table
+ * walk on every full collection.
  */
 const VIEW = Symbol('azfence.resourceView');
 type WithView = Resource & { [VIEW]?: Record<string, unknown> };
@@ -44,7 +43,11 @@ type WithView = Resource & { [VIEW]?: Record<string, unknown> };
 /** The keys a view adds over the body: a path whose first key is none of these reads the body alike. */
 export const VIEW_KEYS: ReadonlySet<string> = new Set(['type', 'name', 'location', 'id']);
 
-/** Built once per resource: every check of every rule reads the same view. */
+/**
+ * The body with the four view keys over it, built once per resource. Conditions and links read the body
+ * directly (rootedAt); the view serves only a first key that is a view key in unusual casing (`Name`),
+ * where the case-insensitive lookup over all keys decides.
+ */
 export function resourceView(resource: Resource): Record<string, unknown> {
   const holder = resource as WithView;
   let view = holder[VIEW];

@@ -1,6 +1,6 @@
 import type { Rule } from './rule.js';
 import type { Condition } from './condition.js';
-import { evaluate, resourceView, rootedAt, type EvaluationContext, type RuleFunction } from './evaluate.js';
+import { evaluate, rootedAt, type EvaluationContext, type RuleFunction } from './evaluate.js';
 import { parseFieldPath, resolveEach, resolveSingle, hasEach } from './field-path.js';
 import type { Evaluation } from './verdict.js';
 import { BUILT_IN_FUNCTIONS } from './functions/index.js';
@@ -50,24 +50,6 @@ function implies(where: Evaluation | undefined, assertion: Evaluation): Evaluati
   return { verdict: 'unknown', evidence: [...where.evidence, ...assertion.evidence], ...(assertion.details ? { details: assertion.details } : {}) };
 }
 
-/**
- * The view conditions read is built on first use: checks that only call a function (the DNS pack reads
- * endpoints through the graph) never need one, and a view copies the resource's body.
- */
-class CheckContext implements EvaluationContext {
-  constructor(
-    readonly resource: Resource,
-    readonly inventory: Inventory,
-    readonly parameters: Readonly<Record<string, unknown>>,
-    readonly functions: ReadonlyMap<string, RuleFunction>,
-    readonly counter: { operations: number },
-  ) {}
-
-  get root(): Record<string, unknown> {
-    return resourceView(this.resource);
-  }
-}
-
 export function runRules(rules: readonly Rule[], inventory: Inventory, options: RunOptions = {}): RunResult {
   const findings: Finding[] = [];
   const passed = new Map<string, number>();
@@ -99,7 +81,7 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
             failures.push({ ruleId: rule.id, resource: resource.source.address ?? resource.source.id ?? resource.key, file: resource.source.file, problem: shape });
             continue;
           }
-          const context: EvaluationContext = new CheckContext(resource, inventory, parameters, functions, counter);
+          const context: EvaluationContext = { resource, inventory, parameters, functions, counter };
           try {
             const where = check.select.where ? evaluate(check.select.where, context) : undefined;
             if (where?.verdict === 'fail') continue;
