@@ -70,6 +70,8 @@ function referencesUnder(resource: Resource, attribute: string): string[] {
 
 function ofTypes(resource: Resource, types: readonly string[] | undefined): boolean {
   if (!types) return true;
+  // Types are canonically cased on both sides almost always: compare as written before lower-casing.
+  for (const candidate of types) if (candidate === resource.armType) return true;
   const type = resource.armType.toLowerCase();
   return types.some((candidate) => candidate.toLowerCase() === type);
 }
@@ -150,6 +152,8 @@ function followReferences(inventory: Inventory, resource: Resource, armPath: str
 }
 
 function dedupe(links: Link[]): Link[] {
+  // Most values name one resource: nothing to compare.
+  if (links.length < 2) return links;
   const seen = new Set<string>();
   return links.filter((link) => {
     const key = link.target ? `r:${link.target.key}` : `i:${(link.id ?? link.name ?? '').toLowerCase()}`;

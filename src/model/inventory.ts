@@ -20,7 +20,7 @@ export class Inventory {
 
   add(resource: Resource): void {
     this.resources.push(resource);
-    const type = resource.armType.toLowerCase();
+    const type = lowerType(resource.armType);
     push(this.byType, type, resource);
     this.byKey.set(resource.key.toLowerCase(), resource);
     if (resource.source.id) this.byId.set(resource.source.id.toLowerCase(), resource);
@@ -31,7 +31,7 @@ export class Inventory {
   }
 
   ofType(armType: string): readonly Resource[] {
-    return this.byType.get(armType.toLowerCase()) ?? [];
+    return this.byType.get(lowerType(armType)) ?? [];
   }
 
   get(key: string): Resource | undefined {
@@ -43,12 +43,12 @@ export class Inventory {
   }
 
   byName(armType: string, name: string): readonly Resource[] {
-    return this.byTypeAndName.get(`${armType.toLowerCase()}|${name.toLowerCase()}`) ?? [];
+    return this.byTypeAndName.get(`${lowerType(armType)}|${name.toLowerCase()}`) ?? [];
   }
 
   /** Whether a file contributed any resource of this type (a snapshot without zone-group rows says nothing about zone groups). */
   fileHasType(file: string, armType: string): boolean {
-    return this.typesByFile.get(file)?.has(armType.toLowerCase()) ?? false;
+    return this.typesByFile.get(file)?.has(lowerType(armType)) ?? false;
   }
 
   /** Builds a derived index once per scan (e.g. zone -> its VNet links), keeping cross-resource rules linear. */
@@ -74,6 +74,17 @@ export class Inventory {
   get size(): number {
     return this.resources.length;
   }
+}
+
+/** A scan holds a few dozen ARM types across hundreds of thousands of resources: each is lower-cased once. */
+const lowerTypes = new Map<string, string>();
+function lowerType(armType: string): string {
+  let lower = lowerTypes.get(armType);
+  if (lower === undefined) {
+    lower = armType.toLowerCase();
+    if (lowerTypes.size < 10_000) lowerTypes.set(armType, lower);
+  }
+  return lower;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

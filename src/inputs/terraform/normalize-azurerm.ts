@@ -124,7 +124,8 @@ export function normalizeAzurerm(terraformType: string, planned: PlannedValue, c
     const read = readAttribute(planned, attribute, configured);
     if (!read) continue;
     setPath(body, attribute.arm, read.value);
-    attributeOf.set(attribute.arm, { attribute: read.attribute, value: read.raw, ...(read.defaulted ? { defaulted: true } : {}) });
+    // No spread of a conditional object: this runs for every mapped attribute of every resource of a plan.
+    attributeOf.set(attribute.arm, read.defaulted ? { attribute: read.attribute, value: read.raw, defaulted: true } : { attribute: read.attribute, value: read.raw });
   }
   if (mapping.finish) {
     const finished = mapping.finish(body, planned);
