@@ -41,14 +41,14 @@ const VIEW = Symbol('azfence.resourceView');
 type WithView = Resource & { [VIEW]?: Record<string, unknown> };
 
 /** The keys a view adds over the body: a path whose first key is none of these reads the body alike. */
-export const VIEW_KEYS: ReadonlySet<string> = new Set(['type', 'name', 'location', 'id']);
+const VIEW_KEYS: ReadonlySet<string> = new Set(['type', 'name', 'location', 'id']);
 
 /**
  * The body with the four view keys over it, built once per resource. Conditions and links read the body
  * directly (rootedAt); the view serves only a first key that is a view key in unusual casing (`Name`),
  * where the case-insensitive lookup over all keys decides.
  */
-export function resourceView(resource: Resource): Record<string, unknown> {
+function resourceView(resource: Resource): Record<string, unknown> {
   const holder = resource as WithView;
   let view = holder[VIEW];
   if (!view) {
@@ -129,7 +129,7 @@ function operandValue(operand: unknown, context: EvaluationContext): unknown {
 }
 
 /** Finds the innermost `count` scope a path belongs to, so `where` clauses read the current member. */
-function scoped(segments: PathSegment[], context: EvaluationContext, scopes: Scope[]): { root: unknown; rest: PathSegment[] } {
+function scoped(segments: PathSegment[], context: EvaluationContext, scopes: Scope[]): { root: unknown; rest: readonly PathSegment[] } {
   for (let i = scopes.length - 1; i >= 0; i--) {
     const scope = scopes[i]!;
     if (startsWith(segments, scope.prefix)) return { root: scope.element, rest: segments.slice(scope.prefix.length) };
@@ -142,7 +142,7 @@ function scoped(segments: PathSegment[], context: EvaluationContext, scopes: Sco
  * values resourceView holds, without copying the body into a view for every resource a condition reads.
  * A view key in unusual casing (`Name`) takes the view, whose case-insensitive lookup decides.
  */
-export function rootedAt(resource: Resource, segments: PathSegment[]): { root: unknown; rest: PathSegment[] } {
+function rootedAt(resource: Resource, segments: readonly PathSegment[]): { root: unknown; rest: readonly PathSegment[] } {
   const first = segments[0];
   if (first && 'key' in first) {
     switch (first.key) {
@@ -158,6 +158,18 @@ export function rootedAt(resource: Resource, segments: PathSegment[]): { root: u
     if (VIEW_KEYS.has(first.key.toLowerCase())) return { root: resourceView(resource), rest: segments };
   }
   return { root: resource.body, rest: segments };
+}
+
+/** The rest of a path from where it starts: one value, or the members a `[*]` visits. */
+function resolveRest(root: unknown, rest: readonly PathSegment[]): unknown {
+  if (rest.length === 0) return root;
+  return hasEach(rest) ? resolveEach(root, rest) : resolveSingle(root, rest);
+}
+
+/** A field of a resource, read the way conditions read it (messages' `{field:...}`, links between resources). */
+export function valueAt(resource: Resource, segments: readonly PathSegment[]): unknown {
+  const { root, rest } = rootedAt(resource, segments);
+  return resolveRest(root, rest);
 }
 
 function startsWith(segments: PathSegment[], prefix: PathSegment[]): boolean {
@@ -268,10 +280,8 @@ function functionContext(context: EvaluationContext, scopes: Scope[]): FunctionC
     inventory: context.inventory,
     parameters: context.parameters,
     field(path: string): unknown {
-      const segments = parseFieldPath(path);
-      const { root, rest } = scoped(segments, context, scopes);
-      if (rest.length === 0) return root;
-      return hasEach(rest) ? resolveEach(root, rest) : resolveSingle(root, rest);
+      const { root, rest } = scoped(parseFieldPath(path), context, scopes);
+      return resolveRest(root, rest);
     },
   };
 }

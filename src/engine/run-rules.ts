@@ -1,7 +1,7 @@
 import type { Rule } from './rule.js';
 import type { Condition } from './condition.js';
-import { evaluate, rootedAt, type EvaluationContext, type RuleFunction } from './evaluate.js';
-import { parseFieldPath, resolveEach, resolveSingle, hasEach } from './field-path.js';
+import { evaluate, valueAt, type EvaluationContext, type RuleFunction } from './evaluate.js';
+import { parseFieldPath } from './field-path.js';
 import type { Evaluation } from './verdict.js';
 import { BUILT_IN_FUNCTIONS } from './functions/index.js';
 import type { Inventory } from '../model/inventory.js';
@@ -91,12 +91,7 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
               passes++;
               continue;
             }
-            const field = (path: string): unknown => {
-              const segments = parseFieldPath(path);
-              const { root, rest } = rootedAt(resource, segments);
-              if (rest.length === 0) return root;
-              return hasEach(rest) ? resolveEach(root, rest) : resolveSingle(root, rest);
-            };
+            const field = (path: string): unknown => valueAt(resource, parseFieldPath(path));
             const message = pickMessage(check.messages, check.message, context);
             findings.push(
               makeFinding({

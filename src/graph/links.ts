@@ -1,5 +1,5 @@
-import { hasEach, parseFieldPath, resolveEach, resolveSingle } from '../engine/field-path.js';
-import { resourceView, VIEW_KEYS } from '../engine/evaluate.js';
+import { hasEach, parseFieldPath } from '../engine/field-path.js';
+import { valueAt } from '../engine/evaluate.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Resource } from '../model/resource.js';
 import { REDACTED, UNKNOWN } from '../model/values.js';
@@ -89,10 +89,7 @@ function byName(inventory: Inventory, from: Resource, name: string, types: reado
 /** Follows the id or name values at `armPath` (which may contain `[*]`) to the resources they name. */
 export function followLinks(inventory: Inventory, resource: Resource, armPath: string, options: LinkOptions): LinkResult {
   const segments = parseFieldPath(armPath);
-  // Link paths read the body (properties.subnet.id, parentId); only the four view keys need the view.
-  const first = segments[0];
-  const root = first && 'key' in first && !VIEW_KEYS.has(first.key.toLowerCase()) ? resource.body : resourceView(resource);
-  const resolved = hasEach(segments) ? resolveEach(root, segments) : resolveSingle(root, segments);
+  const resolved = valueAt(resource, segments);
   const values = Array.isArray(resolved) && hasEach(segments) ? resolved : [resolved];
   graphWork.steps += values.length;
   const links: Link[] = [];

@@ -89,8 +89,8 @@ function callInstances(context: PlanContext, parentInstance: string, call: strin
  * Resolves one configuration reference made by the resource at `fromAddress` to the planned resources it
  * names, following module outputs (into a module) and input variables (out of one).
  */
-export function resolveReference(context: PlanContext, fromAddress: string, reference: string, depth = 0): Resolution {
-  return resolveIn(context, moduleInstanceOf(fromAddress), reference, depth, fromAddress);
+export function resolveReference(context: PlanContext, fromAddress: string, reference: string): Resolution {
+  return resolveIn(context, moduleInstanceOf(fromAddress), reference, 0, fromAddress);
 }
 
 /**

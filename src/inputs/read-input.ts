@@ -73,8 +73,7 @@ export function readInput(candidate: Candidate): ReadOutcome {
     throw new UserError(`is JSON of an unknown shape; ${EXPECTED}`, file);
   }
   const text = readText(candidate.path, file);
-  // A plan has a format_version member: a snapshot (no such key anywhere) skips the walk, which would only fail.
-  const members = text.length > memberReadAbove() && text.includes('"format_version"') ? readPlanMembers(text, file) : undefined;
+  const members = text.length > memberReadAbove() ? readPlanMembers(text, file) : undefined;
   if (members) {
     const { context, ...result } = readPlan(members.plan, file, members.positions, members.plannedValues);
     return { status: 'read', input: { file, kind: 'plan', planContext: context, ...result } };

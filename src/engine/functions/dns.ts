@@ -1,6 +1,6 @@
 import type { FunctionContext, RuleFunction } from '../evaluate.js';
 import { childrenOf, followLinks } from '../../graph/links.js';
-import { FIREWALL, firewallsByPrivateIp, vnetOfSubnet } from '../../graph/routes.js';
+import { FIREWALL, firewallsByPrivateIp, SUBNET, VIRTUAL_NETWORK, vnetOfSubnet } from '../../graph/routes.js';
 import { parseArmId, sameId } from '../../graph/arm-id.js';
 import { graphWork } from '../../graph/work.js';
 import type { Inventory } from '../../model/inventory.js';
@@ -12,8 +12,6 @@ import {
   groupIdsOf,
   PRIVATE_DNS_ZONE,
   PRIVATE_ENDPOINT,
-  SUBNET,
-  VIRTUAL_NETWORK,
   vnetLabel,
   ZONE_VNET_LINK,
   type EndpointInfo,

@@ -1,5 +1,6 @@
 import { childrenOf, followLinks, parentOf, type Link } from '../../graph/links.js';
 import { parseArmId } from '../../graph/arm-id.js';
+import { SUBNET } from '../../graph/routes.js';
 import type { Inventory } from '../../model/inventory.js';
 import type { Resource } from '../../model/resource.js';
 import { isPlainObject, UNKNOWN } from '../../model/values.js';
@@ -13,8 +14,6 @@ export const PRIVATE_ENDPOINT = 'Microsoft.Network/privateEndpoints';
 export const ZONE_GROUP = 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups';
 export const PRIVATE_DNS_ZONE = 'Microsoft.Network/privateDnsZones';
 export const ZONE_VNET_LINK = 'Microsoft.Network/privateDnsZones/virtualNetworkLinks';
-export const VIRTUAL_NETWORK = 'Microsoft.Network/virtualNetworks';
-export const SUBNET = 'Microsoft.Network/virtualNetworks/subnets';
 
 export interface Connection {
   /** Group ids (subresources), or UNKNOWN when only known after apply. */

@@ -5,7 +5,7 @@ import { buildPlanContext } from '../../graph/plan-context.js';
 import { configurationAddress, looksLikePlan, readPlan, type PlanReadResult } from '../terraform/read-plan.js';
 import { looksLikeSnapshot, readSnapshot, type SnapshotReadResult } from '../resource-graph/read-snapshot.js';
 import { JsonStream, JsonSyntaxError, parseAt, positionOfKey, type Mark, type Position } from './json-stream.js';
-import { CONTROL_CHARACTER, standInFor } from '../terraform/plan-members.js';
+import { CONTROL_CHARACTER, memberParser, standInFor } from '../terraform/plan-members.js';
 import { decodeToken, scanEntry } from '../terraform/change-entries.js';
 
 /**
@@ -184,14 +184,7 @@ function readPlanStreamed(stream: JsonStream, file: string, head: Record<string,
 function changeEntry(text: string, start: Position): unknown {
   const span = CONTROL_CHARACTER.test(text) ? undefined : scanEntry(text, 0);
   if (!span || text.slice(span.end).trim() !== '') return slim(parseAt(text, start));
-  return standInFor(text, span, (member) => {
-    try {
-      return JSON.parse(text.slice(member.start, member.end));
-    } catch {
-      parseAt(text, start);
-      throw new Error('an entry member failed to parse, but the whole entry parsed');
-    }
-  });
+  return standInFor(text, span, memberParser(text, () => parseAt(text, start)));
 }
 
 /** A captured planned_values resource's own address, read without parsing it; undefined if the walk cannot tell. */

@@ -66,6 +66,21 @@ export function standInFor(text: string, entry: ChangeEntrySpan, parseMember: (s
   return standIn;
 }
 
+/**
+ * Parses spans of `text`. A span that does not parse is handed to `reportWhole`, which parses the whole
+ * text to throw its usual error (with the right line); if that parses after all, this is a bug, said so.
+ */
+export function memberParser(text: string, reportWhole: () => void): (span: MemberSpan) => unknown {
+  return (span) => {
+    try {
+      return JSON.parse(text.slice(span.start, span.end));
+    } catch {
+      reportWhole();
+      throw new Error('a member failed to parse, but the whole text parsed');
+    }
+  };
+}
+
 const NO_ACTIONS = Object.freeze({});
 
 /**
@@ -138,6 +153,8 @@ function positionsOf(text: string, entries: readonly ChangeEntrySpan[], searchFr
  * the text is not a plan or not well-formed enough to split: the caller parses it whole, which reports errors.
  */
 export function readPlanMembers(text: string, file: string): { plan: Record<string, unknown>; positions: string | PositionLookup; plannedValues?: DeferredPlannedValues } | undefined {
+  // A plan has a format_version member: a text without the key anywhere (a snapshot) is not walked only to fail.
+  if (!text.includes('"format_version"')) return undefined;
   // A raw control character is never valid JSON, and inside a string the walk below does not look for it:
   // one search over the text (tens of milliseconds for 100 MB) keeps such files an error, as JSON.parse makes them.
   if (CONTROL_CHARACTER.test(text)) return undefined;
@@ -152,15 +169,8 @@ export function readPlanMembers(text: string, file: string): { plan: Record<stri
     },
   });
   if (!members || !members.has('format_version')) return undefined;
-  const parseMember = (span: MemberSpan): unknown => {
-    try {
-      return JSON.parse(text.slice(span.start, span.end));
-    } catch {
-      // Let the whole-document parse find the error, so its line is the file's line.
-      parseJson(text, file);
-      throw new Error('a plan member failed to parse, but the whole document parsed');
-    }
-  };
+  // Let the whole-document parse find an error, so its line is the file's line.
+  const parseMember = memberParser(text, () => parseJson(text, file));
   const plan: Record<string, unknown> = {};
   let positions: string | PositionLookup = text;
   for (const [key, span] of members) {
