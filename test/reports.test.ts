@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildPlan, buildSnapshot } from './support/materialize.js';
 import { runCli, scanJson, tempDir, writeJson } from './support/run-cli.js';
@@ -142,6 +143,24 @@ describe('JSON output', () => {
 });
 
 describe('SARIF output', () => {
+  it('points at inputs outside the working directory with file: URIs, and stays valid', () => {
+    // `azfence scan /elsewhere/plan.json --sarif out.sarif`: the plan is shown by its absolute path, which a
+    // %SRCROOT%-relative reference cannot hold (it may not start with a slash).
+    const inputs = tempDir();
+    const { plan, snapshot } = estate(inputs);
+    const cwd = tempDir();
+    const sarifPath = join(cwd, 'azfence.sarif');
+    runCli(['scan', plan, snapshot, '--sarif', sarifPath, '--fail-on', 'none'], cwd);
+    expect(validateSarif([sarifPath])).toEqual([]);
+    const sarif = JSON.parse(readFileSync(sarifPath, 'utf8'));
+    const uris = new Set<string>(sarif.runs[0].results.map((result: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }> }) => {
+      const location = result.locations[0]!.physicalLocation.artifactLocation;
+      expect(location.uriBaseId).toBeUndefined();
+      return location.uri;
+    }));
+    expect([...uris].sort()).toEqual([pathToFileURL(plan).href, pathToFileURL(snapshot).href].sort());
+  });
+
   it('is valid for GitHub code scanning and carries rules, severities, locations and fingerprints', () => {
     const dir = tempDir();
     const { plan, snapshot } = estate(dir);

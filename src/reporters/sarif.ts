@@ -1,3 +1,5 @@
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Rule, Severity } from '../engine/rule.js';
 import type { Finding } from '../findings/finding.js';
 import type { ScanReport } from '../scan.js';
@@ -63,9 +65,18 @@ function toUri(file: string): string {
   return file.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/');
 }
 
+/**
+ * Where a file is, for SARIF: relative to the checkout (%SRCROOT%) when it is inside the directory the scan
+ * ran from, as reports show it; a file outside it is shown by its absolute path, which becomes a file: URI
+ * (a relative reference may not start with a slash, and GitHub and the SARIF spec reject it).
+ */
+function artifactLocation(file: string): { uri: string; uriBaseId?: string } {
+  return isAbsolute(file) ? { uri: pathToFileURL(file).href } : { uri: toUri(file), uriBaseId: '%SRCROOT%' };
+}
+
 function physical(location: { file: string; line?: number; column?: number }) {
   const region = location.line ? { region: { startLine: location.line, ...(location.column ? { startColumn: location.column } : {}) } } : {};
-  return { artifactLocation: { uri: toUri(location.file), uriBaseId: '%SRCROOT%' }, ...region };
+  return { artifactLocation: artifactLocation(location.file), ...region };
 }
 
 function result(finding: Finding, ruleIndex: number, limits: SarifLimits) {
@@ -79,7 +90,7 @@ function result(finding: Finding, ruleIndex: number, limits: SarifLimits) {
     message: { text: `${finding.message}${fix}` },
     locations: [
       {
-        physicalLocation: { artifactLocation: { uri: toUri(finding.location.file), uriBaseId: '%SRCROOT%' }, ...region },
+        physicalLocation: { artifactLocation: artifactLocation(finding.location.file), ...region },
         logicalLocations: [{ fullyQualifiedName: finding.resource.id, name: finding.resource.name, kind: 'resource' }],
       },
     ],
@@ -146,7 +157,7 @@ function buildLog(report: ScanReport, kept: readonly Finding[], omitted: number,
               level: 'error',
               message: { text: error.message },
               ...(error.file
-                ? { locations: [{ physicalLocation: { artifactLocation: { uri: toUri(error.file), uriBaseId: '%SRCROOT%' }, ...(error.line ? { region: { startLine: error.line } } : {}) } }] }
+                ? { locations: [{ physicalLocation: { artifactLocation: artifactLocation(error.file), ...(error.line ? { region: { startLine: error.line } } : {}) } }] }
                 : {}),
             })),
             ...(report.warnings ?? []).map((warning) => ({
