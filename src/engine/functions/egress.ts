@@ -282,6 +282,9 @@ export const fqdnNetworkRulesHaveDnsProxy: RuleFunction = (context) => {
   return fail('dnsSettings.enableProxy', false, 'DNS proxy enabled', { rules: using.join(', '), policy: rules.policies[0]?.name ?? context.resource.name });
 };
 
+/** AKS outbound types with no egress path (network-isolated clusters): `none`, and `block` (azapi and ARM only). */
+const NO_EGRESS_OUTBOUND_TYPES: ReadonlySet<string> = new Set(['none', 'block']);
+
 /** AZF-EGR-005: a workload whose subnet routes to the firewall (or that must) really egresses through it. */
 export const egressThroughFirewall: RuleFunction = (context) => {
   const { inventory, resource } = context;
@@ -294,9 +297,12 @@ export const egressThroughFirewall: RuleFunction = (context) => {
       ...followLinks(inventory, resource, 'properties.agentPoolProfiles[*].vnetSubnetID', { targetTypes: [SUBNET] }).links,
       ...pools.flatMap((pool) => followLinks(inventory, pool, 'properties.vnetSubnetID', { targetTypes: [SUBNET] }).links),
     ];
+    const outbound = context.field('properties.networkProfile.outboundType');
+    // none and block (network-isolated clusters) give the nodes no egress path at all: nothing can bypass
+    // the firewall. Whether such a cluster can still bootstrap is AZF-EGR-008's question, not this rule's.
+    if (typeof outbound === 'string' && NO_EGRESS_OUTBOUND_TYPES.has(outbound.toLowerCase())) return pass();
     const routes = subnetLinks.map((subnet) => (subnet.target ? defaultRouteOf(inventory, subnet.target) : undefined));
     const toFirewall = routes.some((route) => route?.status === 'firewall');
-    const outbound = context.field('properties.networkProfile.outboundType');
     if (!toFirewall && !required) {
       // A route known only after apply may still lead to the firewall: no pass can rest on it.
       const pending = routes.find((route) => route?.status === 'unknown');
@@ -310,8 +316,9 @@ export const egressThroughFirewall: RuleFunction = (context) => {
       if (routes.some((route) => route === undefined || route.status === 'unknown')) return unknown('routeTable', "the node subnet's route is known only after apply or not in this scan");
       return fail('routeTable', 'no route to a firewall', 'a 0.0.0.0/0 route to the firewall', { problem: 'its node subnet has no 0.0.0.0/0 route to a firewall' });
     }
-    return fail('networkProfile.outboundType', outbound ?? 'loadBalancer', 'userDefinedRouting', {
-      problem: `its outbound type is ${String(outbound ?? 'loadBalancer')}, so nodes egress through the load balancer's public IP${toFirewall ? ' although their subnet routes to the firewall' : ''}`,
+    const shown = String(outbound ?? 'loadBalancer');
+    return fail('networkProfile.outboundType', shown, 'userDefinedRouting', {
+      problem: `its outbound type is ${shown}, so nodes egress through ${/natgateway$/i.test(shown) ? "the NAT gateway's" : "the load balancer's"} public IP${toFirewall ? ' although their subnet routes to the firewall' : ''}`,
     });
   }
   // Container Apps: egress through a firewall (UDR) works only on environments with workload profiles.
