@@ -102,22 +102,31 @@ export const privateEndpointHasZoneGroup: RuleFunction = (context) => {
   const info = endpointInfo(context.inventory, context.resource);
   // The common case, decided before any message detail is worked out.
   if (info.zoneGroups !== undefined && info.zoneGroups.length > 0) return pass();
-  const { requirements } = requirementsOf(context, info);
+  // The zones the endpoint needs are decided first, from its group ids alone: a Private Link service with no
+  // documented privatelink zone (a customer's own service, an Application Gateway) resolves through DNS its
+  // owner manages, so it needs no zone group whatever the input says (or cannot say) about zone groups.
+  const { requirements, unknownGroupIds } = requirementsOf(context, info);
+  if (requirements.length === 0 && !unknownGroupIds) return pass();
   const needed = neededZones(requirements, cloudOf(regionOf(context, info), context.parameters['cloud']), regionOf(context, info));
   const details = baseDetails(info, requirements, needed);
   if (info.zoneGroups === undefined) {
     return unknown('privateDnsZoneGroups', 'the snapshot has no privateDnsZoneGroups rows (Resource Graph does not index them; azfence audit reads them through ARM)', details);
   }
-  if (info.zoneGroups.length > 0) return pass();
   if (info.zoneGroupsUnknown) return unknown('private_dns_zone_group', 'private_dns_zone_group is known only after apply', details);
-  // A Private Link service with no documented privatelink zone (Application Gateway, your own service)
-  // resolves through DNS you manage: only require a zone group where azfence knows which zone it needs.
-  const { unknownGroupIds } = requirementsOf(context, info);
-  if (requirements.length === 0) {
-    return unknownGroupIds ? unknown('groupIds', 'the group ids (subresources) are known only after apply', details) : pass();
-  }
+  if (requirements.length === 0) return unknown('groupIds', 'the group ids (subresources) are known only after apply', details);
   return fail('properties.privateDnsZoneGroups', [], 'a private DNS zone group', details);
 };
+
+/**
+ * No Azure privatelink zone applies to the endpoint: every connection's group ids are known and name no
+ * subresource (a customer Private Link Service), or its target is a type with no documented zone (an
+ * Application Gateway). Its zone groups, if any, hold its owner's own zones, which nothing here can judge.
+ */
+function needsNoAzureZone(context: FunctionContext, info: EndpointInfo): boolean {
+  const { requirements, unknownGroupIds } = requirementsOf(context, info);
+  if (requirements.length > 0 || unknownGroupIds || info.connections.length === 0) return false;
+  return info.connections.every((connection) => connection.groupIds !== UNKNOWN && (connection.groupIds.length === 0 || (connection.targetType !== undefined && specsForType(connection.targetType).length === 0)));
+}
 
 /** AZF-DNS-002: the zone groups hold every zone the endpoint's group ids need. */
 export const zoneGroupHasNeededZones: RuleFunction = (context) => {
@@ -139,6 +148,7 @@ export const zoneGroupHasNeededZones: RuleFunction = (context) => {
 /** AZF-DNS-003: every zone in the zone groups is a real privatelink zone for the endpoint's service and cloud. */
 export const zoneGroupZonesAreValid: RuleFunction = (context) => {
   const info = endpointInfo(context.inventory, context.resource);
+  if (needsNoAzureZone(context, info)) return pass();
   const { zones, unresolved } = presentZones(info);
   if (zones.length === 0) return unresolved.length ? unknown('privateDnsZoneConfigs', unresolved.join('; ')) : pass();
   const { requirements, unknownGroupIds } = requirementsOf(context, info);
@@ -259,6 +269,7 @@ function linksMatch(links: ZoneVnetLinks, accepted: { resources: Set<Resource>; 
 export const neededZonesLinkedToVnet: RuleFunction = (context) => {
   const { inventory } = context;
   const info = endpointInfo(inventory, context.resource);
+  if (needsNoAzureZone(context, info)) return pass();
   const { zones, unresolved } = presentZones(info);
   if (zones.length === 0) return unresolved.length ? unknown('privateDnsZoneConfigs', unresolved.join('; ')) : pass();
   if (info.vnets.length === 0 && info.vnetIds.length === 0) {

@@ -3,7 +3,7 @@ import { parseArmId } from '../../graph/arm-id.js';
 import { SUBNET } from '../../graph/routes.js';
 import type { Inventory } from '../../model/inventory.js';
 import type { Resource } from '../../model/resource.js';
-import { isPlainObject, UNKNOWN } from '../../model/values.js';
+import { isPlaceholder, isPlainObject, UNKNOWN } from '../../model/values.js';
 
 /**
  * What azfence knows about one private endpoint: the services it connects to, its zone groups and the
@@ -61,6 +61,8 @@ function asStrings(value: unknown): string[] | typeof UNKNOWN {
 }
 
 function connectionsOf(inventory: Inventory, endpoint: Resource): Connection[] {
+  // Properties projected away (or known only after apply): its connections, and so its group ids, are unknown.
+  if (isPlaceholder(endpoint.body['properties'])) return [{ groupIds: UNKNOWN, manual: false }];
   const properties = isPlainObject(endpoint.body['properties']) ? endpoint.body['properties'] : {};
   const connections: Connection[] = [];
   for (const [list, manualList] of [
