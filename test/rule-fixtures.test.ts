@@ -21,6 +21,8 @@ interface FixtureCase {
   manifests?: string;
   /** Module calls of the plan (inputs and outputs, by call name). */
   modules?: ModuleCalls;
+  /** Provider version constraints of the plan's configuration (`azurerm: "~> 4.0"`). */
+  providers?: Record<string, string>;
   /** With several resources: the address (plan) or name (snapshot) whose findings the case is about. */
   target?: string;
   /** Rule parameters for this case, written to an .azfence.yaml beside the input. */
@@ -53,7 +55,7 @@ function materialize(fixture: FixtureCase, dir: string): string {
   const manifests = fixture.manifests !== undefined ? join(dir, 'manifests.yaml') : undefined;
   if (manifests) writeFileSync(manifests, fixture.manifests!);
   if (fixture.azurerm || fixture.azapi) {
-    const plan = writeJson(dir, 'plan.json', buildPlan({ azurerm: asList(fixture.azurerm), azapi: asList(fixture.azapi), ...(fixture.modules ? { modules: fixture.modules } : {}) }));
+    const plan = writeJson(dir, 'plan.json', buildPlan({ azurerm: asList(fixture.azurerm), azapi: asList(fixture.azapi), ...(fixture.modules ? { modules: fixture.modules } : {}), ...(fixture.providers ? { providers: fixture.providers } : {}) }));
     return manifests ?? plan;
   }
   if (fixture.snapshot) {

@@ -56,6 +56,10 @@ const FUNCTION_TYPES: Record<string, readonly string[]> = {
   environmentRunsJobs: ['microsoft.app/jobs'],
   peeringNamesVnetById: [VNETS],
   attachedToSubnet: [VNETS],
+  // These read only the resource they judge (and how it was read).
+  inputKindIs: [],
+  jobUsesManagedIdentity: [],
+  podKeepsSandbox: [],
 };
 
 /**

@@ -142,9 +142,11 @@ export function renderTemplate(template: string, context: TemplateContext): stri
 }
 
 function unknownMessage(resource: Resource, evidence: Evidence[], rule: Rule, details?: Readonly<Record<string, string>>): string {
-  const unknownPaths = [...new Set(evidence.filter((item) => isUnknown(item.actual)).map((item) => propertyName(resource, item.path)))];
+  // A value the reader could not tell (a provider default that depends on the provider's version) says why.
+  const undecided = [...new Set(evidence.filter((item) => isUnknown(item.actual)).map((item) => resource.attributeOf?.get(item.path)).filter((origin) => origin?.undecided).map((origin) => `${origin!.attribute} is ${origin!.undecided}`))];
+  const unknownPaths = [...new Set(evidence.filter((item) => isUnknown(item.actual) && !resource.attributeOf?.get(item.path)?.undecided).map((item) => propertyName(resource, item.path)))];
   const sensitivePaths = [...new Set(evidence.filter((item) => isRedacted(item.actual)).map((item) => propertyName(resource, item.path)))];
-  const parts: string[] = [];
+  const parts: string[] = [...undecided];
   const why =
     resource.source.kind === 'plan'
       ? 'known only after apply'

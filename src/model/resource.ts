@@ -39,7 +39,7 @@ export interface Resource {
    * ARM path -> the Terraform attribute it was read from (azurerm), so a finding can name what to change.
    * Paths use the rule field syntax, e.g. properties.publicNetworkAccess -> public_network_access_enabled.
    */
-  attributeOf?: ReadonlyMap<string, { attribute: string; value: unknown; defaulted?: boolean }>;
+  attributeOf?: ReadonlyMap<string, { attribute: string; value: unknown; defaulted?: boolean; undecided?: string }>;
   /**
    * Plan input: the references each configured attribute makes (`azurerm_private_dns_zone.acr.id`), keyed by
    * Terraform attribute path. Links between resources being created come from these, since their ids are

@@ -168,7 +168,7 @@ function configPlace(address: string): { calls: string[]; local: string } {
   return { calls, local: rest.replace(/\[[^\]]*\]$/, '') };
 }
 
-export function buildPlan(resources: { azurerm?: AzurermCase[]; azapi?: AzapiCase[]; modules?: ModuleCalls }): Record<string, unknown> {
+export function buildPlan(resources: { azurerm?: AzurermCase[]; azapi?: AzapiCase[]; modules?: ModuleCalls; providers?: Record<string, string> }): Record<string, unknown> {
   const all = [...(resources.azurerm ?? []).map(fromAzurerm), ...(resources.azapi ?? []).map(fromAzapi)];
   type ModuleNode = { resources: unknown[]; module_calls: Record<string, { source: string; expressions: Record<string, unknown>; module: ModuleNode & { outputs?: Record<string, unknown> } }> };
   const rootConfig: ModuleNode = { resources: [], module_calls: {} };
@@ -225,7 +225,12 @@ export function buildPlan(resources: { azurerm?: AzurermCase[]; azapi?: AzapiCas
       provider_name: provider(r.type),
       change: { actions: ['create'], before: null, after: r.after, after_unknown: r.afterUnknown, before_sensitive: false, after_sensitive: r.afterSensitive },
     })),
-    configuration: { root_module: rootConfig },
+    configuration: {
+      ...(resources.providers
+        ? { provider_config: Object.fromEntries(Object.entries(resources.providers).map(([name, constraint]) => [name, { name, full_name: `registry.terraform.io/hashicorp/${name}`, version_constraint: constraint }])) }
+        : {}),
+      root_module: rootConfig,
+    },
     timestamp: '2026-11-01T00:00:00Z',
     applyable: true,
     complete: true,

@@ -80,8 +80,15 @@ export const AZURERM_MAPPINGS: Record<string, AzurermTypeMapping> = {
     armType: 'Microsoft.Storage/storageAccounts',
     attributes: [
       publicNetworkAccess(),
-      // azurerm 3.x/4.x name first; 2.x called it allow_blob_public_access.
-      { arm: 'properties.allowBlobPublicAccess', from: ['allow_nested_items_to_be_public', 'allow_blob_public_access'] },
+      // azurerm 3.x/4.x name first; 2.x called it allow_blob_public_access. Terraform writes the provider's
+      // default into the plan, so the defaults below serve only plans that leave it out: true up to v4,
+      // false from v5 (5.0 upgrade guide).
+      {
+        arm: 'properties.allowBlobPublicAccess',
+        from: ['allow_nested_items_to_be_public', 'allow_blob_public_access'],
+        default: true,
+        defaultSince: { major: 5, value: false, provider: 'azurerm' },
+      },
       { arm: 'properties.allowSharedKeyAccess', from: 'shared_access_key_enabled', default: true },
       { arm: 'properties.networkAcls.defaultAction', from: 'network_rules[0].default_action', default: 'Allow' },
       { arm: 'kind', from: 'account_kind' },

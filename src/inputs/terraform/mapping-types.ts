@@ -21,6 +21,11 @@ export interface AttributeMapping {
   from: string | AttributeSource | Array<string | AttributeSource>;
   /** The ARM value when the attribute is absent or null (the provider's or the API's default). */
   default?: unknown;
+  /**
+   * A provider default that changed with a major version: from `major` on it is `value` (`default` before).
+   * When the plan's version constraints admit majors on both sides, the default cannot be told: UNKNOWN.
+   */
+  defaultSince?: { major: number; value: unknown; provider: string };
   /** For a list of blocks: how each block maps to an ARM array member. */
   items?: AttributeMapping[];
 }

@@ -3,6 +3,7 @@ import { AZURERM_MAPPINGS } from './azurerm-mappings.js';
 import { materialize, readPlanned, type PlannedValue } from './plan-values.js';
 import { isPlaceholder, isPlainObject, UNKNOWN } from '../../model/values.js';
 import { registerArmType } from '../../model/arm-types.js';
+import { ANY_MAJOR, describeMajors, type MajorRange } from './provider-versions.js';
 
 for (const mapping of Object.values(AZURERM_MAPPINGS)) registerArmType(mapping.armType);
 
@@ -18,6 +19,8 @@ export interface AttributeOrigin {
   value: unknown;
   /** The attribute was not set and the value is the mapping's default. */
   defaulted?: boolean;
+  /** Why the value is UNKNOWN although the plan does not mark it so (a default the plan cannot tell). */
+  undecided?: string;
 }
 
 /**
@@ -73,11 +76,25 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 }
 
 /** Reads one mapped attribute; returns the ARM value and the attribute it came from. */
+/** The default for an attribute the plan leaves unset, given the provider majors the plan admits. */
+function defaultFor(mapping: AttributeMapping, majors: MajorRange): { value: unknown; undecided?: string } | undefined {
+  const since = mapping.defaultSince;
+  if (!since) return mapping.default === undefined ? undefined : { value: mapping.default };
+  if (majors.min >= since.major) return { value: since.value };
+  if (majors.max < since.major) return { value: mapping.default };
+  const before = describeMajors({ min: 0, max: since.major - 1 }).replace('v0 to ', 'up to ');
+  return {
+    value: UNKNOWN,
+    undecided: `not set, and its default depends on the ${since.provider} major version (${before}: ${String(mapping.default)}; v${since.major} on: ${String(since.value)}), which the plan's version constraints leave open (${describeMajors(majors)}); set it explicitly`,
+  };
+}
+
 function readAttribute(
   planned: PlannedValue,
   mapping: AttributeMapping,
   configured: IsConfigured,
-): { value: unknown; attribute: string; raw: unknown; defaulted?: boolean } | undefined {
+  majors: MajorRange = ANY_MAJOR,
+): { value: unknown; attribute: string; raw: unknown; defaulted?: boolean; undecided?: string } | undefined {
   for (const source of sources(mapping.from)) {
     const read = source.tf === '' ? planned : readPlanned(planned, source.tf);
     if (read.value === UNKNOWN && !configured(topLevelCached(source.tf))) continue;
@@ -97,9 +114,12 @@ function readAttribute(
     }
     return { value: mapValue(read.value, source), attribute: source.tf, raw: read.value };
   }
-  if (mapping.default !== undefined) {
+  const fallback = defaultFor(mapping, majors);
+  if (fallback) {
     const names = sources(mapping.from).map((source) => source.tf);
-    return { value: mapping.default, attribute: names.join(' or '), raw: mapping.default, defaulted: true };
+    if (fallback.undecided) return { value: fallback.value, attribute: names[0]!, raw: fallback.value, undecided: fallback.undecided };
+    // A version-dependent default is the current provider's: name its attribute, not the older spellings.
+    return { value: fallback.value, attribute: mapping.defaultSince ? names[0]! : names.join(' or '), raw: fallback.value, defaulted: true };
   }
   return undefined;
 }
@@ -115,17 +135,20 @@ function mapMember(planned: PlannedValue, items: AttributeMapping[]): unknown {
 }
 
 /** Normalizes an azurerm resource's planned values, or returns undefined for types no rule reads. */
-export function normalizeAzurerm(terraformType: string, planned: PlannedValue, configured: IsConfigured = ALWAYS_CONFIGURED): NormalizedBody | undefined {
+export function normalizeAzurerm(terraformType: string, planned: PlannedValue, configured: IsConfigured = ALWAYS_CONFIGURED, majors: MajorRange = ANY_MAJOR): NormalizedBody | undefined {
   const mapping = AZURERM_MAPPINGS[terraformType];
   if (!mapping) return undefined;
   const body: Record<string, unknown> = { properties: {} };
   const attributeOf = new Map<string, AttributeOrigin>();
   for (const attribute of mapping.attributes) {
-    const read = readAttribute(planned, attribute, configured);
+    const read = readAttribute(planned, attribute, configured, majors);
     if (!read) continue;
     setPath(body, attribute.arm, read.value);
     // No spread of a conditional object: this runs for every mapped attribute of every resource of a plan.
-    attributeOf.set(attribute.arm, read.defaulted ? { attribute: read.attribute, value: read.raw, defaulted: true } : { attribute: read.attribute, value: read.raw });
+    const origin: AttributeOrigin = { attribute: read.attribute, value: read.raw };
+    if (read.defaulted) origin.defaulted = true;
+    if (read.undecided) origin.undecided = read.undecided;
+    attributeOf.set(attribute.arm, origin);
   }
   if (mapping.finish) {
     const finished = mapping.finish(body, planned);

@@ -10,6 +10,7 @@ import { buildPlanContext, readModuleConfig, type PlanContext } from '../../grap
 import { moduleSourcesOf } from '../../source-map/module-sources.js';
 import type { DeferredPlannedValues } from './plan-members.js';
 import { LOAD_CHANGE } from './change-entries.js';
+import { providerMajors } from './provider-versions.js';
 
 /** Types a rule reads, so the reader normalizes them; every other resource is only counted. */
 export function isReadType(terraformType: string): boolean {
@@ -201,6 +202,7 @@ export function readPlan(
   };
   const problems: string[] = [];
   let unmapped = 0;
+  const azurermMajors = providerMajors(plan, 'azurerm');
   for (const entry of entries) {
     if (entry.mode !== 'managed' && entry.mode !== 'data') continue;
     if (!isReadType(entry.type)) {
@@ -214,7 +216,7 @@ export function readPlan(
     try {
       // Without the block's configuration, assume everything is configured: unknown stays unknown.
       const configured = expressions ? (attribute: string) => attribute in expressions : undefined;
-      normalized = entry.type === 'azapi_resource' ? normalizeAzapi(planned) : normalizeAzurerm(entry.type, planned, configured);
+      normalized = entry.type === 'azapi_resource' ? normalizeAzapi(planned) : normalizeAzurerm(entry.type, planned, configured, azurermMajors);
     } catch (error) {
       problems.push(`${entry.address}: ${(error as Error).message}`);
       continue;

@@ -1,0 +1,15 @@
+import type { RuleFunction } from '../evaluate.js';
+import type { InputKind } from '../../model/resource.js';
+
+/**
+ * `inputKindIs`: whether the resource was read from one of the given input kinds (plan, snapshot, audit,
+ * manifest). For properties whose absence means different things in a declaration and in observed state:
+ * a plan that leaves a property out gets the API's default for a new resource, while a Resource Graph row
+ * that reads null shows an old resource that predates that default.
+ */
+export const inputKindIs: RuleFunction = (context, args) => {
+  const kinds = Array.isArray(args['kinds']) ? (args['kinds'] as unknown[]).filter((kind): kind is InputKind => typeof kind === 'string') : [];
+  return { verdict: kinds.includes(context.resource.source.kind) ? 'pass' : 'fail', evidence: [] };
+};
+
+export const INPUT_FUNCTIONS: ReadonlyMap<string, RuleFunction> = new Map<string, RuleFunction>([['inputKindIs', inputKindIs]]);
