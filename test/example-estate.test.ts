@@ -30,8 +30,6 @@ describe('the example estate (README quick start)', () => {
         'AZF-POOL-005 plan.json pool-ci',
         'AZF-POOL-005 snapshot.json pool-ci',
         'AZF-POOL-006 plan.json caj-ado-agent',
-        'AZF-POOL-006 plan.json caj-ado-agent',
-        'AZF-POOL-006 snapshot.json caj-ado-agent',
         'AZF-POOL-006 snapshot.json caj-ado-agent',
         'AZF-PUB-002 plan.json acrcihubwe01',
         'AZF-PUB-002 snapshot.json acrcihubwe01',

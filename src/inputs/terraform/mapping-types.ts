@@ -28,6 +28,11 @@ export interface AttributeMapping {
   defaultSince?: { major: number; value: unknown; provider: string };
   /** For a list of blocks: how each block maps to an ARM array member. */
   items?: AttributeMapping[];
+  /**
+   * Keep a credential out of the model: `value` replaces a non-empty value with REDACTED (an env var's
+   * value), `credentialKeys` does so for the map entries whose key names a credential (scale rule metadata).
+   */
+  redact?: 'value' | 'credentialKeys';
 }
 
 export interface AzurermTypeMapping {

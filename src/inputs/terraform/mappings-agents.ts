@@ -59,7 +59,7 @@ export const AGENT_MAPPINGS: Record<string, AzurermTypeMapping> = {
         items: [
           { arm: 'name', from: 'name' },
           { arm: 'type', from: 'custom_rule_type' },
-          { arm: 'metadata', from: 'metadata' },
+          { arm: 'metadata', from: 'metadata', redact: 'credentialKeys' },
           // The scale rule's managed identity: documented as identity_id in newer provider versions.
           { arm: 'identity', from: ['identity_id', 'identity'] },
           {
@@ -84,6 +84,8 @@ export const AGENT_MAPPINGS: Record<string, AzurermTypeMapping> = {
             items: [
               { arm: 'name', from: 'name' },
               { arm: 'secretRef', from: 'secret_name' },
+              // Whether a token is handed over as a plain value, never the value itself.
+              { arm: 'value', from: 'value', redact: 'value' },
             ],
           },
         ],

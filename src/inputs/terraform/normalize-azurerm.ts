@@ -1,7 +1,8 @@
 import type { AttributeMapping, AttributeSource } from './mapping-types.js';
 import { AZURERM_MAPPINGS } from './azurerm-mappings.js';
 import { materialize, readPlanned, type PlannedValue } from './plan-values.js';
-import { isPlaceholder, isPlainObject, UNKNOWN } from '../../model/values.js';
+import { isPlaceholder, isPlainObject, REDACTED, UNKNOWN } from '../../model/values.js';
+import { isCredentialKey } from '../../model/credentials.js';
 import { registerArmType } from '../../model/arm-types.js';
 import { ANY_MAJOR, describeMajors, type MajorRange } from './provider-versions.js';
 
@@ -75,6 +76,16 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   node[keys[keys.length - 1]!] = value;
 }
 
+/** A credential's value never enters the model: only whether one is there. */
+function redacted(value: unknown, how: AttributeMapping['redact']): unknown {
+  if (!how || isPlaceholder(value) || value === undefined || value === null) return value;
+  if (how === 'value') return value === '' ? value : REDACTED;
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, entry] of Object.entries(value)) out[key] = isCredentialKey(key) && entry !== '' && entry !== null ? (isPlaceholder(entry) ? entry : REDACTED) : entry;
+  return out;
+}
+
 /** Reads one mapped attribute; returns the ARM value and the attribute it came from. */
 /** The default for an attribute the plan leaves unset, given the provider majors the plan admits. */
 function defaultFor(mapping: AttributeMapping, majors: MajorRange): { value: unknown; undecided?: string } | undefined {
@@ -109,7 +120,11 @@ function readAttribute(
     }
     // Lists and blocks keep per-member unknown and sensitive marks (a list of ranges with one from a variable).
     if (typeof read.value === 'object') {
-      const value = materialize(read);
+      const value = redacted(materialize(read), mapping.redact);
+      return { value, attribute: source.tf, raw: value };
+    }
+    if (mapping.redact) {
+      const value = redacted(read.value, mapping.redact);
       return { value, attribute: source.tf, raw: value };
     }
     return { value: mapValue(read.value, source), attribute: source.tf, raw: read.value };
