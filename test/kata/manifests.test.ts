@@ -143,3 +143,44 @@ describe('Kubernetes manifests in a scan', () => {
     expect([...ids].some((id) => id.endsWith(':agent-gateway-hardened'))).toBe(false);
   });
 });
+
+describe('AZF-KATA-004: one finding per pod (one alert per rule and resource in code scanning)', () => {
+  it('lists every sandbox-undoing setting of a pod in one finding, each named with its path', () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'builder.yaml'),
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: builder, labels: { azfence.io/untrusted: "true" } }
+spec:
+  template:
+    spec:
+      runtimeClassName: kata-vm-isolation
+      hostPID: true
+      containers:
+        - name: build
+          image: myacr.azurecr.io/builder:1.0
+          securityContext: { privileged: true, capabilities: { add: [SYS_ADMIN] } }
+      volumes:
+        - name: docker
+          hostPath: { path: /var/run/docker.sock, type: Socket }
+`,
+    );
+    const { run, report } = scanJson([dir], ['--fail-on', 'none']);
+    expect(run.stderr).toBe('');
+    const findings = report.findings.filter((finding) => finding.ruleId === 'AZF-KATA-004');
+    expect(findings).toHaveLength(1);
+    const [finding] = findings;
+    for (const setting of [
+      'spec.template.spec.containers[0].securityContext.privileged is true',
+      'spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation is not set',
+      'spec.template.spec.containers[0].securityContext.capabilities.add adds SYS_ADMIN',
+      'spec.template.spec.hostPID is true',
+      'spec.template.spec.volumes[0].hostPath mounts the container runtime socket /var/run/docker.sock',
+      'spec.template.spec.containers[0].securityContext.seccompProfile.type',
+      'spec.template.spec.containers[0].securityContext.runAsNonRoot is not set',
+    ]) {
+      expect(finding!.message).toContain(setting);
+    }
+  });
+});

@@ -379,6 +379,8 @@ function podSpecPath(resource: Resource, kind: string): string {
 
 interface Container {
   label: string;
+  /** Where the container is in the pod spec as the user wrote it: `containers[0]`, `init_container[1]`. */
+  path: string;
   /** The container object, or UNKNOWN. */
   value: unknown;
 }
@@ -415,7 +417,7 @@ function workloadView(context: FunctionContext): WorkloadView {
     if (!Array.isArray(members)) continue;
     members.forEach((member, index) => {
       const name = asString(get(member, 'name'));
-      containers.push({ label: name ? `container ${name}` : `${list}[${index}]`, value: member });
+      containers.push({ label: name ? `container ${name}` : `${list}[${index}]`, path: `${fieldName(styleOf(resource), list)}[${index}]`, value: member });
     });
   }
   // suggestedSelector is refined by the pool-selection check when the scan names the Kata pool.
@@ -643,109 +645,130 @@ function each(view: WorkloadView, undecided: (text: string) => void, visit: (con
 /** Capabilities a restricted pod may add (Kubernetes Pod Security Standards, restricted). */
 const HARMLESS_CAPABILITIES = new Set(['NET_BIND_SERVICE']);
 
-/** AZF-KATA-004: no privileged containers, no privilege escalation, no added capabilities. */
-export const podNotPrivileged: RuleFunction = (context) =>
-  judgeWorkload(context, 'properties.podSpec.containers[*].securityContext', 'privileged false, allowPrivilegeEscalation false, no added capabilities', (view, problem, undecided) =>
-    each(view, undecided, (container, value) => {
-      const name = (path: string) => fieldName(view.style, `securityContext.${path}`);
-      const privileged = get(value, 'securityContext', 'privileged');
-      if (isPlaceholder(privileged)) undecided(`${container.label}: ${name('privileged')}`);
-      else if (privileged === true) problem(`${container.label}: ${name('privileged')} is true`);
-      const escalation = get(value, 'securityContext', 'allowPrivilegeEscalation');
-      if (isPlaceholder(escalation)) undecided(`${container.label}: ${name('allowPrivilegeEscalation')}`);
-      else if (escalation === true) problem(`${container.label}: ${name('allowPrivilegeEscalation')} is true`);
-      else if (escalation !== false) problem(`${container.label}: ${name('allowPrivilegeEscalation')} is not set (it defaults to true)`);
-      const added = get(value, 'securityContext', 'capabilities', 'add');
-      if (isPlaceholder(added)) undecided(`${container.label}: ${name('capabilities.add')}`);
-      else if (Array.isArray(added)) {
-        const risky = added.map((capability) => (isPlaceholder(capability) ? '(known only after apply)' : asString(capability) ?? '')).filter((capability) => !HARMLESS_CAPABILITIES.has(capability.toUpperCase().replace(/^CAP_/, '')));
-        if (risky.length) problem(`${container.label}: ${name('capabilities.add')} adds ${risky.join(', ')}`);
-      }
-    }),
-  );
+/** A pod-spec field by its full path as the user wrote it: `spec.template.spec.containers[0].securityContext.privileged`. */
+function at(view: WorkloadView, field: string): string {
+  return `${view.details['podSpec']}.${field}`;
+}
 
-/** AZF-KATA-004: the pod shares no host namespace. */
-export const podNoHostNamespaces: RuleFunction = (context) =>
-  judgeWorkload(context, 'properties.podSpec', 'hostPID, hostIPC and hostNetwork false', (view, problem, undecided) => {
-    for (const field of ['hostPID', 'hostIPC', 'hostNetwork']) {
-      const value = get(view.spec, field);
-      if (isPlaceholder(value)) undecided(fieldName(view.style, field));
-      else if (value === true) problem(`${fieldName(view.style, field)} is true`);
+/** A container's field by full path, with the container's name for the reader. */
+function inContainer(view: WorkloadView, container: Container, field: string): string {
+  return `${at(view, `${container.path}.${fieldName(view.style, field)}`)}`;
+}
+
+function named(container: Container): string {
+  return container.label.startsWith('container ') ? ` (${container.label})` : '';
+}
+
+type Collect = (view: WorkloadView, problem: (text: string) => void, undecided: (text: string) => void) => void;
+
+/** Privileged containers, privilege escalation, added capabilities. */
+const privileges: Collect = (view, problem, undecided) =>
+  each(view, undecided, (container, value) => {
+    const field = (path: string) => inContainer(view, container, `securityContext.${path}`);
+    const privileged = get(value, 'securityContext', 'privileged');
+    if (isPlaceholder(privileged)) undecided(field('privileged'));
+    else if (privileged === true) problem(`${field('privileged')} is true${named(container)}`);
+    const escalation = get(value, 'securityContext', 'allowPrivilegeEscalation');
+    if (isPlaceholder(escalation)) undecided(field('allowPrivilegeEscalation'));
+    else if (escalation === true) problem(`${field('allowPrivilegeEscalation')} is true${named(container)}`);
+    else if (escalation !== false) problem(`${field('allowPrivilegeEscalation')} is not set (it defaults to true)${named(container)}`);
+    const added = get(value, 'securityContext', 'capabilities', 'add');
+    if (isPlaceholder(added)) undecided(field('capabilities.add'));
+    else if (Array.isArray(added)) {
+      const risky = added.map((capability) => (isPlaceholder(capability) ? '(known only after apply)' : asString(capability) ?? '')).filter((capability) => !HARMLESS_CAPABILITIES.has(capability.toUpperCase().replace(/^CAP_/, '')));
+      if (risky.length) problem(`${field('capabilities.add')} adds ${risky.join(', ')}${named(container)}`);
     }
   });
+
+/** Host PID, IPC and network namespaces. */
+const hostNamespaces: Collect = (view, problem, undecided) => {
+  for (const field of ['hostPID', 'hostIPC', 'hostNetwork']) {
+    const value = get(view.spec, field);
+    if (isPlaceholder(value)) undecided(at(view, fieldName(view.style, field)));
+    else if (value === true) problem(`${at(view, fieldName(view.style, field))} is true`);
+  }
+};
 
 const RUNTIME_SOCKET = /(^|\/)(docker|containerd|crio|cri-dockerd)\.sock$|^\/var\/run\/?$|^\/run\/?$|^\/var\/run\/docker\/?$/;
 
-/** AZF-KATA-004: no hostPath volume (the Docker socket, /dev/kvm and /dev/fuse named), no KVM or FUSE device requests. */
-export const podNoHostMounts: RuleFunction = (context) =>
-  judgeWorkload(context, 'properties.podSpec.volumes[*].hostPath', 'no hostPath volumes and no device passthrough', (view, problem, undecided) => {
-    const volumes = get(view.spec, 'volumes');
-    if (isPlaceholder(volumes)) undecided(fieldName(view.style, 'volumes'));
-    if (Array.isArray(volumes)) {
-      volumes.forEach((volume, index) => {
-        const label = `volume ${asString(get(volume, 'name')) ?? `#${index + 1}`}`;
-        if (isPlaceholder(volume)) return undecided(label);
-        const hostPath = get(volume, 'hostPath');
-        if (hostPath === undefined || hostPath === null) return;
-        const path = get(hostPath, 'path');
-        const field = fieldName(view.style, 'hostPath');
-        if (isPlaceholder(path)) return undecided(`${label}: ${field}.path`);
-        const where = asString(path) ?? '';
-        if (RUNTIME_SOCKET.test(where)) problem(`${label} mounts the container runtime socket ${where} (${field}), which controls every container on the node`);
-        else if (/^\/dev\/kvm$/.test(where)) problem(`${label} passes /dev/kvm through (${field})`);
-        else if (/^\/dev\/fuse$/.test(where)) problem(`${label} passes /dev/fuse through (${field})`);
-        else problem(`${label} mounts the host path ${where} (${field})`);
-      });
-    }
-    each(view, undecided, (container, value) => {
-      for (const kind of ['limits', 'requests']) {
-        const resources = get(value, 'resources', kind);
-        if (!isPlainObject(resources)) continue;
-        for (const key of Object.keys(resources)) {
-          if (/kvm|fuse/i.test(key)) problem(`${container.label}: requests the device ${key} (${fieldName(view.style, `resources.${kind}`)})`);
-        }
-      }
+/** hostPath volumes (the container runtime socket, /dev/kvm and /dev/fuse named) and KVM or FUSE device requests. */
+const hostMounts: Collect = (view, problem, undecided) => {
+  const volumes = get(view.spec, 'volumes');
+  if (isPlaceholder(volumes)) undecided(at(view, fieldName(view.style, 'volumes')));
+  if (Array.isArray(volumes)) {
+    volumes.forEach((volume, index) => {
+      const volumePath = at(view, `${fieldName(view.style, 'volumes')}[${index}]`);
+      const name = asString(get(volume, 'name'));
+      const label = name ? ` (volume ${name})` : '';
+      if (isPlaceholder(volume)) return undecided(volumePath);
+      const hostPath = get(volume, 'hostPath');
+      if (hostPath === undefined || hostPath === null) return;
+      const field = `${volumePath}.${fieldName(view.style, 'hostPath')}`;
+      const path = get(hostPath, 'path');
+      if (isPlaceholder(path)) return undecided(`${field}.path`);
+      const where = asString(path) ?? '';
+      if (RUNTIME_SOCKET.test(where)) problem(`${field} mounts the container runtime socket ${where}, which controls every container on the node${label}`);
+      else if (/^\/dev\/kvm$/.test(where)) problem(`${field} passes /dev/kvm through${label}`);
+      else if (/^\/dev\/fuse$/.test(where)) problem(`${field} passes /dev/fuse through${label}`);
+      else problem(`${field} mounts the host path ${where}${label}`);
     });
+  }
+  each(view, undecided, (container, value) => {
+    for (const kind of ['limits', 'requests']) {
+      const resources = get(value, 'resources', kind);
+      if (!isPlainObject(resources)) continue;
+      for (const key of Object.keys(resources)) {
+        if (/kvm|fuse/i.test(key)) problem(`${inContainer(view, container, `resources.${kind}`)} requests the device ${key}${named(container)}`);
+      }
+    }
   });
+};
 
 const CONFINED_SECCOMP = new Set(['runtimedefault', 'localhost']);
 
-/** AZF-KATA-004: every container runs under a seccomp profile (RuntimeDefault or Localhost), set on it or on the pod. */
-export const podSeccompConfined: RuleFunction = (context) =>
-  judgeWorkload(context, 'properties.podSpec.securityContext.seccompProfile.type', 'seccompProfile.type RuntimeDefault or Localhost', (view, problem, undecided) => {
-    const podProfile = get(view.spec, 'securityContext', 'seccompProfile', 'type');
-    const field = fieldName(view.style, 'securityContext.seccompProfile.type');
-    each(view, undecided, (container, value) => {
-      const own = get(value, 'securityContext', 'seccompProfile', 'type');
-      const effective = own === undefined || own === null ? podProfile : own;
-      if (isPlaceholder(effective)) return undecided(`${container.label}: ${field}`);
-      const type = asString(effective);
-      if (type && CONFINED_SECCOMP.has(type.toLowerCase())) return;
-      problem(type ? `${container.label}: ${field} is ${type}` : `${container.label}: no ${field} on the container or the pod, so it runs Unconfined`);
-    });
+/** Every container runs under a seccomp profile (RuntimeDefault or Localhost), set on it or on the pod. */
+const seccomp: Collect = (view, problem, undecided) => {
+  const podProfile = get(view.spec, 'securityContext', 'seccompProfile', 'type');
+  each(view, undecided, (container, value) => {
+    const own = get(value, 'securityContext', 'seccompProfile', 'type');
+    const effective = own === undefined || own === null ? podProfile : own;
+    const field = inContainer(view, container, 'securityContext.seccompProfile.type');
+    if (isPlaceholder(effective)) return undecided(field);
+    const type = asString(effective);
+    if (type && CONFINED_SECCOMP.has(type.toLowerCase())) return;
+    problem(type ? `${field} is ${type}${named(container)}` : `${field} is not set on the container or the pod, so it runs Unconfined${named(container)}`);
   });
+};
 
 function userId(value: unknown): number | undefined {
   const text = asString(value);
   return text !== undefined && /^\d+$/.test(text.trim()) ? Number(text) : undefined;
 }
 
-/** AZF-KATA-004: every container runs as non-root (runAsNonRoot true, or a non-zero runAsUser), set on it or on the pod. */
-export const podRunsAsNonRoot: RuleFunction = (context) =>
-  judgeWorkload(context, 'properties.podSpec.securityContext.runAsNonRoot', 'runAsNonRoot true', (view, problem, undecided) => {
-    const podNonRoot = get(view.spec, 'securityContext', 'runAsNonRoot');
-    const podUser = get(view.spec, 'securityContext', 'runAsUser');
-    const nonRootField = fieldName(view.style, 'securityContext.runAsNonRoot');
-    each(view, undecided, (container, value) => {
-      const ownNonRoot = get(value, 'securityContext', 'runAsNonRoot');
-      const ownUser = get(value, 'securityContext', 'runAsUser');
-      const nonRoot = ownNonRoot === undefined || ownNonRoot === null ? podNonRoot : ownNonRoot;
-      const user = ownUser === undefined || ownUser === null ? podUser : ownUser;
-      if (userId(user) === 0) return problem(`${container.label}: ${fieldName(view.style, 'securityContext.runAsUser')} is 0 (root)`);
-      if (nonRoot === true || (userId(user) ?? 0) > 0) return;
-      if (isPlaceholder(nonRoot) || isPlaceholder(user)) return undecided(`${container.label}: ${nonRootField}`);
-      problem(nonRoot === false ? `${container.label}: ${nonRootField} is false` : `${container.label}: ${nonRootField} is not set (on the container or the pod)`);
-    });
+/** Every container runs as non-root (runAsNonRoot true, or a non-zero runAsUser), set on it or on the pod. */
+const nonRoot: Collect = (view, problem, undecided) => {
+  const podNonRoot = get(view.spec, 'securityContext', 'runAsNonRoot');
+  const podUser = get(view.spec, 'securityContext', 'runAsUser');
+  each(view, undecided, (container, value) => {
+    const ownNonRoot = get(value, 'securityContext', 'runAsNonRoot');
+    const ownUser = get(value, 'securityContext', 'runAsUser');
+    const nonRootValue = ownNonRoot === undefined || ownNonRoot === null ? podNonRoot : ownNonRoot;
+    const user = ownUser === undefined || ownUser === null ? podUser : ownUser;
+    const nonRootField = inContainer(view, container, 'securityContext.runAsNonRoot');
+    if (userId(user) === 0) return problem(`${inContainer(view, container, 'securityContext.runAsUser')} is 0 (root)${named(container)}`);
+    if (nonRootValue === true || (userId(user) ?? 0) > 0) return;
+    if (isPlaceholder(nonRootValue) || isPlaceholder(user)) return undecided(nonRootField);
+    problem(nonRootValue === false ? `${nonRootField} is false${named(container)}` : `${nonRootField} is not set (on the container or the pod)${named(container)}`);
+  });
+};
+
+/**
+ * AZF-KATA-004: the pod undoes none of its sandbox. Every setting that does is listed in one finding, each
+ * by its path, so a pod is one alert per rule in code scanning however many settings it gets wrong.
+ */
+export const podKeepsSandbox: RuleFunction = (context) =>
+  judgeWorkload(context, 'properties.podSpec', 'no privileged or escalating containers, no added capabilities, no host namespaces or hostPath volumes, seccomp RuntimeDefault and runAsNonRoot', (view, problem, undecided) => {
+    for (const collect of [privileges, hostNamespaces, hostMounts, seccomp, nonRoot]) collect(view, problem, undecided);
   });
 
 // ---------------------------------------------------------------------------------- image provenance
@@ -823,11 +846,7 @@ export const KATA_FUNCTIONS: ReadonlyMap<string, RuleFunction> = new Map<string,
   ['workloadRuntimeClassNotLegacy', workloadRuntimeClassNotLegacy],
   ['clusterInScan', clusterInScan],
   ['workloadSelectsKataPool', workloadSelectsKataPool],
-  ['podNotPrivileged', podNotPrivileged],
-  ['podNoHostNamespaces', podNoHostNamespaces],
-  ['podNoHostMounts', podNoHostMounts],
-  ['podSeccompConfined', podSeccompConfined],
-  ['podRunsAsNonRoot', podRunsAsNonRoot],
+  ['podKeepsSandbox', podKeepsSandbox],
   ['imagesPinned', imagesPinned],
   ['imagesFromApprovedRegistries', imagesFromApprovedRegistries],
 ]);
