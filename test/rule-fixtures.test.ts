@@ -29,6 +29,8 @@ interface FixtureCase {
   parameters?: Record<string, unknown>;
   /** Text the finding's message must contain. */
   message?: string;
+  /** Text the finding's remediation (the fix for its input kind) must contain. */
+  remediation?: string;
   severity?: string;
 }
 
@@ -96,6 +98,7 @@ describe('rule fixtures', () => {
           const relevant = mine.filter((finding) => finding.status === fixture.expect);
           if (fixture.message) expect(relevant.map((finding) => finding.message).join('\n')).toContain(fixture.message);
           if (fixture.severity) expect(relevant.map((finding) => finding.severity)).toContain(fixture.severity);
+          if (fixture.remediation) expect(relevant.map((finding) => finding.remediation).join('\n')).toContain(fixture.remediation);
           for (const finding of relevant) {
             expect(finding.remediation.length).toBeGreaterThan(0);
             expect(input.endsWith(finding.location.file.replace(/^(\.\.\/)+/, ''))).toBe(true);

@@ -156,6 +156,30 @@ export const environmentRunsJobs: RuleFunction = (context) => {
   return jobs.length ? { verdict: 'pass', evidence: [], details: { jobs: jobs.map((job) => job.name).join(', ') } } : { verdict: 'fail', evidence: [] };
 };
 
+/**
+ * The commands that give a subnet its default route to the firewall: add the route to its route table, or,
+ * when it has none, create one, add the route and associate the table with the subnet.
+ */
+function routeFixes(inventory: Inventory, subnet: Resource, name: string, routeTable: string | undefined): { armFix: string; azurermFix: string } {
+  const id = subnet.source.id ?? '';
+  const parsed = id ? parseArmId(id) : undefined;
+  const vnetLink = vnetOfSubnet(inventory, { target: subnet });
+  const vnet = vnetLink.vnet?.name ?? (vnetLink.id ? parseArmId(vnetLink.id)?.name : undefined) ?? (parsed?.parentId ? parseArmId(parsed.parentId)?.name : undefined) ?? '<vnet>';
+  const bodyGroup = subnet.body['resourceGroup'];
+  const group = parsed?.resourceGroup ?? (typeof bodyGroup === 'string' ? bodyGroup : '<resource-group>');
+  const route = (table: string) =>
+    `\`az network route-table route create --resource-group ${group} --route-table-name ${table} --name default --address-prefix 0.0.0.0/0 --next-hop-type VirtualAppliance --next-hop-ip-address <firewall-ip>\``;
+  const hcl = 'route { name = "default", address_prefix = "0.0.0.0/0", next_hop_type = "VirtualAppliance", next_hop_in_ip_address = azurerm_firewall.<hub>.ip_configuration[0].private_ip_address }';
+  if (routeTable) {
+    return { armFix: `${route(routeTable)}`, azurermFix: `Add \`${hcl}\` to the azurerm_route_table ${routeTable} of subnet ${name}` };
+  }
+  const table = `rt-${name}`;
+  return {
+    armFix: `\`az network route-table create --resource-group ${group} --name ${table}\` then ${route(table)} and associate it: \`az network vnet subnet update --resource-group ${group} --vnet-name ${vnet} --name ${name} --route-table ${table}\``,
+    azurermFix: `Create an azurerm_route_table with \`${hcl}\` and associate it with subnet ${name} through an azurerm_subnet_route_table_association`,
+  };
+}
+
 /** AZF-POOL-005: the agent subnet sends 0.0.0.0/0 to a VirtualAppliance that is a firewall's private IP. */
 export const subnetRoutesToFirewall: RuleFunction = (context, args) => {
   const path = args['subnet'];
@@ -167,12 +191,19 @@ export const subnetRoutesToFirewall: RuleFunction = (context, args) => {
     subnets = found.links;
     unresolved = found.unresolved;
   } else subnets = [{ target: context.resource, name: context.resource.name }];
-  if (subnets.length === 0) return unresolved.length ? unknown('subnet', unresolved.join('; ')) : pass();
+  // Where the subnet cannot be read, the fix says what to check rather than which command to run.
+  const unread = (subnet: string) => ({
+    subnet,
+    armFix: `Check that ${subnet} has a route table whose 0.0.0.0/0 route goes to VirtualAppliance at the firewall's private IP`,
+    azurermFix: `Check that ${subnet} has an azurerm_route_table, associated through an azurerm_subnet_route_table_association, whose 0.0.0.0/0 route goes to VirtualAppliance at the firewall's private IP`,
+    problem: 'the subnet could not be read',
+  });
+  if (subnets.length === 0) return unresolved.length ? unknown('subnet', unresolved.join('; '), unread('the agent subnet')) : pass();
   for (const subnet of subnets) {
     const name = subnet.target?.name ?? subnet.name ?? (subnet.id ? parseArmId(subnet.id)?.name : undefined) ?? 'the subnet';
-    if (!subnet.target) return unknown('subnet', `subnet ${name} is not in this scan, so its routes cannot be read`, { subnet: name });
+    if (!subnet.target) return unknown('subnet', `subnet ${name} is not in this scan, so its routes cannot be read`, unread(`subnet ${name}`));
     const route = defaultRouteOf(context.inventory, subnet.target, firewallIps);
-    const details: Record<string, string> = { subnet: name, routeTable: route.routeTable ?? 'none' };
+    const details: Record<string, string> = { subnet: name, routeTable: route.routeTable ?? 'none', ...routeFixes(context.inventory, subnet.target, name, route.routeTable) };
     switch (route.status) {
       case 'firewall':
         continue;

@@ -275,7 +275,10 @@ export const fqdnsWellFormed: RuleFunction = (context) => {
 /** AZF-EGR-004: network rules with destination FQDNs need DNS proxy, or the firewall resolves names differently from clients. */
 export const fqdnNetworkRulesHaveDnsProxy: RuleFunction = (context) => {
   const rules = firewallRules(context.inventory, context.resource);
-  const using = rules.network.filter((rule) => rule.destinationFqdns.length > 0).map((rule) => `${rule.origin.collection}/${rule.origin.rule}`);
+  // Each rule with the FQDNs it resolves: the names whose answers would differ between firewall and client.
+  const using = rules.network
+    .filter((rule) => rule.destinationFqdns.length > 0)
+    .map((rule) => `${rule.origin.collection}/${rule.origin.rule} to ${rule.destinationFqdns.slice(0, 5).join(', ')}${rule.destinationFqdns.length > 5 ? ` and ${rule.destinationFqdns.length - 5} more` : ''}`);
   if (using.length === 0) return rules.gaps.length ? unknown('rules', rules.gaps.join('; ')) : pass();
   if (rules.dnsProxy === true) return pass();
   if (rules.dnsProxy === undefined) return unknown('dnsSettings.enableProxy', 'whether DNS proxy is on is known only after apply', { rules: using.join(', ') });
