@@ -24,6 +24,54 @@ function tidy(text: string): string {
   return text.trim().replace(/\n{3,}/g, '\n\n');
 }
 
+/** `neededZones` -> `needed zones`, `routeTable` -> `route table`. */
+function words(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase();
+}
+
+/**
+ * A remediation template as a reader of the docs sees it: what a finding fills in is shown as a named
+ * slot (`<registry>`, `<resource address>`), a parameter as its default, a property by its path.
+ */
+export function documentTemplate(template: string, rule: Rule): string {
+  return template.replace(/\{(name|type|label|address|id|resourceGroup|field|attr|param|detail)(?::([^}]+))?\}/g, (whole, kind: string, arg: string | undefined) => {
+    switch (kind) {
+      case 'name':
+        return '<resource name>';
+      case 'type':
+        return '<ARM type>';
+      case 'label':
+        return '<resource kind>';
+      case 'address':
+        return '<resource address>';
+      case 'id':
+        return '<resource id>';
+      case 'resourceGroup':
+        return '<resource group>';
+      case 'field':
+        return arg ? `<value of ${arg}>` : whole;
+      case 'attr':
+        return arg ? `\`${arg}\`` : whole;
+      case 'param': {
+        const value = arg ? rule.parameters[arg]?.default : undefined;
+        return arg ? (Array.isArray(value) ? value.join(', ') : value === undefined ? `<${arg}>` : String(value)) : whole;
+      }
+      case 'detail':
+        return arg ? `<${words(arg)}>` : whole;
+      default:
+        return whole;
+    }
+  });
+}
+
+/** Markdown reads `<subnet>` outside a code span as an HTML tag and hides it: escape those brackets. */
+function escapeSlots(markdown: string): string {
+  return markdown
+    .split(/(`[^`]*`)/)
+    .map((part, index) => (index % 2 === 1 ? part : part.replace(/</g, '\\<').replace(/>/g, '\\>')))
+    .join('');
+}
+
 /** The Markdown page for one built-in rule. */
 export function renderRuleDoc(rule: Rule, pack?: Pick<RulePack, 'title'>): string {
   const out: string[] = [
@@ -41,7 +89,7 @@ export function renderRuleDoc(rule: Rule, pack?: Pick<RulePack, 'title'>): strin
   ];
   if (rule.help.trim()) out.push('', '## Help', '', tidy(rule.help));
   out.push('', '## Remediation', '');
-  for (const [dialect, text] of Object.entries(rule.remediation)) out.push(`- **${DIALECT_LABELS[dialect] ?? dialect}:** ${text!.trim()}`);
+  for (const [dialect, text] of Object.entries(rule.remediation)) out.push(`- **${DIALECT_LABELS[dialect] ?? dialect}:** ${escapeSlots(documentTemplate(text!.trim(), rule))}`);
   const parameters = Object.entries(rule.parameters);
   if (parameters.length > 0) {
     out.push('', '## Parameters', '', 'Set them in `.azfence.yaml` under `parameters:` or `rules.' + rule.id + '.parameters:`.', '', '| Name | Type | Default | Description |', '| --- | --- | --- | --- |');
@@ -101,7 +149,7 @@ export function renderExplain(rule: Rule): string {
   const out = [`${rule.id}: ${rule.title}`, `Severity: ${rule.severity}    Pack: ${rule.pack}${rule.tags.length ? `    Tags: ${rule.tags.join(', ')}` : ''}`, '', tidy(rule.description)];
   if (rule.help.trim()) out.push('', tidy(rule.help));
   out.push('', 'Remediation:');
-  for (const [dialect, text] of Object.entries(rule.remediation)) out.push(`  ${DIALECT_LABELS[dialect] ?? dialect}: ${text!.trim()}`);
+  for (const [dialect, text] of Object.entries(rule.remediation)) out.push(`  ${DIALECT_LABELS[dialect] ?? dialect}: ${documentTemplate(text!.trim(), rule)}`);
   const parameters = Object.entries(rule.parameters);
   if (parameters.length > 0) {
     out.push('', 'Parameters:');

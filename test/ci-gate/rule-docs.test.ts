@@ -16,6 +16,14 @@ describe('rule docs', () => {
     expect({ stale, leftOver }, 'rule docs are stale: run npm run docs:rules').toEqual({ stale: [], leftOver: [] });
   });
 
+  it('rule docs and explain render message placeholders as readable text, never raw {detail:...}', () => {
+    const docs = generateRuleDocs(loadRules().packs);
+    const raw = [...docs].flatMap(([path, content]) => [...content.matchAll(/\{(?:detail|attr|field|param|name|address|id|type|label|resourceGroup)(?::[^}]*)?\}/g)].map((match) => `${path}: ${match[0]}`));
+    expect(raw).toEqual([]);
+    expect(docs.get('docs/rules/AZF-POOL-001.md')).toContain('to an azurerm_container_registry_agent_pool of \\<registry\\> with `virtual_network_subnet_id` set (pools now: \\<pools\\>)');
+    expect(runCli(['explain', 'AZF-DNS-001']).stdout).not.toMatch(/\{detail:/);
+  });
+
   it('azfence explain prints a rule\'s help; azfence rules filters by pack and severity', () => {
     const explain = runCli(['explain', 'azf-dns-004']);
     expect(explain.code).toBe(0);

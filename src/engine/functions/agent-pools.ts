@@ -160,7 +160,7 @@ export const environmentRunsJobs: RuleFunction = (context) => {
  * The commands that give a subnet its default route to the firewall: add the route to its route table, or,
  * when it has none, create one, add the route and associate the table with the subnet.
  */
-function routeFixes(inventory: Inventory, subnet: Resource, name: string, routeTable: string | undefined): { armFix: string; azurermFix: string } {
+function routeFixes(inventory: Inventory, subnet: Resource, name: string, routeTable: string | undefined): { routeCommands: string; terraformChange: string } {
   const id = subnet.source.id ?? '';
   const parsed = id ? parseArmId(id) : undefined;
   const vnetLink = vnetOfSubnet(inventory, { target: subnet });
@@ -171,12 +171,12 @@ function routeFixes(inventory: Inventory, subnet: Resource, name: string, routeT
     `\`az network route-table route create --resource-group ${group} --route-table-name ${table} --name default --address-prefix 0.0.0.0/0 --next-hop-type VirtualAppliance --next-hop-ip-address <firewall-ip>\``;
   const hcl = 'route { name = "default", address_prefix = "0.0.0.0/0", next_hop_type = "VirtualAppliance", next_hop_in_ip_address = azurerm_firewall.<hub>.ip_configuration[0].private_ip_address }';
   if (routeTable) {
-    return { armFix: `${route(routeTable)}`, azurermFix: `Add \`${hcl}\` to the azurerm_route_table ${routeTable} of subnet ${name}` };
+    return { routeCommands: `${route(routeTable)}`, terraformChange: `Add \`${hcl}\` to the azurerm_route_table ${routeTable} of subnet ${name}` };
   }
   const table = `rt-${name}`;
   return {
-    armFix: `\`az network route-table create --resource-group ${group} --name ${table}\` then ${route(table)} and associate it: \`az network vnet subnet update --resource-group ${group} --vnet-name ${vnet} --name ${name} --route-table ${table}\``,
-    azurermFix: `Create an azurerm_route_table with \`${hcl}\` and associate it with subnet ${name} through an azurerm_subnet_route_table_association`,
+    routeCommands: `\`az network route-table create --resource-group ${group} --name ${table}\` then ${route(table)} and associate it: \`az network vnet subnet update --resource-group ${group} --vnet-name ${vnet} --name ${name} --route-table ${table}\``,
+    terraformChange: `Create an azurerm_route_table with \`${hcl}\` and associate it with subnet ${name} through an azurerm_subnet_route_table_association`,
   };
 }
 
@@ -194,8 +194,8 @@ export const subnetRoutesToFirewall: RuleFunction = (context, args) => {
   // Where the subnet cannot be read, the fix says what to check rather than which command to run.
   const unread = (subnet: string) => ({
     subnet,
-    armFix: `Check that ${subnet} has a route table whose 0.0.0.0/0 route goes to VirtualAppliance at the firewall's private IP`,
-    azurermFix: `Check that ${subnet} has an azurerm_route_table, associated through an azurerm_subnet_route_table_association, whose 0.0.0.0/0 route goes to VirtualAppliance at the firewall's private IP`,
+    routeCommands: `Check that ${subnet} has a route table whose 0.0.0.0/0 route goes to VirtualAppliance at the firewall's private IP`,
+    terraformChange: `Check that ${subnet} has an azurerm_route_table, associated through an azurerm_subnet_route_table_association, whose 0.0.0.0/0 route goes to VirtualAppliance at the firewall's private IP`,
     problem: 'the subnet could not be read',
   });
   if (subnets.length === 0) return unresolved.length ? unknown('subnet', unresolved.join('; '), unread('the agent subnet')) : pass();
