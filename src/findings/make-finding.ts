@@ -152,7 +152,7 @@ function unknownMessage(resource: Resource, evidence: Evidence[], rule: Rule, de
       ? 'known only after apply'
       : resource.source.kind === 'manifest'
         ? 'a placeholder filled in at deploy time (${...})'
-        : 'not in the snapshot (project the properties and sku columns)';
+        : resource.source.omits ?? 'not in the snapshot (project the properties and sku columns)';
   if (unknownPaths.length) parts.push(`${unknownPaths.join(', ')} ${unknownPaths.length === 1 ? 'is' : 'are'} ${why}`);
   if (sensitivePaths.length) parts.push(`${sensitivePaths.join(', ')} ${sensitivePaths.length === 1 ? 'is' : 'are'} marked sensitive and not read`);
   const reason = details?.['unknownReason'] ?? (parts.length ? parts.join('; ') : 'a value it depends on could not be determined');

@@ -7,6 +7,7 @@ import { readText } from './read-text.js';
 import { streamPlan } from './stream/large-file.js';
 import { readLargeInput } from './stream/read-large.js';
 import { looksLikeSnapshot, readSnapshot } from './resource-graph/read-snapshot.js';
+import { readResourceExport } from './resource-graph/export-shapes.js';
 import { looksLikePlan, readPlan } from './terraform/read-plan.js';
 import { readPlanMembers } from './terraform/plan-members.js';
 import { readManifests } from './kubernetes/read-manifests.js';
@@ -83,6 +84,8 @@ export function readInput(candidate: Candidate): ReadOutcome {
     const { context, ...result } = readPlan(json, file, text);
     return { status: 'read', input: { file, kind: 'plan', planContext: context, ...result } };
   }
+  const exported = readResourceExport(json, file, text);
+  if (exported) return { status: 'read', input: { file, kind: 'snapshot', unmapped: 0, ...exported } };
   if (looksLikeSnapshot(json)) {
     const result = readSnapshot(json, file, text);
     return { status: 'read', input: { file, kind: 'snapshot', unmapped: 0, ...result } };

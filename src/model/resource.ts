@@ -21,6 +21,8 @@ export interface ResourceSource {
   managed?: boolean;
   /** ARM id as written in the input (snapshot/audit input). */
   id?: string;
+  /** Why properties this input never carries are unknown (an export without properties), for messages. */
+  omits?: string;
   line?: number;
   column?: number;
 }
