@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from './support/materialize.js';
 import { runCli, scanJson, tempDir, writeJson } from './support/run-cli.js';
+import { cliBundle } from './hostile/support.js';
 
 /** A plan with one failing registry, so tests can prove a broken neighbour hides no findings. */
 function goodPlan(dir: string): string {
@@ -102,7 +103,8 @@ describe('bad input', () => {
   it('the real binary prints one line and no stack trace', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'bad.json'), '{"format_version": "1.2", ');
-    const result = spawnSync(process.execPath, [join(process.cwd(), 'dist', 'bundle', 'cli.js'), 'scan', join(dir, 'bad.json')], { encoding: 'utf8' });
+    // The current sources as a binary of their own (a lone run of this file must not find dist/ stale).
+    const result = spawnSync(process.execPath, [cliBundle(), 'scan', join(dir, 'bad.json')], { encoding: 'utf8' });
     expect(result.status).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/bad\.json: is truncated JSON/);

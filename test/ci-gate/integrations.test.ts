@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { tempDir } from '../support/run-cli.js';
 import { validateSarif } from '../support/sarif-validator.js';
+import { cliBundle } from '../hostile/support.js';
 import { makeEstate, write } from './fixture.js';
 
 interface Step {
@@ -33,10 +34,10 @@ describe('GitHub Action', () => {
   });
 
   it('runs the scan, appends the step summary, writes SARIF and reports the exit code for the gate step', () => {
-    const cli = resolve('dist/bundle/cli.js');
-    if (!existsSync(cli)) throw new Error('dist/bundle/cli.js is missing: run npm run build (npm test does)');
+    // The current sources as a binary (a lone run of this file must not find dist/ stale).
+    const cli = cliBundle();
     // A stand-in for the action's checkout: `npm install` on an empty lockfile is instant and offline, and its
-    // dist/cli.js is this build.
+    // dist/bundle/cli.js runs the current sources.
     const actionPath = tempDir('azfence-action-');
     write(actionPath, 'package.json', JSON.stringify({ name: 'azfence-action-test', version: '1.0.0', private: true, type: 'module' }));
     write(actionPath, 'package-lock.json', JSON.stringify({ name: 'azfence-action-test', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'azfence-action-test', version: '1.0.0' } } }));
