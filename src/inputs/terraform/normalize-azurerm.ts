@@ -107,7 +107,9 @@ function readAttribute(
   majors: MajorRange = ANY_MAJOR,
 ): { value: unknown; attribute: string; raw: unknown; defaulted?: boolean; undecided?: string } | undefined {
   for (const source of sources(mapping.from)) {
-    const read = source.tf === '' ? planned : readPlanned(planned, source.tf);
+    // `from: ''` reads the member itself (a list of strings mapped to [{value}]): through readPlanned too,
+    // so a member Terraform marks sensitive becomes REDACTED like any attribute.
+    const read = readPlanned(planned, source.tf);
     if (read.value === UNKNOWN && !configured(topLevelCached(source.tf))) continue;
     if (isPlaceholder(read.value)) return { value: read.value, attribute: source.tf, raw: read.value };
     if (isAbsent(read.value)) continue;
