@@ -1,6 +1,6 @@
 import type { Inventory } from '../model/inventory.js';
 import type { Resource } from '../model/resource.js';
-import { isPlainObject, UNKNOWN } from '../model/values.js';
+import { isPlaceholder, isPlainObject, REDACTED, UNKNOWN } from '../model/values.js';
 import { parseProtocol, type Protocol } from '../egress/fqdn.js';
 import { childrenOf, followLinks } from './links.js';
 
@@ -65,12 +65,18 @@ function isAllow(action: unknown): boolean {
   return typeof type !== 'string' || type.toLowerCase() === 'allow';
 }
 
-function hasPlaceholder(value: unknown, depth = 0): boolean {
-  if (value === UNKNOWN) return true;
+/** Whether a rule holds `placeholder` anywhere (its FQDNs, addresses, ports): then no verdict may rest on it. */
+function holds(value: unknown, placeholder: typeof UNKNOWN | typeof REDACTED, depth = 0): boolean {
+  if (value === placeholder) return true;
   if (depth > 6) return false;
-  if (Array.isArray(value)) return value.some((item) => hasPlaceholder(item, depth + 1));
-  if (isPlainObject(value)) return Object.values(value).some((item) => hasPlaceholder(item, depth + 1));
+  if (Array.isArray(value)) return value.some((item) => holds(item, placeholder, depth + 1));
+  if (isPlainObject(value)) return Object.values(value).some((item) => holds(item, placeholder, depth + 1));
   return false;
+}
+
+/** How a gap says why a value cannot be read. */
+function unreadable(value: typeof UNKNOWN | typeof REDACTED): string {
+  return value === UNKNOWN ? 'known only after apply' : 'marked sensitive';
 }
 
 interface Sink {
@@ -99,18 +105,23 @@ function readCollection(sink: Sink, resource: Resource, kind: 'application' | 'n
   const name = typeof collection['name'] === 'string' ? collection['name'] : resource.name;
   const props = isPlainObject(collection['properties']) ? collection['properties'] : collection;
   const rules = props['rules'];
-  if (rules === UNKNOWN || props['action'] === UNKNOWN) {
-    sink.rules.gaps.push(`the rules of collection ${name} in ${resource.name} are known only after apply`);
+  const action = props['action'];
+  const unread = isPlaceholder(rules) ? rules : isPlaceholder(action) ? action : undefined;
+  if (unread) {
+    sink.rules.gaps.push(`the rules of collection ${name} in ${resource.name} are ${unreadable(unread)}`);
     return;
   }
   if (!Array.isArray(rules)) return;
-  const allow = isAllow(props['action']);
+  const allow = isAllow(action);
   for (const rule of rules) {
     if (!isPlainObject(rule)) {
-      if (rule === UNKNOWN) sink.rules.gaps.push(`a rule of collection ${name} in ${resource.name} is known only after apply`);
+      if (isPlaceholder(rule)) sink.rules.gaps.push(`a rule of collection ${name} in ${resource.name} is ${unreadable(rule)}`);
       continue;
     }
-    if (hasPlaceholder(rule)) sink.rules.gaps.push(`rule ${String(rule['name'] ?? '?')} of collection ${name} in ${resource.name} has values known only after apply`);
+    if (holds(rule, UNKNOWN)) sink.rules.gaps.push(`rule ${String(rule['name'] ?? '?')} of collection ${name} in ${resource.name} has values known only after apply`);
+    // A value Terraform marks sensitive (a `*` from a sensitive variable) is dropped from the rule's lists
+    // below: the rule is a gap, or a hidden allow-all would pass.
+    if (holds(rule, REDACTED)) sink.rules.gaps.push(`rule ${String(rule['name'] ?? '?')} of collection ${name} in ${resource.name} has values marked sensitive`);
     const origin: RuleOrigin = { resource, collection: name, rule: typeof rule['name'] === 'string' ? rule['name'] : '?', ...(inheritedFrom ? { inheritedFrom } : {}) };
     const ruleType = typeof rule['ruleType'] === 'string' ? rule['ruleType'].toLowerCase() : undefined;
     const asKind = ruleType === 'applicationrule' ? 'application' : ruleType === 'networkrule' ? 'network' : kind;
@@ -120,13 +131,13 @@ function readCollection(sink: Sink, resource: Resource, kind: 'application' | 'n
 }
 
 function readCollections(sink: Sink, resource: Resource, value: unknown, kind: 'application' | 'network', inheritedFrom?: string): void {
-  if (value === UNKNOWN) {
-    sink.rules.gaps.push(`the ${kind} rule collections of ${resource.name} are known only after apply`);
+  if (isPlaceholder(value)) {
+    sink.rules.gaps.push(`the ${kind} rule collections of ${resource.name} are ${unreadable(value)}`);
     return;
   }
   if (!Array.isArray(value)) return;
   for (const collection of value) {
-    if (collection === UNKNOWN) sink.rules.gaps.push(`a rule collection of ${resource.name} is known only after apply`);
+    if (isPlaceholder(collection)) sink.rules.gaps.push(`a rule collection of ${resource.name} is ${unreadable(collection)}`);
     else if (isPlainObject(collection)) readCollection(sink, resource, kind, collection, inheritedFrom);
   }
 }
@@ -142,7 +153,7 @@ function readGroup(sink: Sink, group: Resource, inheritedFrom?: string): void {
       if (String(collectionProps['ruleCollectionType'] ?? '').toLowerCase().includes('nat')) continue;
       readCollection(sink, group, 'application', collection, inheritedFrom);
     }
-  } else if (typed === UNKNOWN) sink.rules.gaps.push(`the rule collections of ${group.name} are known only after apply`);
+  } else if (isPlaceholder(typed)) sink.rules.gaps.push(`the rule collections of ${group.name} are ${unreadable(typed)}`);
   readCollections(sink, group, props['applicationRuleCollections'], 'application', inheritedFrom);
   readCollections(sink, group, props['networkRuleCollections'], 'network', inheritedFrom);
 }
