@@ -22,8 +22,8 @@ const BAD_INPUTS: Array<{ name: string; file: string; content: string | Buffer; 
   { name: 'an empty file', file: 'empty.json', content: '', says: /empty\.json: is empty; expected a Terraform plan/ },
   { name: 'whitespace only', file: 'blank.json', content: '  \n\t\n', says: /blank\.json: is empty; expected a Terraform plan/ },
   { name: 'an unknown JSON shape', file: 'shape.json', content: '{"hello": "world"}', says: /shape\.json: is JSON of an unknown shape; expected a Terraform plan/ },
-  { name: 'a JSON scalar', file: 'scalar.json', content: '42', says: /scalar\.json: is not JSON; expected|scalar\.json: is JSON of an unknown shape/ },
-  { name: 'a binary file', file: 'binary.json', content: Buffer.from([0x7b, 0x00, 0x01, 0x02, 0x00, 0xff, 0x00, 0x10]), says: /binary\.json: is (a binary file|not valid JSON|not JSON)/ },
+  { name: 'a JSON scalar', file: 'scalar.json', content: '42', says: /scalar\.json: is JSON of an unknown shape; expected a Terraform plan/ },
+  { name: 'a binary file', file: 'binary.json', content: Buffer.from([0x7b, 0x00, 0x01, 0x02, 0x00, 0xff, 0x00, 0x10]), says: /binary\.json: is a binary file, not JSON or YAML text/ },
 ];
 
 describe('bad input', () => {
@@ -134,7 +134,7 @@ describe('broken policy files', () => {
       yaml: 'pack: ACME\ntitle: Acme\nrules:\n  - id: AZF-PUB-001\n    title: t\n    severity: high\n    description: d\n    remediation: { arm: r }\n    checks:\n      - select: { type: Microsoft.Storage/storageAccounts }\n        assert: { field: properties.x, equals: 1 }\n        message: m\n',
       says: /acme\.yaml:4: rule id AZF-PUB-001 is a built-in rule id/,
     },
-    { name: 'an empty policy file', yaml: '', says: /acme\.yaml: the pack: must be object|acme\.yaml.*(missing|must be)/ },
+    { name: 'an empty policy file', yaml: '', says: /policies\/acme\.yaml: the pack: must be an object/ },
   ];
   for (const bad of cases) {
     it(`${bad.name}: one-line error with file and line, exit 2`, () => {

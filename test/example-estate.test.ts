@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, scanJson, tempDir } from './support/run-cli.js';
@@ -46,10 +46,11 @@ describe('the example estate (README quick start)', () => {
   it('writes valid SARIF and never prints the sensitive variable', () => {
     const sarif = join(tempDir(), 'estate.sarif');
     const outputs = ['table', 'json', 'markdown', 'junit'].map((format) => {
+      // Removed first: each run's own SARIF is searched, not one an earlier run left.
+      rmSync(sarif, { force: true });
       const run = runCli(['scan', ESTATE, '--format', format, '--sarif', sarif]);
-      return run.stdout + run.stderr;
+      return run.stdout + run.stderr + readFileSync(sarif, 'utf8');
     });
-    outputs.push(readFileSync(sarif, 'utf8'));
     expect(readFileSync(join(ESTATE, 'plan.json'), 'utf8')).toContain('example-not-a-real-token');
     for (const output of outputs) expect(output).not.toContain('example-not-a-real-token');
     expect(validateSarif([sarif])).toEqual([]);

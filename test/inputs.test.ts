@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildPlan, buildSnapshot, snapshotRow } from './support/materialize.js';
@@ -141,6 +141,8 @@ describe('sensitive values', () => {
     );
     const sarif = join(dir, 'out.sarif');
     const outputs = ['table', 'json', 'sarif', 'markdown', 'junit'].map((format) => {
+      // Removed first: each run's own SARIF is searched, not one an earlier run left.
+      rmSync(sarif, { force: true });
       const run = runCli(['scan', plan, '--format', format, '--sarif', sarif, '--fail-on', 'none'], dir);
       return run.stdout + run.stderr + readFileSync(sarif, 'utf8');
     });

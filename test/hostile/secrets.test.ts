@@ -1,4 +1,4 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildPlan, buildSnapshot } from '../support/materialize.js';
@@ -92,6 +92,8 @@ async function everyOutput(dir: string, inputs: string[], debugModes: readonly s
           const output = join(dir, `out-${tag}.txt`);
           const markdown = join(dir, `out-${tag}.md`);
           const args = ['scan', ...inputs, '--format', format, '--fail-on', 'none', '--sarif', sarif, '--markdown', markdown, ...(target === '--output' ? ['--output', output] : [])];
+          // The same names serve several inputs in one directory: a file left by an earlier run must not be read as this one's.
+          for (const file of [sarif, output, markdown]) rmSync(file, { force: true });
           const run = await runBoundedAsync(args, { cwd: dir, env: { AZFENCE_DEBUG: debug }, timeoutMs: 60_000 });
           expect(run.timedOut, tag).toBe(false);
           expect(run.code, `${tag}: ${run.stderr}`).not.toBeNull();
@@ -99,7 +101,11 @@ async function everyOutput(dir: string, inputs: string[], debugModes: readonly s
             { what: `${format} ${target} stdout (debug=${debug})`, text: run.stdout },
             { what: `${format} ${target} stderr (debug=${debug})`, text: run.stderr },
           ];
-          for (const file of [sarif, output, markdown]) if (existsSync(file)) texts.push({ what: `${file} (debug=${debug})`, text: readFileSync(file, 'utf8') });
+          // Every file the run was asked for is written, even when an input is broken (exit 2), and each is searched.
+          for (const file of [sarif, markdown, ...(target === '--output' ? [output] : [])]) {
+            expect(existsSync(file), `${tag}: ${file} was not written`).toBe(true);
+            texts.push({ what: `${file} (debug=${debug})`, text: readFileSync(file, 'utf8') });
+          }
           return texts;
         });
       }
