@@ -1,16 +1,21 @@
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CORPUS_OPT_OUT, realPlanCorpus } from './support/corpus.js';
 import { scanJson } from './support/run-cli.js';
 
 /**
  * The real plans in ../shared/corpus (public Azure projects, Terraform 1.3 and 1.9) must scan without
  * an internal error and without duplicate findings, including those that list module resources twice.
  */
-const CORPUS = join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'real-plans');
-const plans = existsSync(CORPUS) ? readdirSync(CORPUS).filter((name) => name.endsWith('.json')).sort() : [];
+const corpus = realPlanCorpus();
+const CORPUS = corpus.dir;
+const plans = corpus.plans;
 
-describe.skipIf(plans.length === 0)('real plan corpus', () => {
+describe.skipIf(corpus.optedOut)(`real plan corpus${corpus.optedOut ? ` (skipped: ${CORPUS_OPT_OUT}=1)` : ''}`, () => {
+  it('is there to scan', () => {
+    expect(corpus.problem, corpus.problem).toBeUndefined();
+  });
+
   for (const name of plans) {
     it(`${name} scans cleanly`, () => {
       const { run, report } = scanJson([join(CORPUS, name)], ['--fail-on', 'none']);
@@ -36,7 +41,9 @@ describe.skipIf(plans.length === 0)('real plan corpus', () => {
 
   it('the whole corpus in one scan gives the sum of the single scans', () => {
     const single = plans.map((name) => scanJson([join(CORPUS, name)], ['--fail-on', 'none']).report.findings.length).reduce((a, b) => a + b, 0);
-    const { report } = scanJson([CORPUS], ['--fail-on', 'none']);
+    const { run, report } = scanJson([CORPUS], ['--fail-on', 'none']);
+    expect(run.stderr).toBe('');
+    expect(single).toBeGreaterThan(0);
     expect(report.summary.files).toBe(plans.length);
     expect(report.findings).toHaveLength(single);
   });
