@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -64,10 +64,12 @@ export function runBounded(args: string[], options: { cwd?: string; timeoutMs?: 
  * The same, asynchronous: the test worker's event loop stays free (a long spawnSync starves vitest's own
  * RPC), and independent runs can overlap.
  */
-export function runBoundedAsync(args: string[], options: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<BoundedRun> {
+export function runBoundedAsync(args: string[], options: { cwd?: string; timeoutMs?: number; env?: Record<string, string>; wrapper?: string[] } = {}): Promise<BoundedRun> {
   const started = performance.now();
+  // A wrapper command runs node (e.g. setpriv with fewer capabilities); its own arguments come first.
+  const [command, ...commandArgs] = [...(options.wrapper ?? []), process.execPath, cliBundle(), ...args];
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [cliBundle(), ...args], { cwd: options.cwd ?? REPO, env: { ...process.env, ...(options.env ?? {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command!, commandArgs, { cwd: options.cwd ?? REPO, env: { ...process.env, ...(options.env ?? {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -115,13 +117,23 @@ export function errorLines(stderr: string): string[] {
 }
 
 /**
- * Processes running as root read files whatever their mode, so a chmod 000 test proves nothing there.
- * Checked by trying, not by uid: some containers drop CAP_DAC_OVERRIDE even for uid 0.
+ * Root reads files whatever their mode (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so a chmod 000 test run as
+ * root, as CI runs, proves nothing. Without those two capabilities (setpriv, util-linux) the kernel refuses
+ * root as it refuses any user. Returns the wrapper that makes chmod 000 stop a child: none when it already
+ * does (not root), setpriv's when that works; it throws, naming why, when neither does. Checked by trying,
+ * not by uid: some containers drop the capabilities even for uid 0, others forbid dropping them.
  */
-export function chmodBlocksReads(dir: string): boolean {
+export const DROP_READ_OVERRIDES = ['setpriv', '--inh-caps=-dac_override,-dac_read_search', '--bounding-set=-dac_override,-dac_read_search', '--'];
+
+export function wrapperThatChmodStops(dir: string): string[] {
   const probe = writeText(dir, '.probe', 'x');
-  spawnSync('chmod', ['000', probe]);
-  const read = spawnSync('cat', [probe]);
-  spawnSync('chmod', ['600', probe]);
-  return read.status !== 0;
+  chmodSync(probe, 0o000);
+  try {
+    if (spawnSync('cat', [probe]).status !== 0) return [];
+    const dropped = spawnSync(DROP_READ_OVERRIDES[0]!, [...DROP_READ_OVERRIDES.slice(1), 'cat', probe], { encoding: 'utf8' });
+    if (dropped.status !== 0 && /permission denied/i.test(dropped.stderr)) return DROP_READ_OVERRIDES;
+    throw new Error(`chmod 000 does not stop this user from reading, and setpriv could not drop CAP_DAC_OVERRIDE: ${dropped.error?.message ?? dropped.stderr.trim()}`);
+  } finally {
+    chmodSync(probe, 0o600);
+  }
 }
