@@ -47,7 +47,10 @@ function implies(where: Evaluation | undefined, assertion: Evaluation): Evaluati
   if (where?.verdict === 'pass' && where.details) return { ...assertion, details: { ...where.details, ...(assertion.details ?? {}) } };
   if (!where || where.verdict === 'pass') return assertion;
   if (assertion.verdict === 'pass') return assertion;
-  return { verdict: 'unknown', evidence: [...where.evidence, ...assertion.evidence], ...(assertion.details ? { details: assertion.details } : {}) };
+  // Why applicability is unknown is the finding's reason, unless the assertion has one of its own.
+  const whereReason = where.details?.['unknownReason'];
+  const details = whereReason && !assertion.details?.['unknownReason'] ? { ...(assertion.details ?? {}), unknownReason: whereReason } : assertion.details;
+  return { verdict: 'unknown', evidence: [...where.evidence, ...assertion.evidence], ...(details ? { details } : {}) };
 }
 
 export function runRules(rules: readonly Rule[], inventory: Inventory, options: RunOptions = {}): RunResult {
