@@ -1,5 +1,5 @@
 import type { AzfenceConfig } from '../config/config.js';
-import { applyBaseline, readBaseline } from '../baseline/baseline.js';
+import { applyBaseline, baselineWarnings, readBaseline } from '../baseline/baseline.js';
 import { compareFindings, type Finding } from '../findings/finding.js';
 import { resourceId } from '../model/resource.js';
 import { isPlainObject } from '../model/values.js';
@@ -37,6 +37,7 @@ export function finishReport(report: ScanReport, read: ReadResult, config: Pick<
   if (baseline) {
     const { absent } = applyBaseline(report.findings, baseline);
     report.baseline = { file: baseline.file, absent };
+    warnings.push(...baselineWarnings(baseline));
   }
   report.findings.sort(compareFindings);
   report.warnings = [...(report.warnings ?? []), ...warnings];
