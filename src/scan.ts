@@ -8,6 +8,7 @@ import { runRules, type RuleFailure } from './engine/run-rules.js';
 import { Inventory } from './model/inventory.js';
 import { compareFindings, type Finding } from './findings/finding.js';
 import { finishReport, type GateInputs } from './suppressions/finish-report.js';
+import { configurationReport, type ConfigurationReport } from './config/changes.js';
 
 export interface ScanOptions {
   paths: readonly string[];
@@ -39,6 +40,8 @@ export interface ScanReport {
   rules: Rule[];
   /** The configuration file used, if any, and the gate settings it holds. */
   config: Pick<AzfenceConfig, 'file' | 'failOn' | 'failOnUnknown'>;
+  /** What the configuration changed against the defaults, and the gate applied: every reporter shows it. */
+  configuration: ConfigurationReport;
   findings: Finding[];
   /** resources: read into the model; evaluated: at least one check applied; unmapped: types no rule reads. */
   stats: { resources: number; evaluated: number; checksPassed: number; operations: number; durationMs: number };
@@ -61,6 +64,7 @@ export interface RuleSetup {
   rules: Rule[];
   parameters: Record<string, Record<string, unknown>>;
   config: AzfenceConfig;
+  configuration: ConfigurationReport;
 }
 
 export function setUpRules(options: { scanPaths: readonly string[]; policyPaths?: readonly string[]; configPath?: string; cwd: string }): RuleSetup {
@@ -70,7 +74,7 @@ export function setUpRules(options: { scanPaths: readonly string[]; policyPaths?
   validateConfigAgainstRules(config, allRules);
   const rules = allRules.filter((rule) => config.rules[rule.id]?.enabled !== false).map((rule) => withSeverity(rule, config.rules[rule.id]?.severity));
   const parameters = Object.fromEntries(rules.map((rule) => [rule.id, parametersForRule(config, rule.id, rule.parameters)]));
-  return { rules, parameters, config };
+  return { rules, parameters, config, configuration: configurationReport(config, allRules, cwd) };
 }
 
 /** What was read, from files (scan) or from Azure (audit): the evaluation does not care which. */
@@ -98,6 +102,7 @@ export function evaluate(setup: RuleSetup, read: ReadResult, started: number, ga
     errors,
     rules: setup.rules,
     config: { ...(config.file ? { file: config.file } : {}), ...(config.failOn ? { failOn: config.failOn } : {}), ...(config.failOnUnknown !== undefined ? { failOnUnknown: config.failOnUnknown } : {}) },
+    configuration: setup.configuration,
     findings: result.findings.sort(compareFindings),
     stats: { resources: read.inventory.size, evaluated: result.evaluated, checksPassed, operations: result.operations, durationMs: Math.round(nowMs() - started) },
   };

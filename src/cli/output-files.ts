@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError, oneLine } from '../errors.js';
 import { SEVERITIES, type Severity } from '../engine/rule.js';
 import { gateFailures, type FailOn } from '../findings/gate.js';
+import { resolveGate } from '../config/changes.js';
 import { FORMATS, render, type Format } from '../reporters/index.js';
 import { renderMarkdown } from '../reporters/markdown.js';
 import { renderSarif } from '../reporters/sarif.js';
@@ -52,8 +53,10 @@ export function checkReportFlags(flags: ReportFlags): void {
  * the configuration file, which wins over the defaults.
  */
 export function emitReport(report: ScanReport, flags: ReportFlags, io: { stdout(text: string): void; stderr(text: string): void; cwd: string }): number {
-  const failOn = (flags['fail-on'] as FailOn | undefined) ?? report.config.failOn ?? 'high';
-  const failOnUnknown = flags['fail-on-unknown'] ?? report.config.failOnUnknown ?? false;
+  const gate = resolveGate({ failOn: flags['fail-on'] as FailOn | undefined, failOnUnknown: flags['fail-on-unknown'] }, report.config);
+  const { failOn, failOnUnknown } = gate;
+  // Reports state the gate they were judged by, and whether a flag overrode the configuration.
+  report.configuration.gate = gate;
   const text = render(report, flags.format as Format);
   if (flags.output) writeOutputFile(flags.output, text, io.cwd);
   else io.stdout(text);

@@ -8,6 +8,7 @@ export function renderJson(report: ScanReport): string {
     version: TOOL_VERSION,
     summary: summarize(report),
     inputs: report.inputs,
+    configuration: report.configuration,
     errors: report.errors,
     findings: report.findings.map((finding) => ({
       ruleId: finding.ruleId,

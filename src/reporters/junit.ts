@@ -1,5 +1,6 @@
 import type { ScanReport } from '../scan.js';
 import { errorText } from '../scan.js';
+import { configurationLine } from '../config/changes.js';
 
 function xml(text: string): string {
   return text
@@ -11,12 +12,31 @@ function xml(text: string): string {
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 }
 
+/** What the configuration changed, as properties every suite carries (Azure DevOps shows a run's suites apart). */
+function configurationProperties(report: ScanReport): string {
+  const { configuration } = report;
+  const line = configurationLine(configuration);
+  if (!line && !configuration.file) return '';
+  const properties: Array<[string, string]> = [
+    ...(configuration.file ? [['file', configuration.file] as [string, string]] : []),
+    ['rulesDisabled', configuration.rulesDisabled.join(',')],
+    ['severities', configuration.severities.map(({ rule, from, to }) => `${rule} ${from}->${to}`).join(',')],
+    ['parameters', configuration.parameters.map(({ rule, name }) => `${rule} ${name}`).join(',')],
+    ['suppressions', String(configuration.suppressions)],
+    ...(configuration.failOn !== undefined ? [['failOn', configuration.failOn] as [string, string]] : []),
+    ...(configuration.failOnUnknown !== undefined ? [['failOnUnknown', String(configuration.failOnUnknown)] as [string, string]] : []),
+    ...(line ? [['changes', line] as [string, string]] : []),
+  ];
+  return `    <properties>\n${properties.map(([name, value]) => `      <property name="azfence.configuration.${name}" value="${xml(value)}"/>`).join('\n')}\n    </properties>\n`;
+}
+
 /**
  * JUnit XML for Azure DevOps' test tab: one suite per pack, a failed test case per finding, and a passing
  * case per rule that found nothing, so the tab shows what was checked, not only what broke.
  */
 export function renderJunit(report: ScanReport): string {
   const packs = [...new Set(report.rules.map((rule) => rule.pack))];
+  const properties = configurationProperties(report);
   const suites: string[] = [];
   let total = 0;
   let failures = 0;
@@ -48,7 +68,7 @@ export function renderJunit(report: ScanReport): string {
     }
     total += cases.length;
     failures += suiteFailures;
-    suites.push(`  <testsuite name="azfence ${xml(pack)}" tests="${cases.length}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}">\n${cases.join('\n')}\n  </testsuite>`);
+    suites.push(`  <testsuite name="azfence ${xml(pack)}" tests="${cases.length}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}">\n${properties}${cases.join('\n')}\n  </testsuite>`);
   }
   if (report.errors.length > 0) {
     const cases = report.errors.map((error) => `    <testcase classname="azfence.input" name="${xml(errorText(error))}">\n      <error message="${xml(errorText(error))}"/>\n    </testcase>`);

@@ -2,15 +2,23 @@ import { SEVERITIES } from '../engine/rule.js';
 import type { ScanReport } from '../scan.js';
 import { errorText } from '../scan.js';
 import { summarize, summaryLine } from './summary.js';
+import { configurationLine } from '../config/changes.js';
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+
+/** Text from the configuration (file and pack paths a pull request chose) shown as text, never as markup. */
+function inline(text: string): string {
+  return cell(text.replace(/[\\`*_[\]<#!~]/g, (char) => `\\${char}`));
 }
 
 /** A summary for $GITHUB_STEP_SUMMARY or a pull-request comment: counts first, then the top findings and their fixes. */
 export function renderMarkdown(report: ScanReport, top = 25): string {
   const summary = summarize(report);
   const out: string[] = ['## azfence', '', summaryLine(summary), ''];
+  const configuration = configurationLine(report.configuration);
+  if (configuration) out.push(`**Configuration** ${inline(configuration.slice('Configuration '.length))}`, '');
   // Suppressed findings get their own short section; the counts and the table are what is left to fix.
   const findings = report.findings.filter((finding) => !finding.suppression);
   const suppressed = report.findings.filter((finding) => finding.suppression);

@@ -5,6 +5,7 @@ import type { Finding } from '../findings/finding.js';
 import type { ScanReport } from '../scan.js';
 import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
 import { ruleDocPath, ruleHelpUri } from '../cli/rule-docs.js';
+import { configurationChanges, configurationLine } from '../config/changes.js';
 
 /**
  * GitHub code scanning accepts at most 25,000 results per run and a 10 MB gzip-compressed upload. azfence
@@ -131,7 +132,28 @@ export function buildSarif(report: ScanReport, limits: SarifLimits = SARIF_LIMIT
   return buildLog(report, kept, omitted, ruleIndex, limits);
 }
 
+/**
+ * What the configuration changed, the SARIF way: rules switched off or re-ranked as rule configuration
+ * overrides, the whole change list as a configuration notification (a warning when the gate was lowered or a
+ * rule switched off), and the machine-readable form in the run's properties.
+ */
+function configurationParts(report: ScanReport, ruleIndex: Map<string, number>) {
+  const { configuration } = report;
+  const overrides = [
+    ...configuration.rulesDisabled.map((id) => ({ descriptor: { id }, configuration: { enabled: false } })),
+    ...configuration.severities.map(({ rule, to }) => ({ descriptor: { id: rule, ...(ruleIndex.has(rule) ? { index: ruleIndex.get(rule)! } : {}) }, configuration: { level: LEVEL[to] } })),
+  ];
+  const line = configurationLine(configuration);
+  const weakened = configuration.rulesDisabled.length > 0 || configuration.severities.length > 0 || configuration.failOn !== undefined || configuration.suppressions > 0;
+  const notifications = line ? [{ level: weakened ? 'warning' : 'note', message: { text: `${line}.` }, ...(configuration.file ? { locations: [{ physicalLocation: { artifactLocation: artifactLocation(configuration.file) } }] } : {}) }] : [];
+  return {
+    invocation: { ...(overrides.length ? { ruleConfigurationOverrides: overrides } : {}), ...(notifications.length ? { toolConfigurationNotifications: notifications } : {}) },
+    properties: configurationChanges(configuration).length || configuration.file ? { azfenceConfiguration: configuration } : {},
+  };
+}
+
 function buildLog(report: ScanReport, kept: readonly Finding[], omitted: number, ruleIndex: Map<string, number>, limits: SarifLimits) {
+  const configuration = configurationParts(report, ruleIndex);
   const notes = omitted > 0
     ? [{ level: 'warning', message: { text: `${omitted} of ${report.findings.length} results were left out of this SARIF log to stay within code scanning's limits (at most ${kept.length} results are kept, unsuppressed and new findings first); the JSON report (--format json) lists them all.` } }]
     : [];
@@ -166,11 +188,14 @@ function buildLog(report: ScanReport, kept: readonly Finding[], omitted: number,
               ...(warning.file ? { locations: [{ physicalLocation: physical({ file: warning.file, ...(warning.line ? { line: warning.line } : {}) }) }] } : {}),
             })),
             ...notes],
+            ...configuration.invocation,
           },
         ],
         columnKind: 'utf16CodeUnits',
         results: kept.map((finding) => result(finding, ruleIndex.get(finding.ruleId) ?? -1, limits)),
-        ...(omitted > 0 ? { properties: { resultsOmitted: omitted, resultsTotal: report.findings.length, resultsLimit: limits.maxResults } } : {}),
+        ...(omitted > 0 || Object.keys(configuration.properties).length
+          ? { properties: { ...configuration.properties, ...(omitted > 0 ? { resultsOmitted: omitted, resultsTotal: report.findings.length, resultsLimit: limits.maxResults } : {}) } }
+          : {}),
       },
     ],
   };

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type TableType from 'cli-table3';
 import type { ScanReport } from '../scan.js';
 import { summarize, summaryLine } from './summary.js';
+import { configurationLine } from '../config/changes.js';
 
 /** Breaks an identifier (address, path) after `.` or `/` so it wraps where a reader expects it to. */
 export function wrapIdentifier(text: string, width: number): string {
@@ -74,5 +75,7 @@ export function renderTable(report: ScanReport, width = process.stdout.columns |
     }
   }
   lines.push(summaryLine(summary));
+  const configuration = configurationLine(report.configuration);
+  if (configuration) lines.push(configuration);
   return `${lines.join('\n')}\n`;
 }

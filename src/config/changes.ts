@@ -1,0 +1,101 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Rule, Severity } from '../engine/rule.js';
+import { displayPath } from '../inputs/display-path.js';
+import { parametersForRule } from './parameters.js';
+import type { AzfenceConfig } from './config.js';
+
+export type FailOn = Severity | 'none';
+
+/** Where a gate setting came from: a command-line flag wins over the configuration, which wins over the default. */
+export type SettingSource = 'flag' | 'config' | 'default';
+
+export const DEFAULT_FAIL_ON: FailOn = 'high';
+
+/**
+ * What the configuration file changed against the defaults. A pull request controls `.azfence.yaml` as much
+ * as the plan: every report states this, so a weakened gate is seen by whoever reads the run.
+ */
+export interface ConfigurationReport {
+  /** The configuration file, as shown in errors; absent when none was read. */
+  file?: string;
+  rulesDisabled: string[];
+  severities: Array<{ rule: string; from: Severity; to: Severity }>;
+  /** Rule parameters whose value differs from the rule's default. Values are not repeated here. */
+  parameters: Array<{ rule: string; name: string }>;
+  /** Entries under `suppressions:`. */
+  suppressions: number;
+  /** Rule packs the configuration adds. */
+  policies: string[];
+  failOn?: FailOn;
+  failOnUnknown?: boolean;
+  /** The gate the run applied, set once the command line is known (scan and audit set it). */
+  gate?: { failOn: FailOn; failOnUnknown: boolean; from: { failOn: SettingSource; failOnUnknown: SettingSource } };
+}
+
+/** Compares the configuration with the rules as they ship: `allRules` are every loaded rule, before any is switched off. */
+export function configurationReport(config: AzfenceConfig, allRules: readonly Rule[], cwd: string): ConfigurationReport {
+  const rulesDisabled: string[] = [];
+  const severities: ConfigurationReport['severities'] = [];
+  const parameters: ConfigurationReport['parameters'] = [];
+  for (const rule of allRules) {
+    const settings = Object.hasOwn(config.rules, rule.id) ? config.rules[rule.id] : undefined;
+    if (settings?.enabled === false) {
+      rulesDisabled.push(rule.id);
+      continue;
+    }
+    // A rule whose checks carry their own severity changes even when the configured one equals the rule's.
+    if (settings?.severity && (settings.severity !== rule.severity || rule.checks.some((check) => check.severity && check.severity !== settings.severity))) {
+      severities.push({ rule: rule.id, from: rule.severity, to: settings.severity });
+    }
+    const values = parametersForRule(config, rule.id, rule.parameters);
+    for (const [name, spec] of Object.entries(rule.parameters)) {
+      if (Object.hasOwn(values, name) && !isDeepStrictEqual(values[name], spec.default)) parameters.push({ rule: rule.id, name });
+    }
+  }
+  return {
+    ...(config.file ? { file: config.file } : {}),
+    rulesDisabled: rulesDisabled.sort(),
+    severities: severities.sort((a, b) => (a.rule < b.rule ? -1 : 1)),
+    parameters: parameters.sort((a, b) => (a.rule === b.rule ? (a.name < b.name ? -1 : 1) : a.rule < b.rule ? -1 : 1)),
+    suppressions: config.suppressions?.length ?? 0,
+    policies: config.policies.map((path) => displayPath(path, cwd)),
+    ...(config.failOn !== undefined && config.failOn !== DEFAULT_FAIL_ON ? { failOn: config.failOn } : {}),
+    ...(config.failOnUnknown === true ? { failOnUnknown: true } : {}),
+  };
+}
+
+/** The gate a run applies: flags win over the configuration file, which wins over the defaults. */
+export function resolveGate(flags: { failOn?: FailOn | undefined; failOnUnknown?: boolean | undefined }, config: { failOn?: FailOn; failOnUnknown?: boolean }): NonNullable<ConfigurationReport['gate']> {
+  const failOnFrom: SettingSource = flags.failOn !== undefined ? 'flag' : config.failOn !== undefined ? 'config' : 'default';
+  const unknownFrom: SettingSource = flags.failOnUnknown !== undefined ? 'flag' : config.failOnUnknown !== undefined ? 'config' : 'default';
+  return {
+    failOn: flags.failOn ?? config.failOn ?? DEFAULT_FAIL_ON,
+    failOnUnknown: flags.failOnUnknown ?? config.failOnUnknown ?? false,
+    from: { failOn: failOnFrom, failOnUnknown: unknownFrom },
+  };
+}
+
+/** Each change as a short phrase, in a fixed order: rules off, severities, parameters, suppressions, packs, gate. */
+export function configurationChanges(configuration: ConfigurationReport): string[] {
+  const changes: string[] = [];
+  for (const rule of configuration.rulesDisabled) changes.push(`${rule} disabled`);
+  for (const { rule, from, to } of configuration.severities) changes.push(`${rule} severity ${from} -> ${to}`);
+  if (configuration.parameters.length) changes.push(`parameters set: ${configuration.parameters.map(({ rule, name }) => `${rule} ${name}`).join(', ')}`);
+  if (configuration.suppressions) changes.push(`${configuration.suppressions} suppression${configuration.suppressions === 1 ? '' : 's'}`);
+  if (configuration.policies.length) changes.push(`rule packs added: ${configuration.policies.join(', ')}`);
+  const gate = configuration.gate;
+  if (configuration.failOn !== undefined) {
+    changes.push(gate?.from.failOn === 'flag' ? `failOn ${configuration.failOn} in the configuration, overridden by --fail-on ${gate.failOn}` : `failOn ${configuration.failOn} (default ${DEFAULT_FAIL_ON})`);
+  }
+  if (configuration.failOnUnknown !== undefined) {
+    changes.push(gate?.from.failOnUnknown === 'flag' ? 'failOnUnknown true in the configuration, overridden by --fail-on-unknown' : 'failOnUnknown true (default false)');
+  }
+  return changes;
+}
+
+/** The one line reports show, or undefined when the configuration changes nothing. */
+export function configurationLine(configuration: ConfigurationReport): string | undefined {
+  const changes = configurationChanges(configuration);
+  if (changes.length === 0) return undefined;
+  return `Configuration ${configuration.file ?? ''} changes the defaults: ${changes.join('; ')}`;
+}
