@@ -4,7 +4,9 @@ import { readInput, type InputResult } from './inputs/read-input.js';
 import { loadRules } from './engine/load-packs.js';
 import type { Rule, Severity } from './engine/rule.js';
 import { loadConfig, parametersForRule, validateConfigAgainstRules, type AzfenceConfig } from './config/load-config.js';
-import { runRules, type RuleFailure } from './engine/run-rules.js';
+import { runRules, type RuleFailure, type RunResult } from './engine/run-rules.js';
+import { runRulesOnPartials } from './engine/run-partial.js';
+import { applyOverlays } from './graph/overlays.js';
 import { Inventory } from './model/inventory.js';
 import { compareFindings, type Finding } from './findings/finding.js';
 import { finishReport, type GateInputs } from './suppressions/finish-report.js';
@@ -92,7 +94,9 @@ export function nowMs(): number {
 }
 
 export function evaluate(setup: RuleSetup, read: ReadResult, started: number, gate: GateInputs = { cwd: process.cwd() }): ScanReport {
-  const result = runRules(setup.rules, read.inventory, { parameters: setup.parameters });
+  // Resources that change other resources are applied first: rules judge the state after apply.
+  const partials = applyOverlays(read.inventory);
+  const result = combine(runRules(setup.rules, read.inventory, { parameters: setup.parameters }), partials.length ? runRulesOnPartials(setup.rules, partials, { parameters: setup.parameters }) : undefined);
   const errors = [...read.errors, ...result.failures.map(ruleFailureError)];
   const checksPassed = [...result.passed.values()].reduce((sum, n) => sum + n, 0);
   const { config } = setup;
@@ -104,7 +108,7 @@ export function evaluate(setup: RuleSetup, read: ReadResult, started: number, ga
     config: { ...(config.file ? { file: config.file } : {}), ...(config.failOn ? { failOn: config.failOn } : {}), ...(config.failOnUnknown !== undefined ? { failOnUnknown: config.failOnUnknown } : {}) },
     configuration: setup.configuration,
     findings: result.findings.sort(compareFindings),
-    stats: { resources: read.inventory.size, evaluated: result.evaluated, checksPassed, operations: result.operations, durationMs: Math.round(nowMs() - started) },
+    stats: { resources: read.inventory.size + read.inventory.overlays.length, evaluated: result.evaluated, checksPassed, operations: result.operations, durationMs: Math.round(nowMs() - started) },
   };
   // Source mapping, suppressions and the baseline: every caller (scan, audit) gets config suppressions.
   finishReport(report, read, config, gate);
@@ -128,8 +132,9 @@ export function readFiles(paths: readonly string[], cwd: string): ReadResult {
       const { input } = outcome;
       for (const resource of input.resources) inventory.add(resource);
       if (input.planContext) inventory.plans.set(input.file, input.planContext);
+      if (input.overlays) inventory.overlays.push(...input.overlays);
       for (const problem of input.problems) errors.push({ file: input.file, message: problem });
-      inputs.push({ file: input.file, kind: input.kind, resources: input.resources.length, unmapped: input.unmapped });
+      inputs.push({ file: input.file, kind: input.kind, resources: input.resources.length + (input.overlays?.length ?? 0), unmapped: input.unmapped });
     } catch (error) {
       if (error instanceof UserError) errors.push(toReportError(error));
       else throw error;
@@ -155,6 +160,19 @@ export function scan(options: ScanOptions): ScanReport {
     ...(options.now ? { now: options.now } : {}),
   };
   return evaluate(setup, readFiles(options.paths, cwd), started, gate);
+}
+
+function combine(main: RunResult, partial: RunResult | undefined): RunResult {
+  if (!partial) return main;
+  const passed = new Map(main.passed);
+  for (const [rule, count] of partial.passed) passed.set(rule, (passed.get(rule) ?? 0) + count);
+  return {
+    findings: [...main.findings, ...partial.findings],
+    passed,
+    failures: [...main.failures, ...partial.failures],
+    operations: main.operations + partial.operations,
+    evaluated: main.evaluated + partial.evaluated,
+  };
 }
 
 /** A team may rank a rule differently: the configured severity replaces the rule's and its checks'. */

@@ -1,4 +1,4 @@
-import { isPlainObject, UNKNOWN, REDACTED } from '../model/values.js';
+import { isOpen, isPlainObject, UNKNOWN, REDACTED } from '../model/values.js';
 
 /**
  * Field paths name a value in an ARM-shaped resource the way Azure Policy aliases do, without the type
@@ -59,7 +59,12 @@ export function getKey(object: Record<string, unknown>, key: string): unknown {
 
 function step(value: unknown, segment: PathSegment): unknown {
   if (value === UNKNOWN || value === REDACTED) return value;
-  if ('key' in segment) return isPlainObject(value) ? getKey(value, segment.key) : undefined;
+  if ('key' in segment) {
+    if (!isPlainObject(value)) return undefined;
+    const found = getKey(value, segment.key);
+    // An overlay's view of a resource outside the scan: what it did not write is the resource's own, unknown value.
+    return found === undefined && isOpen(value) ? UNKNOWN : found;
+  }
   if ('index' in segment) return Array.isArray(value) ? value[segment.index] : undefined;
   return undefined;
 }

@@ -33,6 +33,8 @@ export interface RunOptions {
   /** Per-rule parameter values from configuration, merged over each rule's defaults. */
   parameters?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   functions?: ReadonlyMap<string, RuleFunction>;
+  /** Which fail and unknown results become findings (partial resources keep only what their overlay decided). */
+  keep?: (resource: Resource, evaluation: Evaluation) => boolean;
 }
 
 function parametersFor(rule: Rule, overrides: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
@@ -94,6 +96,7 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
               passes++;
               continue;
             }
+            if (options.keep && !options.keep(resource, result)) continue;
             const field = (path: string): unknown => valueAt(resource, parseFieldPath(path));
             const message = pickMessage(check.messages, check.message, context);
             findings.push(

@@ -41,6 +41,11 @@ export interface Finding {
   suppression?: FindingSuppression;
   /** With `--baseline`: whether the finding was already in the baseline (only new ones fail the gate). */
   baseline?: 'new' | 'existing';
+  /**
+   * The resource that wrote what the finding is about onto `resource` (azapi_update_resource, network rules
+   * resources...): `location`, the remediation and the evidence's attribute names are the writer's.
+   */
+  writtenBy?: { address?: string; type?: string };
 }
 
 export interface FindingSuppression {

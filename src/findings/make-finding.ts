@@ -2,7 +2,8 @@ import { hash } from 'node:crypto';
 import type { Check, Rule, Severity } from '../engine/rule.js';
 import type { Evaluation, Evidence } from '../engine/verdict.js';
 import { armTypeLabel } from '../model/arm-types.js';
-import type { Resource } from '../model/resource.js';
+import type { Resource, WriteRecord } from '../model/resource.js';
+import { writeAt } from '../model/writes.js';
 import { describeValue, isUnknown, isRedacted } from '../model/values.js';
 import type { Finding, ShownEvidence } from './finding.js';
 
@@ -169,11 +170,40 @@ export interface FindingInput {
   message: string;
 }
 
+/** The overlay that wrote what the verdict rests on (the first piece of evidence another resource wrote). */
+function writeBehind(resource: Resource, evaluation: Evaluation): WriteRecord | undefined {
+  if (!resource.writes) return undefined;
+  for (const item of evaluation.evidence) {
+    const found = writeAt(resource, item.path);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The resource as the finding presents it: the judged resource's name and values, but where it was written
+ * and how (the writer's file, line, address and attribute names), so the fix is shown where it goes.
+ */
+function asWrittenBy(resource: Resource, writer: Resource): Resource {
+  const shown: Resource = { key: resource.key, armType: resource.armType, name: resource.name, body: resource.body, source: writer.source };
+  if (resource.location !== undefined) shown.location = resource.location;
+  if (writer.attributeOf) shown.attributeOf = writer.attributeOf;
+  return shown;
+}
+
 export function makeFinding(input: FindingInput): Finding {
-  const { rule, check, checkIndex, resource, evaluation, template } = input;
+  const { rule, check, checkIndex, evaluation } = input;
+  const judged = input.resource;
+  const write = writeBehind(judged, evaluation);
+  // A property another resource wrote: the finding points at that resource, in its own terms.
+  const resource = write ? asWrittenBy(judged, write.writer) : judged;
+  const template = write ? { ...input.template, resource } : input.template;
   const severity: Severity = check.severity ?? rule.severity;
   const status = evaluation.verdict === 'unknown' ? 'unknown' : 'fail';
-  const message = status === 'unknown' ? unknownMessage(resource, evaluation.evidence, rule, evaluation.details) : renderTemplate(input.message, template);
+  const writer = write?.writer.source.address ?? write?.writer.source.id;
+  const conflict = write?.conflictsWith ? { unknownReason: `${write.conflictsWith.source.address ?? write.conflictsWith.name} and ${writer} write different values, and which one Terraform applies last is not fixed` } : undefined;
+  const baseMessage = status === 'unknown' ? unknownMessage(resource, evaluation.evidence, rule, conflict ?? evaluation.details) : renderTemplate(input.message, template);
+  const message = writer && judged.source !== write!.writer.source ? `${baseMessage} (set by ${writer})` : baseMessage;
   const remediationTemplate = rule.remediation[resource.source.dialect] ?? rule.remediation.arm ?? Object.values(rule.remediation)[0] ?? '';
   return {
     ruleId: rule.id,
@@ -183,10 +213,10 @@ export function makeFinding(input: FindingInput): Finding {
     status,
     message,
     resource: {
-      id: resource.source.id ?? resource.source.address ?? resource.key,
-      type: resource.armType,
-      name: resource.name,
-      ...(resource.source.address ? { address: resource.source.address } : {}),
+      id: judged.source.id ?? judged.source.address ?? judged.key,
+      type: judged.armType,
+      name: judged.name,
+      ...(judged.source.address ? { address: judged.source.address } : {}),
     },
     location: {
       file: resource.source.file,
@@ -197,7 +227,10 @@ export function makeFinding(input: FindingInput): Finding {
     dialect: resource.source.dialect,
     remediation: renderTemplate(remediationTemplate, template).trim(),
     evidence: showEvidence(resource, evaluation.evidence),
-    fingerprint: fingerprintOf(rule.id, checkIndex, resource),
+    fingerprint: fingerprintOf(rule.id, checkIndex, judged),
     checkIndex,
+    ...(write
+      ? { writtenBy: { ...(write.writer.source.address ? { address: write.writer.source.address } : {}), ...(write.writer.source.terraformType ? { type: write.writer.source.terraformType } : {}) } }
+      : {}),
   };
 }

@@ -3,6 +3,7 @@ import { valueAt } from '../engine/evaluate.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Resource } from '../model/resource.js';
 import { REDACTED, UNKNOWN } from '../model/values.js';
+import { writeAt } from '../model/writes.js';
 import { isArmId, parseArmId } from './arm-id.js';
 import { graphWork } from './work.js';
 import { mostSpecific, resolveReference, type LinkMethod } from './resolve-reference.js';
@@ -52,7 +53,8 @@ function terraformAttributeFor(resource: Resource, armPath: string): string | un
 /** References under an attribute, per configuration block: every instance of a block shares its map. */
 const referencesUnderAttribute = new WeakMap<ReadonlyMap<string, readonly string[]>, Map<string, string[]>>();
 
-function referencesUnder(resource: Resource, attribute: string): string[] {
+/** The most specific references the configuration of `resource` makes under `attribute` (and its nested attributes). */
+export function referencesUnder(resource: Resource, attribute: string): string[] {
   const references = resource.references;
   if (!references) return [];
   let byAttribute = referencesUnderAttribute.get(references);
@@ -97,14 +99,17 @@ export function followLinks(inventory: Inventory, resource: Resource, armPath: s
   let followedReferences = false;
   for (const value of values) {
     if (value === undefined || value === null || value === '') continue;
+    // A value another resource wrote (a subnet's route table, set by its association) is followed through
+    // the writer's configuration, which is where its references are.
+    const holder = value === REDACTED || value === UNKNOWN ? writeAt(resource, armPath)?.writer ?? resource : resource;
     if (value === REDACTED) {
-      unresolved.push(`${terraformAttributeFor(resource, armPath) ?? armPath} is marked sensitive`);
+      unresolved.push(`${terraformAttributeFor(holder, armPath) ?? armPath} is marked sensitive`);
       continue;
     }
     if (value === UNKNOWN) {
       if (followedReferences) continue;
       followedReferences = true;
-      const followed = followReferences(inventory, resource, armPath, options.targetTypes);
+      const followed = followReferences(inventory, holder, armPath, options.targetTypes);
       links.push(...followed.links);
       unresolved.push(...followed.unresolved);
       continue;

@@ -10,7 +10,6 @@ import { childrenOf, followLinks, parentOf, type LinkResult } from './links.js';
  */
 export const ROUTE_TABLE = 'Microsoft.Network/routeTables';
 export const ROUTE = 'Microsoft.Network/routeTables/routes';
-export const ROUTE_TABLE_ASSOCIATION = 'Terraform/subnetRouteTableAssociations';
 export const FIREWALL = 'Microsoft.Network/azureFirewalls';
 export const SUBNET = 'Microsoft.Network/virtualNetworks/subnets';
 export const VIRTUAL_NETWORK = 'Microsoft.Network/virtualNetworks';
@@ -35,26 +34,9 @@ export function firewallsByPrivateIp(inventory: Inventory): Map<string, Resource
   });
 }
 
-/** azurerm keeps subnet -> route table in association resources: subnet key/id -> route table links. */
-function associationsBySubnet(inventory: Inventory): Map<string, LinkResult> {
-  return inventory.cached('route-table-associations', () => {
-    const index = new Map<string, LinkResult>();
-    for (const association of inventory.ofType(ROUTE_TABLE_ASSOCIATION)) {
-      const tables = followLinks(inventory, association, 'properties.routeTable.id', { targetTypes: [ROUTE_TABLE] });
-      for (const subnet of followLinks(inventory, association, 'properties.subnet.id', { targetTypes: [SUBNET] }).links) {
-        const key = subnet.target ? subnet.target.key.toLowerCase() : `id:${(subnet.id ?? '').toLowerCase()}`;
-        const existing = index.get(key);
-        index.set(key, existing ? { links: [...existing.links, ...tables.links], unresolved: [...existing.unresolved, ...tables.unresolved] } : tables);
-      }
-    }
-    return index;
-  });
-}
-
+/** The route table on a subnet: its own `routeTable.id`, or the one an azurerm association wrote there (src/graph/overlays.ts). */
 export function routeTablesOf(inventory: Inventory, subnet: Resource): LinkResult {
-  const direct = followLinks(inventory, subnet, 'properties.routeTable.id', { targetTypes: [ROUTE_TABLE] });
-  const associated = associationsBySubnet(inventory).get(subnet.key.toLowerCase()) ?? (subnet.source.id ? associationsBySubnet(inventory).get(`id:${subnet.source.id.toLowerCase()}`) : undefined);
-  return { links: [...direct.links, ...(associated?.links ?? [])], unresolved: [...direct.unresolved, ...(associated?.unresolved ?? [])] };
+  return followLinks(inventory, subnet, 'properties.routeTable.id', { targetTypes: [ROUTE_TABLE] });
 }
 
 export type DefaultRouteStatus = 'firewall' | 'appliance' | 'internet' | 'no-default-route' | 'no-route-table' | 'unknown';

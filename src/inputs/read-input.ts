@@ -2,6 +2,7 @@ import { UserError } from '../errors.js';
 import type { InputKind, Resource } from '../model/resource.js';
 import type { Candidate } from './discover.js';
 import type { PlanContext } from '../graph/plan-context.js';
+import type { Overlay } from '../model/overlay.js';
 import { parseJson } from './parse-json.js';
 import { readText } from './read-text.js';
 import { streamPlan } from './stream/large-file.js';
@@ -20,6 +21,8 @@ export interface InputResult {
   resources: Resource[];
   /** Resources of types no rule reads. */
   unmapped: number;
+  /** Plan input: resources that change other resources' properties, applied before rules run. */
+  overlays?: Overlay[];
   /** Parts of the file that could not be read: reported and counted as errors. */
   problems: string[];
 }

@@ -59,7 +59,6 @@ const LABELS: Record<string, string> = {
   'Microsoft.Network/networkSecurityGroups': 'network security group',
   'Microsoft.DevOpsInfrastructure/pools': 'Managed DevOps Pool',
   'Kubernetes/Workload': 'Kubernetes workload',
-  'Terraform/subnetRouteTableAssociations': 'subnet route table association',
 };
 
 for (const type of Object.keys(LABELS)) KNOWN_TYPES[type.toLowerCase()] = type;

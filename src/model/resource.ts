@@ -48,6 +48,18 @@ export interface Resource {
    * unknown until apply.
    */
   references?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Properties another resource wrote onto this one (src/graph/overlays.ts), by lower-cased ARM path
+   * without array indices: a finding about one of them points at the writer, and a reference the writer's
+   * configuration makes is followed for a value it wrote that is known only after apply.
+   */
+  writes?: Map<string, WriteRecord>;
+}
+
+export interface WriteRecord {
+  writer: Resource;
+  /** Another writer that writes a different value to the same property: which one wins is up to Terraform's apply order. */
+  conflictsWith?: Resource;
 }
 
 export function resourceId(resource: Resource): string {

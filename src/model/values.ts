@@ -21,6 +21,22 @@ export function isPlaceholder(value: unknown): value is Placeholder {
   return value === UNKNOWN || value === REDACTED;
 }
 
+/**
+ * Marks an object whose absent keys are unknown rather than absent: the part of a resource an overlay wrote
+ * onto a resource whose own values are not in the scan. Rules reading an absent key of such an object get
+ * UNKNOWN (the value the resource already has), never "not set". Non-enumerable, so no output shows it.
+ */
+const OPEN: unique symbol = Symbol.for('azfence.open');
+
+export function openObject<T extends Record<string, unknown>>(object: T): T {
+  Object.defineProperty(object, OPEN, { value: true, enumerable: false });
+  return object;
+}
+
+export function isOpen(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { [OPEN]?: boolean })[OPEN] === true;
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

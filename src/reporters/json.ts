@@ -25,6 +25,7 @@ export function renderJson(report: ScanReport): string {
       ...(finding.planLocation ? { planLocation: finding.planLocation } : {}),
       ...(finding.suppression ? { suppression: finding.suppression } : {}),
       ...(finding.baseline ? { baseline: finding.baseline } : {}),
+      ...(finding.writtenBy ? { writtenBy: finding.writtenBy } : {}),
     })),
     ...(report.warnings?.length ? { warnings: report.warnings } : {}),
   };

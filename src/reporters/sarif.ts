@@ -108,6 +108,7 @@ function result(finding: Finding, ruleIndex: number, limits: SarifLimits) {
       severity: finding.severity,
       resourceType: finding.resource.type,
       ...(finding.resource.address ? { terraformAddress: finding.resource.address } : {}),
+      ...(finding.writtenBy?.address ? { writtenBy: finding.writtenBy.address } : {}),
       ...(finding.suppression?.expires ? { suppressionExpires: finding.suppression.expires } : {}),
     },
   };

@@ -155,7 +155,9 @@ export function mapFindingsToSource(findings: Finding[], plans: ReadonlyMap<stri
   const noSources = new Set<string>();
   const perPlan = new Map<string, { root: string; repo: string; manifest: Map<string, string> | undefined; unmapped: number }>();
   for (const finding of findings) {
-    if (finding.inputKind !== 'plan' || !finding.resource.address) continue;
+    // A finding about a property another resource wrote belongs on that resource's block.
+    const address = finding.writtenBy?.address ?? finding.resource.address;
+    if (finding.inputKind !== 'plan' || !address) continue;
     const planFile = finding.location.file;
     if (!plans.has(planFile)) continue;
     if (noSources.has(planFile)) continue;
@@ -172,7 +174,6 @@ export function mapFindingsToSource(findings: Finding[], plans: ReadonlyMap<stri
       plan = { root, repo: repositoryRoot(join(root, 'main.tf')), manifest: readModuleManifest(root), unmapped: 0 };
       perPlan.set(planFile, plan);
     }
-    const address = finding.resource.address;
     const dir = moduleDir(plan.root, moduleCallPath(moduleInstanceOf(address)), plan.manifest, plans.get(planFile)?.moduleSources);
     const key = blockKeyOf(address);
     const found = dir && key && isInside(plan.repo, realPath(dir)) ? tree.blocksIn(dir).get(key) : undefined;

@@ -112,6 +112,7 @@ function slim(change: unknown): unknown {
 function readPlanStreamed(stream: JsonStream, file: string, head: Record<string, unknown>, marks: Map<string, Mark>): PlanReadResult {
   const resources: Resource[] = [];
   const problems: string[] = [];
+  const overlays: PlanReadResult['overlays'] = [];
   const seen = new Set<string>();
   let unmapped = 0;
   let context: PlanReadResult['context'] | undefined;
@@ -119,6 +120,7 @@ function readPlanStreamed(stream: JsonStream, file: string, head: Record<string,
     const result = readPlan({ ...head, ...batch }, file, positions);
     for (const resource of result.resources) resources.push(resource);
     problems.push(...result.problems);
+    overlays.push(...result.overlays);
     unmapped += result.unmapped;
     context ??= result.context;
   };
@@ -173,7 +175,7 @@ function readPlanStreamed(stream: JsonStream, file: string, head: Record<string,
   if (!context) run({}, new Map());
   // One context over every batch's resources (the batches each indexed only their own).
   const whole = { ...context!, ...buildPlanContext(file, context!.root, resources, configurationAddress) };
-  return { resources, unmapped, problems, context: whole };
+  return { resources, unmapped, problems, context: whole, overlays };
 }
 
 /**

@@ -123,12 +123,4 @@ export const AGENT_MAPPINGS: Record<string, AzurermTypeMapping> = {
       { arm: 'properties.nextHopIpAddress', from: 'next_hop_in_ip_address' },
     ],
   },
-  // Not an ARM resource: azurerm keeps the subnet -> route table link in its own resource.
-  azurerm_subnet_route_table_association: {
-    armType: 'Terraform/subnetRouteTableAssociations',
-    attributes: [
-      { arm: 'properties.subnet.id', from: 'subnet_id' },
-      { arm: 'properties.routeTable.id', from: 'route_table_id' },
-    ],
-  },
 };

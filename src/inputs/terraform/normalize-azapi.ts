@@ -11,21 +11,7 @@ export function normalizeAzapi(planned: PlannedValue): NormalizedBody | undefine
   if (typeof typeValue !== 'string') return undefined;
   const armType = typeValue.split('@')[0]!;
   if (!/^[A-Za-z0-9.]+\/[A-Za-z0-9/]+$/.test(armType)) throw new Error(`azapi type "${typeValue}" is not Microsoft.X/y@api-version`);
-  const bodyRead = readPlanned(planned, 'body');
-  let body: unknown;
-  if (typeof bodyRead.value === 'string' && bodyRead.unknown !== true && bodyRead.sensitive !== true) {
-    const text = bodyRead.value.trim();
-    if (text === '') body = {};
-    else {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new Error('azapi body is a string that is not valid JSON');
-      }
-    }
-  } else {
-    body = materialize(bodyRead);
-  }
+  let body = readAzapiBody(planned);
   if (body === undefined || body === null) body = {};
   if (isPlaceholder(body)) return { armType, body: { properties: body, sku: body }, attributeOf: new Map() };
   if (!isPlainObject(body)) throw new Error('azapi body is neither an object nor a JSON object string');
@@ -36,6 +22,24 @@ export function normalizeAzapi(planned: PlannedValue): NormalizedBody | undefine
   const tags = readPlanned(planned, 'tags');
   if (tags.value !== undefined || tags.unknown === true) normalized['tags'] = materialize(tags);
   return { armType, body: normalized, attributeOf: new Map() };
+}
+
+/**
+ * An azapi `body`: an object (azapi 2.x), a JSON string (azapi 1.x, parsed here), or a placeholder when it is
+ * known only after apply or sensitive. Throws for a string that is not JSON.
+ */
+export function readAzapiBody(planned: PlannedValue): unknown {
+  const bodyRead = readPlanned(planned, 'body');
+  if (typeof bodyRead.value === 'string' && bodyRead.unknown !== true && bodyRead.sensitive !== true) {
+    const text = bodyRead.value.trim();
+    if (text === '') return {};
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new Error('azapi body is a string that is not valid JSON');
+    }
+  }
+  return materialize(bodyRead);
 }
 
 export { UNKNOWN };

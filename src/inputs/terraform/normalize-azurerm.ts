@@ -151,13 +151,16 @@ function mapMember(planned: PlannedValue, items: AttributeMapping[]): unknown {
   return member;
 }
 
-/** Normalizes an azurerm resource's planned values, or returns undefined for types no rule reads. */
-export function normalizeAzurerm(terraformType: string, planned: PlannedValue, configured: IsConfigured = ALWAYS_CONFIGURED, majors: MajorRange = ANY_MAJOR): NormalizedBody | undefined {
-  const mapping = AZURERM_MAPPINGS[terraformType];
-  if (!mapping) return undefined;
+/** The ARM-shaped body a list of attribute mappings reads from planned values, and where each ARM path came from. */
+export function mapAttributes(
+  attributes: readonly AttributeMapping[],
+  planned: PlannedValue,
+  configured: IsConfigured = ALWAYS_CONFIGURED,
+  majors: MajorRange = ANY_MAJOR,
+): { body: Record<string, unknown>; attributeOf: Map<string, AttributeOrigin> } {
   const body: Record<string, unknown> = { properties: {} };
   const attributeOf = new Map<string, AttributeOrigin>();
-  for (const attribute of mapping.attributes) {
+  for (const attribute of attributes) {
     const read = readAttribute(planned, attribute, configured, majors);
     if (!read) continue;
     setPath(body, attribute.arm, read.value);
@@ -167,6 +170,14 @@ export function normalizeAzurerm(terraformType: string, planned: PlannedValue, c
     if (read.undecided) origin.undecided = read.undecided;
     attributeOf.set(attribute.arm, origin);
   }
+  return { body, attributeOf };
+}
+
+/** Normalizes an azurerm resource's planned values, or returns undefined for types no rule reads. */
+export function normalizeAzurerm(terraformType: string, planned: PlannedValue, configured: IsConfigured = ALWAYS_CONFIGURED, majors: MajorRange = ANY_MAJOR): NormalizedBody | undefined {
+  const mapping = AZURERM_MAPPINGS[terraformType];
+  if (!mapping) return undefined;
+  const { body, attributeOf } = mapAttributes(mapping.attributes, planned, configured, majors);
   if (mapping.finish) {
     const finished = mapping.finish(body, planned);
     return finished ? { armType: mapping.armType, body: finished, attributeOf } : undefined;

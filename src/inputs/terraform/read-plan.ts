@@ -11,10 +11,13 @@ import { moduleSourcesOf } from '../../source-map/module-sources.js';
 import type { DeferredPlannedValues } from './plan-members.js';
 import { LOAD_CHANGE } from './change-entries.js';
 import { providerMajors } from './provider-versions.js';
+import { isWriterType } from './mappings-writers.js';
+import { readOverlay } from './read-overlay.js';
+import type { Overlay } from '../../model/overlay.js';
 
-/** Types a rule reads, so the reader normalizes them; every other resource is only counted. */
+/** Types a rule reads, so the reader normalizes them, and types that write to them; every other resource is only counted. */
 export function isReadType(terraformType: string): boolean {
-  return terraformType === 'azapi_resource' || isMappedAzurermType(terraformType);
+  return terraformType === 'azapi_resource' || isMappedAzurermType(terraformType) || isWriterType(terraformType);
 }
 
 export function looksLikePlan(json: unknown): json is Record<string, unknown> {
@@ -55,6 +58,8 @@ export interface PlanReadResult {
   unmapped: number;
   /** Resources whose shape broke expectations: they are reported, never silently skipped. */
   problems: string[];
+  /** Resources that change other resources' properties (src/model/overlay.ts), applied before rules run. */
+  overlays: Overlay[];
 }
 
 function moduleOf(address: string): string | undefined {
@@ -201,6 +206,7 @@ export function readPlan(
     return references;
   };
   const problems: string[] = [];
+  const overlays: Overlay[] = [];
   let unmapped = 0;
   const azurermMajors = providerMajors(plan, 'azurerm');
   for (const entry of entries) {
@@ -213,9 +219,19 @@ export function readPlan(
     const expressions = configuration.get(configurationAddress(entry.address));
     // Outside the try: an entry that does not parse is a broken file (exit 2), not one resource's problem.
     const planned = typeof entry.planned === 'function' ? entry.planned() : entry.planned;
+    // Without the block's configuration, assume everything is configured: unknown stays unknown.
+    const configured = expressions ? (attribute: string) => attribute in expressions : undefined;
+    if (isWriterType(entry.type)) {
+      if (entry.mode !== 'managed') continue;
+      try {
+        const overlay = readOverlay(entry.type, planned, configured ?? (() => true), azurermMajors);
+        if (overlay) overlays.push(writerOf(overlay, entry, file, lines.get(entry.address), expressions ? referencesFor(expressions) : undefined));
+      } catch (error) {
+        problems.push(`${entry.address}: ${(error as Error).message}`);
+      }
+      continue;
+    }
     try {
-      // Without the block's configuration, assume everything is configured: unknown stays unknown.
-      const configured = expressions ? (attribute: string) => attribute in expressions : undefined;
       normalized = entry.type === 'azapi_resource' ? normalizeAzapi(planned) : normalizeAzurerm(entry.type, planned, configured, azurermMajors);
     } catch (error) {
       problems.push(`${entry.address}: ${(error as Error).message}`);
@@ -250,5 +266,20 @@ export function readPlan(
   const root = readModuleConfig(isPlainObject(plan['configuration']) ? plan['configuration']['root_module'] : undefined);
   const rootConfig = isPlainObject(plan['configuration']) ? plan['configuration']['root_module'] : undefined;
   const context: PlanContext = { ...buildPlanContext(file, root, resources, configurationAddress), moduleSources: moduleSourcesOf(rootConfig) };
-  return { resources, unmapped, problems, context };
+  return { resources, unmapped, problems, context, overlays };
+}
+
+/** The writer of an overlay as a resource: where it is, and the references its configuration makes. */
+function writerOf(read: ReturnType<typeof readOverlay> & object, entry: PlanResourceEntry, file: string, position: { line: number; column: number } | undefined, references: Map<string, string[]> | undefined): Overlay {
+  const { attributeOf, ...overlay } = read;
+  const source: Resource['source'] = { kind: 'plan', dialect: entry.type.startsWith('azapi_') ? 'azapi' : 'azurerm', file, address: entry.address, terraformType: entry.type, managed: true };
+  if (entry.moduleAddress) source.module = entry.moduleAddress;
+  if (position) {
+    source.line = position.line;
+    source.column = position.column;
+  }
+  const writer: Resource = { key: `${file}#${entry.address}`, armType: overlay.target.armType ? canonicalArmType(overlay.target.armType) : entry.type, name: entry.name, body: {}, source };
+  if (attributeOf) writer.attributeOf = attributeOf;
+  if (references) writer.references = references;
+  return { ...overlay, writer };
 }
