@@ -148,7 +148,7 @@ const CASES: Array<{ resource: AzurermCase; sensitive: Json; expect: Record<stri
   },
 ];
 
-/** The firewall the rule collection belongs to (by name): AZF-EGR-002 is judged on the firewall. */
+/** The firewall the rule collection belongs to (by name). */
 const FIREWALL: AzurermCase[] = [
   { type: 'azurerm_firewall', name: 'hub', values: { name: 'afw-hub', resource_group_name: 'rg-hub', location: 'westeurope', sku_name: 'AZFW_VNet', sku_tier: 'Standard', ip_configuration: [{ name: 'ipconfig1' }] } },
 ];
@@ -260,8 +260,10 @@ describe('sensitive values in a plan', () => {
           }
         }
         expect(`azapi_resource.aks_body AZF-PUB-008: ${statuses['azapi_resource.aks_body']?.['AZF-PUB-008'] ?? 'pass'}`).toBe('azapi_resource.aks_body AZF-PUB-008: unknown');
-        // A `*` among the marked FQDNs of the firewall's rules: not "no allow-all rule" (pass), but unknown.
-        expect(`azurerm_firewall.hub AZF-EGR-002: ${statuses['azurerm_firewall.hub']?.['AZF-EGR-002'] ?? 'pass'}`).toBe('azurerm_firewall.hub AZF-EGR-002: unknown');
+        // A `*` among the marked FQDNs of the firewall's rules: not "no allow-all rule" (pass), but unknown, on
+        // the collection that holds the rule (rules are judged where they are written).
+        const collection = 'azurerm_firewall_application_rule_collection.temp';
+        expect(`${collection} AZF-EGR-002: ${statuses[collection]?.['AZF-EGR-002'] ?? 'pass'}`).toBe(`${collection} AZF-EGR-002: unknown`);
         // The evidence users read for a marked list member is the placeholder, never the value.
         for (const address of ['azurerm_kubernetes_cluster.list_secret', 'azurerm_kubernetes_cluster.list_open', 'azapi_resource.aks_body']) {
           const finding = json.findings.find((candidate) => candidate.resource.address === address && candidate.ruleId === 'AZF-PUB-008')!;

@@ -3,7 +3,7 @@ import { readYamlData } from '../precompiled.js';
 import type { FunctionContext, RuleFunction } from '../evaluate.js';
 import { BUILT_IN_POLICY_DIR } from '../policy-dir.js';
 import { fqdnProblem, isAllowAll, normalizeFqdn, patternCovers, portAllows, protocolAllows } from '../../egress/fqdn.js';
-import { firewallRules, type FirewallRules } from '../../graph/firewall-rules.js';
+import { CLASSIC_APP_COLLECTION, CLASSIC_NET_COLLECTION, dnsProxyFor, firewallRules, FIREWALL_POLICY, ruleFamily, ruleHome, rulesWrittenIn, RULE_COLLECTION_GROUP, type FirewallRules } from '../../graph/firewall-rules.js';
 import { childrenOf, followLinks, parentOf } from '../../graph/links.js';
 import { defaultRouteOf, SUBNET } from '../../graph/routes.js';
 import type { Inventory } from '../../model/inventory.js';
@@ -222,67 +222,106 @@ export const firewallAllowsProfile: RuleFunction = (context, args) => {
   return fail('rules', missing, `rules allowing ${missing.join(', ')}`, details);
 };
 
-/** AZF-EGR-002: no allow rule opens everything. */
+/**
+ * Where the rules a check reads are written, for messages and fixes: the group and its policy, the classic
+ * collection and its firewall, or the firewall (inline collections) or policy itself.
+ */
+function placeOf(context: FunctionContext): Record<string, string> {
+  const { inventory, resource } = context;
+  const type = resource.armType.toLowerCase();
+  const owner = ruleHome(inventory, resource).ownerName;
+  if (type === RULE_COLLECTION_GROUP.toLowerCase()) {
+    const ofPolicy = owner ? ` of firewall policy ${owner}` : '';
+    return { policy: owner ?? '(not in this scan)', ofPolicy, where: `rule collection group ${resource.name}${ofPolicy}` };
+  }
+  if (type === CLASSIC_APP_COLLECTION.toLowerCase() || type === CLASSIC_NET_COLLECTION.toLowerCase()) {
+    const ofFirewall = owner ? ` of firewall ${owner}` : '';
+    return { firewall: owner ?? '(not in this scan)', ofFirewall, where: `rule collection ${resource.name}${ofFirewall}` };
+  }
+  if (type === FIREWALL_POLICY.toLowerCase()) return { policy: resource.name, where: `firewall policy ${resource.name}` };
+  return { where: `firewall ${resource.name}` };
+}
+
+/** AZF-EGR-002: no allow rule opens everything, judged where each rule is written. */
 export const noAllowAllRules: RuleFunction = (context) => {
-  const rules = firewallRules(context.inventory, context.resource);
-  const offenders: string[] = [];
+  const rules = rulesWrittenIn(context.inventory, context.resource);
+  const offenders: Array<{ text: string; path: string }> = [];
   for (const rule of rules.application) {
     if (!rule.allow) continue;
     const wide = rule.targetFqdns.filter(isAllowAll);
-    if (wide.length) offenders.push(`application rule ${rule.origin.collection}/${rule.origin.rule} allows ${wide.join(', ')}`);
+    if (wide.length) offenders.push({ text: `application rule ${rule.origin.collection}/${rule.origin.rule} allows ${wide.join(', ')}`, path: `${rule.origin.path}.targetFqdns` });
   }
   for (const rule of rules.network) {
     if (!rule.allow) continue;
     const anyDestination = rule.destinationAddresses.some((address) => ['*', '0.0.0.0/0', 'internet', 'any'].includes(address.toLowerCase()));
     const anyPort = rule.destinationPorts.some((port) => port === '*' || /^0?-65535$|^1-65535$/.test(port));
-    if (anyDestination && anyPort) offenders.push(`network rule ${rule.origin.collection}/${rule.origin.rule} allows any destination on any port`);
+    if (anyDestination && anyPort) offenders.push({ text: `network rule ${rule.origin.collection}/${rule.origin.rule} allows any destination on any port`, path: `${rule.origin.path}.destinationAddresses` });
   }
-  if (offenders.length) return fail('rules', offenders, 'no allow-all rule', { offenders: offenders.join('; ') });
-  if (rules.gaps.length) return unknown('rules', rules.gaps.join('; '));
+  const place = placeOf(context);
+  if (offenders.length) return fail(offenders[0]!.path, offenders.map((offender) => offender.text), 'no allow-all rule', { ...place, offenders: offenders.map((offender) => offender.text).join('; ') });
+  if (rules.gaps.length) return unknown('rules', rules.gaps.join('; '), place);
   return pass();
 };
 
-/** AZF-EGR-003: FQDN entries are host names (no scheme, path or port; wildcard only as a leading `*.`), each listed once. */
+/**
+ * AZF-EGR-003: FQDN entries are host names (no scheme, path or port; wildcard only as a leading `*.`), each
+ * listed once. An entry repeated in another group of the same policy (or a base policy), or another
+ * collection of the same firewall, is reported where it comes later in processing order.
+ */
 export const fqdnsWellFormed: RuleFunction = (context) => {
-  const rules = firewallRules(context.inventory, context.resource);
+  const { inventory, resource } = context;
+  const own = rulesWrittenIn(inventory, resource);
   const problems: string[] = [];
+  let firstPath: string | undefined;
   const seen = new Map<string, string>();
   // The same host for other sources or ports is a different grant (one rule per spoke), not a repeat.
-  const check = (entry: string, where: string, scope: string): void => {
+  const check = (entry: string, where: string, scope: string, mine: boolean, path: string): void => {
     if (entry === '*') return;
-    const problem = fqdnProblem(entry);
-    if (problem) problems.push(`"${entry}" in ${where} ${problem}`);
+    const problem = mine ? fqdnProblem(entry) : undefined;
+    const note = (text: string): void => {
+      problems.push(text);
+      firstPath ??= path;
+    };
+    if (problem) note(`"${entry}" in ${where} ${problem}`);
     const key = `${normalizeFqdn(entry)}|${scope}`;
     const first = seen.get(key);
-    if (first && first !== where) problems.push(`"${entry}" in ${where} repeats ${first}`);
-    else if (first === where) problems.push(`"${entry}" is listed twice in ${where}`);
-    else seen.set(key, where);
+    if (first === undefined) seen.set(key, where);
+    else if (mine) note(first === where ? `"${entry}" is listed twice in ${where}` : `"${entry}" in ${where} repeats ${first}`);
   };
   const scopeOf = (sources: readonly string[], ports: readonly string[]) => `${[...sources].sort().join(',')}|${[...new Set(ports)].sort().join(',')}`;
-  for (const rule of rules.application) {
-    const scope = scopeOf(rule.sourceAddresses, rule.protocols.map((protocol) => String(protocol.port)));
-    for (const entry of rule.targetFqdns) check(entry, `${rule.origin.collection}/${rule.origin.rule}`, scope);
+  const family = ruleFamily(inventory, resource);
+  for (const member of family.includes(resource) ? family : [...family, resource]) {
+    const mine = member === resource;
+    const rules = mine ? own : rulesWrittenIn(inventory, member);
+    const label = (collection: string, rule: string) => (mine ? `${collection}/${rule}` : `${member.name} ${collection}/${rule}`);
+    for (const rule of rules.application) {
+      const scope = scopeOf(rule.sourceAddresses, rule.protocols.map((protocol) => String(protocol.port)));
+      for (const entry of rule.targetFqdns) check(entry, label(rule.origin.collection, rule.origin.rule), scope, mine, `${rule.origin.path}.targetFqdns`);
+    }
+    for (const rule of rules.network) {
+      const scope = scopeOf(rule.sourceAddresses, rule.destinationPorts);
+      for (const entry of rule.destinationFqdns) check(entry, label(rule.origin.collection, rule.origin.rule), scope, mine, `${rule.origin.path}.destinationFqdns`);
+    }
   }
-  for (const rule of rules.network) {
-    const scope = scopeOf(rule.sourceAddresses, rule.destinationPorts);
-    for (const entry of rule.destinationFqdns) check(entry, `${rule.origin.collection}/${rule.origin.rule}`, scope);
-  }
-  if (problems.length) return fail('rules', problems, 'well-formed, unique FQDNs', { problems: problems.slice(0, 10).join('; ') + (problems.length > 10 ? `; and ${problems.length - 10} more` : '') });
-  if (rules.gaps.length) return unknown('rules', rules.gaps.join('; '));
+  const place = placeOf(context);
+  if (problems.length) return fail(firstPath ?? 'rules', problems, 'well-formed, unique FQDNs', { ...place, problems: problems.slice(0, 10).join('; ') + (problems.length > 10 ? `; and ${problems.length - 10} more` : '') });
+  if (own.gaps.length) return unknown('rules', own.gaps.join('; '), place);
   return pass();
 };
 
-/** AZF-EGR-004: network rules with destination FQDNs need DNS proxy, or the firewall resolves names differently from clients. */
+/** AZF-EGR-004: network rules with destination FQDNs need DNS proxy on the firewall or policy they run on. */
 export const fqdnNetworkRulesHaveDnsProxy: RuleFunction = (context) => {
-  const rules = firewallRules(context.inventory, context.resource);
+  const rules = rulesWrittenIn(context.inventory, context.resource);
+  const place = placeOf(context);
   // Each rule with the FQDNs it resolves: the names whose answers would differ between firewall and client.
   const using = rules.network
     .filter((rule) => rule.destinationFqdns.length > 0)
     .map((rule) => `${rule.origin.collection}/${rule.origin.rule} to ${rule.destinationFqdns.slice(0, 5).join(', ')}${rule.destinationFqdns.length > 5 ? ` and ${rule.destinationFqdns.length - 5} more` : ''}`);
-  if (using.length === 0) return rules.gaps.length ? unknown('rules', rules.gaps.join('; ')) : pass();
-  if (rules.dnsProxy === true) return pass();
-  if (rules.dnsProxy === undefined) return unknown('dnsSettings.enableProxy', 'whether DNS proxy is on is known only after apply', { rules: using.join(', ') });
-  return fail('dnsSettings.enableProxy', false, 'DNS proxy enabled', { rules: using.join(', '), policy: rules.policies[0]?.name ?? context.resource.name });
+  if (using.length === 0) return rules.gaps.length ? unknown('rules', rules.gaps.join('; '), place) : pass();
+  const proxy = dnsProxyFor(context.inventory, context.resource);
+  if (proxy.enabled === true) return pass();
+  if (proxy.enabled === undefined) return unknown('dnsSettings.enableProxy', proxy.reason ?? 'whether DNS proxy is on is known only after apply', { ...place, rules: using.join(', '), policy: proxy.where });
+  return fail('dnsSettings.enableProxy', false, 'DNS proxy enabled', { ...place, rules: using.join(', '), policy: proxy.where });
 };
 
 /** AKS outbound types with no egress path (network-isolated clusters): `none`, and `block` (azapi and ARM only). */
