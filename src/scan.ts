@@ -6,6 +6,7 @@ import type { Rule, Severity } from './engine/rule.js';
 import { loadConfig, parametersForRule, validateConfigAgainstRules, type AzfenceConfig } from './config/load-config.js';
 import { runRules, type RuleFailure, type RunResult } from './engine/run-rules.js';
 import { runRulesOnPartials } from './engine/run-partial.js';
+import { shapeProblem } from './engine/shape-check.js';
 import { applyOverlays } from './graph/overlays.js';
 import { Inventory } from './model/inventory.js';
 import { compareFindings, type Finding } from './findings/finding.js';
@@ -97,7 +98,7 @@ export function evaluate(setup: RuleSetup, read: ReadResult, started: number, ga
   // Resources that change other resources are applied first: rules judge the state after apply.
   const partials = applyOverlays(read.inventory);
   const result = combine(runRules(setup.rules, read.inventory, { parameters: setup.parameters }), partials.length ? runRulesOnPartials(setup.rules, partials, { parameters: setup.parameters }) : undefined);
-  const errors = [...read.errors, ...result.failures.map(ruleFailureError)];
+  const errors = [...read.errors, ...result.failures.map(ruleFailureError), ...misshapenErrors(read.inventory, result.failures)];
   const checksPassed = [...result.passed.values()].reduce((sum, n) => sum + n, 0);
   const { config } = setup;
   const report: ScanReport = {
@@ -179,6 +180,22 @@ function combine(main: RunResult, partial: RunResult | undefined): RunResult {
 function withSeverity(rule: Rule, severity: Severity | undefined): Rule {
   if (!severity) return rule;
   return { ...rule, severity, checks: rule.checks.map(({ severity: _ignored, ...check }) => check) };
+}
+
+/**
+ * Resources no rule selects are still read through links (a subnet's route table, a job's environment):
+ * one whose properties cannot be read would be read as empty, so it is an input error like a selected one.
+ */
+function misshapenErrors(inventory: Inventory, failures: readonly RuleFailure[]): ScanReport['errors'] {
+  const reported = new Set(failures.map((failure) => `${failure.file}|${failure.resource}`));
+  const errors: ScanReport['errors'] = [];
+  for (const resource of inventory.resources) {
+    const problem = shapeProblem(resource);
+    if (!problem) continue;
+    const name = resource.source.address ?? resource.source.id ?? resource.key;
+    if (!reported.has(`${resource.source.file}|${name}`)) errors.push({ file: resource.source.file, message: `${name}: ${problem}` });
+  }
+  return errors;
 }
 
 function ruleFailureError(failure: RuleFailure): ScanReport['errors'][number] {

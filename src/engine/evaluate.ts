@@ -5,7 +5,7 @@ import { formatFieldPath, hasEach, parseFieldPath, resolveEach, resolveSingle, t
 import { mergeDetails, negate, type Evaluation, type Evidence, type Verdict } from './verdict.js';
 import type { Resource } from '../model/resource.js';
 import type { Inventory } from '../model/inventory.js';
-import { isPlainObject, UNKNOWN, REDACTED } from '../model/values.js';
+import { isPlaceholder, isPlainObject, UNKNOWN, REDACTED } from '../model/values.js';
 
 export interface FunctionContext {
   resource: Resource;
@@ -84,7 +84,13 @@ function evaluateIn(condition: Condition, context: EvaluationContext, scopes: Sc
     context.counter.operations++;
     const fn = context.functions.get(condition.function);
     if (!fn) throw new Error(`unknown function "${condition.function}"`);
-    return fn(functionContext(context, scopes), condition.with ?? {});
+    const result = fn(functionContext(context, scopes), condition.with ?? {});
+    // Functions read the properties as an object: unknown as a whole (a snapshot that projected the column
+    // away, a body known only after apply), they read as empty, and no pass can rest on that. A failure is
+    // left standing (it only makes the gate stricter), and so is a function's own, more precise unknown.
+    const properties = context.resource.body['properties'];
+    if (result.verdict === 'pass' && isPlaceholder(properties)) return { verdict: 'unknown', evidence: [{ path: 'properties', actual: properties, expected: 'a decidable value' }] };
+    return result;
   }
   if ('count' in condition) return count(condition, context, scopes);
   if ('field' in condition) return fieldLeaf(condition as Condition & { field: string }, context, scopes);

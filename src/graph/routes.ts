@@ -1,6 +1,6 @@
 import type { Inventory } from '../model/inventory.js';
 import type { Resource } from '../model/resource.js';
-import { isPlainObject, UNKNOWN } from '../model/values.js';
+import { isPlaceholder, isPlainObject, UNKNOWN } from '../model/values.js';
 import { parseArmId } from './arm-id.js';
 import { childrenOf, followLinks, parentOf, type LinkResult } from './links.js';
 
@@ -79,12 +79,19 @@ export function defaultRouteOf(inventory: Inventory, subnet: Resource, extraFire
     return { status: 'no-route-table' };
   }
   const routes = routesOf(inventory, table);
+  if (isPlaceholder(table.body['properties'])) return { status: 'unknown', routeTable: table.name, reason: `the routes of ${table.name} are ${table.source.kind === 'plan' ? 'known only after apply' : 'not in the snapshot (project the properties column)'}` };
   if (propertiesOf(table)['routes'] === UNKNOWN) return { status: 'unknown', routeTable: table.name, reason: `the routes of ${table.name} are known only after apply` };
   const defaults = routes.filter((route) => route.properties['addressPrefix'] === '0.0.0.0/0');
   const pending = routes.filter((route) => route.properties['addressPrefix'] === UNKNOWN);
   const route = defaults[0];
   if (!route) {
     if (pending.length) return { status: 'unknown', routeTable: table.name, reason: `a route prefix in ${table.name} is known only after apply` };
+    // A route known only after apply as a whole may be the default route.
+    const inline = propertiesOf(table)['routes'];
+    const wholeUnknown = (Array.isArray(inline) && inline.some((member) => isPlaceholder(member) || (isPlainObject(member) && isPlaceholder(member['properties'])))) || childrenOf(inventory, table, ROUTE).some((child) => isPlaceholder(child.body['properties']));
+    if (wholeUnknown) {
+      return { status: 'unknown', routeTable: table.name, reason: `a route of ${table.name} is known only after apply` };
+    }
     return { status: 'no-default-route', routeTable: table.name };
   }
   const hopType = route.properties['nextHopType'];

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildPlan, buildSnapshot, type AzurermCase } from '../support/materialize.js';
@@ -115,3 +115,63 @@ describe('firewall rules are judged where they are written, once', () => {
     expect(run.code).toBe(1);
   });
 });
+
+describe('AZF-EGR-001 does not pass on what it cannot see (found by the mutation property)', () => {
+  const estate = (): { data: Array<Record<string, unknown>> } => JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'estate', 'snapshot.json'), 'utf8'));
+  const egr001 = (snapshot: unknown): JsonReport['findings'] => {
+    const dir = tempDir();
+    writeJson(dir, 'snapshot.json', snapshot);
+    return scanJson(['snapshot.json', '--fail-on', 'none'], [], dir).report.findings.filter((finding) => finding.ruleId === 'AZF-EGR-001');
+  };
+
+  it('a Container Apps job row projected without its properties: whether the environment runs agents is unknown', () => {
+    const before = egr001(estate()).filter((finding) => finding.message.includes('Container Apps'));
+    expect(before.map((finding) => finding.status)).toEqual(['fail']);
+    const changed = estate();
+    delete changed.data.find((row) => String(row['type']).toLowerCase() === 'microsoft.app/jobs')!['properties'];
+    const after = egr001(changed).filter((finding) => finding.fingerprint === before[0]!.fingerprint);
+    expect(after.map((finding) => finding.status)).toEqual(['unknown']);
+    expect(after[0]!.message).toContain('is not known');
+  });
+
+  it('the environment row projected without its properties: whether it egresses through the firewall is unknown', () => {
+    const before = egr001(estate()).filter((finding) => finding.message.includes('Container Apps'));
+    const changed = estate();
+    delete changed.data.find((row) => String(row['type']).toLowerCase() === 'microsoft.app/managedenvironments')!['properties'];
+    expect(egr001(changed).filter((finding) => finding.fingerprint === before[0]!.fingerprint).map((finding) => finding.status)).toEqual(['unknown']);
+  });
+
+  it('the route table row projected without its properties: whether the agents egress through the firewall is unknown', () => {
+    const before = egr001(estate()).filter((finding) => finding.message.includes('Container Apps'));
+    const changed = estate();
+    delete changed.data.find((row) => String(row['type']).toLowerCase() === 'microsoft.network/routetables')!['properties'];
+    const after = egr001(changed).filter((finding) => finding.fingerprint === before[0]!.fingerprint);
+    expect(after.map((finding) => finding.status)).toEqual(['unknown']);
+    expect(after[0]!.message).toContain('not in the snapshot');
+  });
+
+  it('a route table row whose properties are a string (no rule selects route tables): an input error, not a silent pass', () => {
+    const changed = estate();
+    const table = changed.data.find((row) => String(row['type']).toLowerCase() === 'microsoft.network/routetables')!;
+    table['properties'] = JSON.stringify(table['properties']);
+    const dir = tempDir();
+    writeJson(dir, 'snapshot.json', changed);
+    const { run } = scanJson(['snapshot.json'], [], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/snapshot\.json: .*rt-spoke-ci-egress.*properties is a string, not an object/);
+  });
+
+  it('a route of a plan route table known only after apply: what rested on the route is unknown, not gone', () => {
+    const plan = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'estate', 'plan.json'), 'utf8')) as { resource_changes: Array<{ address: string; change: { after: Record<string, unknown>; after_unknown: Record<string, unknown> } }> };
+    const dir = tempDir();
+    writeJson(dir, 'plan.json', plan);
+    const failing = scanJson(['plan.json', '--fail-on', 'none'], [], dir).report.findings.filter((finding) => finding.status === 'fail');
+    const table = plan.resource_changes.find((entry) => entry.address === 'azurerm_route_table.agents')!;
+    (table.change.after['route'] as unknown[])[0] = null;
+    table.change.after_unknown['route'] = [true];
+    writeJson(dir, 'plan.json', plan);
+    const after = new Map(scanJson(['plan.json', '--fail-on', 'none'], [], dir).report.findings.map((finding) => [finding.fingerprint, finding.status]));
+    expect(failing.filter((finding) => !after.has(finding.fingerprint)).map((finding) => `${finding.ruleId} ${finding.resource.address}`)).toEqual([]);
+  });
+});
+

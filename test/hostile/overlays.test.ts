@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildPlan, buildSnapshot, type AzurermCase } from '../support/materialize.js';
@@ -108,6 +108,15 @@ describe('azapi_update_resource is applied to its target before rules run', () =
     expect(ids(findings).every((id) => id.endsWith('unknown'))).toBe(true);
     expect(findings.filter((finding) => finding.ruleId.startsWith('AZF-PUB-')).every((finding) => finding.writtenBy?.address === 'azapi_update_resource.open')).toBe(true);
     expect(code).toBe(1);
+  });
+
+  it('a body known only after apply makes function-backed checks on the target unknown too (AZF-DNS-005 read the properties as empty)', () => {
+    // Alone, the locked registry fails AZF-DNS-005 (public access off, no private endpoint).
+    expect(scan([lockedRegistry]).findings.filter((finding) => finding.ruleId === 'AZF-DNS-005').map((finding) => finding.status)).toEqual(['fail']);
+    const { findings } = scan([lockedRegistry, update({}, { unknown: ['resource_id', 'body'], references: { resource_id: ['azurerm_container_registry.ci.id'], body: ['random_string.x.result'] } })]);
+    const dns005 = findings.filter((finding) => finding.ruleId === 'AZF-DNS-005');
+    expect(dns005.map((finding) => finding.status)).toEqual(['unknown']);
+    expect(dns005[0]!.writtenBy?.address).toBe('azapi_update_resource.open');
   });
 
   it('one property known only after apply makes only the checks that read it unknown', () => {
@@ -274,5 +283,22 @@ describe('azurerm resources that manage part of another resource', () => {
     expect(finding.remediation).toBe('Set default_action = "Deny" on azurerm_storage_account_network_rules.logs.');
     writeJson(dir, 'plan.json', buildPlan({ azurerm: [account, rules('Deny')] }));
     expect((scanJson(['plan.json', '--policies', 'acme.yaml', '--fail-on', 'none'], [], dir).report.findings as Finding[]).filter((candidate) => candidate.ruleId === 'ACME-STG-001')).toEqual([]);
+  });
+});
+
+describe('properties unknown as a whole: no function-backed check decides on them', () => {
+  it('a snapshot row projected without its properties column: AZF-DNS-001 is unknown, not dropped (found by the mutation property)', () => {
+    const estate = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'estate', 'snapshot.json'), 'utf8')) as { data: Array<Record<string, unknown>> };
+    const row = estate.data.find((candidate) => candidate['name'] === 'pe-kv-ci-we01')!;
+    const dir = tempDir();
+    writeJson(dir, 'snapshot.json', estate);
+    const before = scanJson(['snapshot.json', '--fail-on', 'none'], [], dir).report.findings.filter((finding) => finding.resource.name === 'pe-kv-ci-we01');
+    expect(before.map((finding) => `${finding.ruleId} ${finding.status}`)).toEqual(['AZF-DNS-001 fail']);
+    delete row['properties'];
+    writeJson(dir, 'snapshot.json', estate);
+    const after = scanJson(['snapshot.json', '--fail-on', 'none'], [], dir).report.findings.filter((finding) => finding.resource.name === 'pe-kv-ci-we01');
+    // Every DNS check on it is undecided now, and AZF-DNS-001 among them.
+    expect(after.every((finding) => finding.status === 'unknown')).toBe(true);
+    expect(after.map((finding) => finding.ruleId)).toContain('AZF-DNS-001');
   });
 });

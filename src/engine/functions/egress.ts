@@ -8,7 +8,7 @@ import { childrenOf, followLinks, parentOf } from '../../graph/links.js';
 import { defaultRouteOf, SUBNET } from '../../graph/routes.js';
 import type { Inventory } from '../../model/inventory.js';
 import type { Resource } from '../../model/resource.js';
-import { isPlainObject, UNKNOWN } from '../../model/values.js';
+import { isPlaceholder, isPlainObject, UNKNOWN } from '../../model/values.js';
 import { endpointIndex } from './dns.js';
 import { pass, fail, unknown, propertiesOf } from './results.js';
 
@@ -46,10 +46,15 @@ interface Workload {
   resource: Resource;
   profile: string;
   registries: string[];
+  /** Why it may or may not be behind the firewall, or need the profile: a value known only after apply, a subnet not in the scan. */
+  uncertain?: string;
 }
 
+/** The profile a workload implies; `uncertain` when whether it does rests on a value the scan does not have. */
+type ProfileOf = string | undefined | { profile: string; uncertain: string };
+
 /** Subnets of the resources that host workloads, by the field that names them. */
-const WORKLOAD_SUBNETS: Array<{ type: string; paths: string[]; profile: (inventory: Inventory, resource: Resource) => string | undefined }> = [
+const WORKLOAD_SUBNETS: Array<{ type: string; paths: string[]; profile: (inventory: Inventory, resource: Resource) => ProfileOf }> = [
   {
     type: 'Microsoft.ContainerService/managedClusters',
     paths: ['properties.agentPoolProfiles[*].vnetSubnetID'],
@@ -59,30 +64,58 @@ const WORKLOAD_SUBNETS: Array<{ type: string; paths: string[]; profile: (invento
   {
     type: 'Microsoft.App/managedEnvironments',
     paths: ['properties.vnetConfiguration.infrastructureSubnetId'],
-    profile: (inventory, environment) => (jobsOf(inventory, environment).some(isAzurePipelinesAgent) ? 'aca-azure-devops-agent' : undefined),
+    profile: (inventory, environment) => {
+      const kinds = jobsOf(inventory, environment).map(isAzurePipelinesAgent);
+      if (kinds.includes(true)) return 'aca-azure-devops-agent';
+      if (kinds.includes(undefined)) return { profile: 'aca-azure-devops-agent', uncertain: `whether ${environment.name} runs Azure Pipelines agents is known only after apply (a job's scale rules)` };
+      // A job whose environment cannot be told may run here.
+      const stray = jobsWithoutEnvironment(inventory).find((job) => isAzurePipelinesAgent(job) !== false);
+      if (stray) return { profile: 'aca-azure-devops-agent', uncertain: `the environment of job ${stray.name} is not known, so whether ${environment.name} runs Azure Pipelines agents is not known` };
+      return undefined;
+    },
   },
   { type: 'Microsoft.ContainerRegistry/registries/agentPools', paths: ['properties.virtualNetworkSubnetResourceId'], profile: () => 'acr-agent-pool' },
   { type: 'Microsoft.DevOpsInfrastructure/pools', paths: ['properties.fabricProfile.networkProfile.subnetId'], profile: () => 'managed-devops-pools' },
 ];
 
-function jobsOf(inventory: Inventory, environment: Resource): Resource[] {
-  const index = inventory.cached('egress-jobs-by-environment', () => {
-    const map = new Map<string, Resource[]>();
+/** Container Apps jobs by environment, and the jobs whose environment cannot be followed. Built once per scan. */
+function jobIndex(inventory: Inventory): { byEnvironment: Map<string, Resource[]>; unlinked: Resource[] } {
+  return inventory.cached('egress-jobs-by-environment', () => {
+    const byEnvironment = new Map<string, Resource[]>();
+    const unlinked: Resource[] = [];
     for (const job of inventory.ofType('Microsoft.App/jobs')) {
-      for (const link of followLinks(inventory, job, 'properties.environmentId', { targetTypes: ['Microsoft.App/managedEnvironments'] }).links) {
+      const environments = followLinks(inventory, job, 'properties.environmentId', { targetTypes: ['Microsoft.App/managedEnvironments'] });
+      if (environments.links.length === 0 && (environments.unresolved.length || isPlaceholder(job.body['properties']))) unlinked.push(job);
+      for (const link of environments.links) {
         const key = link.target ? link.target.key.toLowerCase() : `id:${(link.id ?? '').toLowerCase()}`;
-        map.set(key, [...(map.get(key) ?? []), job]);
+        byEnvironment.set(key, [...(byEnvironment.get(key) ?? []), job]);
       }
     }
-    return map;
+    return { byEnvironment, unlinked };
   });
+}
+
+function jobsOf(inventory: Inventory, environment: Resource): Resource[] {
+  const index = jobIndex(inventory).byEnvironment;
   return [...(index.get(environment.key.toLowerCase()) ?? []), ...(environment.source.id ? index.get(`id:${environment.source.id.toLowerCase()}`) ?? [] : [])];
 }
 
-function isAzurePipelinesAgent(job: Resource): boolean {
-  const rules = (propertiesOf(job)['configuration'] as Record<string, unknown> | undefined)?.['eventTriggerConfig'];
-  const scale = isPlainObject(rules) && isPlainObject(rules['scale']) ? rules['scale']['rules'] : undefined;
-  return Array.isArray(scale) && scale.some((rule) => isPlainObject(rule) && typeof rule['type'] === 'string' && rule['type'].toLowerCase() === 'azure-pipelines');
+function jobsWithoutEnvironment(inventory: Inventory): Resource[] {
+  return jobIndex(inventory).unlinked;
+}
+
+/** Whether a job is an Azure Pipelines agent (a KEDA azure-pipelines scale rule); undefined when that is not known. */
+function isAzurePipelinesAgent(job: Resource): boolean | undefined {
+  if (isPlaceholder(job.body['properties'])) return undefined;
+  let node: unknown = propertiesOf(job);
+  for (const key of ['configuration', 'eventTriggerConfig', 'scale', 'rules']) {
+    if (isPlaceholder(node)) return undefined;
+    node = isPlainObject(node) ? node[key] : undefined;
+  }
+  if (isPlaceholder(node)) return undefined;
+  if (!Array.isArray(node)) return false;
+  if (node.some((rule) => isPlainObject(rule) && typeof rule['type'] === 'string' && rule['type'].toLowerCase() === 'azure-pipelines')) return true;
+  return node.some((rule) => isPlaceholder(rule) || (isPlainObject(rule) && isPlaceholder(rule['type']))) ? undefined : false;
 }
 
 /** Registries the workload pulls from that it reaches through the firewall (no private endpoint in the scan). */
@@ -119,25 +152,45 @@ function publicRegistries(inventory: Inventory, workload: Resource): string[] {
 }
 
 /** firewall key -> the workloads whose subnets send 0.0.0.0/0 to it. Built once per scan. */
-function workloadsBehindFirewalls(inventory: Inventory): Map<string, Workload[]> {
+interface WorkloadIndex {
+  /** firewall key -> the workloads whose subnets send 0.0.0.0/0 to it. */
+  byFirewall: Map<string, Workload[]>;
+  /** Workloads whose route the scan cannot follow: any firewall may be theirs, so no firewall passes on their account. */
+  anyFirewall: Workload[];
+}
+
+/** Where each workload's subnets send 0.0.0.0/0. Built once per scan. */
+function workloadsBehindFirewalls(inventory: Inventory): WorkloadIndex {
   return inventory.cached('workloads-behind-firewalls', () => {
-    const index = new Map<string, Workload[]>();
+    const index: WorkloadIndex = { byFirewall: new Map(), anyFirewall: [] };
     for (const spec of WORKLOAD_SUBNETS) {
       for (const resource of inventory.ofType(spec.type)) {
-        const profile = spec.profile(inventory, resource);
-        if (!profile) continue;
+        const implied = spec.profile(inventory, resource);
+        if (!implied) continue;
+        const profile = typeof implied === 'string' ? implied : implied.profile;
         const firewalls = new Set<Resource>();
+        const undecided: string[] = [];
+        if (isPlaceholder(resource.body['properties'])) undecided.push(`the properties of ${resource.name} are ${resource.source.kind === 'plan' ? 'known only after apply' : 'not in the snapshot'}`);
         for (const path of spec.paths) {
-          for (const subnet of followLinks(inventory, resource, path, { targetTypes: [SUBNET] }).links) {
-            if (!subnet.target) continue;
+          const subnets = followLinks(inventory, resource, path, { targetTypes: [SUBNET] });
+          undecided.push(...subnets.unresolved);
+          for (const subnet of subnets.links) {
+            if (!subnet.target) {
+              undecided.push(`subnet ${subnet.name ?? subnet.id} of ${resource.name} is not in this scan`);
+              continue;
+            }
             const route = defaultRouteOf(inventory, subnet.target);
             if (route.status === 'firewall' && route.firewall) firewalls.add(route.firewall);
+            else if (route.status === 'unknown') undecided.push(route.reason ?? `the default route of ${subnet.target.name} is known only after apply`);
           }
         }
+        const uncertain = typeof implied === 'string' ? undefined : implied.uncertain;
+        const workload = (why: string | undefined): Workload => ({ resource, profile, registries: publicRegistries(inventory, resource), ...(why ? { uncertain: why } : {}) });
         for (const firewall of firewalls) {
           const key = firewall.key.toLowerCase();
-          index.set(key, [...(index.get(key) ?? []), { resource, profile, registries: publicRegistries(inventory, resource) }]);
+          index.byFirewall.set(key, [...(index.byFirewall.get(key) ?? []), workload(uncertain)]);
         }
+        if (firewalls.size === 0 && undecided.length) index.anyFirewall.push(workload([`whether ${resource.name} egresses through this firewall is not known: ${undecided.join('; ')}`, uncertain].filter(Boolean).join('; ')));
       }
     }
     return index;
@@ -209,16 +262,23 @@ export const firewallAllowsProfile: RuleFunction = (context, args) => {
   const profileId = String(args['profile']);
   const profile = egressProfiles(context.parameters['extraProfiles']).find((candidate) => candidate.id === profileId);
   if (!profile) return pass();
-  const workloads = (workloadsBehindFirewalls(context.inventory).get(context.resource.key.toLowerCase()) ?? []).filter((workload) => workload.profile === profileId);
+  const index = workloadsBehindFirewalls(context.inventory);
+  const behind = (index.byFirewall.get(context.resource.key.toLowerCase()) ?? []).filter((workload) => workload.profile === profileId);
+  const certain = behind.filter((workload) => !workload.uncertain);
+  const maybe = [...behind.filter((workload) => workload.uncertain), ...index.anyFirewall.filter((workload) => workload.profile === profileId)];
   const configured = configuredProfiles(context).includes(profileId);
-  if (workloads.length === 0 && !configured) return pass();
+  if (certain.length === 0 && maybe.length === 0 && !configured) return pass();
+  const workloads = [...certain, ...maybe];
   const rules = firewallRules(context.inventory, context.resource);
   const needs = profile.needs.flatMap((need) => expandNeed(need, workloads, context.resource.location));
   const missing = needs.filter((need) => !needMet(rules, need, profile.fqdnTags ?? [])).map(describeNeed);
-  const why = workloads.length ? `for ${[...new Set(workloads.map((workload) => workload.resource.name))].join(', ')}` : 'configured for this firewall';
+  const named = certain.length ? certain : workloads;
+  const why = named.length ? `for ${[...new Set(named.map((workload) => workload.resource.name))].join(', ')}` : 'configured for this firewall';
   const details = { profile: profile.title, profileId, missing: missing.join(', '), workloads: why };
   if (missing.length === 0) return pass();
   if (rules.gaps.length) return unknown('rules', rules.gaps.join('; '), details);
+  // Only workloads that may or may not use this firewall (or need the profile) miss something: undecided.
+  if (certain.length === 0 && !configured) return unknown('rules', [...new Set(maybe.map((workload) => workload.uncertain!))].join('; '), details);
   return fail('rules', missing, `rules allowing ${missing.join(', ')}`, details);
 };
 
