@@ -58,7 +58,8 @@ export function configurationReport(config: AzfenceConfig, allRules: readonly Ru
     severities: severities.sort((a, b) => (a.rule < b.rule ? -1 : 1)),
     parameters: parameters.sort((a, b) => (a.rule === b.rule ? (a.name < b.name ? -1 : 1) : a.rule < b.rule ? -1 : 1)),
     suppressions: config.suppressions?.length ?? 0,
-    policies: config.policies.map((path) => displayPath(path, cwd)),
+    // Pack paths are chosen by whoever wrote the file (a pull request): shown, never interpreted by a terminal.
+    policies: config.policies.map((path) => displayPath(path, cwd).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')),
     ...(config.failOn !== undefined && config.failOn !== DEFAULT_FAIL_ON ? { failOn: config.failOn } : {}),
     ...(config.failOnUnknown === true ? { failOnUnknown: true } : {}),
   };

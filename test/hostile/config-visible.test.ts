@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -116,6 +116,34 @@ describe('what the configuration changed is in every report', () => {
     const run = runCli(['scan', 'plan.json', '--fail-on', 'low'], dir);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('failOn critical in the configuration, overridden by --fail-on low');
+  });
+
+  it('pack paths a configuration adds are named, with no terminal control characters', () => {
+    const dir = weakenedRepo();
+    const packDir = join(dir, 'packs\u001b[2J');
+    mkdirSync(packDir);
+    writeFileSync(
+      join(packDir, 'acme.yaml'),
+      [
+        'pack: ACME',
+        'title: House rules',
+        'rules:',
+        '  - id: ACME-STG-001',
+        '    title: Storage accounts refuse shared keys',
+        '    severity: medium',
+        '    description: Shared keys bypass Entra ID auditing.',
+        '    remediation: { azurerm: "Set shared_access_key_enabled = false on {address}." }',
+        '    checks:',
+        '      - select: { type: Microsoft.Storage/storageAccounts }',
+        '        assert: { field: properties.allowSharedKeyAccess, equals: false }',
+        '        message: Storage account {name} allows shared key access.',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(dir, '.azfence.yaml'), 'policies: ["./packs\u001b[2J"]\n');
+    const run = runCli(['scan', 'plan.json'], dir);
+    expect(run.stdout).toContain('Configuration .azfence.yaml changes the defaults: rule packs added: packs?[2J');
+    expect(run.stdout).not.toContain('\u001b');
   });
 
   it('a scan without a configuration file says nothing about one', () => {
