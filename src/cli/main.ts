@@ -3,6 +3,7 @@ import { UserError, oneLine } from '../errors.js';
 import { scan } from '../scan.js';
 import { explainCommand, rulesCommand } from './rules-command.js';
 import { TOOL_VERSION } from '../version.js';
+import { terminalLines, terminalText } from '../reporters/terminal-text.js';
 import { checkReportFlags, emitReport, parseFlags } from './output-files.js';
 
 export interface Io {
@@ -123,11 +124,11 @@ export async function run(argv: string[], io: Io & { stderrIsTTY?: boolean }): P
 
 function reportFailure(error: unknown, io: Io): number {
   if (error instanceof UserError) {
-    io.stderr(`azfence: error: ${oneLine(error.message, 400)}\n`);
+    io.stderr(`azfence: error: ${oneLine(terminalText(error.message), 400)}\n`);
     return EXIT_ERROR;
   }
   // An internal error is still one line: a stack trace helps nobody in a CI log, and may echo input.
-  io.stderr(`azfence: internal error: ${oneLine((error as Error)?.message ?? String(error), 300)} (set AZFENCE_DEBUG=1 for details)\n`);
-  if (process.env['AZFENCE_DEBUG'] === '1') io.stderr(`${(error as Error)?.stack ?? ''}\n`);
+  io.stderr(`azfence: internal error: ${oneLine(terminalText((error as Error)?.message ?? String(error)), 300)} (set AZFENCE_DEBUG=1 for details)\n`);
+  if (process.env['AZFENCE_DEBUG'] === '1') io.stderr(`${terminalLines((error as Error)?.stack ?? '')}\n`);
   return EXIT_ERROR;
 }

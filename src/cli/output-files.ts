@@ -8,6 +8,7 @@ import { resolveGate } from '../config/changes.js';
 import { FORMATS, render, type Format } from '../reporters/index.js';
 import { renderMarkdown } from '../reporters/markdown.js';
 import { renderSarif } from '../reporters/sarif.js';
+import { terminalText } from '../reporters/terminal-text.js';
 import { errorText, type ScanReport } from '../scan.js';
 
 /** Parses flags; Node's own messages become one-line usage errors (exit 2). */
@@ -62,8 +63,8 @@ export function emitReport(report: ScanReport, flags: ReportFlags, io: { stdout(
   else io.stdout(text);
   if (flags.sarif) writeOutputFile(flags.sarif, renderSarif(report), io.cwd);
   if (flags.markdown) writeOutputFile(flags.markdown, renderMarkdown(report), io.cwd);
-  for (const warning of report.warnings ?? []) io.stderr(`azfence: warning: ${oneLine(errorText(warning), 400)}\n`);
-  for (const error of report.errors) io.stderr(`azfence: error: ${oneLine(errorText(error), 400)}\n`);
+  for (const warning of report.warnings ?? []) io.stderr(`azfence: warning: ${oneLine(terminalText(errorText(warning)), 400)}\n`);
+  for (const error of report.errors) io.stderr(`azfence: error: ${oneLine(terminalText(errorText(error)), 400)}\n`);
   if (report.errors.length > 0) return 2;
   return gateFailures(report.findings, { failOn, failOnUnknown }).length > 0 ? 1 : 0;
 }

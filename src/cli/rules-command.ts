@@ -3,6 +3,7 @@ import { UserError, oneLine } from '../errors.js';
 import { loadRules } from '../engine/load-packs.js';
 import { SEVERITIES } from '../engine/rule.js';
 import { renderExplain } from './rule-docs.js';
+import { terminalLines, terminalText } from '../reporters/terminal-text.js';
 
 interface Io {
   stdout: (text: string) => void;
@@ -29,7 +30,7 @@ export function rulesCommand(args: string[], io: Io & { cwd: string }): number {
   const selected = rules.filter(
     (rule) => (!values.pack || rule.pack.toLowerCase() === values.pack.toLowerCase()) && (!values.severity || rule.severity === values.severity),
   );
-  for (const rule of selected) io.stdout(`${rule.id.padEnd(13)} ${rule.severity.padEnd(9)} ${rule.title}\n`);
+  for (const rule of selected) io.stdout(`${rule.id.padEnd(13)} ${rule.severity.padEnd(9)} ${terminalText(rule.title)}\n`);
   return 0;
 }
 
@@ -44,6 +45,7 @@ export function explainCommand(args: string[], io: Io & { cwd: string }): number
     const sameRoot = rules.filter((candidate) => candidate.id.toLowerCase().startsWith(wanted.toLowerCase().replace(/-?\d*$/, ''))).map((candidate) => candidate.id);
     throw new UserError(`no rule ${oneLine(wanted, 40)}${sameRoot.length ? ` (similar: ${sameRoot.slice(0, 8).join(', ')})` : ' (azfence rules lists them)'}`);
   }
-  io.stdout(renderExplain(rule));
+  // A user pack's texts come from the repository: its line breaks stay, every other control is escaped.
+  io.stdout(terminalLines(renderExplain(rule)));
   return 0;
 }

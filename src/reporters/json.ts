@@ -1,5 +1,6 @@
 import type { ScanReport } from '../scan.js';
 import { TOOL_VERSION } from '../version.js';
+import { jsonText } from './json-text.js';
 import { summarize } from './summary.js';
 
 /** The JSON report; its shape is documented by schemas/report.schema.json. */
@@ -29,5 +30,5 @@ export function renderJson(report: ScanReport): string {
     })),
     ...(report.warnings?.length ? { warnings: report.warnings } : {}),
   };
-  return `${JSON.stringify(output, null, 2)}\n`;
+  return `${jsonText(output, 2)}\n`;
 }

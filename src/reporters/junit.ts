@@ -1,16 +1,11 @@
 import type { ScanReport } from '../scan.js';
 import { errorText } from '../scan.js';
 import { configurationLine } from '../config/changes.js';
+import { terminalText } from './terminal-text.js';
+import { xmlAttr, xmlText } from './xml-text.js';
 
-function xml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    // XML 1.0 forbids most control characters even when escaped.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
-}
+/** One line of input text as an attribute: its own line breaks and controls shown as escapes, like the table. */
+const attr = (text: string): string => xmlAttr(terminalText(text));
 
 /** What the configuration changed, as properties every suite carries (Azure DevOps shows a run's suites apart). */
 function configurationProperties(report: ScanReport): string {
@@ -27,7 +22,7 @@ function configurationProperties(report: ScanReport): string {
     ...(configuration.failOnUnknown !== undefined ? [['failOnUnknown', String(configuration.failOnUnknown)] as [string, string]] : []),
     ...(line ? [['changes', line] as [string, string]] : []),
   ];
-  return `    <properties>\n${properties.map(([name, value]) => `      <property name="azfence.configuration.${name}" value="${xml(value)}"/>`).join('\n')}\n    </properties>\n`;
+  return `    <properties>\n${properties.map(([name, value]) => `      <property name="azfence.configuration.${name}" value="${attr(value)}"/>`).join('\n')}\n    </properties>\n`;
 }
 
 /**
@@ -48,7 +43,7 @@ export function renderJunit(report: ScanReport): string {
       const findings = report.findings.filter((finding) => finding.ruleId === rule.id && finding.status === 'fail');
       // Accepted findings (suppressed, or already in the baseline) show as skipped: visible, not failing the tab.
       if (findings.length === 0) {
-        cases.push(`    <testcase classname="${xml(rule.id)}" name="${xml(rule.title)}"/>`);
+        cases.push(`    <testcase classname="${attr(rule.id)}" name="${attr(rule.title)}"/>`);
         continue;
       }
       for (const finding of findings) {
@@ -56,22 +51,22 @@ export function renderJunit(report: ScanReport): string {
         const accepted = finding.suppression ? `suppressed: ${finding.suppression.reason}` : finding.baseline === 'existing' ? 'in the baseline' : undefined;
         if (accepted) {
           suiteSkipped++;
-          cases.push(`    <testcase classname="${xml(rule.id)}" name="${xml(name)}" file="${xml(finding.location.file)}">\n      <skipped message="${xml(accepted)}"/>\n    </testcase>`);
+          cases.push(`    <testcase classname="${attr(rule.id)}" name="${attr(name)}" file="${attr(finding.location.file)}">\n      <skipped message="${attr(accepted)}"/>\n    </testcase>`);
           continue;
         }
         suiteFailures++;
-        const body = `${finding.message}\nFix: ${finding.remediation}\nLocation: ${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}`;
+        const body = `${terminalText(finding.message)}\nFix: ${terminalText(finding.remediation)}\nLocation: ${terminalText(finding.location.file)}${finding.location.line ? `:${finding.location.line}` : ''}`;
         cases.push(
-          `    <testcase classname="${xml(rule.id)}" name="${xml(name)}" file="${xml(finding.location.file)}">\n      <failure type="${finding.severity}" message="${xml(finding.message)}">${xml(body)}</failure>\n    </testcase>`,
+          `    <testcase classname="${attr(rule.id)}" name="${attr(name)}" file="${attr(finding.location.file)}">\n      <failure type="${attr(finding.severity)}" message="${attr(finding.message)}">${xmlText(body)}</failure>\n    </testcase>`,
         );
       }
     }
     total += cases.length;
     failures += suiteFailures;
-    suites.push(`  <testsuite name="azfence ${xml(pack)}" tests="${cases.length}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}">\n${properties}${cases.join('\n')}\n  </testsuite>`);
+    suites.push(`  <testsuite name="azfence ${attr(pack)}" tests="${cases.length}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}">\n${properties}${cases.join('\n')}\n  </testsuite>`);
   }
   if (report.errors.length > 0) {
-    const cases = report.errors.map((error) => `    <testcase classname="azfence.input" name="${xml(errorText(error))}">\n      <error message="${xml(errorText(error))}"/>\n    </testcase>`);
+    const cases = report.errors.map((error) => `    <testcase classname="azfence.input" name="${attr(errorText(error))}">\n      <error message="${attr(errorText(error))}"/>\n    </testcase>`);
     total += cases.length;
     suites.push(`  <testsuite name="azfence errors" tests="${cases.length}" failures="0" errors="${cases.length}" skipped="0">\n${cases.join('\n')}\n  </testsuite>`);
   }

@@ -3,14 +3,13 @@ import type { ScanReport } from '../scan.js';
 import { errorText } from '../scan.js';
 import { summarize, summaryLine } from './summary.js';
 import { configurationLine } from '../config/changes.js';
+import { markdownCode, markdownProse, markdownText } from './markdown-text.js';
+import type { Finding } from '../findings/finding.js';
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-
-/** Text from the configuration (file and pack paths a pull request chose) shown as text, never as markup. */
-function inline(text: string): string {
-  return cell(text.replace(/[\\`*_[\]<#!~]/g, (char) => `\\${char}`));
+/** The resource as code and its file and line as text, one under the other in a cell. */
+function where(finding: Finding): string {
+  const location = `${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}`;
+  return `${markdownCode(finding.resource.address ?? finding.resource.name)}<br>${markdownText(location)}`;
 }
 
 /** A summary for $GITHUB_STEP_SUMMARY or a pull-request comment: counts first, then the top findings and their fixes. */
@@ -18,7 +17,8 @@ export function renderMarkdown(report: ScanReport, top = 25): string {
   const summary = summarize(report);
   const out: string[] = ['## azfence', '', summaryLine(summary), ''];
   const configuration = configurationLine(report.configuration);
-  if (configuration) out.push(`**Configuration** ${inline(configuration.slice('Configuration '.length))}`, '');
+  // File and pack paths a pull request chose: shown as text, never as markup.
+  if (configuration) out.push(`**Configuration** ${markdownText(configuration.slice('Configuration '.length))}`, '');
   // Suppressed findings get their own short section; the counts and the table are what is left to fix.
   const findings = report.findings.filter((finding) => !finding.suppression);
   const suppressed = report.findings.filter((finding) => finding.suppression);
@@ -32,16 +32,15 @@ export function renderMarkdown(report: ScanReport, top = 25): string {
     out.push('| Severity | Failed | Unknown |', '| --- | ---: | ---: |');
     for (const severity of SEVERITIES) out.push(`| ${severity} | ${summary.bySeverity[severity].fail} | ${summary.bySeverity[severity].unknown} |`);
     out.push('', '| Pack | Failed | Unknown |', '| --- | ---: | ---: |');
-    for (const [pack, counts] of Object.entries(summary.byPack).sort()) out.push(`| ${pack} | ${counts.fail} | ${counts.unknown} |`);
+    for (const [pack, counts] of Object.entries(summary.byPack).sort()) out.push(`| ${markdownText(pack)} | ${counts.fail} | ${counts.unknown} |`);
     // New findings first: in a pull request they are the ones to act on.
     const ordered = summary.baseline ? [...findings.filter((finding) => finding.baseline !== 'existing'), ...findings.filter((finding) => finding.baseline === 'existing')] : findings;
     out.push('', `### Findings${findings.length > top ? ` (top ${top} of ${findings.length})` : ''}`, '');
     out.push('| Severity | Rule | Resource | Finding | Fix |', '| --- | --- | --- | --- | --- |');
     for (const finding of ordered.slice(0, top)) {
-      const where = `\`${finding.resource.address ?? finding.resource.name}\`<br>${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}`;
       const marks = [finding.status === 'unknown' ? 'unknown' : '', finding.baseline === 'new' ? '**new**' : finding.baseline === 'existing' ? 'baseline' : ''].filter(Boolean);
       const severity = marks.length ? `${finding.severity} (${marks.join(', ')})` : finding.severity;
-      out.push(`| ${severity} | ${finding.ruleId} | ${cell(where)} | ${cell(finding.message)} | ${cell(finding.remediation)} |`);
+      out.push(`| ${severity} | ${markdownText(finding.ruleId)} | ${where(finding)} | ${markdownProse(finding.message)} | ${markdownProse(finding.remediation)} |`);
     }
   } else {
     out.push(suppressed.length > 0 ? 'No findings apart from suppressed ones.' : 'No findings.');
@@ -49,19 +48,18 @@ export function renderMarkdown(report: ScanReport, top = 25): string {
   if (suppressed.length > 0) {
     out.push('', `<details><summary>Suppressed (${suppressed.length})</summary>`, '', '| Rule | Resource | Kind | Reason |', '| --- | --- | --- | --- |');
     for (const finding of suppressed) {
-      const where = `\`${finding.resource.address ?? finding.resource.name}\`<br>${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}`;
       const reason = `${finding.suppression!.reason}${finding.suppression!.expires ? ` (until ${finding.suppression!.expires})` : ''}`;
-      out.push(`| ${finding.ruleId} | ${cell(where)} | ${finding.suppression!.kind === 'inSource' ? 'in source' : 'config'} | ${cell(reason)} |`);
+      out.push(`| ${markdownText(finding.ruleId)} | ${where(finding)} | ${finding.suppression!.kind === 'inSource' ? 'in source' : 'config'} | ${markdownText(reason)} |`);
     }
     out.push('', '</details>');
   }
   if (report.warnings?.length) {
     out.push('', '### Warnings', '');
-    for (const warning of report.warnings) out.push(`- ${cell(errorText(warning))}`);
+    for (const warning of report.warnings) out.push(`- ${markdownText(errorText(warning))}`);
   }
   if (report.errors.length > 0) {
     out.push('', '### Errors', '');
-    for (const error of report.errors) out.push(`- ${cell(errorText(error))}`);
+    for (const error of report.errors) out.push(`- ${markdownText(errorText(error))}`);
   }
   return `${out.join('\n')}\n`;
 }

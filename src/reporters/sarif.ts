@@ -6,6 +6,18 @@ import type { ScanReport } from '../scan.js';
 import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
 import { ruleDocPath, ruleHelpUri } from '../cli/rule-docs.js';
 import { configurationChanges, configurationLine } from '../config/changes.js';
+import { jsonText } from './json-text.js';
+import { markdownProse } from './markdown-text.js';
+import { terminalLines, terminalText } from './terminal-text.js';
+
+/**
+ * A message for code scanning's alert view, from input text: controls shown as escapes (terminal-text.ts),
+ * and no `](`, so a name like `[x](https://...)` cannot become one of the embedded links a plain-text SARIF
+ * message may hold. Identifiers elsewhere in the log keep their exact value (JSON escapes them).
+ */
+function messageText(text: string): string {
+  return terminalText(text).replace(/\]\(/g, '] (');
+}
 
 /**
  * GitHub code scanning accepts at most 25,000 results per run and a 10 MB gzip-compressed upload. azfence
@@ -27,27 +39,45 @@ function ruleName(rule: Rule): string {
     .join('');
 }
 
-function remediationMarkdown(rule: Rule): string {
+const DIALECT_LABELS: ReadonlyMap<string, string> = new Map([
+  ['azurerm', 'Terraform (azurerm)'],
+  ['azapi', 'Terraform (azapi)'],
+  ['arm', 'ARM / Azure CLI'],
+  ['kubernetes', 'Kubernetes'],
+]);
+
+/**
+ * A built-in rule's texts are Markdown azfence wrote. A user pack's come from the repository, like the plan:
+ * GitHub renders help.markdown, so its texts are made inert (commands between backticks stay code).
+ */
+function markdownOf(rule: Rule): (text: string) => string {
+  if (rule.origin.builtIn) return (text) => text;
+  return (text) => text.split('\n').map((line) => (line.trim() ? markdownProse(line) : '')).join('\n');
+}
+
+function remediationMarkdown(rule: Rule, md: (text: string) => string): string {
   const lines: string[] = [];
-  const labels: Record<string, string> = { azurerm: 'Terraform (azurerm)', azapi: 'Terraform (azapi)', arm: 'ARM / Azure CLI', kubernetes: 'Kubernetes' };
-  for (const [dialect, text] of Object.entries(rule.remediation)) lines.push(`- **${labels[dialect] ?? dialect}:** ${text!.trim()}`);
+  for (const [dialect, text] of Object.entries(rule.remediation)) lines.push(`- **${md(DIALECT_LABELS.get(dialect) ?? dialect)}:** ${md(text!.trim())}`);
   return lines.join('\n');
 }
 
 function ruleDescriptor(rule: Rule) {
-  const references = rule.references.map((url) => `- ${url}`).join('\n');
-  const markdown = [`**${rule.title}** (${rule.severity})`, '', rule.description, '', rule.help, '', '**Remediation**', '', remediationMarkdown(rule), references ? `\n**References**\n\n${references}` : '']
+  const md = markdownOf(rule);
+  const references = rule.references.map((url) => `- ${md(url)}`).join('\n');
+  const markdown = [`**${md(rule.title)}** (${rule.severity})`, '', md(rule.description), '', md(rule.help), '', '**Remediation**', '', remediationMarkdown(rule, md), references ? `\n**References**\n\n${references}` : '']
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
-  const text = [rule.description, rule.help, 'Remediation:', ...Object.entries(rule.remediation).map(([dialect, value]) => `${dialect}: ${value!.trim()}`), ...rule.references]
-    .filter(Boolean)
-    .join('\n');
+  const text = terminalLines(
+    [rule.description, rule.help, 'Remediation:', ...Object.entries(rule.remediation).map(([dialect, value]) => `${dialect}: ${value!.trim()}`), ...rule.references]
+      .filter(Boolean)
+      .join('\n'),
+  );
   return {
     id: rule.id,
     name: ruleName(rule),
-    shortDescription: { text: rule.title },
-    fullDescription: { text: rule.description },
+    shortDescription: { text: terminalText(rule.title) },
+    fullDescription: { text: terminalLines(rule.description) },
     help: { text, markdown },
     // Only a real, published URL: without package.json `repository` the docs path goes in properties.
     ...(rule.origin.builtIn && ruleHelpUri(rule.id) ? { helpUri: ruleHelpUri(rule.id) } : {}),
@@ -88,7 +118,7 @@ function result(finding: Finding, ruleIndex: number, limits: SarifLimits) {
     ruleId: finding.ruleId,
     ruleIndex,
     level,
-    message: { text: `${finding.message}${fix}` },
+    message: { text: messageText(`${finding.message}${fix}`) },
     locations: [
       {
         physicalLocation: { artifactLocation: artifactLocation(finding.location.file), ...region },
@@ -97,19 +127,19 @@ function result(finding: Finding, ruleIndex: number, limits: SarifLimits) {
     ],
     // The plan keeps the resource too; GitHub shows the .tf line, the related location keeps the link to the plan.
     ...(finding.planLocation
-      ? { relatedLocations: [{ id: 1, physicalLocation: physical(finding.planLocation), message: { text: `${finding.resource.address ?? finding.resource.name} in the Terraform plan` } }].slice(0, limits.maxLocationsPerResult - 1) }
+      ? { relatedLocations: [{ id: 1, physicalLocation: physical(finding.planLocation), message: { text: messageText(`${finding.resource.address ?? finding.resource.name} in the Terraform plan`) } }].slice(0, limits.maxLocationsPerResult - 1) }
       : {}),
     partialFingerprints: { 'azfenceFinding/v1': finding.fingerprint },
     // Suppressed results stay in the log so code scanning closes their alerts instead of losing track of them.
-    ...(finding.suppression ? { suppressions: [{ kind: finding.suppression.kind, status: 'accepted', justification: finding.suppression.reason }] } : {}),
+    ...(finding.suppression ? { suppressions: [{ kind: finding.suppression.kind, status: 'accepted', justification: messageText(finding.suppression.reason) }] } : {}),
     ...(finding.baseline ? { baselineState: finding.baseline === 'new' ? 'new' : 'unchanged' } : {}),
     properties: {
       status: finding.status,
       severity: finding.severity,
       resourceType: finding.resource.type,
       ...(finding.resource.address ? { terraformAddress: finding.resource.address } : {}),
-      ...(finding.writtenBy?.address ? { writtenBy: finding.writtenBy.address } : {}),
       ...(finding.suppression?.expires ? { suppressionExpires: finding.suppression.expires } : {}),
+      ...(finding.writtenBy?.address ? { writtenBy: finding.writtenBy.address } : {}),
     },
   };
 }
@@ -146,7 +176,7 @@ function configurationParts(report: ScanReport, ruleIndex: Map<string, number>) 
   ];
   const line = configurationLine(configuration);
   const weakened = configuration.rulesDisabled.length > 0 || configuration.severities.length > 0 || configuration.failOn !== undefined || configuration.suppressions > 0;
-  const notifications = line ? [{ level: weakened ? 'warning' : 'note', message: { text: `${line}.` }, ...(configuration.file ? { locations: [{ physicalLocation: { artifactLocation: artifactLocation(configuration.file) } }] } : {}) }] : [];
+  const notifications = line ? [{ level: weakened ? 'warning' : 'note', message: { text: messageText(`${line}.`) }, ...(configuration.file ? { locations: [{ physicalLocation: { artifactLocation: artifactLocation(configuration.file) } }] } : {}) }] : [];
   return {
     invocation: { ...(overrides.length ? { ruleConfigurationOverrides: overrides } : {}), ...(notifications.length ? { toolConfigurationNotifications: notifications } : {}) },
     properties: configurationChanges(configuration).length || configuration.file ? { azfenceConfiguration: configuration } : {},
@@ -178,14 +208,14 @@ function buildLog(report: ScanReport, kept: readonly Finding[], omitted: number,
             executionSuccessful: report.errors.length === 0,
             toolExecutionNotifications: [...report.errors.map((error) => ({
               level: 'error',
-              message: { text: error.message },
+              message: { text: messageText(error.message) },
               ...(error.file
                 ? { locations: [{ physicalLocation: { artifactLocation: artifactLocation(error.file), ...(error.line ? { region: { startLine: error.line } } : {}) } }] }
                 : {}),
             })),
             ...(report.warnings ?? []).map((warning) => ({
               level: 'warning',
-              message: { text: warning.message },
+              message: { text: messageText(warning.message) },
               ...(warning.file ? { locations: [{ physicalLocation: physical({ file: warning.file, ...(warning.line ? { line: warning.line } : {}) }) }] } : {}),
             })),
             ...notes],
@@ -208,7 +238,7 @@ function buildLog(report: ScanReport, kept: readonly Finding[], omitted: number,
  */
 export function renderSarif(report: ScanReport, limits: SarifLimits = SARIF_LIMITS): string {
   let log = buildSarif(report, limits);
-  let text = `${JSON.stringify(log, null, 2)}\n`;
+  let text = `${jsonText(log, 2)}\n`;
   let keep = log.runs[0]!.results.length;
   // zlib is loaded only for SARIF output: every other scan would pay for it at startup.
   const { gzipSync } = process.getBuiltinModule('node:zlib');
@@ -217,7 +247,7 @@ export function renderSarif(report: ScanReport, limits: SarifLimits = SARIF_LIMI
     const ruleIndex = new Map(report.rules.map((rule, index) => [rule.id, index]));
     const kept = byPriority(report.findings).slice(0, keep);
     log = buildLog(report, kept, report.findings.length - kept.length, ruleIndex, limits);
-    text = `${JSON.stringify(log, null, 2)}\n`;
+    text = `${jsonText(log, 2)}\n`;
   }
   return text;
 }

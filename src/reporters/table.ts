@@ -3,6 +3,7 @@ import type TableType from 'cli-table3';
 import type { ScanReport } from '../scan.js';
 import { summarize, summaryLine } from './summary.js';
 import { configurationLine } from '../config/changes.js';
+import { terminalText as shown } from './terminal-text.js';
 
 /** Breaks an identifier (address, path) after `.` or `/` so it wraps where a reader expects it to. */
 export function wrapIdentifier(text: string, width: number): string {
@@ -44,7 +45,7 @@ export function renderTable(report: ScanReport, width = process.stdout.columns |
   const suppressed = report.findings.filter((finding) => finding.suppression);
   if (findings.length > 0) {
     const total = Math.max(width, 100);
-    const resourceWidth = Math.min(46, findings.reduce((widest, f) => Math.max(widest, (f.resource.address ?? f.resource.name).length), 20) /* reduce, not Math.max(...): 1M findings overflow the argument stack */);
+    const resourceWidth = Math.min(46, findings.reduce((widest, f) => Math.max(widest, shown(f.resource.address ?? f.resource.name).length), 20) /* reduce, not Math.max(...): 1M findings overflow the argument stack */);
     const fixed = 11 + 14 + resourceWidth + 2;
     const findingWidth = Math.max(40, total - fixed - 6);
     // Required here, not imported at the top: only the table format pays for loading cli-table3.
@@ -56,12 +57,14 @@ export function renderTable(report: ScanReport, width = process.stdout.columns |
       wrapOnWordBoundary: true,
       style: { head: [], border: [], compact: false },
     });
+    // Every text from the input is escaped before cli-table3 sees it: it measures and wraps what it is given,
+    // and it would carry an ESC sequence from one wrapped line to the next.
     for (const finding of findings) {
       const severity = `${finding.severity}${finding.status === 'unknown' ? '\nunknown' : ''}${finding.baseline === 'existing' ? '\nbaseline' : ''}`;
-      const where = `${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}`;
-      const resource = `${wrapIdentifier(finding.resource.address ?? finding.resource.name, resourceWidth)}\n${wrapIdentifier(where, resourceWidth)}`;
-      table.push([severity, finding.ruleId, resource, breakLongWords(finding.message, findingWidth - 2)]);
-      if (finding.remediation) table.push([{ colSpan: 4, content: breakLongWords(`Fix: ${finding.remediation}`, total - 8) }]);
+      const where = `${shown(finding.location.file)}${finding.location.line ? `:${finding.location.line}` : ''}`;
+      const resource = `${wrapIdentifier(shown(finding.resource.address ?? finding.resource.name), resourceWidth)}\n${wrapIdentifier(where, resourceWidth)}`;
+      table.push([severity, shown(finding.ruleId), resource, breakLongWords(shown(finding.message), findingWidth - 2)]);
+      if (finding.remediation) table.push([{ colSpan: 4, content: breakLongWords(`Fix: ${shown(finding.remediation)}`, total - 8) }]);
     }
     lines.push(table.toString());
   } else {
@@ -71,11 +74,12 @@ export function renderTable(report: ScanReport, width = process.stdout.columns |
     lines.push(`Suppressed (${suppressed.length}):`);
     for (const finding of suppressed) {
       const where = `${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}`;
-      lines.push(`  ${finding.ruleId} ${finding.resource.address ?? finding.resource.name} (${where}): ${finding.suppression!.reason}${finding.suppression!.expires ? ` [until ${finding.suppression!.expires}]` : ''}`);
+      const line = `  ${finding.ruleId} ${finding.resource.address ?? finding.resource.name} (${where}): ${finding.suppression!.reason}${finding.suppression!.expires ? ` [until ${finding.suppression!.expires}]` : ''}`;
+      lines.push(shown(line));
     }
   }
   lines.push(summaryLine(summary));
   const configuration = configurationLine(report.configuration);
-  if (configuration) lines.push(configuration);
+  if (configuration) lines.push(shown(configuration));
   return `${lines.join('\n')}\n`;
 }
