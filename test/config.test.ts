@@ -159,9 +159,9 @@ describe('reading the config file', () => {
   });
 
   it('reports YAML errors and duplicate keys with file:line', () => {
-    expect(loadError('failOn: high\nrules: @oops\n')).toBe('.azfence.yaml:2: invalid YAML: Plain value cannot start with reserved character @');
-    expect(loadError('failOn: high\nrules:\n  AZF-DNS-004: {enabled: false\n')).toMatch(/^\.azfence\.yaml:4: invalid YAML: Flow map in block collection must be sufficiently indented and end with a \}$/);
-    expect(loadError('failOn: high\nparameters: {}\nfailOn: low\n')).toBe('.azfence.yaml:3: invalid YAML: Map keys must be unique');
+    expect(loadError('failOn: high\nrules: @oops\n')).toBe('.azfence.yaml:2: invalid YAML: Plain value cannot start with reserved character @ (column 8)');
+    expect(loadError('failOn: high\nrules:\n  AZF-DNS-004: {enabled: false\n')).toMatch(/^\.azfence\.yaml:4: invalid YAML: Flow map in block collection must be sufficiently indented and end with a \} \(column \d+\)$/);
+    expect(loadError('failOn: high\nparameters: {}\nfailOn: low\n')).toBe('.azfence.yaml:3: invalid YAML: Map keys must be unique (column 1)');
   });
 
   it('rejects an alias bomb quickly instead of expanding it', () => {

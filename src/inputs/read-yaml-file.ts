@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Document, LineCounter } from 'yaml';
-import { UserError, oneLine } from '../errors.js';
+import { UserError } from '../errors.js';
 import { yaml } from '../lazy-modules.js';
 import { yamlToJs } from './yaml-positions.js';
 import { refuseNonCoreTags } from './yaml-tags.js';
+import { yamlSyntaxError } from './yaml-errors.js';
 
 export interface YamlFile {
   document: Document;
@@ -28,9 +29,8 @@ export function readYamlFile(file: string, shownAs: string, what: string): YamlF
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
-    const error = document.errors[0]!;
-    const line = error.pos ? lineCounter.linePos(error.pos[0]).line : undefined;
-    throw new UserError(`invalid YAML: ${oneLine(error.message.split('\n')[0] ?? error.message, 160)}`, shownAs, line);
+    const { problem, line } = yamlSyntaxError(document.errors[0]!, lineCounter);
+    throw new UserError(problem, shownAs, line);
   }
   refuseNonCoreTags(document, lineCounter, shownAs, `${what}s`);
   return { document, lineCounter, value: yamlToJs(document, lineCounter, shownAs) };

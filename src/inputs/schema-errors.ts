@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { oneLine } from '../errors.js';
 import { pointerSegment } from './json-pointer.js';
 
 /**
@@ -9,8 +10,9 @@ export function describeSchemaError(error: ErrorObject, whole = 'the file'): { p
   const where = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : whole;
   switch (error.keyword) {
     case 'additionalProperties': {
-      const key = String(error.params['additionalProperty']);
-      const pointer = `${error.instancePath}/${pointerSegment(key)}`;
+      // Naming the key is what makes a typo fixable; packs and configs hold no secrets, but the key is still bounded.
+      const key = oneLine(String(error.params['additionalProperty']), 60);
+      const pointer = `${error.instancePath}/${pointerSegment(String(error.params['additionalProperty']))}`;
       // Under `rules:` the only keys allowed are rule ids, so an odd key is a malformed id, not a typo'd setting.
       if (error.instancePath === '/rules') return { problem: `rules: "${key}" is not a rule id (like AZF-DNS-004)`, pointer };
       return { problem: `${where}: unknown key "${key}"`, pointer };

@@ -1,6 +1,6 @@
 import type { Document, LineCounter, Node } from 'yaml';
 import { yaml } from '../lazy-modules.js';
-import { UserError, oneLine } from '../errors.js';
+import { UserError } from '../errors.js';
 
 /**
  * Maps a JSON pointer (ajv's instancePath) to the line in the YAML source, so schema errors point at
@@ -44,7 +44,16 @@ export function yamlToJs(document: Document, lineCounter: LineCounter, shownAs: 
         return visit.BREAK;
       },
     });
-    const why = error instanceof ReferenceError && /alias/i.test(error.message) ? 'YAML aliases expand too much (alias bomb?)' : `invalid YAML: ${oneLine((error as Error).message, 160)}`;
+    // The library's messages here name the alias (`Aliased anchor not found: <name>`): a value typed unquoted
+    // after `*` would be quoted back, so only the kind of problem is said.
+    const message = (error as Error).message ?? '';
+    const why = /Excessive alias count/i.test(message)
+      ? 'YAML aliases expand too much (alias bomb?)'
+      : /Unresolved alias|anchor not found/i.test(message)
+        ? 'invalid YAML: an alias (*…) refers to an anchor that is not defined'
+        : error instanceof RangeError
+          ? 'invalid YAML: nested too deeply to read'
+          : 'invalid YAML: an alias or a tag cannot be read';
     throw new UserError(why, shownAs, line);
   }
 }

@@ -12,7 +12,7 @@ const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].
  * file from an untrusted pull request should not get that latitude. Walks the parsed nodes, not the
  * expanded aliases, so the cost is bounded by the file's size.
  */
-export function refuseNonCoreTags(document: Document, lineCounter: LineCounter, file: string, what: string): void {
+export function refuseNonCoreTags(document: Document, lineCounter: LineCounter, file: string, what: string, nameLocalTags = true): void {
   const { visit } = yaml();
   let found: { tag: string; node: Node } | undefined;
   visit(document, (_key, node) => {
@@ -24,7 +24,19 @@ export function refuseNonCoreTags(document: Document, lineCounter: LineCounter, 
     return undefined;
   });
   if (!found) return;
-  const shown = found.tag.replace(/^tag:yaml\.org,2002:/, '!!');
   const line = found.node.range ? lineCounter.linePos(found.node.range[0]).line : undefined;
-  throw new UserError(`uses the YAML tag ${oneLine(shown, 60)}, which is not part of the core schema ${what} use`, file, line);
+  throw new UserError(`uses ${describeTag(found.tag, nameLocalTags)}, which is not part of the core schema ${what} use`, file, line);
+}
+
+/**
+ * How a refused tag is named. `!!js/function`, `!!binary`: names from the YAML type repository and its
+ * language bindings, shown as written. A local tag (`!custom`) is text the author chose: in a rule pack or a
+ * config it is shown, but in a manifest it is not, because a value that starts with `!` (a password typed
+ * unquoted) is read as a tag, and the error would quote the secret.
+ */
+export function describeTag(tag: string, nameLocalTags: boolean): string {
+  const secondary = /^tag:yaml\.org,2002:([A-Za-z0-9_./:-]{1,60})$/.exec(tag);
+  if (secondary) return `the YAML tag !!${secondary[1]}`;
+  if (nameLocalTags) return `the YAML tag ${oneLine(tag, 60)}`;
+  return 'a local YAML tag (!…)';
 }

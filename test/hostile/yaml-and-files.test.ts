@@ -73,7 +73,9 @@ describe('YAML tags outside the core schema are refused, never executed or read 
       3,
     );
     for (const [label, run, file] of [['pack', pack!, 'packs/tagged.yaml'], ['config', config!, 'cfg/.azfence.yaml'], ['manifest', manifest!, 'tagged-manifest.yaml']] as const) {
-      expectOneLineError(run, new RegExp(`${file.replace(/[./]/g, '\\$&')}:\\d+: uses the YAML tag ${shown.source}`), label);
+      // A manifest may hold secrets, and an unquoted value starting with `!` is a local tag: it is not named (issue 17).
+      const says = label === 'manifest' && shown.source.startsWith('!custom') ? 'uses a local YAML tag \\(!…\\)' : `uses the YAML tag ${shown.source}`;
+      expectOneLineError(run, new RegExp(`${file.replace(/[./]/g, '\\$&')}:\\d+: ${says}`), label);
     }
   });
 

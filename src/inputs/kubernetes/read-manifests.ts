@@ -1,11 +1,12 @@
 import type { Document, LineCounter, Node } from 'yaml';
 import { yaml } from '../../lazy-modules.js';
-import { UserError, oneLine } from '../../errors.js';
+import { UserError } from '../../errors.js';
 import { registerArmType } from '../../model/arm-types.js';
 import type { Resource } from '../../model/resource.js';
 import { isPlainObject, UNKNOWN } from '../../model/values.js';
 import { yamlToJs } from '../yaml-positions.js';
-import { refuseNonCoreTags } from '../yaml-tags.js';
+import { describeTag, refuseNonCoreTags } from '../yaml-tags.js';
+import { yamlSyntaxError } from '../yaml-errors.js';
 import { isWorkloadKind, WORKLOAD_TYPE, workloadBody } from './workload.js';
 
 registerArmType(WORKLOAD_TYPE);
@@ -60,17 +61,20 @@ function isKubernetesObject(value: unknown): value is Record<string, unknown> {
 function checkDocuments(documents: readonly Document[], lineCounter: LineCounter, file: string): void {
   for (const document of documents) {
     const error = document.errors[0];
-    if (error) throw new UserError(`invalid YAML: ${oneLine(error.message.split('\n')[0] ?? error.message, 160)}`, file, lineCounter.linePos(error.pos[0]).line);
+    if (error) {
+      const { problem, line } = yamlSyntaxError(error, lineCounter);
+      throw new UserError(problem, file, line);
+    }
     // The core schema resolves no language tags (`!!js/function`, `!!python/object`): such a value would be
     // read as a plain string and judged as one, so the file is refused instead.
     const tag = document.warnings.find((warning) => warning.code === 'TAG_RESOLVE_FAILED');
     if (tag) {
-      // Shown as written (`!!js/function`), not as the library expands it (`tag:yaml.org,2002:js/function`): issue 10.
-      const name = (/Unresolved tag: (\S+)/.exec(tag.message)?.[1] ?? 'an unknown tag').replace(/^tag:yaml\.org,2002:/, '!!');
-      throw new UserError(`uses the YAML tag ${oneLine(name, 60)}, which is not part of the core schema Kubernetes manifests use`, file, lineCounter.linePos(tag.pos[0]).line);
+      // Shown as written (`!!js/function`), not as the library expands it; a local tag is not named (yaml-tags.ts).
+      const name = /Unresolved tag: (\S+)/.exec(tag.message)?.[1] ?? '';
+      throw new UserError(`uses ${describeTag(name, false)}, which is not part of the core schema Kubernetes manifests use`, file, lineCounter.linePos(tag.pos[0]).line);
     }
     // Issue 10: tags the library does resolve but manifests never need (`!!binary` became bytes and was judged).
-    refuseNonCoreTags(document, lineCounter, file, 'Kubernetes manifests');
+    refuseNonCoreTags(document, lineCounter, file, 'Kubernetes manifests', false);
   }
 }
 
