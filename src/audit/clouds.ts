@@ -22,7 +22,7 @@ const KNOWN: Record<CloudName, { arm: string; authorityHost: string }> = {
 
 export function resolveCloud(options: { cloud?: string; armEndpoint?: string; authorityHost?: string }): CloudEndpoints {
   const name = options.cloud ?? 'AzureCloud';
-  const known = KNOWN[name as CloudName];
+  const known = Object.hasOwn(KNOWN, name) ? KNOWN[name as CloudName] : undefined;
   if (!known) throw new UserError(`--cloud must be one of ${CLOUD_NAMES.join(', ')} (use --arm-endpoint and --authority-host for another cloud)`);
   const arm = trimSlash(checkedUrl(options.armEndpoint ?? known.arm, '--arm-endpoint'));
   const authorityHost = trimSlash(checkedUrl(options.authorityHost ?? known.authorityHost, '--authority-host'));

@@ -86,7 +86,7 @@ export function planQuery(rules: readonly Rule[]): QueryPlan {
   for (const type of types) {
     if (armOnly.has(type)) continue;
     // Inline children (subnets, peerings) come inside their parent; asking the graph for them finds nothing.
-    graphTypes.add(INLINE_CHILD_PARENT[type] ?? type);
+    graphTypes.add((Object.hasOwn(INLINE_CHILD_PARENT, type) ? INLINE_CHILD_PARENT[type] : undefined) ?? type);
   }
   return { graphTypes: [...graphTypes].sort(), children };
 }

@@ -14,7 +14,12 @@ export function ruleDocPath(ruleId: string): string {
   return `${RULE_DOCS_DIR}/${ruleId}.md`;
 }
 
-const DIALECT_LABELS: Record<string, string> = { azurerm: 'Terraform (azurerm)', azapi: 'Terraform (azapi)', arm: 'ARM / Azure CLI (snapshots, audits)', kubernetes: 'Kubernetes' };
+const DIALECT_LABELS: ReadonlyMap<string, string> = new Map([
+  ['azurerm', 'Terraform (azurerm)'],
+  ['azapi', 'Terraform (azapi)'],
+  ['arm', 'ARM / Azure CLI (snapshots, audits)'],
+  ['kubernetes', 'Kubernetes'],
+]);
 
 function formatDefault(value: unknown): string {
   return value === undefined ? '(none)' : JSON.stringify(value);
@@ -89,7 +94,7 @@ export function renderRuleDoc(rule: Rule, pack?: Pick<RulePack, 'title'>): strin
   ];
   if (rule.help.trim()) out.push('', '## Help', '', tidy(rule.help));
   out.push('', '## Remediation', '');
-  for (const [dialect, text] of Object.entries(rule.remediation)) out.push(`- **${DIALECT_LABELS[dialect] ?? dialect}:** ${escapeSlots(documentTemplate(text!.trim(), rule))}`);
+  for (const [dialect, text] of Object.entries(rule.remediation)) out.push(`- **${DIALECT_LABELS.get(dialect) ?? dialect}:** ${escapeSlots(documentTemplate(text!.trim(), rule))}`);
   const parameters = Object.entries(rule.parameters);
   if (parameters.length > 0) {
     out.push('', '## Parameters', '', 'Set them in `.azfence.yaml` under `parameters:` or `rules.' + rule.id + '.parameters:`.', '', '| Name | Type | Default | Description |', '| --- | --- | --- | --- |');
@@ -149,7 +154,7 @@ export function renderExplain(rule: Rule): string {
   const out = [`${rule.id}: ${rule.title}`, `Severity: ${rule.severity}    Pack: ${rule.pack}${rule.tags.length ? `    Tags: ${rule.tags.join(', ')}` : ''}`, '', tidy(rule.description)];
   if (rule.help.trim()) out.push('', tidy(rule.help));
   out.push('', 'Remediation:');
-  for (const [dialect, text] of Object.entries(rule.remediation)) out.push(`  ${DIALECT_LABELS[dialect] ?? dialect}: ${documentTemplate(text!.trim(), rule)}`);
+  for (const [dialect, text] of Object.entries(rule.remediation)) out.push(`  ${DIALECT_LABELS.get(dialect) ?? dialect}: ${documentTemplate(text!.trim(), rule)}`);
   const parameters = Object.entries(rule.parameters);
   if (parameters.length > 0) {
     out.push('', 'Parameters:');

@@ -1,6 +1,7 @@
 import { UserError, oneLine } from '../errors.js';
 import type { ParameterSpec, Rule } from '../engine/rule.js';
 import { lineIn, pointerSegment, type AzfenceConfig } from './config.js';
+import { setOwn } from '../model/values.js';
 
 /**
  * The parameter values one rule runs with: each declared default, then top-level `parameters:` for names
@@ -11,12 +12,12 @@ import { lineIn, pointerSegment, type AzfenceConfig } from './config.js';
 export function parametersForRule(config: AzfenceConfig, ruleId: string, declared: Record<string, ParameterSpec>): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(declared)) {
-    if (spec.default !== undefined) values[name] = spec.default;
+    if (spec.default !== undefined) setOwn(values, name, spec.default);
   }
   for (const [name, spec] of Object.entries(declared)) {
     if (!Object.hasOwn(config.parameters, name)) continue;
     const pointer = `/parameters/${pointerSegment(name)}`;
-    values[name] = checkValue(config.parameters[name], spec, { config, pointer, where: `parameters.${name}`, forRule: ` for ${ruleId}` });
+    setOwn(values, name, checkValue(config.parameters[name], spec, { config, pointer, where: `parameters.${name}`, forRule: ` for ${ruleId}` }));
   }
   const settings = Object.hasOwn(config.rules, ruleId) ? config.rules[ruleId] : undefined;
   for (const [name, value] of Object.entries(settings?.parameters ?? {})) {
@@ -27,7 +28,7 @@ export function parametersForRule(config: AzfenceConfig, ruleId: string, declare
       const has = names.length > 0 ? `it has: ${names.join(', ')}` : 'it has none';
       throw new UserError(`${ruleId} has no parameter "${oneLine(name, 80)}" (${has})`, config.file, lineIn(config, pointer));
     }
-    values[name] = checkValue(value, spec, { config, pointer, where: `rules.${ruleId}.parameters.${name}`, forRule: '' });
+    setOwn(values, name, checkValue(value, spec, { config, pointer, where: `rules.${ruleId}.parameters.${name}`, forRule: '' }));
   }
   return values;
 }

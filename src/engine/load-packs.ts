@@ -93,7 +93,7 @@ function checkSemantics(rule: Rule, lineAt: (pointer: string) => number, file: s
       const operand = record[operator];
       if (operand && typeof operand === 'object' && !Array.isArray(operand)) {
         const name = (operand as { parameter: string }).parameter;
-        if (!(name in rule.parameters)) throw new UserError(`${rule.id}: parameter "${name}" is not declared`, file, lineAt(pointer));
+        if (!Object.hasOwn(rule.parameters, name)) throw new UserError(`${rule.id}: parameter "${name}" is not declared`, file, lineAt(pointer));
       }
     }
     const path = 'count' in condition ? condition.count.field : (record['field'] as string | undefined);

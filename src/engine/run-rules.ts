@@ -6,6 +6,7 @@ import type { Evaluation } from './verdict.js';
 import { BUILT_IN_FUNCTIONS } from './functions/index.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Resource } from '../model/resource.js';
+import { setOwn } from '../model/values.js';
 import { makeFinding } from '../findings/make-finding.js';
 import { graphWork } from '../graph/work.js';
 import type { Finding } from '../findings/finding.js';
@@ -39,7 +40,7 @@ export interface RunOptions {
 
 function parametersFor(rule: Rule, overrides: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(rule.parameters)) values[name] = spec.default;
+  for (const [name, spec] of Object.entries(rule.parameters)) setOwn(values, name, spec.default);
   return { ...values, ...(overrides ?? {}) };
 }
 

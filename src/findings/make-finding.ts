@@ -4,7 +4,7 @@ import type { Evaluation, Evidence } from '../engine/verdict.js';
 import { armTypeLabel } from '../model/arm-types.js';
 import type { Resource, WriteRecord } from '../model/resource.js';
 import { writeAt } from '../model/writes.js';
-import { describeValue, isUnknown, isRedacted } from '../model/values.js';
+import { describeValue, isUnknown, isRedacted, ownValue } from '../model/values.js';
 import type { Finding, ShownEvidence } from './finding.js';
 
 /**
@@ -121,12 +121,12 @@ function placeholderValue(kind: string, arg: string | undefined, whole: string, 
     case 'attr':
       return arg ? propertyName(resource, arg) : whole;
     case 'param': {
-      const value = arg ? context.parameters[arg] : undefined;
+      const value = arg ? ownValue(context.parameters, arg) : undefined;
       return Array.isArray(value) ? value.join(', ') : String(value ?? '');
     }
     case 'detail':
       // A detail the evaluation could not establish (an unknown verdict) shows as a placeholder to fill in.
-      return arg ? context.details[arg] ?? `<${arg}>` : whole;
+      return arg ? (ownValue(context.details, arg) as string | undefined) ?? `<${arg}>` : whole;
     default:
       return whole;
   }

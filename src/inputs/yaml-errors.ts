@@ -71,7 +71,7 @@ const BY_CODE: ReadonlyMap<string, string> = new Map([
   ['MULTIPLE_DOCS', 'more than one document where one is expected'],
   ['MULTIPLE_TAGS', 'A node can have at most one tag'],
   ['NON_STRING_KEY', 'a key that is not a string'],
-  ['RESOURCE_EXHAUSTION', 'YAML aliases expand too much (alias bomb?)'],
+  ['RESOURCE_EXHAUSTION', 'nested too deeply to read'],
   ['TAB_AS_INDENT', 'Tabs are not allowed as indentation'],
   ['TAG_RESOLVE_FAILED', 'a value its tag cannot be read as'],
   ['UNEXPECTED_TOKEN', 'unexpected text (for example a block scalar header with extra characters, or a stray indicator)'],

@@ -2,9 +2,10 @@
  * Canonical casing and human labels for the ARM types azfence knows. Resource Graph returns types in lower
  * case; messages and SARIF read better with the documented casing.
  */
-const KNOWN_TYPES: Record<string, string> = {};
+// Keyed by types read from input: a Map, so `constructor` or `__proto__` is just an unknown type.
+const KNOWN_TYPES = new Map<string, string>();
 
-const LABELS: Record<string, string> = {
+const LABELS: Readonly<Record<string, string>> = {
   'Microsoft.ContainerRegistry/registries': 'container registry',
   'Microsoft.ContainerRegistry/registries/agentPools': 'ACR agent pool',
   'Microsoft.ContainerRegistry/registries/tasks': 'ACR task',
@@ -61,20 +62,20 @@ const LABELS: Record<string, string> = {
   'Kubernetes/Workload': 'Kubernetes workload',
 };
 
-for (const type of Object.keys(LABELS)) KNOWN_TYPES[type.toLowerCase()] = type;
+for (const type of Object.keys(LABELS)) KNOWN_TYPES.set(type.toLowerCase(), type);
 
 /** Returns the documented casing of an ARM type, or the input unchanged when the type is not known. */
 export function canonicalArmType(type: string): string {
-  return KNOWN_TYPES[type.toLowerCase()] ?? type;
+  return KNOWN_TYPES.get(type.toLowerCase()) ?? type;
 }
 
 /** Registers a type's casing seen in mapping data, so types azfence maps are always shown canonically. */
 export function registerArmType(type: string): void {
   const lower = type.toLowerCase();
-  if (!KNOWN_TYPES[lower]) KNOWN_TYPES[lower] = type;
+  if (!KNOWN_TYPES.has(lower)) KNOWN_TYPES.set(lower, type);
 }
 
 export function armTypeLabel(type: string): string {
   const canonical = canonicalArmType(type);
-  return LABELS[canonical] ?? canonical;
+  return (Object.hasOwn(LABELS, canonical) ? LABELS[canonical] : undefined) ?? canonical;
 }

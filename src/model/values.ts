@@ -41,6 +41,21 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Input keys are data. `target[key] = value` with the key `__proto__` replaces the object's prototype
+ * instead, and `record[key]` with `constructor` or `toString` finds Object.prototype's members: an input
+ * naming them must read and write like any other key.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+/** `record[key]` when the record itself has the key; never a member of Object.prototype. */
+export function ownValue(record: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 /** Renders a value for a message: short, placeholder-aware, never a secret. */
 export function describeValue(value: unknown): string {
   if (value === UNKNOWN) return '(known after apply)';

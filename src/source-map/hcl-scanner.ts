@@ -84,55 +84,60 @@ function tokenize(text: string): { tokens: Token[]; comments: HclComment[]; prob
    * Skips a quoted string starting at `start` (the opening quote) and returns the index after its closing
    * quote. Template sequences `${ ... }` and `%{ ... }` are skipped as expressions, so a `"` or `}` inside
    * them (`"${lookup(m, "k")}"`, `"${ {a = 1}.a }"`) does not end the string early. `$${` and `%%{` are
-   * escapes for a literal `${` / `%{`.
+   * escapes for a literal `${` / `%{`. Strings and templates nest inside each other to any depth, so they
+   * are tracked on a stack of their own, not on the call stack: a file nesting `"${"${...}"}"` 10,000 deep
+   * (from a pull request) costs memory, never a stack overflow.
    */
   const skipString = (start: number): number => {
+    // One entry per open string (-1) or template expression (its brace depth, from 1).
+    const open: number[] = [-1];
     let at = start + 1;
     while (at < text.length) {
       const ch = text[at]!;
-      if (ch === '\\') {
-        at += 2;
+      const top = open.length - 1;
+      if (open[top] === -1) {
+        if (ch === '\\') {
+          at += 2;
+          continue;
+        }
+        if (ch === '"') {
+          open.pop();
+          at++;
+          if (open.length === 0) return at;
+          continue;
+        }
+        if (ch === '\n') {
+          // HCL strings cannot span lines; treat the line end as the string's end so one typo does not
+          // swallow the rest of the file. The enclosing template (if any) goes on from the line end.
+          problems.push({ line, message: 'unterminated string' });
+          open.pop();
+          if (open.length === 0) return at;
+          continue;
+        }
+        if ((ch === '$' || ch === '%') && text[at + 1] === ch && text[at + 2] === '{') {
+          at += 3;
+          continue;
+        }
+        if ((ch === '$' || ch === '%') && text[at + 1] === '{') {
+          open.push(1);
+          at += 2;
+          continue;
+        }
+        at++;
         continue;
       }
-      if (ch === '"') return at + 1;
-      if (ch === '\n') {
-        // HCL strings cannot span lines; treat the line end as the string's end so one typo does not
-        // swallow the rest of the file.
-        problems.push({ line, message: 'unterminated string' });
-        return at;
-      }
-      if ((ch === '$' || ch === '%') && text[at + 1] === ch && text[at + 2] === '{') {
-        at += 3;
-        continue;
-      }
-      if ((ch === '$' || ch === '%') && text[at + 1] === '{') {
-        at = skipTemplateExpression(at + 2);
-        continue;
-      }
-      at++;
-    }
-    problems.push({ line, message: 'unterminated string' });
-    return at;
-  };
-
-  /** Skips an expression inside `${ ... }` up to and including its closing brace; returns the index after it. */
-  const skipTemplateExpression = (start: number): number => {
-    let depth = 1;
-    let at = start;
-    while (at < text.length) {
-      const ch = text[at]!;
+      // Inside a template expression.
       if (ch === '"') {
-        at = skipString(at);
+        open.push(-1);
+        at++;
         continue;
       }
       if (ch === '\n') newline(at);
-      if (ch === '{') depth++;
-      else if (ch === '}') {
-        depth--;
-        if (depth === 0) return at + 1;
-      }
+      if (ch === '{') open[top]!++;
+      else if (ch === '}' && --open[top]! === 0) open.pop();
       at++;
     }
+    problems.push({ line, message: 'unterminated string' });
     return at;
   };
 
@@ -238,9 +243,11 @@ function tokenize(text: string): { tokens: Token[]; comments: HclComment[]; prob
 /**
  * Reads a body (the whole file, or a block's inside) from `start` and returns the index after it: the
  * closing `}` of a block body, or the end of the tokens for the file. Items found at this level are
- * reported to `onItem`.
+ * reported to `onItem`; nested blocks are read only to find where they end, on a stack of open blocks
+ * rather than by recursion, so `a { a { ... } }` nested 100,000 deep is read like any other file.
  */
 function scanBody(tokens: Token[], start: number, onItem: (item: { kind: 'attribute' | 'block'; name: Token; labels: Token[]; bodyStart: number; bodyEnd: number }) => void, isFile: boolean): number {
+  const open: Array<{ name: Token; labels: Token[]; bodyStart: number }> = [];
   let i = start;
   while (i < tokens.length) {
     const token = tokens[i]!;
@@ -248,12 +255,18 @@ function scanBody(tokens: Token[], start: number, onItem: (item: { kind: 'attrib
       i++;
       continue;
     }
-    if (token.kind === 'close' && token.text === '}' && !isFile) return i + 1;
+    if (token.kind === 'close' && token.text === '}' && (open.length > 0 || !isFile)) {
+      const block = open.pop();
+      if (!block) return i + 1;
+      if (open.length === 0) onItem({ kind: 'block', name: block.name, labels: block.labels, bodyStart: block.bodyStart, bodyEnd: i + 1 });
+      i++;
+      continue;
+    }
     if (token.kind === 'ident') {
       const next = tokens[i + 1];
       if (next?.kind === 'equals') {
         const end = skipExpression(tokens, i + 2);
-        onItem({ kind: 'attribute', name: token, labels: [], bodyStart: i + 2, bodyEnd: end });
+        if (open.length === 0) onItem({ kind: 'attribute', name: token, labels: [], bodyStart: i + 2, bodyEnd: end });
         i = end;
         continue;
       }
@@ -262,16 +275,16 @@ function scanBody(tokens: Token[], start: number, onItem: (item: { kind: 'attrib
       const labels: Token[] = [];
       while (tokens[at] && (tokens[at]!.kind === 'string' || tokens[at]!.kind === 'ident')) labels.push(tokens[at++]!);
       if (tokens[at]?.kind === 'open' && tokens[at]!.text === '{') {
-        const bodyStart = at + 1;
-        const bodyEnd = scanBody(tokens, bodyStart, () => undefined, false);
-        onItem({ kind: 'block', name: token, labels, bodyStart, bodyEnd });
-        i = bodyEnd;
+        open.push({ name: token, labels, bodyStart: at + 1 });
+        i = at + 1;
         continue;
       }
     }
     // Anything else is not valid at body level; skip the rest of the line (with its brackets) and go on.
     i = skipExpression(tokens, i + 1);
   }
+  // Blocks still open when the tokens run out end there; only the outermost is an item of this body.
+  if (open.length > 0) onItem({ kind: 'block', name: open[0]!.name, labels: open[0]!.labels, bodyStart: open[0]!.bodyStart, bodyEnd: i });
   return i;
 }
 

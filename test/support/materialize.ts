@@ -178,11 +178,19 @@ export function buildPlan(resources: { azurerm?: AzurermCase[]; azapi?: AzapiCas
     let node = rootConfig;
     for (const call of calls) {
       const spec = resources.modules?.[call];
-      node.module_calls[call] ??= {
-        source: `./modules/${call}`,
-        expressions: Object.fromEntries(Object.entries(spec?.inputs ?? {}).map(([name, refs]) => [name, { references: refs }])),
-        module: { resources: [], module_calls: {}, outputs: Object.fromEntries(Object.entries(spec?.outputs ?? {}).map(([name, refs]) => [name, { expression: { references: refs } }])) },
-      };
+      // Defined, not assigned: a call named `__proto__` must be a key like any other (hostile tests use one).
+      if (!Object.hasOwn(node.module_calls, call)) {
+        Object.defineProperty(node.module_calls, call, {
+          enumerable: true,
+          writable: true,
+          configurable: true,
+          value: {
+            source: `./modules/${call}`,
+            expressions: Object.fromEntries(Object.entries(spec?.inputs ?? {}).map(([name, refs]) => [name, { references: refs }])),
+            module: { resources: [], module_calls: {}, outputs: Object.fromEntries(Object.entries(spec?.outputs ?? {}).map(([name, refs]) => [name, { expression: { references: refs } }])) },
+          },
+        });
+      }
       node = node.module_calls[call]!.module;
     }
     const configKey = `${calls.join('/')}|${local}`;

@@ -42,7 +42,7 @@ function mapOrEmpty(value: unknown): unknown {
 export function workloadBody(object: Record<string, unknown>): Record<string, unknown> {
   const kind = String(object['kind']);
   const metadata = isPlainObject(object['metadata']) ? object['metadata'] : {};
-  const templatePath = POD_TEMPLATE_PATHS[kind] ?? [];
+  const templatePath = (Object.hasOwn(POD_TEMPLATE_PATHS, kind) ? POD_TEMPLATE_PATHS[kind] : undefined) ?? [];
   // A bare Pod is its own template: its metadata labels are the pod's labels.
   const template = templatePath.length === 0 ? object : at(object, templatePath);
   const templateMetadata = isPlainObject(template) && isPlainObject(template['metadata']) ? template['metadata'] : {};

@@ -1,7 +1,7 @@
 import { UserError } from '../../errors.js';
 import { canonicalArmType } from '../../model/arm-types.js';
 import type { InputKind, Resource } from '../../model/resource.js';
-import { isPlainObject, UNKNOWN } from '../../model/values.js';
+import { isPlainObject, setOwn, UNKNOWN } from '../../model/values.js';
 import { parseArmId } from '../../graph/arm-id.js';
 import { locateStringValues } from '../parse-json.js';
 
@@ -32,7 +32,8 @@ function tableRows(columns: unknown[], rows: unknown[]): unknown[] {
   return rows.map((row) => {
     if (!Array.isArray(row)) return row;
     const object: Record<string, unknown> = {};
-    names.forEach((name, i) => (object[name] = row[i]));
+    // A column named `__proto__` is a column like any other, not the row's prototype.
+    names.forEach((name, i) => setOwn(object, name, row[i]));
     return object;
   });
 }
@@ -41,15 +42,16 @@ function tableRows(columns: unknown[], rows: unknown[]): unknown[] {
  * Resource Graph returns subnets and peerings inside their VNet (and rule collection groups not at all), but
  * the graph links to them by id: they become resources of their own, as ARM lists them.
  */
-const INLINE_CHILDREN: Record<string, Array<{ property: string; type: string }>> = {
-  'microsoft.network/virtualnetworks': [
+// Keyed by a row's type: a Map, so a row of type `constructor` finds nothing.
+const INLINE_CHILDREN: ReadonlyMap<string, ReadonlyArray<{ property: string; type: string }>> = new Map([
+  ['microsoft.network/virtualnetworks', [
     { property: 'subnets', type: 'Microsoft.Network/virtualNetworks/subnets' },
     { property: 'virtualNetworkPeerings', type: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings' },
-  ],
-};
+  ]],
+]);
 
 function inlineChildren(row: Record<string, unknown>, parentId: string): Record<string, unknown>[] {
-  const specs = INLINE_CHILDREN[String(row['type']).toLowerCase()];
+  const specs = INLINE_CHILDREN.get(String(row['type']).toLowerCase());
   const properties = row['properties'];
   if (!specs || !isPlainObject(properties)) return [];
   const children: Record<string, unknown>[] = [];

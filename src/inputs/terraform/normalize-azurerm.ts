@@ -175,8 +175,8 @@ export function mapAttributes(
 
 /** Normalizes an azurerm resource's planned values, or returns undefined for types no rule reads. */
 export function normalizeAzurerm(terraformType: string, planned: PlannedValue, configured: IsConfigured = ALWAYS_CONFIGURED, majors: MajorRange = ANY_MAJOR): NormalizedBody | undefined {
-  const mapping = AZURERM_MAPPINGS[terraformType];
-  if (!mapping) return undefined;
+  if (!isMappedAzurermType(terraformType)) return undefined;
+  const mapping = AZURERM_MAPPINGS[terraformType]!;
   const { body, attributeOf } = mapAttributes(mapping.attributes, planned, configured, majors);
   if (mapping.finish) {
     const finished = mapping.finish(body, planned);

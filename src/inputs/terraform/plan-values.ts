@@ -1,4 +1,4 @@
-import { isPlainObject, REDACTED, UNKNOWN } from '../../model/values.js';
+import { isPlainObject, ownValue, REDACTED, setOwn, UNKNOWN } from '../../model/values.js';
 
 /**
  * Reads planned attribute values together with Terraform's `after_unknown` and `after_sensitive` mirrors.
@@ -34,7 +34,7 @@ export function parseTerraformPath(path: string): TfSegment[] {
 function child(tree: unknown, segment: TfSegment): unknown {
   if (tree === true) return true;
   if (typeof segment === 'number') return Array.isArray(tree) ? tree[segment] : undefined;
-  return isPlainObject(tree) ? tree[segment] : undefined;
+  return isPlainObject(tree) ? ownValue(tree, segment) : undefined;
 }
 
 /** Walks one attribute path; a `true` in either mirror at or above the path decides the result. */
@@ -68,9 +68,9 @@ export function materialize(planned: PlannedValue, depth = 0): unknown {
     const out: Record<string, unknown> = {};
     const source = isPlainObject(value) ? value : {};
     for (const key of Object.keys(source)) {
-      out[key] = materialize({ value: source[key], unknown: child(unknown, key), sensitive: child(sensitive, key) }, depth + 1);
+      setOwn(out, key, materialize({ value: source[key], unknown: child(unknown, key), sensitive: child(sensitive, key) }, depth + 1));
     }
-    if (isPlainObject(unknown)) for (const key of Object.keys(unknown)) if (unknown[key] === true && !(key in out)) out[key] = UNKNOWN;
+    if (isPlainObject(unknown)) for (const key of Object.keys(unknown)) if (unknown[key] === true && !Object.hasOwn(out, key)) setOwn(out, key, UNKNOWN);
     return out;
   }
   return value;
