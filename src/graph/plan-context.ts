@@ -1,5 +1,6 @@
 import type { Resource } from '../model/resource.js';
 import { isPlainObject } from '../model/values.js';
+import { graphWork } from './work.js';
 
 /**
  * What a plan says about how its resources refer to each other. On a create plan every id is "known after
@@ -21,17 +22,29 @@ export interface PlanContext {
   byAddress: Map<string, Resource>;
   /** Configuration address (no instance keys) -> its instances. */
   byConfigAddress: Map<string, Resource[]>;
-  /** `<parent module instance>|<call name>` -> the call's instances, e.g. `|net` -> [`module.net["a"]`, `module.net["b"]`]. */
+  /**
+   * `<parent instance id>|<call name>` -> the call's instances, e.g. `0|net` -> [`module.net["a"]`, `module.net["b"]`]
+   * (id 0 is the root module). Look them up with moduleInstancesOf.
+   */
   moduleInstances: Map<string, string[]>;
+  /** `<parent instance id>|<step>` -> the id of a module instance, e.g. `0|net["a"]` -> 1. */
+  moduleInstanceIds: Map<string, number>;
   /** `configuration.module_calls[].source` by call path (`network`, `a.b`): source mapping finds local modules with it. */
   moduleSources?: ReadonlyMap<string, string>;
 }
 
-/** Indexes a plan's resources for reference resolution; built once per plan file. */
+/**
+ * Indexes a plan's resources for reference resolution; built once per plan file.
+ *
+ * Module instances are interned: each gets an id made from its parent's id and its own step, so recording
+ * the calls of `module.a.module.b...` costs one step per level. Building every prefix of a module address
+ * as a string cost the square of its depth, and a plan can nest modules as deep as it likes.
+ */
 export function buildPlanContext(file: string, root: ModuleConfig, resources: readonly Resource[], configurationAddress: (address: string) => string): PlanContext {
   const byAddress = new Map<string, Resource>();
   const byConfigAddress = new Map<string, Resource[]>();
-  const instances = new Map<string, Set<string>>();
+  const moduleInstances = new Map<string, string[]>();
+  const moduleInstanceIds = new Map<string, number>();
   const seenInstances = new Set<string>();
   for (const resource of resources) {
     const address = resource.source.address!;
@@ -45,17 +58,42 @@ export function buildPlanContext(file: string, root: ModuleConfig, resources: re
     if (seenInstances.has(moduleInstance)) continue;
     seenInstances.add(moduleInstance);
     const steps = splitSteps(moduleInstance);
+    let parent = 0;
+    let end = 0;
     for (let i = 0; i + 1 < steps.length; i += 2) {
-      const parent = steps.slice(0, i).join('.');
-      const key = `${parent}|${splitKey(steps[i + 1]!).name}`;
-      let set = instances.get(key);
-      if (!set) instances.set(key, (set = new Set()));
-      set.add(steps.slice(0, i + 2).join('.'));
+      graphWork.steps++;
+      const step = steps[i + 1]!;
+      // Where this instance's prefix of `moduleInstance` ends: `module` `.` step, after a `.` but for the first.
+      end += (i === 0 ? 0 : 1) + steps[i]!.length + 1 + step.length;
+      const idKey = `${parent}|${step}`;
+      let id = moduleInstanceIds.get(idKey);
+      if (id === undefined) {
+        id = moduleInstanceIds.size + 1;
+        moduleInstanceIds.set(idKey, id);
+        // A new instance of the call: slice, not join, so the string costs nothing per level.
+        const callKey = `${parent}|${splitKey(step).name}`;
+        const calls = moduleInstances.get(callKey);
+        if (calls) calls.push(moduleInstance.slice(0, end));
+        else moduleInstances.set(callKey, [moduleInstance.slice(0, end)]);
+      }
+      parent = id;
     }
   }
-  const moduleInstances = new Map<string, string[]>();
-  for (const [key, set] of instances) moduleInstances.set(key, [...set]);
-  return { file, root, byAddress, byConfigAddress, moduleInstances };
+  return { file, root, byAddress, byConfigAddress, moduleInstances, moduleInstanceIds };
+}
+
+/** The instances of call `call` below the module instance `parentInstance` (`''` for the root module). */
+export function moduleInstancesOf(context: PlanContext, parentInstance: string, call: string): readonly string[] | undefined {
+  let parent = 0;
+  if (parentInstance) {
+    const steps = splitSteps(parentInstance);
+    for (let i = 0; i + 1 < steps.length; i += 2) {
+      const id = context.moduleInstanceIds.get(`${parent}|${steps[i + 1]}`);
+      if (id === undefined) return undefined;
+      parent = id;
+    }
+  }
+  return context.moduleInstances.get(`${parent}|${call}`);
 }
 
 function refsOf(expression: unknown): string[] {

@@ -1,6 +1,6 @@
 import type { Resource } from '../model/resource.js';
 import { graphWork } from './work.js';
-import { moduleCallPath, moduleConfigAt, moduleInstanceOf, splitKey, splitSteps, type PlanContext } from './plan-context.js';
+import { moduleCallPath, moduleConfigAt, moduleInstanceOf, moduleInstancesOf, splitKey, splitSteps, type PlanContext } from './plan-context.js';
 
 /** How a link was found, shown in messages so users can trust (or fix) it. */
 export type LinkMethod = 'id' | 'name' | 'reference' | 'module output' | 'module input' | 'for_each';
@@ -79,10 +79,10 @@ function resourcesIn(context: PlanContext, moduleInstance: string, configAddress
 }
 
 /** All instances of a module call below a module instance: `module.net` and `module.net["a"]`. */
-function callInstances(context: PlanContext, parentInstance: string, call: string, key: string | undefined): string[] {
+function callInstances(context: PlanContext, parentInstance: string, call: string, key: string | undefined): readonly string[] {
   const prefix = parentInstance ? `${parentInstance}.module.` : 'module.';
   if (key !== undefined) return [`${prefix}${call}${key}`];
-  return context.moduleInstances.get(`${parentInstance}|${call}`) ?? [`${prefix}${call}`];
+  return moduleInstancesOf(context, parentInstance, call) ?? [`${prefix}${call}`];
 }
 
 /**

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scan, type ScanReport } from '../../src/scan.js';
+import { graphWork } from '../../src/graph/work.js';
 // @ts-expect-error: the bench generator is plain ESM JavaScript without types.
 import { writePlan, writeSnapshot } from '../../bench/generate.mjs';
 
@@ -49,5 +50,65 @@ describe('cost grows linearly with the estate', () => {
     expect(small.errors).toEqual([]);
     const ratio = large.stats.operations / small.stats.operations;
     expect(ratio, `operations ${small.stats.operations} -> ${large.stats.operations}`).toBeLessThanOrEqual(3);
+  });
+});
+
+/** Every step the scan counted, reading and source mapping included (graphWork is module-level). */
+function scanCounting(paths: string[], cwd: string): { report: ScanReport; steps: number } {
+  const before = graphWork.steps;
+  const report = scan({ paths, cwd });
+  return { report, steps: graphWork.steps - before };
+}
+
+const REGISTRY = { name: 'acrlinear', sku: 'Premium', public_network_access_enabled: true };
+
+function planOf(address: string): Record<string, unknown> {
+  const type = 'azurerm_container_registry';
+  const entry = { address, mode: 'managed', type, name: 'acr', provider_name: 'registry.terraform.io/hashicorp/azurerm' };
+  return {
+    format_version: '1.2',
+    terraform_version: '1.9.4',
+    planned_values: { root_module: { resources: [{ ...entry, values: REGISTRY }] } },
+    resource_changes: [{ ...entry, change: { actions: ['create'], before: null, after: REGISTRY, after_unknown: {}, before_sensitive: false, after_sensitive: {} } }],
+    configuration: { root_module: { resources: [{ address: `${type}.acr`, mode: 'managed', type, name: 'acr', expressions: {} }] } },
+  };
+}
+
+describe('cost grows linearly with hostile input shapes', () => {
+  /**
+   * Inline suppressions are the run of comment lines directly above a block: each line of that run used to
+   * search every comment of the file. The directive sits at the top of the run, so the whole run is read.
+   */
+  it('.tf files: a resource block under 20,000 and 40,000 comment lines', () => {
+    const measure = (lines: number) => {
+      const root = join(dir, `comments-${lines}`);
+      mkdirSync(root);
+      writeFileSync(join(root, 'plan.json'), JSON.stringify(planOf('azurerm_container_registry.acr')));
+      writeFileSync(join(root, 'main.tf'), `# azfence:ignore AZF-PUB-001 accepted for the test\n${'# a comment\n'.repeat(lines - 1)}resource "azurerm_container_registry" "acr" {\n  name = "acrlinear"\n}\n`);
+      const { report, steps } = scanCounting([join(root, 'plan.json')], root);
+      const finding = report.findings.find((candidate) => candidate.ruleId === 'AZF-PUB-001');
+      expect(finding?.location).toMatchObject({ file: 'main.tf', line: lines + 1 });
+      expect(finding?.suppression?.reason).toBe('accepted for the test');
+      return steps;
+    };
+    const small = measure(20_000);
+    const large = measure(40_000);
+    expect(large / small, `steps ${small} -> ${large}`).toBeLessThanOrEqual(3);
+  });
+
+  it('plans: a resource in modules nested 1,000 and 2,000 deep', () => {
+    const measure = (depth: number) => {
+      const root = join(dir, `modules-${depth}`);
+      mkdirSync(root);
+      const address = `${'module.m.'.repeat(depth)}azurerm_container_registry.acr`;
+      writeFileSync(join(root, 'plan.json'), JSON.stringify(planOf(address)));
+      const { report, steps } = scanCounting([join(root, 'plan.json')], root);
+      expect(report.errors).toEqual([]);
+      expect(report.findings.filter((finding) => finding.ruleId === 'AZF-PUB-001').map((finding) => finding.resource.address)).toEqual([address]);
+      return steps;
+    };
+    const small = measure(1_000);
+    const large = measure(2_000);
+    expect(large / small, `steps ${small} -> ${large}`).toBeLessThanOrEqual(3);
   });
 });
