@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Finding, FindingStatus } from '../findings/finding.js';
 import { isPlainObject } from '../model/values.js';
+import { readRegularFile } from '../inputs/regular-file.js';
 
 /** The SARIF partialFingerprints key azfence writes; a baseline SARIF is read through it. */
 export const FINGERPRINT_KEY = 'azfenceFinding/v1';
@@ -30,8 +30,9 @@ function statusOf(value: unknown): FindingStatus | undefined {
 export function readBaseline(path: string, cwd: string): Baseline {
   let text: string;
   try {
-    text = readFileSync(resolve(cwd, path), 'utf8').replace(/^\uFEFF/, '');
+    text = readRegularFile(resolve(cwd, path), path).toString('utf8').replace(/^\uFEFF/, '');
   } catch (error) {
+    if (error instanceof UserError) throw error;
     throw new UserError(`cannot read the baseline (${(error as NodeJS.ErrnoException).code ?? 'error'})`, path);
   }
   let json: unknown;

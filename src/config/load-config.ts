@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
@@ -42,7 +42,8 @@ export function loadConfig(options: LoadConfigOptions): AzfenceConfig {
     file = resolve(cwd, options.explicitPath);
     const stat = statSync(file, { throwIfNoEntry: false });
     if (!stat) throw new UserError('no such file', displayPath(file, cwd));
-    if (!stat.isFile()) throw new UserError('is not a file; --config expects a .azfence.yaml file', displayPath(file, cwd));
+    if (stat.isDirectory()) throw new UserError('is not a file; --config expects a .azfence.yaml file', displayPath(file, cwd));
+    // A FIFO or a device is refused when it is read (readRegularFile), in the same words as any input.
   } else {
     file = discoverConfig(options.scanPaths, cwd);
   }
@@ -61,7 +62,11 @@ export function discoverConfig(scanPaths: readonly string[], cwd: string): strin
   for (const dir of [...dirs, resolve(cwd)]) {
     for (const name of CONFIG_FILE_NAMES) {
       const candidate = join(dir, name);
-      if (statSync(candidate, { throwIfNoEntry: false })?.isFile()) return candidate;
+      // Anything by that name but a directory is the config: a FIFO or a link to /dev/zero in its place is
+      // refused when read, and so is a broken link, rather than skipped (which would drop the team's settings
+      // without a word).
+      const stat = statSync(candidate, { throwIfNoEntry: false }) ?? lstatSync(candidate, { throwIfNoEntry: false });
+      if (stat && !stat.isDirectory()) return candidate;
     }
   }
   return undefined;

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { readRegularFile } from './regular-file.js';
 
 /** Largest file read into one string: V8 cannot hold a longer one. */
 export const MAX_TEXT_BYTES = 512 * 1024 * 1024 - 64;
@@ -30,8 +30,9 @@ export function decodeText(buffer: Buffer, file: string): string {
 export function readText(path: string, shownAs: string): string {
   let buffer: Buffer;
   try {
-    buffer = readFileSync(path);
+    buffer = readRegularFile(path, shownAs);
   } catch (error) {
+    if (error instanceof UserError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError('no such file or directory', shownAs);
     if (code === 'EACCES' || code === 'EPERM') throw new UserError('permission denied', shownAs);

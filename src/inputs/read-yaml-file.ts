@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { Document, LineCounter } from 'yaml';
 import { UserError } from '../errors.js';
 import { yaml } from '../lazy-modules.js';
 import { yamlToJs } from './yaml-positions.js';
 import { refuseNonCoreTags } from './yaml-tags.js';
 import { yamlSyntaxError } from './yaml-errors.js';
+import { readRegularFile } from './regular-file.js';
 
 export interface YamlFile {
   document: Document;
@@ -21,8 +21,9 @@ export interface YamlFile {
 export function readYamlFile(file: string, shownAs: string, what: string): YamlFile {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file, shownAs).toString('utf8');
   } catch (error) {
+    if (error instanceof UserError) throw error;
     throw new UserError(`cannot read ${what} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shownAs);
   }
   const { LineCounter, parseDocument } = yaml();

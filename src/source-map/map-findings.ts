@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
@@ -6,6 +6,7 @@ import { moduleCallPath, moduleInstanceOf, splitKey, splitSteps, type PlanContex
 import { displayPath } from '../inputs/display-path.js';
 import { isInside, realPath, repositoryRoot } from '../config/repository.js';
 import { isPlainObject } from '../model/values.js';
+import { readRegularFile } from '../inputs/regular-file.js';
 import { scanHcl, type HclBlock, type HclFile } from './hcl-scanner.js';
 
 export interface SourceMapOptions {
@@ -51,9 +52,9 @@ class SourceTree {
       const path = join(dir, name);
       let text: string;
       try {
-        text = readFileSync(path, 'utf8');
+        text = readRegularFile(path, path).toString('utf8');
       } catch {
-        continue; // an unreadable file only costs the mapping of its resources
+        continue; // an unreadable file (or a FIFO in its place) only costs the mapping of its resources
       }
       const hcl = scanHcl(text);
       for (const block of hcl.blocks) {
@@ -81,7 +82,9 @@ function tfFiles(dir: string): string[] {
 function readModuleManifest(root: string): Map<string, string> | undefined {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(join(root, '.terraform', 'modules', 'modules.json'), 'utf8'));
+    // Committed with a pull request it may be a link to /dev/zero: only a regular file is read.
+    const path = join(root, '.terraform', 'modules', 'modules.json');
+    json = JSON.parse(readRegularFile(path, path).toString('utf8'));
   } catch {
     return undefined;
   }

@@ -27,6 +27,11 @@ vi.mock('node:fs', async (importOriginal) => {
       if (denied(path)) throw eacces(path);
       return (fs.readdirSync as (...args: unknown[]) => unknown)(path, ...rest);
     }) as typeof fs.readdirSync,
+    // Files are read through a descriptor (src/inputs/regular-file.ts): the open is what is refused.
+    openSync: ((path: unknown, ...rest: unknown[]) => {
+      if (denied(path)) throw eacces(path);
+      return (fs.openSync as (...args: unknown[]) => unknown)(path, ...rest);
+    }) as typeof fs.openSync,
   };
 });
 

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -136,4 +136,22 @@ export function wrapperThatChmodStops(dir: string): string[] {
   } finally {
     chmodSync(probe, 0o600);
   }
+}
+
+/**
+ * Creates a FIFO at `path`. Node has no mkfifo, so coreutils' mkfifo is used, else Python's os.mkfifo; when
+ * neither can, this throws: a FIFO test must fail, not pass without a FIFO.
+ */
+export function makeFifo(path: string): void {
+  const tries: Array<[string, string[]]> = [
+    ['mkfifo', [path]],
+    ['python3', ['-c', 'import os, sys; os.mkfifo(sys.argv[1])', path]],
+  ];
+  const failures: string[] = [];
+  for (const [command, args] of tries) {
+    const run = spawnSync(command, args, { encoding: 'utf8' });
+    if (run.status === 0 && lstatSync(path, { throwIfNoEntry: false })?.isFIFO()) return;
+    failures.push(`${command}: ${run.error?.message ?? run.stderr.trim() ?? `exit ${run.status}`}`);
+  }
+  throw new Error(`cannot create a FIFO at ${path} (${failures.join('; ')})`);
 }

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { UserError } from '../../errors.js';
+import { noteFileRead } from '../files-read.js';
 
 /**
  * Inputs above this size are streamed (src/inputs/stream/read-large.ts) instead of read as one string:
@@ -20,6 +21,7 @@ function threshold(): number {
 export function streamPlan(path: string, shownAs: string): { skipBytes: number } | undefined {
   const stat = statSync(path, { throwIfNoEntry: false });
   if (!stat || !stat.isFile() || stat.size <= threshold() || stat.size === 0) return undefined;
+  noteFileRead(stat, shownAs);
   const head = Buffer.alloc(4);
   const fd = openSync(path, 'r');
   try {
