@@ -2,6 +2,8 @@ import { UserError } from './errors.js';
 import { discoverInputs } from './inputs/discover.js';
 import { readInput, type InputResult } from './inputs/read-input.js';
 import { loadRules } from './engine/load-packs.js';
+import { repositoryRoot } from './config/repository.js';
+import { resolve } from 'node:path';
 import type { Rule, Severity } from './engine/rule.js';
 import { loadConfig, parametersForRule, validateConfigAgainstRules, type AzfenceConfig } from './config/load-config.js';
 import { runRules, type RuleFailure, type RunResult } from './engine/run-rules.js';
@@ -73,7 +75,10 @@ export interface RuleSetup {
 export function setUpRules(options: { scanPaths: readonly string[]; policyPaths?: readonly string[]; configPath?: string; cwd: string }): RuleSetup {
   const { cwd } = options;
   const config = loadConfig({ ...(options.configPath ? { explicitPath: options.configPath } : {}), scanPaths: options.scanPaths, cwd });
-  const { rules: allRules } = loadRules([...config.policies, ...(options.policyPaths ?? [])], cwd);
+  // Packs named by the config come from the repository and must stay in it, file by file.
+  const repository = config.file && config.policies.length > 0 ? repositoryRoot(resolve(cwd, config.file)) : undefined;
+  const fromConfig = repository ? config.policies.map((path) => ({ path, repository })) : [];
+  const { rules: allRules } = loadRules([...fromConfig, ...(options.policyPaths ?? [])], cwd);
   validateConfigAgainstRules(config, allRules);
   const rules = allRules.filter((rule) => config.rules[rule.id]?.enabled !== false).map((rule) => withSeverity(rule, config.rules[rule.id]?.severity));
   const parameters = Object.fromEntries(rules.map((rule) => [rule.id, parametersForRule(config, rule.id, rule.parameters)]));

@@ -11,7 +11,7 @@ import { lineOfPointer } from '../inputs/yaml-positions.js';
 import { emptyConfig, pointerSegment, type AzfenceConfig, type RuleSettings } from './config.js';
 import { describeSchemaError, mostSpecific } from '../inputs/schema-errors.js';
 import { readYamlFile } from '../inputs/read-yaml-file.js';
-import { isInside, realPath, repositoryRoot } from './repository.js';
+import { isInside, repositoryRoot, resolvedPath } from './repository.js';
 
 export type { AzfenceConfig, RuleSettings } from './config.js';
 export { parametersForRule, validateConfigAgainstRules } from './parameters.js';
@@ -127,7 +127,7 @@ function resolvePolicies(entries: readonly string[], file: string, shownAs: stri
   const root = repositoryRoot(file);
   return entries.map((entry, index) => {
     const absolute = resolve(base, entry);
-    if (!isInside(root, realPath(absolute))) {
+    if (!isInside(root, resolvedPath(absolute))) {
       throw new UserError(`policies entry "${oneLine(entry, 120)}" is outside the repository`, shownAs, lines.get(`/policies/${index}`));
     }
     return absolute;

@@ -1,4 +1,4 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /**
@@ -28,6 +28,21 @@ export function realPath(path: string): string {
     const parent = dirname(absolute);
     return parent === absolute ? absolute : join(realPath(parent), basename(absolute));
   }
+}
+
+/**
+ * Where `path` leads once every symlink on it is followed, whether or not the target exists. realPath
+ * resolves a missing path through its nearest existing ancestor, which for a dangling symlink is the link
+ * itself: a link to a missing file outside the repository would pass for one inside, and the error that
+ * followed would tell the link's author that the target does not exist.
+ */
+export function resolvedPath(path: string): string {
+  let current = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    if (!lstatSync(current, { throwIfNoEntry: false })?.isSymbolicLink()) return realPath(current);
+    current = resolve(realPath(dirname(current)), readlinkSync(current));
+  }
+  return current; // a loop of links: reading it fails (ELOOP) wherever it points
 }
 
 export function isInside(root: string, path: string): boolean {

@@ -5,6 +5,7 @@ import type { Ajv } from 'ajv';
 import { ajv } from '../lazy-modules.js';
 import { readPrecompiled } from './precompiled.js';
 import { displayPath } from '../inputs/display-path.js';
+import { isInside, resolvedPath } from '../config/repository.js';
 import { UserError } from '../errors.js';
 import { lineOfPointer } from '../inputs/yaml-positions.js';
 import { readYamlFile } from '../inputs/read-yaml-file.js';
@@ -114,12 +115,31 @@ function checkSemantics(rule: Rule, lineAt: (pointer: string) => number, file: s
   });
 }
 
+/**
+ * The pack files of a directory: every `*.yaml`/`*.yml` entry but directories. A FIFO, a device or a broken
+ * link by that name is kept, so reading it fails with an error instead of a pack being dropped unsaid.
+ */
 function packFilesIn(dir: string): string[] {
   return readdirSync(dir)
     .filter((name) => /\.ya?ml$/i.test(name))
     .sort()
     .map((name) => join(dir, name))
-    .filter((file) => statSync(file).isFile());
+    .filter((file) => !statSync(file, { throwIfNoEntry: false })?.isDirectory());
+}
+
+/**
+ * A rule-pack path: from --policies (the operator's choice, loaded wherever it is), or from `policies:` in a
+ * config, which a pull request controls, with the repository its every file must stay inside.
+ */
+export type PolicySource = string | { path: string; repository: string };
+
+/**
+ * Refuses a pack file from a config that leads outside the repository once symlinks are followed. Checked
+ * before the file is opened, in words that do not depend on whether the target exists.
+ */
+function checkInsideRepository(file: string, source: PolicySource, cwd: string): void {
+  if (typeof source === 'string' || isInside(source.repository, resolvedPath(file))) return;
+  throw new UserError('resolves to a file outside the repository (policies: in .azfence.yaml must stay inside it)', displayPath(file, cwd));
 }
 
 export interface LoadedRules {
@@ -138,15 +158,18 @@ export function builtInPacks(precompiled = true): RulePack[] {
 }
 
 /** Loads the built-in packs and any user packs; a user rule may not reuse a built-in id. */
-export function loadRules(userPolicyPaths: readonly string[] = [], cwd = process.cwd()): LoadedRules {
+export function loadRules(userPolicyPaths: readonly PolicySource[] = [], cwd = process.cwd()): LoadedRules {
   const packs: RulePack[] = [...builtInPacks()];
   const seen = new Map<string, Rule>();
   for (const rule of packs.flatMap((pack) => pack.rules)) {
     if (seen.has(rule.id)) throw new UserError(`duplicate rule id ${rule.id}`, rule.origin.file, rule.origin.line);
     seen.set(rule.id, rule);
   }
-  for (const userPath of userPolicyPaths) {
+  for (const source of userPolicyPaths) {
+    const userPath = typeof source === 'string' ? source : source.path;
     const absolute = resolve(cwd, userPath);
+    // Before anything is looked up: whether a path outside exists is not the config's business.
+    checkInsideRepository(absolute, source, cwd);
     let files: string[];
     try {
       files = statSync(absolute).isDirectory() ? packFilesIn(absolute) : [absolute];
@@ -154,6 +177,7 @@ export function loadRules(userPolicyPaths: readonly string[] = [], cwd = process
       throw new UserError('policy path does not exist', userPath);
     }
     for (const file of files) {
+      checkInsideRepository(file, source, cwd);
       const pack = loadPackFile(file, false, displayPath(file, cwd));
       for (const rule of pack.rules) {
         const existing = seen.get(rule.id);
