@@ -15,6 +15,7 @@ import { readGraph, type AuditScope } from './read-graph.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 import { listSubscriptions } from './subscriptions.js';
 import { snapshotText, writeSnapshot } from './snapshot.js';
+import { checkOutputTargets } from '../cli/write-output.js';
 
 export interface AuditOptions {
   /** --subscription (repeatable); empty with no management group: every subscription the identity can read. */
@@ -45,6 +46,8 @@ const MAX_PAGE = 1000;
 export async function audit(options: AuditOptions): Promise<ScanReport> {
   const started = nowMs();
   const setup = setUpRules({ scanPaths: [], cwd: options.cwd, ...(options.policyPaths ? { policyPaths: options.policyPaths } : {}), ...(options.configPath ? { configPath: options.configPath } : {}) });
+  // Before Azure is asked anything: the snapshot must not overwrite the config or a pack just read.
+  if (options.snapshotOut) checkOutputTargets([{ flag: '--snapshot-out', path: options.snapshotOut }], options.cwd);
   const plan = planQuery(setup.rules);
   if (plan.graphTypes.length === 0) throw new UserError('no enabled rule selects a resource type, so there is nothing to audit');
 
@@ -110,7 +113,7 @@ function readAsSnapshotFile(rows: readonly Record<string, unknown>[], path: stri
   const absolute = resolve(cwd, path);
   const file = displayPath(absolute, cwd);
   const text = snapshotText(rows);
-  writeSnapshot(absolute, file, text);
+  writeSnapshot(path, text, cwd);
   const { resources, problems } = readSnapshot(rows, file, text, 'audit');
   const inventory = new Inventory();
   for (const resource of resources) inventory.add(resource);

@@ -1,6 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { UserError } from '../errors.js';
+import { writeOutput } from '../cli/write-output.js';
 
 /**
  * What an audit read, in the shape `az graph query -o json` prints, which `azfence scan` reads back: an
@@ -19,11 +17,7 @@ export function snapshotText(rows: readonly Record<string, unknown>[]): string {
   return `{\n  "count": ${rows.length},\n  "data": [\n${lines.join(',\n')}\n  ],\n  "skip_token": null,\n  "total_records": ${rows.length}\n}\n`;
 }
 
-export function writeSnapshot(absolutePath: string, shownAs: string, text: string): void {
-  try {
-    mkdirSync(dirname(absolutePath), { recursive: true });
-    writeFileSync(absolutePath, text);
-  } catch (error) {
-    throw new UserError(`cannot write (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shownAs);
-  }
+/** Written like every report file (cli/write-output.ts): never through a symlink, never over an input. */
+export function writeSnapshot(path: string, text: string, cwd: string): void {
+  writeOutput({ flag: '--snapshot-out', path }, text, cwd);
 }

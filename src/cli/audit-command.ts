@@ -4,7 +4,8 @@ import { resolveCloud } from '../audit/clouds.js';
 import { Progress } from '../audit/progress.js';
 import { UserError } from '../errors.js';
 import { EXIT_OK, type Io } from './main.js';
-import { checkReportFlags, emitReport, parseFlags as parseCliFlags } from './output-files.js';
+import { checkReportFlags, emitReport, outputTargets, parseFlags as parseCliFlags } from './output-files.js';
+import { checkOutputTargets } from './write-output.js';
 
 export const AUDIT_HELP = `Usage: azfence audit [scope] [options]
 
@@ -69,6 +70,7 @@ export async function auditCommand(args: string[], io: AuditIo): Promise<number>
     return EXIT_OK;
   }
   checkReportFlags(values);
+  checkOutputTargets(outputTargets(values), io.cwd);
   const subscriptions = values.subscription;
   for (const id of subscriptions) if (!GUID.test(id)) throw new UserError(`--subscription takes a subscription id (a GUID), got "${id}"`);
   const managementGroup = values['management-group'];

@@ -4,7 +4,9 @@ import { scan } from '../scan.js';
 import { explainCommand, rulesCommand } from './rules-command.js';
 import { TOOL_VERSION } from '../version.js';
 import { terminalLines, terminalText } from '../reporters/terminal-text.js';
-import { checkReportFlags, emitReport, parseFlags } from './output-files.js';
+import { checkReportFlags, emitReport, outputTargets, parseFlags } from './output-files.js';
+import { checkOutputTargets } from './write-output.js';
+import { forgetFilesRead } from '../inputs/files-read.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -68,6 +70,7 @@ function scanCommand(args: string[], io: Io): number {
   if (positionals.length === 0) throw new UserError('scan needs at least one file or directory (try: azfence scan plan.json)');
 
   if (values.markdown !== undefined && values.summary !== undefined) throw new UserError('give --markdown or --summary, not both (they are the same option)');
+  checkOutputTargets(outputTargets({ ...values, markdown: values.markdown ?? values.summary }), io.cwd);
   const report = scan({
     paths: positionals,
     policyPaths: values.policies,
@@ -80,6 +83,8 @@ function scanCommand(args: string[], io: Io): number {
 }
 
 export function main(argv: string[], io: Io): number {
+  // A new run: outputs are checked against the files this run reads, not an earlier one's (tests run many).
+  forgetFilesRead();
   try {
     const [command, ...rest] = argv;
     switch (command) {
@@ -113,6 +118,7 @@ export function main(argv: string[], io: Io): number {
 /** The CLI entry: audit awaits Azure; every other command runs synchronously through main. */
 export async function run(argv: string[], io: Io & { stderrIsTTY?: boolean }): Promise<number> {
   if (argv[0] !== 'audit') return main(argv, io);
+  forgetFilesRead();
   try {
     // Loaded on demand so scan and rules never load the audit path (and with it, later, the Azure SDK).
     const { auditCommand } = await import('./audit-command.js');

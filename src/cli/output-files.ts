@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError, oneLine } from '../errors.js';
 import { SEVERITIES, type Severity } from '../engine/rule.js';
@@ -10,6 +8,7 @@ import { renderMarkdown } from '../reporters/markdown.js';
 import { renderSarif } from '../reporters/sarif.js';
 import { terminalText } from '../reporters/terminal-text.js';
 import { errorText, type ScanReport } from '../scan.js';
+import { checkOutputTargets, writeOutput, type OutputTarget } from './write-output.js';
 
 /** Parses flags; Node's own messages become one-line usage errors (exit 2). */
 export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
@@ -20,15 +19,14 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
   }
 }
 
-/** Writes a report file (--output, --sarif, --markdown, --snapshot-out), creating its directory. */
-export function writeOutputFile(path: string, text: string, cwd: string): void {
-  const absolute = resolve(cwd, path);
-  try {
-    mkdirSync(dirname(absolute), { recursive: true });
-    writeFileSync(absolute, text);
-  } catch (error) {
-    throw new UserError(`cannot write (${(error as NodeJS.ErrnoException).code ?? 'error'})`, path);
-  }
+/** The report files the flags ask for (--snapshot-out is audit's), for checkOutputTargets. */
+export function outputTargets(flags: ReportFlags & { 'snapshot-out'?: string | undefined }): OutputTarget[] {
+  const targets: OutputTarget[] = [];
+  if (flags.output) targets.push({ flag: '--output', path: flags.output });
+  if (flags.sarif) targets.push({ flag: '--sarif', path: flags.sarif });
+  if (flags.markdown) targets.push({ flag: '--markdown', path: flags.markdown });
+  if (flags['snapshot-out']) targets.push({ flag: '--snapshot-out', path: flags['snapshot-out'] });
+  return targets;
 }
 
 /** Output and gate flags shared by scan and audit. */
@@ -59,10 +57,12 @@ export function emitReport(report: ScanReport, flags: ReportFlags, io: { stdout(
   // Reports state the gate they were judged by, and whether a flag overrode the configuration.
   report.configuration.gate = gate;
   const text = render(report, flags.format as Format);
-  if (flags.output) writeOutputFile(flags.output, text, io.cwd);
+  // Checked again now that every input has been read, before anything is written.
+  checkOutputTargets(outputTargets(flags), io.cwd);
+  if (flags.output) writeOutput({ flag: '--output', path: flags.output }, text, io.cwd);
   else io.stdout(text);
-  if (flags.sarif) writeOutputFile(flags.sarif, renderSarif(report), io.cwd);
-  if (flags.markdown) writeOutputFile(flags.markdown, renderMarkdown(report), io.cwd);
+  if (flags.sarif) writeOutput({ flag: '--sarif', path: flags.sarif }, renderSarif(report), io.cwd);
+  if (flags.markdown) writeOutput({ flag: '--markdown', path: flags.markdown }, renderMarkdown(report), io.cwd);
   for (const warning of report.warnings ?? []) io.stderr(`azfence: warning: ${oneLine(terminalText(errorText(warning)), 400)}\n`);
   for (const error of report.errors) io.stderr(`azfence: error: ${oneLine(terminalText(errorText(error)), 400)}\n`);
   if (report.errors.length > 0) return 2;
