@@ -11,8 +11,9 @@ import { escapeUnsafe } from './terminal-text.js';
  * - `&`, `<`, `>` become entities: no HTML, no entity that decodes to markup;
  * - every other character that starts inline markup is backslash-escaped, `|` included, which is valid
  *   inside and outside tables (GFM removes the backslash of `\|` in a cell before reading the cell);
- * - a zero-width space (as an entity) follows `@`, a `#` before a digit, and splits `://` and `www.`: the
- *   reader sees the same text, but GitHub finds no mention, reference or autolink in it;
+ * - a zero-width space (as an entity) follows `@`, a `#` before a digit, and splits `://` and `www.`
+ *   wherever they stand (renderers differ on what may precede an autolink): the reader sees the same text,
+ *   but no mention, reference or autolink is found in it;
  * - a character that would start a block at the start of a list item (`#`, `>`, `-`, `1.`) is escaped.
  * Code spans get a fence of more backticks than the content holds, so nothing closes them early.
  */
@@ -29,7 +30,7 @@ const HTML: ReadonlyMap<string, string> = new Map([
  * by another: HTML characters; characters that start inline markup (emphasis, code, links, images,
  * strikethrough, math, table cells, escapes); mentions; issue references; autolinks.
  */
-const SPECIAL = /[&<>"]|[\\`*_[\]|~$!{}]|@|#(?=\d)|\bGH-(?=\d)|:\/\/|\bwww\./gi;
+const SPECIAL = /[&<>"]|[\\`*_[\]|~$!{}]|@|#(?=\d)|GH-(?=\d)|:\/\/|www\./gi;
 
 function replaceSpecial(match: string): string {
   const entity = HTML.get(match);

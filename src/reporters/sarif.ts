@@ -1,4 +1,4 @@
-import { isAbsolute } from 'node:path';
+import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Rule, Severity } from '../engine/rule.js';
 import type { Finding } from '../findings/finding.js';
@@ -92,8 +92,13 @@ function ruleDescriptor(rule: Rule) {
   };
 }
 
+/**
+ * A relative path as a URI reference. A backslash separates directories only on Windows; elsewhere it is a
+ * character a file name may hold (`a\b.json`), percent-encoded like any other, or a name starting with one
+ * would become a reference starting with a slash, which the SARIF spec and GitHub reject.
+ */
 function toUri(file: string): string {
-  return file.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/');
+  return (sep === '\\' ? file.replace(/\\/g, '/') : file).split('/').map(encodeURIComponent).join('/');
 }
 
 /**

@@ -16,8 +16,10 @@ export function wrapIdentifier(text: string, width: number): string {
     }
     let rest = piece;
     while (rest.length > width) {
-      lines.push(rest.slice(0, width));
-      rest = rest.slice(width);
+      // Never between the two halves of a surrogate pair (an emoji, a CJK extension character).
+      const cut = width > 1 && /[\ud800-\udbff]/.test(rest[width - 1]!) ? width - 1 : width;
+      lines.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
     }
     current += rest;
   }

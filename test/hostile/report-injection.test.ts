@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../support/materialize.js';
 import { runCli, tempDir, writeJson } from '../support/run-cli.js';
 import { validateSarifText } from '../support/sarif-validator.js';
+import { wrapIdentifier } from '../../src/reporters/table.js';
 import { decodeHtml, liveMarkup, rawControls, renderMarkdown, tableRows, xmlAttributes, xmlError } from '../support/inert.js';
 
 /**
@@ -17,7 +18,8 @@ const CONTROLS = 'a\x1b]8;;https://evil.example\x07click\x1b]8;;\x07\x1b[31mred\
 /** Raw HTML, a mention, a link, an image, backticks, pipes (plain and escaped), an autolink, a reference and a line break. */
 const MARKUP = '<img src=x onerror=alert(1)>@octocat[l](https://evil.example)![i](https://evil.example/i.png)``x``|\\|www.evil.example #1\nrow';
 const NAME = `acr-${CONTROLS}-${MARKUP}`;
-const FILE_NAME = 'snap-\x1b[2J\u202e\r.json';
+/** A file name starting with a backslash: a character like any other outside Windows, and not a slash in a URI. */
+const FILE_NAME = '\\snap-\x1b[2J\u202e\r.json';
 
 function hostileEstate(): { dir: string; file: string } {
   const dir = tempDir();
@@ -47,6 +49,12 @@ describe('terminal: control characters are shown, never sent', () => {
     expect(run.stdout).toContain('ok \\x1b[5m<b>@team</b>\\u202e\\r');
     expect(run.stderr).toMatch(/^azfence: error: broken-\\x1b\]0;title\\x07\.json: is truncated JSON/m);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a long name is wrapped between characters, never between the halves of a surrogate pair', () => {
+    const wrapped = wrapIdentifier(`x${'\u{10000}'.repeat(40)}`, 8);
+    expect(rawControls(wrapped)).toEqual([]);
+    expect(wrapped.replace(/\n/g, '')).toBe(`x${'\u{10000}'.repeat(40)}`);
   });
 
   it('rules and explain show a user pack rule title and help with their escapes', () => {
