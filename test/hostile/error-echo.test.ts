@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../support/run-cli.js';
+import { runCli, tempDir, writeJson } from '../support/run-cli.js';
+import { buildPlan } from '../support/materialize.js';
 import { yamlErrorPhrase } from '../../src/inputs/yaml-errors.js';
 
 /**
@@ -34,6 +35,17 @@ describe('errors never quote the input', () => {
       }
     });
   }
+
+  it('a malformed azapi type in a plan is reported by the resource address, not by its value', () => {
+    const dir = tempDir();
+    writeJson(dir, 'plan.json', buildPlan({ azapi: [{ type: 'Q7-not-a-type-sekrit', name: 'odd', body: { properties: {} } }, { type: 'Microsoft.Storage/storageAccounts@2023-01-01', name: 'st', body: { properties: { publicNetworkAccess: 'Enabled' } } }] }));
+    for (const format of ['table', 'json', 'sarif', 'markdown', 'junit']) {
+      const run = runCli(['scan', 'plan.json', '--format', format], dir);
+      expect(run.code, format).toBe(2);
+      expect(run.stdout + run.stderr, format).not.toContain('Q7-not-a-type-sekrit');
+      expect(run.stderr, format).toBe('azfence: error: plan.json: azapi_resource.odd: its type is not Microsoft.X/y@api-version\n');
+    }
+  });
 
   it('the same broken value in a rule pack and in .azfence.yaml is reported without its text', () => {
     const dir = tempDir();

@@ -10,7 +10,8 @@ export function normalizeAzapi(planned: PlannedValue): NormalizedBody | undefine
   const typeValue = readPlanned(planned, 'type').value;
   if (typeof typeValue !== 'string') return undefined;
   const armType = typeValue.split('@')[0]!;
-  if (!/^[A-Za-z0-9.]+\/[A-Za-z0-9/]+$/.test(armType)) throw new Error(`azapi type "${typeValue}" is not Microsoft.X/y@api-version`);
+  // The value is not quoted: it is input text and may be anything; the resource's address says where to look.
+  if (!/^[A-Za-z0-9.]+\/[A-Za-z0-9/]+$/.test(armType)) throw new Error('its type is not Microsoft.X/y@api-version');
   let body = readAzapiBody(planned);
   if (body === undefined || body === null) body = {};
   if (isPlaceholder(body)) return { armType, body: { properties: body, sku: body }, attributeOf: new Map() };
