@@ -47,6 +47,13 @@ describe('errors never quote the input', () => {
     }
   });
 
+  it('a list manifest with a broken item names the item, not the list kind it was given', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'list.yaml'), 'apiVersion: v1\nkind: Q7sekritList\nitems:\n  - just: text\n');
+    const run = runCli(['scan', 'list.yaml'], dir);
+    expect(run.stderr).toBe('azfence: error: list.yaml:4: item 1 of the list in document 1 is not a Kubernetes object (no apiVersion/kind)\n');
+  });
+
   it('the same broken value in a rule pack and in .azfence.yaml is reported without its text', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'pack.yaml'), 'pack: ACME\ntitle: |x-Q7packsekrit\n  t\n');

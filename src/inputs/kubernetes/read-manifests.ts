@@ -144,7 +144,7 @@ export function readManifests(text: string, file: string, strict: boolean): Mani
       items.forEach((item, itemIndex) => {
         const node = isSeq(itemNodes) ? (itemNodes.items[itemIndex] as Node | undefined) : undefined;
         const itemPosition = lineOf(lineCounter, node) ?? position;
-        if (!isKubernetesObject(item)) throw new UserError(`item ${itemIndex + 1} of the ${String(value['kind'])} in document ${index + 1} is not a Kubernetes object (no apiVersion/kind)`, file, itemPosition?.line);
+        if (!isKubernetesObject(item)) throw new UserError(`item ${itemIndex + 1} of the list in document ${index + 1} is not a Kubernetes object (no apiVersion/kind)`, file, itemPosition?.line);
         add(item, itemPosition);
       });
       return;
