@@ -5,6 +5,9 @@ import { buildSnapshot } from '../support/materialize.js';
 import { runCli, tempDir, writeJson } from '../support/run-cli.js';
 import { validateSarifText } from '../support/sarif-validator.js';
 import { wrapIdentifier } from '../../src/reporters/table.js';
+import { jsonText } from '../../src/reporters/json-text.js';
+import { xmlAttr, xmlText } from '../../src/reporters/xml-text.js';
+import { UNSAFE_CHARACTERS } from '../../src/reporters/terminal-text.js';
 import { decodeHtml, liveMarkup, rawControls, renderMarkdown, tableRows, xmlAttributes, xmlError } from '../support/inert.js';
 
 /**
@@ -133,6 +136,15 @@ describe('Markdown: every untrusted string is inert', () => {
 });
 
 describe('JUnit: XML 1.0 whatever the input holds', () => {
+  it('every BMP character, tag characters and lone surrogates make valid XML 1.0 as text and as an attribute', () => {
+    let all = '';
+    for (let code = 0; code <= 0xffff; code++) all += String.fromCharCode(code);
+    for (let code = 0xe0000; code <= 0xe007f; code++) all += String.fromCodePoint(code);
+    const document = `<?xml version="1.0" encoding="UTF-8"?>\n<a b="${xmlAttr(all)}" c='${xmlAttr(all)}'>${xmlText(all)}</a>\n`;
+    expect(xmlError(document)).toBeUndefined();
+    expect(rawControls(document, '\n\t')).toEqual([]);
+  });
+
   it('parses with a strict XML parser and names the resource with visible escapes', () => {
     const { dir } = hostileEstate();
     const run = scanAs('junit', dir);
@@ -145,6 +157,17 @@ describe('JUnit: XML 1.0 whatever the input holds', () => {
 });
 
 describe('JSON and SARIF keep the exact values, escaped', () => {
+  it('every unsafe character, one by one, is escaped in JSON text and parses back to itself', () => {
+    const all: string[] = [];
+    for (let code = 0; code <= 0xffff; code++) all.push(String.fromCharCode(code));
+    for (let code = 0xe0000; code <= 0xe007f; code++) all.push(String.fromCodePoint(code));
+    const unsafe = all.filter((character) => new RegExp(UNSAFE_CHARACTERS.source, 'u').test(character));
+    expect(unsafe.length).toBeGreaterThan(200);
+    const text = jsonText({ unsafe }, 2);
+    expect(text.replace(/\n/g, '')).not.toMatch(new RegExp(UNSAFE_CHARACTERS.source, 'u'));
+    expect(JSON.parse(text).unsafe).toEqual(unsafe);
+  });
+
   it('JSON holds no raw control character and parses back to the input name', () => {
     const { dir } = hostileEstate();
     const run = scanAs('json', dir);
