@@ -8,7 +8,7 @@ import { escapeUnsafe } from './terminal-text.js';
  * into math, and in a table a `|` starts a new cell and a line break ends the row. A resource name from a
  * pull request must do none of that. So, in text:
  * - control characters become visible escapes (terminal-text.ts), so no CR or LF can break a row or a list;
- * - `&`, `<`, `>` become entities: no HTML, no entity that decodes to markup;
+ * - `&` and `<` become entities: no HTML, no autolink in angle brackets, no entity that decodes to markup;
  * - every other character that starts inline markup is backslash-escaped, `|` included, which is valid
  *   inside and outside tables (GFM removes the backslash of `\|` in a cell before reading the cell);
  * - a zero-width space (as an entity) follows `@`, a `#` before a digit, and splits `://` and `www.`
@@ -19,18 +19,17 @@ import { escapeUnsafe } from './terminal-text.js';
  */
 
 const BREAK = '&#8203;';
+/** `<` starts HTML, autolinks and comments and `&` an entity; `>` and `"` are inert once `<` is escaped. */
 const HTML: ReadonlyMap<string, string> = new Map([
   ['&', '&amp;'],
   ['<', '&lt;'],
-  ['>', '&gt;'],
-  ['"', '&quot;'],
 ]);
 /**
  * One pass over everything that needs a change, so an entity written for one match is never read as input
  * by another: HTML characters; characters that start inline markup (emphasis, code, links, images,
  * strikethrough, math, table cells, escapes); mentions; issue references; autolinks.
  */
-const SPECIAL = /[&<>"]|[\\`*_[\]|~$!{}]|@|#(?=\d)|GH-(?=\d)|:\/\/|www\./gi;
+const SPECIAL = /[&<]|[\\`*_[\]|~$!{}]|@|#(?=\d)|GH-(?=\d)|:\/\/|www\./gi;
 
 function replaceSpecial(match: string): string {
   const entity = HTML.get(match);
@@ -42,12 +41,12 @@ function replaceSpecial(match: string): string {
 }
 
 /**
- * At the start of a list item a block may begin: a heading, a nested list, a thematic break, an ordered
- * list (`1.`) or indented code. Escaping its first character is enough (`>`, `*`, `_`, `~` and backticks
+ * At the start of a list item a block may begin: a heading, a quote, a nested list, a thematic break, an
+ * ordered list (`1.`) or indented code. Escaping its first character is enough (`*`, `_`, `~` and backticks
  * are escaped everywhere already).
  */
 function escapeBlockStart(text: string): string {
-  if (/^[#+\-=]/.test(text)) return `\\${text}`;
+  if (/^[#+\-=>]/.test(text)) return `\\${text}`;
   if (text.startsWith(' ')) return `&#32;${text.slice(1)}`;
   return text.replace(/^(\d+)([.)])/, '$1\\$2');
 }
