@@ -11,7 +11,7 @@ import { looksLikeSnapshot, readSnapshot } from './resource-graph/read-snapshot.
 import { readResourceExport } from './resource-graph/export-shapes.js';
 import { looksLikePlan, readPlan } from './terraform/read-plan.js';
 import { readPlanMembers } from './terraform/plan-members.js';
-import { readManifests } from './kubernetes/read-manifests.js';
+import { looksLikeJsonManifest, readJsonManifest, readManifests, type ManifestsRead } from './kubernetes/read-manifests.js';
 
 export interface InputResult {
   file: string;
@@ -57,10 +57,7 @@ export function readInput(candidate: Candidate): ReadOutcome {
       throw error;
     }
     const manifests = readManifests(text, file, candidate.explicit);
-    if (manifests.status === 'read') {
-      const { status: _status, ...result } = manifests;
-      return { status: 'read', input: { file, kind: 'manifest', ...result } };
-    }
+    if (manifests.status === 'read') return manifestInput(file, manifests);
     if (!candidate.explicit) return { status: 'skipped', file, reason: manifests.reason };
     throw new UserError(`is YAML but not a Kubernetes manifest (no apiVersion/kind); ${EXPECTED}`, file);
   }
@@ -73,7 +70,7 @@ export function readInput(candidate: Candidate): ReadOutcome {
       return { status: 'read', input: { file, kind: 'plan', planContext: context, ...result } };
     }
     if (read.kind === 'snapshot') return { status: 'read', input: { file, kind: 'snapshot', unmapped: 0, ...read.result } };
-    if (!candidate.explicit) return { status: 'skipped', file, reason: 'neither a plan nor a snapshot' };
+    if (!candidate.explicit) return { status: 'skipped', file, reason: 'JSON that is neither a plan nor a snapshot' };
     throw new UserError(`is JSON of an unknown shape; ${EXPECTED}`, file);
   }
   const text = readText(candidate.path, file);
@@ -93,6 +90,12 @@ export function readInput(candidate: Candidate): ReadOutcome {
     const result = readSnapshot(json, file, text);
     return { status: 'read', input: { file, kind: 'snapshot', unmapped: 0, ...result } };
   }
-  if (!candidate.explicit) return { status: 'skipped', file, reason: 'neither a plan nor a snapshot' };
+  if (looksLikeJsonManifest(json)) return manifestInput(file, readJsonManifest(json, file));
+  if (!candidate.explicit) return { status: 'skipped', file, reason: 'JSON that is neither a plan, a snapshot nor a Kubernetes manifest' };
   throw new UserError(`is JSON of an unknown shape; ${EXPECTED}`, file);
+}
+
+function manifestInput(file: string, manifests: ManifestsRead): ReadOutcome {
+  const { status: _status, ...result } = manifests;
+  return { status: 'read', input: { file, kind: 'manifest', ...result } };
 }

@@ -1,18 +1,23 @@
-import type { Document, LineCounter, Node } from 'yaml';
+import type { LineCounter, Node } from 'yaml';
 import { yaml } from '../../lazy-modules.js';
 import { UserError } from '../../errors.js';
 import { registerArmType } from '../../model/arm-types.js';
 import type { Resource } from '../../model/resource.js';
 import { isPlainObject, UNKNOWN } from '../../model/values.js';
-import { yamlToJs } from '../yaml-positions.js';
-import { describeTag, refuseNonCoreTags } from '../yaml-tags.js';
-import { yamlSyntaxError } from '../yaml-errors.js';
+import { readKubectlYaml } from './kubectl-yaml.js';
 import { isWorkloadKind, WORKLOAD_TYPE, workloadBody } from './workload.js';
 
 registerArmType(WORKLOAD_TYPE);
 
+export interface ManifestsRead {
+  status: 'read';
+  resources: Resource[];
+  unmapped: number;
+  problems: string[];
+}
+
 export type ManifestOutcome =
-  | { status: 'read'; resources: Resource[]; unmapped: number; problems: string[] }
+  | ManifestsRead
   /** YAML, but no Kubernetes object in it (a CI config, Helm values): the caller decides whether that is an error. */
   | { status: 'not-kubernetes'; reason: string };
 
@@ -30,18 +35,22 @@ function isGoTemplate(text: string): boolean {
   return /\{\{[-\s]/.test(text);
 }
 
-/** `${IMAGE}` (envsubst) and `$(TAG)` left in a manifest are filled in at deploy time: unknown, not a value. */
+/**
+ * `${IMAGE}` (envsubst) and `$(TAG)` left in a manifest are filled in at deploy time: unknown, not a value.
+ * So is any string holding a `{{ }}` template expression (Helm, Argo): what it becomes is not in the file.
+ */
 const DEPLOY_TIME_PLACEHOLDER = /^\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\}|\([A-Za-z_][A-Za-z0-9_]*\))$/;
+const TEMPLATE_EXPRESSION = /\{\{[\s\S]*\}\}/;
 
 function withPlaceholders(value: unknown, depth = 0): unknown {
   if (depth > 100) return UNKNOWN;
-  if (typeof value === 'string') return DEPLOY_TIME_PLACEHOLDER.test(value.trim()) ? UNKNOWN : value;
+  if (typeof value === 'string') return DEPLOY_TIME_PLACEHOLDER.test(value.trim()) || TEMPLATE_EXPRESSION.test(value) ? UNKNOWN : value;
   if (Array.isArray(value)) return value.map((item) => withPlaceholders(item, depth + 1));
   if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withPlaceholders(item, depth + 1)]));
   return value;
 }
 
-function lineOf(lineCounter: LineCounter, node: Node | null | undefined): { line: number; column: number } | undefined {
+function lineOf(lineCounter: LineCounter, node: Node | null | undefined): Position | undefined {
   if (!node?.range) return undefined;
   const position = lineCounter.linePos(node.range[0]);
   return { line: position.line, column: position.col };
@@ -57,54 +66,68 @@ function isKubernetesObject(value: unknown): value is Record<string, unknown> {
   return isPlainObject(value) && typeof value['apiVersion'] === 'string' && typeof value['kind'] === 'string';
 }
 
-/** Throws for the first syntax error or unsupported tag, with its line. */
-function checkDocuments(documents: readonly Document[], lineCounter: LineCounter, file: string): void {
-  for (const document of documents) {
-    const error = document.errors[0];
-    if (error) {
-      const { problem, line } = yamlSyntaxError(error, lineCounter);
-      throw new UserError(problem, file, line);
-    }
-    // The core schema resolves no language tags (`!!js/function`, `!!python/object`): such a value would be
-    // read as a plain string and judged as one, so the file is refused instead.
-    const tag = document.warnings.find((warning) => warning.code === 'TAG_RESOLVE_FAILED');
-    if (tag) {
-      // Shown as written (`!!js/function`), not as the library expands it; a local tag is not named (yaml-tags.ts).
-      const name = /Unresolved tag: (\S+)/.exec(tag.message)?.[1] ?? '';
-      throw new UserError(`uses ${describeTag(name, false)}, which is not part of the core schema Kubernetes manifests use`, file, lineCounter.linePos(tag.pos[0]).line);
-    }
-    // Issue 10: tags the library does resolve but manifests never need (`!!binary` became bytes and was judged).
-    refuseNonCoreTags(document, lineCounter, file, 'Kubernetes manifests', false);
-  }
+/** Where a document (or an item of a List) starts, for findings. */
+type Position = { line: number; column: number };
+
+/** One document of a manifest file, as kubectl reads it, and where it and its List items are. */
+interface ManifestDocument {
+  value: unknown;
+  position: Position | undefined;
+  itemPosition(index: number): Position | undefined;
 }
+
+const TEMPLATE_REASON = 'a Go/Helm template that does not parse as YAML (render it, e.g. with helm template, and scan the output)';
 
 /**
  * Reads Kubernetes manifests: multi-document YAML whose documents are objects or `kind: List` (and
- * `*List`) wrappers. Workload kinds become Kubernetes/Workload resources; other kinds (Service,
- * ConfigMap...) are counted as unmapped. `strict`: the user named the file, so anything unreadable is an
- * error; in a directory walk only files that look like manifests are.
+ * `*List`) wrappers, read the way kubectl reads them (src/inputs/kubernetes/kubectl-yaml.ts). Workload
+ * kinds become Kubernetes/Workload resources; other kinds (Service, ConfigMap...) are counted as unmapped.
+ * `strict`: the user named the file, so anything unreadable is an error; in a directory walk only files
+ * that look like manifests are. A file with `{{ }}` that still parses is read (its template expressions are
+ * unknown values); one that does not parse is a template to render first, and is reported as not scanned.
  */
 export function readManifests(text: string, file: string, strict: boolean): ManifestOutcome {
-  if (!strict && isGoTemplate(text)) return { status: 'not-kubernetes', reason: 'a Go/Helm template, not YAML (render it with helm template first)' };
+  const templated = isGoTemplate(text);
   const meant = strict || looksLikeManifestText(text);
-  const { LineCounter, parseAllDocuments, isMap, isSeq } = yaml();
-  const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { schema: 'core', lineCounter, prettyErrors: false });
-  const documents = Array.isArray(parsed) ? parsed : [];
-  let values: unknown[];
+  let read;
   try {
-    checkDocuments(documents, lineCounter, file);
-    values = documents.map((document) => yamlToJs(document, lineCounter, file));
+    read = readKubectlYaml(text, file);
   } catch (error) {
-    if (meant || !(error instanceof UserError)) throw error;
+    if (!(error instanceof UserError)) throw error;
+    if (templated && !strict) return { status: 'not-kubernetes', reason: TEMPLATE_REASON };
+    if (meant && templated) throw new UserError(`${error.problem}; it holds {{ }}, so it may be a Go/Helm template: render it (helm template) and scan the output`, file, error.line);
+    if (meant) throw error;
     return { status: 'not-kubernetes', reason: 'YAML that is not a Kubernetes manifest' };
   }
+  const { documents, lineCounter, values } = read;
+  const { isMap, isSeq } = yaml();
+  const manifest: ManifestDocument[] = values.map((value, index) => {
+    const contents = documents[index]!.contents as Node | null;
+    const itemNodes = isMap(contents) ? contents.get('items', true) : undefined;
+    return {
+      value,
+      position: lineOf(lineCounter, contents),
+      itemPosition: (item) => lineOf(lineCounter, isSeq(itemNodes) ? (itemNodes.items[item] as Node | undefined) : undefined),
+    };
+  });
   if (!values.some(isKubernetesObject)) return { status: 'not-kubernetes', reason: 'YAML without Kubernetes objects (no apiVersion/kind)' };
+  return manifestResources(manifest, file);
+}
 
+/** kubectl also applies manifests written as JSON: one object with apiVersion and kind, or a List of them. */
+export function looksLikeJsonManifest(json: unknown): boolean {
+  return isKubernetesObject(json);
+}
+
+export function readJsonManifest(json: unknown, file: string): ManifestsRead {
+  return manifestResources([{ value: json, position: { line: 1, column: 1 }, itemPosition: () => undefined }], file);
+}
+
+function manifestResources(documents: readonly ManifestDocument[], file: string): ManifestsRead {
   const resources: Resource[] = [];
   const keys = new Set<string>();
   let unmapped = 0;
-  const add = (object: Record<string, unknown>, position: { line: number; column: number } | undefined): void => {
+  const add = (object: Record<string, unknown>, position: Position | undefined): void => {
     const kind = String(object['kind']);
     if (!isWorkloadKind(kind)) {
       unmapped++;
@@ -112,11 +135,12 @@ export function readManifests(text: string, file: string, strict: boolean): Mani
     }
     const body = workloadBody(object);
     const properties = body['properties'] as Record<string, unknown>;
-    properties['podSpec'] = withPlaceholders(properties['podSpec']);
+    for (const key of Object.keys(properties)) properties[key] = withPlaceholders(properties[key]);
     const metadata = body['metadata'] as Record<string, unknown>;
+    for (const key of ['namespace', 'labels', 'annotations']) metadata[key] = withPlaceholders(metadata[key]);
     const rawMetadata = isPlainObject(object['metadata']) ? object['metadata'] : {};
     const name = typeof rawMetadata['name'] === 'string' ? rawMetadata['name'] : typeof rawMetadata['generateName'] === 'string' ? `${rawMetadata['generateName']}*` : `(unnamed ${kind})`;
-    const base = `${file}#${kind}/${String(metadata['namespace'])}/${name}`;
+    const base = `${file}#${kind}/${String(metadata['namespace'] === UNKNOWN ? '(namespace unknown)' : metadata['namespace'])}/${name}`;
     let key = base;
     for (let n = 2; keys.has(key.toLowerCase()); n++) key = `${base}[${n}]`;
     keys.add(key.toLowerCase());
@@ -129,10 +153,7 @@ export function readManifests(text: string, file: string, strict: boolean): Mani
     });
   };
 
-  values.forEach((value, index) => {
-    const document = documents[index]!;
-    const contents = document.contents as Node | null;
-    const position = lineOf(lineCounter, contents);
+  documents.forEach(({ value, position, itemPosition }, index) => {
     if (value === null || value === undefined) return; // an empty document (`---` twice, or a trailing `---`)
     if (!isPlainObject(value)) {
       throw new UserError(`document ${index + 1} is ${describeKind(value)}, not a Kubernetes object (a mapping with apiVersion and kind)`, file, position?.line);
@@ -140,12 +161,10 @@ export function readManifests(text: string, file: string, strict: boolean): Mani
     if (!isKubernetesObject(value)) throw new UserError(`document ${index + 1} has no apiVersion/kind, so it is not a Kubernetes object`, file, position?.line);
     const items = value['items'];
     if (/List$/.test(String(value['kind'])) && Array.isArray(items)) {
-      const itemNodes = isMap(contents) ? contents.get('items', true) : undefined;
       items.forEach((item, itemIndex) => {
-        const node = isSeq(itemNodes) ? (itemNodes.items[itemIndex] as Node | undefined) : undefined;
-        const itemPosition = lineOf(lineCounter, node) ?? position;
-        if (!isKubernetesObject(item)) throw new UserError(`item ${itemIndex + 1} of the list in document ${index + 1} is not a Kubernetes object (no apiVersion/kind)`, file, itemPosition?.line);
-        add(item, itemPosition);
+        const at = itemPosition(itemIndex) ?? position;
+        if (!isKubernetesObject(item)) throw new UserError(`item ${itemIndex + 1} of the list in document ${index + 1} is not a Kubernetes object (no apiVersion/kind)`, file, at?.line);
+        add(item, at);
       });
       return;
     }
