@@ -10,6 +10,7 @@ export function renderJson(report: ScanReport): string {
     summary: summarize(report),
     inputs: report.inputs,
     configuration: report.configuration,
+    notScanned: report.skipped,
     errors: report.errors,
     findings: report.findings.map((finding) => ({
       ruleId: finding.ruleId,

@@ -65,6 +65,12 @@ export function renderJunit(report: ScanReport): string {
     failures += suiteFailures;
     suites.push(`  <testsuite name="azfence ${attr(pack)}" tests="${cases.length}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}">\n${properties}${cases.join('\n')}\n  </testsuite>`);
   }
+  // Files a directory walk left unread show as skipped cases: the tab says what was not checked.
+  if (report.skipped.length > 0) {
+    const cases = report.skipped.map((skipped) => `    <testcase classname="azfence.input" name="${attr(skipped.file)}" file="${attr(skipped.file)}">\n      <skipped message="${attr(skipped.reason)}"/>\n    </testcase>`);
+    total += cases.length;
+    suites.push(`  <testsuite name="azfence not scanned" tests="${cases.length}" failures="0" errors="0" skipped="${cases.length}">\n${cases.join('\n')}\n  </testsuite>`);
+  }
   if (report.errors.length > 0) {
     const cases = report.errors.map((error) => `    <testcase classname="azfence.input" name="${attr(errorText(error))}">\n      <error message="${attr(errorText(error))}"/>\n    </testcase>`);
     total += cases.length;

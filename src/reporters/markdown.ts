@@ -53,6 +53,10 @@ export function renderMarkdown(report: ScanReport, top = 25): string {
     }
     out.push('', '</details>');
   }
+  if (report.skipped.length > 0) {
+    out.push('', '### Not scanned', '');
+    for (const skipped of report.skipped) out.push(`- ${markdownText(skipped.file)}: ${markdownText(skipped.reason)}`);
+  }
   if (report.warnings?.length) {
     out.push('', '### Warnings', '');
     for (const warning of report.warnings) out.push(`- ${markdownText(errorText(warning))}`);

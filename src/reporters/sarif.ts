@@ -218,6 +218,11 @@ function buildLog(report: ScanReport, kept: readonly Finding[], omitted: number,
                 ? { locations: [{ physicalLocation: { artifactLocation: artifactLocation(error.file), ...(error.line ? { region: { startLine: error.line } } : {}) } }] }
                 : {}),
             })),
+            ...report.skipped.map((skipped) => ({
+              level: 'warning',
+              message: { text: `not scanned: ${skipped.reason}` },
+              locations: [{ physicalLocation: physical({ file: skipped.file }) }],
+            })),
             ...(report.warnings ?? []).map((warning) => ({
               level: 'warning',
               message: { text: messageText(warning.message) },

@@ -4,6 +4,8 @@ import type { ScanReport } from '../scan.js';
 
 export interface Summary {
   files: number;
+  /** Files found in a directory walk and left unread (not an input kind, or a template that does not parse). */
+  notScanned: number;
   /** Resources at least one check applied to. */
   resources: number;
   /** Every resource read, including types no rule reads (role assignments, random strings, ...). */
@@ -31,6 +33,7 @@ export function summarize(report: ScanReport): Summary {
   }
   return {
     files: report.inputs.length,
+    notScanned: report.skipped.length,
     resources: report.stats.evaluated,
     resourcesRead: report.stats.resources + report.inputs.reduce((sum, input) => sum + input.unmapped, 0),
     rules: report.rules.length,
@@ -56,6 +59,7 @@ export function summarize(report: ScanReport): Summary {
 export function summaryLine(summary: Summary): string {
   const parts = [
     `${summary.files} file${summary.files === 1 ? '' : 's'}`,
+    ...(summary.notScanned ? [`${summary.notScanned} file${summary.notScanned === 1 ? '' : 's'} not scanned`] : []),
     `${summary.resourcesRead} resource${summary.resourcesRead === 1 ? '' : 's'} read, ${summary.resources} checked`,
     `${summary.failed} failed`,
     `${summary.unknown} unknown until apply`,

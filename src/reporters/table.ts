@@ -80,6 +80,10 @@ export function renderTable(report: ScanReport, width = process.stdout.columns |
       lines.push(shown(line));
     }
   }
+  if (report.skipped.length > 0) {
+    lines.push(`Not scanned (${report.skipped.length}):`);
+    for (const skipped of report.skipped) lines.push(shown(`  ${skipped.file}: ${skipped.reason}`));
+  }
   lines.push(summaryLine(summary));
   const configuration = configurationLine(report.configuration);
   if (configuration) lines.push(shown(configuration));
