@@ -7,7 +7,7 @@ import { BUILT_IN_FUNCTIONS } from './functions/index.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Resource } from '../model/resource.js';
 import { setOwn } from '../model/values.js';
-import { makeFinding } from '../findings/make-finding.js';
+import { makeFinding, makeUnclassifiedFinding } from '../findings/make-finding.js';
 import { graphWork } from '../graph/work.js';
 import type { Finding } from '../findings/finding.js';
 import { shapeProblem } from './shape-check.js';
@@ -123,9 +123,24 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
       }
       if (passes > 0) passed.set(rule.id, (passed.get(rule.id) ?? 0) + passes);
     });
+    // A resource whose type could not be told is unknown under every rule that could apply to it: never a pass.
+    for (const resource of inventory.unclassified) {
+      if (resource.source.managed === false) continue;
+      const checkIndex = checkThatMaySelect(rule, resource.unclassified?.candidateTypes);
+      if (checkIndex === -1) continue;
+      evaluated.add(resource);
+      findings.push(makeUnclassifiedFinding(rule, checkIndex, resource));
+    }
   }
   // Graph lookup steps count too, so a loop hidden inside a function leaf shows in the total.
   return { findings, passed, failures, operations: counter.operations + (graphWork.steps - graphStepsBefore), evaluated: evaluated.size };
+}
+
+/** The first check of the rule that selects one of `candidates` (any check when the type could be anything); -1 if none. */
+function checkThatMaySelect(rule: Rule, candidates: readonly string[] | undefined): number {
+  if (!candidates) return rule.checks.length > 0 ? 0 : -1;
+  const wanted = new Set(candidates.map((type) => type.toLowerCase()));
+  return rule.checks.findIndex((check) => check.select.type.some((type) => wanted.has(type.toLowerCase())));
 }
 
 function pickMessage(variants: ReadonlyArray<{ when: Condition; text: string }> | undefined, fallback: string, context: EvaluationContext): string {

@@ -4,7 +4,7 @@ import type { Evaluation, Evidence } from '../engine/verdict.js';
 import { armTypeLabel } from '../model/arm-types.js';
 import type { Resource, WriteRecord } from '../model/resource.js';
 import { writeAt } from '../model/writes.js';
-import { describeValue, isUnknown, isRedacted, ownValue } from '../model/values.js';
+import { describeValue, isUnknown, isRedacted, ownValue, REDACTED, UNKNOWN } from '../model/values.js';
 import type { Finding, ShownEvidence } from './finding.js';
 
 /**
@@ -168,6 +168,41 @@ export interface FindingInput {
   evaluation: Evaluation;
   template: TemplateContext;
   message: string;
+  /** A fix that replaces the rule's own (for a resource no rule could read). */
+  remediation?: string;
+}
+
+const UNCLASSIFIED_WHY = {
+  unknown: 'is known only after apply',
+  sensitive: 'is marked sensitive and not read',
+  placeholder: 'is a placeholder filled in at deploy time',
+} as const;
+
+/**
+ * The finding for a resource whose type could not be told (Resource.unclassified): unknown, naming the
+ * attribute, with the one fix that applies whatever the type turns out to be.
+ */
+export function makeUnclassifiedFinding(rule: Rule, checkIndex: number, resource: Resource): Finding {
+  const { attribute, why } = resource.unclassified!;
+  const said = `${attribute} ${UNCLASSIFIED_WHY[why]}`;
+  const remediation =
+    why === 'placeholder'
+      ? `Scan the manifest as it is deployed (with ${attribute} filled in), or write ${attribute} literally.`
+      : `Make ${attribute} of ${resource.source.address ?? resource.name} known at plan time (a literal, or values that do not depend on resources created in the same apply), so azfence can tell what it is and check it.`;
+  return makeFinding({
+    rule,
+    check: rule.checks[checkIndex]!,
+    checkIndex,
+    resource,
+    evaluation: {
+      verdict: 'unknown',
+      evidence: [{ path: attribute, actual: why === 'sensitive' ? REDACTED : UNKNOWN, expected: 'known, to tell what kind of resource this is' }],
+      details: { unknownReason: `its ${said}, so what kind of resource it is, and whether this rule applies, cannot be told` },
+    },
+    message: '',
+    template: { resource, field: () => undefined, parameters: {}, details: {} },
+    remediation,
+  });
 }
 
 /** The overlay that wrote what the verdict rests on (the first piece of evidence another resource wrote). */
@@ -225,7 +260,7 @@ export function makeFinding(input: FindingInput): Finding {
     },
     inputKind: resource.source.kind,
     dialect: resource.source.dialect,
-    remediation: renderTemplate(remediationTemplate, template).trim(),
+    remediation: input.remediation ?? renderTemplate(remediationTemplate, template).trim(),
     evidence: showEvidence(resource, evaluation.evidence),
     fingerprint: fingerprintOf(rule.id, checkIndex, judged),
     checkIndex,

@@ -60,6 +60,7 @@ const LABELS: Readonly<Record<string, string>> = {
   'Microsoft.Network/networkSecurityGroups': 'network security group',
   'Microsoft.DevOpsInfrastructure/pools': 'Managed DevOps Pool',
   'Kubernetes/Workload': 'Kubernetes workload',
+  'azfence/Unclassified': 'resource',
 };
 
 for (const type of Object.keys(LABELS)) KNOWN_TYPES.set(type.toLowerCase(), type);

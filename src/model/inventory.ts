@@ -8,6 +8,8 @@ import type { Overlay } from './overlay.js';
  */
 export class Inventory {
   readonly resources: Resource[] = [];
+  /** Resources whose type could not be told (Resource.unclassified): kept out of every index rules and links use. */
+  readonly unclassified: Resource[] = [];
   private readonly byType = new Map<string, Resource[]>();
   private readonly byKey = new Map<string, Resource>();
   private readonly byId = new Map<string, Resource>();
@@ -23,6 +25,11 @@ export class Inventory {
 
   add(resource: Resource): void {
     this.resources.push(resource);
+    if (resource.unclassified) {
+      this.unclassified.push(resource);
+      this.byKey.set(resource.key.toLowerCase(), resource);
+      return;
+    }
     const type = lowerType(resource.armType);
     push(this.byType, type, resource);
     this.byKey.set(resource.key.toLowerCase(), resource);

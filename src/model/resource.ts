@@ -27,6 +27,23 @@ export interface ResourceSource {
   column?: number;
 }
 
+/**
+ * Why a reader could not tell what a resource is: the value that decides its type is unknown (a
+ * kubernetes_manifest whose kind is known only after apply, an azapi_resource whose type is unknown or
+ * sensitive, a manifest whose kind is a deploy-time placeholder). Such a resource is never evaluated: every
+ * rule that could apply to it reports it `unknown` (src/engine/run-rules.ts), so it cannot vanish.
+ */
+export interface Unclassified {
+  /** The attribute whose value decides the type, as the user wrote it (`manifest.kind`, `type`, `kind`). */
+  attribute: string;
+  why: 'unknown' | 'sensitive' | 'placeholder';
+  /** The ARM types it can be; absent: any type. */
+  candidateTypes?: readonly string[];
+}
+
+/** The type unclassified resources are held under: no rule selects it. */
+export const UNCLASSIFIED_TYPE = 'azfence/Unclassified';
+
 export interface Resource {
   /** Case-insensitive identity: the lower-cased ARM id, or `<file>#<address>` for plan resources. */
   key: string;
@@ -54,6 +71,8 @@ export interface Resource {
    * configuration makes is followed for a value it wrote that is known only after apply.
    */
   writes?: Map<string, WriteRecord>;
+  /** Set when the reader could not classify the resource (its armType is then UNCLASSIFIED_TYPE). */
+  unclassified?: Unclassified;
 }
 
 export interface WriteRecord {

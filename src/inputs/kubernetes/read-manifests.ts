@@ -2,7 +2,7 @@ import type { LineCounter, Node } from 'yaml';
 import { yaml } from '../../lazy-modules.js';
 import { UserError } from '../../errors.js';
 import { registerArmType } from '../../model/arm-types.js';
-import type { Resource } from '../../model/resource.js';
+import { UNCLASSIFIED_TYPE, type Resource } from '../../model/resource.js';
 import { isPlainObject, UNKNOWN } from '../../model/values.js';
 import { readKubectlYaml } from './kubectl-yaml.js';
 import { isWorkloadKind, WORKLOAD_TYPE, workloadBody } from './workload.js';
@@ -54,6 +54,12 @@ function lineOf(lineCounter: LineCounter, node: Node | null | undefined): Positi
   if (!node?.range) return undefined;
   const position = lineCounter.linePos(node.range[0]);
   return { line: position.line, column: position.col };
+}
+
+function nameOf(object: Record<string, unknown>, kind: string): string {
+  const metadata = isPlainObject(object['metadata']) ? object['metadata'] : {};
+  if (typeof metadata['name'] === 'string') return metadata['name'];
+  return typeof metadata['generateName'] === 'string' ? `${metadata['generateName']}*` : `(unnamed ${kind})`;
 }
 
 function describeKind(value: unknown): string {
@@ -127,8 +133,21 @@ function manifestResources(documents: readonly ManifestDocument[], file: string)
   const resources: Resource[] = [];
   const keys = new Set<string>();
   let unmapped = 0;
+  const keyFor = (base: string): string => {
+    let key = base;
+    for (let n = 2; keys.has(key.toLowerCase()); n++) key = `${base}[${n}]`;
+    keys.add(key.toLowerCase());
+    return key;
+  };
   const add = (object: Record<string, unknown>, position: Position | undefined): void => {
     const kind = String(object['kind']);
+    const source: Resource['source'] = { kind: 'manifest', dialect: 'kubernetes', file, managed: true, ...(position ? { line: position.line, column: position.column } : {}) };
+    if (withPlaceholders(kind) === UNKNOWN) {
+      // `kind: ${KIND}`: it may be a workload, so every workload rule reports it unknown.
+      const name = nameOf(object, 'object');
+      resources.push({ key: keyFor(`${file}#(kind unknown)/${name}`), armType: UNCLASSIFIED_TYPE, name, body: {}, source, unclassified: { attribute: 'kind', why: 'placeholder', candidateTypes: [WORKLOAD_TYPE] } });
+      return;
+    }
     if (!isWorkloadKind(kind)) {
       unmapped++;
       return;
@@ -138,19 +157,9 @@ function manifestResources(documents: readonly ManifestDocument[], file: string)
     for (const key of Object.keys(properties)) properties[key] = withPlaceholders(properties[key]);
     const metadata = body['metadata'] as Record<string, unknown>;
     for (const key of ['namespace', 'labels', 'annotations']) metadata[key] = withPlaceholders(metadata[key]);
-    const rawMetadata = isPlainObject(object['metadata']) ? object['metadata'] : {};
-    const name = typeof rawMetadata['name'] === 'string' ? rawMetadata['name'] : typeof rawMetadata['generateName'] === 'string' ? `${rawMetadata['generateName']}*` : `(unnamed ${kind})`;
-    const base = `${file}#${kind}/${String(metadata['namespace'] === UNKNOWN ? '(namespace unknown)' : metadata['namespace'])}/${name}`;
-    let key = base;
-    for (let n = 2; keys.has(key.toLowerCase()); n++) key = `${base}[${n}]`;
-    keys.add(key.toLowerCase());
-    resources.push({
-      key,
-      armType: WORKLOAD_TYPE,
-      name,
-      body,
-      source: { kind: 'manifest', dialect: 'kubernetes', file, managed: true, ...(position ? { line: position.line, column: position.column } : {}) },
-    });
+    const name = nameOf(object, kind);
+    const key = keyFor(`${file}#${kind}/${String(metadata['namespace'] === UNKNOWN ? '(namespace unknown)' : metadata['namespace'])}/${name}`);
+    resources.push({ key, armType: WORKLOAD_TYPE, name, body, source });
   };
 
   documents.forEach(({ value, position, itemPosition }, index) => {

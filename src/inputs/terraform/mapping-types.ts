@@ -1,4 +1,5 @@
 import type { PlannedValue } from './plan-values.js';
+import type { Unclassified } from '../../model/resource.js';
 
 /**
  * How an azurerm resource becomes the ARM shape rules read. Kept as data so that one table serves the
@@ -41,7 +42,8 @@ export interface AzurermTypeMapping {
   /**
    * For types whose shape the attributes alone cannot give (kubernetes_manifest: the kind decides where the
    * pod spec is; a kubernetes_deployment implies kind Deployment): the final body from the mapped one and
-   * the planned values, or undefined when this instance is of no type a rule reads.
+   * the planned values, or undefined when this instance is of no type a rule reads, or `{ unclassified }`
+   * when what decides its type is unknown.
    */
-  finish?: (body: Record<string, unknown>, planned: PlannedValue) => Record<string, unknown> | undefined;
+  finish?: (body: Record<string, unknown>, planned: PlannedValue) => Record<string, unknown> | { unclassified: Unclassified } | undefined;
 }

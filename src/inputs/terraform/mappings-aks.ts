@@ -1,6 +1,6 @@
 import type { AttributeMapping, AzurermTypeMapping } from './mapping-types.js';
 import { materialize, readPlanned, type PlannedValue } from './plan-values.js';
-import { isPlainObject } from '../../model/values.js';
+import { isPlaceholder, isPlainObject, isRedacted } from '../../model/values.js';
 import { isWorkloadKind, WORKLOAD_TYPE, workloadBody } from '../kubernetes/workload.js';
 
 /**
@@ -150,13 +150,17 @@ function workloadMapping(kind: string, spec: string, labels: string): AzurermTyp
 }
 
 /**
- * kubernetes_manifest holds the object as written (camelCase); only workload kinds are kept. A manifest
- * known only after apply is UNKNOWN throughout, and then nothing says it is a workload: it is skipped
- * rather than reported as unknown on every rule.
+ * kubernetes_manifest holds the object as written (camelCase); only workload kinds are kept. A manifest (or
+ * its kind) known only after apply or marked sensitive may be a workload: it is unclassified, and every
+ * workload rule reports it unknown.
  */
-function finishManifest(_body: Record<string, unknown>, planned: PlannedValue): Record<string, unknown> | undefined {
+function finishManifest(_body: Record<string, unknown>, planned: PlannedValue): ReturnType<NonNullable<AzurermTypeMapping['finish']>> {
   const manifest = materialize(readPlanned(planned, 'manifest'));
-  if (!isPlainObject(manifest) || !isWorkloadKind(manifest['kind'])) return undefined;
+  if (isPlaceholder(manifest)) return { unclassified: { attribute: 'manifest', why: isRedacted(manifest) ? 'sensitive' : 'unknown', candidateTypes: [WORKLOAD_TYPE] } };
+  if (!isPlainObject(manifest)) return undefined;
+  const kind = manifest['kind'];
+  if (isPlaceholder(kind)) return { unclassified: { attribute: 'manifest.kind', why: isRedacted(kind) ? 'sensitive' : 'unknown', candidateTypes: [WORKLOAD_TYPE] } };
+  if (!isWorkloadKind(kind)) return undefined;
   return workloadBody(manifest);
 }
 

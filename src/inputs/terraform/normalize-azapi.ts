@@ -1,17 +1,22 @@
 import { materialize, readPlanned, type PlannedValue } from './plan-values.js';
-import { isPlainObject, isPlaceholder, UNKNOWN } from '../../model/values.js';
-import type { NormalizedBody } from './normalize-azurerm.js';
+import { isPlainObject, isPlaceholder, isRedacted, UNKNOWN } from '../../model/values.js';
+import type { Normalized } from './normalize-azurerm.js';
+
+/** `Microsoft.X/y[/z...]@api-version`: a namespace, one or more type segments, and the API version. */
+const AZAPI_TYPE = /^([A-Za-z0-9.]+(?:\/[A-Za-z0-9]+)+)(?:@[A-Za-z0-9.-]+)?$/;
 
 /**
  * azapi resources are ARM-shaped already: `type` is `Microsoft.X/y@api-version` and `body` holds the ARM
- * body, an object (azapi 2.x) or a JSON string (azapi 1.x).
+ * body, an object (azapi 2.x) or a JSON string (azapi 1.x). A type known only after apply (or sensitive)
+ * leaves the resource unclassified: any rule may apply to it.
  */
-export function normalizeAzapi(planned: PlannedValue): NormalizedBody | undefined {
+export function normalizeAzapi(planned: PlannedValue): Normalized {
   const typeValue = readPlanned(planned, 'type').value;
-  if (typeof typeValue !== 'string') return undefined;
-  const armType = typeValue.split('@')[0]!;
+  if (isPlaceholder(typeValue)) return { unclassified: { attribute: 'type', why: isRedacted(typeValue) ? 'sensitive' : 'unknown' } };
   // The value is not quoted: it is input text and may be anything; the resource's address says where to look.
-  if (!/^[A-Za-z0-9.]+\/[A-Za-z0-9/]+$/.test(armType)) throw new Error('its type is not Microsoft.X/y@api-version');
+  if (typeof typeValue !== 'string') throw new Error(typeValue === undefined || typeValue === null ? 'its type is missing' : `its type is ${Array.isArray(typeValue) ? 'a list' : `a ${typeof typeValue}`}, not Microsoft.X/y@api-version`);
+  const armType = AZAPI_TYPE.exec(typeValue)?.[1];
+  if (!armType) throw new Error('its type is not Microsoft.X/y@api-version');
   let body = readAzapiBody(planned);
   if (body === undefined || body === null) body = {};
   if (isPlaceholder(body)) return { armType, body: { properties: body, sku: body }, attributeOf: new Map() };

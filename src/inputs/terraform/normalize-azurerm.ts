@@ -5,6 +5,7 @@ import { isPlaceholder, isPlainObject, REDACTED, UNKNOWN } from '../../model/val
 import { isCredentialKey } from '../../model/credentials.js';
 import { registerArmType } from '../../model/arm-types.js';
 import { ANY_MAJOR, describeMajors, type MajorRange } from './provider-versions.js';
+import type { Unclassified } from '../../model/resource.js';
 
 for (const mapping of Object.values(AZURERM_MAPPINGS)) registerArmType(mapping.armType);
 
@@ -13,6 +14,9 @@ export interface NormalizedBody {
   body: Record<string, unknown>;
   attributeOf: Map<string, AttributeOrigin>;
 }
+
+/** What a normalizer returns: the body, or why the resource's type cannot be told. */
+export type Normalized = NormalizedBody | { unclassified: Unclassified };
 
 /** The Terraform attribute an ARM property was read from, and its planned value (placeholders kept). */
 export interface AttributeOrigin {
@@ -174,12 +178,13 @@ export function mapAttributes(
 }
 
 /** Normalizes an azurerm resource's planned values, or returns undefined for types no rule reads. */
-export function normalizeAzurerm(terraformType: string, planned: PlannedValue, configured: IsConfigured = ALWAYS_CONFIGURED, majors: MajorRange = ANY_MAJOR): NormalizedBody | undefined {
+export function normalizeAzurerm(terraformType: string, planned: PlannedValue, configured: IsConfigured = ALWAYS_CONFIGURED, majors: MajorRange = ANY_MAJOR): Normalized | undefined {
   if (!isMappedAzurermType(terraformType)) return undefined;
   const mapping = AZURERM_MAPPINGS[terraformType]!;
   const { body, attributeOf } = mapAttributes(mapping.attributes, planned, configured, majors);
   if (mapping.finish) {
     const finished = mapping.finish(body, planned);
+    if (finished && 'unclassified' in finished) return { unclassified: finished.unclassified as Unclassified };
     return finished ? { armType: mapping.armType, body: finished, attributeOf } : undefined;
   }
   return { armType: mapping.armType, body, attributeOf };

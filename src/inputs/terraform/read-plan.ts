@@ -1,6 +1,6 @@
 import { UserError } from '../../errors.js';
 import { canonicalArmType } from '../../model/arm-types.js';
-import type { Resource } from '../../model/resource.js';
+import { UNCLASSIFIED_TYPE, type Resource } from '../../model/resource.js';
 import { isPlainObject } from '../../model/values.js';
 import { locateStringValues } from '../parse-json.js';
 import { normalizeAzapi } from './normalize-azapi.js';
@@ -241,6 +241,18 @@ export function readPlan(
       unmapped++;
       continue;
     }
+    const position = lines.get(entry.address);
+    // Built field by field, not by spreading conditional objects: this runs once per resource of a plan.
+    const source: Resource['source'] = { kind: 'plan', dialect: entry.type === 'azapi_resource' ? 'azapi' : 'azurerm', file, address: entry.address, terraformType: entry.type, managed: entry.mode === 'managed' };
+    if (entry.moduleAddress) source.module = entry.moduleAddress;
+    if (position) {
+      source.line = position.line;
+      source.column = position.column;
+    }
+    if ('unclassified' in normalized) {
+      resources.push({ key: `${file}#${entry.address}`, armType: UNCLASSIFIED_TYPE, name: entry.name, body: {}, source, unclassified: normalized.unclassified });
+      continue;
+    }
     const resourceGroup = readPlanned(planned, 'resource_group_name').value;
     if (typeof resourceGroup === 'string' && normalized.body['resourceGroup'] === undefined) normalized.body['resourceGroup'] = resourceGroup;
     // Kubernetes resources are named in their metadata (kubernetes_deployment.metadata[0].name, manifest.metadata.name).
@@ -248,15 +260,7 @@ export function readPlan(
     const name = readPlanned(planned, 'name').value ?? (isPlainObject(metadata) ? metadata['name'] : undefined);
     const location = readPlanned(planned, 'location').value;
     const id = readPlanned(planned, 'id').value;
-    const position = lines.get(entry.address);
-    // Built field by field, not by spreading conditional objects: this runs once per resource of a plan.
-    const source: Resource['source'] = { kind: 'plan', dialect: entry.type === 'azapi_resource' ? 'azapi' : 'azurerm', file, address: entry.address, terraformType: entry.type, managed: entry.mode === 'managed' };
-    if (entry.moduleAddress) source.module = entry.moduleAddress;
     if (typeof id === 'string' && id !== '') source.id = id;
-    if (position) {
-      source.line = position.line;
-      source.column = position.column;
-    }
     const resource: Resource = { key: `${file}#${entry.address}`, armType: canonicalArmType(normalized.armType), name: typeof name === 'string' ? name : entry.name, body: normalized.body, source };
     if (typeof location === 'string') resource.location = location;
     if (normalized.attributeOf) resource.attributeOf = normalized.attributeOf;

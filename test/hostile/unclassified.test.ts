@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { buildPlan } from '../support/materialize.js';
+import { runCli, scanJson, tempDir, writeJson, type JsonReport } from '../support/run-cli.js';
+import { writeText } from './support.js';
+
+/**
+ * Issue 15, item 4: a resource the reader cannot classify because of an unknown (a kubernetes_manifest whose
+ * manifest or kind is known only after apply, an azapi_resource whose type is unknown or sensitive) must not
+ * vanish. It is reported as `unknown` under every rule that could apply to it, naming the attribute, and it
+ * counts for --fail-on-unknown.
+ */
+type Json = Record<string, any>;
+
+const POD = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: { 'azfence.io/untrusted': 'true' } }, spec: { runtimeClassName: 'kata-vm-isolation', hostPID: true, containers: [{ name: 'c', image: 'a:1' }] } };
+
+function manifestPlan(unknown: string[]): Json {
+  return buildPlan({ azurerm: [{ type: 'kubernetes_manifest', name: 'agent', values: { manifest: structuredClone(POD) }, unknown }] }) as Json;
+}
+
+/** An azapi resource whose `type` Terraform marks unknown (after_unknown) or sensitive (after_sensitive). */
+function azapiPlan(mark: 'unknown' | 'sensitive'): Json {
+  const plan = buildPlan({ azapi: [{ type: 'Microsoft.ContainerRegistry/registries@2023-07-01', name: 'mystery', body: { sku: { name: 'Premium' }, properties: { publicNetworkAccess: 'Enabled' } } }] }) as Json;
+  for (const change of plan['resource_changes']) {
+    if (mark === 'unknown') {
+      delete change.change.after.type;
+      change.change.after_unknown.type = true;
+    } else change.change.after_sensitive = { type: true };
+  }
+  for (const resource of plan['planned_values'].root_module.resources) {
+    if (mark === 'unknown') delete resource.values.type;
+    else resource.sensitive_values = { type: true };
+  }
+  return plan;
+}
+
+function unknownsOf(report: JsonReport, address: string) {
+  return report.findings.filter((finding) => finding.resource.address === address);
+}
+
+describe('kubernetes_manifest whose manifest is known only after apply', () => {
+  it('the whole manifest unknown: unknown under the KATA workload rules, naming manifest; --fail-on-unknown fails', () => {
+    const dir = tempDir();
+    writeJson(dir, 'plan.json', manifestPlan(['manifest']));
+    const { run, report } = scanJson(['plan.json'], [], dir);
+    expect(run.stderr).toBe('');
+    const found = unknownsOf(report, 'kubernetes_manifest.agent');
+    expect(found.length).toBeGreaterThan(0);
+    expect(new Set(found.map((finding) => finding.status))).toEqual(new Set(['unknown']));
+    expect(found.map((finding) => finding.ruleId)).toContain('AZF-KATA-004');
+    for (const finding of found) {
+      expect(finding.ruleId).toMatch(/^AZF-KATA-/);
+      expect(finding.message).toMatch(/manifest is known only after apply/);
+    }
+    expect(run.code).toBe(0);
+    expect(runCli(['scan', 'plan.json', '--fail-on-unknown'], dir).code).toBe(1);
+  });
+
+  it('only its kind unknown: the same, naming manifest.kind', () => {
+    const dir = tempDir();
+    writeJson(dir, 'plan.json', manifestPlan(['manifest.kind']));
+    const { report } = scanJson(['plan.json'], ['--fail-on-unknown'], dir);
+    const found = unknownsOf(report, 'kubernetes_manifest.agent');
+    expect(found.length).toBeGreaterThan(0);
+    for (const finding of found) expect(finding.message).toMatch(/manifest\.kind is known only after apply/);
+  });
+
+  it('a known manifest of a kind no rule reads (a ConfigMap) is still only counted', () => {
+    const dir = tempDir();
+    writeJson(dir, 'plan.json', buildPlan({ azurerm: [{ type: 'kubernetes_manifest', name: 'cm', values: { manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: {} } } }] }));
+    const { run, report } = scanJson(['plan.json'], ['--fail-on-unknown'], dir);
+    expect(report.findings).toEqual([]);
+    expect(run.code).toBe(0);
+  });
+});
+
+describe('azapi_resource whose type is unknown or sensitive', () => {
+  for (const mark of ['unknown', 'sensitive'] as const) {
+    it(`type ${mark}: unknown under every rule that reads ARM resources, naming type; --fail-on-unknown fails`, () => {
+      const dir = tempDir();
+      writeJson(dir, 'plan.json', azapiPlan(mark));
+      const { run, report } = scanJson(['plan.json'], [], dir);
+      expect(run.stderr).toBe('');
+      const found = unknownsOf(report, 'azapi_resource.mystery');
+      expect(found.length).toBeGreaterThan(0);
+      expect(found.map((finding) => finding.ruleId)).toEqual(expect.arrayContaining(['AZF-PUB-001', 'AZF-PUB-005']));
+      for (const finding of found) {
+        expect(finding.status).toBe('unknown');
+        expect(finding.message).toMatch(mark === 'unknown' ? /type is known only after apply/ : /type is marked sensitive/);
+      }
+      expect(run.code).toBe(0);
+      expect(runCli(['scan', 'plan.json', '--fail-on-unknown'], dir).code).toBe(1);
+    });
+  }
+
+  it('a data source with an unknown type is read for links only, never reported', () => {
+    const dir = tempDir();
+    const plan = azapiPlan('unknown');
+    for (const change of plan['resource_changes']) {
+      change.mode = 'data';
+      change.address = `data.${change.address}`;
+    }
+    plan['planned_values'].root_module.resources = [];
+    writeJson(dir, 'plan.json', plan);
+    const { run, report } = scanJson(['plan.json'], ['--fail-on-unknown'], dir);
+    expect(report.findings).toEqual([]);
+    expect(run.code).toBe(0);
+  });
+});
+
+describe('a manifest whose kind is a deploy-time placeholder', () => {
+  it('kind: ${KIND} is unknown under the workload rules, naming kind', () => {
+    const dir = tempDir();
+    writeText(dir, 'pod.yaml', 'apiVersion: v1\nkind: ${KIND}\nmetadata: { name: p, labels: { azfence.io/untrusted: "true" } }\nspec: { hostPID: true, containers: [{ name: c, image: a:1 }] }\n');
+    const { run, report } = scanJson(['pod.yaml'], ['--fail-on-unknown'], dir);
+    expect(run.stderr).toBe('');
+    const found = report.findings.filter((finding) => finding.location.file === 'pod.yaml');
+    expect(found.length).toBeGreaterThan(0);
+    for (const finding of found) {
+      expect(finding.status).toBe('unknown');
+      expect(finding.message).toMatch(/kind is a placeholder filled in at deploy time/);
+    }
+    expect(run.code).toBe(1);
+  });
+});
