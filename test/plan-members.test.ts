@@ -88,7 +88,8 @@ function trickyPlan(): Json {
     resource_changes: [
       registry('module.m["a.b\\"c"].azurerm_container_registry.acr'),
       registry('azurerm_container_registry.twin'),
-      { ...registry('azurerm_container_registry.twin'), deposed: 'abc' },
+      // The old object of a create-before-destroy replacement: Terraform lists it with its deposed key, to delete.
+      { ...registry('azurerm_container_registry.twin', { actions: ['delete'], before: { name: 'old' }, after: null }), deposed: 'abc' },
       // An update: `before` (with a member named after) says the opposite of `after`, so reading the wrong one shows.
       registry('azurerm_container_registry.updated', {
         actions: ['update'],

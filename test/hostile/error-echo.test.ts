@@ -43,7 +43,7 @@ describe('errors never quote the input', () => {
       const run = runCli(['scan', 'plan.json', '--format', format], dir);
       expect(run.code, format).toBe(2);
       expect(run.stdout + run.stderr, format).not.toContain('Q7-not-a-type-sekrit');
-      expect(run.stderr, format).toBe('azfence: error: plan.json: azapi_resource.odd: its type is not Microsoft.X/y@api-version\n');
+      expect(run.stderr, format).toBe('azfence: error: plan.json: resource_changes[0] (azapi_resource.odd): its type is not Microsoft.X/y@api-version\n');
     }
   });
 

@@ -129,6 +129,11 @@ export class JsonStream {
     this.columnUnits = 0;
   }
 
+  /** The file offset of the next byte. */
+  offset(): number {
+    return this.bufferStart + this.pos;
+  }
+
   /** The position of the next byte. */
   position(): Position {
     const offset = this.bufferStart + this.pos;

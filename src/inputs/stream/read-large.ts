@@ -7,6 +7,7 @@ import { looksLikeSnapshot, readSnapshot, type SnapshotReadResult } from '../res
 import { JsonStream, JsonSyntaxError, parseAt, positionOfKey, type Mark, type Position } from './json-stream.js';
 import { CONTROL_CHARACTER, memberParser, standInFor } from '../terraform/plan-members.js';
 import { decodeToken, scanEntry } from '../terraform/change-entries.js';
+import { changeEntryProblem, ENTRY_INDEX, entryLabel, isDeposed, sameEntry } from '../terraform/plan-entries.js';
 
 /**
  * Reads a plan or snapshot too large to hold as one string, one resource at a time.
@@ -32,7 +33,7 @@ const ARRAY = 0x5b;
 export function readLargeInput(path: string, file: string, skipBytes: number): LargeReadResult {
   const stream = new JsonStream(path, skipBytes);
   try {
-    return readTopLevel(stream, file);
+    return readTopLevel(stream, file, path);
   } catch (error) {
     if (error instanceof JsonSyntaxError) {
       if (error.truncated) throw new UserError('is truncated JSON (the file ends before the document does)', file);
@@ -44,7 +45,7 @@ export function readLargeInput(path: string, file: string, skipBytes: number): L
   }
 }
 
-function readTopLevel(stream: JsonStream, file: string): LargeReadResult {
+function readTopLevel(stream: JsonStream, file: string, path: string): LargeReadResult {
   const first = stream.peek();
   if (first === ARRAY) {
     const { rows, positions } = streamRows(stream);
@@ -72,7 +73,7 @@ function readTopLevel(stream: JsonStream, file: string): LargeReadResult {
   if (!stream.atEnd()) throw new JsonSyntaxError('unexpected text after the document', stream.position().line, false);
   // The same tests as for a parsed document, on a stand-in holding what the first pass kept.
   const planLike = { ...head, ...(marks.has('resource_changes') ? { resource_changes: [] } : {}), ...(marks.has('planned_values') ? { planned_values: {} } : {}) };
-  if (looksLikePlan(planLike)) return { kind: 'plan', result: readPlanStreamed(stream, file, head, marks) };
+  if (looksLikePlan(planLike)) return { kind: 'plan', result: readPlanStreamed(stream, file, head, marks, (offset) => entryAt(path, offset)) };
   if (rows) return snapshotOf(rows.rows, rows.positions, file, head);
   if (looksLikeSnapshot(head)) return { kind: 'snapshot', result: readSnapshot(head, file, undefined) };
   return { kind: 'unknown' };
@@ -109,11 +110,25 @@ function slim(change: unknown): unknown {
   return { ...change, change: detail };
 }
 
-function readPlanStreamed(stream: JsonStream, file: string, head: Record<string, unknown>, marks: Map<string, Mark>): PlanReadResult {
+/** The text of the value at a byte offset of the file, read again (to compare an address the plan lists twice). */
+function entryAt(path: string, offset: number): string {
+  const again = new JsonStream(path, 0);
+  try {
+    again.seek({ offset, line: 1, lineStart: offset, columnOffset: offset, columnUnits: 0 });
+    return again.capture().text;
+  } finally {
+    again.close();
+  }
+}
+
+function readPlanStreamed(stream: JsonStream, file: string, head: Record<string, unknown>, marks: Map<string, Mark>, reread: (offset: number) => string): PlanReadResult {
   const resources: Resource[] = [];
   const problems: string[] = [];
   const overlays: PlanReadResult['overlays'] = [];
+  /** Addresses that are resources after apply (planned_values adds no second copy of them). */
   const seen = new Set<string>();
+  /** Every address resource_changes lists, with where its first entry starts, to compare a second one. */
+  const listed = new Map<string, number>();
   let unmapped = 0;
   let context: PlanReadResult['context'] | undefined;
   const run = (batch: Record<string, unknown>, positions: Map<string, Position>): void => {
@@ -131,20 +146,36 @@ function readPlanStreamed(stream: JsonStream, file: string, head: Record<string,
     if (stream.peek() !== ARRAY) throw new UserError('is not a valid Terraform plan: resource_changes is not a list', file);
     let batch: unknown[] = [];
     let positions = new Map<string, Position>();
+    let index = -1;
     if (stream.open(ARRAY)) {
       do {
+        index++;
+        stream.peek();
+        const offset = stream.offset();
         const { text, start } = stream.capture();
         const change = changeEntry(text, start);
-        const address = isPlainObject(change) ? change['address'] : undefined;
-        // The first entry for an address wins, as in the one-string reader; batches must not each keep one.
-        if (typeof address === 'string') {
-          if (seen.has(address)) continue;
-          const detail = isPlainObject(change) && isPlainObject(change['change']) ? change['change'] : {};
-          const actions = Array.isArray(detail['actions']) ? detail['actions'] : [];
-          if (!(actions.length === 1 && actions[0] === 'delete')) seen.add(address);
-          const at = positionOfKey(text, start, 'address');
-          if (at && !positions.has(address)) positions.set(address, at);
+        // The checks readPlan makes on a whole plan, made here with the entry's place in the whole file.
+        const problem = changeEntryProblem(change, index);
+        if (problem) {
+          problems.push(problem);
+          continue;
         }
+        const record = change as Record<string | symbol, unknown>;
+        if (isDeposed(record)) continue;
+        const address = record['address'] as string;
+        // One entry per address across batches: a second identical one is dropped, a different one is a problem.
+        const first = listed.get(address);
+        if (first !== undefined) {
+          const earlier = reread(first);
+          if (earlier !== text && !sameEntry(JSON.parse(earlier) as unknown, JSON.parse(text) as unknown)) problems.push(`${entryLabel(index, address)}: the plan lists this address more than once, with different values`);
+          continue;
+        }
+        listed.set(address, offset);
+        const actions = (record['change'] as Record<string, unknown>)['actions'];
+        if (!(Array.isArray(actions) && actions.length === 1 && actions[0] === 'delete')) seen.add(address);
+        const at = positionOfKey(text, start, 'address');
+        if (at && !positions.has(address)) positions.set(address, at);
+        record[ENTRY_INDEX] = index;
         batch.push(change);
         if (batch.length >= BATCH) {
           run({ resource_changes: batch }, positions);
@@ -165,10 +196,9 @@ function readPlanStreamed(stream: JsonStream, file: string, head: Record<string,
       const known = addressOf(text);
       if (known !== undefined && seen.has(known)) return;
       const resource = parseAt(text, start);
-      if (isPlainObject(resource) && typeof resource['address'] === 'string' && !seen.has(resource['address'])) {
-        seen.add(resource['address']);
-        unseen.push(resource);
-      }
+      if (isPlainObject(resource) && typeof resource['address'] === 'string' && seen.has(resource['address'])) return;
+      // readPlan checks the rest, and reads an address listed twice once (or reports it, when they differ).
+      unseen.push(resource);
     });
     if (unseen.length) run({ planned_values: { root_module: { resources: unseen } } }, new Map());
   }

@@ -32,6 +32,15 @@ export interface ChangeEntrySpan extends MemberSpan {
   afterSensitiveEnd: number;
   /** Where the `"address"` key is (findings point at it); -1 when absent. */
   addressKeyAt: number;
+  /**
+   * Where the values of `mode`, `change`, `change.actions` and `deposed` start, whatever their JSON type;
+   * -1 when absent. An entry whose members have unexpected types is parsed whole, so that the plan
+   * reader's checks (src/inputs/terraform/plan-entries.ts) see it exactly as they see a parsed plan.
+   */
+  modeAt: number;
+  changeAt: number;
+  actionsAt: number;
+  deposedAt: number;
   /** The reader's decoded address, for entries it keeps. */
   decodedAddress: string | undefined;
 }
@@ -86,7 +95,8 @@ const ACTIONS = 7;
 const AFTER = 8;
 const AFTER_UNKNOWN = 9;
 const AFTER_SENSITIVE = 10;
-const KEY_NAMES = ['', 'address', 'mode', 'type', 'name', 'module_address', 'change', 'actions', 'after', 'after_unknown', 'after_sensitive'];
+const DEPOSED = 11;
+const KEY_NAMES = ['', 'address', 'mode', 'type', 'name', 'module_address', 'change', 'actions', 'after', 'after_unknown', 'after_sensitive', 'deposed'];
 
 /** Which key the token at start..end spells: by length and then its characters, with no string built. */
 function keyAt(text: string, start: number, end: number): number {
@@ -111,6 +121,7 @@ function keyAt(text: string, start: number, end: number): number {
     case 7:
       if (text.startsWith('address', start + 1)) return ADDRESS;
       if (text.startsWith('actions', start + 1)) return ACTIONS;
+      if (text.startsWith('deposed', start + 1)) return DEPOSED;
       break;
     case 14:
       if (text.startsWith('module_address', start + 1)) return MODULE_ADDRESS;
@@ -153,7 +164,7 @@ function nextMember(text: string, valueEnd: number): number {
 
 /** JSON.parse keeps the last of duplicate keys: a later `change` replaces everything an earlier one said. */
 function forgetChange(entry: ChangeEntrySpan): void {
-  entry.actionsStart = entry.actionsEnd = -1;
+  entry.actionsStart = entry.actionsEnd = entry.actionsAt = -1;
   entry.afterStart = entry.afterEnd = -1;
   entry.afterUnknownStart = entry.afterUnknownEnd = -1;
   entry.afterSensitiveStart = entry.afterSensitiveEnd = -1;
@@ -175,6 +186,7 @@ function scanChange(text: string, at: number, entry: ChangeEntrySpan): number {
     if (valueEnd === -1) return -1;
     if (key === ACTIONS) {
       const isArray = text.charCodeAt(valueAt) === OPEN_ARRAY;
+      entry.actionsAt = valueAt;
       entry.actionsStart = isArray ? valueAt : -1;
       entry.actionsEnd = isArray ? valueEnd : -1;
     } else if (key === AFTER) {
@@ -221,6 +233,10 @@ export function scanEntry(text: string, at: number): ChangeEntrySpan | undefined
     afterSensitiveStart: -1,
     afterSensitiveEnd: -1,
     addressKeyAt: -1,
+    modeAt: -1,
+    changeAt: -1,
+    actionsAt: -1,
+    deposedAt: -1,
     decodedAddress: undefined,
   };
   let i = skipSpace(text, at + 1);
@@ -233,6 +249,9 @@ export function scanEntry(text: string, at: number): ChangeEntrySpan | undefined
     if (valueAt === -1) return undefined;
     const key = lastKey;
     const first = text.charCodeAt(valueAt);
+    if (key === MODE) entry.modeAt = valueAt;
+    else if (key === CHANGE) entry.changeAt = valueAt;
+    else if (key === DEPOSED) entry.deposedAt = valueAt;
     let valueEnd: number;
     if (key === CHANGE && first === OPEN_OBJECT) valueEnd = scanChange(text, valueAt, entry);
     else if (key === OTHER || first !== QUOTE) {

@@ -3,6 +3,7 @@ import { parseJson } from '../parse-json.js';
 import { isReadType, looksLikePlan } from './read-plan.js';
 import { moduleInstanceOf } from '../../graph/plan-context.js';
 import { decodeToken, LOAD_CHANGE, scanChangeEntries, type ChangeEntrySpan } from './change-entries.js';
+import { ENTRY_READER, ENTRY_SPAN, kindAt, type EntryReader } from './plan-entries.js';
 import { lineCursor, locateStringValues } from '../parse-json.js';
 import type { PositionLookup } from './read-plan.js';
 
@@ -39,15 +40,35 @@ function isScalarAt(text: string, span: MemberSpan): boolean {
  * the rest, most of a plan (role assignments, NSG rules, NICs), are never parsed.
  */
 function readChanges(text: string, entries: readonly ChangeEntrySpan[], parseMember: (span: MemberSpan) => unknown): unknown[] {
-  return entries.map((entry) => standInFor(text, entry, parseMember));
+  const reader: EntryReader = { text, parse: parseMember };
+  return entries.map((entry) => standInFor(text, entry, parseMember, reader));
+}
+
+/**
+ * Whether the members a stand-in stands for have the types Terraform writes (src/inputs/terraform/
+ * plan-entries.ts checks the rest). Any other entry is parsed whole, so the plan reader's checks see it as
+ * they would in a parsed plan and name what is wrong with it.
+ */
+function isOrdinary(text: string, entry: ChangeEntrySpan): boolean {
+  if (entry.changeAt === -1 || kindAt(text, entry.changeAt) !== 'object') return false;
+  if (entry.modeAt !== -1 && entry.mode === undefined) return false;
+  if (entry.actionsAt !== -1 && entry.actionsStart === -1) return false;
+  if (entry.deposedAt !== -1) return false;
+  const after = kindAt(text, entry.afterStart);
+  if (after !== 'object' && after !== 'null' && after !== 'absent') return false;
+  for (const at of [entry.afterUnknownStart, entry.afterSensitiveStart]) {
+    const kind = kindAt(text, at);
+    if (kind !== 'object' && kind !== 'boolean' && kind !== 'null' && kind !== 'absent') return false;
+  }
+  return true;
 }
 
 /**
  * One entry as readPlan sees it: a stand-in (the entry parsed whole only when the walk could not read its
  * address and type). Also used by the streaming reader for entries of files too large for one string.
  */
-export function standInFor(text: string, entry: ChangeEntrySpan, parseMember: (span: MemberSpan) => unknown): unknown {
-  if (entry.addressStart === -1 || entry.type === undefined) return parseMember(entry);
+export function standInFor(text: string, entry: ChangeEntrySpan, parseMember: (span: MemberSpan) => unknown, reader?: EntryReader): unknown {
+  if (entry.addressStart === -1 || entry.type === undefined || !isOrdinary(text, entry)) return parseMember(entry);
   const read = isReadType(entry.type);
   // Addresses of entries that are only counted die with this read; a slice of the text will do for them.
   const raw = text.slice(entry.addressStart + 1, entry.addressEnd - 1);
@@ -56,6 +77,9 @@ export function standInFor(text: string, entry: ChangeEntrySpan, parseMember: (s
   if (address === undefined || change === undefined) return parseMember(entry);
   const standIn: Record<string | symbol, unknown> = { address, type: entry.type, change };
   if (entry.mode !== undefined) standIn['mode'] = entry.mode;
+  // Where it came from, should the plan list its address twice (plan-entries.ts sameEntry).
+  standIn[ENTRY_SPAN] = entry;
+  standIn[ENTRY_READER] = reader ?? { text, parse: parseMember };
   if (read) {
     // Decoded once: positionsOf reads it back.
     entry.decodedAddress = address;

@@ -14,6 +14,7 @@ import { providerMajors } from './provider-versions.js';
 import { isWriterType } from './mappings-writers.js';
 import { readOverlay } from './read-overlay.js';
 import type { Overlay } from '../../model/overlay.js';
+import { changeEntryProblem, entryLabel, indexOfEntry, isDeposed, plannedResourceProblem, sameEntry, sameJson } from './plan-entries.js';
 
 /** Types a rule reads, so the reader normalizes them, and types that write to them; every other resource is only counted. */
 export function isReadType(terraformType: string): boolean {
@@ -25,6 +26,8 @@ export function looksLikePlan(json: unknown): json is Record<string, unknown> {
 }
 
 interface PlanResourceEntry {
+  /** Where the entry is: its index in resource_changes, or -1 for a resource only planned_values lists. */
+  index: number;
   address: string;
   type: string;
   name: string;
@@ -34,12 +37,17 @@ interface PlanResourceEntry {
   planned: PlannedValue | (() => PlannedValue);
 }
 
+/** How an entry is named in an error: its place in resource_changes, or the planned_values resource. */
+function labelOf(entry: PlanResourceEntry): string {
+  return entry.index === -1 ? `planned_values resource ${entry.address}` : entryLabel(entry.index, entry.address);
+}
+
 /** Stands for the entries of a mode whose type no rule reads: readPlan counts them and looks no further. */
 const notReadEntries = new Map<string, PlanResourceEntry>();
 function notReadEntry(mode: string): PlanResourceEntry {
   let entry = notReadEntries.get(mode);
   if (!entry) {
-    entry = { address: '', type: '', name: '', mode, planned: { value: undefined, unknown: undefined, sensitive: undefined } };
+    entry = { index: -1, address: '', type: '', name: '', mode, planned: { value: undefined, unknown: undefined, sensitive: undefined } };
     if (notReadEntries.size < 100) notReadEntries.set(mode, entry);
   }
   return entry;
@@ -68,17 +76,13 @@ function moduleOf(address: string): string | undefined {
   return prefix ? prefix.slice(0, -1) : undefined;
 }
 
-/** planned_values lists resources per module; some plans repeat a module's resources, so key by address. */
-function collectPlannedValues(module: unknown, into: Map<string, Record<string, unknown>>, depth = 0): void {
+/** planned_values lists resources per module, in root_module and nested child_modules. */
+function collectPlannedResources(module: unknown, into: unknown[], depth = 0): void {
   if (!isPlainObject(module) || depth > 100) return;
   const resources = module['resources'];
-  if (Array.isArray(resources)) {
-    for (const resource of resources) {
-      if (isPlainObject(resource) && typeof resource['address'] === 'string' && !into.has(resource['address'])) into.set(resource['address'], resource);
-    }
-  }
+  if (Array.isArray(resources)) for (const resource of resources) into.push(resource);
   const children = module['child_modules'];
-  if (Array.isArray(children)) for (const childModule of children) collectPlannedValues(childModule, into, depth + 1);
+  if (Array.isArray(children)) for (const childModule of children) collectPlannedResources(childModule, into, depth + 1);
 }
 
 /** configuration.root_module and its module_calls, keyed by configuration address (no instance keys). */
@@ -129,47 +133,92 @@ export function configurationAddress(address: string): string {
   return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, '');
 }
 
-function entriesOf(plan: Record<string, unknown>, file: string, deferred: DeferredPlannedValues | undefined): PlanResourceEntry[] {
+/**
+ * The entries readPlan normalizes, one per address. An entry Terraform could not have written (see
+ * plan-entries.ts) is a problem, never skipped in silence; an address listed twice is read once when both
+ * entries say the same thing (some tools repeat module resources) and is a problem when they differ.
+ */
+function entriesOf(plan: Record<string, unknown>, file: string, deferred: DeferredPlannedValues | undefined, problems: string[]): PlanResourceEntry[] {
   const entries = new Map<string, PlanResourceEntry>();
+  const listed = new Map<string, unknown>();
   const changes = plan['resource_changes'];
   if (changes !== undefined && !Array.isArray(changes)) throw new UserError('is not a valid Terraform plan: resource_changes is not a list', file);
-  for (const change of (changes ?? []) as unknown[]) {
-    if (!isPlainObject(change) || typeof change['address'] !== 'string' || typeof change['type'] !== 'string') continue;
-    const detail = isPlainObject(change['change']) ? change['change'] : {};
+  ((changes ?? []) as unknown[]).forEach((change, position) => {
+    const index = indexOfEntry(change, position);
+    const problem = changeEntryProblem(change, index);
+    if (problem) {
+      problems.push(problem);
+      return;
+    }
+    const record = change as Record<string, unknown>;
+    // A deposed object is the old instance a create-before-destroy replacement removes: it is not there after apply.
+    if (isDeposed(record)) return;
+    const address = record['address'] as string;
+    if (listed.has(address)) {
+      if (!sameEntry(listed.get(address), change)) problems.push(`${entryLabel(index, address)}: the plan lists this address more than once, with different values`);
+      return;
+    }
+    listed.set(address, change);
+    const type = record['type'] as string;
+    const detail = record['change'] as Record<string, unknown>;
     const actions = Array.isArray(detail['actions']) ? (detail['actions'] as string[]) : [];
     // A resource that is only being destroyed will not exist after apply: nothing to check.
-    if (actions.length === 1 && actions[0] === 'delete') continue;
-    if (entries.has(change['address'])) continue;
-    if (!isReadType(change['type'])) {
+    if (actions.length === 1 && actions[0] === 'delete') return;
+    const mode = typeof record['mode'] === 'string' ? record['mode'] : 'managed';
+    if (!isReadType(type)) {
       // Only counted, by mode: one shared record per mode instead of one per entry (most of a plan).
-      entries.set(change['address'], notReadEntry(String(change['mode'] ?? 'managed')));
-      continue;
+      entries.set(address, notReadEntry(mode));
+      return;
     }
     const load = (change as { [LOAD_CHANGE]?: () => unknown })[LOAD_CHANGE];
     const entry: PlanResourceEntry = {
-      address: change['address'],
-      type: change['type'],
-      name: String(change['name'] ?? ''),
-      mode: String(change['mode'] ?? 'managed'),
+      index,
+      address,
+      type,
+      name: String(record['name'] ?? ''),
+      mode,
       planned: load ? () => plannedOfChange(load()) : plannedOfChange(change),
     };
-    if (typeof change['module_address'] === 'string') entry.moduleAddress = change['module_address'];
-    entries.set(change['address'], entry);
-  }
+    if (typeof record['module_address'] === 'string') entry.moduleAddress = record['module_address'];
+    entries.set(address, entry);
+  });
   // planned_values alone (no resource_changes) still describes the planned state; it marks sensitive values
-  // in `sensitive_values` and omits unknown ones.
+  // in `sensitive_values` and omits unknown ones. It is read only for resources resource_changes does not list.
   let planned = plan['planned_values'];
   if (planned === undefined && deferred && deferred.namesAddressOutside((address) => entries.has(address))) planned = deferred.parse();
-  const plannedValues = new Map<string, Record<string, unknown>>();
-  collectPlannedValues(isPlainObject(planned) ? planned['root_module'] : undefined, plannedValues);
-  for (const [address, resource] of plannedValues) {
-    if (entries.has(address) || typeof resource['type'] !== 'string') continue;
+  const plannedResources: unknown[] = [];
+  collectPlannedResources(isPlainObject(planned) ? planned['root_module'] : undefined, plannedResources);
+  const addressOf = (resource: unknown): string | undefined => (isPlainObject(resource) && typeof resource['address'] === 'string' && resource['address'] !== '' ? resource['address'] : undefined);
+  const outside = (resource: unknown): boolean => {
+    const address = addressOf(resource);
+    return address !== undefined && !entries.has(address);
+  };
+  if (!plannedResources.some(outside)) return [...entries.values()];
+  const read = new Map<string, Record<string, unknown>>();
+  for (const resource of plannedResources) {
+    const address = addressOf(resource);
+    if (address !== undefined && entries.has(address)) continue;
+    const problem = plannedResourceProblem(resource);
+    if (problem) {
+      problems.push(problem);
+      continue;
+    }
+    const record = resource as Record<string, unknown>;
+    const earlier = read.get(address!);
+    if (earlier) {
+      if (!sameJson(earlier, record)) problems.push(`planned_values lists ${address} more than once, with different values`);
+      continue;
+    }
+    read.set(address!, record);
+  }
+  for (const [address, resource] of read) {
     const moduleAddress = moduleOf(address);
     entries.set(address, {
+      index: -1,
       address,
-      type: resource['type'],
+      type: resource['type'] as string,
       name: String(resource['name'] ?? ''),
-      mode: String(resource['mode'] ?? 'managed'),
+      mode: typeof resource['mode'] === 'string' ? resource['mode'] : 'managed',
       ...(moduleAddress ? { moduleAddress } : {}),
       planned: { value: resource['values'], unknown: undefined, sensitive: resource['sensitive_values'] },
     });
@@ -193,7 +242,8 @@ export function readPlan(
   text: string | PositionLookup,
   plannedValues?: DeferredPlannedValues,
 ): PlanReadResult {
-  const entries = entriesOf(plan, file, plannedValues);
+  const problems: string[] = [];
+  const entries = entriesOf(plan, file, plannedValues, problems);
   const configuration = new Map<string, Record<string, unknown>>();
   collectConfiguration(isPlainObject(plan['configuration']) ? plan['configuration']['root_module'] : undefined, '', configuration);
   const lines = typeof text === 'string' ? locateStringValues(text, 'address', Math.max(text.indexOf('"resource_changes"'), 0)) : text;
@@ -205,7 +255,6 @@ export function readPlan(
     if (!references) referencesByBlock.set(expressions, (references = referencesOf(expressions)));
     return references;
   };
-  const problems: string[] = [];
   const overlays: Overlay[] = [];
   let unmapped = 0;
   const azurermMajors = providerMajors(plan, 'azurerm');
@@ -227,14 +276,14 @@ export function readPlan(
         const overlay = readOverlay(entry.type, planned, configured ?? (() => true), azurermMajors);
         if (overlay) overlays.push(writerOf(overlay, entry, file, lines.get(entry.address), expressions ? referencesFor(expressions) : undefined));
       } catch (error) {
-        problems.push(`${entry.address}: ${(error as Error).message}`);
+        problems.push(`${labelOf(entry)}: ${(error as Error).message}`);
       }
       continue;
     }
     try {
       normalized = entry.type === 'azapi_resource' ? normalizeAzapi(planned) : normalizeAzurerm(entry.type, planned, configured, azurermMajors);
     } catch (error) {
-      problems.push(`${entry.address}: ${(error as Error).message}`);
+      problems.push(`${labelOf(entry)}: ${(error as Error).message}`);
       continue;
     }
     if (!normalized) {

@@ -1,0 +1,165 @@
+import { isPlainObject } from '../../model/values.js';
+
+/**
+ * What a plan's resource entries must look like before anything is read from them. `terraform show -json`
+ * always writes a resource_changes entry as an object with a string address and type, mode "managed" or
+ * "data", and an object `change` whose `actions` is a list and whose `after` is an object (or null).
+ * An entry of any other shape is not something Terraform wrote, and skipping it would leave a resource out
+ * of a green run: it is an input error naming the entry. All three plan readers (in memory, by member,
+ * streamed) run these same checks, on the parsed entry or on a stand-in whose members were already checked
+ * for type (src/inputs/terraform/plan-members.ts).
+ */
+export type JsonKind = 'object' | 'list' | 'string' | 'number' | 'boolean' | 'null' | 'absent';
+
+export function kindOf(value: unknown): JsonKind {
+  if (value === undefined) return 'absent';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'list';
+  const type = typeof value;
+  return type === 'object' ? 'object' : type === 'string' ? 'string' : type === 'number' ? 'number' : type === 'boolean' ? 'boolean' : 'object';
+}
+
+/** The kind of the JSON value whose first character is at `at` (-1: absent). */
+export function kindAt(text: string, at: number): JsonKind {
+  if (at === -1) return 'absent';
+  switch (text.charCodeAt(at)) {
+    case 0x7b:
+      return 'object';
+    case 0x5b:
+      return 'list';
+    case 0x22:
+      return 'string';
+    case 0x74:
+    case 0x66:
+      return 'boolean';
+    case 0x6e:
+      return 'null';
+    default:
+      return 'number';
+  }
+}
+
+function a(kind: JsonKind): string {
+  return kind === 'list' ? 'a list' : kind === 'object' ? 'an object' : `a ${kind}`;
+}
+
+/** How an entry is named in an error: its place in resource_changes, and its address when it has one. */
+export function entryLabel(index: number, address: string | undefined): string {
+  return address ? `resource_changes[${index}] (${address})` : `resource_changes[${index}]`;
+}
+
+/** Kinds `change.after_unknown` and `after_sensitive` may have: an object, or one boolean for the whole value. */
+const MIRROR_KINDS: ReadonlySet<JsonKind> = new Set(['object', 'boolean', 'null', 'absent']);
+const AFTER_KINDS: ReadonlySet<JsonKind> = new Set(['object', 'null', 'absent']);
+
+/** Why a resource_changes entry cannot be read, or undefined when its shape is Terraform's. */
+export function changeEntryProblem(change: unknown, index: number): string | undefined {
+  if (!isPlainObject(change)) return `${entryLabel(index, undefined)} is ${a(kindOf(change))}, not an object`;
+  const address = change['address'];
+  if (typeof address !== 'string' || address === '') {
+    return `${entryLabel(index, undefined)} has no address${address === undefined || address === '' ? '' : ` (it is ${a(kindOf(address))})`}`;
+  }
+  const label = entryLabel(index, address);
+  if (typeof change['type'] !== 'string' || change['type'] === '') return `${label} has no type`;
+  const mode = change['mode'];
+  if (mode !== undefined && mode !== 'managed' && mode !== 'data') {
+    const shown = typeof mode === 'string' ? `"${mode.slice(0, 40)}"` : a(kindOf(mode));
+    return `${label}: mode ${shown} is neither "managed" nor "data"`;
+  }
+  const detail = change['change'];
+  if (detail === undefined) return `${label}: change is missing`;
+  if (!isPlainObject(detail)) return `${label}: change is ${a(kindOf(detail))}, not an object`;
+  const actions = detail['actions'];
+  if (actions !== undefined) {
+    if (!Array.isArray(actions)) return `${label}: change.actions is ${a(kindOf(actions))}, not a list of actions`;
+    const odd = actions.find((action) => typeof action !== 'string');
+    if (odd !== undefined) return `${label}: change.actions holds ${a(kindOf(odd))}, not an action name`;
+  }
+  if (!AFTER_KINDS.has(kindOf(detail['after']))) return `${label}: change.after is ${a(kindOf(detail['after']))}, not an object`;
+  for (const mirror of ['after_unknown', 'after_sensitive']) {
+    if (!MIRROR_KINDS.has(kindOf(detail[mirror]))) return `${label}: change.${mirror} is ${a(kindOf(detail[mirror]))}, not an object`;
+  }
+  const deposed = change['deposed'];
+  if (deposed !== undefined && deposed !== null) {
+    // A deposed object is the old instance of a create-before-destroy replacement: Terraform only removes it.
+    const removal = Array.isArray(actions) && actions.length === 1 && (actions[0] === 'delete' || actions[0] === 'forget');
+    if (!removal) return `${label} is a deposed object (${typeof deposed === 'string' ? deposed.slice(0, 40) : a(kindOf(deposed))}) whose actions are not a removal; Terraform only deletes deposed objects`;
+  }
+  return undefined;
+}
+
+/** Whether the entry is a deposed object (being removed): not a resource that exists after apply. */
+export function isDeposed(change: Record<string, unknown>): boolean {
+  return change['deposed'] !== undefined && change['deposed'] !== null;
+}
+
+/**
+ * An entry read from its text without being parsed (src/inputs/terraform/plan-members.ts) keeps where it came
+ * from: its span, and the reader of that text (one per file), so that two entries for one address can be
+ * compared as values without either being parsed unless they differ as text.
+ */
+export const ENTRY_SPAN = Symbol('azfence.entrySpan');
+export const ENTRY_READER = Symbol('azfence.entryReader');
+export interface EntryReader {
+  text: string;
+  parse(span: { start: number; end: number }): unknown;
+}
+
+/** The entry's place in the file's resource_changes, when it is read in batches (the streaming reader). */
+export const ENTRY_INDEX = Symbol('azfence.entryIndex');
+
+export function indexOfEntry(change: unknown, fallback: number): number {
+  return typeof change === 'object' && change !== null ? ((change as { [ENTRY_INDEX]?: number })[ENTRY_INDEX] ?? fallback) : fallback;
+}
+
+interface Located {
+  [ENTRY_SPAN]?: { start: number; end: number };
+  [ENTRY_READER]?: EntryReader;
+}
+
+function sourceOf(value: unknown): { text: string; start: number; end: number; parse(): unknown } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const span = (value as Located)[ENTRY_SPAN];
+  const reader = (value as Located)[ENTRY_READER];
+  return span && reader ? { text: reader.text, start: span.start, end: span.end, parse: () => reader.parse(span) } : undefined;
+}
+
+/** Equal JSON values: key order does not matter, as JSON.parse of either spelling would agree. */
+export function sameJson(left: unknown, right: unknown, depth = 0): boolean {
+  if (left === right) return true;
+  if (depth > 10_000) return false;
+  if (Array.isArray(left)) return Array.isArray(right) && left.length === right.length && left.every((item, i) => sameJson(item, right[i], depth + 1));
+  if (isPlainObject(left) && isPlainObject(right) && !Array.isArray(right)) {
+    const keys = Object.keys(left);
+    if (keys.length !== Object.keys(right).length) return false;
+    return keys.every((key) => Object.prototype.hasOwnProperty.call(right, key) && sameJson(left[key], right[key], depth + 1));
+  }
+  return typeof left === 'number' && typeof right === 'number' && Number.isNaN(left) && Number.isNaN(right);
+}
+
+/**
+ * Whether two entries for one address say the same thing. Entries read from text compare by text first
+ * (the usual case: a tool that writes a resource twice writes it the same way), then as parsed values.
+ */
+export function sameEntry(first: unknown, second: unknown): boolean {
+  const left = sourceOf(first);
+  const right = sourceOf(second);
+  if (left && right && left.end - left.start === right.end - right.start && left.text.slice(left.start, left.end) === right.text.slice(right.start, right.end)) return true;
+  return sameJson(left ? left.parse() : first, right ? right.parse() : second);
+}
+
+/**
+ * A planned_values resource read as a resource (its address is not in resource_changes): why it cannot be
+ * read, or undefined.
+ */
+export function plannedResourceProblem(resource: unknown): string | undefined {
+  if (!isPlainObject(resource)) return `planned_values lists a resource that is ${a(kindOf(resource))}, not an object`;
+  const address = resource['address'];
+  if (typeof address !== 'string' || address === '') return 'planned_values lists a resource with no address';
+  if (typeof resource['type'] !== 'string' || resource['type'] === '') return `planned_values resource ${address} has no type`;
+  const mode = resource['mode'];
+  if (mode !== undefined && mode !== 'managed' && mode !== 'data') return `planned_values resource ${address}: mode ${typeof mode === 'string' ? `"${mode.slice(0, 40)}"` : a(kindOf(mode))} is neither "managed" nor "data"`;
+  if (!AFTER_KINDS.has(kindOf(resource['values']))) return `planned_values resource ${address}: values is ${a(kindOf(resource['values']))}, not an object`;
+  if (!MIRROR_KINDS.has(kindOf(resource['sensitive_values']))) return `planned_values resource ${address}: sensitive_values is ${a(kindOf(resource['sensitive_values']))}, not an object`;
+  return undefined;
+}
