@@ -3,8 +3,8 @@
  * reader can parse only the members it needs. A plan's `prior_state` and `planned_values` are each as large
  * as its `resource_changes`, and parsing them costs time and memory for values no rule reads.
  *
- * The walk matches brackets, skips strings (with their escapes) and checks numbers and literals; it does not
- * check the full grammar inside a member, which JSON.parse does for the members that are parsed. The token
+ * The walk builds no value, but it checks JSON's whole grammar, strings and numbers included, so a member it
+ * only steps over is refused exactly where JSON.parse would refuse it (issue 15: all readers agree). The token
  * helpers here serve the other walks over a plan's text too (terraform/change-entries.ts). Returns undefined when the text is not one
  * object with well-formed members (truncated, unbalanced, a duplicate key): the caller then parses the
  * whole text, and JSON.parse reports the error in its usual words.
@@ -34,39 +34,105 @@ export function skipSpace(text: string, at: number): number {
   return at;
 }
 
-/** From an opening quote to just past its closing quote; -1 if the string never ends. */
+/**
+ * The next character at or after an offset that needs a look inside a string: a backslash (an escape to
+ * check) or a raw control character (which JSON forbids in strings). Found with one regular expression and
+ * kept between calls, so a walk over a whole plan searches each stretch of text once: in the usual plan
+ * there is none for megabytes, and the strings are stepped over with indexOf alone.
+ */
+const SPECIAL = /[\u0000-\u001f\\]/g;
+let specialText: string | undefined;
+let specialFrom = 0;
+let specialAt = 0;
+
+function nextSpecial(text: string, from: number): number {
+  if (text !== specialText || from < specialFrom || from > specialAt) {
+    SPECIAL.lastIndex = from;
+    const found = SPECIAL.exec(text);
+    specialText = text;
+    specialFrom = from;
+    specialAt = found ? found.index : text.length;
+  }
+  return specialAt;
+}
+
+function isHex(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66);
+}
+
+/** After a backslash at `at`: just past the escape, or -1 when JSON has no such escape. */
+function skipEscape(text: string, at: number): number {
+  switch (text.charCodeAt(at + 1)) {
+    case 0x22: // "
+    case 0x5c: // backslash
+    case 0x2f: // /
+    case 0x62: // b
+    case 0x66: // f
+    case 0x6e: // n
+    case 0x72: // r
+    case 0x74: // t
+      return at + 2;
+    case 0x75: // u and four hex digits
+      return isHex(text.charCodeAt(at + 2)) && isHex(text.charCodeAt(at + 3)) && isHex(text.charCodeAt(at + 4)) && isHex(text.charCodeAt(at + 5)) ? at + 6 : -1;
+    default:
+      return -1;
+  }
+}
+
+/**
+ * From an opening quote to just past its closing quote; -1 if the string never ends or is not a JSON string
+ * (an escape JSON does not have, a raw control character), as JSON.parse would refuse it.
+ */
 export function skipString(text: string, at: number): number {
   let from = at + 1;
   for (;;) {
     const quote = text.indexOf('"', from);
     if (quote === -1) return -1;
-    // A quote preceded by an odd number of backslashes is escaped.
-    let backslashes = 0;
-    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
-    if ((backslashes & 1) === 0) return quote + 1;
-    from = quote + 1;
+    const special = nextSpecial(text, from);
+    if (special > quote) return quote + 1;
+    // A raw control character, or an escape (perhaps of the very quote found): check it and search on after it.
+    if (text.charCodeAt(special) !== BACKSLASH) return -1;
+    from = skipEscape(text, special);
+    if (from === -1) return -1;
   }
 }
 
+function skipDigits(text: string, at: number): number {
+  let i = at;
+  for (let c = text.charCodeAt(i); c >= 0x30 && c <= 0x39; c = text.charCodeAt(++i));
+  return i;
+}
+
 /**
- * From a number or literal (true, false, null) to just past it; -1 for anything else. Members that are
- * skipped are still checked this far, so stray text in them (`"x": oops`) is an error, as JSON.parse
- * would make it, not silently ignored.
+ * From a number or literal (true, false, null) to just past it; -1 for anything else. Numbers follow JSON's
+ * grammar (no leading zeros, no bare dot, digits after an exponent), so skipped members are refused exactly
+ * where JSON.parse would refuse them. What follows the token is the caller's to check.
  */
 export function skipBare(text: string, at: number): number {
   const code = text.charCodeAt(at);
   if (code === 0x74) return text.startsWith('true', at) ? at + 4 : -1;
   if (code === 0x66) return text.startsWith('false', at) ? at + 5 : -1;
   if (code === 0x6e) return text.startsWith('null', at) ? at + 4 : -1;
-  let end = at;
-  let digits = 0;
-  for (;;) {
-    const c = text.charCodeAt(end);
-    if (c >= 0x30 && c <= 0x39) digits++;
-    else if (c !== 0x2d && c !== 0x2b && c !== 0x2e && c !== 0x65 && c !== 0x45) break;
-    end++;
+  let i = code === 0x2d ? at + 1 : at;
+  const first = text.charCodeAt(i);
+  if (first === 0x30) i++;
+  else if (first >= 0x31 && first <= 0x39) i = skipDigits(text, i + 1);
+  else return -1;
+  if (text.charCodeAt(i) === 0x2e) {
+    const fraction = skipDigits(text, i + 1);
+    if (fraction === i + 1) return -1;
+    i = fraction;
   }
-  return digits > 0 ? end : -1;
+  const e = text.charCodeAt(i);
+  if (e === 0x65 || e === 0x45) {
+    let j = i + 1;
+    const sign = text.charCodeAt(j);
+    if (sign === 0x2b || sign === 0x2d) j++;
+    const exponent = skipDigits(text, j);
+    if (exponent === j) return -1;
+    i = exponent;
+  }
+  return i;
 }
 
 /**
@@ -75,51 +141,85 @@ export function skipBare(text: string, at: number): number {
  */
 let closers = new Uint8Array(64);
 
-/** From a value's first character to just past it; -1 if it is cut short or its brackets do not match. */
+/** What skipValue expects next inside a container. */
+const VALUE_OR_CLOSE = 0;
+const KEY_OR_CLOSE = 1;
+const KEY = 2;
+const COLON_NEXT = 3;
+const VALUE = 4;
+const COMMA_OR_CLOSE = 5;
+
+/**
+ * From a value's first character to just past it; -1 if it is cut short or is not JSON. The walk builds no
+ * value but checks the whole grammar (commas, colons, keys, strings, numbers, literals), so every reader
+ * refuses what JSON.parse refuses even in the members it never parses.
+ */
 export function skipValue(text: string, at: number): number {
   const first = text.charCodeAt(at);
   if (first === QUOTE) return skipString(text, at);
   if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) return skipBare(text, at);
   let depth = 0;
+  let state = VALUE;
   let i = at;
   const n = text.length;
   while (i < n) {
     const code = text.charCodeAt(i);
-    // A switch over the few structural characters compiles to a jump table: this loop sees every byte
-    // of the members no rule reads, most of a plan.
-    switch (code) {
-      case QUOTE:
+    if (code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) {
+      i++;
+      continue;
+    }
+    switch (state) {
+      case VALUE_OR_CLOSE:
+      case KEY_OR_CLOSE:
+      case COMMA_OR_CLOSE:
+        if (code === closers[depth - 1]) {
+          if (--depth === 0) return i + 1;
+          state = COMMA_OR_CLOSE;
+          i++;
+          continue;
+        }
+        if (state === COMMA_OR_CLOSE) {
+          if (code !== COMMA) return -1;
+          state = closers[depth - 1] === CLOSE_OBJECT ? KEY : VALUE;
+          i++;
+          continue;
+        }
+        if (state === KEY_OR_CLOSE) {
+          if (code !== QUOTE) return -1;
+          i = skipString(text, i);
+          if (i === -1) return -1;
+          state = COLON_NEXT;
+          continue;
+        }
+        break; // VALUE_OR_CLOSE: a value follows
+      case KEY:
+        if (code !== QUOTE) return -1;
         i = skipString(text, i);
         if (i === -1) return -1;
+        state = COLON_NEXT;
         continue;
-      case OPEN_OBJECT:
-      case OPEN_ARRAY:
-        if (depth === closers.length) {
-          const grown = new Uint8Array(depth * 2);
-          grown.set(closers);
-          closers = grown;
-        }
-        // } is { + 2 and ] is [ + 2.
-        closers[depth++] = code + 2;
-        break;
-      case CLOSE_OBJECT:
-      case CLOSE_ARRAY:
-        if (depth === 0 || closers[--depth] !== code) return -1;
-        if (depth === 0) return i + 1;
-        break;
-      case COMMA:
-      case COLON:
-      case 0x20:
-      case 0x0a:
-      case 0x0d:
-      case 0x09:
-        break;
-      default:
-        i = skipBare(text, i);
-        if (i === -1) return -1;
+      case COLON_NEXT:
+        if (code !== COLON) return -1;
+        state = VALUE;
+        i++;
         continue;
     }
-    i++;
+    // A value starts here.
+    if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
+      if (depth === closers.length) {
+        const grown = new Uint8Array(depth * 2);
+        grown.set(closers);
+        closers = grown;
+      }
+      // } is { + 2 and ] is [ + 2.
+      closers[depth++] = code + 2;
+      state = code === OPEN_OBJECT ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+      i++;
+      continue;
+    }
+    i = code === QUOTE ? skipString(text, i) : skipBare(text, i);
+    if (i === -1) return -1;
+    state = COMMA_OR_CLOSE;
   }
   return -1;
 }

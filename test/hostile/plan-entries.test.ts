@@ -1,6 +1,7 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../support/materialize.js';
 import { runCli, tempDir, writeJson, type JsonReport } from '../support/run-cli.js';
+import { PLAN_READERS, withEnv } from '../support/plan-readers.js';
 
 /**
  * Issue 15, item 7: a resource_changes entry of the wrong shape is an input error (exit 2, one line naming the
@@ -9,27 +10,6 @@ import { runCli, tempDir, writeJson, type JsonReport } from '../support/run-cli.
  * streaming reader (over 256 MB); environment variables force each on a small plan.
  */
 type Json = Record<string, any>;
-
-export const PLAN_READERS = [
-  { name: 'in memory', env: {} },
-  { name: 'member reader', env: { AZFENCE_MEMBER_READ_ABOVE_BYTES: '0' } },
-  { name: 'streaming reader', env: { AZFENCE_STREAM_ABOVE_BYTES: '1' } },
-] as const;
-
-const READER_KEYS = ['AZFENCE_MEMBER_READ_ABOVE_BYTES', 'AZFENCE_STREAM_ABOVE_BYTES'];
-const ORIGINAL = Object.fromEntries(READER_KEYS.map((key) => [key, process.env[key]]));
-
-/** Sets the reader-forcing variables to `env` (the others unset); they are put back when the test ends. */
-export function withEnv(env: Record<string, string>): void {
-  for (const key of READER_KEYS) delete process.env[key];
-  Object.assign(process.env, env);
-  onTestFinished(() => {
-    for (const [key, value] of Object.entries(ORIGINAL)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  });
-}
 
 const REGISTRY = (name: string) => ({ type: 'azurerm_container_registry', name, values: { name: `acr${name}`, sku: 'Premium', public_network_access_enabled: true } });
 

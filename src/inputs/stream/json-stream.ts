@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
+import { skipBare } from '../json-members.js';
 
 /**
  * A synchronous, chunked JSON reader for inputs too large for one string (V8 caps strings at ~512 MB).
@@ -38,6 +39,29 @@ export interface Mark {
 }
 
 const QUOTE = 0x22;
+/** What skip() expects next inside a container (as in src/inputs/json-members.ts). */
+const VALUE_OR_CLOSE = 0;
+const KEY_OR_CLOSE = 1;
+const KEY = 2;
+const COLON_NEXT = 3;
+const VALUE = 4;
+const COMMA_OR_CLOSE = 5;
+/** The bytes after a backslash that make a JSON escape, besides u. */
+const SIMPLE_ESCAPES = new Set([0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74]);
+
+function isHexByte(byte: number): boolean {
+  return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66);
+}
+
+/** Bytes a number or literal (or a stray word, refused once read) is made of. */
+function isBareByte(byte: number): boolean {
+  return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x41 && byte <= 0x5a) || byte === 0x2d || byte === 0x2b || byte === 0x2e;
+}
+
+/** A whole number or literal, by JSON's grammar. */
+function isBareToken(token: string): boolean {
+  return skipBare(token, 0) === token.length;
+}
 const BACKSLASH = 0x5c;
 const NEWLINE = 0x0a;
 const CHUNK = 16 * 1024 * 1024;
@@ -198,15 +222,139 @@ export class JsonStream {
     return key as string;
   }
 
+  /**
+   * Steps over the next value without keeping it, checking JSON's whole grammar on the way: a member no
+   * rule reads (prior_state, resource_drift) is never parsed, but an invalid escape, a control character in
+   * a string, a malformed number or a missing comma in it makes the file invalid, as JSON.parse makes it.
+   * Strings are walked byte by byte (every byte must be checked); only this path pays for it, and only for
+   * files too large to read as one string.
+   */
   skip(): void {
-    this.scan(false);
+    if (this.peek() === -1) this.fail('unexpected end', true);
+    const closers: number[] = [];
+    let state = VALUE;
+    let inString = false;
+    let stringIsKey = false;
+    /** 0: none; 1: after a backslash; 2-5: that many minus two hex digits of a \u escape seen. */
+    let escape = 0;
+    /** A number or literal being read (it may span blocks); undefined when none. */
+    let bare: string | undefined;
+    let bareStart = 0;
+    const endValue = (): boolean => {
+      if (closers.length === 0) return true;
+      state = COMMA_OR_CLOSE;
+      return false;
+    };
+    for (;;) {
+      if (this.pos >= this.buffer.length) {
+        if (bare !== undefined) bare += this.buffer.toString('latin1', bareStart, this.buffer.length);
+        if (!this.fill()) {
+          // A top-level number or literal may end the file; anything else is cut short.
+          if (bare !== undefined && closers.length === 0 && !inString) {
+            if (!isBareToken(bare)) this.fail('unexpected character');
+            return;
+          }
+          this.fail('unexpected end', true);
+        }
+        bareStart = 0;
+      }
+      const buffer = this.buffer;
+      const length = buffer.length;
+      if (inString) {
+        let pos = this.pos;
+        for (; pos < length; pos++) {
+          const byte = buffer[pos]!;
+          if (escape === 0) {
+            if (byte === QUOTE) break;
+            if (byte === BACKSLASH) escape = 1;
+            else if (byte < 0x20) {
+              this.pos = pos;
+              this.fail('unexpected character');
+            }
+          } else if (escape === 1) {
+            if (byte === 0x75) escape = 2;
+            else if (SIMPLE_ESCAPES.has(byte)) escape = 0;
+            else {
+              this.pos = pos;
+              this.fail('unexpected character');
+            }
+          } else if (isHexByte(byte)) escape = escape === 5 ? 0 : escape + 1;
+          else {
+            this.pos = pos;
+            this.fail('unexpected character');
+          }
+        }
+        this.pos = pos;
+        if (pos >= length) continue;
+        this.pos++;
+        inString = false;
+        if (stringIsKey) state = COLON_NEXT;
+        else if (endValue()) return;
+        continue;
+      }
+      const byte = buffer[this.pos]!;
+      if (bare !== undefined) {
+        if (isBareByte(byte)) {
+          this.pos++;
+          continue;
+        }
+        bare += buffer.toString('latin1', bareStart, this.pos);
+        if (!isBareToken(bare)) this.fail('unexpected character');
+        bare = undefined;
+        if (endValue()) return;
+        continue;
+      }
+      if (byte === 0x20 || byte === 0x0d || byte === 0x09 || byte === NEWLINE) {
+        if (byte === NEWLINE) this.newlineAt(this.pos);
+        this.pos++;
+        continue;
+      }
+      const closer = closers[closers.length - 1];
+      if ((state === VALUE_OR_CLOSE || state === KEY_OR_CLOSE || state === COMMA_OR_CLOSE) && byte === closer) {
+        closers.pop();
+        this.pos++;
+        if (endValue()) return;
+        continue;
+      }
+      if (state === COMMA_OR_CLOSE) {
+        if (byte !== 0x2c) this.fail('expected , or a closing bracket');
+        state = closer === 0x7d ? KEY : VALUE;
+        this.pos++;
+        continue;
+      }
+      if (state === KEY_OR_CLOSE || state === KEY) {
+        if (byte !== QUOTE) this.fail('expected a property name');
+        inString = true;
+        stringIsKey = true;
+        this.pos++;
+        continue;
+      }
+      if (state === COLON_NEXT) {
+        if (byte !== 0x3a) this.fail('expected :');
+        state = VALUE;
+        this.pos++;
+        continue;
+      }
+      // A value starts here.
+      this.pos++;
+      if (byte === 0x7b || byte === 0x5b) {
+        closers.push(byte + 2);
+        state = byte === 0x7b ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+      } else if (byte === QUOTE) {
+        inString = true;
+        stringIsKey = false;
+      } else if (isBareByte(byte)) {
+        bare = '';
+        bareStart = this.pos - 1;
+      } else this.fail('unexpected character');
+    }
   }
 
   /** The next value's text (for JSON.parse) and where it starts. */
   capture(): { text: string; start: Position } {
     this.peek();
     const start = this.position();
-    return { text: this.scan(true)!, start };
+    return { text: this.scan(), start };
   }
 
   /** The next value parsed; a syntax error inside it is reported at its line. */
@@ -216,10 +364,11 @@ export class JsonStream {
   }
 
   /**
-   * Walks one value. Strings are jumped over with indexOf (a quote preceded by an even run of backslashes
-   * ends one); only structure is looked at byte by byte.
+   * Walks one value to capture its text. Strings are jumped over with indexOf (a quote preceded by an even
+   * run of backslashes ends one); only structure is looked at byte by byte. The grammar is not checked here:
+   * every captured value is parsed, or walked by the checking member walk (src/inputs/json-members.ts).
    */
-  private scan(keep: boolean): string | undefined {
+  private scan(): string {
     if (this.peek() === -1) this.fail('unexpected end', true);
     const pieces: Buffer[] = [];
     let pieceStart = this.pos;
@@ -231,7 +380,7 @@ export class JsonStream {
     const scalar = first !== 0x7b && first !== 0x5b && first !== QUOTE;
     for (;;) {
       if (this.pos >= this.buffer.length) {
-        if (keep) pieces.push(this.buffer.subarray(pieceStart));
+        pieces.push(this.buffer.subarray(pieceStart));
         if (inString) {
           let run = 0;
           for (let i = this.buffer.length - 1; i >= 0 && this.buffer[i] === BACKSLASH; i--) run++;
@@ -282,7 +431,6 @@ export class JsonStream {
       else if (depth === 0 && !isWhitespace(byte)) this.fail('unexpected character');
       if (depth === 0 && !inString) break;
     }
-    if (!keep) return undefined;
     pieces.push(this.buffer.subarray(pieceStart, this.pos));
     return pieces.length === 1 ? pieces[0]!.toString('utf8') : Buffer.concat(pieces).toString('utf8');
   }
