@@ -4,6 +4,8 @@ import type { InputKind, Resource } from '../../model/resource.js';
 import { isPlainObject, setOwn, UNKNOWN } from '../../model/values.js';
 import { parseArmId } from '../../graph/arm-id.js';
 import { locateStringValues } from '../parse-json.js';
+import { sameJson } from '../json-equal.js';
+import { incompleteness } from './completeness.js';
 
 /**
  * Resource Graph snapshots arrive in every shape users produce:
@@ -71,6 +73,12 @@ function inlineChildren(row: Record<string, unknown>, parentId: string): Record<
 /** Resource Graph columns rules read; a row without one was projected without it. */
 const PROJECTED_COLUMNS = ['properties', 'sku'] as const;
 
+/** Rows that are the same resource read twice: ARM ids and types compare case-insensitively, the rest exactly. */
+function sameRow(left: Record<string, unknown>, right: Record<string, unknown>): boolean {
+  const folded = (row: Record<string, unknown>) => ({ ...row, id: String(row['id']).toLowerCase(), type: String(row['type']).toLowerCase() });
+  return sameJson(folded(left), folded(right));
+}
+
 export function looksLikeSnapshot(json: unknown): boolean {
   return rowsOf(json) !== undefined;
 }
@@ -89,7 +97,10 @@ export function readSnapshot(json: unknown, file: string, text: string | Readonl
   const positions = typeof text === 'string' ? locateStringValues(text, 'id') : text ?? new Map<string, { line: number; column: number }>();
   const resources: Resource[] = [];
   const problems: string[] = [];
-  const seen = new Set<string>();
+  const incomplete = incompleteness(json, given.length);
+  if (incomplete) problems.push(incomplete);
+  /** The first row read for each (lower-cased) id, and its number, to compare another row with the same id. */
+  const seen = new Map<string, { row: Record<string, unknown>; number: number }>();
   // Inline children are appended while iterating, so this walks them too.
   for (let index = 0; index < rows.length; index++) {
     const row = rows[index];
@@ -105,8 +116,14 @@ export function readSnapshot(json: unknown, file: string, text: string | Readonl
       continue;
     }
     const key = id.toLowerCase();
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const first = seen.get(key);
+    if (first) {
+      // Overlapping pages repeat rows: the same row is read once. Rows the snapshot itself holds that differ
+      // are an error; a child split out of its parent (a subnet) yields to a row of its own.
+      if (index < given.length && !sameRow(first.row, row)) problems.push(`rows ${first.number} and ${index + 1} have the same id ${id} but different values`);
+      continue;
+    }
+    seen.set(key, { row, number: index + 1 });
     for (const child of inlineChildren(row, id)) rows.push(child);
     const { id: _id, type: _type, name, location, ...rest } = row;
     const position = positions.get(id);

@@ -1,4 +1,5 @@
 import { isPlainObject } from '../../model/values.js';
+import { sameJson } from '../json-equal.js';
 
 /**
  * What a plan's resource entries must look like before anything is read from them. `terraform show -json`
@@ -122,19 +123,6 @@ function sourceOf(value: unknown): { text: string; start: number; end: number; p
   const span = (value as Located)[ENTRY_SPAN];
   const reader = (value as Located)[ENTRY_READER];
   return span && reader ? { text: reader.text, start: span.start, end: span.end, parse: () => reader.parse(span) } : undefined;
-}
-
-/** Equal JSON values: key order does not matter, as JSON.parse of either spelling would agree. */
-export function sameJson(left: unknown, right: unknown, depth = 0): boolean {
-  if (left === right) return true;
-  if (depth > 10_000) return false;
-  if (Array.isArray(left)) return Array.isArray(right) && left.length === right.length && left.every((item, i) => sameJson(item, right[i], depth + 1));
-  if (isPlainObject(left) && isPlainObject(right) && !Array.isArray(right)) {
-    const keys = Object.keys(left);
-    if (keys.length !== Object.keys(right).length) return false;
-    return keys.every((key) => Object.prototype.hasOwnProperty.call(right, key) && sameJson(left[key], right[key], depth + 1));
-  }
-  return typeof left === 'number' && typeof right === 'number' && Number.isNaN(left) && Number.isNaN(right);
 }
 
 /**

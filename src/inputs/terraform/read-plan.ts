@@ -14,7 +14,8 @@ import { providerMajors } from './provider-versions.js';
 import { isWriterType } from './mappings-writers.js';
 import { readOverlay } from './read-overlay.js';
 import type { Overlay } from '../../model/overlay.js';
-import { changeEntryProblem, entryLabel, indexOfEntry, isDeposed, plannedResourceProblem, sameEntry, sameJson } from './plan-entries.js';
+import { changeEntryProblem, entryLabel, indexOfEntry, isDeposed, plannedResourceProblem, sameEntry } from './plan-entries.js';
+import { sameJson } from '../json-equal.js';
 
 /** Types a rule reads, so the reader normalizes them, and types that write to them; every other resource is only counted. */
 export function isReadType(terraformType: string): boolean {
