@@ -17,8 +17,13 @@ export interface GraphRequest {
   skipToken?: string;
 }
 
+/** One page as Resource Graph answered it: read-graph.ts checks that it holds rows and that none are lost. */
 export interface GraphPage {
-  data: unknown[];
+  /** Rows (asked for as an object array); anything else is a page that lost its rows. */
+  data: unknown;
   skipToken?: string;
+  /** Rows the whole query matches, across pages. */
   totalRecords?: number;
+  /** Resource Graph cut the answer short and gave no skip token to read on. */
+  resultTruncated?: boolean;
 }

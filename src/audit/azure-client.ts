@@ -48,8 +48,14 @@ export async function connectAzure(cloud: CloudEndpoints, options: ConnectOption
         },
         { abortSignal },
       ));
-      const data = Array.isArray(response.data) ? response.data : [];
-      return { data, ...(response.skipToken ? { skipToken: response.skipToken } : {}), ...(typeof response.totalRecords === 'number' ? { totalRecords: response.totalRecords } : {}) };
+      // Passed on as answered: read-graph.ts refuses a page whose data is not rows rather than read it as empty.
+      const truncated = String(response.resultTruncated) === 'true';
+      return {
+        data: response.data as unknown,
+        ...(response.skipToken ? { skipToken: response.skipToken } : {}),
+        ...(typeof response.totalRecords === 'number' ? { totalRecords: response.totalRecords } : {}),
+        ...(truncated ? { resultTruncated: true } : {}),
+      };
     },
 
     // The Resource Graph client's pipeline already carries the bearer token, user agent and quota

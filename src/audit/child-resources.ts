@@ -42,8 +42,11 @@ export async function readChildren(api: AzureApi, parents: readonly Record<strin
         const current: string = url;
         options.onRequest?.();
         const page = await withRetry(() => api.armGet(current), options.retry);
-        for (const child of isPlainObject(page) && Array.isArray(page['value']) ? page['value'] : []) {
-          if (isPlainObject(child) && typeof child['id'] === 'string') found.push(childRow(child, collection));
+        // An answer without a list, or with entries that are not resources, lost them: never read as "none".
+        if (!isPlainObject(page) || !Array.isArray(page['value'])) throw new RequestFailed('the answer holds no list of resources (value)', 200, true);
+        for (const child of page['value']) {
+          if (!isPlainObject(child) || typeof child['id'] !== 'string') throw new RequestFailed('the answer lists an entry that is not a resource with an id', 200, true);
+          found.push(childRow(child, collection));
         }
         url = isPlainObject(page) && typeof page['nextLink'] === 'string' ? page['nextLink'] : undefined;
       }

@@ -36,7 +36,11 @@ export interface EmulatorOptions {
   forbidden?: string[];
   fault?: (request: FaultContext) => FaultAnswer;
   extraHeaders?: (request: { kind: EmulatorRequest['kind']; index: number }) => Record<string, string> | undefined;
+  /** Answers a Resource Graph page (index: how many graph requests came before) with a 200 that loses rows. */
+  pageFault?: (page: { index: number; subscriptions?: string[] }) => PageFault;
 }
+
+export type PageFault = undefined | 'data-not-rows' | 'rows-not-objects' | 'truncated' | 'ends-early' | 'repeats-token';
 
 export interface RunningEmulator {
   url: string;

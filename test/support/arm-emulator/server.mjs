@@ -5,6 +5,9 @@
 //   GET  {parentId}/{childCollection}                 ARM child lists (privateDnsZoneGroups, ruleCollectionGroups)
 // Each request is logged with its time; `fault` lets a test answer any request differently (throttle, 5xx,
 // drop the connection). Subscriptions in `forbidden` answer 403, as Azure does for a scope without Reader.
+// `pageFault` answers a Resource Graph page with a 200 that loses rows, as a misbehaving service or proxy
+// could: data that is not rows (the table format, or strings), resultTruncated with no $skipToken, paging
+// that stops early, or a $skipToken that never advances.
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { makeCertificate } from './cert.mjs';
@@ -21,6 +24,7 @@ const IDENTITY_HEADER = 'emulated-identity-header';
  * @param {string[]} [options.forbidden] subscription ids without access
  * @param {(request: {kind: string, index: number, path: string, body?: any, subscriptions?: string[]}) => undefined | 'drop' | {status: number, headers?: Record<string, string>, body?: unknown}} [options.fault]
  * @param {(request: {kind: string, index: number}) => Record<string, string> | undefined} [options.extraHeaders]
+ * @param {(page: {index: number, subscriptions?: string[]}) => undefined | 'data-not-rows' | 'rows-not-objects' | 'truncated' | 'ends-early' | 'repeats-token'} [options.pageFault]
  */
 export async function startEmulator(options) {
   const { estate } = options;
@@ -60,7 +64,7 @@ export async function startEmulator(options) {
       if (injected) return send(injected.status, injected.body ?? { error: { code: 'Injected', message: `injected ${injected.status}` } }, injected.headers);
       if (kind === 'token') return token(req, url, send);
       if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { error: { code: 'AuthenticationFailed', message: 'no or wrong bearer token' } });
-      if (kind === 'graph') return graph(body, send);
+      if (kind === 'graph') return graph(body, send, index);
       if (kind === 'subscriptions') return subscriptions(url, send);
       return children(url, send);
     });
@@ -72,7 +76,7 @@ export async function startEmulator(options) {
     send(200, { access_token: TOKEN, expires_on: String(Math.floor(Date.now() / 1000) + 3600), resource, token_type: 'Bearer', client_id: 'emulated-client' });
   }
 
-  function graph(body, send) {
+  function graph(body, send, index) {
     const query = String(body?.query ?? '');
     const types = typesOf(query);
     if (!types) return send(400, { error: { code: 'BadRequest', message: `the emulator only understands "Resources | where type in~ (...)" (got: ${query.slice(0, 80)})` } });
@@ -92,7 +96,28 @@ export async function startEmulator(options) {
     const columns = projectionOf(query);
     const data = matching.slice(offset, offset + size).map((row) => (columns ? Object.fromEntries(columns.filter((c) => c in row).map((c) => [c, row[c]])) : row));
     const next = offset + size < matching.length ? Buffer.from(String(offset + size)).toString('base64url') : undefined;
-    send(200, { totalRecords: matching.length, count: data.length, resultTruncated: 'false', ...(next ? { $skipToken: next } : {}), data, facets: [] });
+    const page = { totalRecords: matching.length, count: data.length, resultTruncated: 'false', ...(next ? { $skipToken: next } : {}), data, facets: [] };
+    switch (options.pageFault?.({ index, subscriptions: body.subscriptions })) {
+      case 'data-not-rows': {
+        const names = [...new Set(data.flatMap((row) => Object.keys(row)))];
+        page.data = { columns: names.map((name) => ({ name, type: 'object' })), rows: data.map((row) => names.map((name) => row[name] ?? null)) };
+        break;
+      }
+      case 'rows-not-objects':
+        page.data = data.map((row) => JSON.stringify(row));
+        break;
+      case 'truncated':
+        page.resultTruncated = 'true';
+        delete page.$skipToken;
+        break;
+      case 'ends-early':
+        delete page.$skipToken;
+        break;
+      case 'repeats-token':
+        page.$skipToken = body.options?.$skipToken ?? next;
+        break;
+    }
+    send(200, page);
   }
 
   function subscriptions(url, send) {
