@@ -33,6 +33,8 @@ const MALFORMED: Array<{ label: string; edit: (changes: Json[]) => void; says: R
   { label: 'change.after is a list', edit: (changes) => (changes[1].change.after = [changes[1].change.after]), says: /resource_changes\[1\] \(azurerm_container_registry\.bad\): change\.after is a list, not an object/ },
   { label: 'change.after_unknown is a string', edit: (changes) => (changes[1].change.after_unknown = 'id'), says: /resource_changes\[1\] \(azurerm_container_registry\.bad\): change\.after_unknown is a string, not an object/ },
   { label: 'change.after_sensitive is a number', edit: (changes) => (changes[1].change.after_sensitive = 1), says: /resource_changes\[1\] \(azurerm_container_registry\.bad\): change\.after_sensitive is a number, not an object/ },
+  { label: 'change.after is null in an entry being created', edit: (changes) => (changes[1].change.after = null), says: /resource_changes\[1\] \(azurerm_container_registry\.bad\): change\.after is null, but the entry is not being deleted/ },
+  { label: 'change.after_unknown is missing (unknown values would read as absent)', edit: (changes) => delete changes[1].change.after_unknown, says: /resource_changes\[1\] \(azurerm_container_registry\.bad\): change\.after_unknown is missing, so what is known only after apply cannot be told/ },
   { label: 'change.actions is a string', edit: (changes) => (changes[1].change.actions = 'create'), says: /resource_changes\[1\] \(azurerm_container_registry\.bad\): change\.actions is a string, not a list of actions/ },
   {
     label: 'an entry of a type no rule reads (a role assignment) whose change is a list',

@@ -53,6 +53,21 @@ export function entryLabel(index: number, address: string | undefined): string {
 const MIRROR_KINDS: ReadonlySet<JsonKind> = new Set(['object', 'boolean', 'null', 'absent']);
 const AFTER_KINDS: ReadonlySet<JsonKind> = new Set(['object', 'null', 'absent']);
 
+/** Actions that leave nothing behind after apply (`delete`, or `forget` under a removed block): no planned state. */
+export function isRemoval(actions: unknown): boolean {
+  return Array.isArray(actions) && actions.length === 1 && (actions[0] === 'delete' || actions[0] === 'forget');
+}
+
+function missing(kind: JsonKind): string {
+  return kind === 'absent' ? 'missing' : 'null';
+}
+
+/**
+ * On a stand-in (src/inputs/terraform/plan-members.ts): its `change.after`, `after_unknown` and
+ * `after_sensitive`, which it does not hold (they are parsed only when read), were checked in the text.
+ */
+export const PLANNED_STATE_CHECKED = Symbol('azfence.plannedStateChecked');
+
 /** Why a resource_changes entry cannot be read, or undefined when its shape is Terraform's. */
 export function changeEntryProblem(change: unknown, index: number): string | undefined {
   if (!isPlainObject(change)) return `${entryLabel(index, undefined)} is ${a(kindOf(change))}, not an object`;
@@ -76,16 +91,32 @@ export function changeEntryProblem(change: unknown, index: number): string | und
     const odd = actions.find((action) => typeof action !== 'string');
     if (odd !== undefined) return `${label}: change.actions holds ${a(kindOf(odd))}, not an action name`;
   }
-  if (!AFTER_KINDS.has(kindOf(detail['after']))) return `${label}: change.after is ${a(kindOf(detail['after']))}, not an object`;
-  for (const mirror of ['after_unknown', 'after_sensitive']) {
-    if (!MIRROR_KINDS.has(kindOf(detail[mirror]))) return `${label}: change.${mirror} is ${a(kindOf(detail[mirror]))}, not an object`;
+  const removal = isRemoval(actions);
+  if (!(change as { [PLANNED_STATE_CHECKED]?: boolean })[PLANNED_STATE_CHECKED]) {
+    const problem = plannedStateProblem(detail, removal);
+    if (problem) return `${label}: ${problem}`;
   }
   const deposed = change['deposed'];
   if (deposed !== undefined && deposed !== null) {
     // A deposed object is the old instance of a create-before-destroy replacement: Terraform only removes it.
-    const removal = Array.isArray(actions) && actions.length === 1 && (actions[0] === 'delete' || actions[0] === 'forget');
     if (!removal) return `${label} is a deposed object (${typeof deposed === 'string' ? deposed.slice(0, 40) : a(kindOf(deposed))}) whose actions are not a removal; Terraform only deletes deposed objects`;
   }
+  return undefined;
+}
+
+/** `change.after` and its mirrors: what exists after apply, what is unknown, what is sensitive. */
+function plannedStateProblem(detail: Record<string, unknown>, removal: boolean): string | undefined {
+  if (!AFTER_KINDS.has(kindOf(detail['after']))) return `change.after is ${a(kindOf(detail['after']))}, not an object`;
+  for (const mirror of ['after_unknown', 'after_sensitive']) {
+    if (!MIRROR_KINDS.has(kindOf(detail[mirror]))) return `change.${mirror} is ${a(kindOf(detail[mirror]))}, not an object`;
+  }
+  if (removal) return undefined;
+  // What exists after apply is `after` with `after_unknown` marking what Terraform does not know yet. Without
+  // either, values would read as absent and take their defaults: a plan Terraform never writes.
+  const after = kindOf(detail['after']);
+  if (after !== 'object') return `change.after is ${missing(after)}, but the entry is not being deleted`;
+  const unknown = kindOf(detail['after_unknown']);
+  if (unknown === 'absent' || unknown === 'null') return `change.after_unknown is ${missing(unknown)}, so what is known only after apply cannot be told`;
   return undefined;
 }
 
@@ -147,7 +178,7 @@ export function plannedResourceProblem(resource: unknown): string | undefined {
   if (typeof resource['type'] !== 'string' || resource['type'] === '') return `planned_values resource ${address} has no type`;
   const mode = resource['mode'];
   if (mode !== undefined && mode !== 'managed' && mode !== 'data') return `planned_values resource ${address}: mode ${typeof mode === 'string' ? `"${mode.slice(0, 40)}"` : a(kindOf(mode))} is neither "managed" nor "data"`;
-  if (!AFTER_KINDS.has(kindOf(resource['values']))) return `planned_values resource ${address}: values is ${a(kindOf(resource['values']))}, not an object`;
+  if (kindOf(resource['values']) !== 'object') return `planned_values resource ${address}: values is ${kindOf(resource['values']) === 'absent' ? 'missing' : a(kindOf(resource['values']))}, not an object`;
   if (!MIRROR_KINDS.has(kindOf(resource['sensitive_values']))) return `planned_values resource ${address}: sensitive_values is ${a(kindOf(resource['sensitive_values']))}, not an object`;
   return undefined;
 }

@@ -3,7 +3,7 @@ import { parseJson } from '../parse-json.js';
 import { isReadType, looksLikePlan } from './read-plan.js';
 import { moduleInstanceOf } from '../../graph/plan-context.js';
 import { decodeToken, LOAD_CHANGE, scanChangeEntries, type ChangeEntrySpan } from './change-entries.js';
-import { ENTRY_READER, ENTRY_SPAN, kindAt, type EntryReader } from './plan-entries.js';
+import { ENTRY_READER, ENTRY_SPAN, isRemoval, kindAt, PLANNED_STATE_CHECKED, type EntryReader } from './plan-entries.js';
 import { lineCursor, locateStringValues } from '../parse-json.js';
 import type { PositionLookup } from './read-plan.js';
 
@@ -75,11 +75,15 @@ export function standInFor(text: string, entry: ChangeEntrySpan, parseMember: (s
   const address = read || raw.includes('\\') ? decodeToken(text, entry.addressStart, entry.addressEnd) : raw;
   const change = entry.actionsStart === -1 ? NO_ACTIONS : changeWithActions(text, entry, parseMember);
   if (address === undefined || change === undefined) return parseMember(entry);
+  // What exists after apply needs `after` and `after_unknown`; without them only the whole entry says what is wrong.
+  const unknown = kindAt(text, entry.afterUnknownStart);
+  if (!isRemoval((change as { actions?: unknown }).actions) && (kindAt(text, entry.afterStart) !== 'object' || (unknown !== 'object' && unknown !== 'boolean'))) return parseMember(entry);
   const standIn: Record<string | symbol, unknown> = { address, type: entry.type, change };
   if (entry.mode !== undefined) standIn['mode'] = entry.mode;
   // Where it came from, should the plan list its address twice (plan-entries.ts sameEntry).
   standIn[ENTRY_SPAN] = entry;
   standIn[ENTRY_READER] = reader ?? { text, parse: parseMember };
+  standIn[PLANNED_STATE_CHECKED] = true;
   if (read) {
     // Decoded once: positionsOf reads it back.
     entry.decodedAddress = address;
