@@ -114,6 +114,18 @@ describe('an incomplete snapshot is an input error, and its rows are still repor
   });
 });
 
+describe('a row whose properties is null', () => {
+  it('holds no properties to judge: its checks are unknown, not decided on nothing (a private endpoint no longer passes AZF-DNS-001)', () => {
+    const dir = tempDir();
+    writeJson(dir, 'snapshot.json', buildSnapshot([{ type: 'Microsoft.Network/privateEndpoints', name: 'pe-null', properties: null }]));
+    const run = runCli(['scan', 'snapshot.json', '--format', 'json', '--fail-on-unknown'], dir);
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout) as JsonReport;
+    expect(report.findings.filter((finding) => finding.ruleId === 'AZF-DNS-001' && finding.resource.name === 'pe-null').map((finding) => finding.status)).toEqual(['unknown']);
+    expect(run.code).toBe(1);
+  });
+});
+
 describe('two rows with one id', () => {
   for (const reader of SNAPSHOT_READERS) {
     it(`${reader.name}: identical rows (as overlapping pages give) are read once`, () => {

@@ -134,7 +134,9 @@ export function readSnapshot(json: unknown, file: string, text: string | Readonl
     if (parsed?.parentId && body['parentId'] === undefined) body['parentId'] = parsed.parentId;
     if (parsed && body['resourceGroup'] === undefined) body['resourceGroup'] = parsed.resourceGroup;
     for (const column of PROJECTED_COLUMNS) if (!(column in row)) body[column] = UNKNOWN;
-    if (body['properties'] === null) body['properties'] = {};
+    // A null property bag says nothing about the properties: unknown, or a check that reads "absent" as
+    // "not set" would pass (or fail) on data the row never held.
+    if (body['properties'] === null) body['properties'] = UNKNOWN;
     resources.push({
       key,
       armType: canonicalArmType(type),
