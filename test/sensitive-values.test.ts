@@ -173,10 +173,12 @@ function sensitivePlan(): Json {
   return plan;
 }
 
-/** planned_values alone: the shape of a plan whose resource_changes were stripped (some wrappers do). */
+/**
+ * Resources only planned_values lists, marked in `sensitive_values`: resource_changes holds no entry for them.
+ * (A plan with no resource_changes member at all is refused: which of its values are unknown cannot be told.)
+ */
 function plannedValuesOnly(plan: Json): Json {
-  const { resource_changes: _changes, ...rest } = plan;
-  return rest;
+  return { ...plan, resource_changes: [] };
 }
 
 const READERS = [

@@ -154,10 +154,11 @@ describe('an address listed twice', () => {
     });
   }
 
-  it('planned_values (a plan without resource_changes) listing a module resource twice: the same values read once, different ones an error', () => {
+  it('planned_values listing a module resource resource_changes does not hold, twice: the same values read once, different ones an error', () => {
     const dir = tempDir();
     const built = buildPlan({ azurerm: [{ ...REGISTRY('mod'), address: 'module.reg.azurerm_container_registry.mod' }] }) as Json;
-    delete built['resource_changes'];
+    // Terraform before 0.15 left resources without changes out of resource_changes: planned_values holds them.
+    built['resource_changes'] = [];
     const module = { address: 'module.reg', resources: built['planned_values'].root_module.resources };
     built['planned_values'].root_module = { resources: [], child_modules: [module, structuredClone(module)] };
     writeJson(dir, 'plan.json', built);
@@ -176,4 +177,29 @@ describe('an address listed twice', () => {
       expect(result.report.findings.map((finding) => finding.resource.name), reader.name).toContain('kvopen');
     }
   });
+});
+
+/** What a plan as a whole must hold for its entries to be read as Terraform meant them. */
+describe('the members a plan needs around its entries', () => {
+  const CASES: Array<{ label: string; edit: (plan: Json) => void; says: RegExp }> = [
+    { label: 'no configuration (references between new resources cannot be followed)', edit: (plan) => delete plan['configuration'], says: /plan\.json: has no configuration, so references between the resources it creates cannot be followed/ },
+    { label: 'configuration of another type', edit: (plan) => (plan['configuration'] = JSON.stringify(plan['configuration'])), says: /plan\.json: configuration is a string, not an object/ },
+    { label: 'planned_values of another type', edit: (plan) => (plan['planned_values'] = [plan['planned_values']]), says: /plan\.json: planned_values is a list, not an object/ },
+    { label: 'no resource_changes while planned_values lists resources (their unknown values are left out)', edit: (plan) => delete plan['resource_changes'], says: /plan\.json: has no resource_changes, so values known only after apply cannot be told from absent ones/ },
+  ];
+  for (const reader of PLAN_READERS) {
+    for (const { label, edit, says } of CASES) {
+      it(`${reader.name}: ${label} is an input error`, () => {
+        const dir = tempDir();
+        const built = buildPlan({ azurerm: [REGISTRY('good')] }) as Json;
+        edit(built);
+        writeJson(dir, 'plan.json', built);
+        otherFile(dir);
+        const result = scanWith(dir, reader.env);
+        expect(result.code, label).toBe(2);
+        expect(result.lines, label).toEqual([expect.stringMatching(new RegExp(`^azfence: error: ${says.source}`))]);
+        expect(result.report.findings.map((finding) => finding.resource.name), label).toContain('kvopen');
+      });
+    }
+  }
 });

@@ -7,7 +7,7 @@ import { looksLikeSnapshot, readSnapshot, type SnapshotReadResult } from '../res
 import { JsonStream, JsonSyntaxError, parseAt, positionOfKey, type Mark, type Position } from './json-stream.js';
 import { CONTROL_CHARACTER, memberParser, standInFor } from '../terraform/plan-members.js';
 import { decodeToken, scanEntry } from '../terraform/change-entries.js';
-import { changeEntryProblem, ENTRY_INDEX, entryLabel, isDeposed, sameEntry } from '../terraform/plan-entries.js';
+import { a, changeEntryProblem, ENTRY_INDEX, entryLabel, isDeposed, kindAt, sameEntry } from '../terraform/plan-entries.js';
 
 /**
  * Reads a plan or snapshot too large to hold as one string, one resource at a time.
@@ -131,10 +131,12 @@ function readPlanStreamed(stream: JsonStream, file: string, head: Record<string,
   const listed = new Map<string, number>();
   let unmapped = 0;
   let context: PlanReadResult['context'] | undefined;
+  // A problem with the plan as a whole (its configuration) comes back from every batch: said once.
+  const said = new Set<string>();
   const run = (batch: Record<string, unknown>, positions: Map<string, Position>): void => {
     const result = readPlan({ ...head, ...batch }, file, positions);
     for (const resource of result.resources) resources.push(resource);
-    problems.push(...result.problems);
+    for (const problem of result.problems) if (!said.has(problem)) said.add(problem), problems.push(problem);
     overlays.push(...result.overlays);
     unmapped += result.unmapped;
     context ??= result.context;
@@ -190,6 +192,8 @@ function readPlanStreamed(stream: JsonStream, file: string, head: Record<string,
   const plannedAt = marks.get('planned_values');
   if (plannedAt) {
     stream.seek(plannedAt);
+    const first = stream.peek();
+    if (first !== OBJECT) problems.push(`planned_values is ${a(kindAt(String.fromCharCode(first), 0))}, not an object`);
     const unseen: unknown[] = [];
     walkPlannedModule(stream, 'planned_values', ({ text, start }) => {
       // Most planned resources are in resource_changes too: their address is read without parsing them.
@@ -200,7 +204,8 @@ function readPlanStreamed(stream: JsonStream, file: string, head: Record<string,
       // readPlan checks the rest, and reads an address listed twice once (or reports it, when they differ).
       unseen.push(resource);
     });
-    if (unseen.length) run({ planned_values: { root_module: { resources: unseen } } }, new Map());
+    // resource_changes, when the file has it, was read above: readPlan must not take its absence for the file's.
+    if (unseen.length) run({ planned_values: { root_module: { resources: unseen } }, ...(changesAt ? { resource_changes: [] } : {}) }, new Map());
   }
   if (!context) run({}, new Map());
   // One context over every batch's resources (the batches each indexed only their own).

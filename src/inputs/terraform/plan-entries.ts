@@ -40,7 +40,10 @@ export function kindAt(text: string, at: number): JsonKind {
   }
 }
 
-function a(kind: JsonKind): string {
+/** A JSON type as a message says it: "a list", "an object", "null", "missing". */
+export function a(kind: JsonKind): string {
+  if (kind === 'null') return 'null';
+  if (kind === 'absent') return 'missing';
   return kind === 'list' ? 'a list' : kind === 'object' ? 'an object' : `a ${kind}`;
 }
 
@@ -58,9 +61,6 @@ export function isRemoval(actions: unknown): boolean {
   return Array.isArray(actions) && actions.length === 1 && (actions[0] === 'delete' || actions[0] === 'forget');
 }
 
-function missing(kind: JsonKind): string {
-  return kind === 'absent' ? 'missing' : 'null';
-}
 
 /**
  * On a stand-in (src/inputs/terraform/plan-members.ts): its `change.after`, `after_unknown` and
@@ -114,9 +114,9 @@ function plannedStateProblem(detail: Record<string, unknown>, removal: boolean):
   // What exists after apply is `after` with `after_unknown` marking what Terraform does not know yet. Without
   // either, values would read as absent and take their defaults: a plan Terraform never writes.
   const after = kindOf(detail['after']);
-  if (after !== 'object') return `change.after is ${missing(after)}, but the entry is not being deleted`;
+  if (after !== 'object') return `change.after is ${a(after)}, but the entry is not being deleted`;
   const unknown = kindOf(detail['after_unknown']);
-  if (unknown === 'absent' || unknown === 'null') return `change.after_unknown is ${missing(unknown)}, so what is known only after apply cannot be told`;
+  if (unknown === 'absent' || unknown === 'null') return `change.after_unknown is ${a(unknown)}, so what is known only after apply cannot be told`;
   return undefined;
 }
 
@@ -178,7 +178,7 @@ export function plannedResourceProblem(resource: unknown): string | undefined {
   if (typeof resource['type'] !== 'string' || resource['type'] === '') return `planned_values resource ${address} has no type`;
   const mode = resource['mode'];
   if (mode !== undefined && mode !== 'managed' && mode !== 'data') return `planned_values resource ${address}: mode ${typeof mode === 'string' ? `"${mode.slice(0, 40)}"` : a(kindOf(mode))} is neither "managed" nor "data"`;
-  if (kindOf(resource['values']) !== 'object') return `planned_values resource ${address}: values is ${kindOf(resource['values']) === 'absent' ? 'missing' : a(kindOf(resource['values']))}, not an object`;
+  if (kindOf(resource['values']) !== 'object') return `planned_values resource ${address}: values is ${a(kindOf(resource['values']))}, not an object`;
   if (!MIRROR_KINDS.has(kindOf(resource['sensitive_values']))) return `planned_values resource ${address}: sensitive_values is ${a(kindOf(resource['sensitive_values']))}, not an object`;
   return undefined;
 }

@@ -3,7 +3,7 @@ import { parseJson } from '../parse-json.js';
 import { isReadType, looksLikePlan } from './read-plan.js';
 import { moduleInstanceOf } from '../../graph/plan-context.js';
 import { decodeToken, LOAD_CHANGE, scanChangeEntries, type ChangeEntrySpan } from './change-entries.js';
-import { ENTRY_READER, ENTRY_SPAN, isRemoval, kindAt, PLANNED_STATE_CHECKED, type EntryReader } from './plan-entries.js';
+import { ENTRY_READER, ENTRY_SPAN, isRemoval, kindAt, PLANNED_STATE_CHECKED, type EntryReader, type JsonKind } from './plan-entries.js';
 import { lineCursor, locateStringValues } from '../parse-json.js';
 import type { PositionLookup } from './read-plan.js';
 
@@ -19,6 +19,8 @@ export interface DeferredPlannedValues {
    */
   namesAddressOutside(known: (address: string) => boolean): boolean;
   parse(): unknown;
+  /** The JSON type of planned_values (an object, in a plan Terraform wrote). */
+  kind: JsonKind;
 }
 
 /** The members readPlan reads, besides planned_values; scalars are kept too, for the plan test. */
@@ -235,6 +237,7 @@ export function readPlanMembers(text: string, file: string): { plan: Record<stri
         return false;
       },
       parse: () => parseMember(planned),
+      kind: kindAt(text, planned.start),
     },
   };
 }

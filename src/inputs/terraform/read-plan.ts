@@ -14,7 +14,7 @@ import { providerMajors } from './provider-versions.js';
 import { isWriterType } from './mappings-writers.js';
 import { readOverlay } from './read-overlay.js';
 import type { Overlay } from '../../model/overlay.js';
-import { changeEntryProblem, entryLabel, indexOfEntry, isDeposed, plannedResourceProblem, sameEntry } from './plan-entries.js';
+import { a, changeEntryProblem, entryLabel, indexOfEntry, isDeposed, kindOf, plannedResourceProblem, sameEntry } from './plan-entries.js';
 import { sameJson } from '../json-equal.js';
 
 /** Types a rule reads, so the reader normalizes them, and types that write to them; every other resource is only counted. */
@@ -186,6 +186,8 @@ function entriesOf(plan: Record<string, unknown>, file: string, deferred: Deferr
   // planned_values alone (no resource_changes) still describes the planned state; it marks sensitive values
   // in `sensitive_values` and omits unknown ones. It is read only for resources resource_changes does not list.
   let planned = plan['planned_values'];
+  const plannedKind = planned === undefined && deferred ? deferred.kind : kindOf(planned);
+  if (plannedKind !== 'object' && plannedKind !== 'absent') problems.push(`planned_values is ${a(plannedKind)}, not an object`);
   if (planned === undefined && deferred && deferred.namesAddressOutside((address) => entries.has(address))) planned = deferred.parse();
   const plannedResources: unknown[] = [];
   collectPlannedResources(isPlainObject(planned) ? planned['root_module'] : undefined, plannedResources);
@@ -212,6 +214,9 @@ function entriesOf(plan: Record<string, unknown>, file: string, deferred: Deferr
     }
     read.set(address!, record);
   }
+  // planned_values leaves out what is known only after apply: without resource_changes to say which values
+  // those are, they would read as absent and take their defaults.
+  if (changes === undefined && read.size > 0) problems.push('has no resource_changes, so values known only after apply cannot be told from absent ones (planned_values leaves them out); scan the output of terraform show -json <plan file>');
   for (const [address, resource] of read) {
     const moduleAddress = moduleOf(address);
     entries.set(address, {
@@ -247,6 +252,12 @@ export function readPlan(
   const entries = entriesOf(plan, file, plannedValues, problems);
   const configuration = new Map<string, Record<string, unknown>>();
   collectConfiguration(isPlainObject(plan['configuration']) ? plan['configuration']['root_module'] : undefined, '', configuration);
+  // Resources created in the plan refer to each other through the configuration (their ids are unknown):
+  // without it, a link known only after apply could not be followed and would read as missing.
+  const configurationKind = kindOf(plan['configuration']);
+  if (configurationKind !== 'object' && entries.some((entry) => isReadType(entry.type))) {
+    problems.push(configurationKind === 'absent' ? 'has no configuration, so references between the resources it creates cannot be followed' : `configuration is ${a(configurationKind)}, not an object, so references between the resources it creates cannot be followed`);
+  }
   const lines = typeof text === 'string' ? locateStringValues(text, 'address', Math.max(text.indexOf('"resource_changes"'), 0)) : text;
   const resources: Resource[] = [];
   // Every instance of a configuration block (a for_each over thousands of keys) makes the same references: one read-only map per block.
