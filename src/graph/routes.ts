@@ -80,9 +80,11 @@ export function defaultRouteOf(inventory: Inventory, subnet: Resource, extraFire
   }
   const routes = routesOf(inventory, table);
   if (isPlaceholder(table.body['properties'])) return { status: 'unknown', routeTable: table.name, reason: `the routes of ${table.name} are ${table.source.kind === 'plan' ? 'known only after apply' : 'not in the snapshot (project the properties column)'}` };
-  if (propertiesOf(table)['routes'] === UNKNOWN) return { status: 'unknown', routeTable: table.name, reason: `the routes of ${table.name} are known only after apply` };
+  const listed = propertiesOf(table)['routes'];
+  // Known only after apply or marked sensitive: the default route may be among them.
+  if (isPlaceholder(listed)) return { status: 'unknown', routeTable: table.name, reason: `the routes of ${table.name} are ${listed === UNKNOWN ? 'known only after apply' : 'marked sensitive'}` };
   const defaults = routes.filter((route) => route.properties['addressPrefix'] === '0.0.0.0/0');
-  const pending = routes.filter((route) => route.properties['addressPrefix'] === UNKNOWN);
+  const pending = routes.filter((route) => isPlaceholder(route.properties['addressPrefix']));
   const route = defaults[0];
   if (!route) {
     if (pending.length) return { status: 'unknown', routeTable: table.name, reason: `a route prefix in ${table.name} is known only after apply` };

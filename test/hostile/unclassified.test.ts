@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../support/materialize.js';
 import { runCli, scanJson, tempDir, writeJson, type JsonReport } from '../support/run-cli.js';
@@ -121,4 +123,47 @@ describe('a manifest whose kind is a deploy-time placeholder', () => {
     }
     expect(run.code).toBe(1);
   });
+});
+
+describe('a value marked sensitive that decides what a check needs', () => {
+  it('a private endpoint whose connection (group ids) is sensitive: AZF-DNS-001 is unknown, not passed on "no group ids"', () => {
+    const dir = tempDir();
+    const plan = buildPlan({
+      azurerm: [
+        {
+          type: 'azurerm_private_endpoint',
+          name: 'vault',
+          values: { name: 'pe-kv', location: 'westeurope', resource_group_name: 'rg', subnet_id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s', private_service_connection: [{ name: 'c', is_manual_connection: false, private_connection_resource_id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv', subresource_names: ['vault'] }] },
+          sensitive: ['private_service_connection'],
+        },
+      ],
+    });
+    writeJson(dir, 'plan.json', plan);
+    const { run, report } = scanJson(['plan.json'], ['--fail-on-unknown'], dir);
+    expect(run.stderr).toBe('');
+    expect(report.findings.filter((finding) => finding.ruleId === 'AZF-DNS-001' && finding.resource.address === 'azurerm_private_endpoint.vault').map((finding) => finding.status)).toEqual(['unknown']);
+    expect(run.code).toBe(1);
+  });
+
+  /** The example estate with one resource's planned values marked sensitive as a whole. */
+  function estateWithSensitive(address: string): Json {
+    const plan = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'estate', 'plan.json'), 'utf8')) as Json;
+    const entry = plan['resource_changes'].find((candidate: Json) => candidate.address === address);
+    entry.change.after_sensitive = true;
+    return plan;
+  }
+
+  for (const { address, rule, on } of [
+    { address: 'azurerm_container_registry.ci', rule: 'AZF-POOL-001', on: 'azurerm_container_registry_task.agent_image' },
+    { address: 'azurerm_route_table.agents', rule: 'AZF-EGR-001', on: 'azurerm_firewall.hub' },
+  ]) {
+    it(`${address} marked sensitive: ${rule} on ${on}, which reads it, is unknown, not passed`, () => {
+      const dir = tempDir();
+      writeJson(dir, 'plan.json', estateWithSensitive(address));
+      const { run, report } = scanJson(['plan.json'], ['--fail-on', 'none'], dir);
+      expect(run.stderr).toBe('');
+      expect(report.findings.filter((finding) => finding.ruleId === rule && finding.resource.address === on).map((finding) => finding.status)).toEqual(['unknown']);
+      for (const finding of report.findings.filter((candidate) => candidate.status === 'unknown')) expect(finding.message).not.toMatch(/known only after apply/);
+    });
+  }
 });

@@ -5,7 +5,7 @@ import { mostSpecific } from '../../graph/resolve-reference.js';
 import { defaultRouteOf, SUBNET, VIRTUAL_NETWORK, vnetOfSubnet } from '../../graph/routes.js';
 import type { Inventory } from '../../model/inventory.js';
 import type { Resource } from '../../model/resource.js';
-import { isPlainObject, UNKNOWN } from '../../model/values.js';
+import { isPlaceholder, isPlainObject, isRedacted, UNKNOWN } from '../../model/values.js';
 import { dnsForwarderVnets, endpointIndex, vnetMatches } from './dns.js';
 import { endpointInfo, PRIVATE_DNS_ZONE, ZONE_VNET_LINK } from './private-endpoints.js';
 import { pass, fail, unknown, propertiesOf } from './results.js';
@@ -29,30 +29,42 @@ function strings(value: unknown): string[] {
 
 /** Whether a registry refuses the shared, public-side task pool: public access off or default action Deny, without the tasks bypass. */
 function registryLocked(registry: Resource): boolean | undefined {
-  // A snapshot row whose properties were projected away says nothing about the registry's network rules.
-  if (registry.body['properties'] === UNKNOWN) return undefined;
+  // A snapshot row whose properties were projected away (or a value known only after apply, or marked
+  // sensitive) says nothing about the registry's network rules: undecided, never "open".
+  if (isPlaceholder(registry.body['properties'])) return undefined;
   const properties = propertiesOf(registry);
   const access = properties['publicNetworkAccess'];
-  const rules = isPlainObject(properties['networkRuleSet']) ? properties['networkRuleSet'] : {};
-  const defaultAction = rules['defaultAction'];
-  if (properties['networkRuleBypassAllowedForTasks'] === true) return false;
-  if (typeof access === 'string' && access.toLowerCase() === 'disabled') return true;
-  if (typeof defaultAction === 'string' && defaultAction.toLowerCase() === 'deny') return true;
-  if (access === UNKNOWN || defaultAction === UNKNOWN) return undefined;
+  const ruleSet = properties['networkRuleSet'];
+  const defaultAction = isPlainObject(ruleSet) ? ruleSet['defaultAction'] : isPlaceholder(ruleSet) ? ruleSet : undefined;
+  const bypass = properties['networkRuleBypassAllowedForTasks'];
+  if (bypass === true) return false;
+  if ((typeof access === 'string' && access.toLowerCase() === 'disabled') || (typeof defaultAction === 'string' && defaultAction.toLowerCase() === 'deny')) {
+    return isPlaceholder(bypass) ? undefined : true;
+  }
+  if (isPlaceholder(access) || isPlaceholder(defaultAction)) return undefined;
   return false;
+}
+
+/** Why registryLocked could not decide, in the words a user acts on. */
+function lockUndecidedWhy(registry: Resource): string {
+  const properties = propertiesOf(registry);
+  const ruleSet = properties['networkRuleSet'];
+  const values = [registry.body['properties'], properties['publicNetworkAccess'], ruleSet, isPlainObject(ruleSet) ? ruleSet['defaultAction'] : undefined, properties['networkRuleBypassAllowedForTasks']];
+  if (values.some(isRedacted)) return 'marked sensitive and not read';
+  return registry.source.kind === 'plan' ? 'known only after apply' : 'not in the input (project the properties column)';
 }
 
 /** AZF-POOL-001: a task on a locked registry names an agent pool (the shared pool gets 403). */
 export const taskUsesAgentPool: RuleFunction = (context, args) => {
   const pool = context.field(stringArg(args, 'agentPool'));
   if (typeof pool === 'string' && pool.trim() !== '') return pass();
-  if (pool === UNKNOWN) return unknown('agentPoolName', 'the agent pool name is known only after apply');
+  if (isPlaceholder(pool)) return unknown('agentPoolName', pool === UNKNOWN ? 'the agent pool name is known only after apply' : 'the agent pool name is marked sensitive');
   const parent = parentOf(context.inventory, context.resource);
   const registry = parent.links.find((link) => link.target)?.target;
   const registryName = registry?.name ?? parent.links[0]?.name ?? 'its registry';
   if (!registry) return unknown('parentId', parent.unresolved.length ? parent.unresolved.join('; ') : `registry ${registryName} is not in this scan, so whether it is locked is unknown`, { registry: registryName });
   const locked = registryLocked(registry);
-  if (locked === undefined) return unknown('publicNetworkAccess', `whether registry ${registry.name} is locked is known only after apply`, { registry: registry.name });
+  if (locked === undefined) return unknown('publicNetworkAccess', `whether registry ${registry.name} is locked cannot be told: its network settings are ${lockUndecidedWhy(registry)}`, { registry: registry.name });
   if (!locked) return pass();
   const pools = childrenOf(context.inventory, registry, 'Microsoft.ContainerRegistry/registries/agentPools').map((candidate) => candidate.name);
   return fail('properties.agentPoolName', pool, 'an agent pool name', { registry: registry.name, pools: pools.length ? pools.join(', ') : 'none yet' });

@@ -53,10 +53,11 @@ export interface EndpointInfo {
   region?: string;
 }
 
+/** Group ids as listed; a list (or a member) known only after apply or marked sensitive is not known. */
 function asStrings(value: unknown): string[] | typeof UNKNOWN {
-  if (value === UNKNOWN) return UNKNOWN;
+  if (isPlaceholder(value)) return UNKNOWN;
   if (!Array.isArray(value)) return typeof value === 'string' ? [value] : [];
-  if (value.some((item) => item === UNKNOWN)) return UNKNOWN;
+  if (value.some(isPlaceholder)) return UNKNOWN;
   return value.filter((item): item is string => typeof item === 'string');
 }
 
@@ -70,13 +71,13 @@ function connectionsOf(inventory: Inventory, endpoint: Resource): Connection[] {
     ['manualPrivateLinkServiceConnections', true],
   ] as const) {
     const entries = properties[list];
-    if (entries === UNKNOWN) {
+    if (isPlaceholder(entries)) {
       connections.push({ groupIds: UNKNOWN, manual: manualList });
       continue;
     }
     if (!Array.isArray(entries)) continue;
     entries.forEach((entry, index) => {
-      if (entry === UNKNOWN) {
+      if (isPlaceholder(entry)) {
         connections.push({ groupIds: UNKNOWN, manual: manualList });
         return;
       }
