@@ -191,7 +191,7 @@ function convert(node: Node | null | undefined, ctx: Context): unknown {
 
 function throughAlias<T>(alias: Node, ctx: Context, use: (target: Node) => T): T {
   const target = (alias as unknown as { resolve(doc: Document): Node | undefined }).resolve(ctx.document);
-  if (!target) throw new Refused('an alias names an anchor that is not defined before it', alias);
+  if (!target) throw new Refused('invalid YAML: an alias (*…) refers to an anchor that is not defined', alias);
   if (ctx.open.has(target)) throw new Refused('an anchor\'s value contains an alias to itself', alias);
   ctx.aliasDepth++;
   try {
