@@ -79,3 +79,79 @@ describe('what a finding says', () => {
     expect(only(report, 'AZF-PUB-002', 'azurerm_container_registry.acr').remediation).toContain(' on azurerm_container_registry.acr;');
   });
 });
+
+/**
+ * An unknown finding's evidence says why the value could not be read in words true for the input: a plan's
+ * value is known after apply, a snapshot's was not in the snapshot, a manifest's is filled in at deploy
+ * time, a provider default that depends on the provider's version is not set. Where a rule function decided
+ * the unknown (a resource not in the scan), the message gives the reason and the evidence claims none.
+ */
+describe('what an unknown finding says about the value it could not read', () => {
+  const KUBE_PACK = `pack: ACMEK
+title: Acme workload rules
+rules:
+  - id: ACME-K8S-001
+    title: Workloads name their runtime class
+    severity: medium
+    description: Pods pick their runtime explicitly.
+    remediation:
+      kubernetes: 'Set runtimeClassName in {name}.'
+      azurerm: 'Set runtime_class_name in {address}.'
+    checks:
+      - select: { type: Kubernetes/Workload }
+        assert: { field: properties.podSpec.runtimeClassName, equals: kata-vm-isolation }
+        message: 'Workload {name} runs with runtime class {field:properties.podSpec.runtimeClassName}.'
+`;
+
+  function actualOf(report: JsonReport, ruleId: string, resource: string): string[] {
+    const found = report.findings.filter((finding) => finding.ruleId === ruleId && (finding.resource.address === resource || finding.resource.name === resource));
+    expect(found, `${ruleId} on ${resource}`).toHaveLength(1);
+    expect(found[0]!.status).toBe('unknown');
+    return found[0]!.evidence.map((item) => item.actual);
+  }
+
+  function scanDir(setup: (dir: string) => void, extra: string[] = []): JsonReport {
+    const dir = tempDir('azfence-unknown-evidence-');
+    setup(dir);
+    const { run, report } = scanJson(['.', ...extra], ['--fail-on', 'none'], dir);
+    expect(run.stderr).toBe('');
+    return report;
+  }
+
+  it('a plan value from a variable is known after apply', () => {
+    const report = scanDir((dir) => writeJson(dir, 'plan.json', buildPlan({ azurerm: [{ type: 'azurerm_container_registry', name: 'acr', values: { name: 'acrvar', sku: 'Premium' }, unknown: ['public_network_access_enabled'] }] })));
+    expect(actualOf(report, 'AZF-PUB-001', 'azurerm_container_registry.acr')).toEqual(['(known after apply)']);
+  });
+
+  it('a property a snapshot query projected away is not in the snapshot', () => {
+    const report = scanDir((dir) => writeJson(dir, 'snapshot.json', buildSnapshot([{ type: 'Microsoft.ContainerRegistry/registries', name: 'acrprojected', omit: ['properties', 'sku'] }])));
+    expect(actualOf(report, 'AZF-PUB-001', 'acrprojected')).toEqual(['(not in the snapshot)']);
+  });
+
+  it('a manifest placeholder is set at deploy time', () => {
+    const report = scanDir(
+      (dir) => {
+        mkdirSync(join(dir, 'policies'));
+        writeFileSync(join(dir, 'policies', 'acme.yaml'), KUBE_PACK);
+        writeFileSync(join(dir, 'app.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: { name: runner }\nspec:\n  runtimeClassName: ${RUNTIME_CLASS}\n  containers: [{ name: run, image: "myacr.azurecr.io/run:1.0" }]\n');
+      },
+      ['--policies', 'policies'],
+    );
+    expect(actualOf(report, 'ACME-K8S-001', 'runner')).toEqual(['(set at deploy time)']);
+  });
+
+  it('an attribute left out whose provider default depends on the provider version is not set, its default undecided', () => {
+    const report = scanDir((dir) =>
+      writeJson(dir, 'plan.json', buildPlan({ azurerm: [{ type: 'azurerm_storage_account', name: 'st', values: { name: 'stany', account_kind: 'StorageV2', public_network_access_enabled: false } }], providers: { azurerm: '>= 3.0' } })),
+    );
+    expect([...new Set(actualOf(report, 'AZF-PUB-007', 'azurerm_storage_account.st'))]).toEqual(['(not set; its default depends on the provider version)']);
+  });
+
+  it('a resource not in the scan is not "known after apply": the message says why, the evidence claims no reason', () => {
+    const registry = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-shared/providers/Microsoft.ContainerRegistry/registries/acrshared';
+    const report = scanDir((dir) =>
+      writeJson(dir, 'plan.json', buildPlan({ azurerm: [{ type: 'azurerm_container_registry_task', name: 'build', values: { name: 'build-app', container_registry_id: registry, platform: [{ os: 'Linux' }] } }] })),
+    );
+    expect(actualOf(report, 'AZF-POOL-001', 'azurerm_container_registry_task.build')).toEqual(['(not known)']);
+  });
+});

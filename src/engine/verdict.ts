@@ -9,6 +9,11 @@ export interface Evidence {
   path: string;
   actual: unknown;
   expected: string;
+  /**
+   * An unknown a rule function decided (a resource not in the scan, a link it could not follow): the
+   * message says why, so the evidence does not claim a reason of its own for the value it could not read.
+   */
+  unknownExplained?: boolean;
 }
 
 export interface Evaluation {

@@ -51,12 +51,27 @@ function propertyName(resource: Resource, path: string): string {
   return path;
 }
 
+/** Why a value could not be read, in words true for where the resource came from. */
+const UNREAD_BECAUSE: Record<Resource['source']['kind'], string> = {
+  plan: '(known after apply)',
+  snapshot: '(not in the snapshot)',
+  audit: '(not returned by Azure)',
+  manifest: '(set at deploy time)',
+};
+
+function shownActual(resource: Resource, item: Evidence): string {
+  if (!isUnknown(item.actual)) return describeValue(item.actual);
+  if (item.unknownExplained) return '(not known)';
+  if (resource.attributeOf?.get(item.path)?.undecided) return '(not set; its default depends on the provider version)';
+  return UNREAD_BECAUSE[resource.source.kind];
+}
+
 function showEvidence(resource: Resource, evidence: Evidence[]): ShownEvidence[] {
   const seen = new Set<string>();
   const shown: ShownEvidence[] = [];
   for (const item of evidence) {
     const attribute = resource.source.dialect === 'azurerm' ? attributeFor(resource, item.path) : undefined;
-    const entry: ShownEvidence = { path: item.path, ...(attribute ? { attribute } : {}), actual: describeValue(item.actual), expected: item.expected };
+    const entry: ShownEvidence = { path: item.path, ...(attribute ? { attribute } : {}), actual: shownActual(resource, item), expected: item.expected };
     const key = `${entry.path}|${entry.actual}|${entry.expected}`;
     if (seen.has(key)) continue;
     seen.add(key);

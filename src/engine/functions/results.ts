@@ -15,7 +15,7 @@ export function fail(path: string, actual: unknown, expected: string, details: R
 }
 
 export function unknown(path: string, reason: string, details: Record<string, string> = {}): Evaluation {
-  return { verdict: 'unknown', evidence: [{ path, actual: UNKNOWN, expected: 'a decidable value' }], details: { ...details, unknownReason: reason } };
+  return { verdict: 'unknown', evidence: [{ path, actual: UNKNOWN, expected: 'a decidable value', unknownExplained: true }], details: { ...details, unknownReason: reason } };
 }
 
 export function propertiesOf(resource: Resource): Record<string, unknown> {
