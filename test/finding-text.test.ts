@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildPlan, buildSnapshot } from './support/materialize.js';
+import { parse } from 'yaml';
+import { buildPlan, buildSnapshot, type AzapiCase, type AzurermCase, type SnapshotRow } from './support/materialize.js';
 import { scanJson, tempDir, writeJson, type JsonReport } from './support/run-cli.js';
 
 /**
@@ -153,5 +154,45 @@ rules:
       writeJson(dir, 'plan.json', buildPlan({ azurerm: [{ type: 'azurerm_container_registry_task', name: 'build', values: { name: 'build-app', container_registry_id: registry, platform: [{ os: 'Linux' }] } }] })),
     );
     expect(actualOf(report, 'AZF-POOL-001', 'azurerm_container_registry_task.build')).toEqual(['(not known)']);
+  });
+});
+
+/** A case of fixtures/rules/<rule>.yaml, scanned as the fixture harness writes it (plan or snapshot). */
+function scanFixtureCase(ruleId: string, caseName: string): JsonReport {
+  const file = parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'rules', `${ruleId}.yaml`), 'utf8')) as { cases: Array<Record<string, unknown> & { name: string }> };
+  const fixture = file.cases.find((candidate) => candidate.name === caseName)!;
+  const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+  const dir = tempDir('azfence-fixture-case-');
+  if (fixture['azurerm'] || fixture['azapi']) writeJson(dir, 'plan.json', buildPlan({ azurerm: list(fixture['azurerm'] as AzurermCase[]), azapi: list(fixture['azapi'] as AzapiCase[]) }));
+  else writeJson(dir, 'snapshot.json', buildSnapshot(list(fixture['snapshot'] as SnapshotRow[])));
+  const { run, report } = scanJson([dir], ['--fail-on', 'none']);
+  expect(run.stderr).toBe('');
+  return report;
+}
+
+/**
+ * The remediation of an unknown finding is filled in with what the evaluation established; what it could
+ * not establish shows as a placeholder to fill in, never as a fact ("with the zones none").
+ */
+describe('the remediation of an unknown private endpoint finding', () => {
+  const remediationOf = (report: JsonReport, ruleId: string, resource: string) => {
+    const found = report.findings.filter((finding) => finding.ruleId === ruleId && (finding.resource.address === resource || finding.resource.name === resource));
+    expect(found, `${ruleId} on ${resource}`).toHaveLength(1);
+    expect(found[0]!.status).toBe('unknown');
+    return found[0]!.remediation;
+  };
+
+  it('names no zones when the group ids, and so the zones needed, are known only after apply', () => {
+    const report = scanFixtureCase('AZF-DNS-001', 'no zone group and subresource_names known only after apply');
+    expect(remediationOf(report, 'AZF-DNS-001', 'azurerm_private_endpoint.any')).toBe(
+      'Add a `private_dns_zone_group { name = "default", private_dns_zone_ids = [...] }` block to azurerm_private_endpoint.any with the zones <neededZones>.',
+    );
+  });
+
+  it('names the zone whose VNet links could not be read, not "none"', () => {
+    const report = scanFixtureCase('AZF-DNS-004', 'zone of the zone group not in the snapshot');
+    expect(remediationOf(report, 'AZF-DNS-004', 'pe-acr')).toBe(
+      '`az network private-dns link vnet create --zone-name <zone> --resource-group <zone-rg> --name link-vnet-spoke --virtual-network <vnet-id> --registration-enabled false` for privatelink.azurecr.io.',
+    );
   });
 });

@@ -24,10 +24,21 @@ import { pass, fail, unknown } from './results.js';
  * answers pass / fail / unknown with the facts its message needs.
  */
 /** A readable list for messages: long ones (every endpoint of a large plan) are cut, not joined whole per resource. */
+const NONE = 'none';
+
 function list(items: readonly string[], most = 10): string {
-  if (items.length === 0) return 'none';
+  if (items.length === 0) return NONE;
   if (items.length <= most) return items.join(', ');
   return `${items.slice(0, most).join(', ')} and ${items.length - most} more`;
+}
+
+/**
+ * An unknown's facts for its remediation: an empty list there is one the evaluation could not establish
+ * (zones needed by group ids not yet known), so it is left out and the template shows a placeholder to fill
+ * in, instead of stating "none" as a fact.
+ */
+function undecidedDetails(details: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== NONE));
 }
 
 /** `registry_data_westeurope` shares the registry zone; `sites-staging` the sites zone. */
@@ -110,10 +121,10 @@ export const privateEndpointHasZoneGroup: RuleFunction = (context) => {
   const needed = neededZones(requirements, cloudOf(regionOf(context, info), context.parameters['cloud']), regionOf(context, info));
   const details = baseDetails(info, requirements, needed);
   if (info.zoneGroups === undefined) {
-    return unknown('privateDnsZoneGroups', 'the snapshot has no privateDnsZoneGroups rows (Resource Graph does not index them; azfence audit reads them through ARM)', details);
+    return unknown('privateDnsZoneGroups', 'the snapshot has no privateDnsZoneGroups rows (Resource Graph does not index them; azfence audit reads them through ARM)', undecidedDetails(details));
   }
-  if (info.zoneGroupsUnknown) return unknown('private_dns_zone_group', 'private_dns_zone_group is known only after apply', details);
-  if (requirements.length === 0) return unknown('groupIds', 'the group ids (subresources) are known only after apply', details);
+  if (info.zoneGroupsUnknown) return unknown('private_dns_zone_group', 'private_dns_zone_group is known only after apply', undecidedDetails(details));
+  if (requirements.length === 0) return unknown('groupIds', 'the group ids (subresources) are known only after apply', undecidedDetails(details));
   return fail('properties.privateDnsZoneGroups', [], 'a private DNS zone group', details);
 };
 
@@ -140,8 +151,8 @@ export const zoneGroupHasNeededZones: RuleFunction = (context) => {
   const missing = [...new Set(requirements.flatMap((requirement) => missingZones(requirement, cloud, region, present)))];
   if (missing.length === 0 && !unknownGroupIds) return pass();
   const details = { ...baseDetails(info, requirements, neededZones(requirements, cloud, region)), missingZones: list(missing), presentZones: list(present) };
-  if (missing.length === 0) return unknown('groupIds', 'the group ids (subresources) are known only after apply', details);
-  if (unresolved.length) return unknown('privateDnsZoneConfigs', unresolved.join('; '), details);
+  if (missing.length === 0) return unknown('groupIds', 'the group ids (subresources) are known only after apply', undecidedDetails(details));
+  if (unresolved.length) return unknown('privateDnsZoneConfigs', unresolved.join('; '), undecidedDetails(details));
   return fail('privateDnsZoneConfigs', present, `zones ${list(missing)}`, details);
 };
 
@@ -174,7 +185,7 @@ export const zoneGroupZonesAreValid: RuleFunction = (context) => {
   const expected = neededZones(requirements, cloud, region);
   const details: Record<string, string> = { ...baseDetails(info, requirements, expected), wrongZones: list(wrong) };
   if (wrong.length) return fail('privateDnsZoneConfigs', wrong, `private DNS zones for ${details["groupIds"]}: ${list(expected)}`, details);
-  if (undecided) return unknown('groupIds', 'the group ids (subresources) are known only after apply', details);
+  if (undecided) return unknown('groupIds', 'the group ids (subresources) are known only after apply', undecidedDetails(details));
   return pass();
 };
 
@@ -291,10 +302,12 @@ export const neededZonesLinkedToVnet: RuleFunction = (context) => {
   const linkedElsewhere = new Set<string>();
   let moreElsewhere = false;
   const undecided: string[] = [];
+  const undecidedZones: string[] = [];
   for (const zoneRef of zones) {
     const zonesInScan = zoneRef.zone ? [zoneRef.zone] : inventory.byName(PRIVATE_DNS_ZONE, zoneRef.name);
     if (zonesInScan.length === 0) {
       undecided.push(`zone ${zoneRef.name} is not in this scan, so its VNet links cannot be read`);
+      undecidedZones.push(zoneRef.name);
       continue;
     }
     let linked = false;
@@ -319,15 +332,18 @@ export const neededZonesLinkedToVnet: RuleFunction = (context) => {
         linkedElsewhere.add(entry.label);
       }
     }
-    if (linkUnknown) undecided.push(`a VNet link of zone ${zoneRef.name} points at a VNet known only after apply`);
-    else notLinked.push(zoneRef.name);
+    if (linkUnknown) {
+      undecided.push(`a VNet link of zone ${zoneRef.name} points at a VNet known only after apply`);
+      undecidedZones.push(zoneRef.name);
+    } else notLinked.push(zoneRef.name);
   }
   const elsewhere = [...linkedElsewhere, ...(moreElsewhere ? ['others'] : [])];
   const subject = notLinked.length === 1 ? `its zone ${notLinked[0]} is` : `its zones ${notLinked.join(', ')} are`;
   const problem = elsewhere.length ? `${subject} linked only to ${elsewhere.join(', ')}` : `${subject} not linked to any VNet`;
   const details = { vnet: vnetLabel(info), notLinkedZones: list(notLinked), linkedTo: list(elsewhere), problem };
   if (notLinked.length) return fail('virtualNetworkLinks', [...linkedElsewhere], `a link to ${details.vnet}`, details);
-  if (undecided.length) return unknown('virtualNetworkLinks', undecided.join('; '), details);
+  // Undecided, the zones to link are the ones whose links could not be read.
+  if (undecided.length) return unknown('virtualNetworkLinks', undecided.join('; '), undecidedDetails({ ...details, notLinkedZones: list(undecidedZones) }));
   return pass();
 };
 
