@@ -196,3 +196,47 @@ describe('the remediation of an unknown private endpoint finding', () => {
     );
   });
 });
+
+/**
+ * A rule that checks several resource types fixes each in its own terms: the remediation names the
+ * property, attribute and command of the type the finding is about, not those of the rule's first type.
+ */
+describe('the remediation of a rule that checks several types', () => {
+  const remediationOf = (report: JsonReport, ruleId: string, resource: string) => {
+    const found = report.findings.filter((finding) => finding.ruleId === ruleId && (finding.resource.address === resource || finding.resource.name === resource));
+    expect(found, `${ruleId} on ${resource}`).toHaveLength(1);
+    return found[0]!.remediation;
+  };
+  it("a check's own remediation replaces the rule's for its findings, dialect by dialect", () => {
+    const pack = `pack: ACMEM
+title: Acme multi-type rule
+rules:
+  - id: ACME-MUL-001
+    title: Vaults and registries refuse public access
+    severity: high
+    description: Both are reached privately.
+    remediation:
+      azurerm: 'rule azurerm fix for {address}'
+      arm: 'rule arm fix for {name}'
+    checks:
+      - select: { type: Microsoft.KeyVault/vaults }
+        assert: { field: properties.publicNetworkAccess, equals: Disabled }
+        message: 'Vault {name} is public.'
+      - select: { type: Microsoft.ContainerRegistry/registries }
+        assert: { field: properties.publicNetworkAccess, equals: Disabled }
+        message: 'Registry {name} is public.'
+        remediation:
+          arm: 'registry arm fix for {name}'
+`;
+    const dir = tempDir('azfence-check-remediation-');
+    mkdirSync(join(dir, 'policies'));
+    writeFileSync(join(dir, 'policies', 'acme.yaml'), pack);
+    writeJson(dir, 'snapshot.json', buildSnapshot([{ type: 'Microsoft.KeyVault/vaults', name: 'kv1', properties: { publicNetworkAccess: 'Enabled' } }, { type: 'Microsoft.ContainerRegistry/registries', name: 'acr1', properties: { publicNetworkAccess: 'Enabled' } }]));
+    writeJson(dir, 'plan.json', buildPlan({ azurerm: [{ type: 'azurerm_container_registry', name: 'acr', values: { name: 'acr2', sku: 'Premium', public_network_access_enabled: true } }] }));
+    const { run, report } = scanJson(['snapshot.json', 'plan.json', '--policies', 'policies'], ['--fail-on', 'none'], dir);
+    expect(run.stderr).toBe('');
+    expect(remediationOf(report, 'ACME-MUL-001', 'kv1')).toBe('rule arm fix for kv1');
+    expect(remediationOf(report, 'ACME-MUL-001', 'acr1')).toBe('registry arm fix for acr1');
+    expect(remediationOf(report, 'ACME-MUL-001', 'azurerm_container_registry.acr')).toBe('rule azurerm fix for azurerm_container_registry.acr');
+  });
+});

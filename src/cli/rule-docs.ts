@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../engine/load-packs.js';
-import type { Rule, RulePack } from '../engine/rule.js';
+import { remediationsOf, type Rule, type RulePack } from '../engine/rule.js';
 
 /**
  * Rule documentation, rendered from the packs so it can never disagree with them: `azfence explain` prints
@@ -94,7 +94,10 @@ export function renderRuleDoc(rule: Rule, pack?: Pick<RulePack, 'title'>): strin
   ];
   if (rule.help.trim()) out.push('', '## Help', '', tidy(rule.help));
   out.push('', '## Remediation', '');
-  for (const [dialect, text] of Object.entries(rule.remediation)) out.push(`- **${DIALECT_LABELS.get(dialect) ?? dialect}:** ${escapeSlots(documentTemplate(text!.trim(), rule))}`);
+  for (const { types, remediation } of remediationsOf(rule)) {
+    if (types) out.push('', `For ${types.join(', ')}:`, '');
+    for (const [dialect, text] of Object.entries(remediation)) out.push(`- **${DIALECT_LABELS.get(dialect) ?? dialect}:** ${escapeSlots(documentTemplate(text!.trim(), rule))}`);
+  }
   const parameters = Object.entries(rule.parameters);
   if (parameters.length > 0) {
     out.push('', '## Parameters', '', 'Set them in `.azfence.yaml` under `parameters:` or `rules.' + rule.id + '.parameters:`.', '', '| Name | Type | Default | Description |', '| --- | --- | --- | --- |');
@@ -153,8 +156,10 @@ export function generateRuleDocs(packs: readonly RulePack[]): Map<string, string
 export function renderExplain(rule: Rule): string {
   const out = [`${rule.id}: ${rule.title}`, `Severity: ${rule.severity}    Pack: ${rule.pack}${rule.tags.length ? `    Tags: ${rule.tags.join(', ')}` : ''}`, '', tidy(rule.description)];
   if (rule.help.trim()) out.push('', tidy(rule.help));
-  out.push('', 'Remediation:');
-  for (const [dialect, text] of Object.entries(rule.remediation)) out.push(`  ${DIALECT_LABELS.get(dialect) ?? dialect}: ${documentTemplate(text!.trim(), rule)}`);
+  for (const { types, remediation } of remediationsOf(rule)) {
+    out.push('', types ? `Remediation for ${types.join(', ')}:` : 'Remediation:');
+    for (const [dialect, text] of Object.entries(remediation)) out.push(`  ${DIALECT_LABELS.get(dialect) ?? dialect}: ${documentTemplate(text!.trim(), rule)}`);
+  }
   const parameters = Object.entries(rule.parameters);
   if (parameters.length > 0) {
     out.push('', 'Parameters:');

@@ -23,6 +23,8 @@ export interface Check {
   message: string;
   messages?: MessageVariant[];
   severity?: Severity;
+  /** The fix for the types this check selects, where the rule's does not fit them (per dialect, over the rule's). */
+  remediation?: Partial<Record<Dialect, string>>;
 }
 
 export interface Rule {
@@ -47,4 +49,25 @@ export interface RulePack {
   description: string;
   file: string;
   rules: Rule[];
+}
+
+/** The remediation templates findings of a check are shown with: the check's own, over the rule's. */
+export function remediationFor(rule: Rule, check: Check): Partial<Record<Dialect, string>> {
+  return check.remediation ? { ...rule.remediation, ...check.remediation } : rule.remediation;
+}
+
+/**
+ * Every remediation a rule shows, for documentation: the rule's, then each distinct one a check carries,
+ * with the types it is for.
+ */
+export function remediationsOf(rule: Rule): Array<{ types?: string[]; remediation: Partial<Record<Dialect, string>> }> {
+  const own: Array<{ types: string[]; remediation: Partial<Record<Dialect, string>>; key: string }> = [];
+  for (const check of rule.checks) {
+    if (!check.remediation) continue;
+    const key = JSON.stringify(check.remediation);
+    const same = own.find((entry) => entry.key === key);
+    if (same) same.types.push(...check.select.type.filter((type) => !same.types.includes(type)));
+    else own.push({ types: [...check.select.type], remediation: check.remediation, key });
+  }
+  return [{ remediation: rule.remediation }, ...own.map(({ types, remediation }) => ({ types, remediation }))];
 }

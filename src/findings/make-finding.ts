@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { Check, Rule, Severity } from '../engine/rule.js';
+import { remediationFor, type Check, type Rule, type Severity } from '../engine/rule.js';
 import type { Evaluation, Evidence } from '../engine/verdict.js';
 import { armTypeLabel } from '../model/arm-types.js';
 import type { Resource, WriteRecord } from '../model/resource.js';
@@ -254,7 +254,8 @@ export function makeFinding(input: FindingInput): Finding {
   const conflict = write?.conflictsWith ? { unknownReason: `${write.conflictsWith.source.address ?? write.conflictsWith.name} and ${writer} write different values, and which one Terraform applies last is not fixed` } : undefined;
   const baseMessage = status === 'unknown' ? unknownMessage(resource, evaluation.evidence, rule, conflict ?? evaluation.details) : renderTemplate(input.message, template);
   const message = writer && judged.source !== write!.writer.source ? `${baseMessage} (set by ${writer})` : baseMessage;
-  const remediationTemplate = rule.remediation[resource.source.dialect] ?? rule.remediation.arm ?? Object.values(rule.remediation)[0] ?? '';
+  const remediations = remediationFor(rule, check);
+  const remediationTemplate = remediations[resource.source.dialect] ?? remediations.arm ?? Object.values(remediations)[0] ?? '';
   return {
     ruleId: rule.id,
     ruleTitle: rule.title,

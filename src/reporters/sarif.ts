@@ -1,6 +1,6 @@
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Rule, Severity } from '../engine/rule.js';
+import { remediationsOf, type Rule, type Severity } from '../engine/rule.js';
 import type { Finding } from '../findings/finding.js';
 import type { ScanReport } from '../scan.js';
 import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
@@ -57,7 +57,10 @@ function markdownOf(rule: Rule): (text: string) => string {
 
 function remediationMarkdown(rule: Rule, md: (text: string) => string): string {
   const lines: string[] = [];
-  for (const [dialect, text] of Object.entries(rule.remediation)) lines.push(`- **${md(DIALECT_LABELS.get(dialect) ?? dialect)}:** ${md(text!.trim())}`);
+  for (const { types, remediation } of remediationsOf(rule)) {
+    if (types) lines.push('', `For ${md(types.join(', '))}:`, '');
+    for (const [dialect, text] of Object.entries(remediation)) lines.push(`- **${md(DIALECT_LABELS.get(dialect) ?? dialect)}:** ${md(text!.trim())}`);
+  }
   return lines.join('\n');
 }
 
@@ -69,7 +72,12 @@ function ruleDescriptor(rule: Rule) {
     .replace(/\n{3,}/g, '\n\n')
     .trim();
   const text = terminalLines(
-    [rule.description, rule.help, 'Remediation:', ...Object.entries(rule.remediation).map(([dialect, value]) => `${dialect}: ${value!.trim()}`), ...rule.references]
+    [
+      rule.description,
+      rule.help,
+      ...remediationsOf(rule).flatMap(({ types, remediation }) => [types ? `Remediation for ${types.join(', ')}:` : 'Remediation:', ...Object.entries(remediation).map(([dialect, value]) => `${dialect}: ${value!.trim()}`)]),
+      ...rule.references,
+    ]
       .filter(Boolean)
       .join('\n'),
   );
