@@ -239,4 +239,55 @@ rules:
     expect(remediationOf(report, 'ACME-MUL-001', 'acr1')).toBe('registry arm fix for acr1');
     expect(remediationOf(report, 'ACME-MUL-001', 'azurerm_container_registry.acr')).toBe('rule azurerm fix for azurerm_container_registry.acr');
   });
+
+  const PSQL_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-fixture/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-prod';
+
+  it('a PostgreSQL flexible server is told about properties.network.publicNetworkAccess (AZF-PUB-005)', () => {
+    expect(remediationOf(scanFixtureCase('AZF-PUB-005', 'PostgreSQL flexible server with public access left on'), 'AZF-PUB-005', 'azurerm_postgresql_flexible_server.r0')).toBe(
+      'Turn public network access off on azurerm_postgresql_flexible_server.r0 (`public_network_access_enabled` = false, or "Disabled" where the attribute takes a string) and add a private endpoint.',
+    );
+    expect(remediationOf(scanFixtureCase('AZF-PUB-005', 'azapi PostgreSQL flexible server with network.publicNetworkAccess Enabled'), 'AZF-PUB-005', 'azapi_resource.r0')).toBe(
+      'Set `properties.network.publicNetworkAccess = "Disabled"` in the body of azapi_resource.r0.',
+    );
+    expect(remediationOf(scanFixtureCase('AZF-PUB-005', 'Resource Graph PostgreSQL flexible server with public access enabled'), 'AZF-PUB-005', 'psql-prod')).toBe(
+      `Set properties.network.publicNetworkAccess to Disabled: \`az resource update --ids ${PSQL_ID} --set properties.network.publicNetworkAccess=Disabled\`.`,
+    );
+  });
+
+  it('an Azure Monitor Private Link Scope is not given a workspace command (AZF-PUB-006)', () => {
+    const AMPLS_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-fixture/providers/Microsoft.Insights/privateLinkScopes/ampls-prod';
+    expect(remediationOf(scanFixtureCase('AZF-PUB-006', 'Resource Graph AMPLS in Open ingestion mode'), 'AZF-PUB-006', 'ampls-prod')).toBe(
+      `\`az resource update --ids ${AMPLS_ID} --set properties.accessModeSettings.ingestionAccessMode=PrivateOnly properties.accessModeSettings.queryAccessMode=PrivateOnly\``,
+    );
+    expect(remediationOf(scanFixtureCase('AZF-PUB-006', 'AMPLS left in Open ingestion mode'), 'AZF-PUB-006', 'azurerm_monitor_private_link_scope.r0')).toBe(
+      'Set `ingestion_access_mode = "PrivateOnly"` and `query_access_mode = "PrivateOnly"` on azurerm_monitor_private_link_scope.r0.',
+    );
+    expect(remediationOf(scanFixtureCase('AZF-PUB-006', 'workspace on azurerm v4 accepting public ingestion'), 'AZF-PUB-006', 'azurerm_log_analytics_workspace.law')).toContain(' on azurerm_log_analytics_workspace.law ');
+  });
+
+  it('a classic firewall turns DNS proxy on itself, not on a firewall policy (AZF-EGR-004)', () => {
+    expect(remediationOf(scanFixtureCase('AZF-EGR-004', 'classic firewall row with an inline FQDN network rule and no DNS proxy'), 'AZF-EGR-004', 'afw-legacy')).toBe(
+      '`az network firewall update --name afw-legacy --resource-group rg-fixture --enable-dns-proxy true`',
+    );
+    expect(
+      remediationOf(scanFixtureCase('AZF-EGR-004', 'classic azurerm_firewall_network_rule_collection with destination_fqdns, firewall without dns_proxy_enabled'), 'AZF-EGR-004', 'azurerm_firewall_network_rule_collection.legacy'),
+    ).toBe('Set `dns_proxy_enabled = true` on the azurerm_firewall afw-legacy (for azurerm_firewall_network_rule_collection.legacy).');
+  });
+
+  it('a Container Apps environment is not given an AKS command (AZF-EGR-005)', () => {
+    const remediation = remediationOf(scanFixtureCase('AZF-EGR-005', 'Consumption-only environment row (no workloadProfiles) routed to the firewall row'), 'AZF-EGR-005', 'cae-ci-we01');
+    expect(remediation).not.toContain('az aks');
+    expect(remediation).toContain('az containerapp env create --name cae-ci-we01 --resource-group rg-fixture --enable-workload-profiles');
+    expect(remediationOf(scanFixtureCase('AZF-EGR-005', 'Consumption-only Container Apps environment (no workload_profile) routed to the firewall'), 'AZF-EGR-005', 'azurerm_container_app_environment.ci')).not.toContain('outbound_type');
+  });
+
+  it('a Managed DevOps Pool is not told to recreate an environment (AZF-POOL-004)', () => {
+    const MDP_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-fixture/providers/Microsoft.DevOpsInfrastructure/pools/mdp-ci';
+    expect(remediationOf(scanFixtureCase('AZF-POOL-004', 'Managed DevOps Pool row without networkProfile'), 'AZF-POOL-004', 'mdp-ci')).toBe(
+      `Set properties.fabricProfile.networkProfile.subnetId to a subnet delegated to Microsoft.DevOpsInfrastructure/pools: \`az resource update --ids ${MDP_ID} --set properties.fabricProfile.networkProfile.subnetId=<subnet-id>\`.`,
+    );
+    expect(remediationOf(scanFixtureCase('AZF-POOL-004', 'Managed DevOps Pool without a VM scale set fabric subnet'), 'AZF-POOL-004', 'azurerm_managed_devops_pool.ci')).toBe(
+      'Set `virtual_machine_scale_set_fabric[0].subnet_id` on azurerm_managed_devops_pool.ci to a subnet delegated to Microsoft.DevOpsInfrastructure/pools.',
+    );
+  });
 });

@@ -24,6 +24,15 @@ describe('rule docs', () => {
     expect(runCli(['explain', 'AZF-DNS-001']).stdout).not.toMatch(/\{detail:/);
   });
 
+  it('a check with a remediation of its own is documented with the types it is for', () => {
+    const doc = generateRuleDocs(loadRules().packs).get('docs/rules/AZF-PUB-006.md')!;
+    expect(doc).toContain('\nFor Microsoft.Insights/privateLinkScopes:\n\n- **Terraform (azurerm):** Set `ingestion_access_mode = "PrivateOnly"`');
+    expect(doc.match(/For Microsoft\.Insights\/privateLinkScopes/g)).toHaveLength(1);
+    const explain = runCli(['explain', 'AZF-PUB-006']).stdout;
+    expect(explain).toContain('Remediation:\n  Terraform (azurerm): Set `internet_ingestion_enabled = false`');
+    expect(explain).toContain('Remediation for Microsoft.Insights/privateLinkScopes:\n  Terraform (azurerm): Set `ingestion_access_mode = "PrivateOnly"`');
+  });
+
   it('azfence explain prints a rule\'s help; azfence rules filters by pack and severity', () => {
     const explain = runCli(['explain', 'azf-dns-004']);
     expect(explain.code).toBe(0);
