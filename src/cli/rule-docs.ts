@@ -56,7 +56,8 @@ export function documentTemplate(template: string, rule: Rule): string {
       case 'field':
         return arg ? `<value of ${arg}>` : whole;
       case 'attr':
-        return arg ? `\`${arg}\`` : whole;
+        // Written inside a code span in the packs (`{attr:x} = false`): a slot, not a nested code span.
+        return arg ? `<attribute for ${arg}>` : whole;
       case 'param': {
         const value = arg ? rule.parameters[arg]?.default : undefined;
         return arg ? (Array.isArray(value) ? value.join(', ') : value === undefined ? `<${arg}>` : String(value)) : whole;

@@ -20,6 +20,9 @@ describe('rule docs', () => {
     const docs = generateRuleDocs(loadRules().packs);
     const raw = [...docs].flatMap(([path, content]) => [...content.matchAll(/\{(?:detail|attr|field|param|name|address|id|type|label|resourceGroup)(?::[^}]*)?\}/g)].map((match) => `${path}: ${match[0]}`));
     expect(raw).toEqual([]);
+    // A property slot sits inside the pack's code span: it must not open a code span of its own.
+    expect([...docs].filter(([, content]) => /(^|[^`])``([^`]|$)/m.test(content)).map(([path]) => path)).toEqual([]);
+    expect(docs.get('docs/rules/AZF-PUB-005.md')).toContain('(`<attribute for properties.publicNetworkAccess>` = false');
     expect(docs.get('docs/rules/AZF-POOL-001.md')).toContain('to an azurerm_container_registry_agent_pool of \\<registry\\> with `virtual_network_subnet_id` set (pools now: \\<pools\\>)');
     expect(runCli(['explain', 'AZF-DNS-001']).stdout).not.toMatch(/\{detail:/);
   });
