@@ -291,3 +291,15 @@ rules:
     );
   });
 });
+
+describe('the remediation names the attribute the resource is written with', () => {
+  it('an azurerm 2.x storage account is told allow_blob_public_access, the attribute it has (AZF-PUB-007)', () => {
+    const fix = (caseName: string, address: string) => {
+      const found = scanFixtureCase('AZF-PUB-007', caseName).findings.filter((finding) => finding.ruleId === 'AZF-PUB-007' && finding.resource.address === address);
+      expect(found).toHaveLength(1);
+      return found[0]!.remediation;
+    };
+    expect(fix('storage account on azurerm 2.x with allow_blob_public_access true', 'azurerm_storage_account.r0')).toBe('Set `allow_blob_public_access = false` on azurerm_storage_account.r0.');
+    expect(fix('storage account allowing nested items to be public (azurerm 3.x/4.x)', 'azurerm_storage_account.st')).toBe('Set `allow_nested_items_to_be_public = false` on azurerm_storage_account.st.');
+  });
+});
