@@ -303,3 +303,23 @@ describe('the remediation names the attribute the resource is written with', () 
     expect(fix('storage account allowing nested items to be public (azurerm 3.x/4.x)', 'azurerm_storage_account.st')).toBe('Set `allow_nested_items_to_be_public = false` on azurerm_storage_account.st.');
   });
 });
+
+describe('AZF-EGR-001: what a firewall lacks', () => {
+  const only = (report: JsonReport, resource: string) => {
+    const found = report.findings.filter((finding) => finding.ruleId === 'AZF-EGR-001' && (finding.resource.address === resource || finding.resource.name === resource));
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+
+  it("the evidence's actual is what the rules leave out, not the expected list again", () => {
+    const finding = only(scanFixtureCase('AZF-EGR-001', 'ACA agent profile with download.agent.dev.azure.com removed (*.dev.azure.com covers one label only)'), 'azurerm_firewall.hub');
+    expect(finding.evidence).toEqual([{ path: 'rules', actual: '"not allowed: download.agent.dev.azure.com"', expected: 'rules allowing download.agent.dev.azure.com' }]);
+  });
+
+  it('missing service tags are fixed with a network rule, never as --target-fqdns of an application rule', () => {
+    const finding = only(scanFixtureCase('AZF-EGR-001', 'ACR agent pool row behind the firewall, rules for the registry and images only (service tags missing)'), 'afw-hub');
+    expect(finding.message).toContain('service tag AzureKeyVault');
+    expect(finding.remediation).not.toMatch(/--target-fqdns [^`]*service tag/);
+    expect(finding.remediation).toContain('--rule-type NetworkRule --ip-protocols TCP --destination-addresses <tag>');
+  });
+});

@@ -279,7 +279,8 @@ export const firewallAllowsProfile: RuleFunction = (context, args) => {
   if (rules.gaps.length) return unknown('rules', rules.gaps.join('; '), details);
   // Only workloads that may or may not use this firewall (or need the profile) miss something: undecided.
   if (certain.length === 0 && !configured) return unknown('rules', [...new Set(maybe.map((workload) => workload.uncertain!))].join('; '), details);
-  return fail('rules', missing, `rules allowing ${missing.join(', ')}`, details);
+  // The actual is what the rules leave out; what they should allow is the expected.
+  return fail('rules', `not allowed: ${missing.join(', ')}`, `rules allowing ${missing.join(', ')}`, details);
 };
 
 /**
