@@ -100,6 +100,13 @@ function presentZones(info: EndpointInfo): { zones: ZoneRef[]; unresolved: strin
   return { zones: groups.flatMap((group) => group.zones), unresolved: groups.flatMap((group) => group.unresolved) };
 }
 
+/** The requirements of an endpoint's group ids and the zones they need, in its region's cloud. */
+function neededFor(context: FunctionContext, info: EndpointInfo): [Requirement[], string[]] {
+  const { requirements } = requirementsOf(context, info);
+  const region = regionOf(context, info);
+  return [requirements, neededZones(requirements, cloudOf(region, context.parameters['cloud']), region)];
+}
+
 function baseDetails(info: EndpointInfo, requirements: readonly Requirement[], needed: readonly string[]): Record<string, string> {
   return {
     groupIds: list([...new Set(requirements.map((requirement) => requirement.groupId))]) || list(groupIdsOf(info).ids),
@@ -161,7 +168,7 @@ export const zoneGroupZonesAreValid: RuleFunction = (context) => {
   const info = endpointInfo(context.inventory, context.resource);
   if (needsNoAzureZone(context, info)) return pass();
   const { zones, unresolved } = presentZones(info);
-  if (zones.length === 0) return unresolved.length ? unknown('privateDnsZoneConfigs', unresolved.join('; ')) : pass();
+  if (zones.length === 0) return unresolved.length ? unknown('privateDnsZoneConfigs', unresolved.join('; '), undecidedDetails(baseDetails(info, ...neededFor(context, info)))) : pass();
   const { requirements, unknownGroupIds } = requirementsOf(context, info);
   const region = regionOf(context, info);
   // Another cloud's zone (privatelink.azurecr.io for an endpoint in usgovvirginia) is a wrong zone too.
@@ -282,9 +289,12 @@ export const neededZonesLinkedToVnet: RuleFunction = (context) => {
   const info = endpointInfo(inventory, context.resource);
   if (needsNoAzureZone(context, info)) return pass();
   const { zones, unresolved } = presentZones(info);
-  if (zones.length === 0) return unresolved.length ? unknown('privateDnsZoneConfigs', unresolved.join('; ')) : pass();
+  // Undecided, the zones to link are the ones the zone group holds, or else the ones the endpoint needs.
+  if (zones.length === 0) {
+    return unresolved.length ? unknown('privateDnsZoneConfigs', unresolved.join('; '), undecidedDetails({ vnet: vnetLabel(info), notLinkedZones: list(neededFor(context, info)[1]) })) : pass();
+  }
   if (info.vnets.length === 0 && info.vnetIds.length === 0) {
-    return unknown('subnet_id', info.vnetUnresolved.length ? info.vnetUnresolved.join('; ') : "the endpoint's subnet is not in this scan", { vnet: vnetLabel(info) });
+    return unknown('subnet_id', info.vnetUnresolved.length ? info.vnetUnresolved.join('; ') : "the endpoint's subnet is not in this scan", { vnet: vnetLabel(info), notLinkedZones: list(zones.map((zone) => zone.name)) });
   }
   const hubs = Array.isArray(context.parameters['hubVirtualNetworks']) ? (context.parameters['hubVirtualNetworks'] as unknown[]).filter((hub): hub is string => typeof hub === 'string') : [];
   const accepted = {
