@@ -248,10 +248,11 @@ export const peeringNamesVnetById: RuleFunction = (context) => {
   const own = mostSpecific([...(context.resource.references?.get('remote_virtual_network_id') ?? [])]);
   const steps = [...own, ...links.links.flatMap((link) => link.via ?? [])];
   const byName = steps.find((step) => /\.name$/.test(step));
-  if (byName) return fail('remote_virtual_network_id', byName, 'a VNet resource id', { value: byName });
+  // The evidence names the ARM property, so each dialect shows it in its own terms (the azurerm attribute).
+  if (byName) return fail('properties.remoteVirtualNetwork.id', byName, 'a VNet resource id', { value: byName });
   // A reference to an `id` attribute (of a VNet, a data source, a module output's VNet) is an id.
   if (links.links.length || steps.some((step) => /\.id$/.test(step))) return pass();
-  return unknown('remote_virtual_network_id', links.unresolved.join('; ') || 'remote_virtual_network_id is known only after apply');
+  return unknown('properties.remoteVirtualNetwork.id', links.unresolved.join('; ') || 'the remote VNet id is known only after apply');
 };
 
 /** AZF-POOL-002/004: the resource is attached to a subnet: a literal id, or a reference that leads to a subnet. */
