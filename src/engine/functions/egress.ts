@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { readYamlData } from '../precompiled.js';
 import type { FunctionContext, RuleFunction } from '../evaluate.js';
+import type { Evidence } from '../verdict.js';
 import { BUILT_IN_POLICY_DIR } from '../policy-dir.js';
 import { fqdnProblem, isAllowAll, normalizeFqdn, patternCovers, portAllows, protocolAllows } from '../../egress/fqdn.js';
 import { CLASSIC_APP_COLLECTION, CLASSIC_NET_COLLECTION, dnsProxyFor, firewallRules, FIREWALL_POLICY, ruleFamily, ruleHome, rulesWrittenIn, RULE_COLLECTION_GROUP, type FirewallRules } from '../../graph/firewall-rules.js';
@@ -306,23 +307,28 @@ function placeOf(context: FunctionContext): Record<string, string> {
 /** AZF-EGR-002: no allow rule opens everything, judged where each rule is written. */
 export const noAllowAllRules: RuleFunction = (context) => {
   const rules = rulesWrittenIn(context.inventory, context.resource);
-  const offenders: Array<{ text: string; path: string }> = [];
+  // Each offending rule is evidence of its own: its path, and the values that open everything.
+  const offenders: Array<{ text: string; evidence: Evidence }> = [];
   for (const rule of rules.application) {
     if (!rule.allow) continue;
     const wide = rule.targetFqdns.filter(isAllowAll);
-    if (wide.length) offenders.push({ text: `application rule ${rule.origin.collection}/${rule.origin.rule} allows ${wide.join(', ')}`, path: `${rule.origin.path}.targetFqdns` });
+    if (wide.length) offenders.push({ text: `application rule ${rule.origin.collection}/${rule.origin.rule} allows ${wide.join(', ')}`, evidence: { path: `${rule.origin.path}.targetFqdns`, actual: wide, expected: 'no allow-all rule' } });
   }
   for (const rule of rules.network) {
     if (!rule.allow) continue;
-    const anyDestination = rule.destinationAddresses.some((address) => ['*', '0.0.0.0/0', 'internet', 'any'].includes(address.toLowerCase()));
+    const anyDestinations = rule.destinationAddresses.filter((address) => ['*', '0.0.0.0/0', 'internet', 'any'].includes(address.toLowerCase()));
     const anyPort = rule.destinationPorts.some((port) => port === '*' || /^0?-65535$|^1-65535$/.test(port));
-    if (anyDestination && anyPort) offenders.push({ text: `network rule ${rule.origin.collection}/${rule.origin.rule} allows any destination on any port`, path: `${rule.origin.path}.destinationAddresses` });
+    if (anyDestinations.length && anyPort) {
+      offenders.push({ text: `network rule ${rule.origin.collection}/${rule.origin.rule} allows any destination on any port`, evidence: { path: `${rule.origin.path}.destinationAddresses`, actual: anyDestinations, expected: 'no allow-all rule' } });
+    }
   }
   const place = placeOf(context);
-  if (offenders.length) return fail(offenders[0]!.path, offenders.map((offender) => offender.text), 'no allow-all rule', { ...place, offenders: offenders.map((offender) => offender.text).join('; ') });
+  if (offenders.length) return { verdict: 'fail', evidence: offenders.map((offender) => offender.evidence), details: { ...place, offenders: offenders.map((offender) => offender.text).join('; ') } };
   if (rules.gaps.length) return unknown('rules', rules.gaps.join('; '), place);
   return pass();
 };
+
+const WELL_FORMED = 'a host name (no scheme, path or port; a wildcard only as a leading "*." label)';
 
 /**
  * AZF-EGR-003: FQDN entries are host names (no scheme, path or port; wildcard only as a leading `*.`), each
@@ -333,21 +339,22 @@ export const fqdnsWellFormed: RuleFunction = (context) => {
   const { inventory, resource } = context;
   const own = rulesWrittenIn(inventory, resource);
   const problems: string[] = [];
-  let firstPath: string | undefined;
+  // The evidence is each entry as written, against what it should be; the message says what is wrong.
+  const evidence: Evidence[] = [];
   const seen = new Map<string, string>();
   // The same host for other sources or ports is a different grant (one rule per spoke), not a repeat.
   const check = (entry: string, where: string, scope: string, mine: boolean, path: string): void => {
     if (entry === '*') return;
     const problem = mine ? fqdnProblem(entry) : undefined;
-    const note = (text: string): void => {
+    const note = (text: string, expected: string): void => {
       problems.push(text);
-      firstPath ??= path;
+      evidence.push({ path, actual: entry, expected });
     };
-    if (problem) note(`"${entry}" in ${where} ${problem}`);
+    if (problem) note(`"${entry}" in ${where} ${problem}`, WELL_FORMED);
     const key = `${normalizeFqdn(entry)}|${scope}`;
     const first = seen.get(key);
     if (first === undefined) seen.set(key, where);
-    else if (mine) note(first === where ? `"${entry}" is listed twice in ${where}` : `"${entry}" in ${where} repeats ${first}`);
+    else if (mine) note(first === where ? `"${entry}" is listed twice in ${where}` : `"${entry}" in ${where} repeats ${first}`, 'an entry listed once');
   };
   const scopeOf = (sources: readonly string[], ports: readonly string[]) => `${[...sources].sort().join(',')}|${[...new Set(ports)].sort().join(',')}`;
   const family = ruleFamily(inventory, resource);
@@ -365,7 +372,7 @@ export const fqdnsWellFormed: RuleFunction = (context) => {
     }
   }
   const place = placeOf(context);
-  if (problems.length) return fail(firstPath ?? 'rules', problems, 'well-formed, unique FQDNs', { ...place, problems: problems.slice(0, 10).join('; ') + (problems.length > 10 ? `; and ${problems.length - 10} more` : '') });
+  if (problems.length) return { verdict: 'fail', evidence, details: { ...place, problems: problems.slice(0, 10).join('; ') + (problems.length > 10 ? `; and ${problems.length - 10} more` : '') } };
   if (own.gaps.length) return unknown('rules', own.gaps.join('; '), place);
   return pass();
 };
