@@ -2,8 +2,9 @@
 # Prints the bin directory of a Node.js binary of exactly VERSION, for putting first on PATH:
 #   PATH="$(scripts/node-from-registry.sh 24.22.3):$PATH"
 # The binary comes from the npm registry's node-linux-<cpu> package (Node's official Linux build, republished
-# there), fetched with `npm pack`, which checks it against the registry's sha512 integrity, and cached under
-# .cache/node/ (git-ignored), so only the first run downloads it. CI uses it to test on Node versions a fresh
+# there), fetched with `npm pack`, which checks it against the registry's sha512 integrity, and cached outside
+# the checkout ($AZFENCE_NODE_CACHE, else ${XDG_CACHE_HOME:-~/.cache}/azfence/node), so that CI on a fresh
+# checkout of the same machine does not download it again. CI uses it to test on Node versions a fresh
 # machine does not have; it exits 1 with one line saying why when that cannot be done.
 set -euo pipefail
 
@@ -22,8 +23,7 @@ case "$(uname -m)" in
 esac
 package="node-linux-$cpu@$version"
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-cache="$root/.cache/node"
+cache=${AZFENCE_NODE_CACHE:-${XDG_CACHE_HOME:-${HOME:?HOME is not set}/.cache}/azfence/node}
 dir="$cache/v$version-linux-$cpu"
 if [ "$("$dir/bin/node" --version 2>/dev/null || true)" != "v$version" ]; then
   command -v npm >/dev/null || die "npm is not on PATH, so $package cannot be fetched"
