@@ -215,6 +215,6 @@ describe('a workflow pins the configuration and the gate', () => {
     expect(config?.displayName).toMatch(/pin/i);
     const scan = pipeline.steps.find((step) => step.bash)!;
     expect(scan.env?.['AZFENCE_CONFIG']).toBe('${{ parameters.config }}');
-    expect(scan.bash).toContain('--config "$AZFENCE_CONFIG"');
+    expect(scan.bash).toContain('"--config=$AZFENCE_CONFIG"');
   });
 });
