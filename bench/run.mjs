@@ -3,9 +3,11 @@
 // file in a bare Node process. Records wall time, CPU time and peak RSS; prints a table and writes JSON.
 //   npm run bench                      # 1k and 10k
 //   npm run bench -- --sizes 1000,10000,100000 --runs 3
+//   npm run bench -- --kinds installed # startup only: the small scan from the checkout and installed from npm pack
+//   npm run bench -- --kinds installed --installed before.tgz,after.tgz   # installed startup of other builds
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -13,6 +15,8 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '1000,10000' },
     kinds: { type: 'string', default: 'plan,snapshot' },
     runs: { type: 'string', default: '3' },
+    'startup-runs': { type: 'string', default: '15' },
+    installed: { type: 'string' },
     out: { type: 'string', default: 'bench/out/results.json' },
   },
 });
@@ -24,6 +28,7 @@ if (!existsSync(cli)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 
 
 function measure(args) {
   const metrics = join(outDir, `metrics-${process.pid}.json`);
+  rmSync(metrics, { force: true });
   const started = process.hrtime.bigint();
   const run = spawnSync(process.execPath, ['--import', join(root, 'bench', 'measure.mjs'), ...args], {
     cwd: root,
@@ -68,11 +73,32 @@ function interleaved(floorArgs, scanArgs, runs) {
   return { floor: floorRuns ? summary(floorSamples) : null, scan: summary(scanSamples) };
 }
 
+/** The same, for several commands at once: each round runs every command once, in turn. */
+function turnAbout(commandArgs, runs) {
+  const samples = commandArgs.map(() => []);
+  for (let i = 0; i < runs; i++) commandArgs.forEach((args, index) => samples[index].push(measure(args)));
+  return samples.map(summary);
+}
+
+/**
+ * Installs a tarball as users do (an empty project, npm install --ignore-scripts) and returns the path of
+ * its bin. Run through `node --import measure.mjs <bin>`: the same as the bin's shim, without npx's own startup.
+ */
+function install(tarball, dir) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'azfence-bench-consumer', version: '1.0.0', private: true }));
+  execFileSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', resolve(tarball)], { cwd: dir, stdio: 'inherit' });
+  const manifest = JSON.parse(readFileSync(join(dir, 'node_modules', 'azfence', 'package.json'), 'utf8'));
+  return join(dir, 'node_modules', 'azfence', manifest.bin.azfence);
+}
+
 const runs = Number(values.runs);
+const kinds = values.kinds.split(',');
 const results = [];
 const emptyScript = join(outDir, 'empty.mjs');
 writeFileSync(emptyScript, '');
-for (const kind of values.kinds.split(',')) {
+for (const kind of kinds.filter((name) => name !== 'installed')) {
   for (const size of values.sizes.split(',').map(Number)) {
     const file = join(outDir, `${kind}-${size}.json`);
     if (!existsSync(file)) execFileSync(process.execPath, [join(root, 'bench', 'generate.mjs'), '--kind', kind, '--resources', String(size), '--seed', '1', '--out', file], { stdio: 'ignore' });
@@ -86,20 +112,41 @@ for (const kind of values.kinds.split(',')) {
   }
 }
 // Startup: the bundled example estate's plan (34 resources) is the small plan; Node's own startup is the floor.
+// With the `installed` kind, the same scan also runs from packages installed as users install them: this
+// checkout packed (npm pack), or the tarballs --installed names, e.g. an earlier build's, for a before/after.
 const smallPlan = join(root, 'fixtures', 'estate', 'plan.json');
-const startupRuns = interleaved([emptyScript], [cli, 'scan', smallPlan, '--format', 'json', '--output', join(outDir, 'small.json'), '--fail-on', 'none'], 15);
-const startup = startupRuns.floor;
-const small = startupRuns.scan;
+const smallScan = (bin, name) => [bin, 'scan', smallPlan, '--format', 'json', '--output', join(outDir, `small-${name}.json`), '--fail-on', 'none'];
+const installed = [];
+if (kinds.includes('installed')) {
+  let tarballs = values.installed?.split(',');
+  if (!tarballs) {
+    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--loglevel=error', '--pack-destination', outDir], { cwd: root, encoding: 'utf8' }));
+    tarballs = [join(outDir, packed.filename)];
+  }
+  tarballs.forEach((tarball, index) => installed.push({ tarball: basename(tarball), bin: install(tarball, join(outDir, `installed-${index}`)) }));
+}
+const [startup, small, ...installedRuns] = turnAbout([[emptyScript], smallScan(cli, 'checkout'), ...installed.map(({ bin }, index) => smallScan(bin, `installed-${index}`))], Number(values['startup-runs']));
+const checkoutFindings = readFileSync(join(outDir, 'small-checkout.json'), 'utf8');
+installed.forEach((entry, index) => {
+  Object.assign(entry, installedRuns[index], { ratio: +(installedRuns[index].wallMs / startup.wallMs).toFixed(2) });
+  delete entry.bin;
+  // The same findings as the checkout's, or the row compares different work (an older build may differ).
+  const report = JSON.parse(readFileSync(join(outDir, `small-installed-${index}.json`), 'utf8'));
+  entry.sameFindingsAsCheckout = JSON.stringify(report.findings) === JSON.stringify(JSON.parse(checkoutFindings).findings);
+});
 
 const fmt = (n) => (n === undefined ? '    n/a' : n.toFixed(0).padStart(7));
-console.log(`node ${process.version}, ${runs} run(s) each, median wall/CPU ms, peak RSS MB`);
-console.log(`empty script startup: ${startup.wallMs.toFixed(0)} ms wall, ${startup.maxRssMb.toFixed(0)} MB`);
-if (small) console.log(`scan of fixtures/estate/plan.json: ${small.wallMs.toFixed(0)} ms wall (${(small.wallMs / startup.wallMs).toFixed(2)}x empty startup)`);
-console.log('kind      resources  file MB | JSON.parse wall  cpu    rss | azfence wall   cpu    rss | x floor  findings');
+console.log(`node ${process.version}, ${runs} run(s) each (startup: ${values['startup-runs']}, interleaved), median wall/CPU ms, peak RSS MB`);
+console.log(`empty script startup: ${startup.wallMs.toFixed(0)} ms wall, ${startup.cpuMs.toFixed(0)} ms CPU, ${startup.maxRssMb.toFixed(0)} MB`);
+console.log(`scan of fixtures/estate/plan.json, checkout: ${small.wallMs.toFixed(0)} ms wall, ${small.cpuMs.toFixed(0)} ms CPU (${(small.wallMs / startup.wallMs).toFixed(2)}x empty startup)`);
+for (const entry of installed) {
+  console.log(`scan of fixtures/estate/plan.json, installed from ${entry.tarball}: ${entry.wallMs.toFixed(0)} ms wall, ${entry.cpuMs.toFixed(0)} ms CPU (${entry.ratio}x empty startup)${entry.sameFindingsAsCheckout ? '' : ', findings differ from the checkout'}`);
+}
+if (results.length) console.log('kind      resources  file MB | JSON.parse wall  cpu    rss | azfence wall   cpu    rss | x floor  findings');
 for (const r of results) {
   console.log(
     `${r.kind.padEnd(9)} ${String(r.size).padStart(9)} ${String(r.fileMb).padStart(8)} | ${fmt(r.floor?.wallMs)}    ${fmt(r.floor?.cpuMs)} ${fmt(r.floor?.maxRssMb)} | ${fmt(r.scan.wallMs)} ${fmt(r.scan.cpuMs)} ${fmt(r.scan.maxRssMb)} | ${String(r.ratio ?? 'n/a').padStart(6)} ${String(r.findings).padStart(9)}`,
   );
 }
-writeFileSync(join(root, values.out), `${JSON.stringify({ node: process.version, date: new Date().toISOString(), startup, small, results }, null, 2)}\n`);
+writeFileSync(join(root, values.out), `${JSON.stringify({ node: process.version, date: new Date().toISOString(), startup, small, installed, results }, null, 2)}\n`);
 console.log(`results: ${values.out}`);

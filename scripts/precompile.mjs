@@ -1,25 +1,25 @@
 #!/usr/bin/env node
 // Build step after tsc (`npm run build`): parses and validates the built-in rule packs and the data tables
-// once, and writes them as JSON to dist/generated/, stamped with the size and mtime of their YAML sources.
-// At run time src/engine/precompiled.ts uses them only while the stamps match, so `azfence scan` skips
-// YAML parsing and the JSON-schema compile (~150 ms) without ever serving a stale pack.
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+// once, and writes them as JSON to dist/generated/ (shipped in the package), each stamped with the SHA-256 of
+// its sources and the identity of the code that compiled it. At run time src/engine/precompiled.ts uses them
+// only while both match, so `azfence scan` skips YAML parsing and the JSON-schema compile (~150 ms) without
+// ever serving a stale pack.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const { builtInPacks, BUILT_IN_POLICY_DIR } = await import(join(root, 'dist', 'engine', 'load-packs.js'));
-const { GENERATED_DIR, stampOf } = await import(join(root, 'dist', 'engine', 'precompiled.js'));
+const { builtInPacks, builtInPackSources, BUILT_IN_POLICY_DIR } = await import(join(root, 'dist', 'engine', 'load-packs.js'));
+const { GENERATED_DIR, dataTableName, precompiled } = await import(join(root, 'dist', 'engine', 'precompiled.js'));
 const { yaml } = await import(join(root, 'dist', 'lazy-modules.js'));
-const { readFileSync } = await import('node:fs');
 
+// A table removed from policies/data must not leave its old precompiled file behind.
+rmSync(GENERATED_DIR, { recursive: true, force: true });
 mkdirSync(GENERATED_DIR, { recursive: true });
-const write = (name, sources, value) => writeFileSync(join(GENERATED_DIR, `${name}.json`), JSON.stringify({ sources: stampOf(sources), value }));
+const write = (name, sources, value) => writeFileSync(join(GENERATED_DIR, `${name}.json`), JSON.stringify(precompiled(sources, value)));
 
-const packFiles = readdirSync(BUILT_IN_POLICY_DIR).filter((name) => /\.ya?ml$/i.test(name)).sort().map((name) => join(BUILT_IN_POLICY_DIR, name));
-write('packs', packFiles, builtInPacks(false));
+const packs = builtInPacks(false);
+write('packs', builtInPackSources(), packs);
 const dataDir = join(BUILT_IN_POLICY_DIR, 'data');
-for (const name of readdirSync(dataDir).filter((n) => /\.ya?ml$/i.test(n))) {
-  const file = join(dataDir, name);
-  write(`data-${name.replace(/\.ya?ml$/i, '')}`, [file], yaml().parse(readFileSync(file, 'utf8')));
-}
-console.log(`precompiled ${packFiles.length} rule packs and the data tables into ${GENERATED_DIR}`);
+const tables = readdirSync(dataDir).filter((name) => /\.ya?ml$/i.test(name)).map((name) => join(dataDir, name));
+for (const file of tables) write(dataTableName(file), [file], yaml().parse(readFileSync(file, 'utf8')));
+console.log(`precompiled ${packs.length} rule packs and ${tables.length} data tables into ${GENERATED_DIR}`);

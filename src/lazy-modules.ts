@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
  * yaml (~40 ms to import), ajv (~35 ms) and cli-table3 (~13 ms) are loaded on first use, not at startup:
  * a scan of a plan with the precompiled built-in packs needs none of them, and Node's own startup
  * (~40-60 ms) should dominate a small scan. All three ship CommonJS, so a synchronous require keeps the
- * callers synchronous.
+ * callers synchronous. Every package loaded this way goes through this module: the GitHub Action's
+ * self-contained build swaps it for src/action/bundled-modules.ts, which imports them into the bundle.
  */
 const require = createRequire(import.meta.url);
 
@@ -14,4 +15,8 @@ export function yaml(): typeof import('yaml') {
 
 export function ajv(): typeof import('ajv') {
   return require('ajv') as typeof import('ajv');
+}
+
+export function cliTable3(): typeof import('cli-table3') {
+  return require('cli-table3') as typeof import('cli-table3');
 }

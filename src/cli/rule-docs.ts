@@ -153,8 +153,11 @@ export function generateRuleDocs(packs: readonly RulePack[]): Map<string, string
   return files;
 }
 
-/** Plain text for `azfence explain`: the same content as the doc page, for a terminal. */
-export function renderExplain(rule: Rule): string {
+/**
+ * Plain text for `azfence explain`: the same content as the doc page, for a terminal. `docFile` is where
+ * that page is on this machine (the package ships docs/rules), for a built-in rule.
+ */
+export function renderExplain(rule: Rule, docFile?: string): string {
   const out = [`${rule.id}: ${rule.title}`, `Severity: ${rule.severity}    Pack: ${rule.pack}${rule.tags.length ? `    Tags: ${rule.tags.join(', ')}` : ''}`, '', tidy(rule.description)];
   if (rule.help.trim()) out.push('', tidy(rule.help));
   for (const { types, remediation } of remediationsOf(rule)) {
@@ -168,7 +171,7 @@ export function renderExplain(rule: Rule): string {
   }
   if (rule.references.length > 0) out.push('', 'References:', ...rule.references.map((url) => `  ${url}`));
   out.push('', `Suppress with a reason: # azfence:ignore ${rule.id} <why>  (or suppressions: in .azfence.yaml)`);
-  if (rule.origin.builtIn) out.push(`Docs: ${ruleDocPath(rule.id)}`);
+  if (rule.origin.builtIn && docFile !== undefined) out.push(`Docs: ${docFile}`);
   return `${out.join('\n')}\n`;
 }
 

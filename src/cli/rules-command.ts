@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError, oneLine } from '../errors.js';
-import { loadRules } from '../engine/load-packs.js';
+import { PACKAGE_ROOT, loadRules } from '../engine/load-packs.js';
+import { displayPath } from '../inputs/display-path.js';
 import { SEVERITIES } from '../engine/rule.js';
-import { renderExplain } from './rule-docs.js';
+import { renderExplain, ruleDocPath } from './rule-docs.js';
 import { terminalLines, terminalText } from '../reporters/terminal-text.js';
 
 interface Io {
@@ -45,7 +48,9 @@ export function explainCommand(args: string[], io: Io & { cwd: string }): number
     const sameRoot = rules.filter((candidate) => candidate.id.toLowerCase().startsWith(wanted.toLowerCase().replace(/-?\d*$/, ''))).map((candidate) => candidate.id);
     throw new UserError(`no rule ${oneLine(wanted, 40)}${sameRoot.length ? ` (similar: ${sameRoot.slice(0, 8).join(', ')})` : ' (azfence rules lists them)'}`);
   }
+  // The page as installed: docs/rules/... in a checkout, node_modules/azfence/docs/rules/... in a project.
   // A user pack's texts come from the repository: its line breaks stay, every other control is escaped.
-  io.stdout(terminalLines(renderExplain(rule)));
+  const docFile = join(PACKAGE_ROOT, ruleDocPath(rule.id));
+  io.stdout(terminalLines(renderExplain(rule, existsSync(docFile) ? displayPath(docFile, io.cwd) : undefined)));
   return 0;
 }

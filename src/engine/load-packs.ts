@@ -20,10 +20,10 @@ import { BUILT_IN_POLICY_DIR, PACKAGE_ROOT } from './policy-dir.js';
 const require = createRequire(import.meta.url);
 export { BUILT_IN_POLICY_DIR, PACKAGE_ROOT };
 
-const packSchema = require(join(PACKAGE_ROOT, 'schemas', 'rule-pack.schema.json')) as object;
+const PACK_SCHEMA = join(PACKAGE_ROOT, 'schemas', 'rule-pack.schema.json');
 let validatePack: ReturnType<Ajv['compile']> | undefined;
 function packValidator(): ReturnType<Ajv['compile']> {
-  validatePack ??= new (ajv().Ajv)({ allErrors: false, strict: true, allowUnionTypes: true }).compile(packSchema);
+  validatePack ??= new (ajv().Ajv)({ allErrors: false, strict: true, allowUnionTypes: true }).compile(require(PACK_SCHEMA) as object);
   return validatePack;
 }
 
@@ -147,14 +147,19 @@ export interface LoadedRules {
   rules: Rule[];
 }
 
+/** The files the built-in packs are compiled from: policies/*.yaml, and the schema they are validated against. */
+export function builtInPackSources(): string[] {
+  return [...packFilesIn(BUILT_IN_POLICY_DIR), PACK_SCHEMA];
+}
+
 /**
- * The built-in packs: precompiled at build time (scripts/precompile.mjs) when policies/*.yaml are unchanged
- * since, else parsed and validated here. The cached packs are exactly what parsing returns.
+ * The built-in packs: precompiled at build time (scripts/precompile.mjs) while policies/*.yaml, the schema
+ * and the code are what they were compiled from, else parsed and validated here. The cached packs are
+ * exactly what parsing returns (test/shipping/precompiled.test.ts).
  */
 export function builtInPacks(precompiled = true): RulePack[] {
-  const files = packFilesIn(BUILT_IN_POLICY_DIR);
-  const stored = precompiled ? readPrecompiled<RulePack[]>('packs', files) : undefined;
-  return stored ?? files.map((file) => loadPackFile(file, true, relative(PACKAGE_ROOT, file)));
+  const stored = precompiled ? readPrecompiled<RulePack[]>('packs', builtInPackSources()) : undefined;
+  return stored ?? packFilesIn(BUILT_IN_POLICY_DIR).map((file) => loadPackFile(file, true, relative(PACKAGE_ROOT, file)));
 }
 
 /** Loads the built-in packs and any user packs; a user rule may not reuse a built-in id. */

@@ -1,9 +1,8 @@
-import { createRequire } from 'node:module';
-import type TableType from 'cli-table3';
 import type { ScanReport } from '../scan.js';
 import { summarize, summaryLine } from './summary.js';
 import { configurationLine } from '../config/changes.js';
 import { terminalText as shown } from './terminal-text.js';
+import { cliTable3 } from '../lazy-modules.js';
 
 /** Breaks an identifier (address, path) after `.` or `/` so it wraps where a reader expects it to. */
 export function wrapIdentifier(text: string, width: number): string {
@@ -51,7 +50,7 @@ export function renderTable(report: ScanReport, width = process.stdout.columns |
     const fixed = 11 + 14 + resourceWidth + 2;
     const findingWidth = Math.max(40, total - fixed - 6);
     // Required here, not imported at the top: only the table format pays for loading cli-table3.
-    const Table = createRequire(import.meta.url)('cli-table3') as typeof TableType;
+    const Table = cliTable3();
     const table = new Table({
       head: ['Severity', 'Rule', 'Resource', 'Finding'],
       colWidths: [11, 14, resourceWidth + 2, findingWidth],

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildPlan } from '../support/materialize.js';
@@ -167,19 +166,14 @@ describe('a workflow pins the configuration and the gate', () => {
   const action = parse(readFileSync('action.yml', 'utf8')) as { inputs: Record<string, { description: string }>; runs: { steps: Step[] } };
 
   function runAction(workspace: string, inputs: Record<string, string>): { code: string; stdout: string } {
-    const cli = resolve('dist/bundle/cli.js');
-    if (!existsSync(cli)) throw new Error('dist/bundle/cli.js is missing: run npm run build (npm test does)');
+    // The action's checkout as a job gets it: its committed files (action/azfence.mjs runs), nothing installed.
     const actionPath = tempDir('azfence-action-');
-    writeFileSync(join(actionPath, 'package.json'), JSON.stringify({ name: 'azfence-action-test', version: '1.0.0', private: true, type: 'module' }));
-    writeFileSync(join(actionPath, 'package-lock.json'), JSON.stringify({ name: 'azfence-action-test', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'azfence-action-test', version: '1.0.0' } } }));
-    writeJson(actionPath, 'dist/bundle/placeholder.json', {});
-    writeFileSync(join(actionPath, 'dist/bundle/cli.js'), `await import(${JSON.stringify(pathToFileURL(cli).href)});\n`);
+    for (const name of ['action', 'policies', 'schemas', 'package.json']) cpSync(resolve(name), join(actionPath, name), { recursive: true });
     const runner = tempDir('azfence-runner-');
     const output = join(runner, 'output');
     writeFileSync(output, '');
     const step = action.runs.steps.find((candidate) => candidate.id === 'scan')!;
     const env = {
-      AZFENCE_VERSION: '',
       INPUT_PATHS: 'plan.json',
       INPUT_FORMAT: 'table',
       INPUT_FAIL_ON: '',
@@ -191,7 +185,9 @@ describe('a workflow pins the configuration and the gate', () => {
       INPUT_STEP_SUMMARY: 'false',
       ...inputs,
     };
-    const run = spawnSync('bash', ['-c', step.run!], { cwd: workspace, encoding: 'utf8', env: { ...process.env, ...env, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: join(runner, 'summary.md'), GITHUB_ACTION_PATH: actionPath, RUNNER_TEMP: runner } });
+    // The Node running this test (22 or later) first on PATH, as a runner has it.
+    const path = `${dirname(process.execPath)}${delimiter}${process.env['PATH'] ?? ''}`;
+    const run = spawnSync('bash', ['-c', step.run!], { cwd: workspace, encoding: 'utf8', env: { ...process.env, ...env, PATH: path, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: join(runner, 'summary.md'), GITHUB_ACTION_PATH: actionPath, RUNNER_TEMP: runner } });
     return { code: readFileSync(output, 'utf8').trim(), stdout: run.stdout };
   }
 
@@ -219,6 +215,6 @@ describe('a workflow pins the configuration and the gate', () => {
     expect(config?.displayName).toMatch(/pin/i);
     const scan = pipeline.steps.find((step) => step.bash)!;
     expect(scan.env?.['AZFENCE_CONFIG']).toBe('${{ parameters.config }}');
-    expect(scan.bash).toContain('--config "$AZFENCE_CONFIG"');
+    expect(scan.bash).toContain('"--config=$AZFENCE_CONFIG"');
   });
 });

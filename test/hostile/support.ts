@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { buildSync } from 'esbuild';
+import { sourceTreeId } from '../../src/engine/precompiled.js';
 
 /**
  * Hostile inputs are run in a child process with a hard kill timeout: a hang or a stack blow-up in the
@@ -20,10 +21,22 @@ export function cliBundle(): string {
   const root = mkdtempSync(join(tmpdir(), 'azfence-hostile-pkg-'));
   for (const name of ['policies', 'schemas', 'package.json', 'node_modules']) symlinkSync(join(REPO, name), join(root, name));
   const outfile = join(root, 'bin', 'cli', 'cli.mjs');
-  // The build's precompiled packs (used only while they match policies/*.yaml) spare each child the YAML parse.
-  mkdirSync(join(root, 'bin'), { recursive: true });
-  if (existsSync(join(REPO, 'dist', 'generated'))) symlinkSync(join(REPO, 'dist', 'generated'), join(root, 'bin', 'generated'));
-  buildSync({ entryPoints: [join(REPO, 'src', 'cli.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'silent' });
+  // The build's precompiled packs spare each child the YAML parse and schema compile. They are used only while
+  // they were compiled from these sources (the bundle carries their identity, as scripts/bundle.mjs stamps
+  // it) and policies/ still hashes the same; otherwise the child compiles the packs itself.
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  if (existsSync(join(REPO, 'dist', 'generated'))) symlinkSync(join(REPO, 'dist', 'generated'), join(root, 'dist', 'generated'));
+  buildSync({
+    entryPoints: [join(REPO, 'src', 'cli.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    packages: 'external',
+    define: { AZFENCE_BUILD_ID: JSON.stringify(sourceTreeId(REPO) ?? '') },
+    outfile,
+    logLevel: 'silent',
+  });
   bundled = outfile;
   return outfile;
 }
