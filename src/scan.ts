@@ -11,7 +11,7 @@ import { runRulesOnPartials } from './engine/run-partial.js';
 import { shapeProblem } from './engine/shape-check.js';
 import { applyOverlays } from './graph/overlays.js';
 import { Inventory } from './model/inventory.js';
-import { compareFindings, type Finding } from './findings/finding.js';
+import { compareFindings, type Finding, type ResolvedFinding } from './findings/finding.js';
 import { finishReport, type GateInputs } from './suppressions/finish-report.js';
 import { configurationReport, type ConfigurationReport } from './config/changes.js';
 
@@ -52,8 +52,8 @@ export interface ScanReport {
   stats: { resources: number; evaluated: number; checksPassed: number; operations: number; durationMs: number };
   /** Problems that do not stop the run (an inline suppression without a reason, an expired suppression): printed on stderr. */
   warnings?: Array<{ file?: string; line?: number; message: string }>;
-  /** With `--baseline`: the baseline file and how many of its findings are gone. */
-  baseline?: { file: string; absent: number };
+  /** With `--baseline`: the baseline file, and its open findings this run no longer reports. */
+  baseline?: { file: string; absent: number; resolved: ResolvedFinding[] };
 }
 
 export function errorText(error: { file?: string; line?: number; message: string }): string {

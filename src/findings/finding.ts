@@ -48,6 +48,22 @@ export interface Finding {
   writtenBy?: { address?: string; type?: string };
 }
 
+/**
+ * A finding an earlier report (the baseline) held open that this run no longer reports: fixed, removed, or
+ * in another status now. Only what the earlier report said is known, so most fields are optional.
+ */
+export interface ResolvedFinding {
+  ruleId: string;
+  title?: string;
+  pack?: string;
+  severity?: Severity;
+  status: FindingStatus;
+  message?: string;
+  resource: { id: string; name?: string; type?: string; address?: string };
+  location?: { file: string; line?: number };
+  fingerprint: string;
+}
+
 export interface FindingSuppression {
   /** inSource: a comment in the .tf file or a manifest annotation; external: `.azfence.yaml`. */
   kind: 'inSource' | 'external';

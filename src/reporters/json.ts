@@ -30,6 +30,7 @@ export function renderJson(report: ScanReport): string {
       ...(finding.writtenBy ? { writtenBy: finding.writtenBy } : {}),
     })),
     ...(report.warnings?.length ? { warnings: report.warnings } : {}),
+    ...(report.baseline ? { resolved: report.baseline.resolved } : {}),
   };
   return `${jsonText(output, 2)}\n`;
 }

@@ -45,6 +45,16 @@ export function renderMarkdown(report: ScanReport, top = 25): string {
   } else {
     out.push(suppressed.length > 0 ? 'No findings apart from suppressed ones.' : 'No findings.');
   }
+  const resolved = report.baseline?.resolved ?? [];
+  if (resolved.length > 0) {
+    out.push('', `### Resolved since the baseline (${resolved.length})`, '', '| Severity | Rule | Resource | Was |', '| --- | --- | --- | --- |');
+    for (const entry of resolved.slice(0, top)) {
+      const resource = entry.resource.address ?? entry.resource.name ?? entry.resource.id;
+      const location = entry.location ? `${entry.location.file}${entry.location.line ? `:${entry.location.line}` : ''}` : '';
+      out.push(`| ${entry.severity ?? ''} | ${markdownText(entry.ruleId)} | ${markdownCode(resource)}${location ? `<br>${markdownText(location)}` : ''} | ${entry.status}${entry.message ? `: ${markdownProse(entry.message)}` : ''} |`);
+    }
+    if (resolved.length > top) out.push('', `${resolved.length - top} more in the JSON report (resolved[]).`);
+  }
   if (suppressed.length > 0) {
     out.push('', `<details><summary>Suppressed (${suppressed.length})</summary>`, '', '| Rule | Resource | Kind | Reason |', '| --- | --- | --- | --- |');
     for (const finding of suppressed) {

@@ -1,7 +1,7 @@
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { remediationsOf, type Rule, type Severity } from '../engine/rule.js';
-import type { Finding } from '../findings/finding.js';
+import type { Finding, ResolvedFinding } from '../findings/finding.js';
 import type { ScanReport } from '../scan.js';
 import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
 import { ruleDocPath, ruleHelpUri } from '../cli/rule-docs.js';
@@ -157,6 +157,31 @@ function result(finding: Finding, ruleIndex: number, limits: SarifLimits) {
   };
 }
 
+/**
+ * A baseline finding this run no longer reports, as SARIF's `baselineState: absent`. It is not a problem
+ * found now, so it is a `pass` result (level `none`): viewers that compare runs show it as fixed, and
+ * nothing treats it as an open alert.
+ */
+function absentResult(entry: ResolvedFinding, ruleIndex: number | undefined) {
+  const name = entry.resource.address ?? entry.resource.name ?? entry.resource.id;
+  return {
+    ruleId: entry.ruleId,
+    ...(ruleIndex !== undefined ? { ruleIndex } : {}),
+    kind: 'pass',
+    level: 'none',
+    message: { text: messageText(`No longer found (was ${entry.status} in the baseline): ${entry.message ?? name}`) },
+    locations: [
+      {
+        ...(entry.location ? { physicalLocation: physical(entry.location) } : {}),
+        logicalLocations: [{ fullyQualifiedName: entry.resource.id, ...(entry.resource.name ? { name: entry.resource.name } : {}), kind: 'resource' }],
+      },
+    ],
+    partialFingerprints: { 'azfenceFinding/v1': entry.fingerprint },
+    baselineState: 'absent',
+    properties: { status: entry.status, ...(entry.severity ? { severity: entry.severity } : {}), ...(entry.resource.type ? { resourceType: entry.resource.type } : {}) },
+  };
+}
+
 /** Category for GitHub code scanning, so a plan scan and a subscription audit upload as separate analyses. */
 function automationId(report: ScanReport): string {
   const kinds = [...new Set(report.inputs.map((input) => input.kind))].sort();
@@ -241,13 +266,22 @@ function buildLog(report: ScanReport, kept: readonly Finding[], omitted: number,
           },
         ],
         columnKind: 'utf16CodeUnits',
-        results: kept.map((finding) => result(finding, ruleIndex.get(finding.ruleId) ?? -1, limits)),
+        results: [
+          ...kept.map((finding) => result(finding, ruleIndex.get(finding.ruleId) ?? -1, limits)),
+          ...absent(report, kept.length, limits).map((entry) => absentResult(entry, ruleIndex.get(entry.ruleId))),
+        ],
         ...(omitted > 0 || Object.keys(configuration.properties).length
           ? { properties: { ...configuration.properties, ...(omitted > 0 ? { resultsOmitted: omitted, resultsTotal: report.findings.length, resultsLimit: limits.maxResults } : {}) } }
           : {}),
       },
     ],
   };
+}
+
+/** Resolved baseline findings, within what is left of the result limit after the findings of this run. */
+function absent(report: ScanReport, kept: number, limits: SarifLimits): ResolvedFinding[] {
+  const omittedFindings = kept < report.findings.length;
+  return omittedFindings ? [] : (report.baseline?.resolved ?? []).slice(0, Math.max(0, limits.maxResults - kept));
 }
 
 /**

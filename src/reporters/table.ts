@@ -83,6 +83,14 @@ export function renderTable(report: ScanReport, width = process.stdout.columns |
     lines.push(`Not scanned (${report.skipped.length}):`);
     for (const skipped of report.skipped) lines.push(shown(`  ${skipped.file}: ${skipped.reason}`));
   }
+  const resolved = report.baseline?.resolved ?? [];
+  if (resolved.length > 0) {
+    lines.push(`Resolved since the baseline (${resolved.length}):`);
+    for (const entry of resolved) {
+      const where = entry.location ? ` (${entry.location.file}${entry.location.line ? `:${entry.location.line}` : ''})` : '';
+      lines.push(shown(`  ${entry.ruleId} ${entry.resource.address ?? entry.resource.name ?? entry.resource.id}${where}: was ${entry.status}`));
+    }
+  }
   lines.push(summaryLine(summary));
   const configuration = configurationLine(report.configuration);
   if (configuration) lines.push(shown(configuration));

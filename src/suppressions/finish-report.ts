@@ -35,8 +35,8 @@ export function finishReport(report: ScanReport, read: ReadResult, config: Pick<
   warnings.push(...applySuppressions(report.findings, { mapped, bodyOf, config, now: inputs.now ?? new Date() }));
 
   if (baseline) {
-    const { absent } = applyBaseline(report.findings, baseline);
-    report.baseline = { file: baseline.file, absent };
+    const { absent, resolved } = applyBaseline(report.findings, baseline);
+    report.baseline = { file: baseline.file, absent, resolved };
     warnings.push(...baselineWarnings(baseline));
   }
   report.findings.sort(compareFindings);
