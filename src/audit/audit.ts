@@ -16,6 +16,7 @@ import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 import { listSubscriptions } from './subscriptions.js';
 import { snapshotText, writeSnapshot } from './snapshot.js';
 import { checkOutputTargets } from '../cli/write-output.js';
+import { readBaseline } from '../baseline/baseline.js';
 
 export interface AuditOptions {
   /** --subscription (repeatable); empty with no management group: every subscription the identity can read. */
@@ -27,6 +28,8 @@ export interface AuditOptions {
   configPath?: string;
   /** --snapshot-out: also write what was read as a snapshot `azfence scan` accepts; findings then point into it. */
   snapshotOut?: string;
+  /** --baseline: the last run's report; findings are marked new or existing and resolved ones listed. */
+  baselinePath?: string;
   progress?: Progress;
   /** Tuning, for tests and very large tenants. */
   concurrency?: number;
@@ -48,6 +51,8 @@ export async function audit(options: AuditOptions): Promise<ScanReport> {
   const setup = setUpRules({ scanPaths: [], cwd: options.cwd, ...(options.policyPaths ? { policyPaths: options.policyPaths } : {}), ...(options.configPath ? { configPath: options.configPath } : {}) });
   // Before Azure is asked anything: the snapshot must not overwrite the config or a pack just read.
   if (options.snapshotOut) checkOutputTargets([{ flag: '--snapshot-out', path: options.snapshotOut }], options.cwd);
+  // A baseline that cannot be read is an error before a long audit, not after it.
+  if (options.baselinePath !== undefined) readBaseline(options.baselinePath, options.cwd);
   const plan = planQuery(setup.rules);
   if (plan.graphTypes.length === 0) throw new UserError('no enabled rule selects a resource type, so there is nothing to audit');
 
@@ -81,7 +86,7 @@ export async function audit(options: AuditOptions): Promise<ScanReport> {
   const read = options.snapshotOut ? readAsSnapshotFile(rows, options.snapshotOut, options.cwd) : readPerSubscription(rows, scope);
   markUnread(read.inventory, children.unread);
   read.errors.push(...graph.errors, ...children.errors);
-  return evaluate(setup, read, started);
+  return evaluate(setup, read, started, { cwd: options.cwd, ...(options.baselinePath !== undefined ? { baselinePath: options.baselinePath } : {}) });
 }
 
 /** Findings point at `azure://<subscriptionId>`: there is no file, and the subscription is what a reader acts on. */

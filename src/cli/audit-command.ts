@@ -23,10 +23,13 @@ Cloud:
   --authority-host URL   Entra ID authority of a custom cloud
 
 Output (as scan):
-  --format table|json|sarif|markdown|junit   what to print (default: table)
+  --format table|json|sarif|markdown|junit|html   what to print (default: table)
   --output FILE          write the report to FILE instead of stdout
   --sarif FILE           also write SARIF to FILE
   --markdown FILE        also write the Markdown summary to FILE
+  --html FILE            also write the HTML report to FILE
+  --baseline FILE        the last run's JSON or SARIF report: findings are marked new or existing, those
+                         resolved since are listed, and only new ones fail the gate
   --snapshot-out FILE    also write what was read as a snapshot azfence scan accepts
   --fail-on LEVEL        critical|high|medium|low|none (default: high)
   --fail-on-unknown      also fail on checks that could not be decided
@@ -48,6 +51,8 @@ const AUDIT_OPTIONS = {
   output: { type: 'string' },
   sarif: { type: 'string' },
   markdown: { type: 'string' },
+  html: { type: 'string' },
+  baseline: { type: 'string' },
   'fail-on': { type: 'string' },
   'fail-on-unknown': { type: 'boolean' },
   config: { type: 'string' },
@@ -90,6 +95,7 @@ export async function auditCommand(args: string[], io: AuditIo): Promise<number>
     ...(managementGroup !== undefined ? { managementGroup } : {}),
     ...(values.config !== undefined ? { configPath: values.config } : {}),
     ...(values['snapshot-out'] !== undefined ? { snapshotOut: values['snapshot-out'] } : {}),
+    ...(values.baseline !== undefined ? { baselinePath: values.baseline } : {}),
     ...(progress ? { progress } : {}),
   });
 

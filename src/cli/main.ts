@@ -29,9 +29,10 @@ Usage:
   azfence --version | --help
 
 Scan options:
-  --format table|json|sarif|markdown|junit   what to print (default: table)
+  --format table|json|sarif|markdown|junit|html   what to print (default: table)
   --output FILE          write the report to FILE instead of stdout
   --sarif FILE           also write SARIF to FILE (for GitHub code scanning)
+  --html FILE            also write the HTML report to FILE (one self-contained page)
   --fail-on LEVEL        critical|high|medium|low|none: lowest severity that fails the run (default: high)
   --fail-on-unknown      also fail on checks that cannot be decided until apply
   --policies DIR         add your own rule packs (repeatable)
@@ -39,7 +40,8 @@ Scan options:
   --markdown FILE        also write the Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY); --summary is the same
   --source DIR           Terraform root module the plan came from: findings then point at .tf lines
                          (default: the plan's directory when it holds .tf files)
-  --baseline FILE        an earlier azfence JSON or SARIF report: only findings not in it fail the gate
+  --baseline FILE        an earlier azfence JSON or SARIF report: only findings not in it fail the gate;
+                         reports mark findings new or existing and list those resolved since
 
 Exit codes: 0 nothing failed the gate, 1 findings failed the gate, 2 usage or input error.
 `;
@@ -52,6 +54,7 @@ const SCAN_OPTIONS = {
   'fail-on-unknown': { type: 'boolean' },
   config: { type: 'string' },
   markdown: { type: 'string' },
+  html: { type: 'string' },
   summary: { type: 'string' },
   source: { type: 'string' },
   baseline: { type: 'string' },

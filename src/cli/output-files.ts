@@ -4,6 +4,7 @@ import { SEVERITIES, type Severity } from '../engine/rule.js';
 import { gateFailures, type FailOn } from '../findings/gate.js';
 import { resolveGate } from '../config/changes.js';
 import { FORMATS, render, type Format } from '../reporters/index.js';
+import { renderHtml } from '../reporters/html/render-html.js';
 import { renderMarkdown } from '../reporters/markdown.js';
 import { renderSarif } from '../reporters/sarif.js';
 import { terminalText } from '../reporters/terminal-text.js';
@@ -25,6 +26,7 @@ export function outputTargets(flags: ReportFlags & { 'snapshot-out'?: string | u
   if (flags.output) targets.push({ flag: '--output', path: flags.output });
   if (flags.sarif) targets.push({ flag: '--sarif', path: flags.sarif });
   if (flags.markdown) targets.push({ flag: '--markdown', path: flags.markdown });
+  if (flags.html) targets.push({ flag: '--html', path: flags.html });
   if (flags['snapshot-out']) targets.push({ flag: '--snapshot-out', path: flags['snapshot-out'] });
   return targets;
 }
@@ -35,6 +37,7 @@ export interface ReportFlags {
   output?: string | undefined;
   sarif?: string | undefined;
   markdown?: string | undefined;
+  html?: string | undefined;
   'fail-on'?: string | undefined;
   'fail-on-unknown'?: boolean | undefined;
 }
@@ -63,6 +66,7 @@ export function emitReport(report: ScanReport, flags: ReportFlags, io: { stdout(
   else io.stdout(text);
   if (flags.sarif) writeOutput({ flag: '--sarif', path: flags.sarif }, renderSarif(report), io.cwd);
   if (flags.markdown) writeOutput({ flag: '--markdown', path: flags.markdown }, renderMarkdown(report), io.cwd);
+  if (flags.html) writeOutput({ flag: '--html', path: flags.html }, renderHtml(report), io.cwd);
   for (const warning of report.warnings ?? []) io.stderr(`azfence: warning: ${oneLine(terminalText(errorText(warning)), 400)}\n`);
   for (const error of report.errors) io.stderr(`azfence: error: ${oneLine(terminalText(errorText(error)), 400)}\n`);
   if (report.errors.length > 0) return 2;
