@@ -10,7 +10,7 @@ export interface Bar {
 
 const ROW = 26;
 const LABEL = 120;
-const WIDTH = 520;
+const WIDTH = 440;
 const COUNT = 70;
 
 /**

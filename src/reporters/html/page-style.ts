@@ -15,7 +15,7 @@ code { font: 13px/1.4 ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo,
 .verdict-fail { color: var(--high); border-color: var(--high); background: #ffebe9; }
 .verdict-error { color: #fff; border-color: var(--critical); background: var(--critical); }
 .summary { color: var(--muted); margin: 4px 0; }
-.charts { display: flex; flex-wrap: wrap; gap: 24px; }
+.charts { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
 figure { margin: 0; padding: 12px; border: 1px solid var(--line); border-radius: 8px; background: #fff; }
 figcaption { font-weight: 600; margin-bottom: 6px; }
 .chart { max-width: 100%; height: auto; }
@@ -30,13 +30,18 @@ figcaption { font-weight: 600; margin-bottom: 6px; }
 .filters input[type=search] { min-width: 260px; }
 #findings-count { margin: 10px 0; font-weight: 600; }
 table { border-collapse: collapse; width: 100%; }
+table.counts { width: auto; min-width: 220px; align-self: flex-start; }
+.scroll { overflow-x: auto; }
+#findings-table { table-layout: fixed; min-width: 980px; }
+col.c-severity { width: 92px; } col.c-status { width: 108px; } col.c-rule { width: 150px; } col.c-resource { width: 22%; }
 caption { text-align: left; font-weight: 600; padding: 6px 0; }
 th, td { border-bottom: 1px solid var(--line); padding: 7px 8px; text-align: left; vertical-align: top; }
 thead th { background: var(--panel); position: sticky; top: 0; z-index: 1; white-space: nowrap; }
 th button { font: inherit; font-weight: 700; border: 0; background: none; padding: 0; cursor: pointer; color: inherit; }
-th button::after { content: " \\2195"; color: var(--muted); }
-th[aria-sort=ascending] button::after { content: " \\2191"; color: var(--ink); }
-th[aria-sort=descending] button::after { content: " \\2193"; color: var(--ink); }
+/* The arrows are decoration (empty alternative text): the header's name stays "Severity", aria-sort says the rest. */
+th button::after { content: " \\2195" / ""; color: var(--muted); }
+th[aria-sort=ascending] button::after { content: " \\2191" / ""; color: var(--ink); }
+th[aria-sort=descending] button::after { content: " \\2193" / ""; color: var(--ink); }
 :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 td.fix { color: #24292f; }
 .badge { display: inline-block; font-size: 12px; font-weight: 700; padding: 0 7px; border-radius: 10px; border: 1px solid; white-space: nowrap; margin: 1px 0; }

@@ -62,11 +62,12 @@ interface Verdict {
 /** What the gate decided, as the exit code does: errors first (2), then failures (1), else passed (0). */
 function gateVerdict(report: ScanReport): Verdict {
   const gate = report.configuration.gate ?? resolveGate({}, report.config);
-  const threshold = gate.failOn === 'none' ? 'nothing (--fail-on none)' : `${gate.failOn} or above${gate.failOnUnknown ? ', unknowns included' : ''}`;
+  const threshold = `${gate.failOn} or above${gate.failOnUnknown ? ', unknowns included' : ''}`;
   if (report.errors.length > 0) {
     const text = `Gate: error. ${report.errors.length} input${report.errors.length === 1 ? '' : 's'} or check${report.errors.length === 1 ? '' : 's'} could not be read (exit 2): the findings below are not the whole estate.`;
     return { tone: 'error', text, short: 'error' };
   }
+  if (gate.failOn === 'none') return { tone: 'pass', text: 'Gate: passed. The gate is off (fail-on none): findings are reported, none fails the run.', short: 'passed (gate off)' };
   const failures = gateFailures(report.findings, gate).length;
   if (failures > 0) return { tone: 'fail', text: `Gate: failed. ${failures} finding${failures === 1 ? '' : 's'} at ${threshold}${report.baseline ? ', new since the baseline' : ''}.`, short: `failed (${failures})` };
   return { tone: 'pass', text: `Gate: passed. Nothing fails at ${threshold}${report.baseline ? ' that is new since the baseline' : ''}.`, short: 'passed' };
@@ -83,7 +84,7 @@ function overview(summary: Summary): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([pack, counts]) => ({ label: pack, ...counts, tone: 'pack' }));
   const countsTable = [
-    '<table class="counts"><caption>Findings by severity (suppressed ones not counted)</caption>',
+    '<table class="counts"><caption>Findings by severity</caption>',
     '<thead><tr><th scope="col">Severity</th><th scope="col">Failed</th><th scope="col">Unknown</th></tr></thead><tbody>',
     ...SEVERITIES.map((severity) => `<tr><th scope="row">${severity}</th><td>${summary.bySeverity[severity].fail}</td><td>${summary.bySeverity[severity].unknown}</td></tr>`),
     '</tbody></table>',
@@ -93,9 +94,9 @@ function overview(summary: Summary): string {
 <div class="charts">
 <figure>${barChart('chart-severity', 'Findings by severity', severityBars)}<figcaption>By severity</figcaption></figure>
 <figure>${barChart('chart-pack', 'Findings by rule pack', packBars)}<figcaption>By rule pack</figcaption></figure>
+${countsTable}
 </div>
 <p class="legend">Solid: failed. Light: unknown (could not be decided from what was read). Suppressed findings are not counted.</p>
-${countsTable}
 </section>`;
 }
 
@@ -163,13 +164,16 @@ ${changeFilter}
 </div>
 <p id="findings-count" role="status" aria-live="polite">${report.findings.length} findings</p>
 <p id="sort-status" class="visually-hidden" aria-live="polite"></p>
+<div class="scroll" role="region" aria-label="Findings table" tabindex="0">
 <table id="findings-table">
 <caption>Findings, most severe first. Column headers sort; the fields above filter.</caption>
+<colgroup><col class="c-severity"><col class="c-status"><col class="c-rule"><col class="c-resource"><col><col></colgroup>
 <thead><tr>${header('severityRank', 'Severity', 'number', 'descending')}${header('status', 'Status')}${header('rule', 'Rule')}${header('resource', 'Resource')}<th scope="col">Finding</th><th scope="col">Fix</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
 </table>
+</div>
 </section>`;
 }
 
