@@ -14,6 +14,7 @@ import { Inventory } from './model/inventory.js';
 import { compareFindings, type Finding, type ResolvedFinding } from './findings/finding.js';
 import { finishReport, type GateInputs } from './suppressions/finish-report.js';
 import { configurationReport, type ConfigurationReport } from './config/changes.js';
+import type { ShardReport } from './audit/shard.js';
 
 export interface ScanOptions {
   paths: readonly string[];
@@ -54,6 +55,8 @@ export interface ScanReport {
   warnings?: Array<{ file?: string; line?: number; message: string }>;
   /** With `--baseline`: the baseline file, and its open findings this run no longer reports. */
   baseline?: { file: string; absent: number; resolved: ResolvedFinding[] };
+  /** `azfence audit --shard K/N`: which part of the estate this report covers, for `azfence merge`. */
+  shard?: ShardReport;
 }
 
 export function errorText(error: { file?: string; line?: number; message: string }): string {

@@ -10,8 +10,9 @@ import { readChildren, subscriptionOf } from './child-resources.js';
 import type { CloudEndpoints } from './clouds.js';
 import { Gate } from './gate.js';
 import type { Progress } from './progress.js';
-import { graphQuery, planQuery } from './query-plan.js';
-import { readGraph, type AuditScope } from './read-graph.js';
+import { countQuery, graphQuery, planQuery, type ChildCollection, type QueryPlan } from './query-plan.js';
+import { countsOf, planShards, type ShardAssignment, type ShardSpec } from './shard.js';
+import { readGraph, type AuditScope, type GraphReadOptions } from './read-graph.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 import { listSubscriptions } from './subscriptions.js';
 import { snapshotText, writeSnapshot } from './snapshot.js';
@@ -30,6 +31,8 @@ export interface AuditOptions {
   snapshotOut?: string;
   /** --baseline: the last run's report; findings are marked new or existing and resolved ones listed. */
   baselinePath?: string;
+  /** --shard K/N: audit one part of the scope, split by resource count; `azfence merge` joins the parts. */
+  shard?: ShardSpec;
   progress?: Progress;
   /** Tuning, for tests and very large tenants. */
   concurrency?: number;
@@ -53,6 +56,7 @@ export async function audit(options: AuditOptions): Promise<ScanReport> {
   if (options.snapshotOut) checkOutputTargets([{ flag: '--snapshot-out', path: options.snapshotOut }], options.cwd);
   // A baseline that cannot be read is an error before a long audit, not after it.
   if (options.baselinePath !== undefined) readBaseline(options.baselinePath, options.cwd);
+  if (options.shard && options.snapshotOut) throw new UserError('--snapshot-out writes the whole estate as one file; a shard reads only its part of it, so give one or the other');
   const plan = planQuery(setup.rules);
   if (plan.graphTypes.length === 0) throw new UserError('no enabled rule selects a resource type, so there is nothing to audit');
 
@@ -68,25 +72,107 @@ export async function audit(options: AuditOptions): Promise<ScanReport> {
     ? { managementGroup: options.managementGroup }
     : { subscriptions: options.subscriptions.length ? [...new Set(options.subscriptions)] : await listSubscriptions(azure, retry(armGate)) };
 
-  progress?.setPhase('querying Resource Graph');
-  const graph = await readGraph(azure, scope, graphQuery(plan.graphTypes), {
+  const graphOptions = {
     retry: retry(graphGate),
     batchSize: Math.min(options.batchSize ?? MAX_BATCH, MAX_BATCH),
     pageSize: Math.min(options.pageSize ?? MAX_PAGE, MAX_PAGE),
     ...(progress ? { onPage: (rows: number) => progress.page(rows) } : {}),
-  });
+  };
+  const childOptions = { retry: retry(armGate), concurrency: options.concurrency ?? 8, ...(progress ? { onRequest: () => progress.childRequest() } : {}) };
+  const split = options.shard ? await splitScope(azure, scope, plan, options.shard, graphOptions) : undefined;
+  const audited = split?.own ?? scope;
+
+  progress?.setPhase('querying Resource Graph');
+  const graph = await readGraph(azure, audited, graphQuery(plan.graphTypes), graphOptions);
+  // A shard also reads, from every other subscription, what links lead to (zones, endpoints, hubs): judged
+  // by the shard that owns them, read here so that a link across shards is judged as in one audit.
+  const linked = split?.others.length && plan.linkTypes.length ? await readGraph(azure, { subscriptions: split.others }, graphQuery(plan.linkTypes), graphOptions) : { rows: [], errors: [] };
 
   progress?.setPhase('listing child resources');
-  const children = plan.children.length
-    ? await readChildren(azure, graph.rows, plan.children, { retry: retry(armGate), concurrency: options.concurrency ?? 8, ...(progress ? { onRequest: () => progress.childRequest() } : {}) })
-    : { rows: [], unread: new Map<string, string>(), errors: [] };
+  const none = { rows: [], unread: new Map<string, string>(), errors: [] };
+  const children = plan.children.length ? await readChildren(azure, graph.rows, plan.children, childOptions) : none;
+  const linkedCollections = plan.children.filter((child) => LINKED_CHILDREN.has(child.childType));
+  const linkedChildren = linked.rows.length && linkedCollections.length ? await readChildren(azure, linked.rows, linkedCollections, childOptions) : none;
   progress?.done();
 
   const rows = [...graph.rows, ...children.rows];
-  const read = options.snapshotOut ? readAsSnapshotFile(rows, options.snapshotOut, options.cwd) : readPerSubscription(rows, scope);
+  const read = options.snapshotOut ? readAsSnapshotFile(rows, options.snapshotOut, options.cwd) : readPerSubscription(rows, audited);
+  const linkedCount = addLinked(read.inventory, [...linked.rows, ...linkedChildren.rows]);
   markUnread(read.inventory, children.unread);
-  read.errors.push(...graph.errors, ...children.errors);
-  return evaluate(setup, read, started, { cwd: options.cwd, ...(options.baselinePath !== undefined ? { baselinePath: options.baselinePath } : {}) });
+  markUnread(read.inventory, linkedChildren.unread);
+  markUnread(read.inventory, unlistedChildren(linked.rows, plan.children.filter((child) => !LINKED_CHILDREN.has(child.childType))));
+  read.errors.push(...graph.errors, ...linked.errors, ...children.errors, ...linkedChildren.errors);
+  const report = evaluate(setup, read, started, { cwd: options.cwd, ...(options.baselinePath !== undefined ? { baselinePath: options.baselinePath } : {}) });
+  if (split && options.shard) {
+    // Linked resources are another shard's to judge and to count; a misshapen one is that shard's error.
+    const others = new Set(split.others.map((id) => `azure://${id}`));
+    report.errors = report.errors.filter((error) => error.file === undefined || !others.has(error.file));
+    report.stats.resources -= linkedCount;
+    report.shard = { ...options.shard, subscriptions: 'subscriptions' in audited ? audited.subscriptions : [], plan: split.plan, linkedResources: linkedCount };
+  }
+  return report;
+}
+
+/**
+ * Child collections read for linked parents too: a spoke's egress is judged against the rules of the hub's
+ * firewall policy. Zone groups are judged with their own endpoint, by the shard that owns it; a linked
+ * endpoint's zone groups are left unread (unknown), which costs one ARM request less per endpoint.
+ */
+const LINKED_CHILDREN: ReadonlySet<string> = new Set(['microsoft.network/firewallpolicies/rulecollectiongroups']);
+
+interface Split {
+  own: AuditScope;
+  others: string[];
+  plan: ShardAssignment[];
+}
+
+/**
+ * The subscriptions of this shard, from one count query over the whole scope. Every shard runs the same
+ * query and the same split; `azfence merge` checks they agreed, so a count that changed between two
+ * shards' runs is caught there instead of leaving a subscription out.
+ */
+async function splitScope(azure: AzureApi, scope: AuditScope, plan: QueryPlan, shard: ShardSpec, graphOptions: GraphReadOptions): Promise<Split> {
+  const counted = await readGraph(azure, scope, countQuery(plan.graphTypes), graphOptions);
+  if ('managementGroup' in scope && counted.errors.length) throw new UserError(`cannot count the resources under management group ${scope.managementGroup} to split it into shards: ${counted.errors[0]!.message}`);
+  const counts = countsOf(counted.rows);
+  // A subscription whose count failed is still assigned (as empty): the shard that owns it reads it and
+  // reports the failure (the others report their linked read of it failing; merge names it once).
+  const subscriptions = 'subscriptions' in scope ? scope.subscriptions : [...counts.keys()];
+  const assignment = planShards(subscriptions, counts, shard.count);
+  const own = assignment.filter((entry) => entry.shard === shard.index).map((entry) => entry.subscription);
+  const others = assignment.filter((entry) => entry.shard !== shard.index).map((entry) => entry.subscription);
+  return { own: { subscriptions: own }, others, plan: assignment };
+}
+
+/** Adds rows of other shards' subscriptions as read-only context: followed by links, never judged. */
+function addLinked(inventory: Inventory, rows: readonly Record<string, unknown>[]): number {
+  if (rows.length === 0) return 0;
+  const bySubscription = new Map<string, Record<string, unknown>[]>();
+  for (const row of rows) {
+    const key = ((typeof row['subscriptionId'] === 'string' ? row['subscriptionId'] : subscriptionOf(String(row['id'] ?? ''))) ?? 'unknown').toLowerCase();
+    if (!bySubscription.has(key)) bySubscription.set(key, []);
+    bySubscription.get(key)!.push(row);
+  }
+  let count = 0;
+  for (const [subscription, subscriptionRows] of bySubscription) {
+    for (const resource of readSnapshot(subscriptionRows, `azure://${subscription}`, undefined, 'audit').resources) {
+      resource.source.managed = false;
+      inventory.add(resource);
+      count++;
+    }
+  }
+  return count;
+}
+
+/** Linked parents whose children were not listed: their child lists are unknown, not empty. */
+function unlistedChildren(rows: readonly Record<string, unknown>[], collections: readonly ChildCollection[]): Map<string, string> {
+  const unread = new Map<string, string>();
+  const segments = new Map(collections.map((collection) => [collection.parentType, collection.segment]));
+  for (const row of rows) {
+    const segment = segments.get(String(row['type'] ?? '').toLowerCase());
+    if (segment && typeof row['id'] === 'string') unread.set(row['id'].toLowerCase(), segment);
+  }
+  return unread;
 }
 
 /** Findings point at `azure://<subscriptionId>`: there is no file, and the subscription is what a reader acts on. */

@@ -10,6 +10,12 @@ export interface QueryPlan {
   graphTypes: string[];
   /** Child collections to list through ARM, one GET per parent. */
   children: ChildCollection[];
+  /**
+   * Graph types the rules' functions follow links to (a zone an endpoint names, the endpoints of a registry,
+   * a hub's firewall): a shard reads these from every subscription, so a link that leaves its own
+   * subscriptions is judged on what is there, as an unsharded audit would.
+   */
+  linkTypes: string[];
 }
 
 export interface ChildCollection {
@@ -70,11 +76,15 @@ const ANY_FUNCTION_TYPES = [...new Set(Object.values(FUNCTION_TYPES).flat())];
 
 export function planQuery(rules: readonly Rule[]): QueryPlan {
   const types = new Set<string>();
+  const linked = new Set<string>();
   for (const rule of rules) {
     for (const check of rule.checks) {
       for (const type of check.select.type) types.add(type.toLowerCase());
       for (const name of functionsIn([check.assert, check.select.where, ...(check.messages ?? []).map((m) => m.when)])) {
-        for (const type of FUNCTION_TYPES[name] ?? ANY_FUNCTION_TYPES) types.add(type);
+        for (const type of FUNCTION_TYPES[name] ?? ANY_FUNCTION_TYPES) {
+          types.add(type);
+          linked.add(type);
+        }
       }
     }
   }
@@ -88,7 +98,22 @@ export function planQuery(rules: readonly Rule[]): QueryPlan {
     // Inline children (subnets, peerings) come inside their parent; asking the graph for them finds nothing.
     graphTypes.add((Object.hasOwn(INLINE_CHILD_PARENT, type) ? INLINE_CHILD_PARENT[type] : undefined) ?? type);
   }
-  return { graphTypes: [...graphTypes].sort(), children };
+  const linkTypes = new Set<string>();
+  for (const type of linked) {
+    if (armOnly.has(type)) continue;
+    linkTypes.add((Object.hasOwn(INLINE_CHILD_PARENT, type) ? INLINE_CHILD_PARENT[type] : undefined) ?? type);
+  }
+  // A linked child collection is listed per parent: its parents are linked too.
+  for (const child of children) if (linked.has(child.childType)) linkTypes.add(child.parentType);
+  return { graphTypes: [...graphTypes].sort(), children, linkTypes: [...linkTypes].sort() };
+}
+
+/**
+ * Resources per subscription, for splitting an estate into shards: one Resource Graph query that returns a
+ * row per subscription, however many resources there are.
+ */
+export function countQuery(types: readonly string[]): string {
+  return `${graphQuery(types).replace(/ \| project .*$/, '')} | summarize count() by subscriptionId`;
 }
 
 /** Children Resource Graph returns inside their parent's properties (see read-snapshot's INLINE_CHILDREN). */

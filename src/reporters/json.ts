@@ -31,6 +31,7 @@ export function renderJson(report: ScanReport): string {
     })),
     ...(report.warnings?.length ? { warnings: report.warnings } : {}),
     ...(report.baseline ? { resolved: report.baseline.resolved } : {}),
+    ...(report.shard ? { shard: report.shard } : {}),
   };
   return `${jsonText(output, 2)}\n`;
 }

@@ -1,7 +1,8 @@
 // An emulator of the parts of Azure Resource Manager an audit touches, on loopback over TLS:
 //   GET  /msi/token                                   App Service managed identity token endpoint
 //   GET  /subscriptions                               subscription list, paged with nextLink
-//   POST /providers/Microsoft.ResourceGraph/resources Resource Graph: `type in~ (...)` filter, project, $skipToken paging
+//   POST /providers/Microsoft.ResourceGraph/resources Resource Graph: `type in~ (...)` filter, project or
+//                                                     `summarize count() by subscriptionId`, $skipToken paging
 //   GET  {parentId}/{childCollection}                 ARM child lists (privateDnsZoneGroups, ruleCollectionGroups)
 // Each request is logged with its time; `fault` lets a test answer any request differently (throttle, 5xx,
 // drop the connection). Subscriptions in `forbidden` answer 403, as Azure does for a scope without Reader.
@@ -94,9 +95,11 @@ export async function startEmulator(options) {
     const offset = body.options?.$skipToken ? Number(Buffer.from(body.options.$skipToken, 'base64url').toString()) : 0;
     const size = Math.min(pageSize, body.options?.$top ?? 1000);
     const columns = projectionOf(query);
-    const data = matching.slice(offset, offset + size).map((row) => (columns ? Object.fromEntries(columns.filter((c) => c in row).map((c) => [c, row[c]])) : row));
-    const next = offset + size < matching.length ? Buffer.from(String(offset + size)).toString('base64url') : undefined;
-    const page = { totalRecords: matching.length, count: data.length, resultTruncated: 'false', ...(next ? { $skipToken: next } : {}), data, facets: [] };
+    // `| summarize count() by subscriptionId`: one row per subscription with a count_ column, as Resource Graph answers.
+    const result = /\|\s*summarize\s+count\(\)\s+by\s+subscriptionId\s*$/i.test(query) ? countBySubscription(matching) : matching;
+    const data = result.slice(offset, offset + size).map((row) => (columns ? Object.fromEntries(columns.filter((c) => c in row).map((c) => [c, row[c]])) : row));
+    const next = offset + size < result.length ? Buffer.from(String(offset + size)).toString('base64url') : undefined;
+    const page = { totalRecords: result.length, count: data.length, resultTruncated: 'false', ...(next ? { $skipToken: next } : {}), data, facets: [] };
     switch (options.pageFault?.({ index, subscriptions: body.subscriptions })) {
       case 'data-not-rows': {
         const names = [...new Set(data.flatMap((row) => Object.keys(row)))];
@@ -186,6 +189,12 @@ function typesOf(query) {
 function projectionOf(query) {
   const match = /\|\s*project\s+([^|]+)$/i.exec(query);
   return match ? match[1].split(',').map((c) => c.trim()).filter(Boolean) : undefined;
+}
+
+function countBySubscription(rows) {
+  const counts = new Map();
+  for (const row of rows) counts.set(row.subscriptionId, (counts.get(row.subscriptionId) ?? 0) + 1);
+  return [...counts].map(([subscriptionId, count_]) => ({ subscriptionId, count_ }));
 }
 
 function indexByType(rows) {
