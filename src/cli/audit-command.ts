@@ -2,6 +2,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { audit } from '../audit/audit.js';
 import { resolveCloud } from '../audit/clouds.js';
 import { Progress } from '../audit/progress.js';
+import { parseShard } from '../audit/shard.js';
 import { UserError } from '../errors.js';
 import { EXIT_OK, type Io } from './main.js';
 import { checkReportFlags, emitReport, outputTargets, parseFlags as parseCliFlags } from './output-files.js';
@@ -16,6 +17,8 @@ environment configures it (AZURE_TOKEN_CREDENTIALS, workload identity, managed i
 Scope (default: every subscription the identity can read):
   --subscription ID      a subscription to audit (repeatable)
   --management-group ID  every subscription under a management group
+  --shard K/N            audit the K-th of N parts of the scope, split by resource count (one Resource
+                         Graph count query), for a CI matrix; join the parts' JSON reports with azfence merge
 
 Cloud:
   --cloud NAME           AzureCloud|AzureUSGovernment|AzureChinaCloud (default: AzureCloud)
@@ -43,6 +46,7 @@ subscription that could not be read (named on stderr; the findings that were rea
 const AUDIT_OPTIONS = {
   subscription: { type: 'string', multiple: true, default: [] },
   'management-group': { type: 'string' },
+  shard: { type: 'string' },
   cloud: { type: 'string' },
   'arm-endpoint': { type: 'string' },
   'authority-host': { type: 'string' },
@@ -80,6 +84,8 @@ export async function auditCommand(args: string[], io: AuditIo): Promise<number>
   for (const id of subscriptions) if (!GUID.test(id)) throw new UserError(`--subscription takes a subscription id (a GUID), got "${id}"`);
   const managementGroup = values['management-group'];
   if (managementGroup !== undefined && subscriptions.length) throw new UserError('pass --subscription or --management-group, not both');
+  const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
+  if (shard && values.baseline !== undefined) throw new UserError('give --baseline to azfence merge, not to a shard: a shard sees only its part of the estate, so everything else would read as resolved');
   const cloud = resolveCloud({
     ...(values.cloud !== undefined ? { cloud: values.cloud } : {}),
     ...(values['arm-endpoint'] !== undefined ? { armEndpoint: values['arm-endpoint'] } : {}),
@@ -96,6 +102,7 @@ export async function auditCommand(args: string[], io: AuditIo): Promise<number>
     ...(values.config !== undefined ? { configPath: values.config } : {}),
     ...(values['snapshot-out'] !== undefined ? { snapshotOut: values['snapshot-out'] } : {}),
     ...(values.baseline !== undefined ? { baselinePath: values.baseline } : {}),
+    ...(shard ? { shard } : {}),
     ...(progress ? { progress } : {}),
   });
 

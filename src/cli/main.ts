@@ -2,6 +2,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { UserError, oneLine } from '../errors.js';
 import { scan } from '../scan.js';
 import { explainCommand, rulesCommand } from './rules-command.js';
+import { mergeCommand } from './merge-command.js';
 import { TOOL_VERSION } from '../version.js';
 import { terminalLines, terminalText } from '../reporters/terminal-text.js';
 import { checkReportFlags, emitReport, outputTargets, parseFlags } from './output-files.js';
@@ -24,6 +25,7 @@ Usage:
   azfence scan <file-or-dir>... [options]   scan plans (terraform show -json), snapshots (az graph query -o json)
                                             and Kubernetes manifests
   azfence audit [--subscription ID]... [options]   audit live subscriptions through Resource Graph (azfence audit --help)
+  azfence merge SHARD.json...               join the JSON reports of azfence audit --shard K/N (azfence merge --help)
   azfence rules [--pack PUB] [--severity high]   list the rules
   azfence explain AZF-PUB-001               a rule's description, remediation, parameters and references
   azfence --version | --help
@@ -93,6 +95,8 @@ export function main(argv: string[], io: Io): number {
     switch (command) {
       case 'scan':
         return scanCommand(rest, io);
+      case 'merge':
+        return mergeCommand(rest, io);
       case 'rules':
         return rulesCommand(rest, io);
       case 'explain':
