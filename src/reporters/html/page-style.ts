@@ -49,7 +49,7 @@ td.fix { color: #24292f; }
 .sev-high { color: #fff; background: var(--high); border-color: var(--high); }
 .sev-medium { color: #fff; background: var(--medium); border-color: var(--medium); }
 .sev-low { color: #fff; background: var(--low); border-color: var(--low); }
-.badge-new { color: var(--high); background: #fff; } .badge-unknown { color: var(--muted); background: #fff; }
+.badge-new, .badge-failed { color: var(--high); background: #fff; } .badge-unknown { color: var(--muted); background: #fff; }
 .badge-suppressed, .badge-existing { color: var(--muted); background: #fff; border-style: dashed; }
 .where { color: var(--muted); font-size: 13px; overflow-wrap: anywhere; }
 .rule-help { border: 1px solid var(--line); border-radius: 8px; padding: 4px 14px 10px; margin: 10px 0; }

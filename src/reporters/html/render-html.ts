@@ -181,7 +181,7 @@ function findingRow(finding: Finding, index: number): string {
   const name = finding.resource.address ?? finding.resource.name;
   const change = changeOf(finding);
   const badges = [
-    finding.status === 'unknown' ? '<span class="badge badge-unknown">unknown</span>' : '<span class="badge badge-new">failed</span>',
+    finding.status === 'unknown' ? '<span class="badge badge-unknown">unknown</span>' : '<span class="badge badge-failed">failed</span>',
     finding.baseline === 'new' && !finding.suppression ? '<span class="badge badge-new">new</span>' : '',
     finding.baseline === 'existing' && !finding.suppression ? '<span class="badge badge-existing">in baseline</span>' : '',
     finding.suppression ? `<span class="badge badge-suppressed" title="${htmlAttr(finding.suppression.reason)}">suppressed</span>` : '',
