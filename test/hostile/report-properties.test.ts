@@ -77,10 +77,25 @@ const hostileText = fc
 /** A file name Linux accepts: no `/` or NUL, at most 255 bytes; lone surrogates cannot be written as names. */
 const fileName = hostileText.map((text) => `${text.replace(/[/\0]/g, '_').replace(/[\ud800-\udfff]/g, '_').slice(0, 40)}.json`).filter((name) => name !== '.json' && name !== '..json' && Buffer.byteLength(name) <= 255);
 
-const FORMATS = ['table', 'json', 'sarif', 'markdown', 'junit'] as const;
+const FORMATS = ['table', 'json', 'sarif', 'markdown', 'junit', 'html'] as const;
+
+/** The elements the HTML report writes itself; any other tag, or any event handler, came from the input. */
+const HTML_TAGS = new Set('html head meta title style body header h1 h2 h3 h4 p main section div figure figcaption svg desc text rect table caption colgroup col thead tbody tr th td code br span a label input select option button article dl dt dd ul li footer script strong'.split(' '));
+
+function liveHtml(html: string): string[] {
+  const live: string[] = [];
+  for (const match of html.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>/g)) {
+    if (!HTML_TAGS.has(match[1]!.toLowerCase())) live.push(match[0]);
+    // Attribute names only (values are quoted and escaped): no handler, no src, no style.
+    const names = match[2]!.replace(/"[^"]*"/g, '""').match(/[a-zA-Z-]+(?==)/g) ?? [];
+    live.push(...names.filter((name) => /^on|^src$|^style$|^srcdoc$|^formaction$/i.test(name)));
+  }
+  if ((html.match(/<script/gi) ?? []).length !== 1) live.push('a second <script>');
+  return live;
+}
 
 describe('reports stay what they claim to be, whatever the input names', () => {
-  it('table, Markdown, JUnit, SARIF and JSON: parse, no raw control characters, no live HTML', { timeout: 240_000 }, () => {
+  it('table, Markdown, JUnit, SARIF, JSON and HTML: parse, no raw control characters, no live HTML', { timeout: 240_000 }, () => {
     const sarifFiles: string[] = [];
     let runs = 0;
     fc.assert(
@@ -116,6 +131,7 @@ describe('reports stay what they claim to be, whatever the input names', () => {
             }
           }
           if (format === 'junit') expect(xmlError(run.stdout), label).toBeUndefined();
+          if (format === 'html') expect(liveHtml(run.stdout), label).toEqual([]);
           if (format === 'markdown') {
             const html = renderMarkdown(run.stdout);
             expect(liveMarkup(html), label).toEqual([]);

@@ -221,7 +221,7 @@ ${rules.map(ruleHelp).join('\n')}
 function ruleHelp(rule: Rule): string {
   const paragraphs = (text: string) => text.split(/\n\s*\n/).map((part) => part.trim()).filter(Boolean).map((part) => `<p>${prose(part.replace(/\s*\n\s*/g, ' '))}</p>`).join('');
   const remediation = Object.entries(rule.remediation)
-    .map(([dialect, text]) => `<dt>${htmlText(DIALECTS.get(dialect) ?? dialect)}</dt><dd>${prose(text!.trim())}</dd>`)
+    .map(([dialect, text]) => `<dt>${htmlText(DIALECTS.get(dialect) ?? dialect)}</dt><dd>${prose(text!.trim().replace(/\s*\n\s*/g, ' '))}</dd>`)
     .join('');
   // References of built-in rules are Microsoft's docs; a user pack's come with the pull request, so they stay text.
   const references = rule.references.map((url) => (rule.origin.builtIn && /^https:\/\/[^\s"<>]+$/.test(url) ? `<li><a href="${htmlAttr(url)}" rel="noopener noreferrer">${htmlText(url)}</a></li>` : `<li><code>${htmlText(url)}</code></li>`)).join('');
