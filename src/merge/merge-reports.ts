@@ -54,7 +54,8 @@ export function mergeReports(options: MergeOptions): ScanReport {
   const report: ScanReport = {
     inputs: shards.flatMap((shard) => shard.inputs),
     skipped: [],
-    errors: shards.flatMap((shard) => shard.errors),
+    // Every shard reads the other shards' linked resources too: a subscription none can read is named by each.
+    errors: unique(shards.flatMap((shard) => shard.errors)),
     rules: setup.rules,
     config: { ...(setup.config.file ? { file: setup.config.file } : {}), ...(setup.config.failOn ? { failOn: setup.config.failOn } : {}), ...(setup.config.failOnUnknown !== undefined ? { failOnUnknown: setup.config.failOnUnknown } : {}) },
     configuration: setup.configuration,
@@ -66,7 +67,7 @@ export function mergeReports(options: MergeOptions): ScanReport {
       operations: 0,
       durationMs: Math.round(nowMs() - started),
     },
-    warnings: shards.flatMap((shard) => shard.warnings),
+    warnings: unique(shards.flatMap((shard) => shard.warnings)),
   };
   if (baseline) {
     const { absent, resolved } = applyBaseline(report.findings, baseline);
@@ -75,6 +76,16 @@ export function mergeReports(options: MergeOptions): ScanReport {
   }
   report.findings.sort(compareFindings);
   return report;
+}
+
+function unique<T extends { file?: string; line?: number; message: string }>(entries: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return entries.filter((entry) => {
+    const key = `${entry.file ?? ''}\u0000${entry.line ?? ''}\u0000${entry.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function sum(shards: readonly ShardFile[], of: (shard: ShardFile) => number): number {

@@ -183,4 +183,26 @@ describe('azfence audit --shard and azfence merge, against the ARM emulator', ()
     expect(report.resolved).toEqual([]);
     expect(run.code).toBe(0);
   });
+
+  it('a subscription no shard can read makes the merged run exit 2, named once; the rest is still reported', async () => {
+    const denied = await startEmulator({ estate: hubAndSpokes(), forbidden: [SPOKE_UNLINKED] });
+    try {
+      const where = tempDir('azfence-shards-denied-');
+      for (let index = 1; index <= 3; index++) {
+        const run = await runAudit(denied, ['--shard', `${index}/3`, '--format', 'json', '--output', `shard-${index}.json`, '--fail-on', 'none'], { cwd: where });
+        // The owner cannot read it, and the others cannot read its linked rows: each says so.
+        expect(run.code).toBe(2);
+      }
+      const merged = runCli(['merge', 'shard-1.json', 'shard-2.json', 'shard-3.json', '--format', 'json'], where);
+      expect(merged.code).toBe(2);
+      const lines = merged.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^azfence: error: subscription ${SPOKE_UNLINKED}: .*403`));
+      const report = JSON.parse(merged.stdout) as ShardJson;
+      expect(about(report, 'kvopen2')).toEqual(['AZF-PUB-005:fail']);
+      expect(report.findings.some((finding) => finding.location.file === `azure://${SPOKE_UNLINKED}`)).toBe(false);
+    } finally {
+      await denied.close();
+    }
+  });
 });
