@@ -206,7 +206,7 @@ function everyOutput(dir: string, env: Record<string, string>): { texts: Array<{
   let json: JsonReport | undefined;
   const sarifFile = join(dir, 'out.sarif');
   const markdownFile = join(dir, 'out.md');
-  for (const format of ['table', 'json', 'sarif', 'markdown', 'junit']) {
+  for (const format of ['table', 'json', 'sarif', 'markdown', 'junit', 'html']) {
     rmSync(sarifFile, { force: true });
     rmSync(markdownFile, { force: true });
     const run = withEnv(env, () => runCli(['scan', 'plan.json', '--policies', 'policies', '--format', format, '--fail-on', 'none', '--sarif', sarifFile, '--markdown', markdownFile], dir));
