@@ -3,6 +3,7 @@ import { canonicalArmType } from '../../model/arm-types.js';
 import type { InputKind, Resource } from '../../model/resource.js';
 import { isPlainObject, setOwn, UNKNOWN } from '../../model/values.js';
 import { parseArmId } from '../../graph/arm-id.js';
+import { graphWork } from '../../graph/work.js';
 import { locateStringValues } from '../parse-json.js';
 import { sameJson } from '../json-equal.js';
 import { incompleteness } from './completeness.js';
@@ -105,6 +106,8 @@ export function readSnapshot(json: unknown, file: string, text: string | Readonl
   const rowAt = (index: number): unknown => (index < given.length ? given[index] : children[index - given.length]);
   for (let index = 0; index < given.length + children.length; index++) {
     const row = rowAt(index);
+    // Counted for the linear-cost tests (test/perf/linear.test.ts): rows, repeated rows and split-out children.
+    graphWork.steps++;
     if (!isPlainObject(row)) {
       problems.push(`row ${index + 1} is not an object`);
       continue;
