@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scanJson, tempDir, writeJson } from './support/run-cli.js';
+import { withEnv } from './support/plan-readers.js';
 
 /**
  * Inventory exports people already have, besides `az graph query`: PowerShell's
@@ -66,8 +67,7 @@ describe('Get-AzResource -ExpandProperties | ConvertTo-Json', () => {
   });
 });
 
-describe('az resource list -o json', () => {
-  const list = [
+const AZ_RESOURCE_LIST = [
     {
       id: `${SUB}/providers/Microsoft.ContainerRegistry/registries/acrci01`,
       name: 'acrci01',
@@ -86,7 +86,10 @@ describe('az resource list -o json', () => {
       createdTime: '2026-01-10T10:00:00+00:00',
       extendedLocation: null,
     },
-  ];
+];
+
+describe('az resource list -o json', () => {
+  const list = AZ_RESOURCE_LIST;
 
   it('is read, and properties it does not carry are unknown, not absent', () => {
     const { run, byRule } = scanFile('list.json', list);
@@ -98,4 +101,31 @@ describe('az resource list -o json', () => {
     expect(pub001[0]!.message).toContain('az resource list');
     expect(byRule('AZF-PUB-004').every((finding) => finding.status === 'unknown')).toBe(true);
   });
+});
+
+/**
+ * Files over 256 MB are streamed (src/inputs/stream), and an export that large is as much an export as a
+ * small one: the streaming reader (forced on a small file) recognises the same shapes and reports the same
+ * findings, errors and lines as the in-memory reader.
+ */
+describe('exports read by the streaming reader', () => {
+  const shapes: Array<[string, unknown]> = [
+    ['Get-AzResource -ExpandProperties', [psRegistry({ publicNetworkAccess: 'Enabled', adminUserEnabled: true, anonymousPullEnabled: false, networkRuleSet: { defaultAction: 'Allow', ipRules: [] }, networkRuleBypassOptions: 'AzureServices' })]],
+    ['Get-AzResource cut at depth 2', [psRegistry({ publicNetworkAccess: 'Disabled', adminUserEnabled: false, anonymousPullEnabled: false, networkRuleBypassOptions: 'None', networkRuleSet: 'System.Collections.Hashtable' })]],
+    ['az resource list', AZ_RESOURCE_LIST],
+  ];
+  for (const [name, content] of shapes) {
+    it(`${name}: the same report as read in memory`, () => {
+      const dir = tempDir();
+      writeJson(dir, 'export.json', content);
+      const inMemory = scanJson([dir], ['--fail-on', 'none']);
+      withEnv({ AZFENCE_STREAM_ABOVE_BYTES: '1' });
+      const streamed = scanJson([dir], ['--fail-on', 'none']);
+      expect(streamed.run.stderr).not.toContain('unknown shape');
+      expect(streamed.report.summary.resources).toBe(1);
+      expect(streamed.run.code).toBe(inMemory.run.code);
+      expect(streamed.run.stderr).toBe(inMemory.run.stderr);
+      expect(streamed.report).toEqual(inMemory.report);
+    });
+  }
 });

@@ -117,22 +117,32 @@ export function parseJson(text: string, file: string): unknown {
   }
 }
 
+const RAW_CONTROL = /[\u0000-\u001f]/;
+
 /**
  * Finds where each `"key": "value"` pair first appears between `from` and `to`, in one linear pass, so findings can
  * point at the resource's line. `terraform show -json` writes one line; the column then carries the place.
  */
 export function locateStringValues(text: string, key: string, from = 0, to = text.length): Map<string, { line: number; column: number }> {
   const found = new Map<string, { line: number; column: number }>();
-  const pattern = new RegExp(`"${key}"\\s*:\\s*"((?:[^"\\\\]|\\\\.)*)"`, 'g');
+  // The string body unrolled (runs of plain characters between escapes) rather than one alternation per
+  // character: the same strings, matched several times faster on a 100k-row snapshot.
+  const pattern = new RegExp(`"${key}"\\s*:\\s*"([^"\\\\]*(?:\\\\.[^"\\\\]*)*)"`, 'g');
   pattern.lastIndex = from;
   const positionAt = lineCursor(text);
   for (let match = pattern.exec(text); match && match.index < to; match = pattern.exec(text)) {
+    const raw = match[1]!;
     let value: string;
-    try {
-      value = JSON.parse(`"${match[1]}"`) as string;
-    } catch {
-      continue;
+    // JSON.parse only where it has work to do (an escape) or something to refuse (a raw control character).
+    if (!raw.includes('\\') && !RAW_CONTROL.test(raw)) value = raw;
+    else {
+      try {
+        value = JSON.parse(`"${raw}"`) as string;
+      } catch {
+        continue;
+      }
     }
+    // The cursor only moves forward, so skipping values already found is safe and saves their positions.
     if (!found.has(value)) found.set(value, positionAt(match.index));
   }
   return found;

@@ -74,7 +74,38 @@ function planOf(address: string): Record<string, unknown> {
   };
 }
 
+/** A Resource Graph row as `az graph query` returns it. */
+function graphRow(type: string, name: string, properties: Record<string, unknown>): Record<string, unknown> {
+  return { id: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/${type}/${name}`, name, type: type.toLowerCase(), location: 'westeurope', resourceGroup: 'rg', subscriptionId: '00000000-0000-0000-0000-000000000000', tags: {}, sku: null, properties };
+}
+
 describe('cost grows linearly with hostile input shapes', () => {
+  /**
+   * A snapshot put together from overlapping pages repeats rows (each repeat is compared with the first),
+   * and a VNet carries its subnets inline (each becomes a resource of its own): neither may cost more than
+   * its share as the snapshot grows.
+   */
+  it('snapshots: every row read twice, and a VNet with thousands of subnets', () => {
+    const measure = (rows: number) => {
+      const root = join(dir, `snapshot-rows-${rows}`);
+      mkdirSync(root);
+      const registries = Array.from({ length: rows }, (_, i) => graphRow('Microsoft.ContainerRegistry/registries', `acr${i}`, { publicNetworkAccess: 'Enabled' }));
+      const subnets = Array.from({ length: rows }, (_, i) => ({ name: `snet-${i}`, properties: { addressPrefix: `10.${i >> 8}.${i & 255}.0/24` } }));
+      const vnet = graphRow('Microsoft.Network/virtualNetworks', 'vnet', { subnets });
+      const data = [vnet, ...registries, ...registries];
+      writeFileSync(join(root, 'snapshot.json'), JSON.stringify({ count: data.length, data }));
+      const { report, steps } = scanCounting([join(root, 'snapshot.json')], root);
+      expect(report.errors).toEqual([]);
+      // Every registry read once, whatever the repeats, and judged.
+      expect(report.stats.resources).toBe(1 + rows + rows);
+      expect(report.findings.filter((finding) => finding.ruleId === 'AZF-PUB-001')).toHaveLength(rows);
+      return steps;
+    };
+    const small = measure(2_000);
+    const large = measure(4_000);
+    expect(large / small, `steps ${small} -> ${large}`).toBeLessThanOrEqual(3);
+  });
+
   /**
    * Inline suppressions are the run of comment lines directly above a block: each line of that run used to
    * search every comment of the file. The directive sits at the top of the run, so the whole run is read.

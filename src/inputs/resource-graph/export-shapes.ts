@@ -111,11 +111,16 @@ function fromAzResourceList(json: unknown): ExportRows | undefined {
   };
 }
 
-/** Reads one of these exports as a snapshot, or returns undefined for any other shape. */
-export function readResourceExport(json: unknown, file: string, text: string): SnapshotReadResult | undefined {
+/**
+ * Reads one of these exports as a snapshot, or returns undefined for any other shape. Rows are placed by
+ * their id column: found in the text, or (the streaming reader, which never holds the text) looked up in
+ * the positions it recorded for that column.
+ */
+export function readResourceExport(json: unknown, file: string, text: string | ((idKey: string) => ReadonlyMap<string, { line: number; column: number }>)): SnapshotReadResult | undefined {
   const shape = fromPowerShell(json) ?? fromAzResourceList(json);
   if (!shape) return undefined;
-  const result = readSnapshot(shape.rows, file, locateStringValues(text, shape.idKey));
+  const positions = typeof text === 'string' ? locateStringValues(text, shape.idKey) : text(shape.idKey);
+  const result = readSnapshot(shape.rows, file, positions);
   if (shape.omits) for (const resource of result.resources) resource.source.omits = shape.omits;
   return { resources: result.resources, problems: [...shape.problems, ...result.problems] };
 }

@@ -3,6 +3,7 @@ import { canonicalArmType } from '../../model/arm-types.js';
 import type { InputKind, Resource } from '../../model/resource.js';
 import { isPlainObject, setOwn, UNKNOWN } from '../../model/values.js';
 import { parseArmId } from '../../graph/arm-id.js';
+import { graphWork } from '../../graph/work.js';
 import { locateStringValues } from '../parse-json.js';
 import { sameJson } from '../json-equal.js';
 import { incompleteness } from './completeness.js';
@@ -93,17 +94,20 @@ export interface SnapshotReadResult {
 export function readSnapshot(json: unknown, file: string, text: string | ReadonlyMap<string, { line: number; column: number }> | undefined, kind: InputKind = 'snapshot'): SnapshotReadResult {
   const given = rowsOf(json);
   if (!given) throw new UserError('is not a Resource Graph snapshot', file);
-  const rows = [...given];
+  // Children split out of their parents (subnets) are read after the rows the snapshot holds, numbered on.
+  const children: Record<string, unknown>[] = [];
   const positions = typeof text === 'string' ? locateStringValues(text, 'id') : text ?? new Map<string, { line: number; column: number }>();
   const resources: Resource[] = [];
   const problems: string[] = [];
   const incomplete = incompleteness(json, given.length);
   if (incomplete) problems.push(incomplete);
-  /** The first row read for each (lower-cased) id, and its number, to compare another row with the same id. */
-  const seen = new Map<string, { row: Record<string, unknown>; number: number }>();
-  // Inline children are appended while iterating, so this walks them too.
-  for (let index = 0; index < rows.length; index++) {
-    const row = rows[index];
+  /** The index of the first row read for each (lower-cased) id, to compare another row with the same id. */
+  const seen = new Map<string, number>();
+  const rowAt = (index: number): unknown => (index < given.length ? given[index] : children[index - given.length]);
+  for (let index = 0; index < given.length + children.length; index++) {
+    const row = rowAt(index);
+    // Counted for the linear-cost tests (test/perf/linear.test.ts): rows, repeated rows and split-out children.
+    graphWork.steps++;
     if (!isPlainObject(row)) {
       problems.push(`row ${index + 1} is not an object`);
       continue;
@@ -117,34 +121,59 @@ export function readSnapshot(json: unknown, file: string, text: string | Readonl
     }
     const key = id.toLowerCase();
     const first = seen.get(key);
-    if (first) {
+    if (first !== undefined) {
       // Overlapping pages repeat rows: the same row is read once. Rows the snapshot itself holds that differ
       // are an error; a child split out of its parent (a subnet) yields to a row of its own.
-      if (index < given.length && !sameRow(first.row, row)) problems.push(`rows ${first.number} and ${index + 1} have the same id ${id} but different values`);
+      if (index < given.length && !sameRow(rowAt(first) as Record<string, unknown>, row)) problems.push(`rows ${first + 1} and ${index + 1} have the same id ${id} but different values`);
       continue;
     }
-    seen.set(key, { row, number: index + 1 });
-    for (const child of inlineChildren(row, id)) rows.push(child);
-    const { id: _id, type: _type, name, location, ...rest } = row;
-    const position = positions.get(id);
-    // A query that projected a column away (`| project id, name, type`) did not capture it: the value is
-    // unknown, not absent, or every check on it would fail.
-    const body: Record<string, unknown> = { ...rest };
-    const parsed = parseArmId(id);
-    if (parsed?.parentId && body['parentId'] === undefined) body['parentId'] = parsed.parentId;
-    if (parsed && body['resourceGroup'] === undefined) body['resourceGroup'] = parsed.resourceGroup;
-    for (const column of PROJECTED_COLUMNS) if (!(column in row)) body[column] = UNKNOWN;
-    // A null property bag says nothing about the properties: unknown, or a check that reads "absent" as
-    // "not set" would pass (or fail) on data the row never held.
-    if (body['properties'] === null) body['properties'] = UNKNOWN;
-    resources.push({
-      key,
-      armType: canonicalArmType(type),
-      name: typeof name === 'string' ? name : id.split('/').pop() ?? id,
-      ...(typeof location === 'string' ? { location } : {}),
-      body,
-      source: { kind, dialect: 'arm', file, id, managed: true, ...(position ? { line: position.line, column: position.column } : {}) },
-    });
+    seen.set(key, index);
+    if (INLINE_CHILDREN.has(type.toLowerCase())) for (const child of inlineChildren(row, id)) children.push(child);
+    resources.push(resourceOf(row, id, key, type, file, kind, positions.get(id)));
   }
   return { resources, problems };
+}
+
+/**
+ * Whether an id can name a parent (parseArmId gives parentId only for a child: at least four segments after
+ * `/providers/`). Counted from the first `/providers/`, so it never says no to an id parseArmId would parse.
+ */
+function mayNameParent(lowerId: string): boolean {
+  let at = lowerId.indexOf('/providers/');
+  if (at === -1) return false;
+  let slashes = 0;
+  for (at = lowerId.indexOf('/', at + 11); at !== -1 && slashes < 4; at = lowerId.indexOf('/', at + 1)) slashes++;
+  return slashes >= 4;
+}
+
+/**
+ * One row as a resource. The body is every column but id, type, name and location, copied in the row's
+ * order by a plain loop: object rest spread costs several times as much per row, and a 100k-row snapshot
+ * makes 100k of them.
+ */
+function resourceOf(row: Record<string, unknown>, id: string, key: string, type: string, file: string, kind: InputKind, position: { line: number; column: number } | undefined): Resource {
+  const body: Record<string, unknown> = {};
+  for (const column in row) {
+    if (column === 'id' || column === 'type' || column === 'name' || column === 'location' || !Object.hasOwn(row, column)) continue;
+    setOwn(body, column, row[column]);
+  }
+  // Resource Graph rows carry their resource group, and most ids name no parent: the id is parsed only when
+  // it can add one of the two.
+  const parsed = body['resourceGroup'] === undefined || (body['parentId'] === undefined && mayNameParent(key)) ? parseArmId(id) : undefined;
+  if (parsed?.parentId && body['parentId'] === undefined) body['parentId'] = parsed.parentId;
+  if (parsed && body['resourceGroup'] === undefined) body['resourceGroup'] = parsed.resourceGroup;
+  // A query that projected a column away (`| project id, name, type`) did not capture it: the value is
+  // unknown, not absent, or every check on it would fail.
+  for (const column of PROJECTED_COLUMNS) if (!(column in row)) body[column] = UNKNOWN;
+  // A null property bag says nothing about the properties: unknown, or a check that reads "absent" as
+  // "not set" would pass (or fail) on data the row never held.
+  if (body['properties'] === null) body['properties'] = UNKNOWN;
+  const name = row['name'];
+  const location = row['location'];
+  const source: Resource['source'] = position
+    ? { kind, dialect: 'arm', file, id, managed: true, line: position.line, column: position.column }
+    : { kind, dialect: 'arm', file, id, managed: true };
+  const armType = canonicalArmType(type);
+  const shown = typeof name === 'string' ? name : id.split('/').pop() ?? id;
+  return typeof location === 'string' ? { key, armType, name: shown, location, body, source } : { key, armType, name: shown, body, source };
 }

@@ -4,6 +4,7 @@ import { isPlainObject } from '../../model/values.js';
 import { buildPlanContext } from '../../graph/plan-context.js';
 import { configurationAddress, looksLikePlan, readPlan, type PlanReadResult } from '../terraform/read-plan.js';
 import { looksLikeSnapshot, readSnapshot, type SnapshotReadResult } from '../resource-graph/read-snapshot.js';
+import { readResourceExport } from '../resource-graph/export-shapes.js';
 import { JsonStream, JsonSyntaxError, parseAt, positionOfKey, type Mark, type Position } from './json-stream.js';
 import { CONTROL_CHARACTER, memberParser, standInFor } from '../terraform/plan-members.js';
 import { decodeToken, scanEntry } from '../terraform/change-entries.js';
@@ -48,8 +49,11 @@ export function readLargeInput(path: string, file: string, skipBytes: number): L
 function readTopLevel(stream: JsonStream, file: string, path: string): LargeReadResult {
   const first = stream.peek();
   if (first === ARRAY) {
-    const { rows, positions } = streamRows(stream);
+    const { rows, positions, resourceIdPositions } = streamRows(stream);
     if (!stream.atEnd()) throw new JsonSyntaxError('unexpected text after the document', stream.position().line, false);
+    // The shapes and their order are the in-memory reader's (src/inputs/read-input.ts): exports first.
+    const exported = readResourceExport(rows, file, (idKey) => (idKey === 'ResourceId' ? resourceIdPositions : positions));
+    if (exported) return { kind: 'snapshot', result: exported };
     return looksLikeSnapshot(rows) ? { kind: 'snapshot', result: readSnapshot(rows, file, positions) } : { kind: 'unknown' };
   }
   if (first !== OBJECT) throw new UserError('is not JSON; expected a Terraform plan (terraform show -json) or a Resource Graph snapshot', file);
@@ -86,21 +90,28 @@ function snapshotOf(rows: unknown[], positions: Map<string, Position>, file: str
   return { kind: 'snapshot', result: readSnapshot(json, file, positions) };
 }
 
-/** Rows of a snapshot, each parsed on its own, with the place of its `id`. */
-function streamRows(stream: JsonStream): { rows: unknown[]; positions: Map<string, Position> } {
+/**
+ * Rows of a snapshot, each parsed on its own, with the place of its `id` (and of its `ResourceId`, the id
+ * column of a Get-AzResource export).
+ */
+function streamRows(stream: JsonStream): { rows: unknown[]; positions: Map<string, Position>; resourceIdPositions: Map<string, Position> } {
   const rows: unknown[] = [];
   const positions = new Map<string, Position>();
-  if (!stream.open(ARRAY)) return { rows, positions };
+  const resourceIdPositions = new Map<string, Position>();
+  if (!stream.open(ARRAY)) return { rows, positions, resourceIdPositions };
   do {
     const { text, start } = stream.capture();
     const row = parseAt(text, start);
     rows.push(row);
-    if (isPlainObject(row) && typeof row['id'] === 'string' && !positions.has(row['id'])) {
-      const at = positionOfKey(text, start, 'id');
-      if (at) positions.set(row['id'], at);
+    if (!isPlainObject(row)) continue;
+    for (const [key, found] of [['id', positions], ['ResourceId', resourceIdPositions]] as const) {
+      const id = row[key];
+      if (typeof id !== 'string' || found.has(id)) continue;
+      const at = positionOfKey(text, start, key);
+      if (at) found.set(id, at);
     }
   } while (stream.next(0x5d));
-  return { rows, positions };
+  return { rows, positions, resourceIdPositions };
 }
 
 /** A resource_changes entry without what no rule reads (`before` is as large as `after` on updates). */
