@@ -32,7 +32,7 @@ function findingsOf(run: BoundedRun): string[] {
 }
 
 describe('truncated and invalid JSON', () => {
-  it('a plan cut at any of 12 points is "truncated", one line, exit 2', { timeout: 120_000 }, async () => {
+  it('a plan cut at any of 12 points is "truncated", one line, exit 2', { timeout: 300_000 }, async () => {
     const dir = tempDir();
     const text = JSON.stringify(registryPlan(), null, 1);
     const tasks = [];
@@ -45,7 +45,7 @@ describe('truncated and invalid JSON', () => {
     for (const { i, both } of await inBatches(tasks, 3)) for (const { reader, run } of both) expectOneLineError(run, new RegExp(`^azfence: error: cut-${i}\\.json: is truncated JSON \\(the file ends before the document does\\)$`, 'm'), `cut ${i} (${reader})`);
   });
 
-  it('invalid JSON: trailing comma, single quotes, NaN, comments, a control character, garbage after the document', { timeout: 120_000 }, async () => {
+  it('invalid JSON: trailing comma, single quotes, NaN, comments, a control character, garbage after the document', { timeout: 300_000 }, async () => {
     const dir = tempDir();
     const good = JSON.stringify(registryPlan());
     const cases: Record<string, string> = {
