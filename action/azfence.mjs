@@ -21882,7 +21882,7 @@ function fail(path, actual, expected, details) {
   return { verdict: "fail", evidence: [{ path, actual, expected }], details };
 }
 function unknown(path, reason, details = {}) {
-  return { verdict: "unknown", evidence: [{ path, actual: UNKNOWN, expected: "a decidable value" }], details: { ...details, unknownReason: reason } };
+  return { verdict: "unknown", evidence: [{ path, actual: UNKNOWN, expected: "a decidable value", unknownExplained: true }], details: { ...details, unknownReason: reason } };
 }
 function propertiesOf2(resource) {
   return isPlainObject(resource.body["properties"]) ? resource.body["properties"] : {};
@@ -21896,9 +21896,12 @@ var init_results = __esm({
 
 // src/engine/functions/dns.ts
 function list(items, most = 10) {
-  if (items.length === 0) return "none";
+  if (items.length === 0) return NONE;
   if (items.length <= most) return items.join(", ");
   return `${items.slice(0, most).join(", ")} and ${items.length - most} more`;
+}
+function undecidedDetails(details) {
+  return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== NONE));
 }
 function canonicalGroupId(groupId) {
   if (/^registry_data_/i.test(groupId)) return void 0;
@@ -21944,6 +21947,11 @@ function neededZones(requirements, cloud, region) {
 function presentZones(info) {
   const groups = info.zoneGroups ?? [];
   return { zones: groups.flatMap((group) => group.zones), unresolved: groups.flatMap((group) => group.unresolved) };
+}
+function neededFor(context, info) {
+  const { requirements } = requirementsOf(context, info);
+  const region = regionOf(context, info);
+  return [requirements, neededZones(requirements, cloudOf(region, context.parameters["cloud"]), region)];
 }
 function baseDetails(info, requirements, needed) {
   return {
@@ -22041,7 +22049,7 @@ function endpointIndex(inventory) {
     return { byTarget, unresolvedByFile };
   });
 }
-var privateEndpointHasZoneGroup, zoneGroupHasNeededZones, zoneGroupZonesAreValid, MAX_LISTED_VNETS, neededZonesLinkedToVnet, hasPrivateEndpoint, DNS_FUNCTIONS;
+var NONE, privateEndpointHasZoneGroup, zoneGroupHasNeededZones, zoneGroupZonesAreValid, MAX_LISTED_VNETS, neededZonesLinkedToVnet, hasPrivateEndpoint, DNS_FUNCTIONS;
 var init_dns = __esm({
   "src/engine/functions/dns.ts"() {
     "use strict";
@@ -22053,6 +22061,7 @@ var init_dns = __esm({
     init_dns_zones();
     init_private_endpoints();
     init_results();
+    NONE = "none";
     privateEndpointHasZoneGroup = (context) => {
       const info = endpointInfo(context.inventory, context.resource);
       if (info.zoneGroups !== void 0 && info.zoneGroups.length > 0) return pass();
@@ -22061,10 +22070,10 @@ var init_dns = __esm({
       const needed = neededZones(requirements, cloudOf(regionOf(context, info), context.parameters["cloud"]), regionOf(context, info));
       const details = baseDetails(info, requirements, needed);
       if (info.zoneGroups === void 0) {
-        return unknown("privateDnsZoneGroups", "the snapshot has no privateDnsZoneGroups rows (Resource Graph does not index them; azfence audit reads them through ARM)", details);
+        return unknown("privateDnsZoneGroups", "the snapshot has no privateDnsZoneGroups rows (Resource Graph does not index them; azfence audit reads them through ARM)", undecidedDetails(details));
       }
-      if (info.zoneGroupsUnknown) return unknown("private_dns_zone_group", "private_dns_zone_group is known only after apply", details);
-      if (requirements.length === 0) return unknown("groupIds", "the group ids (subresources) are known only after apply", details);
+      if (info.zoneGroupsUnknown) return unknown("private_dns_zone_group", "private_dns_zone_group is known only after apply", undecidedDetails(details));
+      if (requirements.length === 0) return unknown("groupIds", "the group ids (subresources) are known only after apply", undecidedDetails(details));
       return fail("properties.privateDnsZoneGroups", [], "a private DNS zone group", details);
     };
     zoneGroupHasNeededZones = (context) => {
@@ -22078,15 +22087,15 @@ var init_dns = __esm({
       const missing = [...new Set(requirements.flatMap((requirement) => missingZones(requirement, cloud, region, present)))];
       if (missing.length === 0 && !unknownGroupIds) return pass();
       const details = { ...baseDetails(info, requirements, neededZones(requirements, cloud, region)), missingZones: list(missing), presentZones: list(present) };
-      if (missing.length === 0) return unknown("groupIds", "the group ids (subresources) are known only after apply", details);
-      if (unresolved.length) return unknown("privateDnsZoneConfigs", unresolved.join("; "), details);
+      if (missing.length === 0) return unknown("groupIds", "the group ids (subresources) are known only after apply", undecidedDetails(details));
+      if (unresolved.length) return unknown("privateDnsZoneConfigs", unresolved.join("; "), undecidedDetails(details));
       return fail("privateDnsZoneConfigs", present, `zones ${list(missing)}`, details);
     };
     zoneGroupZonesAreValid = (context) => {
       const info = endpointInfo(context.inventory, context.resource);
       if (needsNoAzureZone(context, info)) return pass();
       const { zones, unresolved } = presentZones(info);
-      if (zones.length === 0) return unresolved.length ? unknown("privateDnsZoneConfigs", unresolved.join("; ")) : pass();
+      if (zones.length === 0) return unresolved.length ? unknown("privateDnsZoneConfigs", unresolved.join("; "), undecidedDetails(baseDetails(info, ...neededFor(context, info)))) : pass();
       const { requirements, unknownGroupIds } = requirementsOf(context, info);
       const region = regionOf(context, info);
       const cloud = cloudOf(region, context.parameters["cloud"]);
@@ -22108,7 +22117,7 @@ var init_dns = __esm({
       const expected = neededZones(requirements, cloud, region);
       const details = { ...baseDetails(info, requirements, expected), wrongZones: list(wrong) };
       if (wrong.length) return fail("privateDnsZoneConfigs", wrong, `private DNS zones for ${details["groupIds"]}: ${list(expected)}`, details);
-      if (undecided) return unknown("groupIds", "the group ids (subresources) are known only after apply", details);
+      if (undecided) return unknown("groupIds", "the group ids (subresources) are known only after apply", undecidedDetails(details));
       return pass();
     };
     MAX_LISTED_VNETS = 20;
@@ -22117,9 +22126,11 @@ var init_dns = __esm({
       const info = endpointInfo(inventory, context.resource);
       if (needsNoAzureZone(context, info)) return pass();
       const { zones, unresolved } = presentZones(info);
-      if (zones.length === 0) return unresolved.length ? unknown("privateDnsZoneConfigs", unresolved.join("; ")) : pass();
+      if (zones.length === 0) {
+        return unresolved.length ? unknown("privateDnsZoneConfigs", unresolved.join("; "), undecidedDetails({ vnet: vnetLabel(info), notLinkedZones: list(neededFor(context, info)[1]) })) : pass();
+      }
       if (info.vnets.length === 0 && info.vnetIds.length === 0) {
-        return unknown("subnet_id", info.vnetUnresolved.length ? info.vnetUnresolved.join("; ") : "the endpoint's subnet is not in this scan", { vnet: vnetLabel(info) });
+        return unknown("subnet_id", info.vnetUnresolved.length ? info.vnetUnresolved.join("; ") : "the endpoint's subnet is not in this scan", { vnet: vnetLabel(info), notLinkedZones: list(zones.map((zone) => zone.name)) });
       }
       const hubs = Array.isArray(context.parameters["hubVirtualNetworks"]) ? context.parameters["hubVirtualNetworks"].filter((hub) => typeof hub === "string") : [];
       const accepted = {
@@ -22136,10 +22147,12 @@ var init_dns = __esm({
       const linkedElsewhere = /* @__PURE__ */ new Set();
       let moreElsewhere = false;
       const undecided = [];
+      const undecidedZones = [];
       for (const zoneRef of zones) {
         const zonesInScan = zoneRef.zone ? [zoneRef.zone] : inventory.byName(PRIVATE_DNS_ZONE, zoneRef.name);
         if (zonesInScan.length === 0) {
           undecided.push(`zone ${zoneRef.name} is not in this scan, so its VNet links cannot be read`);
+          undecidedZones.push(zoneRef.name);
           continue;
         }
         let linked = false;
@@ -22161,15 +22174,17 @@ var init_dns = __esm({
             linkedElsewhere.add(entry.label);
           }
         }
-        if (linkUnknown) undecided.push(`a VNet link of zone ${zoneRef.name} points at a VNet known only after apply`);
-        else notLinked.push(zoneRef.name);
+        if (linkUnknown) {
+          undecided.push(`a VNet link of zone ${zoneRef.name} points at a VNet known only after apply`);
+          undecidedZones.push(zoneRef.name);
+        } else notLinked.push(zoneRef.name);
       }
       const elsewhere = [...linkedElsewhere, ...moreElsewhere ? ["others"] : []];
       const subject = notLinked.length === 1 ? `its zone ${notLinked[0]} is` : `its zones ${notLinked.join(", ")} are`;
       const problem = elsewhere.length ? `${subject} linked only to ${elsewhere.join(", ")}` : `${subject} not linked to any VNet`;
       const details = { vnet: vnetLabel(info), notLinkedZones: list(notLinked), linkedTo: list(elsewhere), problem };
       if (notLinked.length) return fail("virtualNetworkLinks", [...linkedElsewhere], `a link to ${details.vnet}`, details);
-      if (undecided.length) return unknown("virtualNetworkLinks", undecided.join("; "), details);
+      if (undecided.length) return unknown("virtualNetworkLinks", undecided.join("; "), undecidedDetails({ ...details, notLinkedZones: list(undecidedZones) }));
       return pass();
     };
     hasPrivateEndpoint = (context) => {
@@ -23052,9 +23067,9 @@ var init_agent_pools = __esm({
       const own = mostSpecific2([...context.resource.references?.get("remote_virtual_network_id") ?? []]);
       const steps = [...own, ...links.links.flatMap((link) => link.via ?? [])];
       const byName2 = steps.find((step2) => /\.name$/.test(step2));
-      if (byName2) return fail("remote_virtual_network_id", byName2, "a VNet resource id", { value: byName2 });
+      if (byName2) return fail("properties.remoteVirtualNetwork.id", byName2, "a VNet resource id", { value: byName2 });
       if (links.links.length || steps.some((step2) => /\.id$/.test(step2))) return pass();
-      return unknown("remote_virtual_network_id", links.unresolved.join("; ") || "remote_virtual_network_id is known only after apply");
+      return unknown("properties.remoteVirtualNetwork.id", links.unresolved.join("; ") || "the remote VNet id is known only after apply");
     };
     attachedToSubnet = (context, args) => {
       const path = stringArg(args, "subnet");
@@ -23580,7 +23595,7 @@ function placeOf(context) {
   if (type === FIREWALL_POLICY.toLowerCase()) return { policy: resource.name, where: `firewall policy ${resource.name}` };
   return { where: `firewall ${resource.name}` };
 }
-var builtInProfiles, WORKLOAD_SUBNETS, firewallAllowsProfile, noAllowAllRules, fqdnsWellFormed, fqdnNetworkRulesHaveDnsProxy, NO_EGRESS_OUTBOUND_TYPES, egressThroughFirewall, EGRESS_FUNCTIONS;
+var builtInProfiles, WORKLOAD_SUBNETS, firewallAllowsProfile, noAllowAllRules, WELL_FORMED, fqdnsWellFormed, fqdnNetworkRulesHaveDnsProxy, NO_EGRESS_OUTBOUND_TYPES, egressThroughFirewall, EGRESS_FUNCTIONS;
 var init_egress = __esm({
   "src/engine/functions/egress.ts"() {
     "use strict";
@@ -23635,7 +23650,7 @@ var init_egress = __esm({
       if (missing.length === 0) return pass();
       if (rules.gaps.length) return unknown("rules", rules.gaps.join("; "), details);
       if (certain.length === 0 && !configured) return unknown("rules", [...new Set(maybe.map((workload) => workload.uncertain))].join("; "), details);
-      return fail("rules", missing, `rules allowing ${missing.join(", ")}`, details);
+      return fail("rules", `not allowed: ${missing.join(", ")}`, `rules allowing ${missing.join(", ")}`, details);
     };
     noAllowAllRules = (context) => {
       const rules = rulesWrittenIn(context.inventory, context.resource);
@@ -23643,37 +23658,40 @@ var init_egress = __esm({
       for (const rule of rules.application) {
         if (!rule.allow) continue;
         const wide = rule.targetFqdns.filter(isAllowAll);
-        if (wide.length) offenders.push({ text: `application rule ${rule.origin.collection}/${rule.origin.rule} allows ${wide.join(", ")}`, path: `${rule.origin.path}.targetFqdns` });
+        if (wide.length) offenders.push({ text: `application rule ${rule.origin.collection}/${rule.origin.rule} allows ${wide.join(", ")}`, evidence: { path: `${rule.origin.path}.targetFqdns`, actual: wide, expected: "no allow-all rule" } });
       }
       for (const rule of rules.network) {
         if (!rule.allow) continue;
-        const anyDestination = rule.destinationAddresses.some((address) => ["*", "0.0.0.0/0", "internet", "any"].includes(address.toLowerCase()));
+        const anyDestinations = rule.destinationAddresses.filter((address) => ["*", "0.0.0.0/0", "internet", "any"].includes(address.toLowerCase()));
         const anyPort = rule.destinationPorts.some((port) => port === "*" || /^0?-65535$|^1-65535$/.test(port));
-        if (anyDestination && anyPort) offenders.push({ text: `network rule ${rule.origin.collection}/${rule.origin.rule} allows any destination on any port`, path: `${rule.origin.path}.destinationAddresses` });
+        if (anyDestinations.length && anyPort) {
+          offenders.push({ text: `network rule ${rule.origin.collection}/${rule.origin.rule} allows any destination on any port`, evidence: { path: `${rule.origin.path}.destinationAddresses`, actual: anyDestinations, expected: "no allow-all rule" } });
+        }
       }
       const place = placeOf(context);
-      if (offenders.length) return fail(offenders[0].path, offenders.map((offender) => offender.text), "no allow-all rule", { ...place, offenders: offenders.map((offender) => offender.text).join("; ") });
+      if (offenders.length) return { verdict: "fail", evidence: offenders.map((offender) => offender.evidence), details: { ...place, offenders: offenders.map((offender) => offender.text).join("; ") } };
       if (rules.gaps.length) return unknown("rules", rules.gaps.join("; "), place);
       return pass();
     };
+    WELL_FORMED = 'a host name (no scheme, path or port; a wildcard only as a leading "*." label)';
     fqdnsWellFormed = (context) => {
       const { inventory, resource } = context;
       const own = rulesWrittenIn(inventory, resource);
       const problems = [];
-      let firstPath;
+      const evidence = [];
       const seen = /* @__PURE__ */ new Map();
       const check = (entry, where2, scope, mine, path) => {
         if (entry === "*") return;
         const problem = mine ? fqdnProblem(entry) : void 0;
-        const note = (text2) => {
+        const note = (text2, expected) => {
           problems.push(text2);
-          firstPath ??= path;
+          evidence.push({ path, actual: entry, expected });
         };
-        if (problem) note(`"${entry}" in ${where2} ${problem}`);
+        if (problem) note(`"${entry}" in ${where2} ${problem}`, WELL_FORMED);
         const key = `${normalizeFqdn(entry)}|${scope}`;
         const first = seen.get(key);
         if (first === void 0) seen.set(key, where2);
-        else if (mine) note(first === where2 ? `"${entry}" is listed twice in ${where2}` : `"${entry}" in ${where2} repeats ${first}`);
+        else if (mine) note(first === where2 ? `"${entry}" is listed twice in ${where2}` : `"${entry}" in ${where2} repeats ${first}`, "an entry listed once");
       };
       const scopeOf = (sources2, ports) => `${[...sources2].sort().join(",")}|${[...new Set(ports)].sort().join(",")}`;
       const family = ruleFamily(inventory, resource);
@@ -23691,7 +23709,7 @@ var init_egress = __esm({
         }
       }
       const place = placeOf(context);
-      if (problems.length) return fail(firstPath ?? "rules", problems, "well-formed, unique FQDNs", { ...place, problems: problems.slice(0, 10).join("; ") + (problems.length > 10 ? `; and ${problems.length - 10} more` : "") });
+      if (problems.length) return { verdict: "fail", evidence, details: { ...place, problems: problems.slice(0, 10).join("; ") + (problems.length > 10 ? `; and ${problems.length - 10} more` : "") } };
       if (own.gaps.length) return unknown("rules", own.gaps.join("; "), place);
       return pass();
     };
@@ -24286,6 +24304,29 @@ var init_load_config = __esm({
   }
 });
 
+// src/engine/rule.ts
+function remediationFor(rule, check) {
+  return check.remediation ? { ...rule.remediation, ...check.remediation } : rule.remediation;
+}
+function remediationsOf(rule) {
+  const own = [];
+  for (const check of rule.checks) {
+    if (!check.remediation) continue;
+    const key = JSON.stringify(check.remediation);
+    const same2 = own.find((entry) => entry.key === key);
+    if (same2) same2.types.push(...check.select.type.filter((type) => !same2.types.includes(type)));
+    else own.push({ types: [...check.select.type], remediation: check.remediation, key });
+  }
+  return [{ remediation: rule.remediation }, ...own.map(({ types, remediation }) => ({ types, remediation }))];
+}
+var SEVERITIES;
+var init_rule = __esm({
+  "src/engine/rule.ts"() {
+    "use strict";
+    SEVERITIES = ["critical", "high", "medium", "low"];
+  }
+});
+
 // src/findings/make-finding.ts
 import { hash as hash2 } from "node:crypto";
 function fingerprintOf(ruleId, checkIndex, resource) {
@@ -24315,12 +24356,18 @@ function propertyName(resource, path) {
   if (resource.source.dialect === "azapi") return `body.${path}`;
   return path;
 }
+function shownActual(resource, item) {
+  if (!isUnknown(item.actual)) return describeValue(item.actual);
+  if (item.unknownExplained) return "(not known)";
+  if (resource.attributeOf?.get(item.path)?.undecided) return "(not set; its default depends on the provider version)";
+  return UNREAD_BECAUSE[resource.source.kind];
+}
 function showEvidence(resource, evidence) {
   const seen = /* @__PURE__ */ new Set();
   const shown = [];
   for (const item of evidence) {
     const attribute = resource.source.dialect === "azurerm" ? attributeFor(resource, item.path) : void 0;
-    const entry = { path: item.path, ...attribute ? { attribute } : {}, actual: describeValue(item.actual), expected: item.expected };
+    const entry = { path: item.path, ...attribute ? { attribute } : {}, actual: shownActual(resource, item), expected: item.expected };
     const key = `${entry.path}|${entry.actual}|${entry.expected}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -24439,7 +24486,8 @@ function makeFinding(input) {
   const conflict = write3?.conflictsWith ? { unknownReason: `${write3.conflictsWith.source.address ?? write3.conflictsWith.name} and ${writer} write different values, and which one Terraform applies last is not fixed` } : void 0;
   const baseMessage = status === "unknown" ? unknownMessage(resource, evaluation.evidence, rule, conflict ?? evaluation.details) : renderTemplate(input.message, template);
   const message = writer && judged.source !== write3.writer.source ? `${baseMessage} (set by ${writer})` : baseMessage;
-  const remediationTemplate = rule.remediation[resource.source.dialect] ?? rule.remediation.arm ?? Object.values(rule.remediation)[0] ?? "";
+  const remediations = remediationFor(rule, check);
+  const remediationTemplate = remediations[resource.source.dialect] ?? remediations.arm ?? Object.values(remediations)[0] ?? "";
   return {
     ruleId: rule.id,
     ruleTitle: rule.title,
@@ -24467,13 +24515,20 @@ function makeFinding(input) {
     ...write3 ? { writtenBy: { ...write3.writer.source.address ? { address: write3.writer.source.address } : {}, ...write3.writer.source.terraformType ? { type: write3.writer.source.terraformType } : {} } } : {}
   };
 }
-var PLACEHOLDER, compiledTemplates, UNCLASSIFIED_WHY;
+var UNREAD_BECAUSE, PLACEHOLDER, compiledTemplates, UNCLASSIFIED_WHY;
 var init_make_finding = __esm({
   "src/findings/make-finding.ts"() {
     "use strict";
+    init_rule();
     init_arm_types();
     init_writes();
     init_values();
+    UNREAD_BECAUSE = {
+      plan: "(known after apply)",
+      snapshot: "(not in the snapshot)",
+      audit: "(not returned by Azure)",
+      manifest: "(set at deploy time)"
+    };
     PLACEHOLDER = /\{(name|type|label|address|id|resourceGroup|field|attr|param|detail)(?::([^}]+))?\}/g;
     compiledTemplates = /* @__PURE__ */ new Map();
     UNCLASSIFIED_WHY = {
@@ -25823,15 +25878,6 @@ var init_scan = __esm({
   }
 });
 
-// src/engine/rule.ts
-var SEVERITIES;
-var init_rule = __esm({
-  "src/engine/rule.ts"() {
-    "use strict";
-    SEVERITIES = ["critical", "high", "medium", "low"];
-  }
-});
-
 // src/cli/rule-docs.ts
 import { readFileSync as readFileSync4 } from "node:fs";
 import { join as join10 } from "node:path";
@@ -25865,7 +25911,7 @@ function documentTemplate(template, rule) {
       case "field":
         return arg ? `<value of ${arg}>` : whole;
       case "attr":
-        return arg ? `\`${arg}\`` : whole;
+        return arg ? `<attribute for ${arg}>` : whole;
       case "param": {
         const value = arg ? rule.parameters[arg]?.default : void 0;
         return arg ? Array.isArray(value) ? value.join(", ") : value === void 0 ? `<${arg}>` : String(value) : whole;
@@ -25880,8 +25926,10 @@ function documentTemplate(template, rule) {
 function renderExplain(rule, docFile) {
   const out = [`${rule.id}: ${rule.title}`, `Severity: ${rule.severity}    Pack: ${rule.pack}${rule.tags.length ? `    Tags: ${rule.tags.join(", ")}` : ""}`, "", tidy(rule.description)];
   if (rule.help.trim()) out.push("", tidy(rule.help));
-  out.push("", "Remediation:");
-  for (const [dialect, text2] of Object.entries(rule.remediation)) out.push(`  ${DIALECT_LABELS.get(dialect) ?? dialect}: ${documentTemplate(text2.trim(), rule)}`);
+  for (const { types, remediation } of remediationsOf(rule)) {
+    out.push("", types ? `Remediation for ${types.join(", ")}:` : "Remediation:");
+    for (const [dialect, text2] of Object.entries(remediation)) out.push(`  ${DIALECT_LABELS.get(dialect) ?? dialect}: ${documentTemplate(text2.trim(), rule)}`);
+  }
   const parameters = Object.entries(rule.parameters);
   if (parameters.length > 0) {
     out.push("", "Parameters:");
@@ -25912,6 +25960,7 @@ var init_rule_docs = __esm({
   "src/cli/rule-docs.ts"() {
     "use strict";
     init_load_packs();
+    init_rule();
     RULE_DOCS_DIR = "docs/rules";
     DIALECT_LABELS = /* @__PURE__ */ new Map([
       ["azurerm", "Terraform (azurerm)"],
@@ -26400,7 +26449,10 @@ function markdownOf(rule) {
 }
 function remediationMarkdown(rule, md) {
   const lines = [];
-  for (const [dialect, text2] of Object.entries(rule.remediation)) lines.push(`- **${md(DIALECT_LABELS2.get(dialect) ?? dialect)}:** ${md(text2.trim())}`);
+  for (const { types, remediation } of remediationsOf(rule)) {
+    if (types) lines.push("", `For ${md(types.join(", "))}:`, "");
+    for (const [dialect, text2] of Object.entries(remediation)) lines.push(`- **${md(DIALECT_LABELS2.get(dialect) ?? dialect)}:** ${md(text2.trim())}`);
+  }
   return lines.join("\n");
 }
 function ruleDescriptor(rule) {
@@ -26411,7 +26463,12 @@ function ruleDescriptor(rule) {
 
 ${references}` : ""].join("\n").replace(/\n{3,}/g, "\n\n").trim();
   const text2 = terminalLines(
-    [rule.description, rule.help, "Remediation:", ...Object.entries(rule.remediation).map(([dialect, value]) => `${dialect}: ${value.trim()}`), ...rule.references].filter(Boolean).join("\n")
+    [
+      rule.description,
+      rule.help,
+      ...remediationsOf(rule).flatMap(({ types, remediation }) => [types ? `Remediation for ${types.join(", ")}:` : "Remediation:", ...Object.entries(remediation).map(([dialect, value]) => `${dialect}: ${value.trim()}`)]),
+      ...rule.references
+    ].filter(Boolean).join("\n")
   );
   return {
     id: rule.id,
@@ -26569,6 +26626,7 @@ var SARIF_LIMITS, SECURITY_SEVERITY, LEVEL, DIALECT_LABELS2;
 var init_sarif = __esm({
   "src/reporters/sarif.ts"() {
     "use strict";
+    init_rule();
     init_version();
     init_rule_docs();
     init_changes();
