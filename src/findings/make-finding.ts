@@ -57,6 +57,7 @@ const UNREAD_BECAUSE: Record<Resource['source']['kind'], string> = {
   snapshot: '(not in the snapshot)',
   audit: '(not returned by Azure)',
   manifest: '(set at deploy time)',
+  pipeline: '(known only when the pipeline runs)',
 };
 
 function shownActual(resource: Resource, item: Evidence): string {

@@ -61,6 +61,7 @@ const LABELS: Readonly<Record<string, string>> = {
   'Microsoft.DevOpsInfrastructure/pools': 'Managed DevOps Pool',
   'Kubernetes/Workload': 'Kubernetes workload',
   'azfence/Unclassified': 'resource',
+  'Pipeline/acrCommands': 'pipeline command',
 };
 
 for (const type of Object.keys(LABELS)) KNOWN_TYPES.set(type.toLowerCase(), type);

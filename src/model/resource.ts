@@ -2,10 +2,10 @@
  * The one shape every input is normalized to: an ARM-shaped resource plus where it came from.
  * Rules read only this; readers produce only this.
  */
-export type InputKind = 'plan' | 'snapshot' | 'audit' | 'manifest';
+export type InputKind = 'plan' | 'snapshot' | 'audit' | 'manifest' | 'pipeline';
 
 /** How a resource was written, which decides the remediation a user is shown. */
-export type Dialect = 'azurerm' | 'azapi' | 'arm' | 'kubernetes';
+export type Dialect = 'azurerm' | 'azapi' | 'arm' | 'kubernetes' | 'pipeline';
 
 export interface ResourceSource {
   kind: InputKind;
@@ -25,6 +25,8 @@ export interface ResourceSource {
   omits?: string;
   line?: number;
   column?: number;
+  /** `# azfence:ignore` comments the reader found beside the resource (pipeline files), with their lines. */
+  directives?: ReadonlyArray<{ line: number; text: string }>;
 }
 
 /**
