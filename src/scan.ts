@@ -139,10 +139,14 @@ export function readFiles(paths: readonly string[], cwd: string): ReadResult {
         continue;
       }
       const { input } = outcome;
-      for (const resource of input.resources) inventory.add(resource);
+      // A template or local action read on its own and through a pipeline that includes it is read in its own
+      // context both times, so the same key is the same command: counted once.
+      for (const resource of input.resources) if (input.kind !== 'pipeline' || !inventory.get(resource.key)) inventory.add(resource);
       if (input.planContext) inventory.plans.set(input.file, input.planContext);
       if (input.overlays) inventory.overlays.push(...input.overlays);
       for (const problem of input.problems) errors.push({ file: input.file, message: problem });
+      // A template included by two pipelines has its problems found twice: each is reported once.
+      for (const problem of input.locatedProblems ?? []) if (!errors.some((known) => errorText(known) === errorText(problem))) errors.push(problem);
       inputs.push({ file: input.file, kind: input.kind, resources: input.resources.length + (input.overlays?.length ?? 0), unmapped: input.unmapped });
     } catch (error) {
       if (error instanceof UserError) errors.push(toReportError(error));
@@ -150,7 +154,7 @@ export function readFiles(paths: readonly string[], cwd: string): ReadResult {
     }
   }
   if (discovery.candidates.length === 0 && discovery.errors.length === 0) {
-    errors.push({ message: `no Terraform plan, Resource Graph snapshot or Kubernetes manifest found in ${paths.join(', ')}` });
+    errors.push({ message: `no Terraform plan, Resource Graph snapshot, Kubernetes manifest or CI pipeline found in ${paths.join(', ')}` });
   }
   return { inventory, inputs, skipped, errors };
 }

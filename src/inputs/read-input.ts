@@ -12,6 +12,7 @@ import { readResourceExport } from './resource-graph/export-shapes.js';
 import { looksLikePlan, readPlan } from './terraform/read-plan.js';
 import { readPlanMembers } from './terraform/plan-members.js';
 import { looksLikeJsonManifest, readJsonManifest, readManifests, type ManifestsRead } from './kubernetes/read-manifests.js';
+import { pipelineFlavorOfPath, readPipeline, readPipelineByShape, type PipelineRead } from './pipelines/read-pipeline.js';
 
 export interface InputResult {
   file: string;
@@ -25,6 +26,8 @@ export interface InputResult {
   overlays?: Overlay[];
   /** Parts of the file that could not be read: reported and counted as errors. */
   problems: string[];
+  /** Pipeline input: problems in the templates and scripts it includes, at their own file and line. */
+  locatedProblems?: Array<{ file: string; line?: number; message: string }>;
 }
 
 export type ReadOutcome = { status: 'read'; input: InputResult } | { status: 'skipped'; file: string; reason: string };
@@ -46,6 +49,12 @@ const EXPECTED = 'expected a Terraform plan (terraform show -json), a Resource G
 /** Reads one candidate file. Throws UserError for a file that is not a valid input. */
 export function readInput(candidate: Candidate): ReadOutcome {
   const file = candidate.shownAs;
+  // CI pipelines by path (.github/workflows, azure-pipelines*.yml, scripts named by the user): whatever they
+  // hold is the user's to fix, so an unreadable one is an error even when found in a walk.
+  const pipelineFlavor = pipelineFlavorOfPath(candidate.path);
+  if (pipelineFlavor && (pipelineFlavor !== 'script' || candidate.explicit)) {
+    return { status: 'read', input: pipelineInput(file, readPipeline(pipelineFlavor, readText(candidate.path, file), candidate.path, file)) };
+  }
   if (/\.ya?ml$/i.test(candidate.path)) {
     // YAML is read only as Kubernetes manifests; other YAML found in a walk (CI configs, values) is skipped.
     let text: string;
@@ -56,6 +65,9 @@ export function readInput(candidate: Candidate): ReadOutcome {
       if (!candidate.explicit && error instanceof UserError && error.problem.startsWith('is empty')) return { status: 'skipped', file, reason: 'empty YAML' };
       throw error;
     }
+    // A template or workflow elsewhere is known by its shape; a manifest (apiVersion and kind) never is.
+    const pipeline = readPipelineByShape(text, candidate.path, file);
+    if (pipeline) return { status: 'read', input: pipelineInput(file, pipeline) };
     const manifests = readManifests(text, file, candidate.explicit);
     if (manifests.status === 'read') return manifestInput(file, manifests);
     if (!candidate.explicit) return { status: 'skipped', file, reason: manifests.reason };
@@ -98,4 +110,8 @@ export function readInput(candidate: Candidate): ReadOutcome {
 function manifestInput(file: string, manifests: ManifestsRead): ReadOutcome {
   const { status: _status, ...result } = manifests;
   return { status: 'read', input: { file, kind: 'manifest', ...result } };
+}
+
+function pipelineInput(file: string, read: PipelineRead): InputResult {
+  return { file, kind: 'pipeline', resources: read.resources, unmapped: 0, problems: [], locatedProblems: read.problems };
 }
