@@ -13,6 +13,8 @@ export interface SuppressionOptions {
   mapped: ReadonlyMap<Finding, MappedSource>;
   /** The resource body a finding is about (manifests carry annotations in it). */
   bodyOf: (finding: Finding) => Record<string, unknown> | undefined;
+  /** `# azfence:ignore` comments a reader found beside the finding's resource (pipeline files), with their lines. */
+  commentsOf?: (finding: Finding) => ReadonlyArray<{ line: number; text: string }> | undefined;
   config: { file?: string; suppressions?: readonly ConfigSuppression[] };
   /** Today, for expiry; injectable for tests. */
   now: Date;
@@ -91,6 +93,15 @@ function annotationDirectives(finding: Finding, body: Record<string, unknown> | 
   return parseAnnotationDirectives(value).map((directive) => ({ directive, file: finding.location.file, ...(finding.location.line ? { line: finding.location.line } : {}) }));
 }
 
+function readerDirectives(finding: Finding, comments: ReadonlyArray<{ line: number; text: string }> | undefined): Located[] {
+  const out: Located[] = [];
+  for (const comment of comments ?? []) {
+    const directive = parseCommentDirective(comment.text);
+    if (directive) out.push({ directive, file: finding.location.file, line: comment.line });
+  }
+  return out;
+}
+
 function configMatches(entry: ConfigSuppression, finding: Finding): boolean {
   if (!globMatches(entry.rule, finding.ruleId)) return false;
   const names = [finding.resource.address, finding.resource.id].filter((name): name is string => Boolean(name));
@@ -121,7 +132,7 @@ export function applySuppressions(findings: readonly Finding[], options: Suppres
 
   for (const finding of findings) {
     const mapped = options.mapped.get(finding);
-    const inSource = [...(mapped ? inlineDirectives(mapped) : []), ...annotationDirectives(finding, options.bodyOf(finding))].filter((located) => directiveCovers(located.directive, finding.ruleId));
+    const inSource = [...(mapped ? inlineDirectives(mapped) : []), ...annotationDirectives(finding, options.bodyOf(finding)), ...readerDirectives(finding, options.commentsOf?.(finding))].filter((located) => directiveCovers(located.directive, finding.ruleId));
     let suppression: FindingSuppression | undefined;
     for (const located of inSource) {
       if (!located.directive.reason) {

@@ -32,7 +32,10 @@ export function finishReport(report: ScanReport, read: ReadResult, config: Pick<
   // resource of a large estate by a string key cost more than the rest of the suppression pass.
   const annotated = new Map(read.inventory.resources.filter((resource) => isPlainObject(resource.body['metadata'])).map((resource) => [`${resource.source.file}#${resourceId(resource)}`, resource] as const));
   const bodyOf = (finding: Finding) => (annotated.size === 0 ? undefined : annotated.get(`${finding.planLocation?.file ?? finding.location.file}#${finding.resource.id}`)?.body);
-  warnings.push(...applySuppressions(report.findings, { mapped, bodyOf, config, now: inputs.now ?? new Date() }));
+  // Pipeline readers keep the suppression comments beside each command, by the same key.
+  const commented = new Map(read.inventory.resources.filter((resource) => resource.source.directives).map((resource) => [`${resource.source.file}#${resourceId(resource)}`, resource.source.directives] as const));
+  const commentsOf = (finding: Finding) => (commented.size === 0 ? undefined : commented.get(`${finding.location.file}#${finding.resource.id}`));
+  warnings.push(...applySuppressions(report.findings, { mapped, bodyOf, commentsOf, config, now: inputs.now ?? new Date() }));
 
   if (baseline) {
     const { absent, resolved } = applyBaseline(report.findings, baseline);
