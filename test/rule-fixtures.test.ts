@@ -67,7 +67,7 @@ describe('fixture coverage', () => {
     // from kubernetes_* resources in plans (azurerm dialect); ARM types from azurerm, azapi and snapshots.
     // A case counts for the kind of the resource it judges, not of the helpers around it.
     const types = rule.checks.flatMap((check) => check.select.type);
-    const kinds = [...new Set(types.flatMap((type): InputKind[] => (/^Kubernetes\//i.test(type) ? ['manifest', 'azurerm'] : ['azurerm', 'azapi', 'snapshot'])))];
+    const kinds = [...new Set(types.flatMap((type): InputKind[] => (/^Kubernetes\//i.test(type) ? ['manifest', 'azurerm'] : /^Pipeline\//i.test(type) ? ['github-actions', 'azure-pipelines', 'script'] : ['azurerm', 'azapi', 'snapshot'])))];
     it(`${rule.id} has fail, pass and unknown cases for ${kinds.join(', ')} input`, () => {
       const file = fixtures.find((candidate) => candidate.rule === rule.id);
       expect(file, `fixtures/rules/${rule.id}.yaml`).toBeDefined();

@@ -58,6 +58,8 @@ const FUNCTION_TYPES: Record<string, readonly string[]> = {
   egressThroughFirewall: [...ROUTING, ...WORKLOADS],
   subnetRoutesToFirewall: ROUTING,
   taskUsesAgentPool: ['microsoft.containerregistry/registries', 'microsoft.containerregistry/registries/agentpools'],
+  // Pipelines are files, never audited: an audit has no pipeline commands to judge.
+  pipelineBuildUsesAgentPool: [],
   agentPoolReachesRegistryPrivately: [...DNS, 'microsoft.containerregistry/registries'],
   environmentRunsJobs: ['microsoft.app/jobs'],
   peeringNamesVnetById: [VNETS],

@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { loadRules } from '../../src/engine/load-packs.js';
 import type { Rule } from '../../src/engine/rule.js';
@@ -17,8 +17,8 @@ import { scanJson, tempDir, writeJson, type CliRun, type JsonReport } from './ru
  *   severity: high            # the severity a finding of this rule has unless the finding says otherwise
  *   cases: [...]
  *
- * A case names its input (azurerm, azapi, snapshot, manifests; several resources with a `target`), what it
- * expects (`expect: pass | fail | unknown`) and, for fail and unknown, every finding the rule raises on the
+ * A case names its input (azurerm, azapi, snapshot, manifests, pipelines; several resources with a `target`),
+ * what it expects (`expect: pass | fail | unknown`) and, for fail and unknown, every finding the rule raises on the
  * target, as a user reads it:
  *   findings:
  *     - message: the whole message
@@ -35,9 +35,17 @@ import { scanJson, tempDir, writeJson, type CliRun, type JsonReport } from './ru
  * - other rules' findings on the target are not the case's business, unless it lists them in `otherRules`
  *   ("<rule id>: <status>"), which is then the exact list;
  * - besides, for every finding: no placeholder is left unrendered, the remediation is the rule's text for
- *   the target's input kind (azurerm, azapi, ARM, Kubernetes), the location is the input file that holds the
+ *   the target's input kind (azurerm, azapi, ARM, Kubernetes, pipeline), the location is the input file that holds the
  *   resource, an unknown finding's message names each property it could not read, and no value the case
  *   marks sensitive appears anywhere in the report.
+ *
+ * CI pipelines: `pipelines` maps a path in the repository (.github/workflows/x.yml, azure-pipelines.yml,
+ * scripts/build.sh) to the file's text; the files are written beside the plan or snapshot that holds the
+ * registries, and the scan reads them as a repository. The case judges one az acr command in them: its
+ * `target` is the command's address in its file (`jobs.image.steps["Build"][0]`, and for a command in a
+ * script the pipeline runs, `jobs.image.steps["Build"] > scripts/build.sh[0]`). Its input kind is `script`
+ * when the address goes through a script, else the kind of the pipeline: `github-actions` when it is a
+ * workflow under .github/, `azure-pipelines` otherwise.
  */
 export interface ExpectedEvidence {
   path: string;
@@ -63,11 +71,13 @@ export interface FixtureCase {
   snapshot?: SnapshotRow | SnapshotRow[];
   /** Kubernetes manifests (YAML text), written to manifests.yaml beside the plan or snapshot. */
   manifests?: string;
+  /** CI pipeline files (path in the repository -> text), written beside the plan or snapshot; `target` names the command judged. */
+  pipelines?: Record<string, string>;
   /** Module calls of the plan (inputs and outputs, by call name). */
   modules?: ModuleCalls;
   /** Provider version constraints of the plan's configuration (`azurerm: "~> 4.0"`). */
   providers?: Record<string, string>;
-  /** With several resources: the address (plan) or name (snapshot, manifest) of the resource the case judges. */
+  /** With several resources: the address (plan, pipeline command) or name (snapshot, manifest) of the resource the case judges. */
   target?: string;
   /** Rule parameters for this case, written to an .azfence.yaml beside the input. */
   parameters?: Record<string, unknown>;
@@ -82,9 +92,10 @@ export interface FixtureFile {
   cases: FixtureCase[];
 }
 
-export type InputKind = 'azurerm' | 'azapi' | 'snapshot' | 'manifest';
+export type PipelineKind = 'github-actions' | 'azure-pipelines' | 'script';
+export type InputKind = 'azurerm' | 'azapi' | 'snapshot' | 'manifest' | PipelineKind;
 
-const CASE_KEYS = new Set(['name', 'expect', 'azurerm', 'azapi', 'snapshot', 'manifests', 'modules', 'providers', 'target', 'parameters', 'findings', 'elsewhere', 'otherRules']);
+const CASE_KEYS = new Set(['name', 'expect', 'azurerm', 'azapi', 'snapshot', 'manifests', 'pipelines', 'modules', 'providers', 'target', 'parameters', 'findings', 'elsewhere', 'otherRules']);
 const FINDING_KEYS = new Set(['message', 'severity', 'status', 'evidence', 'remediation']);
 const EVIDENCE_KEYS = new Set(['path', 'attribute', 'actual', 'expected']);
 
@@ -162,7 +173,17 @@ function resourcesOf(fixture: FixtureCase): CaseResource[] {
     resources.push({ kind: 'snapshot', names });
   });
   if (fixture.manifests !== undefined) for (const object of manifestObjects(fixture.manifests)) resources.push({ kind: 'manifest', names: [String((object['metadata'] as { name?: string } | undefined)?.name)] });
+  // The commands in pipeline files are known only to the reader: a case with pipelines judges the command its
+  // target names (a pipeline case always has one, beside the registries it needs).
+  if (fixture.pipelines && fixture.target !== undefined) resources.push({ kind: pipelineKind(fixture.target, Object.keys(fixture.pipelines)), names: [fixture.target] });
   return resources;
+}
+
+/** A pipeline command's input kind: `script` when its address goes through a script, else the pipeline's own kind. */
+function pipelineKind(address: string, paths: string[]): PipelineKind {
+  if (address.includes(' > ')) return 'script';
+  const pipelines = paths.filter((path) => !/\.(sh|bash|ps1)$/i.test(path));
+  return pipelines.length > 0 && pipelines.every((path) => path.startsWith('.github/')) ? 'github-actions' : 'azure-pipelines';
 }
 
 /** The input kind of the resource a case judges: its target, or its only resource. */
@@ -180,11 +201,11 @@ export function caseKind(fixture: FixtureCase): InputKind {
 export interface CaseScan {
   run: CliRun;
   report: JsonReport;
-  /** The files written for the case (plan.json, snapshot.json, manifests.yaml). */
+  /** The files written for the case (plan.json, snapshot.json, manifests.yaml, pipeline files by their path in the repository). */
   files: string[];
 }
 
-/** Writes the case as real files (a plan in `terraform show -json` shape, a Resource Graph snapshot, manifests) and scans them. */
+/** Writes the case as real files (a plan in `terraform show -json` shape, a Resource Graph snapshot, manifests, pipeline files) and scans them. */
 export function scanCase(fixture: FixtureCase): CaseScan {
   const dir = tempDir();
   const files: string[] = [];
@@ -200,7 +221,12 @@ export function scanCase(fixture: FixtureCase): CaseScan {
     writeJson(dir, 'snapshot.json', buildSnapshot(asList(fixture.snapshot)));
     files.push('snapshot.json');
   }
-  if (files.length === 0) throw new Error(`case "${fixture.name}" has no azurerm, azapi, snapshot or manifests resource`);
+  for (const [path, text] of Object.entries(fixture.pipelines ?? {})) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+    files.push(path);
+  }
+  if (files.length === 0) throw new Error(`case "${fixture.name}" has no azurerm, azapi, snapshot, manifests or pipelines resource`);
   const { run, report } = scanJson([dir], ['--fail-on', 'none']);
   return { run, report, files };
 }
@@ -281,7 +307,8 @@ function ruleOf(ruleId: string): Rule | undefined {
 }
 
 /** The dialect a finding's remediation must be written in: that of the resource it points at. */
-export function dialectOf(finding: ReportedFinding): 'azurerm' | 'azapi' | 'arm' | 'kubernetes' {
+export function dialectOf(finding: ReportedFinding): 'azurerm' | 'azapi' | 'arm' | 'kubernetes' | 'pipeline' {
+  if (/^Pipeline\//i.test(finding.resource.type)) return 'pipeline';
   const address = finding.writtenBy?.address ?? finding.resource.address;
   if (address) return /(^|\.)azapi_[a-z_]+\.[^.]+$/.test(address.replace(/\[[^\]]*\]$/, '')) ? 'azapi' : 'azurerm';
   return basename(finding.location.file) === 'manifests.yaml' ? 'kubernetes' : 'arm';
@@ -313,7 +340,7 @@ function propertyNames(finding: ReportedFinding, item: ExpectedEvidence): string
   return [item.attribute, `body.${item.path}`, item.path].filter((name): name is string => !!name);
 }
 
-const UNREAD = /^\((known after apply|not in the snapshot|not in the audit's results|set at deploy time|sensitive|not known|not set; .*)\)$/;
+const UNREAD = /^\((known after apply|not in the snapshot|not in the audit's results|set at deploy time|known only when the pipeline runs|sensitive|not known|not set; .*)\)$/;
 
 /** Problems a finding has whatever its case expects; an empty list when it is well formed. */
 export function findingProblems(ruleId: string, fixture: FixtureCase, finding: ReportedFinding, files: readonly string[], reportText: string): string[] {
@@ -325,9 +352,11 @@ export function findingProblems(ruleId: string, fixture: FixtureCase, finding: R
   const dialect = dialectOf(finding);
   const templates = rule ? [rule.remediation[dialect], ...rule.checks.map((check) => (check as { remediation?: Partial<Record<string, string>> }).remediation?.[dialect])].filter((text): text is string => !!text) : [];
   if (rule && !templates.some((template) => templatePattern(template).test(finding.remediation))) problems.push(`remediation is not the rule's ${dialect} remediation: ${finding.remediation}`);
-  const file = basename(finding.location.file);
-  if (!files.includes(file)) problems.push(`location ${finding.location.file} is not a file of the case (${files.join(', ')})`);
-  else if ((finding.writtenBy?.address ?? finding.resource.address) && file !== 'plan.json') problems.push(`a plan resource's finding points at ${file}`);
+  const located = finding.location.file.replace(/\\/g, '/');
+  const file = files.find((path) => located === path || located.endsWith(`/${path}`));
+  if (!file) problems.push(`location ${finding.location.file} is not a file of the case (${files.join(', ')})`);
+  else if ((dialect === 'azurerm' || dialect === 'azapi') && file !== 'plan.json') problems.push(`a plan resource's finding points at ${file}`);
+  else if (dialect === 'pipeline' && finding.location.line === undefined) problems.push(`a pipeline command's finding names no line in ${file}`);
   if (dialect !== 'azurerm') for (const item of finding.evidence) if (item.attribute !== undefined) problems.push(`evidence of a ${dialect} resource names the Terraform attribute ${item.attribute}`);
   if (finding.status === 'unknown') {
     // A property the rule read and could not decide is named in the message; a rule function's own

@@ -28,7 +28,7 @@ function strings(value: unknown): string[] {
 }
 
 /** Whether a registry refuses the shared, public-side task pool: public access off or default action Deny, without the tasks bypass. */
-function registryLocked(registry: Resource): boolean | undefined {
+export function registryLocked(registry: Resource): boolean | undefined {
   // A snapshot row whose properties were projected away (or a value known only after apply, or marked
   // sensitive) says nothing about the registry's network rules: undecided, never "open".
   if (isPlaceholder(registry.body['properties'])) return undefined;
@@ -46,7 +46,7 @@ function registryLocked(registry: Resource): boolean | undefined {
 }
 
 /** Why registryLocked could not decide, in the words a user acts on. */
-function lockUndecidedWhy(registry: Resource): string {
+export function lockUndecidedWhy(registry: Resource): string {
   const properties = propertiesOf(registry);
   const ruleSet = properties['networkRuleSet'];
   const values = [registry.body['properties'], properties['publicNetworkAccess'], ruleSet, isPlainObject(ruleSet) ? ruleSet['defaultAction'] : undefined, properties['networkRuleBypassAllowedForTasks']];

@@ -234,6 +234,11 @@ const SCRIPT_STEPS: Record<string, (windows: boolean) => ShellDialect> = {
   powershell: () => 'powershell',
 };
 
+/** How a message names where steps sit, as GitHub steps are named: `stages[build].jobs[image]` -> `stage build, job image`. */
+function describeLevel(at: string): string {
+  return at.replace(/\bstages\[([^\]]*)\]\./, 'stage $1, ').replace(/\bstages\[([^\]]*)\]/, 'stage $1').replace(/\bjobs\[([^\]]*)\]/, 'job $1');
+}
+
 function readSteps(state: PipelineState, file: PipelineFile, view: YamlView, steps: Node | undefined, level: Level, depth: number): void {
   listItems(view, steps).forEach((step, index) => {
     if (!isMapNode(step)) {
@@ -252,7 +257,7 @@ function readSteps(state: PipelineState, file: PipelineFile, view: YamlView, ste
     const place = (scriptNode: Node | undefined): StepPlace => ({
       file,
       address,
-      step: `${level.at ? `${level.at.replace(/\bjobs\[/, 'job [')}, ` : ''}step ${label !== undefined ? JSON.stringify(label) : index + 1}`,
+      step: `${level.at ? `${describeLevel(level.at)}, ` : ''}step ${label !== undefined ? JSON.stringify(label) : index + 1}`,
       keyLines: [lineOf(view, step), lineOf(view, scriptNode)],
       scriptsRelativeTo: 'root',
     });
