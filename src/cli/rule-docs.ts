@@ -19,6 +19,7 @@ const DIALECT_LABELS: ReadonlyMap<string, string> = new Map([
   ['azapi', 'Terraform (azapi)'],
   ['arm', 'ARM / Azure CLI (snapshots, audits)'],
   ['kubernetes', 'Kubernetes'],
+  ['pipeline', 'CI pipelines (GitHub Actions, Azure Pipelines, scripts)'],
 ]);
 
 function formatDefault(value: unknown): string {
@@ -118,6 +119,9 @@ export function renderRuleDoc(rule: Rule, pack?: Pick<RulePack, 'title'>): strin
     `# azfence:ignore ${rule.id} <why this is accepted>`,
     '```',
     '',
+    ...(rule.remediation.pipeline
+      ? ['In a workflow, pipeline or script, the same comment on the line before the step, its script key or the command (or at the end of the command\'s line).', '']
+      : []),
     'or in `.azfence.yaml`:',
     '',
     '```yaml',
