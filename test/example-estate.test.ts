@@ -31,6 +31,7 @@ describe('the example estate (README quick start)', () => {
         'AZF-POOL-005 snapshot.json pool-ci',
         'AZF-POOL-006 plan.json caj-ado-agent',
         'AZF-POOL-006 snapshot.json caj-ado-agent',
+        'AZF-POOL-008 agent-image.yml az acr build',
         'AZF-PUB-002 plan.json acrcihubwe01',
         'AZF-PUB-002 snapshot.json acrcihubwe01',
         'AZF-PUB-005 plan.json stciartifactswe01',
