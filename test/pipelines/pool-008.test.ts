@@ -97,7 +97,7 @@ describe('AZF-POOL-008: quick builds in CI pipelines', () => {
   it('never prints a credential written on the command line, in any format', () => {
     const dir = repo({ '.github/workflows/a.yml': workflow('az acr build -r "$(curl -u admin:hunter2-secret https://x)" --secret-build-arg TOKEN=hunter2-secret .\naz acr build -r acrci01 --secret-build-arg TOKEN=hunter2-secret .') });
     const sarif = join(tempDir(), 'out.sarif');
-    for (const format of ['table', 'json', 'markdown', 'junit']) {
+    for (const format of ['table', 'json', 'markdown', 'junit', 'html']) {
       const run = runCli(['scan', dir, '--format', format, '--sarif', sarif]);
       expect(run.stdout + run.stderr + readFileSync(sarif, 'utf8')).not.toContain('hunter2');
       expect(run.stdout).toContain('AZF-POOL-008');
@@ -275,6 +275,11 @@ describe('AZF-POOL-008: quick builds in CI pipelines', () => {
     expect(result.locations[0]!.physicalLocation.artifactLocation.uri).toMatch(/\.github\/workflows\/build\.yml$/);
     expect(result.locations[0]!.physicalLocation.region.startLine).toBe(9);
     for (const format of ['markdown', 'junit']) expect(runCli(['scan', dir, '--format', format]).stdout).toContain('AZF-POOL-008');
+    // The HTML report shows the command's file:line under its address, as the table and Markdown do, and the
+    // rule's help names the fix's input kind in words.
+    const html = runCli(['scan', dir, '--format', 'html']).stdout;
+    expect(html).toMatch(/<code>jobs\.image\.steps\[(&quot;|&#34;|")Build(&quot;|&#34;|")\]\[0\]<\/code><br><span class="where">[^<]*\.github\/workflows\/build\.yml:9<\/span>/);
+    expect(html).toContain('<dt>CI pipelines (GitHub Actions, Azure Pipelines, scripts)</dt>');
     const baseline = join(tempDir(), 'baseline.json');
     runCli(['scan', dir, '--format', 'json', '--output', baseline]);
     // The same finding after lines were added above it: the fingerprint holds, the baseline accepts it.

@@ -205,6 +205,7 @@ const DIALECTS: ReadonlyMap<string, string> = new Map([
   ['azapi', 'Terraform (azapi)'],
   ['arm', 'ARM / Azure CLI'],
   ['kubernetes', 'Kubernetes'],
+  ['pipeline', 'CI pipelines (GitHub Actions, Azure Pipelines, scripts)'],
 ]);
 
 /** The help of every rule that has a finding or a resolved entry here, linked from the findings' rule ids. */
