@@ -50,8 +50,8 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 
 // src/errors.ts
-function oneLine(text2, max = 300) {
-  const flat = text2.replace(/\s+/g, " ").trim();
+function oneLine(text4, max = 300) {
+  const flat = text4.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
 }
 var UserError;
@@ -59,11 +59,11 @@ var init_errors = __esm({
   "src/errors.ts"() {
     "use strict";
     UserError = class extends Error {
-      constructor(problem, file, line) {
-        super(file ? `${file}${line ? `:${line}` : ""}: ${problem}` : problem);
+      constructor(problem, file, line2) {
+        super(file ? `${file}${line2 ? `:${line2}` : ""}: ${problem}` : problem);
         this.problem = problem;
         this.file = file;
-        this.line = line;
+        this.line = line2;
         this.name = "UserError";
       }
       problem;
@@ -77,8 +77,8 @@ var init_errors = __esm({
 import { isAbsolute, relative, sep } from "node:path";
 function displayPath(path, cwd) {
   const rel = relative(cwd, path);
-  const shown = rel === "" ? path : rel.startsWith("..") || isAbsolute(rel) ? path : rel;
-  return sep === "\\" ? shown.replace(/\\/g, "/") : shown;
+  const shown2 = rel === "" ? path : rel.startsWith("..") || isAbsolute(rel) ? path : rel;
+  return sep === "\\" ? shown2.replace(/\\/g, "/") : shown2;
 }
 var init_display_path = __esm({
   "src/inputs/display-path.ts"() {
@@ -158,39 +158,39 @@ var init_discover = __esm({
 });
 
 // src/inputs/parse-json.ts
-function jsonErrorOffset(text2) {
+function jsonErrorOffset(text4) {
   let i = 0;
-  const n = text2.length;
+  const n = text4.length;
   const ws = () => {
-    while (i < n && (text2[i] === " " || text2[i] === "\n" || text2[i] === "\r" || text2[i] === "	")) i++;
+    while (i < n && (text4[i] === " " || text4[i] === "\n" || text4[i] === "\r" || text4[i] === "	")) i++;
   };
   const fail2 = () => {
     throw i;
   };
   const literal = (word) => {
-    if (text2.startsWith(word, i)) i += word.length;
+    if (text4.startsWith(word, i)) i += word.length;
     else fail2();
   };
   const string = () => {
     i++;
-    while (i < n && text2[i] !== '"') {
-      if (text2.charCodeAt(i) < 32) fail2();
-      i += text2[i] === "\\" ? 2 : 1;
+    while (i < n && text4[i] !== '"') {
+      if (text4.charCodeAt(i) < 32) fail2();
+      i += text4[i] === "\\" ? 2 : 1;
     }
     if (i >= n) fail2();
     i++;
   };
   const number = () => {
-    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text2.slice(i, i + 400));
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text4.slice(i, i + 400));
     if (!match || match[0] === "") fail2();
     i += match[0].length;
   };
   const key = () => {
     ws();
-    if (text2[i] !== '"') fail2();
+    if (text4[i] !== '"') fail2();
     string();
     ws();
-    if (text2[i] !== ":") fail2();
+    if (text4[i] !== ":") fail2();
     i++;
   };
   const stack = [];
@@ -199,12 +199,12 @@ function jsonErrorOffset(text2) {
     for (; ; ) {
       ws();
       if (expectValue) {
-        const ch = text2[i];
+        const ch = text4[i];
         if (ch === "{" || ch === "[") {
           stack.push(ch === "{" ? "}" : "]");
           i++;
           ws();
-          if (text2[i] === stack[stack.length - 1]) {
+          if (text4[i] === stack[stack.length - 1]) {
             i++;
             stack.pop();
             expectValue = false;
@@ -221,11 +221,11 @@ function jsonErrorOffset(text2) {
         continue;
       }
       if (stack.length === 0) return i < n ? i : n;
-      if (text2[i] === ",") {
+      if (text4[i] === ",") {
         i++;
         if (stack[stack.length - 1] === "}") key();
         expectValue = true;
-      } else if (text2[i] === stack[stack.length - 1]) {
+      } else if (text4[i] === stack[stack.length - 1]) {
         i++;
         stack.pop();
       } else fail2();
@@ -235,66 +235,72 @@ function jsonErrorOffset(text2) {
     throw offset;
   }
 }
-function lineAt(text2, offset) {
-  let line = 1;
-  let index = text2.indexOf("\n");
+function lineAt(text4, offset) {
+  let line2 = 1;
+  let index = text4.indexOf("\n");
   while (index !== -1 && index < offset) {
-    line++;
-    index = text2.indexOf("\n", index + 1);
+    line2++;
+    index = text4.indexOf("\n", index + 1);
   }
-  return line;
+  return line2;
 }
-function parseJson(text2, file) {
+function parseJson(text4, file) {
   try {
-    return JSON.parse(text2);
+    return JSON.parse(text4);
   } catch (error) {
     if (error instanceof RangeError) throw new UserError("is nested too deeply or too large to parse as JSON", file);
     const message = error.message;
-    const trimmed = text2.trimStart();
+    const trimmed = text4.trimStart();
     if (trimmed.length === 0) throw new UserError("is empty; expected a Terraform plan (terraform show -json) or a Resource Graph snapshot", file);
     if (!/^[[{]/.test(trimmed)) {
       throw new UserError("is not JSON; expected a Terraform plan (terraform show -json) or a Resource Graph snapshot", file);
     }
     const position = /position (\d+)/.exec(message);
-    const offset = position ? Number(position[1]) : jsonErrorOffset(text2);
-    const truncated = /Unexpected end of JSON input|Unterminated string|end of data/i.test(message) || offset >= text2.trimEnd().length;
+    const offset = position ? Number(position[1]) : jsonErrorOffset(text4);
+    const truncated = /Unexpected end of JSON input|Unterminated string|end of data/i.test(message) || offset >= text4.trimEnd().length;
     if (truncated) throw new UserError("is truncated JSON (the file ends before the document does)", file);
-    throw new UserError("is not valid JSON: unexpected character", file, lineAt(text2, offset));
+    throw new UserError("is not valid JSON: unexpected character", file, lineAt(text4, offset));
   }
 }
-function locateStringValues(text2, key, from = 0, to = text2.length) {
+function locateStringValues(text4, key, from = 0, to = text4.length) {
   const found = /* @__PURE__ */ new Map();
-  const pattern = new RegExp(`"${key}"\\s*:\\s*"((?:[^"\\\\]|\\\\.)*)"`, "g");
+  const pattern = new RegExp(`"${key}"\\s*:\\s*"([^"\\\\]*(?:\\\\.[^"\\\\]*)*)"`, "g");
   pattern.lastIndex = from;
-  const positionAt = lineCursor(text2);
-  for (let match = pattern.exec(text2); match && match.index < to; match = pattern.exec(text2)) {
+  const positionAt = lineCursor(text4);
+  for (let match = pattern.exec(text4); match && match.index < to; match = pattern.exec(text4)) {
+    const raw = match[1];
     let value;
-    try {
-      value = JSON.parse(`"${match[1]}"`);
-    } catch {
-      continue;
+    if (!raw.includes("\\") && !RAW_CONTROL.test(raw)) value = raw;
+    else {
+      try {
+        value = JSON.parse(`"${raw}"`);
+      } catch {
+        continue;
+      }
     }
     if (!found.has(value)) found.set(value, positionAt(match.index));
   }
   return found;
 }
-function lineCursor(text2) {
-  let line = 1;
+function lineCursor(text4) {
+  let line2 = 1;
   let lineStart = 0;
-  let nextNewline = text2.indexOf("\n");
+  let nextNewline = text4.indexOf("\n");
   return (offset) => {
     while (nextNewline !== -1 && nextNewline < offset) {
-      line++;
+      line2++;
       lineStart = nextNewline + 1;
-      nextNewline = text2.indexOf("\n", nextNewline + 1);
+      nextNewline = text4.indexOf("\n", nextNewline + 1);
     }
-    return { line, column: offset - lineStart + 1 };
+    return { line: line2, column: offset - lineStart + 1 };
   };
 }
+var RAW_CONTROL;
 var init_parse_json = __esm({
   "src/inputs/parse-json.ts"() {
     "use strict";
     init_errors();
+    RAW_CONTROL = /[\u0000-\u001f]/;
   }
 });
 
@@ -491,7 +497,7 @@ var init_work = __esm({
 });
 
 // src/graph/plan-context.ts
-function buildPlanContext(file, root, resources, configurationAddress2) {
+function buildPlanContext(file, root2, resources, configurationAddress2) {
   const byAddress = /* @__PURE__ */ new Map();
   const byConfigAddress = /* @__PURE__ */ new Map();
   const moduleInstances = /* @__PURE__ */ new Map();
@@ -527,7 +533,7 @@ function buildPlanContext(file, root, resources, configurationAddress2) {
       parent = id;
     }
   }
-  return { file, root, byAddress, byConfigAddress, moduleInstances, moduleInstanceIds };
+  return { file, root: root2, byAddress, byConfigAddress, moduleInstances, moduleInstanceIds };
 }
 function moduleInstancesOf(context, parentInstance, call) {
   let parent = 0;
@@ -567,32 +573,32 @@ function readModuleConfig(module, depth = 0) {
   }
   return config;
 }
-function splitSteps(text2) {
-  let steps = stepsOf.get(text2);
+function splitSteps(text4) {
+  let steps = stepsOf.get(text4);
   if (steps) return steps;
   if (stepsOf.size >= MAX_KEPT) stepsOf.clear();
-  stepsOf.set(text2, steps = computeSteps(text2));
+  stepsOf.set(text4, steps = computeSteps(text4));
   return steps;
 }
-function computeSteps(text2) {
+function computeSteps(text4) {
   const steps = [];
   let start = 0;
   let bracket = 0;
-  for (let i = 0; i < text2.length; i++) {
-    const code2 = text2.charCodeAt(i);
+  for (let i = 0; i < text4.length; i++) {
+    const code2 = text4.charCodeAt(i);
     if (code2 === 34) {
       i++;
-      while (i < text2.length && text2.charCodeAt(i) !== 34) i += text2.charCodeAt(i) === 92 ? 2 : 1;
+      while (i < text4.length && text4.charCodeAt(i) !== 34) i += text4.charCodeAt(i) === 92 ? 2 : 1;
       continue;
     }
     if (code2 === 91) bracket++;
     else if (code2 === 93) bracket--;
     else if (code2 === 46 && bracket === 0) {
-      steps.push(text2.slice(start, i));
+      steps.push(text4.slice(start, i));
       start = i + 1;
     }
   }
-  if (start < text2.length) steps.push(text2.slice(start));
+  if (start < text4.length) steps.push(text4.slice(start));
   return steps;
 }
 function splitKey(step2) {
@@ -634,8 +640,8 @@ function moduleCallPath(moduleInstance) {
   callPaths.set(moduleInstance, path = names);
   return path;
 }
-function moduleConfigAt(root, path) {
-  let config = root;
+function moduleConfigAt(root2, path) {
+  let config = root2;
   for (const name of path) config = config?.calls.get(name)?.module;
   return config;
 }
@@ -723,7 +729,8 @@ var init_arm_types = __esm({
       "Microsoft.Network/networkSecurityGroups": "network security group",
       "Microsoft.DevOpsInfrastructure/pools": "Managed DevOps Pool",
       "Kubernetes/Workload": "Kubernetes workload",
-      "azfence/Unclassified": "resource"
+      "azfence/Unclassified": "resource",
+      "Pipeline/acrCommands": "pipeline command"
     };
     for (const type of Object.keys(LABELS)) KNOWN_TYPES.set(type.toLowerCase(), type);
   }
@@ -830,10 +837,10 @@ function normalizeAzapi(planned) {
 function readAzapiBody(planned) {
   const bodyRead = readPlanned(planned, "body");
   if (typeof bodyRead.value === "string" && bodyRead.unknown !== true && bodyRead.sensitive !== true) {
-    const text2 = bodyRead.value.trim();
-    if (text2 === "") return {};
+    const text4 = bodyRead.value.trim();
+    if (text4 === "") return {};
     try {
-      return JSON.parse(text2);
+      return JSON.parse(text4);
     } catch {
       throw new Error("azapi body is a string that is not valid JSON");
     }
@@ -1557,8 +1564,8 @@ var init_credentials = __esm({
 });
 
 // src/inputs/terraform/provider-versions.ts
-function versionParts(text2) {
-  const match = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(text2.trim());
+function versionParts(text4) {
+  const match = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(text4.trim());
   if (!match) return void 0;
   return [match[1], match[2], match[3]].filter((part) => part !== void 0).map(Number);
 }
@@ -1707,10 +1714,10 @@ function readAttribute(planned, mapping2, configured, majors = ANY_MAJOR) {
   }
   return void 0;
 }
-function mapMember(planned, items) {
+function mapMember(planned, items2) {
   if (planned.unknown === true) return UNKNOWN;
   const member = {};
-  for (const item of items) {
+  for (const item of items2) {
     const read = readAttribute(planned, item, ALWAYS_CONFIGURED);
     if (read) setPath(member, item.arm, read.value);
   }
@@ -1788,25 +1795,25 @@ var init_module_sources = __esm({
 function isSpace(code2) {
   return code2 === 32 || code2 === 10 || code2 === 13 || code2 === 9;
 }
-function skipSpace(text2, at3) {
-  while (at3 < text2.length && isSpace(text2.charCodeAt(at3))) at3++;
+function skipSpace(text4, at3) {
+  while (at3 < text4.length && isSpace(text4.charCodeAt(at3))) at3++;
   return at3;
 }
-function nextSpecial(text2, from) {
-  if (text2 !== specialText || from < specialFrom || from > specialAt) {
+function nextSpecial(text4, from) {
+  if (text4 !== specialText || from < specialFrom || from > specialAt) {
     SPECIAL.lastIndex = from;
-    const found = SPECIAL.exec(text2);
-    specialText = text2;
+    const found = SPECIAL.exec(text4);
+    specialText = text4;
     specialFrom = from;
-    specialAt = found ? found.index : text2.length;
+    specialAt = found ? found.index : text4.length;
   }
   return specialAt;
 }
 function isHex(code2) {
   return code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102;
 }
-function skipEscape(text2, at3) {
-  switch (text2.charCodeAt(at3 + 1)) {
+function skipEscape(text4, at3) {
+  switch (text4.charCodeAt(at3 + 1)) {
     case 34:
     // "
     case 92:
@@ -1824,64 +1831,64 @@ function skipEscape(text2, at3) {
     case 116:
       return at3 + 2;
     case 117:
-      return isHex(text2.charCodeAt(at3 + 2)) && isHex(text2.charCodeAt(at3 + 3)) && isHex(text2.charCodeAt(at3 + 4)) && isHex(text2.charCodeAt(at3 + 5)) ? at3 + 6 : -1;
+      return isHex(text4.charCodeAt(at3 + 2)) && isHex(text4.charCodeAt(at3 + 3)) && isHex(text4.charCodeAt(at3 + 4)) && isHex(text4.charCodeAt(at3 + 5)) ? at3 + 6 : -1;
     default:
       return -1;
   }
 }
-function skipString(text2, at3) {
+function skipString(text4, at3) {
   let from = at3 + 1;
   for (; ; ) {
-    const quote = text2.indexOf('"', from);
+    const quote = text4.indexOf('"', from);
     if (quote === -1) return -1;
-    const special = nextSpecial(text2, from);
+    const special = nextSpecial(text4, from);
     if (special > quote) return quote + 1;
-    if (text2.charCodeAt(special) !== BACKSLASH) return -1;
-    from = skipEscape(text2, special);
+    if (text4.charCodeAt(special) !== BACKSLASH) return -1;
+    from = skipEscape(text4, special);
     if (from === -1) return -1;
   }
 }
-function skipDigits(text2, at3) {
+function skipDigits(text4, at3) {
   let i = at3;
-  for (let c = text2.charCodeAt(i); c >= 48 && c <= 57; c = text2.charCodeAt(++i)) ;
+  for (let c = text4.charCodeAt(i); c >= 48 && c <= 57; c = text4.charCodeAt(++i)) ;
   return i;
 }
-function skipBare(text2, at3) {
-  const code2 = text2.charCodeAt(at3);
-  if (code2 === 116) return text2.startsWith("true", at3) ? at3 + 4 : -1;
-  if (code2 === 102) return text2.startsWith("false", at3) ? at3 + 5 : -1;
-  if (code2 === 110) return text2.startsWith("null", at3) ? at3 + 4 : -1;
+function skipBare(text4, at3) {
+  const code2 = text4.charCodeAt(at3);
+  if (code2 === 116) return text4.startsWith("true", at3) ? at3 + 4 : -1;
+  if (code2 === 102) return text4.startsWith("false", at3) ? at3 + 5 : -1;
+  if (code2 === 110) return text4.startsWith("null", at3) ? at3 + 4 : -1;
   let i = code2 === 45 ? at3 + 1 : at3;
-  const first = text2.charCodeAt(i);
+  const first = text4.charCodeAt(i);
   if (first === 48) i++;
-  else if (first >= 49 && first <= 57) i = skipDigits(text2, i + 1);
+  else if (first >= 49 && first <= 57) i = skipDigits(text4, i + 1);
   else return -1;
-  if (text2.charCodeAt(i) === 46) {
-    const fraction = skipDigits(text2, i + 1);
+  if (text4.charCodeAt(i) === 46) {
+    const fraction = skipDigits(text4, i + 1);
     if (fraction === i + 1) return -1;
     i = fraction;
   }
-  const e = text2.charCodeAt(i);
+  const e = text4.charCodeAt(i);
   if (e === 101 || e === 69) {
     let j = i + 1;
-    const sign = text2.charCodeAt(j);
+    const sign = text4.charCodeAt(j);
     if (sign === 43 || sign === 45) j++;
-    const exponent = skipDigits(text2, j);
+    const exponent = skipDigits(text4, j);
     if (exponent === j) return -1;
     i = exponent;
   }
   return i;
 }
-function skipValue(text2, at3) {
-  const first = text2.charCodeAt(at3);
-  if (first === QUOTE) return skipString(text2, at3);
-  if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) return skipBare(text2, at3);
+function skipValue(text4, at3) {
+  const first = text4.charCodeAt(at3);
+  if (first === QUOTE) return skipString(text4, at3);
+  if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) return skipBare(text4, at3);
   let depth = 0;
   let state = VALUE;
   let i = at3;
-  const n = text2.length;
+  const n = text4.length;
   while (i < n) {
-    const code2 = text2.charCodeAt(i);
+    const code2 = text4.charCodeAt(i);
     if (code2 === 32 || code2 === 10 || code2 === 13 || code2 === 9) {
       i++;
       continue;
@@ -1904,7 +1911,7 @@ function skipValue(text2, at3) {
         }
         if (state === KEY_OR_CLOSE) {
           if (code2 !== QUOTE) return -1;
-          i = skipString(text2, i);
+          i = skipString(text4, i);
           if (i === -1) return -1;
           state = COLON_NEXT;
           continue;
@@ -1913,7 +1920,7 @@ function skipValue(text2, at3) {
       // VALUE_OR_CLOSE: a value follows
       case KEY:
         if (code2 !== QUOTE) return -1;
-        i = skipString(text2, i);
+        i = skipString(text4, i);
         if (i === -1) return -1;
         state = COLON_NEXT;
         continue;
@@ -1934,41 +1941,41 @@ function skipValue(text2, at3) {
       i++;
       continue;
     }
-    i = code2 === QUOTE ? skipString(text2, i) : skipBare(text2, i);
+    i = code2 === QUOTE ? skipString(text4, i) : skipBare(text4, i);
     if (i === -1) return -1;
     state = COMMA_OR_CLOSE;
   }
   return -1;
 }
-function locateMembers(text2, scanners = {}) {
+function locateMembers(text4, scanners = {}) {
   const members = /* @__PURE__ */ new Map();
-  let i = skipSpace(text2, 0);
-  if (text2.charCodeAt(i) !== OPEN_OBJECT) return void 0;
-  i = skipSpace(text2, i + 1);
-  if (text2.charCodeAt(i) === CLOSE_OBJECT) return skipSpace(text2, i + 1) === text2.length ? members : void 0;
+  let i = skipSpace(text4, 0);
+  if (text4.charCodeAt(i) !== OPEN_OBJECT) return void 0;
+  i = skipSpace(text4, i + 1);
+  if (text4.charCodeAt(i) === CLOSE_OBJECT) return skipSpace(text4, i + 1) === text4.length ? members : void 0;
   for (; ; ) {
-    if (text2.charCodeAt(i) !== QUOTE) return void 0;
-    const keyEnd = skipString(text2, i);
+    if (text4.charCodeAt(i) !== QUOTE) return void 0;
+    const keyEnd = skipString(text4, i);
     if (keyEnd === -1) return void 0;
     let key;
     try {
-      key = JSON.parse(text2.slice(i, keyEnd));
+      key = JSON.parse(text4.slice(i, keyEnd));
     } catch {
       return void 0;
     }
-    i = skipSpace(text2, keyEnd);
-    if (text2.charCodeAt(i) !== COLON) return void 0;
-    const start = skipSpace(text2, i + 1);
+    i = skipSpace(text4, keyEnd);
+    if (text4.charCodeAt(i) !== COLON) return void 0;
+    const start = skipSpace(text4, i + 1);
     const scanner = Object.prototype.hasOwnProperty.call(scanners, key) ? scanners[key] : void 0;
     const scanned = scanner ? scanner(start) : -1;
-    const end = scanned !== -1 ? scanned : skipValue(text2, start);
+    const end = scanned !== -1 ? scanned : skipValue(text4, start);
     if (end === -1 || members.has(key)) return void 0;
     members.set(key, { start, end });
-    i = skipSpace(text2, end);
-    const next = text2.charCodeAt(i);
-    if (next === CLOSE_OBJECT) return skipSpace(text2, i + 1) === text2.length ? members : void 0;
+    i = skipSpace(text4, end);
+    const next = text4.charCodeAt(i);
+    if (next === CLOSE_OBJECT) return skipSpace(text4, i + 1) === text4.length ? members : void 0;
     if (next !== COMMA) return void 0;
-    i = skipSpace(text2, i + 1);
+    i = skipSpace(text4, i + 1);
   }
 }
 var QUOTE, BACKSLASH, COMMA, COLON, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY, SPECIAL, specialText, specialFrom, specialAt, closers, VALUE_OR_CLOSE, KEY_OR_CLOSE, KEY, COLON_NEXT, VALUE, COMMA_OR_CLOSE;
@@ -1997,74 +2004,74 @@ var init_json_members = __esm({
 });
 
 // src/inputs/terraform/change-entries.ts
-function decodeToken(text2, start, end) {
+function decodeToken(text4, start, end) {
   try {
-    const value = JSON.parse(text2.slice(start, end));
+    const value = JSON.parse(text4.slice(start, end));
     return typeof value === "string" ? value : void 0;
   } catch {
     return void 0;
   }
 }
-function internedString(text2, start, end) {
-  const raw = text2.slice(start + 1, end - 1);
+function internedString(text4, start, end) {
+  const raw = text4.slice(start + 1, end - 1);
   const known = interned.get(raw);
   if (known !== void 0) return known;
-  const value = decodeToken(text2, start, end);
+  const value = decodeToken(text4, start, end);
   if (value === void 0) return void 0;
   if (interned.size < 1e4) interned.set(value, value);
   return value;
 }
-function keyAt(text2, start, end) {
+function keyAt(text4, start, end) {
   switch (end - start - 2) {
     case 4:
-      if (text2.startsWith("type", start + 1)) return TYPE;
-      if (text2.startsWith("mode", start + 1)) return MODE;
-      if (text2.startsWith("name", start + 1)) return NAME;
+      if (text4.startsWith("type", start + 1)) return TYPE;
+      if (text4.startsWith("mode", start + 1)) return MODE;
+      if (text4.startsWith("name", start + 1)) return NAME;
       break;
     case 5:
-      if (text2.startsWith("after", start + 1)) return AFTER;
+      if (text4.startsWith("after", start + 1)) return AFTER;
       break;
     case 6:
-      if (text2.startsWith("change", start + 1)) return CHANGE;
+      if (text4.startsWith("change", start + 1)) return CHANGE;
       break;
     case 13:
-      if (text2.startsWith("after_unknown", start + 1)) return AFTER_UNKNOWN;
+      if (text4.startsWith("after_unknown", start + 1)) return AFTER_UNKNOWN;
       break;
     case 15:
-      if (text2.startsWith("after_sensitive", start + 1)) return AFTER_SENSITIVE;
+      if (text4.startsWith("after_sensitive", start + 1)) return AFTER_SENSITIVE;
       break;
     case 7:
-      if (text2.startsWith("address", start + 1)) return ADDRESS;
-      if (text2.startsWith("actions", start + 1)) return ACTIONS;
-      if (text2.startsWith("deposed", start + 1)) return DEPOSED;
+      if (text4.startsWith("address", start + 1)) return ADDRESS;
+      if (text4.startsWith("actions", start + 1)) return ACTIONS;
+      if (text4.startsWith("deposed", start + 1)) return DEPOSED;
       break;
     case 14:
-      if (text2.startsWith("module_address", start + 1)) return MODULE_ADDRESS;
+      if (text4.startsWith("module_address", start + 1)) return MODULE_ADDRESS;
       break;
   }
   for (let at3 = start + 1; at3 < end - 1; at3++) {
-    if (text2.charCodeAt(at3) !== BACKSLASH2) continue;
-    const decoded = decodeToken(text2, start, end);
+    if (text4.charCodeAt(at3) !== BACKSLASH2) continue;
+    const decoded = decodeToken(text4, start, end);
     const index = decoded === void 0 || decoded === "" ? -1 : KEY_NAMES.indexOf(decoded);
     return index === -1 ? OTHER : index;
   }
   return OTHER;
 }
-function memberValueAt(text2, at3) {
-  if (text2.charCodeAt(at3) !== QUOTE) return -1;
-  const keyEnd = skipString(text2, at3);
+function memberValueAt(text4, at3) {
+  if (text4.charCodeAt(at3) !== QUOTE) return -1;
+  const keyEnd = skipString(text4, at3);
   if (keyEnd === -1) return -1;
-  lastKey = keyAt(text2, at3, keyEnd);
-  const colon = skipSpace(text2, keyEnd);
-  if (text2.charCodeAt(colon) !== COLON) return -1;
-  return skipSpace(text2, colon + 1);
+  lastKey = keyAt(text4, at3, keyEnd);
+  const colon = skipSpace(text4, keyEnd);
+  if (text4.charCodeAt(colon) !== COLON) return -1;
+  return skipSpace(text4, colon + 1);
 }
-function nextMember(text2, valueEnd) {
-  const at3 = skipSpace(text2, valueEnd);
-  const code2 = text2.charCodeAt(at3);
+function nextMember(text4, valueEnd) {
+  const at3 = skipSpace(text4, valueEnd);
+  const code2 = text4.charCodeAt(at3);
   if (code2 === CLOSE_OBJECT) return CLOSED;
   if (code2 !== COMMA) return -1;
-  return skipSpace(text2, at3 + 1);
+  return skipSpace(text4, at3 + 1);
 }
 function forgetChange(entry) {
   entry.actionsStart = entry.actionsEnd = entry.actionsAt = -1;
@@ -2072,18 +2079,18 @@ function forgetChange(entry) {
   entry.afterUnknownStart = entry.afterUnknownEnd = -1;
   entry.afterSensitiveStart = entry.afterSensitiveEnd = -1;
 }
-function scanChange(text2, at3, entry) {
+function scanChange(text4, at3, entry) {
   forgetChange(entry);
-  let i = skipSpace(text2, at3 + 1);
-  if (text2.charCodeAt(i) === CLOSE_OBJECT) return i + 1;
+  let i = skipSpace(text4, at3 + 1);
+  if (text4.charCodeAt(i) === CLOSE_OBJECT) return i + 1;
   for (; ; ) {
-    const valueAt2 = memberValueAt(text2, i);
+    const valueAt2 = memberValueAt(text4, i);
     if (valueAt2 === -1) return -1;
     const key = lastKey;
-    const valueEnd = skipValue(text2, valueAt2);
+    const valueEnd = skipValue(text4, valueAt2);
     if (valueEnd === -1) return -1;
     if (key === ACTIONS) {
-      const isArray = text2.charCodeAt(valueAt2) === OPEN_ARRAY;
+      const isArray = text4.charCodeAt(valueAt2) === OPEN_ARRAY;
       entry.actionsAt = valueAt2;
       entry.actionsStart = isArray ? valueAt2 : -1;
       entry.actionsEnd = isArray ? valueEnd : -1;
@@ -2097,14 +2104,14 @@ function scanChange(text2, at3, entry) {
       entry.afterSensitiveStart = valueAt2;
       entry.afterSensitiveEnd = valueEnd;
     }
-    const next = nextMember(text2, valueEnd);
-    if (next === CLOSED) return skipSpace(text2, valueEnd) + 1;
+    const next = nextMember(text4, valueEnd);
+    if (next === CLOSED) return skipSpace(text4, valueEnd) + 1;
     if (next === -1) return -1;
     i = next;
   }
 }
-function scanEntry(text2, at3) {
-  if (text2.charCodeAt(at3) !== OPEN_OBJECT) return void 0;
+function scanEntry(text4, at3) {
+  if (text4.charCodeAt(at3) !== OPEN_OBJECT) return void 0;
   const entry = {
     start: at3,
     end: -1,
@@ -2131,23 +2138,23 @@ function scanEntry(text2, at3) {
     deposedAt: -1,
     decodedAddress: void 0
   };
-  let i = skipSpace(text2, at3 + 1);
-  if (text2.charCodeAt(i) === CLOSE_OBJECT) {
+  let i = skipSpace(text4, at3 + 1);
+  if (text4.charCodeAt(i) === CLOSE_OBJECT) {
     entry.end = i + 1;
     return entry;
   }
   for (; ; ) {
-    const valueAt2 = memberValueAt(text2, i);
+    const valueAt2 = memberValueAt(text4, i);
     if (valueAt2 === -1) return void 0;
     const key = lastKey;
-    const first = text2.charCodeAt(valueAt2);
+    const first = text4.charCodeAt(valueAt2);
     if (key === MODE) entry.modeAt = valueAt2;
     else if (key === CHANGE) entry.changeAt = valueAt2;
     else if (key === DEPOSED) entry.deposedAt = valueAt2;
     let valueEnd;
-    if (key === CHANGE && first === OPEN_OBJECT) valueEnd = scanChange(text2, valueAt2, entry);
+    if (key === CHANGE && first === OPEN_OBJECT) valueEnd = scanChange(text4, valueAt2, entry);
     else if (key === OTHER || first !== QUOTE) {
-      valueEnd = skipValue(text2, valueAt2);
+      valueEnd = skipValue(text4, valueAt2);
       if (key === TYPE) entry.type = void 0;
       else if (key === MODE) entry.mode = void 0;
       else if (key === ADDRESS) entry.addressStart = entry.addressEnd = entry.addressKeyAt = -1;
@@ -2155,10 +2162,10 @@ function scanEntry(text2, at3) {
       else if (key === MODULE_ADDRESS) entry.moduleAddressStart = entry.moduleAddressEnd = -1;
       else if (key === CHANGE) forgetChange(entry);
     } else {
-      valueEnd = skipString(text2, valueAt2);
+      valueEnd = skipString(text4, valueAt2);
       if (valueEnd === -1) return void 0;
       if (key === TYPE || key === MODE) {
-        const value = internedString(text2, valueAt2, valueEnd);
+        const value = internedString(text4, valueAt2, valueEnd);
         if (value === void 0) return void 0;
         if (key === TYPE) entry.type = value;
         else entry.mode = value;
@@ -2175,29 +2182,29 @@ function scanEntry(text2, at3) {
       } else if (key === CHANGE) forgetChange(entry);
     }
     if (valueEnd === -1) return void 0;
-    const next = nextMember(text2, valueEnd);
+    const next = nextMember(text4, valueEnd);
     if (next === CLOSED) {
-      entry.end = skipSpace(text2, valueEnd) + 1;
+      entry.end = skipSpace(text4, valueEnd) + 1;
       return entry;
     }
     if (next === -1) return void 0;
     i = next;
   }
 }
-function scanChangeEntries(text2, start) {
-  if (text2.charCodeAt(start) !== OPEN_ARRAY) return void 0;
-  const entries = [];
-  let i = skipSpace(text2, start + 1);
-  if (text2.charCodeAt(i) === CLOSE_ARRAY) return { entries, end: i + 1 };
+function scanChangeEntries(text4, start) {
+  if (text4.charCodeAt(start) !== OPEN_ARRAY) return void 0;
+  const entries2 = [];
+  let i = skipSpace(text4, start + 1);
+  if (text4.charCodeAt(i) === CLOSE_ARRAY) return { entries: entries2, end: i + 1 };
   for (; ; ) {
-    const entry = scanEntry(text2, i);
+    const entry = scanEntry(text4, i);
     if (!entry) return void 0;
-    entries.push(entry);
-    i = skipSpace(text2, entry.end);
-    const next = text2.charCodeAt(i);
-    if (next === CLOSE_ARRAY) return { entries, end: i + 1 };
+    entries2.push(entry);
+    i = skipSpace(text4, entry.end);
+    const next = text4.charCodeAt(i);
+    if (next === CLOSE_ARRAY) return { entries: entries2, end: i + 1 };
     if (next !== COMMA) return void 0;
-    i = skipSpace(text2, i + 1);
+    i = skipSpace(text4, i + 1);
   }
 }
 var LOAD_CHANGE, interned, BACKSLASH2, OTHER, ADDRESS, MODE, TYPE, NAME, MODULE_ADDRESS, CHANGE, ACTIONS, AFTER, AFTER_UNKNOWN, AFTER_SENSITIVE, DEPOSED, KEY_NAMES, lastKey, CLOSED;
@@ -2376,9 +2383,9 @@ function kindOf(value) {
   const type = typeof value;
   return type === "object" ? "object" : type === "string" ? "string" : type === "number" ? "number" : type === "boolean" ? "boolean" : "object";
 }
-function kindAt(text2, at3) {
+function kindAt(text4, at3) {
   if (at3 === -1) return "absent";
-  switch (text2.charCodeAt(at3)) {
+  switch (text4.charCodeAt(at3)) {
     case 123:
       return "object";
     case 91:
@@ -2415,8 +2422,8 @@ function changeEntryProblem(change, index) {
   if (typeof change["type"] !== "string" || change["type"] === "") return `${label} has no type`;
   const mode = change["mode"];
   if (mode !== void 0 && mode !== "managed" && mode !== "data") {
-    const shown = typeof mode === "string" ? `"${mode.slice(0, 40)}"` : a(kindOf(mode));
-    return `${label}: mode ${shown} is neither "managed" nor "data"`;
+    const shown2 = typeof mode === "string" ? `"${mode.slice(0, 40)}"` : a(kindOf(mode));
+    return `${label}: mode ${shown2} is neither "managed" nor "data"`;
   }
   const detail = change["change"];
   if (detail === void 0) return `${label}: change is missing`;
@@ -2566,33 +2573,33 @@ function referencesOf(expressions) {
 function configurationAddress(address) {
   return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, "");
 }
-function entriesOf(plan, file, deferred, problems) {
-  const entries = /* @__PURE__ */ new Map();
-  const listed = /* @__PURE__ */ new Map();
-  const changes = plan["resource_changes"];
-  if (changes !== void 0 && !Array.isArray(changes)) throw new UserError("is not a valid Terraform plan: resource_changes is not a list", file);
-  (changes ?? []).forEach((change, position) => {
+function entriesOf(plan, file, deferred, problems2) {
+  const entries2 = /* @__PURE__ */ new Map();
+  const listed2 = /* @__PURE__ */ new Map();
+  const changes2 = plan["resource_changes"];
+  if (changes2 !== void 0 && !Array.isArray(changes2)) throw new UserError("is not a valid Terraform plan: resource_changes is not a list", file);
+  (changes2 ?? []).forEach((change, position) => {
     const index = indexOfEntry(change, position);
     const problem = changeEntryProblem(change, index);
     if (problem) {
-      problems.push(problem);
+      problems2.push(problem);
       return;
     }
     const record = change;
     if (isDeposed(record)) return;
     const address = record["address"];
-    if (listed.has(address)) {
-      if (!sameEntry(listed.get(address), change)) problems.push(`${entryLabel(index, address)}: the plan lists this address more than once, with different values`);
+    if (listed2.has(address)) {
+      if (!sameEntry(listed2.get(address), change)) problems2.push(`${entryLabel(index, address)}: the plan lists this address more than once, with different values`);
       return;
     }
-    listed.set(address, change);
+    listed2.set(address, change);
     const type = record["type"];
     const detail = record["change"];
     const actions = Array.isArray(detail["actions"]) ? detail["actions"] : [];
     if (actions.length === 1 && actions[0] === "delete") return;
     const mode = typeof record["mode"] === "string" ? record["mode"] : "managed";
     if (!isReadType(type)) {
-      entries.set(address, notReadEntry(mode));
+      entries2.set(address, notReadEntry(mode));
       return;
     }
     const load = change[LOAD_CHANGE];
@@ -2605,41 +2612,41 @@ function entriesOf(plan, file, deferred, problems) {
       planned: load ? () => plannedOfChange(load()) : plannedOfChange(change)
     };
     if (typeof record["module_address"] === "string") entry.moduleAddress = record["module_address"];
-    entries.set(address, entry);
+    entries2.set(address, entry);
   });
   let planned = plan["planned_values"];
   const plannedKind = planned === void 0 && deferred ? deferred.kind : kindOf(planned);
-  if (plannedKind !== "object" && plannedKind !== "absent") problems.push(`planned_values is ${a(plannedKind)}, not an object`);
-  if (planned === void 0 && deferred && deferred.namesAddressOutside((address) => entries.has(address))) planned = deferred.parse();
+  if (plannedKind !== "object" && plannedKind !== "absent") problems2.push(`planned_values is ${a(plannedKind)}, not an object`);
+  if (planned === void 0 && deferred && deferred.namesAddressOutside((address) => entries2.has(address))) planned = deferred.parse();
   const plannedResources = [];
   collectPlannedResources(isPlainObject(planned) ? planned["root_module"] : void 0, plannedResources);
   const addressOf2 = (resource) => isPlainObject(resource) && typeof resource["address"] === "string" && resource["address"] !== "" ? resource["address"] : void 0;
   const outside = (resource) => {
     const address = addressOf2(resource);
-    return address !== void 0 && !entries.has(address);
+    return address !== void 0 && !entries2.has(address);
   };
-  if (!plannedResources.some(outside)) return [...entries.values()];
+  if (!plannedResources.some(outside)) return [...entries2.values()];
   const read = /* @__PURE__ */ new Map();
   for (const resource of plannedResources) {
     const address = addressOf2(resource);
-    if (address !== void 0 && entries.has(address)) continue;
+    if (address !== void 0 && entries2.has(address)) continue;
     const problem = plannedResourceProblem(resource);
     if (problem) {
-      problems.push(problem);
+      problems2.push(problem);
       continue;
     }
     const record = resource;
     const earlier = read.get(address);
     if (earlier) {
-      if (!sameJson(earlier, record)) problems.push(`planned_values lists ${address} more than once, with different values`);
+      if (!sameJson(earlier, record)) problems2.push(`planned_values lists ${address} more than once, with different values`);
       continue;
     }
     read.set(address, record);
   }
-  if (changes === void 0 && read.size > 0) problems.push("has no resource_changes, so values known only after apply cannot be told from absent ones (planned_values leaves them out); scan the output of terraform show -json <plan file>");
+  if (changes2 === void 0 && read.size > 0) problems2.push("has no resource_changes, so values known only after apply cannot be told from absent ones (planned_values leaves them out); scan the output of terraform show -json <plan file>");
   for (const [address, resource] of read) {
     const moduleAddress = moduleOf(address);
-    entries.set(address, {
+    entries2.set(address, {
       index: -1,
       address,
       type: resource["type"],
@@ -2649,18 +2656,18 @@ function entriesOf(plan, file, deferred, problems) {
       planned: { value: resource["values"], unknown: void 0, sensitive: resource["sensitive_values"] }
     });
   }
-  return [...entries.values()];
+  return [...entries2.values()];
 }
-function readPlan(plan, file, text2, plannedValues) {
-  const problems = [];
-  const entries = entriesOf(plan, file, plannedValues, problems);
+function readPlan(plan, file, text4, plannedValues) {
+  const problems2 = [];
+  const entries2 = entriesOf(plan, file, plannedValues, problems2);
   const configuration = /* @__PURE__ */ new Map();
   collectConfiguration(isPlainObject(plan["configuration"]) ? plan["configuration"]["root_module"] : void 0, "", configuration);
   const configurationKind = kindOf(plan["configuration"]);
-  if (configurationKind !== "object" && entries.some((entry) => isReadType(entry.type))) {
-    problems.push(configurationKind === "absent" ? "has no configuration, so references between the resources it creates cannot be followed" : `configuration is ${a(configurationKind)}, not an object, so references between the resources it creates cannot be followed`);
+  if (configurationKind !== "object" && entries2.some((entry) => isReadType(entry.type))) {
+    problems2.push(configurationKind === "absent" ? "has no configuration, so references between the resources it creates cannot be followed" : `configuration is ${a(configurationKind)}, not an object, so references between the resources it creates cannot be followed`);
   }
-  const lines = typeof text2 === "string" ? locateStringValues(text2, "address", Math.max(text2.indexOf('"resource_changes"'), 0)) : text2;
+  const lines = typeof text4 === "string" ? locateStringValues(text4, "address", Math.max(text4.indexOf('"resource_changes"'), 0)) : text4;
   const resources = [];
   const referencesByBlock = /* @__PURE__ */ new Map();
   const referencesFor = (expressions) => {
@@ -2671,7 +2678,7 @@ function readPlan(plan, file, text2, plannedValues) {
   const overlays = [];
   let unmapped = 0;
   const azurermMajors = providerMajors(plan, "azurerm");
-  for (const entry of entries) {
+  for (const entry of entries2) {
     if (entry.mode !== "managed" && entry.mode !== "data") continue;
     if (!isReadType(entry.type)) {
       unmapped++;
@@ -2687,14 +2694,14 @@ function readPlan(plan, file, text2, plannedValues) {
         const overlay = readOverlay(entry.type, planned, configured ?? (() => true), azurermMajors);
         if (overlay) overlays.push(writerOf(overlay, entry, file, lines.get(entry.address), expressions ? referencesFor(expressions) : void 0));
       } catch (error) {
-        problems.push(`${labelOf(entry)}: ${error.message}`);
+        problems2.push(`${labelOf(entry)}: ${error.message}`);
       }
       continue;
     }
     try {
       normalized = entry.type === "azapi_resource" ? normalizeAzapi(planned) : normalizeAzurerm(entry.type, planned, configured, azurermMajors);
     } catch (error) {
-      problems.push(`${labelOf(entry)}: ${error.message}`);
+      problems2.push(`${labelOf(entry)}: ${error.message}`);
       continue;
     }
     if (!normalized) {
@@ -2716,19 +2723,19 @@ function readPlan(plan, file, text2, plannedValues) {
     if (typeof resourceGroup === "string" && normalized.body["resourceGroup"] === void 0) normalized.body["resourceGroup"] = resourceGroup;
     const metadata = normalized.body["metadata"];
     const name = readPlanned(planned, "name").value ?? (isPlainObject(metadata) ? metadata["name"] : void 0);
-    const location = readPlanned(planned, "location").value;
+    const location2 = readPlanned(planned, "location").value;
     const id = readPlanned(planned, "id").value;
     if (typeof id === "string" && id !== "") source.id = id;
     const resource = { key: `${file}#${entry.address}`, armType: canonicalArmType(normalized.armType), name: typeof name === "string" ? name : entry.name, body: normalized.body, source };
-    if (typeof location === "string") resource.location = location;
+    if (typeof location2 === "string") resource.location = location2;
     if (normalized.attributeOf) resource.attributeOf = normalized.attributeOf;
     if (expressions) resource.references = referencesFor(expressions);
     resources.push(resource);
   }
-  const root = readModuleConfig(isPlainObject(plan["configuration"]) ? plan["configuration"]["root_module"] : void 0);
+  const root2 = readModuleConfig(isPlainObject(plan["configuration"]) ? plan["configuration"]["root_module"] : void 0);
   const rootConfig = isPlainObject(plan["configuration"]) ? plan["configuration"]["root_module"] : void 0;
-  const context = { ...buildPlanContext(file, root, resources, configurationAddress), moduleSources: moduleSourcesOf(rootConfig) };
-  return { resources, unmapped, problems, context, overlays };
+  const context = { ...buildPlanContext(file, root2, resources, configurationAddress), moduleSources: moduleSourcesOf(rootConfig) };
+  return { resources, unmapped, problems: problems2, context, overlays };
 }
 function writerOf(read, entry, file, position, references) {
   const { attributeOf, ...overlay } = read;
@@ -2872,54 +2879,66 @@ function sameRow(left, right) {
 function looksLikeSnapshot(json) {
   return rowsOf(json) !== void 0;
 }
-function readSnapshot(json, file, text2, kind = "snapshot") {
+function readSnapshot(json, file, text4, kind = "snapshot") {
   const given = rowsOf(json);
   if (!given) throw new UserError("is not a Resource Graph snapshot", file);
-  const rows = [...given];
-  const positions = typeof text2 === "string" ? locateStringValues(text2, "id") : text2 ?? /* @__PURE__ */ new Map();
+  const children = [];
+  const positions = typeof text4 === "string" ? locateStringValues(text4, "id") : text4 ?? /* @__PURE__ */ new Map();
   const resources = [];
-  const problems = [];
+  const problems2 = [];
   const incomplete = incompleteness(json, given.length);
-  if (incomplete) problems.push(incomplete);
+  if (incomplete) problems2.push(incomplete);
   const seen = /* @__PURE__ */ new Map();
-  for (let index = 0; index < rows.length; index++) {
-    const row = rows[index];
+  const rowAt = (index) => index < given.length ? given[index] : children[index - given.length];
+  for (let index = 0; index < given.length + children.length; index++) {
+    const row = rowAt(index);
+    graphWork.steps++;
     if (!isPlainObject(row)) {
-      problems.push(`row ${index + 1} is not an object`);
+      problems2.push(`row ${index + 1} is not an object`);
       continue;
     }
     const id = row["id"];
     const type = row["type"];
     if (typeof id !== "string" || typeof type !== "string") {
-      problems.push(`row ${index + 1} has no ${typeof id !== "string" ? "id" : "type"} column`);
+      problems2.push(`row ${index + 1} has no ${typeof id !== "string" ? "id" : "type"} column`);
       continue;
     }
     const key = id.toLowerCase();
     const first = seen.get(key);
-    if (first) {
-      if (index < given.length && !sameRow(first.row, row)) problems.push(`rows ${first.number} and ${index + 1} have the same id ${id} but different values`);
+    if (first !== void 0) {
+      if (index < given.length && !sameRow(rowAt(first), row)) problems2.push(`rows ${first + 1} and ${index + 1} have the same id ${id} but different values`);
       continue;
     }
-    seen.set(key, { row, number: index + 1 });
-    for (const child2 of inlineChildren(row, id)) rows.push(child2);
-    const { id: _id, type: _type, name, location, ...rest } = row;
-    const position = positions.get(id);
-    const body = { ...rest };
-    const parsed = parseArmId(id);
-    if (parsed?.parentId && body["parentId"] === void 0) body["parentId"] = parsed.parentId;
-    if (parsed && body["resourceGroup"] === void 0) body["resourceGroup"] = parsed.resourceGroup;
-    for (const column of PROJECTED_COLUMNS) if (!(column in row)) body[column] = UNKNOWN;
-    if (body["properties"] === null) body["properties"] = UNKNOWN;
-    resources.push({
-      key,
-      armType: canonicalArmType(type),
-      name: typeof name === "string" ? name : id.split("/").pop() ?? id,
-      ...typeof location === "string" ? { location } : {},
-      body,
-      source: { kind, dialect: "arm", file, id, managed: true, ...position ? { line: position.line, column: position.column } : {} }
-    });
+    seen.set(key, index);
+    if (INLINE_CHILDREN.has(type.toLowerCase())) for (const child2 of inlineChildren(row, id)) children.push(child2);
+    resources.push(resourceOf(row, id, key, type, file, kind, positions.get(id)));
   }
-  return { resources, problems };
+  return { resources, problems: problems2 };
+}
+function mayNameParent(lowerId) {
+  let at3 = lowerId.indexOf("/providers/");
+  if (at3 === -1) return false;
+  let slashes = 0;
+  for (at3 = lowerId.indexOf("/", at3 + 11); at3 !== -1 && slashes < 4; at3 = lowerId.indexOf("/", at3 + 1)) slashes++;
+  return slashes >= 4;
+}
+function resourceOf(row, id, key, type, file, kind, position) {
+  const body = {};
+  for (const column in row) {
+    if (column === "id" || column === "type" || column === "name" || column === "location" || !Object.hasOwn(row, column)) continue;
+    setOwn(body, column, row[column]);
+  }
+  const parsed = body["resourceGroup"] === void 0 || body["parentId"] === void 0 && mayNameParent(key) ? parseArmId(id) : void 0;
+  if (parsed?.parentId && body["parentId"] === void 0) body["parentId"] = parsed.parentId;
+  if (parsed && body["resourceGroup"] === void 0) body["resourceGroup"] = parsed.resourceGroup;
+  for (const column of PROJECTED_COLUMNS) if (!(column in row)) body[column] = UNKNOWN;
+  if (body["properties"] === null) body["properties"] = UNKNOWN;
+  const name = row["name"];
+  const location2 = row["location"];
+  const source = position ? { kind, dialect: "arm", file, id, managed: true, line: position.line, column: position.column } : { kind, dialect: "arm", file, id, managed: true };
+  const armType = canonicalArmType(type);
+  const shown2 = typeof name === "string" ? name : id.split("/").pop() ?? id;
+  return typeof location2 === "string" ? { key, armType, name: shown2, location: location2, body, source } : { key, armType, name: shown2, body, source };
 }
 var INLINE_CHILDREN, PROJECTED_COLUMNS;
 var init_read_snapshot = __esm({
@@ -2929,6 +2948,7 @@ var init_read_snapshot = __esm({
     init_arm_types();
     init_values();
     init_arm_id();
+    init_work();
     init_parse_json();
     init_json_equal();
     init_completeness();
@@ -2939,6 +2959,100 @@ var init_read_snapshot = __esm({
       ]]
     ]);
     PROJECTED_COLUMNS = ["properties", "sku"];
+  }
+});
+
+// src/inputs/resource-graph/export-shapes.ts
+function lowerFirst(key) {
+  return key.charAt(0).toLowerCase() + key.slice(1);
+}
+function camelKeys(value) {
+  if (!isPlainObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, entry]) => [lowerFirst(key), entry]));
+}
+function markTruncated(value, path, cut) {
+  if (typeof value === "string") {
+    if (!TRUNCATED.test(value)) return value;
+    cut.push(path);
+    return UNKNOWN;
+  }
+  if (Array.isArray(value)) return value.map((item, index) => markTruncated(item, `${path}[${index}]`, cut));
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, markTruncated(entry, `${path}.${key}`, cut)]));
+  return value;
+}
+function isPowerShellResource(value) {
+  return isPlainObject(value) && typeof value["ResourceId"] === "string" && typeof value["ResourceType"] === "string";
+}
+function fromPowerShell(json) {
+  const items2 = Array.isArray(json) ? json : [json];
+  if (items2.length === 0 || !items2.every(isPowerShellResource)) return void 0;
+  const cut = [];
+  let withoutProperties = 0;
+  const rows = items2.map((item) => {
+    const id = item["ResourceId"];
+    const row = { id, type: item["ResourceType"], name: item["Name"] ?? item["ResourceName"] };
+    for (const [from, to] of [
+      ["Location", "location"],
+      ["ResourceGroupName", "resourceGroup"],
+      ["SubscriptionId", "subscriptionId"],
+      ["Kind", "kind"],
+      ["ManagedBy", "managedBy"],
+      ["Tags", "tags"]
+    ]) {
+      if (from in item) row[to] = item[from];
+    }
+    const paths = [];
+    row["sku"] = markTruncated(camelKeys(item["Sku"] ?? null), "sku", paths);
+    if (item["Identity"] !== void 0) row["identity"] = markTruncated(camelKeys(item["Identity"]), "identity", paths);
+    if (isPlainObject(item["Properties"])) row["properties"] = markTruncated(item["Properties"], "properties", paths);
+    else withoutProperties++;
+    for (const path of paths) cut.push({ id, path });
+    return row;
+  });
+  const problems2 = [];
+  if (cut.length > 0) {
+    const first = cut[0];
+    const more = cut.length > 1 ? ` and ${cut.length - 1} more` : "";
+    problems2.push(`ConvertTo-Json cut nested properties at its default depth of 2 (${first.path} of ${first.id.split("/").pop()}${more} hold a type name, not data), so they were not read; export with ConvertTo-Json -Depth 100`);
+  }
+  return {
+    rows,
+    idKey: "ResourceId",
+    problems: problems2,
+    ...withoutProperties > 0 ? { omits: "not in this Get-AzResource export (run it with -ExpandProperties, and ConvertTo-Json -Depth 100)" } : {}
+  };
+}
+function fromAzResourceList(json) {
+  if (!Array.isArray(json) || json.length === 0) return void 0;
+  const rows = json.filter(isPlainObject);
+  if (rows.length !== json.length) return void 0;
+  const shaped = rows.every((row) => typeof row["id"] === "string" && typeof row["type"] === "string" && "properties" in row && row["properties"] === null && !("subscriptionId" in row) && !("tenantId" in row));
+  if (!shaped || !rows.some((row) => AZ_RESOURCE_LIST_COLUMNS.some((column) => column in row))) return void 0;
+  return {
+    // Without the column, each property is unknown (as for a query that projected properties away).
+    rows: rows.map(({ properties: _none, ...rest }) => rest),
+    idKey: "id",
+    problems: [],
+    omits: "not in this `az resource list` export, which has no properties (scan `az graph query` output, or run `azfence audit`)"
+  };
+}
+function readResourceExport(json, file, text4) {
+  const shape = fromPowerShell(json) ?? fromAzResourceList(json);
+  if (!shape) return void 0;
+  const positions = typeof text4 === "string" ? locateStringValues(text4, shape.idKey) : text4(shape.idKey);
+  const result2 = readSnapshot(shape.rows, file, positions);
+  if (shape.omits) for (const resource of result2.resources) resource.source.omits = shape.omits;
+  return { resources: result2.resources, problems: [...shape.problems, ...result2.problems] };
+}
+var TRUNCATED, AZ_RESOURCE_LIST_COLUMNS;
+var init_export_shapes = __esm({
+  "src/inputs/resource-graph/export-shapes.ts"() {
+    "use strict";
+    init_values();
+    init_parse_json();
+    init_read_snapshot();
+    TRUNCATED = /^(?:System\.[A-Za-z0-9_.`]+(?:\[\])?|@\{.*\})$/s;
+    AZ_RESOURCE_LIST_COLUMNS = ["provisioningState", "changedTime", "createdTime", "managedBy", "extendedLocation"];
   }
 });
 
@@ -2966,27 +3080,27 @@ function utf16Units(bytes) {
   }
   return units;
 }
-function parseAt(text2, start) {
+function parseAt(text4, start) {
   try {
-    return JSON.parse(text2);
+    return JSON.parse(text4);
   } catch (error) {
     const position = /position (\d+)/.exec(error.message);
     const offset = position ? Number(position[1]) : 0;
-    let line = start.line;
-    for (let i = text2.indexOf("\n"); i !== -1 && i < offset; i = text2.indexOf("\n", i + 1)) line++;
-    throw new JsonSyntaxError("unexpected character", line, false);
+    let line2 = start.line;
+    for (let i = text4.indexOf("\n"); i !== -1 && i < offset; i = text4.indexOf("\n", i + 1)) line2++;
+    throw new JsonSyntaxError("unexpected character", line2, false);
   }
 }
-function positionOfKey(text2, start, key) {
-  const at3 = text2.indexOf(`"${key}"`);
+function positionOfKey(text4, start, key) {
+  const at3 = text4.indexOf(`"${key}"`);
   if (at3 === -1) return void 0;
-  let line = start.line;
+  let line2 = start.line;
   let lineStartIndex = -1;
-  for (let i = text2.indexOf("\n"); i !== -1 && i < at3; i = text2.indexOf("\n", i + 1)) {
-    line++;
+  for (let i = text4.indexOf("\n"); i !== -1 && i < at3; i = text4.indexOf("\n", i + 1)) {
+    line2++;
     lineStartIndex = i;
   }
-  return { line, column: lineStartIndex === -1 ? start.column + at3 : at3 - lineStartIndex };
+  return { line: line2, column: lineStartIndex === -1 ? start.column + at3 : at3 - lineStartIndex };
 }
 var JsonSyntaxError, QUOTE2, VALUE_OR_CLOSE2, KEY_OR_CLOSE2, KEY2, COLON_NEXT2, VALUE2, COMMA_OR_CLOSE2, SIMPLE_ESCAPES, BACKSLASH3, NEWLINE, CHUNK, JsonStream;
 var init_json_stream = __esm({
@@ -2994,9 +3108,9 @@ var init_json_stream = __esm({
     "use strict";
     init_json_members();
     JsonSyntaxError = class extends Error {
-      constructor(message, line, truncated) {
+      constructor(message, line2, truncated) {
         super(message);
-        this.line = line;
+        this.line = line2;
         this.truncated = truncated;
       }
       line;
@@ -3269,8 +3383,8 @@ var init_json_stream = __esm({
       }
       /** The next value parsed; a syntax error inside it is reported at its line. */
       value() {
-        const { text: text2, start } = this.capture();
-        return parseAt(text2, start);
+        const { text: text4, start } = this.capture();
+        return parseAt(text4, start);
       }
       /**
        * Walks one value to capture its text. Strings are jumped over with indexOf (a quote preceded by an even
@@ -3350,53 +3464,53 @@ var init_json_stream = __esm({
 });
 
 // src/inputs/terraform/plan-members.ts
-function isScalarAt(text2, span) {
-  const first = text2.charCodeAt(span.start);
+function isScalarAt(text4, span) {
+  const first = text4.charCodeAt(span.start);
   return first !== 123 && first !== 91;
 }
-function readChanges(text2, entries, parseMember) {
-  const reader = { text: text2, parse: parseMember };
-  return entries.map((entry) => standInFor(text2, entry, parseMember, reader));
+function readChanges(text4, entries2, parseMember) {
+  const reader = { text: text4, parse: parseMember };
+  return entries2.map((entry) => standInFor(text4, entry, parseMember, reader));
 }
-function isOrdinary(text2, entry) {
-  if (entry.changeAt === -1 || kindAt(text2, entry.changeAt) !== "object") return false;
+function isOrdinary(text4, entry) {
+  if (entry.changeAt === -1 || kindAt(text4, entry.changeAt) !== "object") return false;
   if (entry.modeAt !== -1 && entry.mode === void 0) return false;
   if (entry.actionsAt !== -1 && entry.actionsStart === -1) return false;
   if (entry.deposedAt !== -1) return false;
-  const after = kindAt(text2, entry.afterStart);
+  const after = kindAt(text4, entry.afterStart);
   if (after !== "object" && after !== "null" && after !== "absent") return false;
   for (const at3 of [entry.afterUnknownStart, entry.afterSensitiveStart]) {
-    const kind = kindAt(text2, at3);
+    const kind = kindAt(text4, at3);
     if (kind !== "object" && kind !== "boolean" && kind !== "null" && kind !== "absent") return false;
   }
   return true;
 }
-function standInFor(text2, entry, parseMember, reader) {
-  if (entry.addressStart === -1 || entry.type === void 0 || !isOrdinary(text2, entry)) return parseMember(entry);
+function standInFor(text4, entry, parseMember, reader) {
+  if (entry.addressStart === -1 || entry.type === void 0 || !isOrdinary(text4, entry)) return parseMember(entry);
   const read = isReadType(entry.type);
-  const raw = text2.slice(entry.addressStart + 1, entry.addressEnd - 1);
-  const address = read || raw.includes("\\") ? decodeToken(text2, entry.addressStart, entry.addressEnd) : raw;
-  const change = entry.actionsStart === -1 ? NO_ACTIONS : changeWithActions(text2, entry, parseMember);
+  const raw = text4.slice(entry.addressStart + 1, entry.addressEnd - 1);
+  const address = read || raw.includes("\\") ? decodeToken(text4, entry.addressStart, entry.addressEnd) : raw;
+  const change = entry.actionsStart === -1 ? NO_ACTIONS : changeWithActions(text4, entry, parseMember);
   if (address === void 0 || change === void 0) return parseMember(entry);
-  const unknown2 = kindAt(text2, entry.afterUnknownStart);
-  if (!isRemoval(change.actions) && (kindAt(text2, entry.afterStart) !== "object" || unknown2 !== "object" && unknown2 !== "boolean")) return parseMember(entry);
+  const unknown2 = kindAt(text4, entry.afterUnknownStart);
+  if (!isRemoval(change.actions) && (kindAt(text4, entry.afterStart) !== "object" || unknown2 !== "object" && unknown2 !== "boolean")) return parseMember(entry);
   const standIn = { address, type: entry.type, change };
   if (entry.mode !== void 0) standIn["mode"] = entry.mode;
   standIn[ENTRY_SPAN] = entry;
-  standIn[ENTRY_READER] = reader ?? { text: text2, parse: parseMember };
+  standIn[ENTRY_READER] = reader ?? { text: text4, parse: parseMember };
   standIn[PLANNED_STATE_CHECKED] = true;
   if (read) {
     entry.decodedAddress = address;
-    if (entry.nameStart !== -1) standIn["name"] = decodeToken(text2, entry.nameStart, entry.nameEnd);
-    if (entry.moduleAddressStart !== -1) standIn["module_address"] = decodeToken(text2, entry.moduleAddressStart, entry.moduleAddressEnd);
+    if (entry.nameStart !== -1) standIn["name"] = decodeToken(text4, entry.nameStart, entry.nameEnd);
+    if (entry.moduleAddressStart !== -1) standIn["module_address"] = decodeToken(text4, entry.moduleAddressStart, entry.moduleAddressEnd);
     standIn[LOAD_CHANGE] = () => plannedState(entry, parseMember);
   }
   return standIn;
 }
-function memberParser(text2, reportWhole) {
+function memberParser(text4, reportWhole) {
   return (span) => {
     try {
-      return JSON.parse(text2.slice(span.start, span.end));
+      return JSON.parse(text4.slice(span.start, span.end));
     } catch {
       reportWhole();
       throw new Error("a member failed to parse, but the whole text parsed");
@@ -3413,13 +3527,13 @@ function plannedState(entry, parseMember) {
     }
   };
 }
-function changeWithActions(text2, entry, parseMember) {
+function changeWithActions(text4, entry, parseMember) {
   const span = { start: entry.actionsStart, end: entry.actionsEnd };
   if (span.end - span.start > 64) {
     const actions = parseMember(span);
     return Array.isArray(actions) ? { actions } : void 0;
   }
-  const raw = text2.slice(span.start, span.end);
+  const raw = text4.slice(span.start, span.end);
   let change = changesByActions.get(raw);
   if (change === void 0) {
     const actions = parseMember(span);
@@ -3429,10 +3543,10 @@ function changeWithActions(text2, entry, parseMember) {
   }
   return change;
 }
-function positionsOf(text2, entries, searchFrom) {
+function positionsOf(text4, entries2, searchFrom) {
   const positions = /* @__PURE__ */ new Map();
-  const positionAt = lineCursor(text2);
-  for (const entry of entries) {
+  const positionAt = lineCursor(text4);
+  for (const entry of entries2) {
     if (entry.addressKeyAt === -1) continue;
     const address = entry.decodedAddress;
     if (address !== void 0 && !positions.has(address)) positions.set(address, positionAt(entry.addressKeyAt));
@@ -3442,33 +3556,33 @@ function positionsOf(text2, entries, searchFrom) {
     get(address) {
       const found = positions.get(address);
       if (found) return found;
-      searched ??= locateStringValues(text2, "address", searchFrom);
+      searched ??= locateStringValues(text4, "address", searchFrom);
       return searched.get(address);
     }
   };
 }
-function readPlanMembers(text2, file) {
-  if (!text2.includes('"format_version"')) return void 0;
-  if (CONTROL_CHARACTER.test(text2)) return void 0;
-  let changes;
-  const members = locateMembers(text2, {
+function readPlanMembers(text4, file) {
+  if (!text4.includes('"format_version"')) return void 0;
+  if (CONTROL_CHARACTER.test(text4)) return void 0;
+  let changes2;
+  const members = locateMembers(text4, {
     // Walked once: the scan that finds where resource_changes ends also finds its entries.
     resource_changes: (start) => {
-      const scanned = scanChangeEntries(text2, start);
+      const scanned = scanChangeEntries(text4, start);
       if (!scanned) return -1;
-      changes = { start, entries: scanned.entries };
+      changes2 = { start, entries: scanned.entries };
       return scanned.end;
     }
   });
   if (!members || !members.has("format_version")) return void 0;
-  const parseMember = memberParser(text2, () => parseJson(text2, file));
+  const parseMember = memberParser(text4, () => parseJson(text4, file));
   const plan = {};
-  let positions = text2;
+  let positions = text4;
   for (const [key, span] of members) {
-    if (key === "resource_changes" && changes?.start === span.start) {
-      plan[key] = readChanges(text2, changes.entries, parseMember);
-      positions = positionsOf(text2, changes.entries, Math.max(text2.indexOf('"resource_changes"'), 0));
-    } else if (READ.has(key) || isScalarAt(text2, span)) plan[key] = parseMember(span);
+    if (key === "resource_changes" && changes2?.start === span.start) {
+      plan[key] = readChanges(text4, changes2.entries, parseMember);
+      positions = positionsOf(text4, changes2.entries, Math.max(text4.indexOf('"resource_changes"'), 0));
+    } else if (READ.has(key) || isScalarAt(text4, span)) plan[key] = parseMember(span);
   }
   const planned = members.get("planned_values");
   if (!looksLikePlan(planned ? { ...plan, planned_values: {} } : plan)) return void 0;
@@ -3480,7 +3594,7 @@ function readPlanMembers(text2, file) {
       namesAddressOutside(known) {
         const pattern = new RegExp(ADDRESS2.source, "g");
         pattern.lastIndex = planned.start;
-        for (let match = pattern.exec(text2); match && match.index < planned.end; match = pattern.exec(text2)) {
+        for (let match = pattern.exec(text4); match && match.index < planned.end; match = pattern.exec(text4)) {
           let address = match[1];
           if (address.includes("\\")) {
             try {
@@ -3494,7 +3608,7 @@ function readPlanMembers(text2, file) {
         return false;
       },
       parse: () => parseMember(planned),
-      kind: kindAt(text2, planned.start)
+      kind: kindAt(text4, planned.start)
     }
   };
 }
@@ -3535,8 +3649,10 @@ function readLargeInput(path, file, skipBytes) {
 function readTopLevel(stream, file, path) {
   const first = stream.peek();
   if (first === ARRAY) {
-    const { rows: rows2, positions } = streamRows(stream);
+    const { rows: rows2, positions, resourceIdPositions } = streamRows(stream);
     if (!stream.atEnd()) throw new JsonSyntaxError("unexpected text after the document", stream.position().line, false);
+    const exported = readResourceExport(rows2, file, (idKey) => idKey === "ResourceId" ? resourceIdPositions : positions);
+    if (exported) return { kind: "snapshot", result: exported };
     return looksLikeSnapshot(rows2) ? { kind: "snapshot", result: readSnapshot(rows2, file, positions) } : { kind: "unknown" };
   }
   if (first !== OBJECT) throw new UserError("is not JSON; expected a Terraform plan (terraform show -json) or a Resource Graph snapshot", file);
@@ -3572,17 +3688,21 @@ function snapshotOf(rows, positions, file, head) {
 function streamRows(stream) {
   const rows = [];
   const positions = /* @__PURE__ */ new Map();
-  if (!stream.open(ARRAY)) return { rows, positions };
+  const resourceIdPositions = /* @__PURE__ */ new Map();
+  if (!stream.open(ARRAY)) return { rows, positions, resourceIdPositions };
   do {
-    const { text: text2, start } = stream.capture();
-    const row = parseAt(text2, start);
+    const { text: text4, start } = stream.capture();
+    const row = parseAt(text4, start);
     rows.push(row);
-    if (isPlainObject(row) && typeof row["id"] === "string" && !positions.has(row["id"])) {
-      const at3 = positionOfKey(text2, start, "id");
-      if (at3) positions.set(row["id"], at3);
+    if (!isPlainObject(row)) continue;
+    for (const [key, found] of [["id", positions], ["ResourceId", resourceIdPositions]]) {
+      const id = row[key];
+      if (typeof id !== "string" || found.has(id)) continue;
+      const at3 = positionOfKey(text4, start, key);
+      if (at3) found.set(id, at3);
     }
   } while (stream.next(93));
-  return { rows, positions };
+  return { rows, positions, resourceIdPositions };
 }
 function slim(change) {
   if (!isPlainObject(change) || !isPlainObject(change["change"])) return change;
@@ -3600,17 +3720,17 @@ function entryAt(path, offset) {
 }
 function readPlanStreamed(stream, file, head, marks, reread) {
   const resources = [];
-  const problems = [];
+  const problems2 = [];
   const overlays = [];
   const seen = /* @__PURE__ */ new Set();
-  const listed = /* @__PURE__ */ new Map();
+  const listed2 = /* @__PURE__ */ new Map();
   let unmapped = 0;
   let context;
   const said = /* @__PURE__ */ new Set();
   const run2 = (batch, positions) => {
     const result2 = readPlan({ ...head, ...batch }, file, positions);
     for (const resource of result2.resources) resources.push(resource);
-    for (const problem of result2.problems) if (!said.has(problem)) said.add(problem), problems.push(problem);
+    for (const problem of result2.problems) if (!said.has(problem)) said.add(problem), problems2.push(problem);
     overlays.push(...result2.overlays);
     unmapped += result2.unmapped;
     context ??= result2.context;
@@ -3627,26 +3747,26 @@ function readPlanStreamed(stream, file, head, marks, reread) {
         index++;
         stream.peek();
         const offset = stream.offset();
-        const { text: text2, start } = stream.capture();
-        const change = changeEntry(text2, start);
+        const { text: text4, start } = stream.capture();
+        const change = changeEntry(text4, start);
         const problem = changeEntryProblem(change, index);
         if (problem) {
-          problems.push(problem);
+          problems2.push(problem);
           continue;
         }
         const record = change;
         if (isDeposed(record)) continue;
         const address = record["address"];
-        const first = listed.get(address);
+        const first = listed2.get(address);
         if (first !== void 0) {
           const earlier = reread(first);
-          if (earlier !== text2 && !sameEntry(JSON.parse(earlier), JSON.parse(text2))) problems.push(`${entryLabel(index, address)}: the plan lists this address more than once, with different values`);
+          if (earlier !== text4 && !sameEntry(JSON.parse(earlier), JSON.parse(text4))) problems2.push(`${entryLabel(index, address)}: the plan lists this address more than once, with different values`);
           continue;
         }
-        listed.set(address, offset);
+        listed2.set(address, offset);
         const actions = record["change"]["actions"];
         if (!(Array.isArray(actions) && actions.length === 1 && actions[0] === "delete")) seen.add(address);
-        const at3 = positionOfKey(text2, start, "address");
+        const at3 = positionOfKey(text4, start, "address");
         if (at3 && !positions.has(address)) positions.set(address, at3);
         record[ENTRY_INDEX] = index;
         batch.push(change);
@@ -3663,12 +3783,12 @@ function readPlanStreamed(stream, file, head, marks, reread) {
   if (plannedAt) {
     stream.seek(plannedAt);
     const first = stream.peek();
-    if (first !== OBJECT) problems.push(`planned_values is ${a(kindAt(String.fromCharCode(first), 0))}, not an object`);
+    if (first !== OBJECT) problems2.push(`planned_values is ${a(kindAt(String.fromCharCode(first), 0))}, not an object`);
     const unseen = [];
-    walkPlannedModule(stream, "planned_values", ({ text: text2, start }) => {
-      const known = addressOf(text2);
+    walkPlannedModule(stream, "planned_values", ({ text: text4, start }) => {
+      const known = addressOf(text4);
       if (known !== void 0 && seen.has(known)) return;
-      const resource = parseAt(text2, start);
+      const resource = parseAt(text4, start);
       if (isPlainObject(resource) && typeof resource["address"] === "string" && seen.has(resource["address"])) return;
       unseen.push(resource);
     });
@@ -3676,16 +3796,16 @@ function readPlanStreamed(stream, file, head, marks, reread) {
   }
   if (!context) run2({}, /* @__PURE__ */ new Map());
   const whole = { ...context, ...buildPlanContext(file, context.root, resources, configurationAddress) };
-  return { resources, unmapped, problems, context: whole, overlays };
+  return { resources, unmapped, problems: problems2, context: whole, overlays };
 }
-function changeEntry(text2, start) {
-  const span = CONTROL_CHARACTER.test(text2) ? void 0 : scanEntry(text2, 0);
-  if (!span || text2.slice(span.end).trim() !== "") return slim(parseAt(text2, start));
-  return standInFor(text2, span, memberParser(text2, () => parseAt(text2, start)));
+function changeEntry(text4, start) {
+  const span = CONTROL_CHARACTER.test(text4) ? void 0 : scanEntry(text4, 0);
+  if (!span || text4.slice(span.end).trim() !== "") return slim(parseAt(text4, start));
+  return standInFor(text4, span, memberParser(text4, () => parseAt(text4, start)));
 }
-function addressOf(text2) {
-  const span = CONTROL_CHARACTER.test(text2) ? void 0 : scanEntry(text2, 0);
-  return span && span.addressStart !== -1 ? decodeToken(text2, span.addressStart, span.addressEnd) : void 0;
+function addressOf(text4) {
+  const span = CONTROL_CHARACTER.test(text4) ? void 0 : scanEntry(text4, 0);
+  return span && span.addressStart !== -1 ? decodeToken(text4, span.addressStart, span.addressEnd) : void 0;
 }
 function walkPlannedModule(stream, level, onResource, depth = 0) {
   if (stream.peek() !== OBJECT || depth > 100) {
@@ -3714,6 +3834,7 @@ var init_read_large = __esm({
     init_plan_context();
     init_read_plan();
     init_read_snapshot();
+    init_export_shapes();
     init_json_stream();
     init_plan_members();
     init_change_entries();
@@ -3722,99 +3843,6 @@ var init_read_large = __esm({
     PLAN_MEMBERS_READ = /* @__PURE__ */ new Set(["format_version", "terraform_version", "configuration"]);
     OBJECT = 123;
     ARRAY = 91;
-  }
-});
-
-// src/inputs/resource-graph/export-shapes.ts
-function lowerFirst(key) {
-  return key.charAt(0).toLowerCase() + key.slice(1);
-}
-function camelKeys(value) {
-  if (!isPlainObject(value)) return value;
-  return Object.fromEntries(Object.entries(value).map(([key, entry]) => [lowerFirst(key), entry]));
-}
-function markTruncated(value, path, cut) {
-  if (typeof value === "string") {
-    if (!TRUNCATED.test(value)) return value;
-    cut.push(path);
-    return UNKNOWN;
-  }
-  if (Array.isArray(value)) return value.map((item, index) => markTruncated(item, `${path}[${index}]`, cut));
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, markTruncated(entry, `${path}.${key}`, cut)]));
-  return value;
-}
-function isPowerShellResource(value) {
-  return isPlainObject(value) && typeof value["ResourceId"] === "string" && typeof value["ResourceType"] === "string";
-}
-function fromPowerShell(json) {
-  const items = Array.isArray(json) ? json : [json];
-  if (items.length === 0 || !items.every(isPowerShellResource)) return void 0;
-  const cut = [];
-  let withoutProperties = 0;
-  const rows = items.map((item) => {
-    const id = item["ResourceId"];
-    const row = { id, type: item["ResourceType"], name: item["Name"] ?? item["ResourceName"] };
-    for (const [from, to] of [
-      ["Location", "location"],
-      ["ResourceGroupName", "resourceGroup"],
-      ["SubscriptionId", "subscriptionId"],
-      ["Kind", "kind"],
-      ["ManagedBy", "managedBy"],
-      ["Tags", "tags"]
-    ]) {
-      if (from in item) row[to] = item[from];
-    }
-    const paths = [];
-    row["sku"] = markTruncated(camelKeys(item["Sku"] ?? null), "sku", paths);
-    if (item["Identity"] !== void 0) row["identity"] = markTruncated(camelKeys(item["Identity"]), "identity", paths);
-    if (isPlainObject(item["Properties"])) row["properties"] = markTruncated(item["Properties"], "properties", paths);
-    else withoutProperties++;
-    for (const path of paths) cut.push({ id, path });
-    return row;
-  });
-  const problems = [];
-  if (cut.length > 0) {
-    const first = cut[0];
-    const more = cut.length > 1 ? ` and ${cut.length - 1} more` : "";
-    problems.push(`ConvertTo-Json cut nested properties at its default depth of 2 (${first.path} of ${first.id.split("/").pop()}${more} hold a type name, not data), so they were not read; export with ConvertTo-Json -Depth 100`);
-  }
-  return {
-    rows,
-    idKey: "ResourceId",
-    problems,
-    ...withoutProperties > 0 ? { omits: "not in this Get-AzResource export (run it with -ExpandProperties, and ConvertTo-Json -Depth 100)" } : {}
-  };
-}
-function fromAzResourceList(json) {
-  if (!Array.isArray(json) || json.length === 0) return void 0;
-  const rows = json.filter(isPlainObject);
-  if (rows.length !== json.length) return void 0;
-  const shaped = rows.every((row) => typeof row["id"] === "string" && typeof row["type"] === "string" && "properties" in row && row["properties"] === null && !("subscriptionId" in row) && !("tenantId" in row));
-  if (!shaped || !rows.some((row) => AZ_RESOURCE_LIST_COLUMNS.some((column) => column in row))) return void 0;
-  return {
-    // Without the column, each property is unknown (as for a query that projected properties away).
-    rows: rows.map(({ properties: _none, ...rest }) => rest),
-    idKey: "id",
-    problems: [],
-    omits: "not in this `az resource list` export, which has no properties (scan `az graph query` output, or run `azfence audit`)"
-  };
-}
-function readResourceExport(json, file, text2) {
-  const shape = fromPowerShell(json) ?? fromAzResourceList(json);
-  if (!shape) return void 0;
-  const result2 = readSnapshot(shape.rows, file, locateStringValues(text2, shape.idKey));
-  if (shape.omits) for (const resource of result2.resources) resource.source.omits = shape.omits;
-  return { resources: result2.resources, problems: [...shape.problems, ...result2.problems] };
-}
-var TRUNCATED, AZ_RESOURCE_LIST_COLUMNS;
-var init_export_shapes = __esm({
-  "src/inputs/resource-graph/export-shapes.ts"() {
-    "use strict";
-    init_values();
-    init_parse_json();
-    init_read_snapshot();
-    TRUNCATED = /^(?:System\.[A-Za-z0-9_.`]+(?:\[\])?|@\{.*\})$/s;
-    AZ_RESOURCE_LIST_COLUMNS = ["provisioningState", "changedTime", "createdTime", "managedBy", "extendedLocation"];
   }
 });
 
@@ -4085,13 +4113,13 @@ var require_directives = __commonJS({
        * @param onError - May be called even if the action was successful
        * @returns `true` on success
        */
-      add(line, onError) {
+      add(line2, onError) {
         if (this.atNextDocument) {
           this.yaml = { explicit: _Directives.defaultYaml.explicit, version: "1.1" };
           this.tags = Object.assign({}, _Directives.defaultTags);
           this.atNextDocument = false;
         }
-        const parts = line.trim().split(/[ \t]+/);
+        const parts = line2.trim().split(/[ \t]+/);
         const name = parts.shift();
         switch (name) {
           case "%TAG": {
@@ -4218,9 +4246,9 @@ var require_anchors = __commonJS({
       }
       return true;
     }
-    function anchorNames(root) {
+    function anchorNames(root2) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit.visit(root2, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -4386,8 +4414,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -4495,13 +4523,13 @@ var require_Alias = __commonJS({
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
       } else if (identity3.isCollection(node)) {
-        let count2 = 0;
+        let count3 = 0;
         for (const item of node.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count2)
-            count2 = c;
+          if (c > count3)
+            count3 = c;
         }
-        return count2;
+        return count3;
       } else if (identity3.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
@@ -4765,13 +4793,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -4785,14 +4813,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text4, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text2;
+        return text4;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text2.length <= endStep)
-        return text2;
+      if (text4.length <= endStep)
+        return text4;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -4809,14 +4837,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text2, i, indent.length);
+        i = consumeMoreIndentedLines(text4, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text2[i += 1]; ) {
+      for (let ch; ch = text4[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text2[i + 1]) {
+          switch (text4[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -4833,12 +4861,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text2, i, indent.length);
+            i = consumeMoreIndentedLines(text4, i, indent.length);
           end = i + indent.length + endStep;
           split2 = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i + 1];
+            const next = text4[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split2 = i;
           }
@@ -4850,12 +4878,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i += 1];
+                ch = text4[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text2;
+                return text4;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -4870,39 +4898,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text2;
+        return text4;
       if (onFold)
         onFold();
-      let res = text2.slice(0, folds[0]);
+      let res = text4.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold2 = folds[i2];
-        const end2 = folds[i2 + 1] || text2.length;
+        const end2 = folds[i2 + 1] || text4.length;
         if (fold2 === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent}${text4.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold2])
-            res += `${text2[fold2]}\\`;
+            res += `${text4[fold2]}\\`;
           res += `
-${indent}${text2.slice(fold2 + 1, end2)}`;
+${indent}${text4.slice(fold2 + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i, indent) {
+    function consumeMoreIndentedLines(text4, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text2[start];
+      let ch = text4[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text2[++i];
+          ch = text4[++i];
         } else {
           do {
-            ch = text2[++i];
+            ch = text4[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text2[start];
+          ch = text4[start];
         }
       }
       return end;
@@ -4925,16 +4953,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
-    function lineLengthOverLimit(str, lineWidth, indentLength) {
+    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
+    function lineLengthOverLimit(str2, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str.length;
+      const strLen = str2.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str[i] === "\n") {
+        if (str2[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -4951,11 +4979,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str = "";
+      let str2 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
         if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str += json.slice(start, i) + "\\ ";
+          str2 += json.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -4964,38 +4992,38 @@ var require_stringifyString = __commonJS({
           switch (json[i + 1]) {
             case "u":
               {
-                str += json.slice(start, i);
+                str2 += json.slice(start, i);
                 const code2 = json.substr(i + 2, 4);
                 switch (code2) {
                   case "0000":
-                    str += "\\0";
+                    str2 += "\\0";
                     break;
                   case "0007":
-                    str += "\\a";
+                    str2 += "\\a";
                     break;
                   case "000b":
-                    str += "\\v";
+                    str2 += "\\v";
                     break;
                   case "001b":
-                    str += "\\e";
+                    str2 += "\\e";
                     break;
                   case "0085":
-                    str += "\\N";
+                    str2 += "\\N";
                     break;
                   case "00a0":
-                    str += "\\_";
+                    str2 += "\\_";
                     break;
                   case "2028":
-                    str += "\\L";
+                    str2 += "\\L";
                     break;
                   case "2029":
-                    str += "\\P";
+                    str2 += "\\P";
                     break;
                   default:
                     if (code2.substr(0, 2) === "00")
-                      str += "\\x" + code2.substr(2);
+                      str2 += "\\x" + code2.substr(2);
                     else
-                      str += json.substr(i, 6);
+                      str2 += json.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -5005,14 +5033,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str += json.slice(start, i) + "\n\n";
+                str2 += json.slice(start, i) + "\n\n";
                 while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str += "\n";
+                  str2 += "\n";
                   i += 2;
                 }
-                str += indent;
+                str2 += indent;
                 if (json[i + 2] === " ")
-                  str += "\\";
+                  str2 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -5021,8 +5049,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str = start ? str + json.slice(start) : json;
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str2 = start ? str2 + json.slice(start) : json;
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -5150,15 +5178,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str = value.replace(/\n+/g, `$&
+      const str2 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
         const { compat, tags: tags4 } = ctx.doc.schema;
         if (tags4.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -5310,11 +5338,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity3.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity3.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str;
-      return identity3.isScalar(node) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
-${ctx.indent}${str}`;
+        return str2;
+      return identity3.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -5349,8 +5377,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -5359,27 +5387,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str === "" ? "?" : explicitKey ? `? ${str}` : str;
+          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str = `? ${str}`;
+        str2 = `? ${str2}`;
         if (keyComment && !keyCommentDone) {
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str;
+        return str2;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
-        str = `? ${str}
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+        str2 = `? ${str2}
 ${indent}:`;
       } else {
-        str = `${str}:`;
+        str2 = `${str2}:`;
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity3.isNode(value)) {
@@ -5395,7 +5423,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity3.isScalar(value))
-        ctx.indentAtStart = str.length + 1;
+        ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity3.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -5439,16 +5467,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str += ws + valueStr;
+      str2 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str;
+      return str2;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -5652,13 +5680,13 @@ var require_stringifyCollection = __commonJS({
       const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
       return stringify2(collection, ctx, options);
     }
-    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
+    function stringifyBlockCollection({ comment, items: items2 }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i = 0; i < items2.length; ++i) {
+        const item = items2[i];
         let comment2 = null;
         if (identity3.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
@@ -5675,33 +5703,33 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str2);
+        lines.push(blockItemPrefix + str3);
       }
-      let str;
+      let str2;
       if (lines.length === 0) {
-        str = flowChars.start + flowChars.end;
+        str2 = flowChars.start + flowChars.end;
       } else {
-        str = lines[0];
+        str2 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
-          const line = lines[i];
-          str += line ? `
-${indent}${line}` : "\n";
+          const line2 = lines[i];
+          str2 += line2 ? `
+${indent}${line2}` : "\n";
         }
       }
       if (comment) {
-        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str;
+      return str2;
     }
-    function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
+    function stringifyFlowCollection({ items: items2 }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
       const itemCtx = Object.assign({}, ctx, {
@@ -5712,8 +5740,8 @@ ${indent}${line}` : "\n";
       let reqNewline = false;
       let linesAtValue = 0;
       const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i = 0; i < items2.length; ++i) {
+        const item = items2[i];
         let comment = null;
         if (identity3.isNode(item)) {
           if (item.spaceBefore)
@@ -5742,21 +5770,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
-        if (i < items.length - 1) {
-          str += ",";
+        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        if (i < items2.length - 1) {
+          str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum2, line2) => sum2 + line2.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str += ",";
+            str2 += ",";
           }
         }
         if (comment)
-          str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
-        lines.push(str);
+          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
+        lines.push(str2);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -5764,15 +5792,15 @@ ${indent}${line}` : "\n";
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines.reduce((sum2, line2) => sum2 + line2.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str = start;
-          for (const line of lines)
-            str += line ? `
-${indentStep}${indent}${line}` : "\n";
-          return `${str}
+          let str2 = start;
+          for (const line2 of lines)
+            str2 += line2 ? `
+${indentStep}${indent}${line2}` : "\n";
+          return `${str2}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -5801,9 +5829,9 @@ var require_YAMLMap = __commonJS({
     var identity3 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key) {
+    function findPair(items2, key) {
       const k = identity3.isScalar(key) ? key.value : key;
-      for (const it of items) {
+      for (const it of items2) {
         if (identity3.isPair(it)) {
           if (it.key === key || it.key === k)
             return it;
@@ -6104,7 +6132,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str) => str,
+      resolve: (str2) => str2,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -6142,7 +6170,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -6194,7 +6222,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -6203,7 +6231,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str),
+      resolve: (str2) => parseFloat(str2),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -6214,11 +6242,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str));
-        const dot = str.indexOf(".");
-        if (dot !== -1 && str[str.length - 1] === "0")
-          node.minFractionDigits = str.length - dot - 1;
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2));
+        const dot = str2.indexOf(".");
+        if (dot !== -1 && str2[str2.length - 1] === "0")
+          node.minFractionDigits = str2.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -6235,7 +6263,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
+    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -6248,7 +6276,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int = {
@@ -6256,7 +6284,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -6265,7 +6293,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -6318,7 +6346,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str) => str,
+        resolve: (str2) => str2,
         stringify: stringifyJSON
       },
       {
@@ -6335,7 +6363,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str) => str === "true",
+        resolve: (str2) => str2 === "true",
         stringify: stringifyJSON
       },
       {
@@ -6343,7 +6371,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -6351,7 +6379,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str) => parseFloat(str),
+        resolve: (str2) => parseFloat(str2),
         stringify: stringifyJSON
       }
     ];
@@ -6359,9 +6387,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
-        return str;
+      resolve(str2, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
+        return str2;
       }
     };
     var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
@@ -6393,10 +6421,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str.length);
-          for (let i = 0; i < str.length; ++i)
-            buffer[i] = str.charCodeAt(i);
+          const str2 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str2.length);
+          for (let i = 0; i < str2.length; ++i)
+            buffer[i] = str2.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -6407,28 +6435,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str;
+        let str2;
         if (typeof node_buffer.Buffer === "function") {
-          str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str = btoa(s);
+          str2 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str.length / lineWidth);
+          const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str.substr(o, lineWidth);
+            lines[i] = str2.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -6634,7 +6662,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -6643,7 +6671,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str.replace(/_/g, "")),
+      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -6654,11 +6682,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
-        const dot = str.indexOf(".");
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const dot = str2.indexOf(".");
         if (dot !== -1) {
-          const f = str.substring(dot + 1).replace(/_/g, "");
+          const f = str2.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -6678,34 +6706,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign = str[0];
+    function intResolve(str2, offset, radix, { intAsBigInt }) {
+      const sign = str2[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str = str.substring(offset).replace(/_/g, "");
+      str2 = str2.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str = `0b${str}`;
+            str2 = `0b${str2}`;
             break;
           case 8:
-            str = `0o${str}`;
+            str2 = `0o${str2}`;
             break;
           case 16:
-            str = `0x${str}`;
+            str2 = `0x${str2}`;
             break;
         }
-        const n2 = BigInt(str);
+        const n2 = BigInt(str2);
         return sign === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str, radix);
+      const n = parseInt(str2, radix);
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str = value.toString(radix);
-        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
+        const str2 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -6715,7 +6743,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -6724,7 +6752,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int = {
@@ -6732,7 +6760,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -6741,7 +6769,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -6845,9 +6873,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str, asBigInt) {
-      const sign = str[0];
-      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+    function parseSexagesimal(str2, asBigInt) {
+      const sign = str2[0];
+      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
@@ -6884,7 +6912,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -6893,7 +6921,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str) => parseSexagesimal(str, false),
+      resolve: (str2) => parseSexagesimal(str2, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -6904,8 +6932,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str) {
-        const match = str.match(timestamp.test);
+      resolve(str2) {
+        const match = str2.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -7454,8 +7482,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -7514,10 +7542,10 @@ var require_errors = __commonJS({
       if (error.pos[0] === -1)
         return;
       error.linePos = error.pos.map((pos) => lc.linePos(pos));
-      const { line, col } = error.linePos[0];
-      error.message += ` at line ${line}, column ${col}`;
+      const { line: line2, col } = error.linePos[0];
+      error.message += ` at line ${line2}, column ${col}`;
       let ci = col - 1;
-      let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
+      let lineStr = src.substring(lc.lineStarts[line2 - 1], lc.lineStarts[line2]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
         const trimStart = Math.min(ci - 39, lineStr.length - 79);
         lineStr = "\u2026" + lineStr.substring(trimStart);
@@ -7525,19 +7553,19 @@ var require_errors = __commonJS({
       }
       if (lineStr.length > 80)
         lineStr = lineStr.substring(0, 79) + "\u2026";
-      if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
-        let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
+      if (line2 > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
+        let prev = src.substring(lc.lineStarts[line2 - 2], lc.lineStarts[line2 - 1]);
         if (prev.length > 80)
           prev = prev.substring(0, 79) + "\u2026\n";
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count2 = 1;
+        let count3 = 1;
         const end = error.linePos[1];
-        if (end?.line === line && end.col > col) {
-          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
+        if (end?.line === line2 && end.col > col) {
+          count3 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count2);
+        const pointer = " ".repeat(ci) + "^".repeat(count3);
         error.message += `:
 
 ${lineStr}
@@ -7751,12 +7779,12 @@ var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    function mapIncludes(ctx, items, search) {
+    function mapIncludes(ctx, items2, search) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a2, b) => a2 === b || identity3.isScalar(a2) && identity3.isScalar(b) && a2.value === b.value;
-      return items.some((pair) => isEqual(pair.key, search));
+      return items2.some((pair) => isEqual(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
   }
@@ -7781,10 +7809,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep7, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep7?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -7798,7 +7826,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep6) {
+          if (!keyProps.anchor && !keyProps.tag && !sep7) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -7822,7 +7850,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep7 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -7838,7 +7866,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep7, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -7929,7 +7957,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep6 = "";
+        let sep7 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -7943,13 +7971,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep6 + cb;
-              sep6 = "";
+                comment += sep7 + cb;
+              sep7 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep6 += source;
+                sep7 += source;
               hasSpace = true;
               break;
             default:
@@ -7992,18 +8020,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep7, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep7?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep6 && !value) {
+          if (!props.anchor && !props.tag && !sep7 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -8057,8 +8085,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep6 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
+        if (!isMap && !sep7 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep7, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -8070,7 +8098,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep7 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -8081,8 +8109,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep6)
-                for (const st of sep6) {
+              if (sep7)
+                for (const st of sep7) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -8099,7 +8127,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep7, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -8279,7 +8307,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep6 = "";
+      let sep7 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -8296,24 +8324,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          value += sep7 + indent.slice(trimIndent) + content;
+          sep7 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep6 === " ")
-            sep6 = "\n";
-          else if (!prevMoreIndented && sep6 === "\n")
-            sep6 = "\n\n";
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          if (sep7 === " ")
+            sep7 = "\n";
+          else if (!prevMoreIndented && sep7 === "\n")
+            sep7 = "\n\n";
+          value += sep7 + indent.slice(trimIndent) + content;
+          sep7 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep6 === "\n")
+          if (sep7 === "\n")
             value += "\n";
           else
-            sep6 = "\n";
+            sep7 = "\n";
         } else {
-          value += sep6 + content;
-          sep6 = " ";
+          value += sep7 + content;
+          sep7 = " ";
           prevMoreIndented = false;
         }
       }
@@ -8483,8 +8511,8 @@ var require_resolve_flow_scalar = __commonJS({
       return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
     }
     function unfoldLines(source) {
-      const line = /(.*?)\r?\n/sy;
-      let match = line.exec(source);
+      const line2 = /(.*?)\r?\n/sy;
+      let match = line2.exec(source);
       if (!match)
         return source;
       let trimEnd, trimBoth;
@@ -8496,25 +8524,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep6 = " ";
-      let pos = line.lastIndex;
-      while (match = line.exec(source)) {
+      let sep7 = " ";
+      let pos = line2.lastIndex;
+      while (match = line2.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep6 === "\n")
-            res += sep6;
+          if (sep7 === "\n")
+            res += sep7;
           else
-            sep6 = "\n";
+            sep7 = "\n";
         } else {
-          res += sep6 + lm;
-          sep6 = " ";
+          res += sep7 + lm;
+          sep7 = " ";
         }
-        pos = line.lastIndex;
+        pos = line2.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep6 + (match?.[1] ?? "");
+      return res + sep7 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -9324,14 +9352,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep6, value }) {
+    function stringifyItem({ start, key, sep: sep7, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep6)
-        for (const st of sep6)
+      if (sep7)
+        for (const st of sep7)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -9639,40 +9667,40 @@ var require_lexer = __commonJS({
         }
       }
       *parseStream() {
-        let line = this.getLine();
-        if (line === null)
+        let line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("stream");
-        if (line[0] === cst.BOM) {
+        if (line2[0] === cst.BOM) {
           yield* this.pushCount(1);
-          line = line.substring(1);
+          line2 = line2.substring(1);
         }
-        if (line[0] === "%") {
-          let dirEnd = line.length;
-          let cs = line.indexOf("#");
+        if (line2[0] === "%") {
+          let dirEnd = line2.length;
+          let cs = line2.indexOf("#");
           while (cs !== -1) {
-            const ch = line[cs - 1];
+            const ch = line2[cs - 1];
             if (ch === " " || ch === "	") {
               dirEnd = cs - 1;
               break;
             } else {
-              cs = line.indexOf("#", cs + 1);
+              cs = line2.indexOf("#", cs + 1);
             }
           }
           while (true) {
-            const ch = line[dirEnd - 1];
+            const ch = line2[dirEnd - 1];
             if (ch === " " || ch === "	")
               dirEnd -= 1;
             else
               break;
           }
           const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
-          yield* this.pushCount(line.length - n);
+          yield* this.pushCount(line2.length - n);
           this.pushNewline();
           return "stream";
         }
         if (this.atLineEnd()) {
           const sp = yield* this.pushSpaces(true);
-          yield* this.pushCount(line.length - sp);
+          yield* this.pushCount(line2.length - sp);
           yield* this.pushNewline();
           return "stream";
         }
@@ -9713,13 +9741,13 @@ var require_lexer = __commonJS({
       }
       *parseDocument() {
         yield* this.pushSpaces(true);
-        const line = this.getLine();
-        if (line === null)
+        const line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("doc");
         let n = yield* this.pushIndicators();
-        switch (line[n]) {
+        switch (line2[n]) {
           case "#":
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
           // fallthrough
           case void 0:
             yield* this.pushNewline();
@@ -9744,7 +9772,7 @@ var require_lexer = __commonJS({
           case ">":
             n += yield* this.parseBlockScalarHeader();
             n += yield* this.pushSpaces(true);
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
             yield* this.pushNewline();
             return yield* this.parseBlockScalar();
           default:
@@ -9764,11 +9792,11 @@ var require_lexer = __commonJS({
           }
           sp += yield* this.pushSpaces(true);
         } while (nl + sp > 0);
-        const line = this.getLine();
-        if (line === null)
+        const line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
-          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
+        if (indent !== -1 && indent < this.indentNext && line2[0] !== "#" || indent === 0 && (line2.startsWith("---") || line2.startsWith("...")) && isEmpty(line2[3])) {
+          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line2[0] === "]" || line2[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
             yield cst.FLOW_END;
@@ -9776,17 +9804,17 @@ var require_lexer = __commonJS({
           }
         }
         let n = 0;
-        while (line[n] === ",") {
+        while (line2[n] === ",") {
           n += yield* this.pushCount(1);
           n += yield* this.pushSpaces(true);
           this.flowKey = false;
         }
         n += yield* this.pushIndicators();
-        switch (line[n]) {
+        switch (line2[n]) {
           case void 0:
             return "flow";
           case "#":
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
             return "flow";
           case "{":
           case "[":
@@ -10498,18 +10526,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep6;
+          let sep7;
           if (scalar.end) {
-            sep6 = scalar.end;
-            sep6.push(this.sourceToken);
+            sep7 = scalar.end;
+            sep7.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep6 = [this.sourceToken];
+            sep7 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep6 }]
+            items: [{ start, key: scalar, sep: sep7 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -10662,15 +10690,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep6 = it.sep;
-                  sep6.push(this.sourceToken);
+                  const sep7 = it.sep;
+                  sep7.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep6 }]
+                    items: [{ start: start2, key, sep: sep7 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -10864,13 +10892,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep6 = fc.end.splice(1, fc.end.length);
-            sep6.push(this.sourceToken);
+            const sep7 = fc.end.splice(1, fc.end.length);
+            sep7.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep6 }]
+              items: [{ start, key: fc, sep: sep7 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -11216,7 +11244,7 @@ var require_code = __commonJS({
     }
     exports._ = _;
     var plus = new _Code("+");
-    function str(strs, ...args) {
+    function str2(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i = 0;
       while (i < args.length) {
@@ -11227,7 +11255,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str;
+    exports.str = str2;
     function addCodeArg(code2, arg) {
       if (arg instanceof _Code)
         code2.push(...arg._items);
@@ -11270,7 +11298,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str2`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x) {
@@ -11361,13 +11389,13 @@ var require_scope = __commonJS({
       }
     };
     exports.ValueScopeName = ValueScopeName;
-    var line = (0, code_1._)`\n`;
+    var line2 = (0, code_1._)`\n`;
     var ValueScope = class extends Scope {
       constructor(opts) {
         super(opts);
         this._values = {};
         this._scope = opts.scope;
-        this.opts = { ...opts, _n: opts.lines ? line : code_1.nil };
+        this.opts = { ...opts, _n: opts.lines ? line2 : code_1.nil };
       }
       get() {
         return this._scope;
@@ -12120,14 +12148,14 @@ var require_codegen = __commonJS({
         return replaceName(expr);
       if (!canOptimize(expr))
         return expr;
-      return new code_1._Code(expr._items.reduce((items, c) => {
+      return new code_1._Code(expr._items.reduce((items2, c) => {
         if (c instanceof code_1.Name)
           c = replaceName(c);
         if (c instanceof code_1._Code)
-          items.push(...c._items);
+          items2.push(...c._items);
         else
-          items.push(c);
-        return items;
+          items2.push(c);
+        return items2;
       }, []));
       function replaceName(n) {
         const c = constants3[n.str];
@@ -12232,22 +12260,22 @@ var require_util = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str) {
-      return unescapeJsonPointer(decodeURIComponent(str));
+    function unescapeFragment(str2) {
+      return unescapeJsonPointer(decodeURIComponent(str2));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str) {
-      return encodeURIComponent(escapeJsonPointer(str));
+    function escapeFragment(str2) {
+      return encodeURIComponent(escapeJsonPointer(str2));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str) {
-      if (typeof str == "number")
-        return `${str}`;
-      return str.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str2) {
+      if (typeof str2 == "number")
+        return `${str2}`;
+      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str) {
-      return str.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str2) {
+      return str2.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -12285,7 +12313,7 @@ var require_util = __commonJS({
         mergeNames: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true && ${from} !== undefined`, () => gen.assign(to, (0, codegen_1._)`${from} === true ? true : ${to} > ${from} ? ${to} : ${from}`)),
         mergeToName: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true`, () => gen.assign(to, from === true ? true : (0, codegen_1._)`${to} > ${from} ? ${to} : ${from}`)),
         mergeValues: (from, to) => from === true ? true : Math.max(from, to),
-        resultToName: (gen, items) => gen.var("items", items)
+        resultToName: (gen, items2) => gen.var("items", items2)
       })
     };
     function evaluatedPropsToName(gen, ps) {
@@ -12793,13 +12821,13 @@ var require_defaults = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util();
     function assignDefaults(it, ty) {
-      const { properties, items } = it.schema;
+      const { properties, items: items2 } = it.schema;
       if (ty === "object" && properties) {
         for (const key in properties) {
           assignDefault(it, key, properties[key].default);
         }
-      } else if (ty === "array" && Array.isArray(items)) {
-        items.forEach((sch, i) => assignDefault(it, i, sch.default));
+      } else if (ty === "array" && Array.isArray(items2)) {
+        items2.forEach((sch, i) => assignDefault(it, i, sch.default));
       }
     }
     exports.assignDefaults = assignDefaults;
@@ -13272,8 +13300,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str) {
-      return str.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str2) {
+      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -13335,23 +13363,23 @@ var require_resolve = __commonJS({
       return false;
     }
     function countKeys(schema) {
-      let count2 = 0;
+      let count3 = 0;
       for (const key in schema) {
         if (key === "$ref")
           return Infinity;
-        count2++;
+        count3++;
         if (SIMPLE_INLINED.has(key))
           continue;
         if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count2 += countKeys(sch));
+          (0, util_1.eachItem)(schema[key], (sch) => count3 += countKeys(sch));
         }
-        if (count2 === Infinity)
+        if (count3 === Infinity)
           return Infinity;
       }
-      return count2;
+      return count3;
     }
-    function getFullPath(resolver, id = "", normalize) {
-      if (normalize !== false)
+    function getFullPath(resolver, id = "", normalize2) {
+      if (normalize2 !== false)
         id = normalizeId(id);
       const p = resolver.parse(id);
       return _getFullPath(resolver, p);
@@ -13603,11 +13631,11 @@ var require_validate = __commonJS({
         gen.return((0, codegen_1._)`${names_1.default.errors} === 0`);
       }
     }
-    function assignEvaluated({ gen, evaluated, props, items }) {
+    function assignEvaluated({ gen, evaluated, props, items: items2 }) {
       if (props instanceof codegen_1.Name)
         gen.assign((0, codegen_1._)`${evaluated}.props`, props);
-      if (items instanceof codegen_1.Name)
-        gen.assign((0, codegen_1._)`${evaluated}.items`, items);
+      if (items2 instanceof codegen_1.Name)
+        gen.assign((0, codegen_1._)`${evaluated}.items`, items2);
     }
     function schemaKeywords(it, types, typeErrors, errsCount) {
       const { gen, schema, data, allErrors, opts, self } = it;
@@ -13809,8 +13837,8 @@ var require_validate = __commonJS({
         if (!this.allErrors)
           this.gen.if(cond);
       }
-      setParams(obj, assign) {
-        if (assign)
+      setParams(obj, assign2) {
+        if (assign2)
           Object.assign(this.params, obj);
         else
           this.params = obj;
@@ -14070,12 +14098,12 @@ var require_compile = __commonJS({
           validate.source = { validateName, validateCode, scopeValues: gen._values };
         }
         if (this.opts.unevaluated) {
-          const { props, items } = schemaCxt;
+          const { props, items: items2 } = schemaCxt;
           validate.evaluated = {
             props: props instanceof codegen_1.Name ? void 0 : props,
-            items: items instanceof codegen_1.Name ? void 0 : items,
+            items: items2 instanceof codegen_1.Name ? void 0 : items2,
             dynamicProps: props instanceof codegen_1.Name,
-            dynamicItems: items instanceof codegen_1.Name
+            dynamicItems: items2 instanceof codegen_1.Name
           };
           if (validate.source)
             validate.source.evaluated = (0, codegen_1.stringify)(validate.evaluated);
@@ -14093,22 +14121,22 @@ var require_compile = __commonJS({
       }
     }
     exports.compileSchema = compileSchema;
-    function resolveRef(root, baseId, ref) {
+    function resolveRef(root2, baseId, ref) {
       var _a;
       ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, ref);
-      const schOrFunc = root.refs[ref];
+      const schOrFunc = root2.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve11.call(this, root, ref);
+      let _sch = resolve13.call(this, root2, ref);
       if (_sch === void 0) {
-        const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
+        const schema = (_a = root2.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
         if (schema)
-          _sch = new SchemaEnv({ schema, schemaId, root, baseId });
+          _sch = new SchemaEnv({ schema, schemaId, root: root2, baseId });
       }
       if (_sch === void 0)
         return;
-      return root.refs[ref] = inlineOrCompile.call(this, _sch);
+      return root2.refs[ref] = inlineOrCompile.call(this, _sch);
     }
     exports.resolveRef = resolveRef;
     function inlineOrCompile(sch) {
@@ -14126,23 +14154,23 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve11(root, ref) {
+    function resolve13(root2, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
-      return sch || this.schemas[ref] || resolveSchema.call(this, root, ref);
+      return sch || this.schemas[ref] || resolveSchema.call(this, root2, ref);
     }
-    function resolveSchema(root, ref) {
+    function resolveSchema(root2, ref) {
       const p = this.opts.uriResolver.parse(ref);
       const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
-      let baseId = (0, resolve_1.getFullPath)(this.opts.uriResolver, root.baseId, void 0);
-      if (Object.keys(root.schema).length > 0 && refPath === baseId) {
-        return getJsonPointer.call(this, p, root);
+      let baseId = (0, resolve_1.getFullPath)(this.opts.uriResolver, root2.baseId, void 0);
+      if (Object.keys(root2.schema).length > 0 && refPath === baseId) {
+        return getJsonPointer.call(this, p, root2);
       }
       const id = (0, resolve_1.normalizeId)(refPath);
       const schOrRef = this.refs[id] || this.schemas[id];
       if (typeof schOrRef == "string") {
-        const sch = resolveSchema.call(this, root, schOrRef);
+        const sch = resolveSchema.call(this, root2, schOrRef);
         if (typeof (sch === null || sch === void 0 ? void 0 : sch.schema) !== "object")
           return;
         return getJsonPointer.call(this, p, sch);
@@ -14157,7 +14185,7 @@ var require_compile = __commonJS({
         const schId = schema[schemaId];
         if (schId)
           baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
-        return new SchemaEnv({ schema, schemaId, root, baseId });
+        return new SchemaEnv({ schema, schemaId, root: root2, baseId });
       }
       return getJsonPointer.call(this, p, schOrRef);
     }
@@ -14169,7 +14197,7 @@ var require_compile = __commonJS({
       "dependencies",
       "definitions"
     ]);
-    function getJsonPointer(parsedRef, { baseId, schema, root }) {
+    function getJsonPointer(parsedRef, { baseId, schema, root: root2 }) {
       var _a;
       if (((_a = parsedRef.fragment) === null || _a === void 0 ? void 0 : _a[0]) !== "/")
         return;
@@ -14188,10 +14216,10 @@ var require_compile = __commonJS({
       let env;
       if (typeof schema != "boolean" && schema.$ref && !(0, util_1.schemaHasRulesButRef)(schema, this.RULES)) {
         const $ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schema.$ref);
-        env = resolveSchema.call(this, root, $ref);
+        env = resolveSchema.call(this, root2, $ref);
       }
       const { schemaId } = this.opts;
-      env = env || new SchemaEnv({ schema, schemaId, root, baseId });
+      env = env || new SchemaEnv({ schema, schemaId, root: root2, baseId });
       if (env.schema !== env.root.schema)
         return env;
       return void 0;
@@ -14370,10 +14398,10 @@ var require_utils = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str, token) {
+    function findToken(str2, token) {
       let ind = 0;
-      for (let i = 0; i < str.length; i++) {
-        if (str[i] === token) ind++;
+      for (let i = 0; i < str2.length; i++) {
+        if (str2[i] === token) ind++;
       }
       return ind;
     }
@@ -14980,7 +15008,7 @@ var require_fast_uri = __commonJS({
       }
       return stringScheme;
     }
-    function normalize(uri, options) {
+    function normalize2(uri, options) {
       if (typeof uri === "string") {
         uri = /** @type {T} */
         normalizeString(uri, options);
@@ -14990,7 +15018,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve11(baseURI, relativeURI, options) {
+    function resolve13(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -15026,50 +15054,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative5, options, skipNormalization) {
+    function resolveComponent(base, relative6, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse2(serialize(base, options), options);
-        relative5 = parse2(serialize(relative5, options), options);
+        relative6 = parse2(serialize(relative6, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative5.scheme) {
-        target.scheme = relative5.scheme;
-        target.userinfo = relative5.userinfo;
-        target.host = relative5.host;
-        target.port = relative5.port;
-        target.path = removeDotSegments(relative5.path || "");
-        target.query = relative5.query;
+      if (!options.tolerant && relative6.scheme) {
+        target.scheme = relative6.scheme;
+        target.userinfo = relative6.userinfo;
+        target.host = relative6.host;
+        target.port = relative6.port;
+        target.path = removeDotSegments(relative6.path || "");
+        target.query = relative6.query;
       } else {
-        if (relative5.userinfo !== void 0 || relative5.host !== void 0 || relative5.port !== void 0) {
-          target.userinfo = relative5.userinfo;
-          target.host = relative5.host;
-          target.port = relative5.port;
-          target.path = removeDotSegments(relative5.path || "");
-          target.query = relative5.query;
+        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
+          target.userinfo = relative6.userinfo;
+          target.host = relative6.host;
+          target.port = relative6.port;
+          target.path = removeDotSegments(relative6.path || "");
+          target.query = relative6.query;
         } else {
-          if (!relative5.path) {
+          if (!relative6.path) {
             target.path = base.path;
-            if (relative5.query !== void 0) {
-              target.query = relative5.query;
+            if (relative6.query !== void 0) {
+              target.query = relative6.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative5.path[0] === "/") {
-              target.path = removeDotSegments(relative5.path);
+            if (relative6.path[0] === "/") {
+              target.path = removeDotSegments(relative6.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative5.path;
+                target.path = "/" + relative6.path;
               } else if (!base.path) {
-                target.path = relative5.path;
+                target.path = relative6.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative5.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative5.query;
+            target.query = relative6.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -15077,7 +15105,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative5.fragment;
+      target.fragment = relative6.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -15380,8 +15408,8 @@ var require_fast_uri = __commonJS({
     }
     var fastUri = {
       SCHEMES,
-      normalize,
-      resolve: resolve11,
+      normalize: normalize2,
+      resolve: resolve13,
       resolveComponent,
       equal,
       serialize,
@@ -15443,7 +15471,7 @@ var require_core = __commonJS({
     var util_1 = require_util();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str, flags) => new RegExp(str, flags);
+    var defaultRegExp = (str2, flags) => new RegExp(str2, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -15686,8 +15714,8 @@ var require_core = __commonJS({
           keyRef = sch;
         if (sch === void 0) {
           const { schemaId } = this.opts;
-          const root = new compile_1.SchemaEnv({ schema: {}, schemaId });
-          sch = compile_1.resolveSchema.call(this, root, keyRef);
+          const root2 = new compile_1.SchemaEnv({ schema: {}, schemaId });
+          sch = compile_1.resolveSchema.call(this, root2, keyRef);
           if (!sch)
             return;
           this.refs[keyRef] = sch;
@@ -15796,7 +15824,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text2, msg) => text2 + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text4, msg) => text4 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -16048,20 +16076,20 @@ var require_ref = __commonJS({
       code(cxt) {
         const { gen, schema: $ref, it } = cxt;
         const { baseId, schemaEnv: env, validateName, opts, self } = it;
-        const { root } = env;
-        if (($ref === "#" || $ref === "#/") && baseId === root.baseId)
+        const { root: root2 } = env;
+        if (($ref === "#" || $ref === "#/") && baseId === root2.baseId)
           return callRootRef();
-        const schOrEnv = compile_1.resolveRef.call(self, root, baseId, $ref);
+        const schOrEnv = compile_1.resolveRef.call(self, root2, baseId, $ref);
         if (schOrEnv === void 0)
           throw new ref_error_1.default(it.opts.uriResolver, baseId, $ref);
         if (schOrEnv instanceof compile_1.SchemaEnv)
           return callValidate(schOrEnv);
         return inlineRefSchema(schOrEnv);
         function callRootRef() {
-          if (env === root)
+          if (env === root2)
             return callRef(cxt, validateName, env, env.$async);
-          const rootName = gen.scopeValue("root", { ref: root });
-          return callRef(cxt, (0, codegen_1._)`${rootName}.validate`, root, root.$async);
+          const rootName = gen.scopeValue("root", { ref: root2 });
+          return callRef(cxt, (0, codegen_1._)`${rootName}.validate`, root2, root2.$async);
         }
         function callValidate(sch) {
           const v = getValidate(cxt, sch);
@@ -16141,8 +16169,8 @@ var require_ref = __commonJS({
               it.items = util_1.mergeEvaluated.items(gen, schEvaluated.items, it.items);
             }
           } else {
-            const items = gen.var("items", (0, codegen_1._)`${source}.evaluated.items`);
-            it.items = util_1.mergeEvaluated.items(gen, items, it.items, codegen_1.Name);
+            const items2 = gen.var("items", (0, codegen_1._)`${source}.evaluated.items`);
+            it.items = util_1.mergeEvaluated.items(gen, items2, it.items, codegen_1.Name);
           }
         }
       }
@@ -16238,16 +16266,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str) {
-      const len = str.length;
+    function ucs2length(str2) {
+      const len = str2.length;
       let length = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length++;
-        value = str.charCodeAt(pos++);
+        value = str2.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str.charCodeAt(pos);
+          value = str2.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -16682,28 +16710,28 @@ var require_additionalItems = __commonJS({
       error,
       code(cxt) {
         const { parentSchema, it } = cxt;
-        const { items } = parentSchema;
-        if (!Array.isArray(items)) {
+        const { items: items2 } = parentSchema;
+        if (!Array.isArray(items2)) {
           (0, util_1.checkStrictMode)(it, '"additionalItems" is ignored when "items" is not an array of schemas');
           return;
         }
-        validateAdditionalItems(cxt, items);
+        validateAdditionalItems(cxt, items2);
       }
     };
-    function validateAdditionalItems(cxt, items) {
+    function validateAdditionalItems(cxt, items2) {
       const { gen, schema, data, keyword, it } = cxt;
       it.items = true;
       const len = gen.const("len", (0, codegen_1._)`${data}.length`);
       if (schema === false) {
-        cxt.setParams({ len: items.length });
-        cxt.pass((0, codegen_1._)`${len} <= ${items.length}`);
+        cxt.setParams({ len: items2.length });
+        cxt.pass((0, codegen_1._)`${len} <= ${items2.length}`);
       } else if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
-        const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items.length}`);
+        const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items2.length}`);
         gen.if((0, codegen_1.not)(valid), () => validateItems(valid));
         cxt.ok(valid);
       }
       function validateItems(valid) {
-        gen.forRange("i", items.length, len, (i) => {
+        gen.forRange("i", items2.length, len, (i) => {
           cxt.subschema({ keyword, dataProp: i, dataPropType: util_1.Type.Num }, valid);
           if (!it.allErrors)
             gen.if((0, codegen_1.not)(valid), () => gen.break());
@@ -16886,8 +16914,8 @@ var require_contains = __commonJS({
         cxt.result(valid, () => cxt.reset());
         function validateItemsWithCount() {
           const schValid = gen.name("_valid");
-          const count2 = gen.let("count", 0);
-          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count2)));
+          const count3 = gen.let("count", 0);
+          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count3)));
         }
         function validateItems(_valid, block) {
           gen.forRange("i", 0, len, (i) => {
@@ -16900,16 +16928,16 @@ var require_contains = __commonJS({
             block();
           });
         }
-        function checkLimits(count2) {
-          gen.code((0, codegen_1._)`${count2}++`);
+        function checkLimits(count3) {
+          gen.code((0, codegen_1._)`${count3}++`);
           if (max === void 0) {
-            gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true).break());
+            gen.if((0, codegen_1._)`${count3} >= ${min}`, () => gen.assign(valid, true).break());
           } else {
-            gen.if((0, codegen_1._)`${count2} > ${max}`, () => gen.assign(valid, false).break());
+            gen.if((0, codegen_1._)`${count3} > ${max}`, () => gen.assign(valid, false).break());
             if (min === 1)
               gen.assign(valid, true);
             else
-              gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true));
+              gen.if((0, codegen_1._)`${count3} >= ${min}`, () => gen.assign(valid, true));
           }
         }
       }
@@ -18190,39 +18218,39 @@ var require_utils2 = __commonJS({
     function codeRegex(capture) {
       return capture ? /\u001b\[((?:\d*;){0,5}\d*)m/g : /\u001b\[(?:\d*;){0,5}\d*m/g;
     }
-    function strlen(str) {
+    function strlen(str2) {
       let code2 = codeRegex();
-      let stripped = ("" + str).replace(code2, "");
+      let stripped = ("" + str2).replace(code2, "");
       let split2 = stripped.split("\n");
       return split2.reduce(function(memo, s) {
         return stringWidth(s) > memo ? stringWidth(s) : memo;
       }, 0);
     }
-    function repeat(str, times) {
-      return Array(times + 1).join(str);
+    function repeat(str2, times) {
+      return Array(times + 1).join(str2);
     }
-    function pad(str, len, pad2, dir) {
-      let length = strlen(str);
+    function pad(str2, len, pad2, dir) {
+      let length = strlen(str2);
       if (len + 1 >= length) {
         let padlen = len - length;
         switch (dir) {
           case "right": {
-            str = repeat(pad2, padlen) + str;
+            str2 = repeat(pad2, padlen) + str2;
             break;
           }
           case "center": {
             let right = Math.ceil(padlen / 2);
             let left = padlen - right;
-            str = repeat(pad2, left) + str + repeat(pad2, right);
+            str2 = repeat(pad2, left) + str2 + repeat(pad2, right);
             break;
           }
           default: {
-            str = str + repeat(pad2, padlen);
+            str2 = str2 + repeat(pad2, padlen);
             break;
           }
         }
       }
-      return str;
+      return str2;
     }
     var codeCache = {};
     function addToCodeCache(name, on, off) {
@@ -18260,13 +18288,13 @@ var require_utils2 = __commonJS({
         state[info.set] = info.to;
       }
     }
-    function readState(line) {
+    function readState(line2) {
       let code2 = codeRegex(true);
-      let controlChars = code2.exec(line);
+      let controlChars = code2.exec(line2);
       let state = {};
       while (controlChars !== null) {
         updateState(state, controlChars);
-        controlChars = code2.exec(line);
+        controlChars = code2.exec(line2);
       }
       return state;
     }
@@ -18306,25 +18334,25 @@ var require_utils2 = __commonJS({
       }
       return ret;
     }
-    function truncateWidth(str, desiredLength) {
-      if (str.length === strlen(str)) {
-        return str.substr(0, desiredLength);
+    function truncateWidth(str2, desiredLength) {
+      if (str2.length === strlen(str2)) {
+        return str2.substr(0, desiredLength);
       }
-      while (strlen(str) > desiredLength) {
-        str = str.slice(0, -1);
+      while (strlen(str2) > desiredLength) {
+        str2 = str2.slice(0, -1);
       }
-      return str;
+      return str2;
     }
-    function truncateWidthWithAnsi(str, desiredLength) {
+    function truncateWidthWithAnsi(str2, desiredLength) {
       let code2 = codeRegex(true);
-      let split2 = str.split(codeRegex());
+      let split2 = str2.split(codeRegex());
       let splitIndex = 0;
       let retLen = 0;
       let ret = "";
       let myArray;
       let state = {};
       while (retLen < desiredLength) {
-        myArray = code2.exec(str);
+        myArray = code2.exec(str2);
         let toAdd = split2[splitIndex];
         splitIndex++;
         if (retLen + strlen(toAdd) > desiredLength) {
@@ -18342,17 +18370,17 @@ var require_utils2 = __commonJS({
       }
       return unwindState(state, ret);
     }
-    function truncate(str, desiredLength, truncateChar) {
+    function truncate(str2, desiredLength, truncateChar) {
       truncateChar = truncateChar || "\u2026";
-      let lengthOfStr = strlen(str);
+      let lengthOfStr = strlen(str2);
       if (lengthOfStr <= desiredLength) {
-        return str;
+        return str2;
       }
       desiredLength -= strlen(truncateChar);
-      let ret = truncateWidthWithAnsi(str, desiredLength);
+      let ret = truncateWidthWithAnsi(str2, desiredLength);
       ret += truncateChar;
       const hrefTag = "\x1B]8;;\x07";
-      if (str.includes(hrefTag) && !ret.includes(hrefTag)) {
+      if (str2.includes(hrefTag) && !ret.includes(hrefTag)) {
         ret += hrefTag;
       }
       return ret;
@@ -18402,7 +18430,7 @@ var require_utils2 = __commonJS({
     function wordWrap(maxLength, input) {
       let lines = [];
       let split2 = input.split(/(\s+)/g);
-      let line = [];
+      let line2 = [];
       let lineLength = 0;
       let whitespace;
       for (let i = 0; i < split2.length; i += 2) {
@@ -18413,37 +18441,37 @@ var require_utils2 = __commonJS({
         }
         if (newLength > maxLength) {
           if (lineLength !== 0) {
-            lines.push(line.join(""));
+            lines.push(line2.join(""));
           }
-          line = [word];
+          line2 = [word];
           lineLength = strlen(word);
         } else {
-          line.push(whitespace || "", word);
+          line2.push(whitespace || "", word);
           lineLength = newLength;
         }
         whitespace = split2[i + 1];
       }
       if (lineLength) {
-        lines.push(line.join(""));
+        lines.push(line2.join(""));
       }
       return lines;
     }
     function textWrap(maxLength, input) {
       let lines = [];
-      let line = "";
-      function pushLine(str, ws) {
-        if (line.length && ws) line += ws;
-        line += str;
-        while (line.length > maxLength) {
-          lines.push(line.slice(0, maxLength));
-          line = line.slice(maxLength);
+      let line2 = "";
+      function pushLine(str2, ws) {
+        if (line2.length && ws) line2 += ws;
+        line2 += str2;
+        while (line2.length > maxLength) {
+          lines.push(line2.slice(0, maxLength));
+          line2 = line2.slice(maxLength);
         }
       }
       let split2 = input.split(/(\s+)/g);
       for (let i = 0; i < split2.length; i += 2) {
         pushLine(split2[i], i && split2[i - 1]);
       }
-      if (line.length) lines.push(line);
+      if (line2.length) lines.push(line2);
       return lines;
     }
     function multiLineWordWrap(maxLength, input, wrapOnWordBoundary = true) {
@@ -18459,18 +18487,18 @@ var require_utils2 = __commonJS({
       let state = {};
       let output = [];
       for (let i = 0; i < input.length; i++) {
-        let line = rewindState(state, input[i]);
-        state = readState(line);
+        let line2 = rewindState(state, input[i]);
+        state = readState(line2);
         let temp = Object.assign({}, state);
-        output.push(unwindState(temp, line));
+        output.push(unwindState(temp, line2));
       }
       return output;
     }
-    function hyperlink(url, text2) {
+    function hyperlink(url, text4) {
       const OSC = "\x1B]";
       const BEL = "\x07";
       const SEP = ";";
-      return [OSC, "8", SEP, SEP, url || text2, BEL, text2, OSC, "8", SEP, SEP, BEL].join("");
+      return [OSC, "8", SEP, SEP, url || text4, BEL, text4, OSC, "8", SEP, SEP, BEL].join("");
     }
     module.exports = {
       strlen,
@@ -18665,10 +18693,10 @@ var require_supports_colors = __commonJS({
 // node_modules/@colors/colors/lib/custom/trap.js
 var require_trap = __commonJS({
   "node_modules/@colors/colors/lib/custom/trap.js"(exports, module) {
-    module["exports"] = function runTheTrap(text2, options) {
+    module["exports"] = function runTheTrap(text4, options) {
       var result2 = "";
-      text2 = text2 || "Run the trap, drop the bass";
-      text2 = text2.split("");
+      text4 = text4 || "Run the trap, drop the bass";
+      text4 = text4.split("");
       var trap = {
         a: ["@", "\u0104", "\u023A", "\u0245", "\u0394", "\u039B", "\u0414"],
         b: ["\xDF", "\u0181", "\u0243", "\u026E", "\u03B2", "\u0E3F"],
@@ -18716,7 +18744,7 @@ var require_trap = __commonJS({
         y: ["\xA5", "\u04B0", "\u04CB"],
         z: ["\u01B5", "\u0240"]
       };
-      text2.forEach(function(c) {
+      text4.forEach(function(c) {
         c = c.toLowerCase();
         var chars = trap[c] || [" "];
         var rand = Math.floor(Math.random() * chars.length);
@@ -18734,8 +18762,8 @@ var require_trap = __commonJS({
 // node_modules/@colors/colors/lib/custom/zalgo.js
 var require_zalgo = __commonJS({
   "node_modules/@colors/colors/lib/custom/zalgo.js"(exports, module) {
-    module["exports"] = function zalgo(text2, options) {
-      text2 = text2 || "   he is here   ";
+    module["exports"] = function zalgo(text4, options) {
+      text4 = text4 || "   he is here   ";
       var soul = {
         "up": [
           "\u030D",
@@ -18868,7 +18896,7 @@ var require_zalgo = __commonJS({
         });
         return bool;
       }
-      function heComes(text3, options2) {
+      function heComes(text5, options2) {
         var result2 = "";
         var counts;
         var l;
@@ -18877,12 +18905,12 @@ var require_zalgo = __commonJS({
         options2["mid"] = typeof options2["mid"] !== "undefined" ? options2["mid"] : true;
         options2["down"] = typeof options2["down"] !== "undefined" ? options2["down"] : true;
         options2["size"] = typeof options2["size"] !== "undefined" ? options2["size"] : "maxi";
-        text3 = text3.split("");
-        for (l in text3) {
+        text5 = text5.split("");
+        for (l in text5) {
           if (isChar(l)) {
             continue;
           }
-          result2 = result2 + text3[l];
+          result2 = result2 + text5[l];
           counts = { "up": 0, "down": 0, "mid": 0 };
           switch (options2.size) {
             case "mini":
@@ -18913,7 +18941,7 @@ var require_zalgo = __commonJS({
         }
         return result2;
       }
-      return heComes(text2, options);
+      return heComes(text4, options);
     };
   }
 });
@@ -19014,25 +19042,25 @@ var require_colors = __commonJS({
     colors.disable = function() {
       colors.enabled = false;
     };
-    colors.stripColors = colors.strip = function(str) {
-      return ("" + str).replace(/\x1B\[\d+m/g, "");
+    colors.stripColors = colors.strip = function(str2) {
+      return ("" + str2).replace(/\x1B\[\d+m/g, "");
     };
-    var stylize = colors.stylize = function stylize2(str, style) {
+    var stylize = colors.stylize = function stylize2(str2, style) {
       if (!colors.enabled) {
-        return str + "";
+        return str2 + "";
       }
       var styleMap = ansiStyles[style];
       if (!styleMap && style in colors) {
-        return colors[style](str);
+        return colors[style](str2);
       }
-      return styleMap.open + str + styleMap.close;
+      return styleMap.open + str2 + styleMap.close;
     };
     var matchOperatorsRe = /[|\\{}()[\]^$+*?.]/g;
-    var escapeStringRegexp = function(str) {
-      if (typeof str !== "string") {
+    var escapeStringRegexp = function(str2) {
+      if (typeof str2 !== "string") {
         throw new TypeError("Expected a string");
       }
-      return str.replace(matchOperatorsRe, "\\$&");
+      return str2.replace(matchOperatorsRe, "\\$&");
     };
     function build(_styles) {
       var builder = function builder2() {
@@ -19059,29 +19087,29 @@ var require_colors = __commonJS({
     }, styles);
     function applyStyle() {
       var args = Array.prototype.slice.call(arguments);
-      var str = args.map(function(arg) {
+      var str2 = args.map(function(arg) {
         if (arg != null && arg.constructor === String) {
           return arg;
         } else {
           return util.inspect(arg);
         }
       }).join(" ");
-      if (!colors.enabled || !str) {
-        return str;
+      if (!colors.enabled || !str2) {
+        return str2;
       }
-      var newLinesPresent = str.indexOf("\n") != -1;
+      var newLinesPresent = str2.indexOf("\n") != -1;
       var nestedStyles = this._styles;
       var i = nestedStyles.length;
       while (i--) {
         var code2 = ansiStyles[nestedStyles[i]];
-        str = code2.open + str.replace(code2.closeRe, code2.open) + code2.close;
+        str2 = code2.open + str2.replace(code2.closeRe, code2.open) + code2.close;
         if (newLinesPresent) {
-          str = str.replace(newLineRegex, function(match) {
+          str2 = str2.replace(newLineRegex, function(match) {
             return code2.close + match + code2.open;
           });
         }
       }
-      return str;
+      return str2;
     }
     colors.setTheme = function(theme) {
       if (typeof theme === "string") {
@@ -19090,15 +19118,15 @@ var require_colors = __commonJS({
       }
       for (var style in theme) {
         (function(style2) {
-          colors[style2] = function(str) {
+          colors[style2] = function(str2) {
             if (typeof theme[style2] === "object") {
-              var out = str;
+              var out = str2;
               for (var i in theme[style2]) {
                 out = colors[theme[style2][i]](out);
               }
               return out;
             }
-            return colors[theme[style2]](str);
+            return colors[theme[style2]](str2);
           };
         })(style);
       }
@@ -19114,8 +19142,8 @@ var require_colors = __commonJS({
       });
       return ret;
     }
-    var sequencer = function sequencer2(map2, str) {
-      var exploded = str.split("");
+    var sequencer = function sequencer2(map2, str2) {
+      var exploded = str2.split("");
       exploded = exploded.map(map2);
       return exploded.join("");
     };
@@ -19128,8 +19156,8 @@ var require_colors = __commonJS({
     colors.maps.random = require_random()(colors);
     for (map in colors.maps) {
       (function(map2) {
-        colors[map2] = function(str) {
-          return sequencer(colors.maps[map2], str);
+        colors[map2] = function(str2) {
+          return sequencer(colors.maps[map2], str2);
         };
       })(map);
     }
@@ -19229,7 +19257,7 @@ var require_cell = __commonJS({
       wrapLines(computedLines) {
         const lines = utils.colorizeLines(computedLines);
         if (this.href) {
-          return lines.map((line) => utils.hyperlink(this.href, line));
+          return lines.map((line2) => utils.hyperlink(this.href, line2));
         }
         return lines;
       }
@@ -19377,10 +19405,10 @@ var require_cell = __commonJS({
         let leftPadding = utils.repeat(" ", this.paddingLeft);
         let right = drawRight ? this.chars["right"] : "";
         let rightPadding = utils.repeat(" ", this.paddingRight);
-        let line = this.lines[lineNum];
+        let line2 = this.lines[lineNum];
         let len = this.width - (this.paddingLeft + this.paddingRight);
-        if (forceTruncationSymbol) line += this.truncate || "\u2026";
-        let content = utils.truncate(line, len, this.truncate);
+        if (forceTruncationSymbol) line2 += this.truncate || "\u2026";
+        let content = utils.truncate(line2, len, this.truncate);
         content = utils.pad(content, len, " ", this.hAlign);
         content = leftPadding + content + rightPadding;
         return this.stylizeLine(left, content, right);
@@ -19834,18 +19862,18 @@ var require_table = __commonJS({
         return result2.join("\n");
       }
       get width() {
-        let str = this.toString().split("\n");
-        return str[0].length;
+        let str2 = this.toString().split("\n");
+        return str2[0].length;
       }
     };
     Table.reset = () => debug.reset();
     function doDraw(row, lineNum, result2) {
-      let line = [];
+      let line2 = [];
       row.forEach(function(cell) {
-        line.push(cell.draw(lineNum));
+        line2.push(cell.draw(lineNum));
       });
-      let str = line.join("");
-      if (str.length) result2.push(str);
+      let str2 = line2.join("");
+      if (str2.length) result2.push(str2);
     }
     module.exports = Table;
   }
@@ -19890,8 +19918,8 @@ function refuseNonCoreTags(document, lineCounter, file, what, nameLocalTags = tr
     return void 0;
   });
   if (!found) return;
-  const line = found.node.range ? lineCounter.linePos(found.node.range[0]).line : void 0;
-  throw new UserError(`uses ${describeTag(found.tag, nameLocalTags)}, which is not part of the core schema ${what} use`, file, line);
+  const line2 = found.node.range ? lineCounter.linePos(found.node.range[0]).line : void 0;
+  throw new UserError(`uses ${describeTag(found.tag, nameLocalTags)}, which is not part of the core schema ${what} use`, file, line2);
 }
 function describeTag(tag, nameLocalTags) {
   const secondary = /^tag:yaml\.org,2002:([A-Za-z0-9_./:-]{1,60})$/.exec(tag);
@@ -19916,8 +19944,8 @@ function yamlErrorPhrase(error) {
   return BY_CODE.get(error.code) ?? "a syntax error";
 }
 function yamlSyntaxError(error, lineCounter) {
-  const { line, col } = lineCounter.linePos(error.pos[0]);
-  return { problem: `invalid YAML: ${yamlErrorPhrase(error)} (column ${col})`, line };
+  const { line: line2, col } = lineCounter.linePos(error.pos[0]);
+  return { problem: `invalid YAML: ${yamlErrorPhrase(error)} (column ${col})`, line: line2 };
 }
 var FIXED_MESSAGES, SHAPED_MESSAGES, BY_CODE;
 var init_yaml_errors = __esm({
@@ -19990,32 +20018,32 @@ var init_yaml_errors = __esm({
 });
 
 // src/inputs/kubernetes/kubectl-yaml.ts
-function hintOf(text2) {
-  if (text2 === "") return "M";
-  const first = text2[0];
+function hintOf(text4) {
+  if (text4 === "") return "M";
+  const first = text4[0];
   if (first >= "0" && first <= "9") return "D";
   if (first === "+" || first === "-") return "S";
   if (first === ".") return ".";
   return "yYnNtTfFoO~".includes(first) ? "M" : void 0;
 }
-function goParseInteger(text2, signed) {
+function goParseInteger(text4, signed) {
   let at3 = 0;
   let negative = false;
-  if (text2[0] === "+" || text2[0] === "-") {
+  if (text4[0] === "+" || text4[0] === "-") {
     if (!signed) return void 0;
-    negative = text2[0] === "-";
+    negative = text4[0] === "-";
     at3 = 1;
   }
   let base = 10;
-  if (text2[at3] === "0" && text2.length > at3 + 1) {
-    const prefix = text2[at3 + 1].toLowerCase();
+  if (text4[at3] === "0" && text4.length > at3 + 1) {
+    const prefix = text4[at3 + 1].toLowerCase();
     if (prefix === "x") base = 16;
     else if (prefix === "o") base = 8;
     else if (prefix === "b") base = 2;
     else base = 8;
     at3 += prefix === "x" || prefix === "o" || prefix === "b" ? 2 : 1;
   }
-  const digits = text2.slice(at3);
+  const digits = text4.slice(at3);
   if (digits === "") return void 0;
   let value = 0n;
   for (const digit of digits.toLowerCase()) {
@@ -20027,19 +20055,19 @@ function goParseInteger(text2, signed) {
   if (signed ? value < INT64_MIN || value > INT64_MAX : value > UINT64_MAX) return void 0;
   return value;
 }
-function resolveScalar(text2) {
-  const hint = hintOf(text2);
-  if (hint === void 0) return { kind: "str", value: text2 };
-  const known = RESOLVE_MAP.get(text2);
+function resolveScalar(text4) {
+  const hint = hintOf(text4);
+  if (hint === void 0) return { kind: "str", value: text4 };
+  const known = RESOLVE_MAP.get(text4);
   if (known) return known;
   if (hint === ".") {
-    if (DOT_FLOAT.test(text2)) {
-      const value = Number(text2);
+    if (DOT_FLOAT.test(text4)) {
+      const value = Number(text4);
       if (Number.isFinite(value)) return { kind: "float", value };
     }
   } else if (hint === "D" || hint === "S") {
-    if (TIMESTAMP_START.test(text2)) return { kind: "str", value: text2 };
-    const plain = text2.replaceAll("_", "");
+    if (TIMESTAMP_START.test(text4)) return { kind: "str", value: text4 };
+    const plain = text4.replaceAll("_", "");
     const signed = goParseInteger(plain, true);
     if (signed !== void 0) return { kind: "int", value: Number(signed) };
     const unsigned = goParseInteger(plain, false);
@@ -20049,7 +20077,7 @@ function resolveScalar(text2) {
       if (Number.isFinite(value)) return { kind: "float", value };
     }
   }
-  return { kind: "str", value: text2 };
+  return { kind: "str", value: text4 };
 }
 function keyText(value) {
   if (typeof value === "string") return value;
@@ -20099,11 +20127,11 @@ function throughAlias(alias, ctx, use) {
   }
 }
 function scalarValue(node, ctx) {
-  const text2 = typeof node.source === "string" ? node.source : String(node.value);
+  const text4 = typeof node.source === "string" ? node.source : String(node.value);
   const tag = node.tag;
-  if (!tag) return node.type === "PLAIN" ? resolveScalar(text2).value : text2;
-  if (tag === `${TAG}str`) return text2;
-  const resolved = resolveScalar(text2);
+  if (!tag) return node.type === "PLAIN" ? resolveScalar(text4).value : text4;
+  if (tag === `${TAG}str`) return text4;
+  const resolved = resolveScalar(text4);
   const wanted = tag.slice(TAG.length);
   if (resolved.kind === wanted) return resolved.value;
   if (wanted === "float" && resolved.kind === "int") return resolved.value;
@@ -20161,8 +20189,8 @@ function checkDocuments(documents, lineCounter, file) {
   for (const document of documents) {
     const error = document.errors[0];
     if (error) {
-      const { problem, line } = yamlSyntaxError(error, lineCounter);
-      throw new UserError(problem, file, line);
+      const { problem, line: line2 } = yamlSyntaxError(error, lineCounter);
+      throw new UserError(problem, file, line2);
     }
     for (const warning of document.warnings) {
       if (warning.code !== "TAG_RESOLVE_FAILED") continue;
@@ -20173,14 +20201,14 @@ function checkDocuments(documents, lineCounter, file) {
     refuseNonCoreTags(document, lineCounter, file, "Kubernetes manifests", false);
   }
 }
-function readKubectlYaml(text2, file) {
+function readKubectlYaml(text4, file) {
   const { LineCounter, parseAllDocuments } = yaml();
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text2, { schema: "core", lineCounter, prettyErrors: false, uniqueKeys: false });
+  const parsed = parseAllDocuments(text4, { schema: "core", lineCounter, prettyErrors: false, uniqueKeys: false });
   const documents = Array.isArray(parsed) ? parsed : [];
   checkDocuments(documents, lineCounter, file);
   const values = documents.map((document) => {
-    const ctx = { document, lineCounter, aliasBudget: 1e4 + text2.length, aliasDepth: 0, open: /* @__PURE__ */ new Set() };
+    const ctx = { document, lineCounter, aliasBudget: 1e4 + text4.length, aliasDepth: 0, open: /* @__PURE__ */ new Set() };
     try {
       return convert(document.contents, ctx);
     } catch (error) {
@@ -20232,11 +20260,11 @@ var init_kubectl_yaml = __esm({
 });
 
 // src/inputs/kubernetes/read-manifests.ts
-function looksLikeManifestText(text2) {
-  return /^\s*(?:-\s+)?apiVersion\s*:/m.test(text2) && /^\s*(?:-\s+)?kind\s*:/m.test(text2);
+function looksLikeManifestText(text4) {
+  return /^\s*(?:-\s+)?apiVersion\s*:/m.test(text4) && /^\s*(?:-\s+)?kind\s*:/m.test(text4);
 }
-function isGoTemplate(text2) {
-  return /\{\{[-\s]/.test(text2);
+function isGoTemplate(text4) {
+  return /\{\{[-\s]/.test(text4);
 }
 function withPlaceholders(value, depth = 0) {
   if (depth > 100) return UNKNOWN;
@@ -20263,12 +20291,12 @@ function describeKind(value) {
 function isKubernetesObject(value) {
   return isPlainObject(value) && typeof value["apiVersion"] === "string" && typeof value["kind"] === "string";
 }
-function readManifests(text2, file, strict) {
-  const templated = isGoTemplate(text2);
-  const meant = strict || looksLikeManifestText(text2);
+function readManifests(text4, file, strict) {
+  const templated = isGoTemplate(text4);
+  const meant = strict || looksLikeManifestText(text4);
   let read;
   try {
-    read = readKubectlYaml(text2, file);
+    read = readKubectlYaml(text4, file);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     if (templated && !strict) return { status: "not-kubernetes", reason: TEMPLATE_REASON };
@@ -20333,9 +20361,9 @@ function manifestResources(documents, file) {
       throw new UserError(`document ${index + 1} is ${describeKind(value)}, not a Kubernetes object (a mapping with apiVersion and kind)`, file, position?.line);
     }
     if (!isKubernetesObject(value)) throw new UserError(`document ${index + 1} has no apiVersion/kind, so it is not a Kubernetes object`, file, position?.line);
-    const items = value["items"];
-    if (/List$/.test(String(value["kind"])) && Array.isArray(items)) {
-      items.forEach((item, itemIndex) => {
+    const items2 = value["items"];
+    if (/List$/.test(String(value["kind"])) && Array.isArray(items2)) {
+      items2.forEach((item, itemIndex) => {
         const at3 = itemPosition(itemIndex) ?? position;
         if (!isKubernetesObject(item)) throw new UserError(`item ${itemIndex + 1} of the list in document ${index + 1} is not a Kubernetes object (no apiVersion/kind)`, file, at3?.line);
         add(item, at3);
@@ -20364,6 +20392,1392 @@ var init_read_manifests = __esm({
   }
 });
 
+// src/inputs/pipelines/yaml-nodes.ts
+function parsePipelineYaml(text4, file) {
+  const { LineCounter, parseDocument } = yaml();
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text4, { schema: "core", lineCounter, prettyErrors: false, uniqueKeys: true });
+  const error = document.errors[0];
+  if (error) {
+    const { problem, line: line2 } = yamlSyntaxError(error, lineCounter);
+    throw new UserError(problem, file, line2);
+  }
+  refuseNonCoreTags(document, lineCounter, file, "pipeline files", false);
+  return { document, lineCounter, text: text4, file, aliasesFollowed: 0 };
+}
+function deref(view, node) {
+  const { isAlias } = yaml();
+  if (isAlias(node)) {
+    if (++view.aliasesFollowed > MAX_ALIASES_FOLLOWED) throw new UserError("YAML aliases expand too much (alias bomb?)", view.file, node.range ? view.lineCounter.linePos(node.range[0]).line : void 0);
+    return node.resolve(view.document) ?? void 0;
+  }
+  return node ?? void 0;
+}
+function root(view) {
+  return deref(view, view.document.contents);
+}
+function isMapNode(node) {
+  return yaml().isMap(node);
+}
+function isSeqNode(node) {
+  return yaml().isSeq(node);
+}
+function get(view, node, key) {
+  const { isMap, isScalar } = yaml();
+  if (!isMap(node)) return void 0;
+  for (const pair of node.items) {
+    const k = deref(view, pair.key);
+    if (isScalar(k) && String(k.value) === key) return deref(view, pair.value) ?? nullNode(k);
+  }
+  return void 0;
+}
+function nullNode(key) {
+  return { range: key.range, toJSON: () => null };
+}
+function keysOf(view, node) {
+  const { isMap, isScalar } = yaml();
+  if (!isMap(node)) return [];
+  return node.items.map((pair) => deref(view, pair.key)).filter((k) => isScalar(k)).map((k) => String(k.value));
+}
+function entries(view, node) {
+  const { isMap, isScalar } = yaml();
+  if (!isMap(node)) return [];
+  const out = [];
+  for (const pair of node.items) {
+    const k = deref(view, pair.key);
+    if (isScalar(k)) out.push([String(k.value), deref(view, pair.value)]);
+  }
+  return out;
+}
+function items(view, node) {
+  const { isSeq } = yaml();
+  if (!isSeq(node)) return [];
+  return node.items.map((item) => deref(view, item)).filter((item) => item !== void 0);
+}
+function text(node) {
+  const { isScalar } = yaml();
+  if (!isScalar(node)) return void 0;
+  const value = node.value;
+  if (value === null || value === void 0) return void 0;
+  return typeof value === "string" ? value : String(value);
+}
+function lineOf3(view, node) {
+  return node?.range ? view.lineCounter.linePos(node.range[0]).line : 1;
+}
+function contentLine(view, node) {
+  const { isScalar } = yaml();
+  const line2 = lineOf3(view, node);
+  if (isScalar(node) && (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED")) return line2 + 1;
+  return line2;
+}
+function describeNode(node) {
+  const { isMap, isSeq, isScalar } = yaml();
+  if (isMap(node)) return "a mapping";
+  if (isSeq(node)) return "a list";
+  if (isScalar(node)) return node.value === null ? "empty" : `a ${typeof node.value}`;
+  return "empty";
+}
+var MAX_ALIASES_FOLLOWED;
+var init_yaml_nodes = __esm({
+  "src/inputs/pipelines/yaml-nodes.ts"() {
+    "use strict";
+    init_bundled_modules();
+    init_errors();
+    init_yaml_errors();
+    init_yaml_tags();
+    MAX_ALIASES_FOLLOWED = 1e4;
+  }
+});
+
+// src/inputs/pipelines/az-acr-command.ts
+function acrSubcommand(args) {
+  const text4 = args.map((arg) => "text" in arg ? arg.text : void 0);
+  if (text4[0] !== "acr") return void 0;
+  if (text4[1] === "build") return { subcommand: "build", length: 2 };
+  if (text4[1] === "run") return { subcommand: "run", length: 2 };
+  if (text4[1] === "task" && text4[2] === "run") return { subcommand: "task run", length: 3 };
+  return void 0;
+}
+function longOption(subcommand, written) {
+  const values = [...VALUE_OPTIONS[subcommand], ...GLOBAL_VALUES];
+  const flags = [...FLAG_OPTIONS[subcommand], ...GLOBAL_FLAGS, "--help"];
+  const lower = written.toLowerCase();
+  const all = [...values, ...flags];
+  const exact = all.find((name2) => name2 === lower);
+  const name = exact ?? (() => {
+    const matches = all.filter((candidate) => candidate.startsWith(lower));
+    return matches.length === 1 ? matches[0] : void 0;
+  })();
+  if (!name) return void 0;
+  return { name, takesValue: values.includes(name) };
+}
+function asValue(arg) {
+  if (!arg) return void 0;
+  if ("unknown" in arg) return { unknown: arg.unknown };
+  if (arg.text.startsWith("@")) return { unknown: `the value ${arg.text} is read from a file when the command runs` };
+  return { text: arg.text };
+}
+function parseAcrCommand(subcommand, args) {
+  const command = { subcommand };
+  const set = (name, value) => {
+    const v = value ?? { unknown: `${name} has no value` };
+    if (name === "--registry") command.registry = v;
+    else if (name === "--agent-pool") command.agentPool = v;
+    else if (name === "--name" && subcommand === "task run") command.taskName = v;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if ("unknown" in arg) {
+      if (!arg.quoted) command.opaque ??= arg.unknown;
+      continue;
+    }
+    const { text: text4 } = arg;
+    if (text4 === "-h") return void 0;
+    if (text4.startsWith("--")) {
+      const eq = text4.indexOf("=");
+      const option = longOption(subcommand, eq < 0 ? text4 : text4.slice(0, eq));
+      if (!option) continue;
+      if (option.name === "--help") return void 0;
+      if (!option.takesValue) continue;
+      if (eq >= 0) set(option.name, asValue({ text: text4.slice(eq + 1) }));
+      else set(option.name, asValue(args[++i]));
+      continue;
+    }
+    if (/^-[A-Za-z]/.test(text4)) {
+      const long = SHORT[text4.slice(0, 2)];
+      if (!long) continue;
+      if (text4.length > 2) set(long, asValue({ text: text4.slice(text4[2] === "=" ? 3 : 2) }));
+      else set(long, asValue(args[++i]));
+    }
+  }
+  return command;
+}
+var GLOBAL_VALUES, GLOBAL_FLAGS, VALUE_OPTIONS, FLAG_OPTIONS, SHORT;
+var init_az_acr_command = __esm({
+  "src/inputs/pipelines/az-acr-command.ts"() {
+    "use strict";
+    GLOBAL_VALUES = ["--subscription", "--output", "--query", "--resource-group"];
+    GLOBAL_FLAGS = ["--debug", "--verbose", "--only-show-errors", "--no-logs", "--no-wait", "--no-format"];
+    VALUE_OPTIONS = {
+      build: ["--registry", "--agent-pool", "--image", "--file", "--build-arg", "--secret-build-arg", "--target", "--platform", "--timeout", "--auth-mode", "--log-template", "--source-acr-auth-id"],
+      run: ["--registry", "--agent-pool", "--file", "--set", "--set-secret", "--values", "--cmd", "--platform", "--timeout", "--auth-mode", "--log-template", "--source-acr-auth-id"],
+      "task run": ["--registry", "--agent-pool", "--name", "--file", "--arg", "--secret-arg", "--set", "--set-secret", "--context", "--target", "--log-template", "--update-trigger-token"]
+    };
+    FLAG_OPTIONS = { build: ["--no-push"], run: [], "task run": [] };
+    SHORT = { "-r": "--registry", "-g": "--resource-group", "-t": "--image", "-f": "--file", "-n": "--name", "-c": "--context", "-o": "--output" };
+  }
+});
+
+// src/inputs/pipelines/shell-words.ts
+function splitCommands(script, dialect = "posix", firstLine = 1) {
+  return new Splitter(script.replace(/\r\n?/g, "\n"), dialect, firstLine).run();
+}
+function powershellEscape(ch) {
+  return ch === "n" ? "\n" : ch === "t" ? "	" : ch === "0" ? "" : ch;
+}
+function findClosing(text4, from, close) {
+  const open = close === ")" ? "(" : close === "}" ? "{" : void 0;
+  let depth = 1;
+  for (let i = from; i < text4.length; i++) {
+    const ch = text4[i];
+    if (ch === "\\") {
+      i++;
+      continue;
+    }
+    if (open && ch === "'") {
+      const end = text4.indexOf("'", i + 1);
+      if (end < 0) return text4.length - 1;
+      i = end;
+      continue;
+    }
+    if (open && ch === open) depth++;
+    else if (ch === close && --depth === 0) return i;
+  }
+  return text4.length - 1;
+}
+function countNewlines(text4, from, to) {
+  let n = 0;
+  for (let i = from; i < to && i < text4.length; i++) if (text4.charCodeAt(i) === 10) n++;
+  return n;
+}
+function wordSource(word) {
+  return word.parts.map((part) => "text" in part ? part.text : part.raw).join("");
+}
+var EXPRESSION_OPEN, EXPRESSION_CLOSE, Splitter;
+var init_shell_words = __esm({
+  "src/inputs/pipelines/shell-words.ts"() {
+    "use strict";
+    EXPRESSION_OPEN = "\uE000";
+    EXPRESSION_CLOSE = "\uE001";
+    Splitter = class {
+      constructor(text4, dialect, firstLine) {
+        this.text = text4;
+        this.dialect = dialect;
+        this.line = firstLine;
+        this.escape = dialect === "powershell" ? "`" : dialect === "cmd" ? "^" : "\\";
+      }
+      text;
+      dialect;
+      i = 0;
+      line;
+      commands = [];
+      words = [];
+      commandLine = 0;
+      pendingHeredocs = [];
+      escape;
+      run() {
+        const { text: text4 } = this;
+        while (this.i < text4.length) {
+          const ch = text4[this.i];
+          if (ch === "\n") {
+            this.i++;
+            this.endCommand();
+            this.line++;
+            if (this.pendingHeredocs.length) this.skipHeredocs();
+            continue;
+          }
+          if (ch === " " || ch === "	") {
+            this.i++;
+            continue;
+          }
+          if (ch === this.escape && text4[this.i + 1] === "\n") {
+            this.i += 2;
+            this.line++;
+            continue;
+          }
+          if (this.atComment()) {
+            this.skipComment();
+            continue;
+          }
+          const operator = this.operatorAt();
+          if (operator) {
+            this.i += operator.length;
+            if (operator.token === ">" || operator.token === "<<" || operator.token === "<<-") this.skipRedirectTarget(operator.token);
+            else this.endCommand();
+            continue;
+          }
+          this.readWord();
+        }
+        this.endCommand();
+        return this.commands;
+      }
+      atComment() {
+        const { text: text4, i, dialect } = this;
+        if (dialect === "cmd") {
+          if (!this.words.length && /^(?:rem(?:\s|$)|::|@rem(?:\s|$))/i.test(text4.slice(i, i + 5))) return true;
+          return false;
+        }
+        if (dialect === "powershell" && text4.startsWith("<#", i)) return true;
+        return text4[i] === "#";
+      }
+      skipComment() {
+        const { text: text4 } = this;
+        if (this.dialect === "powershell" && text4.startsWith("<#", this.i)) {
+          const end2 = text4.indexOf("#>", this.i + 2);
+          const stop = end2 < 0 ? text4.length : end2 + 2;
+          this.line += countNewlines(text4, this.i, stop);
+          this.i = stop;
+          return;
+        }
+        const end = text4.indexOf("\n", this.i);
+        this.i = end < 0 ? text4.length : end;
+      }
+      /** A command separator or a redirection at the cursor: `{ token, length }`, with every redirection's token `>` (or `<<`, `<<-`). */
+      operatorAt() {
+        const rest = this.text.slice(this.i, this.i + 4);
+        const redirect = this.dialect === "posix" ? /^(?:<<-|<<<|<<|[0-9]?>>|&>>?|[0-9]?>&?|[0-9]?<&?|>\|)/.exec(rest) : this.dialect === "powershell" ? /^(?:[0-9*]?>>|[0-9*]?>(?:&1)?|<)/.exec(rest) : /^(?:[0-9]?>>|[0-9]?>&?|<)/.exec(rest);
+        if (redirect) {
+          const token = redirect[0] === "<<-" || redirect[0] === "<<" ? redirect[0] : ">";
+          return { token, length: redirect[0].length };
+        }
+        const separator = this.dialect === "posix" ? /^(?:&&|\|\||;;|\|&|[;&|()])/.exec(rest) : this.dialect === "powershell" ? /^(?:&&|\|\||[;|])/.exec(rest) : /^(?:&&|\|\||[&|()])/.exec(rest);
+        return separator ? { token: separator[0], length: separator[0].length } : void 0;
+      }
+      /** A redirection's target is not an argument: read it and drop it. A here-document's body is skipped at the next newline. */
+      skipRedirectTarget(operator) {
+        while (this.text[this.i] === " " || this.text[this.i] === "	") this.i++;
+        const before = this.words.length;
+        this.readWord();
+        const target = this.words.splice(before)[0];
+        if ((operator === "<<" || operator === "<<-") && target) {
+          const delimiter = target.parts.map((part) => "text" in part ? part.text : part.raw).join("");
+          this.pendingHeredocs.push({ delimiter, stripTabs: operator === "<<-" });
+        }
+      }
+      skipHeredocs() {
+        const { text: text4 } = this;
+        for (const heredoc of this.pendingHeredocs) {
+          while (this.i < text4.length) {
+            const end = text4.indexOf("\n", this.i);
+            const lineText = text4.slice(this.i, end < 0 ? text4.length : end);
+            this.i = end < 0 ? text4.length : end + 1;
+            this.line++;
+            if ((heredoc.stripTabs ? lineText.replace(/^\t+/, "") : lineText) === heredoc.delimiter) break;
+          }
+        }
+        this.pendingHeredocs = [];
+      }
+      endCommand() {
+        if (this.words.length) this.commands.push({ words: this.words, line: this.commandLine });
+        this.words = [];
+      }
+      readWord() {
+        const { text: text4, dialect } = this;
+        const parts = [];
+        const startLine = this.line;
+        let quoted = false;
+        let literal = "";
+        const flush = () => {
+          if (literal) parts.push({ text: literal });
+          literal = "";
+        };
+        const pushExpansion = (expansion, raw) => {
+          flush();
+          parts.push({ expansion, raw });
+        };
+        while (this.i < text4.length) {
+          const ch = text4[this.i];
+          if (ch === " " || ch === "	" || ch === "\n") break;
+          if (ch === this.escape) {
+            const next = text4[this.i + 1];
+            if (next === "\n") {
+              this.i += 2;
+              this.line++;
+              continue;
+            }
+            if (next === void 0) {
+              this.i++;
+              continue;
+            }
+            literal += dialect === "powershell" ? powershellEscape(next) : next;
+            this.i += 2;
+            continue;
+          }
+          if (this.operatorAt()) break;
+          if (ch === EXPRESSION_OPEN) {
+            const end = text4.indexOf(EXPRESSION_CLOSE, this.i);
+            const raw = text4.slice(this.i, end + 1);
+            pushExpansion(raw, raw);
+            this.i = end + 1;
+            continue;
+          }
+          if (ch === "'" && dialect !== "cmd") {
+            quoted = true;
+            const end = text4.indexOf("'", this.i + 1);
+            const stop = end < 0 ? text4.length : end;
+            literal += text4.slice(this.i + 1, stop);
+            this.line += countNewlines(text4, this.i, stop);
+            this.i = stop + 1;
+            continue;
+          }
+          if (ch === '"') {
+            quoted = true;
+            this.i++;
+            this.readDoubleQuoted((part) => {
+              if ("text" in part) literal += part.text;
+              else pushExpansion(part.expansion, part.raw);
+            });
+            continue;
+          }
+          if (ch === "`" && dialect === "posix") {
+            const end = findClosing(text4, this.i + 1, "`");
+            const raw = text4.slice(this.i, end + 1);
+            this.line += countNewlines(text4, this.i, end);
+            pushExpansion(raw, raw);
+            this.i = end + 1;
+            continue;
+          }
+          const expansion = this.expansionAt();
+          if (expansion) {
+            pushExpansion(expansion.name, expansion.raw);
+            continue;
+          }
+          literal += ch;
+          this.i++;
+        }
+        flush();
+        if (parts.length === 0 && !quoted) return;
+        if (this.words.length === 0) this.commandLine = startLine;
+        this.words.push({ parts: parts.length ? parts : [{ text: "" }], line: startLine, quoted });
+      }
+      readDoubleQuoted(emit) {
+        const { text: text4, dialect } = this;
+        while (this.i < text4.length) {
+          const ch = text4[this.i];
+          if (ch === '"') {
+            if (dialect === "powershell" && text4[this.i + 1] === '"') {
+              emit({ text: '"' });
+              this.i += 2;
+              continue;
+            }
+            this.i++;
+            return;
+          }
+          if (ch === "\n") this.line++;
+          if (ch === this.escape && dialect !== "cmd") {
+            const next = text4[this.i + 1];
+            if (next === "\n") {
+              this.i += 2;
+              this.line++;
+              continue;
+            }
+            if (dialect === "powershell" && next !== void 0) {
+              emit({ text: powershellEscape(next) });
+              this.i += 2;
+              continue;
+            }
+            if (next !== void 0 && '$`"\\'.includes(next)) {
+              emit({ text: next });
+              this.i += 2;
+              continue;
+            }
+          }
+          if (ch === EXPRESSION_OPEN) {
+            const end = text4.indexOf(EXPRESSION_CLOSE, this.i);
+            const raw = text4.slice(this.i, end + 1);
+            emit({ expansion: raw, raw });
+            this.i = end + 1;
+            continue;
+          }
+          if (ch === "`" && dialect === "posix") {
+            const end = findClosing(text4, this.i + 1, "`");
+            const raw = text4.slice(this.i, end + 1);
+            emit({ expansion: raw, raw });
+            this.line += countNewlines(text4, this.i, end);
+            this.i = end + 1;
+            continue;
+          }
+          const expansion = this.expansionAt();
+          if (expansion) {
+            emit({ expansion: expansion.name, raw: expansion.raw });
+            continue;
+          }
+          emit({ text: ch });
+          this.i++;
+        }
+      }
+      /** `$NAME`, `${NAME...}`, `$(...)`, `$((...))`; PowerShell `$env:NAME`, `$NAME`; cmd `%NAME%`. Advances past it. */
+      expansionAt() {
+        const { text: text4, i, dialect } = this;
+        if (dialect === "cmd") {
+          const match2 = /^%([A-Za-z_][A-Za-z0-9_.]*)%/.exec(text4.slice(i, i + 256)) ?? /^!([A-Za-z_][A-Za-z0-9_.]*)!/.exec(text4.slice(i, i + 256));
+          if (!match2) return void 0;
+          this.i += match2[0].length;
+          return { name: match2[1], raw: match2[0] };
+        }
+        if (text4[i] !== "$") return void 0;
+        const next = text4[i + 1];
+        if (next === "(") {
+          const end = findClosing(text4, i + 2, ")");
+          const raw = text4.slice(i, end + 1);
+          this.line += countNewlines(text4, i, end);
+          this.i = end + 1;
+          return { name: raw, raw };
+        }
+        if (next === "{") {
+          const end = findClosing(text4, i + 2, "}");
+          const raw = text4.slice(i, end + 1);
+          this.i = end + 1;
+          const name = /^\$\{[#!]?([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*?$!#-])/.exec(raw)?.[1] ?? raw;
+          return { name, raw };
+        }
+        if (dialect === "powershell") {
+          const match2 = /^\$(?:env:)?[A-Za-z_][A-Za-z0-9_]*/i.exec(text4.slice(i, i + 256));
+          if (!match2) return void 0;
+          this.i += match2[0].length;
+          return { name: match2[0].replace(/^\$(env:)?/i, ""), raw: match2[0] };
+        }
+        const match = /^\$(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*?$!#-])/.exec(text4.slice(i, i + 256));
+        if (!match) return void 0;
+        this.i += match[0].length;
+        return { name: match[0].slice(1), raw: match[0] };
+      }
+    };
+  }
+});
+
+// src/inputs/pipelines/script-commands.ts
+function placeholderFor(table2, substitution) {
+  if ("text" in substitution) return substitution.text;
+  table2.entries.push(substitution);
+  return `${EXPRESSION_OPEN}${table2.entries.length - 1}${EXPRESSION_CLOSE}`;
+}
+function lookup(scope, local, name) {
+  const key = scope.caseInsensitive ? name.toUpperCase() : name;
+  const assigned = local.get(key);
+  if (assigned) return assigned;
+  for (const [candidate, value] of scope.env) if ((scope.caseInsensitive ? candidate.toUpperCase() : candidate) === key) return { text: value };
+  for (const [candidate, reason] of scope.unknownEnv) if ((scope.caseInsensitive ? candidate.toUpperCase() : candidate) === key) return { unknown: reason };
+  return void 0;
+}
+function resolveWord(word, scope, local, table2, args) {
+  let text4 = "";
+  const unknown2 = [];
+  for (const part of word.parts) {
+    if ("text" in part) {
+      text4 += part.text;
+      continue;
+    }
+    if (part.expansion.startsWith(EXPRESSION_OPEN)) {
+      const entry = table2.entries[Number(part.expansion.slice(1, -1))];
+      if (entry && "text" in entry) text4 += entry.text;
+      else unknown2.push(entry?.unknown ?? "an expression");
+      continue;
+    }
+    if (/^[0-9]$/.test(part.expansion) && part.expansion !== "0") {
+      const arg = args[Number(part.expansion) - 1];
+      if (arg && "text" in arg) text4 += arg.text;
+      else unknown2.push(arg && "unknown" in arg ? arg.unknown : `${part.raw} is an argument the script is called with`);
+      continue;
+    }
+    if (part.expansion.startsWith("$(") || part.expansion.startsWith("`")) {
+      const program = /^(?:\$\(|`)\s*([A-Za-z0-9_./-]{1,40})/.exec(part.raw)?.[1] ?? "...";
+      unknown2.push(`the output of ${program} (${part.raw.startsWith("`") ? "`...`" : "$(...)"}) is known only when the script runs`);
+      continue;
+    }
+    const value = lookup(scope, local, part.expansion);
+    if (value && "text" in value) text4 += value.text;
+    else unknown2.push(value?.unknown ?? `${part.raw} is not set in this file`);
+  }
+  if (unknown2.length) return { unknown: [...new Set(unknown2)].join("; "), quoted: word.quoted };
+  return { text: text4 };
+}
+function shown(word, table2) {
+  return wordSource(word).replace(new RegExp(`${EXPRESSION_OPEN}(\\d+)${EXPRESSION_CLOSE}`, "g"), (_all, index) => {
+    const entry = table2.entries[Number(index)];
+    return entry && "unknown" in entry ? `<${entry.unknown}>` : "<expression>";
+  });
+}
+function scanScript(script, dialect, firstLine, scope, table2, args = []) {
+  const commands = [];
+  const calls = [];
+  const local = /* @__PURE__ */ new Map();
+  for (const command of splitCommands(script, dialect, firstLine)) {
+    let words2 = command.words;
+    while (words2.length && words2[0].parts[0] && "text" in words2[0].parts[0] && ASSIGNMENT.test(words2[0].parts[0].text)) {
+      assign(words2[0], scope, local, table2, args, dialect);
+      words2 = words2.slice(1);
+    }
+    if (dialect === "powershell" && words2.length >= 3 && /^\$/.test(wordSource(words2[0])) && wordSource(words2[1]) === "=") {
+      const name = wordSource(words2[0]).replace(/^\$(env:)?/i, "");
+      const value = resolveWord(words2[2], scope, local, table2, args);
+      local.set(scope.caseInsensitive ? name.toUpperCase() : name, "text" in value ? { text: value.text } : { unknown: `${name} is set to ${value.unknown}` });
+      continue;
+    }
+    if (words2[0] && /^(export|declare|local|readonly|set)$/.test(wordSource(words2[0]))) {
+      for (const word of words2.slice(1)) if (word.parts[0] && "text" in word.parts[0] && ASSIGNMENT.test(word.parts[0].text)) assign(word, scope, local, table2, args, dialect);
+      continue;
+    }
+    while (words2.length && PREFIXES.has(wordSource(words2[0]))) words2 = words2.slice(1);
+    if (!words2.length) continue;
+    const head = resolveWord(words2[0], scope, local, table2, args);
+    const rest = words2.slice(1).map((word) => resolveWord(word, scope, local, table2, args));
+    const program = "text" in head ? head.text.replace(/\.(cmd|exe)$/i, "") : void 0;
+    if (program === "az" || program?.endsWith("/az")) {
+      const sub = acrSubcommand(rest);
+      if (!sub) continue;
+      const parsed = parseAcrCommand(sub.subcommand, rest.slice(sub.length));
+      if (parsed) commands.push({ command: parsed, line: command.line, written: words2.map((word) => shown(word, table2)).join(" ") });
+      continue;
+    }
+    const call = scriptCall(program, head, rest, dialect);
+    if (call) calls.push({ ...call, line: command.line });
+  }
+  return { commands, calls };
+}
+function assign(word, scope, local, table2, args, _dialect) {
+  const first = word.parts[0];
+  const name = ASSIGNMENT.exec(first.text)[1];
+  const valueWord = { ...word, parts: [{ text: first.text.slice(name.length + 1) }, ...word.parts.slice(1)] };
+  const value = resolveWord(valueWord, scope, local, table2, args);
+  local.set(scope.caseInsensitive ? name.toUpperCase() : name, "text" in value ? { text: value.text } : { unknown: `${name} is set to a value known only when the script runs (${value.unknown})` });
+}
+function scriptCall(program, head, rest, dialect) {
+  const asPath = (arg) => !arg ? void 0 : "text" in arg ? { text: arg.text } : { unknown: arg.unknown };
+  if (program !== void 0 && SCRIPT_FILE.test(program)) return { path: { text: program }, dialect: /\.ps1$/i.test(program) ? "powershell" : "posix", args: rest };
+  if (program === void 0 && "unknown" in head && rest.length === 0) return void 0;
+  if (program && /^(bash|sh|zsh|dash|ksh|source|\.)$/.test(program)) {
+    const index = rest.findIndex((arg) => !("text" in arg) || !arg.text.startsWith("-"));
+    const path = asPath(rest[index]);
+    if (path && ("unknown" in path || SCRIPT_FILE.test(path.text) || path.text.includes("/"))) return { path, dialect: "posix", args: rest.slice(index + 1) };
+  }
+  if (program && /^(pwsh|powershell)(\.exe)?$/i.test(program)) {
+    const fileFlag = rest.findIndex((arg) => "text" in arg && /^-f(ile)?$/i.test(arg.text));
+    const path = asPath(fileFlag >= 0 ? rest[fileFlag + 1] : rest.find((arg) => "text" in arg && /\.ps1$/i.test(arg.text)));
+    if (path) return { path, dialect: "powershell", args: [] };
+  }
+  if (dialect === "powershell" && program === "&") {
+    const path = asPath(rest[0]);
+    if (path && ("unknown" in path || /\.ps1$/i.test(path.text))) return { path, dialect: "powershell", args: rest.slice(1) };
+  }
+  return void 0;
+}
+var PREFIXES, ASSIGNMENT, SCRIPT_FILE;
+var init_script_commands = __esm({
+  "src/inputs/pipelines/script-commands.ts"() {
+    "use strict";
+    init_az_acr_command();
+    init_shell_words();
+    PREFIXES = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "do", "while", "until", "!", "{", "time", "exec", "command", "sudo", "nohup", "builtin", "env", "xargs"]);
+    ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
+    SCRIPT_FILE = /\.(sh|bash|ps1)$/i;
+  }
+});
+
+// src/inputs/pipelines/azure-pipelines.ts
+function looksLikeAzurePipeline(view) {
+  const top = root(view);
+  if (!isMapNode(top)) return false;
+  const keys = keysOf(view, top);
+  if (!keys.some((key) => key === "stages" || key === "jobs" || key === "steps" || key === "extends")) return false;
+  if (!keys.every((key) => PIPELINE_KEYS.has(key) || key.startsWith("${{"))) return false;
+  const steps = get(view, top, "steps");
+  const jobs = get(view, top, "jobs");
+  const stages = get(view, top, "stages");
+  const shaped = (node, markers) => node === void 0 || isSeqNode(node) && items(view, node).every((item) => isMapNode(item) && keysOf(view, item).some((key) => markers.includes(key) || key.startsWith("${{")));
+  return shaped(steps, [...STEP_KINDS, "template"]) && shaped(jobs, ["job", "deployment", "template"]) && shaped(stages, ["stage", "template"]);
+}
+function lookupVariable(vars, name) {
+  for (const [candidate, value] of vars.values) if (candidate.toLowerCase() === name.toLowerCase()) return value;
+  if (PREDEFINED.test(name)) return { unknown: `$(${name}) is a predefined variable, known only when the pipeline runs` };
+  const groups = vars.groups.length ? ` (variable group ${vars.groups.join(", ")} may define it)` : "";
+  return { unknown: `Azure Pipelines variable ${name} is not defined in this file${groups}` };
+}
+function templateExpression(expression, vars) {
+  const expr = expression.trim();
+  const literal = /^'((?:[^']|'')*)'$/.exec(expr);
+  if (literal) return { text: literal[1].replace(/''/g, "'") };
+  const variable = /^variables(?:\.([A-Za-z0-9_.]+)|\[\s*'([^']+)'\s*\])$/.exec(expr);
+  if (variable) return lookupVariable(vars, variable[1] ?? variable[2]);
+  const parameter = /^parameters(?:\.([A-Za-z0-9_]+)|\[\s*'([^']+)'\s*\])/.exec(expr);
+  if (parameter) return { unknown: `\${{ parameters.${parameter[1] ?? parameter[2]} }} is a parameter its caller or the run sets` };
+  return { unknown: "a ${{ }} template expression" };
+}
+function substitute(value, vars, table2) {
+  return value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_all, expression) => placeholderFor(table2, templateExpression(expression, vars))).replace(/\$\[([\s\S]*?)\]/g, () => placeholderFor(table2, { unknown: "a $[ ] runtime expression" })).replace(/\$\(([A-Za-z0-9_.-]+)\)/g, (_all, name) => placeholderFor(table2, lookupVariable(vars, name)));
+}
+function resolvedValue(value, vars) {
+  const table2 = { entries: [] };
+  const replaced = substitute(value, vars, table2);
+  if (table2.entries.length === 0) return { text: replaced };
+  return { unknown: table2.entries.map((entry) => "unknown" in entry ? entry.unknown : "").join("; ") };
+}
+function readVariables(state, file, view, node, outer, depth = 0) {
+  const vars = { values: new Map(outer.values), groups: [...outer.groups] };
+  if (!node) return vars;
+  if (isMapNode(node)) {
+    for (const [name, value] of entries(view, node)) {
+      const written = text(value);
+      vars.values.set(name, written === void 0 ? { unknown: `variable ${name} is not a plain value` } : resolvedValue(written, vars));
+    }
+    return vars;
+  }
+  for (const item of items(view, node)) {
+    const name = text(get(view, item, "name"));
+    const group = text(get(view, item, "group"));
+    const template = text(get(view, item, "template"));
+    if (name !== void 0) {
+      const written = text(get(view, item, "value"));
+      vars.values.set(name, written === void 0 ? { unknown: `variable ${name} is not a plain value` } : resolvedValue(written, vars));
+    } else if (group !== void 0) vars.groups.push(group);
+    else if (template !== void 0 && depth < 8) {
+      const located = template.includes("@") || template.includes("${{") ? void 0 : state.locate(file, template, "file");
+      if (!located || typeof located === "string") {
+        vars.groups.push(`template ${template}`);
+        continue;
+      }
+      try {
+        const included = parsePipelineYaml(located.lines.join("\n"), located.shownAs);
+        const merged = readVariables(state, located, included, get(included, root(included), "variables"), vars, depth + 1);
+        for (const [key, value] of merged.values) vars.values.set(key, value);
+        vars.groups.push(...merged.groups.filter((g) => !vars.groups.includes(g)));
+      } catch {
+        vars.groups.push(`template ${template}`);
+      }
+    }
+  }
+  return vars;
+}
+function scopeOf(vars, env, windows) {
+  const literal = /* @__PURE__ */ new Map();
+  const unknown2 = /* @__PURE__ */ new Map();
+  for (const [name, value] of [...vars.values].map(([n, v]) => [n.replace(/\./g, "_").toUpperCase(), v]).concat([...env])) {
+    if ("text" in value) {
+      literal.set(name, value.text);
+      unknown2.delete(name);
+    } else {
+      unknown2.set(name, value.unknown);
+      literal.delete(name);
+    }
+  }
+  return { env: literal, unknownEnv: unknown2, caseInsensitive: windows };
+}
+function readAzurePipeline(state, file, view, depth = 0) {
+  const top = root(view);
+  if (!isMapNode(top)) {
+    state.problem(file, lineOf3(view, top), `is ${describeNode(top)}, not an Azure Pipelines definition (a mapping with stages, jobs or steps)`);
+    return;
+  }
+  const vars = readVariables(state, file, view, get(view, top, "variables"), { values: /* @__PURE__ */ new Map(), groups: [] });
+  const level = { vars, at: "", windows: isWindowsPool(view, get(view, top, "pool")) };
+  const extendsNode = get(view, top, "extends");
+  if (extendsNode) includeTemplate(state, file, view, get(view, extendsNode, "template"), depth);
+  readStages(state, file, view, get(view, top, "stages"), level, depth);
+  readJobs(state, file, view, get(view, top, "jobs"), level, depth);
+  readSteps(state, file, view, get(view, top, "steps"), level, depth);
+}
+function isWindowsPool(view, pool) {
+  return /windows|win20/i.test(text(get(view, pool, "vmImage")) ?? "");
+}
+function listItems(view, node) {
+  const out = [];
+  for (const item of items(view, node)) {
+    const keys = keysOf(view, item);
+    if (keys.length > 0 && keys.every((key) => key.startsWith("${{"))) for (const [, nested] of entries(view, item)) out.push(...listItems(view, nested));
+    else out.push(item);
+  }
+  return out;
+}
+function includeTemplate(state, file, view, templateNode, depth) {
+  const written = text(templateNode);
+  if (written === void 0) return;
+  const line2 = lineOf3(view, templateNode);
+  if (written.includes("${{") || written.includes("$(")) {
+    state.notScanned(file, line2, `template at line ${line2}`, "includes a template whose path is an expression evaluated only when the pipeline runs");
+    return;
+  }
+  if (written.includes("@") && !written.endsWith("@self")) {
+    state.notScanned(file, line2, `template ${written}`, `includes template ${written} from another repository, which this scan does not read`);
+    return;
+  }
+  const located = state.locate(file, written.replace(/@self$/, ""), "file");
+  if (typeof located === "string") {
+    state.problem(file, line2, `includes template ${located}`);
+    return;
+  }
+  if (depth > 20) return;
+  state.include(located, file, line2, () => {
+    let included;
+    try {
+      included = parsePipelineYaml(located.lines.join("\n"), located.shownAs);
+    } catch (error) {
+      state.problem(located, error.line, error.problem ?? "cannot be read");
+      return;
+    }
+    readAzurePipeline(state, located, included, depth + 1);
+  });
+}
+function readStages(state, file, view, stages, outer, depth) {
+  listItems(view, stages).forEach((stage, index) => {
+    if (get(view, stage, "template")) return includeTemplate(state, file, view, get(view, stage, "template"), depth);
+    const name = text(get(view, stage, "stage")) ?? String(index);
+    const level = { vars: readVariables(state, file, view, get(view, stage, "variables"), outer.vars), at: `stages[${name}]`, windows: outer.windows || isWindowsPool(view, get(view, stage, "pool")) };
+    readJobs(state, file, view, get(view, stage, "jobs"), level, depth);
+  });
+}
+function readJobs(state, file, view, jobs, outer, depth) {
+  listItems(view, jobs).forEach((job, index) => {
+    if (get(view, job, "template")) return includeTemplate(state, file, view, get(view, job, "template"), depth);
+    const name = text(get(view, job, "job")) ?? text(get(view, job, "deployment")) ?? String(index);
+    const level = {
+      vars: readVariables(state, file, view, get(view, job, "variables"), outer.vars),
+      at: `${outer.at ? `${outer.at}.` : ""}jobs[${name}]`,
+      windows: outer.windows || isWindowsPool(view, get(view, job, "pool"))
+    };
+    readSteps(state, file, view, get(view, job, "steps"), level, depth);
+    const strategy = get(view, job, "strategy");
+    for (const [strategyName, body] of entries(view, strategy)) {
+      for (const [hook, hookNode] of entries(view, body)) {
+        if (hook === "on") {
+          for (const [outcome, outcomeNode] of entries(view, hookNode)) readSteps(state, file, view, get(view, outcomeNode, "steps"), { ...level, at: `${level.at}.${strategyName}.on.${outcome}` }, depth);
+        } else readSteps(state, file, view, get(view, hookNode, "steps"), { ...level, at: `${level.at}.${strategyName}.${hook}` }, depth);
+      }
+    }
+  });
+}
+function describeLevel(at3) {
+  return at3.replace(/\bstages\[([^\]]*)\]\./, "stage $1, ").replace(/\bstages\[([^\]]*)\]/, "stage $1").replace(/\bjobs\[([^\]]*)\]/, "job $1");
+}
+function readSteps(state, file, view, steps, level, depth) {
+  listItems(view, steps).forEach((step2, index) => {
+    if (!isMapNode(step2)) {
+      state.problem(file, lineOf3(view, step2), `step ${index + 1} of ${level.at || "steps"} is ${describeNode(step2)}, not a mapping`);
+      return;
+    }
+    if (get(view, step2, "template")) return includeTemplate(state, file, view, get(view, step2, "template"), depth);
+    const label = text(get(view, step2, "displayName")) ?? text(get(view, step2, "name"));
+    const address = `${level.at ? `${level.at}.` : ""}steps[${label !== void 0 ? JSON.stringify(label) : index}]`;
+    const env = /* @__PURE__ */ new Map();
+    for (const [name, value] of entries(view, get(view, step2, "env"))) {
+      const written = text(value);
+      env.set(name, written === void 0 ? { unknown: `env ${name} is not a plain value` } : resolvedValue(written, level.vars));
+    }
+    const scope = scopeOf(level.vars, env, level.windows);
+    const place = (scriptNode) => ({
+      file,
+      address,
+      step: `${level.at ? `${describeLevel(level.at)}, ` : ""}step ${label !== void 0 ? JSON.stringify(label) : index + 1}`,
+      keyLines: [lineOf3(view, step2), lineOf3(view, scriptNode)],
+      scriptsRelativeTo: "root"
+    });
+    const inline = (node, dialect) => {
+      const script = text(node);
+      if (script === void 0) {
+        if (node) state.problem(file, lineOf3(view, node), `the script of ${address} is ${describeNode(node)}, not text`);
+        return;
+      }
+      const table2 = { entries: [] };
+      state.scan(place(node), substitute(script, level.vars, table2), dialect, contentLine(view, node), scope, table2);
+    };
+    const byPath = (node, dialect, argsNode) => {
+      const written = text(node);
+      const table2 = { entries: [] };
+      if (written === void 0) {
+        state.notScanned(file, lineOf3(view, node ?? step2), address, `${address} runs a script by path but names none`);
+        return;
+      }
+      const path = resolvedValue(written.replace(/^\$\((System\.DefaultWorkingDirectory|Build\.SourcesDirectory|Build\.Repository\.LocalPath)\)[\\/]/i, ""), level.vars);
+      const args = text(argsNode);
+      const parsedArgs = args === void 0 ? [] : argsOf(substitute(args, level.vars, table2));
+      state.followScript(place(node), path, lineOf3(view, node), dialect, scope, table2, parsedArgs, 0);
+    };
+    for (const [kind, dialectOf] of Object.entries(SCRIPT_STEPS)) {
+      const node = get(view, step2, kind);
+      if (node) return inline(node, dialectOf(level.windows));
+    }
+    const task = text(get(view, step2, "task"));
+    if (!task) return;
+    const inputs = get(view, step2, "inputs");
+    const input = (...names) => names.map((name) => get(view, inputs, name)).find((node) => node !== void 0);
+    const [taskName, version] = task.split("@");
+    const lower = (taskName ?? "").toLowerCase();
+    if (lower === "azurecli") {
+      const scriptType = (text(input("scriptType")) ?? (level.windows ? "batch" : "bash")).toLowerCase();
+      const dialect = scriptType === "ps" || scriptType === "pscore" ? "powershell" : scriptType === "batch" ? "cmd" : "posix";
+      const location2 = (text(input("scriptLocation")) ?? "scriptPath").toLowerCase();
+      if (location2 === "inlinescript") inline(input("inlineScript"), dialect);
+      else byPath(input("scriptPath"), dialect, input("arguments", "scriptArguments", "args"));
+      void version;
+      return;
+    }
+    if (lower === "bash" || lower === "powershell" || lower === "cmdline") {
+      const dialect = lower === "powershell" ? "powershell" : lower === "cmdline" && level.windows ? "cmd" : "posix";
+      const targetType = (text(input("targetType")) ?? (lower === "cmdline" ? "inline" : "filePath")).toLowerCase();
+      if (targetType === "inline") inline(input("script"), dialect);
+      else byPath(input("filePath"), dialect, input("arguments"));
+    }
+  });
+}
+function argsOf(value) {
+  const out = [];
+  for (const match of value.matchAll(/"([^"]*)"|(\S+)/g)) {
+    const word = match[1] ?? match[2] ?? "";
+    out.push(/\uE000/.test(word) ? { unknown: "an argument set by a pipeline expression", quoted: match[1] !== void 0 } : { text: word });
+  }
+  return out;
+}
+var PIPELINE_KEYS, STEP_KINDS, PREDEFINED, SCRIPT_STEPS;
+var init_azure_pipelines = __esm({
+  "src/inputs/pipelines/azure-pipelines.ts"() {
+    "use strict";
+    init_yaml_nodes();
+    init_script_commands();
+    PIPELINE_KEYS = /* @__PURE__ */ new Set([
+      "name",
+      "trigger",
+      "pr",
+      "schedules",
+      "resources",
+      "variables",
+      "parameters",
+      "pool",
+      "stages",
+      "jobs",
+      "steps",
+      "extends",
+      "lockBehavior",
+      "appendCommitMessageToRunName",
+      "container",
+      "workspace",
+      "strategy",
+      "continueOnError",
+      "timeoutInMinutes",
+      "cancelTimeoutInMinutes",
+      "condition",
+      "services",
+      "dependsOn",
+      "displayName",
+      "queue",
+      "phases",
+      "server"
+    ]);
+    STEP_KINDS = ["script", "bash", "pwsh", "powershell", "task", "checkout", "download", "downloadBuild", "getPackage", "publish", "reviewApp", "restoreCache", "saveCache"];
+    PREDEFINED = /^(Agent|Build|Pipeline|Release|System|Environment|Strategy|Resources|Checks|TF)\./i;
+    SCRIPT_STEPS = {
+      script: (windows) => windows ? "cmd" : "posix",
+      bash: () => "posix",
+      pwsh: () => "powershell",
+      powershell: () => "powershell"
+    };
+  }
+});
+
+// src/inputs/pipelines/github-actions.ts
+function looksLikeGithubWorkflow(view) {
+  const top = root(view);
+  if (!isMapNode(top)) return false;
+  const keys = keysOf(view, top);
+  if (keys.includes("apiVersion") || keys.includes("kind")) return false;
+  const jobs = get(view, top, "jobs");
+  if (isMapNode(jobs) && (keys.includes("on") || entries(view, jobs).every(([, job]) => isMapNode(job) && keysOf(view, job).some((key) => key === "runs-on" || key === "uses")))) return true;
+  const runs = get(view, top, "runs");
+  return text(get(view, runs, "using")) === "composite";
+}
+function scopeOf2(env) {
+  const literal = /* @__PURE__ */ new Map();
+  const unknown2 = /* @__PURE__ */ new Map();
+  for (const [name, value] of env) {
+    if ("text" in value) literal.set(name, value.text);
+    else unknown2.set(name, value.unknown);
+  }
+  return { env: literal, unknownEnv: unknown2 };
+}
+function evaluateExpression(expression, env) {
+  const expr = expression.trim();
+  const literal = /^'((?:[^']|'')*)'$/.exec(expr);
+  if (literal) return { text: literal[1].replace(/''/g, "'") };
+  const reference = /^([a-z]+)(?:\.([A-Za-z_][A-Za-z0-9_-]*)|\[\s*'([^']+)'\s*\])((?:\.[A-Za-z_][A-Za-z0-9_-]*)*)$/.exec(expr);
+  if (reference) {
+    const [, context, dotted, bracketed, rest] = reference;
+    const name = dotted ?? bracketed;
+    if (context === "env" && !rest) {
+      const value = env.get(name);
+      if (value) return value;
+      return { unknown: `\${{ env.${name} }} is not set in this workflow` };
+    }
+    const what = CONTEXT_WORDS[context];
+    if (what) return { unknown: `\${{ ${context}.${name}${rest ?? ""} }} is ${what} ${name}, known only when the workflow runs` };
+  }
+  return { unknown: "a ${{ }} expression is evaluated only when the workflow runs" };
+}
+function substitute2(value, env, table2) {
+  return value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_all, expression) => placeholderFor(table2, evaluateExpression(expression, env)));
+}
+function envValue(value, outer) {
+  if (!value.includes("${{")) return { text: value };
+  const table2 = { entries: [] };
+  const replaced = substitute2(value, outer, table2);
+  if (table2.entries.length === 0) return { text: replaced };
+  return { unknown: table2.entries.map((entry) => "unknown" in entry ? entry.unknown : "").join("; ") };
+}
+function withEnv(view, outer, node) {
+  const env = new Map(outer);
+  const pairs = entries(view, node);
+  if (node && !isMapNode(node) && text(node) !== void 0) {
+    return env;
+  }
+  for (const [name, value] of pairs) {
+    const written = text(value);
+    env.set(name, written === void 0 ? { unknown: `env ${name} is not a plain value` } : envValue(written, outer));
+  }
+  return env;
+}
+function shellDialect(shell, windows) {
+  if (!shell) return windows ? "powershell" : "posix";
+  const program = shell.trim().split(/\s+/)[0].toLowerCase();
+  if (program === "bash" || program === "sh") return "posix";
+  if (program === "pwsh" || program === "powershell") return "powershell";
+  if (program === "cmd") return "cmd";
+  return void 0;
+}
+function readGithubWorkflow(state, file, view) {
+  const top = root(view);
+  if (!isMapNode(top)) {
+    state.problem(file, lineOf3(view, top), `is ${describeNode(top)}, not a GitHub Actions workflow (a mapping with jobs)`);
+    return;
+  }
+  const workflowEnv = withEnv(view, /* @__PURE__ */ new Map(), get(view, top, "env"));
+  const workflowShell = text(get(view, get(view, get(view, top, "defaults"), "run"), "shell"));
+  const runs = get(view, top, "runs");
+  if (text(get(view, runs, "using")) === "composite") {
+    readSteps2(state, file, view, get(view, runs, "steps"), "runs", workflowEnv, void 0, false);
+    return;
+  }
+  const jobs = get(view, top, "jobs");
+  if (!isMapNode(jobs)) {
+    state.problem(file, lineOf3(view, jobs ?? top), `jobs is ${describeNode(jobs)}, not a mapping of jobs`);
+    return;
+  }
+  for (const [jobId, job] of entries(view, jobs)) {
+    if (!isMapNode(job)) {
+      state.problem(file, lineOf3(view, job), `job ${jobId} is ${describeNode(job)}, not a mapping`);
+      continue;
+    }
+    const uses = text(get(view, job, "uses"));
+    if (uses) {
+      readUsed(state, file, view, uses, lineOf3(view, get(view, job, "uses")), "workflow");
+      continue;
+    }
+    const env = withEnv(view, workflowEnv, get(view, job, "env"));
+    const shell = text(get(view, get(view, get(view, job, "defaults"), "run"), "shell")) ?? workflowShell;
+    const windows = /windows/i.test(text(get(view, job, "runs-on")) ?? "");
+    readSteps2(state, file, view, get(view, job, "steps"), `jobs.${jobId}`, env, shell, windows);
+  }
+}
+function readSteps2(state, file, view, steps, at3, env, defaultShell, windows) {
+  items(view, steps).forEach((step2, index) => {
+    if (!isMapNode(step2)) {
+      state.problem(file, lineOf3(view, step2), `step ${index + 1} of ${at3} is ${describeNode(step2)}, not a mapping`);
+      return;
+    }
+    const label = text(get(view, step2, "name")) ?? text(get(view, step2, "id"));
+    const address = `${at3}.steps[${label !== void 0 ? JSON.stringify(label) : index}]`;
+    const stepEnv = withEnv(view, env, get(view, step2, "env"));
+    const run2 = get(view, step2, "run");
+    const uses = text(get(view, step2, "uses"));
+    const place = (scriptNode) => ({
+      file,
+      address,
+      step: `${at3.replace(/^jobs\./, "job ")}, step ${label !== void 0 ? JSON.stringify(label) : index + 1}`,
+      keyLines: [lineOf3(view, step2), lineOf3(view, scriptNode)],
+      scriptsRelativeTo: "root"
+    });
+    if (run2) {
+      const script = text(run2);
+      if (script === void 0) {
+        state.problem(file, lineOf3(view, run2), `run of ${address} is ${describeNode(run2)}, not a script`);
+        return;
+      }
+      const dialect = shellDialect(text(get(view, step2, "shell")) ?? defaultShell, windows);
+      if (!dialect) return;
+      const table2 = { entries: [] };
+      state.scan(place(run2), substitute2(script, stepEnv, table2), dialect, contentLine(view, run2), scopeOf2(stepEnv), table2);
+      return;
+    }
+    if (!uses) return;
+    if (/^azure\/cli@/i.test(uses)) {
+      const inline = get(view, get(view, step2, "with"), "inlineScript");
+      const script = text(inline);
+      if (script === void 0) return;
+      const table2 = { entries: [] };
+      state.scan(place(inline), substitute2(script, stepEnv, table2), "posix", contentLine(view, inline), scopeOf2(stepEnv), table2);
+      return;
+    }
+    if (uses.startsWith("./")) readUsed(state, file, view, uses, lineOf3(view, get(view, step2, "uses")), "action");
+  });
+}
+function readUsed(state, file, view, uses, line2, what) {
+  if (!uses.startsWith("./")) {
+    state.notScanned(file, line2, `uses ${uses}`, `uses the ${what} ${uses} from another repository, which this scan does not read`);
+    return;
+  }
+  const candidates = what === "action" ? [`${uses}/action.yml`, `${uses}/action.yaml`] : [uses];
+  let located = `${uses} does not exist`;
+  for (const candidate of candidates) {
+    located = state.locate(file, candidate, "root");
+    if (typeof located !== "string") break;
+  }
+  if (typeof located === "string") {
+    state.notScanned(file, line2, `uses ${uses}`, `uses ${located}`);
+    return;
+  }
+  const target = located;
+  state.include(target, file, line2, () => {
+    let used;
+    try {
+      used = parsePipelineYaml(target.lines.join("\n"), target.shownAs);
+    } catch (error) {
+      state.problem(target, error.line, error.problem ?? "cannot be read");
+      return;
+    }
+    readGithubWorkflow(state, target, used);
+  });
+}
+var CONTEXT_WORDS;
+var init_github_actions = __esm({
+  "src/inputs/pipelines/github-actions.ts"() {
+    "use strict";
+    init_yaml_nodes();
+    init_script_commands();
+    CONTEXT_WORDS = {
+      secrets: "the secret",
+      vars: "the configuration variable",
+      inputs: "the input",
+      matrix: "the matrix value",
+      needs: "the job output",
+      steps: "the step output",
+      github: "the github context value",
+      env: "the environment variable"
+    };
+  }
+});
+
+// src/config/repository.ts
+import { existsSync, lstatSync as lstatSync2, readlinkSync, realpathSync as realpathSync2 } from "node:fs";
+import { basename, dirname, isAbsolute as isAbsolute2, join as join2, relative as relative2, resolve as resolve2, sep as sep2 } from "node:path";
+function repositoryRoot(configFile) {
+  const start = realPath(dirname(configFile));
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join2(dir, ".git"))) return dir;
+    if (dirname(dir) === dir) return start;
+  }
+}
+function realPath(path) {
+  const absolute = resolve2(path);
+  try {
+    return realpathSync2(absolute);
+  } catch {
+    const parent = dirname(absolute);
+    return parent === absolute ? absolute : join2(realPath(parent), basename(absolute));
+  }
+}
+function resolvedPath(path) {
+  let current = resolve2(path);
+  for (let hops = 0; hops < 40; hops++) {
+    if (!lstatSync2(current, { throwIfNoEntry: false })?.isSymbolicLink()) return realPath(current);
+    current = resolve2(realPath(dirname(current)), readlinkSync(current));
+  }
+  return current;
+}
+function isInside(root2, path) {
+  const rel = relative2(root2, path);
+  return !isAbsolute2(rel) && rel.split(sep2)[0] !== "..";
+}
+var init_repository = __esm({
+  "src/config/repository.ts"() {
+    "use strict";
+  }
+});
+
+// src/inputs/pipelines/pipeline-state.ts
+import { dirname as dirname2, join as join3, normalize, relative as relative3, resolve as resolve3, sep as sep3 } from "node:path";
+import { existsSync as existsSync2 } from "node:fs";
+function directivesNear(lines, lineNumbers) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const take = (n, text4) => {
+    if (seen.has(n) || !/azfence:ignore/.test(text4)) return;
+    seen.add(n);
+    out.push({ line: n, text: text4 });
+  };
+  for (const line2 of lineNumbers) {
+    const own = lines[line2 - 1] ?? "";
+    const trailing = /(?:^|\s)#(.*azfence:ignore.*)$/.exec(own);
+    if (trailing) take(line2, trailing[1]);
+    for (let n = line2 - 1; n >= 1; n--) {
+      const text4 = (lines[n - 1] ?? "").trim();
+      if (!text4.startsWith("#")) break;
+      take(n, text4.slice(1));
+    }
+  }
+  return out;
+}
+function repositoryOf(path) {
+  const start = realPath(dirname2(path));
+  for (let dir = start; ; dir = dirname2(dir)) {
+    if (existsSync2(join3(dir, ".git"))) return dir;
+    if (dirname2(dir) === dir) break;
+  }
+  const github = /^(.*)[\\/]\.github[\\/]/.exec(start + sep3);
+  return github ? github[1] : start;
+}
+var MAX_PROBLEMS, ACR_COMMAND_TYPE, PipelineState;
+var init_pipeline_state = __esm({
+  "src/inputs/pipelines/pipeline-state.ts"() {
+    "use strict";
+    init_errors();
+    init_values();
+    init_read_text();
+    init_repository();
+    init_script_commands();
+    MAX_PROBLEMS = 20;
+    ACR_COMMAND_TYPE = "Pipeline/acrCommands";
+    PipelineState = class {
+      constructor(main2) {
+        this.main = main2;
+        this.repoRoot = repositoryOf(main2.path);
+      }
+      main;
+      resources = [];
+      /** Parts that could not be read, each at its file and line: input errors (exit 2). */
+      problems = [];
+      stack = [];
+      keys = /* @__PURE__ */ new Set();
+      repoRoot;
+      /** Another file named relative to `from` (or to the repository root for a leading `/`), inside the repository. */
+      locate(from, written, relativeTo) {
+        const base = written.startsWith("/") || relativeTo === "root" ? this.repoRoot : dirname2(from.path);
+        const path = resolve3(base, written.replace(/^\/+/, ""));
+        if (!isInside(this.repoRoot, realPath(path))) return `${written} is outside the repository`;
+        if (!existsSync2(path)) return `${written} does not exist`;
+        const shownAs = normalize(join3(dirname2(this.main.shownAs), relative3(dirname2(this.main.path), path))).split(sep3).join("/");
+        let text4;
+        try {
+          text4 = readText(path, shownAs);
+        } catch (error) {
+          if (error instanceof UserError) return `${written} ${error.problem}`;
+          throw error;
+        }
+        return { path, shownAs, lines: text4.replace(/\r\n?/g, "\n").split("\n") };
+      }
+      problem(file, line2, message) {
+        if (this.problems.length === MAX_PROBLEMS) this.problems.push({ file: file.shownAs, message: "more problems follow; fix the ones above first" });
+        if (this.problems.length > MAX_PROBLEMS) return;
+        this.problems.push({ file: file.shownAs, ...line2 ? { line: line2 } : {}, message });
+      }
+      /** Runs `read` for an included file unless it is already being read (a template cycle). */
+      include(file, from, line2, read) {
+        if (this.stack.includes(file.path)) {
+          this.problem(from, line2, `${file.shownAs} includes itself (template cycle); the cycle is not followed`);
+          return;
+        }
+        this.stack.push(file.path);
+        try {
+          read();
+        } finally {
+          this.stack.pop();
+        }
+      }
+      /** Scans a script and records its commands; follows the scripts it calls. */
+      scan(where2, script, dialect, firstLine, scope, table2, args = [], depth = 0) {
+        const scanned = scanScript(script, dialect, firstLine, scope, table2, args);
+        scanned.commands.forEach((found, index) => this.addCommand(where2, found.command, found.line, index));
+        for (const call of scanned.calls) this.followScript(where2, call.path, call.line, call.dialect, scope, table2, call.args, depth);
+      }
+      /** A script a step runs by path: read with the step's environment, or listed as not scanned. */
+      followScript(where2, path, line2, dialect, scope, table2, args, depth) {
+        if ("unknown" in path) {
+          this.notScanned(where2.file, line2, `${where2.address} > script`, `runs a script whose path is known only when it runs (${path.unknown})`, where2);
+          return;
+        }
+        if (depth > 8) return;
+        const located = this.locate(where2.file, path.text.replace(/^\.\//, ""), where2.scriptsRelativeTo === "root" ? "root" : "file");
+        if (typeof located === "string") {
+          this.notScanned(where2.file, line2, `${where2.address} > ${path.text}`, `runs ${located}`, where2);
+          return;
+        }
+        const inRepository = relative3(this.repoRoot, located.path).split(sep3).join("/");
+        const place = { ...where2, file: located, address: `${where2.address} > ${inRepository}`, keyLines: [] };
+        this.include(located, where2.file, line2, () => this.scan(place, located.lines.join("\n"), dialect, 1, scope, table2, args, depth + 1));
+      }
+      /**
+       * A template, action or script the pipeline runs but this scan cannot read: an unknown of its own, never a
+       * silent pass (the author of a pull request controls which files a pipeline pulls in).
+       */
+      notScanned(file, line2, address, reason, where2) {
+        const key = `${file.shownAs}#${address}`;
+        if (this.keys.has(key.toLowerCase())) return;
+        this.keys.add(key.toLowerCase());
+        const directives = directivesNear(file.lines, [line2, ...where2?.keyLines ?? []]);
+        this.resources.push({
+          key,
+          armType: ACR_COMMAND_TYPE,
+          name: "pipeline step",
+          body: { properties: { notScanned: `${reason}, so az acr commands in it are not checked`, ...where2 ? { step: where2.step } : {} } },
+          source: { kind: "pipeline", dialect: "pipeline", file: file.shownAs, address, line: line2, managed: true, ...directives.length ? { directives } : {} }
+        });
+      }
+      addCommand(where2, command, line2, index) {
+        const address = `${where2.address}[${index}]`;
+        let key = `${where2.file.shownAs}#${address}`;
+        for (let n = 2; this.keys.has(key.toLowerCase()); n++) key = `${where2.file.shownAs}#${address}#${n}`;
+        this.keys.add(key.toLowerCase());
+        const unresolved = {};
+        const value = (name, arg) => {
+          if (!arg) return void 0;
+          if ("text" in arg) return arg.text;
+          unresolved[name] = arg.unknown;
+          return UNKNOWN;
+        };
+        const properties = {
+          command: `az acr ${command.subcommand}`,
+          registry: value("registry", command.registry),
+          agentPoolName: value("agentPoolName", command.agentPool),
+          step: where2.step
+        };
+        if (command.subcommand === "task run") properties["taskName"] = value("taskName", command.taskName);
+        if (command.opaque) unresolved["arguments"] = command.opaque;
+        properties["unresolved"] = unresolved;
+        const directives = directivesNear(where2.file.lines, [line2, ...where2.keyLines.filter((keyLine) => keyLine <= line2)]);
+        this.resources.push({
+          key,
+          armType: ACR_COMMAND_TYPE,
+          name: `az acr ${command.subcommand}`,
+          body: { properties },
+          source: {
+            kind: "pipeline",
+            dialect: "pipeline",
+            file: where2.file.shownAs,
+            address,
+            line: line2,
+            managed: true,
+            ...directives.length ? { directives } : {}
+          }
+        });
+      }
+    };
+  }
+});
+
+// src/inputs/pipelines/read-pipeline.ts
+import { basename as basename2 } from "node:path";
+function pipelineFlavorOfPath(path) {
+  const normalized = path.replace(/\\/g, "/");
+  if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(normalized)) return "github-actions";
+  if (/^azure-pipelines[^/]*\.ya?ml$/i.test(basename2(normalized)) || /(^|\/)\.azure-pipelines\/[^/]+\.ya?ml$/i.test(normalized)) return "azure-pipelines";
+  if (/\.(sh|bash|ps1)$/i.test(normalized)) return "script";
+  return void 0;
+}
+function readPipelineByShape(text4, path, shownAs) {
+  if (!PIPELINE_KEYS_TEXT.test(text4)) return void 0;
+  let view;
+  try {
+    view = parsePipelineYaml(text4, shownAs);
+  } catch {
+    return void 0;
+  }
+  if (looksLikeGithubWorkflow(view)) return readWith("github-actions", text4, path, shownAs, view);
+  if (looksLikeAzurePipeline(view)) return readWith("azure-pipelines", text4, path, shownAs, view);
+  return void 0;
+}
+function readPipeline(flavor, text4, path, shownAs) {
+  if (flavor === "script") return readWith(flavor, text4, path, shownAs, void 0);
+  const view = parsePipelineYaml(text4, shownAs);
+  if (flavor === "azure-pipelines" && looksLikeGithubWorkflow(view)) return readWith("github-actions", text4, path, shownAs, view);
+  return readWith(flavor, text4, path, shownAs, view);
+}
+function readWith(flavor, text4, path, shownAs, view) {
+  const file = { path, shownAs, lines: text4.replace(/\r\n?/g, "\n").split("\n") };
+  const state = new PipelineState(file);
+  if (flavor === "github-actions") readGithubWorkflow(state, file, view);
+  else if (flavor === "azure-pipelines") readAzurePipeline(state, file, view);
+  else {
+    const dialect = /\.ps1$/i.test(path) ? "powershell" : "posix";
+    state.scan({ file, address: basename2(path), step: `script ${basename2(path)}`, keyLines: [], scriptsRelativeTo: "root" }, file.lines.join("\n"), dialect, 1, { env: /* @__PURE__ */ new Map(), unknownEnv: /* @__PURE__ */ new Map() }, { entries: [] });
+  }
+  if (flavor !== "script" && view && state.resources.length === 0 && state.problems.length === 0 && !hasAnySteps(text4)) {
+    throw new UserError(flavor === "github-actions" ? "is not a GitHub Actions workflow (no jobs with steps)" : "is not an Azure Pipelines definition (no stages, jobs or steps)", shownAs);
+  }
+  return { resources: state.resources, problems: state.problems };
+}
+function hasAnySteps(text4) {
+  return /^\s*(?:jobs|steps|stages|extends|runs)\s*:/m.test(text4);
+}
+var PIPELINE_KEYS_TEXT;
+var init_read_pipeline = __esm({
+  "src/inputs/pipelines/read-pipeline.ts"() {
+    "use strict";
+    init_errors();
+    init_arm_types();
+    init_azure_pipelines();
+    init_github_actions();
+    init_pipeline_state();
+    init_yaml_nodes();
+    registerArmType(ACR_COMMAND_TYPE);
+    PIPELINE_KEYS_TEXT = /^(?:jobs|steps|stages|extends|runs)\s*:/m;
+  }
+});
+
 // src/inputs/read-input.ts
 function memberReadAbove() {
   const override = process.env["AZFENCE_MEMBER_READ_ABOVE_BYTES"];
@@ -20371,15 +21785,21 @@ function memberReadAbove() {
 }
 function readInput(candidate) {
   const file = candidate.shownAs;
+  const pipelineFlavor = pipelineFlavorOfPath(candidate.path);
+  if (pipelineFlavor && (pipelineFlavor !== "script" || candidate.explicit)) {
+    return { status: "read", input: pipelineInput(file, readPipeline(pipelineFlavor, readText(candidate.path, file), candidate.path, file)) };
+  }
   if (/\.ya?ml$/i.test(candidate.path)) {
-    let text3;
+    let text5;
     try {
-      text3 = readText(candidate.path, file);
+      text5 = readText(candidate.path, file);
     } catch (error) {
       if (!candidate.explicit && error instanceof UserError && error.problem.startsWith("is empty")) return { status: "skipped", file, reason: "empty YAML" };
       throw error;
     }
-    const manifests = readManifests(text3, file, candidate.explicit);
+    const pipeline = readPipelineByShape(text5, candidate.path, file);
+    if (pipeline) return { status: "read", input: pipelineInput(file, pipeline) };
+    const manifests = readManifests(text5, file, candidate.explicit);
     if (manifests.status === "read") return manifestInput(file, manifests);
     if (!candidate.explicit) return { status: "skipped", file, reason: manifests.reason };
     throw new UserError(`is YAML but not a Kubernetes manifest (no apiVersion/kind); ${EXPECTED}`, file);
@@ -20395,21 +21815,21 @@ function readInput(candidate) {
     if (!candidate.explicit) return { status: "skipped", file, reason: "JSON that is neither a plan nor a snapshot" };
     throw new UserError(`is JSON of an unknown shape; ${EXPECTED}`, file);
   }
-  const text2 = readText(candidate.path, file);
-  const members = text2.length > memberReadAbove() ? readPlanMembers(text2, file) : void 0;
+  const text4 = readText(candidate.path, file);
+  const members = text4.length > memberReadAbove() ? readPlanMembers(text4, file) : void 0;
   if (members) {
     const { context, ...result2 } = readPlan(members.plan, file, members.positions, members.plannedValues);
     return { status: "read", input: { file, kind: "plan", planContext: context, ...result2 } };
   }
-  const json = parseJson(text2, file);
+  const json = parseJson(text4, file);
   if (looksLikePlan(json)) {
-    const { context, ...result2 } = readPlan(json, file, text2);
+    const { context, ...result2 } = readPlan(json, file, text4);
     return { status: "read", input: { file, kind: "plan", planContext: context, ...result2 } };
   }
-  const exported = readResourceExport(json, file, text2);
+  const exported = readResourceExport(json, file, text4);
   if (exported) return { status: "read", input: { file, kind: "snapshot", unmapped: 0, ...exported } };
   if (looksLikeSnapshot(json)) {
-    const result2 = readSnapshot(json, file, text2);
+    const result2 = readSnapshot(json, file, text4);
     return { status: "read", input: { file, kind: "snapshot", unmapped: 0, ...result2 } };
   }
   if (looksLikeJsonManifest(json)) return manifestInput(file, readJsonManifest(json, file));
@@ -20419,6 +21839,9 @@ function readInput(candidate) {
 function manifestInput(file, manifests) {
   const { status: _status, ...result2 } = manifests;
   return { status: "read", input: { file, kind: "manifest", ...result2 } };
+}
+function pipelineInput(file, read) {
+  return { file, kind: "pipeline", resources: read.resources, unmapped: 0, problems: [], locatedProblems: read.problems };
 }
 var MEMBER_READ_ABOVE, EXPECTED;
 var init_read_input = __esm({
@@ -20434,49 +21857,50 @@ var init_read_input = __esm({
     init_read_plan();
     init_plan_members();
     init_read_manifests();
+    init_read_pipeline();
     MEMBER_READ_ABOVE = 4 * 1024 * 1024;
     EXPECTED = "expected a Terraform plan (terraform show -json), a Resource Graph snapshot (az graph query -o json) or Kubernetes manifests";
   }
 });
 
 // src/engine/policy-dir.ts
-import { existsSync, readFileSync as readFileSync2 } from "node:fs";
-import { dirname, join as join2 } from "node:path";
+import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
+import { dirname as dirname3, join as join4 } from "node:path";
 import { fileURLToPath } from "node:url";
 function findPackageRoot(start) {
-  for (let dir = start; ; dir = dirname(dir)) {
-    const manifest = join2(dir, "package.json");
-    if (existsSync(manifest)) {
+  for (let dir = start; ; dir = dirname3(dir)) {
+    const manifest = join4(dir, "package.json");
+    if (existsSync3(manifest)) {
       try {
         if (JSON.parse(readFileSync2(manifest, "utf8")).name === "azfence") return dir;
       } catch {
       }
     }
-    if (dirname(dir) === dir) throw new Error("azfence cannot find its own package.json");
+    if (dirname3(dir) === dir) throw new Error("azfence cannot find its own package.json");
   }
 }
 var PACKAGE_ROOT, BUILT_IN_POLICY_DIR;
 var init_policy_dir = __esm({
   "src/engine/policy-dir.ts"() {
     "use strict";
-    PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
-    BUILT_IN_POLICY_DIR = join2(PACKAGE_ROOT, "policies");
+    PACKAGE_ROOT = findPackageRoot(dirname3(fileURLToPath(import.meta.url)));
+    BUILT_IN_POLICY_DIR = join4(PACKAGE_ROOT, "policies");
   }
 });
 
 // src/engine/precompiled.ts
 import { hash } from "node:crypto";
 import { readdirSync as readdirSync2, readFileSync as readFileSync3 } from "node:fs";
-import { join as join3, relative as relative2, sep as sep2 } from "node:path";
-function sourceTreeId(root = PACKAGE_ROOT) {
-  const dir = join3(root, "src");
+import { join as join5, relative as relative4, sep as sep4 } from "node:path";
+function sourceTreeId(root2 = PACKAGE_ROOT) {
+  const dir = join5(root2, "src");
   let files;
   try {
     files = readdirSync2(dir, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".ts"));
   } catch {
     return void 0;
   }
-  const lines = files.map((name) => name.split(sep2).join("/")).sort().map((name) => `${name} ${hash("sha256", readFileSync3(join3(dir, name)))}`);
+  const lines = files.map((name) => name.split(sep4).join("/")).sort().map((name) => `${name} ${hash("sha256", readFileSync3(join5(dir, name)))}`);
   return hash("sha256", lines.join("\n"));
 }
 function compilerId() {
@@ -20485,7 +21909,7 @@ function compilerId() {
 }
 function contentHashes(files) {
   const hashes = {};
-  for (const file of files) hashes[relative2(PACKAGE_ROOT, file).split(sep2).join("/")] = hash("sha256", readFileSync3(file));
+  for (const file of files) hashes[relative4(PACKAGE_ROOT, file).split(sep4).join("/")] = hash("sha256", readFileSync3(file));
   return hashes;
 }
 function readPrecompiled(name, sources2, dir = GENERATED_DIR) {
@@ -20494,7 +21918,7 @@ function readPrecompiled(name, sources2, dir = GENERATED_DIR) {
   let stored;
   let current;
   try {
-    stored = JSON.parse(readFileSync3(join3(dir, `${name}.json`), "utf8"));
+    stored = JSON.parse(readFileSync3(join5(dir, `${name}.json`), "utf8"));
     if (stored.compiler !== compiler) return void 0;
     current = contentHashes(sources2);
   } catch {
@@ -20519,44 +21943,7 @@ var init_precompiled = __esm({
     "use strict";
     init_policy_dir();
     init_bundled_modules();
-    GENERATED_DIR = join3(PACKAGE_ROOT, "dist", "generated");
-  }
-});
-
-// src/config/repository.ts
-import { existsSync as existsSync2, lstatSync as lstatSync2, readlinkSync, realpathSync as realpathSync2 } from "node:fs";
-import { basename, dirname as dirname2, isAbsolute as isAbsolute2, join as join4, relative as relative3, resolve as resolve2, sep as sep3 } from "node:path";
-function repositoryRoot(configFile) {
-  const start = realPath(dirname2(configFile));
-  for (let dir = start; ; dir = dirname2(dir)) {
-    if (existsSync2(join4(dir, ".git"))) return dir;
-    if (dirname2(dir) === dir) return start;
-  }
-}
-function realPath(path) {
-  const absolute = resolve2(path);
-  try {
-    return realpathSync2(absolute);
-  } catch {
-    const parent = dirname2(absolute);
-    return parent === absolute ? absolute : join4(realPath(parent), basename(absolute));
-  }
-}
-function resolvedPath(path) {
-  let current = resolve2(path);
-  for (let hops = 0; hops < 40; hops++) {
-    if (!lstatSync2(current, { throwIfNoEntry: false })?.isSymbolicLink()) return realPath(current);
-    current = resolve2(realPath(dirname2(current)), readlinkSync(current));
-  }
-  return current;
-}
-function isInside(root, path) {
-  const rel = relative3(root, path);
-  return !isAbsolute2(rel) && rel.split(sep3)[0] !== "..";
-}
-var init_repository = __esm({
-  "src/config/repository.ts"() {
-    "use strict";
+    GENERATED_DIR = join5(PACKAGE_ROOT, "dist", "generated");
   }
 });
 
@@ -20565,38 +21952,38 @@ function lineOfPointer(document, lineCounter, pointer) {
   const { isMap, isSeq } = yaml();
   const parts = pointer.split("/").slice(1).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
   let node = document.contents;
-  let line = node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
+  let line2 = node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
   for (const part of parts) {
     if (isMap(node)) {
       const pair = node.items.find((item) => item.key?.value === part);
       if (!pair) break;
       const keyNode = pair.key;
-      if (keyNode?.range) line = lineCounter.linePos(keyNode.range[0]).line;
+      if (keyNode?.range) line2 = lineCounter.linePos(keyNode.range[0]).line;
       node = pair.value;
     } else if (isSeq(node)) {
       const item = node.items[Number(part)];
       if (!item) break;
-      if (item.range) line = lineCounter.linePos(item.range[0]).line;
+      if (item.range) line2 = lineCounter.linePos(item.range[0]).line;
       node = item;
     } else break;
   }
-  return line;
+  return line2;
 }
 function yamlToJs(document, lineCounter, shownAs) {
   const { visit } = yaml();
   try {
     return document.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    let line;
+    let line2;
     visit(document, {
       Alias(_key, node) {
-        if (node.range) line = lineCounter.linePos(node.range[0]).line;
+        if (node.range) line2 = lineCounter.linePos(node.range[0]).line;
         return visit.BREAK;
       }
     });
     const message = error.message ?? "";
     const why = /Excessive alias count/i.test(message) ? "YAML aliases expand too much (alias bomb?)" : /Unresolved alias|anchor not found/i.test(message) ? "invalid YAML: an alias (*\u2026) refers to an anchor that is not defined" : error instanceof RangeError ? "invalid YAML: nested too deeply to read" : "invalid YAML: an alias or a tag cannot be read";
-    throw new UserError(why, shownAs, line);
+    throw new UserError(why, shownAs, line2);
   }
 }
 var init_yaml_positions = __esm({
@@ -20609,19 +21996,19 @@ var init_yaml_positions = __esm({
 
 // src/inputs/read-yaml-file.ts
 function readYamlFile(file, shownAs, what) {
-  let text2;
+  let text4;
   try {
-    text2 = readRegularFile(file, shownAs).toString("utf8");
+    text4 = readRegularFile(file, shownAs).toString("utf8");
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`cannot read ${what} (${error.code ?? "error"})`, shownAs);
   }
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
-  const document = parseDocument(text2, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text4, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
-    const { problem, line } = yamlSyntaxError(document.errors[0], lineCounter);
-    throw new UserError(problem, shownAs, line);
+    const { problem, line: line2 } = yamlSyntaxError(document.errors[0], lineCounter);
+    throw new UserError(problem, shownAs, line2);
   }
   refuseNonCoreTags(document, lineCounter, shownAs, `${what}s`);
   return { document, lineCounter, value: yamlToJs(document, lineCounter, shownAs) };
@@ -20764,16 +22151,16 @@ function step(value, segment) {
   if ("index" in segment) return Array.isArray(value) ? value[segment.index] : void 0;
   return void 0;
 }
-function resolveSingle(root, segments) {
-  let value = root;
+function resolveSingle(root2, segments) {
+  let value = root2;
   for (const segment of segments) {
     value = step(value, segment);
     if (value === void 0 || value === UNKNOWN || value === REDACTED) return value;
   }
   return value;
 }
-function resolveEach(root, segments) {
-  let values = [root];
+function resolveEach(root2, segments) {
+  let values = [root2];
   for (const segment of segments) {
     const next = [];
     for (const value of values) {
@@ -20803,24 +22190,24 @@ var init_field_path = __esm({
 });
 
 // src/engine/glob.ts
-function pieceAt(text2, at3, piece, anyOne) {
-  if (at3 < 0 || at3 + piece.length > text2.length) return false;
-  if (!anyOne) return text2.startsWith(piece, at3);
-  for (let i = 0; i < piece.length; i++) if (piece[i] !== "?" && piece[i] !== text2[at3 + i]) return false;
+function pieceAt(text4, at3, piece, anyOne) {
+  if (at3 < 0 || at3 + piece.length > text4.length) return false;
+  if (!anyOne) return text4.startsWith(piece, at3);
+  for (let i = 0; i < piece.length; i++) if (piece[i] !== "?" && piece[i] !== text4[at3 + i]) return false;
   return true;
 }
-function findPiece(text2, piece, from, end, anyOne) {
+function findPiece(text4, piece, from, end, anyOne) {
   if (!anyOne || !piece.includes("?")) {
-    const at3 = text2.indexOf(piece, from);
+    const at3 = text4.indexOf(piece, from);
     return at3 !== -1 && at3 + piece.length <= end ? at3 : -1;
   }
-  for (let at3 = from; at3 + piece.length <= end; at3++) if (pieceAt(text2, at3, piece, true)) return at3;
+  for (let at3 = from; at3 + piece.length <= end; at3++) if (pieceAt(text4, at3, piece, true)) return at3;
   return -1;
 }
-function wildcardMatch(pattern, text2, options = {}) {
+function wildcardMatch(pattern, text4, options = {}) {
   const anyOne = options.questionMark === true;
   const p = options.caseSensitive ? pattern : pattern.toLowerCase();
-  const t = options.caseSensitive ? text2 : text2.toLowerCase();
+  const t = options.caseSensitive ? text4 : text4.toLowerCase();
   const pieces = p.split("*");
   if (pieces.length === 1) return t.length === p.length && pieceAt(t, 0, p, anyOne);
   const first = pieces[0];
@@ -20963,7 +22350,7 @@ function compareRange(min, max, operator, operand) {
 }
 function describeComparison(operator, operand) {
   if (operator === "exists") return operand ? "to be set" : "not to be set";
-  const shown = Array.isArray(operand) ? `[${operand.map((item) => JSON.stringify(item)).join(", ")}]` : JSON.stringify(operand);
+  const shown2 = Array.isArray(operand) ? `[${operand.map((item) => JSON.stringify(item)).join(", ")}]` : JSON.stringify(operand);
   const words2 = {
     equals: "to equal",
     notEquals: "not to equal",
@@ -20983,7 +22370,7 @@ function describeComparison(operator, operand) {
     less: "to be less than",
     lessOrEquals: "to be at most"
   };
-  return `${words2[operator]} ${shown}`;
+  return `${words2[operator]} ${shown2}`;
 }
 var patternCache;
 var init_compare = __esm({
@@ -21112,13 +22499,13 @@ function rootedAt(resource, segments) {
   }
   return { root: resource.body, rest: segments };
 }
-function resolveRest(root, rest) {
-  if (rest.length === 0) return root;
-  return hasEach(rest) ? resolveEach(root, rest) : resolveSingle(root, rest);
+function resolveRest(root2, rest) {
+  if (rest.length === 0) return root2;
+  return hasEach(rest) ? resolveEach(root2, rest) : resolveSingle(root2, rest);
 }
 function valueAt(resource, segments) {
-  const { root, rest } = rootedAt(resource, segments);
-  return resolveRest(root, rest);
+  const { root: root2, rest } = rootedAt(resource, segments);
+  return resolveRest(root2, rest);
 }
 function startsWith(segments, prefix) {
   if (segments.length < prefix.length) return false;
@@ -21143,16 +22530,16 @@ function fieldLeaf(condition, context, scopes) {
   const { operator, operand, expected } = factsOf(condition, context);
   const caseSensitive = condition["caseSensitive"] === true;
   const segments = parseFieldPath(condition.field);
-  const { root, rest } = scoped(segments, context, scopes);
+  const { root: root2, rest } = scoped(segments, context, scopes);
   if (rest.length === 0) {
-    const verdict2 = compare(root, operator, operand, caseSensitive);
-    return { verdict: verdict2, evidence: [{ path: condition.field, actual: root, expected }] };
+    const verdict2 = compare(root2, operator, operand, caseSensitive);
+    return { verdict: verdict2, evidence: [{ path: condition.field, actual: root2, expected }] };
   }
   if (!hasEach(rest)) {
-    const actual = resolveSingle(root, rest);
+    const actual = resolveSingle(root2, rest);
     return { verdict: compare(actual, operator, operand, caseSensitive), evidence: [{ path: condition.field, actual, expected }] };
   }
-  const members = resolveEach(root, rest);
+  const members = resolveEach(root2, rest);
   if (members === UNKNOWN || members === REDACTED) return { verdict: "unknown", evidence: [{ path: condition.field, actual: members, expected }] };
   let verdict = "pass";
   const evidence = [];
@@ -21179,8 +22566,8 @@ function count(condition, context, scopes) {
   const operator = operatorOf(condition);
   const operand = operandValue(condition[operator], context);
   const segments = parseFieldPath(condition.count.field);
-  const { root, rest } = scoped(segments, context, scopes);
-  const members = resolveEach(root, rest);
+  const { root: root2, rest } = scoped(segments, context, scopes);
+  const members = resolveEach(root2, rest);
   const described = `count of ${condition.count.field}${condition.count.where ? " (filtered)" : ""} ${describeComparison(operator, operand)}`;
   if (members === UNKNOWN || members === REDACTED) {
     return { verdict: "unknown", evidence: [{ path: condition.count.field, actual: members, expected: described }] };
@@ -21214,8 +22601,8 @@ function functionContext(context, scopes) {
     inventory: context.inventory,
     parameters: context.parameters,
     field(path) {
-      const { root, rest } = scoped(parseFieldPath(path), context, scopes);
-      return resolveRest(root, rest);
+      const { root: root2, rest } = scoped(parseFieldPath(path), context, scopes);
+      return resolveRest(root2, rest);
     }
   };
 }
@@ -21606,8 +22993,8 @@ function defaultRouteOf(inventory, subnet, extraFirewallIps = []) {
   }
   const routes = routesOf(inventory, table2);
   if (isPlaceholder(table2.body["properties"])) return { status: "unknown", routeTable: table2.name, reason: `the routes of ${table2.name} are ${table2.source.kind === "plan" ? "known only after apply" : "not in the snapshot (project the properties column)"}` };
-  const listed = propertiesOf(table2)["routes"];
-  if (isPlaceholder(listed)) return { status: "unknown", routeTable: table2.name, reason: `the routes of ${table2.name} are ${listed === UNKNOWN ? "known only after apply" : "marked sensitive"}` };
+  const listed2 = propertiesOf(table2)["routes"];
+  if (isPlaceholder(listed2)) return { status: "unknown", routeTable: table2.name, reason: `the routes of ${table2.name} are ${listed2 === UNKNOWN ? "known only after apply" : "marked sensitive"}` };
   const defaults = routes.filter((route2) => route2.properties["addressPrefix"] === "0.0.0.0/0");
   const pending = routes.filter((route2) => isPlaceholder(route2.properties["addressPrefix"]));
   const route = defaults[0];
@@ -21662,10 +23049,10 @@ var init_routes = __esm({
 });
 
 // src/engine/functions/dns-zones.ts
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 function zoneTable() {
   if (table) return table;
-  const raw = readYamlData(join5(BUILT_IN_POLICY_DIR, "data", "private-dns-zones.yaml"));
+  const raw = readYamlData(join6(BUILT_IN_POLICY_DIR, "data", "private-dns-zones.yaml"));
   table = /* @__PURE__ */ new Map();
   for (const entry of raw.resourceTypes) {
     for (const group of entry.groups) {
@@ -21678,9 +23065,9 @@ function zoneTable() {
   }
   return table;
 }
-function cloudOf(location, parameter) {
+function cloudOf(location2, parameter) {
   if (parameter === "AzureCloud" || parameter === "AzureUSGovernment" || parameter === "AzureChinaCloud") return parameter;
-  const region = (location ?? "").toLowerCase().replace(/\s+/g, "");
+  const region = (location2 ?? "").toLowerCase().replace(/\s+/g, "");
   if (region.startsWith("usgov") || region.startsWith("usdod")) return "AzureUSGovernment";
   if (region.startsWith("china")) return "AzureChinaCloud";
   return "AzureCloud";
@@ -21702,8 +23089,8 @@ function compileZonePattern(template, region) {
 function showZone(template, region) {
   return region ? template.replace(/\{region\}/g, region.toLowerCase().replace(/\s+/g, "")) : template;
 }
-function escape2(text2) {
-  return text2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function escape2(text4) {
+  return text4.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 function specsFor(groupId, targetType, extra) {
   const all = [...zoneTable().get(groupId.toLowerCase()) ?? []];
@@ -21751,13 +23138,13 @@ function connectionsOf(inventory, endpoint) {
     ["privateLinkServiceConnections", false],
     ["manualPrivateLinkServiceConnections", true]
   ]) {
-    const entries = properties[list5];
-    if (isPlaceholder(entries)) {
+    const entries2 = properties[list5];
+    if (isPlaceholder(entries2)) {
       connections.push({ groupIds: UNKNOWN, manual: manualList });
       continue;
     }
-    if (!Array.isArray(entries)) continue;
-    entries.forEach((entry, index) => {
+    if (!Array.isArray(entries2)) continue;
+    entries2.forEach((entry, index) => {
       if (isPlaceholder(entry)) {
         connections.push({ groupIds: UNKNOWN, manual: manualList });
         return;
@@ -21895,10 +23282,10 @@ var init_results = __esm({
 });
 
 // src/engine/functions/dns.ts
-function list(items, most = 10) {
-  if (items.length === 0) return NONE;
-  if (items.length <= most) return items.join(", ");
-  return `${items.slice(0, most).join(", ")} and ${items.length - most} more`;
+function list(items2, most = 10) {
+  if (items2.length === 0) return NONE;
+  if (items2.length <= most) return items2.join(", ");
+  return `${items2.slice(0, most).join(", ")} and ${items2.length - most} more`;
 }
 function undecidedDetails(details) {
   return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== NONE));
@@ -22040,9 +23427,9 @@ function endpointIndex(inventory) {
           unresolvedByFile.set(endpoint.source.file, list5);
         }
         for (const key of keys) {
-          const entries = byTarget.get(key) ?? [];
-          entries.push({ endpoint, manual: connection.manual, ...connection.status ? { status: connection.status } : {} });
-          byTarget.set(key, entries);
+          const entries2 = byTarget.get(key) ?? [];
+          entries2.push({ endpoint, manual: connection.manual, ...connection.status ? { status: connection.status } : {} });
+          byTarget.set(key, entries2);
         }
       }
     }
@@ -22198,8 +23585,8 @@ var init_dns = __esm({
       const states = [...found.map((entry) => entry.status), ...ownStates];
       if (states.some((state) => state === void 0 || /^approved$/i.test(state))) return pass();
       if (states.length > 0) {
-        const shown = list(states.filter((state) => !!state));
-        return fail("properties.privateEndpointConnections", states, "an approved private endpoint connection", { states: shown, problem: `its private endpoint connections are not approved (${shown})` });
+        const shown2 = list(states.filter((state) => !!state));
+        return fail("properties.privateEndpointConnections", states, "an approved private endpoint connection", { states: shown2, problem: `its private endpoint connections are not approved (${shown2})` });
       }
       const pending = index.unresolvedByFile.get(resource.source.file) ?? [];
       if (pending.length) return unknown("privateEndpoints", `private endpoint ${list(pending)} connects to a resource known only after apply`);
@@ -22216,8 +23603,8 @@ var init_dns = __esm({
 });
 
 // src/engine/functions/kata.ts
-function list2(items) {
-  return items.length ? [...new Set(items)].join(", ") : "none";
+function list2(items2) {
+  return items2.length ? [...new Set(items2)].join(", ") : "none";
 }
 function globMatch(pattern, value) {
   return wildcardMatch(pattern, value);
@@ -22261,11 +23648,11 @@ function anyOf2(results) {
   return results.includes("unknown") ? "unknown" : "fail";
 }
 function mapMatches(selector, map, caseInsensitiveKeys) {
-  const entries = Object.entries(selector);
-  if (entries.length === 0) return "fail";
+  const entries2 = Object.entries(selector);
+  if (entries2.length === 0) return "fail";
   if (isPlaceholder(map)) return "unknown";
   if (!isPlainObject(map)) return "fail";
-  const results = entries.map(([key, want]) => {
+  const results = entries2.map(([key, want]) => {
     const found = Object.entries(map).find(([candidate]) => caseInsensitiveKeys ? candidate.toLowerCase() === key.toLowerCase() : candidate === key);
     if (!found) return "fail";
     if (isPlaceholder(found[1])) return "unknown";
@@ -22399,7 +23786,7 @@ function podSpecPath(resource, kind) {
   if (resource.source.terraformType === "kubernetes_manifest") return `manifest.${manifestPaths[kind] ?? "spec.template.spec"}`;
   return styleOf(resource) === "snake" ? terraformPaths[kind] ?? "spec[0].template[0].spec[0]" : manifestPaths[kind] ?? "spec.template.spec";
 }
-function get(value, ...path) {
+function get2(value, ...path) {
   let node = value;
   for (const key of path) {
     if (isPlaceholder(node)) return node;
@@ -22410,16 +23797,16 @@ function get(value, ...path) {
 function workloadView(context) {
   const { resource } = context;
   const kind = asString(resource.body["kind"]) ?? "workload";
-  const rawSpec = get(resource.body, "properties", "podSpec");
+  const rawSpec = get2(resource.body, "properties", "podSpec");
   const spec = isPlainObject(rawSpec) ? rawSpec : isPlaceholder(rawSpec) ? UNKNOWN : {};
   const containers = [];
   let containersUnknown = false;
   for (const list5 of ["initContainers", "containers", "ephemeralContainers"]) {
-    const members = get(spec, list5);
+    const members = get2(spec, list5);
     if (isPlaceholder(members)) containersUnknown = true;
     if (!Array.isArray(members)) continue;
     members.forEach((member, index) => {
-      const name = asString(get(member, "name"));
+      const name = asString(get2(member, "name"));
       containers.push({ label: name ? `container ${name}` : `${list5}[${index}]`, path: `${fieldName(styleOf(resource), list5)}[${index}]`, value: member });
     });
   }
@@ -22428,11 +23815,11 @@ function workloadView(context) {
 }
 function judgeWorkload(context, path, expected, collect) {
   const view = workloadView(context);
-  const problems = [];
+  const problems2 = [];
   const undecided = [];
   if (view.spec === UNKNOWN) undecided.push("the pod spec");
-  else collect(view, (text2) => problems.push(text2), (text2) => undecided.push(text2));
-  if (problems.length) return fail(path, problems, expected, { ...view.details, violations: problems.join("; ") });
+  else collect(view, (text4) => problems2.push(text4), (text4) => undecided.push(text4));
+  if (problems2.length) return fail(path, problems2, expected, { ...view.details, violations: problems2.join("; ") });
   if (undecided.length) {
     const why = context.resource.source.kind === "manifest" ? "a placeholder filled in at deploy time" : "known only after apply";
     return unknown(path, `${list2(undecided)} ${undecided.length === 1 ? "is" : "are"} ${why} (needed to check ${expected})`, view.details);
@@ -22499,16 +23886,16 @@ function podMatchesPool(pool, nodeSelector, terms) {
   const selectorResults = Object.entries(nodeSelector).map(([key, value]) => isPlaceholder(value) ? "unknown" : matchRequirement(node, key, "In", [value]));
   const termResults = terms.map((term) => {
     if (isPlaceholder(term)) return "unknown";
-    const expressions = get(term, "matchExpressions");
+    const expressions = get2(term, "matchExpressions");
     if (isPlaceholder(expressions)) return "unknown";
     if (!Array.isArray(expressions) || expressions.length === 0) return "pass";
     return allOf2(
       expressions.map((expression) => {
         if (isPlaceholder(expression)) return "unknown";
-        const key = get(expression, "key");
-        const operator = get(expression, "operator");
+        const key = get2(expression, "key");
+        const operator = get2(expression, "operator");
         if (isPlaceholder(key) || isPlaceholder(operator)) return "unknown";
-        return matchRequirement(node, asString(key) ?? "", asString(operator) ?? "", get(expression, "values"));
+        return matchRequirement(node, asString(key) ?? "", asString(operator) ?? "", get2(expression, "values"));
       })
     );
   });
@@ -22536,8 +23923,8 @@ function named(container) {
   return container.label.startsWith("container ") ? ` (${container.label})` : "";
 }
 function userId(value) {
-  const text2 = asString(value);
-  return text2 !== void 0 && /^\d+$/.test(text2.trim()) ? Number(text2) : void 0;
+  const text4 = asString(value);
+  return text4 !== void 0 && /^\d+$/.test(text4.trim()) ? Number(text4) : void 0;
 }
 function parseImage(reference) {
   const [namePart = "", digest] = reference.trim().split("@");
@@ -22551,15 +23938,15 @@ function parseImage(reference) {
 }
 function eachImage(view, undecided, visit) {
   each(view, undecided, (container, value) => {
-    const image = get(value, "image");
+    const image = get2(value, "image");
     if (isPlaceholder(image)) return undecided(`${container.label}: image`);
-    const text2 = asString(image);
-    if (text2) visit(container, text2);
+    const text4 = asString(image);
+    if (text4) visit(container, text4);
   });
 }
-function approved(image, entries) {
+function approved(image, entries2) {
   const name = image.name.includes("/") && image.registry !== "docker.io" ? image.name.toLowerCase() : `docker.io/${image.name.toLowerCase()}`;
-  return entries.some((entry) => {
+  return entries2.some((entry) => {
     const wanted = entry.toLowerCase().replace(/\/+$/, "");
     if (wanted.includes("/")) return name === wanted || name.startsWith(`${wanted}/`);
     return globMatch(wanted, image.registry);
@@ -22644,23 +24031,23 @@ var init_kata = __esm({
       const results = [];
       if (selector.all) results.push("pass");
       if (selector.kataRuntimeClass) {
-        const runtimeClass = get(body, "properties", "podSpec", "runtimeClassName");
+        const runtimeClass = get2(body, "properties", "podSpec", "runtimeClassName");
         results.push(isPlaceholder(runtimeClass) ? "unknown" : /^kata/i.test(asString(runtimeClass) ?? "") ? "pass" : "fail");
       }
-      const namespace = get(body, "metadata", "namespace");
+      const namespace = get2(body, "metadata", "namespace");
       if (selector.namespaces.length) {
         results.push(isPlaceholder(namespace) ? "unknown" : selector.namespaces.some((pattern) => globMatch(pattern, asString(namespace) ?? "default")) ? "pass" : "fail");
       }
-      results.push(mapMatches(selector.labels, get(body, "metadata", "labels"), false));
-      results.push(mapMatches(selector.labels, get(body, "properties", "podLabels"), false));
-      results.push(mapMatches(selector.annotations, get(body, "metadata", "annotations"), false));
+      results.push(mapMatches(selector.labels, get2(body, "metadata", "labels"), false));
+      results.push(mapMatches(selector.labels, get2(body, "properties", "podLabels"), false));
+      results.push(mapMatches(selector.annotations, get2(body, "metadata", "annotations"), false));
       const verdict = anyOf2(results);
       if (verdict === "unknown") return unknown("metadata", "whether the workload is untrusted (its namespace, labels or runtime class) is not known");
       return verdict === "pass" ? pass() : fail("metadata", namespace, "a workload selected by workloadSelector", {});
     };
     workloadUsesKataRuntimeClass = (context) => judgeWorkload(context, "properties.podSpec.runtimeClassName", `runtimeClassName ${KATA_RUNTIME_CLASS}`, (view, problem, undecided) => {
       const field = fieldName(view.style, "runtimeClassName");
-      const value = get(view.spec, "runtimeClassName");
+      const value = get2(view.spec, "runtimeClassName");
       if (isPlaceholder(value)) return undecided(field);
       const name = asString(value);
       if (name === KATA_RUNTIME_CLASS || name === LEGACY_KATA_RUNTIME_CLASS) return;
@@ -22668,7 +24055,7 @@ var init_kata = __esm({
     });
     workloadRuntimeClassNotLegacy = (context) => judgeWorkload(context, "properties.podSpec.runtimeClassName", `runtimeClassName ${KATA_RUNTIME_CLASS}`, (view, problem) => {
       const field = fieldName(view.style, "runtimeClassName");
-      const value = get(view.spec, "runtimeClassName");
+      const value = get2(view.spec, "runtimeClassName");
       if (isPlaceholder(value)) return;
       if (asString(value) === LEGACY_KATA_RUNTIME_CLASS) problem(`${field} is the preview class ${LEGACY_KATA_RUNTIME_CLASS}; use ${KATA_RUNTIME_CLASS}`);
     });
@@ -22688,8 +24075,8 @@ var init_kata = __esm({
         pools.push(...found.pools);
         if (found.unknownReason) openReasons.push(found.unknownReason);
       }
-      const rawSelector = get(view.spec, "nodeSelector");
-      const rawTerms = get(view.spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms");
+      const rawSelector = get2(view.spec, "nodeSelector");
+      const rawTerms = get2(view.spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms");
       const selectorField = fieldName(view.style, "nodeSelector");
       if (isPlaceholder(rawSelector) || isPlaceholder(rawTerms)) return unknown("properties.podSpec.nodeSelector", `the pod's ${selectorField} or node affinity is not known`, view.details);
       const nodeSelector = isPlainObject(rawSelector) ? rawSelector : {};
@@ -22729,14 +24116,14 @@ var init_kata = __esm({
     HARMLESS_CAPABILITIES = /* @__PURE__ */ new Set(["NET_BIND_SERVICE"]);
     privileges = (view, problem, undecided) => each(view, undecided, (container, value) => {
       const field = (path) => inContainer(view, container, `securityContext.${path}`);
-      const privileged = get(value, "securityContext", "privileged");
+      const privileged = get2(value, "securityContext", "privileged");
       if (isPlaceholder(privileged)) undecided(field("privileged"));
       else if (privileged === true) problem(`${field("privileged")} is true${named(container)}`);
-      const escalation = get(value, "securityContext", "allowPrivilegeEscalation");
+      const escalation = get2(value, "securityContext", "allowPrivilegeEscalation");
       if (isPlaceholder(escalation)) undecided(field("allowPrivilegeEscalation"));
       else if (escalation === true) problem(`${field("allowPrivilegeEscalation")} is true${named(container)}`);
       else if (escalation !== false) problem(`${field("allowPrivilegeEscalation")} is not set (it defaults to true)${named(container)}`);
-      const added = get(value, "securityContext", "capabilities", "add");
+      const added = get2(value, "securityContext", "capabilities", "add");
       if (isPlaceholder(added)) undecided(field("capabilities.add"));
       else if (Array.isArray(added)) {
         const risky = added.map((capability) => isPlaceholder(capability) ? "(known only after apply)" : asString(capability) ?? "").filter((capability) => !HARMLESS_CAPABILITIES.has(capability.toUpperCase().replace(/^CAP_/, "")));
@@ -22745,25 +24132,25 @@ var init_kata = __esm({
     });
     hostNamespaces = (view, problem, undecided) => {
       for (const field of ["hostPID", "hostIPC", "hostNetwork"]) {
-        const value = get(view.spec, field);
+        const value = get2(view.spec, field);
         if (isPlaceholder(value)) undecided(at2(view, fieldName(view.style, field)));
         else if (value === true) problem(`${at2(view, fieldName(view.style, field))} is true`);
       }
     };
     RUNTIME_SOCKET = /(^|\/)(docker|containerd|crio|cri-dockerd)\.sock$|^\/var\/run\/?$|^\/run\/?$|^\/var\/run\/docker\/?$/;
     hostMounts = (view, problem, undecided) => {
-      const volumes = get(view.spec, "volumes");
+      const volumes = get2(view.spec, "volumes");
       if (isPlaceholder(volumes)) undecided(at2(view, fieldName(view.style, "volumes")));
       if (Array.isArray(volumes)) {
         volumes.forEach((volume, index) => {
           const volumePath = at2(view, `${fieldName(view.style, "volumes")}[${index}]`);
-          const name = asString(get(volume, "name"));
+          const name = asString(get2(volume, "name"));
           const label = name ? ` (volume ${name})` : "";
           if (isPlaceholder(volume)) return undecided(volumePath);
-          const hostPath = get(volume, "hostPath");
+          const hostPath = get2(volume, "hostPath");
           if (hostPath === void 0 || hostPath === null) return;
           const field = `${volumePath}.${fieldName(view.style, "hostPath")}`;
-          const path = get(hostPath, "path");
+          const path = get2(hostPath, "path");
           if (isPlaceholder(path)) return undecided(`${field}.path`);
           const where2 = asString(path) ?? "";
           if (RUNTIME_SOCKET.test(where2)) problem(`${field} mounts the container runtime socket ${where2}, which controls every container on the node${label}`);
@@ -22774,7 +24161,7 @@ var init_kata = __esm({
       }
       each(view, undecided, (container, value) => {
         for (const kind of ["limits", "requests"]) {
-          const resources = get(value, "resources", kind);
+          const resources = get2(value, "resources", kind);
           if (!isPlainObject(resources)) continue;
           for (const key of Object.keys(resources)) {
             if (/kvm|fuse/i.test(key)) problem(`${inContainer(view, container, `resources.${kind}`)} requests the device ${key}${named(container)}`);
@@ -22784,9 +24171,9 @@ var init_kata = __esm({
     };
     CONFINED_SECCOMP = /* @__PURE__ */ new Set(["runtimedefault", "localhost"]);
     seccomp = (view, problem, undecided) => {
-      const podProfile = get(view.spec, "securityContext", "seccompProfile", "type");
+      const podProfile = get2(view.spec, "securityContext", "seccompProfile", "type");
       each(view, undecided, (container, value) => {
-        const own = get(value, "securityContext", "seccompProfile", "type");
+        const own = get2(value, "securityContext", "seccompProfile", "type");
         const effective = own === void 0 || own === null ? podProfile : own;
         const field = inContainer(view, container, "securityContext.seccompProfile.type");
         if (isPlaceholder(effective)) return undecided(field);
@@ -22796,11 +24183,11 @@ var init_kata = __esm({
       });
     };
     nonRoot = (view, problem, undecided) => {
-      const podNonRoot = get(view.spec, "securityContext", "runAsNonRoot");
-      const podUser = get(view.spec, "securityContext", "runAsUser");
+      const podNonRoot = get2(view.spec, "securityContext", "runAsNonRoot");
+      const podUser = get2(view.spec, "securityContext", "runAsUser");
       each(view, undecided, (container, value) => {
-        const ownNonRoot = get(value, "securityContext", "runAsNonRoot");
-        const ownUser = get(value, "securityContext", "runAsUser");
+        const ownNonRoot = get2(value, "securityContext", "runAsNonRoot");
+        const ownUser = get2(value, "securityContext", "runAsUser");
         const nonRootValue = ownNonRoot === void 0 || ownNonRoot === null ? podNonRoot : ownNonRoot;
         const user = ownUser === void 0 || ownUser === null ? podUser : ownUser;
         const nonRootField = inContainer(view, container, "securityContext.runAsNonRoot");
@@ -22825,18 +24212,18 @@ var init_kata = __esm({
       })
     );
     imagesFromApprovedRegistries = (context) => {
-      const entries = stringList(context.parameters["approvedRegistries"], "approvedRegistries");
-      if (entries.length === 0) return pass();
+      const entries2 = stringList(context.parameters["approvedRegistries"], "approvedRegistries");
+      if (entries2.length === 0) return pass();
       const result2 = judgeWorkload(
         context,
         "properties.podSpec.containers[*].image",
-        `an image from ${entries.join(", ")}`,
+        `an image from ${entries2.join(", ")}`,
         (view, problem, undecided) => eachImage(view, undecided, (container, image) => {
           const parsed = parseImage(image);
-          if (!approved(parsed, entries)) problem(`${container.label}: image ${image} comes from ${parsed.registry}`);
+          if (!approved(parsed, entries2)) problem(`${container.label}: image ${image} comes from ${parsed.registry}`);
         })
       );
-      return result2.details ? { ...result2, details: { ...result2.details, approvedRegistries: entries.join(", ") } } : result2;
+      return result2.details ? { ...result2, details: { ...result2.details, approvedRegistries: entries2.join(", ") } } : result2;
     };
     KATA_FUNCTIONS = /* @__PURE__ */ new Map([
       ["clusterHostsUntrustedWorkloads", clusterHostsUntrustedWorkloads],
@@ -23331,12 +24718,12 @@ function rulesWrittenIn(inventory, resource) {
 }
 function missingGroups(inventory, policy) {
   if (policy.source.kind !== "snapshot" && policy.source.kind !== "audit") return [];
-  const listed = propertiesOf4(policy)["ruleCollectionGroups"];
-  if (Array.isArray(listed)) {
-    const missing = listed.map((entry) => isPlainObject(entry) && typeof entry["id"] === "string" ? entry["id"] : void 0).filter((id) => id !== void 0 && !inventory.getById(id));
+  const listed2 = propertiesOf4(policy)["ruleCollectionGroups"];
+  if (Array.isArray(listed2)) {
+    const missing = listed2.map((entry) => isPlainObject(entry) && typeof entry["id"] === "string" ? entry["id"] : void 0).filter((id) => id !== void 0 && !inventory.getById(id));
     if (missing.length === 0) return [];
     const names = missing.map((id) => id.slice(id.lastIndexOf("/") + 1)).join(", ");
-    const lead = missing.length === listed.length ? `the snapshot has no rule collection groups for policy ${policy.name} (it lists ${names})` : `the snapshot lacks rule collection groups ${names} of policy ${policy.name}`;
+    const lead = missing.length === listed2.length ? `the snapshot has no rule collection groups for policy ${policy.name} (it lists ${names})` : `the snapshot lacks rule collection groups ${names} of policy ${policy.name}`;
     return [`${lead}; Resource Graph does not index them, azfence audit reads them through ARM`];
   }
   if (childrenOf(inventory, policy, RULE_COLLECTION_GROUP).length === 0 && !inventory.fileHasType(policy.source.file, RULE_COLLECTION_GROUP)) {
@@ -23424,9 +24811,9 @@ var init_firewall_rules = __esm({
 });
 
 // src/engine/functions/egress.ts
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 function egressProfiles(extra) {
-  builtInProfiles ??= readYamlData(join6(BUILT_IN_POLICY_DIR, "data", "egress-profiles.yaml")).profiles;
+  builtInProfiles ??= readYamlData(join7(BUILT_IN_POLICY_DIR, "data", "egress-profiles.yaml")).profiles;
   const custom = Array.isArray(extra) ? extra.filter((profile) => profile && typeof profile.id === "string" && Array.isArray(profile.needs)) : [];
   return [...builtInProfiles.filter((profile) => !custom.some((own) => own.id === profile.id)), ...custom];
 }
@@ -23538,8 +24925,8 @@ function expandNeed(need, workloads, fallbackLocation) {
   }
   if (need.fqdn.includes("<location>")) {
     const fromWorkloads = workloads.map((workload) => workload.resource.location);
-    const locations = [...new Set((fromWorkloads.length ? fromWorkloads : [fallbackLocation]).map((location) => location?.toLowerCase().replace(/\s+/g, "")).filter((location) => !!location))];
-    return locations.map((location) => ({ ...need, fqdn: need.fqdn.replace("<location>", location) }));
+    const locations = [...new Set((fromWorkloads.length ? fromWorkloads : [fallbackLocation]).map((location2) => location2?.toLowerCase().replace(/\s+/g, "")).filter((location2) => !!location2))];
+    return locations.map((location2) => ({ ...need, fqdn: need.fqdn.replace("<location>", location2) }));
   }
   return [need];
 }
@@ -23677,14 +25064,14 @@ var init_egress = __esm({
     fqdnsWellFormed = (context) => {
       const { inventory, resource } = context;
       const own = rulesWrittenIn(inventory, resource);
-      const problems = [];
+      const problems2 = [];
       const evidence = [];
       const seen = /* @__PURE__ */ new Map();
       const check = (entry, where2, scope, mine, path) => {
         if (entry === "*") return;
         const problem = mine ? fqdnProblem(entry) : void 0;
-        const note = (text2, expected) => {
-          problems.push(text2);
+        const note = (text4, expected) => {
+          problems2.push(text4);
           evidence.push({ path, actual: entry, expected });
         };
         if (problem) note(`"${entry}" in ${where2} ${problem}`, WELL_FORMED);
@@ -23693,23 +25080,23 @@ var init_egress = __esm({
         if (first === void 0) seen.set(key, where2);
         else if (mine) note(first === where2 ? `"${entry}" is listed twice in ${where2}` : `"${entry}" in ${where2} repeats ${first}`, "an entry listed once");
       };
-      const scopeOf = (sources2, ports) => `${[...sources2].sort().join(",")}|${[...new Set(ports)].sort().join(",")}`;
+      const scopeOf3 = (sources2, ports) => `${[...sources2].sort().join(",")}|${[...new Set(ports)].sort().join(",")}`;
       const family = ruleFamily(inventory, resource);
       for (const member of family.includes(resource) ? family : [...family, resource]) {
         const mine = member === resource;
         const rules = mine ? own : rulesWrittenIn(inventory, member);
         const label = (collection, rule) => mine ? `${collection}/${rule}` : `${member.name} ${collection}/${rule}`;
         for (const rule of rules.application) {
-          const scope = scopeOf(rule.sourceAddresses, rule.protocols.map((protocol) => String(protocol.port)));
+          const scope = scopeOf3(rule.sourceAddresses, rule.protocols.map((protocol) => String(protocol.port)));
           for (const entry of rule.targetFqdns) check(entry, label(rule.origin.collection, rule.origin.rule), scope, mine, `${rule.origin.path}.targetFqdns`);
         }
         for (const rule of rules.network) {
-          const scope = scopeOf(rule.sourceAddresses, rule.destinationPorts);
+          const scope = scopeOf3(rule.sourceAddresses, rule.destinationPorts);
           for (const entry of rule.destinationFqdns) check(entry, label(rule.origin.collection, rule.origin.rule), scope, mine, `${rule.origin.path}.destinationFqdns`);
         }
       }
       const place = placeOf(context);
-      if (problems.length) return { verdict: "fail", evidence, details: { ...place, problems: problems.slice(0, 10).join("; ") + (problems.length > 10 ? `; and ${problems.length - 10} more` : "") } };
+      if (problems2.length) return { verdict: "fail", evidence, details: { ...place, problems: problems2.slice(0, 10).join("; ") + (problems2.length > 10 ? `; and ${problems2.length - 10} more` : "") } };
       if (own.gaps.length) return unknown("rules", own.gaps.join("; "), place);
       return pass();
     };
@@ -23750,9 +25137,9 @@ var init_egress = __esm({
           if (routes.some((route) => route === void 0 || route.status === "unknown")) return unknown("routeTable", "the node subnet's route is known only after apply or not in this scan");
           return fail("routeTable", "no route to a firewall", "a 0.0.0.0/0 route to the firewall", { problem: "its node subnet has no 0.0.0.0/0 route to a firewall" });
         }
-        const shown = String(outbound ?? "loadBalancer");
-        return fail("networkProfile.outboundType", shown, "userDefinedRouting", {
-          problem: `its outbound type is ${shown}, so nodes egress through ${/natgateway$/i.test(shown) ? "the NAT gateway's" : "the load balancer's"} public IP${toFirewall2 ? " although their subnet routes to the firewall" : ""}`
+        const shown2 = String(outbound ?? "loadBalancer");
+        return fail("networkProfile.outboundType", shown2, "userDefinedRouting", {
+          problem: `its outbound type is ${shown2}, so nodes egress through ${/natgateway$/i.test(shown2) ? "the NAT gateway's" : "the load balancer's"} public IP${toFirewall2 ? " although their subnet routes to the firewall" : ""}`
         });
       }
       const subnets = followLinks(inventory, resource, "properties.vnetConfiguration.infrastructureSubnetId", { targetTypes: [SUBNET2] }).links;
@@ -23832,11 +25219,11 @@ var init_job_credentials = __esm({
       const properties = job.body["properties"];
       if (isPlaceholder(properties)) return unknown("properties", "the job's properties are not in the input");
       const configuration = propertiesOf2(job)["configuration"];
-      const problems = [];
+      const problems2 = [];
       const undecided = [];
       const evidence = [];
       const found = (path, what, actual) => {
-        problems.push(`${attributeName(job, path)} (${what})`);
+        problems2.push(`${attributeName(job, path)} (${what})`);
         evidence.push({ path, actual, expected: "a managed identity" });
       };
       const open = (path) => {
@@ -23901,10 +25288,86 @@ var init_job_credentials = __esm({
           if (isSet2(variable["value"])) found(`${path}.value`, `${name} as a plain value`, REDACTED);
         });
       });
-      if (problems.length) return { verdict: "fail", evidence, details: { credentials: problems.join(", ") } };
+      if (problems2.length) return { verdict: "fail", evidence, details: { credentials: problems2.join(", ") } };
       if (undecided.length) return unknown(undecided[0], `${undecided.join(", ")} ${undecided.length === 1 ? "is" : "are"} known only after apply (needed to tell whether the job carries a credential)`);
       return pass();
     };
+  }
+});
+
+// src/engine/functions/pipeline-builds.ts
+function registryNameOf(written) {
+  return written.trim().toLowerCase().replace(/\.azurecr\.(io|cn|us)$/, "");
+}
+function registriesNamed(inventory, name) {
+  const exact = inventory.byName(REGISTRY, name);
+  if (exact.length) return [...exact];
+  const dash = name.lastIndexOf("-");
+  return dash > 0 ? [...inventory.byName(REGISTRY, name.slice(0, dash))] : [];
+}
+function listed(parameter, name) {
+  if (!Array.isArray(parameter)) return false;
+  return parameter.some((entry) => typeof entry === "string" && (registryNameOf(entry) === name || name.includes("-") && registryNameOf(entry) === name.slice(0, name.lastIndexOf("-"))));
+}
+function reasonOf(properties, key) {
+  const unresolved = properties["unresolved"];
+  const reason = isPlainObject(unresolved) ? unresolved[key] : void 0;
+  return typeof reason === "string" ? reason : void 0;
+}
+var REGISTRY, AGENT_POOL2, TASK, pipelineBuildUsesAgentPool, PIPELINE_BUILD_FUNCTIONS;
+var init_pipeline_builds = __esm({
+  "src/engine/functions/pipeline-builds.ts"() {
+    "use strict";
+    init_links();
+    init_values();
+    init_agent_pools();
+    init_results();
+    REGISTRY = "Microsoft.ContainerRegistry/registries";
+    AGENT_POOL2 = "Microsoft.ContainerRegistry/registries/agentPools";
+    TASK = "Microsoft.ContainerRegistry/registries/tasks";
+    pipelineBuildUsesAgentPool = (context) => {
+      const properties = propertiesOf2(context.resource);
+      const step2 = typeof properties["step"] === "string" ? properties["step"] : "its step";
+      const notScanned = properties["notScanned"];
+      if (typeof notScanned === "string") return unknown("notScanned", `${step2 === "its step" ? "the pipeline" : step2} ${notScanned}`, { step: step2 });
+      const pool = properties["agentPoolName"];
+      if (typeof pool === "string" && pool.trim() !== "") return pass();
+      const written = properties["registry"];
+      if (written === void 0) {
+        return unknown("registry", `${String(properties["command"])} names no --registry, so the registry is the Azure CLI's configured default (az config set defaults.acr, or AZURE_DEFAULTS_ACR), which the pipeline file does not show`, { step: step2 });
+      }
+      if (written === UNKNOWN || typeof written !== "string") return unknown("registry", `its --registry is not known before the run: ${reasonOf(properties, "registry") ?? "an expression"}`, { step: step2 });
+      const name = registryNameOf(written);
+      const registries = registriesNamed(context.inventory, name);
+      const lockedByParameter = listed(context.parameters["lockedRegistries"], name);
+      const states = registries.map((registry2) => registryLocked(registry2));
+      const locked = lockedByParameter || states.includes(true);
+      if (!locked) {
+        if (registries.length === 0) return unknown("registry", `registry ${name} is neither in this scan nor in the lockedRegistries parameter, so whether it refuses public traffic is unknown`, { registry: name, step: step2 });
+        const undecided = registries[states.indexOf(void 0)];
+        if (undecided) return unknown("registry", `whether registry ${name} refuses public traffic is ${lockUndecidedWhy(undecided)}`, { registry: name, step: step2 });
+        return pass();
+      }
+      const registry = registries[states.indexOf(true)] ?? registries[0];
+      const pools = registry ? childrenOf(context.inventory, registry, AGENT_POOL2).map((candidate) => candidate.name) : [];
+      const details = { registry: registry?.name ?? name, pools: pools.length ? pools.join(", ") : "none in this scan", step: step2 };
+      if (pool === UNKNOWN) return unknown("agentPoolName", `its --agent-pool is not known before the run (${reasonOf(properties, "agentPoolName") ?? "an expression"}); empty, the command runs on the shared pool`, details);
+      const opaque = reasonOf(properties, "arguments");
+      if (opaque) return unknown("arguments", `an argument may expand to several words, one of them --agent-pool (${opaque})`, details);
+      if (properties["command"] === "az acr task run") {
+        const task = properties["taskName"];
+        if (task === UNKNOWN) return unknown("taskName", `its --name is not known before the run (${reasonOf(properties, "taskName") ?? "an expression"}), so the task's own agent pool is unknown`, details);
+        if (typeof task !== "string") return unknown("taskName", "it names no task (--name)", details);
+        const tasks = registry ? childrenOf(context.inventory, registry, TASK).filter((candidate) => candidate.name.toLowerCase() === task.toLowerCase()) : [];
+        if (tasks.length === 0) return unknown("taskName", `task ${task} of registry ${details.registry} is not in this scan, and without --agent-pool the run uses the task's own pool`, { ...details, task });
+        const taskPool = propertiesOf2(tasks[0])["agentPoolName"];
+        if (typeof taskPool === "string" && taskPool.trim() !== "") return pass();
+        if (taskPool === UNKNOWN) return unknown("taskName", `the agent pool of task ${task} is known only after apply`, { ...details, task });
+        return fail("properties.agentPoolName", void 0, "an agent pool (--agent-pool, or on the task)", { ...details, task });
+      }
+      return fail("properties.agentPoolName", void 0, "an agent pool (--agent-pool)", details);
+    };
+    PIPELINE_BUILD_FUNCTIONS = /* @__PURE__ */ new Map([["pipelineBuildUsesAgentPool", pipelineBuildUsesAgentPool]]);
   }
 });
 
@@ -23919,13 +25382,14 @@ var init_functions = __esm({
     init_egress();
     init_input();
     init_job_credentials();
-    BUILT_IN_FUNCTIONS = new Map([...DNS_FUNCTIONS, ...AGENT_POOL_FUNCTIONS, ...EGRESS_FUNCTIONS, ...KATA_FUNCTIONS, ...INPUT_FUNCTIONS, ["jobUsesManagedIdentity", jobUsesManagedIdentity]]);
+    init_pipeline_builds();
+    BUILT_IN_FUNCTIONS = new Map([...DNS_FUNCTIONS, ...AGENT_POOL_FUNCTIONS, ...EGRESS_FUNCTIONS, ...KATA_FUNCTIONS, ...INPUT_FUNCTIONS, ...PIPELINE_BUILD_FUNCTIONS, ["jobUsesManagedIdentity", jobUsesManagedIdentity]]);
   }
 });
 
 // src/engine/load-packs.ts
 import { readdirSync as readdirSync3, statSync as statSync3 } from "node:fs";
-import { join as join7, relative as relative4, resolve as resolve3 } from "node:path";
+import { join as join8, relative as relative5, resolve as resolve4 } from "node:path";
 import { createRequire } from "node:module";
 function packValidator() {
   validatePack ??= new (ajv()).Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(require2(PACK_SCHEMA));
@@ -23940,7 +25404,7 @@ function loadPackFile(file, builtIn, shownAs = file) {
   }
   const pack = raw;
   const rules = pack.rules.map((rawRule, index) => {
-    const line = lineOfPointer(document, lineCounter, `/rules/${index}`) ?? 1;
+    const line2 = lineOfPointer(document, lineCounter, `/rules/${index}`) ?? 1;
     const rule = {
       id: rawRule.id,
       title: rawRule.title,
@@ -23956,9 +25420,9 @@ function loadPackFile(file, builtIn, shownAs = file) {
         ...check,
         select: { ...check.select, type: Array.isArray(check.select.type) ? check.select.type : [check.select.type] }
       })),
-      origin: { file: shownAs, line, builtIn }
+      origin: { file: shownAs, line: line2, builtIn }
     };
-    checkSemantics(rule, (pointer) => lineOfPointer(document, lineCounter, `/rules/${index}${pointer}`) ?? line, shownAs);
+    checkSemantics(rule, (pointer) => lineOfPointer(document, lineCounter, `/rules/${index}${pointer}`) ?? line2, shownAs);
     return rule;
   });
   return { pack: pack.pack, title: pack.title, description: pack.description ?? "", file: shownAs, rules };
@@ -24004,7 +25468,7 @@ function checkSemantics(rule, lineAt2, file) {
   });
 }
 function packFilesIn(dir) {
-  return readdirSync3(dir).filter((name) => /\.ya?ml$/i.test(name)).sort().map((name) => join7(dir, name)).filter((file) => !statSync3(file, { throwIfNoEntry: false })?.isDirectory());
+  return readdirSync3(dir).filter((name) => /\.ya?ml$/i.test(name)).sort().map((name) => join8(dir, name)).filter((file) => !statSync3(file, { throwIfNoEntry: false })?.isDirectory());
 }
 function checkInsideRepository(file, source, cwd) {
   if (typeof source === "string" || isInside(source.repository, resolvedPath(file))) return;
@@ -24015,7 +25479,7 @@ function builtInPackSources() {
 }
 function builtInPacks(precompiled = true) {
   const stored = precompiled ? readPrecompiled("packs", builtInPackSources()) : void 0;
-  return stored ?? packFilesIn(BUILT_IN_POLICY_DIR).map((file) => loadPackFile(file, true, relative4(PACKAGE_ROOT, file)));
+  return stored ?? packFilesIn(BUILT_IN_POLICY_DIR).map((file) => loadPackFile(file, true, relative5(PACKAGE_ROOT, file)));
 }
 function loadRules(userPolicyPaths = [], cwd = process.cwd()) {
   const packs = [...builtInPacks()];
@@ -24026,7 +25490,7 @@ function loadRules(userPolicyPaths = [], cwd = process.cwd()) {
   }
   for (const source of userPolicyPaths) {
     const userPath = typeof source === "string" ? source : source.path;
-    const absolute = resolve3(cwd, userPath);
+    const absolute = resolve4(cwd, userPath);
     checkInsideRepository(absolute, source, cwd);
     let files;
     try {
@@ -24067,7 +25531,7 @@ var init_load_packs = __esm({
     init_functions();
     init_policy_dir();
     require2 = createRequire(import.meta.url);
-    PACK_SCHEMA = join7(PACKAGE_ROOT, "schemas", "rule-pack.schema.json");
+    PACK_SCHEMA = join8(PACKAGE_ROOT, "schemas", "rule-pack.schema.json");
   }
 });
 
@@ -24130,11 +25594,11 @@ function checkValue(value, spec, place) {
   if (!hasType(value, spec.type)) fail2(`must be ${article(spec.type)}, got ${kindOf2(value)}`);
   if (!spec.allowedValues) return value;
   const allowed = spec.allowedValues;
-  const listed = allowed.map((candidate) => typeof candidate === "string" ? candidate : JSON.stringify(candidate)).join(", ");
+  const listed2 = allowed.map((candidate) => typeof candidate === "string" ? candidate : JSON.stringify(candidate)).join(", ");
   if (Array.isArray(value) && !allowed.some(Array.isArray)) {
-    return value.map((item) => (allowedMatch(item, allowed) ?? fail2(`${show(item)} is not allowed (allowed: ${listed})`)).value);
+    return value.map((item) => (allowedMatch(item, allowed) ?? fail2(`${show(item)} is not allowed (allowed: ${listed2})`)).value);
   }
-  return (allowedMatch(value, allowed) ?? fail2(`${show(value)} is not allowed (allowed: ${listed})`)).value;
+  return (allowedMatch(value, allowed) ?? fail2(`${show(value)} is not allowed (allowed: ${listed2})`)).value;
 }
 function allowedMatch(value, allowed) {
   for (const candidate of allowed) {
@@ -24178,7 +25642,7 @@ var init_parameters = __esm({
 
 // src/config/load-config.ts
 import { lstatSync as lstatSync3, statSync as statSync4 } from "node:fs";
-import { dirname as dirname3, join as join8, resolve as resolve4 } from "node:path";
+import { dirname as dirname4, join as join9, resolve as resolve5 } from "node:path";
 import { createRequire as createRequire2 } from "node:module";
 function configValidator() {
   validateConfig ??= new (ajv()).Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(configSchema);
@@ -24188,7 +25652,7 @@ function loadConfig(options) {
   const { cwd } = options;
   let file;
   if (options.explicitPath !== void 0) {
-    file = resolve4(cwd, options.explicitPath);
+    file = resolve5(cwd, options.explicitPath);
     const stat = statSync4(file, { throwIfNoEntry: false });
     if (!stat) throw new UserError("no such file", displayPath(file, cwd));
     if (stat.isDirectory()) throw new UserError("is not a file; --config expects a .azfence.yaml file", displayPath(file, cwd));
@@ -24199,14 +25663,14 @@ function loadConfig(options) {
 }
 function discoverConfig(scanPaths, cwd) {
   const dirs = scanPaths.flatMap((path) => {
-    const absolute = resolve4(cwd, path);
+    const absolute = resolve5(cwd, path);
     const stat = statSync4(absolute, { throwIfNoEntry: false });
     if (!stat) return [];
-    return [stat.isDirectory() ? absolute : dirname3(absolute)];
+    return [stat.isDirectory() ? absolute : dirname4(absolute)];
   });
-  for (const dir of [...dirs, resolve4(cwd)]) {
+  for (const dir of [...dirs, resolve5(cwd)]) {
     for (const name of CONFIG_FILE_NAMES) {
-      const candidate = join8(dir, name);
+      const candidate = join9(dir, name);
       const stat = statSync4(candidate, { throwIfNoEntry: false }) ?? lstatSync3(candidate, { throwIfNoEntry: false });
       if (stat && !stat.isDirectory()) return candidate;
     }
@@ -24243,13 +25707,13 @@ function normalizeRules(rules) {
   }
   return normalized;
 }
-function resolvePolicies(entries, file, shownAs, lines) {
-  if (entries.length === 0) return [];
-  const base = dirname3(file);
-  const root = repositoryRoot(file);
-  return entries.map((entry, index) => {
-    const absolute = resolve4(base, entry);
-    if (!isInside(root, resolvedPath(absolute))) {
+function resolvePolicies(entries2, file, shownAs, lines) {
+  if (entries2.length === 0) return [];
+  const base = dirname4(file);
+  const root2 = repositoryRoot(file);
+  return entries2.map((entry, index) => {
+    const absolute = resolve5(base, entry);
+    if (!isInside(root2, resolvedPath(absolute))) {
       throw new UserError(`policies entry "${oneLine(entry, 120)}" is outside the repository`, shownAs, lines.get(`/policies/${index}`));
     }
     return absolute;
@@ -24300,7 +25764,7 @@ var init_load_config = __esm({
     init_parameters();
     CONFIG_FILE_NAMES = [".azfence.yaml", ".azfence.yml"];
     require3 = createRequire2(import.meta.url);
-    configSchema = require3(join8(PACKAGE_ROOT, "schemas", "config.schema.json"));
+    configSchema = require3(join9(PACKAGE_ROOT, "schemas", "config.schema.json"));
   }
 });
 
@@ -24345,8 +25809,8 @@ function attributeFor(resource, path) {
 }
 function shownValue(resource, path, armValue) {
   const origin = resource.source.dialect === "azurerm" && resource.attributeOf?.has(path) ? resource.attributeOf.get(path) : void 0;
-  const shown = describeValue(origin ? origin.value : armValue).replace(/^"(.*)"$/, "$1");
-  return origin?.defaulted ? `${shown} (not set; the default)` : shown;
+  const shown2 = describeValue(origin ? origin.value : armValue).replace(/^"(.*)"$/, "$1");
+  return origin?.defaulted ? `${shown2} (not set; the default)` : shown2;
 }
 function propertyName(resource, path) {
   if (resource.source.dialect === "azurerm") {
@@ -24364,17 +25828,17 @@ function shownActual(resource, item) {
 }
 function showEvidence(resource, evidence) {
   const seen = /* @__PURE__ */ new Set();
-  const shown = [];
+  const shown2 = [];
   for (const item of evidence) {
     const attribute = resource.source.dialect === "azurerm" ? attributeFor(resource, item.path) : void 0;
     const entry = { path: item.path, ...attribute ? { attribute } : {}, actual: shownActual(resource, item), expected: item.expected };
     const key = `${entry.path}|${entry.actual}|${entry.expected}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    shown.push(entry);
-    if (shown.length >= 10) break;
+    shown2.push(entry);
+    if (shown2.length >= 10) break;
   }
-  return shown;
+  return shown2;
 }
 function resourceGroupOf(resource) {
   const column = resource.body["resourceGroup"];
@@ -24469,10 +25933,10 @@ function writeBehind(resource, evaluation) {
   return void 0;
 }
 function asWrittenBy(resource, writer) {
-  const shown = { key: resource.key, armType: resource.armType, name: resource.name, body: resource.body, source: writer.source };
-  if (resource.location !== void 0) shown.location = resource.location;
-  if (writer.attributeOf) shown.attributeOf = writer.attributeOf;
-  return shown;
+  const shown2 = { key: resource.key, armType: resource.armType, name: resource.name, body: resource.body, source: writer.source };
+  if (resource.location !== void 0) shown2.location = resource.location;
+  if (writer.attributeOf) shown2.attributeOf = writer.attributeOf;
+  return shown2;
 }
 function makeFinding(input) {
   const { rule, check, checkIndex, evaluation } = input;
@@ -24527,7 +25991,8 @@ var init_make_finding = __esm({
       plan: "(known after apply)",
       snapshot: "(not in the snapshot)",
       audit: "(not returned by Azure)",
-      manifest: "(set at deploy time)"
+      manifest: "(set at deploy time)",
+      pipeline: "(known only when the pipeline runs)"
     };
     PLACEHOLDER = /\{(name|type|label|address|id|resourceGroup|field|attr|param|detail)(?::([^}]+))?\}/g;
     compiledTemplates = /* @__PURE__ */ new Map();
@@ -24994,29 +26459,31 @@ var init_finding = __esm({
 });
 
 // src/baseline/baseline.ts
-import { resolve as resolve5 } from "node:path";
+import { resolve as resolve6 } from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 function statusOf(value) {
   return value === "fail" || value === "unknown" ? value : void 0;
 }
 function readBaseline(path, cwd) {
-  let text2;
+  let text4;
   try {
-    text2 = readRegularFile(resolve5(cwd, path), path).toString("utf8").replace(/^\uFEFF/, "");
+    text4 = readRegularFile(resolve6(cwd, path), path).toString("utf8").replace(/^\uFEFF/, "");
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`cannot read the baseline (${error.code ?? "error"})`, path);
   }
   let json;
   try {
-    json = JSON.parse(text2);
+    json = JSON.parse(text4);
   } catch {
     throw new UserError("is not JSON; --baseline expects an azfence JSON or SARIF report", path);
   }
-  const baseline = { file: path, entries: /* @__PURE__ */ new Set(), suppressed: /* @__PURE__ */ new Set(), unreadable: 0 };
-  const add = (fingerprint, status, suppressed) => {
+  const baseline = { file: path, entries: /* @__PURE__ */ new Map(), suppressed: /* @__PURE__ */ new Set(), unreadable: 0 };
+  const add = (fingerprint, status, suppressed, described) => {
     if (typeof fingerprint !== "string") return;
     if (!status) baseline.unreadable++;
-    else (suppressed ? baseline.suppressed : baseline.entries).add(`${fingerprint}|${status}`);
+    else if (suppressed) baseline.suppressed.add(`${fingerprint}|${status}`);
+    else baseline.entries.set(`${fingerprint}|${status}`, { ...described(), fingerprint, status });
   };
   if (isPlainObject(json) && Array.isArray(json["runs"])) {
     for (const run2 of json["runs"]) {
@@ -25029,13 +26496,14 @@ function readBaseline(path, cwd) {
         add(
           isPlainObject(partial) ? partial[FINGERPRINT_KEY] : void 0,
           statusOf(isPlainObject(properties) ? properties["status"] : void 0),
-          Array.isArray(suppressions) && suppressions.some((entry) => isPlainObject(entry) && (entry["status"] === void 0 || entry["status"] === "accepted"))
+          Array.isArray(suppressions) && suppressions.some((entry) => isPlainObject(entry) && (entry["status"] === void 0 || entry["status"] === "accepted")),
+          () => describeSarifResult(result2)
         );
       }
     }
   } else if (isPlainObject(json) && Array.isArray(json["findings"])) {
     for (const finding of json["findings"]) {
-      if (isPlainObject(finding)) add(finding["fingerprint"], statusOf(finding["status"]), finding["suppression"] !== void 0);
+      if (isPlainObject(finding)) add(finding["fingerprint"], statusOf(finding["status"]), finding["suppression"] !== void 0, () => describeJsonFinding(finding));
     }
   } else {
     throw new UserError("is neither an azfence JSON report (findings[]) nor SARIF (runs[]); --baseline expects one of them", path);
@@ -25050,9 +26518,67 @@ function applyBaseline(findings, baseline) {
     finding.baseline = existing ? "existing" : "new";
     if (existing) seen.add(key);
   }
-  let absent = 0;
-  for (const key of baseline.entries) if (!seen.has(key)) absent++;
-  return { absent };
+  const resolved = [...baseline.entries].filter(([key]) => !seen.has(key)).map(([, entry]) => entry);
+  return { absent: resolved.length, resolved: resolved.sort(compareResolved) };
+}
+function compareResolved(a2, b) {
+  const rank = (entry) => entry.severity ? SEVERITIES.length - SEVERITIES.indexOf(entry.severity) : 0;
+  return rank(b) - rank(a2) || ordinal2(a2.ruleId, b.ruleId) || ordinal2(a2.resource.id, b.resource.id) || ordinal2(a2.fingerprint, b.fingerprint);
+}
+function ordinal2(a2, b) {
+  return a2 < b ? -1 : a2 > b ? 1 : 0;
+}
+function text2(value) {
+  return typeof value === "string" ? value : void 0;
+}
+function severityOf(value) {
+  return SEVERITIES.includes(value) ? value : void 0;
+}
+function line(value) {
+  return typeof value === "number" && Number.isSafeInteger(value) && value > 0 ? value : void 0;
+}
+function describeJsonFinding(finding) {
+  const resource = isPlainObject(finding["resource"]) ? finding["resource"] : {};
+  const location2 = isPlainObject(finding["location"]) ? finding["location"] : {};
+  return compact({
+    ruleId: text2(finding["ruleId"]) ?? "unknown rule",
+    title: text2(finding["title"]),
+    pack: text2(finding["pack"]),
+    severity: severityOf(finding["severity"]),
+    message: text2(finding["message"]),
+    resource: compact({ id: text2(resource["id"]) ?? "", name: text2(resource["name"]), type: text2(resource["type"]), address: text2(resource["address"]) }),
+    location: text2(location2["file"]) !== void 0 ? compact({ file: text2(location2["file"]), line: line(location2["line"]) }) : void 0
+  });
+}
+function describeSarifResult(result2) {
+  const properties = isPlainObject(result2["properties"]) ? result2["properties"] : {};
+  const message = isPlainObject(result2["message"]) ? text2(result2["message"]["text"]) : void 0;
+  const locations = Array.isArray(result2["locations"]) ? result2["locations"] : [];
+  const first = isPlainObject(locations[0]) ? locations[0] : {};
+  const logical = Array.isArray(first["logicalLocations"]) && isPlainObject(first["logicalLocations"][0]) ? first["logicalLocations"][0] : {};
+  const physical2 = isPlainObject(first["physicalLocation"]) ? first["physicalLocation"] : {};
+  const artifact = isPlainObject(physical2["artifactLocation"]) ? physical2["artifactLocation"] : {};
+  const region = isPlainObject(physical2["region"]) ? physical2["region"] : {};
+  const file = fileOfUri(text2(artifact["uri"]));
+  return compact({
+    ruleId: text2(result2["ruleId"]) ?? "unknown rule",
+    severity: severityOf(properties["severity"]),
+    message: message?.replace(/ Fix: [\s\S]*$/, ""),
+    resource: compact({ id: text2(logical["fullyQualifiedName"]) ?? "", name: text2(logical["name"]), type: text2(properties["resourceType"]), address: text2(properties["terraformAddress"]) }),
+    location: file !== void 0 ? compact({ file, line: line(region["startLine"]) }) : void 0
+  });
+}
+function fileOfUri(uri) {
+  if (uri === void 0) return void 0;
+  try {
+    if (/^file:/i.test(uri)) return fileURLToPath2(uri);
+    return decodeURIComponent(uri);
+  } catch {
+    return uri;
+  }
+}
+function compact(value) {
+  return Object.fromEntries(Object.entries(value).filter(([, member]) => member !== void 0));
 }
 function baselineWarnings(baseline) {
   if (baseline.unreadable === 0) return [];
@@ -25064,6 +26590,7 @@ var init_baseline = __esm({
   "src/baseline/baseline.ts"() {
     "use strict";
     init_errors();
+    init_rule();
     init_values();
     init_regular_file();
     FINGERPRINT_KEY = "azfenceFinding/v1";
@@ -25071,12 +26598,12 @@ var init_baseline = __esm({
 });
 
 // src/source-map/hcl-scanner.ts
-function tokenize(text2) {
+function tokenize(text4) {
   const tokens = [];
   const comments = [];
-  const problems = [];
+  const problems2 = [];
   let i = 0;
-  let line = 1;
+  let line2 = 1;
   let lineStart = 0;
   let codeOnLine = false;
   const column = (at3) => at3 - lineStart + 1;
@@ -25085,15 +26612,15 @@ function tokenize(text2) {
     if (kind !== "newline") codeOnLine = true;
   };
   const newline = (at3) => {
-    line++;
+    line2++;
     lineStart = at3 + 1;
     codeOnLine = false;
   };
   const skipString2 = (start) => {
     const open = [-1];
     let at3 = start + 1;
-    while (at3 < text2.length) {
-      const ch = text2[at3];
+    while (at3 < text4.length) {
+      const ch = text4[at3];
       const top = open.length - 1;
       if (open[top] === -1) {
         if (ch === "\\") {
@@ -25107,16 +26634,16 @@ function tokenize(text2) {
           continue;
         }
         if (ch === "\n") {
-          problems.push({ line, message: "unterminated string" });
+          problems2.push({ line: line2, message: "unterminated string" });
           open.pop();
           if (open.length === 0) return at3;
           continue;
         }
-        if ((ch === "$" || ch === "%") && text2[at3 + 1] === ch && text2[at3 + 2] === "{") {
+        if ((ch === "$" || ch === "%") && text4[at3 + 1] === ch && text4[at3 + 2] === "{") {
           at3 += 3;
           continue;
         }
-        if ((ch === "$" || ch === "%") && text2[at3 + 1] === "{") {
+        if ((ch === "$" || ch === "%") && text4[at3 + 1] === "{") {
           open.push(1);
           at3 += 2;
           continue;
@@ -25134,13 +26661,13 @@ function tokenize(text2) {
       else if (ch === "}" && --open[top] === 0) open.pop();
       at3++;
     }
-    problems.push({ line, message: "unterminated string" });
+    problems2.push({ line: line2, message: "unterminated string" });
     return at3;
   };
-  while (i < text2.length) {
-    const ch = text2[i];
+  while (i < text4.length) {
+    const ch = text4[i];
     if (ch === "\n") {
-      push2("newline", "\n", line, column(i));
+      push2("newline", "\n", line2, column(i));
       newline(i);
       i++;
       continue;
@@ -25149,88 +26676,88 @@ function tokenize(text2) {
       i++;
       continue;
     }
-    if (ch === "#" || ch === "/" && text2[i + 1] === "/") {
-      const end = text2.indexOf("\n", i);
-      const stop = end < 0 ? text2.length : end;
-      comments.push({ line, endLine: line, text: text2.slice(i + (ch === "#" ? 1 : 2), stop).replace(/\r$/, ""), trailing: codeOnLine });
+    if (ch === "#" || ch === "/" && text4[i + 1] === "/") {
+      const end = text4.indexOf("\n", i);
+      const stop = end < 0 ? text4.length : end;
+      comments.push({ line: line2, endLine: line2, text: text4.slice(i + (ch === "#" ? 1 : 2), stop).replace(/\r$/, ""), trailing: codeOnLine });
       i = stop;
       continue;
     }
-    if (ch === "/" && text2[i + 1] === "*") {
-      const startLine = line;
+    if (ch === "/" && text4[i + 1] === "*") {
+      const startLine = line2;
       const trailing = codeOnLine;
-      const end = text2.indexOf("*/", i + 2);
-      const stop = end < 0 ? text2.length : end;
-      for (let at3 = i; at3 < stop; at3++) if (text2[at3] === "\n") newline(at3);
-      if (end < 0) problems.push({ line: startLine, message: "unterminated comment" });
-      comments.push({ line: startLine, endLine: line, text: text2.slice(i + 2, stop), trailing });
-      codeOnLine = trailing && line === startLine;
-      i = end < 0 ? text2.length : end + 2;
+      const end = text4.indexOf("*/", i + 2);
+      const stop = end < 0 ? text4.length : end;
+      for (let at3 = i; at3 < stop; at3++) if (text4[at3] === "\n") newline(at3);
+      if (end < 0) problems2.push({ line: startLine, message: "unterminated comment" });
+      comments.push({ line: startLine, endLine: line2, text: text4.slice(i + 2, stop), trailing });
+      codeOnLine = trailing && line2 === startLine;
+      i = end < 0 ? text4.length : end + 2;
       continue;
     }
     if (ch === '"') {
-      const startLine = line;
+      const startLine = line2;
       const startColumn = column(i);
       const end = skipString2(i);
-      push2("string", text2.slice(i + 1, Math.max(i + 1, end - 1)), startLine, startColumn);
+      push2("string", text4.slice(i + 1, Math.max(i + 1, end - 1)), startLine, startColumn);
       i = end;
       continue;
     }
-    if (ch === "<" && text2[i + 1] === "<") {
-      const heredoc = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/.exec(text2.slice(i, i + 200));
+    if (ch === "<" && text4[i + 1] === "<") {
+      const heredoc = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/.exec(text4.slice(i, i + 200));
       if (heredoc) {
-        const startLine = line;
+        const startLine = line2;
         const startColumn = column(i);
         const marker = heredoc[2];
         let at3 = i + heredoc[0].length;
         newline(at3 - 1);
         let closed = false;
-        while (at3 <= text2.length) {
-          const end = text2.indexOf("\n", at3);
-          const stop = end < 0 ? text2.length : end;
-          if (text2.slice(at3, stop).trim() === marker) {
+        while (at3 <= text4.length) {
+          const end = text4.indexOf("\n", at3);
+          const stop = end < 0 ? text4.length : end;
+          if (text4.slice(at3, stop).trim() === marker) {
             at3 = stop;
             closed = true;
             break;
           }
           if (end < 0) {
-            at3 = text2.length;
+            at3 = text4.length;
             break;
           }
           newline(end);
           at3 = end + 1;
         }
-        if (!closed) problems.push({ line: startLine, message: `unterminated heredoc <<${marker}` });
+        if (!closed) problems2.push({ line: startLine, message: `unterminated heredoc <<${marker}` });
         push2("heredoc", marker, startLine, startColumn);
         i = at3;
         continue;
       }
     }
     if (ch === "{" || ch === "[" || ch === "(") {
-      push2("open", ch, line, column(i));
+      push2("open", ch, line2, column(i));
       i++;
       continue;
     }
     if (ch === "}" || ch === "]" || ch === ")") {
-      push2("close", ch, line, column(i));
+      push2("close", ch, line2, column(i));
       i++;
       continue;
     }
-    if (ch === "=" && text2[i + 1] !== "=" && text2[i + 1] !== ">" && !"!<>=".includes(text2[i - 1] ?? "")) {
-      push2("equals", "=", line, column(i));
+    if (ch === "=" && text4[i + 1] !== "=" && text4[i + 1] !== ">" && !"!<>=".includes(text4[i - 1] ?? "")) {
+      push2("equals", "=", line2, column(i));
       i++;
       continue;
     }
     if (IDENT_START.test(ch)) {
       const start = i;
-      while (i < text2.length && IDENT_PART.test(text2[i])) i++;
-      push2("ident", text2.slice(start, i), line, column(start));
+      while (i < text4.length && IDENT_PART.test(text4[i])) i++;
+      push2("ident", text4.slice(start, i), line2, column(start));
       continue;
     }
-    push2("other", ch, line, column(i));
+    push2("other", ch, line2, column(i));
     i++;
   }
-  return { tokens, comments, problems };
+  return { tokens, comments, problems: problems2 };
 }
 function scanBody(tokens, start, onItem, isFile) {
   const open = [];
@@ -25284,8 +26811,8 @@ function skipExpression(tokens, start) {
   }
   return i;
 }
-function scanHcl(text2) {
-  const { tokens, comments, problems } = tokenize(text2);
+function scanHcl(text4) {
+  const { tokens, comments, problems: problems2 } = tokenize(text4);
   const blocks = [];
   scanBody(
     tokens,
@@ -25325,7 +26852,7 @@ function scanHcl(text2) {
     },
     true
   );
-  return { blocks, comments, problems };
+  return { blocks, comments, problems: problems2 };
 }
 var IDENT_START, IDENT_PART;
 var init_hcl_scanner = __esm({
@@ -25338,7 +26865,7 @@ var init_hcl_scanner = __esm({
 
 // src/source-map/map-findings.ts
 import { readdirSync as readdirSync4, statSync as statSync5 } from "node:fs";
-import { dirname as dirname4, join as join9, resolve as resolve6 } from "node:path";
+import { dirname as dirname5, join as join10, resolve as resolve7 } from "node:path";
 function tfFiles(dir) {
   try {
     return readdirSync4(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(".tf")).map((entry) => entry.name).sort();
@@ -25346,10 +26873,10 @@ function tfFiles(dir) {
     return [];
   }
 }
-function readModuleManifest(root) {
+function readModuleManifest(root2) {
   let json;
   try {
-    const path = join9(root, ".terraform", "modules", "modules.json");
+    const path = join10(root2, ".terraform", "modules", "modules.json");
     json = JSON.parse(readRegularFile(path, path).toString("utf8"));
   } catch {
     return void 0;
@@ -25357,19 +26884,19 @@ function readModuleManifest(root) {
   if (!isPlainObject(json) || !Array.isArray(json["Modules"])) return void 0;
   const out = /* @__PURE__ */ new Map();
   for (const module of json["Modules"]) {
-    if (isPlainObject(module) && typeof module["Key"] === "string" && typeof module["Dir"] === "string") out.set(module["Key"], resolve6(root, module["Dir"]));
+    if (isPlainObject(module) && typeof module["Key"] === "string" && typeof module["Dir"] === "string") out.set(module["Key"], resolve7(root2, module["Dir"]));
   }
   return out;
 }
-function moduleDir(root, callPath, manifest, sources2) {
-  if (callPath.length === 0) return root;
+function moduleDir(root2, callPath, manifest, sources2) {
+  if (callPath.length === 0) return root2;
   const fromManifest = manifest?.get(callPath.join("."));
   if (fromManifest) return fromManifest;
-  let dir = root;
+  let dir = root2;
   for (let i = 0; i < callPath.length; i++) {
     const source = sources2?.get(callPath.slice(0, i + 1).join("."));
     if (!source || !/^\.\.?[\\/]/.test(source)) return void 0;
-    dir = resolve6(dir, source);
+    dir = resolve7(dir, source);
   }
   return dir;
 }
@@ -25392,7 +26919,7 @@ function attributeItem(finding, block) {
   return void 0;
 }
 function defaultSourceDir(planFile, cwd) {
-  const dir = dirname4(resolve6(cwd, planFile));
+  const dir = dirname5(resolve7(cwd, planFile));
   return tfFiles(dir).length > 0 ? dir : void 0;
 }
 function mapFindingsToSource(findings, plans, options) {
@@ -25401,7 +26928,7 @@ function mapFindingsToSource(findings, plans, options) {
   const warnings = [];
   let explicitRoot;
   if (options.sourceDir !== void 0) {
-    explicitRoot = resolve6(cwd, options.sourceDir);
+    explicitRoot = resolve7(cwd, options.sourceDir);
     if (!statSync5(explicitRoot, { throwIfNoEntry: false })?.isDirectory()) throw new UserError("no such directory (--source expects the Terraform root module directory)", options.sourceDir);
   }
   const tree = new SourceTree();
@@ -25415,12 +26942,12 @@ function mapFindingsToSource(findings, plans, options) {
     if (noSources.has(planFile)) continue;
     let plan = perPlan.get(planFile);
     if (!plan) {
-      const root = explicitRoot ?? defaultSourceDir(planFile, cwd);
-      if (!root) {
+      const root2 = explicitRoot ?? defaultSourceDir(planFile, cwd);
+      if (!root2) {
         noSources.add(planFile);
         continue;
       }
-      plan = { root, repo: repositoryRoot(join9(root, "main.tf")), manifest: readModuleManifest(root), unmapped: 0 };
+      plan = { root: root2, repo: repositoryRoot(join10(root2, "main.tf")), manifest: readModuleManifest(root2), unmapped: 0 };
       perPlan.set(planFile, plan);
     }
     const dir = moduleDir(plan.root, moduleCallPath(moduleInstanceOf(address)), plan.manifest, plans.get(planFile)?.moduleSources);
@@ -25462,14 +26989,14 @@ var init_map_findings = __esm({
         index = /* @__PURE__ */ new Map();
         this.dirs.set(dir, index);
         for (const name of tfFiles(dir)) {
-          const path = join9(dir, name);
-          let text2;
+          const path = join10(dir, name);
+          let text4;
           try {
-            text2 = readRegularFile(path, path).toString("utf8");
+            text4 = readRegularFile(path, path).toString("utf8");
           } catch {
             continue;
           }
-          const hcl = scanHcl(text2);
+          const hcl = scanHcl(text4);
           for (const block of hcl.blocks) {
             if (block.type !== "resource" && block.type !== "data" || block.labels.length < 2) continue;
             const key = `${block.type}.${block.labels[0]}.${block.labels[1]}`;
@@ -25483,7 +27010,7 @@ var init_map_findings = __esm({
 });
 
 // src/suppressions/directive.ts
-function reasonOf(rest) {
+function reasonOf2(rest) {
   return (rest ?? "").replace(/^\s*(?::|--|—|-)?\s*/, "").replace(/\s*\*\/\s*$/, "").replace(/\s+/g, " ").trim();
 }
 function split(rules) {
@@ -25492,19 +27019,19 @@ function split(rules) {
 function parseCommentDirective(comment) {
   const match = COMMENT_DIRECTIVE.exec(comment.trim());
   if (!match) return void 0;
-  return { rules: split(match[1]), reason: reasonOf(match[2]) };
+  return { rules: split(match[1]), reason: reasonOf2(match[2]) };
 }
 function parseAnnotationDirectives(value) {
   const out = [];
   for (const part of value.split(/[\n;]/)) {
     if (!part.trim()) continue;
     const match = BARE_DIRECTIVE.exec(part.trim());
-    if (match) out.push({ rules: split(match[1]), reason: reasonOf(match[2]) });
+    if (match) out.push({ rules: split(match[1]), reason: reasonOf2(match[2]) });
   }
   return out;
 }
-function globMatches(pattern, text2) {
-  return wildcardMatch(pattern, text2, { questionMark: true });
+function globMatches(pattern, text4) {
+  return wildcardMatch(pattern, text4, { questionMark: true });
 }
 function directiveCovers(directive, ruleId) {
   return directive.rules.some((rule) => globMatches(rule, ruleId));
@@ -25536,24 +27063,24 @@ function commentIndex(hcl) {
   indexes.set(hcl, index);
   return index;
 }
-function commentsFor(hcl, line) {
+function commentsFor(hcl, line2) {
   const index = commentIndex(hcl);
   graphWork.steps++;
-  const known = index.answers.get(line);
+  const known = index.answers.get(line2);
   if (known) return known;
-  const out = [...index.trailing.get(line) ?? []];
-  for (let comment = index.ownLine.get(line - 1); comment; comment = index.ownLine.get(comment.line - 1)) {
+  const out = [...index.trailing.get(line2) ?? []];
+  for (let comment = index.ownLine.get(line2 - 1); comment; comment = index.ownLine.get(comment.line - 1)) {
     graphWork.steps++;
     out.push(comment);
   }
-  index.answers.set(line, out);
+  index.answers.set(line2, out);
   return out;
 }
 function inlineDirectives(source) {
   const lines = [source.blockLine, ...source.attributeLine !== void 0 && source.attributeLine !== source.blockLine ? [source.attributeLine] : []];
   const out = [];
-  for (const line of lines) {
-    for (const comment of commentsFor(source.hcl, line)) {
+  for (const line2 of lines) {
+    for (const comment of commentsFor(source.hcl, line2)) {
       const directive = parseCommentDirective(comment.text);
       if (directive) out.push({ directive, file: source.file, line: comment.line });
     }
@@ -25566,6 +27093,14 @@ function annotationDirectives(finding, body) {
   const value = isPlainObject(annotations) ? annotations[IGNORE_ANNOTATION] : void 0;
   if (typeof value !== "string") return [];
   return parseAnnotationDirectives(value).map((directive) => ({ directive, file: finding.location.file, ...finding.location.line ? { line: finding.location.line } : {} }));
+}
+function readerDirectives(finding, comments) {
+  const out = [];
+  for (const comment of comments ?? []) {
+    const directive = parseCommentDirective(comment.text);
+    if (directive) out.push({ directive, file: finding.location.file, line: comment.line });
+  }
+  return out;
 }
 function configMatches(entry, finding) {
   if (!globMatches(entry.rule, finding.ruleId)) return false;
@@ -25584,11 +27119,11 @@ function applySuppressions(findings, options) {
     warnings.push(warning);
   };
   const date = today(options.now);
-  const entries = options.config.suppressions ?? [];
+  const entries2 = options.config.suppressions ?? [];
   const expiredHits = /* @__PURE__ */ new Map();
   for (const finding of findings) {
     const mapped = options.mapped.get(finding);
-    const inSource = [...mapped ? inlineDirectives(mapped) : [], ...annotationDirectives(finding, options.bodyOf(finding))].filter((located) => directiveCovers(located.directive, finding.ruleId));
+    const inSource = [...mapped ? inlineDirectives(mapped) : [], ...annotationDirectives(finding, options.bodyOf(finding)), ...readerDirectives(finding, options.commentsOf?.(finding))].filter((located) => directiveCovers(located.directive, finding.ruleId));
     let suppression;
     for (const located of inSource) {
       if (!located.directive.reason) {
@@ -25604,7 +27139,7 @@ function applySuppressions(findings, options) {
     }
     let expired;
     if (!suppression) {
-      for (const entry of entries) {
+      for (const entry of entries2) {
         if (!configMatches(entry, finding)) continue;
         if (entry.expires !== void 0 && entry.expires < date) {
           expired ??= entry;
@@ -25624,7 +27159,7 @@ function applySuppressions(findings, options) {
     if (suppression) finding.suppression = suppression;
     else if (expired) finding.message = `${finding.message} (A suppression expired on ${expired.expires}: ${expired.reason})`;
   }
-  for (const entry of entries) {
+  for (const entry of entries2) {
     if (entry.expires === void 0 || entry.expires >= date) continue;
     const hits = expiredHits.get(entry) ?? 0;
     warnings.push({
@@ -25653,10 +27188,12 @@ function finishReport(report, read, config, inputs) {
   const { mapped, warnings } = mapFindingsToSource(report.findings, read.inventory.plans, { cwd: inputs.cwd, ...inputs.sourceDir !== void 0 ? { sourceDir: inputs.sourceDir } : {} });
   const annotated = new Map(read.inventory.resources.filter((resource) => isPlainObject(resource.body["metadata"])).map((resource) => [`${resource.source.file}#${resourceId(resource)}`, resource]));
   const bodyOf = (finding) => annotated.size === 0 ? void 0 : annotated.get(`${finding.planLocation?.file ?? finding.location.file}#${finding.resource.id}`)?.body;
-  warnings.push(...applySuppressions(report.findings, { mapped, bodyOf, config, now: inputs.now ?? /* @__PURE__ */ new Date() }));
+  const commented = new Map(read.inventory.resources.filter((resource) => resource.source.directives).map((resource) => [`${resource.source.file}#${resourceId(resource)}`, resource.source.directives]));
+  const commentsOf = (finding) => commented.size === 0 ? void 0 : commented.get(`${finding.location.file}#${finding.resource.id}`);
+  warnings.push(...applySuppressions(report.findings, { mapped, bodyOf, commentsOf, config, now: inputs.now ?? /* @__PURE__ */ new Date() }));
   if (baseline) {
-    const { absent } = applyBaseline(report.findings, baseline);
-    report.baseline = { file: baseline.file, absent };
+    const { absent: absent2, resolved } = applyBaseline(report.findings, baseline);
+    report.baseline = { file: baseline.file, absent: absent2, resolved };
     warnings.push(...baselineWarnings(baseline));
   }
   report.findings.sort(compareFindings);
@@ -25716,25 +27253,25 @@ function resolveGate(flags, config) {
   };
 }
 function configurationChanges(configuration) {
-  const changes = [];
-  for (const rule of configuration.rulesDisabled) changes.push(`${rule} disabled`);
-  for (const { rule, from, to } of configuration.severities) changes.push(`${rule} severity ${from} -> ${to}`);
-  if (configuration.parameters.length) changes.push(`parameters set: ${configuration.parameters.map(({ rule, name }) => `${rule} ${name}`).join(", ")}`);
-  if (configuration.suppressions) changes.push(`${configuration.suppressions} suppression${configuration.suppressions === 1 ? "" : "s"}`);
-  if (configuration.policies.length) changes.push(`rule packs added: ${configuration.policies.join(", ")}`);
+  const changes2 = [];
+  for (const rule of configuration.rulesDisabled) changes2.push(`${rule} disabled`);
+  for (const { rule, from, to } of configuration.severities) changes2.push(`${rule} severity ${from} -> ${to}`);
+  if (configuration.parameters.length) changes2.push(`parameters set: ${configuration.parameters.map(({ rule, name }) => `${rule} ${name}`).join(", ")}`);
+  if (configuration.suppressions) changes2.push(`${configuration.suppressions} suppression${configuration.suppressions === 1 ? "" : "s"}`);
+  if (configuration.policies.length) changes2.push(`rule packs added: ${configuration.policies.join(", ")}`);
   const gate = configuration.gate;
   if (configuration.failOn !== void 0) {
-    changes.push(gate?.from.failOn === "flag" ? `failOn ${configuration.failOn} in the configuration, overridden by --fail-on ${gate.failOn}` : `failOn ${configuration.failOn} (default ${DEFAULT_FAIL_ON})`);
+    changes2.push(gate?.from.failOn === "flag" ? `failOn ${configuration.failOn} in the configuration, overridden by --fail-on ${gate.failOn}` : `failOn ${configuration.failOn} (default ${DEFAULT_FAIL_ON})`);
   }
   if (configuration.failOnUnknown !== void 0) {
-    changes.push(gate?.from.failOnUnknown === "flag" ? "failOnUnknown true in the configuration, overridden by --fail-on-unknown" : "failOnUnknown true (default false)");
+    changes2.push(gate?.from.failOnUnknown === "flag" ? "failOnUnknown true in the configuration, overridden by --fail-on-unknown" : "failOnUnknown true (default false)");
   }
-  return changes;
+  return changes2;
 }
 function configurationLine(configuration) {
-  const changes = configurationChanges(configuration);
-  if (changes.length === 0) return void 0;
-  return `Configuration ${configuration.file ?? ""} changes the defaults: ${changes.join("; ")}`;
+  const changes2 = configurationChanges(configuration);
+  if (changes2.length === 0) return void 0;
+  return `Configuration ${configuration.file ?? ""} changes the defaults: ${changes2.join("; ")}`;
 }
 var DEFAULT_FAIL_ON;
 var init_changes = __esm({
@@ -25747,7 +27284,7 @@ var init_changes = __esm({
 });
 
 // src/scan.ts
-import { resolve as resolve7 } from "node:path";
+import { resolve as resolve8 } from "node:path";
 function errorText(error) {
   return error.file ? `${error.file}${error.line ? `:${error.line}` : ""}: ${error.message}` : error.message;
 }
@@ -25757,7 +27294,7 @@ function toReportError(error) {
 function setUpRules(options) {
   const { cwd } = options;
   const config = loadConfig({ ...options.configPath ? { explicitPath: options.configPath } : {}, scanPaths: options.scanPaths, cwd });
-  const repository = config.file && config.policies.length > 0 ? repositoryRoot(resolve7(cwd, config.file)) : void 0;
+  const repository = config.file && config.policies.length > 0 ? repositoryRoot(resolve8(cwd, config.file)) : void 0;
   const fromConfig = repository ? config.policies.map((path) => ({ path, repository })) : [];
   const { rules: allRules } = loadRules([...fromConfig, ...options.policyPaths ?? []], cwd);
   validateConfigAgainstRules(config, allRules);
@@ -25772,7 +27309,7 @@ function evaluate2(setup, read, started, gate = { cwd: process.cwd() }) {
   const partials = applyOverlays(read.inventory);
   const result2 = combine2(runRules(setup.rules, read.inventory, { parameters: setup.parameters }), partials.length ? runRulesOnPartials(setup.rules, partials, { parameters: setup.parameters }) : void 0);
   const errors = [...read.errors, ...result2.failures.map(ruleFailureError), ...misshapenErrors(read.inventory, result2.failures)];
-  const checksPassed = [...result2.passed.values()].reduce((sum, n) => sum + n, 0);
+  const checksPassed = [...result2.passed.values()].reduce((sum2, n) => sum2 + n, 0);
   const { config } = setup;
   const report = {
     inputs: read.inputs,
@@ -25801,10 +27338,11 @@ function readFiles(paths, cwd) {
         continue;
       }
       const { input } = outcome;
-      for (const resource of input.resources) inventory.add(resource);
+      for (const resource of input.resources) if (input.kind !== "pipeline" || !inventory.get(resource.key)) inventory.add(resource);
       if (input.planContext) inventory.plans.set(input.file, input.planContext);
       if (input.overlays) inventory.overlays.push(...input.overlays);
       for (const problem of input.problems) errors.push({ file: input.file, message: problem });
+      for (const problem of input.locatedProblems ?? []) if (!errors.some((known) => errorText(known) === errorText(problem))) errors.push(problem);
       inputs.push({ file: input.file, kind: input.kind, resources: input.resources.length + (input.overlays?.length ?? 0), unmapped: input.unmapped });
     } catch (error) {
       if (error instanceof UserError) errors.push(toReportError(error));
@@ -25812,7 +27350,7 @@ function readFiles(paths, cwd) {
     }
   }
   if (discovery.candidates.length === 0 && discovery.errors.length === 0) {
-    errors.push({ message: `no Terraform plan, Resource Graph snapshot or Kubernetes manifest found in ${paths.join(", ")}` });
+    errors.push({ message: `no Terraform plan, Resource Graph snapshot, Kubernetes manifest or CI pipeline found in ${paths.join(", ")}` });
   }
   return { inventory, inputs, skipped, errors };
 }
@@ -25831,7 +27369,7 @@ function scan(options) {
 function combine2(main2, partial) {
   if (!partial) return main2;
   const passed = new Map(main2.passed);
-  for (const [rule, count2] of partial.passed) passed.set(rule, (passed.get(rule) ?? 0) + count2);
+  for (const [rule, count3] of partial.passed) passed.set(rule, (passed.get(rule) ?? 0) + count3);
   return {
     findings: [...main2.findings, ...partial.findings],
     passed,
@@ -25880,15 +27418,15 @@ var init_scan = __esm({
 
 // src/cli/rule-docs.ts
 import { readFileSync as readFileSync4 } from "node:fs";
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 function ruleDocPath(ruleId) {
   return `${RULE_DOCS_DIR}/${ruleId}.md`;
 }
 function formatDefault(value) {
   return value === void 0 ? "(none)" : JSON.stringify(value);
 }
-function tidy(text2) {
-  return text2.trim().replace(/\n{3,}/g, "\n\n");
+function tidy(text4) {
+  return text4.trim().replace(/\n{3,}/g, "\n\n");
 }
 function words(key) {
   return key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").toLowerCase();
@@ -25928,7 +27466,7 @@ function renderExplain(rule, docFile) {
   if (rule.help.trim()) out.push("", tidy(rule.help));
   for (const { types, remediation } of remediationsOf(rule)) {
     out.push("", types ? `Remediation for ${types.join(", ")}:` : "Remediation:");
-    for (const [dialect, text2] of Object.entries(remediation)) out.push(`  ${DIALECT_LABELS.get(dialect) ?? dialect}: ${documentTemplate(text2.trim(), rule)}`);
+    for (const [dialect, text4] of Object.entries(remediation)) out.push(`  ${DIALECT_LABELS.get(dialect) ?? dialect}: ${documentTemplate(text4.trim(), rule)}`);
   }
   const parameters = Object.entries(rule.parameters);
   if (parameters.length > 0) {
@@ -25945,7 +27483,7 @@ function ruleHelpUri(ruleId) {
   if (repositoryUrl === void 0) {
     repositoryUrl = null;
     try {
-      const pkg = JSON.parse(readFileSync4(join10(PACKAGE_ROOT, "package.json"), "utf8"));
+      const pkg = JSON.parse(readFileSync4(join11(PACKAGE_ROOT, "package.json"), "utf8"));
       const raw = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url;
       const match = raw ? /^(?:git\+)?https:\/\/github\.com\/([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(raw) ?? /^github:([^/]+)\/([^/]+)$/.exec(raw) : null;
       if (match) repositoryUrl = `https://github.com/${match[1]}/${match[2]}`;
@@ -25966,37 +27504,38 @@ var init_rule_docs = __esm({
       ["azurerm", "Terraform (azurerm)"],
       ["azapi", "Terraform (azapi)"],
       ["arm", "ARM / Azure CLI (snapshots, audits)"],
-      ["kubernetes", "Kubernetes"]
+      ["kubernetes", "Kubernetes"],
+      ["pipeline", "CI pipelines (GitHub Actions, Azure Pipelines, scripts)"]
     ]);
   }
 });
 
 // src/reporters/terminal-text.ts
 function visibleEscape(character) {
-  const short = SHORT.get(character);
+  const short = SHORT2.get(character);
   if (short) return short;
   const code2 = character.codePointAt(0);
   if (code2 <= 255) return `\\x${code2.toString(16).padStart(2, "0")}`;
   if (code2 <= 65535) return `\\u${code2.toString(16).padStart(4, "0")}`;
   return `\\u{${code2.toString(16)}}`;
 }
-function escapeUnsafe(text2, keep = "") {
+function escapeUnsafe(text4, keep = "") {
   UNSAFE_CHARACTERS.lastIndex = 0;
-  if (!UNSAFE_CHARACTERS.test(text2)) return text2;
-  return text2.replace(UNSAFE_CHARACTERS, (character) => keep.includes(character) ? character : visibleEscape(character));
+  if (!UNSAFE_CHARACTERS.test(text4)) return text4;
+  return text4.replace(UNSAFE_CHARACTERS, (character) => keep.includes(character) ? character : visibleEscape(character));
 }
-function terminalText(text2) {
-  return escapeUnsafe(text2);
+function terminalText(text4) {
+  return escapeUnsafe(text4);
 }
-function terminalLines(text2) {
-  return escapeUnsafe(text2, "\n	");
+function terminalLines(text4) {
+  return escapeUnsafe(text4, "\n	");
 }
-var UNSAFE_CHARACTERS, SHORT;
+var UNSAFE_CHARACTERS, SHORT2;
 var init_terminal_text = __esm({
   "src/reporters/terminal-text.ts"() {
     "use strict";
     UNSAFE_CHARACTERS = /[\p{Cc}\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff\u{e0000}-\u{e007f}\ud800-\udfff]/gu;
-    SHORT = /* @__PURE__ */ new Map([
+    SHORT2 = /* @__PURE__ */ new Map([
       ["\n", "\\n"],
       ["\r", "\\r"],
       ["	", "\\t"]
@@ -26005,8 +27544,8 @@ var init_terminal_text = __esm({
 });
 
 // src/cli/rules-command.ts
-import { existsSync as existsSync3 } from "node:fs";
-import { join as join11 } from "node:path";
+import { existsSync as existsSync4 } from "node:fs";
+import { join as join12 } from "node:path";
 import { parseArgs } from "node:util";
 function parse(args, options) {
   try {
@@ -26041,8 +27580,8 @@ function explainCommand(args, io) {
     const sameRoot = rules.filter((candidate) => candidate.id.toLowerCase().startsWith(wanted.toLowerCase().replace(/-?\d*$/, ""))).map((candidate) => candidate.id);
     throw new UserError(`no rule ${oneLine(wanted, 40)}${sameRoot.length ? ` (similar: ${sameRoot.slice(0, 8).join(", ")})` : " (azfence rules lists them)"}`);
   }
-  const docFile = join11(PACKAGE_ROOT, ruleDocPath(rule.id));
-  io.stdout(terminalLines(renderExplain(rule, existsSync3(docFile) ? displayPath(docFile, io.cwd) : void 0)));
+  const docFile = join12(PACKAGE_ROOT, ruleDocPath(rule.id));
+  io.stdout(terminalLines(renderExplain(rule, existsSync4(docFile) ? displayPath(docFile, io.cwd) : void 0)));
   return 0;
 }
 var init_rules_command = __esm({
@@ -26059,15 +27598,225 @@ var init_rules_command = __esm({
 
 // src/version.ts
 import { readFileSync as readFileSync5 } from "node:fs";
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 var TOOL_NAME, TOOL_VERSION, TOOL_URI;
 var init_version = __esm({
   "src/version.ts"() {
     "use strict";
     init_load_packs();
     TOOL_NAME = "azfence";
-    TOOL_VERSION = JSON.parse(readFileSync5(join12(PACKAGE_ROOT, "package.json"), "utf8")).version;
+    TOOL_VERSION = JSON.parse(readFileSync5(join13(PACKAGE_ROOT, "package.json"), "utf8")).version;
     TOOL_URI = "https://www.npmjs.com/package/azfence";
+  }
+});
+
+// src/merge/merge-reports.ts
+import { resolve as resolve9 } from "node:path";
+function mergeReports(options) {
+  const started = nowMs();
+  if (options.paths.length === 0) throw new UserError("merge needs the JSON reports of every shard (azfence merge shard-1.json shard-2.json ...)");
+  const setup = setUpRules({ scanPaths: [], cwd: options.cwd, ...options.policyPaths ? { policyPaths: options.policyPaths } : {}, ...options.configPath ? { configPath: options.configPath } : {} });
+  const baseline = options.baselinePath !== void 0 ? readBaseline(options.baselinePath, options.cwd) : void 0;
+  const shards = options.paths.map((path) => readShardReport(path, options.cwd));
+  checkCoverage(shards);
+  const rules = new Map(setup.rules.map((rule) => [rule.id, rule]));
+  for (const shard of shards) {
+    const unknown2 = shard.findings.find((finding) => !rules.has(finding.ruleId));
+    if (unknown2) throw new UserError(`has findings of rule ${unknown2.ruleId}, which is not loaded here; give merge the --policies and --config the shards ran with`, shard.file);
+  }
+  const findings = shards.flatMap((shard) => shard.findings);
+  const report = {
+    inputs: shards.flatMap((shard) => shard.inputs),
+    skipped: [],
+    // Every shard reads the other shards' linked resources too: a subscription none can read is named by each.
+    errors: unique(shards.flatMap((shard) => shard.errors)),
+    rules: setup.rules,
+    config: { ...setup.config.file ? { file: setup.config.file } : {}, ...setup.config.failOn ? { failOn: setup.config.failOn } : {}, ...setup.config.failOnUnknown !== void 0 ? { failOnUnknown: setup.config.failOnUnknown } : {} },
+    configuration: setup.configuration,
+    findings,
+    stats: {
+      resources: sum(shards, (shard) => shard.resourcesRead),
+      evaluated: sum(shards, (shard) => shard.resources),
+      checksPassed: sum(shards, (shard) => shard.checksPassed),
+      operations: 0,
+      durationMs: Math.round(nowMs() - started)
+    },
+    warnings: unique(shards.flatMap((shard) => shard.warnings))
+  };
+  if (baseline) {
+    const { absent: absent2, resolved } = applyBaseline(report.findings, baseline);
+    report.baseline = { file: baseline.file, absent: absent2, resolved };
+    report.warnings.push(...baselineWarnings(baseline));
+  }
+  report.findings.sort(compareFindings);
+  return report;
+}
+function unique(entries2) {
+  const seen = /* @__PURE__ */ new Set();
+  return entries2.filter((entry) => {
+    const key = `${entry.file ?? ""}\0${entry.line ?? ""}\0${entry.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+function sum(shards, of) {
+  return shards.reduce((total, shard) => total + of(shard), 0);
+}
+function checkCoverage(shards) {
+  const [first] = shards;
+  const count3 = first.shard.count;
+  const plan = planKey(first.shard.plan);
+  const seen = /* @__PURE__ */ new Map();
+  for (const shard of shards) {
+    if (shard.shard.count !== count3) throw new UserError(`is shard ${shard.shard.index}/${shard.shard.count}, but ${first.file} is one of ${count3}: merge the shards of one run`, shard.file);
+    const twice = seen.get(shard.shard.index);
+    if (twice) throw new UserError(`is shard ${shard.shard.index}/${count3} again (so is ${twice}); each shard once`, shard.file);
+    seen.set(shard.shard.index, shard.file);
+    if (planKey(shard.shard.plan) !== plan) {
+      throw new UserError(`split the subscriptions differently from ${first.file} (the resource counts changed between the shards' runs, or they audited different scopes); rerun the shards together so that each subscription is audited exactly once`, shard.file);
+    }
+    const own = shard.shard.plan.filter((entry) => entry.shard === shard.shard.index).map((entry) => entry.subscription);
+    if (own.join(",") !== [...shard.shard.subscriptions].sort().join(",")) throw new UserError(`audited subscriptions its own split does not give it`, shard.file);
+  }
+  const missing = Array.from({ length: count3 }, (_, i) => i + 1).filter((index) => !seen.has(index));
+  if (missing.length) throw new UserError(`shard${missing.length === 1 ? "" : "s"} ${missing.map((index) => `${index}/${count3}`).join(", ")} ${missing.length === 1 ? "is" : "are"} missing: the merged report would leave ${missing.length === 1 ? "its" : "their"} subscriptions out and the gate would pass without them`);
+}
+function planKey(plan) {
+  return JSON.stringify([...plan].sort((a2, b) => a2.subscription < b.subscription ? -1 : 1).map((entry) => [entry.subscription, entry.shard]));
+}
+function readShardReport(path, cwd) {
+  let text4;
+  try {
+    text4 = readRegularFile(resolve9(cwd, path), path).toString("utf8").replace(/^\uFEFF/, "");
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`cannot read the report (${error.code ?? "error"})`, path);
+  }
+  let json;
+  try {
+    json = JSON.parse(text4);
+  } catch {
+    throw new UserError("is not JSON; merge takes the JSON reports of azfence audit --shard (--format json)", path);
+  }
+  if (!isPlainObject(json) || !Array.isArray(json["findings"]) || !isPlainObject(json["summary"])) throw new UserError("is not an azfence JSON report (findings[] and summary)", path);
+  if (json["version"] !== TOOL_VERSION) throw new UserError(`was written by azfence ${String(json["version"])}, this is ${TOOL_VERSION}: merge reports of one version, whose rules and fingerprints agree`, path);
+  if (!isPlainObject(json["shard"])) throw new UserError("has no shard: merge joins the reports of azfence audit --shard K/N", path);
+  if (json["resolved"] !== void 0) throw new UserError("was run with --baseline; give --baseline to azfence merge instead (a shard sees only its part of the estate)", path);
+  const problem = (what) => {
+    throw new UserError(`is not a well-formed shard report: ${what}`, path);
+  };
+  const summary = json["summary"];
+  const shard = shardOf(json["shard"]) ?? problem("shard");
+  return {
+    file: path,
+    shard,
+    findings: json["findings"].map((finding, index) => findingOf(finding) ?? problem(`findings[${index}]`)),
+    inputs: arrayOf(json["inputs"], inputOf) ?? problem("inputs"),
+    errors: arrayOf(json["errors"], messageOf) ?? problem("errors"),
+    warnings: json["warnings"] === void 0 ? [] : arrayOf(json["warnings"], messageOf) ?? problem("warnings"),
+    resourcesRead: count2(summary["resourcesRead"]) ?? problem("summary.resourcesRead"),
+    resources: count2(summary["resources"]) ?? problem("summary.resources"),
+    checksPassed: count2(summary["checksPassed"]) ?? problem("summary.checksPassed")
+  };
+}
+function count2(value) {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : void 0;
+}
+function str(value) {
+  return typeof value === "string" ? value : void 0;
+}
+function arrayOf(value, item) {
+  if (!Array.isArray(value)) return void 0;
+  const out = [];
+  for (const entry of value) {
+    const parsed = item(entry);
+    if (parsed === void 0) return void 0;
+    out.push(parsed);
+  }
+  return out;
+}
+function shardOf(value) {
+  if (!isPlainObject(value)) return void 0;
+  const index = count2(value["index"]);
+  const total = count2(value["count"]);
+  const subscriptions = arrayOf(value["subscriptions"], str);
+  const plan = arrayOf(value["plan"], (entry) => {
+    if (!isPlainObject(entry)) return void 0;
+    const subscription = str(entry["subscription"]);
+    const resources = count2(entry["resources"]);
+    const shard = count2(entry["shard"]);
+    return subscription !== void 0 && resources !== void 0 && shard !== void 0 ? { subscription, resources, shard } : void 0;
+  });
+  const linkedResources = count2(value["linkedResources"]);
+  if (!index || !total || index > total || !subscriptions || !plan || linkedResources === void 0) return void 0;
+  return { index, count: total, subscriptions, plan, linkedResources };
+}
+function inputOf(value) {
+  if (!isPlainObject(value)) return void 0;
+  const file = str(value["file"]);
+  const kind = str(value["kind"]);
+  const resources = count2(value["resources"]);
+  if (file === void 0 || !["plan", "snapshot", "audit", "manifest"].includes(kind ?? "") || resources === void 0) return void 0;
+  return { file, kind, resources, unmapped: count2(value["unmapped"]) ?? 0 };
+}
+function messageOf(value) {
+  if (!isPlainObject(value) || typeof value["message"] !== "string") return void 0;
+  const file = str(value["file"]);
+  const line2 = count2(value["line"]);
+  return { ...file !== void 0 ? { file } : {}, ...line2 ? { line: line2 } : {}, message: value["message"] };
+}
+function findingOf(value) {
+  if (!isPlainObject(value)) return void 0;
+  const resource = isPlainObject(value["resource"]) ? value["resource"] : void 0;
+  const location2 = isPlainObject(value["location"]) ? value["location"] : void 0;
+  const severity = value["severity"];
+  const status = value["status"];
+  const fields = [value["ruleId"], value["title"], value["pack"], value["message"], value["remediation"], value["fingerprint"], resource?.["id"], resource?.["type"], resource?.["name"], location2?.["file"]];
+  if (!resource || !location2 || fields.some((field) => typeof field !== "string") || !SEVERITIES.includes(severity) || status !== "fail" && status !== "unknown") return void 0;
+  const evidence = arrayOf(value["evidence"] ?? [], (entry) => {
+    if (!isPlainObject(entry) || typeof entry["path"] !== "string" || typeof entry["actual"] !== "string" || typeof entry["expected"] !== "string") return void 0;
+    return { path: entry["path"], actual: entry["actual"], expected: entry["expected"], ...typeof entry["attribute"] === "string" ? { attribute: entry["attribute"] } : {} };
+  });
+  if (!evidence) return void 0;
+  const suppression = isPlainObject(value["suppression"]) && typeof value["suppression"]["reason"] === "string" && (value["suppression"]["kind"] === "inSource" || value["suppression"]["kind"] === "external") ? {
+    kind: value["suppression"]["kind"],
+    reason: value["suppression"]["reason"],
+    ...typeof value["suppression"]["expires"] === "string" ? { expires: value["suppression"]["expires"] } : {},
+    ...typeof value["suppression"]["file"] === "string" ? { file: value["suppression"]["file"] } : {},
+    ...count2(value["suppression"]["line"]) ? { line: count2(value["suppression"]["line"]) } : {}
+  } : void 0;
+  const line2 = count2(location2["line"]);
+  const column = count2(location2["column"]);
+  return {
+    ruleId: value["ruleId"],
+    ruleTitle: value["title"],
+    pack: value["pack"],
+    severity,
+    status,
+    message: value["message"],
+    resource: { id: resource["id"], type: resource["type"], name: resource["name"], ...typeof resource["address"] === "string" ? { address: resource["address"] } : {} },
+    location: { file: location2["file"], ...line2 ? { line: line2 } : {}, ...column ? { column } : {} },
+    inputKind: "audit",
+    dialect: "arm",
+    remediation: value["remediation"],
+    evidence,
+    fingerprint: value["fingerprint"],
+    checkIndex: 0,
+    ...suppression ? { suppression } : {}
+  };
+}
+var init_merge_reports = __esm({
+  "src/merge/merge-reports.ts"() {
+    "use strict";
+    init_errors();
+    init_baseline();
+    init_rule();
+    init_finding();
+    init_regular_file();
+    init_values();
+    init_scan();
+    init_version();
   }
 });
 
@@ -26086,23 +27835,6 @@ var init_gate = __esm({
   }
 });
 
-// src/reporters/json-text.ts
-function jsonText(value, indent) {
-  return JSON.stringify(value, null, indent).replace(LEFT_RAW, codeUnits);
-}
-function codeUnits(character) {
-  let out = "";
-  for (let i = 0; i < character.length; i++) out += `\\u${character.charCodeAt(i).toString(16).padStart(4, "0")}`;
-  return out;
-}
-var LEFT_RAW;
-var init_json_text = __esm({
-  "src/reporters/json-text.ts"() {
-    "use strict";
-    LEFT_RAW = /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff]|\udb40[\udc00-\udc7f]/g;
-  }
-});
-
 // src/reporters/summary.ts
 function summarize(report) {
   const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, { fail: 0, unknown: 0 }]));
@@ -26116,7 +27848,7 @@ function summarize(report) {
     files: report.inputs.length,
     notScanned: report.skipped.length,
     resources: report.stats.evaluated,
-    resourcesRead: report.stats.resources + report.inputs.reduce((sum, input) => sum + input.unmapped, 0),
+    resourcesRead: report.stats.resources + report.inputs.reduce((sum2, input) => sum2 + input.unmapped, 0),
     rules: report.rules.length,
     checksPassed: report.stats.checksPassed,
     failed: active.filter((finding) => finding.status === "fail").length,
@@ -26155,6 +27887,422 @@ var init_summary = __esm({
   }
 });
 
+// src/reporters/html/html-text.ts
+function htmlText(text4) {
+  return escapeUnsafe(text4).replace(/[&<>"']/g, (character) => ENTITIES.get(character));
+}
+function htmlId(prefix, text4) {
+  return `${prefix}-${text4.replace(/[^A-Za-z0-9_-]/g, (character) => `_${character.codePointAt(0).toString(16)}_`)}`;
+}
+var ENTITIES, htmlAttr;
+var init_html_text = __esm({
+  "src/reporters/html/html-text.ts"() {
+    "use strict";
+    init_terminal_text();
+    ENTITIES = /* @__PURE__ */ new Map([
+      ["&", "&amp;"],
+      ["<", "&lt;"],
+      [">", "&gt;"],
+      ['"', "&quot;"],
+      ["'", "&#39;"]
+    ]);
+    htmlAttr = htmlText;
+  }
+});
+
+// src/reporters/html/charts.ts
+function barChart(id, title, bars) {
+  const max = Math.max(1, ...bars.map((bar) => bar.fail + bar.unknown));
+  const span = WIDTH - LABEL - COUNT;
+  const height = Math.max(1, bars.length) * ROW + 8;
+  const description = bars.map((bar) => `${bar.label}: ${bar.fail} failed, ${bar.unknown} unknown`).join("; ") || "no findings";
+  const rows = bars.map((bar, index) => {
+    const y = 4 + index * ROW;
+    const failWidth = Math.round(bar.fail / max * span);
+    const unknownWidth = Math.round(bar.unknown / max * span);
+    return [
+      `<text x="${LABEL - 8}" y="${y + 16}" text-anchor="end" class="chart-label">${htmlText(bar.label)}</text>`,
+      failWidth ? `<rect x="${LABEL}" y="${y + 3}" width="${failWidth}" height="${ROW - 8}" class="bar ${bar.tone}"/>` : "",
+      unknownWidth ? `<rect x="${LABEL + failWidth}" y="${y + 3}" width="${unknownWidth}" height="${ROW - 8}" class="bar ${bar.tone} bar-unknown"/>` : "",
+      `<text x="${LABEL + failWidth + unknownWidth + 6}" y="${y + 16}" class="chart-count">${bar.fail}${bar.unknown ? ` + ${bar.unknown}?` : ""}</text>`
+    ].join("");
+  });
+  return `<svg id="${id}" class="chart" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" xmlns="http://www.w3.org/2000/svg"><title id="${id}-title">${htmlText(title)}</title><desc id="${id}-desc">${htmlText(description)}</desc>${rows.join("")}</svg>`;
+}
+var ROW, LABEL, WIDTH, COUNT;
+var init_charts = __esm({
+  "src/reporters/html/charts.ts"() {
+    "use strict";
+    init_html_text();
+    ROW = 26;
+    LABEL = 120;
+    WIDTH = 440;
+    COUNT = 70;
+  }
+});
+
+// src/reporters/html/page-script.ts
+var PAGE_SCRIPT;
+var init_page_script = __esm({
+  "src/reporters/html/page-script.ts"() {
+    "use strict";
+    PAGE_SCRIPT = `(() => {
+  'use strict';
+  const table = document.getElementById('findings-table');
+  if (!table) return;
+  const body = table.tBodies[0];
+  const rows = Array.from(body.rows);
+  const count = document.getElementById('findings-count');
+  const filters = Array.from(document.querySelectorAll('[data-filter]'));
+  const search = document.getElementById('filter-text');
+
+  function apply() {
+    const text = search.value.trim().toLowerCase();
+    let shown = 0;
+    for (const row of rows) {
+      let visible = filters.every((control) => control.value === '' || row.dataset[control.dataset.filter] === control.value);
+      if (visible && text) visible = row.textContent.toLowerCase().includes(text);
+      row.hidden = !visible;
+      if (visible) shown++;
+    }
+    count.textContent = shown === rows.length ? 'Showing all ' + rows.length + ' findings' : 'Showing ' + shown + ' of ' + rows.length + ' findings';
+  }
+
+  for (const control of filters) control.addEventListener('change', apply);
+  search.addEventListener('input', apply);
+
+  const headers = Array.from(table.tHead.rows[0].cells);
+  for (const header of headers) {
+    const button = header.querySelector('button');
+    if (!button) continue;
+    button.addEventListener('click', () => {
+      const key = header.dataset.key;
+      const numeric = header.dataset.type === 'number';
+      const next = header.getAttribute('aria-sort') === 'ascending' ? 'descending' : 'ascending';
+      for (const other of headers) other.removeAttribute('aria-sort');
+      header.setAttribute('aria-sort', next);
+      const sign = next === 'ascending' ? 1 : -1;
+      const valueOf = (row) => (numeric ? Number(row.dataset[key]) : row.dataset[key] || '');
+      // The report's own order breaks ties, so a sort is the same every time.
+      rows.sort((a, b) => {
+        const x = valueOf(a);
+        const y = valueOf(b);
+        return (x < y ? -sign : x > y ? sign : 0) || Number(a.dataset.order) - Number(b.dataset.order);
+      });
+      body.append(...rows);
+      const status = document.getElementById('sort-status');
+      status.textContent = 'Sorted by ' + button.textContent.trim() + ', ' + next;
+    });
+  }
+  apply();
+})();
+`;
+  }
+});
+
+// src/reporters/html/page-style.ts
+var PAGE_STYLE;
+var init_page_style = __esm({
+  "src/reporters/html/page-style.ts"() {
+    "use strict";
+    PAGE_STYLE = `
+:root { color-scheme: light; --ink: #1f2328; --muted: #57606a; --line: #d0d7de; --panel: #f6f8fa; --focus: #0969da;
+  --critical: #6e0b0b; --high: #b42318; --medium: #9a5b00; --low: #1f5fbf; --pass: #1a7f37; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", sans-serif; color: var(--ink); background: #fff; }
+header, main { max-width: 1280px; margin: 0 auto; padding: 0 24px; }
+header { padding-top: 20px; }
+h1 { font-size: 24px; margin: 0 0 8px; }
+h2 { font-size: 19px; margin: 28px 0 10px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 16px; margin: 16px 0 6px; }
+code { font: 13px/1.4 ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace; background: var(--panel); padding: 1px 4px; border-radius: 4px; overflow-wrap: anywhere; }
+.verdict { display: inline-block; font-weight: 700; font-size: 17px; padding: 6px 14px; border-radius: 6px; border: 2px solid; margin: 4px 0 8px; }
+.verdict-pass { color: var(--pass); border-color: var(--pass); background: #dafbe1; }
+.verdict-fail { color: var(--high); border-color: var(--high); background: #ffebe9; }
+.verdict-error { color: #fff; border-color: var(--critical); background: var(--critical); }
+.summary { color: var(--muted); margin: 4px 0; }
+.charts { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+figure { margin: 0; padding: 12px; border: 1px solid var(--line); border-radius: 8px; background: #fff; }
+figcaption { font-weight: 600; margin-bottom: 6px; }
+.chart { max-width: 100%; height: auto; }
+.chart-label, .chart-count { font: 13px system-ui, sans-serif; fill: var(--ink); }
+.bar.severity-critical { fill: var(--critical); } .bar.severity-high { fill: var(--high); }
+.bar.severity-medium { fill: var(--medium); } .bar.severity-low { fill: var(--low); } .bar.pack { fill: #57606a; }
+.bar-unknown { fill-opacity: 0.38; }
+.legend { color: var(--muted); font-size: 13px; margin: 6px 0 0; }
+.filters { display: flex; flex-wrap: wrap; gap: 12px 18px; align-items: end; padding: 12px; background: var(--panel); border: 1px solid var(--line); border-radius: 8px; }
+.filters label { display: flex; flex-direction: column; font-size: 13px; font-weight: 600; gap: 3px; }
+.filters input, .filters select { font: inherit; padding: 4px 6px; border: 1px solid #8c959f; border-radius: 6px; background: #fff; min-width: 150px; }
+.filters input[type=search] { min-width: 260px; }
+#findings-count { margin: 10px 0; font-weight: 600; }
+table { border-collapse: collapse; width: 100%; }
+table.counts { width: auto; min-width: 220px; align-self: flex-start; }
+.scroll { overflow-x: auto; }
+#findings-table { table-layout: fixed; min-width: 980px; }
+col.c-severity { width: 92px; } col.c-status { width: 108px; } col.c-rule { width: 150px; } col.c-resource { width: 22%; }
+caption { text-align: left; font-weight: 600; padding: 6px 0; }
+th, td { border-bottom: 1px solid var(--line); padding: 7px 8px; text-align: left; vertical-align: top; }
+thead th { background: var(--panel); position: sticky; top: 0; z-index: 1; white-space: nowrap; }
+th button { font: inherit; font-weight: 700; border: 0; background: none; padding: 0; cursor: pointer; color: inherit; }
+/* The arrows are decoration (empty alternative text): the header's name stays "Severity", aria-sort says the rest. */
+th button::after { content: " \\2195" / ""; color: var(--muted); }
+th[aria-sort=ascending] button::after { content: " \\2191" / ""; color: var(--ink); }
+th[aria-sort=descending] button::after { content: " \\2193" / ""; color: var(--ink); }
+:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+td.fix { color: #24292f; }
+.badge { display: inline-block; font-size: 12px; font-weight: 700; padding: 0 7px; border-radius: 10px; border: 1px solid; white-space: nowrap; margin: 1px 0; }
+.sev-critical { color: #fff; background: var(--critical); border-color: var(--critical); }
+.sev-high { color: #fff; background: var(--high); border-color: var(--high); }
+.sev-medium { color: #fff; background: var(--medium); border-color: var(--medium); }
+.sev-low { color: #fff; background: var(--low); border-color: var(--low); }
+.badge-new, .badge-failed { color: var(--high); background: #fff; } .badge-unknown { color: var(--muted); background: #fff; }
+.badge-suppressed, .badge-existing { color: var(--muted); background: #fff; border-style: dashed; }
+.where { color: var(--muted); font-size: 13px; overflow-wrap: anywhere; }
+.rule-help { border: 1px solid var(--line); border-radius: 8px; padding: 4px 14px 10px; margin: 10px 0; }
+.rule-help p { margin: 6px 0; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+footer { max-width: 1280px; margin: 30px auto; padding: 0 24px; color: var(--muted); font-size: 13px; }
+@media print { .filters, th button::after { display: none; } thead th { position: static; } }
+`;
+  }
+});
+
+// src/reporters/html/render-html.ts
+function renderHtml(report) {
+  const summary = summarize(report);
+  const { createHash } = process.getBuiltinModule("node:crypto");
+  const hash3 = (text4) => `'sha256-${createHash("sha256").update(text4).digest("base64")}'`;
+  const policy = `default-src 'none'; script-src ${hash3(PAGE_SCRIPT)}; style-src ${hash3(PAGE_STYLE)}; img-src data:; base-uri 'none'; form-action 'none'`;
+  const verdict = gateVerdict(report);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${policy}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>azfence report: ${htmlText(verdict.short)}</title>
+<style>${PAGE_STYLE}</style>
+</head>
+<body>
+<header>
+<h1>azfence report</h1>
+<p class="verdict verdict-${verdict.tone}" id="verdict">${htmlText(verdict.text)}</p>
+<p class="summary">${htmlText(summaryLine(summary))}</p>
+${configurationParagraph(report)}</header>
+<main>
+${overview(summary)}
+${changes(report, summary)}
+${findingsSection(report, summary)}
+${rulesSection(report)}
+${problems(report)}
+${inputsSection(report)}
+</main>
+<footer>azfence ${htmlText(TOOL_VERSION)}</footer>
+<script>${PAGE_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+function gateVerdict(report) {
+  const gate = report.configuration.gate ?? resolveGate({}, report.config);
+  const threshold2 = `${gate.failOn} or above${gate.failOnUnknown ? ", unknowns included" : ""}`;
+  if (report.errors.length > 0) {
+    const text4 = `Gate: error. ${report.errors.length} input${report.errors.length === 1 ? "" : "s"} or check${report.errors.length === 1 ? "" : "s"} could not be read (exit 2): the findings below are not the whole estate.`;
+    return { tone: "error", text: text4, short: "error" };
+  }
+  if (gate.failOn === "none") return { tone: "pass", text: "Gate: passed. The gate is off (fail-on none): findings are reported, none fails the run.", short: "passed (gate off)" };
+  const failures = gateFailures(report.findings, gate).length;
+  if (failures > 0) return { tone: "fail", text: `Gate: failed. ${failures} finding${failures === 1 ? "" : "s"} at ${threshold2}${report.baseline ? ", new since the baseline" : ""}.`, short: `failed (${failures})` };
+  return { tone: "pass", text: `Gate: passed. Nothing fails at ${threshold2}${report.baseline ? " that is new since the baseline" : ""}.`, short: "passed" };
+}
+function configurationParagraph(report) {
+  const line2 = configurationLine(report.configuration);
+  return line2 ? `<p class="summary">${htmlText(line2)}</p>
+` : "";
+}
+function overview(summary) {
+  const severityBars = SEVERITIES.map((severity) => ({ label: severity, ...summary.bySeverity[severity], tone: `severity-${severity}` }));
+  const packBars = Object.entries(summary.byPack).sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0).map(([pack, counts]) => ({ label: pack, ...counts, tone: "pack" }));
+  const countsTable = [
+    '<table class="counts"><caption>Findings by severity</caption>',
+    '<thead><tr><th scope="col">Severity</th><th scope="col">Failed</th><th scope="col">Unknown</th></tr></thead><tbody>',
+    ...SEVERITIES.map((severity) => `<tr><th scope="row">${severity}</th><td>${summary.bySeverity[severity].fail}</td><td>${summary.bySeverity[severity].unknown}</td></tr>`),
+    "</tbody></table>"
+  ].join("");
+  return `<section aria-labelledby="overview-heading">
+<h2 id="overview-heading">Overview</h2>
+<div class="charts">
+<figure>${barChart("chart-severity", "Findings by severity", severityBars)}<figcaption>By severity</figcaption></figure>
+<figure>${barChart("chart-pack", "Findings by rule pack", packBars)}<figcaption>By rule pack</figcaption></figure>
+${countsTable}
+</div>
+<p class="legend">Solid: failed. Light: unknown (could not be decided from what was read). Suppressed findings are not counted.</p>
+</section>`;
+}
+function changes(report, summary) {
+  if (!report.baseline || !summary.baseline) return "";
+  const resolved = report.baseline.resolved;
+  const table2 = resolved.length ? [
+    `<table id="resolved-table"><caption>Resolved since the baseline: findings it held that this run no longer reports</caption>`,
+    '<thead><tr><th scope="col">Severity</th><th scope="col">Rule</th><th scope="col">Resource</th><th scope="col">Was</th></tr></thead><tbody>',
+    ...resolved.map(resolvedRow),
+    "</tbody></table>"
+  ].join("\n") : "<p>Nothing the baseline held is gone.</p>";
+  return `<section aria-labelledby="changes-heading">
+<h2 id="changes-heading">Since the baseline</h2>
+<p>Compared with <code>${htmlText(report.baseline.file)}</code>: <strong>${summary.baseline.new} new</strong>, ${summary.baseline.existing} already in it, ${summary.baseline.absent} resolved.</p>
+${table2}
+</section>`;
+}
+function resolvedRow(entry) {
+  const name = entry.resource.address ?? entry.resource.name ?? entry.resource.id;
+  const where2 = entry.location ? `<br><span class="where">${htmlText(location(entry.location))}</span>` : "";
+  return `<tr><td>${entry.severity ? severityBadge(entry.severity) : ""}</td><td>${htmlText(entry.ruleId)}</td><td><code>${htmlText(name)}</code>${where2}</td><td>${htmlText(entry.status)}${entry.message ? `: ${prose(entry.message)}` : ""}</td></tr>`;
+}
+function location(where2) {
+  return `${where2.file}${where2.line ? `:${where2.line}` : ""}`;
+}
+function severityBadge(severity) {
+  return `<span class="badge sev-${htmlAttr(severity)}">${htmlText(severity)}</span>`;
+}
+function prose(text4) {
+  const parts = text4.split(/(?<!`)`(?!`)/);
+  if (parts.length % 2 === 0) return htmlText(text4);
+  return parts.map((part, index) => index % 2 === 1 ? `<code>${htmlText(part)}</code>` : htmlText(part)).join("");
+}
+function changeOf(finding) {
+  if (finding.suppression) return "suppressed";
+  return finding.baseline ?? "";
+}
+function findingsSection(report, summary) {
+  const packs = [...new Set(report.findings.map((finding) => finding.pack))].sort();
+  const option = (value, label = value) => `<option value="${htmlAttr(value)}">${htmlText(label)}</option>`;
+  const changeFilter = report.baseline || summary.suppressed ? `<label for="filter-change">Change<select id="filter-change" data-filter="change">${option("", "All")}${report.baseline ? option("new") + option("existing") : ""}${summary.suppressed ? option("suppressed") : ""}</select></label>` : "";
+  const header = (key, label, type = "text", sort) => `<th scope="col" data-key="${key}" data-type="${type}"${sort ? ` aria-sort="${sort}"` : ""}><button type="button">${label}</button></th>`;
+  const rows = report.findings.map((finding, index) => findingRow(finding, index));
+  return `<section aria-labelledby="findings-heading">
+<h2 id="findings-heading">Findings (${report.findings.length})</h2>
+<div class="filters" role="search" aria-label="Filter findings">
+<label for="filter-text">Search<input type="search" id="filter-text" placeholder="rule, resource, text"></label>
+<label for="filter-severity">Severity<select id="filter-severity" data-filter="severity">${option("", "All")}${SEVERITIES.map((severity) => option(severity)).join("")}</select></label>
+<label for="filter-status">Status<select id="filter-status" data-filter="status">${option("", "All")}${option("fail", "failed")}${option("unknown")}</select></label>
+<label for="filter-pack">Pack<select id="filter-pack" data-filter="pack">${option("", "All")}${packs.map((pack) => option(pack)).join("")}</select></label>
+${changeFilter}
+</div>
+<p id="findings-count" role="status" aria-live="polite">${report.findings.length} findings</p>
+<p id="sort-status" class="visually-hidden" aria-live="polite"></p>
+<div class="scroll" role="region" aria-label="Findings table" tabindex="0">
+<table id="findings-table">
+<caption>Findings, most severe first. Column headers sort; the fields above filter.</caption>
+<colgroup><col class="c-severity"><col class="c-status"><col class="c-rule"><col class="c-resource"><col><col></colgroup>
+<thead><tr>${header("severityRank", "Severity", "number", "descending")}${header("status", "Status")}${header("rule", "Rule")}${header("resource", "Resource")}<th scope="col">Finding</th><th scope="col">Fix</th></tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody>
+</table>
+</div>
+</section>`;
+}
+function findingRow(finding, index) {
+  const name = finding.resource.address ?? finding.resource.name;
+  const change = changeOf(finding);
+  const badges = [
+    finding.status === "unknown" ? '<span class="badge badge-unknown">unknown</span>' : '<span class="badge badge-failed">failed</span>',
+    finding.baseline === "new" && !finding.suppression ? '<span class="badge badge-new">new</span>' : "",
+    finding.baseline === "existing" && !finding.suppression ? '<span class="badge badge-existing">in baseline</span>' : "",
+    finding.suppression ? `<span class="badge badge-suppressed" title="${htmlAttr(finding.suppression.reason)}">suppressed</span>` : ""
+  ].filter(Boolean);
+  const data = [
+    `data-order="${index}"`,
+    `data-severity="${htmlAttr(finding.severity)}"`,
+    `data-severity-rank="${SEVERITY_ORDER[finding.severity]}"`,
+    `data-status="${htmlAttr(finding.status)}"`,
+    `data-pack="${htmlAttr(finding.pack)}"`,
+    `data-change="${htmlAttr(change)}"`,
+    `data-rule="${htmlAttr(finding.ruleId)}"`,
+    `data-resource="${htmlAttr(name.toLowerCase())}"`
+  ].join(" ");
+  const suppression = finding.suppression ? `<br><span class="where">Suppressed: ${htmlText(finding.suppression.reason)}${finding.suppression.expires ? ` (until ${htmlText(finding.suppression.expires)})` : ""}</span>` : "";
+  return `<tr ${data}><td>${severityBadge(finding.severity)}</td><td>${badges.join(" ")}</td><td><a href="#${htmlId("rule", finding.ruleId)}">${htmlText(finding.ruleId)}</a><br><span class="where">${htmlText(finding.ruleTitle)}</span></td><td><code>${htmlText(name)}</code><br><span class="where">${htmlText(location(finding.location))}</span></td><td>${prose(finding.message)}${suppression}</td><td class="fix">${prose(finding.remediation)}</td></tr>`;
+}
+function rulesSection(report) {
+  const used = /* @__PURE__ */ new Set([...report.findings.map((finding) => finding.ruleId), ...(report.baseline?.resolved ?? []).map((entry) => entry.ruleId)]);
+  const rules = report.rules.filter((rule) => used.has(rule.id));
+  if (rules.length === 0) return "";
+  return `<section aria-labelledby="rules-heading">
+<h2 id="rules-heading">Rules and how to fix them</h2>
+${rules.map(ruleHelp).join("\n")}
+</section>`;
+}
+function ruleHelp(rule) {
+  const paragraphs = (text4) => text4.split(/\n\s*\n/).map((part) => part.trim()).filter(Boolean).map((part) => `<p>${prose(part.replace(/\s*\n\s*/g, " "))}</p>`).join("");
+  const remediation = Object.entries(rule.remediation).map(([dialect, text4]) => `<dt>${htmlText(DIALECTS.get(dialect) ?? dialect)}</dt><dd>${prose(text4.trim().replace(/\s*\n\s*/g, " "))}</dd>`).join("");
+  const references = rule.references.map((url) => rule.origin.builtIn && /^https:\/\/[^\s"<>]+$/.test(url) ? `<li><a href="${htmlAttr(url)}" rel="noopener noreferrer">${htmlText(url)}</a></li>` : `<li><code>${htmlText(url)}</code></li>`).join("");
+  return `<article class="rule-help" id="${htmlId("rule", rule.id)}" aria-labelledby="${htmlId("rule-title", rule.id)}">
+<h3 id="${htmlId("rule-title", rule.id)}">${htmlText(rule.id)}: ${htmlText(rule.title)} ${severityBadge(rule.severity)}</h3>
+${paragraphs(rule.description)}${paragraphs(rule.help)}
+${remediation ? `<h4>Fix</h4><dl>${remediation}</dl>` : ""}
+${references ? `<h4>References</h4><ul>${references}</ul>` : ""}
+</article>`;
+}
+function problems(report) {
+  const out = [];
+  if (report.errors.length) out.push(`<section aria-labelledby="errors-heading"><h2 id="errors-heading">Errors (${report.errors.length})</h2><ul>${report.errors.map((error) => `<li>${htmlText(errorText(error))}</li>`).join("")}</ul></section>`);
+  if (report.warnings?.length) out.push(`<section aria-labelledby="warnings-heading"><h2 id="warnings-heading">Warnings (${report.warnings.length})</h2><ul>${report.warnings.map((warning) => `<li>${htmlText(errorText(warning))}</li>`).join("")}</ul></section>`);
+  return out.join("\n");
+}
+function inputsSection(report) {
+  if (report.inputs.length === 0) return "";
+  return `<section aria-labelledby="inputs-heading">
+<h2 id="inputs-heading">What was read</h2>
+<table><caption>Inputs</caption><thead><tr><th scope="col">Input</th><th scope="col">Kind</th><th scope="col">Resources</th></tr></thead><tbody>
+${report.inputs.map((input) => `<tr><td><code>${htmlText(input.file)}</code></td><td>${htmlText(input.kind)}</td><td>${input.resources}</td></tr>`).join("\n")}
+</tbody></table>
+</section>`;
+}
+var DIALECTS;
+var init_render_html = __esm({
+  "src/reporters/html/render-html.ts"() {
+    "use strict";
+    init_rule();
+    init_finding();
+    init_gate();
+    init_changes();
+    init_scan();
+    init_version();
+    init_summary();
+    init_charts();
+    init_html_text();
+    init_page_script();
+    init_page_style();
+    DIALECTS = /* @__PURE__ */ new Map([
+      ["azurerm", "Terraform (azurerm)"],
+      ["azapi", "Terraform (azapi)"],
+      ["arm", "ARM / Azure CLI"],
+      ["kubernetes", "Kubernetes"],
+      ["pipeline", "CI pipelines (GitHub Actions, Azure Pipelines, scripts)"]
+    ]);
+  }
+});
+
+// src/reporters/json-text.ts
+function jsonText(value, indent) {
+  return JSON.stringify(value, null, indent).replace(LEFT_RAW, codeUnits);
+}
+function codeUnits(character) {
+  let out = "";
+  for (let i = 0; i < character.length; i++) out += `\\u${character.charCodeAt(i).toString(16).padStart(4, "0")}`;
+  return out;
+}
+var LEFT_RAW;
+var init_json_text = __esm({
+  "src/reporters/json-text.ts"() {
+    "use strict";
+    LEFT_RAW = /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff]|\udb40[\udc00-\udc7f]/g;
+  }
+});
+
 // src/reporters/json.ts
 function renderJson(report) {
   const output = {
@@ -26181,7 +28329,9 @@ function renderJson(report) {
       ...finding.baseline ? { baseline: finding.baseline } : {},
       ...finding.writtenBy ? { writtenBy: finding.writtenBy } : {}
     })),
-    ...report.warnings?.length ? { warnings: report.warnings } : {}
+    ...report.warnings?.length ? { warnings: report.warnings } : {},
+    ...report.baseline ? { resolved: report.baseline.resolved } : {},
+    ...report.shard ? { shard: report.shard } : {}
   };
   return `${jsonText(output, 2)}
 `;
@@ -26196,18 +28346,18 @@ var init_json = __esm({
 });
 
 // src/reporters/xml-text.ts
-function xmlText(text2) {
-  return escapeUnsafe(text2, "\n	").replace(/[&<>]/g, (character) => ENTITIES.get(character));
+function xmlText(text4) {
+  return escapeUnsafe(text4, "\n	").replace(/[&<>]/g, (character) => ENTITIES2.get(character));
 }
-function xmlAttr(text2) {
-  return escapeUnsafe(text2, "\n	").replace(/[&<>"'\t\n]/g, (character) => ENTITIES.get(character));
+function xmlAttr(text4) {
+  return escapeUnsafe(text4, "\n	").replace(/[&<>"'\t\n]/g, (character) => ENTITIES2.get(character));
 }
-var ENTITIES;
+var ENTITIES2;
 var init_xml_text = __esm({
   "src/reporters/xml-text.ts"() {
     "use strict";
     init_terminal_text();
-    ENTITIES = /* @__PURE__ */ new Map([
+    ENTITIES2 = /* @__PURE__ */ new Map([
       ["&", "&amp;"],
       ["<", "&lt;"],
       [">", "&gt;"],
@@ -26223,8 +28373,8 @@ var init_xml_text = __esm({
 // src/reporters/junit.ts
 function configurationProperties(report) {
   const { configuration } = report;
-  const line = configurationLine(configuration);
-  if (!line && !configuration.file) return "";
+  const line2 = configurationLine(configuration);
+  if (!line2 && !configuration.file) return "";
   const properties = [
     ...configuration.file ? [["file", configuration.file]] : [],
     ["rulesDisabled", configuration.rulesDisabled.join(",")],
@@ -26233,7 +28383,7 @@ function configurationProperties(report) {
     ["suppressions", String(configuration.suppressions)],
     ...configuration.failOn !== void 0 ? [["failOn", configuration.failOn]] : [],
     ...configuration.failOnUnknown !== void 0 ? [["failOnUnknown", String(configuration.failOnUnknown)]] : [],
-    ...line ? [["changes", line]] : []
+    ...line2 ? [["changes", line2]] : []
   ];
   return `    <properties>
 ${properties.map(([name, value]) => `      <property name="azfence.configuration.${name}" value="${attr(value)}"/>`).join("\n")}
@@ -26315,7 +28465,7 @@ var init_junit = __esm({
     init_changes();
     init_terminal_text();
     init_xml_text();
-    attr = (text2) => xmlAttr(terminalText(text2));
+    attr = (text4) => xmlAttr(terminalText(text4));
   }
 });
 
@@ -26328,28 +28478,28 @@ function replaceSpecial(match) {
   if (/^www\./i.test(match)) return `${match.slice(0, 3)}${BREAK}.`;
   return `${match}${BREAK}`;
 }
-function escapeBlockStart(text2) {
-  if (/^[#+\-=>]/.test(text2)) return `\\${text2}`;
-  if (text2.startsWith(" ")) return `&#32;${text2.slice(1)}`;
-  return text2.replace(/^(\d+)([.)])/, "$1\\$2");
+function escapeBlockStart(text4) {
+  if (/^[#+\-=>]/.test(text4)) return `\\${text4}`;
+  if (text4.startsWith(" ")) return `&#32;${text4.slice(1)}`;
+  return text4.replace(/^(\d+)([.)])/, "$1\\$2");
 }
-function markdownText(text2) {
-  return escapeBlockStart(inlineText(text2));
+function markdownText(text4) {
+  return escapeBlockStart(inlineText(text4));
 }
-function inlineText(text2) {
-  return escapeUnsafe(text2).replace(SPECIAL2, replaceSpecial);
+function inlineText(text4) {
+  return escapeUnsafe(text4).replace(SPECIAL2, replaceSpecial);
 }
-function markdownCode(text2) {
-  const content = escapeUnsafe(text2).replace(/\|/g, "\\|");
+function markdownCode(text4) {
+  const content = escapeUnsafe(text4).replace(/\|/g, "\\|");
   let longest = 0;
   for (const run2 of content.match(/`+/g) ?? []) longest = Math.max(longest, run2.length);
   const fence = "`".repeat(longest + 1);
   const pad = content.startsWith("`") || content.endsWith("`") || content === "" || /^ .* $/.test(content) ? " " : "";
   return `${fence}${pad}${content}${pad}${fence}`;
 }
-function markdownProse(text2) {
-  const parts = text2.split(/(?<!`)`(?!`)/);
-  if (parts.length % 2 === 0) return markdownText(text2);
+function markdownProse(text4) {
+  const parts = text4.split(/(?<!`)`(?!`)/);
+  if (parts.length % 2 === 0) return markdownText(text4);
   return parts.map((part, index) => index % 2 === 1 ? markdownCode(part) : index === 0 ? markdownText(part) : inlineText(part)).join("");
 }
 var BREAK, HTML, SPECIAL2;
@@ -26368,8 +28518,8 @@ var init_markdown_text = __esm({
 
 // src/reporters/markdown.ts
 function where(finding) {
-  const location = `${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ""}`;
-  return `${markdownCode(finding.resource.address ?? finding.resource.name)}<br>${markdownText(location)}`;
+  const location2 = `${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ""}`;
+  return `${markdownCode(finding.resource.address ?? finding.resource.name)}<br>${markdownText(location2)}`;
 }
 function renderMarkdown(report, top = 25) {
   const summary = summarize(report);
@@ -26399,6 +28549,16 @@ function renderMarkdown(report, top = 25) {
     }
   } else {
     out.push(suppressed.length > 0 ? "No findings apart from suppressed ones." : "No findings.");
+  }
+  const resolved = report.baseline?.resolved ?? [];
+  if (resolved.length > 0) {
+    out.push("", `### Resolved since the baseline (${resolved.length})`, "", "| Severity | Rule | Resource | Was |", "| --- | --- | --- | --- |");
+    for (const entry of resolved.slice(0, top)) {
+      const resource = entry.resource.address ?? entry.resource.name ?? entry.resource.id;
+      const location2 = entry.location ? `${entry.location.file}${entry.location.line ? `:${entry.location.line}` : ""}` : "";
+      out.push(`| ${entry.severity ?? ""} | ${markdownText(entry.ruleId)} | ${markdownCode(resource)}${location2 ? `<br>${markdownText(location2)}` : ""} | ${entry.status}${entry.message ? `: ${markdownProse(entry.message)}` : ""} |`);
+    }
+    if (resolved.length > top) out.push("", `${resolved.length - top} more in the JSON report (resolved[]).`);
   }
   if (suppressed.length > 0) {
     out.push("", `<details><summary>Suppressed (${suppressed.length})</summary>`, "", "| Rule | Resource | Kind | Reason |", "| --- | --- | --- | --- |");
@@ -26435,23 +28595,23 @@ var init_markdown = __esm({
 });
 
 // src/reporters/sarif.ts
-import { isAbsolute as isAbsolute3, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute3, sep as sep5 } from "node:path";
 import { pathToFileURL } from "node:url";
-function messageText(text2) {
-  return terminalText(text2).replace(/\]\(/g, "] (");
+function messageText(text4) {
+  return terminalText(text4).replace(/\]\(/g, "] (");
 }
 function ruleName(rule) {
   return rule.title.replace(/[^A-Za-z0-9 ]+/g, " ").split(/\s+/).filter(Boolean).map((word) => word[0].toUpperCase() + word.slice(1)).join("");
 }
 function markdownOf(rule) {
-  if (rule.origin.builtIn) return (text2) => text2;
-  return (text2) => text2.split("\n").map((line) => line.trim() ? markdownProse(line) : "").join("\n");
+  if (rule.origin.builtIn) return (text4) => text4;
+  return (text4) => text4.split("\n").map((line2) => line2.trim() ? markdownProse(line2) : "").join("\n");
 }
 function remediationMarkdown(rule, md) {
   const lines = [];
   for (const { types, remediation } of remediationsOf(rule)) {
     if (types) lines.push("", `For ${md(types.join(", "))}:`, "");
-    for (const [dialect, text2] of Object.entries(remediation)) lines.push(`- **${md(DIALECT_LABELS2.get(dialect) ?? dialect)}:** ${md(text2.trim())}`);
+    for (const [dialect, text4] of Object.entries(remediation)) lines.push(`- **${md(DIALECT_LABELS2.get(dialect) ?? dialect)}:** ${md(text4.trim())}`);
   }
   return lines.join("\n");
 }
@@ -26462,7 +28622,7 @@ function ruleDescriptor(rule) {
 **References**
 
 ${references}` : ""].join("\n").replace(/\n{3,}/g, "\n\n").trim();
-  const text2 = terminalLines(
+  const text4 = terminalLines(
     [
       rule.description,
       rule.help,
@@ -26475,7 +28635,7 @@ ${references}` : ""].join("\n").replace(/\n{3,}/g, "\n\n").trim();
     name: ruleName(rule),
     shortDescription: { text: terminalText(rule.title) },
     fullDescription: { text: terminalLines(rule.description) },
-    help: { text: text2, markdown },
+    help: { text: text4, markdown },
     // Only a real, published URL: without package.json `repository` the docs path goes in properties.
     ...rule.origin.builtIn && ruleHelpUri(rule.id) ? { helpUri: ruleHelpUri(rule.id) } : {},
     defaultConfiguration: { level: LEVEL[rule.severity] },
@@ -26489,14 +28649,14 @@ ${references}` : ""].join("\n").replace(/\n{3,}/g, "\n\n").trim();
   };
 }
 function toUri(file) {
-  return (sep4 === "\\" ? file.replace(/\\/g, "/") : file).split("/").map(encodeURIComponent).join("/");
+  return (sep5 === "\\" ? file.replace(/\\/g, "/") : file).split("/").map(encodeURIComponent).join("/");
 }
 function artifactLocation(file) {
   return isAbsolute3(file) ? { uri: pathToFileURL(file).href } : { uri: toUri(file), uriBaseId: "%SRCROOT%" };
 }
-function physical(location) {
-  const region = location.line ? { region: { startLine: location.line, ...location.column ? { startColumn: location.column } : {} } } : {};
-  return { artifactLocation: artifactLocation(location.file), ...region };
+function physical(location2) {
+  const region = location2.line ? { region: { startLine: location2.line, ...location2.column ? { startColumn: location2.column } : {} } } : {};
+  return { artifactLocation: artifactLocation(location2.file), ...region };
 }
 function result(finding, ruleIndex, limits) {
   const region = finding.location.line ? { region: { startLine: finding.location.line, ...finding.location.column ? { startColumn: finding.location.column } : {} } } : {};
@@ -26529,6 +28689,25 @@ function result(finding, ruleIndex, limits) {
     }
   };
 }
+function absentResult(entry, ruleIndex) {
+  const name = entry.resource.address ?? entry.resource.name ?? entry.resource.id;
+  return {
+    ruleId: entry.ruleId,
+    ...ruleIndex !== void 0 ? { ruleIndex } : {},
+    kind: "pass",
+    level: "none",
+    message: { text: messageText(`No longer found (was ${entry.status} in the baseline): ${entry.message ?? name}`) },
+    locations: [
+      {
+        ...entry.location ? { physicalLocation: physical(entry.location) } : {},
+        logicalLocations: [{ fullyQualifiedName: entry.resource.id, ...entry.resource.name ? { name: entry.resource.name } : {}, kind: "resource" }]
+      }
+    ],
+    partialFingerprints: { "azfenceFinding/v1": entry.fingerprint },
+    baselineState: "absent",
+    properties: { status: entry.status, ...entry.severity ? { severity: entry.severity } : {}, ...entry.resource.type ? { resourceType: entry.resource.type } : {} }
+  };
+}
 function automationId(report) {
   const kinds = [...new Set(report.inputs.map((input) => input.kind))].sort();
   return `azfence/${kinds.length ? kinds.join("+") : "scan"}/`;
@@ -26549,9 +28728,9 @@ function configurationParts(report, ruleIndex) {
     ...configuration.rulesDisabled.map((id) => ({ descriptor: { id }, configuration: { enabled: false } })),
     ...configuration.severities.map(({ rule, to }) => ({ descriptor: { id: rule, ...ruleIndex.has(rule) ? { index: ruleIndex.get(rule) } : {} }, configuration: { level: LEVEL[to] } }))
   ];
-  const line = configurationLine(configuration);
+  const line2 = configurationLine(configuration);
   const weakened = configuration.rulesDisabled.length > 0 || configuration.severities.length > 0 || configuration.failOn !== void 0 || configuration.suppressions > 0;
-  const notifications = line ? [{ level: weakened ? "warning" : "note", message: { text: messageText(`${line}.`) }, ...configuration.file ? { locations: [{ physicalLocation: { artifactLocation: artifactLocation(configuration.file) } }] } : {} }] : [];
+  const notifications = line2 ? [{ level: weakened ? "warning" : "note", message: { text: messageText(`${line2}.`) }, ...configuration.file ? { locations: [{ physicalLocation: { artifactLocation: artifactLocation(configuration.file) } }] } : {} }] : [];
   return {
     invocation: { ...overrides.length ? { ruleConfigurationOverrides: overrides } : {}, ...notifications.length ? { toolConfigurationNotifications: notifications } : {} },
     properties: configurationChanges(configuration).length || configuration.file ? { azfenceConfiguration: configuration } : {}
@@ -26600,27 +28779,34 @@ function buildLog(report, kept, omitted, ruleIndex, limits) {
           }
         ],
         columnKind: "utf16CodeUnits",
-        results: kept.map((finding) => result(finding, ruleIndex.get(finding.ruleId) ?? -1, limits)),
+        results: [
+          ...kept.map((finding) => result(finding, ruleIndex.get(finding.ruleId) ?? -1, limits)),
+          ...absent(report, kept.length, limits).map((entry) => absentResult(entry, ruleIndex.get(entry.ruleId)))
+        ],
         ...omitted > 0 || Object.keys(configuration.properties).length ? { properties: { ...configuration.properties, ...omitted > 0 ? { resultsOmitted: omitted, resultsTotal: report.findings.length, resultsLimit: limits.maxResults } : {} } } : {}
       }
     ]
   };
 }
+function absent(report, kept, limits) {
+  const omittedFindings = kept < report.findings.length;
+  return omittedFindings ? [] : (report.baseline?.resolved ?? []).slice(0, Math.max(0, limits.maxResults - kept));
+}
 function renderSarif(report, limits = SARIF_LIMITS) {
   let log = buildSarif(report, limits);
-  let text2 = `${jsonText(log, 2)}
+  let text4 = `${jsonText(log, 2)}
 `;
   let keep = log.runs[0].results.length;
   const { gzipSync } = process.getBuiltinModule("node:zlib");
-  while (keep > 0 && gzipSync(text2).length > limits.maxGzipBytes) {
+  while (keep > 0 && gzipSync(text4).length > limits.maxGzipBytes) {
     keep = Math.floor(keep / 2);
     const ruleIndex = new Map(report.rules.map((rule, index) => [rule.id, index]));
     const kept = byPriority(report.findings).slice(0, keep);
     log = buildLog(report, kept, report.findings.length - kept.length, ruleIndex, limits);
-    text2 = `${jsonText(log, 2)}
+    text4 = `${jsonText(log, 2)}
 `;
   }
-  return text2;
+  return text4;
 }
 var SARIF_LIMITS, SECURITY_SEVERITY, LEVEL, DIALECT_LABELS2;
 var init_sarif = __esm({
@@ -26646,10 +28832,10 @@ var init_sarif = __esm({
 });
 
 // src/reporters/table.ts
-function wrapIdentifier(text2, width) {
+function wrapIdentifier(text4, width) {
   const lines = [];
   let current = "";
-  for (const piece of text2.split(/(?<=[./\\])/)) {
+  for (const piece of text4.split(/(?<=[./\\])/)) {
     if (current.length + piece.length > width && current) {
       lines.push(current);
       current = "";
@@ -26665,8 +28851,8 @@ function wrapIdentifier(text2, width) {
   if (current) lines.push(current);
   return lines.join("\n");
 }
-function breakLongWords(text2, width) {
-  return text2.split(/( +|\n)/).map((word) => word.length > width ? wrapIdentifier(word, width) : word).join("");
+function breakLongWords(text4, width) {
+  return text4.split(/( +|\n)/).map((word) => word.length > width ? wrapIdentifier(word, width) : word).join("");
 }
 function renderTable(report, width = process.stdout.columns || 140) {
   const summary = summarize(report);
@@ -26706,13 +28892,21 @@ ${wrapIdentifier(where2, resourceWidth)}`;
     lines.push(`Suppressed (${suppressed.length}):`);
     for (const finding of suppressed) {
       const where2 = `${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ""}`;
-      const line = `  ${finding.ruleId} ${finding.resource.address ?? finding.resource.name} (${where2}): ${finding.suppression.reason}${finding.suppression.expires ? ` [until ${finding.suppression.expires}]` : ""}`;
-      lines.push(terminalText(line));
+      const line2 = `  ${finding.ruleId} ${finding.resource.address ?? finding.resource.name} (${where2}): ${finding.suppression.reason}${finding.suppression.expires ? ` [until ${finding.suppression.expires}]` : ""}`;
+      lines.push(terminalText(line2));
     }
   }
   if (report.skipped.length > 0) {
     lines.push(`Not scanned (${report.skipped.length}):`);
     for (const skipped of report.skipped) lines.push(terminalText(`  ${skipped.file}: ${skipped.reason}`));
+  }
+  const resolved = report.baseline?.resolved ?? [];
+  if (resolved.length > 0) {
+    lines.push(`Resolved since the baseline (${resolved.length}):`);
+    for (const entry of resolved) {
+      const where2 = entry.location ? ` (${entry.location.file}${entry.location.line ? `:${entry.location.line}` : ""})` : "";
+      lines.push(terminalText(`  ${entry.ruleId} ${entry.resource.address ?? entry.resource.name ?? entry.resource.id}${where2}: was ${entry.status}`));
+    }
   }
   lines.push(summaryLine(summary));
   const configuration = configurationLine(report.configuration);
@@ -26743,31 +28937,34 @@ function render(report, format) {
       return renderMarkdown(report);
     case "junit":
       return renderJunit(report);
+    case "html":
+      return renderHtml(report);
   }
 }
 var FORMATS;
 var init_reporters = __esm({
   "src/reporters/index.ts"() {
     "use strict";
+    init_render_html();
     init_json();
     init_junit();
     init_markdown();
     init_sarif();
     init_table();
-    FORMATS = ["table", "json", "sarif", "markdown", "junit"];
+    FORMATS = ["table", "json", "sarif", "markdown", "junit", "html"];
   }
 });
 
 // src/cli/write-output.ts
 import { closeSync as closeSync4, constants as constants2, fstatSync as fstatSync2, ftruncateSync, lstatSync as lstatSync4, mkdirSync, openSync as openSync4, statSync as statSync6, writeFileSync, writeSync } from "node:fs";
-import { dirname as dirname5, resolve as resolve8, sep as sep5 } from "node:path";
+import { dirname as dirname6, resolve as resolve10, sep as sep6 } from "node:path";
 function isSystemStream(absolute) {
-  return absolute.startsWith(`${sep5}dev${sep5}`);
+  return absolute.startsWith(`${sep6}dev${sep6}`);
 }
 function checkOutputTargets(targets, cwd) {
   const seen = /* @__PURE__ */ new Map();
   for (const target of targets) {
-    const absolute = resolve8(cwd, target.path);
+    const absolute = resolve10(cwd, target.path);
     if (!isSystemStream(absolute)) checkPlace(target, absolute);
     const key = identityOf(absolute);
     const earlier = seen.get(key);
@@ -26786,22 +28983,22 @@ function checkPlace(target, absolute) {
   if (!link.isFile()) throw new UserError(`is ${fileTypeOf(link)}, not a regular file; ${target.flag} writes a file`, target.path);
   if (readAs(link) !== void 0) throw new UserError(`is an input of this run; ${target.flag} would overwrite it, so nothing was written`, target.path);
 }
-function writeOutput(target, text2, cwd) {
-  const absolute = resolve8(cwd, target.path);
+function writeOutput(target, text4, cwd) {
+  const absolute = resolve10(cwd, target.path);
   if (isSystemStream(absolute)) {
-    write2(target, () => writeFileSync(absolute, text2));
+    write2(target, () => writeFileSync(absolute, text4));
     return;
   }
   checkPlace(target, absolute);
   write2(target, () => {
-    mkdirSync(dirname5(absolute), { recursive: true });
+    mkdirSync(dirname6(absolute), { recursive: true });
     const fd = openSync4(absolute, constants2.O_WRONLY | constants2.O_CREAT | (constants2.O_NOFOLLOW ?? 0) | (constants2.O_NONBLOCK ?? 0), 438);
     try {
       const stats = fstatSync2(fd);
       if (!stats.isFile()) throw new UserError(`is ${fileTypeOf(stats)}, not a regular file; ${target.flag} writes a file`, target.path);
       if (readAs(stats) !== void 0) throw new UserError(`is an input of this run; ${target.flag} would overwrite it, so nothing was written`, target.path);
       ftruncateSync(fd, 0);
-      const bytes = Buffer.from(text2, "utf8");
+      const bytes = Buffer.from(text4, "utf8");
       for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
     } finally {
       closeSync4(fd);
@@ -26842,6 +29039,7 @@ function outputTargets(flags) {
   if (flags.output) targets.push({ flag: "--output", path: flags.output });
   if (flags.sarif) targets.push({ flag: "--sarif", path: flags.sarif });
   if (flags.markdown) targets.push({ flag: "--markdown", path: flags.markdown });
+  if (flags.html) targets.push({ flag: "--html", path: flags.html });
   if (flags["snapshot-out"]) targets.push({ flag: "--snapshot-out", path: flags["snapshot-out"] });
   return targets;
 }
@@ -26854,12 +29052,13 @@ function emitReport(report, flags, io) {
   const gate = resolveGate({ failOn: flags["fail-on"], failOnUnknown: flags["fail-on-unknown"] }, report.config);
   const { failOn, failOnUnknown } = gate;
   report.configuration.gate = gate;
-  const text2 = render(report, flags.format);
+  const text4 = render(report, flags.format);
   checkOutputTargets(outputTargets(flags), io.cwd);
-  if (flags.output) writeOutput({ flag: "--output", path: flags.output }, text2, io.cwd);
-  else io.stdout(text2);
+  if (flags.output) writeOutput({ flag: "--output", path: flags.output }, text4, io.cwd);
+  else io.stdout(text4);
   if (flags.sarif) writeOutput({ flag: "--sarif", path: flags.sarif }, renderSarif(report), io.cwd);
   if (flags.markdown) writeOutput({ flag: "--markdown", path: flags.markdown }, renderMarkdown(report), io.cwd);
+  if (flags.html) writeOutput({ flag: "--html", path: flags.html }, renderHtml(report), io.cwd);
   for (const warning of report.warnings ?? []) io.stderr(`azfence: warning: ${oneLine(terminalText(errorText(warning)), 400)}
 `);
   for (const error of report.errors) io.stderr(`azfence: error: ${oneLine(terminalText(errorText(error)), 400)}
@@ -26875,6 +29074,7 @@ var init_output_files = __esm({
     init_gate();
     init_changes();
     init_reporters();
+    init_render_html();
     init_markdown();
     init_sarif();
     init_terminal_text();
@@ -26883,13 +29083,76 @@ var init_output_files = __esm({
   }
 });
 
+// src/cli/merge-command.ts
+function mergeCommand(args, io) {
+  const { values, positionals } = parseFlags(args, MERGE_OPTIONS);
+  if (values.help) {
+    io.stdout(MERGE_HELP);
+    return EXIT_OK;
+  }
+  checkReportFlags(values);
+  checkOutputTargets(outputTargets(values), io.cwd);
+  const report = mergeReports({
+    paths: positionals,
+    cwd: io.cwd,
+    policyPaths: values.policies,
+    ...values.config !== void 0 ? { configPath: values.config } : {},
+    ...values.baseline !== void 0 ? { baselinePath: values.baseline } : {}
+  });
+  return emitReport(report, values, io);
+}
+var MERGE_HELP, MERGE_OPTIONS;
+var init_merge_command = __esm({
+  "src/cli/merge-command.ts"() {
+    "use strict";
+    init_merge_reports();
+    init_main();
+    init_output_files();
+    init_write_output();
+    MERGE_HELP = `Usage: azfence merge SHARD.json... [options]
+
+Joins the JSON reports of \`azfence audit --shard K/N --format json\` (all N of one run) into one report,
+writes it in any format, and applies the gate over the whole estate. A missing or repeated shard, or shards
+that split the subscriptions differently, is an error (exit 2): the gate never passes on part of an estate.
+
+Options (as audit):
+  --format table|json|sarif|markdown|junit|html   what to print (default: table)
+  --output FILE          write the report to FILE instead of stdout
+  --sarif FILE           also write SARIF to FILE
+  --markdown FILE        also write the Markdown summary to FILE
+  --html FILE            also write the HTML report to FILE
+  --baseline FILE        the last merged report (JSON or SARIF): new, existing and resolved findings
+  --fail-on LEVEL        critical|high|medium|low|none (default: high)
+  --fail-on-unknown      also fail on checks that could not be decided
+  --policies DIR         the rule packs the shards ran with (repeatable)
+  --config FILE          the configuration the shards ran with (default: .azfence.yaml in the working directory)
+
+Exit codes: 0 nothing failed the gate, 1 findings failed the gate, 2 usage error, a shard missing, or a
+shard that could not read part of its estate.
+`;
+    MERGE_OPTIONS = {
+      format: { type: "string", default: "table" },
+      output: { type: "string" },
+      sarif: { type: "string" },
+      markdown: { type: "string" },
+      html: { type: "string" },
+      baseline: { type: "string" },
+      "fail-on": { type: "string" },
+      "fail-on-unknown": { type: "boolean" },
+      config: { type: "string" },
+      policies: { type: "string", multiple: true, default: [] },
+      help: { type: "boolean", short: "h", default: false }
+    };
+  }
+});
+
 // src/audit/pool.ts
-async function forEachLimited(items, limit, work) {
+async function forEachLimited(items2, limit, work) {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) await work(items[next++]);
+    while (next < items2.length) await work(items2[next++]);
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items2.length)) }, worker));
 }
 var init_pool = __esm({
   "src/audit/pool.ts"() {
@@ -26898,13 +29161,13 @@ var init_pool = __esm({
 });
 
 // src/audit/gate.ts
-function parseTimeSpan(text2) {
-  const match = /^(\d+):(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/.exec(text2?.trim() ?? "");
+function parseTimeSpan(text4) {
+  const match = /^(\d+):(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/.exec(text4?.trim() ?? "");
   if (!match) return void 0;
   return Math.round((Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3])) * 1e3);
 }
 function delay(ms) {
-  return new Promise((resolve11) => setTimeout(resolve11, ms));
+  return new Promise((resolve13) => setTimeout(resolve13, ms));
 }
 var Gate;
 var init_gate2 = __esm({
@@ -26985,10 +29248,10 @@ function classify(error) {
 function serviceMessage(e) {
   let code2 = e.code;
   let message = e.message && !/^Unexpected status code/.test(e.message) ? e.message : void 0;
-  const text2 = e.response?.bodyAsText;
-  if (text2) {
+  const text4 = e.response?.bodyAsText;
+  if (text4) {
     try {
-      const body = JSON.parse(text2);
+      const body = JSON.parse(text4);
       code2 = body.error?.code ?? code2;
       message = body.error?.message ?? message;
     } catch {
@@ -27099,11 +29362,15 @@ var init_child_resources = __esm({
 // src/audit/query-plan.ts
 function planQuery(rules) {
   const types = /* @__PURE__ */ new Set();
+  const linked = /* @__PURE__ */ new Set();
   for (const rule of rules) {
     for (const check of rule.checks) {
       for (const type of check.select.type) types.add(type.toLowerCase());
       for (const name of functionsIn([check.assert, check.select.where, ...(check.messages ?? []).map((m) => m.when)])) {
-        for (const type of FUNCTION_TYPES[name] ?? ANY_FUNCTION_TYPES) types.add(type);
+        for (const type of FUNCTION_TYPES[name] ?? ANY_FUNCTION_TYPES) {
+          types.add(type);
+          linked.add(type);
+        }
       }
     }
   }
@@ -27115,7 +29382,16 @@ function planQuery(rules) {
     if (armOnly.has(type)) continue;
     graphTypes.add((Object.hasOwn(INLINE_CHILD_PARENT, type) ? INLINE_CHILD_PARENT[type] : void 0) ?? type);
   }
-  return { graphTypes: [...graphTypes].sort(), children };
+  const linkTypes = /* @__PURE__ */ new Set();
+  for (const type of linked) {
+    if (armOnly.has(type)) continue;
+    linkTypes.add((Object.hasOwn(INLINE_CHILD_PARENT, type) ? INLINE_CHILD_PARENT[type] : void 0) ?? type);
+  }
+  for (const child2 of children) if (linked.has(child2.childType)) linkTypes.add(child2.parentType);
+  return { graphTypes: [...graphTypes].sort(), children, linkTypes: [...linkTypes].sort() };
+}
+function countQuery(types) {
+  return `${graphQuery(types).replace(/ \| project .*$/, "")} | summarize count() by subscriptionId`;
 }
 function functionsIn(conditions) {
   const names = [];
@@ -27162,6 +29438,8 @@ var init_query_plan = __esm({
       egressThroughFirewall: [...ROUTING, ...WORKLOADS],
       subnetRoutesToFirewall: ROUTING,
       taskUsesAgentPool: ["microsoft.containerregistry/registries", "microsoft.containerregistry/registries/agentpools"],
+      // Pipelines are files, never audited: an audit has no pipeline commands to judge.
+      pipelineBuildUsesAgentPool: [],
       agentPoolReachesRegistryPrivately: [...DNS, "microsoft.containerregistry/registries"],
       environmentRunsJobs: ["microsoft.app/jobs"],
       peeringNamesVnetById: [VNETS],
@@ -27176,6 +29454,48 @@ var init_query_plan = __esm({
       "microsoft.network/virtualnetworks/subnets": "microsoft.network/virtualnetworks",
       "microsoft.network/virtualnetworks/virtualnetworkpeerings": "microsoft.network/virtualnetworks"
     };
+  }
+});
+
+// src/audit/shard.ts
+function parseShard(text4) {
+  const match = /^(\d{1,4})\/(\d{1,4})$/.exec(text4.trim());
+  const index = Number(match?.[1]);
+  const count3 = Number(match?.[2]);
+  if (!match || index < 1 || count3 < 1 || index > count3 || count3 > MAX_SHARDS) {
+    throw new UserError(`--shard takes K/N with 1 <= K <= N <= ${MAX_SHARDS} (e.g. --shard 2/4), got "${text4}"`);
+  }
+  return { index, count: count3 };
+}
+function planShards(subscriptions, counts, count3) {
+  const unique2 = [...new Set(subscriptions.map((id) => id.toLowerCase()))];
+  const sized = unique2.map((subscription) => ({ subscription, resources: counts.get(subscription) ?? 0 }));
+  sized.sort((a2, b) => b.resources - a2.resources || (a2.subscription < b.subscription ? -1 : a2.subscription > b.subscription ? 1 : 0));
+  const totals = new Array(count3).fill(0);
+  const plan = [];
+  for (const entry of sized) {
+    let lightest = 0;
+    for (let shard = 1; shard < count3; shard++) if (totals[shard] < totals[lightest]) lightest = shard;
+    totals[lightest] += entry.resources;
+    plan.push({ ...entry, shard: lightest + 1 });
+  }
+  return plan.sort((a2, b) => a2.subscription < b.subscription ? -1 : a2.subscription > b.subscription ? 1 : 0);
+}
+function countsOf(rows) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const row of rows) {
+    const id = row["subscriptionId"];
+    const value = Number(row["count_"]);
+    if (typeof id === "string" && Number.isFinite(value)) counts.set(id.toLowerCase(), (counts.get(id.toLowerCase()) ?? 0) + value);
+  }
+  return counts;
+}
+var MAX_SHARDS;
+var init_shard = __esm({
+  "src/audit/shard.ts"() {
+    "use strict";
+    init_errors();
+    MAX_SHARDS = 256;
   }
 });
 
@@ -27316,8 +29636,8 @@ ${lines.join(",\n")}
 }
 `;
 }
-function writeSnapshot(path, text2, cwd) {
-  writeOutput({ flag: "--snapshot-out", path }, text2, cwd);
+function writeSnapshot(path, text4, cwd) {
+  writeOutput({ flag: "--snapshot-out", path }, text4, cwd);
 }
 var init_snapshot = __esm({
   "src/audit/snapshot.ts"() {
@@ -27341,11 +29661,13 @@ var init_azure_client = __esm({
 });
 
 // src/audit/audit.ts
-import { resolve as resolve9 } from "node:path";
+import { resolve as resolve11 } from "node:path";
 async function audit(options) {
   const started = nowMs();
   const setup = setUpRules({ scanPaths: [], cwd: options.cwd, ...options.policyPaths ? { policyPaths: options.policyPaths } : {}, ...options.configPath ? { configPath: options.configPath } : {} });
   if (options.snapshotOut) checkOutputTargets([{ flag: "--snapshot-out", path: options.snapshotOut }], options.cwd);
+  if (options.baselinePath !== void 0) readBaseline(options.baselinePath, options.cwd);
+  if (options.shard && options.snapshotOut) throw new UserError("--snapshot-out writes the whole estate as one file; a shard reads only its part of it, so give one or the other");
   const plan = planQuery(setup.rules);
   if (plan.graphTypes.length === 0) throw new UserError("no enabled rule selects a resource type, so there is nothing to audit");
   const graphGate = new Gate();
@@ -27355,21 +29677,76 @@ async function audit(options) {
   const progress = options.progress;
   progress?.setPhase("listing subscriptions");
   const scope = options.managementGroup ? { managementGroup: options.managementGroup } : { subscriptions: options.subscriptions.length ? [...new Set(options.subscriptions)] : await listSubscriptions(azure, retry(armGate)) };
-  progress?.setPhase("querying Resource Graph");
-  const graph = await readGraph(azure, scope, graphQuery(plan.graphTypes), {
+  const graphOptions = {
     retry: retry(graphGate),
     batchSize: Math.min(options.batchSize ?? MAX_BATCH, MAX_BATCH),
     pageSize: Math.min(options.pageSize ?? MAX_PAGE, MAX_PAGE),
     ...progress ? { onPage: (rows2) => progress.page(rows2) } : {}
-  });
+  };
+  const childOptions = { retry: retry(armGate), concurrency: options.concurrency ?? 8, ...progress ? { onRequest: () => progress.childRequest() } : {} };
+  const split2 = options.shard ? await splitScope(azure, scope, plan, options.shard, graphOptions) : void 0;
+  const audited = split2?.own ?? scope;
+  progress?.setPhase("querying Resource Graph");
+  const graph = await readGraph(azure, audited, graphQuery(plan.graphTypes), graphOptions);
+  const linked = split2?.others.length && plan.linkTypes.length ? await readGraph(azure, { subscriptions: split2.others }, graphQuery(plan.linkTypes), graphOptions) : { rows: [], errors: [] };
   progress?.setPhase("listing child resources");
-  const children = plan.children.length ? await readChildren(azure, graph.rows, plan.children, { retry: retry(armGate), concurrency: options.concurrency ?? 8, ...progress ? { onRequest: () => progress.childRequest() } : {} }) : { rows: [], unread: /* @__PURE__ */ new Map(), errors: [] };
+  const none = { rows: [], unread: /* @__PURE__ */ new Map(), errors: [] };
+  const children = plan.children.length ? await readChildren(azure, graph.rows, plan.children, childOptions) : none;
+  const linkedCollections = plan.children.filter((child2) => LINKED_CHILDREN.has(child2.childType));
+  const linkedChildren = linked.rows.length && linkedCollections.length ? await readChildren(azure, linked.rows, linkedCollections, childOptions) : none;
   progress?.done();
   const rows = [...graph.rows, ...children.rows];
-  const read = options.snapshotOut ? readAsSnapshotFile(rows, options.snapshotOut, options.cwd) : readPerSubscription(rows, scope);
+  const read = options.snapshotOut ? readAsSnapshotFile(rows, options.snapshotOut, options.cwd) : readPerSubscription(rows, audited);
+  const linkedCount = addLinked(read.inventory, [...linked.rows, ...linkedChildren.rows]);
   markUnread(read.inventory, children.unread);
-  read.errors.push(...graph.errors, ...children.errors);
-  return evaluate2(setup, read, started);
+  markUnread(read.inventory, linkedChildren.unread);
+  markUnread(read.inventory, unlistedChildren(linked.rows, plan.children.filter((child2) => !LINKED_CHILDREN.has(child2.childType))));
+  read.errors.push(...graph.errors, ...linked.errors, ...children.errors, ...linkedChildren.errors);
+  const report = evaluate2(setup, read, started, { cwd: options.cwd, ...options.baselinePath !== void 0 ? { baselinePath: options.baselinePath } : {} });
+  if (split2 && options.shard) {
+    const others = new Set(split2.others.map((id) => `azure://${id}`));
+    report.errors = report.errors.filter((error) => error.file === void 0 || !others.has(error.file));
+    report.stats.resources -= linkedCount;
+    report.shard = { ...options.shard, subscriptions: "subscriptions" in audited ? audited.subscriptions : [], plan: split2.plan, linkedResources: linkedCount };
+  }
+  return report;
+}
+async function splitScope(azure, scope, plan, shard, graphOptions) {
+  const counted = await readGraph(azure, scope, countQuery(plan.graphTypes), graphOptions);
+  if ("managementGroup" in scope && counted.errors.length) throw new UserError(`cannot count the resources under management group ${scope.managementGroup} to split it into shards: ${counted.errors[0].message}`);
+  const counts = countsOf(counted.rows);
+  const subscriptions = "subscriptions" in scope ? scope.subscriptions : [...counts.keys()];
+  const assignment = planShards(subscriptions, counts, shard.count);
+  const own = assignment.filter((entry) => entry.shard === shard.index).map((entry) => entry.subscription);
+  const others = assignment.filter((entry) => entry.shard !== shard.index).map((entry) => entry.subscription);
+  return { own: { subscriptions: own }, others, plan: assignment };
+}
+function addLinked(inventory, rows) {
+  if (rows.length === 0) return 0;
+  const bySubscription = /* @__PURE__ */ new Map();
+  for (const row of rows) {
+    const key = ((typeof row["subscriptionId"] === "string" ? row["subscriptionId"] : subscriptionOf(String(row["id"] ?? ""))) ?? "unknown").toLowerCase();
+    if (!bySubscription.has(key)) bySubscription.set(key, []);
+    bySubscription.get(key).push(row);
+  }
+  let count3 = 0;
+  for (const [subscription, subscriptionRows] of bySubscription) {
+    for (const resource of readSnapshot(subscriptionRows, `azure://${subscription}`, void 0, "audit").resources) {
+      resource.source.managed = false;
+      inventory.add(resource);
+      count3++;
+    }
+  }
+  return count3;
+}
+function unlistedChildren(rows, collections) {
+  const unread = /* @__PURE__ */ new Map();
+  const segments = new Map(collections.map((collection) => [collection.parentType, collection.segment]));
+  for (const row of rows) {
+    const segment = segments.get(String(row["type"] ?? "").toLowerCase());
+    if (segment && typeof row["id"] === "string") unread.set(row["id"].toLowerCase(), segment);
+  }
+  return unread;
 }
 function readPerSubscription(rows, scope) {
   const bySubscription = /* @__PURE__ */ new Map();
@@ -27385,22 +29762,22 @@ function readPerSubscription(rows, scope) {
   const errors = [];
   for (const [subscription, subscriptionRows] of bySubscription) {
     const file = `azure://${subscription}`;
-    const { resources, problems } = readSnapshot(subscriptionRows, file, void 0, "audit");
+    const { resources, problems: problems2 } = readSnapshot(subscriptionRows, file, void 0, "audit");
     for (const resource of resources) inventory.add(resource);
-    for (const problem of problems) errors.push({ file, message: problem });
+    for (const problem of problems2) errors.push({ file, message: problem });
     inputs.push({ file, kind: "audit", resources: resources.length, unmapped: 0 });
   }
   return { inventory, inputs, skipped: [], errors };
 }
 function readAsSnapshotFile(rows, path, cwd) {
-  const absolute = resolve9(cwd, path);
+  const absolute = resolve11(cwd, path);
   const file = displayPath(absolute, cwd);
-  const text2 = snapshotText(rows);
-  writeSnapshot(path, text2, cwd);
-  const { resources, problems } = readSnapshot(rows, file, text2, "audit");
+  const text4 = snapshotText(rows);
+  writeSnapshot(path, text4, cwd);
+  const { resources, problems: problems2 } = readSnapshot(rows, file, text4, "audit");
   const inventory = new Inventory();
   for (const resource of resources) inventory.add(resource);
-  return { inventory, inputs: [{ file, kind: "audit", resources: resources.length, unmapped: 0 }], skipped: [], errors: problems.map((message) => ({ file, message })) };
+  return { inventory, inputs: [{ file, kind: "audit", resources: resources.length, unmapped: 0 }], skipped: [], errors: problems2.map((message) => ({ file, message })) };
 }
 function markUnread(inventory, unread) {
   for (const [id, segment] of unread) {
@@ -27410,7 +29787,7 @@ function markUnread(inventory, unread) {
     resource.body["properties"] = { ...properties, [segment]: UNKNOWN };
   }
 }
-var MAX_BATCH, MAX_PAGE;
+var MAX_BATCH, MAX_PAGE, LINKED_CHILDREN;
 var init_audit = __esm({
   "src/audit/audit.ts"() {
     "use strict";
@@ -27423,13 +29800,16 @@ var init_audit = __esm({
     init_child_resources();
     init_gate2();
     init_query_plan();
+    init_shard();
     init_read_graph();
     init_retry();
     init_subscriptions();
     init_snapshot();
     init_write_output();
+    init_baseline();
     MAX_BATCH = 1e3;
     MAX_PAGE = 1e3;
+    LINKED_CHILDREN = /* @__PURE__ */ new Set(["microsoft.network/firewallpolicies/rulecollectiongroups"]);
   }
 });
 
@@ -27532,6 +29912,8 @@ async function auditCommand(args, io) {
   for (const id of subscriptions) if (!GUID.test(id)) throw new UserError(`--subscription takes a subscription id (a GUID), got "${id}"`);
   const managementGroup = values["management-group"];
   if (managementGroup !== void 0 && subscriptions.length) throw new UserError("pass --subscription or --management-group, not both");
+  const shard = values.shard !== void 0 ? parseShard(values.shard) : void 0;
+  if (shard && values.baseline !== void 0) throw new UserError("give --baseline to azfence merge, not to a shard: a shard sees only its part of the estate, so everything else would read as resolved");
   const cloud = resolveCloud({
     ...values.cloud !== void 0 ? { cloud: values.cloud } : {},
     ...values["arm-endpoint"] !== void 0 ? { armEndpoint: values["arm-endpoint"] } : {},
@@ -27546,6 +29928,8 @@ async function auditCommand(args, io) {
     ...managementGroup !== void 0 ? { managementGroup } : {},
     ...values.config !== void 0 ? { configPath: values.config } : {},
     ...values["snapshot-out"] !== void 0 ? { snapshotOut: values["snapshot-out"] } : {},
+    ...values.baseline !== void 0 ? { baselinePath: values.baseline } : {},
+    ...shard ? { shard } : {},
     ...progress ? { progress } : {}
   });
   return emitReport(report, values, io);
@@ -27562,6 +29946,7 @@ var init_audit_command = __esm({
     init_audit();
     init_clouds();
     init_progress();
+    init_shard();
     init_errors();
     init_main();
     init_output_files();
@@ -27575,6 +29960,8 @@ environment configures it (AZURE_TOKEN_CREDENTIALS, workload identity, managed i
 Scope (default: every subscription the identity can read):
   --subscription ID      a subscription to audit (repeatable)
   --management-group ID  every subscription under a management group
+  --shard K/N            audit the K-th of N parts of the scope, split by resource count (one Resource
+                         Graph count query), for a CI matrix; join the parts' JSON reports with azfence merge
 
 Cloud:
   --cloud NAME           AzureCloud|AzureUSGovernment|AzureChinaCloud (default: AzureCloud)
@@ -27582,10 +29969,13 @@ Cloud:
   --authority-host URL   Entra ID authority of a custom cloud
 
 Output (as scan):
-  --format table|json|sarif|markdown|junit   what to print (default: table)
+  --format table|json|sarif|markdown|junit|html   what to print (default: table)
   --output FILE          write the report to FILE instead of stdout
   --sarif FILE           also write SARIF to FILE
   --markdown FILE        also write the Markdown summary to FILE
+  --html FILE            also write the HTML report to FILE
+  --baseline FILE        the last run's JSON or SARIF report: findings are marked new or existing, those
+                         resolved since are listed, and only new ones fail the gate
   --snapshot-out FILE    also write what was read as a snapshot azfence scan accepts
   --fail-on LEVEL        critical|high|medium|low|none (default: high)
   --fail-on-unknown      also fail on checks that could not be decided
@@ -27598,6 +29988,7 @@ subscription that could not be read (named on stderr; the findings that were rea
     AUDIT_OPTIONS = {
       subscription: { type: "string", multiple: true, default: [] },
       "management-group": { type: "string" },
+      shard: { type: "string" },
       cloud: { type: "string" },
       "arm-endpoint": { type: "string" },
       "authority-host": { type: "string" },
@@ -27606,6 +29997,8 @@ subscription that could not be read (named on stderr; the findings that were rea
       output: { type: "string" },
       sarif: { type: "string" },
       markdown: { type: "string" },
+      html: { type: "string" },
+      baseline: { type: "string" },
       "fail-on": { type: "string" },
       "fail-on-unknown": { type: "boolean" },
       config: { type: "string" },
@@ -27644,6 +30037,8 @@ function main(argv, io) {
     switch (command) {
       case "scan":
         return scanCommand(rest, io);
+      case "merge":
+        return mergeCommand(rest, io);
       case "rules":
         return rulesCommand(rest, io);
       case "explain":
@@ -27697,6 +30092,7 @@ var init_main = __esm({
     init_errors();
     init_scan();
     init_rules_command();
+    init_merge_command();
     init_version();
     init_terminal_text();
     init_output_files();
@@ -27710,14 +30106,16 @@ Usage:
   azfence scan <file-or-dir>... [options]   scan plans (terraform show -json), snapshots (az graph query -o json)
                                             and Kubernetes manifests
   azfence audit [--subscription ID]... [options]   audit live subscriptions through Resource Graph (azfence audit --help)
+  azfence merge SHARD.json...               join the JSON reports of azfence audit --shard K/N (azfence merge --help)
   azfence rules [--pack PUB] [--severity high]   list the rules
   azfence explain AZF-PUB-001               a rule's description, remediation, parameters and references
   azfence --version | --help
 
 Scan options:
-  --format table|json|sarif|markdown|junit   what to print (default: table)
+  --format table|json|sarif|markdown|junit|html   what to print (default: table)
   --output FILE          write the report to FILE instead of stdout
   --sarif FILE           also write SARIF to FILE (for GitHub code scanning)
+  --html FILE            also write the HTML report to FILE (one self-contained page)
   --fail-on LEVEL        critical|high|medium|low|none: lowest severity that fails the run (default: high)
   --fail-on-unknown      also fail on checks that cannot be decided until apply
   --policies DIR         add your own rule packs (repeatable)
@@ -27725,7 +30123,8 @@ Scan options:
   --markdown FILE        also write the Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY); --summary is the same
   --source DIR           Terraform root module the plan came from: findings then point at .tf lines
                          (default: the plan's directory when it holds .tf files)
-  --baseline FILE        an earlier azfence JSON or SARIF report: only findings not in it fail the gate
+  --baseline FILE        an earlier azfence JSON or SARIF report: only findings not in it fail the gate;
+                         reports mark findings new or existing and list those resolved since
 
 Exit codes: 0 nothing failed the gate, 1 findings failed the gate, 2 usage or input error.
 `;
@@ -27737,6 +30136,7 @@ Exit codes: 0 nothing failed the gate, 1 findings failed the gate, 2 usage or in
       "fail-on-unknown": { type: "boolean" },
       config: { type: "string" },
       markdown: { type: "string" },
+      html: { type: "string" },
       summary: { type: "string" },
       source: { type: "string" },
       baseline: { type: "string" },
@@ -27748,13 +30148,13 @@ Exit codes: 0 nothing failed the gate, 1 findings failed the gate, 2 usage or in
 
 // src/cli/heap.ts
 import { statSync as statSync7 } from "node:fs";
-import { resolve as resolve10 } from "node:path";
+import { resolve as resolve12 } from "node:path";
 function rerunWithLargerHeap(args, cwd) {
   if (process.env["AZFENCE_HEAP_RAISED"] === "1") return void 0;
   const large = args.some((arg) => {
     if (arg.startsWith("-")) return false;
     try {
-      return statSync7(resolve10(cwd, arg)).size > LARGE_INPUT_BYTES;
+      return statSync7(resolve12(cwd, arg)).size > LARGE_INPUT_BYTES;
     } catch {
       return false;
     }
@@ -27786,8 +30186,8 @@ function writerTo(stream) {
     if (error.code !== "EPIPE") throw error;
     closed = true;
   });
-  return (text2) => {
-    if (!closed) stream.write(text2);
+  return (text4) => {
+    if (!closed) stream.write(text4);
   };
 }
 var stdout, stderr, rerun, code;
@@ -27816,26 +30216,26 @@ init_heap();
 // src/action/main.ts
 init_errors();
 init_terminal_text();
-import { appendFileSync, existsSync as existsSync4, mkdtempSync, readFileSync as readFileSync6, rmSync } from "node:fs";
+import { appendFileSync, existsSync as existsSync5, mkdtempSync, readFileSync as readFileSync6, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 
 // src/action/inputs.ts
 init_errors();
 function inputVariable(name) {
   return `INPUT_${name.replace(/ /g, "_").toUpperCase().replace(/-/g, "_")}`;
 }
-function text(env, name) {
+function text3(env, name) {
   return (env[inputVariable(name)] ?? "").trim();
 }
 function list4(env, name) {
-  return text(env, name).split(/\s+/).filter((item) => item !== "");
+  return text3(env, name).split(/\s+/).filter((item) => item !== "");
 }
 function ruleList(env, name) {
-  return text(env, name).split(/[\s,]+/).filter((item) => item !== "");
+  return text3(env, name).split(/[\s,]+/).filter((item) => item !== "");
 }
 function flag(env, name, fallback) {
-  const value = text(env, name);
+  const value = text3(env, name);
   if (value === "") return fallback;
   if (["true", "True", "TRUE"].includes(value)) return true;
   if (["false", "False", "FALSE"].includes(value)) return false;
@@ -27845,16 +30245,16 @@ function readInputs(env) {
   const paths = list4(env, "paths");
   return {
     paths: paths.length > 0 ? paths : ["."],
-    format: text(env, "format") || "table",
-    failOn: text(env, "fail-on"),
+    format: text3(env, "format") || "table",
+    failOn: text3(env, "fail-on"),
     failOnUnknown: flag(env, "fail-on-unknown", false),
-    baseline: text(env, "baseline"),
-    config: text(env, "config"),
+    baseline: text3(env, "baseline"),
+    config: text3(env, "config"),
     policies: list4(env, "policies"),
     check: ruleList(env, "check"),
     skipCheck: ruleList(env, "skip-check"),
-    source: text(env, "source"),
-    sarifFile: text(env, "sarif-file") || "azfence.sarif",
+    source: text3(env, "source"),
+    sarifFile: text3(env, "sarif-file") || "azfence.sarif",
     stepSummary: flag(env, "step-summary", true)
   };
 }
@@ -27874,13 +30274,13 @@ function scanArguments(inputs, summaryFile) {
 // src/action/main.ts
 async function runAction(env, io) {
   let code2;
-  const work = mkdtempSync(join13(env["RUNNER_TEMP"] || tmpdir(), "azfence-"));
+  const work = mkdtempSync(join14(env["RUNNER_TEMP"] || tmpdir(), "azfence-"));
   try {
     const inputs = readInputs(env);
-    const summary = join13(work, "summary.md");
+    const summary = join14(work, "summary.md");
     code2 = await io.azfence(scanArguments(inputs, summary));
     const stepSummary = env["GITHUB_STEP_SUMMARY"];
-    if (inputs.stepSummary && stepSummary && existsSync4(summary)) appendFileSync(stepSummary, readFileSync6(summary));
+    if (inputs.stepSummary && stepSummary && existsSync5(summary)) appendFileSync(stepSummary, readFileSync6(summary));
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     io.stderr(`::error::azfence: ${oneLine(terminalText(error.message), 300)}
@@ -27899,7 +30299,7 @@ async function runAction(env, io) {
 if (process.argv.length > 2) {
   await init_cli().then(() => cli_exports);
 } else {
-  const io = { stdout: (text2) => process.stdout.write(text2), stderr: (text2) => process.stderr.write(text2), cwd: process.cwd() };
+  const io = { stdout: (text4) => process.stdout.write(text4), stderr: (text4) => process.stderr.write(text4), cwd: process.cwd() };
   const code2 = await runAction(process.env, {
     stderr: io.stderr,
     azfence: async (args) => rerunWithLargerHeap(args, io.cwd) ?? await run(args, io)
