@@ -108,6 +108,13 @@ export function renderRuleDoc(rule: Rule, pack?: Pick<RulePack, 'title'>): strin
       out.push(`| \`${name}\` | ${spec.type} | \`${formatDefault(spec.default)}\` | ${(spec.description + allowed).replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
     }
   }
+  if (rule.examples?.length) {
+    out.push('', '## Examples');
+    for (const example of rule.examples) {
+      const fence = example.code.includes('```') ? '~~~~' : '```';
+      out.push('', `**${example.verdict === 'fail' ? 'Fails' : 'Passes'}:** ${tidy(example.title)}`, '', `${fence}${example.language}`, example.code.replace(/\n+$/, ''), fence);
+    }
+  }
   if (rule.references.length > 0) out.push('', '## References', '', ...rule.references.map((url) => `- ${url}`));
   out.push(
     '',

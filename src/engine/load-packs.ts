@@ -58,6 +58,7 @@ export function loadPackFile(file: string, builtIn: boolean, shownAs = file): Ru
       description: rawRule.description.trim(),
       help: (rawRule.help ?? '').trim(),
       references: rawRule.references ?? [],
+      ...(rawRule.examples ? { examples: rawRule.examples } : {}),
       tags: rawRule.tags ?? [],
       parameters: rawRule.parameters ?? {},
       remediation: rawRule.remediation,

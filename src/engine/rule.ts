@@ -27,6 +27,14 @@ export interface Check {
   remediation?: Partial<Record<Dialect, string>>;
 }
 
+/** Input that fails or passes a rule, for its doc page. */
+export interface RuleExample {
+  verdict: 'fail' | 'pass';
+  title: string;
+  language: 'hcl' | 'json' | 'yaml';
+  code: string;
+}
+
 export interface Rule {
   id: string;
   title: string;
@@ -35,6 +43,7 @@ export interface Rule {
   description: string;
   help: string;
   references: string[];
+  examples?: RuleExample[];
   tags: string[];
   parameters: Record<string, ParameterSpec>;
   remediation: Partial<Record<Dialect, string>>;
