@@ -11,6 +11,9 @@ import {
   scanCase,
   type InputKind,
 } from './support/rule-fixtures.js';
+import { AZURERM_MAPPINGS } from '../src/inputs/terraform/azurerm-mappings.js';
+
+const AZURERM_ARM_TYPES = new Set(Object.values(AZURERM_MAPPINGS).map((mapping) => mapping.armType.toLowerCase()));
 
 /**
  * Every rule's fixture cases (fixtures/rules/<id>.yaml) are turned into real plan, snapshot and manifest
@@ -67,7 +70,8 @@ describe('fixture coverage', () => {
     // from kubernetes_* resources in plans (azurerm dialect); ARM types from azurerm, azapi and snapshots.
     // A case counts for the kind of the resource it judges, not of the helpers around it.
     const types = rule.checks.flatMap((check) => check.select.type);
-    const kinds = [...new Set(types.flatMap((type): InputKind[] => (/^Kubernetes\//i.test(type) ? ['manifest', 'azurerm'] : /^Pipeline\//i.test(type) ? ['github-actions', 'azure-pipelines', 'script'] : ['azurerm', 'azapi', 'snapshot'])))];
+    // An ARM type no azurerm resource maps to (session pools) cannot appear in azurerm input.
+    const kinds = [...new Set(types.flatMap((type): InputKind[] => (/^Kubernetes\//i.test(type) ? ['manifest', 'azurerm'] : /^Pipeline\//i.test(type) ? ['github-actions', 'azure-pipelines', 'script'] : [...(AZURERM_ARM_TYPES.has(type.toLowerCase()) ? (['azurerm'] as InputKind[]) : []), 'azapi', 'snapshot'])))];
     it(`${rule.id} has fail, pass and unknown cases for ${kinds.join(', ')} input`, () => {
       const file = fixtures.find((candidate) => candidate.rule === rule.id);
       expect(file, `fixtures/rules/${rule.id}.yaml`).toBeDefined();

@@ -68,6 +68,7 @@ const FUNCTION_TYPES: Record<string, readonly string[]> = {
   inputKindIs: [],
   jobUsesManagedIdentity: [],
   podKeepsSandbox: [],
+  sessionPoolEgressDisabled: [],
 };
 
 /**

@@ -22,6 +22,7 @@ const LABELS: Readonly<Record<string, string>> = {
   'Microsoft.Web/sites': 'web or function app',
   'Microsoft.App/managedEnvironments': 'Container Apps environment',
   'Microsoft.App/jobs': 'Container Apps job',
+  'Microsoft.App/sessionPools': 'Container Apps session pool',
   'Microsoft.ContainerService/managedClusters': 'AKS cluster',
   'Microsoft.ContainerService/managedClusters/agentPools': 'AKS node pool',
   'Microsoft.DBforPostgreSQL/flexibleServers': 'PostgreSQL flexible server',
