@@ -69,6 +69,8 @@ const FUNCTION_TYPES: Record<string, readonly string[]> = {
   jobUsesManagedIdentity: [],
   podKeepsSandbox: [],
   sessionPoolEgressDisabled: [],
+  aksBootstrapsFromPrivateCache: ['microsoft.containerregistry/registries'],
+  aksBootstrapCacheZoneRedundant: ['microsoft.containerregistry/registries'],
 };
 
 /**

@@ -62,6 +62,8 @@ export const AZURERM_MAPPINGS: Record<string, AzurermTypeMapping> = {
       { arm: 'properties.anonymousPullEnabled', from: 'anonymous_pull_enabled', default: false },
       { arm: 'properties.adminUserEnabled', from: 'admin_enabled', default: false },
       { arm: 'properties.dataEndpointEnabled', from: 'data_endpoint_enabled', default: false },
+      { arm: 'properties.dataEndpointHostNames', from: 'data_endpoint_host_names' },
+      { arm: 'properties.zoneRedundancy', from: { tf: 'zone_redundancy_enabled', values: ENABLED_DISABLED }, default: 'Disabled' },
       tags,
     ],
   },
@@ -150,6 +152,9 @@ export const AZURERM_MAPPINGS: Record<string, AzurermTypeMapping> = {
       // azurerm has no working switch for the cluster's publicNetworkAccess (3.x documented it as not passed to
       // the API; 4.x removed it), so it is left unmapped and AZF-PUB-008 judges the API server instead.
       { arm: 'properties.networkProfile.outboundType', from: 'network_profile[0].outbound_type', default: 'loadBalancer' },
+      // azurerm 4.44+; an O+C block: left out, the API's default (Direct) applies.
+      { arm: 'properties.bootstrapProfile.artifactSource', from: 'bootstrap_profile[0].artifact_source', default: 'Direct' },
+      { arm: 'properties.bootstrapProfile.containerRegistryId', from: 'bootstrap_profile[0].container_registry_id' },
       tags,
     ],
   },
