@@ -25,6 +25,8 @@ describe('the example estate (README quick start)', () => {
         'AZF-DNS-001 snapshot.json pe-kv-ci-we01',
         'AZF-EGR-001 plan.json afw-hub',
         'AZF-EGR-001 snapshot.json afw-hub',
+        'AZF-EGR-006 plan.json rcg-ci-egress',
+        'AZF-EGR-006 snapshot.json rcg-ci-egress',
         'AZF-POOL-001 plan.json build-ado-agent',
         'AZF-POOL-001 snapshot.json build-ado-agent',
         'AZF-POOL-005 plan.json pool-ci',

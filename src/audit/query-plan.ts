@@ -54,6 +54,7 @@ const FUNCTION_TYPES: Record<string, readonly string[]> = {
   firewallAllowsProfile: [...FIREWALL, ...WORKLOADS],
   noAllowAllRules: FIREWALL,
   fqdnsWellFormed: FIREWALL,
+  noMultitenantWildcards: [...FIREWALL, 'microsoft.containerregistry/registries'],
   fqdnNetworkRulesHaveDnsProxy: FIREWALL,
   egressThroughFirewall: [...ROUTING, ...WORKLOADS],
   subnetRoutesToFirewall: ROUTING,

@@ -11,6 +11,7 @@ import type { Inventory } from '../../model/inventory.js';
 import type { Resource } from '../../model/resource.js';
 import { isPlaceholder, isPlainObject, UNKNOWN } from '../../model/values.js';
 import { endpointIndex } from './dns.js';
+import { dataEndpointHosts, dataEndpointsEnabled } from '../../egress/data-endpoints.js';
 import { pass, fail, unknown, propertiesOf } from './results.js';
 
 /**
@@ -24,6 +25,8 @@ export interface EgressNeed {
   serviceTags?: string[];
   port?: number;
   protocol?: string;
+  /** Image layers of the workloads' registries: also met by their dedicated data endpoints (AZF-EGR-006's fix). */
+  registryData?: boolean;
 }
 
 export interface EgressProfile {
@@ -47,6 +50,8 @@ interface Workload {
   resource: Resource;
   profile: string;
   registries: string[];
+  /** Every registry login server it pulls from, private endpoint or not. */
+  pullsFrom: string[];
   /** Why it may or may not be behind the firewall, or need the profile: a value known only after apply, a subnet not in the scan. */
   uncertain?: string;
 }
@@ -119,8 +124,8 @@ function isAzurePipelinesAgent(job: Resource): boolean | undefined {
   return node.some((rule) => isPlaceholder(rule) || (isPlainObject(rule) && isPlaceholder(rule['type']))) ? undefined : false;
 }
 
-/** Registries the workload pulls from that it reaches through the firewall (no private endpoint in the scan). */
-function publicRegistries(inventory: Inventory, workload: Resource): string[] {
+/** Registries the workload pulls from (login servers), and those it reaches through the firewall (no private endpoint in the scan). */
+function registriesOf(inventory: Inventory, workload: Resource): { pullsFrom: string[]; registries: string[] } {
   const servers: string[] = [];
   const jobs = workload.armType.toLowerCase() === 'microsoft.app/managedenvironments' ? jobsOf(inventory, workload) : [];
   for (const job of jobs) {
@@ -144,12 +149,14 @@ function publicRegistries(inventory: Inventory, workload: Resource): string[] {
     }
   }
   const endpoints = endpointIndex(inventory);
-  return [...new Set(servers)].filter((server) => {
+  const pullsFrom = [...new Set(servers)];
+  const registries = pullsFrom.filter((server) => {
     const name = server.replace(/\.azurecr\.(io|us|cn)$/, '');
     const registry = inventory.byName('Microsoft.ContainerRegistry/registries', name)[0];
     if (!registry) return true;
     return !(endpoints.byTarget.has(registry.key.toLowerCase()) || (registry.source.id && endpoints.byTarget.has(`id:${registry.source.id.toLowerCase()}`)));
   });
+  return { pullsFrom, registries };
 }
 
 /** firewall key -> the workloads whose subnets send 0.0.0.0/0 to it. Built once per scan. */
@@ -186,7 +193,7 @@ function workloadsBehindFirewalls(inventory: Inventory): WorkloadIndex {
           }
         }
         const uncertain = typeof implied === 'string' ? undefined : implied.uncertain;
-        const workload = (why: string | undefined): Workload => ({ resource, profile, registries: publicRegistries(inventory, resource), ...(why ? { uncertain: why } : {}) });
+        const workload = (why: string | undefined): Workload => ({ resource, profile, ...registriesOf(inventory, resource), ...(why ? { uncertain: why } : {}) });
         for (const firewall of firewalls) {
           const key = firewall.key.toLowerCase();
           index.byFirewall.set(key, [...(index.byFirewall.get(key) ?? []), workload(uncertain)]);
@@ -245,6 +252,25 @@ function needMet(rules: FirewallRules, need: EgressNeed, fqdnTags: readonly stri
   return true;
 }
 
+/**
+ * A registry-data need (`*.blob.core.windows.net`) is met without the wildcard when every registry the
+ * workloads reach through the firewall serves its layers from dedicated data endpoints that the rules allow;
+ * registries behind a private endpoint serve them through it. Workloads whose registries are not known
+ * keep the wildcard need.
+ */
+function registryDataMet(inventory: Inventory, rules: FirewallRules, workloads: readonly Workload[]): boolean {
+  if (!workloads.some((workload) => workload.pullsFrom.length > 0)) return false;
+  const throughFirewall = [...new Set(workloads.flatMap((workload) => workload.registries))];
+  const https = { type: 'https', port: 443 };
+  return throughFirewall.every((server) => {
+    const registry = inventory.byName('Microsoft.ContainerRegistry/registries', server.replace(/\.azurecr\.(io|us|cn)$/, ''))[0];
+    if (!registry || !dataEndpointsEnabled(registry)) return false;
+    return dataEndpointHosts(registry).every(
+      (host) => !host.includes('<') && rules.application.some((rule) => rule.allow && protocolAllows(rule.protocols, https) && rule.targetFqdns.some((pattern) => patternCovers(pattern, host))),
+    );
+  });
+}
+
 function describeNeed(need: EgressNeed): string {
   const port = need.port ?? 443;
   if (need.fqdn) return port === 443 ? need.fqdn : `${need.fqdn}:${port}`;
@@ -272,7 +298,7 @@ export const firewallAllowsProfile: RuleFunction = (context, args) => {
   const workloads = [...certain, ...maybe];
   const rules = firewallRules(context.inventory, context.resource);
   const needs = profile.needs.flatMap((need) => expandNeed(need, workloads, context.resource.location));
-  const missing = needs.filter((need) => !needMet(rules, need, profile.fqdnTags ?? [])).map(describeNeed);
+  const missing = needs.filter((need) => !needMet(rules, need, profile.fqdnTags ?? []) && !(need.registryData && registryDataMet(context.inventory, rules, workloads))).map(describeNeed);
   const named = certain.length ? certain : workloads;
   const why = named.length ? `for ${[...new Set(named.map((workload) => workload.resource.name))].join(', ')}` : 'configured for this firewall';
   const details = { profile: profile.title, profileId, missing: missing.join(', '), workloads: why };
@@ -288,7 +314,7 @@ export const firewallAllowsProfile: RuleFunction = (context, args) => {
  * Where the rules a check reads are written, for messages and fixes: the group and its policy, the classic
  * collection and its firewall, or the firewall (inline collections) or policy itself.
  */
-function placeOf(context: FunctionContext): Record<string, string> {
+export function placeOf(context: FunctionContext): Record<string, string> {
   const { inventory, resource } = context;
   const type = resource.armType.toLowerCase();
   const owner = ruleHome(inventory, resource).ownerName;

@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { readYamlData } from '../precompiled.js';
+import type { RuleFunction } from '../evaluate.js';
+import { BUILT_IN_POLICY_DIR } from '../policy-dir.js';
+import { dataEndpointHosts, dataEndpointsEnabled } from '../../egress/data-endpoints.js';
+import { normalizeFqdn } from '../../egress/fqdn.js';
+import { rulesWrittenIn } from '../../graph/firewall-rules.js';
+import type { Inventory } from '../../model/inventory.js';
+import { placeOf } from './egress.js';
+import { fail, pass, unknown } from './results.js';
+
+/**
+ * AZF-EGR-006: allowlist entries that reach every tenant's storage, CDN or app hosting. The wildcards and
+ * why each is a way out are data (policies/data/multitenant-wildcards.yaml); this module matches the allow
+ * rules written in a firewall, policy group or classic collection against them. Wildcards match one label
+ * (as in AZF-EGR-001), so only the listed wildcards themselves are reported.
+ */
+export interface MultitenantWildcard {
+  pattern: string;
+  reaches: string;
+  why: string;
+  alternative: string;
+  /** The blob wildcard: image pulls can use a registry's dedicated data endpoints instead. */
+  dataEndpoints?: boolean;
+}
+
+let table: Map<string, MultitenantWildcard> | undefined;
+
+export function multitenantWildcards(): ReadonlyMap<string, MultitenantWildcard> {
+  table ??= new Map(
+    (readYamlData(join(BUILT_IN_POLICY_DIR, 'data', 'multitenant-wildcards.yaml')) as { wildcards: MultitenantWildcard[] }).wildcards.map((entry) => [normalizeFqdn(entry.pattern), entry]),
+  );
+  return table;
+}
+
+const REGISTRY = 'Microsoft.ContainerRegistry/registries';
+
+/** Registries in the scan and the data endpoints that would replace the blob wildcard for their pulls. */
+function registryAlternatives(inventory: Inventory, file: string): string {
+  // The registries of the same input: a plan and a snapshot of the same estate are scanned together.
+  const registries = inventory.ofType(REGISTRY).filter((registry) => registry.source.managed !== false && registry.source.file === file);
+  if (registries.length === 0) return '';
+  const hosts = registries.slice(0, 5).map((registry) => {
+    const enabled = dataEndpointsEnabled(registry);
+    return `${dataEndpointHosts(registry).join(', ')}${enabled ? '' : ` (turn on dataEndpointEnabled on ${registry.name} first)`}`;
+  });
+  return ` (for pulls from the registries in this scan: ${hosts.join('; ')}${registries.length > 5 ? `; and ${registries.length - 5} more` : ''})`;
+}
+
+export const noMultitenantWildcards: RuleFunction = (context) => {
+  const { inventory, resource } = context;
+  const wildcards = multitenantWildcards();
+  const rules = rulesWrittenIn(inventory, resource);
+  const offenders: Array<{ text: string; path: string; entry: MultitenantWildcard }> = [];
+  const consider = (entries: readonly string[], kind: string, collection: string, rule: string, path: string): void => {
+    for (const written of entries) {
+      const entry = wildcards.get(normalizeFqdn(written));
+      if (entry) offenders.push({ text: `${kind} rule ${collection}/${rule} allows ${written} (${entry.reaches}: ${entry.why})`, path, entry });
+    }
+  };
+  for (const rule of rules.application) if (rule.allow) consider(rule.targetFqdns, 'application', rule.origin.collection, rule.origin.rule, `${rule.origin.path}.targetFqdns`);
+  for (const rule of rules.network) if (rule.allow) consider(rule.destinationFqdns, 'network', rule.origin.collection, rule.origin.rule, `${rule.origin.path}.destinationFqdns`);
+  const place = placeOf(context);
+  if (offenders.length === 0) return rules.gaps.length ? unknown('rules', rules.gaps.join('; '), place) : pass();
+  const distinct = [...new Map(offenders.map((offender) => [offender.entry.pattern, offender.entry])).values()];
+  const alternatives = distinct.map((entry) => `${entry.pattern}: ${entry.alternative}${entry.dataEndpoints ? registryAlternatives(inventory, resource.source.file) : ''}`);
+  return fail(offenders[0]!.path, distinct.map((entry) => entry.pattern), 'no wildcard that reaches every tenant', {
+    ...place,
+    offenders: offenders.map((offender) => offender.text).join('; '),
+    entries: distinct.map((entry) => entry.pattern).join(', '),
+    alternatives: alternatives.join('; '),
+  });
+};
+
+export const MULTITENANT_WILDCARD_FUNCTIONS: ReadonlyMap<string, RuleFunction> = new Map<string, RuleFunction>([['noMultitenantWildcards', noMultitenantWildcards]]);
