@@ -27,6 +27,8 @@ describe('the example estate (README quick start)', () => {
         'AZF-EGR-001 snapshot.json afw-hub',
         'AZF-EGR-006 plan.json rcg-ci-egress',
         'AZF-EGR-006 snapshot.json rcg-ci-egress',
+        'AZF-EGR-007 plan.json pool-ci',
+        'AZF-EGR-007 snapshot.json pool-ci',
         'AZF-POOL-001 plan.json build-ado-agent',
         'AZF-POOL-001 snapshot.json build-ado-agent',
         'AZF-POOL-005 plan.json pool-ci',

@@ -59,6 +59,7 @@ const LABELS: Readonly<Record<string, string>> = {
   'Microsoft.Network/azureFirewalls/applicationRuleCollections': 'firewall application rule collection',
   'Microsoft.Network/azureFirewalls/networkRuleCollections': 'firewall network rule collection',
   'Microsoft.Network/networkSecurityGroups': 'network security group',
+  'Microsoft.Network/networkSecurityGroups/securityRules': 'network security rule',
   'Microsoft.DevOpsInfrastructure/pools': 'Managed DevOps Pool',
   'Kubernetes/Workload': 'Kubernetes workload',
   'azfence/Unclassified': 'resource',

@@ -9,9 +9,10 @@ import { PIPELINE_BUILD_FUNCTIONS } from './pipeline-builds.js';
 import { SESSION_POOL_FUNCTIONS } from './session-pool-egress.js';
 import { AKS_BOOTSTRAP_FUNCTIONS } from './aks-bootstrap-cache.js';
 import { MULTITENANT_WILDCARD_FUNCTIONS } from './multitenant-wildcards.js';
+import { NSG_EGRESS_FUNCTIONS } from './nsg-egress.js';
 
 /**
  * Named functions rules may call where a condition needs the resource graph or a data table.
  * Each is small and pure: (resource context, arguments) -> evaluation.
  */
-export const BUILT_IN_FUNCTIONS: ReadonlyMap<string, RuleFunction> = new Map<string, RuleFunction>([...DNS_FUNCTIONS, ...AGENT_POOL_FUNCTIONS, ...EGRESS_FUNCTIONS, ...KATA_FUNCTIONS, ...INPUT_FUNCTIONS, ...PIPELINE_BUILD_FUNCTIONS, ...SESSION_POOL_FUNCTIONS, ...AKS_BOOTSTRAP_FUNCTIONS, ...MULTITENANT_WILDCARD_FUNCTIONS, ['jobUsesManagedIdentity', jobUsesManagedIdentity]]);
+export const BUILT_IN_FUNCTIONS: ReadonlyMap<string, RuleFunction> = new Map<string, RuleFunction>([...DNS_FUNCTIONS, ...AGENT_POOL_FUNCTIONS, ...EGRESS_FUNCTIONS, ...KATA_FUNCTIONS, ...INPUT_FUNCTIONS, ...PIPELINE_BUILD_FUNCTIONS, ...SESSION_POOL_FUNCTIONS, ...AKS_BOOTSTRAP_FUNCTIONS, ...MULTITENANT_WILDCARD_FUNCTIONS, ...NSG_EGRESS_FUNCTIONS, ['jobUsesManagedIdentity', jobUsesManagedIdentity]]);

@@ -2,6 +2,7 @@ import type { AttributeMapping, AzurermTypeMapping } from './mapping-types.js';
 import { registerAksMappings } from './mappings-aks.js';
 import { AGENT_MAPPINGS } from './mappings-agents.js';
 import { FIREWALL_MAPPINGS } from './mappings-firewall.js';
+import { NSG_MAPPINGS } from './mappings-nsg.js';
 
 /**
  * azurerm resource type -> ARM type and property mapping. Names and defaults come from the provider docs
@@ -255,7 +256,7 @@ Object.assign(AZURERM_MAPPINGS, {
   },
 } satisfies Record<string, AzurermTypeMapping>);
 
-Object.assign(AZURERM_MAPPINGS, AGENT_MAPPINGS, FIREWALL_MAPPINGS);
+Object.assign(AZURERM_MAPPINGS, AGENT_MAPPINGS, FIREWALL_MAPPINGS, NSG_MAPPINGS);
 
 AZURERM_MAPPINGS['azurerm_app_configuration'] = {
   armType: 'Microsoft.AppConfiguration/configurationStores',
