@@ -70,6 +70,7 @@ const FUNCTION_TYPES: Record<string, readonly string[]> = {
   jobUsesManagedIdentity: [],
   podKeepsSandbox: [],
   sessionPoolEgressDisabled: [],
+  workloadGetsNoConfigMapCredentials: [],
   nsgAllowsPoolEgress: [VNETS, 'microsoft.network/networksecuritygroups'],
   aksBootstrapsFromPrivateCache: ['microsoft.containerregistry/registries'],
   aksBootstrapCacheZoneRedundant: ['microsoft.containerregistry/registries'],

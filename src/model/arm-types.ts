@@ -64,6 +64,7 @@ const LABELS: Readonly<Record<string, string>> = {
   'Kubernetes/Workload': 'Kubernetes workload',
   'azfence/Unclassified': 'resource',
   'Pipeline/acrCommands': 'pipeline command',
+  'Kubernetes/ConfigMap': 'ConfigMap',
 };
 
 for (const type of Object.keys(LABELS)) KNOWN_TYPES.set(type.toLowerCase(), type);

@@ -6,8 +6,10 @@ import { UNCLASSIFIED_TYPE, type Resource } from '../../model/resource.js';
 import { isPlainObject, UNKNOWN } from '../../model/values.js';
 import { readKubectlYaml } from './kubectl-yaml.js';
 import { isWorkloadKind, WORKLOAD_TYPE, workloadBody } from './workload.js';
+import { CONFIG_MAP_TYPE, configMapBody } from '../../model/config-map.js';
 
 registerArmType(WORKLOAD_TYPE);
+registerArmType(CONFIG_MAP_TYPE);
 
 export interface ManifestsRead {
   status: 'read';
@@ -148,6 +150,10 @@ function manifestResources(documents: readonly ManifestDocument[], file: string)
       resources.push({ key: keyFor(`${file}#(kind unknown)/${name}`), armType: UNCLASSIFIED_TYPE, name, body: {}, source, unclassified: { attribute: 'kind', why: 'placeholder', candidateTypes: [WORKLOAD_TYPE] } });
       return;
     }
+    if (kind === 'ConfigMap') {
+      addConfigMap(object, source);
+      return;
+    }
     if (!isWorkloadKind(kind)) {
       unmapped++;
       return;
@@ -160,6 +166,15 @@ function manifestResources(documents: readonly ManifestDocument[], file: string)
     const name = nameOf(object, kind);
     const key = keyFor(`${file}#${kind}/${String(metadata['namespace'] === UNKNOWN ? '(namespace unknown)' : metadata['namespace'])}/${name}`);
     resources.push({ key, armType: WORKLOAD_TYPE, name, body, source });
+  };
+
+  // ConfigMaps are read for AZF-KATA-006: their keys, with values kept out of the body (model/config-map.ts).
+  const addConfigMap = (object: Record<string, unknown>, source: Resource['source']): void => {
+    const rawMetadata = isPlainObject(object['metadata']) ? object['metadata'] : {};
+    const body = configMapBody({ name: withPlaceholders(rawMetadata['name']), namespace: withPlaceholders(rawMetadata['namespace']), labels: rawMetadata['labels'] }, withPlaceholders(object['data']), object['binaryData']);
+    const metadata = body['metadata'] as Record<string, unknown>;
+    const name = nameOf(object, 'ConfigMap');
+    resources.push({ key: keyFor(`${file}#ConfigMap/${String(metadata['namespace'] === UNKNOWN ? '(namespace unknown)' : metadata['namespace'])}/${name}`), armType: CONFIG_MAP_TYPE, name, body, source });
   };
 
   documents.forEach(({ value, position, itemPosition }, index) => {

@@ -2,6 +2,7 @@ import type { AttributeMapping, AzurermTypeMapping } from './mapping-types.js';
 import { materialize, readPlanned, type PlannedValue } from './plan-values.js';
 import { isPlaceholder, isPlainObject, isRedacted } from '../../model/values.js';
 import { isWorkloadKind, WORKLOAD_TYPE, workloadBody } from '../kubernetes/workload.js';
+import { CONFIG_MAP_TYPE, configMapBody } from '../../model/config-map.js';
 
 /**
  * AKS node pools and Kubernetes workloads in Terraform plans, for the KATA pack.
@@ -67,6 +68,22 @@ const CONTAINER_ITEMS: AttributeMapping[] = [
   },
   { arm: 'resources.limits', from: 'resources[0].limits' },
   { arm: 'resources.requests', from: 'resources[0].requests' },
+  // Where ConfigMaps reach the container (AZF-KATA-006). Env values are never mapped, only their sources.
+  {
+    arm: 'env',
+    from: 'env',
+    items: [
+      { arm: 'name', from: 'name' },
+      { arm: 'valueFrom.configMapKeyRef.name', from: 'value_from[0].config_map_key_ref[0].name' },
+      { arm: 'valueFrom.configMapKeyRef.key', from: 'value_from[0].config_map_key_ref[0].key' },
+    ],
+  },
+  { arm: 'envFrom', from: 'env_from', items: [{ arm: 'prefix', from: 'prefix' }, { arm: 'configMapRef.name', from: 'config_map_ref[0].name' }] },
+];
+
+const KEY_PATH_ITEMS: AttributeMapping[] = [
+  { arm: 'key', from: 'key' },
+  { arm: 'path', from: 'path' },
 ];
 
 function podSpecAttributes(spec: string): AttributeMapping[] {
@@ -89,6 +106,16 @@ function podSpecAttributes(spec: string): AttributeMapping[] {
         { arm: 'name', from: 'name' },
         { arm: 'hostPath.path', from: 'host_path[0].path' },
         { arm: 'hostPath.type', from: 'host_path[0].type' },
+        { arm: 'configMap.name', from: 'config_map[0].name' },
+        { arm: 'configMap.items', from: 'config_map[0].items', items: KEY_PATH_ITEMS },
+        {
+          arm: 'projected.sources',
+          from: 'projected[0].sources',
+          items: [
+            { arm: 'configMap.name', from: 'config_map[0].name' },
+            { arm: 'configMap.items', from: 'config_map[0].items', items: KEY_PATH_ITEMS },
+          ],
+        },
       ],
     },
     {
@@ -164,7 +191,23 @@ function finishManifest(_body: Record<string, unknown>, planned: PlannedValue): 
   return workloadBody(manifest);
 }
 
+/** kubernetes_config_map(_v1) and kubernetes_config_map_v1_data: the keys, values kept aside (model/config-map.ts). */
+function configMapMapping(): AzurermTypeMapping {
+  return {
+    armType: CONFIG_MAP_TYPE,
+    attributes: [],
+    finish: (_body, planned) => {
+      const metadata = materialize(readPlanned(planned, 'metadata'));
+      const first = Array.isArray(metadata) && isPlainObject(metadata[0]) ? metadata[0] : {};
+      return configMapBody({ name: first['name'], namespace: first['namespace'] ?? 'default', labels: first['labels'] }, materialize(readPlanned(planned, 'data')), materialize(readPlanned(planned, 'binary_data')));
+    },
+  };
+}
+
 export const AKS_MAPPINGS: Record<string, AzurermTypeMapping> = {
+  kubernetes_config_map: configMapMapping(),
+  kubernetes_config_map_v1: configMapMapping(),
+  kubernetes_config_map_v1_data: configMapMapping(),
   azurerm_kubernetes_cluster_node_pool: NODE_POOL,
   kubernetes_manifest: { armType: WORKLOAD_TYPE, attributes: [], finish: finishManifest },
 };

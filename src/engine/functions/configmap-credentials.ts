@@ -1,0 +1,218 @@
+import { join } from 'node:path';
+import { readYamlData } from '../precompiled.js';
+import type { RuleFunction } from '../evaluate.js';
+import { BUILT_IN_POLICY_DIR } from '../policy-dir.js';
+import { CONFIG_MAP_TYPE, configMapEntries, type ConfigMapEntry } from '../../model/config-map.js';
+import type { Inventory } from '../../model/inventory.js';
+import type { Resource } from '../../model/resource.js';
+import { isPlaceholder, isPlainObject, isRedacted } from '../../model/values.js';
+import { fail, pass, unknown } from './results.js';
+
+/**
+ * AZF-KATA-006: an untrusted workload gets no credentials through ConfigMaps. For each ConfigMap the pod
+ * consumes (env valueFrom.configMapKeyRef, envFrom configMapRef, configMap and projected volumes, in
+ * containers and init containers), the keys it reaches are judged: a key whose name is a credential word
+ * with a literal non-empty value, or any value shaped like a credential (a PEM key, a storage connection
+ * string, a SAS signature, a JWT, a URL with a password), fails. Findings name the ConfigMap and the key,
+ * never the value. The word lists and patterns are data: policies/data/credential-patterns.yaml.
+ */
+interface PatternTable {
+  words: string[];
+  pairs: Array<[string, string]>;
+  valuePatterns: Array<{ id: string; pattern: string; what: string }>;
+  references: string[];
+  placeholders: string[];
+  settingWords: string[];
+}
+
+interface Compiled {
+  words: Set<string>;
+  settingWords: Set<string>;
+  pairs: Set<string>;
+  values: Array<{ regex: RegExp; what: string }>;
+  references: RegExp[];
+  placeholders: Set<string>;
+}
+
+let compiled: Compiled | undefined;
+
+function patterns(): Compiled {
+  if (compiled) return compiled;
+  const table = readYamlData(join(BUILT_IN_POLICY_DIR, 'data', 'credential-patterns.yaml')) as PatternTable;
+  compiled = {
+    words: new Set(table.words.map((word) => word.toLowerCase())),
+    settingWords: new Set(table.settingWords.map((word) => word.toLowerCase())),
+    pairs: new Set(table.pairs.map(([a, b]) => `${a}${b}`.toLowerCase())),
+    values: table.valuePatterns.map((entry) => ({ regex: new RegExp(entry.pattern), what: entry.what })),
+    references: table.references.map((pattern) => new RegExp(pattern, 's')),
+    placeholders: new Set(table.placeholders.map((word) => String(word).toLowerCase())),
+  };
+  return compiled;
+}
+
+/** `dbPassword`, `DB_PASSWORD`, `db-password.txt` -> [db, password(, txt)]. */
+function words(key: string): string[] {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word) => word.toLowerCase());
+}
+
+export function isCredentialKeyName(key: string): boolean {
+  const table = patterns();
+  const parts = words(key);
+  let at = parts.findIndex((part) => table.words.has(part));
+  if (at < 0) {
+    at = parts.findIndex((part, i) => i + 1 < parts.length && table.pairs.has(`${part}${parts[i + 1]}`));
+    if (at >= 0) at++;
+  }
+  if (at < 0) return false;
+  // PASSWORD_MIN_LENGTH, TOKEN_URL: a word after the credential word that names a setting about it.
+  return !parts.slice(at + 1).some((part) => table.settingWords.has(part));
+}
+
+/** Scanned length of a value: credentials sit near the start of what holds them, and input is untrusted. */
+const SCAN_LIMIT = 65_536;
+
+type Verdict = { kind: 'credential'; why: string } | { kind: 'clean' } | { kind: 'unknown'; why: string };
+
+function judgeEntry(key: string, entry: ConfigMapEntry, pending: string): Verdict {
+  const table = patterns();
+  const named = isCredentialKeyName(key);
+  const value = entry.value;
+  if (isRedacted(value)) return named ? { kind: 'credential', why: 'a value Terraform marks sensitive, stored in a ConfigMap in clear' } : { kind: 'clean' };
+  if (isPlaceholder(value)) return named ? { kind: 'unknown', why: `the value of key ${key} is ${pending}` } : { kind: 'clean' };
+  if (typeof value !== 'string') return { kind: 'clean' };
+  const text = value.length > SCAN_LIMIT ? value.slice(0, SCAN_LIMIT) : value;
+  const trimmed = text.trim();
+  if (entry.from === 'data') {
+    const shaped = table.values.find((pattern) => pattern.regex.test(text));
+    if (shaped) return { kind: 'credential', why: `its value is ${shaped.what}` };
+  }
+  if (!named) return { kind: 'clean' };
+  if (table.placeholders.has(trimmed.toLowerCase()) || table.references.some((reference) => reference.test(trimmed))) return { kind: 'clean' };
+  return { kind: 'credential', why: 'a credential name with a literal value' };
+}
+
+/** ConfigMaps by namespace and name, built once per scan. */
+function configMapIndex(inventory: Inventory): Map<string, Resource[]> {
+  return inventory.cached('config-maps-by-name', () => {
+    const index = new Map<string, Resource[]>();
+    for (const map of inventory.ofType(CONFIG_MAP_TYPE)) {
+      const metadata = isPlainObject(map.body['metadata']) ? map.body['metadata'] : {};
+      const name = metadata['name'];
+      if (typeof name !== 'string') continue;
+      const key = `${String(metadata['namespace'] ?? 'default')}/${name}`;
+      index.set(key, [...(index.get(key) ?? []), map]);
+    }
+    return index;
+  });
+}
+
+/** One way a pod reaches a ConfigMap: which keys (undefined: all), and how. */
+interface Use {
+  name: unknown;
+  keys?: unknown[];
+  via: string;
+  /** env and envFrom never expose binaryData. */
+  textOnly: boolean;
+}
+
+function usesOf(spec: Record<string, unknown>): Use[] {
+  const uses: Use[] = [];
+  for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
+    const containers = spec[list];
+    if (!Array.isArray(containers)) continue;
+    for (const container of containers) {
+      if (!isPlainObject(container)) continue;
+      const who = `container ${String(container['name'] ?? '?')}`;
+      if (Array.isArray(container['env'])) {
+        for (const variable of container['env']) {
+          const ref = isPlainObject(variable) && isPlainObject(variable['valueFrom']) ? variable['valueFrom']['configMapKeyRef'] : undefined;
+          if (isPlainObject(ref)) uses.push({ name: ref['name'], keys: [ref['key']], via: `env ${String(variable['name'] ?? '?')} of ${who}`, textOnly: true });
+        }
+      }
+      if (Array.isArray(container['envFrom'])) {
+        for (const source of container['envFrom']) {
+          const ref = isPlainObject(source) ? source['configMapRef'] : undefined;
+          if (isPlainObject(ref)) uses.push({ name: ref['name'], via: `envFrom of ${who}`, textOnly: true });
+        }
+      }
+    }
+  }
+  const volumeUse = (source: unknown, via: string): void => {
+    if (!isPlainObject(source)) return;
+    const items = source['items'];
+    uses.push({ name: source['name'], ...(Array.isArray(items) && items.length ? { keys: items.map((item) => (isPlainObject(item) ? item['key'] : item)) } : {}), via, textOnly: false });
+  };
+  if (Array.isArray(spec['volumes'])) {
+    for (const volume of spec['volumes']) {
+      if (!isPlainObject(volume)) continue;
+      volumeUse(volume['configMap'], `volume ${String(volume['name'] ?? '?')}`);
+      const sources = isPlainObject(volume['projected']) ? volume['projected']['sources'] : undefined;
+      if (Array.isArray(sources)) for (const source of sources) if (isPlainObject(source)) volumeUse(source['configMap'], `projected volume ${String(volume['name'] ?? '?')}`);
+    }
+  }
+  return uses;
+}
+
+export const workloadGetsNoConfigMapCredentials: RuleFunction = (context) => {
+  const { resource, inventory } = context;
+  const spec = context.field('properties.podSpec');
+  const why = resource.source.kind === 'manifest' ? 'a placeholder filled in at deploy time' : 'known only after apply';
+  if (isPlaceholder(spec)) return unknown('properties.podSpec', `the pod spec is ${why}`);
+  if (!isPlainObject(spec)) return pass();
+  const kind = { kind: typeof resource.body['kind'] === 'string' ? resource.body['kind'] : 'workload' };
+  const metadata = isPlainObject(resource.body['metadata']) ? resource.body['metadata'] : {};
+  const namespace = metadata['namespace'];
+  if (isPlaceholder(namespace)) return unknown('metadata.namespace', `the namespace of ${resource.name} is ${why}`);
+  const found: string[] = [];
+  const keysFound: string[] = [];
+  const undecided: string[] = [];
+  const index = configMapIndex(inventory);
+  for (const use of usesOf(spec)) {
+    if (isPlaceholder(use.name)) {
+      undecided.push(`the ConfigMap of ${use.via} is ${why}`);
+      continue;
+    }
+    if (typeof use.name !== 'string') continue;
+    const maps = index.get(`${String(namespace ?? 'default')}/${use.name}`) ?? [];
+    if (maps.length === 0) {
+      undecided.push(`ConfigMap ${use.name} (${use.via}) is not in this scan`);
+      continue;
+    }
+    for (const map of maps) {
+      const entries = configMapEntries(map.body);
+      const data = isPlainObject(map.body['properties']) ? map.body['properties']['data'] : undefined;
+      if (!entries || isPlaceholder(data)) {
+        undecided.push(`the data of ConfigMap ${use.name} is ${map.source.kind === 'manifest' ? 'not readable' : 'known only after apply'}`);
+        continue;
+      }
+      const wanted = use.keys ?? [...entries.keys()];
+      for (const key of wanted) {
+        if (isPlaceholder(key)) {
+          undecided.push(`a key of ConfigMap ${use.name} (${use.via}) is ${why}`);
+          continue;
+        }
+        if (typeof key !== 'string') continue;
+        const entry = entries.get(key);
+        if (!entry || (use.textOnly && entry.from === 'binaryData')) continue;
+        const verdict = judgeEntry(key, entry, map.source.kind === 'manifest' ? 'a placeholder filled in at deploy time' : 'known only after apply');
+        if (verdict.kind === 'credential') {
+          found.push(`key ${key} of ConfigMap ${use.name} (${use.via}: ${verdict.why})`);
+          keysFound.push(`${use.name}/${key}`);
+        } else if (verdict.kind === 'unknown') undecided.push(`${verdict.why} (ConfigMap ${use.name})`);
+      }
+    }
+  }
+  const unique = [...new Set(found)];
+  if (unique.length) {
+    return fail('properties.podSpec', [...new Set(keysFound)], 'no credential from a ConfigMap', { ...kind, credentials: unique.join('; '), keys: [...new Set(keysFound)].join(', ') });
+  }
+  if (undecided.length) return unknown('properties.podSpec', [...new Set(undecided)].join('; '), kind);
+  return pass();
+};
+
+export const CONFIGMAP_CREDENTIAL_FUNCTIONS: ReadonlyMap<string, RuleFunction> = new Map<string, RuleFunction>([['workloadGetsNoConfigMapCredentials', workloadGetsNoConfigMapCredentials]]);
