@@ -114,6 +114,17 @@ describe('query plan', () => {
     expect(plan.children).toEqual([]);
   });
 
+  it('reads the types of the issue-21 rules: session pools, NSGs with the VNets, registries behind clusters and allowlists', () => {
+    const only = (id: string) => planQuery(rules.filter((rule) => rule.id === id)).graphTypes;
+    expect(only('AZF-PUB-010')).toEqual(['microsoft.app/sessionpools']);
+    expect(only('AZF-EGR-007')).toEqual(
+      ['microsoft.app/jobs', 'microsoft.app/managedenvironments', 'microsoft.containerregistry/registries/agentpools', 'microsoft.devopsinfrastructure/pools', 'microsoft.network/networksecuritygroups', 'microsoft.network/virtualnetworks'].sort(),
+    );
+    expect(only('AZF-EGR-008')).toEqual(['microsoft.containerregistry/registries', 'microsoft.containerservice/managedclusters']);
+    expect(only('AZF-EGR-006')).toContain('microsoft.containerregistry/registries');
+    expect(planQuery(rules.filter((rule) => rule.id === 'AZF-EGR-006')).children.map((child) => child.segment)).toEqual(['ruleCollectionGroups']);
+  });
+
   it('writes one KQL query, quoting safely', () => {
     expect(graphQuery(['a/b', "it's"])).toBe("Resources | where type in~ ('a/b', 'it\\'s') | project id, name, type, location, resourceGroup, subscriptionId, tags, sku, kind, identity, properties");
   });
