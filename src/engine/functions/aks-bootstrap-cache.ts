@@ -34,7 +34,10 @@ function shown(resource: Resource, path: string, armValue: unknown): string {
   const origin = resource.source.dialect === 'azurerm' ? resource.attributeOf?.get(path) : undefined;
   const value = origin && !origin.defaulted ? origin.value : armValue;
   if (value === undefined || value === null) return 'not set';
-  return origin?.defaulted ? `${String(armValue)} (not set; the default)` : String(value);
+  if (!origin?.defaulted) return String(value);
+  // A default the mapping states in ARM terms (Disabled): an azurerm boolean attribute reads false.
+  const bool = /_enabled$/.test(origin.attribute) ? { enabled: 'true', disabled: 'false' }[String(armValue).toLowerCase()] : undefined;
+  return `${bool ?? String(armValue)} (not set; the default)`;
 }
 
 function lower(value: unknown): string | undefined {
@@ -127,7 +130,8 @@ export const aksBootstrapCacheZoneRedundant: RuleFunction = (context) => {
   const zone = isPlainObject(registry.body['properties']) ? registry.body['properties']['zoneRedundancy'] : undefined;
   if (isPlaceholder(zone) || isPlaceholder(registry.body['properties'])) return unknown('properties.bootstrapProfile.containerRegistryId', `${named(registry, 'properties.zoneRedundancy')} of ${registry.name} is ${known(registry)}`);
   if (lower(zone) === 'enabled') return pass();
-  return fail('properties.bootstrapProfile.containerRegistryId', zone ?? 'not set', 'zoneRedundancy Enabled', {
+  // The evidence points at the cluster's property that names the registry; the message says what the registry has.
+  return fail('properties.bootstrapProfile.containerRegistryId', registry.name, 'a zone-redundant registry (zoneRedundancy Enabled)', {
     registry: registry.name,
     zone: `${named(registry, 'properties.zoneRedundancy')} is ${shown(registry, 'properties.zoneRedundancy', zone)}`,
   });
