@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { readYamlData } from '../precompiled.js';
 import type { RuleFunction } from '../evaluate.js';
+import type { Evidence } from '../verdict.js';
 import { BUILT_IN_POLICY_DIR } from '../policy-dir.js';
 import { dataEndpointHosts, dataEndpointsEnabled } from '../../egress/data-endpoints.js';
 import { normalizeFqdn } from '../../egress/fqdn.js';
 import { rulesWrittenIn } from '../../graph/firewall-rules.js';
 import type { Inventory } from '../../model/inventory.js';
 import { placeOf } from './egress.js';
-import { fail, pass, unknown } from './results.js';
+import { pass, unknown } from './results.js';
 
 /**
  * AZF-EGR-006: allowlist entries that reach every tenant's storage, CDN or app hosting. The wildcards and
@@ -51,11 +52,11 @@ export const noMultitenantWildcards: RuleFunction = (context) => {
   const { inventory, resource } = context;
   const wildcards = multitenantWildcards();
   const rules = rulesWrittenIn(inventory, resource);
-  const offenders: Array<{ text: string; path: string; entry: MultitenantWildcard }> = [];
+  const offenders: Array<{ text: string; path: string; written: string; entry: MultitenantWildcard }> = [];
   const consider = (entries: readonly string[], kind: string, collection: string, rule: string, path: string): void => {
     for (const written of entries) {
       const entry = wildcards.get(normalizeFqdn(written));
-      if (entry) offenders.push({ text: `${kind} rule ${collection}/${rule} allows ${written} (${entry.reaches}: ${entry.why})`, path, entry });
+      if (entry) offenders.push({ text: `${kind} rule ${collection}/${rule} allows ${written} (${entry.reaches}: ${entry.why})`, path, written, entry });
     }
   };
   for (const rule of rules.application) if (rule.allow) consider(rule.targetFqdns, 'application', rule.origin.collection, rule.origin.rule, `${rule.origin.path}.targetFqdns`);
@@ -64,12 +65,20 @@ export const noMultitenantWildcards: RuleFunction = (context) => {
   if (offenders.length === 0) return rules.gaps.length ? unknown('rules', rules.gaps.join('; '), place) : pass();
   const distinct = [...new Map(offenders.map((offender) => [offender.entry.pattern, offender.entry])).values()];
   const alternatives = distinct.map((entry) => `${entry.pattern}: ${entry.alternative}${entry.dataEndpoints ? registryAlternatives(inventory, resource.source.file) : ''}`);
-  return fail(offenders[0]!.path, distinct.map((entry) => entry.pattern), 'no wildcard that reaches every tenant', {
-    ...place,
-    offenders: offenders.map((offender) => offender.text).join('; '),
-    entries: distinct.map((entry) => entry.pattern).join(', '),
-    alternatives: alternatives.join('; '),
-  });
+  // Each offending rule is evidence of its own, at its own path, with the entries as written (as AZF-EGR-002).
+  const byPath = new Map<string, string[]>();
+  for (const offender of offenders) byPath.set(offender.path, [...(byPath.get(offender.path) ?? []), offender.written]);
+  const evidence: Evidence[] = [...byPath].map(([path, written]) => ({ path, actual: written, expected: 'no wildcard that reaches every tenant' }));
+  return {
+    verdict: 'fail',
+    evidence,
+    details: {
+      ...place,
+      offenders: offenders.map((offender) => offender.text).join('; '),
+      entries: [...new Set(offenders.map((offender) => offender.written))].join(', '),
+      alternatives: alternatives.join('; '),
+    },
+  };
 };
 
 export const MULTITENANT_WILDCARD_FUNCTIONS: ReadonlyMap<string, RuleFunction> = new Map<string, RuleFunction>([['noMultitenantWildcards', noMultitenantWildcards]]);
