@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { readYamlData } from '../precompiled.js';
 import type { RuleFunction } from '../evaluate.js';
+import type { Evidence } from '../verdict.js';
 import { BUILT_IN_POLICY_DIR } from '../policy-dir.js';
 import { isPrivateRange, overlaps, contains, parseCidr, type Range } from '../../egress/ipv4.js';
 import { childrenOf, followLinks } from '../../graph/links.js';
 import { SUBNET } from '../../graph/routes.js';
 import type { Resource } from '../../model/resource.js';
 import { isPlaceholder, isPlainObject } from '../../model/values.js';
-import { fail, pass, unknown } from './results.js';
+import { pass, unknown } from './results.js';
 
 /**
  * AZF-EGR-007: the NSG on an agent subnet does not deny a service tag and port the pool needs. Outbound
@@ -317,6 +318,7 @@ export const nsgAllowsPoolEgress: RuleFunction = (context) => {
   const blocked = new Map<string, string[]>();
   const undecided: string[] = [...subnets.unresolved];
   const fixes: string[] = [];
+  const blockedNeeds = new Map<string, string[]>();
   let firstBlocked: { nsg: string; rule: string; priority: string } | undefined;
   for (const link of subnets.links) {
     if (!link.target) {
@@ -352,6 +354,7 @@ export const nsgAllowsPoolEgress: RuleFunction = (context) => {
         if (outcome.kind === 'blocked') {
           const by = `rule ${describeRule(outcome.rule)} of NSG ${nsg.name} on subnet ${subnet.name}`;
           blocked.set(by, [...(blocked.get(by) ?? []), `${shown} (${need.why})`]);
+          blockedNeeds.set(by, [...(blockedNeeds.get(by) ?? []), shown]);
           fixes.push(shown);
           firstBlocked ??= { nsg: nsg.name, rule: outcome.rule.name, priority: String(outcome.rule.priority ?? '') };
         } else if (outcome.kind === 'unknown') undecided.push(`${shown} through NSG ${nsg.name}: ${outcome.reason}`);
@@ -361,14 +364,21 @@ export const nsgAllowsPoolEgress: RuleFunction = (context) => {
   const title = typeof kind === 'string' ? needsTable().pools[kind]?.title ?? kind : 'agent pool';
   if (blocked.size) {
     const sentences = [...blocked].map(([by, needs]) => `${needs.join(', ')} ${needs.length === 1 ? 'is' : 'are'} denied by ${by}`);
-    return fail('properties.securityRules', sentences, 'outbound rules that allow what the pool needs', {
+    // One evidence per denying rule, at the pool's own property that leads to the subnet: the rule as the NSG
+    // has it, against the allow the pool needs (the NSG's rules are not a property of the pool).
+    const evidence: Evidence[] = [...blockedNeeds].map(([by, needs]) => ({ path: subnetPath, actual: by, expected: `an outbound Allow, at a lower priority number, for ${needs.join(', ')}` }));
+    return {
+      verdict: 'fail',
+      evidence,
+      details: {
       pool: title,
       blocked: sentences.join('; '),
       needs: [...new Set(fixes)].join(', '),
       nsg: firstBlocked!.nsg,
       rule: firstBlocked!.rule,
       priority: firstBlocked!.priority,
-    });
+      },
+    };
   }
   if (undecided.length) return unknown(subnetPath, [...new Set(undecided)].join('; '), { pool: title });
   return pass();
