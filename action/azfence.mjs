@@ -50,8 +50,8 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 
 // src/errors.ts
-function oneLine(text4, max = 300) {
-  const flat = text4.replace(/\s+/g, " ").trim();
+function oneLine(text5, max = 300) {
+  const flat = text5.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
 }
 var UserError;
@@ -77,8 +77,8 @@ var init_errors = __esm({
 import { isAbsolute, relative, sep } from "node:path";
 function displayPath(path, cwd) {
   const rel = relative(cwd, path);
-  const shown2 = rel === "" ? path : rel.startsWith("..") || isAbsolute(rel) ? path : rel;
-  return sep === "\\" ? shown2.replace(/\\/g, "/") : shown2;
+  const shown3 = rel === "" ? path : rel.startsWith("..") || isAbsolute(rel) ? path : rel;
+  return sep === "\\" ? shown3.replace(/\\/g, "/") : shown3;
 }
 var init_display_path = __esm({
   "src/inputs/display-path.ts"() {
@@ -129,14 +129,14 @@ function discoverInputs(paths, cwd = process.cwd()) {
       }
     }
   };
-  for (const named2 of paths) {
-    const path = resolve(cwd, named2);
+  for (const named4 of paths) {
+    const path = resolve(cwd, named4);
     let stats;
     try {
       stats = statSync(path);
     } catch (error) {
       const code2 = error.code;
-      errors.push(new UserError(code2 === "ENOENT" ? "no such file or directory" : `cannot be read (${code2 ?? "error"})`, named2));
+      errors.push(new UserError(code2 === "ENOENT" ? "no such file or directory" : `cannot be read (${code2 ?? "error"})`, named4));
       continue;
     }
     if (stats.isDirectory()) walk(path);
@@ -158,39 +158,39 @@ var init_discover = __esm({
 });
 
 // src/inputs/parse-json.ts
-function jsonErrorOffset(text4) {
+function jsonErrorOffset(text5) {
   let i = 0;
-  const n = text4.length;
+  const n = text5.length;
   const ws = () => {
-    while (i < n && (text4[i] === " " || text4[i] === "\n" || text4[i] === "\r" || text4[i] === "	")) i++;
+    while (i < n && (text5[i] === " " || text5[i] === "\n" || text5[i] === "\r" || text5[i] === "	")) i++;
   };
   const fail2 = () => {
     throw i;
   };
   const literal = (word) => {
-    if (text4.startsWith(word, i)) i += word.length;
+    if (text5.startsWith(word, i)) i += word.length;
     else fail2();
   };
   const string = () => {
     i++;
-    while (i < n && text4[i] !== '"') {
-      if (text4.charCodeAt(i) < 32) fail2();
-      i += text4[i] === "\\" ? 2 : 1;
+    while (i < n && text5[i] !== '"') {
+      if (text5.charCodeAt(i) < 32) fail2();
+      i += text5[i] === "\\" ? 2 : 1;
     }
     if (i >= n) fail2();
     i++;
   };
   const number = () => {
-    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text4.slice(i, i + 400));
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text5.slice(i, i + 400));
     if (!match || match[0] === "") fail2();
     i += match[0].length;
   };
   const key = () => {
     ws();
-    if (text4[i] !== '"') fail2();
+    if (text5[i] !== '"') fail2();
     string();
     ws();
-    if (text4[i] !== ":") fail2();
+    if (text5[i] !== ":") fail2();
     i++;
   };
   const stack = [];
@@ -199,12 +199,12 @@ function jsonErrorOffset(text4) {
     for (; ; ) {
       ws();
       if (expectValue) {
-        const ch = text4[i];
+        const ch = text5[i];
         if (ch === "{" || ch === "[") {
           stack.push(ch === "{" ? "}" : "]");
           i++;
           ws();
-          if (text4[i] === stack[stack.length - 1]) {
+          if (text5[i] === stack[stack.length - 1]) {
             i++;
             stack.pop();
             expectValue = false;
@@ -221,11 +221,11 @@ function jsonErrorOffset(text4) {
         continue;
       }
       if (stack.length === 0) return i < n ? i : n;
-      if (text4[i] === ",") {
+      if (text5[i] === ",") {
         i++;
         if (stack[stack.length - 1] === "}") key();
         expectValue = true;
-      } else if (text4[i] === stack[stack.length - 1]) {
+      } else if (text5[i] === stack[stack.length - 1]) {
         i++;
         stack.pop();
       } else fail2();
@@ -235,39 +235,39 @@ function jsonErrorOffset(text4) {
     throw offset;
   }
 }
-function lineAt(text4, offset) {
+function lineAt(text5, offset) {
   let line2 = 1;
-  let index = text4.indexOf("\n");
+  let index = text5.indexOf("\n");
   while (index !== -1 && index < offset) {
     line2++;
-    index = text4.indexOf("\n", index + 1);
+    index = text5.indexOf("\n", index + 1);
   }
   return line2;
 }
-function parseJson(text4, file) {
+function parseJson(text5, file) {
   try {
-    return JSON.parse(text4);
+    return JSON.parse(text5);
   } catch (error) {
     if (error instanceof RangeError) throw new UserError("is nested too deeply or too large to parse as JSON", file);
     const message = error.message;
-    const trimmed = text4.trimStart();
+    const trimmed = text5.trimStart();
     if (trimmed.length === 0) throw new UserError("is empty; expected a Terraform plan (terraform show -json) or a Resource Graph snapshot", file);
     if (!/^[[{]/.test(trimmed)) {
       throw new UserError("is not JSON; expected a Terraform plan (terraform show -json) or a Resource Graph snapshot", file);
     }
     const position = /position (\d+)/.exec(message);
-    const offset = position ? Number(position[1]) : jsonErrorOffset(text4);
-    const truncated = /Unexpected end of JSON input|Unterminated string|end of data/i.test(message) || offset >= text4.trimEnd().length;
+    const offset = position ? Number(position[1]) : jsonErrorOffset(text5);
+    const truncated = /Unexpected end of JSON input|Unterminated string|end of data/i.test(message) || offset >= text5.trimEnd().length;
     if (truncated) throw new UserError("is truncated JSON (the file ends before the document does)", file);
-    throw new UserError("is not valid JSON: unexpected character", file, lineAt(text4, offset));
+    throw new UserError("is not valid JSON: unexpected character", file, lineAt(text5, offset));
   }
 }
-function locateStringValues(text4, key, from = 0, to = text4.length) {
+function locateStringValues(text5, key, from = 0, to = text5.length) {
   const found = /* @__PURE__ */ new Map();
   const pattern = new RegExp(`"${key}"\\s*:\\s*"([^"\\\\]*(?:\\\\.[^"\\\\]*)*)"`, "g");
   pattern.lastIndex = from;
-  const positionAt = lineCursor(text4);
-  for (let match = pattern.exec(text4); match && match.index < to; match = pattern.exec(text4)) {
+  const positionAt = lineCursor(text5);
+  for (let match = pattern.exec(text5); match && match.index < to; match = pattern.exec(text5)) {
     const raw = match[1];
     let value;
     if (!raw.includes("\\") && !RAW_CONTROL.test(raw)) value = raw;
@@ -282,15 +282,15 @@ function locateStringValues(text4, key, from = 0, to = text4.length) {
   }
   return found;
 }
-function lineCursor(text4) {
+function lineCursor(text5) {
   let line2 = 1;
   let lineStart = 0;
-  let nextNewline = text4.indexOf("\n");
+  let nextNewline = text5.indexOf("\n");
   return (offset) => {
     while (nextNewline !== -1 && nextNewline < offset) {
       line2++;
       lineStart = nextNewline + 1;
-      nextNewline = text4.indexOf("\n", nextNewline + 1);
+      nextNewline = text5.indexOf("\n", nextNewline + 1);
     }
     return { line: line2, column: offset - lineStart + 1 };
   };
@@ -573,32 +573,32 @@ function readModuleConfig(module, depth = 0) {
   }
   return config;
 }
-function splitSteps(text4) {
-  let steps = stepsOf.get(text4);
+function splitSteps(text5) {
+  let steps = stepsOf.get(text5);
   if (steps) return steps;
   if (stepsOf.size >= MAX_KEPT) stepsOf.clear();
-  stepsOf.set(text4, steps = computeSteps(text4));
+  stepsOf.set(text5, steps = computeSteps(text5));
   return steps;
 }
-function computeSteps(text4) {
+function computeSteps(text5) {
   const steps = [];
   let start = 0;
   let bracket = 0;
-  for (let i = 0; i < text4.length; i++) {
-    const code2 = text4.charCodeAt(i);
+  for (let i = 0; i < text5.length; i++) {
+    const code2 = text5.charCodeAt(i);
     if (code2 === 34) {
       i++;
-      while (i < text4.length && text4.charCodeAt(i) !== 34) i += text4.charCodeAt(i) === 92 ? 2 : 1;
+      while (i < text5.length && text5.charCodeAt(i) !== 34) i += text5.charCodeAt(i) === 92 ? 2 : 1;
       continue;
     }
     if (code2 === 91) bracket++;
     else if (code2 === 93) bracket--;
     else if (code2 === 46 && bracket === 0) {
-      steps.push(text4.slice(start, i));
+      steps.push(text5.slice(start, i));
       start = i + 1;
     }
   }
-  if (start < text4.length) steps.push(text4.slice(start));
+  if (start < text5.length) steps.push(text5.slice(start));
   return steps;
 }
 function splitKey(step2) {
@@ -662,8 +662,8 @@ function canonicalArmType(type) {
   return KNOWN_TYPES.get(type.toLowerCase()) ?? type;
 }
 function registerArmType(type) {
-  const lower = type.toLowerCase();
-  if (!KNOWN_TYPES.has(lower)) KNOWN_TYPES.set(lower, type);
+  const lower2 = type.toLowerCase();
+  if (!KNOWN_TYPES.has(lower2)) KNOWN_TYPES.set(lower2, type);
 }
 function armTypeLabel(type) {
   const canonical = canonicalArmType(type);
@@ -691,6 +691,7 @@ var init_arm_types = __esm({
       "Microsoft.Web/sites": "web or function app",
       "Microsoft.App/managedEnvironments": "Container Apps environment",
       "Microsoft.App/jobs": "Container Apps job",
+      "Microsoft.App/sessionPools": "Container Apps session pool",
       "Microsoft.ContainerService/managedClusters": "AKS cluster",
       "Microsoft.ContainerService/managedClusters/agentPools": "AKS node pool",
       "Microsoft.DBforPostgreSQL/flexibleServers": "PostgreSQL flexible server",
@@ -727,10 +728,12 @@ var init_arm_types = __esm({
       "Microsoft.Network/azureFirewalls/applicationRuleCollections": "firewall application rule collection",
       "Microsoft.Network/azureFirewalls/networkRuleCollections": "firewall network rule collection",
       "Microsoft.Network/networkSecurityGroups": "network security group",
+      "Microsoft.Network/networkSecurityGroups/securityRules": "network security rule",
       "Microsoft.DevOpsInfrastructure/pools": "Managed DevOps Pool",
       "Kubernetes/Workload": "Kubernetes workload",
       "azfence/Unclassified": "resource",
-      "Pipeline/acrCommands": "pipeline command"
+      "Pipeline/acrCommands": "pipeline command",
+      "Kubernetes/ConfigMap": "ConfigMap"
     };
     for (const type of Object.keys(LABELS)) KNOWN_TYPES.set(type.toLowerCase(), type);
   }
@@ -837,10 +840,10 @@ function normalizeAzapi(planned) {
 function readAzapiBody(planned) {
   const bodyRead = readPlanned(planned, "body");
   if (typeof bodyRead.value === "string" && bodyRead.unknown !== true && bodyRead.sensitive !== true) {
-    const text4 = bodyRead.value.trim();
-    if (text4 === "") return {};
+    const text5 = bodyRead.value.trim();
+    if (text5 === "") return {};
     try {
-      return JSON.parse(text4);
+      return JSON.parse(text5);
     } catch {
       throw new Error("azapi body is a string that is not valid JSON");
     }
@@ -910,6 +913,40 @@ var init_workload = __esm({
   }
 });
 
+// src/model/config-map.ts
+function entriesOf(map, from, into) {
+  if (isPlaceholder(map)) return map;
+  if (!isPlainObject(map)) return {};
+  const shown3 = {};
+  for (const [key, value] of Object.entries(map)) {
+    into.set(key, { from, value });
+    Object.defineProperty(shown3, key, { value: REDACTED, enumerable: true, configurable: true, writable: true });
+  }
+  return shown3;
+}
+function configMapBody(metadata, data, binaryData) {
+  const values2 = /* @__PURE__ */ new Map();
+  const body = {
+    kind: "ConfigMap",
+    metadata: { name: metadata.name, namespace: typeof metadata.namespace === "string" && metadata.namespace !== "" ? metadata.namespace : metadata.namespace ?? "default", labels: metadata.labels ?? {} },
+    properties: { data: entriesOf(data, "data", values2), binaryData: entriesOf(binaryData, "binaryData", values2) }
+  };
+  Object.defineProperty(body, VALUES, { value: values2, enumerable: false });
+  return body;
+}
+function configMapEntries(body) {
+  return body[VALUES];
+}
+var CONFIG_MAP_TYPE, VALUES;
+var init_config_map = __esm({
+  "src/model/config-map.ts"() {
+    "use strict";
+    init_values();
+    CONFIG_MAP_TYPE = "Kubernetes/ConfigMap";
+    VALUES = /* @__PURE__ */ Symbol("azfence.configMapValues");
+  }
+});
+
 // src/inputs/terraform/mappings-aks.ts
 function poolAttributes(prefix) {
   return [
@@ -941,7 +978,17 @@ function podSpecAttributes(spec) {
       items: [
         { arm: "name", from: "name" },
         { arm: "hostPath.path", from: "host_path[0].path" },
-        { arm: "hostPath.type", from: "host_path[0].type" }
+        { arm: "hostPath.type", from: "host_path[0].type" },
+        { arm: "configMap.name", from: "config_map[0].name" },
+        { arm: "configMap.items", from: "config_map[0].items", items: KEY_PATH_ITEMS },
+        {
+          arm: "projected.sources",
+          from: "projected[0].sources",
+          items: [
+            { arm: "configMap.name", from: "config_map[0].name" },
+            { arm: "configMap.items", from: "config_map[0].items", items: KEY_PATH_ITEMS }
+          ]
+        }
       ]
     },
     {
@@ -989,17 +1036,29 @@ function finishManifest(_body, planned) {
   if (!isWorkloadKind(kind)) return void 0;
   return workloadBody(manifest);
 }
+function configMapMapping() {
+  return {
+    armType: CONFIG_MAP_TYPE,
+    attributes: [],
+    finish: (_body, planned) => {
+      const metadata = materialize(readPlanned(planned, "metadata"));
+      const first = Array.isArray(metadata) && isPlainObject(metadata[0]) ? metadata[0] : {};
+      return configMapBody({ name: first["name"], namespace: first["namespace"] ?? "default", labels: first["labels"] }, materialize(readPlanned(planned, "data")), materialize(readPlanned(planned, "binary_data")));
+    }
+  };
+}
 function registerAksMappings(mappings) {
   Object.assign(mappings, AKS_MAPPINGS);
   mappings["azurerm_kubernetes_cluster"]?.attributes.push(...AKS_CLUSTER_ATTRIBUTES);
 }
-var AKS_CLUSTER_ATTRIBUTES, NODE_POOL, CONTAINER_ITEMS, TEMPLATE, CRON_TEMPLATE, WORKLOAD_RESOURCES, AKS_MAPPINGS;
+var AKS_CLUSTER_ATTRIBUTES, NODE_POOL, CONTAINER_ITEMS, KEY_PATH_ITEMS, TEMPLATE, CRON_TEMPLATE, WORKLOAD_RESOURCES, AKS_MAPPINGS;
 var init_mappings_aks = __esm({
   "src/inputs/terraform/mappings-aks.ts"() {
     "use strict";
     init_plan_values();
     init_values();
     init_workload();
+    init_config_map();
     AKS_CLUSTER_ATTRIBUTES = [
       {
         arm: "properties.agentPoolProfiles",
@@ -1037,7 +1096,22 @@ var init_mappings_aks = __esm({
         ]
       },
       { arm: "resources.limits", from: "resources[0].limits" },
-      { arm: "resources.requests", from: "resources[0].requests" }
+      { arm: "resources.requests", from: "resources[0].requests" },
+      // Where ConfigMaps reach the container (AZF-KATA-006). Env values are never mapped, only their sources.
+      {
+        arm: "env",
+        from: "env",
+        items: [
+          { arm: "name", from: "name" },
+          { arm: "valueFrom.configMapKeyRef.name", from: "value_from[0].config_map_key_ref[0].name" },
+          { arm: "valueFrom.configMapKeyRef.key", from: "value_from[0].config_map_key_ref[0].key" }
+        ]
+      },
+      { arm: "envFrom", from: "env_from", items: [{ arm: "prefix", from: "prefix" }, { arm: "configMapRef.name", from: "config_map_ref[0].name" }] }
+    ];
+    KEY_PATH_ITEMS = [
+      { arm: "key", from: "key" },
+      { arm: "path", from: "path" }
     ];
     TEMPLATE = "spec[0].template[0]";
     CRON_TEMPLATE = "spec[0].job_template[0].spec[0].template[0]";
@@ -1055,6 +1129,9 @@ var init_mappings_aks = __esm({
       }
     }
     AKS_MAPPINGS = {
+      kubernetes_config_map: configMapMapping(),
+      kubernetes_config_map_v1: configMapMapping(),
+      kubernetes_config_map_v1_data: configMapMapping(),
       azurerm_kubernetes_cluster_node_pool: NODE_POOL,
       kubernetes_manifest: { armType: WORKLOAD_TYPE, attributes: [], finish: finishManifest }
     };
@@ -1281,6 +1358,46 @@ var init_mappings_firewall = __esm({
   }
 });
 
+// src/inputs/terraform/mappings-nsg.ts
+function ruleProperties(prefix) {
+  const at3 = (arm, from, extra = {}) => ({ arm: `${prefix}${arm}`, from, ...extra });
+  return [
+    at3("priority", "priority"),
+    at3("direction", "direction"),
+    at3("access", "access"),
+    at3("protocol", "protocol"),
+    at3("sourcePortRange", "source_port_range"),
+    at3("sourcePortRanges", "source_port_ranges"),
+    at3("destinationPortRange", "destination_port_range"),
+    at3("destinationPortRanges", "destination_port_ranges"),
+    at3("sourceAddressPrefix", "source_address_prefix"),
+    at3("sourceAddressPrefixes", "source_address_prefixes"),
+    at3("destinationAddressPrefix", "destination_address_prefix"),
+    at3("destinationAddressPrefixes", "destination_address_prefixes"),
+    at3("sourceApplicationSecurityGroups", "source_application_security_group_ids", { items: [{ arm: "id", from: "" }] }),
+    at3("destinationApplicationSecurityGroups", "destination_application_security_group_ids", { items: [{ arm: "id", from: "" }] })
+  ];
+}
+var NSG_MAPPINGS;
+var init_mappings_nsg = __esm({
+  "src/inputs/terraform/mappings-nsg.ts"() {
+    "use strict";
+    NSG_MAPPINGS = {
+      azurerm_network_security_group: {
+        armType: "Microsoft.Network/networkSecurityGroups",
+        attributes: [
+          { arm: "properties.securityRules", from: "security_rule", items: [{ arm: "name", from: "name" }, ...ruleProperties("properties.")] },
+          { arm: "tags", from: "tags" }
+        ]
+      },
+      azurerm_network_security_rule: {
+        armType: "Microsoft.Network/networkSecurityGroups/securityRules",
+        attributes: [{ arm: "parentName", from: "network_security_group_name" }, ...ruleProperties("properties.")]
+      }
+    };
+  }
+});
+
 // src/inputs/terraform/azurerm-mappings.ts
 function publicNetworkAccess(attribute = "public_network_access_enabled") {
   return { arm: "properties.publicNetworkAccess", from: { tf: attribute, values: ENABLED_DISABLED }, default: "Enabled" };
@@ -1292,6 +1409,7 @@ var init_azurerm_mappings = __esm({
     init_mappings_aks();
     init_mappings_agents();
     init_mappings_firewall();
+    init_mappings_nsg();
     ENABLED_DISABLED = { true: "Enabled", false: "Disabled" };
     tags3 = { arm: "tags", from: "tags" };
     SIMPLE_PUBLIC_ACCESS = {
@@ -1338,6 +1456,8 @@ var init_azurerm_mappings = __esm({
           { arm: "properties.anonymousPullEnabled", from: "anonymous_pull_enabled", default: false },
           { arm: "properties.adminUserEnabled", from: "admin_enabled", default: false },
           { arm: "properties.dataEndpointEnabled", from: "data_endpoint_enabled", default: false },
+          { arm: "properties.dataEndpointHostNames", from: "data_endpoint_host_names" },
+          { arm: "properties.zoneRedundancy", from: { tf: "zone_redundancy_enabled", values: ENABLED_DISABLED }, default: "Disabled" },
           tags3
         ]
       },
@@ -1426,6 +1546,9 @@ var init_azurerm_mappings = __esm({
           // azurerm has no working switch for the cluster's publicNetworkAccess (3.x documented it as not passed to
           // the API; 4.x removed it), so it is left unmapped and AZF-PUB-008 judges the API server instead.
           { arm: "properties.networkProfile.outboundType", from: "network_profile[0].outbound_type", default: "loadBalancer" },
+          // azurerm 4.44+; an O+C block: left out, the API's default (Direct) applies.
+          { arm: "properties.bootstrapProfile.artifactSource", from: "bootstrap_profile[0].artifact_source", default: "Direct" },
+          { arm: "properties.bootstrapProfile.containerRegistryId", from: "bootstrap_profile[0].container_registry_id" },
           tags3
         ]
       }
@@ -1521,7 +1644,7 @@ var init_azurerm_mappings = __esm({
         ]
       }
     });
-    Object.assign(AZURERM_MAPPINGS, AGENT_MAPPINGS, FIREWALL_MAPPINGS);
+    Object.assign(AZURERM_MAPPINGS, AGENT_MAPPINGS, FIREWALL_MAPPINGS, NSG_MAPPINGS);
     AZURERM_MAPPINGS["azurerm_app_configuration"] = {
       armType: "Microsoft.AppConfiguration/configurationStores",
       // Unset means "Automatic": public unless a private endpoint exists, so it is left absent, not defaulted.
@@ -1564,8 +1687,8 @@ var init_credentials = __esm({
 });
 
 // src/inputs/terraform/provider-versions.ts
-function versionParts(text4) {
-  const match = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(text4.trim());
+function versionParts(text5) {
+  const match = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(text5.trim());
   if (!match) return void 0;
   return [match[1], match[2], match[3]].filter((part) => part !== void 0).map(Number);
 }
@@ -1795,25 +1918,25 @@ var init_module_sources = __esm({
 function isSpace(code2) {
   return code2 === 32 || code2 === 10 || code2 === 13 || code2 === 9;
 }
-function skipSpace(text4, at3) {
-  while (at3 < text4.length && isSpace(text4.charCodeAt(at3))) at3++;
+function skipSpace(text5, at3) {
+  while (at3 < text5.length && isSpace(text5.charCodeAt(at3))) at3++;
   return at3;
 }
-function nextSpecial(text4, from) {
-  if (text4 !== specialText || from < specialFrom || from > specialAt) {
+function nextSpecial(text5, from) {
+  if (text5 !== specialText || from < specialFrom || from > specialAt) {
     SPECIAL.lastIndex = from;
-    const found = SPECIAL.exec(text4);
-    specialText = text4;
+    const found = SPECIAL.exec(text5);
+    specialText = text5;
     specialFrom = from;
-    specialAt = found ? found.index : text4.length;
+    specialAt = found ? found.index : text5.length;
   }
   return specialAt;
 }
 function isHex(code2) {
   return code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102;
 }
-function skipEscape(text4, at3) {
-  switch (text4.charCodeAt(at3 + 1)) {
+function skipEscape(text5, at3) {
+  switch (text5.charCodeAt(at3 + 1)) {
     case 34:
     // "
     case 92:
@@ -1831,64 +1954,64 @@ function skipEscape(text4, at3) {
     case 116:
       return at3 + 2;
     case 117:
-      return isHex(text4.charCodeAt(at3 + 2)) && isHex(text4.charCodeAt(at3 + 3)) && isHex(text4.charCodeAt(at3 + 4)) && isHex(text4.charCodeAt(at3 + 5)) ? at3 + 6 : -1;
+      return isHex(text5.charCodeAt(at3 + 2)) && isHex(text5.charCodeAt(at3 + 3)) && isHex(text5.charCodeAt(at3 + 4)) && isHex(text5.charCodeAt(at3 + 5)) ? at3 + 6 : -1;
     default:
       return -1;
   }
 }
-function skipString(text4, at3) {
+function skipString(text5, at3) {
   let from = at3 + 1;
   for (; ; ) {
-    const quote = text4.indexOf('"', from);
+    const quote = text5.indexOf('"', from);
     if (quote === -1) return -1;
-    const special = nextSpecial(text4, from);
+    const special = nextSpecial(text5, from);
     if (special > quote) return quote + 1;
-    if (text4.charCodeAt(special) !== BACKSLASH) return -1;
-    from = skipEscape(text4, special);
+    if (text5.charCodeAt(special) !== BACKSLASH) return -1;
+    from = skipEscape(text5, special);
     if (from === -1) return -1;
   }
 }
-function skipDigits(text4, at3) {
+function skipDigits(text5, at3) {
   let i = at3;
-  for (let c = text4.charCodeAt(i); c >= 48 && c <= 57; c = text4.charCodeAt(++i)) ;
+  for (let c = text5.charCodeAt(i); c >= 48 && c <= 57; c = text5.charCodeAt(++i)) ;
   return i;
 }
-function skipBare(text4, at3) {
-  const code2 = text4.charCodeAt(at3);
-  if (code2 === 116) return text4.startsWith("true", at3) ? at3 + 4 : -1;
-  if (code2 === 102) return text4.startsWith("false", at3) ? at3 + 5 : -1;
-  if (code2 === 110) return text4.startsWith("null", at3) ? at3 + 4 : -1;
+function skipBare(text5, at3) {
+  const code2 = text5.charCodeAt(at3);
+  if (code2 === 116) return text5.startsWith("true", at3) ? at3 + 4 : -1;
+  if (code2 === 102) return text5.startsWith("false", at3) ? at3 + 5 : -1;
+  if (code2 === 110) return text5.startsWith("null", at3) ? at3 + 4 : -1;
   let i = code2 === 45 ? at3 + 1 : at3;
-  const first = text4.charCodeAt(i);
+  const first = text5.charCodeAt(i);
   if (first === 48) i++;
-  else if (first >= 49 && first <= 57) i = skipDigits(text4, i + 1);
+  else if (first >= 49 && first <= 57) i = skipDigits(text5, i + 1);
   else return -1;
-  if (text4.charCodeAt(i) === 46) {
-    const fraction = skipDigits(text4, i + 1);
+  if (text5.charCodeAt(i) === 46) {
+    const fraction = skipDigits(text5, i + 1);
     if (fraction === i + 1) return -1;
     i = fraction;
   }
-  const e = text4.charCodeAt(i);
+  const e = text5.charCodeAt(i);
   if (e === 101 || e === 69) {
     let j = i + 1;
-    const sign = text4.charCodeAt(j);
+    const sign = text5.charCodeAt(j);
     if (sign === 43 || sign === 45) j++;
-    const exponent = skipDigits(text4, j);
+    const exponent = skipDigits(text5, j);
     if (exponent === j) return -1;
     i = exponent;
   }
   return i;
 }
-function skipValue(text4, at3) {
-  const first = text4.charCodeAt(at3);
-  if (first === QUOTE) return skipString(text4, at3);
-  if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) return skipBare(text4, at3);
+function skipValue(text5, at3) {
+  const first = text5.charCodeAt(at3);
+  if (first === QUOTE) return skipString(text5, at3);
+  if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) return skipBare(text5, at3);
   let depth = 0;
   let state = VALUE;
   let i = at3;
-  const n = text4.length;
+  const n = text5.length;
   while (i < n) {
-    const code2 = text4.charCodeAt(i);
+    const code2 = text5.charCodeAt(i);
     if (code2 === 32 || code2 === 10 || code2 === 13 || code2 === 9) {
       i++;
       continue;
@@ -1911,7 +2034,7 @@ function skipValue(text4, at3) {
         }
         if (state === KEY_OR_CLOSE) {
           if (code2 !== QUOTE) return -1;
-          i = skipString(text4, i);
+          i = skipString(text5, i);
           if (i === -1) return -1;
           state = COLON_NEXT;
           continue;
@@ -1920,7 +2043,7 @@ function skipValue(text4, at3) {
       // VALUE_OR_CLOSE: a value follows
       case KEY:
         if (code2 !== QUOTE) return -1;
-        i = skipString(text4, i);
+        i = skipString(text5, i);
         if (i === -1) return -1;
         state = COLON_NEXT;
         continue;
@@ -1941,41 +2064,41 @@ function skipValue(text4, at3) {
       i++;
       continue;
     }
-    i = code2 === QUOTE ? skipString(text4, i) : skipBare(text4, i);
+    i = code2 === QUOTE ? skipString(text5, i) : skipBare(text5, i);
     if (i === -1) return -1;
     state = COMMA_OR_CLOSE;
   }
   return -1;
 }
-function locateMembers(text4, scanners = {}) {
+function locateMembers(text5, scanners = {}) {
   const members = /* @__PURE__ */ new Map();
-  let i = skipSpace(text4, 0);
-  if (text4.charCodeAt(i) !== OPEN_OBJECT) return void 0;
-  i = skipSpace(text4, i + 1);
-  if (text4.charCodeAt(i) === CLOSE_OBJECT) return skipSpace(text4, i + 1) === text4.length ? members : void 0;
+  let i = skipSpace(text5, 0);
+  if (text5.charCodeAt(i) !== OPEN_OBJECT) return void 0;
+  i = skipSpace(text5, i + 1);
+  if (text5.charCodeAt(i) === CLOSE_OBJECT) return skipSpace(text5, i + 1) === text5.length ? members : void 0;
   for (; ; ) {
-    if (text4.charCodeAt(i) !== QUOTE) return void 0;
-    const keyEnd = skipString(text4, i);
+    if (text5.charCodeAt(i) !== QUOTE) return void 0;
+    const keyEnd = skipString(text5, i);
     if (keyEnd === -1) return void 0;
     let key;
     try {
-      key = JSON.parse(text4.slice(i, keyEnd));
+      key = JSON.parse(text5.slice(i, keyEnd));
     } catch {
       return void 0;
     }
-    i = skipSpace(text4, keyEnd);
-    if (text4.charCodeAt(i) !== COLON) return void 0;
-    const start = skipSpace(text4, i + 1);
+    i = skipSpace(text5, keyEnd);
+    if (text5.charCodeAt(i) !== COLON) return void 0;
+    const start = skipSpace(text5, i + 1);
     const scanner = Object.prototype.hasOwnProperty.call(scanners, key) ? scanners[key] : void 0;
     const scanned = scanner ? scanner(start) : -1;
-    const end = scanned !== -1 ? scanned : skipValue(text4, start);
+    const end = scanned !== -1 ? scanned : skipValue(text5, start);
     if (end === -1 || members.has(key)) return void 0;
     members.set(key, { start, end });
-    i = skipSpace(text4, end);
-    const next = text4.charCodeAt(i);
-    if (next === CLOSE_OBJECT) return skipSpace(text4, i + 1) === text4.length ? members : void 0;
+    i = skipSpace(text5, end);
+    const next = text5.charCodeAt(i);
+    if (next === CLOSE_OBJECT) return skipSpace(text5, i + 1) === text5.length ? members : void 0;
     if (next !== COMMA) return void 0;
-    i = skipSpace(text4, i + 1);
+    i = skipSpace(text5, i + 1);
   }
 }
 var QUOTE, BACKSLASH, COMMA, COLON, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY, SPECIAL, specialText, specialFrom, specialAt, closers, VALUE_OR_CLOSE, KEY_OR_CLOSE, KEY, COLON_NEXT, VALUE, COMMA_OR_CLOSE;
@@ -2004,74 +2127,74 @@ var init_json_members = __esm({
 });
 
 // src/inputs/terraform/change-entries.ts
-function decodeToken(text4, start, end) {
+function decodeToken(text5, start, end) {
   try {
-    const value = JSON.parse(text4.slice(start, end));
+    const value = JSON.parse(text5.slice(start, end));
     return typeof value === "string" ? value : void 0;
   } catch {
     return void 0;
   }
 }
-function internedString(text4, start, end) {
-  const raw = text4.slice(start + 1, end - 1);
-  const known = interned.get(raw);
-  if (known !== void 0) return known;
-  const value = decodeToken(text4, start, end);
+function internedString(text5, start, end) {
+  const raw = text5.slice(start + 1, end - 1);
+  const known2 = interned.get(raw);
+  if (known2 !== void 0) return known2;
+  const value = decodeToken(text5, start, end);
   if (value === void 0) return void 0;
   if (interned.size < 1e4) interned.set(value, value);
   return value;
 }
-function keyAt(text4, start, end) {
+function keyAt(text5, start, end) {
   switch (end - start - 2) {
     case 4:
-      if (text4.startsWith("type", start + 1)) return TYPE;
-      if (text4.startsWith("mode", start + 1)) return MODE;
-      if (text4.startsWith("name", start + 1)) return NAME;
+      if (text5.startsWith("type", start + 1)) return TYPE;
+      if (text5.startsWith("mode", start + 1)) return MODE;
+      if (text5.startsWith("name", start + 1)) return NAME;
       break;
     case 5:
-      if (text4.startsWith("after", start + 1)) return AFTER;
+      if (text5.startsWith("after", start + 1)) return AFTER;
       break;
     case 6:
-      if (text4.startsWith("change", start + 1)) return CHANGE;
+      if (text5.startsWith("change", start + 1)) return CHANGE;
       break;
     case 13:
-      if (text4.startsWith("after_unknown", start + 1)) return AFTER_UNKNOWN;
+      if (text5.startsWith("after_unknown", start + 1)) return AFTER_UNKNOWN;
       break;
     case 15:
-      if (text4.startsWith("after_sensitive", start + 1)) return AFTER_SENSITIVE;
+      if (text5.startsWith("after_sensitive", start + 1)) return AFTER_SENSITIVE;
       break;
     case 7:
-      if (text4.startsWith("address", start + 1)) return ADDRESS;
-      if (text4.startsWith("actions", start + 1)) return ACTIONS;
-      if (text4.startsWith("deposed", start + 1)) return DEPOSED;
+      if (text5.startsWith("address", start + 1)) return ADDRESS;
+      if (text5.startsWith("actions", start + 1)) return ACTIONS;
+      if (text5.startsWith("deposed", start + 1)) return DEPOSED;
       break;
     case 14:
-      if (text4.startsWith("module_address", start + 1)) return MODULE_ADDRESS;
+      if (text5.startsWith("module_address", start + 1)) return MODULE_ADDRESS;
       break;
   }
   for (let at3 = start + 1; at3 < end - 1; at3++) {
-    if (text4.charCodeAt(at3) !== BACKSLASH2) continue;
-    const decoded = decodeToken(text4, start, end);
+    if (text5.charCodeAt(at3) !== BACKSLASH2) continue;
+    const decoded = decodeToken(text5, start, end);
     const index = decoded === void 0 || decoded === "" ? -1 : KEY_NAMES.indexOf(decoded);
     return index === -1 ? OTHER : index;
   }
   return OTHER;
 }
-function memberValueAt(text4, at3) {
-  if (text4.charCodeAt(at3) !== QUOTE) return -1;
-  const keyEnd = skipString(text4, at3);
+function memberValueAt(text5, at3) {
+  if (text5.charCodeAt(at3) !== QUOTE) return -1;
+  const keyEnd = skipString(text5, at3);
   if (keyEnd === -1) return -1;
-  lastKey = keyAt(text4, at3, keyEnd);
-  const colon = skipSpace(text4, keyEnd);
-  if (text4.charCodeAt(colon) !== COLON) return -1;
-  return skipSpace(text4, colon + 1);
+  lastKey = keyAt(text5, at3, keyEnd);
+  const colon = skipSpace(text5, keyEnd);
+  if (text5.charCodeAt(colon) !== COLON) return -1;
+  return skipSpace(text5, colon + 1);
 }
-function nextMember(text4, valueEnd) {
-  const at3 = skipSpace(text4, valueEnd);
-  const code2 = text4.charCodeAt(at3);
+function nextMember(text5, valueEnd) {
+  const at3 = skipSpace(text5, valueEnd);
+  const code2 = text5.charCodeAt(at3);
   if (code2 === CLOSE_OBJECT) return CLOSED;
   if (code2 !== COMMA) return -1;
-  return skipSpace(text4, at3 + 1);
+  return skipSpace(text5, at3 + 1);
 }
 function forgetChange(entry) {
   entry.actionsStart = entry.actionsEnd = entry.actionsAt = -1;
@@ -2079,18 +2202,18 @@ function forgetChange(entry) {
   entry.afterUnknownStart = entry.afterUnknownEnd = -1;
   entry.afterSensitiveStart = entry.afterSensitiveEnd = -1;
 }
-function scanChange(text4, at3, entry) {
+function scanChange(text5, at3, entry) {
   forgetChange(entry);
-  let i = skipSpace(text4, at3 + 1);
-  if (text4.charCodeAt(i) === CLOSE_OBJECT) return i + 1;
+  let i = skipSpace(text5, at3 + 1);
+  if (text5.charCodeAt(i) === CLOSE_OBJECT) return i + 1;
   for (; ; ) {
-    const valueAt2 = memberValueAt(text4, i);
+    const valueAt2 = memberValueAt(text5, i);
     if (valueAt2 === -1) return -1;
     const key = lastKey;
-    const valueEnd = skipValue(text4, valueAt2);
+    const valueEnd = skipValue(text5, valueAt2);
     if (valueEnd === -1) return -1;
     if (key === ACTIONS) {
-      const isArray = text4.charCodeAt(valueAt2) === OPEN_ARRAY;
+      const isArray = text5.charCodeAt(valueAt2) === OPEN_ARRAY;
       entry.actionsAt = valueAt2;
       entry.actionsStart = isArray ? valueAt2 : -1;
       entry.actionsEnd = isArray ? valueEnd : -1;
@@ -2104,14 +2227,14 @@ function scanChange(text4, at3, entry) {
       entry.afterSensitiveStart = valueAt2;
       entry.afterSensitiveEnd = valueEnd;
     }
-    const next = nextMember(text4, valueEnd);
-    if (next === CLOSED) return skipSpace(text4, valueEnd) + 1;
+    const next = nextMember(text5, valueEnd);
+    if (next === CLOSED) return skipSpace(text5, valueEnd) + 1;
     if (next === -1) return -1;
     i = next;
   }
 }
-function scanEntry(text4, at3) {
-  if (text4.charCodeAt(at3) !== OPEN_OBJECT) return void 0;
+function scanEntry(text5, at3) {
+  if (text5.charCodeAt(at3) !== OPEN_OBJECT) return void 0;
   const entry = {
     start: at3,
     end: -1,
@@ -2138,23 +2261,23 @@ function scanEntry(text4, at3) {
     deposedAt: -1,
     decodedAddress: void 0
   };
-  let i = skipSpace(text4, at3 + 1);
-  if (text4.charCodeAt(i) === CLOSE_OBJECT) {
+  let i = skipSpace(text5, at3 + 1);
+  if (text5.charCodeAt(i) === CLOSE_OBJECT) {
     entry.end = i + 1;
     return entry;
   }
   for (; ; ) {
-    const valueAt2 = memberValueAt(text4, i);
+    const valueAt2 = memberValueAt(text5, i);
     if (valueAt2 === -1) return void 0;
     const key = lastKey;
-    const first = text4.charCodeAt(valueAt2);
+    const first = text5.charCodeAt(valueAt2);
     if (key === MODE) entry.modeAt = valueAt2;
     else if (key === CHANGE) entry.changeAt = valueAt2;
     else if (key === DEPOSED) entry.deposedAt = valueAt2;
     let valueEnd;
-    if (key === CHANGE && first === OPEN_OBJECT) valueEnd = scanChange(text4, valueAt2, entry);
+    if (key === CHANGE && first === OPEN_OBJECT) valueEnd = scanChange(text5, valueAt2, entry);
     else if (key === OTHER || first !== QUOTE) {
-      valueEnd = skipValue(text4, valueAt2);
+      valueEnd = skipValue(text5, valueAt2);
       if (key === TYPE) entry.type = void 0;
       else if (key === MODE) entry.mode = void 0;
       else if (key === ADDRESS) entry.addressStart = entry.addressEnd = entry.addressKeyAt = -1;
@@ -2162,10 +2285,10 @@ function scanEntry(text4, at3) {
       else if (key === MODULE_ADDRESS) entry.moduleAddressStart = entry.moduleAddressEnd = -1;
       else if (key === CHANGE) forgetChange(entry);
     } else {
-      valueEnd = skipString(text4, valueAt2);
+      valueEnd = skipString(text5, valueAt2);
       if (valueEnd === -1) return void 0;
       if (key === TYPE || key === MODE) {
-        const value = internedString(text4, valueAt2, valueEnd);
+        const value = internedString(text5, valueAt2, valueEnd);
         if (value === void 0) return void 0;
         if (key === TYPE) entry.type = value;
         else entry.mode = value;
@@ -2182,29 +2305,29 @@ function scanEntry(text4, at3) {
       } else if (key === CHANGE) forgetChange(entry);
     }
     if (valueEnd === -1) return void 0;
-    const next = nextMember(text4, valueEnd);
+    const next = nextMember(text5, valueEnd);
     if (next === CLOSED) {
-      entry.end = skipSpace(text4, valueEnd) + 1;
+      entry.end = skipSpace(text5, valueEnd) + 1;
       return entry;
     }
     if (next === -1) return void 0;
     i = next;
   }
 }
-function scanChangeEntries(text4, start) {
-  if (text4.charCodeAt(start) !== OPEN_ARRAY) return void 0;
+function scanChangeEntries(text5, start) {
+  if (text5.charCodeAt(start) !== OPEN_ARRAY) return void 0;
   const entries2 = [];
-  let i = skipSpace(text4, start + 1);
-  if (text4.charCodeAt(i) === CLOSE_ARRAY) return { entries: entries2, end: i + 1 };
+  let i = skipSpace(text5, start + 1);
+  if (text5.charCodeAt(i) === CLOSE_ARRAY) return { entries: entries2, end: i + 1 };
   for (; ; ) {
-    const entry = scanEntry(text4, i);
+    const entry = scanEntry(text5, i);
     if (!entry) return void 0;
     entries2.push(entry);
-    i = skipSpace(text4, entry.end);
-    const next = text4.charCodeAt(i);
+    i = skipSpace(text5, entry.end);
+    const next = text5.charCodeAt(i);
     if (next === CLOSE_ARRAY) return { entries: entries2, end: i + 1 };
     if (next !== COMMA) return void 0;
-    i = skipSpace(text4, i + 1);
+    i = skipSpace(text5, i + 1);
   }
 }
 var LOAD_CHANGE, interned, BACKSLASH2, OTHER, ADDRESS, MODE, TYPE, NAME, MODULE_ADDRESS, CHANGE, ACTIONS, AFTER, AFTER_UNKNOWN, AFTER_SENSITIVE, DEPOSED, KEY_NAMES, lastKey, CLOSED;
@@ -2383,9 +2506,9 @@ function kindOf(value) {
   const type = typeof value;
   return type === "object" ? "object" : type === "string" ? "string" : type === "number" ? "number" : type === "boolean" ? "boolean" : "object";
 }
-function kindAt(text4, at3) {
+function kindAt(text5, at3) {
   if (at3 === -1) return "absent";
-  switch (text4.charCodeAt(at3)) {
+  switch (text5.charCodeAt(at3)) {
     case 123:
       return "object";
     case 91:
@@ -2422,8 +2545,8 @@ function changeEntryProblem(change, index) {
   if (typeof change["type"] !== "string" || change["type"] === "") return `${label} has no type`;
   const mode = change["mode"];
   if (mode !== void 0 && mode !== "managed" && mode !== "data") {
-    const shown2 = typeof mode === "string" ? `"${mode.slice(0, 40)}"` : a(kindOf(mode));
-    return `${label}: mode ${shown2} is neither "managed" nor "data"`;
+    const shown3 = typeof mode === "string" ? `"${mode.slice(0, 40)}"` : a(kindOf(mode));
+    return `${label}: mode ${shown3} is neither "managed" nor "data"`;
   }
   const detail = change["change"];
   if (detail === void 0) return `${label}: change is missing`;
@@ -2573,7 +2696,7 @@ function referencesOf(expressions) {
 function configurationAddress(address) {
   return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, "");
 }
-function entriesOf(plan, file, deferred, problems2) {
+function entriesOf2(plan, file, deferred, problems2) {
   const entries2 = /* @__PURE__ */ new Map();
   const listed2 = /* @__PURE__ */ new Map();
   const changes2 = plan["resource_changes"];
@@ -2658,16 +2781,16 @@ function entriesOf(plan, file, deferred, problems2) {
   }
   return [...entries2.values()];
 }
-function readPlan(plan, file, text4, plannedValues) {
+function readPlan(plan, file, text5, plannedValues) {
   const problems2 = [];
-  const entries2 = entriesOf(plan, file, plannedValues, problems2);
+  const entries2 = entriesOf2(plan, file, plannedValues, problems2);
   const configuration = /* @__PURE__ */ new Map();
   collectConfiguration(isPlainObject(plan["configuration"]) ? plan["configuration"]["root_module"] : void 0, "", configuration);
   const configurationKind = kindOf(plan["configuration"]);
   if (configurationKind !== "object" && entries2.some((entry) => isReadType(entry.type))) {
     problems2.push(configurationKind === "absent" ? "has no configuration, so references between the resources it creates cannot be followed" : `configuration is ${a(configurationKind)}, not an object, so references between the resources it creates cannot be followed`);
   }
-  const lines = typeof text4 === "string" ? locateStringValues(text4, "address", Math.max(text4.indexOf('"resource_changes"'), 0)) : text4;
+  const lines = typeof text5 === "string" ? locateStringValues(text5, "address", Math.max(text5.indexOf('"resource_changes"'), 0)) : text5;
   const resources = [];
   const referencesByBlock = /* @__PURE__ */ new Map();
   const referencesFor = (expressions) => {
@@ -2879,11 +3002,11 @@ function sameRow(left, right) {
 function looksLikeSnapshot(json) {
   return rowsOf(json) !== void 0;
 }
-function readSnapshot(json, file, text4, kind = "snapshot") {
+function readSnapshot(json, file, text5, kind = "snapshot") {
   const given = rowsOf(json);
   if (!given) throw new UserError("is not a Resource Graph snapshot", file);
   const children = [];
-  const positions = typeof text4 === "string" ? locateStringValues(text4, "id") : text4 ?? /* @__PURE__ */ new Map();
+  const positions = typeof text5 === "string" ? locateStringValues(text5, "id") : text5 ?? /* @__PURE__ */ new Map();
   const resources = [];
   const problems2 = [];
   const incomplete = incompleteness(json, given.length);
@@ -2937,8 +3060,8 @@ function resourceOf(row, id, key, type, file, kind, position) {
   const location2 = row["location"];
   const source = position ? { kind, dialect: "arm", file, id, managed: true, line: position.line, column: position.column } : { kind, dialect: "arm", file, id, managed: true };
   const armType = canonicalArmType(type);
-  const shown2 = typeof name === "string" ? name : id.split("/").pop() ?? id;
-  return typeof location2 === "string" ? { key, armType, name: shown2, location: location2, body, source } : { key, armType, name: shown2, body, source };
+  const shown3 = typeof name === "string" ? name : id.split("/").pop() ?? id;
+  return typeof location2 === "string" ? { key, armType, name: shown3, location: location2, body, source } : { key, armType, name: shown3, body, source };
 }
 var INLINE_CHILDREN, PROJECTED_COLUMNS;
 var init_read_snapshot = __esm({
@@ -3036,10 +3159,10 @@ function fromAzResourceList(json) {
     omits: "not in this `az resource list` export, which has no properties (scan `az graph query` output, or run `azfence audit`)"
   };
 }
-function readResourceExport(json, file, text4) {
+function readResourceExport(json, file, text5) {
   const shape = fromPowerShell(json) ?? fromAzResourceList(json);
   if (!shape) return void 0;
-  const positions = typeof text4 === "string" ? locateStringValues(text4, shape.idKey) : text4(shape.idKey);
+  const positions = typeof text5 === "string" ? locateStringValues(text5, shape.idKey) : text5(shape.idKey);
   const result2 = readSnapshot(shape.rows, file, positions);
   if (shape.omits) for (const resource of result2.resources) resource.source.omits = shape.omits;
   return { resources: result2.resources, problems: [...shape.problems, ...result2.problems] };
@@ -3080,23 +3203,23 @@ function utf16Units(bytes) {
   }
   return units;
 }
-function parseAt(text4, start) {
+function parseAt(text5, start) {
   try {
-    return JSON.parse(text4);
+    return JSON.parse(text5);
   } catch (error) {
     const position = /position (\d+)/.exec(error.message);
     const offset = position ? Number(position[1]) : 0;
     let line2 = start.line;
-    for (let i = text4.indexOf("\n"); i !== -1 && i < offset; i = text4.indexOf("\n", i + 1)) line2++;
+    for (let i = text5.indexOf("\n"); i !== -1 && i < offset; i = text5.indexOf("\n", i + 1)) line2++;
     throw new JsonSyntaxError("unexpected character", line2, false);
   }
 }
-function positionOfKey(text4, start, key) {
-  const at3 = text4.indexOf(`"${key}"`);
+function positionOfKey(text5, start, key) {
+  const at3 = text5.indexOf(`"${key}"`);
   if (at3 === -1) return void 0;
   let line2 = start.line;
   let lineStartIndex = -1;
-  for (let i = text4.indexOf("\n"); i !== -1 && i < at3; i = text4.indexOf("\n", i + 1)) {
+  for (let i = text5.indexOf("\n"); i !== -1 && i < at3; i = text5.indexOf("\n", i + 1)) {
     line2++;
     lineStartIndex = i;
   }
@@ -3383,8 +3506,8 @@ var init_json_stream = __esm({
       }
       /** The next value parsed; a syntax error inside it is reported at its line. */
       value() {
-        const { text: text4, start } = this.capture();
-        return parseAt(text4, start);
+        const { text: text5, start } = this.capture();
+        return parseAt(text5, start);
       }
       /**
        * Walks one value to capture its text. Strings are jumped over with indexOf (a quote preceded by an even
@@ -3464,53 +3587,53 @@ var init_json_stream = __esm({
 });
 
 // src/inputs/terraform/plan-members.ts
-function isScalarAt(text4, span) {
-  const first = text4.charCodeAt(span.start);
+function isScalarAt(text5, span) {
+  const first = text5.charCodeAt(span.start);
   return first !== 123 && first !== 91;
 }
-function readChanges(text4, entries2, parseMember) {
-  const reader = { text: text4, parse: parseMember };
-  return entries2.map((entry) => standInFor(text4, entry, parseMember, reader));
+function readChanges(text5, entries2, parseMember) {
+  const reader = { text: text5, parse: parseMember };
+  return entries2.map((entry) => standInFor(text5, entry, parseMember, reader));
 }
-function isOrdinary(text4, entry) {
-  if (entry.changeAt === -1 || kindAt(text4, entry.changeAt) !== "object") return false;
+function isOrdinary(text5, entry) {
+  if (entry.changeAt === -1 || kindAt(text5, entry.changeAt) !== "object") return false;
   if (entry.modeAt !== -1 && entry.mode === void 0) return false;
   if (entry.actionsAt !== -1 && entry.actionsStart === -1) return false;
   if (entry.deposedAt !== -1) return false;
-  const after = kindAt(text4, entry.afterStart);
+  const after = kindAt(text5, entry.afterStart);
   if (after !== "object" && after !== "null" && after !== "absent") return false;
   for (const at3 of [entry.afterUnknownStart, entry.afterSensitiveStart]) {
-    const kind = kindAt(text4, at3);
+    const kind = kindAt(text5, at3);
     if (kind !== "object" && kind !== "boolean" && kind !== "null" && kind !== "absent") return false;
   }
   return true;
 }
-function standInFor(text4, entry, parseMember, reader) {
-  if (entry.addressStart === -1 || entry.type === void 0 || !isOrdinary(text4, entry)) return parseMember(entry);
+function standInFor(text5, entry, parseMember, reader) {
+  if (entry.addressStart === -1 || entry.type === void 0 || !isOrdinary(text5, entry)) return parseMember(entry);
   const read = isReadType(entry.type);
-  const raw = text4.slice(entry.addressStart + 1, entry.addressEnd - 1);
-  const address = read || raw.includes("\\") ? decodeToken(text4, entry.addressStart, entry.addressEnd) : raw;
-  const change = entry.actionsStart === -1 ? NO_ACTIONS : changeWithActions(text4, entry, parseMember);
+  const raw = text5.slice(entry.addressStart + 1, entry.addressEnd - 1);
+  const address = read || raw.includes("\\") ? decodeToken(text5, entry.addressStart, entry.addressEnd) : raw;
+  const change = entry.actionsStart === -1 ? NO_ACTIONS : changeWithActions(text5, entry, parseMember);
   if (address === void 0 || change === void 0) return parseMember(entry);
-  const unknown2 = kindAt(text4, entry.afterUnknownStart);
-  if (!isRemoval(change.actions) && (kindAt(text4, entry.afterStart) !== "object" || unknown2 !== "object" && unknown2 !== "boolean")) return parseMember(entry);
+  const unknown2 = kindAt(text5, entry.afterUnknownStart);
+  if (!isRemoval(change.actions) && (kindAt(text5, entry.afterStart) !== "object" || unknown2 !== "object" && unknown2 !== "boolean")) return parseMember(entry);
   const standIn = { address, type: entry.type, change };
   if (entry.mode !== void 0) standIn["mode"] = entry.mode;
   standIn[ENTRY_SPAN] = entry;
-  standIn[ENTRY_READER] = reader ?? { text: text4, parse: parseMember };
+  standIn[ENTRY_READER] = reader ?? { text: text5, parse: parseMember };
   standIn[PLANNED_STATE_CHECKED] = true;
   if (read) {
     entry.decodedAddress = address;
-    if (entry.nameStart !== -1) standIn["name"] = decodeToken(text4, entry.nameStart, entry.nameEnd);
-    if (entry.moduleAddressStart !== -1) standIn["module_address"] = decodeToken(text4, entry.moduleAddressStart, entry.moduleAddressEnd);
+    if (entry.nameStart !== -1) standIn["name"] = decodeToken(text5, entry.nameStart, entry.nameEnd);
+    if (entry.moduleAddressStart !== -1) standIn["module_address"] = decodeToken(text5, entry.moduleAddressStart, entry.moduleAddressEnd);
     standIn[LOAD_CHANGE] = () => plannedState(entry, parseMember);
   }
   return standIn;
 }
-function memberParser(text4, reportWhole) {
+function memberParser(text5, reportWhole) {
   return (span) => {
     try {
-      return JSON.parse(text4.slice(span.start, span.end));
+      return JSON.parse(text5.slice(span.start, span.end));
     } catch {
       reportWhole();
       throw new Error("a member failed to parse, but the whole text parsed");
@@ -3527,13 +3650,13 @@ function plannedState(entry, parseMember) {
     }
   };
 }
-function changeWithActions(text4, entry, parseMember) {
+function changeWithActions(text5, entry, parseMember) {
   const span = { start: entry.actionsStart, end: entry.actionsEnd };
   if (span.end - span.start > 64) {
     const actions = parseMember(span);
     return Array.isArray(actions) ? { actions } : void 0;
   }
-  const raw = text4.slice(span.start, span.end);
+  const raw = text5.slice(span.start, span.end);
   let change = changesByActions.get(raw);
   if (change === void 0) {
     const actions = parseMember(span);
@@ -3543,9 +3666,9 @@ function changeWithActions(text4, entry, parseMember) {
   }
   return change;
 }
-function positionsOf(text4, entries2, searchFrom) {
+function positionsOf(text5, entries2, searchFrom) {
   const positions = /* @__PURE__ */ new Map();
-  const positionAt = lineCursor(text4);
+  const positionAt = lineCursor(text5);
   for (const entry of entries2) {
     if (entry.addressKeyAt === -1) continue;
     const address = entry.decodedAddress;
@@ -3556,33 +3679,33 @@ function positionsOf(text4, entries2, searchFrom) {
     get(address) {
       const found = positions.get(address);
       if (found) return found;
-      searched ??= locateStringValues(text4, "address", searchFrom);
+      searched ??= locateStringValues(text5, "address", searchFrom);
       return searched.get(address);
     }
   };
 }
-function readPlanMembers(text4, file) {
-  if (!text4.includes('"format_version"')) return void 0;
-  if (CONTROL_CHARACTER.test(text4)) return void 0;
+function readPlanMembers(text5, file) {
+  if (!text5.includes('"format_version"')) return void 0;
+  if (CONTROL_CHARACTER.test(text5)) return void 0;
   let changes2;
-  const members = locateMembers(text4, {
+  const members = locateMembers(text5, {
     // Walked once: the scan that finds where resource_changes ends also finds its entries.
     resource_changes: (start) => {
-      const scanned = scanChangeEntries(text4, start);
+      const scanned = scanChangeEntries(text5, start);
       if (!scanned) return -1;
       changes2 = { start, entries: scanned.entries };
       return scanned.end;
     }
   });
   if (!members || !members.has("format_version")) return void 0;
-  const parseMember = memberParser(text4, () => parseJson(text4, file));
+  const parseMember = memberParser(text5, () => parseJson(text5, file));
   const plan = {};
-  let positions = text4;
+  let positions = text5;
   for (const [key, span] of members) {
     if (key === "resource_changes" && changes2?.start === span.start) {
-      plan[key] = readChanges(text4, changes2.entries, parseMember);
-      positions = positionsOf(text4, changes2.entries, Math.max(text4.indexOf('"resource_changes"'), 0));
-    } else if (READ.has(key) || isScalarAt(text4, span)) plan[key] = parseMember(span);
+      plan[key] = readChanges(text5, changes2.entries, parseMember);
+      positions = positionsOf(text5, changes2.entries, Math.max(text5.indexOf('"resource_changes"'), 0));
+    } else if (READ.has(key) || isScalarAt(text5, span)) plan[key] = parseMember(span);
   }
   const planned = members.get("planned_values");
   if (!looksLikePlan(planned ? { ...plan, planned_values: {} } : plan)) return void 0;
@@ -3591,10 +3714,10 @@ function readPlanMembers(text4, file) {
     plan,
     positions,
     plannedValues: {
-      namesAddressOutside(known) {
+      namesAddressOutside(known2) {
         const pattern = new RegExp(ADDRESS2.source, "g");
         pattern.lastIndex = planned.start;
-        for (let match = pattern.exec(text4); match && match.index < planned.end; match = pattern.exec(text4)) {
+        for (let match = pattern.exec(text5); match && match.index < planned.end; match = pattern.exec(text5)) {
           let address = match[1];
           if (address.includes("\\")) {
             try {
@@ -3602,13 +3725,13 @@ function readPlanMembers(text4, file) {
             } catch {
             }
           }
-          if (known(address)) continue;
+          if (known2(address)) continue;
           if (moduleInstanceOf(address) !== address) return true;
         }
         return false;
       },
       parse: () => parseMember(planned),
-      kind: kindAt(text4, planned.start)
+      kind: kindAt(text5, planned.start)
     }
   };
 }
@@ -3691,14 +3814,14 @@ function streamRows(stream) {
   const resourceIdPositions = /* @__PURE__ */ new Map();
   if (!stream.open(ARRAY)) return { rows, positions, resourceIdPositions };
   do {
-    const { text: text4, start } = stream.capture();
-    const row = parseAt(text4, start);
+    const { text: text5, start } = stream.capture();
+    const row = parseAt(text5, start);
     rows.push(row);
     if (!isPlainObject(row)) continue;
     for (const [key, found] of [["id", positions], ["ResourceId", resourceIdPositions]]) {
       const id = row[key];
       if (typeof id !== "string" || found.has(id)) continue;
-      const at3 = positionOfKey(text4, start, key);
+      const at3 = positionOfKey(text5, start, key);
       if (at3) found.set(id, at3);
     }
   } while (stream.next(93));
@@ -3747,8 +3870,8 @@ function readPlanStreamed(stream, file, head, marks, reread) {
         index++;
         stream.peek();
         const offset = stream.offset();
-        const { text: text4, start } = stream.capture();
-        const change = changeEntry(text4, start);
+        const { text: text5, start } = stream.capture();
+        const change = changeEntry(text5, start);
         const problem = changeEntryProblem(change, index);
         if (problem) {
           problems2.push(problem);
@@ -3760,13 +3883,13 @@ function readPlanStreamed(stream, file, head, marks, reread) {
         const first = listed2.get(address);
         if (first !== void 0) {
           const earlier = reread(first);
-          if (earlier !== text4 && !sameEntry(JSON.parse(earlier), JSON.parse(text4))) problems2.push(`${entryLabel(index, address)}: the plan lists this address more than once, with different values`);
+          if (earlier !== text5 && !sameEntry(JSON.parse(earlier), JSON.parse(text5))) problems2.push(`${entryLabel(index, address)}: the plan lists this address more than once, with different values`);
           continue;
         }
         listed2.set(address, offset);
         const actions = record["change"]["actions"];
         if (!(Array.isArray(actions) && actions.length === 1 && actions[0] === "delete")) seen.add(address);
-        const at3 = positionOfKey(text4, start, "address");
+        const at3 = positionOfKey(text5, start, "address");
         if (at3 && !positions.has(address)) positions.set(address, at3);
         record[ENTRY_INDEX] = index;
         batch.push(change);
@@ -3785,10 +3908,10 @@ function readPlanStreamed(stream, file, head, marks, reread) {
     const first = stream.peek();
     if (first !== OBJECT) problems2.push(`planned_values is ${a(kindAt(String.fromCharCode(first), 0))}, not an object`);
     const unseen = [];
-    walkPlannedModule(stream, "planned_values", ({ text: text4, start }) => {
-      const known = addressOf(text4);
-      if (known !== void 0 && seen.has(known)) return;
-      const resource = parseAt(text4, start);
+    walkPlannedModule(stream, "planned_values", ({ text: text5, start }) => {
+      const known2 = addressOf(text5);
+      if (known2 !== void 0 && seen.has(known2)) return;
+      const resource = parseAt(text5, start);
       if (isPlainObject(resource) && typeof resource["address"] === "string" && seen.has(resource["address"])) return;
       unseen.push(resource);
     });
@@ -3798,14 +3921,14 @@ function readPlanStreamed(stream, file, head, marks, reread) {
   const whole = { ...context, ...buildPlanContext(file, context.root, resources, configurationAddress) };
   return { resources, unmapped, problems: problems2, context: whole, overlays };
 }
-function changeEntry(text4, start) {
-  const span = CONTROL_CHARACTER.test(text4) ? void 0 : scanEntry(text4, 0);
-  if (!span || text4.slice(span.end).trim() !== "") return slim(parseAt(text4, start));
-  return standInFor(text4, span, memberParser(text4, () => parseAt(text4, start)));
+function changeEntry(text5, start) {
+  const span = CONTROL_CHARACTER.test(text5) ? void 0 : scanEntry(text5, 0);
+  if (!span || text5.slice(span.end).trim() !== "") return slim(parseAt(text5, start));
+  return standInFor(text5, span, memberParser(text5, () => parseAt(text5, start)));
 }
-function addressOf(text4) {
-  const span = CONTROL_CHARACTER.test(text4) ? void 0 : scanEntry(text4, 0);
-  return span && span.addressStart !== -1 ? decodeToken(text4, span.addressStart, span.addressEnd) : void 0;
+function addressOf(text5) {
+  const span = CONTROL_CHARACTER.test(text5) ? void 0 : scanEntry(text5, 0);
+  return span && span.addressStart !== -1 ? decodeToken(text5, span.addressStart, span.addressEnd) : void 0;
 }
 function walkPlannedModule(stream, level, onResource, depth = 0) {
   if (stream.peek() !== OBJECT || depth > 100) {
@@ -4813,14 +4936,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text4, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text5, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text4;
+        return text5;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text4.length <= endStep)
-        return text4;
+      if (text5.length <= endStep)
+        return text5;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -4837,14 +4960,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text4, i, indent.length);
+        i = consumeMoreIndentedLines(text5, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text4[i += 1]; ) {
+      for (let ch; ch = text5[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text4[i + 1]) {
+          switch (text5[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -4861,12 +4984,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text4, i, indent.length);
+            i = consumeMoreIndentedLines(text5, i, indent.length);
           end = i + indent.length + endStep;
           split2 = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text4[i + 1];
+            const next = text5[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split2 = i;
           }
@@ -4878,12 +5001,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text4[i += 1];
+                ch = text5[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text4;
+                return text5;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -4898,39 +5021,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text4;
+        return text5;
       if (onFold)
         onFold();
-      let res = text4.slice(0, folds[0]);
+      let res = text5.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold2 = folds[i2];
-        const end2 = folds[i2 + 1] || text4.length;
+        const end2 = folds[i2 + 1] || text5.length;
         if (fold2 === 0)
           res = `
-${indent}${text4.slice(0, end2)}`;
+${indent}${text5.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold2])
-            res += `${text4[fold2]}\\`;
+            res += `${text5[fold2]}\\`;
           res += `
-${indent}${text4.slice(fold2 + 1, end2)}`;
+${indent}${text5.slice(fold2 + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text4, i, indent) {
+    function consumeMoreIndentedLines(text5, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text4[start];
+      let ch = text5[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text4[++i];
+          ch = text5[++i];
         } else {
           do {
-            ch = text4[++i];
+            ch = text5[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text4[start];
+          ch = text5[start];
         }
       }
       return end;
@@ -11431,24 +11554,24 @@ var require_scope = __commonJS({
           return;
         return vs.get(keyOrRef);
       }
-      scopeRefs(scopeName, values = this._values) {
-        return this._reduceValues(values, (name) => {
+      scopeRefs(scopeName, values2 = this._values) {
+        return this._reduceValues(values2, (name) => {
           if (name.scopePath === void 0)
             throw new Error(`CodeGen: name "${name}" has no value`);
           return (0, code_1._)`${scopeName}${name.scopePath}`;
         });
       }
-      scopeCode(values = this._values, usedValues, getCode) {
-        return this._reduceValues(values, (name) => {
+      scopeCode(values2 = this._values, usedValues, getCode) {
+        return this._reduceValues(values2, (name) => {
           if (name.value === void 0)
             throw new Error(`CodeGen: name "${name}" has no value`);
           return name.value.code;
         }, usedValues, getCode);
       }
-      _reduceValues(values, valueCode, usedValues = {}, getCode) {
+      _reduceValues(values2, valueCode, usedValues = {}, getCode) {
         let code2 = code_1.nil;
-        for (const prefix in values) {
-          const vs = values[prefix];
+        for (const prefix in values2) {
+          const vs = values2[prefix];
           if (!vs)
             continue;
           const nameSet = usedValues[prefix] = usedValues[prefix] || /* @__PURE__ */ new Map();
@@ -15824,7 +15947,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text4, msg) => text4 + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text5, msg) => text5 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -17263,9 +17386,9 @@ var require_patternProperties = __commonJS({
       code(cxt) {
         const { gen, schema, data, parentSchema, it } = cxt;
         const { opts } = it;
-        const patterns2 = (0, code_1.allSchemaProperties)(schema);
-        const alwaysValidPatterns = patterns2.filter((p) => (0, util_1.alwaysValidSchema)(it, schema[p]));
-        if (patterns2.length === 0 || alwaysValidPatterns.length === patterns2.length && (!it.opts.unevaluated || it.props === true)) {
+        const patterns3 = (0, code_1.allSchemaProperties)(schema);
+        const alwaysValidPatterns = patterns3.filter((p) => (0, util_1.alwaysValidSchema)(it, schema[p]));
+        if (patterns3.length === 0 || alwaysValidPatterns.length === patterns3.length && (!it.opts.unevaluated || it.props === true)) {
           return;
         }
         const checkProperties = opts.strictSchema && !opts.allowMatchingProperties && parentSchema.properties;
@@ -17276,7 +17399,7 @@ var require_patternProperties = __commonJS({
         const { props } = it;
         validatePatternProperties();
         function validatePatternProperties() {
-          for (const pat of patterns2) {
+          for (const pat of patterns3) {
             if (checkProperties)
               checkMatchingProperties(pat);
             if (it.allErrors) {
@@ -18494,11 +18617,11 @@ var require_utils2 = __commonJS({
       }
       return output;
     }
-    function hyperlink(url, text4) {
+    function hyperlink(url, text5) {
       const OSC = "\x1B]";
       const BEL = "\x07";
       const SEP = ";";
-      return [OSC, "8", SEP, SEP, url || text4, BEL, text4, OSC, "8", SEP, SEP, BEL].join("");
+      return [OSC, "8", SEP, SEP, url || text5, BEL, text5, OSC, "8", SEP, SEP, BEL].join("");
     }
     module.exports = {
       strlen,
@@ -18693,10 +18816,10 @@ var require_supports_colors = __commonJS({
 // node_modules/@colors/colors/lib/custom/trap.js
 var require_trap = __commonJS({
   "node_modules/@colors/colors/lib/custom/trap.js"(exports, module) {
-    module["exports"] = function runTheTrap(text4, options) {
+    module["exports"] = function runTheTrap(text5, options) {
       var result2 = "";
-      text4 = text4 || "Run the trap, drop the bass";
-      text4 = text4.split("");
+      text5 = text5 || "Run the trap, drop the bass";
+      text5 = text5.split("");
       var trap = {
         a: ["@", "\u0104", "\u023A", "\u0245", "\u0394", "\u039B", "\u0414"],
         b: ["\xDF", "\u0181", "\u0243", "\u026E", "\u03B2", "\u0E3F"],
@@ -18744,7 +18867,7 @@ var require_trap = __commonJS({
         y: ["\xA5", "\u04B0", "\u04CB"],
         z: ["\u01B5", "\u0240"]
       };
-      text4.forEach(function(c) {
+      text5.forEach(function(c) {
         c = c.toLowerCase();
         var chars = trap[c] || [" "];
         var rand = Math.floor(Math.random() * chars.length);
@@ -18762,8 +18885,8 @@ var require_trap = __commonJS({
 // node_modules/@colors/colors/lib/custom/zalgo.js
 var require_zalgo = __commonJS({
   "node_modules/@colors/colors/lib/custom/zalgo.js"(exports, module) {
-    module["exports"] = function zalgo(text4, options) {
-      text4 = text4 || "   he is here   ";
+    module["exports"] = function zalgo(text5, options) {
+      text5 = text5 || "   he is here   ";
       var soul = {
         "up": [
           "\u030D",
@@ -18896,7 +19019,7 @@ var require_zalgo = __commonJS({
         });
         return bool;
       }
-      function heComes(text5, options2) {
+      function heComes(text6, options2) {
         var result2 = "";
         var counts;
         var l;
@@ -18905,12 +19028,12 @@ var require_zalgo = __commonJS({
         options2["mid"] = typeof options2["mid"] !== "undefined" ? options2["mid"] : true;
         options2["down"] = typeof options2["down"] !== "undefined" ? options2["down"] : true;
         options2["size"] = typeof options2["size"] !== "undefined" ? options2["size"] : "maxi";
-        text5 = text5.split("");
-        for (l in text5) {
+        text6 = text6.split("");
+        for (l in text6) {
           if (isChar(l)) {
             continue;
           }
-          result2 = result2 + text5[l];
+          result2 = result2 + text6[l];
           counts = { "up": 0, "down": 0, "mid": 0 };
           switch (options2.size) {
             case "mini":
@@ -18941,7 +19064,7 @@ var require_zalgo = __commonJS({
         }
         return result2;
       }
-      return heComes(text4, options);
+      return heComes(text5, options);
     };
   }
 });
@@ -19561,9 +19684,9 @@ var require_layout_manager = __commonJS({
         }
         return col;
       }
-      function layoutTable(table2) {
+      function layoutTable(table4) {
         let alloc = {};
-        table2.forEach(function(row, rowIndex) {
+        table4.forEach(function(row, rowIndex) {
           let col = 0;
           row.forEach(function(cell) {
             cell.y = rowIndex;
@@ -19583,17 +19706,17 @@ var require_layout_manager = __commonJS({
           });
         });
       }
-      function maxWidth(table2) {
+      function maxWidth(table4) {
         let mw = 0;
-        table2.forEach(function(row) {
+        table4.forEach(function(row) {
           row.forEach(function(cell) {
             mw = Math.max(mw, cell.x + (cell.colSpan || 1));
           });
         });
         return mw;
       }
-      function maxHeight(table2) {
-        return table2.length;
+      function maxHeight(table4) {
+        return table4.length;
       }
       function cellsConflict(cell1, cell2) {
         let yMin1 = cell1.y;
@@ -19629,15 +19752,15 @@ var require_layout_manager = __commonJS({
         }
         return true;
       }
-      function addRowSpanCells(table2) {
-        table2.forEach(function(row, rowIndex) {
+      function addRowSpanCells(table4) {
+        table4.forEach(function(row, rowIndex) {
           row.forEach(function(cell) {
             for (let i = 1; i < cell.rowSpan; i++) {
               let rowSpanCell = new RowSpanCell(cell);
               rowSpanCell.x = cell.x;
               rowSpanCell.y = cell.y + i;
               rowSpanCell.colSpan = cell.colSpan;
-              insertCell(rowSpanCell, table2[rowIndex + i]);
+              insertCell(rowSpanCell, table4[rowIndex + i]);
             }
           });
         });
@@ -19663,21 +19786,21 @@ var require_layout_manager = __commonJS({
         }
         row.splice(x, 0, cell);
       }
-      function fillInTable(table2) {
-        let h_max = maxHeight(table2);
-        let w_max = maxWidth(table2);
+      function fillInTable(table4) {
+        let h_max = maxHeight(table4);
+        let w_max = maxWidth(table4);
         debug(`Max rows: ${h_max}; Max cols: ${w_max}`);
         for (let y = 0; y < h_max; y++) {
           for (let x = 0; x < w_max; x++) {
-            if (!conflictExists(table2, x, y)) {
+            if (!conflictExists(table4, x, y)) {
               let opts = { x, y, colSpan: 1, rowSpan: 1 };
               x++;
-              while (x < w_max && !conflictExists(table2, x, y)) {
+              while (x < w_max && !conflictExists(table4, x, y)) {
                 opts.colSpan++;
                 x++;
               }
               let y2 = y + 1;
-              while (y2 < h_max && allBlank(table2, y2, opts.x, opts.x + opts.colSpan)) {
+              while (y2 < h_max && allBlank(table4, y2, opts.x, opts.x + opts.colSpan)) {
                 opts.rowSpan++;
                 y2++;
               }
@@ -19685,7 +19808,7 @@ var require_layout_manager = __commonJS({
               cell.x = opts.x;
               cell.y = opts.y;
               warn(`Missing cell at ${cell.y}-${cell.x}.`);
-              insertCell(cell, table2[y]);
+              insertCell(cell, table4[y]);
             }
           }
         }
@@ -19726,11 +19849,11 @@ var require_layout_manager = __commonJS({
       };
     })();
     function makeComputeWidths(colSpan, desiredWidth, x, forcedMin) {
-      return function(vals, table2) {
+      return function(vals, table4) {
         let result2 = [];
         let spanners = [];
         let auto = {};
-        table2.forEach(function(row) {
+        table4.forEach(function(row) {
           row.forEach(function(cell) {
             if ((cell[colSpan] || 1) > 1) {
               spanners.push(cell);
@@ -20018,32 +20141,32 @@ var init_yaml_errors = __esm({
 });
 
 // src/inputs/kubernetes/kubectl-yaml.ts
-function hintOf(text4) {
-  if (text4 === "") return "M";
-  const first = text4[0];
+function hintOf(text5) {
+  if (text5 === "") return "M";
+  const first = text5[0];
   if (first >= "0" && first <= "9") return "D";
   if (first === "+" || first === "-") return "S";
   if (first === ".") return ".";
   return "yYnNtTfFoO~".includes(first) ? "M" : void 0;
 }
-function goParseInteger(text4, signed) {
+function goParseInteger(text5, signed) {
   let at3 = 0;
   let negative = false;
-  if (text4[0] === "+" || text4[0] === "-") {
+  if (text5[0] === "+" || text5[0] === "-") {
     if (!signed) return void 0;
-    negative = text4[0] === "-";
+    negative = text5[0] === "-";
     at3 = 1;
   }
   let base = 10;
-  if (text4[at3] === "0" && text4.length > at3 + 1) {
-    const prefix = text4[at3 + 1].toLowerCase();
+  if (text5[at3] === "0" && text5.length > at3 + 1) {
+    const prefix = text5[at3 + 1].toLowerCase();
     if (prefix === "x") base = 16;
     else if (prefix === "o") base = 8;
     else if (prefix === "b") base = 2;
     else base = 8;
     at3 += prefix === "x" || prefix === "o" || prefix === "b" ? 2 : 1;
   }
-  const digits = text4.slice(at3);
+  const digits = text5.slice(at3);
   if (digits === "") return void 0;
   let value = 0n;
   for (const digit of digits.toLowerCase()) {
@@ -20055,19 +20178,19 @@ function goParseInteger(text4, signed) {
   if (signed ? value < INT64_MIN || value > INT64_MAX : value > UINT64_MAX) return void 0;
   return value;
 }
-function resolveScalar(text4) {
-  const hint = hintOf(text4);
-  if (hint === void 0) return { kind: "str", value: text4 };
-  const known = RESOLVE_MAP.get(text4);
-  if (known) return known;
+function resolveScalar(text5) {
+  const hint = hintOf(text5);
+  if (hint === void 0) return { kind: "str", value: text5 };
+  const known2 = RESOLVE_MAP.get(text5);
+  if (known2) return known2;
   if (hint === ".") {
-    if (DOT_FLOAT.test(text4)) {
-      const value = Number(text4);
+    if (DOT_FLOAT.test(text5)) {
+      const value = Number(text5);
       if (Number.isFinite(value)) return { kind: "float", value };
     }
   } else if (hint === "D" || hint === "S") {
-    if (TIMESTAMP_START.test(text4)) return { kind: "str", value: text4 };
-    const plain = text4.replaceAll("_", "");
+    if (TIMESTAMP_START.test(text5)) return { kind: "str", value: text5 };
+    const plain = text5.replaceAll("_", "");
     const signed = goParseInteger(plain, true);
     if (signed !== void 0) return { kind: "int", value: Number(signed) };
     const unsigned = goParseInteger(plain, false);
@@ -20077,7 +20200,7 @@ function resolveScalar(text4) {
       if (Number.isFinite(value)) return { kind: "float", value };
     }
   }
-  return { kind: "str", value: text4 };
+  return { kind: "str", value: text5 };
 }
 function keyText(value) {
   if (typeof value === "string") return value;
@@ -20127,11 +20250,11 @@ function throughAlias(alias, ctx, use) {
   }
 }
 function scalarValue(node, ctx) {
-  const text4 = typeof node.source === "string" ? node.source : String(node.value);
+  const text5 = typeof node.source === "string" ? node.source : String(node.value);
   const tag = node.tag;
-  if (!tag) return node.type === "PLAIN" ? resolveScalar(text4).value : text4;
-  if (tag === `${TAG}str`) return text4;
-  const resolved = resolveScalar(text4);
+  if (!tag) return node.type === "PLAIN" ? resolveScalar(text5).value : text5;
+  if (tag === `${TAG}str`) return text5;
+  const resolved = resolveScalar(text5);
   const wanted = tag.slice(TAG.length);
   if (resolved.kind === wanted) return resolved.value;
   if (wanted === "float" && resolved.kind === "int") return resolved.value;
@@ -20201,14 +20324,14 @@ function checkDocuments(documents, lineCounter, file) {
     refuseNonCoreTags(document, lineCounter, file, "Kubernetes manifests", false);
   }
 }
-function readKubectlYaml(text4, file) {
+function readKubectlYaml(text5, file) {
   const { LineCounter, parseAllDocuments } = yaml();
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text4, { schema: "core", lineCounter, prettyErrors: false, uniqueKeys: false });
+  const parsed = parseAllDocuments(text5, { schema: "core", lineCounter, prettyErrors: false, uniqueKeys: false });
   const documents = Array.isArray(parsed) ? parsed : [];
   checkDocuments(documents, lineCounter, file);
-  const values = documents.map((document) => {
-    const ctx = { document, lineCounter, aliasBudget: 1e4 + text4.length, aliasDepth: 0, open: /* @__PURE__ */ new Set() };
+  const values2 = documents.map((document) => {
+    const ctx = { document, lineCounter, aliasBudget: 1e4 + text5.length, aliasDepth: 0, open: /* @__PURE__ */ new Set() };
     try {
       return convert(document.contents, ctx);
     } catch (error) {
@@ -20217,7 +20340,7 @@ function readKubectlYaml(text4, file) {
       throw error;
     }
   });
-  return { documents, lineCounter, values };
+  return { documents, lineCounter, values: values2 };
 }
 var TAG, RESOLVED_HERE, RESOLVE_MAP, YAML_STYLE_FLOAT, DOT_FLOAT, TIMESTAMP_START, INT64_MIN, INT64_MAX, UINT64_MAX, Refused;
 var init_kubectl_yaml = __esm({
@@ -20260,11 +20383,11 @@ var init_kubectl_yaml = __esm({
 });
 
 // src/inputs/kubernetes/read-manifests.ts
-function looksLikeManifestText(text4) {
-  return /^\s*(?:-\s+)?apiVersion\s*:/m.test(text4) && /^\s*(?:-\s+)?kind\s*:/m.test(text4);
+function looksLikeManifestText(text5) {
+  return /^\s*(?:-\s+)?apiVersion\s*:/m.test(text5) && /^\s*(?:-\s+)?kind\s*:/m.test(text5);
 }
-function isGoTemplate(text4) {
-  return /\{\{[-\s]/.test(text4);
+function isGoTemplate(text5) {
+  return /\{\{[-\s]/.test(text5);
 }
 function withPlaceholders(value, depth = 0) {
   if (depth > 100) return UNKNOWN;
@@ -20291,12 +20414,12 @@ function describeKind(value) {
 function isKubernetesObject(value) {
   return isPlainObject(value) && typeof value["apiVersion"] === "string" && typeof value["kind"] === "string";
 }
-function readManifests(text4, file, strict) {
-  const templated = isGoTemplate(text4);
-  const meant = strict || looksLikeManifestText(text4);
+function readManifests(text5, file, strict) {
+  const templated = isGoTemplate(text5);
+  const meant = strict || looksLikeManifestText(text5);
   let read;
   try {
-    read = readKubectlYaml(text4, file);
+    read = readKubectlYaml(text5, file);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     if (templated && !strict) return { status: "not-kubernetes", reason: TEMPLATE_REASON };
@@ -20304,9 +20427,9 @@ function readManifests(text4, file, strict) {
     if (meant) throw error;
     return { status: "not-kubernetes", reason: "YAML that is not a Kubernetes manifest" };
   }
-  const { documents, lineCounter, values } = read;
+  const { documents, lineCounter, values: values2 } = read;
   const { isMap, isSeq } = yaml();
-  const manifest = values.map((value, index) => {
+  const manifest = values2.map((value, index) => {
     const contents = documents[index].contents;
     const itemNodes = isMap(contents) ? contents.get("items", true) : void 0;
     return {
@@ -20315,7 +20438,7 @@ function readManifests(text4, file, strict) {
       itemPosition: (item) => lineOf2(lineCounter, isSeq(itemNodes) ? itemNodes.items[item] : void 0)
     };
   });
-  if (!values.some(isKubernetesObject)) return { status: "not-kubernetes", reason: "YAML without Kubernetes objects (no apiVersion/kind)" };
+  if (!values2.some(isKubernetesObject)) return { status: "not-kubernetes", reason: "YAML without Kubernetes objects (no apiVersion/kind)" };
   return manifestResources(manifest, file);
 }
 function looksLikeJsonManifest(json) {
@@ -20342,6 +20465,10 @@ function manifestResources(documents, file) {
       resources.push({ key: keyFor(`${file}#(kind unknown)/${name2}`), armType: UNCLASSIFIED_TYPE, name: name2, body: {}, source, unclassified: { attribute: "kind", why: "placeholder", candidateTypes: [WORKLOAD_TYPE] } });
       return;
     }
+    if (kind === "ConfigMap") {
+      addConfigMap(object, source);
+      return;
+    }
     if (!isWorkloadKind(kind)) {
       unmapped++;
       return;
@@ -20354,6 +20481,13 @@ function manifestResources(documents, file) {
     const name = nameOf(object, kind);
     const key = keyFor(`${file}#${kind}/${String(metadata["namespace"] === UNKNOWN ? "(namespace unknown)" : metadata["namespace"])}/${name}`);
     resources.push({ key, armType: WORKLOAD_TYPE, name, body, source });
+  };
+  const addConfigMap = (object, source) => {
+    const rawMetadata = isPlainObject(object["metadata"]) ? object["metadata"] : {};
+    const body = configMapBody({ name: withPlaceholders(rawMetadata["name"]), namespace: withPlaceholders(rawMetadata["namespace"]), labels: rawMetadata["labels"] }, withPlaceholders(object["data"]), object["binaryData"]);
+    const metadata = body["metadata"];
+    const name = nameOf(object, "ConfigMap");
+    resources.push({ key: keyFor(`${file}#ConfigMap/${String(metadata["namespace"] === UNKNOWN ? "(namespace unknown)" : metadata["namespace"])}/${name}`), armType: CONFIG_MAP_TYPE, name, body, source });
   };
   documents.forEach(({ value, position, itemPosition }, index) => {
     if (value === null || value === void 0) return;
@@ -20385,7 +20519,9 @@ var init_read_manifests = __esm({
     init_values();
     init_kubectl_yaml();
     init_workload();
+    init_config_map();
     registerArmType(WORKLOAD_TYPE);
+    registerArmType(CONFIG_MAP_TYPE);
     DEPLOY_TIME_PLACEHOLDER = /^\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\}|\([A-Za-z_][A-Za-z0-9_]*\))$/;
     TEMPLATE_EXPRESSION = /\{\{[\s\S]*\}\}/;
     TEMPLATE_REASON = "a Go/Helm template that does not parse as YAML (render it, e.g. with helm template, and scan the output)";
@@ -20393,17 +20529,17 @@ var init_read_manifests = __esm({
 });
 
 // src/inputs/pipelines/yaml-nodes.ts
-function parsePipelineYaml(text4, file) {
+function parsePipelineYaml(text5, file) {
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
-  const document = parseDocument(text4, { schema: "core", lineCounter, prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text5, { schema: "core", lineCounter, prettyErrors: false, uniqueKeys: true });
   const error = document.errors[0];
   if (error) {
     const { problem, line: line2 } = yamlSyntaxError(error, lineCounter);
     throw new UserError(problem, file, line2);
   }
   refuseNonCoreTags(document, lineCounter, file, "pipeline files", false);
-  return { document, lineCounter, text: text4, file, aliasesFollowed: 0 };
+  return { document, lineCounter, text: text5, file, aliasesFollowed: 0 };
 }
 function deref(view, node) {
   const { isAlias } = yaml();
@@ -20491,25 +20627,25 @@ var init_yaml_nodes = __esm({
 
 // src/inputs/pipelines/az-acr-command.ts
 function acrSubcommand(args) {
-  const text4 = args.map((arg) => "text" in arg ? arg.text : void 0);
-  if (text4[0] !== "acr") return void 0;
-  if (text4[1] === "build") return { subcommand: "build", length: 2 };
-  if (text4[1] === "run") return { subcommand: "run", length: 2 };
-  if (text4[1] === "task" && text4[2] === "run") return { subcommand: "task run", length: 3 };
+  const text5 = args.map((arg) => "text" in arg ? arg.text : void 0);
+  if (text5[0] !== "acr") return void 0;
+  if (text5[1] === "build") return { subcommand: "build", length: 2 };
+  if (text5[1] === "run") return { subcommand: "run", length: 2 };
+  if (text5[1] === "task" && text5[2] === "run") return { subcommand: "task run", length: 3 };
   return void 0;
 }
 function longOption(subcommand, written) {
-  const values = [...VALUE_OPTIONS[subcommand], ...GLOBAL_VALUES];
+  const values2 = [...VALUE_OPTIONS[subcommand], ...GLOBAL_VALUES];
   const flags = [...FLAG_OPTIONS[subcommand], ...GLOBAL_FLAGS, "--help"];
-  const lower = written.toLowerCase();
-  const all = [...values, ...flags];
-  const exact = all.find((name2) => name2 === lower);
+  const lower2 = written.toLowerCase();
+  const all = [...values2, ...flags];
+  const exact = all.find((name2) => name2 === lower2);
   const name = exact ?? (() => {
-    const matches = all.filter((candidate) => candidate.startsWith(lower));
+    const matches = all.filter((candidate) => candidate.startsWith(lower2));
     return matches.length === 1 ? matches[0] : void 0;
   })();
   if (!name) return void 0;
-  return { name, takesValue: values.includes(name) };
+  return { name, takesValue: values2.includes(name) };
 }
 function asValue(arg) {
   if (!arg) return void 0;
@@ -20531,22 +20667,22 @@ function parseAcrCommand(subcommand, args) {
       if (!arg.quoted) command.opaque ??= arg.unknown;
       continue;
     }
-    const { text: text4 } = arg;
-    if (text4 === "-h") return void 0;
-    if (text4.startsWith("--")) {
-      const eq = text4.indexOf("=");
-      const option = longOption(subcommand, eq < 0 ? text4 : text4.slice(0, eq));
+    const { text: text5 } = arg;
+    if (text5 === "-h") return void 0;
+    if (text5.startsWith("--")) {
+      const eq = text5.indexOf("=");
+      const option = longOption(subcommand, eq < 0 ? text5 : text5.slice(0, eq));
       if (!option) continue;
       if (option.name === "--help") return void 0;
       if (!option.takesValue) continue;
-      if (eq >= 0) set(option.name, asValue({ text: text4.slice(eq + 1) }));
+      if (eq >= 0) set(option.name, asValue({ text: text5.slice(eq + 1) }));
       else set(option.name, asValue(args[++i]));
       continue;
     }
-    if (/^-[A-Za-z]/.test(text4)) {
-      const long = SHORT[text4.slice(0, 2)];
+    if (/^-[A-Za-z]/.test(text5)) {
+      const long = SHORT[text5.slice(0, 2)];
       if (!long) continue;
-      if (text4.length > 2) set(long, asValue({ text: text4.slice(text4[2] === "=" ? 3 : 2) }));
+      if (text5.length > 2) set(long, asValue({ text: text5.slice(text5[2] === "=" ? 3 : 2) }));
       else set(long, asValue(args[++i]));
     }
   }
@@ -20575,29 +20711,29 @@ function splitCommands(script, dialect = "posix", firstLine = 1) {
 function powershellEscape(ch) {
   return ch === "n" ? "\n" : ch === "t" ? "	" : ch === "0" ? "" : ch;
 }
-function findClosing(text4, from, close) {
+function findClosing(text5, from, close) {
   const open = close === ")" ? "(" : close === "}" ? "{" : void 0;
   let depth = 1;
-  for (let i = from; i < text4.length; i++) {
-    const ch = text4[i];
+  for (let i = from; i < text5.length; i++) {
+    const ch = text5[i];
     if (ch === "\\") {
       i++;
       continue;
     }
     if (open && ch === "'") {
-      const end = text4.indexOf("'", i + 1);
-      if (end < 0) return text4.length - 1;
+      const end = text5.indexOf("'", i + 1);
+      if (end < 0) return text5.length - 1;
       i = end;
       continue;
     }
     if (open && ch === open) depth++;
     else if (ch === close && --depth === 0) return i;
   }
-  return text4.length - 1;
+  return text5.length - 1;
 }
-function countNewlines(text4, from, to) {
+function countNewlines(text5, from, to) {
   let n = 0;
-  for (let i = from; i < to && i < text4.length; i++) if (text4.charCodeAt(i) === 10) n++;
+  for (let i = from; i < to && i < text5.length; i++) if (text5.charCodeAt(i) === 10) n++;
   return n;
 }
 function wordSource(word) {
@@ -20610,8 +20746,8 @@ var init_shell_words = __esm({
     EXPRESSION_OPEN = "\uE000";
     EXPRESSION_CLOSE = "\uE001";
     Splitter = class {
-      constructor(text4, dialect, firstLine) {
-        this.text = text4;
+      constructor(text5, dialect, firstLine) {
+        this.text = text5;
         this.dialect = dialect;
         this.line = firstLine;
         this.escape = dialect === "powershell" ? "`" : dialect === "cmd" ? "^" : "\\";
@@ -20626,9 +20762,9 @@ var init_shell_words = __esm({
       pendingHeredocs = [];
       escape;
       run() {
-        const { text: text4 } = this;
-        while (this.i < text4.length) {
-          const ch = text4[this.i];
+        const { text: text5 } = this;
+        while (this.i < text5.length) {
+          const ch = text5[this.i];
           if (ch === "\n") {
             this.i++;
             this.endCommand();
@@ -20640,7 +20776,7 @@ var init_shell_words = __esm({
             this.i++;
             continue;
           }
-          if (ch === this.escape && text4[this.i + 1] === "\n") {
+          if (ch === this.escape && text5[this.i + 1] === "\n") {
             this.i += 2;
             this.line++;
             continue;
@@ -20662,25 +20798,25 @@ var init_shell_words = __esm({
         return this.commands;
       }
       atComment() {
-        const { text: text4, i, dialect } = this;
+        const { text: text5, i, dialect } = this;
         if (dialect === "cmd") {
-          if (!this.words.length && /^(?:rem(?:\s|$)|::|@rem(?:\s|$))/i.test(text4.slice(i, i + 5))) return true;
+          if (!this.words.length && /^(?:rem(?:\s|$)|::|@rem(?:\s|$))/i.test(text5.slice(i, i + 5))) return true;
           return false;
         }
-        if (dialect === "powershell" && text4.startsWith("<#", i)) return true;
-        return text4[i] === "#";
+        if (dialect === "powershell" && text5.startsWith("<#", i)) return true;
+        return text5[i] === "#";
       }
       skipComment() {
-        const { text: text4 } = this;
-        if (this.dialect === "powershell" && text4.startsWith("<#", this.i)) {
-          const end2 = text4.indexOf("#>", this.i + 2);
-          const stop = end2 < 0 ? text4.length : end2 + 2;
-          this.line += countNewlines(text4, this.i, stop);
+        const { text: text5 } = this;
+        if (this.dialect === "powershell" && text5.startsWith("<#", this.i)) {
+          const end2 = text5.indexOf("#>", this.i + 2);
+          const stop = end2 < 0 ? text5.length : end2 + 2;
+          this.line += countNewlines(text5, this.i, stop);
           this.i = stop;
           return;
         }
-        const end = text4.indexOf("\n", this.i);
-        this.i = end < 0 ? text4.length : end;
+        const end = text5.indexOf("\n", this.i);
+        this.i = end < 0 ? text5.length : end;
       }
       /** A command separator or a redirection at the cursor: `{ token, length }`, with every redirection's token `>` (or `<<`, `<<-`). */
       operatorAt() {
@@ -20705,12 +20841,12 @@ var init_shell_words = __esm({
         }
       }
       skipHeredocs() {
-        const { text: text4 } = this;
+        const { text: text5 } = this;
         for (const heredoc of this.pendingHeredocs) {
-          while (this.i < text4.length) {
-            const end = text4.indexOf("\n", this.i);
-            const lineText = text4.slice(this.i, end < 0 ? text4.length : end);
-            this.i = end < 0 ? text4.length : end + 1;
+          while (this.i < text5.length) {
+            const end = text5.indexOf("\n", this.i);
+            const lineText = text5.slice(this.i, end < 0 ? text5.length : end);
+            this.i = end < 0 ? text5.length : end + 1;
             this.line++;
             if ((heredoc.stripTabs ? lineText.replace(/^\t+/, "") : lineText) === heredoc.delimiter) break;
           }
@@ -20722,7 +20858,7 @@ var init_shell_words = __esm({
         this.words = [];
       }
       readWord() {
-        const { text: text4, dialect } = this;
+        const { text: text5, dialect } = this;
         const parts = [];
         const startLine = this.line;
         let quoted = false;
@@ -20735,11 +20871,11 @@ var init_shell_words = __esm({
           flush();
           parts.push({ expansion, raw });
         };
-        while (this.i < text4.length) {
-          const ch = text4[this.i];
+        while (this.i < text5.length) {
+          const ch = text5[this.i];
           if (ch === " " || ch === "	" || ch === "\n") break;
           if (ch === this.escape) {
-            const next = text4[this.i + 1];
+            const next = text5[this.i + 1];
             if (next === "\n") {
               this.i += 2;
               this.line++;
@@ -20755,18 +20891,18 @@ var init_shell_words = __esm({
           }
           if (this.operatorAt()) break;
           if (ch === EXPRESSION_OPEN) {
-            const end = text4.indexOf(EXPRESSION_CLOSE, this.i);
-            const raw = text4.slice(this.i, end + 1);
+            const end = text5.indexOf(EXPRESSION_CLOSE, this.i);
+            const raw = text5.slice(this.i, end + 1);
             pushExpansion(raw, raw);
             this.i = end + 1;
             continue;
           }
           if (ch === "'" && dialect !== "cmd") {
             quoted = true;
-            const end = text4.indexOf("'", this.i + 1);
-            const stop = end < 0 ? text4.length : end;
-            literal += text4.slice(this.i + 1, stop);
-            this.line += countNewlines(text4, this.i, stop);
+            const end = text5.indexOf("'", this.i + 1);
+            const stop = end < 0 ? text5.length : end;
+            literal += text5.slice(this.i + 1, stop);
+            this.line += countNewlines(text5, this.i, stop);
             this.i = stop + 1;
             continue;
           }
@@ -20780,9 +20916,9 @@ var init_shell_words = __esm({
             continue;
           }
           if (ch === "`" && dialect === "posix") {
-            const end = findClosing(text4, this.i + 1, "`");
-            const raw = text4.slice(this.i, end + 1);
-            this.line += countNewlines(text4, this.i, end);
+            const end = findClosing(text5, this.i + 1, "`");
+            const raw = text5.slice(this.i, end + 1);
+            this.line += countNewlines(text5, this.i, end);
             pushExpansion(raw, raw);
             this.i = end + 1;
             continue;
@@ -20801,11 +20937,11 @@ var init_shell_words = __esm({
         this.words.push({ parts: parts.length ? parts : [{ text: "" }], line: startLine, quoted });
       }
       readDoubleQuoted(emit) {
-        const { text: text4, dialect } = this;
-        while (this.i < text4.length) {
-          const ch = text4[this.i];
+        const { text: text5, dialect } = this;
+        while (this.i < text5.length) {
+          const ch = text5[this.i];
           if (ch === '"') {
-            if (dialect === "powershell" && text4[this.i + 1] === '"') {
+            if (dialect === "powershell" && text5[this.i + 1] === '"') {
               emit({ text: '"' });
               this.i += 2;
               continue;
@@ -20815,7 +20951,7 @@ var init_shell_words = __esm({
           }
           if (ch === "\n") this.line++;
           if (ch === this.escape && dialect !== "cmd") {
-            const next = text4[this.i + 1];
+            const next = text5[this.i + 1];
             if (next === "\n") {
               this.i += 2;
               this.line++;
@@ -20833,17 +20969,17 @@ var init_shell_words = __esm({
             }
           }
           if (ch === EXPRESSION_OPEN) {
-            const end = text4.indexOf(EXPRESSION_CLOSE, this.i);
-            const raw = text4.slice(this.i, end + 1);
+            const end = text5.indexOf(EXPRESSION_CLOSE, this.i);
+            const raw = text5.slice(this.i, end + 1);
             emit({ expansion: raw, raw });
             this.i = end + 1;
             continue;
           }
           if (ch === "`" && dialect === "posix") {
-            const end = findClosing(text4, this.i + 1, "`");
-            const raw = text4.slice(this.i, end + 1);
+            const end = findClosing(text5, this.i + 1, "`");
+            const raw = text5.slice(this.i, end + 1);
             emit({ expansion: raw, raw });
-            this.line += countNewlines(text4, this.i, end);
+            this.line += countNewlines(text5, this.i, end);
             this.i = end + 1;
             continue;
           }
@@ -20858,36 +20994,36 @@ var init_shell_words = __esm({
       }
       /** `$NAME`, `${NAME...}`, `$(...)`, `$((...))`; PowerShell `$env:NAME`, `$NAME`; cmd `%NAME%`. Advances past it. */
       expansionAt() {
-        const { text: text4, i, dialect } = this;
+        const { text: text5, i, dialect } = this;
         if (dialect === "cmd") {
-          const match2 = /^%([A-Za-z_][A-Za-z0-9_.]*)%/.exec(text4.slice(i, i + 256)) ?? /^!([A-Za-z_][A-Za-z0-9_.]*)!/.exec(text4.slice(i, i + 256));
+          const match2 = /^%([A-Za-z_][A-Za-z0-9_.]*)%/.exec(text5.slice(i, i + 256)) ?? /^!([A-Za-z_][A-Za-z0-9_.]*)!/.exec(text5.slice(i, i + 256));
           if (!match2) return void 0;
           this.i += match2[0].length;
           return { name: match2[1], raw: match2[0] };
         }
-        if (text4[i] !== "$") return void 0;
-        const next = text4[i + 1];
+        if (text5[i] !== "$") return void 0;
+        const next = text5[i + 1];
         if (next === "(") {
-          const end = findClosing(text4, i + 2, ")");
-          const raw = text4.slice(i, end + 1);
-          this.line += countNewlines(text4, i, end);
+          const end = findClosing(text5, i + 2, ")");
+          const raw = text5.slice(i, end + 1);
+          this.line += countNewlines(text5, i, end);
           this.i = end + 1;
           return { name: raw, raw };
         }
         if (next === "{") {
-          const end = findClosing(text4, i + 2, "}");
-          const raw = text4.slice(i, end + 1);
+          const end = findClosing(text5, i + 2, "}");
+          const raw = text5.slice(i, end + 1);
           this.i = end + 1;
           const name = /^\$\{[#!]?([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*?$!#-])/.exec(raw)?.[1] ?? raw;
           return { name, raw };
         }
         if (dialect === "powershell") {
-          const match2 = /^\$(?:env:)?[A-Za-z_][A-Za-z0-9_]*/i.exec(text4.slice(i, i + 256));
+          const match2 = /^\$(?:env:)?[A-Za-z_][A-Za-z0-9_]*/i.exec(text5.slice(i, i + 256));
           if (!match2) return void 0;
           this.i += match2[0].length;
           return { name: match2[0].replace(/^\$(env:)?/i, ""), raw: match2[0] };
         }
-        const match = /^\$(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*?$!#-])/.exec(text4.slice(i, i + 256));
+        const match = /^\$(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*?$!#-])/.exec(text5.slice(i, i + 256));
         if (!match) return void 0;
         this.i += match[0].length;
         return { name: match[0].slice(1), raw: match[0] };
@@ -20897,10 +21033,10 @@ var init_shell_words = __esm({
 });
 
 // src/inputs/pipelines/script-commands.ts
-function placeholderFor(table2, substitution) {
+function placeholderFor(table4, substitution) {
   if ("text" in substitution) return substitution.text;
-  table2.entries.push(substitution);
-  return `${EXPRESSION_OPEN}${table2.entries.length - 1}${EXPRESSION_CLOSE}`;
+  table4.entries.push(substitution);
+  return `${EXPRESSION_OPEN}${table4.entries.length - 1}${EXPRESSION_CLOSE}`;
 }
 function lookup(scope, local, name) {
   const key = scope.caseInsensitive ? name.toUpperCase() : name;
@@ -20910,23 +21046,23 @@ function lookup(scope, local, name) {
   for (const [candidate, reason] of scope.unknownEnv) if ((scope.caseInsensitive ? candidate.toUpperCase() : candidate) === key) return { unknown: reason };
   return void 0;
 }
-function resolveWord(word, scope, local, table2, args) {
-  let text4 = "";
+function resolveWord(word, scope, local, table4, args) {
+  let text5 = "";
   const unknown2 = [];
   for (const part of word.parts) {
     if ("text" in part) {
-      text4 += part.text;
+      text5 += part.text;
       continue;
     }
     if (part.expansion.startsWith(EXPRESSION_OPEN)) {
-      const entry = table2.entries[Number(part.expansion.slice(1, -1))];
-      if (entry && "text" in entry) text4 += entry.text;
+      const entry = table4.entries[Number(part.expansion.slice(1, -1))];
+      if (entry && "text" in entry) text5 += entry.text;
       else unknown2.push(entry?.unknown ?? "an expression");
       continue;
     }
     if (/^[0-9]$/.test(part.expansion) && part.expansion !== "0") {
       const arg = args[Number(part.expansion) - 1];
-      if (arg && "text" in arg) text4 += arg.text;
+      if (arg && "text" in arg) text5 += arg.text;
       else unknown2.push(arg && "unknown" in arg ? arg.unknown : `${part.raw} is an argument the script is called with`);
       continue;
     }
@@ -20936,48 +21072,48 @@ function resolveWord(word, scope, local, table2, args) {
       continue;
     }
     const value = lookup(scope, local, part.expansion);
-    if (value && "text" in value) text4 += value.text;
+    if (value && "text" in value) text5 += value.text;
     else unknown2.push(value?.unknown ?? `${part.raw} is not set in this file`);
   }
   if (unknown2.length) return { unknown: [...new Set(unknown2)].join("; "), quoted: word.quoted };
-  return { text: text4 };
+  return { text: text5 };
 }
-function shown(word, table2) {
+function shown(word, table4) {
   return wordSource(word).replace(new RegExp(`${EXPRESSION_OPEN}(\\d+)${EXPRESSION_CLOSE}`, "g"), (_all, index) => {
-    const entry = table2.entries[Number(index)];
+    const entry = table4.entries[Number(index)];
     return entry && "unknown" in entry ? `<${entry.unknown}>` : "<expression>";
   });
 }
-function scanScript(script, dialect, firstLine, scope, table2, args = []) {
+function scanScript(script, dialect, firstLine, scope, table4, args = []) {
   const commands = [];
   const calls = [];
   const local = /* @__PURE__ */ new Map();
   for (const command of splitCommands(script, dialect, firstLine)) {
-    let words2 = command.words;
-    while (words2.length && words2[0].parts[0] && "text" in words2[0].parts[0] && ASSIGNMENT.test(words2[0].parts[0].text)) {
-      assign(words2[0], scope, local, table2, args, dialect);
-      words2 = words2.slice(1);
+    let words3 = command.words;
+    while (words3.length && words3[0].parts[0] && "text" in words3[0].parts[0] && ASSIGNMENT.test(words3[0].parts[0].text)) {
+      assign(words3[0], scope, local, table4, args, dialect);
+      words3 = words3.slice(1);
     }
-    if (dialect === "powershell" && words2.length >= 3 && /^\$/.test(wordSource(words2[0])) && wordSource(words2[1]) === "=") {
-      const name = wordSource(words2[0]).replace(/^\$(env:)?/i, "");
-      const value = resolveWord(words2[2], scope, local, table2, args);
+    if (dialect === "powershell" && words3.length >= 3 && /^\$/.test(wordSource(words3[0])) && wordSource(words3[1]) === "=") {
+      const name = wordSource(words3[0]).replace(/^\$(env:)?/i, "");
+      const value = resolveWord(words3[2], scope, local, table4, args);
       local.set(scope.caseInsensitive ? name.toUpperCase() : name, "text" in value ? { text: value.text } : { unknown: `${name} is set to ${value.unknown}` });
       continue;
     }
-    if (words2[0] && /^(export|declare|local|readonly|set)$/.test(wordSource(words2[0]))) {
-      for (const word of words2.slice(1)) if (word.parts[0] && "text" in word.parts[0] && ASSIGNMENT.test(word.parts[0].text)) assign(word, scope, local, table2, args, dialect);
+    if (words3[0] && /^(export|declare|local|readonly|set)$/.test(wordSource(words3[0]))) {
+      for (const word of words3.slice(1)) if (word.parts[0] && "text" in word.parts[0] && ASSIGNMENT.test(word.parts[0].text)) assign(word, scope, local, table4, args, dialect);
       continue;
     }
-    while (words2.length && PREFIXES.has(wordSource(words2[0]))) words2 = words2.slice(1);
-    if (!words2.length) continue;
-    const head = resolveWord(words2[0], scope, local, table2, args);
-    const rest = words2.slice(1).map((word) => resolveWord(word, scope, local, table2, args));
+    while (words3.length && PREFIXES.has(wordSource(words3[0]))) words3 = words3.slice(1);
+    if (!words3.length) continue;
+    const head = resolveWord(words3[0], scope, local, table4, args);
+    const rest = words3.slice(1).map((word) => resolveWord(word, scope, local, table4, args));
     const program = "text" in head ? head.text.replace(/\.(cmd|exe)$/i, "") : void 0;
     if (program === "az" || program?.endsWith("/az")) {
       const sub = acrSubcommand(rest);
       if (!sub) continue;
       const parsed = parseAcrCommand(sub.subcommand, rest.slice(sub.length));
-      if (parsed) commands.push({ command: parsed, line: command.line, written: words2.map((word) => shown(word, table2)).join(" ") });
+      if (parsed) commands.push({ command: parsed, line: command.line, written: words3.map((word) => shown(word, table4)).join(" ") });
       continue;
     }
     const call = scriptCall(program, head, rest, dialect);
@@ -20985,11 +21121,11 @@ function scanScript(script, dialect, firstLine, scope, table2, args = []) {
   }
   return { commands, calls };
 }
-function assign(word, scope, local, table2, args, _dialect) {
+function assign(word, scope, local, table4, args, _dialect) {
   const first = word.parts[0];
   const name = ASSIGNMENT.exec(first.text)[1];
   const valueWord = { ...word, parts: [{ text: first.text.slice(name.length + 1) }, ...word.parts.slice(1)] };
-  const value = resolveWord(valueWord, scope, local, table2, args);
+  const value = resolveWord(valueWord, scope, local, table4, args);
   local.set(scope.caseInsensitive ? name.toUpperCase() : name, "text" in value ? { text: value.text } : { unknown: `${name} is set to a value known only when the script runs (${value.unknown})` });
 }
 function scriptCall(program, head, rest, dialect) {
@@ -21053,14 +21189,14 @@ function templateExpression(expression, vars) {
   if (parameter) return { unknown: `\${{ parameters.${parameter[1] ?? parameter[2]} }} is a parameter its caller or the run sets` };
   return { unknown: "a ${{ }} template expression" };
 }
-function substitute(value, vars, table2) {
-  return value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_all, expression) => placeholderFor(table2, templateExpression(expression, vars))).replace(/\$\[([\s\S]*?)\]/g, () => placeholderFor(table2, { unknown: "a $[ ] runtime expression" })).replace(/\$\(([A-Za-z0-9_.-]+)\)/g, (_all, name) => placeholderFor(table2, lookupVariable(vars, name)));
+function substitute(value, vars, table4) {
+  return value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_all, expression) => placeholderFor(table4, templateExpression(expression, vars))).replace(/\$\[([\s\S]*?)\]/g, () => placeholderFor(table4, { unknown: "a $[ ] runtime expression" })).replace(/\$\(([A-Za-z0-9_.-]+)\)/g, (_all, name) => placeholderFor(table4, lookupVariable(vars, name)));
 }
 function resolvedValue(value, vars) {
-  const table2 = { entries: [] };
-  const replaced = substitute(value, vars, table2);
-  if (table2.entries.length === 0) return { text: replaced };
-  return { unknown: table2.entries.map((entry) => "unknown" in entry ? entry.unknown : "").join("; ") };
+  const table4 = { entries: [] };
+  const replaced = substitute(value, vars, table4);
+  if (table4.entries.length === 0) return { text: replaced };
+  return { unknown: table4.entries.map((entry) => "unknown" in entry ? entry.unknown : "").join("; ") };
 }
 function readVariables(state, file, view, node, outer, depth = 0) {
   const vars = { values: new Map(outer.values), groups: [...outer.groups] };
@@ -21226,20 +21362,20 @@ function readSteps(state, file, view, steps, level, depth) {
         if (node) state.problem(file, lineOf3(view, node), `the script of ${address} is ${describeNode(node)}, not text`);
         return;
       }
-      const table2 = { entries: [] };
-      state.scan(place(node), substitute(script, level.vars, table2), dialect, contentLine(view, node), scope, table2);
+      const table4 = { entries: [] };
+      state.scan(place(node), substitute(script, level.vars, table4), dialect, contentLine(view, node), scope, table4);
     };
     const byPath = (node, dialect, argsNode) => {
       const written = text(node);
-      const table2 = { entries: [] };
+      const table4 = { entries: [] };
       if (written === void 0) {
         state.notScanned(file, lineOf3(view, node ?? step2), address, `${address} runs a script by path but names none`);
         return;
       }
       const path = resolvedValue(written.replace(/^\$\((System\.DefaultWorkingDirectory|Build\.SourcesDirectory|Build\.Repository\.LocalPath)\)[\\/]/i, ""), level.vars);
       const args = text(argsNode);
-      const parsedArgs = args === void 0 ? [] : argsOf(substitute(args, level.vars, table2));
-      state.followScript(place(node), path, lineOf3(view, node), dialect, scope, table2, parsedArgs, 0);
+      const parsedArgs = args === void 0 ? [] : argsOf(substitute(args, level.vars, table4));
+      state.followScript(place(node), path, lineOf3(view, node), dialect, scope, table4, parsedArgs, 0);
     };
     for (const [kind, dialectOf] of Object.entries(SCRIPT_STEPS)) {
       const node = get(view, step2, kind);
@@ -21250,8 +21386,8 @@ function readSteps(state, file, view, steps, level, depth) {
     const inputs = get(view, step2, "inputs");
     const input = (...names) => names.map((name) => get(view, inputs, name)).find((node) => node !== void 0);
     const [taskName, version] = task.split("@");
-    const lower = (taskName ?? "").toLowerCase();
-    if (lower === "azurecli") {
+    const lower2 = (taskName ?? "").toLowerCase();
+    if (lower2 === "azurecli") {
       const scriptType = (text(input("scriptType")) ?? (level.windows ? "batch" : "bash")).toLowerCase();
       const dialect = scriptType === "ps" || scriptType === "pscore" ? "powershell" : scriptType === "batch" ? "cmd" : "posix";
       const location2 = (text(input("scriptLocation")) ?? "scriptPath").toLowerCase();
@@ -21260,9 +21396,9 @@ function readSteps(state, file, view, steps, level, depth) {
       void version;
       return;
     }
-    if (lower === "bash" || lower === "powershell" || lower === "cmdline") {
-      const dialect = lower === "powershell" ? "powershell" : lower === "cmdline" && level.windows ? "cmd" : "posix";
-      const targetType = (text(input("targetType")) ?? (lower === "cmdline" ? "inline" : "filePath")).toLowerCase();
+    if (lower2 === "bash" || lower2 === "powershell" || lower2 === "cmdline") {
+      const dialect = lower2 === "powershell" ? "powershell" : lower2 === "cmdline" && level.windows ? "cmd" : "posix";
+      const targetType = (text(input("targetType")) ?? (lower2 === "cmdline" ? "inline" : "filePath")).toLowerCase();
       if (targetType === "inline") inline(input("script"), dialect);
       else byPath(input("filePath"), dialect, input("arguments"));
     }
@@ -21360,15 +21496,15 @@ function evaluateExpression(expression, env) {
   }
   return { unknown: "a ${{ }} expression is evaluated only when the workflow runs" };
 }
-function substitute2(value, env, table2) {
-  return value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_all, expression) => placeholderFor(table2, evaluateExpression(expression, env)));
+function substitute2(value, env, table4) {
+  return value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_all, expression) => placeholderFor(table4, evaluateExpression(expression, env)));
 }
 function envValue(value, outer) {
   if (!value.includes("${{")) return { text: value };
-  const table2 = { entries: [] };
-  const replaced = substitute2(value, outer, table2);
-  if (table2.entries.length === 0) return { text: replaced };
-  return { unknown: table2.entries.map((entry) => "unknown" in entry ? entry.unknown : "").join("; ") };
+  const table4 = { entries: [] };
+  const replaced = substitute2(value, outer, table4);
+  if (table4.entries.length === 0) return { text: replaced };
+  return { unknown: table4.entries.map((entry) => "unknown" in entry ? entry.unknown : "").join("; ") };
 }
 function withEnv(view, outer, node) {
   const env = new Map(outer);
@@ -21450,8 +21586,8 @@ function readSteps2(state, file, view, steps, at3, env, defaultShell, windows) {
       }
       const dialect = shellDialect(text(get(view, step2, "shell")) ?? defaultShell, windows);
       if (!dialect) return;
-      const table2 = { entries: [] };
-      state.scan(place(run2), substitute2(script, stepEnv, table2), dialect, contentLine(view, run2), scopeOf2(stepEnv), table2);
+      const table4 = { entries: [] };
+      state.scan(place(run2), substitute2(script, stepEnv, table4), dialect, contentLine(view, run2), scopeOf2(stepEnv), table4);
       return;
     }
     if (!uses) return;
@@ -21459,8 +21595,8 @@ function readSteps2(state, file, view, steps, at3, env, defaultShell, windows) {
       const inline = get(view, get(view, step2, "with"), "inlineScript");
       const script = text(inline);
       if (script === void 0) return;
-      const table2 = { entries: [] };
-      state.scan(place(inline), substitute2(script, stepEnv, table2), "posix", contentLine(view, inline), scopeOf2(stepEnv), table2);
+      const table4 = { entries: [] };
+      state.scan(place(inline), substitute2(script, stepEnv, table4), "posix", contentLine(view, inline), scopeOf2(stepEnv), table4);
       return;
     }
     if (uses.startsWith("./")) readUsed(state, file, view, uses, lineOf3(view, get(view, step2, "uses")), "action");
@@ -21555,19 +21691,19 @@ import { existsSync as existsSync2 } from "node:fs";
 function directivesNear(lines, lineNumbers) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
-  const take = (n, text4) => {
-    if (seen.has(n) || !/azfence:ignore/.test(text4)) return;
+  const take = (n, text5) => {
+    if (seen.has(n) || !/azfence:ignore/.test(text5)) return;
     seen.add(n);
-    out.push({ line: n, text: text4 });
+    out.push({ line: n, text: text5 });
   };
   for (const line2 of lineNumbers) {
     const own = lines[line2 - 1] ?? "";
     const trailing = /(?:^|\s)#(.*azfence:ignore.*)$/.exec(own);
     if (trailing) take(line2, trailing[1]);
     for (let n = line2 - 1; n >= 1; n--) {
-      const text4 = (lines[n - 1] ?? "").trim();
-      if (!text4.startsWith("#")) break;
-      take(n, text4.slice(1));
+      const text5 = (lines[n - 1] ?? "").trim();
+      if (!text5.startsWith("#")) break;
+      take(n, text5.slice(1));
     }
   }
   return out;
@@ -21611,14 +21747,14 @@ var init_pipeline_state = __esm({
         if (!isInside(this.repoRoot, realPath(path))) return `${written} is outside the repository`;
         if (!existsSync2(path)) return `${written} does not exist`;
         const shownAs = normalize(join3(dirname2(this.main.shownAs), relative3(dirname2(this.main.path), path))).split(sep3).join("/");
-        let text4;
+        let text5;
         try {
-          text4 = readText(path, shownAs);
+          text5 = readText(path, shownAs);
         } catch (error) {
           if (error instanceof UserError) return `${written} ${error.problem}`;
           throw error;
         }
-        return { path, shownAs, lines: text4.replace(/\r\n?/g, "\n").split("\n") };
+        return { path, shownAs, lines: text5.replace(/\r\n?/g, "\n").split("\n") };
       }
       problem(file, line2, message) {
         if (this.problems.length === MAX_PROBLEMS) this.problems.push({ file: file.shownAs, message: "more problems follow; fix the ones above first" });
@@ -21639,13 +21775,13 @@ var init_pipeline_state = __esm({
         }
       }
       /** Scans a script and records its commands; follows the scripts it calls. */
-      scan(where2, script, dialect, firstLine, scope, table2, args = [], depth = 0) {
-        const scanned = scanScript(script, dialect, firstLine, scope, table2, args);
+      scan(where2, script, dialect, firstLine, scope, table4, args = [], depth = 0) {
+        const scanned = scanScript(script, dialect, firstLine, scope, table4, args);
         scanned.commands.forEach((found, index) => this.addCommand(where2, found.command, found.line, index));
-        for (const call of scanned.calls) this.followScript(where2, call.path, call.line, call.dialect, scope, table2, call.args, depth);
+        for (const call of scanned.calls) this.followScript(where2, call.path, call.line, call.dialect, scope, table4, call.args, depth);
       }
       /** A script a step runs by path: read with the step's environment, or listed as not scanned. */
-      followScript(where2, path, line2, dialect, scope, table2, args, depth) {
+      followScript(where2, path, line2, dialect, scope, table4, args, depth) {
         if ("unknown" in path) {
           this.notScanned(where2.file, line2, `${where2.address} > script`, `runs a script whose path is known only when it runs (${path.unknown})`, where2);
           return;
@@ -21658,7 +21794,7 @@ var init_pipeline_state = __esm({
         }
         const inRepository = relative3(this.repoRoot, located.path).split(sep3).join("/");
         const place = { ...where2, file: located, address: `${where2.address} > ${inRepository}`, keyLines: [] };
-        this.include(located, where2.file, line2, () => this.scan(place, located.lines.join("\n"), dialect, 1, scope, table2, args, depth + 1));
+        this.include(located, where2.file, line2, () => this.scan(place, located.lines.join("\n"), dialect, 1, scope, table4, args, depth + 1));
       }
       /**
        * A template, action or script the pipeline runs but this scan cannot read: an unknown of its own, never a
@@ -21728,26 +21864,26 @@ function pipelineFlavorOfPath(path) {
   if (/\.(sh|bash|ps1)$/i.test(normalized)) return "script";
   return void 0;
 }
-function readPipelineByShape(text4, path, shownAs) {
-  if (!PIPELINE_KEYS_TEXT.test(text4)) return void 0;
+function readPipelineByShape(text5, path, shownAs) {
+  if (!PIPELINE_KEYS_TEXT.test(text5)) return void 0;
   let view;
   try {
-    view = parsePipelineYaml(text4, shownAs);
+    view = parsePipelineYaml(text5, shownAs);
   } catch {
     return void 0;
   }
-  if (looksLikeGithubWorkflow(view)) return readWith("github-actions", text4, path, shownAs, view);
-  if (looksLikeAzurePipeline(view)) return readWith("azure-pipelines", text4, path, shownAs, view);
+  if (looksLikeGithubWorkflow(view)) return readWith("github-actions", text5, path, shownAs, view);
+  if (looksLikeAzurePipeline(view)) return readWith("azure-pipelines", text5, path, shownAs, view);
   return void 0;
 }
-function readPipeline(flavor, text4, path, shownAs) {
-  if (flavor === "script") return readWith(flavor, text4, path, shownAs, void 0);
-  const view = parsePipelineYaml(text4, shownAs);
-  if (flavor === "azure-pipelines" && looksLikeGithubWorkflow(view)) return readWith("github-actions", text4, path, shownAs, view);
-  return readWith(flavor, text4, path, shownAs, view);
+function readPipeline(flavor, text5, path, shownAs) {
+  if (flavor === "script") return readWith(flavor, text5, path, shownAs, void 0);
+  const view = parsePipelineYaml(text5, shownAs);
+  if (flavor === "azure-pipelines" && looksLikeGithubWorkflow(view)) return readWith("github-actions", text5, path, shownAs, view);
+  return readWith(flavor, text5, path, shownAs, view);
 }
-function readWith(flavor, text4, path, shownAs, view) {
-  const file = { path, shownAs, lines: text4.replace(/\r\n?/g, "\n").split("\n") };
+function readWith(flavor, text5, path, shownAs, view) {
+  const file = { path, shownAs, lines: text5.replace(/\r\n?/g, "\n").split("\n") };
   const state = new PipelineState(file);
   if (flavor === "github-actions") readGithubWorkflow(state, file, view);
   else if (flavor === "azure-pipelines") readAzurePipeline(state, file, view);
@@ -21755,13 +21891,13 @@ function readWith(flavor, text4, path, shownAs, view) {
     const dialect = /\.ps1$/i.test(path) ? "powershell" : "posix";
     state.scan({ file, address: basename2(path), step: `script ${basename2(path)}`, keyLines: [], scriptsRelativeTo: "root" }, file.lines.join("\n"), dialect, 1, { env: /* @__PURE__ */ new Map(), unknownEnv: /* @__PURE__ */ new Map() }, { entries: [] });
   }
-  if (flavor !== "script" && view && state.resources.length === 0 && state.problems.length === 0 && !hasAnySteps(text4)) {
+  if (flavor !== "script" && view && state.resources.length === 0 && state.problems.length === 0 && !hasAnySteps(text5)) {
     throw new UserError(flavor === "github-actions" ? "is not a GitHub Actions workflow (no jobs with steps)" : "is not an Azure Pipelines definition (no stages, jobs or steps)", shownAs);
   }
   return { resources: state.resources, problems: state.problems };
 }
-function hasAnySteps(text4) {
-  return /^\s*(?:jobs|steps|stages|extends|runs)\s*:/m.test(text4);
+function hasAnySteps(text5) {
+  return /^\s*(?:jobs|steps|stages|extends|runs)\s*:/m.test(text5);
 }
 var PIPELINE_KEYS_TEXT;
 var init_read_pipeline = __esm({
@@ -21790,16 +21926,16 @@ function readInput(candidate) {
     return { status: "read", input: pipelineInput(file, readPipeline(pipelineFlavor, readText(candidate.path, file), candidate.path, file)) };
   }
   if (/\.ya?ml$/i.test(candidate.path)) {
-    let text5;
+    let text6;
     try {
-      text5 = readText(candidate.path, file);
+      text6 = readText(candidate.path, file);
     } catch (error) {
       if (!candidate.explicit && error instanceof UserError && error.problem.startsWith("is empty")) return { status: "skipped", file, reason: "empty YAML" };
       throw error;
     }
-    const pipeline = readPipelineByShape(text5, candidate.path, file);
+    const pipeline = readPipelineByShape(text6, candidate.path, file);
     if (pipeline) return { status: "read", input: pipelineInput(file, pipeline) };
-    const manifests = readManifests(text5, file, candidate.explicit);
+    const manifests = readManifests(text6, file, candidate.explicit);
     if (manifests.status === "read") return manifestInput(file, manifests);
     if (!candidate.explicit) return { status: "skipped", file, reason: manifests.reason };
     throw new UserError(`is YAML but not a Kubernetes manifest (no apiVersion/kind); ${EXPECTED}`, file);
@@ -21815,21 +21951,21 @@ function readInput(candidate) {
     if (!candidate.explicit) return { status: "skipped", file, reason: "JSON that is neither a plan nor a snapshot" };
     throw new UserError(`is JSON of an unknown shape; ${EXPECTED}`, file);
   }
-  const text4 = readText(candidate.path, file);
-  const members = text4.length > memberReadAbove() ? readPlanMembers(text4, file) : void 0;
+  const text5 = readText(candidate.path, file);
+  const members = text5.length > memberReadAbove() ? readPlanMembers(text5, file) : void 0;
   if (members) {
     const { context, ...result2 } = readPlan(members.plan, file, members.positions, members.plannedValues);
     return { status: "read", input: { file, kind: "plan", planContext: context, ...result2 } };
   }
-  const json = parseJson(text4, file);
+  const json = parseJson(text5, file);
   if (looksLikePlan(json)) {
-    const { context, ...result2 } = readPlan(json, file, text4);
+    const { context, ...result2 } = readPlan(json, file, text5);
     return { status: "read", input: { file, kind: "plan", planContext: context, ...result2 } };
   }
-  const exported = readResourceExport(json, file, text4);
+  const exported = readResourceExport(json, file, text5);
   if (exported) return { status: "read", input: { file, kind: "snapshot", unmapped: 0, ...exported } };
   if (looksLikeSnapshot(json)) {
-    const result2 = readSnapshot(json, file, text4);
+    const result2 = readSnapshot(json, file, text5);
     return { status: "read", input: { file, kind: "snapshot", unmapped: 0, ...result2 } };
   }
   if (looksLikeJsonManifest(json)) return manifestInput(file, readJsonManifest(json, file));
@@ -21996,16 +22132,16 @@ var init_yaml_positions = __esm({
 
 // src/inputs/read-yaml-file.ts
 function readYamlFile(file, shownAs, what) {
-  let text4;
+  let text5;
   try {
-    text4 = readRegularFile(file, shownAs).toString("utf8");
+    text5 = readRegularFile(file, shownAs).toString("utf8");
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`cannot read ${what} (${error.code ?? "error"})`, shownAs);
   }
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
-  const document = parseDocument(text4, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text5, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
     const { problem, line: line2 } = yamlSyntaxError(document.errors[0], lineCounter);
     throw new UserError(problem, shownAs, line2);
@@ -22060,7 +22196,7 @@ function describeSchemaError(error, whole = "the file") {
   }
 }
 function mostSpecific(errors) {
-  return errors.reduce((best, error) => error.instancePath.length > best.instancePath.length ? error : best);
+  return errors.reduce((best2, error) => error.instancePath.length > best2.instancePath.length ? error : best2);
 }
 var init_schema_errors = __esm({
   "src/inputs/schema-errors.ts"() {
@@ -22135,9 +22271,9 @@ function parseFieldPath(path) {
 }
 function getKey(object, key) {
   if (Object.prototype.hasOwnProperty.call(object, key)) return object[key];
-  const lower = key.toLowerCase();
+  const lower2 = key.toLowerCase();
   for (const candidate of Object.keys(object)) {
-    if (candidate.toLowerCase() === lower) return object[candidate];
+    if (candidate.toLowerCase() === lower2) return object[candidate];
   }
   return void 0;
 }
@@ -22160,10 +22296,10 @@ function resolveSingle(root2, segments) {
   return value;
 }
 function resolveEach(root2, segments) {
-  let values = [root2];
+  let values2 = [root2];
   for (const segment of segments) {
     const next = [];
-    for (const value of values) {
+    for (const value of values2) {
       if (value === UNKNOWN || value === REDACTED) return value;
       if ("each" in segment) {
         if (Array.isArray(value)) for (const item of value) next.push(item);
@@ -22171,9 +22307,9 @@ function resolveEach(root2, segments) {
       }
       next.push(step(value, segment));
     }
-    values = next;
+    values2 = next;
   }
-  return values;
+  return values2;
 }
 function hasEach(segments) {
   return segments.some((segment) => "each" in segment);
@@ -22190,24 +22326,24 @@ var init_field_path = __esm({
 });
 
 // src/engine/glob.ts
-function pieceAt(text4, at3, piece, anyOne) {
-  if (at3 < 0 || at3 + piece.length > text4.length) return false;
-  if (!anyOne) return text4.startsWith(piece, at3);
-  for (let i = 0; i < piece.length; i++) if (piece[i] !== "?" && piece[i] !== text4[at3 + i]) return false;
+function pieceAt(text5, at3, piece, anyOne) {
+  if (at3 < 0 || at3 + piece.length > text5.length) return false;
+  if (!anyOne) return text5.startsWith(piece, at3);
+  for (let i = 0; i < piece.length; i++) if (piece[i] !== "?" && piece[i] !== text5[at3 + i]) return false;
   return true;
 }
-function findPiece(text4, piece, from, end, anyOne) {
+function findPiece(text5, piece, from, end, anyOne) {
   if (!anyOne || !piece.includes("?")) {
-    const at3 = text4.indexOf(piece, from);
+    const at3 = text5.indexOf(piece, from);
     return at3 !== -1 && at3 + piece.length <= end ? at3 : -1;
   }
-  for (let at3 = from; at3 + piece.length <= end; at3++) if (pieceAt(text4, at3, piece, true)) return at3;
+  for (let at3 = from; at3 + piece.length <= end; at3++) if (pieceAt(text5, at3, piece, true)) return at3;
   return -1;
 }
-function wildcardMatch(pattern, text4, options = {}) {
+function wildcardMatch(pattern, text5, options = {}) {
   const anyOne = options.questionMark === true;
   const p = options.caseSensitive ? pattern : pattern.toLowerCase();
-  const t = options.caseSensitive ? text4 : text4.toLowerCase();
+  const t = options.caseSensitive ? text5 : text5.toLowerCase();
   const pieces = p.split("*");
   if (pieces.length === 1) return t.length === p.length && pieceAt(t, 0, p, anyOne);
   const first = pieces[0];
@@ -22329,9 +22465,9 @@ function compare(value, operator, operand, caseSensitive) {
   if (value === UNKNOWN) return "unknown";
   if (value === REDACTED) return operator === "exists" ? operand ? "pass" : "fail" : "unknown";
   if (Array.isArray(value) && (operator === "contains" || operator === "notContains")) {
-    const known = value.filter((item) => item !== UNKNOWN && item !== REDACTED);
-    const hit = contains(known, operand, caseSensitive);
-    if (!hit && known.length !== value.length) return "unknown";
+    const known2 = value.filter((item) => item !== UNKNOWN && item !== REDACTED);
+    const hit = contains(known2, operand, caseSensitive);
+    if (!hit && known2.length !== value.length) return "unknown";
     return hit === (operator === "contains") ? "pass" : "fail";
   }
   return compareKnown(value, operator, operand, caseSensitive) ? "pass" : "fail";
@@ -22350,8 +22486,8 @@ function compareRange(min, max, operator, operand) {
 }
 function describeComparison(operator, operand) {
   if (operator === "exists") return operand ? "to be set" : "not to be set";
-  const shown2 = Array.isArray(operand) ? `[${operand.map((item) => JSON.stringify(item)).join(", ")}]` : JSON.stringify(operand);
-  const words2 = {
+  const shown3 = Array.isArray(operand) ? `[${operand.map((item) => JSON.stringify(item)).join(", ")}]` : JSON.stringify(operand);
+  const words3 = {
     equals: "to equal",
     notEquals: "not to equal",
     in: "to be one of",
@@ -22370,7 +22506,7 @@ function describeComparison(operator, operand) {
     less: "to be less than",
     lessOrEquals: "to be at most"
   };
-  return `${words2[operator]} ${shown2}`;
+  return `${words3[operator]} ${shown3}`;
 }
 var patternCache;
 var init_compare = __esm({
@@ -22837,12 +22973,12 @@ function byName(inventory, from, name, types = []) {
 function followLinks(inventory, resource, armPath, options) {
   const segments = parseFieldPath(armPath);
   const resolved = valueAt(resource, segments);
-  const values = Array.isArray(resolved) && hasEach(segments) ? resolved : [resolved];
-  graphWork.steps += values.length;
+  const values2 = Array.isArray(resolved) && hasEach(segments) ? resolved : [resolved];
+  graphWork.steps += values2.length;
   const links = [];
   const unresolved = [];
   let followedReferences = false;
-  for (const value of values) {
+  for (const value of values2) {
     if (value === void 0 || value === null || value === "") continue;
     const holder = value === REDACTED || value === UNKNOWN ? writeAt(resource, armPath)?.writer ?? resource : resource;
     if (value === REDACTED) {
@@ -22972,57 +23108,57 @@ function firewallsByPrivateIp(inventory) {
 function routeTablesOf(inventory, subnet) {
   return followLinks(inventory, subnet, "properties.routeTable.id", { targetTypes: [ROUTE_TABLE] });
 }
-function routesOf(inventory, table2) {
+function routesOf(inventory, table4) {
   const views = [];
-  const inline = propertiesOf(table2)["routes"];
+  const inline = propertiesOf(table4)["routes"];
   if (Array.isArray(inline)) {
     inline.forEach((route, index) => {
-      if (isPlainObject(route) && isPlainObject(route["properties"])) views.push({ owner: table2, path: `properties.routes[${index}].properties`, properties: route["properties"] });
+      if (isPlainObject(route) && isPlainObject(route["properties"])) views.push({ owner: table4, path: `properties.routes[${index}].properties`, properties: route["properties"] });
     });
   }
-  for (const route of childrenOf(inventory, table2, ROUTE)) views.push({ owner: route, path: "properties", properties: propertiesOf(route) });
+  for (const route of childrenOf(inventory, table4, ROUTE)) views.push({ owner: route, path: "properties", properties: propertiesOf(route) });
   return views;
 }
 function defaultRouteOf(inventory, subnet, extraFirewallIps = []) {
   const tables = routeTablesOf(inventory, subnet);
-  const table2 = tables.links[0]?.target;
-  if (!table2) {
+  const table4 = tables.links[0]?.target;
+  if (!table4) {
     if (tables.unresolved.length) return { status: "unknown", reason: tables.unresolved.join("; ") };
     if (tables.links[0]) return { status: "unknown", reason: `route table ${tables.links[0].name ?? tables.links[0].id} is not in this scan` };
     return { status: "no-route-table" };
   }
-  const routes = routesOf(inventory, table2);
-  if (isPlaceholder(table2.body["properties"])) return { status: "unknown", routeTable: table2.name, reason: `the routes of ${table2.name} are ${table2.source.kind === "plan" ? "known only after apply" : "not in the snapshot (project the properties column)"}` };
-  const listed2 = propertiesOf(table2)["routes"];
-  if (isPlaceholder(listed2)) return { status: "unknown", routeTable: table2.name, reason: `the routes of ${table2.name} are ${listed2 === UNKNOWN ? "known only after apply" : "marked sensitive"}` };
+  const routes = routesOf(inventory, table4);
+  if (isPlaceholder(table4.body["properties"])) return { status: "unknown", routeTable: table4.name, reason: `the routes of ${table4.name} are ${table4.source.kind === "plan" ? "known only after apply" : "not in the snapshot (project the properties column)"}` };
+  const listed2 = propertiesOf(table4)["routes"];
+  if (isPlaceholder(listed2)) return { status: "unknown", routeTable: table4.name, reason: `the routes of ${table4.name} are ${listed2 === UNKNOWN ? "known only after apply" : "marked sensitive"}` };
   const defaults = routes.filter((route2) => route2.properties["addressPrefix"] === "0.0.0.0/0");
   const pending = routes.filter((route2) => isPlaceholder(route2.properties["addressPrefix"]));
   const route = defaults[0];
   if (!route) {
-    if (pending.length) return { status: "unknown", routeTable: table2.name, reason: `a route prefix in ${table2.name} is known only after apply` };
-    const inline = propertiesOf(table2)["routes"];
-    const wholeUnknown = Array.isArray(inline) && inline.some((member) => isPlaceholder(member) || isPlainObject(member) && isPlaceholder(member["properties"])) || childrenOf(inventory, table2, ROUTE).some((child2) => isPlaceholder(child2.body["properties"]));
+    if (pending.length) return { status: "unknown", routeTable: table4.name, reason: `a route prefix in ${table4.name} is known only after apply` };
+    const inline = propertiesOf(table4)["routes"];
+    const wholeUnknown = Array.isArray(inline) && inline.some((member) => isPlaceholder(member) || isPlainObject(member) && isPlaceholder(member["properties"])) || childrenOf(inventory, table4, ROUTE).some((child2) => isPlaceholder(child2.body["properties"]));
     if (wholeUnknown) {
-      return { status: "unknown", routeTable: table2.name, reason: `a route of ${table2.name} is known only after apply` };
+      return { status: "unknown", routeTable: table4.name, reason: `a route of ${table4.name} is known only after apply` };
     }
-    return { status: "no-default-route", routeTable: table2.name };
+    return { status: "no-default-route", routeTable: table4.name };
   }
   const hopType = route.properties["nextHopType"];
-  if (typeof hopType === "string" && hopType.toLowerCase() !== "virtualappliance") return { status: hopType.toLowerCase() === "internet" ? "internet" : "appliance", routeTable: table2.name, nextHopType: hopType };
+  if (typeof hopType === "string" && hopType.toLowerCase() !== "virtualappliance") return { status: hopType.toLowerCase() === "internet" ? "internet" : "appliance", routeTable: table4.name, nextHopType: hopType };
   const ip = route.properties["nextHopIpAddress"];
   if (typeof ip === "string") {
     const firewall = firewallsByPrivateIp(inventory).get(ip);
-    if (firewall) return { status: "firewall", routeTable: table2.name, nextHopType: "VirtualAppliance", nextHopIp: ip, firewall };
-    if (extraFirewallIps.includes(ip)) return { status: "firewall", routeTable: table2.name, nextHopType: "VirtualAppliance", nextHopIp: ip };
-    return { status: "appliance", routeTable: table2.name, nextHopType: "VirtualAppliance", nextHopIp: ip };
+    if (firewall) return { status: "firewall", routeTable: table4.name, nextHopType: "VirtualAppliance", nextHopIp: ip, firewall };
+    if (extraFirewallIps.includes(ip)) return { status: "firewall", routeTable: table4.name, nextHopType: "VirtualAppliance", nextHopIp: ip };
+    return { status: "appliance", routeTable: table4.name, nextHopType: "VirtualAppliance", nextHopIp: ip };
   }
   if (ip === UNKNOWN) {
     const hop = followLinks(inventory, route.owner, `${route.path}.nextHopIpAddress`, { targetTypes: [FIREWALL] });
     const firewall = hop.links.find((link) => link.target)?.target;
-    if (firewall) return { status: "firewall", routeTable: table2.name, nextHopType: "VirtualAppliance", firewall };
-    return { status: "unknown", routeTable: table2.name, reason: hop.unresolved.join("; ") || `the next hop of ${table2.name}'s default route is known only after apply` };
+    if (firewall) return { status: "firewall", routeTable: table4.name, nextHopType: "VirtualAppliance", firewall };
+    return { status: "unknown", routeTable: table4.name, reason: hop.unresolved.join("; ") || `the next hop of ${table4.name}'s default route is known only after apply` };
   }
-  return { status: "unknown", routeTable: table2.name, reason: `the next hop of ${table2.name}'s default route is not set` };
+  return { status: "unknown", routeTable: table4.name, reason: `the next hop of ${table4.name}'s default route is not set` };
 }
 function vnetOfSubnet(inventory, subnet) {
   if (subnet.target) {
@@ -23089,8 +23225,8 @@ function compileZonePattern(template, region) {
 function showZone(template, region) {
   return region ? template.replace(/\{region\}/g, region.toLowerCase().replace(/\s+/g, "")) : template;
 }
-function escape2(text4) {
-  return text4.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function escape2(text5) {
+  return text5.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 function specsFor(groupId, targetType, extra) {
   const all = [...zoneTable().get(groupId.toLowerCase()) ?? []];
@@ -23318,15 +23454,15 @@ function regionOf(context, info) {
   return info.region ?? context.resource.location;
 }
 function missingZones(requirement, cloud, region, present) {
-  let best;
+  let best2;
   for (const spec of requirement.specs) {
     const templates = spec.zones[cloud] ?? [];
     if (templates.length === 0) continue;
     const has = (template) => present.some((zone) => zonePattern(template, region).test(zone));
     const missing = spec.match === "any" ? templates.some(has) ? [] : [templates.map((t) => showZone(t, region)).join(" or ")] : templates.filter((t) => !has(t)).map((t) => showZone(t, region));
-    if (!best || missing.length < best.length) best = missing;
+    if (!best2 || missing.length < best2.length) best2 = missing;
   }
-  return best ?? [];
+  return best2 ?? [];
 }
 function neededZones(requirements, cloud, region) {
   return [...new Set(requirements.flatMap((requirement) => missingZones(requirement, cloud, region, [])))];
@@ -23585,8 +23721,8 @@ var init_dns = __esm({
       const states = [...found.map((entry) => entry.status), ...ownStates];
       if (states.some((state) => state === void 0 || /^approved$/i.test(state))) return pass();
       if (states.length > 0) {
-        const shown2 = list(states.filter((state) => !!state));
-        return fail("properties.privateEndpointConnections", states, "an approved private endpoint connection", { states: shown2, problem: `its private endpoint connections are not approved (${shown2})` });
+        const shown3 = list(states.filter((state) => !!state));
+        return fail("properties.privateEndpointConnections", states, "an approved private endpoint connection", { states: shown3, problem: `its private endpoint connections are not approved (${shown3})` });
       }
       const pending = index.unresolvedByFile.get(resource.source.file) ?? [];
       if (pending.length) return unknown("privateEndpoints", `private endpoint ${list(pending)} connects to a resource known only after apply`);
@@ -23818,7 +23954,7 @@ function judgeWorkload(context, path, expected, collect) {
   const problems2 = [];
   const undecided = [];
   if (view.spec === UNKNOWN) undecided.push("the pod spec");
-  else collect(view, (text4) => problems2.push(text4), (text4) => undecided.push(text4));
+  else collect(view, (text5) => problems2.push(text5), (text5) => undecided.push(text5));
   if (problems2.length) return fail(path, problems2, expected, { ...view.details, violations: problems2.join("; ") });
   if (undecided.length) {
     const why = context.resource.source.kind === "manifest" ? "a placeholder filled in at deploy time" : "known only after apply";
@@ -23854,10 +23990,10 @@ function allOf2(results) {
   if (results.includes("fail")) return "fail";
   return results.includes("unknown") ? "unknown" : "pass";
 }
-function matchRequirement(node, key, operator, values) {
-  if (isPlaceholder(values)) return "unknown";
-  const wanted = Array.isArray(values) ? values.map((value2) => isPlaceholder(value2) ? void 0 : asString(value2)) : [];
-  if (wanted.includes(void 0) && Array.isArray(values) && values.some(isPlaceholder)) return "unknown";
+function matchRequirement(node, key, operator, values2) {
+  if (isPlaceholder(values2)) return "unknown";
+  const wanted = Array.isArray(values2) ? values2.map((value2) => isPlaceholder(value2) ? void 0 : asString(value2)) : [];
+  if (wanted.includes(void 0) && Array.isArray(values2) && values2.some(isPlaceholder)) return "unknown";
   const present = node.labels.has(key);
   if (!present && node.open) return "unknown";
   const value = node.labels.get(key);
@@ -23923,8 +24059,8 @@ function named(container) {
   return container.label.startsWith("container ") ? ` (${container.label})` : "";
 }
 function userId(value) {
-  const text4 = asString(value);
-  return text4 !== void 0 && /^\d+$/.test(text4.trim()) ? Number(text4) : void 0;
+  const text5 = asString(value);
+  return text5 !== void 0 && /^\d+$/.test(text5.trim()) ? Number(text5) : void 0;
 }
 function parseImage(reference) {
   const [namePart = "", digest] = reference.trim().split("@");
@@ -23940,8 +24076,8 @@ function eachImage(view, undecided, visit) {
   each(view, undecided, (container, value) => {
     const image = get2(value, "image");
     if (isPlaceholder(image)) return undecided(`${container.label}: image`);
-    const text4 = asString(image);
-    if (text4) visit(container, text4);
+    const text5 = asString(image);
+    if (text5) visit(container, text5);
   });
 }
 function approved(image, entries2) {
@@ -24269,8 +24405,8 @@ function registryLocked(registry) {
 function lockUndecidedWhy(registry) {
   const properties = propertiesOf2(registry);
   const ruleSet = properties["networkRuleSet"];
-  const values = [registry.body["properties"], properties["publicNetworkAccess"], ruleSet, isPlainObject(ruleSet) ? ruleSet["defaultAction"] : void 0, properties["networkRuleBypassAllowedForTasks"]];
-  if (values.some(isRedacted)) return "marked sensitive and not read";
+  const values2 = [registry.body["properties"], properties["publicNetworkAccess"], ruleSet, isPlainObject(ruleSet) ? ruleSet["defaultAction"] : void 0, properties["networkRuleBypassAllowedForTasks"]];
+  if (values2.some(isRedacted)) return "marked sensitive and not read";
   return registry.source.kind === "plan" ? "known only after apply" : "not in the input (project the properties column)";
 }
 function subnetsAt(context, path) {
@@ -24312,14 +24448,14 @@ function routeFixes(inventory, subnet, name, routeTable) {
   const vnet = vnetLink.vnet?.name ?? (vnetLink.id ? parseArmId(vnetLink.id)?.name : void 0) ?? (parsed?.parentId ? parseArmId(parsed.parentId)?.name : void 0) ?? "<vnet>";
   const bodyGroup = subnet.body["resourceGroup"];
   const group = parsed?.resourceGroup ?? (typeof bodyGroup === "string" ? bodyGroup : "<resource-group>");
-  const route = (table3) => `\`az network route-table route create --resource-group ${group} --route-table-name ${table3} --name default --address-prefix 0.0.0.0/0 --next-hop-type VirtualAppliance --next-hop-ip-address <firewall-ip>\``;
+  const route = (table5) => `\`az network route-table route create --resource-group ${group} --route-table-name ${table5} --name default --address-prefix 0.0.0.0/0 --next-hop-type VirtualAppliance --next-hop-ip-address <firewall-ip>\``;
   const hcl = 'route { name = "default", address_prefix = "0.0.0.0/0", next_hop_type = "VirtualAppliance", next_hop_in_ip_address = azurerm_firewall.<hub>.ip_configuration[0].private_ip_address }';
   if (routeTable) {
     return { routeCommands: `${route(routeTable)}`, terraformChange: `Add \`${hcl}\` to the azurerm_route_table ${routeTable} of subnet ${name}` };
   }
-  const table2 = `rt-${name}`;
+  const table4 = `rt-${name}`;
   return {
-    routeCommands: `\`az network route-table create --resource-group ${group} --name ${table2}\` then ${route(table2)} and associate it: \`az network vnet subnet update --resource-group ${group} --vnet-name ${vnet} --name ${name} --route-table ${table2}\``,
+    routeCommands: `\`az network route-table create --resource-group ${group} --name ${table4}\` then ${route(table4)} and associate it: \`az network vnet subnet update --resource-group ${group} --vnet-name ${vnet} --name ${name} --route-table ${table4}\``,
     terraformChange: `Create an azurerm_route_table with \`${hcl}\` and associate it with subnet ${name} through an azurerm_subnet_route_table_association`
   };
 }
@@ -24810,6 +24946,25 @@ var init_firewall_rules = __esm({
   }
 });
 
+// src/egress/data-endpoints.ts
+function dataEndpointHosts(registry) {
+  const properties = isPlainObject(registry.body["properties"]) ? registry.body["properties"] : {};
+  const listed2 = properties["dataEndpointHostNames"];
+  if (Array.isArray(listed2) && listed2.length && listed2.every((host) => typeof host === "string")) return listed2.map((host) => host.toLowerCase());
+  const location2 = (registry.location ?? (typeof registry.body["location"] === "string" ? registry.body["location"] : "")).toLowerCase().replace(/\s+/g, "");
+  return [`${registry.name.toLowerCase()}.${location2 || "<region>"}.data.azurecr.io`];
+}
+function dataEndpointsEnabled(registry) {
+  const properties = isPlainObject(registry.body["properties"]) ? registry.body["properties"] : {};
+  return properties["dataEndpointEnabled"] === true;
+}
+var init_data_endpoints = __esm({
+  "src/egress/data-endpoints.ts"() {
+    "use strict";
+    init_values();
+  }
+});
+
 // src/engine/functions/egress.ts
 import { join as join7 } from "node:path";
 function egressProfiles(extra) {
@@ -24851,13 +25006,13 @@ function isAzurePipelinesAgent(job) {
   if (node.some((rule) => isPlainObject(rule) && typeof rule["type"] === "string" && rule["type"].toLowerCase() === "azure-pipelines")) return true;
   return node.some((rule) => isPlaceholder(rule) || isPlainObject(rule) && isPlaceholder(rule["type"])) ? void 0 : false;
 }
-function publicRegistries(inventory, workload) {
+function registriesOf(inventory, workload) {
   const servers = [];
   const jobs = workload.armType.toLowerCase() === "microsoft.app/managedenvironments" ? jobsOf(inventory, workload) : [];
   for (const job of jobs) {
-    const registries = propertiesOf2(job)["configuration"]?.["registries"];
-    if (!Array.isArray(registries)) continue;
-    registries.forEach((entry, index) => {
+    const registries2 = propertiesOf2(job)["configuration"]?.["registries"];
+    if (!Array.isArray(registries2)) continue;
+    registries2.forEach((entry, index) => {
       if (!isPlainObject(entry)) return;
       const server = entry["server"];
       if (typeof server === "string") servers.push(server.toLowerCase());
@@ -24874,12 +25029,14 @@ function publicRegistries(inventory, workload) {
     }
   }
   const endpoints = endpointIndex(inventory);
-  return [...new Set(servers)].filter((server) => {
+  const pullsFrom = [...new Set(servers)];
+  const registries = pullsFrom.filter((server) => {
     const name = server.replace(/\.azurecr\.(io|us|cn)$/, "");
     const registry = inventory.byName("Microsoft.ContainerRegistry/registries", name)[0];
     if (!registry) return true;
     return !(endpoints.byTarget.has(registry.key.toLowerCase()) || registry.source.id && endpoints.byTarget.has(`id:${registry.source.id.toLowerCase()}`));
   });
+  return { pullsFrom, registries };
 }
 function workloadsBehindFirewalls(inventory) {
   return inventory.cached("workloads-behind-firewalls", () => {
@@ -24906,7 +25063,7 @@ function workloadsBehindFirewalls(inventory) {
           }
         }
         const uncertain = typeof implied === "string" ? void 0 : implied.uncertain;
-        const workload = (why) => ({ resource, profile, registries: publicRegistries(inventory, resource), ...why ? { uncertain: why } : {} });
+        const workload = (why) => ({ resource, profile, ...registriesOf(inventory, resource), ...why ? { uncertain: why } : {} });
         for (const firewall of firewalls) {
           const key = firewall.key.toLowerCase();
           index.byFirewall.set(key, [...index.byFirewall.get(key) ?? [], workload(uncertain)]);
@@ -24956,6 +25113,18 @@ function needMet(rules, need, fqdnTags) {
   if (need.serviceTag) return serviceTagAllowed(rules, need.serviceTag, port);
   return true;
 }
+function registryDataMet(inventory, rules, workloads) {
+  if (!workloads.some((workload) => workload.pullsFrom.length > 0)) return false;
+  const throughFirewall = [...new Set(workloads.flatMap((workload) => workload.registries))];
+  const https = { type: "https", port: 443 };
+  return throughFirewall.every((server) => {
+    const registry = inventory.byName("Microsoft.ContainerRegistry/registries", server.replace(/\.azurecr\.(io|us|cn)$/, ""))[0];
+    if (!registry || !dataEndpointsEnabled(registry)) return false;
+    return dataEndpointHosts(registry).every(
+      (host) => !host.includes("<") && rules.application.some((rule) => rule.allow && protocolAllows(rule.protocols, https) && rule.targetFqdns.some((pattern) => patternCovers(pattern, host)))
+    );
+  });
+}
 function describeNeed(need) {
   const port = need.port ?? 443;
   if (need.fqdn) return port === 443 ? need.fqdn : `${need.fqdn}:${port}`;
@@ -24994,6 +25163,7 @@ var init_egress = __esm({
     init_routes();
     init_values();
     init_dns();
+    init_data_endpoints();
     init_results();
     WORKLOAD_SUBNETS = [
       {
@@ -25030,9 +25200,9 @@ var init_egress = __esm({
       const workloads = [...certain, ...maybe];
       const rules = firewallRules(context.inventory, context.resource);
       const needs = profile.needs.flatMap((need) => expandNeed(need, workloads, context.resource.location));
-      const missing = needs.filter((need) => !needMet(rules, need, profile.fqdnTags ?? [])).map(describeNeed);
-      const named2 = certain.length ? certain : workloads;
-      const why = named2.length ? `for ${[...new Set(named2.map((workload) => workload.resource.name))].join(", ")}` : "configured for this firewall";
+      const missing = needs.filter((need) => !needMet(rules, need, profile.fqdnTags ?? []) && !(need.registryData && registryDataMet(context.inventory, rules, workloads))).map(describeNeed);
+      const named4 = certain.length ? certain : workloads;
+      const why = named4.length ? `for ${[...new Set(named4.map((workload) => workload.resource.name))].join(", ")}` : "configured for this firewall";
       const details = { profile: profile.title, profileId, missing: missing.join(", "), workloads: why };
       if (missing.length === 0) return pass();
       if (rules.gaps.length) return unknown("rules", rules.gaps.join("; "), details);
@@ -25070,8 +25240,8 @@ var init_egress = __esm({
       const check = (entry, where2, scope, mine, path) => {
         if (entry === "*") return;
         const problem = mine ? fqdnProblem(entry) : void 0;
-        const note = (text4, expected) => {
-          problems2.push(text4);
+        const note = (text5, expected) => {
+          problems2.push(text5);
           evidence.push({ path, actual: entry, expected });
         };
         if (problem) note(`"${entry}" in ${where2} ${problem}`, WELL_FORMED);
@@ -25137,9 +25307,9 @@ var init_egress = __esm({
           if (routes.some((route) => route === void 0 || route.status === "unknown")) return unknown("routeTable", "the node subnet's route is known only after apply or not in this scan");
           return fail("routeTable", "no route to a firewall", "a 0.0.0.0/0 route to the firewall", { problem: "its node subnet has no 0.0.0.0/0 route to a firewall" });
         }
-        const shown2 = String(outbound ?? "loadBalancer");
-        return fail("networkProfile.outboundType", shown2, "userDefinedRouting", {
-          problem: `its outbound type is ${shown2}, so nodes egress through ${/natgateway$/i.test(shown2) ? "the NAT gateway's" : "the load balancer's"} public IP${toFirewall2 ? " although their subnet routes to the firewall" : ""}`
+        const shown3 = String(outbound ?? "loadBalancer");
+        return fail("networkProfile.outboundType", shown3, "userDefinedRouting", {
+          problem: `its outbound type is ${shown3}, so nodes egress through ${/natgateway$/i.test(shown3) ? "the NAT gateway's" : "the load balancer's"} public IP${toFirewall2 ? " although their subnet routes to the firewall" : ""}`
         });
       }
       const subnets = followLinks(inventory, resource, "properties.vnetConfiguration.infrastructureSubnetId", { targetTypes: [SUBNET2] }).links;
@@ -25371,6 +25541,706 @@ var init_pipeline_builds = __esm({
   }
 });
 
+// src/engine/functions/session-pool-egress.ts
+function named2(resource) {
+  return resource.source.dialect === "azapi" ? `body.${STATUS_PATH}` : STATUS_PATH;
+}
+var STATUS_PATH, sessionPoolEgressDisabled, SESSION_POOL_FUNCTIONS;
+var init_session_pool_egress = __esm({
+  "src/engine/functions/session-pool-egress.ts"() {
+    "use strict";
+    init_values();
+    init_results();
+    STATUS_PATH = "properties.sessionNetworkConfiguration.status";
+    sessionPoolEgressDisabled = (context) => {
+      const { resource } = context;
+      const properties = resource.body["properties"];
+      const known2 = resource.source.kind === "plan" ? "known only after apply" : "not in the input";
+      if (isPlaceholder(properties)) return unknown(STATUS_PATH, `the properties of ${resource.name} are ${known2}`, { attribute: named2(resource) });
+      const configuration = isPlainObject(properties) ? properties["sessionNetworkConfiguration"] : void 0;
+      const status = isPlaceholder(configuration) ? configuration : isPlainObject(configuration) ? configuration["status"] : void 0;
+      if (isRedacted(status)) return unknown(STATUS_PATH, `${named2(resource)} is marked sensitive and not read`, { attribute: named2(resource) });
+      if (isPlaceholder(status)) return unknown(STATUS_PATH, `${named2(resource)} is ${known2}`, { attribute: named2(resource) });
+      if (status === void 0 || status === null || status === "") {
+        return unknown(STATUS_PATH, `${named2(resource)} is not set, and the API documents no default for it (set it to EgressDisabled)`, { attribute: named2(resource) });
+      }
+      if (typeof status === "string" && status.toLowerCase() === "egressdisabled") return pass();
+      return fail(STATUS_PATH, status, "EgressDisabled", { attribute: named2(resource), status: String(status) });
+    };
+    SESSION_POOL_FUNCTIONS = /* @__PURE__ */ new Map([["sessionPoolEgressDisabled", sessionPoolEgressDisabled]]);
+  }
+});
+
+// src/engine/functions/aks-bootstrap-cache.ts
+function named3(resource, path) {
+  if (resource.source.dialect === "azapi") return `body.${path}`;
+  if (resource.source.dialect === "azurerm") {
+    const origin = resource.attributeOf?.get(path);
+    if (origin) return origin.attribute;
+  }
+  return path;
+}
+function shown2(resource, path, armValue) {
+  const origin = resource.source.dialect === "azurerm" ? resource.attributeOf?.get(path) : void 0;
+  const value = origin && !origin.defaulted ? origin.value : armValue;
+  if (value === void 0 || value === null) return "not set";
+  if (!origin?.defaulted) return String(value);
+  const bool = /_enabled$/.test(origin.attribute) ? { enabled: "true", disabled: "false" }[String(armValue).toLowerCase()] : void 0;
+  return `${bool ?? String(armValue)} (not set; the default)`;
+}
+function lower(value) {
+  return typeof value === "string" ? value.toLowerCase() : void 0;
+}
+function isolationOf(context) {
+  const outbound = context.field("properties.networkProfile.outboundType");
+  if (isPlaceholder(outbound) || isPlaceholder(context.resource.body["properties"])) {
+    return { isolated: "unknown", reason: `${named3(context.resource, "properties.networkProfile.outboundType")} is ${isRedacted(outbound) ? "marked sensitive and not read" : known(context.resource)}` };
+  }
+  const value = lower(outbound);
+  return value && ISOLATED_OUTBOUND_TYPES.has(value) ? { isolated: true, outbound: String(outbound) } : { isolated: false };
+}
+function cacheRegistryOf(context) {
+  const { resource, inventory } = context;
+  const path = "properties.bootstrapProfile.containerRegistryId";
+  const value = context.field(path);
+  if (value === void 0 || value === null || value === "") return { kind: "managed" };
+  const links = followLinks(inventory, resource, path, { targetTypes: [REGISTRY2] });
+  const link = links.links[0];
+  if (!link) return { kind: "unknown", reason: links.unresolved.join("; ") || `${named3(resource, path)} is ${known(resource)}` };
+  if (!link.target) return { kind: "outside", name: link.name ?? link.id ?? String(value) };
+  return { kind: "found", registry: link.target };
+}
+var REGISTRY2, ISOLATED_OUTBOUND_TYPES, known, aksBootstrapsFromPrivateCache, aksBootstrapCacheZoneRedundant, AKS_BOOTSTRAP_FUNCTIONS;
+var init_aks_bootstrap_cache = __esm({
+  "src/engine/functions/aks-bootstrap-cache.ts"() {
+    "use strict";
+    init_links();
+    init_values();
+    init_results();
+    REGISTRY2 = "Microsoft.ContainerRegistry/registries";
+    ISOLATED_OUTBOUND_TYPES = /* @__PURE__ */ new Set(["none", "block"]);
+    known = (resource) => resource.source.kind === "plan" ? "known only after apply" : "not in the input";
+    aksBootstrapsFromPrivateCache = (context) => {
+      const { resource } = context;
+      const isolation = isolationOf(context);
+      if (isolation.isolated === false) return pass();
+      const sourcePath = "properties.bootstrapProfile.artifactSource";
+      const source = context.field(sourcePath);
+      const outboundText = isolation.isolated === true ? `outbound type ${isolation.outbound}` : "an outbound type known only after apply";
+      if (isPlaceholder(source)) return unknown(sourcePath, `${named3(resource, sourcePath)} is ${known(resource)}`);
+      if (lower(source) !== "cache") {
+        if (isolation.isolated === "unknown") return unknown("properties.networkProfile.outboundType", isolation.reason);
+        const shown3 = source === void 0 || source === null ? "Direct (not set; the default)" : String(source);
+        return fail(sourcePath, source ?? "Direct", "Cache", {
+          problem: `its nodes bootstrap from ${shown3}, but with ${outboundText} they cannot reach mcr.microsoft.com: ${named3(resource, sourcePath)} must be Cache`,
+          outbound: outboundText
+        });
+      }
+      const cache2 = cacheRegistryOf(context);
+      if (cache2.kind === "managed") return pass();
+      if (cache2.kind === "unknown") return unknown("properties.bootstrapProfile.containerRegistryId", cache2.reason);
+      if (cache2.kind === "outside") return unknown("properties.bootstrapProfile.containerRegistryId", `its bootstrap registry ${cache2.name} is not in this scan, so whether it is Premium with public access disabled is not known`);
+      const registry = cache2.registry;
+      if (isPlaceholder(registry.body["properties"])) return unknown("properties.bootstrapProfile.containerRegistryId", `the properties of its bootstrap registry ${registry.name} are ${known(registry)}`);
+      const sku = isPlainObject(registry.body["sku"]) ? registry.body["sku"]["name"] : void 0;
+      const access = isPlainObject(registry.body["properties"]) ? registry.body["properties"]["publicNetworkAccess"] : void 0;
+      const problems2 = [];
+      const undecided = [];
+      if (isPlaceholder(sku)) undecided.push(`the SKU of ${registry.name} is ${known(registry)}`);
+      else if (lower(sku) !== "premium") problems2.push(`it is ${typeof sku === "string" ? sku : "not Premium"} (${named3(registry, "sku.name")}), and a cache for network-isolated nodes needs Premium`);
+      if (isPlaceholder(access)) undecided.push(`${named3(registry, "properties.publicNetworkAccess")} of ${registry.name} is ${known(registry)}`);
+      else if (lower(access) !== "disabled") problems2.push(`it accepts public traffic (${named3(registry, "properties.publicNetworkAccess")} is ${access === void 0 || access === null ? "not set, which means Enabled" : shown2(registry, "properties.publicNetworkAccess", access)})`);
+      if (problems2.length) {
+        return fail("properties.bootstrapProfile.containerRegistryId", registry.name, "a Premium registry with public network access disabled", {
+          problem: `its bootstrap cache registry ${registry.name} is not private: ${problems2.join("; ")}`,
+          outbound: outboundText,
+          registry: registry.name
+        });
+      }
+      if (undecided.length) return unknown("properties.bootstrapProfile.containerRegistryId", undecided.join("; "));
+      return pass();
+    };
+    aksBootstrapCacheZoneRedundant = (context) => {
+      const isolation = isolationOf(context);
+      if (isolation.isolated !== true) return pass();
+      if (lower(context.field("properties.bootstrapProfile.artifactSource")) !== "cache") return pass();
+      const cache2 = cacheRegistryOf(context);
+      if (cache2.kind !== "found") return pass();
+      const registry = cache2.registry;
+      const zone = isPlainObject(registry.body["properties"]) ? registry.body["properties"]["zoneRedundancy"] : void 0;
+      if (isPlaceholder(zone) || isPlaceholder(registry.body["properties"])) return unknown("properties.bootstrapProfile.containerRegistryId", `${named3(registry, "properties.zoneRedundancy")} of ${registry.name} is ${known(registry)}`);
+      if (lower(zone) === "enabled") return pass();
+      return fail("properties.bootstrapProfile.containerRegistryId", registry.name, "a zone-redundant registry (zoneRedundancy Enabled)", {
+        registry: registry.name,
+        zone: `${named3(registry, "properties.zoneRedundancy")} is ${shown2(registry, "properties.zoneRedundancy", zone)}`
+      });
+    };
+    AKS_BOOTSTRAP_FUNCTIONS = /* @__PURE__ */ new Map([
+      ["aksBootstrapsFromPrivateCache", aksBootstrapsFromPrivateCache],
+      ["aksBootstrapCacheZoneRedundant", aksBootstrapCacheZoneRedundant]
+    ]);
+  }
+});
+
+// src/engine/functions/multitenant-wildcards.ts
+import { join as join8 } from "node:path";
+function multitenantWildcards() {
+  table2 ??= new Map(
+    readYamlData(join8(BUILT_IN_POLICY_DIR, "data", "multitenant-wildcards.yaml")).wildcards.map((entry) => [normalizeFqdn(entry.pattern), entry])
+  );
+  return table2;
+}
+function registryAlternatives(inventory, file) {
+  const registries = inventory.ofType(REGISTRY3).filter((registry) => registry.source.managed !== false && registry.source.file === file);
+  if (registries.length === 0) return "";
+  const hosts = registries.slice(0, 5).map((registry) => {
+    const enabled = dataEndpointsEnabled(registry);
+    return `${dataEndpointHosts(registry).join(", ")}${enabled ? "" : ` (turn on dataEndpointEnabled on ${registry.name} first)`}`;
+  });
+  return ` (for pulls from the registries in this scan: ${hosts.join("; ")}${registries.length > 5 ? `; and ${registries.length - 5} more` : ""})`;
+}
+var table2, REGISTRY3, noMultitenantWildcards, MULTITENANT_WILDCARD_FUNCTIONS;
+var init_multitenant_wildcards = __esm({
+  "src/engine/functions/multitenant-wildcards.ts"() {
+    "use strict";
+    init_precompiled();
+    init_policy_dir();
+    init_data_endpoints();
+    init_fqdn();
+    init_firewall_rules();
+    init_egress();
+    init_results();
+    REGISTRY3 = "Microsoft.ContainerRegistry/registries";
+    noMultitenantWildcards = (context) => {
+      const { inventory, resource } = context;
+      const wildcards = multitenantWildcards();
+      const rules = rulesWrittenIn(inventory, resource);
+      const offenders = [];
+      const consider = (entries2, kind, collection, rule, path) => {
+        for (const written of entries2) {
+          const entry = wildcards.get(normalizeFqdn(written));
+          if (entry) offenders.push({ text: `${kind} rule ${collection}/${rule} allows ${written} (${entry.reaches}: ${entry.why})`, path, written, entry });
+        }
+      };
+      for (const rule of rules.application) if (rule.allow) consider(rule.targetFqdns, "application", rule.origin.collection, rule.origin.rule, `${rule.origin.path}.targetFqdns`);
+      for (const rule of rules.network) if (rule.allow) consider(rule.destinationFqdns, "network", rule.origin.collection, rule.origin.rule, `${rule.origin.path}.destinationFqdns`);
+      const place = placeOf(context);
+      if (offenders.length === 0) return rules.gaps.length ? unknown("rules", rules.gaps.join("; "), place) : pass();
+      const distinct = [...new Map(offenders.map((offender) => [offender.entry.pattern, offender.entry])).values()];
+      const alternatives = distinct.map((entry) => `${entry.pattern}: ${entry.alternative}${entry.dataEndpoints ? registryAlternatives(inventory, resource.source.file) : ""}`);
+      const byPath = /* @__PURE__ */ new Map();
+      for (const offender of offenders) byPath.set(offender.path, [...byPath.get(offender.path) ?? [], offender.written]);
+      const evidence = [...byPath].map(([path, written]) => ({ path, actual: written, expected: "no wildcard that reaches every tenant" }));
+      return {
+        verdict: "fail",
+        evidence,
+        details: {
+          ...place,
+          offenders: offenders.map((offender) => offender.text).join("; "),
+          entries: [...new Set(offenders.map((offender) => offender.written))].join(", "),
+          alternatives: alternatives.join("; ")
+        }
+      };
+    };
+    MULTITENANT_WILDCARD_FUNCTIONS = /* @__PURE__ */ new Map([["noMultitenantWildcards", noMultitenantWildcards]]);
+  }
+});
+
+// src/egress/ipv4.ts
+function parseCidr(text5) {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(text5.trim());
+  if (!match) return void 0;
+  const octets = match.slice(1, 5).map(Number);
+  if (octets.some((octet) => octet > 255)) return void 0;
+  const bits = match[5] === void 0 ? 32 : Number(match[5]);
+  if (bits > 32) return void 0;
+  const address = (octets[0] << 24 >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
+  const size = 2 ** (32 - bits);
+  const first = Math.floor(address / size) * size;
+  return { first, last: first + size - 1 };
+}
+function contains2(outer, inner) {
+  return outer.first <= inner.first && inner.last <= outer.last;
+}
+function overlaps(a2, b) {
+  return a2.first <= b.last && b.first <= a2.last;
+}
+function isPrivateRange(range) {
+  return PRIVATE.some((block) => contains2(block, range));
+}
+var PRIVATE;
+var init_ipv4 = __esm({
+  "src/egress/ipv4.ts"() {
+    "use strict";
+    PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"].map((cidr) => parseCidr(cidr));
+  }
+});
+
+// src/engine/functions/nsg-egress.ts
+import { join as join9 } from "node:path";
+function needsTable() {
+  table3 ??= readYamlData(join9(BUILT_IN_POLICY_DIR, "data", "nsg-egress-needs.yaml"));
+  return table3;
+}
+function worst(...matches) {
+  if (matches.includes("none")) return "none";
+  if (matches.includes("maybe")) return "maybe";
+  return "covers";
+}
+function best(matches) {
+  if (matches.includes("covers")) return "covers";
+  if (matches.includes("maybe")) return "maybe";
+  return "none";
+}
+function values(properties, single, plural) {
+  const out = [];
+  const one = properties[single];
+  const many = properties[plural];
+  if (isPlaceholder(one) || isPlaceholder(many)) return "unknown";
+  if (typeof one === "string" && one !== "") out.push(one);
+  if (Array.isArray(many)) {
+    for (const item of many) {
+      if (isPlaceholder(item)) return "unknown";
+      if (typeof item === "string" && item !== "") out.push(item);
+    }
+  }
+  return out;
+}
+function text2(value) {
+  return typeof value === "string" ? value : void 0;
+}
+function readRule(name, where2, properties) {
+  const priority = properties["priority"];
+  const direction = properties["direction"];
+  const groups = (key) => Array.isArray(properties[key]) ? properties[key].length : isPlaceholder(properties[key]) ? 1 : 0;
+  return {
+    name,
+    where: where2,
+    priority: typeof priority === "number" ? priority : typeof priority === "string" && /^\d+$/.test(priority) ? Number(priority) : void 0,
+    access: text2(properties["access"])?.toLowerCase(),
+    outbound: typeof direction === "string" ? direction.toLowerCase() === "outbound" : void 0,
+    protocol: text2(properties["protocol"])?.toLowerCase(),
+    sourcePorts: values(properties, "sourcePortRange", "sourcePortRanges"),
+    destinationPorts: values(properties, "destinationPortRange", "destinationPortRanges"),
+    sources: values(properties, "sourceAddressPrefix", "sourceAddressPrefixes"),
+    destinations: values(properties, "destinationAddressPrefix", "destinationAddressPrefixes"),
+    sourceGroups: groups("sourceApplicationSecurityGroups"),
+    destinationGroups: groups("destinationApplicationSecurityGroups"),
+    isDefault: false
+  };
+}
+function rulesOf(inventory, nsg) {
+  const properties = nsg.body["properties"];
+  if (isPlaceholder(properties)) return { rules: [], gap: `the properties of NSG ${nsg.name} are ${nsg.source.kind === "plan" ? "known only after apply" : "not in the input"}` };
+  const rules = [];
+  const inline = isPlainObject(properties) ? properties["securityRules"] : void 0;
+  if (isPlaceholder(inline)) return { rules: [], gap: `the security rules of NSG ${nsg.name} are known only after apply` };
+  if (Array.isArray(inline)) {
+    for (const [index, rule] of inline.entries()) {
+      if (isPlaceholder(rule)) return { rules: [], gap: `a security rule of NSG ${nsg.name} is known only after apply` };
+      if (!isPlainObject(rule)) continue;
+      const ruleProperties2 = isPlainObject(rule["properties"]) ? rule["properties"] : rule;
+      rules.push(readRule(text2(rule["name"]) ?? `securityRules[${index}]`, `NSG ${nsg.name}`, ruleProperties2));
+    }
+  }
+  for (const child2 of childrenOf(inventory, nsg, NSG_RULE)) {
+    const childProperties = child2.body["properties"];
+    if (isPlaceholder(childProperties)) return { rules: [], gap: `the properties of security rule ${child2.name} are known only after apply` };
+    rules.push(readRule(child2.name, child2.source.address ?? `security rule ${child2.name}`, isPlainObject(childProperties) ? childProperties : {}));
+  }
+  for (const rule of needsTable().defaultOutboundRules) {
+    rules.push({
+      name: rule.name,
+      where: "the default rules",
+      priority: rule.priority,
+      access: rule.access.toLowerCase(),
+      outbound: true,
+      protocol: rule.protocol.toLowerCase(),
+      sourcePorts: ["*"],
+      destinationPorts: [rule.ports],
+      sources: [rule.source],
+      destinations: [rule.destination],
+      sourceGroups: 0,
+      destinationGroups: 0,
+      isDefault: true
+    });
+  }
+  return { rules };
+}
+function protocolMatch(rule, need) {
+  if (rule.protocol === void 0) return "maybe";
+  return rule.protocol === "*" || rule.protocol === "any" || rule.protocol === need.protocol.toLowerCase() ? "covers" : "none";
+}
+function portMatch(ports, port) {
+  if (ports === "unknown") return "maybe";
+  if (ports.length === 0) return "maybe";
+  return best(
+    ports.map((range) => {
+      const value = range.trim();
+      if (value === "*") return "covers";
+      if (port === void 0) return "maybe";
+      const [low, high] = value.split("-").map((part) => Number(part.trim()));
+      if (low === void 0 || Number.isNaN(low)) return "maybe";
+      return port >= low && port <= (high === void 0 || Number.isNaN(high) ? low : high) ? "covers" : "none";
+    })
+  );
+}
+function sourceMatch(rule, subnetRanges) {
+  if (rule.sources === "unknown") return "maybe";
+  const matches = rule.sources.map((source) => {
+    const value = source.trim().toLowerCase();
+    if (ANY_ADDRESS.has(value) || value === "virtualnetwork") return "covers";
+    const range = parseCidr(value);
+    if (!range) return "none";
+    if (!subnetRanges || subnetRanges.length === 0) return "maybe";
+    if (subnetRanges.every((subnet) => contains2(range, subnet))) return "covers";
+    return subnetRanges.some((subnet) => overlaps(range, subnet)) ? "maybe" : "none";
+  });
+  if (rule.sourceGroups > 0) matches.push("maybe");
+  return best(matches);
+}
+function splitTag(value) {
+  const [tag, ...rest] = value.toLowerCase().split(".");
+  if (tag === "azurefrontdoor") return { tag: value.toLowerCase() };
+  return rest.length ? { tag, region: rest.join(".") } : { tag };
+}
+function destinationMatch(rule, need, region) {
+  if (rule.destinations === "unknown") return "maybe";
+  const wanted = splitTag(need.destination.replace("<region>", region ?? "<region>"));
+  const allow = rule.access === "allow";
+  const matches = rule.destinations.map((destination) => {
+    const value = destination.trim().toLowerCase();
+    if (ANY_ADDRESS.has(value) || value === "internet") return "covers";
+    const range = parseCidr(value);
+    if (range) return isPrivateRange(range) || value === "168.63.129.16" || value === "168.63.129.16/32" ? "none" : "maybe";
+    if (wanted.tag === "internet") return "none";
+    const written = splitTag(value);
+    if (written.tag === wanted.tag) {
+      if (!written.region) return "covers";
+      if (wanted.region) return wanted.region.includes("<") ? "maybe" : written.region === wanted.region ? "covers" : "none";
+      if (!region) return "maybe";
+      if (written.region !== region) return "none";
+      return allow ? "maybe" : "covers";
+    }
+    if (written.tag === "azurecloud") return "maybe";
+    return "none";
+  });
+  return best(matches);
+}
+function matchOf(rule, need, subnetRanges, region) {
+  if (rule.outbound === false) return "none";
+  const destination = rule.destinationGroups > 0 && rule.destinations !== "unknown" && rule.destinations.length === 0 ? "none" : destinationMatch(rule, need, region);
+  return worst(rule.outbound === void 0 ? "maybe" : "covers", protocolMatch(rule, need), portMatch(rule.destinationPorts, need.port), portMatch(rule.sourcePorts, void 0), sourceMatch(rule, subnetRanges), destination);
+}
+function describeRule(rule) {
+  return `${rule.name} (priority ${rule.priority ?? "unknown"}${rule.isDefault ? ", a default rule" : rule.where.startsWith("NSG ") ? "" : `, ${rule.where}`})`;
+}
+function evaluateNeed(rules, need, subnetRanges, region) {
+  const unordered = rules.filter((rule) => rule.priority === void 0 && matchOf(rule, need, subnetRanges, region) !== "none");
+  if (unordered.length) return { kind: "unknown", reason: `the priority of rule ${unordered[0].name} is known only after apply` };
+  const ordered = [...rules].sort((a2, b) => a2.priority - b.priority);
+  let mayAllow;
+  let mayDeny;
+  for (const rule of ordered) {
+    const match = matchOf(rule, need, subnetRanges, region);
+    if (match === "none") continue;
+    const access = rule.access;
+    if (access !== "allow" && access !== "deny") {
+      if (match === "covers") return { kind: "unknown", reason: `the access of rule ${rule.name} is known only after apply` };
+      continue;
+    }
+    if (match === "maybe") {
+      if (access === "allow") mayAllow ??= rule;
+      else mayDeny ??= rule;
+      continue;
+    }
+    if (access === "allow") return mayDeny ? { kind: "unknown", reason: `rule ${describeRule(mayDeny)} may deny it first (its addresses, ports or groups may cover the need)` } : { kind: "met" };
+    return mayAllow ? { kind: "unknown", reason: `rule ${describeRule(mayAllow)} may allow it first, before ${describeRule(rule)} denies it` } : { kind: "blocked", rule };
+  }
+  return { kind: "met" };
+}
+function describeNeed2(need, region) {
+  return `${need.protocol.toUpperCase()} ${need.destination.replace("<region>", region ?? "<region>")} ${need.port}`;
+}
+function poolKind(resource, field) {
+  const type = resource.armType.toLowerCase();
+  if (type === "microsoft.containerregistry/registries/agentpools") return "acr-agent-pool";
+  if (type === "microsoft.devopsinfrastructure/pools") return "managed-devops-pools";
+  const profiles = field("properties.workloadProfiles");
+  if (isPlaceholder(profiles)) return { unknown: `whether ${resource.name} has workload profiles is known only after apply` };
+  return Array.isArray(profiles) && profiles.length > 0 ? "aca-workload-profiles" : "aca-consumption-only";
+}
+function subnetRangesOf(subnet) {
+  const properties = isPlainObject(subnet.body["properties"]) ? subnet.body["properties"] : {};
+  const prefixes = [properties["addressPrefix"], ...Array.isArray(properties["addressPrefixes"]) ? properties["addressPrefixes"] : []].filter((value) => typeof value === "string");
+  const ranges = prefixes.map(parseCidr).filter((range) => !!range);
+  return ranges.length ? ranges : void 0;
+}
+var NSG, NSG_RULE, table3, ANY_ADDRESS, SUBNET_PATHS, nsgAllowsPoolEgress, NSG_EGRESS_FUNCTIONS;
+var init_nsg_egress = __esm({
+  "src/engine/functions/nsg-egress.ts"() {
+    "use strict";
+    init_precompiled();
+    init_policy_dir();
+    init_ipv4();
+    init_links();
+    init_routes();
+    init_values();
+    init_results();
+    NSG = "Microsoft.Network/networkSecurityGroups";
+    NSG_RULE = "Microsoft.Network/networkSecurityGroups/securityRules";
+    ANY_ADDRESS = /* @__PURE__ */ new Set(["*", "0.0.0.0/0", "any"]);
+    SUBNET_PATHS = {
+      "microsoft.containerregistry/registries/agentpools": "properties.virtualNetworkSubnetResourceId",
+      "microsoft.app/managedenvironments": "properties.vnetConfiguration.infrastructureSubnetId",
+      "microsoft.devopsinfrastructure/pools": "properties.fabricProfile.networkProfile.subnetId"
+    };
+    nsgAllowsPoolEgress = (context) => {
+      const { inventory, resource } = context;
+      const subnetPath = SUBNET_PATHS[resource.armType.toLowerCase()];
+      if (!subnetPath) return pass();
+      if (isPlaceholder(resource.body["properties"])) return unknown(subnetPath, `the properties of ${resource.name} are ${resource.source.kind === "plan" ? "known only after apply" : "not in the input"}`);
+      const subnets = followLinks(inventory, resource, subnetPath, { targetTypes: [SUBNET2] });
+      const region = (resource.location ?? (typeof resource.body["location"] === "string" ? resource.body["location"] : void 0))?.toLowerCase().replace(/\s+/g, "");
+      const kind = poolKind(resource, context.field);
+      const blocked = /* @__PURE__ */ new Map();
+      const undecided = [...subnets.unresolved];
+      const fixes = [];
+      const blockedNeeds = /* @__PURE__ */ new Map();
+      let firstBlocked;
+      for (const link of subnets.links) {
+        if (!link.target) {
+          undecided.push(`subnet ${link.name ?? link.id} is not in this scan, so its NSG is not known`);
+          continue;
+        }
+        const subnet = link.target;
+        const nsgs = followLinks(inventory, subnet, "properties.networkSecurityGroup.id", { targetTypes: [NSG] });
+        undecided.push(...nsgs.unresolved);
+        for (const nsgLink of nsgs.links) {
+          if (!nsgLink.target) {
+            undecided.push(`NSG ${nsgLink.name ?? nsgLink.id} on subnet ${subnet.name} is not in this scan`);
+            continue;
+          }
+          const nsg = nsgLink.target;
+          const { rules, gap } = rulesOf(inventory, nsg);
+          if (gap) {
+            undecided.push(gap);
+            continue;
+          }
+          const custom = rules.filter((rule) => !rule.isDefault && rule.outbound !== false);
+          if (custom.length === 0) continue;
+          if (typeof kind !== "string") {
+            undecided.push(kind.unknown);
+            continue;
+          }
+          const pool = needsTable().pools[kind];
+          if (!pool) continue;
+          const ranges = subnetRangesOf(subnet);
+          for (const need of pool.needs) {
+            const outcome = evaluateNeed(rules, need, ranges, region);
+            const shown3 = describeNeed2(need, region);
+            if (outcome.kind === "blocked") {
+              const by = `rule ${describeRule(outcome.rule)} of NSG ${nsg.name} on subnet ${subnet.name}`;
+              blocked.set(by, [...blocked.get(by) ?? [], `${shown3} (${need.why})`]);
+              blockedNeeds.set(by, [...blockedNeeds.get(by) ?? [], shown3]);
+              fixes.push(shown3);
+              firstBlocked ??= { nsg: nsg.name, rule: outcome.rule.name, priority: String(outcome.rule.priority ?? "") };
+            } else if (outcome.kind === "unknown") undecided.push(`${shown3} through NSG ${nsg.name}: ${outcome.reason}`);
+          }
+        }
+      }
+      const title = typeof kind === "string" ? needsTable().pools[kind]?.title ?? kind : "agent pool";
+      if (blocked.size) {
+        const sentences = [...blocked].map(([by, needs]) => `${needs.join(", ")} ${needs.length === 1 ? "is" : "are"} denied by ${by}`);
+        const evidence = [...blockedNeeds].map(([by, needs]) => ({ path: subnetPath, actual: by, expected: `an outbound Allow, at a lower priority number, for ${needs.join(", ")}` }));
+        return {
+          verdict: "fail",
+          evidence,
+          details: {
+            pool: title,
+            blocked: sentences.join("; "),
+            needs: [...new Set(fixes)].join(", "),
+            nsg: firstBlocked.nsg,
+            rule: firstBlocked.rule,
+            priority: firstBlocked.priority
+          }
+        };
+      }
+      if (undecided.length) return unknown(subnetPath, [...new Set(undecided)].join("; "), { pool: title });
+      return pass();
+    };
+    NSG_EGRESS_FUNCTIONS = /* @__PURE__ */ new Map([["nsgAllowsPoolEgress", nsgAllowsPoolEgress]]);
+  }
+});
+
+// src/engine/functions/configmap-credentials.ts
+import { join as join10 } from "node:path";
+function patterns2() {
+  if (compiled) return compiled;
+  const table4 = readYamlData(join10(BUILT_IN_POLICY_DIR, "data", "credential-patterns.yaml"));
+  compiled = {
+    words: new Set(table4.words.map((word) => word.toLowerCase())),
+    settingWords: new Set(table4.settingWords.map((word) => word.toLowerCase())),
+    pairs: new Set(table4.pairs.map(([a2, b]) => `${a2}${b}`.toLowerCase())),
+    values: table4.valuePatterns.map((entry) => ({ regex: new RegExp(entry.pattern), what: entry.what })),
+    references: table4.references.map((pattern) => new RegExp(pattern, "s")),
+    placeholders: new Set(table4.placeholders.map((word) => String(word).toLowerCase()))
+  };
+  return compiled;
+}
+function words(key) {
+  return key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").split(/[^A-Za-z0-9]+/).filter(Boolean).map((word) => word.toLowerCase());
+}
+function isCredentialKeyName(key) {
+  const table4 = patterns2();
+  const parts = words(key);
+  let at3 = parts.findIndex((part) => table4.words.has(part));
+  if (at3 < 0) {
+    at3 = parts.findIndex((part, i) => i + 1 < parts.length && table4.pairs.has(`${part}${parts[i + 1]}`));
+    if (at3 >= 0) at3++;
+  }
+  if (at3 < 0) return false;
+  return !parts.slice(at3 + 1).some((part) => table4.settingWords.has(part));
+}
+function judgeEntry(key, entry, pending) {
+  const table4 = patterns2();
+  const named4 = isCredentialKeyName(key);
+  const value = entry.value;
+  if (isRedacted(value)) return named4 ? { kind: "credential", why: "a value Terraform marks sensitive, stored in a ConfigMap in clear" } : { kind: "clean" };
+  if (isPlaceholder(value)) return named4 ? { kind: "unknown", why: `the value of key ${key} is ${pending}` } : { kind: "clean" };
+  if (typeof value !== "string") return { kind: "clean" };
+  const text5 = value.length > SCAN_LIMIT ? value.slice(0, SCAN_LIMIT) : value;
+  const trimmed = text5.trim();
+  if (entry.from === "data") {
+    const shaped = table4.values.find((pattern) => pattern.regex.test(text5));
+    if (shaped) return { kind: "credential", why: `its value is ${shaped.what}` };
+  }
+  if (!named4) return { kind: "clean" };
+  if (table4.placeholders.has(trimmed.toLowerCase()) || table4.references.some((reference) => reference.test(trimmed))) return { kind: "clean" };
+  return { kind: "credential", why: "a credential name with a literal value" };
+}
+function configMapIndex(inventory) {
+  return inventory.cached("config-maps-by-name", () => {
+    const index = /* @__PURE__ */ new Map();
+    for (const map of inventory.ofType(CONFIG_MAP_TYPE)) {
+      const metadata = isPlainObject(map.body["metadata"]) ? map.body["metadata"] : {};
+      const name = metadata["name"];
+      if (typeof name !== "string") continue;
+      const key = `${String(metadata["namespace"] ?? "default")}/${name}`;
+      index.set(key, [...index.get(key) ?? [], map]);
+    }
+    return index;
+  });
+}
+function usesOf(spec) {
+  const uses = [];
+  for (const list5 of ["initContainers", "containers", "ephemeralContainers"]) {
+    const containers = spec[list5];
+    if (!Array.isArray(containers)) continue;
+    for (const container of containers) {
+      if (!isPlainObject(container)) continue;
+      const who = `container ${String(container["name"] ?? "?")}`;
+      if (Array.isArray(container["env"])) {
+        for (const variable of container["env"]) {
+          const ref = isPlainObject(variable) && isPlainObject(variable["valueFrom"]) ? variable["valueFrom"]["configMapKeyRef"] : void 0;
+          if (isPlainObject(ref)) uses.push({ name: ref["name"], keys: [ref["key"]], via: `env ${String(variable["name"] ?? "?")} of ${who}`, textOnly: true });
+        }
+      }
+      if (Array.isArray(container["envFrom"])) {
+        for (const source of container["envFrom"]) {
+          const ref = isPlainObject(source) ? source["configMapRef"] : void 0;
+          if (isPlainObject(ref)) uses.push({ name: ref["name"], via: `envFrom of ${who}`, textOnly: true });
+        }
+      }
+    }
+  }
+  const volumeUse = (source, via) => {
+    if (!isPlainObject(source)) return;
+    const items2 = source["items"];
+    uses.push({ name: source["name"], ...Array.isArray(items2) && items2.length ? { keys: items2.map((item) => isPlainObject(item) ? item["key"] : item) } : {}, via, textOnly: false });
+  };
+  if (Array.isArray(spec["volumes"])) {
+    for (const volume of spec["volumes"]) {
+      if (!isPlainObject(volume)) continue;
+      volumeUse(volume["configMap"], `volume ${String(volume["name"] ?? "?")}`);
+      const sources2 = isPlainObject(volume["projected"]) ? volume["projected"]["sources"] : void 0;
+      if (Array.isArray(sources2)) {
+        for (const source of sources2) if (isPlainObject(source)) volumeUse(source["configMap"], `projected volume ${String(volume["name"] ?? "?")}`);
+      }
+    }
+  }
+  return uses;
+}
+var compiled, SCAN_LIMIT, workloadGetsNoConfigMapCredentials, CONFIGMAP_CREDENTIAL_FUNCTIONS;
+var init_configmap_credentials = __esm({
+  "src/engine/functions/configmap-credentials.ts"() {
+    "use strict";
+    init_precompiled();
+    init_policy_dir();
+    init_config_map();
+    init_values();
+    init_results();
+    SCAN_LIMIT = 65536;
+    workloadGetsNoConfigMapCredentials = (context) => {
+      const { resource, inventory } = context;
+      const spec = context.field("properties.podSpec");
+      const why = resource.source.kind === "manifest" ? "a placeholder filled in at deploy time" : "known only after apply";
+      if (isPlaceholder(spec)) return unknown("properties.podSpec", `the pod spec is ${why}`);
+      if (!isPlainObject(spec)) return pass();
+      const kind = { kind: typeof resource.body["kind"] === "string" ? resource.body["kind"] : "workload" };
+      const metadata = isPlainObject(resource.body["metadata"]) ? resource.body["metadata"] : {};
+      const namespace = metadata["namespace"];
+      if (isPlaceholder(namespace)) return unknown("metadata.namespace", `the namespace of ${resource.name} is ${why}`);
+      const found = [];
+      const keysFound = [];
+      const undecided = [];
+      const index = configMapIndex(inventory);
+      for (const use of usesOf(spec)) {
+        if (isPlaceholder(use.name)) {
+          undecided.push(`the ConfigMap of ${use.via} is ${why}`);
+          continue;
+        }
+        if (typeof use.name !== "string") continue;
+        const maps = index.get(`${String(namespace ?? "default")}/${use.name}`) ?? [];
+        if (maps.length === 0) {
+          undecided.push(`ConfigMap ${use.name} (${use.via}) is not in this scan`);
+          continue;
+        }
+        for (const map of maps) {
+          const entries2 = configMapEntries(map.body);
+          const data = isPlainObject(map.body["properties"]) ? map.body["properties"]["data"] : void 0;
+          if (!entries2 || isPlaceholder(data)) {
+            undecided.push(`the data of ConfigMap ${use.name} is ${map.source.kind === "manifest" ? "not readable" : "known only after apply"}`);
+            continue;
+          }
+          const wanted = use.keys ?? [...entries2.keys()];
+          for (const key of wanted) {
+            if (isPlaceholder(key)) {
+              undecided.push(`a key of ConfigMap ${use.name} (${use.via}) is ${why}`);
+              continue;
+            }
+            if (typeof key !== "string") continue;
+            const entry = entries2.get(key);
+            if (!entry || use.textOnly && entry.from === "binaryData") continue;
+            const verdict = judgeEntry(key, entry, map.source.kind === "manifest" ? "a placeholder filled in at deploy time" : "known only after apply");
+            if (verdict.kind === "credential") {
+              found.push(`key ${key} of ConfigMap ${use.name} (${use.via}: ${verdict.why})`);
+              keysFound.push(`${use.name}/${key}`);
+            } else if (verdict.kind === "unknown") undecided.push(`${verdict.why} (ConfigMap ${use.name})`);
+          }
+        }
+      }
+      const unique2 = [...new Set(found)];
+      if (unique2.length) {
+        return fail("properties.podSpec", [...new Set(keysFound)], "no credential from a ConfigMap", { ...kind, credentials: unique2.join("; "), keys: [...new Set(keysFound)].join(", ") });
+      }
+      if (undecided.length) return unknown("properties.podSpec", [...new Set(undecided)].join("; "), kind);
+      return pass();
+    };
+    CONFIGMAP_CREDENTIAL_FUNCTIONS = /* @__PURE__ */ new Map([["workloadGetsNoConfigMapCredentials", workloadGetsNoConfigMapCredentials]]);
+  }
+});
+
 // src/engine/functions/index.ts
 var BUILT_IN_FUNCTIONS;
 var init_functions = __esm({
@@ -25383,13 +26253,18 @@ var init_functions = __esm({
     init_input();
     init_job_credentials();
     init_pipeline_builds();
-    BUILT_IN_FUNCTIONS = new Map([...DNS_FUNCTIONS, ...AGENT_POOL_FUNCTIONS, ...EGRESS_FUNCTIONS, ...KATA_FUNCTIONS, ...INPUT_FUNCTIONS, ...PIPELINE_BUILD_FUNCTIONS, ["jobUsesManagedIdentity", jobUsesManagedIdentity]]);
+    init_session_pool_egress();
+    init_aks_bootstrap_cache();
+    init_multitenant_wildcards();
+    init_nsg_egress();
+    init_configmap_credentials();
+    BUILT_IN_FUNCTIONS = new Map([...DNS_FUNCTIONS, ...AGENT_POOL_FUNCTIONS, ...EGRESS_FUNCTIONS, ...KATA_FUNCTIONS, ...INPUT_FUNCTIONS, ...PIPELINE_BUILD_FUNCTIONS, ...SESSION_POOL_FUNCTIONS, ...AKS_BOOTSTRAP_FUNCTIONS, ...MULTITENANT_WILDCARD_FUNCTIONS, ...NSG_EGRESS_FUNCTIONS, ...CONFIGMAP_CREDENTIAL_FUNCTIONS, ["jobUsesManagedIdentity", jobUsesManagedIdentity]]);
   }
 });
 
 // src/engine/load-packs.ts
 import { readdirSync as readdirSync3, statSync as statSync3 } from "node:fs";
-import { join as join8, relative as relative5, resolve as resolve4 } from "node:path";
+import { join as join11, relative as relative5, resolve as resolve4 } from "node:path";
 import { createRequire } from "node:module";
 function packValidator() {
   validatePack ??= new (ajv()).Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(require2(PACK_SCHEMA));
@@ -25413,6 +26288,7 @@ function loadPackFile(file, builtIn, shownAs = file) {
       description: rawRule.description.trim(),
       help: (rawRule.help ?? "").trim(),
       references: rawRule.references ?? [],
+      ...rawRule.examples ? { examples: rawRule.examples } : {},
       tags: rawRule.tags ?? [],
       parameters: rawRule.parameters ?? {},
       remediation: rawRule.remediation,
@@ -25468,7 +26344,7 @@ function checkSemantics(rule, lineAt2, file) {
   });
 }
 function packFilesIn(dir) {
-  return readdirSync3(dir).filter((name) => /\.ya?ml$/i.test(name)).sort().map((name) => join8(dir, name)).filter((file) => !statSync3(file, { throwIfNoEntry: false })?.isDirectory());
+  return readdirSync3(dir).filter((name) => /\.ya?ml$/i.test(name)).sort().map((name) => join11(dir, name)).filter((file) => !statSync3(file, { throwIfNoEntry: false })?.isDirectory());
 }
 function checkInsideRepository(file, source, cwd) {
   if (typeof source === "string" || isInside(source.repository, resolvedPath(file))) return;
@@ -25531,7 +26407,7 @@ var init_load_packs = __esm({
     init_functions();
     init_policy_dir();
     require2 = createRequire(import.meta.url);
-    PACK_SCHEMA = join8(PACKAGE_ROOT, "schemas", "rule-pack.schema.json");
+    PACK_SCHEMA = join11(PACKAGE_ROOT, "schemas", "rule-pack.schema.json");
   }
 });
 
@@ -25551,14 +26427,14 @@ var init_config = __esm({
 
 // src/config/parameters.ts
 function parametersForRule(config, ruleId, declared) {
-  const values = {};
+  const values2 = {};
   for (const [name, spec] of Object.entries(declared)) {
-    if (spec.default !== void 0) setOwn(values, name, spec.default);
+    if (spec.default !== void 0) setOwn(values2, name, spec.default);
   }
   for (const [name, spec] of Object.entries(declared)) {
     if (!Object.hasOwn(config.parameters, name)) continue;
     const pointer = `/parameters/${pointerSegment(name)}`;
-    setOwn(values, name, checkValue(config.parameters[name], spec, { config, pointer, where: `parameters.${name}`, forRule: ` for ${ruleId}` }));
+    setOwn(values2, name, checkValue(config.parameters[name], spec, { config, pointer, where: `parameters.${name}`, forRule: ` for ${ruleId}` }));
   }
   const settings = Object.hasOwn(config.rules, ruleId) ? config.rules[ruleId] : void 0;
   for (const [name, value] of Object.entries(settings?.parameters ?? {})) {
@@ -25569,14 +26445,14 @@ function parametersForRule(config, ruleId, declared) {
       const has = names.length > 0 ? `it has: ${names.join(", ")}` : "it has none";
       throw new UserError(`${ruleId} has no parameter "${oneLine(name, 80)}" (${has})`, config.file, lineIn(config, pointer));
     }
-    setOwn(values, name, checkValue(value, spec, { config, pointer, where: `rules.${ruleId}.parameters.${name}`, forRule: "" }));
+    setOwn(values2, name, checkValue(value, spec, { config, pointer, where: `rules.${ruleId}.parameters.${name}`, forRule: "" }));
   }
-  return values;
+  return values2;
 }
 function validateConfigAgainstRules(config, rules) {
-  const known = new Set(rules.map((rule) => rule.id));
+  const known2 = new Set(rules.map((rule) => rule.id));
   for (const id of Object.keys(config.rules)) {
-    if (!known.has(id)) throw new UserError(`rules.${id}: no such rule`, config.file, lineIn(config, `/rules/${pointerSegment(id)}`));
+    if (!known2.has(id)) throw new UserError(`rules.${id}: no such rule`, config.file, lineIn(config, `/rules/${pointerSegment(id)}`));
   }
   const declaredNames = new Set(rules.flatMap((rule) => Object.keys(rule.parameters)));
   for (const name of Object.keys(config.parameters)) {
@@ -25642,7 +26518,7 @@ var init_parameters = __esm({
 
 // src/config/load-config.ts
 import { lstatSync as lstatSync3, statSync as statSync4 } from "node:fs";
-import { dirname as dirname4, join as join9, resolve as resolve5 } from "node:path";
+import { dirname as dirname4, join as join12, resolve as resolve5 } from "node:path";
 import { createRequire as createRequire2 } from "node:module";
 function configValidator() {
   validateConfig ??= new (ajv()).Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(configSchema);
@@ -25670,7 +26546,7 @@ function discoverConfig(scanPaths, cwd) {
   });
   for (const dir of [...dirs, resolve5(cwd)]) {
     for (const name of CONFIG_FILE_NAMES) {
-      const candidate = join9(dir, name);
+      const candidate = join12(dir, name);
       const stat = statSync4(candidate, { throwIfNoEntry: false }) ?? lstatSync3(candidate, { throwIfNoEntry: false });
       if (stat && !stat.isDirectory()) return candidate;
     }
@@ -25764,7 +26640,7 @@ var init_load_config = __esm({
     init_parameters();
     CONFIG_FILE_NAMES = [".azfence.yaml", ".azfence.yml"];
     require3 = createRequire2(import.meta.url);
-    configSchema = require3(join9(PACKAGE_ROOT, "schemas", "config.schema.json"));
+    configSchema = require3(join12(PACKAGE_ROOT, "schemas", "config.schema.json"));
   }
 });
 
@@ -25809,8 +26685,8 @@ function attributeFor(resource, path) {
 }
 function shownValue(resource, path, armValue) {
   const origin = resource.source.dialect === "azurerm" && resource.attributeOf?.has(path) ? resource.attributeOf.get(path) : void 0;
-  const shown2 = describeValue(origin ? origin.value : armValue).replace(/^"(.*)"$/, "$1");
-  return origin?.defaulted ? `${shown2} (not set; the default)` : shown2;
+  const shown3 = describeValue(origin ? origin.value : armValue).replace(/^"(.*)"$/, "$1");
+  return origin?.defaulted ? `${shown3} (not set; the default)` : shown3;
 }
 function propertyName(resource, path) {
   if (resource.source.dialect === "azurerm") {
@@ -25828,17 +26704,17 @@ function shownActual(resource, item) {
 }
 function showEvidence(resource, evidence) {
   const seen = /* @__PURE__ */ new Set();
-  const shown2 = [];
+  const shown3 = [];
   for (const item of evidence) {
     const attribute = resource.source.dialect === "azurerm" ? attributeFor(resource, item.path) : void 0;
     const entry = { path: item.path, ...attribute ? { attribute } : {}, actual: shownActual(resource, item), expected: item.expected };
     const key = `${entry.path}|${entry.actual}|${entry.expected}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    shown2.push(entry);
-    if (shown2.length >= 10) break;
+    shown3.push(entry);
+    if (shown3.length >= 10) break;
   }
-  return shown2;
+  return shown3;
 }
 function resourceGroupOf(resource) {
   const column = resource.body["resourceGroup"];
@@ -25846,7 +26722,7 @@ function resourceGroupOf(resource) {
   const fromId = /\/resourceGroups\/([^/]+)/i.exec(resource.source.id ?? "");
   return fromId?.[1] ?? "<resource-group>";
 }
-function compiled(template) {
+function compiled2(template) {
   let parts = compiledTemplates.get(template);
   if (parts) return parts;
   parts = [];
@@ -25891,7 +26767,7 @@ function placeholderValue(kind, arg, whole, context) {
 }
 function renderTemplate(template, context) {
   let out = "";
-  for (const part of compiled(template)) out += typeof part === "string" ? part : placeholderValue(part.kind, part.arg, part.whole, context);
+  for (const part of compiled2(template)) out += typeof part === "string" ? part : placeholderValue(part.kind, part.arg, part.whole, context);
   return out;
 }
 function unknownMessage(resource, evidence, rule, details) {
@@ -25933,10 +26809,10 @@ function writeBehind(resource, evaluation) {
   return void 0;
 }
 function asWrittenBy(resource, writer) {
-  const shown2 = { key: resource.key, armType: resource.armType, name: resource.name, body: resource.body, source: writer.source };
-  if (resource.location !== void 0) shown2.location = resource.location;
-  if (writer.attributeOf) shown2.attributeOf = writer.attributeOf;
-  return shown2;
+  const shown3 = { key: resource.key, armType: resource.armType, name: resource.name, body: resource.body, source: writer.source };
+  if (resource.location !== void 0) shown3.location = resource.location;
+  if (writer.attributeOf) shown3.attributeOf = writer.attributeOf;
+  return shown3;
 }
 function makeFinding(input) {
   const { rule, check, checkIndex, evaluation } = input;
@@ -26025,9 +26901,9 @@ var init_shape_check = __esm({
 
 // src/engine/run-rules.ts
 function parametersFor(rule, overrides) {
-  const values = {};
-  for (const [name, spec] of Object.entries(rule.parameters)) setOwn(values, name, spec.default);
-  return { ...values, ...overrides ?? {} };
+  const values2 = {};
+  for (const [name, spec] of Object.entries(rule.parameters)) setOwn(values2, name, spec.default);
+  return { ...values2, ...overrides ?? {} };
 }
 function implies(where2, assertion) {
   if (where2?.verdict === "pass" && where2.details) return { ...assertion, details: { ...where2.details, ...assertion.details ?? {} } };
@@ -26135,12 +27011,12 @@ var init_run_rules = __esm({
 
 // src/model/inventory.ts
 function lowerType(armType) {
-  let lower = lowerTypes.get(armType);
-  if (lower === void 0) {
-    lower = armType.toLowerCase();
-    if (lowerTypes.size < 1e4) lowerTypes.set(armType, lower);
+  let lower2 = lowerTypes.get(armType);
+  if (lower2 === void 0) {
+    lower2 = armType.toLowerCase();
+    if (lowerTypes.size < 1e4) lowerTypes.set(armType, lower2);
   }
-  return lower;
+  return lower2;
 }
 function push(map, key, value) {
   const list5 = map.get(key);
@@ -26310,9 +27186,9 @@ function targetsOf(inventory, overlay) {
   for (const reference of references) for (const found of resolveReference(context, writer.source.address, reference).targets) resolved.add(found);
   let candidates;
   if (target.attribute === "parent_id") {
-    const named2 = armType && name ? [...inventory.byName(armType, name)] : [];
-    const underParent = named2.filter((candidate) => parentOf(inventory, candidate).links.some((link) => link.target && resolved.has(link.target)));
-    candidates = underParent.length ? underParent : named2;
+    const named4 = armType && name ? [...inventory.byName(armType, name)] : [];
+    const underParent = named4.filter((candidate) => parentOf(inventory, candidate).links.some((link) => link.target && resolved.has(link.target)));
+    candidates = underParent.length ? underParent : named4;
   } else {
     candidates = [...resolved].filter((candidate) => ofType(candidate, armType));
   }
@@ -26340,8 +27216,8 @@ function partialTarget(partials, overlay, outside) {
 }
 function keyIn(object, key) {
   if (Object.prototype.hasOwnProperty.call(object, key)) return key;
-  const lower = key.toLowerCase();
-  return Object.keys(object).find((candidate) => candidate.toLowerCase() === lower) ?? key;
+  const lower2 = key.toLowerCase();
+  return Object.keys(object).find((candidate) => candidate.toLowerCase() === lower2) ?? key;
 }
 function write(target, overlay, fragment) {
   const writes = target.writes ??= /* @__PURE__ */ new Map();
@@ -26465,16 +27341,16 @@ function statusOf(value) {
   return value === "fail" || value === "unknown" ? value : void 0;
 }
 function readBaseline(path, cwd) {
-  let text4;
+  let text5;
   try {
-    text4 = readRegularFile(resolve6(cwd, path), path).toString("utf8").replace(/^\uFEFF/, "");
+    text5 = readRegularFile(resolve6(cwd, path), path).toString("utf8").replace(/^\uFEFF/, "");
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`cannot read the baseline (${error.code ?? "error"})`, path);
   }
   let json;
   try {
-    json = JSON.parse(text4);
+    json = JSON.parse(text5);
   } catch {
     throw new UserError("is not JSON; --baseline expects an azfence JSON or SARIF report", path);
   }
@@ -26528,7 +27404,7 @@ function compareResolved(a2, b) {
 function ordinal2(a2, b) {
   return a2 < b ? -1 : a2 > b ? 1 : 0;
 }
-function text2(value) {
+function text3(value) {
   return typeof value === "string" ? value : void 0;
 }
 function severityOf(value) {
@@ -26541,30 +27417,30 @@ function describeJsonFinding(finding) {
   const resource = isPlainObject(finding["resource"]) ? finding["resource"] : {};
   const location2 = isPlainObject(finding["location"]) ? finding["location"] : {};
   return compact({
-    ruleId: text2(finding["ruleId"]) ?? "unknown rule",
-    title: text2(finding["title"]),
-    pack: text2(finding["pack"]),
+    ruleId: text3(finding["ruleId"]) ?? "unknown rule",
+    title: text3(finding["title"]),
+    pack: text3(finding["pack"]),
     severity: severityOf(finding["severity"]),
-    message: text2(finding["message"]),
-    resource: compact({ id: text2(resource["id"]) ?? "", name: text2(resource["name"]), type: text2(resource["type"]), address: text2(resource["address"]) }),
-    location: text2(location2["file"]) !== void 0 ? compact({ file: text2(location2["file"]), line: line(location2["line"]) }) : void 0
+    message: text3(finding["message"]),
+    resource: compact({ id: text3(resource["id"]) ?? "", name: text3(resource["name"]), type: text3(resource["type"]), address: text3(resource["address"]) }),
+    location: text3(location2["file"]) !== void 0 ? compact({ file: text3(location2["file"]), line: line(location2["line"]) }) : void 0
   });
 }
 function describeSarifResult(result2) {
   const properties = isPlainObject(result2["properties"]) ? result2["properties"] : {};
-  const message = isPlainObject(result2["message"]) ? text2(result2["message"]["text"]) : void 0;
+  const message = isPlainObject(result2["message"]) ? text3(result2["message"]["text"]) : void 0;
   const locations = Array.isArray(result2["locations"]) ? result2["locations"] : [];
   const first = isPlainObject(locations[0]) ? locations[0] : {};
   const logical = Array.isArray(first["logicalLocations"]) && isPlainObject(first["logicalLocations"][0]) ? first["logicalLocations"][0] : {};
   const physical2 = isPlainObject(first["physicalLocation"]) ? first["physicalLocation"] : {};
   const artifact = isPlainObject(physical2["artifactLocation"]) ? physical2["artifactLocation"] : {};
   const region = isPlainObject(physical2["region"]) ? physical2["region"] : {};
-  const file = fileOfUri(text2(artifact["uri"]));
+  const file = fileOfUri(text3(artifact["uri"]));
   return compact({
-    ruleId: text2(result2["ruleId"]) ?? "unknown rule",
+    ruleId: text3(result2["ruleId"]) ?? "unknown rule",
     severity: severityOf(properties["severity"]),
     message: message?.replace(/ Fix: [\s\S]*$/, ""),
-    resource: compact({ id: text2(logical["fullyQualifiedName"]) ?? "", name: text2(logical["name"]), type: text2(properties["resourceType"]), address: text2(properties["terraformAddress"]) }),
+    resource: compact({ id: text3(logical["fullyQualifiedName"]) ?? "", name: text3(logical["name"]), type: text3(properties["resourceType"]), address: text3(properties["terraformAddress"]) }),
     location: file !== void 0 ? compact({ file, line: line(region["startLine"]) }) : void 0
   });
 }
@@ -26598,7 +27474,7 @@ var init_baseline = __esm({
 });
 
 // src/source-map/hcl-scanner.ts
-function tokenize(text4) {
+function tokenize(text5) {
   const tokens = [];
   const comments = [];
   const problems2 = [];
@@ -26619,8 +27495,8 @@ function tokenize(text4) {
   const skipString2 = (start) => {
     const open = [-1];
     let at3 = start + 1;
-    while (at3 < text4.length) {
-      const ch = text4[at3];
+    while (at3 < text5.length) {
+      const ch = text5[at3];
       const top = open.length - 1;
       if (open[top] === -1) {
         if (ch === "\\") {
@@ -26639,11 +27515,11 @@ function tokenize(text4) {
           if (open.length === 0) return at3;
           continue;
         }
-        if ((ch === "$" || ch === "%") && text4[at3 + 1] === ch && text4[at3 + 2] === "{") {
+        if ((ch === "$" || ch === "%") && text5[at3 + 1] === ch && text5[at3 + 2] === "{") {
           at3 += 3;
           continue;
         }
-        if ((ch === "$" || ch === "%") && text4[at3 + 1] === "{") {
+        if ((ch === "$" || ch === "%") && text5[at3 + 1] === "{") {
           open.push(1);
           at3 += 2;
           continue;
@@ -26664,8 +27540,8 @@ function tokenize(text4) {
     problems2.push({ line: line2, message: "unterminated string" });
     return at3;
   };
-  while (i < text4.length) {
-    const ch = text4[i];
+  while (i < text5.length) {
+    const ch = text5[i];
     if (ch === "\n") {
       push2("newline", "\n", line2, column(i));
       newline(i);
@@ -26676,35 +27552,35 @@ function tokenize(text4) {
       i++;
       continue;
     }
-    if (ch === "#" || ch === "/" && text4[i + 1] === "/") {
-      const end = text4.indexOf("\n", i);
-      const stop = end < 0 ? text4.length : end;
-      comments.push({ line: line2, endLine: line2, text: text4.slice(i + (ch === "#" ? 1 : 2), stop).replace(/\r$/, ""), trailing: codeOnLine });
+    if (ch === "#" || ch === "/" && text5[i + 1] === "/") {
+      const end = text5.indexOf("\n", i);
+      const stop = end < 0 ? text5.length : end;
+      comments.push({ line: line2, endLine: line2, text: text5.slice(i + (ch === "#" ? 1 : 2), stop).replace(/\r$/, ""), trailing: codeOnLine });
       i = stop;
       continue;
     }
-    if (ch === "/" && text4[i + 1] === "*") {
+    if (ch === "/" && text5[i + 1] === "*") {
       const startLine = line2;
       const trailing = codeOnLine;
-      const end = text4.indexOf("*/", i + 2);
-      const stop = end < 0 ? text4.length : end;
-      for (let at3 = i; at3 < stop; at3++) if (text4[at3] === "\n") newline(at3);
+      const end = text5.indexOf("*/", i + 2);
+      const stop = end < 0 ? text5.length : end;
+      for (let at3 = i; at3 < stop; at3++) if (text5[at3] === "\n") newline(at3);
       if (end < 0) problems2.push({ line: startLine, message: "unterminated comment" });
-      comments.push({ line: startLine, endLine: line2, text: text4.slice(i + 2, stop), trailing });
+      comments.push({ line: startLine, endLine: line2, text: text5.slice(i + 2, stop), trailing });
       codeOnLine = trailing && line2 === startLine;
-      i = end < 0 ? text4.length : end + 2;
+      i = end < 0 ? text5.length : end + 2;
       continue;
     }
     if (ch === '"') {
       const startLine = line2;
       const startColumn = column(i);
       const end = skipString2(i);
-      push2("string", text4.slice(i + 1, Math.max(i + 1, end - 1)), startLine, startColumn);
+      push2("string", text5.slice(i + 1, Math.max(i + 1, end - 1)), startLine, startColumn);
       i = end;
       continue;
     }
-    if (ch === "<" && text4[i + 1] === "<") {
-      const heredoc = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/.exec(text4.slice(i, i + 200));
+    if (ch === "<" && text5[i + 1] === "<") {
+      const heredoc = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/.exec(text5.slice(i, i + 200));
       if (heredoc) {
         const startLine = line2;
         const startColumn = column(i);
@@ -26712,16 +27588,16 @@ function tokenize(text4) {
         let at3 = i + heredoc[0].length;
         newline(at3 - 1);
         let closed = false;
-        while (at3 <= text4.length) {
-          const end = text4.indexOf("\n", at3);
-          const stop = end < 0 ? text4.length : end;
-          if (text4.slice(at3, stop).trim() === marker) {
+        while (at3 <= text5.length) {
+          const end = text5.indexOf("\n", at3);
+          const stop = end < 0 ? text5.length : end;
+          if (text5.slice(at3, stop).trim() === marker) {
             at3 = stop;
             closed = true;
             break;
           }
           if (end < 0) {
-            at3 = text4.length;
+            at3 = text5.length;
             break;
           }
           newline(end);
@@ -26743,15 +27619,15 @@ function tokenize(text4) {
       i++;
       continue;
     }
-    if (ch === "=" && text4[i + 1] !== "=" && text4[i + 1] !== ">" && !"!<>=".includes(text4[i - 1] ?? "")) {
+    if (ch === "=" && text5[i + 1] !== "=" && text5[i + 1] !== ">" && !"!<>=".includes(text5[i - 1] ?? "")) {
       push2("equals", "=", line2, column(i));
       i++;
       continue;
     }
     if (IDENT_START.test(ch)) {
       const start = i;
-      while (i < text4.length && IDENT_PART.test(text4[i])) i++;
-      push2("ident", text4.slice(start, i), line2, column(start));
+      while (i < text5.length && IDENT_PART.test(text5[i])) i++;
+      push2("ident", text5.slice(start, i), line2, column(start));
       continue;
     }
     push2("other", ch, line2, column(i));
@@ -26811,8 +27687,8 @@ function skipExpression(tokens, start) {
   }
   return i;
 }
-function scanHcl(text4) {
-  const { tokens, comments, problems: problems2 } = tokenize(text4);
+function scanHcl(text5) {
+  const { tokens, comments, problems: problems2 } = tokenize(text5);
   const blocks = [];
   scanBody(
     tokens,
@@ -26865,7 +27741,7 @@ var init_hcl_scanner = __esm({
 
 // src/source-map/map-findings.ts
 import { readdirSync as readdirSync4, statSync as statSync5 } from "node:fs";
-import { dirname as dirname5, join as join10, resolve as resolve7 } from "node:path";
+import { dirname as dirname5, join as join13, resolve as resolve7 } from "node:path";
 function tfFiles(dir) {
   try {
     return readdirSync4(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(".tf")).map((entry) => entry.name).sort();
@@ -26876,7 +27752,7 @@ function tfFiles(dir) {
 function readModuleManifest(root2) {
   let json;
   try {
-    const path = join10(root2, ".terraform", "modules", "modules.json");
+    const path = join13(root2, ".terraform", "modules", "modules.json");
     json = JSON.parse(readRegularFile(path, path).toString("utf8"));
   } catch {
     return void 0;
@@ -26947,7 +27823,7 @@ function mapFindingsToSource(findings, plans, options) {
         noSources.add(planFile);
         continue;
       }
-      plan = { root: root2, repo: repositoryRoot(join10(root2, "main.tf")), manifest: readModuleManifest(root2), unmapped: 0 };
+      plan = { root: root2, repo: repositoryRoot(join13(root2, "main.tf")), manifest: readModuleManifest(root2), unmapped: 0 };
       perPlan.set(planFile, plan);
     }
     const dir = moduleDir(plan.root, moduleCallPath(moduleInstanceOf(address)), plan.manifest, plans.get(planFile)?.moduleSources);
@@ -26989,14 +27865,14 @@ var init_map_findings = __esm({
         index = /* @__PURE__ */ new Map();
         this.dirs.set(dir, index);
         for (const name of tfFiles(dir)) {
-          const path = join10(dir, name);
-          let text4;
+          const path = join13(dir, name);
+          let text5;
           try {
-            text4 = readRegularFile(path, path).toString("utf8");
+            text5 = readRegularFile(path, path).toString("utf8");
           } catch {
             continue;
           }
-          const hcl = scanHcl(text4);
+          const hcl = scanHcl(text5);
           for (const block of hcl.blocks) {
             if (block.type !== "resource" && block.type !== "data" || block.labels.length < 2) continue;
             const key = `${block.type}.${block.labels[0]}.${block.labels[1]}`;
@@ -27030,8 +27906,8 @@ function parseAnnotationDirectives(value) {
   }
   return out;
 }
-function globMatches(pattern, text4) {
-  return wildcardMatch(pattern, text4, { questionMark: true });
+function globMatches(pattern, text5) {
+  return wildcardMatch(pattern, text5, { questionMark: true });
 }
 function directiveCovers(directive, ruleId) {
   return directive.rules.some((rule) => globMatches(rule, ruleId));
@@ -27066,8 +27942,8 @@ function commentIndex(hcl) {
 function commentsFor(hcl, line2) {
   const index = commentIndex(hcl);
   graphWork.steps++;
-  const known = index.answers.get(line2);
-  if (known) return known;
+  const known2 = index.answers.get(line2);
+  if (known2) return known2;
   const out = [...index.trailing.get(line2) ?? []];
   for (let comment = index.ownLine.get(line2 - 1); comment; comment = index.ownLine.get(comment.line - 1)) {
     graphWork.steps++;
@@ -27226,9 +28102,9 @@ function configurationReport(config, allRules, cwd) {
     if (settings?.severity && (settings.severity !== rule.severity || rule.checks.some((check) => check.severity && check.severity !== settings.severity))) {
       severities.push({ rule: rule.id, from: rule.severity, to: settings.severity });
     }
-    const values = parametersForRule(config, rule.id, rule.parameters);
+    const values2 = parametersForRule(config, rule.id, rule.parameters);
     for (const [name, spec] of Object.entries(rule.parameters)) {
-      if (Object.hasOwn(values, name) && !isDeepStrictEqual2(values[name], spec.default)) parameters.push({ rule: rule.id, name });
+      if (Object.hasOwn(values2, name) && !isDeepStrictEqual2(values2[name], spec.default)) parameters.push({ rule: rule.id, name });
     }
   }
   return {
@@ -27342,7 +28218,7 @@ function readFiles(paths, cwd) {
       if (input.planContext) inventory.plans.set(input.file, input.planContext);
       if (input.overlays) inventory.overlays.push(...input.overlays);
       for (const problem of input.problems) errors.push({ file: input.file, message: problem });
-      for (const problem of input.locatedProblems ?? []) if (!errors.some((known) => errorText(known) === errorText(problem))) errors.push(problem);
+      for (const problem of input.locatedProblems ?? []) if (!errors.some((known2) => errorText(known2) === errorText(problem))) errors.push(problem);
       inputs.push({ file: input.file, kind: input.kind, resources: input.resources.length + (input.overlays?.length ?? 0), unmapped: input.unmapped });
     } catch (error) {
       if (error instanceof UserError) errors.push(toReportError(error));
@@ -27418,17 +28294,17 @@ var init_scan = __esm({
 
 // src/cli/rule-docs.ts
 import { readFileSync as readFileSync4 } from "node:fs";
-import { join as join11 } from "node:path";
+import { join as join14 } from "node:path";
 function ruleDocPath(ruleId) {
   return `${RULE_DOCS_DIR}/${ruleId}.md`;
 }
 function formatDefault(value) {
   return value === void 0 ? "(none)" : JSON.stringify(value);
 }
-function tidy(text4) {
-  return text4.trim().replace(/\n{3,}/g, "\n\n");
+function tidy(text5) {
+  return text5.trim().replace(/\n{3,}/g, "\n\n");
 }
-function words(key) {
+function words2(key) {
   return key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").toLowerCase();
 }
 function documentTemplate(template, rule) {
@@ -27455,7 +28331,7 @@ function documentTemplate(template, rule) {
         return arg ? Array.isArray(value) ? value.join(", ") : value === void 0 ? `<${arg}>` : String(value) : whole;
       }
       case "detail":
-        return arg ? `<${words(arg)}>` : whole;
+        return arg ? `<${words2(arg)}>` : whole;
       default:
         return whole;
     }
@@ -27466,7 +28342,7 @@ function renderExplain(rule, docFile) {
   if (rule.help.trim()) out.push("", tidy(rule.help));
   for (const { types, remediation } of remediationsOf(rule)) {
     out.push("", types ? `Remediation for ${types.join(", ")}:` : "Remediation:");
-    for (const [dialect, text4] of Object.entries(remediation)) out.push(`  ${DIALECT_LABELS.get(dialect) ?? dialect}: ${documentTemplate(text4.trim(), rule)}`);
+    for (const [dialect, text5] of Object.entries(remediation)) out.push(`  ${DIALECT_LABELS.get(dialect) ?? dialect}: ${documentTemplate(text5.trim(), rule)}`);
   }
   const parameters = Object.entries(rule.parameters);
   if (parameters.length > 0) {
@@ -27483,7 +28359,7 @@ function ruleHelpUri(ruleId) {
   if (repositoryUrl === void 0) {
     repositoryUrl = null;
     try {
-      const pkg = JSON.parse(readFileSync4(join11(PACKAGE_ROOT, "package.json"), "utf8"));
+      const pkg = JSON.parse(readFileSync4(join14(PACKAGE_ROOT, "package.json"), "utf8"));
       const raw = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url;
       const match = raw ? /^(?:git\+)?https:\/\/github\.com\/([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(raw) ?? /^github:([^/]+)\/([^/]+)$/.exec(raw) : null;
       if (match) repositoryUrl = `https://github.com/${match[1]}/${match[2]}`;
@@ -27519,16 +28395,16 @@ function visibleEscape(character) {
   if (code2 <= 65535) return `\\u${code2.toString(16).padStart(4, "0")}`;
   return `\\u{${code2.toString(16)}}`;
 }
-function escapeUnsafe(text4, keep = "") {
+function escapeUnsafe(text5, keep = "") {
   UNSAFE_CHARACTERS.lastIndex = 0;
-  if (!UNSAFE_CHARACTERS.test(text4)) return text4;
-  return text4.replace(UNSAFE_CHARACTERS, (character) => keep.includes(character) ? character : visibleEscape(character));
+  if (!UNSAFE_CHARACTERS.test(text5)) return text5;
+  return text5.replace(UNSAFE_CHARACTERS, (character) => keep.includes(character) ? character : visibleEscape(character));
 }
-function terminalText(text4) {
-  return escapeUnsafe(text4);
+function terminalText(text5) {
+  return escapeUnsafe(text5);
 }
-function terminalLines(text4) {
-  return escapeUnsafe(text4, "\n	");
+function terminalLines(text5) {
+  return escapeUnsafe(text5, "\n	");
 }
 var UNSAFE_CHARACTERS, SHORT2;
 var init_terminal_text = __esm({
@@ -27545,7 +28421,7 @@ var init_terminal_text = __esm({
 
 // src/cli/rules-command.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { join as join12 } from "node:path";
+import { join as join15 } from "node:path";
 import { parseArgs } from "node:util";
 function parse(args, options) {
   try {
@@ -27555,32 +28431,32 @@ function parse(args, options) {
   }
 }
 function rulesCommand(args, io) {
-  const { values, positionals } = parse(args, {
+  const { values: values2, positionals } = parse(args, {
     pack: { type: "string" },
     severity: { type: "string" },
     policies: { type: "string", multiple: true, default: [] }
   });
   if (positionals.length > 0) throw new UserError(`rules takes no arguments (did you mean: azfence explain ${positionals[0]}?)`);
-  if (values.severity !== void 0 && !SEVERITIES.includes(values.severity)) throw new UserError(`--severity must be one of ${SEVERITIES.join(", ")}`);
-  const { rules } = loadRules(values.policies, io.cwd);
+  if (values2.severity !== void 0 && !SEVERITIES.includes(values2.severity)) throw new UserError(`--severity must be one of ${SEVERITIES.join(", ")}`);
+  const { rules } = loadRules(values2.policies, io.cwd);
   const selected = rules.filter(
-    (rule) => (!values.pack || rule.pack.toLowerCase() === values.pack.toLowerCase()) && (!values.severity || rule.severity === values.severity)
+    (rule) => (!values2.pack || rule.pack.toLowerCase() === values2.pack.toLowerCase()) && (!values2.severity || rule.severity === values2.severity)
   );
   for (const rule of selected) io.stdout(`${rule.id.padEnd(13)} ${rule.severity.padEnd(9)} ${terminalText(rule.title)}
 `);
   return 0;
 }
 function explainCommand(args, io) {
-  const { values, positionals } = parse(args, { policies: { type: "string", multiple: true, default: [] } });
+  const { values: values2, positionals } = parse(args, { policies: { type: "string", multiple: true, default: [] } });
   if (positionals.length !== 1) throw new UserError("explain takes one rule id (try: azfence explain AZF-PUB-001)");
   const wanted = positionals[0];
-  const { rules } = loadRules(values.policies, io.cwd);
+  const { rules } = loadRules(values2.policies, io.cwd);
   const rule = rules.find((candidate) => candidate.id.toLowerCase() === wanted.toLowerCase());
   if (!rule) {
     const sameRoot = rules.filter((candidate) => candidate.id.toLowerCase().startsWith(wanted.toLowerCase().replace(/-?\d*$/, ""))).map((candidate) => candidate.id);
     throw new UserError(`no rule ${oneLine(wanted, 40)}${sameRoot.length ? ` (similar: ${sameRoot.slice(0, 8).join(", ")})` : " (azfence rules lists them)"}`);
   }
-  const docFile = join12(PACKAGE_ROOT, ruleDocPath(rule.id));
+  const docFile = join15(PACKAGE_ROOT, ruleDocPath(rule.id));
   io.stdout(terminalLines(renderExplain(rule, existsSync4(docFile) ? displayPath(docFile, io.cwd) : void 0)));
   return 0;
 }
@@ -27598,14 +28474,14 @@ var init_rules_command = __esm({
 
 // src/version.ts
 import { readFileSync as readFileSync5 } from "node:fs";
-import { join as join13 } from "node:path";
+import { join as join16 } from "node:path";
 var TOOL_NAME, TOOL_VERSION, TOOL_URI;
 var init_version = __esm({
   "src/version.ts"() {
     "use strict";
     init_load_packs();
     TOOL_NAME = "azfence";
-    TOOL_VERSION = JSON.parse(readFileSync5(join13(PACKAGE_ROOT, "package.json"), "utf8")).version;
+    TOOL_VERSION = JSON.parse(readFileSync5(join16(PACKAGE_ROOT, "package.json"), "utf8")).version;
     TOOL_URI = "https://www.npmjs.com/package/azfence";
   }
 });
@@ -27686,16 +28562,16 @@ function planKey(plan) {
   return JSON.stringify([...plan].sort((a2, b) => a2.subscription < b.subscription ? -1 : 1).map((entry) => [entry.subscription, entry.shard]));
 }
 function readShardReport(path, cwd) {
-  let text4;
+  let text5;
   try {
-    text4 = readRegularFile(resolve9(cwd, path), path).toString("utf8").replace(/^\uFEFF/, "");
+    text5 = readRegularFile(resolve9(cwd, path), path).toString("utf8").replace(/^\uFEFF/, "");
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`cannot read the report (${error.code ?? "error"})`, path);
   }
   let json;
   try {
-    json = JSON.parse(text4);
+    json = JSON.parse(text5);
   } catch {
     throw new UserError("is not JSON; merge takes the JSON reports of azfence audit --shard (--format json)", path);
   }
@@ -27888,11 +28764,11 @@ var init_summary = __esm({
 });
 
 // src/reporters/html/html-text.ts
-function htmlText(text4) {
-  return escapeUnsafe(text4).replace(/[&<>"']/g, (character) => ENTITIES.get(character));
+function htmlText(text5) {
+  return escapeUnsafe(text5).replace(/[&<>"']/g, (character) => ENTITIES.get(character));
 }
-function htmlId(prefix, text4) {
-  return `${prefix}-${text4.replace(/[^A-Za-z0-9_-]/g, (character) => `_${character.codePointAt(0).toString(16)}_`)}`;
+function htmlId(prefix, text5) {
+  return `${prefix}-${text5.replace(/[^A-Za-z0-9_-]/g, (character) => `_${character.codePointAt(0).toString(16)}_`)}`;
 }
 var ENTITIES, htmlAttr;
 var init_html_text = __esm({
@@ -28071,7 +28947,7 @@ footer { max-width: 1280px; margin: 30px auto; padding: 0 24px; color: var(--mut
 function renderHtml(report) {
   const summary = summarize(report);
   const { createHash } = process.getBuiltinModule("node:crypto");
-  const hash3 = (text4) => `'sha256-${createHash("sha256").update(text4).digest("base64")}'`;
+  const hash3 = (text5) => `'sha256-${createHash("sha256").update(text5).digest("base64")}'`;
   const policy = `default-src 'none'; script-src ${hash3(PAGE_SCRIPT)}; style-src ${hash3(PAGE_STYLE)}; img-src data:; base-uri 'none'; form-action 'none'`;
   const verdict = gateVerdict(report);
   return `<!DOCTYPE html>
@@ -28108,8 +28984,8 @@ function gateVerdict(report) {
   const gate = report.configuration.gate ?? resolveGate({}, report.config);
   const threshold2 = `${gate.failOn} or above${gate.failOnUnknown ? ", unknowns included" : ""}`;
   if (report.errors.length > 0) {
-    const text4 = `Gate: error. ${report.errors.length} input${report.errors.length === 1 ? "" : "s"} or check${report.errors.length === 1 ? "" : "s"} could not be read (exit 2): the findings below are not the whole estate.`;
-    return { tone: "error", text: text4, short: "error" };
+    const text5 = `Gate: error. ${report.errors.length} input${report.errors.length === 1 ? "" : "s"} or check${report.errors.length === 1 ? "" : "s"} could not be read (exit 2): the findings below are not the whole estate.`;
+    return { tone: "error", text: text5, short: "error" };
   }
   if (gate.failOn === "none") return { tone: "pass", text: "Gate: passed. The gate is off (fail-on none): findings are reported, none fails the run.", short: "passed (gate off)" };
   const failures = gateFailures(report.findings, gate).length;
@@ -28143,7 +29019,7 @@ ${countsTable}
 function changes(report, summary) {
   if (!report.baseline || !summary.baseline) return "";
   const resolved = report.baseline.resolved;
-  const table2 = resolved.length ? [
+  const table4 = resolved.length ? [
     `<table id="resolved-table"><caption>Resolved since the baseline: findings it held that this run no longer reports</caption>`,
     '<thead><tr><th scope="col">Severity</th><th scope="col">Rule</th><th scope="col">Resource</th><th scope="col">Was</th></tr></thead><tbody>',
     ...resolved.map(resolvedRow),
@@ -28152,7 +29028,7 @@ function changes(report, summary) {
   return `<section aria-labelledby="changes-heading">
 <h2 id="changes-heading">Since the baseline</h2>
 <p>Compared with <code>${htmlText(report.baseline.file)}</code>: <strong>${summary.baseline.new} new</strong>, ${summary.baseline.existing} already in it, ${summary.baseline.absent} resolved.</p>
-${table2}
+${table4}
 </section>`;
 }
 function resolvedRow(entry) {
@@ -28166,9 +29042,9 @@ function location(where2) {
 function severityBadge(severity) {
   return `<span class="badge sev-${htmlAttr(severity)}">${htmlText(severity)}</span>`;
 }
-function prose(text4) {
-  const parts = text4.split(/(?<!`)`(?!`)/);
-  if (parts.length % 2 === 0) return htmlText(text4);
+function prose(text5) {
+  const parts = text5.split(/(?<!`)`(?!`)/);
+  if (parts.length % 2 === 0) return htmlText(text5);
   return parts.map((part, index) => index % 2 === 1 ? `<code>${htmlText(part)}</code>` : htmlText(part)).join("");
 }
 function changeOf(finding) {
@@ -28236,8 +29112,8 @@ ${rules.map(ruleHelp).join("\n")}
 </section>`;
 }
 function ruleHelp(rule) {
-  const paragraphs = (text4) => text4.split(/\n\s*\n/).map((part) => part.trim()).filter(Boolean).map((part) => `<p>${prose(part.replace(/\s*\n\s*/g, " "))}</p>`).join("");
-  const remediation = Object.entries(rule.remediation).map(([dialect, text4]) => `<dt>${htmlText(DIALECTS.get(dialect) ?? dialect)}</dt><dd>${prose(text4.trim().replace(/\s*\n\s*/g, " "))}</dd>`).join("");
+  const paragraphs = (text5) => text5.split(/\n\s*\n/).map((part) => part.trim()).filter(Boolean).map((part) => `<p>${prose(part.replace(/\s*\n\s*/g, " "))}</p>`).join("");
+  const remediation = Object.entries(rule.remediation).map(([dialect, text5]) => `<dt>${htmlText(DIALECTS.get(dialect) ?? dialect)}</dt><dd>${prose(text5.trim().replace(/\s*\n\s*/g, " "))}</dd>`).join("");
   const references = rule.references.map((url) => rule.origin.builtIn && /^https:\/\/[^\s"<>]+$/.test(url) ? `<li><a href="${htmlAttr(url)}" rel="noopener noreferrer">${htmlText(url)}</a></li>` : `<li><code>${htmlText(url)}</code></li>`).join("");
   return `<article class="rule-help" id="${htmlId("rule", rule.id)}" aria-labelledby="${htmlId("rule-title", rule.id)}">
 <h3 id="${htmlId("rule-title", rule.id)}">${htmlText(rule.id)}: ${htmlText(rule.title)} ${severityBadge(rule.severity)}</h3>
@@ -28346,11 +29222,11 @@ var init_json = __esm({
 });
 
 // src/reporters/xml-text.ts
-function xmlText(text4) {
-  return escapeUnsafe(text4, "\n	").replace(/[&<>]/g, (character) => ENTITIES2.get(character));
+function xmlText(text5) {
+  return escapeUnsafe(text5, "\n	").replace(/[&<>]/g, (character) => ENTITIES2.get(character));
 }
-function xmlAttr(text4) {
-  return escapeUnsafe(text4, "\n	").replace(/[&<>"'\t\n]/g, (character) => ENTITIES2.get(character));
+function xmlAttr(text5) {
+  return escapeUnsafe(text5, "\n	").replace(/[&<>"'\t\n]/g, (character) => ENTITIES2.get(character));
 }
 var ENTITIES2;
 var init_xml_text = __esm({
@@ -28465,7 +29341,7 @@ var init_junit = __esm({
     init_changes();
     init_terminal_text();
     init_xml_text();
-    attr = (text4) => xmlAttr(terminalText(text4));
+    attr = (text5) => xmlAttr(terminalText(text5));
   }
 });
 
@@ -28478,28 +29354,28 @@ function replaceSpecial(match) {
   if (/^www\./i.test(match)) return `${match.slice(0, 3)}${BREAK}.`;
   return `${match}${BREAK}`;
 }
-function escapeBlockStart(text4) {
-  if (/^[#+\-=>]/.test(text4)) return `\\${text4}`;
-  if (text4.startsWith(" ")) return `&#32;${text4.slice(1)}`;
-  return text4.replace(/^(\d+)([.)])/, "$1\\$2");
+function escapeBlockStart(text5) {
+  if (/^[#+\-=>]/.test(text5)) return `\\${text5}`;
+  if (text5.startsWith(" ")) return `&#32;${text5.slice(1)}`;
+  return text5.replace(/^(\d+)([.)])/, "$1\\$2");
 }
-function markdownText(text4) {
-  return escapeBlockStart(inlineText(text4));
+function markdownText(text5) {
+  return escapeBlockStart(inlineText(text5));
 }
-function inlineText(text4) {
-  return escapeUnsafe(text4).replace(SPECIAL2, replaceSpecial);
+function inlineText(text5) {
+  return escapeUnsafe(text5).replace(SPECIAL2, replaceSpecial);
 }
-function markdownCode(text4) {
-  const content = escapeUnsafe(text4).replace(/\|/g, "\\|");
+function markdownCode(text5) {
+  const content = escapeUnsafe(text5).replace(/\|/g, "\\|");
   let longest = 0;
   for (const run2 of content.match(/`+/g) ?? []) longest = Math.max(longest, run2.length);
   const fence = "`".repeat(longest + 1);
   const pad = content.startsWith("`") || content.endsWith("`") || content === "" || /^ .* $/.test(content) ? " " : "";
   return `${fence}${pad}${content}${pad}${fence}`;
 }
-function markdownProse(text4) {
-  const parts = text4.split(/(?<!`)`(?!`)/);
-  if (parts.length % 2 === 0) return markdownText(text4);
+function markdownProse(text5) {
+  const parts = text5.split(/(?<!`)`(?!`)/);
+  if (parts.length % 2 === 0) return markdownText(text5);
   return parts.map((part, index) => index % 2 === 1 ? markdownCode(part) : index === 0 ? markdownText(part) : inlineText(part)).join("");
 }
 var BREAK, HTML, SPECIAL2;
@@ -28597,21 +29473,21 @@ var init_markdown = __esm({
 // src/reporters/sarif.ts
 import { isAbsolute as isAbsolute3, sep as sep5 } from "node:path";
 import { pathToFileURL } from "node:url";
-function messageText(text4) {
-  return terminalText(text4).replace(/\]\(/g, "] (");
+function messageText(text5) {
+  return terminalText(text5).replace(/\]\(/g, "] (");
 }
 function ruleName(rule) {
   return rule.title.replace(/[^A-Za-z0-9 ]+/g, " ").split(/\s+/).filter(Boolean).map((word) => word[0].toUpperCase() + word.slice(1)).join("");
 }
 function markdownOf(rule) {
-  if (rule.origin.builtIn) return (text4) => text4;
-  return (text4) => text4.split("\n").map((line2) => line2.trim() ? markdownProse(line2) : "").join("\n");
+  if (rule.origin.builtIn) return (text5) => text5;
+  return (text5) => text5.split("\n").map((line2) => line2.trim() ? markdownProse(line2) : "").join("\n");
 }
 function remediationMarkdown(rule, md) {
   const lines = [];
   for (const { types, remediation } of remediationsOf(rule)) {
     if (types) lines.push("", `For ${md(types.join(", "))}:`, "");
-    for (const [dialect, text4] of Object.entries(remediation)) lines.push(`- **${md(DIALECT_LABELS2.get(dialect) ?? dialect)}:** ${md(text4.trim())}`);
+    for (const [dialect, text5] of Object.entries(remediation)) lines.push(`- **${md(DIALECT_LABELS2.get(dialect) ?? dialect)}:** ${md(text5.trim())}`);
   }
   return lines.join("\n");
 }
@@ -28622,7 +29498,7 @@ function ruleDescriptor(rule) {
 **References**
 
 ${references}` : ""].join("\n").replace(/\n{3,}/g, "\n\n").trim();
-  const text4 = terminalLines(
+  const text5 = terminalLines(
     [
       rule.description,
       rule.help,
@@ -28635,7 +29511,7 @@ ${references}` : ""].join("\n").replace(/\n{3,}/g, "\n\n").trim();
     name: ruleName(rule),
     shortDescription: { text: terminalText(rule.title) },
     fullDescription: { text: terminalLines(rule.description) },
-    help: { text: text4, markdown },
+    help: { text: text5, markdown },
     // Only a real, published URL: without package.json `repository` the docs path goes in properties.
     ...rule.origin.builtIn && ruleHelpUri(rule.id) ? { helpUri: ruleHelpUri(rule.id) } : {},
     defaultConfiguration: { level: LEVEL[rule.severity] },
@@ -28794,19 +29670,19 @@ function absent(report, kept, limits) {
 }
 function renderSarif(report, limits = SARIF_LIMITS) {
   let log = buildSarif(report, limits);
-  let text4 = `${jsonText(log, 2)}
+  let text5 = `${jsonText(log, 2)}
 `;
   let keep = log.runs[0].results.length;
   const { gzipSync } = process.getBuiltinModule("node:zlib");
-  while (keep > 0 && gzipSync(text4).length > limits.maxGzipBytes) {
+  while (keep > 0 && gzipSync(text5).length > limits.maxGzipBytes) {
     keep = Math.floor(keep / 2);
     const ruleIndex = new Map(report.rules.map((rule, index) => [rule.id, index]));
     const kept = byPriority(report.findings).slice(0, keep);
     log = buildLog(report, kept, report.findings.length - kept.length, ruleIndex, limits);
-    text4 = `${jsonText(log, 2)}
+    text5 = `${jsonText(log, 2)}
 `;
   }
-  return text4;
+  return text5;
 }
 var SARIF_LIMITS, SECURITY_SEVERITY, LEVEL, DIALECT_LABELS2;
 var init_sarif = __esm({
@@ -28832,10 +29708,10 @@ var init_sarif = __esm({
 });
 
 // src/reporters/table.ts
-function wrapIdentifier(text4, width) {
+function wrapIdentifier(text5, width) {
   const lines = [];
   let current = "";
-  for (const piece of text4.split(/(?<=[./\\])/)) {
+  for (const piece of text5.split(/(?<=[./\\])/)) {
     if (current.length + piece.length > width && current) {
       lines.push(current);
       current = "";
@@ -28851,8 +29727,8 @@ function wrapIdentifier(text4, width) {
   if (current) lines.push(current);
   return lines.join("\n");
 }
-function breakLongWords(text4, width) {
-  return text4.split(/( +|\n)/).map((word) => word.length > width ? wrapIdentifier(word, width) : word).join("");
+function breakLongWords(text5, width) {
+  return text5.split(/( +|\n)/).map((word) => word.length > width ? wrapIdentifier(word, width) : word).join("");
 }
 function renderTable(report, width = process.stdout.columns || 140) {
   const summary = summarize(report);
@@ -28869,7 +29745,7 @@ function renderTable(report, width = process.stdout.columns || 140) {
     const fixed = 11 + 14 + resourceWidth + 2;
     const findingWidth = Math.max(40, total - fixed - 6);
     const Table = cliTable3();
-    const table2 = new Table({
+    const table4 = new Table({
       head: ["Severity", "Rule", "Resource", "Finding"],
       colWidths: [11, 14, resourceWidth + 2, findingWidth],
       wordWrap: true,
@@ -28881,10 +29757,10 @@ function renderTable(report, width = process.stdout.columns || 140) {
       const where2 = `${terminalText(finding.location.file)}${finding.location.line ? `:${finding.location.line}` : ""}`;
       const resource = `${wrapIdentifier(terminalText(finding.resource.address ?? finding.resource.name), resourceWidth)}
 ${wrapIdentifier(where2, resourceWidth)}`;
-      table2.push([severity, terminalText(finding.ruleId), resource, breakLongWords(terminalText(finding.message), findingWidth - 2)]);
-      if (finding.remediation) table2.push([{ colSpan: 4, content: breakLongWords(`Fix: ${terminalText(finding.remediation)}`, total - 8) }]);
+      table4.push([severity, terminalText(finding.ruleId), resource, breakLongWords(terminalText(finding.message), findingWidth - 2)]);
+      if (finding.remediation) table4.push([{ colSpan: 4, content: breakLongWords(`Fix: ${terminalText(finding.remediation)}`, total - 8) }]);
     }
-    lines.push(table2.toString());
+    lines.push(table4.toString());
   } else {
     lines.push(suppressed.length > 0 ? "No findings (apart from suppressed ones)." : "No findings.");
   }
@@ -28983,10 +29859,10 @@ function checkPlace(target, absolute) {
   if (!link.isFile()) throw new UserError(`is ${fileTypeOf(link)}, not a regular file; ${target.flag} writes a file`, target.path);
   if (readAs(link) !== void 0) throw new UserError(`is an input of this run; ${target.flag} would overwrite it, so nothing was written`, target.path);
 }
-function writeOutput(target, text4, cwd) {
+function writeOutput(target, text5, cwd) {
   const absolute = resolve10(cwd, target.path);
   if (isSystemStream(absolute)) {
-    write2(target, () => writeFileSync(absolute, text4));
+    write2(target, () => writeFileSync(absolute, text5));
     return;
   }
   checkPlace(target, absolute);
@@ -28998,7 +29874,7 @@ function writeOutput(target, text4, cwd) {
       if (!stats.isFile()) throw new UserError(`is ${fileTypeOf(stats)}, not a regular file; ${target.flag} writes a file`, target.path);
       if (readAs(stats) !== void 0) throw new UserError(`is an input of this run; ${target.flag} would overwrite it, so nothing was written`, target.path);
       ftruncateSync(fd, 0);
-      const bytes = Buffer.from(text4, "utf8");
+      const bytes = Buffer.from(text5, "utf8");
       for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
     } finally {
       closeSync4(fd);
@@ -29052,10 +29928,10 @@ function emitReport(report, flags, io) {
   const gate = resolveGate({ failOn: flags["fail-on"], failOnUnknown: flags["fail-on-unknown"] }, report.config);
   const { failOn, failOnUnknown } = gate;
   report.configuration.gate = gate;
-  const text4 = render(report, flags.format);
+  const text5 = render(report, flags.format);
   checkOutputTargets(outputTargets(flags), io.cwd);
-  if (flags.output) writeOutput({ flag: "--output", path: flags.output }, text4, io.cwd);
-  else io.stdout(text4);
+  if (flags.output) writeOutput({ flag: "--output", path: flags.output }, text5, io.cwd);
+  else io.stdout(text5);
   if (flags.sarif) writeOutput({ flag: "--sarif", path: flags.sarif }, renderSarif(report), io.cwd);
   if (flags.markdown) writeOutput({ flag: "--markdown", path: flags.markdown }, renderMarkdown(report), io.cwd);
   if (flags.html) writeOutput({ flag: "--html", path: flags.html }, renderHtml(report), io.cwd);
@@ -29085,21 +29961,21 @@ var init_output_files = __esm({
 
 // src/cli/merge-command.ts
 function mergeCommand(args, io) {
-  const { values, positionals } = parseFlags(args, MERGE_OPTIONS);
-  if (values.help) {
+  const { values: values2, positionals } = parseFlags(args, MERGE_OPTIONS);
+  if (values2.help) {
     io.stdout(MERGE_HELP);
     return EXIT_OK;
   }
-  checkReportFlags(values);
-  checkOutputTargets(outputTargets(values), io.cwd);
+  checkReportFlags(values2);
+  checkOutputTargets(outputTargets(values2), io.cwd);
   const report = mergeReports({
     paths: positionals,
     cwd: io.cwd,
-    policyPaths: values.policies,
-    ...values.config !== void 0 ? { configPath: values.config } : {},
-    ...values.baseline !== void 0 ? { baselinePath: values.baseline } : {}
+    policyPaths: values2.policies,
+    ...values2.config !== void 0 ? { configPath: values2.config } : {},
+    ...values2.baseline !== void 0 ? { baselinePath: values2.baseline } : {}
   });
-  return emitReport(report, values, io);
+  return emitReport(report, values2, io);
 }
 var MERGE_HELP, MERGE_OPTIONS;
 var init_merge_command = __esm({
@@ -29161,8 +30037,8 @@ var init_pool = __esm({
 });
 
 // src/audit/gate.ts
-function parseTimeSpan(text4) {
-  const match = /^(\d+):(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/.exec(text4?.trim() ?? "");
+function parseTimeSpan(text5) {
+  const match = /^(\d+):(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/.exec(text5?.trim() ?? "");
   if (!match) return void 0;
   return Math.round((Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3])) * 1e3);
 }
@@ -29248,10 +30124,10 @@ function classify(error) {
 function serviceMessage(e) {
   let code2 = e.code;
   let message = e.message && !/^Unexpected status code/.test(e.message) ? e.message : void 0;
-  const text4 = e.response?.bodyAsText;
-  if (text4) {
+  const text5 = e.response?.bodyAsText;
+  if (text5) {
     try {
-      const body = JSON.parse(text4);
+      const body = JSON.parse(text5);
       code2 = body.error?.code ?? code2;
       message = body.error?.message ?? message;
     } catch {
@@ -29434,6 +30310,7 @@ var init_query_plan = __esm({
       firewallAllowsProfile: [...FIREWALL3, ...WORKLOADS],
       noAllowAllRules: FIREWALL3,
       fqdnsWellFormed: FIREWALL3,
+      noMultitenantWildcards: [...FIREWALL3, "microsoft.containerregistry/registries"],
       fqdnNetworkRulesHaveDnsProxy: FIREWALL3,
       egressThroughFirewall: [...ROUTING, ...WORKLOADS],
       subnetRoutesToFirewall: ROUTING,
@@ -29447,7 +30324,12 @@ var init_query_plan = __esm({
       // These read only the resource they judge (and how it was read).
       inputKindIs: [],
       jobUsesManagedIdentity: [],
-      podKeepsSandbox: []
+      podKeepsSandbox: [],
+      sessionPoolEgressDisabled: [],
+      workloadGetsNoConfigMapCredentials: [],
+      nsgAllowsPoolEgress: [VNETS, "microsoft.network/networksecuritygroups"],
+      aksBootstrapsFromPrivateCache: ["microsoft.containerregistry/registries"],
+      aksBootstrapCacheZoneRedundant: ["microsoft.containerregistry/registries"]
     };
     ANY_FUNCTION_TYPES = [...new Set(Object.values(FUNCTION_TYPES).flat())];
     INLINE_CHILD_PARENT = {
@@ -29458,12 +30340,12 @@ var init_query_plan = __esm({
 });
 
 // src/audit/shard.ts
-function parseShard(text4) {
-  const match = /^(\d{1,4})\/(\d{1,4})$/.exec(text4.trim());
+function parseShard(text5) {
+  const match = /^(\d{1,4})\/(\d{1,4})$/.exec(text5.trim());
   const index = Number(match?.[1]);
   const count3 = Number(match?.[2]);
   if (!match || index < 1 || count3 < 1 || index > count3 || count3 > MAX_SHARDS) {
-    throw new UserError(`--shard takes K/N with 1 <= K <= N <= ${MAX_SHARDS} (e.g. --shard 2/4), got "${text4}"`);
+    throw new UserError(`--shard takes K/N with 1 <= K <= N <= ${MAX_SHARDS} (e.g. --shard 2/4), got "${text5}"`);
   }
   return { index, count: count3 };
 }
@@ -29636,8 +30518,8 @@ ${lines.join(",\n")}
 }
 `;
 }
-function writeSnapshot(path, text4, cwd) {
-  writeOutput({ flag: "--snapshot-out", path }, text4, cwd);
+function writeSnapshot(path, text5, cwd) {
+  writeOutput({ flag: "--snapshot-out", path }, text5, cwd);
 }
 var init_snapshot = __esm({
   "src/audit/snapshot.ts"() {
@@ -29772,9 +30654,9 @@ function readPerSubscription(rows, scope) {
 function readAsSnapshotFile(rows, path, cwd) {
   const absolute = resolve11(cwd, path);
   const file = displayPath(absolute, cwd);
-  const text4 = snapshotText(rows);
-  writeSnapshot(path, text4, cwd);
-  const { resources, problems: problems2 } = readSnapshot(rows, file, text4, "audit");
+  const text5 = snapshotText(rows);
+  writeSnapshot(path, text5, cwd);
+  const { resources, problems: problems2 } = readSnapshot(rows, file, text5, "audit");
   const inventory = new Inventory();
   for (const resource of resources) inventory.add(resource);
   return { inventory, inputs: [{ file, kind: "audit", resources: resources.length, unmapped: 0 }], skipped: [], errors: problems2.map((message) => ({ file, message })) };
@@ -29816,10 +30698,10 @@ var init_audit = __esm({
 // src/audit/clouds.ts
 function resolveCloud(options) {
   const name = options.cloud ?? "AzureCloud";
-  const known = Object.hasOwn(KNOWN, name) ? KNOWN[name] : void 0;
-  if (!known) throw new UserError(`--cloud must be one of ${CLOUD_NAMES.join(", ")} (use --arm-endpoint and --authority-host for another cloud)`);
-  const arm = trimSlash(checkedUrl(options.armEndpoint ?? known.arm, "--arm-endpoint"));
-  const authorityHost = trimSlash(checkedUrl(options.authorityHost ?? known.authorityHost, "--authority-host"));
+  const known2 = Object.hasOwn(KNOWN, name) ? KNOWN[name] : void 0;
+  if (!known2) throw new UserError(`--cloud must be one of ${CLOUD_NAMES.join(", ")} (use --arm-endpoint and --authority-host for another cloud)`);
+  const arm = trimSlash(checkedUrl(options.armEndpoint ?? known2.arm, "--arm-endpoint"));
+  const authorityHost = trimSlash(checkedUrl(options.authorityHost ?? known2.authorityHost, "--authority-host"));
   return { arm, authorityHost, scope: `${arm}/.default` };
 }
 function checkedUrl(value, flag2) {
@@ -29901,43 +30783,43 @@ __export(audit_command_exports, {
   auditCommand: () => auditCommand
 });
 async function auditCommand(args, io) {
-  const values = parseFlags2(args);
-  if (values.help) {
+  const values2 = parseFlags2(args);
+  if (values2.help) {
     io.stdout(AUDIT_HELP);
     return EXIT_OK;
   }
-  checkReportFlags(values);
-  checkOutputTargets(outputTargets(values), io.cwd);
-  const subscriptions = values.subscription;
+  checkReportFlags(values2);
+  checkOutputTargets(outputTargets(values2), io.cwd);
+  const subscriptions = values2.subscription;
   for (const id of subscriptions) if (!GUID.test(id)) throw new UserError(`--subscription takes a subscription id (a GUID), got "${id}"`);
-  const managementGroup = values["management-group"];
+  const managementGroup = values2["management-group"];
   if (managementGroup !== void 0 && subscriptions.length) throw new UserError("pass --subscription or --management-group, not both");
-  const shard = values.shard !== void 0 ? parseShard(values.shard) : void 0;
-  if (shard && values.baseline !== void 0) throw new UserError("give --baseline to azfence merge, not to a shard: a shard sees only its part of the estate, so everything else would read as resolved");
+  const shard = values2.shard !== void 0 ? parseShard(values2.shard) : void 0;
+  if (shard && values2.baseline !== void 0) throw new UserError("give --baseline to azfence merge, not to a shard: a shard sees only its part of the estate, so everything else would read as resolved");
   const cloud = resolveCloud({
-    ...values.cloud !== void 0 ? { cloud: values.cloud } : {},
-    ...values["arm-endpoint"] !== void 0 ? { armEndpoint: values["arm-endpoint"] } : {},
-    ...values["authority-host"] !== void 0 ? { authorityHost: values["authority-host"] } : {}
+    ...values2.cloud !== void 0 ? { cloud: values2.cloud } : {},
+    ...values2["arm-endpoint"] !== void 0 ? { armEndpoint: values2["arm-endpoint"] } : {},
+    ...values2["authority-host"] !== void 0 ? { authorityHost: values2["authority-host"] } : {}
   });
   const progress = io.stderrIsTTY ? new Progress(io.stderr) : void 0;
   const report = await audit({
     subscriptions,
     cloud,
     cwd: io.cwd,
-    policyPaths: values.policies,
+    policyPaths: values2.policies,
     ...managementGroup !== void 0 ? { managementGroup } : {},
-    ...values.config !== void 0 ? { configPath: values.config } : {},
-    ...values["snapshot-out"] !== void 0 ? { snapshotOut: values["snapshot-out"] } : {},
-    ...values.baseline !== void 0 ? { baselinePath: values.baseline } : {},
+    ...values2.config !== void 0 ? { configPath: values2.config } : {},
+    ...values2["snapshot-out"] !== void 0 ? { snapshotOut: values2["snapshot-out"] } : {},
+    ...values2.baseline !== void 0 ? { baselinePath: values2.baseline } : {},
     ...shard ? { shard } : {},
     ...progress ? { progress } : {}
   });
-  return emitReport(report, values, io);
+  return emitReport(report, values2, io);
 }
 function parseFlags2(args) {
-  const { values, positionals } = parseFlags(args, AUDIT_OPTIONS);
+  const { values: values2, positionals } = parseFlags(args, AUDIT_OPTIONS);
   if (positionals.length) throw new UserError(`audit takes no files (got "${positionals[0]}"); to check a snapshot use azfence scan`);
-  return values;
+  return values2;
 }
 var AUDIT_HELP, AUDIT_OPTIONS, GUID;
 var init_audit_command = __esm({
@@ -30011,24 +30893,24 @@ subscription that could not be read (named on stderr; the findings that were rea
 
 // src/cli/main.ts
 function scanCommand(args, io) {
-  const { values, positionals } = parseFlags(args, SCAN_OPTIONS);
-  if (values.help) {
+  const { values: values2, positionals } = parseFlags(args, SCAN_OPTIONS);
+  if (values2.help) {
     io.stdout(HELP);
     return EXIT_OK;
   }
-  checkReportFlags(values);
+  checkReportFlags(values2);
   if (positionals.length === 0) throw new UserError("scan needs at least one file or directory (try: azfence scan plan.json)");
-  if (values.markdown !== void 0 && values.summary !== void 0) throw new UserError("give --markdown or --summary, not both (they are the same option)");
-  checkOutputTargets(outputTargets({ ...values, markdown: values.markdown ?? values.summary }), io.cwd);
+  if (values2.markdown !== void 0 && values2.summary !== void 0) throw new UserError("give --markdown or --summary, not both (they are the same option)");
+  checkOutputTargets(outputTargets({ ...values2, markdown: values2.markdown ?? values2.summary }), io.cwd);
   const report = scan({
     paths: positionals,
-    policyPaths: values.policies,
+    policyPaths: values2.policies,
     cwd: io.cwd,
-    ...values.config ? { configPath: values.config } : {},
-    ...values.source !== void 0 ? { sourceDir: values.source } : {},
-    ...values.baseline !== void 0 ? { baselinePath: values.baseline } : {}
+    ...values2.config ? { configPath: values2.config } : {},
+    ...values2.source !== void 0 ? { sourceDir: values2.source } : {},
+    ...values2.baseline !== void 0 ? { baselinePath: values2.baseline } : {}
   });
-  return emitReport(report, { ...values, markdown: values.markdown ?? values.summary }, io);
+  return emitReport(report, { ...values2, markdown: values2.markdown ?? values2.summary }, io);
 }
 function main(argv, io) {
   forgetFilesRead();
@@ -30186,8 +31068,8 @@ function writerTo(stream) {
     if (error.code !== "EPIPE") throw error;
     closed = true;
   });
-  return (text4) => {
-    if (!closed) stream.write(text4);
+  return (text5) => {
+    if (!closed) stream.write(text5);
   };
 }
 var stdout, stderr, rerun, code;
@@ -30218,24 +31100,24 @@ init_errors();
 init_terminal_text();
 import { appendFileSync, existsSync as existsSync5, mkdtempSync, readFileSync as readFileSync6, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join14 } from "node:path";
+import { join as join17 } from "node:path";
 
 // src/action/inputs.ts
 init_errors();
 function inputVariable(name) {
   return `INPUT_${name.replace(/ /g, "_").toUpperCase().replace(/-/g, "_")}`;
 }
-function text3(env, name) {
+function text4(env, name) {
   return (env[inputVariable(name)] ?? "").trim();
 }
 function list4(env, name) {
-  return text3(env, name).split(/\s+/).filter((item) => item !== "");
+  return text4(env, name).split(/\s+/).filter((item) => item !== "");
 }
 function ruleList(env, name) {
-  return text3(env, name).split(/[\s,]+/).filter((item) => item !== "");
+  return text4(env, name).split(/[\s,]+/).filter((item) => item !== "");
 }
 function flag(env, name, fallback) {
-  const value = text3(env, name);
+  const value = text4(env, name);
   if (value === "") return fallback;
   if (["true", "True", "TRUE"].includes(value)) return true;
   if (["false", "False", "FALSE"].includes(value)) return false;
@@ -30245,16 +31127,16 @@ function readInputs(env) {
   const paths = list4(env, "paths");
   return {
     paths: paths.length > 0 ? paths : ["."],
-    format: text3(env, "format") || "table",
-    failOn: text3(env, "fail-on"),
+    format: text4(env, "format") || "table",
+    failOn: text4(env, "fail-on"),
     failOnUnknown: flag(env, "fail-on-unknown", false),
-    baseline: text3(env, "baseline"),
-    config: text3(env, "config"),
+    baseline: text4(env, "baseline"),
+    config: text4(env, "config"),
     policies: list4(env, "policies"),
     check: ruleList(env, "check"),
     skipCheck: ruleList(env, "skip-check"),
-    source: text3(env, "source"),
-    sarifFile: text3(env, "sarif-file") || "azfence.sarif",
+    source: text4(env, "source"),
+    sarifFile: text4(env, "sarif-file") || "azfence.sarif",
     stepSummary: flag(env, "step-summary", true)
   };
 }
@@ -30274,10 +31156,10 @@ function scanArguments(inputs, summaryFile) {
 // src/action/main.ts
 async function runAction(env, io) {
   let code2;
-  const work = mkdtempSync(join14(env["RUNNER_TEMP"] || tmpdir(), "azfence-"));
+  const work = mkdtempSync(join17(env["RUNNER_TEMP"] || tmpdir(), "azfence-"));
   try {
     const inputs = readInputs(env);
-    const summary = join14(work, "summary.md");
+    const summary = join17(work, "summary.md");
     code2 = await io.azfence(scanArguments(inputs, summary));
     const stepSummary = env["GITHUB_STEP_SUMMARY"];
     if (inputs.stepSummary && stepSummary && existsSync5(summary)) appendFileSync(stepSummary, readFileSync6(summary));
@@ -30299,7 +31181,7 @@ async function runAction(env, io) {
 if (process.argv.length > 2) {
   await init_cli().then(() => cli_exports);
 } else {
-  const io = { stdout: (text4) => process.stdout.write(text4), stderr: (text4) => process.stderr.write(text4), cwd: process.cwd() };
+  const io = { stdout: (text5) => process.stdout.write(text5), stderr: (text5) => process.stderr.write(text5), cwd: process.cwd() };
   const code2 = await runAction(process.env, {
     stderr: io.stderr,
     azfence: async (args) => rerunWithLargerHeap(args, io.cwd) ?? await run(args, io)
