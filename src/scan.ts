@@ -1,5 +1,5 @@
 import { UserError } from './errors.js';
-import { discoverInputs } from './inputs/discover.js';
+import { discoverInputs, type Replacement } from './inputs/discover.js';
 import { readInput, type InputResult } from './inputs/read-input.js';
 import { loadRules } from './engine/load-packs.js';
 import { repositoryRoot } from './config/repository.js';
@@ -15,6 +15,7 @@ import { compareFindings, type Finding, type ResolvedFinding } from './findings/
 import { finishReport, type GateInputs } from './suppressions/finish-report.js';
 import { configurationReport, type ConfigurationReport } from './config/changes.js';
 import type { ShardReport } from './audit/shard.js';
+import { selectionLists, selectRules, type RuleSelectionInput } from './config/rule-selection.js';
 
 export interface ScanOptions {
   paths: readonly string[];
@@ -28,6 +29,10 @@ export interface ScanOptions {
   baselinePath?: string;
   /** Today, for suppression expiry; tests pin it. */
   now?: Date;
+  /** `--check` / `--skip-check`: they replace the configuration's `check:` / `skipCheck:`. */
+  selection?: RuleSelectionInput;
+  /** Inputs read from elsewhere than the path named: `-` (stdin) and converted binary plans. */
+  replacements?: ReadonlyMap<string, Replacement>;
 }
 
 export interface InputSummary {
@@ -75,7 +80,7 @@ export interface RuleSetup {
   configuration: ConfigurationReport;
 }
 
-export function setUpRules(options: { scanPaths: readonly string[]; policyPaths?: readonly string[]; configPath?: string; cwd: string }): RuleSetup {
+export function setUpRules(options: { scanPaths: readonly string[]; policyPaths?: readonly string[]; configPath?: string; cwd: string; selection?: RuleSelectionInput }): RuleSetup {
   const { cwd } = options;
   const config = loadConfig({ ...(options.configPath ? { explicitPath: options.configPath } : {}), scanPaths: options.scanPaths, cwd });
   // Packs named by the config come from the repository and must stay in it, file by file.
@@ -83,9 +88,11 @@ export function setUpRules(options: { scanPaths: readonly string[]; policyPaths?
   const fromConfig = repository ? config.policies.map((path) => ({ path, repository })) : [];
   const { rules: allRules } = loadRules([...fromConfig, ...(options.policyPaths ?? [])], cwd);
   validateConfigAgainstRules(config, allRules);
-  const rules = allRules.filter((rule) => config.rules[rule.id]?.enabled !== false).map((rule) => withSeverity(rule, config.rules[rule.id]?.severity));
+  const enabled = allRules.filter((rule) => config.rules[rule.id]?.enabled !== false).map((rule) => withSeverity(rule, config.rules[rule.id]?.severity));
+  const { rules, notRun } = selectRules(enabled, selectionLists(config, options.selection ?? {}), allRules);
   const parameters = Object.fromEntries(rules.map((rule) => [rule.id, parametersForRule(config, rule.id, rule.parameters)]));
-  return { rules, parameters, config, configuration: configurationReport(config, allRules, cwd) };
+  const configuration = configurationReport(config, allRules, cwd);
+  return { rules, parameters, config, configuration: notRun.length ? { ...configuration, rulesNotRun: notRun } : configuration };
 }
 
 /** What was read, from files (scan) or from Azure (audit): the evaluation does not care which. */
@@ -125,8 +132,8 @@ export function evaluate(setup: RuleSetup, read: ReadResult, started: number, ga
 }
 
 /** Reads files into one inventory; a broken file is reported and the others still read. */
-export function readFiles(paths: readonly string[], cwd: string): ReadResult {
-  const discovery = discoverInputs(paths, cwd);
+export function readFiles(paths: readonly string[], cwd: string, replacements?: ReadonlyMap<string, Replacement>): ReadResult {
+  const discovery = discoverInputs(paths, cwd, replacements);
   const errors: ScanReport['errors'] = discovery.errors.map(toReportError);
   const inputs: InputSummary[] = [];
   const skipped: ScanReport['skipped'] = [];
@@ -165,14 +172,20 @@ export function readFiles(paths: readonly string[], cwd: string): ReadResult {
 export function scan(options: ScanOptions): ScanReport {
   const started = nowMs();
   const cwd = options.cwd ?? process.cwd();
-  const setup = setUpRules({ scanPaths: options.paths, ...(options.policyPaths ? { policyPaths: options.policyPaths } : {}), ...(options.configPath ? { configPath: options.configPath } : {}), cwd });
+  const setup = setUpRules({
+    scanPaths: options.paths,
+    ...(options.policyPaths ? { policyPaths: options.policyPaths } : {}),
+    ...(options.configPath ? { configPath: options.configPath } : {}),
+    ...(options.selection ? { selection: options.selection } : {}),
+    cwd,
+  });
   const gate: GateInputs = {
     cwd,
     ...(options.sourceDir !== undefined ? { sourceDir: options.sourceDir } : {}),
     ...(options.baselinePath !== undefined ? { baselinePath: options.baselinePath } : {}),
     ...(options.now ? { now: options.now } : {}),
   };
-  return evaluate(setup, readFiles(options.paths, cwd), started, gate);
+  return evaluate(setup, readFiles(options.paths, cwd, options.replacements), started, gate);
 }
 
 function combine(main: RunResult, partial: RunResult | undefined): RunResult {

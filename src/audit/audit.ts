@@ -5,6 +5,7 @@ import { Inventory } from '../model/inventory.js';
 import { isPlainObject, UNKNOWN } from '../model/values.js';
 import { evaluate, nowMs, setUpRules, type InputSummary, type ReadResult, type ScanReport } from '../scan.js';
 import { UserError } from '../errors.js';
+import type { RuleSelectionInput } from '../config/rule-selection.js';
 import type { AzureApi } from './api.js';
 import { readChildren, subscriptionOf } from './child-resources.js';
 import type { CloudEndpoints } from './clouds.js';
@@ -34,6 +35,8 @@ export interface AuditOptions {
   /** --shard K/N: audit one part of the scope, split by resource count; `azfence merge` joins the parts. */
   shard?: ShardSpec;
   progress?: Progress;
+  /** --check / --skip-check */
+  selection?: RuleSelectionInput;
   /** Tuning, for tests and very large tenants. */
   concurrency?: number;
   pageSize?: number;
@@ -51,7 +54,7 @@ const MAX_PAGE = 1000;
 /** One audit: read the estate from Azure, then evaluate exactly as a scan does. */
 export async function audit(options: AuditOptions): Promise<ScanReport> {
   const started = nowMs();
-  const setup = setUpRules({ scanPaths: [], cwd: options.cwd, ...(options.policyPaths ? { policyPaths: options.policyPaths } : {}), ...(options.configPath ? { configPath: options.configPath } : {}) });
+  const setup = setUpRules({ scanPaths: [], cwd: options.cwd, ...(options.policyPaths ? { policyPaths: options.policyPaths } : {}), ...(options.configPath ? { configPath: options.configPath } : {}), ...(options.selection ? { selection: options.selection } : {}) });
   // Before Azure is asked anything: the snapshot must not overwrite the config or a pack just read.
   if (options.snapshotOut) checkOutputTargets([{ flag: '--snapshot-out', path: options.snapshotOut }], options.cwd);
   // A baseline that cannot be read is an error before a long audit, not after it.

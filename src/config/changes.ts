@@ -3,6 +3,7 @@ import type { Rule, Severity } from '../engine/rule.js';
 import { displayPath } from '../inputs/display-path.js';
 import { parametersForRule } from './parameters.js';
 import type { AzfenceConfig } from './config.js';
+import type { RulesNotRun } from './rule-selection.js';
 
 export type FailOn = Severity | 'none';
 
@@ -28,6 +29,8 @@ export interface ConfigurationReport {
   policies: string[];
   failOn?: FailOn;
   failOnUnknown?: boolean;
+  /** Rules --check / --skip-check or `check:` / `skipCheck:` left out; absent when every rule ran. */
+  rulesNotRun?: RulesNotRun[];
   /** The gate the run applied, set once the command line is known (scan and audit set it). */
   gate?: { failOn: FailOn; failOnUnknown: boolean; from: { failOn: SettingSource; failOnUnknown: SettingSource } };
 }
@@ -81,6 +84,7 @@ export function configurationChanges(configuration: ConfigurationReport): string
   const changes: string[] = [];
   for (const rule of configuration.rulesDisabled) changes.push(`${rule} disabled`);
   for (const { rule, from, to } of configuration.severities) changes.push(`${rule} severity ${from} -> ${to}`);
+  for (const notRun of configuration.rulesNotRun ?? []) changes.push(notRunPhrase(notRun));
   if (configuration.parameters.length) changes.push(`parameters set: ${configuration.parameters.map(({ rule, name }) => `${rule} ${name}`).join(', ')}`);
   if (configuration.suppressions) changes.push(`${configuration.suppressions} suppression${configuration.suppressions === 1 ? '' : 's'}`);
   if (configuration.policies.length) changes.push(`rule packs added: ${configuration.policies.join(', ')}`);
@@ -94,9 +98,18 @@ export function configurationChanges(configuration: ConfigurationReport): string
   return changes;
 }
 
+/** `only AZF-PUB-* checked (--check): 27 rules not run`, `AZF-KATA-* skipped (skipCheck in the configuration): AZF-KATA-001, ...`. */
+function notRunPhrase(notRun: RulesNotRun): string {
+  const where = notRun.from === 'flag' ? (notRun.by === 'check' ? '--check' : '--skip-check') : `${notRun.by} in the configuration`;
+  const count = `${notRun.rules.length} rule${notRun.rules.length === 1 ? '' : 's'} not run`;
+  const listed = notRun.rules.length <= 8 ? `: ${notRun.rules.join(', ')}` : '';
+  return notRun.by === 'check' ? `only ${notRun.patterns.join(', ')} checked (${where}), ${count}${listed}` : `${notRun.patterns.join(', ')} skipped (${where}), ${count}${listed}`;
+}
+
 /** The one line reports show, or undefined when the configuration changes nothing. */
 export function configurationLine(configuration: ConfigurationReport): string | undefined {
   const changes = configurationChanges(configuration);
   if (changes.length === 0) return undefined;
-  return `Configuration ${configuration.file ?? ''} changes the defaults: ${changes.join('; ')}`;
+  // Without a file only command-line flags (--check, --skip-check) narrowed the run.
+  return `${configuration.file !== undefined ? `Configuration ${configuration.file}` : 'The command line'} changes the defaults: ${changes.join('; ')}`;
 }

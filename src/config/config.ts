@@ -17,6 +17,9 @@ export interface AzfenceConfig {
   policies: string[];
   failOn?: Severity | 'none';
   failOnUnknown?: boolean;
+  /** `check:` / `skipCheck:`: rule ids, globs over them or pack names (config/rule-selection.ts). */
+  check?: string[];
+  skipCheck?: string[];
   /** `suppressions:` entries; `line` is where each is written, for warnings about it. */
   suppressions?: ConfigSuppression[];
   /**

@@ -79,6 +79,8 @@ interface RawConfig {
   policies?: string[] | null;
   failOn?: AzfenceConfig['failOn'];
   failOnUnknown?: boolean;
+  check?: string[] | null;
+  skipCheck?: string[] | null;
   suppressions?: Array<{ rule: string; resource: string; reason: string; expires?: string }> | null;
 }
 
@@ -103,6 +105,8 @@ export function readConfigFile(file: string, shownAs: string): AzfenceConfig {
     policies,
     ...(config.failOn !== undefined ? { failOn: config.failOn } : {}),
     ...(config.failOnUnknown !== undefined ? { failOnUnknown: config.failOnUnknown } : {}),
+    ...(config.check?.length ? { check: config.check } : {}),
+    ...(config.skipCheck?.length ? { skipCheck: config.skipCheck } : {}),
     ...(config.suppressions?.length ? { suppressions: config.suppressions.map((entry, index) => ({ ...entry, ...(lines.has(`/suppressions/${index}`) ? { line: lines.get(`/suppressions/${index}`)! } : {}) })) } : {}),
   };
   return withLines(loaded, lines);

@@ -22,6 +22,15 @@ const NOT_INPUTS = /^(package(-lock)?\.json|tsconfig.*\.json|jsconfig\.json|\.?e
 const YAML_FILE = /\.ya?ml$/i;
 const NOT_YAML_INPUTS = /^(\.azfence\.ya?ml|pnpm-lock\.yaml)$/i;
 
+/** A named input read from another file: `-` (stdin, saved first) or a binary plan converted to JSON. */
+export interface Replacement {
+  path?: string;
+  /** How messages name it; default: the path as named. */
+  shownAs?: string;
+  /** Why it could not be prepared (a binary plan without terraform on PATH): an input error like any other. */
+  error?: string;
+}
+
 export interface Discovery {
   candidates: Candidate[];
   errors: UserError[];
@@ -31,7 +40,7 @@ export interface Discovery {
  * Expands the paths the user named into files to read. Directories are walked (symlinks followed once:
  * a loop is cut at the directory already visited); unreadable entries are reported, not ignored.
  */
-export function discoverInputs(paths: readonly string[], cwd = process.cwd()): Discovery {
+export function discoverInputs(paths: readonly string[], cwd = process.cwd(), replacements?: ReadonlyMap<string, Replacement>): Discovery {
   const candidates: Candidate[] = [];
   const errors: UserError[] = [];
   const visited = new Set<string>();
@@ -74,6 +83,13 @@ export function discoverInputs(paths: readonly string[], cwd = process.cwd()): D
   };
 
   for (const named of paths) {
+    const replacement = replacements?.get(named);
+    if (replacement) {
+      const shownAs = replacement.shownAs ?? show(resolve(cwd, named));
+      if (replacement.path !== undefined) candidates.push({ path: replacement.path, shownAs, explicit: true });
+      else errors.push(new UserError(replacement.error ?? 'could not be read', shownAs));
+      continue;
+    }
     const path = resolve(cwd, named);
     let stats;
     try {
