@@ -85,7 +85,8 @@ describe('exit codes and the gate', () => {
     const run = runCli(['scan', plan]);
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('No findings.');
-    expect(run.stdout).toMatch(/^1 file, 6 resources read, 2 checked, 0 failed, 0 unknown until apply, \d+ passed$/m);
+    expect(run.stdout).toMatch(/^1 input file; 6 resources read, 2 checked by a rule; \d+ checks passed, 0 failed, 0 unknown until apply$/m);
+    expect(run.stdout).toMatch(/^gate passed: no findings at or above high$/m);
     expect(run.code).toBe(0);
   });
 });
@@ -151,7 +152,7 @@ describe('SARIF output', () => {
     const cwd = tempDir();
     const sarifPath = join(cwd, 'azfence.sarif');
     runCli(['scan', plan, snapshot, '--sarif', sarifPath, '--fail-on', 'none'], cwd);
-    expect(validateSarif([sarifPath])).toEqual([]);
+    expect(validateSarif([sarifPath], { warnings: true })).toEqual([]);
     const sarif = JSON.parse(readFileSync(sarifPath, 'utf8'));
     const uris = new Set<string>(sarif.runs[0].results.map((result: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }> }) => {
       const location = result.locations[0]!.physicalLocation.artifactLocation;
@@ -169,7 +170,7 @@ describe('SARIF output', () => {
     // The usual CI call: a table on stdout and SARIF in a file, in one run.
     expect(run.stdout).toContain('AZF-PUB-002');
     expect(existsSync(sarifPath)).toBe(true);
-    expect(validateSarif([sarifPath])).toEqual([]);
+    expect(validateSarif([sarifPath], { warnings: true })).toEqual([]);
     const sarif = JSON.parse(readFileSync(sarifPath, 'utf8'));
     const driver = sarif.runs[0].tool.driver;
     expect(driver.rules.length).toBeGreaterThanOrEqual(9);
@@ -195,7 +196,7 @@ describe('SARIF output', () => {
     const sarifPath = join(dir, 'errors.sarif');
     const run = runCli(['scan', plan, 'missing.json', '--format', 'sarif', '--output', sarifPath], dir);
     expect(run.code).toBe(2);
-    expect(validateSarif([sarifPath])).toEqual([]);
+    expect(validateSarif([sarifPath], { warnings: true })).toEqual([]);
     const sarif = JSON.parse(readFileSync(sarifPath, 'utf8'));
     expect(sarif.runs[0].invocations[0].executionSuccessful).toBe(false);
     expect(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toBe('no such file or directory');
@@ -213,14 +214,19 @@ describe('Markdown and JUnit output', () => {
     expect(run.stdout).toContain('Set `network_rule_bypass_option = "None"`');
   });
 
-  it('JUnit has a failed case per finding and a passing case per clean rule', () => {
+  it('JUnit has a case per finding, failed when it fails the gate, and a passing case per clean rule', () => {
     const dir = tempDir();
     const { plan } = estate(dir);
-    const run = runCli(['scan', plan, '--format', 'junit', '--fail-on', 'none'], dir);
+    const run = runCli(['scan', plan, '--format', 'junit'], dir);
     expect(run.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>/);
-    expect(run.stdout).toMatch(/<testcase classname="AZF-PUB-002" name="azurerm_container_registry.acr" file="plan.json">\s*<failure type="high"/);
-    expect(run.stdout).toMatch(/<testcase classname="AZF-PUB-009" name="Container Apps environment is internal"\/>/);
+    expect(run.stdout).toMatch(/<testcase classname="AZF-PUB-002" name="AZF-PUB-002 azurerm_container_registry.acr" file="plan.json" time="0">\s*<failure type="high"/);
+    expect(run.stdout).toMatch(/<testcase classname="AZF-PUB-009" name="AZF-PUB-009 Container Apps environment is internal" time="0"\/>/);
     const failures = Number(/<testsuites [^>]*failures="(\d+)"/.exec(run.stdout)![1]);
-    expect(failures).toBe(JSON.parse(runCli(['scan', plan, '--format', 'json'], dir).stdout).summary.failed);
+    const json = JSON.parse(runCli(['scan', plan, '--format', 'json'], dir).stdout) as { findings: Array<{ severity: string; status: string }> };
+    expect(failures).toBe(json.findings.filter((finding) => finding.status === 'fail' && ['critical', 'high'].includes(finding.severity)).length);
+    // With --fail-on none nothing fails the run, so nothing fails in the test tab either.
+    const none = runCli(['scan', plan, '--format', 'junit', '--fail-on', 'none'], dir);
+    expect(none.stdout).toMatch(/<testsuites [^>]*failures="0"/);
+    expect(none.stdout).not.toContain('<failure');
   });
 });

@@ -1,7 +1,7 @@
 import { SEVERITIES } from '../engine/rule.js';
 import type { ScanReport } from '../scan.js';
 import { errorText } from '../scan.js';
-import { summarize, summaryLine } from './summary.js';
+import { gateVerdict, summarize, summaryLine } from './summary.js';
 import { configurationLine } from '../config/changes.js';
 import { markdownCode, markdownProse, markdownText } from './markdown-text.js';
 import type { Finding } from '../findings/finding.js';
@@ -15,7 +15,11 @@ function where(finding: Finding): string {
 /** A summary for $GITHUB_STEP_SUMMARY or a pull-request comment: counts first, then the top findings and their fixes. */
 export function renderMarkdown(report: ScanReport, top = 25): string {
   const summary = summarize(report);
-  const out: string[] = ['## azfence', '', summaryLine(summary), ''];
+  const out: string[] = ['## azfence', ''];
+  const verdict = gateVerdict(report);
+  // The verdict first: a pull-request comment is read top down, and this is what decides the check.
+  if (verdict) out.push(`**${verdict.failed ? ':x:' : ':white_check_mark:'} ${markdownText(verdict.text)}**`, '');
+  out.push(summaryLine(summary), '');
   const configuration = configurationLine(report.configuration);
   // File and pack paths a pull request chose: shown as text, never as markup.
   if (configuration) out.push(`**Configuration** ${markdownText(configuration.slice('Configuration '.length))}`, '');

@@ -1,4 +1,4 @@
-import { isAbsolute, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { remediationsOf, type Rule, type Severity } from '../engine/rule.js';
 import type { Finding, ResolvedFinding } from '../findings/finding.js';
@@ -9,6 +9,8 @@ import { configurationChanges, configurationLine } from '../config/changes.js';
 import { jsonText } from './json-text.js';
 import { markdownProse } from './markdown-text.js';
 import { terminalLines, terminalText } from './terminal-text.js';
+import type { RenderOptions } from './index.js';
+import { realPath } from '../config/repository.js';
 
 /**
  * A message for code scanning's alert view, from input text: controls shown as escapes (terminal-text.ts),
@@ -109,21 +111,55 @@ function toUri(file: string): string {
   return (sep === '\\' ? file.replace(/\\/g, '/') : file).split('/').map(encodeURIComponent).join('/');
 }
 
+/** The working directory findings name files from, and the checkout root (cli/checkout-root.ts). */
+interface Paths {
+  cwd: string;
+  root: string;
+}
+
+type Locate = (file: string) => { uri: string; uriBaseId?: string };
+
+function locator(paths: Paths | undefined): Locate {
+  return (file) => artifactLocation(file, paths);
+}
+
 /**
- * Where a file is, for SARIF: relative to the checkout (%SRCROOT%) when it is inside the directory the scan
- * ran from, as reports show it; a file outside it is shown by its absolute path, which becomes a file: URI
- * (a relative reference may not start with a slash, and GitHub and the SARIF spec reject it).
+ * Where a file is, for SARIF: relative to the checkout root (%SRCROOT%), which code scanning resolves
+ * against the repository, whatever directory the scan ran in. Findings name files relative to the working
+ * directory, so they are resolved against it first (symlinks followed, as the root's are). Without paths
+ * (a library caller), the working directory stands for the root. A file outside the checkout is shown by
+ * its absolute path as a file: URI (a relative reference may not start with a slash, and GitHub and the
+ * SARIF spec reject it).
  */
-function artifactLocation(file: string): { uri: string; uriBaseId?: string } {
-  return isAbsolute(file) ? { uri: pathToFileURL(file).href } : { uri: toUri(file), uriBaseId: '%SRCROOT%' };
+function artifactLocation(file: string, paths: Paths | undefined): { uri: string; uriBaseId?: string } {
+  const absolute = isAbsolute(file) ? file : paths ? resolve(paths.cwd, file) : undefined;
+  if (absolute === undefined) return { uri: toUri(file), uriBaseId: '%SRCROOT%' };
+  const rel = paths ? relative(paths.root, realPath(absolute)) : undefined;
+  if (rel !== undefined && rel !== '' && !isAbsolute(rel) && rel.split(sep)[0] !== '..') return { uri: toUri(rel), uriBaseId: '%SRCROOT%' };
+  return { uri: pathToFileURL(absolute).href };
 }
 
-function physical(location: { file: string; line?: number; column?: number }) {
+/** `azure://<subscription>`: an audit finding's subscription, not a file. */
+function isAzureScope(file: string): boolean {
+  return file.startsWith('azure://');
+}
+
+/**
+ * An audited resource has no file, but code scanning takes only physical locations: a relative URI and a
+ * start line (GH1001, GH1003, GH1005). The resource's id under `azure/` serves as its path, so each alert
+ * names the resource and the path stays the same from audit to audit (code scanning tracks alerts by it).
+ */
+function azureLocation(finding: Finding) {
+  const id = finding.resource.id.startsWith('/') ? finding.resource.id : `/${finding.location.file.slice('azure://'.length)}/${finding.resource.id}`;
+  return { artifactLocation: { uri: toUri(`azure${id}`), uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } };
+}
+
+function physical(location: { file: string; line?: number; column?: number }, locate: Locate) {
   const region = location.line ? { region: { startLine: location.line, ...(location.column ? { startColumn: location.column } : {}) } } : {};
-  return { artifactLocation: artifactLocation(location.file), ...region };
+  return { artifactLocation: locate(location.file), ...region };
 }
 
-function result(finding: Finding, ruleIndex: number, limits: SarifLimits) {
+function result(finding: Finding, ruleIndex: number, limits: SarifLimits, locate: Locate) {
   const region = finding.location.line ? { region: { startLine: finding.location.line, ...(finding.location.column ? { startColumn: finding.location.column } : {}) } } : {};
   const level = finding.status === 'unknown' ? 'note' : LEVEL[finding.severity];
   const fix = finding.remediation ? ` Fix: ${finding.remediation}` : '';
@@ -134,13 +170,13 @@ function result(finding: Finding, ruleIndex: number, limits: SarifLimits) {
     message: { text: messageText(`${finding.message}${fix}`) },
     locations: [
       {
-        physicalLocation: { artifactLocation: artifactLocation(finding.location.file), ...region },
+        physicalLocation: isAzureScope(finding.location.file) ? azureLocation(finding) : { artifactLocation: locate(finding.location.file), ...region },
         logicalLocations: [{ fullyQualifiedName: finding.resource.id, name: finding.resource.name, kind: 'resource' }],
       },
     ],
     // The plan keeps the resource too; GitHub shows the .tf line, the related location keeps the link to the plan.
     ...(finding.planLocation
-      ? { relatedLocations: [{ id: 1, physicalLocation: physical(finding.planLocation), message: { text: messageText(`${finding.resource.address ?? finding.resource.name} in the Terraform plan`) } }].slice(0, limits.maxLocationsPerResult - 1) }
+      ? { relatedLocations: [{ id: 1, physicalLocation: physical(finding.planLocation, locate), message: { text: messageText(`${finding.resource.address ?? finding.resource.name} in the Terraform plan`) } }].slice(0, limits.maxLocationsPerResult - 1) }
       : {}),
     partialFingerprints: { 'azfenceFinding/v1': finding.fingerprint },
     // Suppressed results stay in the log so code scanning closes their alerts instead of losing track of them.
@@ -162,7 +198,7 @@ function result(finding: Finding, ruleIndex: number, limits: SarifLimits) {
  * found now, so it is a `pass` result (level `none`): viewers that compare runs show it as fixed, and
  * nothing treats it as an open alert.
  */
-function absentResult(entry: ResolvedFinding, ruleIndex: number | undefined) {
+function absentResult(entry: ResolvedFinding, ruleIndex: number | undefined, locate: Locate) {
   const name = entry.resource.address ?? entry.resource.name ?? entry.resource.id;
   return {
     ruleId: entry.ruleId,
@@ -172,7 +208,7 @@ function absentResult(entry: ResolvedFinding, ruleIndex: number | undefined) {
     message: { text: messageText(`No longer found (was ${entry.status} in the baseline): ${entry.message ?? name}`) },
     locations: [
       {
-        ...(entry.location ? { physicalLocation: physical(entry.location) } : {}),
+        ...(entry.location ? { physicalLocation: physical(entry.location, locate) } : {}),
         logicalLocations: [{ fullyQualifiedName: entry.resource.id, ...(entry.resource.name ? { name: entry.resource.name } : {}), kind: 'resource' }],
       },
     ],
@@ -194,11 +230,11 @@ function byPriority(findings: readonly Finding[]): Finding[] {
   return [...findings].sort((a, b) => rank(a) - rank(b));
 }
 
-export function buildSarif(report: ScanReport, limits: SarifLimits = SARIF_LIMITS) {
+export function buildSarif(report: ScanReport, limits: SarifLimits = SARIF_LIMITS, paths?: Paths) {
   const ruleIndex = new Map(report.rules.map((rule, index) => [rule.id, index]));
   const kept = byPriority(report.findings).slice(0, limits.maxResults);
   const omitted = report.findings.length - kept.length;
-  return buildLog(report, kept, omitted, ruleIndex, limits);
+  return buildLog(report, kept, omitted, ruleIndex, limits, locator(paths));
 }
 
 /**
@@ -206,23 +242,24 @@ export function buildSarif(report: ScanReport, limits: SarifLimits = SARIF_LIMIT
  * overrides, the whole change list as a configuration notification (a warning when the gate was lowered or a
  * rule switched off), and the machine-readable form in the run's properties.
  */
-function configurationParts(report: ScanReport, ruleIndex: Map<string, number>) {
+function configurationParts(report: ScanReport, ruleIndex: Map<string, number>, locate: Locate) {
   const { configuration } = report;
   const overrides = [
     ...configuration.rulesDisabled.map((id) => ({ descriptor: { id }, configuration: { enabled: false } })),
+    ...(configuration.rulesNotRun ?? []).flatMap(({ rules }) => rules.map((id) => ({ descriptor: { id }, configuration: { enabled: false } }))),
     ...configuration.severities.map(({ rule, to }) => ({ descriptor: { id: rule, ...(ruleIndex.has(rule) ? { index: ruleIndex.get(rule)! } : {}) }, configuration: { level: LEVEL[to] } })),
   ];
   const line = configurationLine(configuration);
-  const weakened = configuration.rulesDisabled.length > 0 || configuration.severities.length > 0 || configuration.failOn !== undefined || configuration.suppressions > 0;
-  const notifications = line ? [{ level: weakened ? 'warning' : 'note', message: { text: messageText(`${line}.`) }, ...(configuration.file ? { locations: [{ physicalLocation: { artifactLocation: artifactLocation(configuration.file) } }] } : {}) }] : [];
+  const weakened = (configuration.rulesNotRun?.length ?? 0) > 0 || configuration.rulesDisabled.length > 0 || configuration.severities.length > 0 || configuration.failOn !== undefined || configuration.suppressions > 0;
+  const notifications = line ? [{ level: weakened ? 'warning' : 'note', message: { text: messageText(`${line}.`) }, ...(configuration.file ? { locations: [{ physicalLocation: { artifactLocation: locate(configuration.file) } }] } : {}) }] : [];
   return {
     invocation: { ...(overrides.length ? { ruleConfigurationOverrides: overrides } : {}), ...(notifications.length ? { toolConfigurationNotifications: notifications } : {}) },
     properties: configurationChanges(configuration).length || configuration.file ? { azfenceConfiguration: configuration } : {},
   };
 }
 
-function buildLog(report: ScanReport, kept: readonly Finding[], omitted: number, ruleIndex: Map<string, number>, limits: SarifLimits) {
-  const configuration = configurationParts(report, ruleIndex);
+function buildLog(report: ScanReport, kept: readonly Finding[], omitted: number, ruleIndex: Map<string, number>, limits: SarifLimits, locate: Locate) {
+  const configuration = configurationParts(report, ruleIndex, locate);
   const notes = omitted > 0
     ? [{ level: 'warning', message: { text: `${omitted} of ${report.findings.length} results were left out of this SARIF log to stay within code scanning's limits (at most ${kept.length} results are kept, unsuppressed and new findings first); the JSON report (--format json) lists them all.` } }]
     : [];
@@ -247,19 +284,19 @@ function buildLog(report: ScanReport, kept: readonly Finding[], omitted: number,
             toolExecutionNotifications: [...report.errors.map((error) => ({
               level: 'error',
               message: { text: messageText(error.message) },
-              ...(error.file
-                ? { locations: [{ physicalLocation: { artifactLocation: artifactLocation(error.file), ...(error.line ? { region: { startLine: error.line } } : {}) } }] }
+              ...(error.file && !isAzureScope(error.file)
+                ? { locations: [{ physicalLocation: { artifactLocation: locate(error.file), ...(error.line ? { region: { startLine: error.line } } : {}) } }] }
                 : {}),
             })),
             ...report.skipped.map((skipped) => ({
               level: 'warning',
               message: { text: `not scanned: ${skipped.reason}` },
-              locations: [{ physicalLocation: physical({ file: skipped.file }) }],
+              locations: [{ physicalLocation: physical({ file: skipped.file }, locate) }],
             })),
             ...(report.warnings ?? []).map((warning) => ({
               level: 'warning',
               message: { text: messageText(warning.message) },
-              ...(warning.file ? { locations: [{ physicalLocation: physical({ file: warning.file, ...(warning.line ? { line: warning.line } : {}) }) }] } : {}),
+              ...(warning.file && !isAzureScope(warning.file) ? { locations: [{ physicalLocation: physical({ file: warning.file, ...(warning.line ? { line: warning.line } : {}) }, locate) }] } : {}),
             })),
             ...notes],
             ...configuration.invocation,
@@ -267,8 +304,8 @@ function buildLog(report: ScanReport, kept: readonly Finding[], omitted: number,
         ],
         columnKind: 'utf16CodeUnits',
         results: [
-          ...kept.map((finding) => result(finding, ruleIndex.get(finding.ruleId) ?? -1, limits)),
-          ...absent(report, kept.length, limits).map((entry) => absentResult(entry, ruleIndex.get(entry.ruleId))),
+          ...kept.map((finding) => result(finding, ruleIndex.get(finding.ruleId) ?? -1, limits, locate)),
+          ...absent(report, kept.length, limits).map((entry) => absentResult(entry, ruleIndex.get(entry.ruleId), locate)),
         ],
         ...(omitted > 0 || Object.keys(configuration.properties).length
           ? { properties: { ...configuration.properties, ...(omitted > 0 ? { resultsOmitted: omitted, resultsTotal: report.findings.length, resultsLimit: limits.maxResults } : {}) } }
@@ -288,8 +325,9 @@ function absent(report: ScanReport, kept: number, limits: SarifLimits): Resolved
  * The SARIF text. When even the capped log compresses to more than the upload limit (very long messages),
  * results are halved until it fits, and the log says how many were left out.
  */
-export function renderSarif(report: ScanReport, limits: SarifLimits = SARIF_LIMITS): string {
-  let log = buildSarif(report, limits);
+export function renderSarif(report: ScanReport, limits: SarifLimits = SARIF_LIMITS, options: RenderOptions = {}): string {
+  const paths = options.cwd !== undefined && options.root !== undefined ? { cwd: options.cwd, root: options.root } : undefined;
+  let log = buildSarif(report, limits, paths);
   let text = `${jsonText(log, 2)}\n`;
   let keep = log.runs[0]!.results.length;
   // zlib is loaded only for SARIF output: every other scan would pay for it at startup.
@@ -298,7 +336,7 @@ export function renderSarif(report: ScanReport, limits: SarifLimits = SARIF_LIMI
     keep = Math.floor(keep / 2);
     const ruleIndex = new Map(report.rules.map((rule, index) => [rule.id, index]));
     const kept = byPriority(report.findings).slice(0, keep);
-    log = buildLog(report, kept, report.findings.length - kept.length, ruleIndex, limits);
+    log = buildLog(report, kept, report.findings.length - kept.length, ruleIndex, limits, locator(paths));
     text = `${jsonText(log, 2)}\n`;
   }
   return text;

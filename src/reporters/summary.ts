@@ -1,6 +1,8 @@
 import type { Severity } from '../engine/rule.js';
 import { SEVERITIES } from '../engine/rule.js';
 import type { ScanReport } from '../scan.js';
+import { gateFailures } from '../findings/gate.js';
+import { SEVERITY_ORDER } from '../findings/finding.js';
 
 export interface Summary {
   files: number;
@@ -56,17 +58,42 @@ export function summarize(report: ScanReport): Summary {
   };
 }
 
+/**
+ * The counts, each saying what it counts: input files, resources read and how many a rule applied to,
+ * then checks (one rule's check on one resource) that passed, failed and could not be decided.
+ */
 export function summaryLine(summary: Summary): string {
+  const plural = (count: number, word: string, many = `${word}s`) => `${count} ${count === 1 ? word : many}`;
   const parts = [
-    `${summary.files} file${summary.files === 1 ? '' : 's'}`,
-    ...(summary.notScanned ? [`${summary.notScanned} file${summary.notScanned === 1 ? '' : 's'} not scanned`] : []),
-    `${summary.resourcesRead} resource${summary.resourcesRead === 1 ? '' : 's'} read, ${summary.resources} checked`,
-    `${summary.failed} failed`,
-    `${summary.unknown} unknown until apply`,
-    `${summary.checksPassed} passed`,
+    `${plural(summary.files, 'input file')}`,
+    ...(summary.notScanned ? [`${plural(summary.notScanned, 'file')} not scanned`] : []),
+    `${plural(summary.resourcesRead, 'resource')} read, ${summary.resources} checked by a rule`,
+    `${plural(summary.checksPassed, 'check')} passed, ${summary.failed} failed, ${summary.unknown} unknown until apply`,
   ];
-  if (summary.suppressed) parts.push(`${summary.suppressed} suppressed`);
+  if (summary.suppressed) parts.push(`${plural(summary.suppressed, 'finding')} suppressed`);
   if (summary.baseline) parts.push(`${summary.baseline.new} new since the baseline (${summary.baseline.existing} already in it, ${summary.baseline.absent} fixed)`);
-  if (summary.errors) parts.push(`${summary.errors} error${summary.errors === 1 ? '' : 's'}`);
-  return parts.join(', ');
+  if (summary.errors) parts.push(plural(summary.errors, 'error'));
+  return parts.join('; ');
+}
+
+/**
+ * The gate's verdict in words, for people reading a table or a pull-request comment: "gate failed: 3
+ * findings at or above high". Undefined until the CLI has resolved the gate (report.configuration.gate).
+ */
+export function gateVerdict(report: ScanReport): { failed: boolean; text: string } | undefined {
+  const gate = report.configuration.gate;
+  if (!gate) return undefined;
+  const failing = gateFailures(report.findings, gate);
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const threshold = gate.failOn === 'none' ? undefined : SEVERITY_ORDER[gate.failOn];
+  const unknownAbove = threshold === undefined ? 0 : report.findings.filter((f) => f.status === 'unknown' && !f.suppression && f.baseline !== 'existing' && SEVERITY_ORDER[f.severity] >= threshold).length;
+  const unknownFailing = failing.filter((finding) => finding.status === 'unknown').length;
+  const what = `${plural(failing.length, report.baseline ? 'new finding' : 'finding')} at or above ${gate.failOn}${unknownFailing ? ` (${unknownFailing} unknown until apply, --fail-on-unknown)` : ''}`;
+  if (report.errors.length > 0) {
+    return { failed: true, text: `gate failed: ${plural(report.errors.length, 'error')} (not everything could be read and checked)${failing.length ? `, and ${what}` : ''}` };
+  }
+  if (gate.failOn === 'none') return { failed: false, text: 'gate passed: findings never fail this run (--fail-on none)' };
+  if (failing.length > 0) return { failed: true, text: `gate failed: ${what}` };
+  const note = !gate.failOnUnknown && unknownAbove > 0 ? `; ${plural(unknownAbove, 'check')} at or above ${gate.failOn} unknown until apply (they fail only with --fail-on-unknown)` : '';
+  return { failed: false, text: `gate passed: no findings at or above ${gate.failOn}${note}` };
 }

@@ -1,5 +1,7 @@
 import type { ScanReport } from '../scan.js';
-import { summarize, summaryLine } from './summary.js';
+import { gateVerdict, summarize, summaryLine } from './summary.js';
+import type { Severity } from '../engine/rule.js';
+import type { RenderOptions } from './index.js';
 import { configurationLine } from '../config/changes.js';
 import { terminalText as shown } from './terminal-text.js';
 import { cliTable3 } from '../lazy-modules.js';
@@ -34,16 +36,22 @@ function breakLongWords(text: string, width: number): string {
     .join('');
 }
 
+/** ANSI SGR codes per severity; added after input text is escaped, so only azfence's own codes reach the terminal. */
+const SEVERITY_COLORS: Record<Severity, string> = { critical: '1;31', high: '31', medium: '33', low: '36' };
+const paint = (code: string, text: string): string => `\u001b[${code}m${text}\u001b[0m`;
+
 /**
  * The human view: one row per finding, most severe first, with its fix on a full-width row beneath so
  * the remedy is read with the problem.
  */
-export function renderTable(report: ScanReport, width = process.stdout.columns || 140): string {
+export function renderTable(report: ScanReport, width = process.stdout.columns || 140, options: RenderOptions = {}): string {
   const summary = summarize(report);
   const lines: string[] = [];
+  const color = options.color === true;
+  const only = options.only ? new Set(options.only) : undefined;
   // Suppressed findings are listed apart, one line each: they are accepted, not work to do.
-  const findings = report.findings.filter((finding) => !finding.suppression);
-  const suppressed = report.findings.filter((finding) => finding.suppression);
+  const findings = report.findings.filter((finding) => !finding.suppression && (!only || only.has(finding)));
+  const suppressed = only ? [] : report.findings.filter((finding) => finding.suppression);
   if (findings.length > 0) {
     const total = Math.max(width, 100);
     const resourceWidth = Math.min(46, findings.reduce((widest, f) => Math.max(widest, shown(f.resource.address ?? f.resource.name).length), 20) /* reduce, not Math.max(...): 1M findings overflow the argument stack */);
@@ -61,7 +69,7 @@ export function renderTable(report: ScanReport, width = process.stdout.columns |
     // Every text from the input is escaped before cli-table3 sees it: it measures and wraps what it is given,
     // and it would carry an ESC sequence from one wrapped line to the next.
     for (const finding of findings) {
-      const severity = `${finding.severity}${finding.status === 'unknown' ? '\nunknown' : ''}${finding.baseline === 'existing' ? '\nbaseline' : ''}`;
+      const severity = `${color ? paint(SEVERITY_COLORS[finding.severity], finding.severity) : finding.severity}${finding.status === 'unknown' ? '\nunknown' : ''}${finding.baseline === 'existing' ? '\nbaseline' : ''}`;
       const where = `${shown(finding.location.file)}${finding.location.line ? `:${finding.location.line}` : ''}`;
       const resource = `${wrapIdentifier(shown(finding.resource.address ?? finding.resource.name), resourceWidth)}\n${wrapIdentifier(where, resourceWidth)}`;
       table.push([severity, shown(finding.ruleId), resource, breakLongWords(shown(finding.message), findingWidth - 2)]);
@@ -94,5 +102,7 @@ export function renderTable(report: ScanReport, width = process.stdout.columns |
   lines.push(summaryLine(summary));
   const configuration = configurationLine(report.configuration);
   if (configuration) lines.push(shown(configuration));
+  const verdict = gateVerdict(report);
+  if (verdict) lines.push(color ? paint(verdict.failed ? '1;31' : '32', verdict.text) : verdict.text);
   return `${lines.join('\n')}\n`;
 }

@@ -229,7 +229,13 @@ describe('azfence audit against the ARM emulator', () => {
     const sarif = JSON.parse(readFileSync(join(dir, 'audit.sarif'), 'utf8'));
     expect(sarif.runs[0].automationDetails.id).toBe('azfence/audit/');
     expect(sarif.runs[0].results.length).toBeGreaterThan(0);
-    expect(validateSarif([join(dir, 'audit.sarif')])).toEqual([]);
+    // Locations code scanning accepts: a relative URI and a start line for every result (no azure:// URI).
+    for (const result of sarif.runs[0].results) {
+      expect(result.locations[0].physicalLocation.artifactLocation).toEqual({ uri: expect.stringMatching(/^azure\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\//i), uriBaseId: '%SRCROOT%' });
+      expect(result.locations[0].physicalLocation.region).toEqual({ startLine: 1 });
+    }
+    // Zero errors and zero warnings under the GitHub and SARIF rules.
+    expect(validateSarif([join(dir, 'audit.sarif')], { warnings: true })).toEqual([]);
   });
 
   it('fails sign-in with one line and exit 2 when the token endpoint refuses', async () => {

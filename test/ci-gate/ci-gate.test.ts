@@ -182,7 +182,7 @@ describe('a pull-request run', () => {
     expect(run.stdout).toContain('Suppressed (2):\n');
     expect(run.stdout).toMatch(/\n {2}AZF-PUB-005 azurerm_key_vault\.audit \(main\.tf:\d+\): SIEM ingestion/);
     expect(run.stdout).toMatch(/\n {2}AZF-PUB-005 azurerm_storage_account\.logs\["b"\] \(main\.tf:\d+\): decommissioned next sprint/);
-    expect(run.stdout).toContain('2 suppressed, 1 new since the baseline (3 already in it, 0 fixed)');
+    expect(run.stdout).toContain('2 findings suppressed; 1 new since the baseline (3 already in it, 0 fixed)');
 
     // Summary: counts, new and suppressed.
     const summary = readFileSync(join(grown, 'out/summary.md'), 'utf8');

@@ -26,9 +26,10 @@ export interface SarifProblem {
 
 /**
  * Validates SARIF files with Microsoft's multitool (`validate --rule-kind "Gh;Sarif"`, the GitHub
- * ingestion rules plus the SARIF spec rules) and returns every error it reports.
+ * ingestion rules plus the SARIF spec rules) and returns every error it reports, and with `warnings` every
+ * warning too.
  */
-export function validateSarif(files: string[]): SarifProblem[] {
+export function validateSarif(files: string[], options: { warnings?: boolean } = {}): SarifProblem[] {
   const out = join(tempDir('azfence-sarif-'), 'validation.sarif');
   const run = spawnSync(multitoolBinary(), ['validate', '--rule-kind', 'Gh;Sarif', '--output', out, ...files], {
     encoding: 'utf8',
@@ -44,15 +45,16 @@ export function validateSarif(files: string[]): SarifProblem[] {
       if (!invocation.executionSuccessful) problems.push({ ruleId: 'multitool', level: 'error', message: JSON.stringify(invocation.toolExecutionNotifications ?? []) });
     }
     for (const result of validationRun.results ?? []) {
-      if ((result.level ?? 'warning') === 'error') problems.push({ ruleId: result.ruleId, level: 'error', message: result.message.text ?? (result.message.arguments ?? []).join(' | ') });
+      const level = result.level ?? 'warning';
+      if (level === 'error' || (options.warnings && level === 'warning')) problems.push({ ruleId: result.ruleId, level, message: result.message.text ?? (result.message.arguments ?? []).join(' | ') });
     }
   }
   return problems;
 }
 
 /** Writes SARIF text to a file and validates it: for tests that get SARIF on stdout. */
-export function validateSarifText(text: string): SarifProblem[] {
+export function validateSarifText(text: string, options: { warnings?: boolean } = {}): SarifProblem[] {
   const path = join(tempDir('azfence-sarif-'), 'stdout.sarif');
   writeFileSync(path, text);
-  return validateSarif([path]);
+  return validateSarif([path], options);
 }
