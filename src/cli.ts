@@ -26,5 +26,7 @@ const code = rerun ?? (await run(process.argv.slice(2), {
   stderr,
   cwd: process.cwd(),
   stderrIsTTY: process.stderr.isTTY === true,
+  stdoutIsTTY: process.stdout.isTTY === true,
+  stdinIsTTY: process.stdin.isTTY === true,
 }));
 process.exitCode = code;

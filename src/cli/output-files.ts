@@ -1,52 +1,68 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError, oneLine } from '../errors.js';
-import { SEVERITIES, type Severity } from '../engine/rule.js';
 import { gateFailures, type FailOn } from '../findings/gate.js';
 import { resolveGate } from '../config/changes.js';
-import { FORMATS, render, type Format } from '../reporters/index.js';
-import { renderHtml } from '../reporters/html/render-html.js';
-import { renderMarkdown } from '../reporters/markdown.js';
-import { renderSarif } from '../reporters/sarif.js';
+import { render, type Format, type RenderOptions } from '../reporters/index.js';
 import { terminalText } from '../reporters/terminal-text.js';
 import { errorText, type ScanReport } from '../scan.js';
 import { checkOutputTargets, writeOutput, type OutputTarget } from './write-output.js';
+import { REPORT_FILES } from './report-files.js';
+import { checkoutRoot } from './checkout-root.js';
 
-/** Parses flags; Node's own messages become one-line usage errors (exit 2). */
-export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UserError(oneLine((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '')));
-  }
-}
-
-/** The report files the flags ask for (--snapshot-out is audit's), for checkOutputTargets. */
-export function outputTargets(flags: ReportFlags & { 'snapshot-out'?: string | undefined }): OutputTarget[] {
-  const targets: OutputTarget[] = [];
-  if (flags.output) targets.push({ flag: '--output', path: flags.output });
-  if (flags.sarif) targets.push({ flag: '--sarif', path: flags.sarif });
-  if (flags.markdown) targets.push({ flag: '--markdown', path: flags.markdown });
-  if (flags.html) targets.push({ flag: '--html', path: flags.html });
-  if (flags['snapshot-out']) targets.push({ flag: '--snapshot-out', path: flags['snapshot-out'] });
-  return targets;
-}
-
-/** Output and gate flags shared by scan and audit. */
+/** Output and gate options shared by scan and audit, as commander parsed them (camelCase keys). */
 export interface ReportFlags {
   format?: string | undefined;
   output?: string | undefined;
   sarif?: string | undefined;
   markdown?: string | undefined;
+  summary?: string | undefined;
+  json?: string | undefined;
+  junit?: string | undefined;
   html?: string | undefined;
-  'fail-on'?: string | undefined;
-  'fail-on-unknown'?: boolean | undefined;
+  failOn?: string | undefined;
+  failOnUnknown?: boolean | undefined;
+  quiet?: boolean | undefined;
+  /** audit's */
+  snapshotOut?: string | undefined;
 }
 
-/** Rejects bad output and gate flags before any work is done. */
-export function checkReportFlags(flags: ReportFlags): void {
-  if (!FORMATS.includes(flags.format as Format)) throw new UserError(`--format must be one of ${FORMATS.join(', ')}`);
-  const failOn = flags['fail-on'];
-  if (failOn !== undefined && failOn !== 'none' && !SEVERITIES.includes(failOn as Severity)) throw new UserError(`--fail-on must be one of ${SEVERITIES.join(', ')}, none`);
+/** What the CLI knows about where it prints: colours are for a person at a terminal. */
+export interface ReportIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  cwd: string;
+  stdoutIsTTY?: boolean | undefined;
+  env?: Readonly<Record<string, string | undefined>> | undefined;
+}
+
+/** `--summary` is the older name of `--markdown`; giving both is a mistake, not last-one-wins. */
+export function normalizeReportFlags(flags: ReportFlags): ReportFlags {
+  if (flags.markdown !== undefined && flags.summary !== undefined) throw new UserError('give --markdown or --summary, not both (they are the same option)');
+  const { summary, ...rest } = flags;
+  return summary !== undefined ? { ...rest, markdown: summary } : rest;
+}
+
+/** The report files the flags ask for, for checkOutputTargets: two naming one file is an error. */
+export function outputTargets(flags: ReportFlags): OutputTarget[] {
+  const targets: OutputTarget[] = [];
+  if (flags.output) targets.push({ flag: '--output', path: flags.output });
+  for (const file of REPORT_FILES) {
+    const path = flags[file.key as keyof ReportFlags];
+    if (typeof path === 'string' && path) targets.push({ flag: `--${file.flag}`, path });
+  }
+  if (flags.snapshotOut) targets.push({ flag: '--snapshot-out', path: flags.snapshotOut });
+  return targets;
+}
+
+/**
+ * Colours on stdout: NO_COLOR (any value) turns them off, FORCE_COLOR turns them on (0 or false off),
+ * else only a terminal gets them (https://no-color.org, https://force-color.org).
+ */
+export function useColor(io: Pick<ReportIo, 'stdoutIsTTY' | 'env'>): boolean {
+  const env = io.env ?? process.env;
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined) return !['0', 'false'].includes(force.toLowerCase());
+  return io.stdoutIsTTY === true;
 }
 
 /**
@@ -54,21 +70,33 @@ export function checkReportFlags(flags: ReportFlags): void {
  * the exit code: 2 when anything could not be read, 1 when findings fail the gate, else 0. Flags win over
  * the configuration file, which wins over the defaults.
  */
-export function emitReport(report: ScanReport, flags: ReportFlags, io: { stdout(text: string): void; stderr(text: string): void; cwd: string }): number {
-  const gate = resolveGate({ failOn: flags['fail-on'] as FailOn | undefined, failOnUnknown: flags['fail-on-unknown'] }, report.config);
-  const { failOn, failOnUnknown } = gate;
+export function emitReport(report: ScanReport, flags: ReportFlags, io: ReportIo): number {
+  const gate = resolveGate({ failOn: flags.failOn as FailOn | undefined, failOnUnknown: flags.failOnUnknown }, report.config);
   // Reports state the gate they were judged by, and whether a flag overrode the configuration.
   report.configuration.gate = gate;
-  const text = render(report, flags.format as Format);
+  const failing = gateFailures(report.findings, gate);
+  const format = (flags.format ?? 'table') as Format;
+  const base: RenderOptions = { cwd: io.cwd, root: checkoutRoot(io.cwd, io.env ?? process.env) };
+  const printed = (): string => {
+    // --quiet: a passing run prints nothing; a failing one prints what fails it (the table only: other
+    // formats are read by tools and stay whole).
+    if (flags.quiet && format === 'table') {
+      if (failing.length === 0 && report.errors.length === 0) return '';
+      return render(report, 'table', { ...base, color: !flags.output && useColor(io), only: failing });
+    }
+    return render(report, format, { ...base, color: !flags.output && useColor(io) });
+  };
+  const text = printed();
   // Checked again now that every input has been read, before anything is written.
   checkOutputTargets(outputTargets(flags), io.cwd);
   if (flags.output) writeOutput({ flag: '--output', path: flags.output }, text, io.cwd);
-  else io.stdout(text);
-  if (flags.sarif) writeOutput({ flag: '--sarif', path: flags.sarif }, renderSarif(report), io.cwd);
-  if (flags.markdown) writeOutput({ flag: '--markdown', path: flags.markdown }, renderMarkdown(report), io.cwd);
-  if (flags.html) writeOutput({ flag: '--html', path: flags.html }, renderHtml(report), io.cwd);
+  else if (text) io.stdout(text);
+  for (const file of REPORT_FILES) {
+    const path = flags[file.key as keyof ReportFlags];
+    if (typeof path === 'string' && path) writeOutput({ flag: `--${file.flag}`, path }, render(report, file.format, base), io.cwd);
+  }
   for (const warning of report.warnings ?? []) io.stderr(`azfence: warning: ${oneLine(terminalText(errorText(warning)), 400)}\n`);
   for (const error of report.errors) io.stderr(`azfence: error: ${oneLine(terminalText(errorText(error)), 400)}\n`);
   if (report.errors.length > 0) return 2;
-  return gateFailures(report.findings, { failOn, failOnUnknown }).length > 0 ? 1 : 0;
+  return failing.length > 0 ? 1 : 0;
 }

@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError, oneLine } from '../errors.js';
 import { PACKAGE_ROOT, loadRules } from '../engine/load-packs.js';
 import { displayPath } from '../inputs/display-path.js';
-import { SEVERITIES } from '../engine/rule.js';
 import { renderExplain, ruleDocPath } from './rule-docs.js';
 import { terminalLines, terminalText } from '../reporters/terminal-text.js';
 
@@ -12,24 +10,16 @@ interface Io {
   stdout: (text: string) => void;
 }
 
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UserError(oneLine((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '')));
-  }
-}
-
 /** `azfence rules [--pack P] [--severity S] [--policies DIR]`: one line per rule. */
-export function rulesCommand(args: string[], io: Io & { cwd: string }): number {
-  const { values, positionals } = parse(args, {
-    pack: { type: 'string' },
-    severity: { type: 'string' },
-    policies: { type: 'string', multiple: true, default: [] },
-  });
+export function rulesCommand(positionals: string[], options: Record<string, unknown>, io: Io & { cwd: string }): number {
+  const values = options as { pack?: string; severity?: string; policies?: string[] };
   if (positionals.length > 0) throw new UserError(`rules takes no arguments (did you mean: azfence explain ${positionals[0]}?)`);
-  if (values.severity !== undefined && !SEVERITIES.includes(values.severity as (typeof SEVERITIES)[number])) throw new UserError(`--severity must be one of ${SEVERITIES.join(', ')}`);
-  const { rules } = loadRules(values.policies, io.cwd);
+  const { rules } = loadRules(values.policies ?? [], io.cwd);
+  const packs = [...new Set(rules.map((rule) => rule.pack))];
+  // An unknown pack is a typo, not an empty list.
+  if (values.pack !== undefined && !packs.some((pack) => pack.toLowerCase() === values.pack!.toLowerCase())) {
+    throw new UserError(`--pack ${oneLine(terminalText(values.pack), 40)} is not a rule pack (packs: ${packs.map((pack) => terminalText(pack)).join(', ')})`);
+  }
   const selected = rules.filter(
     (rule) => (!values.pack || rule.pack.toLowerCase() === values.pack.toLowerCase()) && (!values.severity || rule.severity === values.severity),
   );
@@ -38,11 +28,11 @@ export function rulesCommand(args: string[], io: Io & { cwd: string }): number {
 }
 
 /** `azfence explain AZF-XXX-NNN [--policies DIR]`: a rule's full help, as docs/rules/<id>.md has it. */
-export function explainCommand(args: string[], io: Io & { cwd: string }): number {
-  const { values, positionals } = parse(args, { policies: { type: 'string', multiple: true, default: [] } });
+export function explainCommand(positionals: string[], options: Record<string, unknown>, io: Io & { cwd: string }): number {
+  const values = options as { policies?: string[] };
   if (positionals.length !== 1) throw new UserError('explain takes one rule id (try: azfence explain AZF-PUB-001)');
   const wanted = positionals[0]!;
-  const { rules } = loadRules(values.policies, io.cwd);
+  const { rules } = loadRules(values.policies ?? [], io.cwd);
   const rule = rules.find((candidate) => candidate.id.toLowerCase() === wanted.toLowerCase());
   if (!rule) {
     const sameRoot = rules.filter((candidate) => candidate.id.toLowerCase().startsWith(wanted.toLowerCase().replace(/-?\d*$/, ''))).map((candidate) => candidate.id);
