@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../engine/load-packs.js';
 import { remediationsOf, type Rule, type RulePack } from '../engine/rule.js';
+import { renderExamples, type RuleExample } from './rule-examples.js';
 
 /**
  * Rule documentation, rendered from the packs so it can never disagree with them: `azfence explain` prints
@@ -80,7 +81,7 @@ function escapeSlots(markdown: string): string {
 }
 
 /** The Markdown page for one built-in rule. */
-export function renderRuleDoc(rule: Rule, pack?: Pick<RulePack, 'title'>): string {
+export function renderRuleDoc(rule: Rule, pack?: Pick<RulePack, 'title'>, examples: readonly RuleExample[] = []): string {
   const out: string[] = [
     `<!-- Generated from ${rule.origin.file} by \`npm run docs:rules\`; edit the pack, not this file. -->`,
     '',
@@ -100,6 +101,7 @@ export function renderRuleDoc(rule: Rule, pack?: Pick<RulePack, 'title'>): strin
     if (types) out.push('', `For ${types.join(', ')}:`, '');
     for (const [dialect, text] of Object.entries(remediation)) out.push(`- **${DIALECT_LABELS.get(dialect) ?? dialect}:** ${escapeSlots(documentTemplate(text!.trim(), rule))}`);
   }
+  out.push(...renderExamples(examples));
   const parameters = Object.entries(rule.parameters);
   if (parameters.length > 0) {
     out.push('', '## Parameters', '', 'Set them in `.azfence.yaml` under `parameters:` or `rules.' + rule.id + '.parameters:`.', '', '| Name | Type | Default | Description |', '| --- | --- | --- | --- |');
@@ -153,13 +155,16 @@ export function renderRuleIndex(rules: readonly Rule[], packs: ReadonlyMap<strin
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-/** Every generated file (path relative to the package root -> content) for the built-in packs. */
-export function generateRuleDocs(packs: readonly RulePack[]): Map<string, string> {
+/**
+ * Every generated file (path relative to the package root -> content) for the built-in packs; `examples`
+ * (rule-examples.ts, from the fixtures) give each page its failing and passing examples.
+ */
+export function generateRuleDocs(packs: readonly RulePack[], examples: ReadonlyMap<string, readonly RuleExample[]> = new Map()): Map<string, string> {
   const builtIn = packs.filter((pack) => pack.rules.every((rule) => rule.origin.builtIn) && pack.rules.length > 0);
   const titles = new Map(builtIn.map((pack) => [pack.pack, pack] as const));
   const rules = builtIn.flatMap((pack) => pack.rules);
   const files = new Map<string, string>();
-  for (const rule of rules) files.set(ruleDocPath(rule.id), renderRuleDoc(rule, titles.get(rule.pack)));
+  for (const rule of rules) files.set(ruleDocPath(rule.id), renderRuleDoc(rule, titles.get(rule.pack), examples.get(rule.id) ?? []));
   files.set(`${RULE_DOCS_DIR}/README.md`, renderRuleIndex(rules, titles));
   return files;
 }

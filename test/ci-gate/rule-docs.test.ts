@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/engine/load-packs.js';
 import { generateRuleDocs, RULE_DOCS_DIR } from '../../src/cli/rule-docs.js';
+import { loadRuleExamples } from '../../src/cli/rule-examples.js';
 import { runCli } from '../support/run-cli.js';
 import { buildSarif, renderSarif, SARIF_LIMITS } from '../../src/reporters/sarif.js';
 import { scan } from '../../src/scan.js';
@@ -9,7 +10,7 @@ import { validateSarifText } from '../support/sarif-validator.js';
 
 describe('rule docs', () => {
   it('docs/rules/*.md match the packs (regenerate with npm run docs:rules)', () => {
-    const expected = generateRuleDocs(loadRules().packs);
+    const expected = generateRuleDocs(loadRules().packs, loadRuleExamples());
     const onDisk = existsSync(RULE_DOCS_DIR) ? readdirSync(RULE_DOCS_DIR).filter((name) => name.endsWith('.md')).map((name) => `${RULE_DOCS_DIR}/${name}`) : [];
     const stale = [...expected].filter(([path, content]) => !existsSync(path) || readFileSync(path, 'utf8') !== content).map(([path]) => path);
     const leftOver = onDisk.filter((path) => !expected.has(path));
