@@ -49,6 +49,3456 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// node_modules/commander/lib/error.js
+var require_error = __commonJS({
+  "node_modules/commander/lib/error.js"(exports) {
+    var CommanderError2 = class extends Error {
+      /**
+       * Constructs the CommanderError class
+       * @param {number} exitCode suggested exit code which could be used with process.exit
+       * @param {string} code an id string representing the error
+       * @param {string} message human-readable description of the error
+       */
+      constructor(exitCode, code2, message) {
+        super(message);
+        Error.captureStackTrace(this, this.constructor);
+        this.name = this.constructor.name;
+        this.code = code2;
+        this.exitCode = exitCode;
+        this.nestedError = void 0;
+      }
+    };
+    var InvalidArgumentError2 = class extends CommanderError2 {
+      /**
+       * Constructs the InvalidArgumentError class
+       * @param {string} [message] explanation of why argument is invalid
+       */
+      constructor(message) {
+        super(1, "commander.invalidArgument", message);
+        Error.captureStackTrace(this, this.constructor);
+        this.name = this.constructor.name;
+      }
+    };
+    exports.CommanderError = CommanderError2;
+    exports.InvalidArgumentError = InvalidArgumentError2;
+  }
+});
+
+// node_modules/commander/lib/argument.js
+var require_argument = __commonJS({
+  "node_modules/commander/lib/argument.js"(exports) {
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_error();
+    var Argument2 = class {
+      /**
+       * Initialize a new command argument with the given name and description.
+       * The default is that the argument is required, and you can explicitly
+       * indicate this with <> around the name. Put [] around the name for an optional argument.
+       *
+       * @param {string} name
+       * @param {string} [description]
+       */
+      constructor(name, description) {
+        this.description = description || "";
+        this.variadic = false;
+        this.parseArg = void 0;
+        this.defaultValue = void 0;
+        this.defaultValueDescription = void 0;
+        this.argChoices = void 0;
+        switch (name[0]) {
+          case "<":
+            this.required = true;
+            this._name = name.slice(1, -1);
+            break;
+          case "[":
+            this.required = false;
+            this._name = name.slice(1, -1);
+            break;
+          default:
+            this.required = true;
+            this._name = name;
+            break;
+        }
+        if (this._name.endsWith("...")) {
+          this.variadic = true;
+          this._name = this._name.slice(0, -3);
+        }
+      }
+      /**
+       * Return argument name.
+       *
+       * @return {string}
+       */
+      name() {
+        return this._name;
+      }
+      /**
+       * @package
+       */
+      _collectValue(value, previous) {
+        if (previous === this.defaultValue || !Array.isArray(previous)) {
+          return [value];
+        }
+        previous.push(value);
+        return previous;
+      }
+      /**
+       * Set the default value, and optionally supply the description to be displayed in the help.
+       *
+       * @param {*} value
+       * @param {string} [description]
+       * @return {Argument}
+       */
+      default(value, description) {
+        this.defaultValue = value;
+        this.defaultValueDescription = description;
+        return this;
+      }
+      /**
+       * Set the custom handler for processing CLI command arguments into argument values.
+       *
+       * @param {Function} [fn]
+       * @return {Argument}
+       */
+      argParser(fn) {
+        this.parseArg = fn;
+        return this;
+      }
+      /**
+       * Only allow argument value to be one of choices.
+       *
+       * @param {string[]} values
+       * @return {Argument}
+       */
+      choices(values2) {
+        this.argChoices = values2.slice();
+        this.parseArg = (arg, previous) => {
+          if (!this.argChoices.includes(arg)) {
+            throw new InvalidArgumentError2(
+              `Allowed choices are ${this.argChoices.join(", ")}.`
+            );
+          }
+          if (this.variadic) {
+            return this._collectValue(arg, previous);
+          }
+          return arg;
+        };
+        return this;
+      }
+      /**
+       * Make argument required.
+       *
+       * @returns {Argument}
+       */
+      argRequired() {
+        this.required = true;
+        return this;
+      }
+      /**
+       * Make argument optional.
+       *
+       * @returns {Argument}
+       */
+      argOptional() {
+        this.required = false;
+        return this;
+      }
+    };
+    function humanReadableArgName(arg) {
+      const nameOutput = arg.name() + (arg.variadic === true ? "..." : "");
+      return arg.required ? "<" + nameOutput + ">" : "[" + nameOutput + "]";
+    }
+    exports.Argument = Argument2;
+    exports.humanReadableArgName = humanReadableArgName;
+  }
+});
+
+// node_modules/commander/lib/help.js
+var require_help = __commonJS({
+  "node_modules/commander/lib/help.js"(exports) {
+    var { humanReadableArgName } = require_argument();
+    var Help2 = class {
+      constructor() {
+        this.helpWidth = void 0;
+        this.minWidthToWrap = 40;
+        this.sortSubcommands = false;
+        this.sortOptions = false;
+        this.showGlobalOptions = false;
+      }
+      /**
+       * prepareContext is called by Commander after applying overrides from `Command.configureHelp()`
+       * and just before calling `formatHelp()`.
+       *
+       * Commander just uses the helpWidth and the rest is provided for optional use by more complex subclasses.
+       *
+       * @param {{ error?: boolean, helpWidth?: number, outputHasColors?: boolean }} contextOptions
+       */
+      prepareContext(contextOptions) {
+        this.helpWidth = this.helpWidth ?? contextOptions.helpWidth ?? 80;
+      }
+      /**
+       * Get an array of the visible subcommands. Includes a placeholder for the implicit help command, if there is one.
+       *
+       * @param {Command} cmd
+       * @returns {Command[]}
+       */
+      visibleCommands(cmd) {
+        const visibleCommands = cmd.commands.filter((cmd2) => !cmd2._hidden);
+        const helpCommand = cmd._getHelpCommand();
+        if (helpCommand && !helpCommand._hidden) {
+          visibleCommands.push(helpCommand);
+        }
+        if (this.sortSubcommands) {
+          visibleCommands.sort((a2, b) => {
+            return a2.name().localeCompare(b.name());
+          });
+        }
+        return visibleCommands;
+      }
+      /**
+       * Compare options for sort.
+       *
+       * @param {Option} a
+       * @param {Option} b
+       * @returns {number}
+       */
+      compareOptions(a2, b) {
+        const getSortKey = (option) => {
+          return option.short ? option.short.replace(/^-/, "") : option.long.replace(/^--/, "");
+        };
+        return getSortKey(a2).localeCompare(getSortKey(b));
+      }
+      /**
+       * Get an array of the visible options. Includes a placeholder for the implicit help option, if there is one.
+       *
+       * @param {Command} cmd
+       * @returns {Option[]}
+       */
+      visibleOptions(cmd) {
+        const visibleOptions = cmd.options.filter((option) => !option.hidden);
+        const helpOption = cmd._getHelpOption();
+        if (helpOption && !helpOption.hidden) {
+          const removeShort = helpOption.short && cmd._findOption(helpOption.short);
+          const removeLong = helpOption.long && cmd._findOption(helpOption.long);
+          if (!removeShort && !removeLong) {
+            visibleOptions.push(helpOption);
+          } else if (helpOption.long && !removeLong) {
+            visibleOptions.push(
+              cmd.createOption(helpOption.long, helpOption.description)
+            );
+          } else if (helpOption.short && !removeShort) {
+            visibleOptions.push(
+              cmd.createOption(helpOption.short, helpOption.description)
+            );
+          }
+        }
+        if (this.sortOptions) {
+          visibleOptions.sort(this.compareOptions);
+        }
+        return visibleOptions;
+      }
+      /**
+       * Get an array of the visible global options. (Not including help.)
+       *
+       * @param {Command} cmd
+       * @returns {Option[]}
+       */
+      visibleGlobalOptions(cmd) {
+        if (!this.showGlobalOptions) return [];
+        const globalOptions = [];
+        for (let ancestorCmd = cmd.parent; ancestorCmd; ancestorCmd = ancestorCmd.parent) {
+          const visibleOptions = ancestorCmd.options.filter(
+            (option) => !option.hidden
+          );
+          globalOptions.push(...visibleOptions);
+        }
+        if (this.sortOptions) {
+          globalOptions.sort(this.compareOptions);
+        }
+        return globalOptions;
+      }
+      /**
+       * Get an array of the arguments if any have a description.
+       *
+       * @param {Command} cmd
+       * @returns {Argument[]}
+       */
+      visibleArguments(cmd) {
+        if (cmd._argsDescription) {
+          cmd.registeredArguments.forEach((argument) => {
+            argument.description = argument.description || cmd._argsDescription[argument.name()] || "";
+          });
+        }
+        if (cmd.registeredArguments.find((argument) => argument.description)) {
+          return cmd.registeredArguments;
+        }
+        return [];
+      }
+      /**
+       * Get the command term to show in the list of subcommands.
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      subcommandTerm(cmd) {
+        const args = cmd.registeredArguments.map((arg) => humanReadableArgName(arg)).join(" ");
+        return cmd._name + (cmd._aliases[0] ? "|" + cmd._aliases[0] : "") + (cmd.options.length ? " [options]" : "") + // simplistic check for non-help option
+        (args ? " " + args : "");
+      }
+      /**
+       * Get the option term to show in the list of options.
+       *
+       * @param {Option} option
+       * @returns {string}
+       */
+      optionTerm(option) {
+        return option.flags;
+      }
+      /**
+       * Get the argument term to show in the list of arguments.
+       *
+       * @param {Argument} argument
+       * @returns {string}
+       */
+      argumentTerm(argument) {
+        return argument.name();
+      }
+      /**
+       * Get the longest command term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestSubcommandTermLength(cmd, helper) {
+        return helper.visibleCommands(cmd).reduce((max, command) => {
+          return Math.max(
+            max,
+            this.displayWidth(
+              helper.styleSubcommandTerm(helper.subcommandTerm(command))
+            )
+          );
+        }, 0);
+      }
+      /**
+       * Get the longest option term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestOptionTermLength(cmd, helper) {
+        return helper.visibleOptions(cmd).reduce((max, option) => {
+          return Math.max(
+            max,
+            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option)))
+          );
+        }, 0);
+      }
+      /**
+       * Get the longest global option term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestGlobalOptionTermLength(cmd, helper) {
+        return helper.visibleGlobalOptions(cmd).reduce((max, option) => {
+          return Math.max(
+            max,
+            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option)))
+          );
+        }, 0);
+      }
+      /**
+       * Get the longest argument term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestArgumentTermLength(cmd, helper) {
+        return helper.visibleArguments(cmd).reduce((max, argument) => {
+          return Math.max(
+            max,
+            this.displayWidth(
+              helper.styleArgumentTerm(helper.argumentTerm(argument))
+            )
+          );
+        }, 0);
+      }
+      /**
+       * Get the command usage to be displayed at the top of the built-in help.
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      commandUsage(cmd) {
+        let cmdName = cmd._name;
+        if (cmd._aliases[0]) {
+          cmdName = cmdName + "|" + cmd._aliases[0];
+        }
+        let ancestorCmdNames = "";
+        for (let ancestorCmd = cmd.parent; ancestorCmd; ancestorCmd = ancestorCmd.parent) {
+          ancestorCmdNames = ancestorCmd.name() + " " + ancestorCmdNames;
+        }
+        return ancestorCmdNames + cmdName + " " + cmd.usage();
+      }
+      /**
+       * Get the description for the command.
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      commandDescription(cmd) {
+        return cmd.description();
+      }
+      /**
+       * Get the subcommand summary to show in the list of subcommands.
+       * (Fallback to description for backwards compatibility.)
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      subcommandDescription(cmd) {
+        return cmd.summary() || cmd.description();
+      }
+      /**
+       * Get the option description to show in the list of options.
+       *
+       * @param {Option} option
+       * @return {string}
+       */
+      optionDescription(option) {
+        const extraInfo = [];
+        if (option.argChoices) {
+          extraInfo.push(
+            // use stringify to match the display of the default value
+            `choices: ${option.argChoices.map((choice) => JSON.stringify(choice)).join(", ")}`
+          );
+        }
+        if (option.defaultValue !== void 0) {
+          const showDefault = option.required || option.optional || option.isBoolean() && typeof option.defaultValue === "boolean";
+          if (showDefault) {
+            extraInfo.push(
+              `default: ${option.defaultValueDescription || JSON.stringify(option.defaultValue)}`
+            );
+          }
+        }
+        if (option.presetArg !== void 0 && option.optional) {
+          extraInfo.push(`preset: ${JSON.stringify(option.presetArg)}`);
+        }
+        if (option.envVar !== void 0) {
+          extraInfo.push(`env: ${option.envVar}`);
+        }
+        if (extraInfo.length > 0) {
+          const extraDescription = `(${extraInfo.join(", ")})`;
+          if (option.description) {
+            return `${option.description} ${extraDescription}`;
+          }
+          return extraDescription;
+        }
+        return option.description;
+      }
+      /**
+       * Get the argument description to show in the list of arguments.
+       *
+       * @param {Argument} argument
+       * @return {string}
+       */
+      argumentDescription(argument) {
+        const extraInfo = [];
+        if (argument.argChoices) {
+          extraInfo.push(
+            // use stringify to match the display of the default value
+            `choices: ${argument.argChoices.map((choice) => JSON.stringify(choice)).join(", ")}`
+          );
+        }
+        if (argument.defaultValue !== void 0) {
+          extraInfo.push(
+            `default: ${argument.defaultValueDescription || JSON.stringify(argument.defaultValue)}`
+          );
+        }
+        if (extraInfo.length > 0) {
+          const extraDescription = `(${extraInfo.join(", ")})`;
+          if (argument.description) {
+            return `${argument.description} ${extraDescription}`;
+          }
+          return extraDescription;
+        }
+        return argument.description;
+      }
+      /**
+       * Format a list of items, given a heading and an array of formatted items.
+       *
+       * @param {string} heading
+       * @param {string[]} items
+       * @param {Help} helper
+       * @returns string[]
+       */
+      formatItemList(heading, items2, helper) {
+        if (items2.length === 0) return [];
+        return [helper.styleTitle(heading), ...items2, ""];
+      }
+      /**
+       * Group items by their help group heading.
+       *
+       * @param {Command[] | Option[]} unsortedItems
+       * @param {Command[] | Option[]} visibleItems
+       * @param {Function} getGroup
+       * @returns {Map<string, Command[] | Option[]>}
+       */
+      groupItems(unsortedItems, visibleItems, getGroup) {
+        const result2 = /* @__PURE__ */ new Map();
+        unsortedItems.forEach((item) => {
+          const group = getGroup(item);
+          if (!result2.has(group)) result2.set(group, []);
+        });
+        visibleItems.forEach((item) => {
+          const group = getGroup(item);
+          if (!result2.has(group)) {
+            result2.set(group, []);
+          }
+          result2.get(group).push(item);
+        });
+        return result2;
+      }
+      /**
+       * Generate the built-in help text.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {string}
+       */
+      formatHelp(cmd, helper) {
+        const termWidth = helper.padWidth(cmd, helper);
+        const helpWidth = helper.helpWidth ?? 80;
+        function callFormatItem(term, description) {
+          return helper.formatItem(term, termWidth, description, helper);
+        }
+        let output = [
+          `${helper.styleTitle("Usage:")} ${helper.styleUsage(helper.commandUsage(cmd))}`,
+          ""
+        ];
+        const commandDescription = helper.commandDescription(cmd);
+        if (commandDescription.length > 0) {
+          output = output.concat([
+            helper.boxWrap(
+              helper.styleCommandDescription(commandDescription),
+              helpWidth
+            ),
+            ""
+          ]);
+        }
+        const argumentList = helper.visibleArguments(cmd).map((argument) => {
+          return callFormatItem(
+            helper.styleArgumentTerm(helper.argumentTerm(argument)),
+            helper.styleArgumentDescription(helper.argumentDescription(argument))
+          );
+        });
+        output = output.concat(
+          this.formatItemList("Arguments:", argumentList, helper)
+        );
+        const optionGroups = this.groupItems(
+          cmd.options,
+          helper.visibleOptions(cmd),
+          (option) => option.helpGroupHeading ?? "Options:"
+        );
+        optionGroups.forEach((options, group) => {
+          const optionList = options.map((option) => {
+            return callFormatItem(
+              helper.styleOptionTerm(helper.optionTerm(option)),
+              helper.styleOptionDescription(helper.optionDescription(option))
+            );
+          });
+          output = output.concat(this.formatItemList(group, optionList, helper));
+        });
+        if (helper.showGlobalOptions) {
+          const globalOptionList = helper.visibleGlobalOptions(cmd).map((option) => {
+            return callFormatItem(
+              helper.styleOptionTerm(helper.optionTerm(option)),
+              helper.styleOptionDescription(helper.optionDescription(option))
+            );
+          });
+          output = output.concat(
+            this.formatItemList("Global Options:", globalOptionList, helper)
+          );
+        }
+        const commandGroups = this.groupItems(
+          cmd.commands,
+          helper.visibleCommands(cmd),
+          (sub) => sub.helpGroup() || "Commands:"
+        );
+        commandGroups.forEach((commands, group) => {
+          const commandList = commands.map((sub) => {
+            return callFormatItem(
+              helper.styleSubcommandTerm(helper.subcommandTerm(sub)),
+              helper.styleSubcommandDescription(helper.subcommandDescription(sub))
+            );
+          });
+          output = output.concat(this.formatItemList(group, commandList, helper));
+        });
+        return output.join("\n");
+      }
+      /**
+       * Return display width of string, ignoring ANSI escape sequences. Used in padding and wrapping calculations.
+       *
+       * @param {string} str
+       * @returns {number}
+       */
+      displayWidth(str2) {
+        return stripColor(str2).length;
+      }
+      /**
+       * Style the title for displaying in the help. Called with 'Usage:', 'Options:', etc.
+       *
+       * @param {string} str
+       * @returns {string}
+       */
+      styleTitle(str2) {
+        return str2;
+      }
+      styleUsage(str2) {
+        return str2.split(" ").map((word) => {
+          if (word === "[options]") return this.styleOptionText(word);
+          if (word === "[command]") return this.styleSubcommandText(word);
+          if (word[0] === "[" || word[0] === "<")
+            return this.styleArgumentText(word);
+          return this.styleCommandText(word);
+        }).join(" ");
+      }
+      styleCommandDescription(str2) {
+        return this.styleDescriptionText(str2);
+      }
+      styleOptionDescription(str2) {
+        return this.styleDescriptionText(str2);
+      }
+      styleSubcommandDescription(str2) {
+        return this.styleDescriptionText(str2);
+      }
+      styleArgumentDescription(str2) {
+        return this.styleDescriptionText(str2);
+      }
+      styleDescriptionText(str2) {
+        return str2;
+      }
+      styleOptionTerm(str2) {
+        return this.styleOptionText(str2);
+      }
+      styleSubcommandTerm(str2) {
+        return str2.split(" ").map((word) => {
+          if (word === "[options]") return this.styleOptionText(word);
+          if (word[0] === "[" || word[0] === "<")
+            return this.styleArgumentText(word);
+          return this.styleSubcommandText(word);
+        }).join(" ");
+      }
+      styleArgumentTerm(str2) {
+        return this.styleArgumentText(str2);
+      }
+      styleOptionText(str2) {
+        return str2;
+      }
+      styleArgumentText(str2) {
+        return str2;
+      }
+      styleSubcommandText(str2) {
+        return str2;
+      }
+      styleCommandText(str2) {
+        return str2;
+      }
+      /**
+       * Calculate the pad width from the maximum term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      padWidth(cmd, helper) {
+        return Math.max(
+          helper.longestOptionTermLength(cmd, helper),
+          helper.longestGlobalOptionTermLength(cmd, helper),
+          helper.longestSubcommandTermLength(cmd, helper),
+          helper.longestArgumentTermLength(cmd, helper)
+        );
+      }
+      /**
+       * Detect manually wrapped and indented strings by checking for line break followed by whitespace.
+       *
+       * @param {string} str
+       * @returns {boolean}
+       */
+      preformatted(str2) {
+        return /\n[^\S\r\n]/.test(str2);
+      }
+      /**
+       * Format the "item", which consists of a term and description. Pad the term and wrap the description, indenting the following lines.
+       *
+       * So "TTT", 5, "DDD DDDD DD DDD" might be formatted for this.helpWidth=17 like so:
+       *   TTT  DDD DDDD
+       *        DD DDD
+       *
+       * @param {string} term
+       * @param {number} termWidth
+       * @param {string} description
+       * @param {Help} helper
+       * @returns {string}
+       */
+      formatItem(term, termWidth, description, helper) {
+        const itemIndent = 2;
+        const itemIndentStr = " ".repeat(itemIndent);
+        if (!description) return itemIndentStr + term;
+        const paddedTerm = term.padEnd(
+          termWidth + term.length - helper.displayWidth(term)
+        );
+        const spacerWidth = 2;
+        const helpWidth = this.helpWidth ?? 80;
+        const remainingWidth = helpWidth - termWidth - spacerWidth - itemIndent;
+        let formattedDescription;
+        if (remainingWidth < this.minWidthToWrap || helper.preformatted(description)) {
+          formattedDescription = description;
+        } else {
+          const wrappedDescription = helper.boxWrap(description, remainingWidth);
+          formattedDescription = wrappedDescription.replace(
+            /\n/g,
+            "\n" + " ".repeat(termWidth + spacerWidth)
+          );
+        }
+        return itemIndentStr + paddedTerm + " ".repeat(spacerWidth) + formattedDescription.replace(/\n/g, `
+${itemIndentStr}`);
+      }
+      /**
+       * Wrap a string at whitespace, preserving existing line breaks.
+       * Wrapping is skipped if the width is less than `minWidthToWrap`.
+       *
+       * @param {string} str
+       * @param {number} width
+       * @returns {string}
+       */
+      boxWrap(str2, width) {
+        if (width < this.minWidthToWrap) return str2;
+        const rawLines = str2.split(/\r\n|\n/);
+        const chunkPattern = /[\s]*[^\s]+/g;
+        const wrappedLines = [];
+        rawLines.forEach((line2) => {
+          const chunks = line2.match(chunkPattern);
+          if (chunks === null) {
+            wrappedLines.push("");
+            return;
+          }
+          let sumChunks = [chunks.shift()];
+          let sumWidth = this.displayWidth(sumChunks[0]);
+          chunks.forEach((chunk) => {
+            const visibleWidth = this.displayWidth(chunk);
+            if (sumWidth + visibleWidth <= width) {
+              sumChunks.push(chunk);
+              sumWidth += visibleWidth;
+              return;
+            }
+            wrappedLines.push(sumChunks.join(""));
+            const nextChunk = chunk.trimStart();
+            sumChunks = [nextChunk];
+            sumWidth = this.displayWidth(nextChunk);
+          });
+          wrappedLines.push(sumChunks.join(""));
+        });
+        return wrappedLines.join("\n");
+      }
+    };
+    function stripColor(str2) {
+      const sgrPattern = /\x1b\[\d*(;\d*)*m/g;
+      return str2.replace(sgrPattern, "");
+    }
+    exports.Help = Help2;
+    exports.stripColor = stripColor;
+  }
+});
+
+// node_modules/commander/lib/option.js
+var require_option = __commonJS({
+  "node_modules/commander/lib/option.js"(exports) {
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_error();
+    var Option2 = class {
+      /**
+       * Initialize a new `Option` with the given `flags` and `description`.
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       */
+      constructor(flags, description) {
+        this.flags = flags;
+        this.description = description || "";
+        this.required = flags.includes("<");
+        this.optional = flags.includes("[");
+        this.variadic = /\w\.\.\.[>\]]$/.test(flags);
+        this.mandatory = false;
+        const optionFlags = splitOptionFlags(flags);
+        this.short = optionFlags.shortFlag;
+        this.long = optionFlags.longFlag;
+        this.negate = false;
+        if (this.long) {
+          this.negate = this.long.startsWith("--no-");
+        }
+        this.defaultValue = void 0;
+        this.defaultValueDescription = void 0;
+        this.presetArg = void 0;
+        this.envVar = void 0;
+        this.parseArg = void 0;
+        this.hidden = false;
+        this.argChoices = void 0;
+        this.conflictsWith = [];
+        this.implied = void 0;
+        this.helpGroupHeading = void 0;
+      }
+      /**
+       * Set the default value, and optionally supply the description to be displayed in the help.
+       *
+       * @param {*} value
+       * @param {string} [description]
+       * @return {Option}
+       */
+      default(value, description) {
+        this.defaultValue = value;
+        this.defaultValueDescription = description;
+        return this;
+      }
+      /**
+       * Preset to use when option used without option-argument, especially optional but also boolean and negated.
+       * The custom processing (parseArg) is called.
+       *
+       * @example
+       * new Option('--color').default('GREYSCALE').preset('RGB');
+       * new Option('--donate [amount]').preset('20').argParser(parseFloat);
+       *
+       * @param {*} arg
+       * @return {Option}
+       */
+      preset(arg) {
+        this.presetArg = arg;
+        return this;
+      }
+      /**
+       * Add option name(s) that conflict with this option.
+       * An error will be displayed if conflicting options are found during parsing.
+       *
+       * @example
+       * new Option('--rgb').conflicts('cmyk');
+       * new Option('--js').conflicts(['ts', 'jsx']);
+       *
+       * @param {(string | string[])} names
+       * @return {Option}
+       */
+      conflicts(names) {
+        this.conflictsWith = this.conflictsWith.concat(names);
+        return this;
+      }
+      /**
+       * Specify implied option values for when this option is set and the implied options are not.
+       *
+       * The custom processing (parseArg) is not called on the implied values.
+       *
+       * @example
+       * program
+       *   .addOption(new Option('--log', 'write logging information to file'))
+       *   .addOption(new Option('--trace', 'log extra details').implies({ log: 'trace.txt' }));
+       *
+       * @param {object} impliedOptionValues
+       * @return {Option}
+       */
+      implies(impliedOptionValues) {
+        let newImplied = impliedOptionValues;
+        if (typeof impliedOptionValues === "string") {
+          newImplied = { [impliedOptionValues]: true };
+        }
+        this.implied = Object.assign(this.implied || {}, newImplied);
+        return this;
+      }
+      /**
+       * Set environment variable to check for option value.
+       *
+       * An environment variable is only used if when processed the current option value is
+       * undefined, or the source of the current value is 'default' or 'config' or 'env'.
+       *
+       * @param {string} name
+       * @return {Option}
+       */
+      env(name) {
+        this.envVar = name;
+        return this;
+      }
+      /**
+       * Set the custom handler for processing CLI option arguments into option values.
+       *
+       * @param {Function} [fn]
+       * @return {Option}
+       */
+      argParser(fn) {
+        this.parseArg = fn;
+        return this;
+      }
+      /**
+       * Whether the option is mandatory and must have a value after parsing.
+       *
+       * @param {boolean} [mandatory=true]
+       * @return {Option}
+       */
+      makeOptionMandatory(mandatory = true) {
+        this.mandatory = !!mandatory;
+        return this;
+      }
+      /**
+       * Hide option in help.
+       *
+       * @param {boolean} [hide=true]
+       * @return {Option}
+       */
+      hideHelp(hide = true) {
+        this.hidden = !!hide;
+        return this;
+      }
+      /**
+       * @package
+       */
+      _collectValue(value, previous) {
+        if (previous === this.defaultValue || !Array.isArray(previous)) {
+          return [value];
+        }
+        previous.push(value);
+        return previous;
+      }
+      /**
+       * Only allow option value to be one of choices.
+       *
+       * @param {string[]} values
+       * @return {Option}
+       */
+      choices(values2) {
+        this.argChoices = values2.slice();
+        this.parseArg = (arg, previous) => {
+          if (!this.argChoices.includes(arg)) {
+            throw new InvalidArgumentError2(
+              `Allowed choices are ${this.argChoices.join(", ")}.`
+            );
+          }
+          if (this.variadic) {
+            return this._collectValue(arg, previous);
+          }
+          return arg;
+        };
+        return this;
+      }
+      /**
+       * Return option name.
+       *
+       * @return {string}
+       */
+      name() {
+        if (this.long) {
+          return this.long.replace(/^--/, "");
+        }
+        return this.short.replace(/^-/, "");
+      }
+      /**
+       * Return option name, in a camelcase format that can be used
+       * as an object attribute key.
+       *
+       * @return {string}
+       */
+      attributeName() {
+        if (this.negate) {
+          return camelcase(this.name().replace(/^no-/, ""));
+        }
+        return camelcase(this.name());
+      }
+      /**
+       * Set the help group heading.
+       *
+       * @param {string} heading
+       * @return {Option}
+       */
+      helpGroup(heading) {
+        this.helpGroupHeading = heading;
+        return this;
+      }
+      /**
+       * Check if `arg` matches the short or long flag.
+       *
+       * @param {string} arg
+       * @return {boolean}
+       * @package
+       */
+      is(arg) {
+        return this.short === arg || this.long === arg;
+      }
+      /**
+       * Return whether a boolean option.
+       *
+       * Options are one of boolean, negated, required argument, or optional argument.
+       *
+       * @return {boolean}
+       * @package
+       */
+      isBoolean() {
+        return !this.required && !this.optional && !this.negate;
+      }
+    };
+    var DualOptions = class {
+      /**
+       * @param {Option[]} options
+       */
+      constructor(options) {
+        this.positiveOptions = /* @__PURE__ */ new Map();
+        this.negativeOptions = /* @__PURE__ */ new Map();
+        this.dualOptions = /* @__PURE__ */ new Set();
+        options.forEach((option) => {
+          if (option.negate) {
+            this.negativeOptions.set(option.attributeName(), option);
+          } else {
+            this.positiveOptions.set(option.attributeName(), option);
+          }
+        });
+        this.negativeOptions.forEach((value, key) => {
+          if (this.positiveOptions.has(key)) {
+            this.dualOptions.add(key);
+          }
+        });
+      }
+      /**
+       * Did the value come from the option, and not from possible matching dual option?
+       *
+       * @param {*} value
+       * @param {Option} option
+       * @returns {boolean}
+       */
+      valueFromOption(value, option) {
+        const optionKey = option.attributeName();
+        if (!this.dualOptions.has(optionKey)) return true;
+        const preset = this.negativeOptions.get(optionKey).presetArg;
+        const negativeValue = preset !== void 0 ? preset : false;
+        return option.negate === (negativeValue === value);
+      }
+    };
+    function camelcase(str2) {
+      return str2.split("-").reduce((str3, word) => {
+        return str3 + word[0].toUpperCase() + word.slice(1);
+      });
+    }
+    function splitOptionFlags(flags) {
+      let shortFlag;
+      let longFlag;
+      const shortFlagExp = /^-[^-]$/;
+      const longFlagExp = /^--[^-]/;
+      const flagParts = flags.split(/[ |,]+/).concat("guard");
+      if (shortFlagExp.test(flagParts[0])) shortFlag = flagParts.shift();
+      if (longFlagExp.test(flagParts[0])) longFlag = flagParts.shift();
+      if (!shortFlag && shortFlagExp.test(flagParts[0]))
+        shortFlag = flagParts.shift();
+      if (!shortFlag && longFlagExp.test(flagParts[0])) {
+        shortFlag = longFlag;
+        longFlag = flagParts.shift();
+      }
+      if (flagParts[0].startsWith("-")) {
+        const unsupportedFlag = flagParts[0];
+        const baseError = `option creation failed due to '${unsupportedFlag}' in option flags '${flags}'`;
+        if (/^-[^-][^-]/.test(unsupportedFlag))
+          throw new Error(
+            `${baseError}
+- a short flag is a single dash and a single character
+  - either use a single dash and a single character (for a short flag)
+  - or use a double dash for a long option (and can have two, like '--ws, --workspace')`
+          );
+        if (shortFlagExp.test(unsupportedFlag))
+          throw new Error(`${baseError}
+- too many short flags`);
+        if (longFlagExp.test(unsupportedFlag))
+          throw new Error(`${baseError}
+- too many long flags`);
+        throw new Error(`${baseError}
+- unrecognised flag format`);
+      }
+      if (shortFlag === void 0 && longFlag === void 0)
+        throw new Error(
+          `option creation failed due to no flags found in '${flags}'.`
+        );
+      return { shortFlag, longFlag };
+    }
+    exports.Option = Option2;
+    exports.DualOptions = DualOptions;
+  }
+});
+
+// node_modules/commander/lib/suggestSimilar.js
+var require_suggestSimilar = __commonJS({
+  "node_modules/commander/lib/suggestSimilar.js"(exports) {
+    var maxDistance = 3;
+    function editDistance(a2, b) {
+      if (Math.abs(a2.length - b.length) > maxDistance)
+        return Math.max(a2.length, b.length);
+      const d = [];
+      for (let i = 0; i <= a2.length; i++) {
+        d[i] = [i];
+      }
+      for (let j = 0; j <= b.length; j++) {
+        d[0][j] = j;
+      }
+      for (let j = 1; j <= b.length; j++) {
+        for (let i = 1; i <= a2.length; i++) {
+          let cost = 1;
+          if (a2[i - 1] === b[j - 1]) {
+            cost = 0;
+          } else {
+            cost = 1;
+          }
+          d[i][j] = Math.min(
+            d[i - 1][j] + 1,
+            // deletion
+            d[i][j - 1] + 1,
+            // insertion
+            d[i - 1][j - 1] + cost
+            // substitution
+          );
+          if (i > 1 && j > 1 && a2[i - 1] === b[j - 2] && a2[i - 2] === b[j - 1]) {
+            d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+          }
+        }
+      }
+      return d[a2.length][b.length];
+    }
+    function suggestSimilar(word, candidates) {
+      if (!candidates || candidates.length === 0) return "";
+      candidates = Array.from(new Set(candidates));
+      const searchingOptions = word.startsWith("--");
+      if (searchingOptions) {
+        word = word.slice(2);
+        candidates = candidates.map((candidate) => candidate.slice(2));
+      }
+      let similar = [];
+      let bestDistance = maxDistance;
+      const minSimilarity = 0.4;
+      candidates.forEach((candidate) => {
+        if (candidate.length <= 1) return;
+        const distance = editDistance(word, candidate);
+        const length = Math.max(word.length, candidate.length);
+        const similarity = (length - distance) / length;
+        if (similarity > minSimilarity) {
+          if (distance < bestDistance) {
+            bestDistance = distance;
+            similar = [candidate];
+          } else if (distance === bestDistance) {
+            similar.push(candidate);
+          }
+        }
+      });
+      similar.sort((a2, b) => a2.localeCompare(b));
+      if (searchingOptions) {
+        similar = similar.map((candidate) => `--${candidate}`);
+      }
+      if (similar.length > 1) {
+        return `
+(Did you mean one of ${similar.join(", ")}?)`;
+      }
+      if (similar.length === 1) {
+        return `
+(Did you mean ${similar[0]}?)`;
+      }
+      return "";
+    }
+    exports.suggestSimilar = suggestSimilar;
+  }
+});
+
+// node_modules/commander/lib/command.js
+var require_command = __commonJS({
+  "node_modules/commander/lib/command.js"(exports) {
+    var EventEmitter = __require("node:events").EventEmitter;
+    var childProcess = __require("node:child_process");
+    var path = __require("node:path");
+    var fs = __require("node:fs");
+    var process2 = __require("node:process");
+    var { Argument: Argument2, humanReadableArgName } = require_argument();
+    var { CommanderError: CommanderError2 } = require_error();
+    var { Help: Help2, stripColor } = require_help();
+    var { Option: Option2, DualOptions } = require_option();
+    var { suggestSimilar } = require_suggestSimilar();
+    var Command2 = class _Command extends EventEmitter {
+      /**
+       * Initialize a new `Command`.
+       *
+       * @param {string} [name]
+       */
+      constructor(name) {
+        super();
+        this.commands = [];
+        this.options = [];
+        this.parent = null;
+        this._allowUnknownOption = false;
+        this._allowExcessArguments = false;
+        this.registeredArguments = [];
+        this._args = this.registeredArguments;
+        this.args = [];
+        this.rawArgs = [];
+        this.processedArgs = [];
+        this._scriptPath = null;
+        this._name = name || "";
+        this._optionValues = {};
+        this._optionValueSources = {};
+        this._storeOptionsAsProperties = false;
+        this._actionHandler = null;
+        this._executableHandler = false;
+        this._executableFile = null;
+        this._executableDir = null;
+        this._defaultCommandName = null;
+        this._exitCallback = null;
+        this._aliases = [];
+        this._combineFlagAndOptionalValue = true;
+        this._description = "";
+        this._summary = "";
+        this._argsDescription = void 0;
+        this._enablePositionalOptions = false;
+        this._passThroughOptions = false;
+        this._lifeCycleHooks = {};
+        this._showHelpAfterError = false;
+        this._showSuggestionAfterError = true;
+        this._savedState = null;
+        this._outputConfiguration = {
+          writeOut: (str2) => process2.stdout.write(str2),
+          writeErr: (str2) => process2.stderr.write(str2),
+          outputError: (str2, write3) => write3(str2),
+          getOutHelpWidth: () => process2.stdout.isTTY ? process2.stdout.columns : void 0,
+          getErrHelpWidth: () => process2.stderr.isTTY ? process2.stderr.columns : void 0,
+          getOutHasColors: () => useColor2() ?? (process2.stdout.isTTY && process2.stdout.hasColors?.()),
+          getErrHasColors: () => useColor2() ?? (process2.stderr.isTTY && process2.stderr.hasColors?.()),
+          stripColor: (str2) => stripColor(str2)
+        };
+        this._hidden = false;
+        this._helpOption = void 0;
+        this._addImplicitHelpCommand = void 0;
+        this._helpCommand = void 0;
+        this._helpConfiguration = {};
+        this._helpGroupHeading = void 0;
+        this._defaultCommandGroup = void 0;
+        this._defaultOptionGroup = void 0;
+      }
+      /**
+       * Copy settings that are useful to have in common across root command and subcommands.
+       *
+       * (Used internally when adding a command using `.command()` so subcommands inherit parent settings.)
+       *
+       * @param {Command} sourceCommand
+       * @return {Command} `this` command for chaining
+       */
+      copyInheritedSettings(sourceCommand) {
+        this._outputConfiguration = sourceCommand._outputConfiguration;
+        this._helpOption = sourceCommand._helpOption;
+        this._helpCommand = sourceCommand._helpCommand;
+        this._helpConfiguration = sourceCommand._helpConfiguration;
+        this._exitCallback = sourceCommand._exitCallback;
+        this._storeOptionsAsProperties = sourceCommand._storeOptionsAsProperties;
+        this._combineFlagAndOptionalValue = sourceCommand._combineFlagAndOptionalValue;
+        this._allowExcessArguments = sourceCommand._allowExcessArguments;
+        this._enablePositionalOptions = sourceCommand._enablePositionalOptions;
+        this._showHelpAfterError = sourceCommand._showHelpAfterError;
+        this._showSuggestionAfterError = sourceCommand._showSuggestionAfterError;
+        return this;
+      }
+      /**
+       * @returns {Command[]}
+       * @private
+       */
+      _getCommandAndAncestors() {
+        const result2 = [];
+        for (let command = this; command; command = command.parent) {
+          result2.push(command);
+        }
+        return result2;
+      }
+      /**
+       * Define a command.
+       *
+       * There are two styles of command: pay attention to where to put the description.
+       *
+       * @example
+       * // Command implemented using action handler (description is supplied separately to `.command`)
+       * program
+       *   .command('clone <source> [destination]')
+       *   .description('clone a repository into a newly created directory')
+       *   .action((source, destination) => {
+       *     console.log('clone command called');
+       *   });
+       *
+       * // Command implemented using separate executable file (description is second parameter to `.command`)
+       * program
+       *   .command('start <service>', 'start named service')
+       *   .command('stop [service]', 'stop named service, or all if no name supplied');
+       *
+       * @param {string} nameAndArgs - command name and arguments, args are `<required>` or `[optional]` and last may also be `variadic...`
+       * @param {(object | string)} [actionOptsOrExecDesc] - configuration options (for action), or description (for executable)
+       * @param {object} [execOpts] - configuration options (for executable)
+       * @return {Command} returns new command for action handler, or `this` for executable command
+       */
+      command(nameAndArgs, actionOptsOrExecDesc, execOpts) {
+        let desc = actionOptsOrExecDesc;
+        let opts = execOpts;
+        if (typeof desc === "object" && desc !== null) {
+          opts = desc;
+          desc = null;
+        }
+        opts = opts || {};
+        const [, name, args] = nameAndArgs.match(/([^ ]+) *(.*)/);
+        const cmd = this.createCommand(name);
+        if (desc) {
+          cmd.description(desc);
+          cmd._executableHandler = true;
+        }
+        if (opts.isDefault) this._defaultCommandName = cmd._name;
+        cmd._hidden = !!(opts.noHelp || opts.hidden);
+        cmd._executableFile = opts.executableFile || null;
+        if (args) cmd.arguments(args);
+        this._registerCommand(cmd);
+        cmd.parent = this;
+        cmd.copyInheritedSettings(this);
+        if (desc) return this;
+        return cmd;
+      }
+      /**
+       * Factory routine to create a new unattached command.
+       *
+       * See .command() for creating an attached subcommand, which uses this routine to
+       * create the command. You can override createCommand to customise subcommands.
+       *
+       * @param {string} [name]
+       * @return {Command} new command
+       */
+      createCommand(name) {
+        return new _Command(name);
+      }
+      /**
+       * You can customise the help with a subclass of Help by overriding createHelp,
+       * or by overriding Help properties using configureHelp().
+       *
+       * @return {Help}
+       */
+      createHelp() {
+        return Object.assign(new Help2(), this.configureHelp());
+      }
+      /**
+       * You can customise the help by overriding Help properties using configureHelp(),
+       * or with a subclass of Help by overriding createHelp().
+       *
+       * @param {object} [configuration] - configuration options
+       * @return {(Command | object)} `this` command for chaining, or stored configuration
+       */
+      configureHelp(configuration) {
+        if (configuration === void 0) return this._helpConfiguration;
+        this._helpConfiguration = configuration;
+        return this;
+      }
+      /**
+       * The default output goes to stdout and stderr. You can customise this for special
+       * applications. You can also customise the display of errors by overriding outputError.
+       *
+       * The configuration properties are all functions:
+       *
+       *     // change how output being written, defaults to stdout and stderr
+       *     writeOut(str)
+       *     writeErr(str)
+       *     // change how output being written for errors, defaults to writeErr
+       *     outputError(str, write) // used for displaying errors and not used for displaying help
+       *     // specify width for wrapping help
+       *     getOutHelpWidth()
+       *     getErrHelpWidth()
+       *     // color support, currently only used with Help
+       *     getOutHasColors()
+       *     getErrHasColors()
+       *     stripColor() // used to remove ANSI escape codes if output does not have colors
+       *
+       * @param {object} [configuration] - configuration options
+       * @return {(Command | object)} `this` command for chaining, or stored configuration
+       */
+      configureOutput(configuration) {
+        if (configuration === void 0) return this._outputConfiguration;
+        this._outputConfiguration = {
+          ...this._outputConfiguration,
+          ...configuration
+        };
+        return this;
+      }
+      /**
+       * Display the help or a custom message after an error occurs.
+       *
+       * @param {(boolean|string)} [displayHelp]
+       * @return {Command} `this` command for chaining
+       */
+      showHelpAfterError(displayHelp = true) {
+        if (typeof displayHelp !== "string") displayHelp = !!displayHelp;
+        this._showHelpAfterError = displayHelp;
+        return this;
+      }
+      /**
+       * Display suggestion of similar commands for unknown commands, or options for unknown options.
+       *
+       * @param {boolean} [displaySuggestion]
+       * @return {Command} `this` command for chaining
+       */
+      showSuggestionAfterError(displaySuggestion = true) {
+        this._showSuggestionAfterError = !!displaySuggestion;
+        return this;
+      }
+      /**
+       * Add a prepared subcommand.
+       *
+       * See .command() for creating an attached subcommand which inherits settings from its parent.
+       *
+       * @param {Command} cmd - new subcommand
+       * @param {object} [opts] - configuration options
+       * @return {Command} `this` command for chaining
+       */
+      addCommand(cmd, opts) {
+        if (!cmd._name) {
+          throw new Error(`Command passed to .addCommand() must have a name
+- specify the name in Command constructor or using .name()`);
+        }
+        opts = opts || {};
+        if (opts.isDefault) this._defaultCommandName = cmd._name;
+        if (opts.noHelp || opts.hidden) cmd._hidden = true;
+        this._registerCommand(cmd);
+        cmd.parent = this;
+        cmd._checkForBrokenPassThrough();
+        return this;
+      }
+      /**
+       * Factory routine to create a new unattached argument.
+       *
+       * See .argument() for creating an attached argument, which uses this routine to
+       * create the argument. You can override createArgument to return a custom argument.
+       *
+       * @param {string} name
+       * @param {string} [description]
+       * @return {Argument} new argument
+       */
+      createArgument(name, description) {
+        return new Argument2(name, description);
+      }
+      /**
+       * Define argument syntax for command.
+       *
+       * The default is that the argument is required, and you can explicitly
+       * indicate this with <> around the name. Put [] around the name for an optional argument.
+       *
+       * @example
+       * program.argument('<input-file>');
+       * program.argument('[output-file]');
+       *
+       * @param {string} name
+       * @param {string} [description]
+       * @param {(Function|*)} [parseArg] - custom argument processing function or default value
+       * @param {*} [defaultValue]
+       * @return {Command} `this` command for chaining
+       */
+      argument(name, description, parseArg, defaultValue) {
+        const argument = this.createArgument(name, description);
+        if (typeof parseArg === "function") {
+          argument.default(defaultValue).argParser(parseArg);
+        } else {
+          argument.default(parseArg);
+        }
+        this.addArgument(argument);
+        return this;
+      }
+      /**
+       * Define argument syntax for command, adding multiple at once (without descriptions).
+       *
+       * See also .argument().
+       *
+       * @example
+       * program.arguments('<cmd> [env]');
+       *
+       * @param {string} names
+       * @return {Command} `this` command for chaining
+       */
+      arguments(names) {
+        names.trim().split(/ +/).forEach((detail) => {
+          this.argument(detail);
+        });
+        return this;
+      }
+      /**
+       * Define argument syntax for command, adding a prepared argument.
+       *
+       * @param {Argument} argument
+       * @return {Command} `this` command for chaining
+       */
+      addArgument(argument) {
+        const previousArgument = this.registeredArguments.slice(-1)[0];
+        if (previousArgument?.variadic) {
+          throw new Error(
+            `only the last argument can be variadic '${previousArgument.name()}'`
+          );
+        }
+        if (argument.required && argument.defaultValue !== void 0 && argument.parseArg === void 0) {
+          throw new Error(
+            `a default value for a required argument is never used: '${argument.name()}'`
+          );
+        }
+        this.registeredArguments.push(argument);
+        return this;
+      }
+      /**
+       * Customise or override default help command. By default a help command is automatically added if your command has subcommands.
+       *
+       * @example
+       *    program.helpCommand('help [cmd]');
+       *    program.helpCommand('help [cmd]', 'show help');
+       *    program.helpCommand(false); // suppress default help command
+       *    program.helpCommand(true); // add help command even if no subcommands
+       *
+       * @param {string|boolean} enableOrNameAndArgs - enable with custom name and/or arguments, or boolean to override whether added
+       * @param {string} [description] - custom description
+       * @return {Command} `this` command for chaining
+       */
+      helpCommand(enableOrNameAndArgs, description) {
+        if (typeof enableOrNameAndArgs === "boolean") {
+          this._addImplicitHelpCommand = enableOrNameAndArgs;
+          if (enableOrNameAndArgs && this._defaultCommandGroup) {
+            this._initCommandGroup(this._getHelpCommand());
+          }
+          return this;
+        }
+        const nameAndArgs = enableOrNameAndArgs ?? "help [command]";
+        const [, helpName, helpArgs] = nameAndArgs.match(/([^ ]+) *(.*)/);
+        const helpDescription = description ?? "display help for command";
+        const helpCommand = this.createCommand(helpName);
+        helpCommand.helpOption(false);
+        if (helpArgs) helpCommand.arguments(helpArgs);
+        if (helpDescription) helpCommand.description(helpDescription);
+        this._addImplicitHelpCommand = true;
+        this._helpCommand = helpCommand;
+        if (enableOrNameAndArgs || description) this._initCommandGroup(helpCommand);
+        return this;
+      }
+      /**
+       * Add prepared custom help command.
+       *
+       * @param {(Command|string|boolean)} helpCommand - custom help command, or deprecated enableOrNameAndArgs as for `.helpCommand()`
+       * @param {string} [deprecatedDescription] - deprecated custom description used with custom name only
+       * @return {Command} `this` command for chaining
+       */
+      addHelpCommand(helpCommand, deprecatedDescription) {
+        if (typeof helpCommand !== "object") {
+          this.helpCommand(helpCommand, deprecatedDescription);
+          return this;
+        }
+        this._addImplicitHelpCommand = true;
+        this._helpCommand = helpCommand;
+        this._initCommandGroup(helpCommand);
+        return this;
+      }
+      /**
+       * Lazy create help command.
+       *
+       * @return {(Command|null)}
+       * @package
+       */
+      _getHelpCommand() {
+        const hasImplicitHelpCommand = this._addImplicitHelpCommand ?? (this.commands.length && !this._actionHandler && !this._findCommand("help"));
+        if (hasImplicitHelpCommand) {
+          if (this._helpCommand === void 0) {
+            this.helpCommand(void 0, void 0);
+          }
+          return this._helpCommand;
+        }
+        return null;
+      }
+      /**
+       * Add hook for life cycle event.
+       *
+       * @param {string} event
+       * @param {Function} listener
+       * @return {Command} `this` command for chaining
+       */
+      hook(event, listener) {
+        const allowedValues = ["preSubcommand", "preAction", "postAction"];
+        if (!allowedValues.includes(event)) {
+          throw new Error(`Unexpected value for event passed to hook : '${event}'.
+Expecting one of '${allowedValues.join("', '")}'`);
+        }
+        if (this._lifeCycleHooks[event]) {
+          this._lifeCycleHooks[event].push(listener);
+        } else {
+          this._lifeCycleHooks[event] = [listener];
+        }
+        return this;
+      }
+      /**
+       * Register callback to use as replacement for calling process.exit.
+       *
+       * @param {Function} [fn] optional callback which will be passed a CommanderError, defaults to throwing
+       * @return {Command} `this` command for chaining
+       */
+      exitOverride(fn) {
+        if (fn) {
+          this._exitCallback = fn;
+        } else {
+          this._exitCallback = (err) => {
+            if (err.code !== "commander.executeSubCommandAsync") {
+              throw err;
+            } else {
+            }
+          };
+        }
+        return this;
+      }
+      /**
+       * Call process.exit, and _exitCallback if defined.
+       *
+       * @param {number} exitCode exit code for using with process.exit
+       * @param {string} code an id string representing the error
+       * @param {string} message human-readable description of the error
+       * @return never
+       * @private
+       */
+      _exit(exitCode, code2, message) {
+        if (this._exitCallback) {
+          this._exitCallback(new CommanderError2(exitCode, code2, message));
+        }
+        process2.exit(exitCode);
+      }
+      /**
+       * Register callback `fn` for the command.
+       *
+       * @example
+       * program
+       *   .command('serve')
+       *   .description('start service')
+       *   .action(function() {
+       *      // do work here
+       *   });
+       *
+       * @param {Function} fn
+       * @return {Command} `this` command for chaining
+       */
+      action(fn) {
+        const listener = (args) => {
+          const expectedArgsCount = this.registeredArguments.length;
+          const actionArgs = args.slice(0, expectedArgsCount);
+          if (this._storeOptionsAsProperties) {
+            actionArgs[expectedArgsCount] = this;
+          } else {
+            actionArgs[expectedArgsCount] = this.opts();
+          }
+          actionArgs.push(this);
+          return fn.apply(this, actionArgs);
+        };
+        this._actionHandler = listener;
+        return this;
+      }
+      /**
+       * Factory routine to create a new unattached option.
+       *
+       * See .option() for creating an attached option, which uses this routine to
+       * create the option. You can override createOption to return a custom option.
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       * @return {Option} new option
+       */
+      createOption(flags, description) {
+        return new Option2(flags, description);
+      }
+      /**
+       * Wrap parseArgs to catch 'commander.invalidArgument'.
+       *
+       * @param {(Option | Argument)} target
+       * @param {string} value
+       * @param {*} previous
+       * @param {string} invalidArgumentMessage
+       * @private
+       */
+      _callParseArg(target, value, previous, invalidArgumentMessage) {
+        try {
+          return target.parseArg(value, previous);
+        } catch (err) {
+          if (err.code === "commander.invalidArgument") {
+            const message = `${invalidArgumentMessage} ${err.message}`;
+            this.error(message, { exitCode: err.exitCode, code: err.code });
+          }
+          throw err;
+        }
+      }
+      /**
+       * Check for option flag conflicts.
+       * Register option if no conflicts found, or throw on conflict.
+       *
+       * @param {Option} option
+       * @private
+       */
+      _registerOption(option) {
+        const matchingOption = option.short && this._findOption(option.short) || option.long && this._findOption(option.long);
+        if (matchingOption) {
+          const matchingFlag = option.long && this._findOption(option.long) ? option.long : option.short;
+          throw new Error(`Cannot add option '${option.flags}'${this._name && ` to command '${this._name}'`} due to conflicting flag '${matchingFlag}'
+-  already used by option '${matchingOption.flags}'`);
+        }
+        this._initOptionGroup(option);
+        this.options.push(option);
+      }
+      /**
+       * Check for command name and alias conflicts with existing commands.
+       * Register command if no conflicts found, or throw on conflict.
+       *
+       * @param {Command} command
+       * @private
+       */
+      _registerCommand(command) {
+        const knownBy = (cmd) => {
+          return [cmd.name()].concat(cmd.aliases());
+        };
+        const alreadyUsed = knownBy(command).find(
+          (name) => this._findCommand(name)
+        );
+        if (alreadyUsed) {
+          const existingCmd = knownBy(this._findCommand(alreadyUsed)).join("|");
+          const newCmd = knownBy(command).join("|");
+          throw new Error(
+            `cannot add command '${newCmd}' as already have command '${existingCmd}'`
+          );
+        }
+        this._initCommandGroup(command);
+        this.commands.push(command);
+      }
+      /**
+       * Add an option.
+       *
+       * @param {Option} option
+       * @return {Command} `this` command for chaining
+       */
+      addOption(option) {
+        this._registerOption(option);
+        const oname = option.name();
+        const name = option.attributeName();
+        if (option.negate) {
+          const positiveLongFlag = option.long.replace(/^--no-/, "--");
+          if (!this._findOption(positiveLongFlag)) {
+            this.setOptionValueWithSource(
+              name,
+              option.defaultValue === void 0 ? true : option.defaultValue,
+              "default"
+            );
+          }
+        } else if (option.defaultValue !== void 0) {
+          this.setOptionValueWithSource(name, option.defaultValue, "default");
+        }
+        const handleOptionValue = (val, invalidValueMessage, valueSource) => {
+          if (val == null && option.presetArg !== void 0) {
+            val = option.presetArg;
+          }
+          const oldValue = this.getOptionValue(name);
+          if (val !== null && option.parseArg) {
+            val = this._callParseArg(option, val, oldValue, invalidValueMessage);
+          } else if (val !== null && option.variadic) {
+            val = option._collectValue(val, oldValue);
+          }
+          if (val == null) {
+            if (option.negate) {
+              val = false;
+            } else if (option.isBoolean() || option.optional) {
+              val = true;
+            } else {
+              val = "";
+            }
+          }
+          this.setOptionValueWithSource(name, val, valueSource);
+        };
+        this.on("option:" + oname, (val) => {
+          const invalidValueMessage = `error: option '${option.flags}' argument '${val}' is invalid.`;
+          handleOptionValue(val, invalidValueMessage, "cli");
+        });
+        if (option.envVar) {
+          this.on("optionEnv:" + oname, (val) => {
+            const invalidValueMessage = `error: option '${option.flags}' value '${val}' from env '${option.envVar}' is invalid.`;
+            handleOptionValue(val, invalidValueMessage, "env");
+          });
+        }
+        return this;
+      }
+      /**
+       * Internal implementation shared by .option() and .requiredOption()
+       *
+       * @return {Command} `this` command for chaining
+       * @private
+       */
+      _optionEx(config, flags, description, fn, defaultValue) {
+        if (typeof flags === "object" && flags instanceof Option2) {
+          throw new Error(
+            "To add an Option object use addOption() instead of option() or requiredOption()"
+          );
+        }
+        const option = this.createOption(flags, description);
+        option.makeOptionMandatory(!!config.mandatory);
+        if (typeof fn === "function") {
+          option.default(defaultValue).argParser(fn);
+        } else if (fn instanceof RegExp) {
+          const regex = fn;
+          fn = (val, def) => {
+            const m = regex.exec(val);
+            return m ? m[0] : def;
+          };
+          option.default(defaultValue).argParser(fn);
+        } else {
+          option.default(fn);
+        }
+        return this.addOption(option);
+      }
+      /**
+       * Define option with `flags`, `description`, and optional argument parsing function or `defaultValue` or both.
+       *
+       * The `flags` string contains the short and/or long flags, separated by comma, a pipe or space. A required
+       * option-argument is indicated by `<>` and an optional option-argument by `[]`.
+       *
+       * See the README for more details, and see also addOption() and requiredOption().
+       *
+       * @example
+       * program
+       *     .option('-p, --pepper', 'add pepper')
+       *     .option('--pt, --pizza-type <TYPE>', 'type of pizza') // required option-argument
+       *     .option('-c, --cheese [CHEESE]', 'add extra cheese', 'mozzarella') // optional option-argument with default
+       *     .option('-t, --tip <VALUE>', 'add tip to purchase cost', parseFloat) // custom parse function
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       * @param {(Function|*)} [parseArg] - custom option processing function or default value
+       * @param {*} [defaultValue]
+       * @return {Command} `this` command for chaining
+       */
+      option(flags, description, parseArg, defaultValue) {
+        return this._optionEx({}, flags, description, parseArg, defaultValue);
+      }
+      /**
+       * Add a required option which must have a value after parsing. This usually means
+       * the option must be specified on the command line. (Otherwise the same as .option().)
+       *
+       * The `flags` string contains the short and/or long flags, separated by comma, a pipe or space.
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       * @param {(Function|*)} [parseArg] - custom option processing function or default value
+       * @param {*} [defaultValue]
+       * @return {Command} `this` command for chaining
+       */
+      requiredOption(flags, description, parseArg, defaultValue) {
+        return this._optionEx(
+          { mandatory: true },
+          flags,
+          description,
+          parseArg,
+          defaultValue
+        );
+      }
+      /**
+       * Alter parsing of short flags with optional values.
+       *
+       * @example
+       * // for `.option('-f,--flag [value]'):
+       * program.combineFlagAndOptionalValue(true);  // `-f80` is treated like `--flag=80`, this is the default behaviour
+       * program.combineFlagAndOptionalValue(false) // `-fb` is treated like `-f -b`
+       *
+       * @param {boolean} [combine] - if `true` or omitted, an optional value can be specified directly after the flag.
+       * @return {Command} `this` command for chaining
+       */
+      combineFlagAndOptionalValue(combine3 = true) {
+        this._combineFlagAndOptionalValue = !!combine3;
+        return this;
+      }
+      /**
+       * Allow unknown options on the command line.
+       *
+       * @param {boolean} [allowUnknown] - if `true` or omitted, no error will be thrown for unknown options.
+       * @return {Command} `this` command for chaining
+       */
+      allowUnknownOption(allowUnknown = true) {
+        this._allowUnknownOption = !!allowUnknown;
+        return this;
+      }
+      /**
+       * Allow excess command-arguments on the command line. Pass false to make excess arguments an error.
+       *
+       * @param {boolean} [allowExcess] - if `true` or omitted, no error will be thrown for excess arguments.
+       * @return {Command} `this` command for chaining
+       */
+      allowExcessArguments(allowExcess = true) {
+        this._allowExcessArguments = !!allowExcess;
+        return this;
+      }
+      /**
+       * Enable positional options. Positional means global options are specified before subcommands which lets
+       * subcommands reuse the same option names, and also enables subcommands to turn on passThroughOptions.
+       * The default behaviour is non-positional and global options may appear anywhere on the command line.
+       *
+       * @param {boolean} [positional]
+       * @return {Command} `this` command for chaining
+       */
+      enablePositionalOptions(positional = true) {
+        this._enablePositionalOptions = !!positional;
+        return this;
+      }
+      /**
+       * Pass through options that come after command-arguments rather than treat them as command-options,
+       * so actual command-options come before command-arguments. Turning this on for a subcommand requires
+       * positional options to have been enabled on the program (parent commands).
+       * The default behaviour is non-positional and options may appear before or after command-arguments.
+       *
+       * @param {boolean} [passThrough] for unknown options.
+       * @return {Command} `this` command for chaining
+       */
+      passThroughOptions(passThrough = true) {
+        this._passThroughOptions = !!passThrough;
+        this._checkForBrokenPassThrough();
+        return this;
+      }
+      /**
+       * @private
+       */
+      _checkForBrokenPassThrough() {
+        if (this.parent && this._passThroughOptions && !this.parent._enablePositionalOptions) {
+          throw new Error(
+            `passThroughOptions cannot be used for '${this._name}' without turning on enablePositionalOptions for parent command(s)`
+          );
+        }
+      }
+      /**
+       * Whether to store option values as properties on command object,
+       * or store separately (specify false). In both cases the option values can be accessed using .opts().
+       *
+       * @param {boolean} [storeAsProperties=true]
+       * @return {Command} `this` command for chaining
+       */
+      storeOptionsAsProperties(storeAsProperties = true) {
+        if (this.options.length) {
+          throw new Error("call .storeOptionsAsProperties() before adding options");
+        }
+        if (Object.keys(this._optionValues).length) {
+          throw new Error(
+            "call .storeOptionsAsProperties() before setting option values"
+          );
+        }
+        this._storeOptionsAsProperties = !!storeAsProperties;
+        return this;
+      }
+      /**
+       * Retrieve option value.
+       *
+       * @param {string} key
+       * @return {object} value
+       */
+      getOptionValue(key) {
+        if (this._storeOptionsAsProperties) {
+          return this[key];
+        }
+        return this._optionValues[key];
+      }
+      /**
+       * Store option value.
+       *
+       * @param {string} key
+       * @param {object} value
+       * @return {Command} `this` command for chaining
+       */
+      setOptionValue(key, value) {
+        return this.setOptionValueWithSource(key, value, void 0);
+      }
+      /**
+       * Store option value and where the value came from.
+       *
+       * @param {string} key
+       * @param {object} value
+       * @param {string} source - expected values are default/config/env/cli/implied
+       * @return {Command} `this` command for chaining
+       */
+      setOptionValueWithSource(key, value, source) {
+        if (this._storeOptionsAsProperties) {
+          this[key] = value;
+        } else {
+          this._optionValues[key] = value;
+        }
+        this._optionValueSources[key] = source;
+        return this;
+      }
+      /**
+       * Get source of option value.
+       * Expected values are default | config | env | cli | implied
+       *
+       * @param {string} key
+       * @return {string}
+       */
+      getOptionValueSource(key) {
+        return this._optionValueSources[key];
+      }
+      /**
+       * Get source of option value. See also .optsWithGlobals().
+       * Expected values are default | config | env | cli | implied
+       *
+       * @param {string} key
+       * @return {string}
+       */
+      getOptionValueSourceWithGlobals(key) {
+        let source;
+        this._getCommandAndAncestors().forEach((cmd) => {
+          if (cmd.getOptionValueSource(key) !== void 0) {
+            source = cmd.getOptionValueSource(key);
+          }
+        });
+        return source;
+      }
+      /**
+       * Get user arguments from implied or explicit arguments.
+       * Side-effects: set _scriptPath if args included script. Used for default program name, and subcommand searches.
+       *
+       * @private
+       */
+      _prepareUserArgs(argv, parseOptions) {
+        if (argv !== void 0 && !Array.isArray(argv)) {
+          throw new Error("first parameter to parse must be array or undefined");
+        }
+        parseOptions = parseOptions || {};
+        if (argv === void 0 && parseOptions.from === void 0) {
+          if (process2.versions?.electron) {
+            parseOptions.from = "electron";
+          }
+          const execArgv = process2.execArgv ?? [];
+          if (execArgv.includes("-e") || execArgv.includes("--eval") || execArgv.includes("-p") || execArgv.includes("--print")) {
+            parseOptions.from = "eval";
+          }
+        }
+        if (argv === void 0) {
+          argv = process2.argv;
+        }
+        this.rawArgs = argv.slice();
+        let userArgs;
+        switch (parseOptions.from) {
+          case void 0:
+          case "node":
+            this._scriptPath = argv[1];
+            userArgs = argv.slice(2);
+            break;
+          case "electron":
+            if (process2.defaultApp) {
+              this._scriptPath = argv[1];
+              userArgs = argv.slice(2);
+            } else {
+              userArgs = argv.slice(1);
+            }
+            break;
+          case "user":
+            userArgs = argv.slice(0);
+            break;
+          case "eval":
+            userArgs = argv.slice(1);
+            break;
+          default:
+            throw new Error(
+              `unexpected parse option { from: '${parseOptions.from}' }`
+            );
+        }
+        if (!this._name && this._scriptPath)
+          this.nameFromFilename(this._scriptPath);
+        this._name = this._name || "program";
+        return userArgs;
+      }
+      /**
+       * Parse `argv`, setting options and invoking commands when defined.
+       *
+       * Use parseAsync instead of parse if any of your action handlers are async.
+       *
+       * Call with no parameters to parse `process.argv`. Detects Electron and special node options like `node --eval`. Easy mode!
+       *
+       * Or call with an array of strings to parse, and optionally where the user arguments start by specifying where the arguments are `from`:
+       * - `'node'`: default, `argv[0]` is the application and `argv[1]` is the script being run, with user arguments after that
+       * - `'electron'`: `argv[0]` is the application and `argv[1]` varies depending on whether the electron application is packaged
+       * - `'user'`: just user arguments
+       *
+       * @example
+       * program.parse(); // parse process.argv and auto-detect electron and special node flags
+       * program.parse(process.argv); // assume argv[0] is app and argv[1] is script
+       * program.parse(my-args, { from: 'user' }); // just user supplied arguments, nothing special about argv[0]
+       *
+       * @param {string[]} [argv] - optional, defaults to process.argv
+       * @param {object} [parseOptions] - optionally specify style of options with from: node/user/electron
+       * @param {string} [parseOptions.from] - where the args are from: 'node', 'user', 'electron'
+       * @return {Command} `this` command for chaining
+       */
+      parse(argv, parseOptions) {
+        this._prepareForParse();
+        const userArgs = this._prepareUserArgs(argv, parseOptions);
+        this._parseCommand([], userArgs);
+        return this;
+      }
+      /**
+       * Parse `argv`, setting options and invoking commands when defined.
+       *
+       * Call with no parameters to parse `process.argv`. Detects Electron and special node options like `node --eval`. Easy mode!
+       *
+       * Or call with an array of strings to parse, and optionally where the user arguments start by specifying where the arguments are `from`:
+       * - `'node'`: default, `argv[0]` is the application and `argv[1]` is the script being run, with user arguments after that
+       * - `'electron'`: `argv[0]` is the application and `argv[1]` varies depending on whether the electron application is packaged
+       * - `'user'`: just user arguments
+       *
+       * @example
+       * await program.parseAsync(); // parse process.argv and auto-detect electron and special node flags
+       * await program.parseAsync(process.argv); // assume argv[0] is app and argv[1] is script
+       * await program.parseAsync(my-args, { from: 'user' }); // just user supplied arguments, nothing special about argv[0]
+       *
+       * @param {string[]} [argv]
+       * @param {object} [parseOptions]
+       * @param {string} parseOptions.from - where the args are from: 'node', 'user', 'electron'
+       * @return {Promise}
+       */
+      async parseAsync(argv, parseOptions) {
+        this._prepareForParse();
+        const userArgs = this._prepareUserArgs(argv, parseOptions);
+        await this._parseCommand([], userArgs);
+        return this;
+      }
+      _prepareForParse() {
+        if (this._savedState === null) {
+          this.saveStateBeforeParse();
+        } else {
+          this.restoreStateBeforeParse();
+        }
+      }
+      /**
+       * Called the first time parse is called to save state and allow a restore before subsequent calls to parse.
+       * Not usually called directly, but available for subclasses to save their custom state.
+       *
+       * This is called in a lazy way. Only commands used in parsing chain will have state saved.
+       */
+      saveStateBeforeParse() {
+        this._savedState = {
+          // name is stable if supplied by author, but may be unspecified for root command and deduced during parsing
+          _name: this._name,
+          // option values before parse have default values (including false for negated options)
+          // shallow clones
+          _optionValues: { ...this._optionValues },
+          _optionValueSources: { ...this._optionValueSources }
+        };
+      }
+      /**
+       * Restore state before parse for calls after the first.
+       * Not usually called directly, but available for subclasses to save their custom state.
+       *
+       * This is called in a lazy way. Only commands used in parsing chain will have state restored.
+       */
+      restoreStateBeforeParse() {
+        if (this._storeOptionsAsProperties)
+          throw new Error(`Can not call parse again when storeOptionsAsProperties is true.
+- either make a new Command for each call to parse, or stop storing options as properties`);
+        this._name = this._savedState._name;
+        this._scriptPath = null;
+        this.rawArgs = [];
+        this._optionValues = { ...this._savedState._optionValues };
+        this._optionValueSources = { ...this._savedState._optionValueSources };
+        this.args = [];
+        this.processedArgs = [];
+      }
+      /**
+       * Throw if expected executable is missing. Add lots of help for author.
+       *
+       * @param {string} executableFile
+       * @param {string} executableDir
+       * @param {string} subcommandName
+       */
+      _checkForMissingExecutable(executableFile, executableDir, subcommandName) {
+        if (fs.existsSync(executableFile)) return;
+        const executableDirMessage = executableDir ? `searched for local subcommand relative to directory '${executableDir}'` : "no directory for search for local subcommand, use .executableDir() to supply a custom directory";
+        const executableMissing = `'${executableFile}' does not exist
+ - if '${subcommandName}' is not meant to be an executable command, remove description parameter from '.command()' and use '.description()' instead
+ - if the default executable name is not suitable, use the executableFile option to supply a custom name or path
+ - ${executableDirMessage}`;
+        throw new Error(executableMissing);
+      }
+      /**
+       * Execute a sub-command executable.
+       *
+       * @private
+       */
+      _executeSubCommand(subcommand, args) {
+        args = args.slice();
+        let launchWithNode = false;
+        const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
+        function findFile(baseDir, baseName) {
+          const localBin = path.resolve(baseDir, baseName);
+          if (fs.existsSync(localBin)) return localBin;
+          if (sourceExt.includes(path.extname(baseName))) return void 0;
+          const foundExt = sourceExt.find(
+            (ext) => fs.existsSync(`${localBin}${ext}`)
+          );
+          if (foundExt) return `${localBin}${foundExt}`;
+          return void 0;
+        }
+        this._checkForMissingMandatoryOptions();
+        this._checkForConflictingOptions();
+        let executableFile = subcommand._executableFile || `${this._name}-${subcommand._name}`;
+        let executableDir = this._executableDir || "";
+        if (this._scriptPath) {
+          let resolvedScriptPath;
+          try {
+            resolvedScriptPath = fs.realpathSync(this._scriptPath);
+          } catch {
+            resolvedScriptPath = this._scriptPath;
+          }
+          executableDir = path.resolve(
+            path.dirname(resolvedScriptPath),
+            executableDir
+          );
+        }
+        if (executableDir) {
+          let localFile = findFile(executableDir, executableFile);
+          if (!localFile && !subcommand._executableFile && this._scriptPath) {
+            const legacyName = path.basename(
+              this._scriptPath,
+              path.extname(this._scriptPath)
+            );
+            if (legacyName !== this._name) {
+              localFile = findFile(
+                executableDir,
+                `${legacyName}-${subcommand._name}`
+              );
+            }
+          }
+          executableFile = localFile || executableFile;
+        }
+        launchWithNode = sourceExt.includes(path.extname(executableFile));
+        let proc;
+        if (process2.platform !== "win32") {
+          if (launchWithNode) {
+            args.unshift(executableFile);
+            args = incrementNodeInspectorPort(process2.execArgv).concat(args);
+            proc = childProcess.spawn(process2.argv[0], args, { stdio: "inherit" });
+          } else {
+            proc = childProcess.spawn(executableFile, args, { stdio: "inherit" });
+          }
+        } else {
+          this._checkForMissingExecutable(
+            executableFile,
+            executableDir,
+            subcommand._name
+          );
+          args.unshift(executableFile);
+          args = incrementNodeInspectorPort(process2.execArgv).concat(args);
+          proc = childProcess.spawn(process2.execPath, args, { stdio: "inherit" });
+        }
+        if (!proc.killed) {
+          const signals = ["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGINT", "SIGHUP"];
+          signals.forEach((signal) => {
+            process2.on(signal, () => {
+              if (proc.killed === false && proc.exitCode === null) {
+                proc.kill(signal);
+              }
+            });
+          });
+        }
+        const exitCallback = this._exitCallback;
+        proc.on("close", (code2) => {
+          code2 = code2 ?? 1;
+          if (!exitCallback) {
+            process2.exit(code2);
+          } else {
+            exitCallback(
+              new CommanderError2(
+                code2,
+                "commander.executeSubCommandAsync",
+                "(close)"
+              )
+            );
+          }
+        });
+        proc.on("error", (err) => {
+          if (err.code === "ENOENT") {
+            this._checkForMissingExecutable(
+              executableFile,
+              executableDir,
+              subcommand._name
+            );
+          } else if (err.code === "EACCES") {
+            throw new Error(`'${executableFile}' not executable`);
+          }
+          if (!exitCallback) {
+            process2.exit(1);
+          } else {
+            const wrappedError = new CommanderError2(
+              1,
+              "commander.executeSubCommandAsync",
+              "(error)"
+            );
+            wrappedError.nestedError = err;
+            exitCallback(wrappedError);
+          }
+        });
+        this.runningCommand = proc;
+      }
+      /**
+       * @private
+       */
+      _dispatchSubcommand(commandName, operands, unknown2) {
+        const subCommand = this._findCommand(commandName);
+        if (!subCommand) this.help({ error: true });
+        subCommand._prepareForParse();
+        let promiseChain;
+        promiseChain = this._chainOrCallSubCommandHook(
+          promiseChain,
+          subCommand,
+          "preSubcommand"
+        );
+        promiseChain = this._chainOrCall(promiseChain, () => {
+          if (subCommand._executableHandler) {
+            this._executeSubCommand(subCommand, operands.concat(unknown2));
+          } else {
+            return subCommand._parseCommand(operands, unknown2);
+          }
+        });
+        return promiseChain;
+      }
+      /**
+       * Invoke help directly if possible, or dispatch if necessary.
+       * e.g. help foo
+       *
+       * @private
+       */
+      _dispatchHelpCommand(subcommandName) {
+        if (!subcommandName) {
+          this.help();
+        }
+        const subCommand = this._findCommand(subcommandName);
+        if (subCommand && !subCommand._executableHandler) {
+          subCommand.help();
+        }
+        return this._dispatchSubcommand(
+          subcommandName,
+          [],
+          [this._getHelpOption()?.long ?? this._getHelpOption()?.short ?? "--help"]
+        );
+      }
+      /**
+       * Check this.args against expected this.registeredArguments.
+       *
+       * @private
+       */
+      _checkNumberOfArguments() {
+        this.registeredArguments.forEach((arg, i) => {
+          if (arg.required && this.args[i] == null) {
+            this.missingArgument(arg.name());
+          }
+        });
+        if (this.registeredArguments.length > 0 && this.registeredArguments[this.registeredArguments.length - 1].variadic) {
+          return;
+        }
+        if (this.args.length > this.registeredArguments.length) {
+          this._excessArguments(this.args);
+        }
+      }
+      /**
+       * Process this.args using this.registeredArguments and save as this.processedArgs!
+       *
+       * @private
+       */
+      _processArguments() {
+        const myParseArg = (argument, value, previous) => {
+          let parsedValue = value;
+          if (value !== null && argument.parseArg) {
+            const invalidValueMessage = `error: command-argument value '${value}' is invalid for argument '${argument.name()}'.`;
+            parsedValue = this._callParseArg(
+              argument,
+              value,
+              previous,
+              invalidValueMessage
+            );
+          }
+          return parsedValue;
+        };
+        this._checkNumberOfArguments();
+        const processedArgs = [];
+        this.registeredArguments.forEach((declaredArg, index) => {
+          let value = declaredArg.defaultValue;
+          if (declaredArg.variadic) {
+            if (index < this.args.length) {
+              value = this.args.slice(index);
+              if (declaredArg.parseArg) {
+                value = value.reduce((processed, v) => {
+                  return myParseArg(declaredArg, v, processed);
+                }, declaredArg.defaultValue);
+              }
+            } else if (value === void 0) {
+              value = [];
+            }
+          } else if (index < this.args.length) {
+            value = this.args[index];
+            if (declaredArg.parseArg) {
+              value = myParseArg(declaredArg, value, declaredArg.defaultValue);
+            }
+          }
+          processedArgs[index] = value;
+        });
+        this.processedArgs = processedArgs;
+      }
+      /**
+       * Once we have a promise we chain, but call synchronously until then.
+       *
+       * @param {(Promise|undefined)} promise
+       * @param {Function} fn
+       * @return {(Promise|undefined)}
+       * @private
+       */
+      _chainOrCall(promise, fn) {
+        if (promise?.then && typeof promise.then === "function") {
+          return promise.then(() => fn());
+        }
+        return fn();
+      }
+      /**
+       *
+       * @param {(Promise|undefined)} promise
+       * @param {string} event
+       * @return {(Promise|undefined)}
+       * @private
+       */
+      _chainOrCallHooks(promise, event) {
+        let result2 = promise;
+        const hooks = [];
+        this._getCommandAndAncestors().reverse().filter((cmd) => cmd._lifeCycleHooks[event] !== void 0).forEach((hookedCommand) => {
+          hookedCommand._lifeCycleHooks[event].forEach((callback) => {
+            hooks.push({ hookedCommand, callback });
+          });
+        });
+        if (event === "postAction") {
+          hooks.reverse();
+        }
+        hooks.forEach((hookDetail) => {
+          result2 = this._chainOrCall(result2, () => {
+            return hookDetail.callback(hookDetail.hookedCommand, this);
+          });
+        });
+        return result2;
+      }
+      /**
+       *
+       * @param {(Promise|undefined)} promise
+       * @param {Command} subCommand
+       * @param {string} event
+       * @return {(Promise|undefined)}
+       * @private
+       */
+      _chainOrCallSubCommandHook(promise, subCommand, event) {
+        let result2 = promise;
+        if (this._lifeCycleHooks[event] !== void 0) {
+          this._lifeCycleHooks[event].forEach((hook) => {
+            result2 = this._chainOrCall(result2, () => {
+              return hook(this, subCommand);
+            });
+          });
+        }
+        return result2;
+      }
+      /**
+       * Process arguments in context of this command.
+       * Returns action result, in case it is a promise.
+       *
+       * @private
+       */
+      _parseCommand(operands, unknown2) {
+        const parsed = this.parseOptions(unknown2);
+        this._parseOptionsEnv();
+        this._parseOptionsImplied();
+        operands = operands.concat(parsed.operands);
+        unknown2 = parsed.unknown;
+        this.args = operands.concat(unknown2);
+        if (operands && this._findCommand(operands[0])) {
+          return this._dispatchSubcommand(operands[0], operands.slice(1), unknown2);
+        }
+        if (this._getHelpCommand() && operands[0] === this._getHelpCommand().name()) {
+          return this._dispatchHelpCommand(operands[1]);
+        }
+        if (this._defaultCommandName) {
+          this._outputHelpIfRequested(unknown2);
+          return this._dispatchSubcommand(
+            this._defaultCommandName,
+            operands,
+            unknown2
+          );
+        }
+        if (this.commands.length && this.args.length === 0 && !this._actionHandler && !this._defaultCommandName) {
+          this.help({ error: true });
+        }
+        this._outputHelpIfRequested(parsed.unknown);
+        this._checkForMissingMandatoryOptions();
+        this._checkForConflictingOptions();
+        const checkForUnknownOptions = () => {
+          if (parsed.unknown.length > 0) {
+            this.unknownOption(parsed.unknown[0]);
+          }
+        };
+        const commandEvent = `command:${this.name()}`;
+        if (this._actionHandler) {
+          checkForUnknownOptions();
+          this._processArguments();
+          let promiseChain;
+          promiseChain = this._chainOrCallHooks(promiseChain, "preAction");
+          promiseChain = this._chainOrCall(
+            promiseChain,
+            () => this._actionHandler(this.processedArgs)
+          );
+          if (this.parent) {
+            promiseChain = this._chainOrCall(promiseChain, () => {
+              this.parent.emit(commandEvent, operands, unknown2);
+            });
+          }
+          promiseChain = this._chainOrCallHooks(promiseChain, "postAction");
+          return promiseChain;
+        }
+        if (this.parent?.listenerCount(commandEvent)) {
+          checkForUnknownOptions();
+          this._processArguments();
+          this.parent.emit(commandEvent, operands, unknown2);
+        } else if (operands.length) {
+          if (this._findCommand("*")) {
+            return this._dispatchSubcommand("*", operands, unknown2);
+          }
+          if (this.listenerCount("command:*")) {
+            this.emit("command:*", operands, unknown2);
+          } else if (this.commands.length) {
+            this.unknownCommand();
+          } else {
+            checkForUnknownOptions();
+            this._processArguments();
+          }
+        } else if (this.commands.length) {
+          checkForUnknownOptions();
+          this.help({ error: true });
+        } else {
+          checkForUnknownOptions();
+          this._processArguments();
+        }
+      }
+      /**
+       * Find matching command.
+       *
+       * @private
+       * @return {Command | undefined}
+       */
+      _findCommand(name) {
+        if (!name) return void 0;
+        return this.commands.find(
+          (cmd) => cmd._name === name || cmd._aliases.includes(name)
+        );
+      }
+      /**
+       * Return an option matching `arg` if any.
+       *
+       * @param {string} arg
+       * @return {Option}
+       * @package
+       */
+      _findOption(arg) {
+        return this.options.find((option) => option.is(arg));
+      }
+      /**
+       * Display an error message if a mandatory option does not have a value.
+       * Called after checking for help flags in leaf subcommand.
+       *
+       * @private
+       */
+      _checkForMissingMandatoryOptions() {
+        this._getCommandAndAncestors().forEach((cmd) => {
+          cmd.options.forEach((anOption) => {
+            if (anOption.mandatory && cmd.getOptionValue(anOption.attributeName()) === void 0) {
+              cmd.missingMandatoryOptionValue(anOption);
+            }
+          });
+        });
+      }
+      /**
+       * Display an error message if conflicting options are used together in this.
+       *
+       * @private
+       */
+      _checkForConflictingLocalOptions() {
+        const definedNonDefaultOptions = this.options.filter((option) => {
+          const optionKey = option.attributeName();
+          if (this.getOptionValue(optionKey) === void 0) {
+            return false;
+          }
+          return this.getOptionValueSource(optionKey) !== "default";
+        });
+        const optionsWithConflicting = definedNonDefaultOptions.filter(
+          (option) => option.conflictsWith.length > 0
+        );
+        optionsWithConflicting.forEach((option) => {
+          const conflictingAndDefined = definedNonDefaultOptions.find(
+            (defined) => option.conflictsWith.includes(defined.attributeName())
+          );
+          if (conflictingAndDefined) {
+            this._conflictingOption(option, conflictingAndDefined);
+          }
+        });
+      }
+      /**
+       * Display an error message if conflicting options are used together.
+       * Called after checking for help flags in leaf subcommand.
+       *
+       * @private
+       */
+      _checkForConflictingOptions() {
+        this._getCommandAndAncestors().forEach((cmd) => {
+          cmd._checkForConflictingLocalOptions();
+        });
+      }
+      /**
+       * Parse options from `argv` removing known options,
+       * and return argv split into operands and unknown arguments.
+       *
+       * Side effects: modifies command by storing options. Does not reset state if called again.
+       *
+       * Examples:
+       *
+       *     argv => operands, unknown
+       *     --known kkk op => [op], []
+       *     op --known kkk => [op], []
+       *     sub --unknown uuu op => [sub], [--unknown uuu op]
+       *     sub -- --unknown uuu op => [sub --unknown uuu op], []
+       *
+       * @param {string[]} args
+       * @return {{operands: string[], unknown: string[]}}
+       */
+      parseOptions(args) {
+        const operands = [];
+        const unknown2 = [];
+        let dest = operands;
+        function maybeOption(arg) {
+          return arg.length > 1 && arg[0] === "-";
+        }
+        const negativeNumberArg = (arg) => {
+          if (!/^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/.test(arg)) return false;
+          return !this._getCommandAndAncestors().some(
+            (cmd) => cmd.options.map((opt) => opt.short).some((short) => /^-\d$/.test(short))
+          );
+        };
+        let activeVariadicOption = null;
+        let activeGroup = null;
+        let i = 0;
+        while (i < args.length || activeGroup) {
+          const arg = activeGroup ?? args[i++];
+          activeGroup = null;
+          if (arg === "--") {
+            if (dest === unknown2) dest.push(arg);
+            dest.push(...args.slice(i));
+            break;
+          }
+          if (activeVariadicOption && (!maybeOption(arg) || negativeNumberArg(arg))) {
+            this.emit(`option:${activeVariadicOption.name()}`, arg);
+            continue;
+          }
+          activeVariadicOption = null;
+          if (maybeOption(arg)) {
+            const option = this._findOption(arg);
+            if (option) {
+              if (option.required) {
+                const value = args[i++];
+                if (value === void 0) this.optionMissingArgument(option);
+                this.emit(`option:${option.name()}`, value);
+              } else if (option.optional) {
+                let value = null;
+                if (i < args.length && (!maybeOption(args[i]) || negativeNumberArg(args[i]))) {
+                  value = args[i++];
+                }
+                this.emit(`option:${option.name()}`, value);
+              } else {
+                this.emit(`option:${option.name()}`);
+              }
+              activeVariadicOption = option.variadic ? option : null;
+              continue;
+            }
+          }
+          if (arg.length > 2 && arg[0] === "-" && arg[1] !== "-") {
+            const option = this._findOption(`-${arg[1]}`);
+            if (option) {
+              if (option.required || option.optional && this._combineFlagAndOptionalValue) {
+                this.emit(`option:${option.name()}`, arg.slice(2));
+              } else {
+                this.emit(`option:${option.name()}`);
+                activeGroup = `-${arg.slice(2)}`;
+              }
+              continue;
+            }
+          }
+          if (/^--[^=]+=/.test(arg)) {
+            const index = arg.indexOf("=");
+            const option = this._findOption(arg.slice(0, index));
+            if (option && (option.required || option.optional)) {
+              this.emit(`option:${option.name()}`, arg.slice(index + 1));
+              continue;
+            }
+          }
+          if (dest === operands && maybeOption(arg) && !(this.commands.length === 0 && negativeNumberArg(arg))) {
+            dest = unknown2;
+          }
+          if ((this._enablePositionalOptions || this._passThroughOptions) && operands.length === 0 && unknown2.length === 0) {
+            if (this._findCommand(arg)) {
+              operands.push(arg);
+              unknown2.push(...args.slice(i));
+              break;
+            } else if (this._getHelpCommand() && arg === this._getHelpCommand().name()) {
+              operands.push(arg, ...args.slice(i));
+              break;
+            } else if (this._defaultCommandName) {
+              unknown2.push(arg, ...args.slice(i));
+              break;
+            }
+          }
+          if (this._passThroughOptions) {
+            dest.push(arg, ...args.slice(i));
+            break;
+          }
+          dest.push(arg);
+        }
+        return { operands, unknown: unknown2 };
+      }
+      /**
+       * Return an object containing local option values as key-value pairs.
+       *
+       * @return {object}
+       */
+      opts() {
+        if (this._storeOptionsAsProperties) {
+          const result2 = {};
+          const len = this.options.length;
+          for (let i = 0; i < len; i++) {
+            const key = this.options[i].attributeName();
+            result2[key] = key === this._versionOptionName ? this._version : this[key];
+          }
+          return result2;
+        }
+        return this._optionValues;
+      }
+      /**
+       * Return an object containing merged local and global option values as key-value pairs.
+       *
+       * @return {object}
+       */
+      optsWithGlobals() {
+        return this._getCommandAndAncestors().reduce(
+          (combinedOptions, cmd) => Object.assign(combinedOptions, cmd.opts()),
+          {}
+        );
+      }
+      /**
+       * Display error message and exit (or call exitOverride).
+       *
+       * @param {string} message
+       * @param {object} [errorOptions]
+       * @param {string} [errorOptions.code] - an id string representing the error
+       * @param {number} [errorOptions.exitCode] - used with process.exit
+       */
+      error(message, errorOptions) {
+        this._outputConfiguration.outputError(
+          `${message}
+`,
+          this._outputConfiguration.writeErr
+        );
+        if (typeof this._showHelpAfterError === "string") {
+          this._outputConfiguration.writeErr(`${this._showHelpAfterError}
+`);
+        } else if (this._showHelpAfterError) {
+          this._outputConfiguration.writeErr("\n");
+          this.outputHelp({ error: true });
+        }
+        const config = errorOptions || {};
+        const exitCode = config.exitCode || 1;
+        const code2 = config.code || "commander.error";
+        this._exit(exitCode, code2, message);
+      }
+      /**
+       * Apply any option related environment variables, if option does
+       * not have a value from cli or client code.
+       *
+       * @private
+       */
+      _parseOptionsEnv() {
+        this.options.forEach((option) => {
+          if (option.envVar && option.envVar in process2.env) {
+            const optionKey = option.attributeName();
+            if (this.getOptionValue(optionKey) === void 0 || ["default", "config", "env"].includes(
+              this.getOptionValueSource(optionKey)
+            )) {
+              if (option.required || option.optional) {
+                this.emit(`optionEnv:${option.name()}`, process2.env[option.envVar]);
+              } else {
+                this.emit(`optionEnv:${option.name()}`);
+              }
+            }
+          }
+        });
+      }
+      /**
+       * Apply any implied option values, if option is undefined or default value.
+       *
+       * @private
+       */
+      _parseOptionsImplied() {
+        const dualHelper = new DualOptions(this.options);
+        const hasCustomOptionValue = (optionKey) => {
+          return this.getOptionValue(optionKey) !== void 0 && !["default", "implied"].includes(this.getOptionValueSource(optionKey));
+        };
+        this.options.filter(
+          (option) => option.implied !== void 0 && hasCustomOptionValue(option.attributeName()) && dualHelper.valueFromOption(
+            this.getOptionValue(option.attributeName()),
+            option
+          )
+        ).forEach((option) => {
+          Object.keys(option.implied).filter((impliedKey) => !hasCustomOptionValue(impliedKey)).forEach((impliedKey) => {
+            this.setOptionValueWithSource(
+              impliedKey,
+              option.implied[impliedKey],
+              "implied"
+            );
+          });
+        });
+      }
+      /**
+       * Argument `name` is missing.
+       *
+       * @param {string} name
+       * @private
+       */
+      missingArgument(name) {
+        const message = `error: missing required argument '${name}'`;
+        this.error(message, { code: "commander.missingArgument" });
+      }
+      /**
+       * `Option` is missing an argument.
+       *
+       * @param {Option} option
+       * @private
+       */
+      optionMissingArgument(option) {
+        const message = `error: option '${option.flags}' argument missing`;
+        this.error(message, { code: "commander.optionMissingArgument" });
+      }
+      /**
+       * `Option` does not have a value, and is a mandatory option.
+       *
+       * @param {Option} option
+       * @private
+       */
+      missingMandatoryOptionValue(option) {
+        const message = `error: required option '${option.flags}' not specified`;
+        this.error(message, { code: "commander.missingMandatoryOptionValue" });
+      }
+      /**
+       * `Option` conflicts with another option.
+       *
+       * @param {Option} option
+       * @param {Option} conflictingOption
+       * @private
+       */
+      _conflictingOption(option, conflictingOption) {
+        const findBestOptionFromValue = (option2) => {
+          const optionKey = option2.attributeName();
+          const optionValue = this.getOptionValue(optionKey);
+          const negativeOption = this.options.find(
+            (target) => target.negate && optionKey === target.attributeName()
+          );
+          const positiveOption = this.options.find(
+            (target) => !target.negate && optionKey === target.attributeName()
+          );
+          if (negativeOption && (negativeOption.presetArg === void 0 && optionValue === false || negativeOption.presetArg !== void 0 && optionValue === negativeOption.presetArg)) {
+            return negativeOption;
+          }
+          return positiveOption || option2;
+        };
+        const getErrorMessage = (option2) => {
+          const bestOption = findBestOptionFromValue(option2);
+          const optionKey = bestOption.attributeName();
+          const source = this.getOptionValueSource(optionKey);
+          if (source === "env") {
+            return `environment variable '${bestOption.envVar}'`;
+          }
+          return `option '${bestOption.flags}'`;
+        };
+        const message = `error: ${getErrorMessage(option)} cannot be used with ${getErrorMessage(conflictingOption)}`;
+        this.error(message, { code: "commander.conflictingOption" });
+      }
+      /**
+       * Unknown option `flag`.
+       *
+       * @param {string} flag
+       * @private
+       */
+      unknownOption(flag2) {
+        if (this._allowUnknownOption) return;
+        let suggestion = "";
+        if (flag2.startsWith("--") && this._showSuggestionAfterError) {
+          let candidateFlags = [];
+          let command = this;
+          do {
+            const moreFlags = command.createHelp().visibleOptions(command).filter((option) => option.long).map((option) => option.long);
+            candidateFlags = candidateFlags.concat(moreFlags);
+            command = command.parent;
+          } while (command && !command._enablePositionalOptions);
+          suggestion = suggestSimilar(flag2, candidateFlags);
+        }
+        const message = `error: unknown option '${flag2}'${suggestion}`;
+        this.error(message, { code: "commander.unknownOption" });
+      }
+      /**
+       * Excess arguments, more than expected.
+       *
+       * @param {string[]} receivedArgs
+       * @private
+       */
+      _excessArguments(receivedArgs) {
+        if (this._allowExcessArguments) return;
+        const expected = this.registeredArguments.length;
+        const s = expected === 1 ? "" : "s";
+        const forSubcommand = this.parent ? ` for '${this.name()}'` : "";
+        const message = `error: too many arguments${forSubcommand}. Expected ${expected} argument${s} but got ${receivedArgs.length}.`;
+        this.error(message, { code: "commander.excessArguments" });
+      }
+      /**
+       * Unknown command.
+       *
+       * @private
+       */
+      unknownCommand() {
+        const unknownName = this.args[0];
+        let suggestion = "";
+        if (this._showSuggestionAfterError) {
+          const candidateNames = [];
+          this.createHelp().visibleCommands(this).forEach((command) => {
+            candidateNames.push(command.name());
+            if (command.alias()) candidateNames.push(command.alias());
+          });
+          suggestion = suggestSimilar(unknownName, candidateNames);
+        }
+        const message = `error: unknown command '${unknownName}'${suggestion}`;
+        this.error(message, { code: "commander.unknownCommand" });
+      }
+      /**
+       * Get or set the program version.
+       *
+       * This method auto-registers the "-V, --version" option which will print the version number.
+       *
+       * You can optionally supply the flags and description to override the defaults.
+       *
+       * @param {string} [str]
+       * @param {string} [flags]
+       * @param {string} [description]
+       * @return {(this | string | undefined)} `this` command for chaining, or version string if no arguments
+       */
+      version(str2, flags, description) {
+        if (str2 === void 0) return this._version;
+        this._version = str2;
+        flags = flags || "-V, --version";
+        description = description || "output the version number";
+        const versionOption = this.createOption(flags, description);
+        this._versionOptionName = versionOption.attributeName();
+        this._registerOption(versionOption);
+        this.on("option:" + versionOption.name(), () => {
+          this._outputConfiguration.writeOut(`${str2}
+`);
+          this._exit(0, "commander.version", str2);
+        });
+        return this;
+      }
+      /**
+       * Set the description.
+       *
+       * @param {string} [str]
+       * @param {object} [argsDescription]
+       * @return {(string|Command)}
+       */
+      description(str2, argsDescription) {
+        if (str2 === void 0 && argsDescription === void 0)
+          return this._description;
+        this._description = str2;
+        if (argsDescription) {
+          this._argsDescription = argsDescription;
+        }
+        return this;
+      }
+      /**
+       * Set the summary. Used when listed as subcommand of parent.
+       *
+       * @param {string} [str]
+       * @return {(string|Command)}
+       */
+      summary(str2) {
+        if (str2 === void 0) return this._summary;
+        this._summary = str2;
+        return this;
+      }
+      /**
+       * Set an alias for the command.
+       *
+       * You may call more than once to add multiple aliases. Only the first alias is shown in the auto-generated help.
+       *
+       * @param {string} [alias]
+       * @return {(string|Command)}
+       */
+      alias(alias) {
+        if (alias === void 0) return this._aliases[0];
+        let command = this;
+        if (this.commands.length !== 0 && this.commands[this.commands.length - 1]._executableHandler) {
+          command = this.commands[this.commands.length - 1];
+        }
+        if (alias === command._name)
+          throw new Error("Command alias can't be the same as its name");
+        const matchingCommand = this.parent?._findCommand(alias);
+        if (matchingCommand) {
+          const existingCmd = [matchingCommand.name()].concat(matchingCommand.aliases()).join("|");
+          throw new Error(
+            `cannot add alias '${alias}' to command '${this.name()}' as already have command '${existingCmd}'`
+          );
+        }
+        command._aliases.push(alias);
+        return this;
+      }
+      /**
+       * Set aliases for the command.
+       *
+       * Only the first alias is shown in the auto-generated help.
+       *
+       * @param {string[]} [aliases]
+       * @return {(string[]|Command)}
+       */
+      aliases(aliases) {
+        if (aliases === void 0) return this._aliases;
+        aliases.forEach((alias) => this.alias(alias));
+        return this;
+      }
+      /**
+       * Set / get the command usage `str`.
+       *
+       * @param {string} [str]
+       * @return {(string|Command)}
+       */
+      usage(str2) {
+        if (str2 === void 0) {
+          if (this._usage) return this._usage;
+          const args = this.registeredArguments.map((arg) => {
+            return humanReadableArgName(arg);
+          });
+          return [].concat(
+            this.options.length || this._helpOption !== null ? "[options]" : [],
+            this.commands.length ? "[command]" : [],
+            this.registeredArguments.length ? args : []
+          ).join(" ");
+        }
+        this._usage = str2;
+        return this;
+      }
+      /**
+       * Get or set the name of the command.
+       *
+       * @param {string} [str]
+       * @return {(string|Command)}
+       */
+      name(str2) {
+        if (str2 === void 0) return this._name;
+        this._name = str2;
+        return this;
+      }
+      /**
+       * Set/get the help group heading for this subcommand in parent command's help.
+       *
+       * @param {string} [heading]
+       * @return {Command | string}
+       */
+      helpGroup(heading) {
+        if (heading === void 0) return this._helpGroupHeading ?? "";
+        this._helpGroupHeading = heading;
+        return this;
+      }
+      /**
+       * Set/get the default help group heading for subcommands added to this command.
+       * (This does not override a group set directly on the subcommand using .helpGroup().)
+       *
+       * @example
+       * program.commandsGroup('Development Commands:);
+       * program.command('watch')...
+       * program.command('lint')...
+       * ...
+       *
+       * @param {string} [heading]
+       * @returns {Command | string}
+       */
+      commandsGroup(heading) {
+        if (heading === void 0) return this._defaultCommandGroup ?? "";
+        this._defaultCommandGroup = heading;
+        return this;
+      }
+      /**
+       * Set/get the default help group heading for options added to this command.
+       * (This does not override a group set directly on the option using .helpGroup().)
+       *
+       * @example
+       * program
+       *   .optionsGroup('Development Options:')
+       *   .option('-d, --debug', 'output extra debugging')
+       *   .option('-p, --profile', 'output profiling information')
+       *
+       * @param {string} [heading]
+       * @returns {Command | string}
+       */
+      optionsGroup(heading) {
+        if (heading === void 0) return this._defaultOptionGroup ?? "";
+        this._defaultOptionGroup = heading;
+        return this;
+      }
+      /**
+       * @param {Option} option
+       * @private
+       */
+      _initOptionGroup(option) {
+        if (this._defaultOptionGroup && !option.helpGroupHeading)
+          option.helpGroup(this._defaultOptionGroup);
+      }
+      /**
+       * @param {Command} cmd
+       * @private
+       */
+      _initCommandGroup(cmd) {
+        if (this._defaultCommandGroup && !cmd.helpGroup())
+          cmd.helpGroup(this._defaultCommandGroup);
+      }
+      /**
+       * Set the name of the command from script filename, such as process.argv[1],
+       * or require.main.filename, or __filename.
+       *
+       * (Used internally and public although not documented in README.)
+       *
+       * @example
+       * program.nameFromFilename(require.main.filename);
+       *
+       * @param {string} filename
+       * @return {Command}
+       */
+      nameFromFilename(filename) {
+        this._name = path.basename(filename, path.extname(filename));
+        return this;
+      }
+      /**
+       * Get or set the directory for searching for executable subcommands of this command.
+       *
+       * @example
+       * program.executableDir(__dirname);
+       * // or
+       * program.executableDir('subcommands');
+       *
+       * @param {string} [path]
+       * @return {(string|null|Command)}
+       */
+      executableDir(path2) {
+        if (path2 === void 0) return this._executableDir;
+        this._executableDir = path2;
+        return this;
+      }
+      /**
+       * Return program help documentation.
+       *
+       * @param {{ error: boolean }} [contextOptions] - pass {error:true} to wrap for stderr instead of stdout
+       * @return {string}
+       */
+      helpInformation(contextOptions) {
+        const helper = this.createHelp();
+        const context = this._getOutputContext(contextOptions);
+        helper.prepareContext({
+          error: context.error,
+          helpWidth: context.helpWidth,
+          outputHasColors: context.hasColors
+        });
+        const text5 = helper.formatHelp(this, helper);
+        if (context.hasColors) return text5;
+        return this._outputConfiguration.stripColor(text5);
+      }
+      /**
+       * @typedef HelpContext
+       * @type {object}
+       * @property {boolean} error
+       * @property {number} helpWidth
+       * @property {boolean} hasColors
+       * @property {function} write - includes stripColor if needed
+       *
+       * @returns {HelpContext}
+       * @private
+       */
+      _getOutputContext(contextOptions) {
+        contextOptions = contextOptions || {};
+        const error = !!contextOptions.error;
+        let baseWrite;
+        let hasColors;
+        let helpWidth;
+        if (error) {
+          baseWrite = (str2) => this._outputConfiguration.writeErr(str2);
+          hasColors = this._outputConfiguration.getErrHasColors();
+          helpWidth = this._outputConfiguration.getErrHelpWidth();
+        } else {
+          baseWrite = (str2) => this._outputConfiguration.writeOut(str2);
+          hasColors = this._outputConfiguration.getOutHasColors();
+          helpWidth = this._outputConfiguration.getOutHelpWidth();
+        }
+        const write3 = (str2) => {
+          if (!hasColors) str2 = this._outputConfiguration.stripColor(str2);
+          return baseWrite(str2);
+        };
+        return { error, write: write3, hasColors, helpWidth };
+      }
+      /**
+       * Output help information for this command.
+       *
+       * Outputs built-in help, and custom text added using `.addHelpText()`.
+       *
+       * @param {{ error: boolean } | Function} [contextOptions] - pass {error:true} to write to stderr instead of stdout
+       */
+      outputHelp(contextOptions) {
+        let deprecatedCallback;
+        if (typeof contextOptions === "function") {
+          deprecatedCallback = contextOptions;
+          contextOptions = void 0;
+        }
+        const outputContext = this._getOutputContext(contextOptions);
+        const eventContext = {
+          error: outputContext.error,
+          write: outputContext.write,
+          command: this
+        };
+        this._getCommandAndAncestors().reverse().forEach((command) => command.emit("beforeAllHelp", eventContext));
+        this.emit("beforeHelp", eventContext);
+        let helpInformation = this.helpInformation({ error: outputContext.error });
+        if (deprecatedCallback) {
+          helpInformation = deprecatedCallback(helpInformation);
+          if (typeof helpInformation !== "string" && !Buffer.isBuffer(helpInformation)) {
+            throw new Error("outputHelp callback must return a string or a Buffer");
+          }
+        }
+        outputContext.write(helpInformation);
+        if (this._getHelpOption()?.long) {
+          this.emit(this._getHelpOption().long);
+        }
+        this.emit("afterHelp", eventContext);
+        this._getCommandAndAncestors().forEach(
+          (command) => command.emit("afterAllHelp", eventContext)
+        );
+      }
+      /**
+       * You can pass in flags and a description to customise the built-in help option.
+       * Pass in false to disable the built-in help option.
+       *
+       * @example
+       * program.helpOption('-?, --help' 'show help'); // customise
+       * program.helpOption(false); // disable
+       *
+       * @param {(string | boolean)} flags
+       * @param {string} [description]
+       * @return {Command} `this` command for chaining
+       */
+      helpOption(flags, description) {
+        if (typeof flags === "boolean") {
+          if (flags) {
+            if (this._helpOption === null) this._helpOption = void 0;
+            if (this._defaultOptionGroup) {
+              this._initOptionGroup(this._getHelpOption());
+            }
+          } else {
+            this._helpOption = null;
+          }
+          return this;
+        }
+        this._helpOption = this.createOption(
+          flags ?? "-h, --help",
+          description ?? "display help for command"
+        );
+        if (flags || description) this._initOptionGroup(this._helpOption);
+        return this;
+      }
+      /**
+       * Lazy create help option.
+       * Returns null if has been disabled with .helpOption(false).
+       *
+       * @returns {(Option | null)} the help option
+       * @package
+       */
+      _getHelpOption() {
+        if (this._helpOption === void 0) {
+          this.helpOption(void 0, void 0);
+        }
+        return this._helpOption;
+      }
+      /**
+       * Supply your own option to use for the built-in help option.
+       * This is an alternative to using helpOption() to customise the flags and description etc.
+       *
+       * @param {Option} option
+       * @return {Command} `this` command for chaining
+       */
+      addHelpOption(option) {
+        this._helpOption = option;
+        this._initOptionGroup(option);
+        return this;
+      }
+      /**
+       * Output help information and exit.
+       *
+       * Outputs built-in help, and custom text added using `.addHelpText()`.
+       *
+       * @param {{ error: boolean }} [contextOptions] - pass {error:true} to write to stderr instead of stdout
+       */
+      help(contextOptions) {
+        this.outputHelp(contextOptions);
+        let exitCode = Number(process2.exitCode ?? 0);
+        if (exitCode === 0 && contextOptions && typeof contextOptions !== "function" && contextOptions.error) {
+          exitCode = 1;
+        }
+        this._exit(exitCode, "commander.help", "(outputHelp)");
+      }
+      /**
+       * // Do a little typing to coordinate emit and listener for the help text events.
+       * @typedef HelpTextEventContext
+       * @type {object}
+       * @property {boolean} error
+       * @property {Command} command
+       * @property {function} write
+       */
+      /**
+       * Add additional text to be displayed with the built-in help.
+       *
+       * Position is 'before' or 'after' to affect just this command,
+       * and 'beforeAll' or 'afterAll' to affect this command and all its subcommands.
+       *
+       * @param {string} position - before or after built-in help
+       * @param {(string | Function)} text - string to add, or a function returning a string
+       * @return {Command} `this` command for chaining
+       */
+      addHelpText(position, text5) {
+        const allowedValues = ["beforeAll", "before", "after", "afterAll"];
+        if (!allowedValues.includes(position)) {
+          throw new Error(`Unexpected value for position to addHelpText.
+Expecting one of '${allowedValues.join("', '")}'`);
+        }
+        const helpEvent = `${position}Help`;
+        this.on(helpEvent, (context) => {
+          let helpStr;
+          if (typeof text5 === "function") {
+            helpStr = text5({ error: context.error, command: context.command });
+          } else {
+            helpStr = text5;
+          }
+          if (helpStr) {
+            context.write(`${helpStr}
+`);
+          }
+        });
+        return this;
+      }
+      /**
+       * Output help information if help flags specified
+       *
+       * @param {Array} args - array of options to search for help flags
+       * @private
+       */
+      _outputHelpIfRequested(args) {
+        const helpOption = this._getHelpOption();
+        const helpRequested = helpOption && args.find((arg) => helpOption.is(arg));
+        if (helpRequested) {
+          this.outputHelp();
+          this._exit(0, "commander.helpDisplayed", "(outputHelp)");
+        }
+      }
+    };
+    function incrementNodeInspectorPort(args) {
+      return args.map((arg) => {
+        if (!arg.startsWith("--inspect")) {
+          return arg;
+        }
+        let debugOption;
+        let debugHost = "127.0.0.1";
+        let debugPort = "9229";
+        let match;
+        if ((match = arg.match(/^(--inspect(-brk)?)$/)) !== null) {
+          debugOption = match[1];
+        } else if ((match = arg.match(/^(--inspect(-brk|-port)?)=([^:]+)$/)) !== null) {
+          debugOption = match[1];
+          if (/^\d+$/.test(match[3])) {
+            debugPort = match[3];
+          } else {
+            debugHost = match[3];
+          }
+        } else if ((match = arg.match(/^(--inspect(-brk|-port)?)=([^:]+):(\d+)$/)) !== null) {
+          debugOption = match[1];
+          debugHost = match[3];
+          debugPort = match[4];
+        }
+        if (debugOption && debugPort !== "0") {
+          return `${debugOption}=${debugHost}:${parseInt(debugPort) + 1}`;
+        }
+        return arg;
+      });
+    }
+    function useColor2() {
+      if (process2.env.NO_COLOR || process2.env.FORCE_COLOR === "0" || process2.env.FORCE_COLOR === "false")
+        return false;
+      if (process2.env.FORCE_COLOR || process2.env.CLICOLOR_FORCE !== void 0)
+        return true;
+      return void 0;
+    }
+    exports.Command = Command2;
+    exports.useColor = useColor2;
+  }
+});
+
+// node_modules/commander/index.js
+var require_commander = __commonJS({
+  "node_modules/commander/index.js"(exports) {
+    var { Argument: Argument2 } = require_argument();
+    var { Command: Command2 } = require_command();
+    var { CommanderError: CommanderError2, InvalidArgumentError: InvalidArgumentError2 } = require_error();
+    var { Help: Help2 } = require_help();
+    var { Option: Option2 } = require_option();
+    exports.program = new Command2();
+    exports.createCommand = (name) => new Command2(name);
+    exports.createOption = (flags, description) => new Option2(flags, description);
+    exports.createArgument = (name, description) => new Argument2(name, description);
+    exports.Command = Command2;
+    exports.Option = Option2;
+    exports.Argument = Argument2;
+    exports.Help = Help2;
+    exports.CommanderError = CommanderError2;
+    exports.InvalidArgumentError = InvalidArgumentError2;
+    exports.InvalidOptionArgumentError = InvalidArgumentError2;
+  }
+});
+
+// node_modules/commander/esm.mjs
+var import_index, program, createCommand, createArgument, createOption, CommanderError, InvalidArgumentError, InvalidOptionArgumentError, Command, Argument, Option, Help;
+var init_esm = __esm({
+  "node_modules/commander/esm.mjs"() {
+    import_index = __toESM(require_commander(), 1);
+    ({
+      program,
+      createCommand,
+      createArgument,
+      createOption,
+      CommanderError,
+      InvalidArgumentError,
+      InvalidOptionArgumentError,
+      Command: (
+        // deprecated old name
+        Command
+      ),
+      Argument,
+      Option,
+      Help
+    } = import_index.default);
+  }
+});
+
 // src/errors.ts
 function oneLine(text5, max = 300) {
   const flat = text5.replace(/\s+/g, " ").trim();
@@ -89,7 +3539,7 @@ var init_display_path = __esm({
 // src/inputs/discover.ts
 import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-function discoverInputs(paths, cwd = process.cwd()) {
+function discoverInputs(paths, cwd = process.cwd(), replacements) {
   const candidates = [];
   const errors = [];
   const visited = /* @__PURE__ */ new Set();
@@ -130,6 +3580,13 @@ function discoverInputs(paths, cwd = process.cwd()) {
     }
   };
   for (const named4 of paths) {
+    const replacement = replacements?.get(named4);
+    if (replacement) {
+      const shownAs = replacement.shownAs ?? show2(resolve(cwd, named4));
+      if (replacement.path !== void 0) candidates.push({ path: replacement.path, shownAs, explicit: true });
+      else errors.push(new UserError(replacement.error ?? "could not be read", shownAs));
+      continue;
+    }
     const path = resolve(cwd, named4);
     let stats;
     try {
@@ -11199,7 +14656,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse2(src, reviver, options) {
+    function parse(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -11240,7 +14697,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse2;
+    exports.parse = parse;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
@@ -11676,11 +15133,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants3);
+          this.rhs = optimizeExpr(this.rhs, names, constants4);
         return this;
       }
       get names() {
@@ -11697,10 +15154,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants3);
+        this.rhs = optimizeExpr(this.rhs, names, constants4);
         return this;
       }
       get names() {
@@ -11761,8 +15218,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants3) {
-        this.code = optimizeExpr(this.code, names, constants3);
+      optimizeNames(names, constants4) {
+        this.code = optimizeExpr(this.code, names, constants4);
         return this;
       }
       get names() {
@@ -11791,12 +15248,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants3))
+          if (n.optimizeNames(names, constants4))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i, 1);
@@ -11849,12 +15306,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
-        if (!(super.optimizeNames(names, constants3) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
+        if (!(super.optimizeNames(names, constants4) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants3);
+        this.condition = optimizeExpr(this.condition, names, constants4);
         return this;
       }
       get names() {
@@ -11877,10 +15334,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names, constants4) {
+        if (!super.optimizeNames(names, constants4))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants3);
+        this.iteration = optimizeExpr(this.iteration, names, constants4);
         return this;
       }
       get names() {
@@ -11916,10 +15373,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names, constants4) {
+        if (!super.optimizeNames(names, constants4))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants3);
+        this.iterable = optimizeExpr(this.iterable, names, constants4);
         return this;
       }
       get names() {
@@ -11961,11 +15418,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         var _a, _b;
-        super.optimizeNames(names, constants3);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
+        super.optimizeNames(names, constants4);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants4);
         return this;
       }
       get names() {
@@ -12266,7 +15723,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants3) {
+    function optimizeExpr(expr, names, constants4) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -12281,14 +15738,14 @@ var require_codegen = __commonJS({
         return items2;
       }, []));
       function replaceName(n) {
-        const c = constants3[n.str];
+        const c = constants4[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants3[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants4[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -14250,7 +17707,7 @@ var require_compile = __commonJS({
       const schOrFunc = root2.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve13.call(this, root2, ref);
+      let _sch = resolve16.call(this, root2, ref);
       if (_sch === void 0) {
         const schema = (_a = root2.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -14277,7 +17734,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve13(root2, ref) {
+    function resolve16(root2, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -15137,11 +18594,11 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse2(serialize(uri, options), options);
+        parse(serialize(uri, options), options);
       }
       return uri;
     }
-    function resolve13(baseURI, relativeURI, options) {
+    function resolve16(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -15177,50 +18634,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative6, options, skipNormalization) {
+    function resolveComponent(base, relative7, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse2(serialize(base, options), options);
-        relative6 = parse2(serialize(relative6, options), options);
+        base = parse(serialize(base, options), options);
+        relative7 = parse(serialize(relative7, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative6.scheme) {
-        target.scheme = relative6.scheme;
-        target.userinfo = relative6.userinfo;
-        target.host = relative6.host;
-        target.port = relative6.port;
-        target.path = removeDotSegments(relative6.path || "");
-        target.query = relative6.query;
+      if (!options.tolerant && relative7.scheme) {
+        target.scheme = relative7.scheme;
+        target.userinfo = relative7.userinfo;
+        target.host = relative7.host;
+        target.port = relative7.port;
+        target.path = removeDotSegments(relative7.path || "");
+        target.query = relative7.query;
       } else {
-        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
-          target.userinfo = relative6.userinfo;
-          target.host = relative6.host;
-          target.port = relative6.port;
-          target.path = removeDotSegments(relative6.path || "");
-          target.query = relative6.query;
+        if (relative7.userinfo !== void 0 || relative7.host !== void 0 || relative7.port !== void 0) {
+          target.userinfo = relative7.userinfo;
+          target.host = relative7.host;
+          target.port = relative7.port;
+          target.path = removeDotSegments(relative7.path || "");
+          target.query = relative7.query;
         } else {
-          if (!relative6.path) {
+          if (!relative7.path) {
             target.path = base.path;
-            if (relative6.query !== void 0) {
-              target.query = relative6.query;
+            if (relative7.query !== void 0) {
+              target.query = relative7.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative6.path[0] === "/") {
-              target.path = removeDotSegments(relative6.path);
+            if (relative7.path[0] === "/") {
+              target.path = removeDotSegments(relative7.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative6.path;
+                target.path = "/" + relative7.path;
               } else if (!base.path) {
-                target.path = relative6.path;
+                target.path = relative7.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative7.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative6.query;
+            target.query = relative7.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -15228,7 +18685,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative6.fragment;
+      target.fragment = relative7.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -15499,7 +18956,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse2(uri, opts) {
+    function parse(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -15532,11 +18989,11 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve13,
+      resolve: resolve16,
       resolveComponent,
       equal,
       serialize,
-      parse: parse2
+      parse
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -17893,7 +21350,7 @@ var require_discriminator = __commonJS({
       error,
       code(cxt) {
         const { gen, data, schema, parentSchema, it } = cxt;
-        const { oneOf } = parentSchema;
+        const { oneOf: oneOf2 } = parentSchema;
         if (!it.opts.discriminator) {
           throw new Error("discriminator: requires discriminator option");
         }
@@ -17902,7 +21359,7 @@ var require_discriminator = __commonJS({
           throw new Error("discriminator: requires propertyName");
         if (schema.mapping)
           throw new Error("discriminator: mapping is not supported");
-        if (!oneOf)
+        if (!oneOf2)
           throw new Error("discriminator: requires oneOf keyword");
         const valid = gen.let("valid", false);
         const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
@@ -17930,8 +21387,8 @@ var require_discriminator = __commonJS({
           const oneOfMapping = {};
           const topRequired = hasRequired(parentSchema);
           let tagRequired = true;
-          for (let i = 0; i < oneOf.length; i++) {
-            let sch = oneOf[i];
+          for (let i = 0; i < oneOf2.length; i++) {
+            let sch = oneOf2[i];
             if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
               const ref = sch.$ref;
               sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
@@ -20836,8 +24293,8 @@ var init_shell_words = __esm({
         this.readWord();
         const target = this.words.splice(before)[0];
         if ((operator === "<<" || operator === "<<-") && target) {
-          const delimiter = target.parts.map((part) => "text" in part ? part.text : part.raw).join("");
-          this.pendingHeredocs.push({ delimiter, stripTabs: operator === "<<-" });
+          const delimiter2 = target.parts.map((part) => "text" in part ? part.text : part.raw).join("");
+          this.pendingHeredocs.push({ delimiter: delimiter2, stripTabs: operator === "<<-" });
         }
       }
       skipHeredocs() {
@@ -21067,8 +24524,8 @@ function resolveWord(word, scope, local, table4, args) {
       continue;
     }
     if (part.expansion.startsWith("$(") || part.expansion.startsWith("`")) {
-      const program = /^(?:\$\(|`)\s*([A-Za-z0-9_./-]{1,40})/.exec(part.raw)?.[1] ?? "...";
-      unknown2.push(`the output of ${program} (${part.raw.startsWith("`") ? "`...`" : "$(...)"}) is known only when the script runs`);
+      const program2 = /^(?:\$\(|`)\s*([A-Za-z0-9_./-]{1,40})/.exec(part.raw)?.[1] ?? "...";
+      unknown2.push(`the output of ${program2} (${part.raw.startsWith("`") ? "`...`" : "$(...)"}) is known only when the script runs`);
       continue;
     }
     const value = lookup(scope, local, part.expansion);
@@ -21108,15 +24565,15 @@ function scanScript(script, dialect, firstLine, scope, table4, args = []) {
     if (!words3.length) continue;
     const head = resolveWord(words3[0], scope, local, table4, args);
     const rest = words3.slice(1).map((word) => resolveWord(word, scope, local, table4, args));
-    const program = "text" in head ? head.text.replace(/\.(cmd|exe)$/i, "") : void 0;
-    if (program === "az" || program?.endsWith("/az")) {
+    const program2 = "text" in head ? head.text.replace(/\.(cmd|exe)$/i, "") : void 0;
+    if (program2 === "az" || program2?.endsWith("/az")) {
       const sub = acrSubcommand(rest);
       if (!sub) continue;
       const parsed = parseAcrCommand(sub.subcommand, rest.slice(sub.length));
       if (parsed) commands.push({ command: parsed, line: command.line, written: words3.map((word) => shown(word, table4)).join(" ") });
       continue;
     }
-    const call = scriptCall(program, head, rest, dialect);
+    const call = scriptCall(program2, head, rest, dialect);
     if (call) calls.push({ ...call, line: command.line });
   }
   return { commands, calls };
@@ -21128,21 +24585,21 @@ function assign(word, scope, local, table4, args, _dialect) {
   const value = resolveWord(valueWord, scope, local, table4, args);
   local.set(scope.caseInsensitive ? name.toUpperCase() : name, "text" in value ? { text: value.text } : { unknown: `${name} is set to a value known only when the script runs (${value.unknown})` });
 }
-function scriptCall(program, head, rest, dialect) {
+function scriptCall(program2, head, rest, dialect) {
   const asPath = (arg) => !arg ? void 0 : "text" in arg ? { text: arg.text } : { unknown: arg.unknown };
-  if (program !== void 0 && SCRIPT_FILE.test(program)) return { path: { text: program }, dialect: /\.ps1$/i.test(program) ? "powershell" : "posix", args: rest };
-  if (program === void 0 && "unknown" in head && rest.length === 0) return void 0;
-  if (program && /^(bash|sh|zsh|dash|ksh|source|\.)$/.test(program)) {
+  if (program2 !== void 0 && SCRIPT_FILE.test(program2)) return { path: { text: program2 }, dialect: /\.ps1$/i.test(program2) ? "powershell" : "posix", args: rest };
+  if (program2 === void 0 && "unknown" in head && rest.length === 0) return void 0;
+  if (program2 && /^(bash|sh|zsh|dash|ksh|source|\.)$/.test(program2)) {
     const index = rest.findIndex((arg) => !("text" in arg) || !arg.text.startsWith("-"));
     const path = asPath(rest[index]);
     if (path && ("unknown" in path || SCRIPT_FILE.test(path.text) || path.text.includes("/"))) return { path, dialect: "posix", args: rest.slice(index + 1) };
   }
-  if (program && /^(pwsh|powershell)(\.exe)?$/i.test(program)) {
+  if (program2 && /^(pwsh|powershell)(\.exe)?$/i.test(program2)) {
     const fileFlag = rest.findIndex((arg) => "text" in arg && /^-f(ile)?$/i.test(arg.text));
     const path = asPath(fileFlag >= 0 ? rest[fileFlag + 1] : rest.find((arg) => "text" in arg && /\.ps1$/i.test(arg.text)));
     if (path) return { path, dialect: "powershell", args: [] };
   }
-  if (dialect === "powershell" && program === "&") {
+  if (dialect === "powershell" && program2 === "&") {
     const path = asPath(rest[0]);
     if (path && ("unknown" in path || /\.ps1$/i.test(path.text))) return { path, dialect: "powershell", args: rest.slice(1) };
   }
@@ -21325,7 +24782,7 @@ function readJobs(state, file, view, jobs, outer, depth) {
     for (const [strategyName, body] of entries(view, strategy)) {
       for (const [hook, hookNode] of entries(view, body)) {
         if (hook === "on") {
-          for (const [outcome, outcomeNode] of entries(view, hookNode)) readSteps(state, file, view, get(view, outcomeNode, "steps"), { ...level, at: `${level.at}.${strategyName}.on.${outcome}` }, depth);
+          for (const [outcome2, outcomeNode] of entries(view, hookNode)) readSteps(state, file, view, get(view, outcomeNode, "steps"), { ...level, at: `${level.at}.${strategyName}.on.${outcome2}` }, depth);
         } else readSteps(state, file, view, get(view, hookNode, "steps"), { ...level, at: `${level.at}.${strategyName}.${hook}` }, depth);
       }
     }
@@ -21520,10 +24977,10 @@ function withEnv(view, outer, node) {
 }
 function shellDialect(shell, windows) {
   if (!shell) return windows ? "powershell" : "posix";
-  const program = shell.trim().split(/\s+/)[0].toLowerCase();
-  if (program === "bash" || program === "sh") return "posix";
-  if (program === "pwsh" || program === "powershell") return "powershell";
-  if (program === "cmd") return "cmd";
+  const program2 = shell.trim().split(/\s+/)[0].toLowerCase();
+  if (program2 === "bash" || program2 === "sh") return "posix";
+  if (program2 === "pwsh" || program2 === "powershell") return "powershell";
+  if (program2 === "cmd") return "cmd";
   return void 0;
 }
 function readGithubWorkflow(state, file, view) {
@@ -23949,12 +27406,12 @@ function workloadView(context) {
   const details = { kind, podSpec: podSpecPath(resource, kind), suggestedSelector: "kubernetes.azure.com/agentpool: <kata pool>" };
   return { kind, spec, containers, containersUnknown, style: styleOf(resource), details };
 }
-function judgeWorkload(context, path, expected, collect) {
+function judgeWorkload(context, path, expected, collect2) {
   const view = workloadView(context);
   const problems2 = [];
   const undecided = [];
   if (view.spec === UNKNOWN) undecided.push("the pod spec");
-  else collect(view, (text5) => problems2.push(text5), (text5) => undecided.push(text5));
+  else collect2(view, (text5) => problems2.push(text5), (text5) => undecided.push(text5));
   if (problems2.length) return fail(path, problems2, expected, { ...view.details, violations: problems2.join("; ") });
   if (undecided.length) {
     const why = context.resource.source.kind === "manifest" ? "a placeholder filled in at deploy time" : "known only after apply";
@@ -24334,7 +27791,7 @@ var init_kata = __esm({
       });
     };
     podKeepsSandbox = (context) => judgeWorkload(context, "properties.podSpec", "no privileged or escalating containers, no added capabilities, no host namespaces or hostPath volumes, seccomp RuntimeDefault and runAsNonRoot", (view, problem, undecided) => {
-      for (const collect of [privileges, hostNamespaces, hostMounts, seccomp, nonRoot]) collect(view, problem, undecided);
+      for (const collect2 of [privileges, hostNamespaces, hostMounts, seccomp, nonRoot]) collect2(view, problem, undecided);
     });
     imagesPinned = (context) => judgeWorkload(
       context,
@@ -26037,15 +29494,15 @@ var init_nsg_egress = __esm({
           if (!pool) continue;
           const ranges = subnetRangesOf(subnet);
           for (const need of pool.needs) {
-            const outcome = evaluateNeed(rules, need, ranges, region);
+            const outcome2 = evaluateNeed(rules, need, ranges, region);
             const shown3 = describeNeed2(need, region);
-            if (outcome.kind === "blocked") {
-              const by = `rule ${describeRule(outcome.rule)} of NSG ${nsg.name} on subnet ${subnet.name}`;
+            if (outcome2.kind === "blocked") {
+              const by = `rule ${describeRule(outcome2.rule)} of NSG ${nsg.name} on subnet ${subnet.name}`;
               blocked.set(by, [...blocked.get(by) ?? [], `${shown3} (${need.why})`]);
               blockedNeeds.set(by, [...blockedNeeds.get(by) ?? [], shown3]);
               fixes.push(shown3);
-              firstBlocked ??= { nsg: nsg.name, rule: outcome.rule.name, priority: String(outcome.rule.priority ?? "") };
-            } else if (outcome.kind === "unknown") undecided.push(`${shown3} through NSG ${nsg.name}: ${outcome.reason}`);
+              firstBlocked ??= { nsg: nsg.name, rule: outcome2.rule.name, priority: String(outcome2.rule.priority ?? "") };
+            } else if (outcome2.kind === "unknown") undecided.push(`${shown3} through NSG ${nsg.name}: ${outcome2.reason}`);
           }
         }
       }
@@ -26571,6 +30028,8 @@ function readConfigFile(file, shownAs) {
     policies,
     ...config.failOn !== void 0 ? { failOn: config.failOn } : {},
     ...config.failOnUnknown !== void 0 ? { failOnUnknown: config.failOnUnknown } : {},
+    ...config.check?.length ? { check: config.check } : {},
+    ...config.skipCheck?.length ? { skipCheck: config.skipCheck } : {},
     ...config.suppressions?.length ? { suppressions: config.suppressions.map((entry, index) => ({ ...entry, ...lines.has(`/suppressions/${index}`) ? { line: lines.get(`/suppressions/${index}`) } : {} })) } : {}
   };
   return withLines(loaded, lines);
@@ -28132,6 +31591,7 @@ function configurationChanges(configuration) {
   const changes2 = [];
   for (const rule of configuration.rulesDisabled) changes2.push(`${rule} disabled`);
   for (const { rule, from, to } of configuration.severities) changes2.push(`${rule} severity ${from} -> ${to}`);
+  for (const notRun of configuration.rulesNotRun ?? []) changes2.push(notRunPhrase(notRun));
   if (configuration.parameters.length) changes2.push(`parameters set: ${configuration.parameters.map(({ rule, name }) => `${rule} ${name}`).join(", ")}`);
   if (configuration.suppressions) changes2.push(`${configuration.suppressions} suppression${configuration.suppressions === 1 ? "" : "s"}`);
   if (configuration.policies.length) changes2.push(`rule packs added: ${configuration.policies.join(", ")}`);
@@ -28144,10 +31604,16 @@ function configurationChanges(configuration) {
   }
   return changes2;
 }
+function notRunPhrase(notRun) {
+  const where2 = notRun.from === "flag" ? notRun.by === "check" ? "--check" : "--skip-check" : `${notRun.by} in the configuration`;
+  const count3 = `${notRun.rules.length} rule${notRun.rules.length === 1 ? "" : "s"} not run`;
+  const listed2 = notRun.rules.length <= 8 ? `: ${notRun.rules.join(", ")}` : "";
+  return notRun.by === "check" ? `only ${notRun.patterns.join(", ")} checked (${where2}), ${count3}${listed2}` : `${notRun.patterns.join(", ")} skipped (${where2}), ${count3}${listed2}`;
+}
 function configurationLine(configuration) {
   const changes2 = configurationChanges(configuration);
   if (changes2.length === 0) return void 0;
-  return `Configuration ${configuration.file ?? ""} changes the defaults: ${changes2.join("; ")}`;
+  return `${configuration.file !== void 0 ? `Configuration ${configuration.file}` : "The command line"} changes the defaults: ${changes2.join("; ")}`;
 }
 var DEFAULT_FAIL_ON;
 var init_changes = __esm({
@@ -28156,6 +31622,72 @@ var init_changes = __esm({
     init_display_path();
     init_parameters();
     DEFAULT_FAIL_ON = "high";
+  }
+});
+
+// src/config/rule-selection.ts
+function splitPatterns(values2) {
+  return values2.flatMap((value) => value.split(",")).map((value) => value.trim()).filter(Boolean);
+}
+function globToRegExp(glob) {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${body}$`, "i");
+}
+function patternMatches2(pattern, rule) {
+  if (pattern.toLowerCase() === rule.pack.toLowerCase()) return true;
+  return /[*?]/.test(pattern) ? globToRegExp(pattern).test(rule.id) : pattern.toLowerCase() === rule.id.toLowerCase();
+}
+function checkPatterns(patterns3, rules, source) {
+  patterns3.forEach((pattern, index) => {
+    if (!/^[A-Za-z0-9*?_-]+$/.test(pattern)) throw new UserError(`${source.flag} entry "${oneLine(pattern, 60)}" is not a rule id, a glob over rule ids or a pack name`, source.file, source.line?.(index));
+    if (!rules.some((rule) => patternMatches2(pattern, rule))) {
+      throw new UserError(`${source.flag} entry "${pattern}" matches no rule id or pack (azfence rules lists them)`, source.file, source.line?.(index));
+    }
+  });
+}
+function selectRules(rules, lists, known2 = rules) {
+  const notRun = [];
+  let selected = [...rules];
+  if (lists.check && lists.check.patterns.length > 0) {
+    checkPatterns(lists.check.patterns, known2, lists.check.source);
+    const patterns3 = lists.check.patterns;
+    const left = selected.filter((rule) => !patterns3.some((pattern) => patternMatches2(pattern, rule)));
+    selected = selected.filter((rule) => patterns3.some((pattern) => patternMatches2(pattern, rule)));
+    if (left.length) notRun.push({ by: "check", from: lists.check.from, patterns: patterns3, rules: left.map((rule) => rule.id).sort() });
+  }
+  if (lists.skipCheck && lists.skipCheck.patterns.length > 0) {
+    checkPatterns(lists.skipCheck.patterns, known2, lists.skipCheck.source);
+    const patterns3 = lists.skipCheck.patterns;
+    const skipped = selected.filter((rule) => patterns3.some((pattern) => patternMatches2(pattern, rule)));
+    selected = selected.filter((rule) => !patterns3.some((pattern) => patternMatches2(pattern, rule)));
+    if (skipped.length) notRun.push({ by: "skipCheck", from: lists.skipCheck.from, patterns: patterns3, rules: skipped.map((rule) => rule.id).sort() });
+  }
+  if (selected.length === 0 && rules.length > 0) {
+    const names = [lists.check ? lists.check.source.flag : "", lists.skipCheck ? lists.skipCheck.source.flag : ""].filter(Boolean).join(" and ");
+    throw new UserError(`${names} leave no rule to run; a scan that checks nothing cannot pass a gate`);
+  }
+  return { rules: selected, notRun };
+}
+function selectionLists(config, flags) {
+  const pick = (key, flag2) => {
+    const fromFlag = flags[key];
+    if (fromFlag !== void 0 && fromFlag.length > 0) return { patterns: splitPatterns(fromFlag), from: "flag", source: { flag: flag2 } };
+    const fromConfig = config[key];
+    if (fromConfig?.length) {
+      return {
+        patterns: fromConfig.map((entry) => entry.trim()),
+        from: "config",
+        source: { flag: `${key}`, ...config.file ? { file: config.file } : {}, line: (index) => config.lines?.get(`/${key}/${index}`) }
+      };
+    }
+    return void 0;
+  };
+  return { check: pick("check", "--check"), skipCheck: pick("skipCheck", "--skip-check") };
+}
+var init_rule_selection = __esm({
+  "src/config/rule-selection.ts"() {
+    "use strict";
+    init_errors();
   }
 });
 
@@ -28174,9 +31706,11 @@ function setUpRules(options) {
   const fromConfig = repository ? config.policies.map((path) => ({ path, repository })) : [];
   const { rules: allRules } = loadRules([...fromConfig, ...options.policyPaths ?? []], cwd);
   validateConfigAgainstRules(config, allRules);
-  const rules = allRules.filter((rule) => config.rules[rule.id]?.enabled !== false).map((rule) => withSeverity(rule, config.rules[rule.id]?.severity));
+  const enabled = allRules.filter((rule) => config.rules[rule.id]?.enabled !== false).map((rule) => withSeverity(rule, config.rules[rule.id]?.severity));
+  const { rules, notRun } = selectRules(enabled, selectionLists(config, options.selection ?? {}), allRules);
   const parameters = Object.fromEntries(rules.map((rule) => [rule.id, parametersForRule(config, rule.id, rule.parameters)]));
-  return { rules, parameters, config, configuration: configurationReport(config, allRules, cwd) };
+  const configuration = configurationReport(config, allRules, cwd);
+  return { rules, parameters, config, configuration: notRun.length ? { ...configuration, rulesNotRun: notRun } : configuration };
 }
 function nowMs() {
   return Number(process.hrtime.bigint()) / 1e6;
@@ -28200,20 +31734,20 @@ function evaluate2(setup, read, started, gate = { cwd: process.cwd() }) {
   finishReport(report, read, config, gate);
   return report;
 }
-function readFiles(paths, cwd) {
-  const discovery = discoverInputs(paths, cwd);
+function readFiles(paths, cwd, replacements) {
+  const discovery = discoverInputs(paths, cwd, replacements);
   const errors = discovery.errors.map(toReportError);
   const inputs = [];
   const skipped = [];
   const inventory = new Inventory();
   for (const candidate of discovery.candidates) {
     try {
-      const outcome = readInput(candidate);
-      if (outcome.status === "skipped") {
-        skipped.push({ file: outcome.file, reason: outcome.reason });
+      const outcome2 = readInput(candidate);
+      if (outcome2.status === "skipped") {
+        skipped.push({ file: outcome2.file, reason: outcome2.reason });
         continue;
       }
-      const { input } = outcome;
+      const { input } = outcome2;
       for (const resource of input.resources) if (input.kind !== "pipeline" || !inventory.get(resource.key)) inventory.add(resource);
       if (input.planContext) inventory.plans.set(input.file, input.planContext);
       if (input.overlays) inventory.overlays.push(...input.overlays);
@@ -28233,14 +31767,20 @@ function readFiles(paths, cwd) {
 function scan(options) {
   const started = nowMs();
   const cwd = options.cwd ?? process.cwd();
-  const setup = setUpRules({ scanPaths: options.paths, ...options.policyPaths ? { policyPaths: options.policyPaths } : {}, ...options.configPath ? { configPath: options.configPath } : {}, cwd });
+  const setup = setUpRules({
+    scanPaths: options.paths,
+    ...options.policyPaths ? { policyPaths: options.policyPaths } : {},
+    ...options.configPath ? { configPath: options.configPath } : {},
+    ...options.selection ? { selection: options.selection } : {},
+    cwd
+  });
   const gate = {
     cwd,
     ...options.sourceDir !== void 0 ? { sourceDir: options.sourceDir } : {},
     ...options.baselinePath !== void 0 ? { baselinePath: options.baselinePath } : {},
     ...options.now ? { now: options.now } : {}
   };
-  return evaluate2(setup, readFiles(options.paths, cwd), started, gate);
+  return evaluate2(setup, readFiles(options.paths, cwd, options.replacements), started, gate);
 }
 function combine2(main2, partial) {
   if (!partial) return main2;
@@ -28289,12 +31829,25 @@ var init_scan = __esm({
     init_finding();
     init_finish_report();
     init_changes();
+    init_rule_selection();
+  }
+});
+
+// src/cli/rule-examples.ts
+import { join as join14 } from "node:path";
+var FIXTURE_RULES_DIR;
+var init_rule_examples = __esm({
+  "src/cli/rule-examples.ts"() {
+    "use strict";
+    init_bundled_modules();
+    init_load_packs();
+    FIXTURE_RULES_DIR = join14(PACKAGE_ROOT, "fixtures", "rules");
   }
 });
 
 // src/cli/rule-docs.ts
 import { readFileSync as readFileSync4 } from "node:fs";
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
 function ruleDocPath(ruleId) {
   return `${RULE_DOCS_DIR}/${ruleId}.md`;
 }
@@ -28359,7 +31912,7 @@ function ruleHelpUri(ruleId) {
   if (repositoryUrl === void 0) {
     repositoryUrl = null;
     try {
-      const pkg = JSON.parse(readFileSync4(join14(PACKAGE_ROOT, "package.json"), "utf8"));
+      const pkg = JSON.parse(readFileSync4(join15(PACKAGE_ROOT, "package.json"), "utf8"));
       const raw = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url;
       const match = raw ? /^(?:git\+)?https:\/\/github\.com\/([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(raw) ?? /^github:([^/]+)\/([^/]+)$/.exec(raw) : null;
       if (match) repositoryUrl = `https://github.com/${match[1]}/${match[2]}`;
@@ -28375,6 +31928,7 @@ var init_rule_docs = __esm({
     "use strict";
     init_load_packs();
     init_rule();
+    init_rule_examples();
     RULE_DOCS_DIR = "docs/rules";
     DIALECT_LABELS = /* @__PURE__ */ new Map([
       ["azurerm", "Terraform (azurerm)"],
@@ -28421,24 +31975,15 @@ var init_terminal_text = __esm({
 
 // src/cli/rules-command.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { join as join15 } from "node:path";
-import { parseArgs } from "node:util";
-function parse(args, options) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UserError(oneLine(error.message.replace(/^TypeError \[[A-Z_]+\]: /, "")));
-  }
-}
-function rulesCommand(args, io) {
-  const { values: values2, positionals } = parse(args, {
-    pack: { type: "string" },
-    severity: { type: "string" },
-    policies: { type: "string", multiple: true, default: [] }
-  });
+import { join as join16 } from "node:path";
+function rulesCommand(positionals, options, io) {
+  const values2 = options;
   if (positionals.length > 0) throw new UserError(`rules takes no arguments (did you mean: azfence explain ${positionals[0]}?)`);
-  if (values2.severity !== void 0 && !SEVERITIES.includes(values2.severity)) throw new UserError(`--severity must be one of ${SEVERITIES.join(", ")}`);
-  const { rules } = loadRules(values2.policies, io.cwd);
+  const { rules } = loadRules(values2.policies ?? [], io.cwd);
+  const packs = [...new Set(rules.map((rule) => rule.pack))];
+  if (values2.pack !== void 0 && !packs.some((pack) => pack.toLowerCase() === values2.pack.toLowerCase())) {
+    throw new UserError(`--pack ${oneLine(terminalText(values2.pack), 40)} is not a rule pack (packs: ${packs.map((pack) => terminalText(pack)).join(", ")})`);
+  }
   const selected = rules.filter(
     (rule) => (!values2.pack || rule.pack.toLowerCase() === values2.pack.toLowerCase()) && (!values2.severity || rule.severity === values2.severity)
   );
@@ -28446,17 +31991,17 @@ function rulesCommand(args, io) {
 `);
   return 0;
 }
-function explainCommand(args, io) {
-  const { values: values2, positionals } = parse(args, { policies: { type: "string", multiple: true, default: [] } });
+function explainCommand(positionals, options, io) {
+  const values2 = options;
   if (positionals.length !== 1) throw new UserError("explain takes one rule id (try: azfence explain AZF-PUB-001)");
   const wanted = positionals[0];
-  const { rules } = loadRules(values2.policies, io.cwd);
+  const { rules } = loadRules(values2.policies ?? [], io.cwd);
   const rule = rules.find((candidate) => candidate.id.toLowerCase() === wanted.toLowerCase());
   if (!rule) {
     const sameRoot = rules.filter((candidate) => candidate.id.toLowerCase().startsWith(wanted.toLowerCase().replace(/-?\d*$/, ""))).map((candidate) => candidate.id);
     throw new UserError(`no rule ${oneLine(wanted, 40)}${sameRoot.length ? ` (similar: ${sameRoot.slice(0, 8).join(", ")})` : " (azfence rules lists them)"}`);
   }
-  const docFile = join15(PACKAGE_ROOT, ruleDocPath(rule.id));
+  const docFile = join16(PACKAGE_ROOT, ruleDocPath(rule.id));
   io.stdout(terminalLines(renderExplain(rule, existsSync4(docFile) ? displayPath(docFile, io.cwd) : void 0)));
   return 0;
 }
@@ -28466,7 +32011,6 @@ var init_rules_command = __esm({
     init_errors();
     init_load_packs();
     init_display_path();
-    init_rule();
     init_rule_docs();
     init_terminal_text();
   }
@@ -28474,14 +32018,14 @@ var init_rules_command = __esm({
 
 // src/version.ts
 import { readFileSync as readFileSync5 } from "node:fs";
-import { join as join16 } from "node:path";
+import { join as join17 } from "node:path";
 var TOOL_NAME, TOOL_VERSION, TOOL_URI;
 var init_version = __esm({
   "src/version.ts"() {
     "use strict";
     init_load_packs();
     TOOL_NAME = "azfence";
-    TOOL_VERSION = JSON.parse(readFileSync5(join16(PACKAGE_ROOT, "package.json"), "utf8")).version;
+    TOOL_VERSION = JSON.parse(readFileSync5(join17(PACKAGE_ROOT, "package.json"), "utf8")).version;
     TOOL_URI = "https://www.npmjs.com/package/azfence";
   }
 });
@@ -28743,23 +32287,41 @@ function summarize(report) {
   };
 }
 function summaryLine(summary) {
+  const plural = (count3, word, many = `${word}s`) => `${count3} ${count3 === 1 ? word : many}`;
   const parts = [
-    `${summary.files} file${summary.files === 1 ? "" : "s"}`,
-    ...summary.notScanned ? [`${summary.notScanned} file${summary.notScanned === 1 ? "" : "s"} not scanned`] : [],
-    `${summary.resourcesRead} resource${summary.resourcesRead === 1 ? "" : "s"} read, ${summary.resources} checked`,
-    `${summary.failed} failed`,
-    `${summary.unknown} unknown until apply`,
-    `${summary.checksPassed} passed`
+    `${plural(summary.files, "input file")}`,
+    ...summary.notScanned ? [`${plural(summary.notScanned, "file")} not scanned`] : [],
+    `${plural(summary.resourcesRead, "resource")} read, ${summary.resources} checked by a rule`,
+    `${plural(summary.checksPassed, "check")} passed, ${summary.failed} failed, ${summary.unknown} unknown until apply`
   ];
-  if (summary.suppressed) parts.push(`${summary.suppressed} suppressed`);
+  if (summary.suppressed) parts.push(`${plural(summary.suppressed, "finding")} suppressed`);
   if (summary.baseline) parts.push(`${summary.baseline.new} new since the baseline (${summary.baseline.existing} already in it, ${summary.baseline.absent} fixed)`);
-  if (summary.errors) parts.push(`${summary.errors} error${summary.errors === 1 ? "" : "s"}`);
-  return parts.join(", ");
+  if (summary.errors) parts.push(plural(summary.errors, "error"));
+  return parts.join("; ");
+}
+function gateVerdict(report) {
+  const gate = report.configuration.gate;
+  if (!gate) return void 0;
+  const failing = gateFailures(report.findings, gate);
+  const plural = (count3, word) => `${count3} ${word}${count3 === 1 ? "" : "s"}`;
+  const threshold2 = gate.failOn === "none" ? void 0 : SEVERITY_ORDER[gate.failOn];
+  const unknownAbove = threshold2 === void 0 ? 0 : report.findings.filter((f) => f.status === "unknown" && !f.suppression && f.baseline !== "existing" && SEVERITY_ORDER[f.severity] >= threshold2).length;
+  const unknownFailing = failing.filter((finding) => finding.status === "unknown").length;
+  const what = `${plural(failing.length, report.baseline ? "new finding" : "finding")} at or above ${gate.failOn}${unknownFailing ? ` (${unknownFailing} unknown until apply, --fail-on-unknown)` : ""}`;
+  if (report.errors.length > 0) {
+    return { failed: true, text: `gate failed: ${plural(report.errors.length, "error")} (not everything could be read and checked)${failing.length ? `, and ${what}` : ""}` };
+  }
+  if (gate.failOn === "none") return { failed: false, text: "gate passed: findings never fail this run (--fail-on none)" };
+  if (failing.length > 0) return { failed: true, text: `gate failed: ${what}` };
+  const note = !gate.failOnUnknown && unknownAbove > 0 ? `; ${plural(unknownAbove, "check")} at or above ${gate.failOn} unknown until apply (they fail only with --fail-on-unknown)` : "";
+  return { failed: false, text: `gate passed: no findings at or above ${gate.failOn}${note}` };
 }
 var init_summary = __esm({
   "src/reporters/summary.ts"() {
     "use strict";
     init_rule();
+    init_gate();
+    init_finding();
   }
 });
 
@@ -28949,7 +32511,7 @@ function renderHtml(report) {
   const { createHash } = process.getBuiltinModule("node:crypto");
   const hash3 = (text5) => `'sha256-${createHash("sha256").update(text5).digest("base64")}'`;
   const policy = `default-src 'none'; script-src ${hash3(PAGE_SCRIPT)}; style-src ${hash3(PAGE_STYLE)}; img-src data:; base-uri 'none'; form-action 'none'`;
-  const verdict = gateVerdict(report);
+  const verdict = gateVerdict2(report);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -28980,7 +32542,7 @@ ${inputsSection(report)}
 </html>
 `;
 }
-function gateVerdict(report) {
+function gateVerdict2(report) {
   const gate = report.configuration.gate ?? resolveGate({}, report.config);
   const threshold2 = `${gate.failOn} or above${gate.failOnUnknown ? ", unknowns included" : ""}`;
   if (report.errors.length > 0) {
@@ -29251,6 +32813,7 @@ function configurationProperties(report) {
   const { configuration } = report;
   const line2 = configurationLine(configuration);
   if (!line2 && !configuration.file) return "";
+  const gate = configuration.gate;
   const properties = [
     ...configuration.file ? [["file", configuration.file]] : [],
     ["rulesDisabled", configuration.rulesDisabled.join(",")],
@@ -29259,36 +32822,59 @@ function configurationProperties(report) {
     ["suppressions", String(configuration.suppressions)],
     ...configuration.failOn !== void 0 ? [["failOn", configuration.failOn]] : [],
     ...configuration.failOnUnknown !== void 0 ? [["failOnUnknown", String(configuration.failOnUnknown)]] : [],
-    ...line2 ? [["changes", line2]] : []
+    ...configuration.rulesNotRun?.length ? [["rulesNotRun", configuration.rulesNotRun.flatMap(({ rules }) => rules).join(",")]] : [],
+    ...line2 ? [["changes", line2]] : [],
+    ...gate ? [["gate", `fail on ${gate.failOn}${gate.failOnUnknown ? " and unknown" : ""}`]] : []
   ];
   return `    <properties>
 ${properties.map(([name, value]) => `      <property name="azfence.configuration.${name}" value="${attr(value)}"/>`).join("\n")}
     </properties>
 `;
 }
-function renderJunit(report) {
+function outcome(finding, failing, gate) {
+  if (failing.has(finding)) return { failed: true };
+  if (finding.suppression) return { failed: false, why: `suppressed: ${finding.suppression.reason}` };
+  if (finding.baseline === "existing") return { failed: false, why: "in the baseline" };
+  const text5 = terminalText(finding.message);
+  if (gate.failOn === "none") return { failed: false, why: `${finding.severity}, not failing: findings never fail this run (--fail-on none): ${text5}` };
+  if (finding.status === "unknown" && SEVERITY_ORDER[finding.severity] >= SEVERITY_ORDER[gate.failOn]) return { failed: false, why: `unknown until apply (fails only with --fail-on-unknown): ${text5}` };
+  return { failed: false, why: `${finding.severity}${finding.status === "unknown" ? ", unknown until apply" : ""}, below the gate (fails at ${gate.failOn} or above): ${text5}` };
+}
+function renderJunit(report, now = /* @__PURE__ */ new Date()) {
+  const gate = report.configuration.gate ?? resolveGate({}, report.config);
+  const failing = new Set(gateFailures(report.findings, gate));
   const packs = [...new Set(report.rules.map((rule) => rule.pack))];
   const properties = configurationProperties(report);
+  const timestamp = new Date(now.getTime() - report.stats.durationMs).toISOString().slice(0, 19);
+  const suiteTime = seconds(report.stats.durationMs / Math.max(1, packs.length + (report.errors.length > 0 ? 1 : 0)));
   const suites = [];
   let total = 0;
   let failures = 0;
+  let skipped = 0;
   for (const pack of packs) {
     const cases = [];
     let suiteFailures = 0;
     let suiteSkipped = 0;
     for (const rule of report.rules.filter((candidate) => candidate.pack === pack)) {
-      const findings = report.findings.filter((finding) => finding.ruleId === rule.id && finding.status === "fail");
+      const findings = report.findings.filter((finding) => finding.ruleId === rule.id);
       if (findings.length === 0) {
-        cases.push(`    <testcase classname="${attr(rule.id)}" name="${attr(rule.title)}"/>`);
+        cases.push(`    <testcase classname="${attr(rule.id)}" name="${attr(`${rule.id} ${rule.title}`)}" time="0"/>`);
         continue;
       }
+      const names = /* @__PURE__ */ new Map();
       for (const finding of findings) {
-        const name = `${finding.resource.address ?? finding.resource.id}`;
-        const accepted = finding.suppression ? `suppressed: ${finding.suppression.reason}` : finding.baseline === "existing" ? "in the baseline" : void 0;
-        if (accepted) {
+        const resource = finding.resource.address ?? finding.resource.id;
+        names.set(resource, (names.get(resource) ?? 0) + 1);
+      }
+      for (const finding of findings) {
+        const resource = finding.resource.address ?? finding.resource.id;
+        const name = `${rule.id} ${resource}${names.get(resource) > 1 ? ` (check ${finding.checkIndex + 1})` : ""}`;
+        const opening = `    <testcase classname="${attr(rule.id)}" name="${attr(name)}" file="${attr(finding.location.file)}" time="0">`;
+        const result2 = outcome(finding, failing, gate);
+        if (!result2.failed) {
           suiteSkipped++;
-          cases.push(`    <testcase classname="${attr(rule.id)}" name="${attr(name)}" file="${attr(finding.location.file)}">
-      <skipped message="${attr(accepted)}"/>
+          cases.push(`${opening}
+      <skipped message="${attr(result2.why)}"/>
     </testcase>`);
           continue;
         }
@@ -29296,52 +32882,58 @@ function renderJunit(report) {
         const body = `${terminalText(finding.message)}
 Fix: ${terminalText(finding.remediation)}
 Location: ${terminalText(finding.location.file)}${finding.location.line ? `:${finding.location.line}` : ""}`;
-        cases.push(
-          `    <testcase classname="${attr(rule.id)}" name="${attr(name)}" file="${attr(finding.location.file)}">
-      <failure type="${attr(finding.severity)}" message="${attr(finding.message)}">${xmlText(body)}</failure>
-    </testcase>`
-        );
+        const type = `${finding.severity}${finding.status === "unknown" ? " unknown" : ""}`;
+        cases.push(`${opening}
+      <failure type="${attr(type)}" message="${attr(finding.message)}">${xmlText(body)}</failure>
+    </testcase>`);
       }
     }
     total += cases.length;
     failures += suiteFailures;
-    suites.push(`  <testsuite name="azfence ${attr(pack)}" tests="${cases.length}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}">
+    skipped += suiteSkipped;
+    suites.push(
+      `  <testsuite name="azfence ${attr(pack)}" tests="${cases.length}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}" time="${suiteTime}" timestamp="${timestamp}">
 ${properties}${cases.join("\n")}
-  </testsuite>`);
+  </testsuite>`
+    );
   }
   if (report.skipped.length > 0) {
-    const cases = report.skipped.map((skipped) => `    <testcase classname="azfence.input" name="${attr(skipped.file)}" file="${attr(skipped.file)}">
-      <skipped message="${attr(skipped.reason)}"/>
+    const cases = report.skipped.map((skipped2) => `    <testcase classname="azfence.input" name="${attr(skipped2.file)}" file="${attr(skipped2.file)}" time="0">
+      <skipped message="${attr(skipped2.reason)}"/>
     </testcase>`);
     total += cases.length;
-    suites.push(`  <testsuite name="azfence not scanned" tests="${cases.length}" failures="0" errors="0" skipped="${cases.length}">
+    skipped += cases.length;
+    suites.push(`  <testsuite name="azfence not scanned" tests="${cases.length}" failures="0" errors="0" skipped="${cases.length}" time="0.000" timestamp="${timestamp}">
 ${cases.join("\n")}
   </testsuite>`);
   }
   if (report.errors.length > 0) {
-    const cases = report.errors.map((error) => `    <testcase classname="azfence.input" name="${attr(errorText(error))}">
+    const cases = report.errors.map((error) => `    <testcase classname="azfence.input" name="${attr(errorText(error))}" time="0">
       <error message="${attr(errorText(error))}"/>
     </testcase>`);
     total += cases.length;
-    suites.push(`  <testsuite name="azfence errors" tests="${cases.length}" failures="0" errors="${cases.length}" skipped="0">
+    suites.push(`  <testsuite name="azfence errors" tests="${cases.length}" failures="0" errors="${cases.length}" skipped="0" time="${suiteTime}" timestamp="${timestamp}">
 ${cases.join("\n")}
   </testsuite>`);
   }
   return `<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="azfence" tests="${total}" failures="${failures}" errors="${report.errors.length}">
+<testsuites name="azfence" tests="${total}" failures="${failures}" errors="${report.errors.length}" skipped="${skipped}" time="${seconds(report.stats.durationMs)}" timestamp="${timestamp}">
 ${suites.join("\n")}
 </testsuites>
 `;
 }
-var attr;
+var attr, seconds;
 var init_junit = __esm({
   "src/reporters/junit.ts"() {
     "use strict";
     init_scan();
     init_changes();
+    init_gate();
+    init_finding();
     init_terminal_text();
     init_xml_text();
     attr = (text5) => xmlAttr(terminalText(text5));
+    seconds = (ms) => (ms / 1e3).toFixed(3);
   }
 });
 
@@ -29399,7 +32991,10 @@ function where(finding) {
 }
 function renderMarkdown(report, top = 25) {
   const summary = summarize(report);
-  const out = ["## azfence", "", summaryLine(summary), ""];
+  const out = ["## azfence", ""];
+  const verdict = gateVerdict(report);
+  if (verdict) out.push(`**${verdict.failed ? ":x:" : ":white_check_mark:"} ${markdownText(verdict.text)}**`, "");
+  out.push(summaryLine(summary), "");
   const configuration = configurationLine(report.configuration);
   if (configuration) out.push(`**Configuration** ${markdownText(configuration.slice("Configuration ".length))}`, "");
   const findings = report.findings.filter((finding) => !finding.suppression);
@@ -29471,7 +33066,7 @@ var init_markdown = __esm({
 });
 
 // src/reporters/sarif.ts
-import { isAbsolute as isAbsolute3, sep as sep5 } from "node:path";
+import { isAbsolute as isAbsolute3, relative as relative6, resolve as resolve10, sep as sep5 } from "node:path";
 import { pathToFileURL } from "node:url";
 function messageText(text5) {
   return terminalText(text5).replace(/\]\(/g, "] (");
@@ -29527,14 +33122,28 @@ ${references}` : ""].join("\n").replace(/\n{3,}/g, "\n\n").trim();
 function toUri(file) {
   return (sep5 === "\\" ? file.replace(/\\/g, "/") : file).split("/").map(encodeURIComponent).join("/");
 }
-function artifactLocation(file) {
-  return isAbsolute3(file) ? { uri: pathToFileURL(file).href } : { uri: toUri(file), uriBaseId: "%SRCROOT%" };
+function locator(paths) {
+  return (file) => artifactLocation(file, paths);
 }
-function physical(location2) {
+function artifactLocation(file, paths) {
+  const absolute = isAbsolute3(file) ? file : paths ? resolve10(paths.cwd, file) : void 0;
+  if (absolute === void 0) return { uri: toUri(file), uriBaseId: "%SRCROOT%" };
+  const rel = paths ? relative6(paths.root, realPath(absolute)) : void 0;
+  if (rel !== void 0 && rel !== "" && !isAbsolute3(rel) && rel.split(sep5)[0] !== "..") return { uri: toUri(rel), uriBaseId: "%SRCROOT%" };
+  return { uri: pathToFileURL(absolute).href };
+}
+function isAzureScope(file) {
+  return file.startsWith("azure://");
+}
+function azureLocation(finding) {
+  const id = finding.resource.id.startsWith("/") ? finding.resource.id : `/${finding.location.file.slice("azure://".length)}/${finding.resource.id}`;
+  return { artifactLocation: { uri: toUri(`azure${id}`), uriBaseId: "%SRCROOT%" }, region: { startLine: 1 } };
+}
+function physical(location2, locate) {
   const region = location2.line ? { region: { startLine: location2.line, ...location2.column ? { startColumn: location2.column } : {} } } : {};
-  return { artifactLocation: artifactLocation(location2.file), ...region };
+  return { artifactLocation: locate(location2.file), ...region };
 }
-function result(finding, ruleIndex, limits) {
+function result(finding, ruleIndex, limits, locate) {
   const region = finding.location.line ? { region: { startLine: finding.location.line, ...finding.location.column ? { startColumn: finding.location.column } : {} } } : {};
   const level = finding.status === "unknown" ? "note" : LEVEL[finding.severity];
   const fix = finding.remediation ? ` Fix: ${finding.remediation}` : "";
@@ -29545,12 +33154,12 @@ function result(finding, ruleIndex, limits) {
     message: { text: messageText(`${finding.message}${fix}`) },
     locations: [
       {
-        physicalLocation: { artifactLocation: artifactLocation(finding.location.file), ...region },
+        physicalLocation: isAzureScope(finding.location.file) ? azureLocation(finding) : { artifactLocation: locate(finding.location.file), ...region },
         logicalLocations: [{ fullyQualifiedName: finding.resource.id, name: finding.resource.name, kind: "resource" }]
       }
     ],
     // The plan keeps the resource too; GitHub shows the .tf line, the related location keeps the link to the plan.
-    ...finding.planLocation ? { relatedLocations: [{ id: 1, physicalLocation: physical(finding.planLocation), message: { text: messageText(`${finding.resource.address ?? finding.resource.name} in the Terraform plan`) } }].slice(0, limits.maxLocationsPerResult - 1) } : {},
+    ...finding.planLocation ? { relatedLocations: [{ id: 1, physicalLocation: physical(finding.planLocation, locate), message: { text: messageText(`${finding.resource.address ?? finding.resource.name} in the Terraform plan`) } }].slice(0, limits.maxLocationsPerResult - 1) } : {},
     partialFingerprints: { "azfenceFinding/v1": finding.fingerprint },
     // Suppressed results stay in the log so code scanning closes their alerts instead of losing track of them.
     ...finding.suppression ? { suppressions: [{ kind: finding.suppression.kind, status: "accepted", justification: messageText(finding.suppression.reason) }] } : {},
@@ -29565,7 +33174,7 @@ function result(finding, ruleIndex, limits) {
     }
   };
 }
-function absentResult(entry, ruleIndex) {
+function absentResult(entry, ruleIndex, locate) {
   const name = entry.resource.address ?? entry.resource.name ?? entry.resource.id;
   return {
     ruleId: entry.ruleId,
@@ -29575,7 +33184,7 @@ function absentResult(entry, ruleIndex) {
     message: { text: messageText(`No longer found (was ${entry.status} in the baseline): ${entry.message ?? name}`) },
     locations: [
       {
-        ...entry.location ? { physicalLocation: physical(entry.location) } : {},
+        ...entry.location ? { physicalLocation: physical(entry.location, locate) } : {},
         logicalLocations: [{ fullyQualifiedName: entry.resource.id, ...entry.resource.name ? { name: entry.resource.name } : {}, kind: "resource" }]
       }
     ],
@@ -29592,28 +33201,29 @@ function byPriority(findings) {
   const rank = (finding) => finding.suppression ? 2 : finding.baseline === "existing" ? 1 : 0;
   return [...findings].sort((a2, b) => rank(a2) - rank(b));
 }
-function buildSarif(report, limits = SARIF_LIMITS) {
+function buildSarif(report, limits = SARIF_LIMITS, paths) {
   const ruleIndex = new Map(report.rules.map((rule, index) => [rule.id, index]));
   const kept = byPriority(report.findings).slice(0, limits.maxResults);
   const omitted = report.findings.length - kept.length;
-  return buildLog(report, kept, omitted, ruleIndex, limits);
+  return buildLog(report, kept, omitted, ruleIndex, limits, locator(paths));
 }
-function configurationParts(report, ruleIndex) {
+function configurationParts(report, ruleIndex, locate) {
   const { configuration } = report;
   const overrides = [
     ...configuration.rulesDisabled.map((id) => ({ descriptor: { id }, configuration: { enabled: false } })),
+    ...(configuration.rulesNotRun ?? []).flatMap(({ rules }) => rules.map((id) => ({ descriptor: { id }, configuration: { enabled: false } }))),
     ...configuration.severities.map(({ rule, to }) => ({ descriptor: { id: rule, ...ruleIndex.has(rule) ? { index: ruleIndex.get(rule) } : {} }, configuration: { level: LEVEL[to] } }))
   ];
   const line2 = configurationLine(configuration);
-  const weakened = configuration.rulesDisabled.length > 0 || configuration.severities.length > 0 || configuration.failOn !== void 0 || configuration.suppressions > 0;
-  const notifications = line2 ? [{ level: weakened ? "warning" : "note", message: { text: messageText(`${line2}.`) }, ...configuration.file ? { locations: [{ physicalLocation: { artifactLocation: artifactLocation(configuration.file) } }] } : {} }] : [];
+  const weakened = (configuration.rulesNotRun?.length ?? 0) > 0 || configuration.rulesDisabled.length > 0 || configuration.severities.length > 0 || configuration.failOn !== void 0 || configuration.suppressions > 0;
+  const notifications = line2 ? [{ level: weakened ? "warning" : "note", message: { text: messageText(`${line2}.`) }, ...configuration.file ? { locations: [{ physicalLocation: { artifactLocation: locate(configuration.file) } }] } : {} }] : [];
   return {
     invocation: { ...overrides.length ? { ruleConfigurationOverrides: overrides } : {}, ...notifications.length ? { toolConfigurationNotifications: notifications } : {} },
     properties: configurationChanges(configuration).length || configuration.file ? { azfenceConfiguration: configuration } : {}
   };
 }
-function buildLog(report, kept, omitted, ruleIndex, limits) {
-  const configuration = configurationParts(report, ruleIndex);
+function buildLog(report, kept, omitted, ruleIndex, limits, locate) {
+  const configuration = configurationParts(report, ruleIndex, locate);
   const notes = omitted > 0 ? [{ level: "warning", message: { text: `${omitted} of ${report.findings.length} results were left out of this SARIF log to stay within code scanning's limits (at most ${kept.length} results are kept, unsuppressed and new findings first); the JSON report (--format json) lists them all.` } }] : [];
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -29637,17 +33247,17 @@ function buildLog(report, kept, omitted, ruleIndex, limits) {
               ...report.errors.map((error) => ({
                 level: "error",
                 message: { text: messageText(error.message) },
-                ...error.file ? { locations: [{ physicalLocation: { artifactLocation: artifactLocation(error.file), ...error.line ? { region: { startLine: error.line } } : {} } }] } : {}
+                ...error.file && !isAzureScope(error.file) ? { locations: [{ physicalLocation: { artifactLocation: locate(error.file), ...error.line ? { region: { startLine: error.line } } : {} } }] } : {}
               })),
               ...report.skipped.map((skipped) => ({
                 level: "warning",
                 message: { text: `not scanned: ${skipped.reason}` },
-                locations: [{ physicalLocation: physical({ file: skipped.file }) }]
+                locations: [{ physicalLocation: physical({ file: skipped.file }, locate) }]
               })),
               ...(report.warnings ?? []).map((warning) => ({
                 level: "warning",
                 message: { text: messageText(warning.message) },
-                ...warning.file ? { locations: [{ physicalLocation: physical({ file: warning.file, ...warning.line ? { line: warning.line } : {} }) }] } : {}
+                ...warning.file && !isAzureScope(warning.file) ? { locations: [{ physicalLocation: physical({ file: warning.file, ...warning.line ? { line: warning.line } : {} }, locate) }] } : {}
               })),
               ...notes
             ],
@@ -29656,8 +33266,8 @@ function buildLog(report, kept, omitted, ruleIndex, limits) {
         ],
         columnKind: "utf16CodeUnits",
         results: [
-          ...kept.map((finding) => result(finding, ruleIndex.get(finding.ruleId) ?? -1, limits)),
-          ...absent(report, kept.length, limits).map((entry) => absentResult(entry, ruleIndex.get(entry.ruleId)))
+          ...kept.map((finding) => result(finding, ruleIndex.get(finding.ruleId) ?? -1, limits, locate)),
+          ...absent(report, kept.length, limits).map((entry) => absentResult(entry, ruleIndex.get(entry.ruleId), locate))
         ],
         ...omitted > 0 || Object.keys(configuration.properties).length ? { properties: { ...configuration.properties, ...omitted > 0 ? { resultsOmitted: omitted, resultsTotal: report.findings.length, resultsLimit: limits.maxResults } : {} } } : {}
       }
@@ -29668,8 +33278,9 @@ function absent(report, kept, limits) {
   const omittedFindings = kept < report.findings.length;
   return omittedFindings ? [] : (report.baseline?.resolved ?? []).slice(0, Math.max(0, limits.maxResults - kept));
 }
-function renderSarif(report, limits = SARIF_LIMITS) {
-  let log = buildSarif(report, limits);
+function renderSarif(report, limits = SARIF_LIMITS, options = {}) {
+  const paths = options.cwd !== void 0 && options.root !== void 0 ? { cwd: options.cwd, root: options.root } : void 0;
+  let log = buildSarif(report, limits, paths);
   let text5 = `${jsonText(log, 2)}
 `;
   let keep = log.runs[0].results.length;
@@ -29678,7 +33289,7 @@ function renderSarif(report, limits = SARIF_LIMITS) {
     keep = Math.floor(keep / 2);
     const ruleIndex = new Map(report.rules.map((rule, index) => [rule.id, index]));
     const kept = byPriority(report.findings).slice(0, keep);
-    log = buildLog(report, kept, report.findings.length - kept.length, ruleIndex, limits);
+    log = buildLog(report, kept, report.findings.length - kept.length, ruleIndex, limits, locator(paths));
     text5 = `${jsonText(log, 2)}
 `;
   }
@@ -29695,6 +33306,7 @@ var init_sarif = __esm({
     init_json_text();
     init_markdown_text();
     init_terminal_text();
+    init_repository();
     SARIF_LIMITS = { maxResults: 5e3, maxLocationsPerResult: 10, maxGzipBytes: 9 * 1024 * 1024 };
     SECURITY_SEVERITY = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0" };
     LEVEL = { critical: "error", high: "error", medium: "warning", low: "note" };
@@ -29730,11 +33342,13 @@ function wrapIdentifier(text5, width) {
 function breakLongWords(text5, width) {
   return text5.split(/( +|\n)/).map((word) => word.length > width ? wrapIdentifier(word, width) : word).join("");
 }
-function renderTable(report, width = process.stdout.columns || 140) {
+function renderTable(report, width = process.stdout.columns || 140, options = {}) {
   const summary = summarize(report);
   const lines = [];
-  const findings = report.findings.filter((finding) => !finding.suppression);
-  const suppressed = report.findings.filter((finding) => finding.suppression);
+  const color = options.color === true;
+  const only = options.only ? new Set(options.only) : void 0;
+  const findings = report.findings.filter((finding) => !finding.suppression && (!only || only.has(finding)));
+  const suppressed = only ? [] : report.findings.filter((finding) => finding.suppression);
   if (findings.length > 0) {
     const total = Math.max(width, 100);
     const resourceWidth = Math.min(
@@ -29753,7 +33367,7 @@ function renderTable(report, width = process.stdout.columns || 140) {
       style: { head: [], border: [], compact: false }
     });
     for (const finding of findings) {
-      const severity = `${finding.severity}${finding.status === "unknown" ? "\nunknown" : ""}${finding.baseline === "existing" ? "\nbaseline" : ""}`;
+      const severity = `${color ? paint(SEVERITY_COLORS[finding.severity], finding.severity) : finding.severity}${finding.status === "unknown" ? "\nunknown" : ""}${finding.baseline === "existing" ? "\nbaseline" : ""}`;
       const where2 = `${terminalText(finding.location.file)}${finding.location.line ? `:${finding.location.line}` : ""}`;
       const resource = `${wrapIdentifier(terminalText(finding.resource.address ?? finding.resource.name), resourceWidth)}
 ${wrapIdentifier(where2, resourceWidth)}`;
@@ -29787,9 +33401,12 @@ ${wrapIdentifier(where2, resourceWidth)}`;
   lines.push(summaryLine(summary));
   const configuration = configurationLine(report.configuration);
   if (configuration) lines.push(terminalText(configuration));
+  const verdict = gateVerdict(report);
+  if (verdict) lines.push(color ? paint(verdict.failed ? "1;31" : "32", verdict.text) : verdict.text);
   return `${lines.join("\n")}
 `;
 }
+var SEVERITY_COLORS, paint;
 var init_table = __esm({
   "src/reporters/table.ts"() {
     "use strict";
@@ -29797,18 +33414,20 @@ var init_table = __esm({
     init_changes();
     init_terminal_text();
     init_bundled_modules();
+    SEVERITY_COLORS = { critical: "1;31", high: "31", medium: "33", low: "36" };
+    paint = (code2, text5) => `\x1B[${code2}m${text5}\x1B[0m`;
   }
 });
 
 // src/reporters/index.ts
-function render(report, format) {
+function render(report, format, options = {}) {
   switch (format) {
     case "table":
-      return renderTable(report);
+      return renderTable(report, void 0, options);
     case "json":
       return renderJson(report);
     case "sarif":
-      return renderSarif(report);
+      return renderSarif(report, void 0, options);
     case "markdown":
       return renderMarkdown(report);
     case "junit":
@@ -29833,14 +33452,14 @@ var init_reporters = __esm({
 
 // src/cli/write-output.ts
 import { closeSync as closeSync4, constants as constants2, fstatSync as fstatSync2, ftruncateSync, lstatSync as lstatSync4, mkdirSync, openSync as openSync4, statSync as statSync6, writeFileSync, writeSync } from "node:fs";
-import { dirname as dirname6, resolve as resolve10, sep as sep6 } from "node:path";
+import { dirname as dirname6, resolve as resolve11, sep as sep6 } from "node:path";
 function isSystemStream(absolute) {
   return absolute.startsWith(`${sep6}dev${sep6}`);
 }
 function checkOutputTargets(targets, cwd) {
   const seen = /* @__PURE__ */ new Map();
   for (const target of targets) {
-    const absolute = resolve10(cwd, target.path);
+    const absolute = resolve11(cwd, target.path);
     if (!isSystemStream(absolute)) checkPlace(target, absolute);
     const key = identityOf(absolute);
     const earlier = seen.get(key);
@@ -29860,7 +33479,7 @@ function checkPlace(target, absolute) {
   if (readAs(link) !== void 0) throw new UserError(`is an input of this run; ${target.flag} would overwrite it, so nothing was written`, target.path);
 }
 function writeOutput(target, text5, cwd) {
-  const absolute = resolve10(cwd, target.path);
+  const absolute = resolve11(cwd, target.path);
   if (isSystemStream(absolute)) {
     write2(target, () => writeFileSync(absolute, text5));
     return;
@@ -29901,124 +33520,303 @@ var init_write_output = __esm({
   }
 });
 
-// src/cli/output-files.ts
-import { parseArgs as parseArgs2 } from "node:util";
-function parseFlags(args, options) {
-  try {
-    return parseArgs2({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UserError(oneLine(error.message.replace(/^TypeError \[[A-Z_]+\]: /, "")));
+// src/cli/report-files.ts
+var REPORT_FILES;
+var init_report_files = __esm({
+  "src/cli/report-files.ts"() {
+    "use strict";
+    REPORT_FILES = [
+      { flag: "sarif", key: "sarif", format: "sarif", help: "also write SARIF to FILE (GitHub code scanning)" },
+      { flag: "markdown", key: "markdown", format: "markdown", help: "also write the Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY); --summary is the same" },
+      { flag: "json", key: "json", format: "json", help: "also write the JSON report to FILE" },
+      { flag: "junit", key: "junit", format: "junit", help: "also write JUnit XML to FILE (Azure DevOps, GitLab, Jenkins test tabs)" },
+      { flag: "html", key: "html", format: "html", help: "also write the HTML report to FILE (one self-contained page)" }
+    ];
   }
+});
+
+// src/cli/checkout-root.ts
+import { existsSync as existsSync5 } from "node:fs";
+import { dirname as dirname7, join as join18, resolve as resolve12 } from "node:path";
+function checkoutRoot(cwd, env) {
+  const workspace = env["GITHUB_WORKSPACE"];
+  if (workspace) return realPath(resolve12(cwd, workspace));
+  const start = realPath(resolve12(cwd));
+  for (let dir = start; ; dir = dirname7(dir)) {
+    if (existsSync5(join18(dir, ".git"))) return dir;
+    if (dirname7(dir) === dir) return start;
+  }
+}
+var init_checkout_root = __esm({
+  "src/cli/checkout-root.ts"() {
+    "use strict";
+    init_repository();
+  }
+});
+
+// src/cli/output-files.ts
+function normalizeReportFlags(flags) {
+  if (flags.markdown !== void 0 && flags.summary !== void 0) throw new UserError("give --markdown or --summary, not both (they are the same option)");
+  const { summary, ...rest } = flags;
+  return summary !== void 0 ? { ...rest, markdown: summary } : rest;
 }
 function outputTargets(flags) {
   const targets = [];
   if (flags.output) targets.push({ flag: "--output", path: flags.output });
-  if (flags.sarif) targets.push({ flag: "--sarif", path: flags.sarif });
-  if (flags.markdown) targets.push({ flag: "--markdown", path: flags.markdown });
-  if (flags.html) targets.push({ flag: "--html", path: flags.html });
-  if (flags["snapshot-out"]) targets.push({ flag: "--snapshot-out", path: flags["snapshot-out"] });
+  for (const file of REPORT_FILES) {
+    const path = flags[file.key];
+    if (typeof path === "string" && path) targets.push({ flag: `--${file.flag}`, path });
+  }
+  if (flags.snapshotOut) targets.push({ flag: "--snapshot-out", path: flags.snapshotOut });
   return targets;
 }
-function checkReportFlags(flags) {
-  if (!FORMATS.includes(flags.format)) throw new UserError(`--format must be one of ${FORMATS.join(", ")}`);
-  const failOn = flags["fail-on"];
-  if (failOn !== void 0 && failOn !== "none" && !SEVERITIES.includes(failOn)) throw new UserError(`--fail-on must be one of ${SEVERITIES.join(", ")}, none`);
+function useColor(io) {
+  const env = io.env ?? process.env;
+  if (env["NO_COLOR"] !== void 0 && env["NO_COLOR"] !== "") return false;
+  const force = env["FORCE_COLOR"];
+  if (force !== void 0) return !["0", "false"].includes(force.toLowerCase());
+  return io.stdoutIsTTY === true;
 }
 function emitReport(report, flags, io) {
-  const gate = resolveGate({ failOn: flags["fail-on"], failOnUnknown: flags["fail-on-unknown"] }, report.config);
-  const { failOn, failOnUnknown } = gate;
+  const gate = resolveGate({ failOn: flags.failOn, failOnUnknown: flags.failOnUnknown }, report.config);
   report.configuration.gate = gate;
-  const text5 = render(report, flags.format);
+  const failing = gateFailures(report.findings, gate);
+  const format = flags.format ?? "table";
+  const base = { cwd: io.cwd, root: checkoutRoot(io.cwd, io.env ?? process.env) };
+  const printed = () => {
+    if (flags.quiet && format === "table") {
+      if (failing.length === 0 && report.errors.length === 0) return "";
+      return render(report, "table", { ...base, color: !flags.output && useColor(io), only: failing });
+    }
+    return render(report, format, { ...base, color: !flags.output && useColor(io) });
+  };
+  const text5 = printed();
   checkOutputTargets(outputTargets(flags), io.cwd);
   if (flags.output) writeOutput({ flag: "--output", path: flags.output }, text5, io.cwd);
-  else io.stdout(text5);
-  if (flags.sarif) writeOutput({ flag: "--sarif", path: flags.sarif }, renderSarif(report), io.cwd);
-  if (flags.markdown) writeOutput({ flag: "--markdown", path: flags.markdown }, renderMarkdown(report), io.cwd);
-  if (flags.html) writeOutput({ flag: "--html", path: flags.html }, renderHtml(report), io.cwd);
+  else if (text5) io.stdout(text5);
+  for (const file of REPORT_FILES) {
+    const path = flags[file.key];
+    if (typeof path === "string" && path) writeOutput({ flag: `--${file.flag}`, path }, render(report, file.format, base), io.cwd);
+  }
   for (const warning of report.warnings ?? []) io.stderr(`azfence: warning: ${oneLine(terminalText(errorText(warning)), 400)}
 `);
   for (const error of report.errors) io.stderr(`azfence: error: ${oneLine(terminalText(errorText(error)), 400)}
 `);
   if (report.errors.length > 0) return 2;
-  return gateFailures(report.findings, { failOn, failOnUnknown }).length > 0 ? 1 : 0;
+  return failing.length > 0 ? 1 : 0;
 }
 var init_output_files = __esm({
   "src/cli/output-files.ts"() {
     "use strict";
     init_errors();
-    init_rule();
     init_gate();
     init_changes();
     init_reporters();
-    init_render_html();
-    init_markdown();
-    init_sarif();
     init_terminal_text();
     init_scan();
     init_write_output();
+    init_report_files();
+    init_checkout_root();
   }
 });
 
 // src/cli/merge-command.ts
-function mergeCommand(args, io) {
-  const { values: values2, positionals } = parseFlags(args, MERGE_OPTIONS);
-  if (values2.help) {
-    io.stdout(MERGE_HELP);
-    return EXIT_OK;
-  }
-  checkReportFlags(values2);
-  checkOutputTargets(outputTargets(values2), io.cwd);
+function mergeCommand(paths, options, io) {
+  const values2 = options;
+  const flags = normalizeReportFlags(values2);
+  checkOutputTargets(outputTargets(flags), io.cwd);
   const report = mergeReports({
-    paths: positionals,
+    paths,
     cwd: io.cwd,
-    policyPaths: values2.policies,
+    policyPaths: values2.policies ?? [],
     ...values2.config !== void 0 ? { configPath: values2.config } : {},
     ...values2.baseline !== void 0 ? { baselinePath: values2.baseline } : {}
   });
-  return emitReport(report, values2, io);
+  return emitReport(report, flags, io);
 }
-var MERGE_HELP, MERGE_OPTIONS;
 var init_merge_command = __esm({
   "src/cli/merge-command.ts"() {
     "use strict";
     init_merge_reports();
-    init_main();
     init_output_files();
     init_write_output();
-    MERGE_HELP = `Usage: azfence merge SHARD.json... [options]
+  }
+});
 
-Joins the JSON reports of \`azfence audit --shard K/N --format json\` (all N of one run) into one report,
-writes it in any format, and applies the gate over the whole estate. A missing or repeated shard, or shards
-that split the subscriptions differently, is an error (exit 2): the gate never passes on part of an estate.
+// src/cli/program.ts
+function once(validate) {
+  return (value, previous) => {
+    if (previous !== void 0) throw new InvalidArgumentError(`given twice ("${String(previous)}" and "${value}"); give it once`);
+    if (validate) validate(value);
+    return value;
+  };
+}
+function oneOf(choices) {
+  return (value) => {
+    if (!choices.includes(value)) throw new InvalidArgumentError(`must be one of ${choices.join(", ")}`);
+    return value;
+  };
+}
+function collect(value, previous) {
+  return [...previous ?? [], value];
+}
+function addReportOptions(command) {
+  command.option("-f, --format <format>", `what to print: ${FORMATS.join("|")} (default: table)`, once(oneOf(FORMATS))).option("-o, --output <file>", "write the printed report to FILE instead of stdout", once());
+  for (const file of REPORT_FILES) command.option(`--${file.flag} <file>`, file.help, once());
+  command.addOption(new Option("--summary <file>", "the same as --markdown").hideHelp().argParser(once())).option("--fail-on <severity>", `lowest severity that fails the run: ${FAIL_ON.join("|")} (default: high)`, once(oneOf(FAIL_ON))).option("--fail-on-unknown", "also fail on checks that cannot be decided (unknown until apply)").option("-q, --quiet", "print the report only when the gate fails, and then only what fails it (report files are written in full)");
+  return command;
+}
+function addRuleOptions(command, { selection = true } = {}) {
+  command.option("--policies <dir>", "add your own rule packs (repeatable)", collect);
+  if (selection) {
+    command.option("--check <rules>", "run only these rules: ids, globs (AZF-KATA-*) or packs (KATA), comma-separated, repeatable", collect).option("--skip-check <rules>", "do not run these rules: ids, globs or packs, comma-separated, repeatable", collect);
+  }
+  return command;
+}
+function optionTerm(option) {
+  return option.flags.replace(/<([^>]+)>/g, (_whole, name) => name.toUpperCase());
+}
+function buildProgram(output, onParsed) {
+  const program2 = new Command("azfence");
+  program2.description("Azure network-isolation checks for Terraform plans, Resource Graph snapshots, live subscriptions and Kubernetes manifests.").version(TOOL_VERSION, "-v, --version", "print the version").helpOption("-h, --help", "show help (azfence COMMAND --help for a command)").exitOverride().showSuggestionAfterError(true).configureOutput({ writeOut: output.stdout, writeErr: output.stderr, outputError: () => void 0, getOutHelpWidth: () => output.columns ?? 100, getErrHelpWidth: () => output.columns ?? 100 }).addHelpText("after", "\nExit codes: 0 nothing failed the gate, 1 findings failed the gate, 2 usage or input error.\n");
+  program2.configureHelp({ optionTerm });
+  const scan2 = program2.command("scan").summary("scan Terraform plans, Resource Graph snapshots and Kubernetes manifests").description(
+    "Scan Terraform plans (terraform show -json, or a saved binary plan when terraform is on PATH), Resource Graph snapshots (az graph query -o json) and Kubernetes manifests. A directory is searched for .json and .yaml inputs; - reads one input from stdin."
+  ).argument("[paths...]", "files or directories to scan; - for stdin");
+  addReportOptions(scan2);
+  addRuleOptions(scan2);
+  scan2.option("--config <file>", "configuration file (default: .azfence.yaml beside the scanned paths)", once()).option("--source <dir>", "Terraform root module the plan came from, so findings point at .tf lines (default: the plan's directory when it holds .tf files)", once()).option("--baseline <file>", "an earlier azfence JSON or SARIF report: only findings not in it fail the gate", once()).addHelpText("after", "\nExamples:\n  terraform show -json tfplan > plan.json && azfence scan plan.json --sarif azfence.sarif\n  terraform show -json tfplan | azfence scan - --check AZF-PUB-*,DNS -f json -o report.json\n").action((paths, options) => onParsed({ command: "scan", args: paths, options }));
+  const audit2 = program2.command("audit").summary("audit live subscriptions through Azure Resource Graph").description(
+    "Read the live estate through Azure Resource Graph (and ARM for the child resources it does not index), evaluate the same rules as scan, and report the same way. Signs in with DefaultAzureCredential as its environment configures it (AZURE_TOKEN_CREDENTIALS, workload identity, managed identity, Azure CLI). Without a scope, every subscription the identity can read is audited."
+  ).allowExcessArguments(true).option("--subscription <ID>", "a subscription to audit (repeatable)", collect).option("--management-group <ID>", "every subscription under a management group", once()).option("--shard <K/N>", "audit the K-th of N parts of the scope, split by resource count (one Resource Graph count query), for a CI matrix; join the parts' JSON reports with azfence merge", once()).option("--cloud <name>", "AzureCloud|AzureUSGovernment|AzureChinaCloud (default: AzureCloud)", once()).option("--arm-endpoint <url>", "Resource Manager of a custom cloud (Azure Stack); token scope is URL/.default", once()).option("--authority-host <url>", "Entra ID authority of a custom cloud", once()).option("--snapshot-out <file>", "also write what was read as a snapshot azfence scan accepts", once());
+  addReportOptions(audit2);
+  addRuleOptions(audit2);
+  audit2.option("--config <file>", "configuration (default: .azfence.yaml in the working directory)", once()).option("--baseline <file>", "the last run's JSON or SARIF report: findings are marked new or existing, those resolved since are listed, and only new ones fail the gate", once()).addHelpText("after", "\nExit codes: 0 nothing failed the gate, 1 findings failed the gate, 2 usage error, sign-in failure, or a\nsubscription that could not be read (named on stderr; the findings that were read are still reported).\n").action((options, command) => onParsed({ command: "audit", args: command.args, options }));
+  const merge4 = program2.command("merge").summary("join the JSON reports of azfence audit --shard K/N").description(
+    "Join the JSON reports of `azfence audit --shard K/N --format json` (all N of one run) into one report, write it in any format, and apply the gate over the whole estate. A missing or repeated shard, or shards that split the subscriptions differently, is an error (exit 2): the gate never passes on part of an estate."
+  ).argument("[reports...]", "the shards' JSON reports");
+  addReportOptions(merge4);
+  addRuleOptions(merge4, { selection: false });
+  merge4.option("--config <file>", "the configuration the shards ran with (default: .azfence.yaml in the working directory)", once()).option("--baseline <file>", "the last merged report (JSON or SARIF): new, existing and resolved findings", once()).addHelpText("after", "\nExit codes: 0 nothing failed the gate, 1 findings failed the gate, 2 usage error, a shard missing, or a\nshard that could not read part of its estate.\n").action((reports, options) => onParsed({ command: "merge", args: reports, options }));
+  const rules = program2.command("rules").summary("list the rules").description("List the rules, one line each: id, severity and title.").allowExcessArguments(true).option("--pack <pack>", "only this pack (PUB, DNS, POOL, KATA, EGR or one of --policies)", once()).option("--severity <severity>", `only this severity: ${SEVERITIES.join("|")}`, once(oneOf(SEVERITIES)));
+  addRuleOptions(rules, { selection: false });
+  rules.action((options, command) => onParsed({ command: "rules", args: command.args, options }));
+  const explain = program2.command("explain").summary("a rule's description, remediation, parameters and references").description("Print a rule's description, remediation, parameters and references (as docs/rules/<id>.md has them).").argument("[rule]", "a rule id, e.g. AZF-PUB-001").allowExcessArguments(true);
+  addRuleOptions(explain, { selection: false });
+  explain.action((_id, options, command) => onParsed({ command: "explain", args: command.args, options }));
+  return program2;
+}
+var FAIL_ON;
+var init_program = __esm({
+  "src/cli/program.ts"() {
+    "use strict";
+    init_esm();
+    init_rule();
+    init_reporters();
+    init_version();
+    init_report_files();
+    FAIL_ON = [...SEVERITIES, "none"];
+  }
+});
 
-Options (as audit):
-  --format table|json|sarif|markdown|junit|html   what to print (default: table)
-  --output FILE          write the report to FILE instead of stdout
-  --sarif FILE           also write SARIF to FILE
-  --markdown FILE        also write the Markdown summary to FILE
-  --html FILE            also write the HTML report to FILE
-  --baseline FILE        the last merged report (JSON or SARIF): new, existing and resolved findings
-  --fail-on LEVEL        critical|high|medium|low|none (default: high)
-  --fail-on-unknown      also fail on checks that could not be decided
-  --policies DIR         the rule packs the shards ran with (repeatable)
-  --config FILE          the configuration the shards ran with (default: .azfence.yaml in the working directory)
-
-Exit codes: 0 nothing failed the gate, 1 findings failed the gate, 2 usage error, a shard missing, or a
-shard that could not read part of its estate.
-`;
-    MERGE_OPTIONS = {
-      format: { type: "string", default: "table" },
-      output: { type: "string" },
-      sarif: { type: "string" },
-      markdown: { type: "string" },
-      html: { type: "string" },
-      baseline: { type: "string" },
-      "fail-on": { type: "string" },
-      "fail-on-unknown": { type: "boolean" },
-      config: { type: "string" },
-      policies: { type: "string", multiple: true, default: [] },
-      help: { type: "boolean", short: "h", default: false }
-    };
+// src/cli/prepare-inputs.ts
+import { closeSync as closeSync5, constants as constants3, mkdtempSync, openSync as openSync5, readFileSync as readFileSync6, readSync as readSync3, rmSync, statSync as statSync7, writeFileSync as writeFileSync2 } from "node:fs";
+import { delimiter, dirname as dirname8, join as join19, resolve as resolve13 } from "node:path";
+function startsWithZip(path) {
+  try {
+    if (!statSync7(path, { throwIfNoEntry: false })?.isFile()) return false;
+    const fd = openSync5(path, constants3.O_RDONLY | (constants3.O_NONBLOCK ?? 0));
+    try {
+      const head = Buffer.alloc(4);
+      return readSync3(fd, head, 0, 4, 0) === 4 && head.equals(ZIP_SIGNATURE);
+    } finally {
+      closeSync5(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+function findOnPath(name, env) {
+  const names = process.platform === "win32" ? [`${name}.exe`, `${name}.cmd`, name] : [name];
+  for (const dir of (env["PATH"] ?? "").split(delimiter).filter(Boolean)) {
+    for (const candidate of names) {
+      const path = join19(dir, candidate);
+      try {
+        if (statSync7(path).isFile()) return path;
+      } catch {
+      }
+    }
+  }
+  return void 0;
+}
+function terraformError(stderr2) {
+  const clean = stderr2.replace(/\u001b\[[0-9;]*m/g, "").replace(/[│╷╵]/g, " ");
+  const line2 = clean.split("\n").find((text5) => /^\s*Error: /.test(text5));
+  return oneLine((line2 ?? clean.split("\n").filter((text5) => text5.trim()).pop() ?? "no output").replace(/^\s*Error: /, ""), 160);
+}
+function prepareInputs(paths, io) {
+  const replacements = /* @__PURE__ */ new Map();
+  let scratch;
+  const scratchDir = () => scratch ??= mkdtempSync(join19(process.getBuiltinModule("node:os").tmpdir(), "azfence-input-"));
+  const env = io.env ?? process.env;
+  const prepared = { replacements, cleanUp: () => scratch && rmSync(scratch, { recursive: true, force: true }) };
+  const convert2 = (planPath, shownAs, workDir) => {
+    const terraform = findOnPath("terraform", env);
+    if (!terraform) {
+      return { shownAs, error: `is a binary file (a saved Terraform plan); converting it needs "terraform show -json", and terraform is not on PATH (run: terraform show -json ${shownAs} > plan.json, then scan plan.json)` };
+    }
+    const out = join19(scratchDir(), `plan-${replacements.size}.json`);
+    const fd = openSync5(out, "w", 384);
+    let result2;
+    try {
+      const { spawnSync } = process.getBuiltinModule("node:child_process");
+      result2 = spawnSync(terraform, ["show", "-json", "-no-color", planPath], {
+        cwd: workDir,
+        stdio: ["ignore", fd, "pipe"],
+        env: { ...env, TF_IN_AUTOMATION: "1" },
+        encoding: "utf8",
+        timeout: 10 * 6e4,
+        maxBuffer: 16 * 1024 * 1024
+      });
+    } finally {
+      closeSync5(fd);
+    }
+    if (result2.error) return { shownAs, error: `is a binary file (a saved Terraform plan) and "terraform show -json" could not run (${result2.error.code ?? "error"})` };
+    if (result2.status !== 0) return { shownAs, error: `is a binary file (a saved Terraform plan) that "terraform show -json" could not read: ${terraformError(result2.stderr ?? "")}` };
+    return { path: out, shownAs };
+  };
+  try {
+    for (const named4 of new Set(paths)) {
+      if (named4 === "-") {
+        if (paths.filter((path) => path === "-").length > 1) throw new UserError("- (stdin) is named twice; stdin can be read once");
+        if (io.stdinIsTTY) throw new UserError("- reads the input from stdin, but stdin is a terminal (pipe a plan in: terraform show -json tfplan | azfence scan -)");
+        const bytes = io.readStdin ? io.readStdin() : readFileSync6(0);
+        const saved = join19(scratchDir(), bytes.subarray(0, 4).equals(ZIP_SIGNATURE) ? "stdin.tfplan" : /^(\ufeff)?\s*[[{]/.test(bytes.subarray(0, 64).toString("utf8")) || bytes[0] === 255 || bytes[0] === 254 ? "stdin.json" : "stdin.yaml");
+        writeFileSync2(saved, bytes, { mode: 384 });
+        replacements.set(named4, saved.endsWith(".tfplan") ? convert2(saved, STDIN_NAME, io.cwd) : { path: saved, shownAs: STDIN_NAME });
+        continue;
+      }
+      const absolute = resolve13(io.cwd, named4);
+      if (!startsWithZip(absolute)) continue;
+      const shownAs = displayPath(absolute, io.cwd);
+      noteFileRead(statSync7(absolute), shownAs);
+      replacements.set(named4, convert2(absolute, shownAs, dirname8(absolute)));
+    }
+  } catch (error) {
+    prepared.cleanUp();
+    throw error;
+  }
+  return prepared;
+}
+var STDIN_NAME, ZIP_SIGNATURE;
+var init_prepare_inputs = __esm({
+  "src/cli/prepare-inputs.ts"() {
+    "use strict";
+    init_errors();
+    init_display_path();
+    init_files_read();
+    STDIN_NAME = "<stdin>";
+    ZIP_SIGNATURE = Buffer.from([80, 75, 3, 4]);
   }
 });
 
@@ -30043,7 +33841,7 @@ function parseTimeSpan(text5) {
   return Math.round((Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3])) * 1e3);
 }
 function delay(ms) {
-  return new Promise((resolve13) => setTimeout(resolve13, ms));
+  return new Promise((resolve16) => setTimeout(resolve16, ms));
 }
 var Gate;
 var init_gate2 = __esm({
@@ -30143,8 +33941,8 @@ function retryAfterMs(header) {
   }
   const value = header("retry-after");
   if (value === void 0) return void 0;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1e3;
+  const seconds2 = Number(value);
+  if (Number.isFinite(seconds2) && seconds2 >= 0) return seconds2 * 1e3;
   const date = Date.parse(value);
   return Number.isNaN(date) ? void 0 : Math.max(0, date - Date.now());
 }
@@ -30543,10 +34341,10 @@ var init_azure_client = __esm({
 });
 
 // src/audit/audit.ts
-import { resolve as resolve11 } from "node:path";
+import { resolve as resolve14 } from "node:path";
 async function audit(options) {
   const started = nowMs();
-  const setup = setUpRules({ scanPaths: [], cwd: options.cwd, ...options.policyPaths ? { policyPaths: options.policyPaths } : {}, ...options.configPath ? { configPath: options.configPath } : {} });
+  const setup = setUpRules({ scanPaths: [], cwd: options.cwd, ...options.policyPaths ? { policyPaths: options.policyPaths } : {}, ...options.configPath ? { configPath: options.configPath } : {}, ...options.selection ? { selection: options.selection } : {} });
   if (options.snapshotOut) checkOutputTargets([{ flag: "--snapshot-out", path: options.snapshotOut }], options.cwd);
   if (options.baselinePath !== void 0) readBaseline(options.baselinePath, options.cwd);
   if (options.shard && options.snapshotOut) throw new UserError("--snapshot-out writes the whole estate as one file; a shard reads only its part of it, so give one or the other");
@@ -30652,7 +34450,7 @@ function readPerSubscription(rows, scope) {
   return { inventory, inputs, skipped: [], errors };
 }
 function readAsSnapshotFile(rows, path, cwd) {
-  const absolute = resolve11(cwd, path);
+  const absolute = resolve14(cwd, path);
   const file = displayPath(absolute, cwd);
   const text5 = snapshotText(rows);
   writeSnapshot(path, text5, cwd);
@@ -30779,49 +34577,41 @@ var init_progress = __esm({
 // src/cli/audit-command.ts
 var audit_command_exports = {};
 __export(audit_command_exports, {
-  AUDIT_HELP: () => AUDIT_HELP,
   auditCommand: () => auditCommand
 });
-async function auditCommand(args, io) {
-  const values2 = parseFlags2(args);
-  if (values2.help) {
-    io.stdout(AUDIT_HELP);
-    return EXIT_OK;
-  }
-  checkReportFlags(values2);
-  checkOutputTargets(outputTargets(values2), io.cwd);
-  const subscriptions = values2.subscription;
+async function auditCommand(files, options, io) {
+  if (files.length) throw new UserError(`audit takes no files (got "${files[0]}"); to check a snapshot use azfence scan`);
+  const values2 = options;
+  const flags = normalizeReportFlags(values2);
+  checkOutputTargets(outputTargets(flags), io.cwd);
+  const subscriptions = values2.subscription ?? [];
   for (const id of subscriptions) if (!GUID.test(id)) throw new UserError(`--subscription takes a subscription id (a GUID), got "${id}"`);
-  const managementGroup = values2["management-group"];
+  const managementGroup = values2.managementGroup;
   if (managementGroup !== void 0 && subscriptions.length) throw new UserError("pass --subscription or --management-group, not both");
   const shard = values2.shard !== void 0 ? parseShard(values2.shard) : void 0;
   if (shard && values2.baseline !== void 0) throw new UserError("give --baseline to azfence merge, not to a shard: a shard sees only its part of the estate, so everything else would read as resolved");
   const cloud = resolveCloud({
     ...values2.cloud !== void 0 ? { cloud: values2.cloud } : {},
-    ...values2["arm-endpoint"] !== void 0 ? { armEndpoint: values2["arm-endpoint"] } : {},
-    ...values2["authority-host"] !== void 0 ? { authorityHost: values2["authority-host"] } : {}
+    ...values2.armEndpoint !== void 0 ? { armEndpoint: values2.armEndpoint } : {},
+    ...values2.authorityHost !== void 0 ? { authorityHost: values2.authorityHost } : {}
   });
-  const progress = io.stderrIsTTY ? new Progress(io.stderr) : void 0;
+  const progress = io.stderrIsTTY && !values2.quiet ? new Progress(io.stderr) : void 0;
   const report = await audit({
     subscriptions,
     cloud,
     cwd: io.cwd,
-    policyPaths: values2.policies,
+    policyPaths: values2.policies ?? [],
+    selection: { check: values2.check, skipCheck: values2.skipCheck },
     ...managementGroup !== void 0 ? { managementGroup } : {},
     ...values2.config !== void 0 ? { configPath: values2.config } : {},
-    ...values2["snapshot-out"] !== void 0 ? { snapshotOut: values2["snapshot-out"] } : {},
+    ...values2.snapshotOut !== void 0 ? { snapshotOut: values2.snapshotOut } : {},
     ...values2.baseline !== void 0 ? { baselinePath: values2.baseline } : {},
     ...shard ? { shard } : {},
     ...progress ? { progress } : {}
   });
-  return emitReport(report, values2, io);
+  return emitReport(report, flags, io);
 }
-function parseFlags2(args) {
-  const { values: values2, positionals } = parseFlags(args, AUDIT_OPTIONS);
-  if (positionals.length) throw new UserError(`audit takes no files (got "${positionals[0]}"); to check a snapshot use azfence scan`);
-  return values2;
-}
-var AUDIT_HELP, AUDIT_OPTIONS, GUID;
+var GUID;
 var init_audit_command = __esm({
   "src/cli/audit-command.ts"() {
     "use strict";
@@ -30830,116 +34620,71 @@ var init_audit_command = __esm({
     init_progress();
     init_shard();
     init_errors();
-    init_main();
     init_output_files();
     init_write_output();
-    AUDIT_HELP = `Usage: azfence audit [scope] [options]
-
-Reads the live estate through Azure Resource Graph (and ARM for the child resources it does not index),
-evaluates the same rules as scan, and reports the same way. Signs in with DefaultAzureCredential as its
-environment configures it (AZURE_TOKEN_CREDENTIALS, workload identity, managed identity, Azure CLI).
-
-Scope (default: every subscription the identity can read):
-  --subscription ID      a subscription to audit (repeatable)
-  --management-group ID  every subscription under a management group
-  --shard K/N            audit the K-th of N parts of the scope, split by resource count (one Resource
-                         Graph count query), for a CI matrix; join the parts' JSON reports with azfence merge
-
-Cloud:
-  --cloud NAME           AzureCloud|AzureUSGovernment|AzureChinaCloud (default: AzureCloud)
-  --arm-endpoint URL     Resource Manager of a custom cloud (Azure Stack); token scope is <URL>/.default
-  --authority-host URL   Entra ID authority of a custom cloud
-
-Output (as scan):
-  --format table|json|sarif|markdown|junit|html   what to print (default: table)
-  --output FILE          write the report to FILE instead of stdout
-  --sarif FILE           also write SARIF to FILE
-  --markdown FILE        also write the Markdown summary to FILE
-  --html FILE            also write the HTML report to FILE
-  --baseline FILE        the last run's JSON or SARIF report: findings are marked new or existing, those
-                         resolved since are listed, and only new ones fail the gate
-  --snapshot-out FILE    also write what was read as a snapshot azfence scan accepts
-  --fail-on LEVEL        critical|high|medium|low|none (default: high)
-  --fail-on-unknown      also fail on checks that could not be decided
-  --policies DIR         add your own rule packs (repeatable)
-  --config FILE          configuration (default: .azfence.yaml in the working directory)
-
-Exit codes: 0 nothing failed the gate, 1 findings failed the gate, 2 usage error, sign-in failure, or a
-subscription that could not be read (named on stderr; the findings that were read are still reported).
-`;
-    AUDIT_OPTIONS = {
-      subscription: { type: "string", multiple: true, default: [] },
-      "management-group": { type: "string" },
-      shard: { type: "string" },
-      cloud: { type: "string" },
-      "arm-endpoint": { type: "string" },
-      "authority-host": { type: "string" },
-      "snapshot-out": { type: "string" },
-      format: { type: "string", default: "table" },
-      output: { type: "string" },
-      sarif: { type: "string" },
-      markdown: { type: "string" },
-      html: { type: "string" },
-      baseline: { type: "string" },
-      "fail-on": { type: "string" },
-      "fail-on-unknown": { type: "boolean" },
-      config: { type: "string" },
-      policies: { type: "string", multiple: true, default: [] },
-      help: { type: "boolean", short: "h", default: false }
-    };
     GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   }
 });
 
 // src/cli/main.ts
-function scanCommand(args, io) {
-  const { values: values2, positionals } = parseFlags(args, SCAN_OPTIONS);
-  if (values2.help) {
-    io.stdout(HELP);
+function scanCommand(paths, flags, io) {
+  if (paths.length === 0) throw new UserError("scan needs at least one file or directory (try: azfence scan plan.json)");
+  const report = normalizeReportFlags(flags);
+  checkOutputTargets(outputTargets(report), io.cwd);
+  const inputs = prepareInputs(paths, io);
+  try {
+    const result2 = scan({
+      paths,
+      policyPaths: flags.policies ?? [],
+      cwd: io.cwd,
+      selection: { check: flags.check, skipCheck: flags.skipCheck },
+      ...inputs.replacements.size ? { replacements: inputs.replacements } : {},
+      ...flags.config ? { configPath: flags.config } : {},
+      ...flags.source !== void 0 ? { sourceDir: flags.source } : {},
+      ...flags.baseline !== void 0 ? { baselinePath: flags.baseline } : {}
+    });
+    return emitReport(result2, report, io);
+  } finally {
+    inputs.cleanUp();
+  }
+}
+function parseCommandLine(argv, io) {
+  let parsed;
+  const program2 = buildProgram({ stdout: io.stdout, stderr: io.stderr }, (result2) => parsed = result2);
+  if (argv.length === 0) {
+    io.stdout(program2.helpInformation());
     return EXIT_OK;
   }
-  checkReportFlags(values2);
-  if (positionals.length === 0) throw new UserError("scan needs at least one file or directory (try: azfence scan plan.json)");
-  if (values2.markdown !== void 0 && values2.summary !== void 0) throw new UserError("give --markdown or --summary, not both (they are the same option)");
-  checkOutputTargets(outputTargets({ ...values2, markdown: values2.markdown ?? values2.summary }), io.cwd);
-  const report = scan({
-    paths: positionals,
-    policyPaths: values2.policies,
-    cwd: io.cwd,
-    ...values2.config ? { configPath: values2.config } : {},
-    ...values2.source !== void 0 ? { sourceDir: values2.source } : {},
-    ...values2.baseline !== void 0 ? { baselinePath: values2.baseline } : {}
-  });
-  return emitReport(report, { ...values2, markdown: values2.markdown ?? values2.summary }, io);
+  try {
+    program2.parse(argv, { from: "user" });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    if (error.exitCode === 0) return EXIT_OK;
+    throw new UserError(usageMessage(error));
+  }
+  if (!parsed) throw new UserError("no command given (try: azfence scan <file-or-dir>, or azfence --help)");
+  return parsed;
+}
+function usageMessage(error) {
+  const text5 = error.message.replace(/^error: /, "").replace(/\n\(Did you mean (.*)\?\)$/s, " (did you mean $1?)").replace(/^option '(?:-\w, )?(--[\w-]+)[^']*' argument '.*' is invalid\. /s, "$1 ");
+  return error.code === "commander.unknownCommand" ? `${text5} (try: azfence --help)` : text5;
 }
 function main(argv, io) {
   forgetFilesRead();
   try {
-    const [command, ...rest] = argv;
-    switch (command) {
+    const parsed = parseCommandLine(argv, io);
+    if (typeof parsed === "number") return parsed;
+    switch (parsed.command) {
       case "scan":
-        return scanCommand(rest, io);
+        return scanCommand(parsed.args, parsed.options, io);
       case "merge":
-        return mergeCommand(rest, io);
+        return mergeCommand(parsed.args, parsed.options, io);
       case "rules":
-        return rulesCommand(rest, io);
+        return rulesCommand(parsed.args, parsed.options, io);
       case "explain":
-        return explainCommand(rest, io);
+        return explainCommand(parsed.args, parsed.options, io);
       case "audit":
         throw new UserError("audit is asynchronous: call run(), not main()");
-      case "--version":
-      case "-v":
-        io.stdout(`${TOOL_VERSION}
-`);
-        return EXIT_OK;
-      case void 0:
-      case "--help":
-      case "-h":
-      case "help":
-        io.stdout(HELP);
-        return EXIT_OK;
-      default:
-        throw new UserError(`unknown command "${command}" (try: azfence scan <file-or-dir>)`);
     }
   } catch (error) {
     return reportFailure(error, io);
@@ -30949,8 +34694,10 @@ async function run(argv, io) {
   if (argv[0] !== "audit") return main(argv, io);
   forgetFilesRead();
   try {
+    const parsed = parseCommandLine(argv, io);
+    if (typeof parsed === "number") return parsed;
     const { auditCommand: auditCommand2 } = await Promise.resolve().then(() => (init_audit_command(), audit_command_exports));
-    return await auditCommand2(argv.slice(1), io);
+    return await auditCommand2(parsed.args, parsed.options, io);
   } catch (error) {
     return reportFailure(error, io);
   }
@@ -30967,76 +34714,35 @@ function reportFailure(error, io) {
 `);
   return EXIT_ERROR;
 }
-var EXIT_OK, EXIT_ERROR, HELP, SCAN_OPTIONS;
+var EXIT_OK, EXIT_ERROR;
 var init_main = __esm({
   "src/cli/main.ts"() {
     "use strict";
+    init_esm();
     init_errors();
     init_scan();
     init_rules_command();
     init_merge_command();
-    init_version();
     init_terminal_text();
     init_output_files();
     init_write_output();
     init_files_read();
+    init_program();
+    init_prepare_inputs();
     EXIT_OK = 0;
     EXIT_ERROR = 2;
-    HELP = `azfence ${TOOL_VERSION}: Azure network-isolation checks for Terraform plans, Resource Graph snapshots and Kubernetes manifests
-
-Usage:
-  azfence scan <file-or-dir>... [options]   scan plans (terraform show -json), snapshots (az graph query -o json)
-                                            and Kubernetes manifests
-  azfence audit [--subscription ID]... [options]   audit live subscriptions through Resource Graph (azfence audit --help)
-  azfence merge SHARD.json...               join the JSON reports of azfence audit --shard K/N (azfence merge --help)
-  azfence rules [--pack PUB] [--severity high]   list the rules
-  azfence explain AZF-PUB-001               a rule's description, remediation, parameters and references
-  azfence --version | --help
-
-Scan options:
-  --format table|json|sarif|markdown|junit|html   what to print (default: table)
-  --output FILE          write the report to FILE instead of stdout
-  --sarif FILE           also write SARIF to FILE (for GitHub code scanning)
-  --html FILE            also write the HTML report to FILE (one self-contained page)
-  --fail-on LEVEL        critical|high|medium|low|none: lowest severity that fails the run (default: high)
-  --fail-on-unknown      also fail on checks that cannot be decided until apply
-  --policies DIR         add your own rule packs (repeatable)
-  --config FILE          configuration (default: .azfence.yaml beside the scanned paths)
-  --markdown FILE        also write the Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY); --summary is the same
-  --source DIR           Terraform root module the plan came from: findings then point at .tf lines
-                         (default: the plan's directory when it holds .tf files)
-  --baseline FILE        an earlier azfence JSON or SARIF report: only findings not in it fail the gate;
-                         reports mark findings new or existing and list those resolved since
-
-Exit codes: 0 nothing failed the gate, 1 findings failed the gate, 2 usage or input error.
-`;
-    SCAN_OPTIONS = {
-      format: { type: "string", default: "table" },
-      output: { type: "string" },
-      sarif: { type: "string" },
-      "fail-on": { type: "string" },
-      "fail-on-unknown": { type: "boolean" },
-      config: { type: "string" },
-      markdown: { type: "string" },
-      html: { type: "string" },
-      summary: { type: "string" },
-      source: { type: "string" },
-      baseline: { type: "string" },
-      policies: { type: "string", multiple: true, default: [] },
-      help: { type: "boolean", short: "h", default: false }
-    };
   }
 });
 
 // src/cli/heap.ts
-import { statSync as statSync7 } from "node:fs";
-import { resolve as resolve12 } from "node:path";
+import { statSync as statSync8 } from "node:fs";
+import { resolve as resolve15 } from "node:path";
 function rerunWithLargerHeap(args, cwd) {
   if (process.env["AZFENCE_HEAP_RAISED"] === "1") return void 0;
   const large = args.some((arg) => {
     if (arg.startsWith("-")) return false;
     try {
-      return statSync7(resolve12(cwd, arg)).size > LARGE_INPUT_BYTES;
+      return statSync8(resolve15(cwd, arg)).size > LARGE_INPUT_BYTES;
     } catch {
       return false;
     }
@@ -31085,7 +34791,9 @@ var init_cli = __esm({
       stdout,
       stderr,
       cwd: process.cwd(),
-      stderrIsTTY: process.stderr.isTTY === true
+      stderrIsTTY: process.stderr.isTTY === true,
+      stdoutIsTTY: process.stdout.isTTY === true,
+      stdinIsTTY: process.stdin.isTTY === true
     });
     process.exitCode = code;
   }
@@ -31098,9 +34806,9 @@ init_heap();
 // src/action/main.ts
 init_errors();
 init_terminal_text();
-import { appendFileSync, existsSync as existsSync5, mkdtempSync, readFileSync as readFileSync6, rmSync } from "node:fs";
+import { appendFileSync, existsSync as existsSync6, mkdtempSync as mkdtempSync2, readFileSync as readFileSync7, rmSync as rmSync2 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join17 } from "node:path";
+import { join as join20 } from "node:path";
 
 // src/action/inputs.ts
 init_errors();
@@ -31156,20 +34864,20 @@ function scanArguments(inputs, summaryFile) {
 // src/action/main.ts
 async function runAction(env, io) {
   let code2;
-  const work = mkdtempSync(join17(env["RUNNER_TEMP"] || tmpdir(), "azfence-"));
+  const work = mkdtempSync2(join20(env["RUNNER_TEMP"] || tmpdir(), "azfence-"));
   try {
     const inputs = readInputs(env);
-    const summary = join17(work, "summary.md");
+    const summary = join20(work, "summary.md");
     code2 = await io.azfence(scanArguments(inputs, summary));
     const stepSummary = env["GITHUB_STEP_SUMMARY"];
-    if (inputs.stepSummary && stepSummary && existsSync5(summary)) appendFileSync(stepSummary, readFileSync6(summary));
+    if (inputs.stepSummary && stepSummary && existsSync6(summary)) appendFileSync(stepSummary, readFileSync7(summary));
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     io.stderr(`::error::azfence: ${oneLine(terminalText(error.message), 300)}
 `);
     code2 = 2;
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    rmSync2(work, { recursive: true, force: true });
   }
   const output = env["GITHUB_OUTPUT"];
   if (output) appendFileSync(output, `exit-code=${code2}
