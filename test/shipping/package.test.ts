@@ -107,7 +107,7 @@ describe('the installed azfence, installed with --ignore-scripts', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('AZF-POOL-001');
     const { resourcesRead } = (JSON.parse(checkout.stdout) as { summary: { resourcesRead: number } }).summary;
-    expect(table.stdout).toMatch(new RegExp(`1 file, ${resourcesRead} resources read, \\d+ checked, \\d+ failed`));
+    expect(table.stdout).toMatch(new RegExp(`1 input file; ${resourcesRead} resources read, \\d+ checked by a rule; \\d+ checks passed, \\d+ failed`));
   });
 
   it('explains a rule, and names the rule page it ships', () => {
