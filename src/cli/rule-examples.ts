@@ -23,6 +23,8 @@ export interface RuleExample {
   parameters?: Record<string, unknown>;
   /** HCL of the cluster a manifest case is judged with (its node pools), when the case has one. */
   companion?: string;
+  /** CI pipeline files the case scans beside the plan or snapshot (the rule judges their commands). */
+  pipelines?: Array<{ path: string; language: 'yaml' | 'sh'; code: string }>;
 }
 
 interface FixtureCase {
@@ -34,6 +36,8 @@ interface FixtureCase {
   manifests?: string;
   modules?: unknown;
   parameters?: Record<string, unknown>;
+  /** Repository path -> file text: CI pipelines (workflows, azure-pipelines.yml, scripts). */
+  pipelines?: Record<string, string>;
 }
 
 interface AzurermCase {
@@ -73,7 +77,8 @@ export function loadRuleExamples(dir: string = FIXTURE_RULES_DIR): Map<string, R
 }
 
 function example(fixture: FixtureCase, kind: ExampleKind, expect: 'fail' | 'pass'): RuleExample {
-  const base = { kind, expect, name: fixture.name, ...(fixture.parameters ? { parameters: fixture.parameters } : {}) };
+  const pipelines = Object.entries(fixture.pipelines ?? {}).map(([path, text]) => ({ path, language: /\.ya?ml$/.test(path) ? ('yaml' as const) : ('sh' as const), code: text.trimEnd() }));
+  const base = { kind, expect, name: fixture.name, ...(fixture.parameters ? { parameters: fixture.parameters } : {}), ...(pipelines.length ? { pipelines } : {}) };
   if (kind === 'terraform') return { ...base, language: 'hcl', code: asList(fixture.azurerm).map(hclResource).join('\n\n') };
   if (kind === 'snapshot') return { ...base, language: 'json', code: compactJson(asList(fixture.snapshot).map(snapshotRow), '') };
   const cluster = asList(fixture.azurerm);
@@ -198,6 +203,11 @@ export function renderExamples(examples: readonly RuleExample[]): string[] {
       out.push('', `**${example.expect === 'fail' ? 'Fails' : 'Passes'}:** ${example.name}.`, '');
       if (example.parameters) out.push('With this `.azfence.yaml`:', '', '```yaml', yaml().stringify({ parameters: example.parameters }).trimEnd(), '```', '');
       if (example.companion) out.push('With the cluster in the same scan:', '', '```hcl', example.companion, '```', '');
+      if (example.pipelines) {
+        // The rule judges the pipelines' commands; the plan or snapshot is the estate they run against.
+        for (const file of example.pipelines) out.push(`\`${file.path}\`:`, '', `\`\`\`${file.language}`, file.code, '```', '');
+        out.push(`With the ${kind === 'snapshot' ? 'snapshot' : 'plan'} in the same scan:`, '');
+      }
       out.push(`\`\`\`${example.language}`, example.code, '```');
     }
   }
