@@ -111,7 +111,8 @@ export function renderRuleDoc(rule: Rule, pack?: Pick<RulePack, 'title'>, exampl
     }
   }
   if (rule.examples?.length) {
-    out.push('', '## Examples');
+    // One "## Examples" per page: when the fixtures gave examples above, the pack's own follow under their own heading.
+    out.push('', examples.length ? '## More examples (from the rule pack)' : '## Examples');
     for (const example of rule.examples) {
       const fence = example.code.includes('```') ? '~~~~' : '```';
       out.push('', `**${example.verdict === 'fail' ? 'Fails' : 'Passes'}:** ${tidy(example.title)}`, '', `${fence}${example.language}`, example.code.replace(/\n+$/, ''), fence);
