@@ -10,7 +10,7 @@ import { PACKAGE_ROOT } from '../engine/load-packs.js';
  * module: the CLI never reads fixtures.
  */
 
-export type ExampleKind = 'terraform' | 'snapshot' | 'manifest';
+export type ExampleKind = 'terraform' | 'azapi' | 'snapshot' | 'manifest';
 
 export interface RuleExample {
   kind: ExampleKind;
@@ -31,13 +31,24 @@ interface FixtureCase {
   name: string;
   expect: 'fail' | 'pass' | 'unknown';
   azurerm?: AzurermCase | AzurermCase[];
-  azapi?: unknown;
+  azapi?: AzapiCase | AzapiCase[];
   snapshot?: Record<string, unknown> | Array<Record<string, unknown>>;
   manifests?: string;
   modules?: unknown;
   parameters?: Record<string, unknown>;
   /** Repository path -> file text: CI pipelines (workflows, azure-pipelines.yml, scripts). */
   pipelines?: Record<string, string>;
+}
+
+interface AzapiCase {
+  type: string;
+  name?: string;
+  address?: string;
+  body: Record<string, unknown>;
+  /** azapi 1.x wrote body as a JSON string. */
+  bodyAsString?: boolean;
+  location?: string;
+  parentId?: string;
 }
 
 interface AzurermCase {
@@ -53,7 +64,7 @@ export const FIXTURE_RULES_DIR = join(PACKAGE_ROOT, 'fixtures', 'rules');
 
 const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
-function kindOf(fixture: FixtureCase): ExampleKind | 'azapi' {
+function kindOf(fixture: FixtureCase): ExampleKind {
   return fixture.manifests !== undefined ? 'manifest' : fixture.azapi ? 'azapi' : fixture.azurerm ? 'terraform' : 'snapshot';
 }
 
@@ -64,9 +75,12 @@ export function loadRuleExamples(dir: string = FIXTURE_RULES_DIR): Map<string, R
   for (const file of readdirSync(dir).filter((name) => name.endsWith('.yaml')).sort()) {
     const fixture = yaml().parse(readFileSync(join(dir, file), 'utf8')) as { rule: string; cases: FixtureCase[] };
     const chosen: RuleExample[] = [];
-    for (const kind of ['terraform', 'snapshot', 'manifest'] as const) {
+    // azapi examples stand in for azurerm ones only for a rule whose resource azurerm does not have.
+    const hasAzurerm = fixture.cases.some((c) => kindOf(c) === 'terraform');
+    for (const kind of ['terraform', 'azapi', 'snapshot', 'manifest'] as const) {
+      if (kind === 'azapi' && hasAzurerm) continue;
       for (const expect of ['fail', 'pass'] as const) {
-        const candidates = fixture.cases.filter((c) => c.expect === expect && kindOf(c) === kind && !c.modules && asList(c.azurerm).every((r) => !r.address));
+        const candidates = fixture.cases.filter((c) => c.expect === expect && kindOf(c) === kind && !c.modules && [...asList(c.azurerm), ...asList(c.azapi)].every((r) => !r.address));
         const best = candidates.find((c) => !c.parameters) ?? candidates[0];
         if (best) chosen.push(example(best, kind, expect));
       }
@@ -80,6 +94,7 @@ function example(fixture: FixtureCase, kind: ExampleKind, expect: 'fail' | 'pass
   const pipelines = Object.entries(fixture.pipelines ?? {}).map(([path, text]) => ({ path, language: /\.ya?ml$/.test(path) ? ('yaml' as const) : ('sh' as const), code: text.trimEnd() }));
   const base = { kind, expect, name: fixture.name, ...(fixture.parameters ? { parameters: fixture.parameters } : {}), ...(pipelines.length ? { pipelines } : {}) };
   if (kind === 'terraform') return { ...base, language: 'hcl', code: asList(fixture.azurerm).map(hclResource).join('\n\n') };
+  if (kind === 'azapi') return { ...base, language: 'hcl', code: asList(fixture.azapi).map(azapiResource).join('\n\n') };
   if (kind === 'snapshot') return { ...base, language: 'json', code: compactJson(asList(fixture.snapshot).map(snapshotRow), '') };
   const cluster = asList(fixture.azurerm);
   return { ...base, language: 'yaml', code: fixture.manifests!.trimEnd(), ...(cluster.length ? { companion: cluster.map(hclResource).join('\n\n') } : {}) };
@@ -158,6 +173,19 @@ function hclResource(resource: AzurermCase): string {
   return `resource "${resource.type}" "${resource.name ?? 'this'}" {\n${hclBody(body, '  ')}}`;
 }
 
+function azapiResource(resource: AzapiCase): string {
+  const body = resource.bodyAsString ? new Expression(`jsonencode(${hclValue(resource.body, '  ')})`) : resource.body;
+  const attributes: Record<string, unknown> = {
+    type: resource.type,
+    ...(typeof resource.body['name'] === 'string' ? { name: resource.body['name'] } : {}),
+    parent_id: resource.parentId ?? new Expression('azurerm_resource_group.this.id'),
+    ...(resource.location ? { location: resource.location } : {}),
+  };
+  const { name: _name, ...rest } = resource.bodyAsString ? {} : (body as Record<string, unknown>);
+  const shown = resource.bodyAsString ? body : rest;
+  return `resource "azapi_resource" "${resource.name ?? 'this'}" {\n${hclBody(attributes, '  ')}  body = ${hclValue(shown, '  ')}\n}`;
+}
+
 function isBlockList(value: unknown): value is Array<Record<string, unknown>> {
   return Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'object' && item !== null && !Array.isArray(item) && !(item instanceof Expression));
 }
@@ -192,10 +220,11 @@ export function renderExamples(examples: readonly RuleExample[]): string[] {
   const out = ['', '## Examples', '', 'Each example is one of the rule\'s test cases: the test suite scans it and expects this verdict.'];
   const titles: Record<ExampleKind, string> = {
     terraform: 'Terraform (azurerm)',
+    azapi: 'Terraform (azapi)',
     snapshot: 'Resource Graph snapshot (`az graph query -o json`, `azfence audit --snapshot-out`)',
     manifest: 'Kubernetes manifest',
   };
-  for (const kind of ['terraform', 'snapshot', 'manifest'] as const) {
+  for (const kind of ['terraform', 'azapi', 'snapshot', 'manifest'] as const) {
     const ofKind = examples.filter((example) => example.kind === kind);
     if (ofKind.length === 0) continue;
     out.push('', `### ${titles[kind]}`);
