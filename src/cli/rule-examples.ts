@@ -120,9 +120,10 @@ function compactJson(value: unknown, indent: string): string {
   return `{\n${Object.entries(value).map(([key, item]) => `${inner}${JSON.stringify(key)}: ${compactJson(item, inner)}`).join(',\n')}\n${indent}}`;
 }
 
-type Segment = string | number;
+export type Segment = string | number;
 
-function segmentsOf(path: string): Segment[] {
+/** A fixture's attribute path (`a.b[0].c`) as keys and indexes; the test fixtures read paths the same way. */
+export function segmentsOf(path: string): Segment[] {
   const out: Segment[] = [];
   for (const part of path.split('.')) {
     const match = /^([^[]*)((?:\[\d+\])*)$/.exec(part)!;

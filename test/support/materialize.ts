@@ -3,6 +3,8 @@
  * `terraform show -json` (resource_changes with after/after_unknown/after_sensitive, planned_values,
  * configuration), or a Resource Graph snapshot as `az graph query -o json` writes it.
  */
+import { segmentsOf, type Segment } from '../../src/cli/rule-examples.js';
+
 export interface AzurermCase {
   type: string;
   name?: string;
@@ -39,18 +41,6 @@ export interface AzapiCase {
 export type ModuleCalls = Record<string, { inputs?: Record<string, string[]>; outputs?: Record<string, string[]> }>;
 
 export type SnapshotRow = Record<string, unknown>;
-
-type Segment = string | number;
-
-function segmentsOf(path: string): Segment[] {
-  const out: Segment[] = [];
-  for (const part of path.split('.')) {
-    const match = /^([^[]*)((?:\[\d+\])*)$/.exec(part)!;
-    if (match[1]) out.push(match[1]);
-    for (const index of match[2]!.matchAll(/\[(\d+)\]/g)) out.push(Number(index[1]));
-  }
-  return out;
-}
 
 function setIn(target: Record<string, unknown> | unknown[], segments: Segment[], value: unknown): void {
   let node: Record<string, unknown> | unknown[] = target;
