@@ -1,7 +1,7 @@
 import type { Node } from 'yaml';
 import { contentLine, describeNode, entries, get, isMapNode, isSeqNode, items, keysOf, lineOf, parsePipelineYaml, root, text, type YamlView } from './yaml-nodes.js';
 import { placeholderFor, type ExpressionTable, type ScriptScope, type Substitution } from './script-commands.js';
-import type { PipelineFile, PipelineState, StepPlace } from './pipeline-state.js';
+import { mentionsAcrCommand, neverRuns, repositoryRelative, type PipelineFile, type PipelineState, type StepPlace } from './pipeline-state.js';
 import type { ShellDialect } from './shell-words.js';
 
 /**
@@ -209,6 +209,7 @@ function readStages(state: PipelineState, file: PipelineFile, view: YamlView, st
 function readJobs(state: PipelineState, file: PipelineFile, view: YamlView, jobs: Node | undefined, outer: Level, depth: number): void {
   listItems(view, jobs).forEach((job, index) => {
     if (get(view, job, 'template')) return includeTemplate(state, file, view, get(view, job, 'template'), depth);
+    if (neverRuns(text(get(view, job, 'condition')))) return;
     const name = text(get(view, job, 'job')) ?? text(get(view, job, 'deployment')) ?? String(index);
     const level: Level = {
       vars: readVariables(state, file, view, get(view, job, 'variables'), outer.vars),
@@ -246,6 +247,7 @@ function readSteps(state: PipelineState, file: PipelineFile, view: YamlView, ste
       return;
     }
     if (get(view, step, 'template')) return includeTemplate(state, file, view, get(view, step, 'template'), depth);
+    if (neverRuns(text(get(view, step, 'condition'))) || text(get(view, step, 'enabled'))?.trim().toLowerCase() === 'false') return;
     const label = text(get(view, step, 'displayName')) ?? text(get(view, step, 'name'));
     const address = `${level.at ? `${level.at}.` : ''}steps[${label !== undefined ? JSON.stringify(label) : index}]`;
     const env = new Map<string, Substitution>();
@@ -261,6 +263,11 @@ function readSteps(state: PipelineState, file: PipelineFile, view: YamlView, ste
       keyLines: [lineOf(view, step), lineOf(view, scriptNode)],
       scriptsRelativeTo: 'root',
     });
+    const inputs = get(view, step, 'inputs');
+    const input = (...names: string[]) => names.map((name) => get(view, inputs, name)).find((node) => node !== undefined);
+    // Script steps take `workingDirectory` beside the script, tasks among their inputs.
+    const writtenDirectory = text(get(view, step, 'workingDirectory') ?? input('workingDirectory', 'cwd'));
+    const workingDirectory = writtenDirectory === undefined ? undefined : resolvedValue(repositoryRelative(writtenDirectory), level.vars);
     const inline = (node: Node | undefined, dialect: ShellDialect) => {
       const script = text(node);
       if (script === undefined) {
@@ -268,7 +275,7 @@ function readSteps(state: PipelineState, file: PipelineFile, view: YamlView, ste
         return;
       }
       const table: ExpressionTable = { entries: [] };
-      state.scan(place(node), substitute(script, level.vars, table), dialect, contentLine(view, node), scope, table);
+      state.scan({ ...place(node), ...(workingDirectory ? { workingDirectory } : {}) }, substitute(script, level.vars, table), dialect, contentLine(view, node), scope, table);
     };
     const byPath = (node: Node | undefined, dialect: ShellDialect, argsNode: Node | undefined) => {
       const written = text(node);
@@ -280,7 +287,8 @@ function readSteps(state: PipelineState, file: PipelineFile, view: YamlView, ste
       const path = resolvedValue(written.replace(/^\$\((System\.DefaultWorkingDirectory|Build\.SourcesDirectory|Build\.Repository\.LocalPath)\)[\\/]/i, ''), level.vars);
       const args = text(argsNode);
       const parsedArgs = args === undefined ? [] : argsOf(substitute(args, level.vars, table));
-      state.followScript(place(node), path, lineOf(view, node), dialect, scope, table, parsedArgs, 0);
+      // A task's script path is relative to the sources directory; the scripts it calls, to its working directory.
+      state.followScript({ ...place(node), ...(workingDirectory ? { workingDirectory } : {}) }, path, lineOf(view, node), dialect, scope, table, parsedArgs, 0, true);
     };
     for (const [kind, dialectOf] of Object.entries(SCRIPT_STEPS)) {
       const node = get(view, step, kind);
@@ -288,8 +296,6 @@ function readSteps(state: PipelineState, file: PipelineFile, view: YamlView, ste
     }
     const task = text(get(view, step, 'task'));
     if (!task) return;
-    const inputs = get(view, step, 'inputs');
-    const input = (...names: string[]) => names.map((name) => get(view, inputs, name)).find((node) => node !== undefined);
     const [taskName, version] = task.split('@');
     const lower = (taskName ?? '').toLowerCase();
     if (lower === 'azurecli') {
@@ -307,6 +313,11 @@ function readSteps(state: PipelineState, file: PipelineFile, view: YamlView, ste
       const targetType = (text(input('targetType')) ?? (lower === 'cmdline' ? 'inline' : 'filePath')).toLowerCase();
       if (targetType === 'inline') inline(input('script'), dialect);
       else byPath(input('filePath'), dialect, input('arguments'));
+      return;
+    }
+    if (lower === 'pythonscript') {
+      const script = text(input('script'));
+      if (script !== undefined && mentionsAcrCommand(script)) state.notScanned(file, lineOf(view, input('script')), address, 'runs a python script, which this scan does not parse, and it names az acr', place(input('script')));
     }
   });
 }

@@ -1,7 +1,7 @@
 import type { Node } from 'yaml';
 import { entries, get, items, keysOf, lineOf, contentLine, parsePipelineYaml, root, text, describeNode, isMapNode, type YamlView } from './yaml-nodes.js';
 import { placeholderFor, type ExpressionTable, type ScriptScope, type Substitution } from './script-commands.js';
-import type { PipelineFile, PipelineState, StepPlace } from './pipeline-state.js';
+import { mentionsAcrCommand, neverRuns, repositoryRelative, type PipelineFile, type PipelineState, type StepPlace } from './pipeline-state.js';
 import type { ShellDialect } from './shell-words.js';
 
 /**
@@ -109,10 +109,10 @@ export function readGithubWorkflow(state: PipelineState, file: PipelineFile, vie
     return;
   }
   const workflowEnv = withEnv(view, new Map(), get(view, top, 'env'));
-  const workflowShell = text(get(view, get(view, get(view, top, 'defaults'), 'run'), 'shell'));
+  const workflowRun = runDefaults(view, top, { shell: undefined, workingDirectory: undefined });
   const runs = get(view, top, 'runs');
   if (text(get(view, runs, 'using')) === 'composite') {
-    readSteps(state, file, view, get(view, runs, 'steps'), 'runs', workflowEnv, undefined, false);
+    readSteps(state, file, view, get(view, runs, 'steps'), 'runs', workflowEnv, { shell: undefined, workingDirectory: undefined }, false);
     return;
   }
   const jobs = get(view, top, 'jobs');
@@ -125,24 +125,36 @@ export function readGithubWorkflow(state: PipelineState, file: PipelineFile, vie
       state.problem(file, lineOf(view, job), `job ${jobId} is ${describeNode(job)}, not a mapping`);
       continue;
     }
+    if (neverRuns(text(get(view, job, 'if')))) continue;
     const uses = text(get(view, job, 'uses'));
     if (uses) {
       readUsed(state, file, view, uses, lineOf(view, get(view, job, 'uses')), 'workflow');
       continue;
     }
     const env = withEnv(view, workflowEnv, get(view, job, 'env'));
-    const shell = text(get(view, get(view, get(view, job, 'defaults'), 'run'), 'shell')) ?? workflowShell;
     const windows = /windows/i.test(text(get(view, job, 'runs-on')) ?? '');
-    readSteps(state, file, view, get(view, job, 'steps'), `jobs.${jobId}`, env, shell, windows);
+    readSteps(state, file, view, get(view, job, 'steps'), `jobs.${jobId}`, env, runDefaults(view, job, workflowRun), windows);
   }
 }
 
-function readSteps(state: PipelineState, file: PipelineFile, view: YamlView, steps: Node | undefined, at: string, env: Env, defaultShell: string | undefined, windows: boolean): void {
+/** `defaults.run` of a workflow or job: the shell and working directory of its `run` steps. */
+interface RunDefaults {
+  shell: string | undefined;
+  workingDirectory: string | undefined;
+}
+
+function runDefaults(view: YamlView, node: Node | undefined, outer: RunDefaults): RunDefaults {
+  const run = get(view, get(view, node, 'defaults'), 'run');
+  return { shell: text(get(view, run, 'shell')) ?? outer.shell, workingDirectory: text(get(view, run, 'working-directory')) ?? outer.workingDirectory };
+}
+
+function readSteps(state: PipelineState, file: PipelineFile, view: YamlView, steps: Node | undefined, at: string, env: Env, defaults: RunDefaults, windows: boolean): void {
   items(view, steps).forEach((step, index) => {
     if (!isMapNode(step)) {
       state.problem(file, lineOf(view, step), `step ${index + 1} of ${at} is ${describeNode(step)}, not a mapping`);
       return;
     }
+    if (neverRuns(text(get(view, step, 'if')))) return;
     const label = text(get(view, step, 'name')) ?? text(get(view, step, 'id'));
     const address = `${at}.steps[${label !== undefined ? JSON.stringify(label) : index}]`;
     const stepEnv = withEnv(view, env, get(view, step, 'env'));
@@ -161,10 +173,16 @@ function readSteps(state: PipelineState, file: PipelineFile, view: YamlView, ste
         state.problem(file, lineOf(view, run), `run of ${address} is ${describeNode(run)}, not a script`);
         return;
       }
-      const dialect = shellDialect(text(get(view, step, 'shell')) ?? defaultShell, windows);
-      if (!dialect) return;
+      const shell = text(get(view, step, 'shell')) ?? defaults.shell;
+      const dialect = shellDialect(shell, windows);
+      if (!dialect) {
+        if (mentionsAcrCommand(script)) state.notScanned(file, lineOf(view, run), address, `runs a ${shell!.trim().split(/\s+/)[0]} script, which this scan does not parse, and it names az acr`, place(run));
+        return;
+      }
+      const written = text(get(view, step, 'working-directory')) ?? defaults.workingDirectory;
+      const workingDirectory = written === undefined ? undefined : envValue(repositoryRelative(written), stepEnv);
       const table: ExpressionTable = { entries: [] };
-      state.scan(place(run), substitute(script, stepEnv, table), dialect, contentLine(view, run), scopeOf(stepEnv), table);
+      state.scan({ ...place(run), ...(workingDirectory ? { workingDirectory } : {}) }, substitute(script, stepEnv, table), dialect, contentLine(view, run), scopeOf(stepEnv), table);
       return;
     }
     if (!uses) return;

@@ -1,4 +1,4 @@
-import { dirname, join, normalize, relative, resolve, sep } from 'node:path';
+import { dirname, join, normalize, posix, relative, resolve, sep } from 'node:path';
 import { existsSync } from 'node:fs';
 import { UserError } from '../../errors.js';
 import type { Resource } from '../../model/resource.js';
@@ -84,14 +84,25 @@ export class PipelineState {
     for (const call of scanned.calls) this.followScript(where, call.path, call.line, call.dialect, scope, table, call.args, depth);
   }
 
-  /** A script a step runs by path: read with the step's environment, or listed as not scanned. */
-  followScript(where: StepPlace, path: Substitution, line: number, dialect: ShellDialect, scope: ScriptScope, table: ExpressionTable, args: readonly Arg[], depth: number): void {
+  /**
+   * A script a step runs by path: read with the step's environment, or listed as not scanned. A relative
+   * path starts in the step's working directory, unless the step names its script `fromRoot` (task inputs).
+   */
+  followScript(where: StepPlace, path: Substitution, line: number, dialect: ShellDialect, scope: ScriptScope, table: ExpressionTable, args: readonly Arg[], depth: number, fromRoot = false): void {
     if ('unknown' in path) {
       this.notScanned(where.file, line, `${where.address} > script`, `runs a script whose path is known only when it runs (${path.unknown})`, where);
       return;
     }
     if (depth > 8) return;
-    const located = this.locate(where.file, path.text.replace(/^\.\//, ''), where.scriptsRelativeTo === 'root' ? 'root' : 'file');
+    let written = path.text.replace(/^\.\//, '');
+    const workingDirectory = where.scriptsRelativeTo === 'root' && !written.startsWith('/') && !fromRoot ? where.workingDirectory : undefined;
+    if (workingDirectory && 'unknown' in workingDirectory) {
+      // The same relative path names a different script in every directory: judging one would be a guess.
+      this.notScanned(where.file, line, `${where.address} > ${path.text}`, `runs ${path.text} in a working directory known only when it runs (${workingDirectory.unknown})`, where);
+      return;
+    }
+    if (workingDirectory) written = posix.join(workingDirectory.text, written);
+    const located = this.locate(where.file, written, where.scriptsRelativeTo === 'root' ? 'root' : 'file');
     if (typeof located === 'string') {
       // A script that is not in the checkout (downloaded, generated) cannot be judged: say so, never pass it.
       this.notScanned(where.file, line, `${where.address} > ${path.text}`, `runs ${located}`, where);
@@ -171,6 +182,30 @@ export interface StepPlace {
   keyLines: number[];
   /** Where relative script paths start: the repository root (GitHub, Azure Pipelines) or the calling script's directory. */
   scriptsRelativeTo?: 'root' | 'file';
+  /** The directory the step runs in, relative to the repository root, when it is not the root. */
+  workingDirectory?: Substitution;
+}
+
+/**
+ * A working directory as written, relative to the repository root: the workspace prefixes both CI systems
+ * put in front of it are the root itself.
+ */
+export function repositoryRelative(written: string): string {
+  return written
+    .replace(/^(?:\$\((?:System\.DefaultWorkingDirectory|Build\.SourcesDirectory|Build\.Repository\.LocalPath)\)|\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)(?=[\\/]|$)/i, '')
+    .replace(/^[\\/]+/, '')
+    .replace(/^\.\/?/, '');
+}
+
+/** A step's text that is not a shell script (python, a custom program) but names `az acr`: it may run a quick build. */
+export function mentionsAcrCommand(script: string): boolean {
+  return /\baz\b["',\s]{1,8}acr\b/i.test(script);
+}
+
+/** A step or job condition written as a literal false: it never runs. */
+export function neverRuns(condition: string | undefined): boolean {
+  if (condition === undefined) return false;
+  return /^\s*(?:\$\{\{\s*false\s*\}\}|false)\s*$/i.test(condition);
 }
 
 /**
