@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Condition } from '../src/engine/condition.js';
 import { evaluate } from '../src/engine/evaluate.js';
-import { BUILT_IN_FUNCTIONS } from '../src/engine/functions/index.js';
+import { CHECK_FUNCTIONS } from '../src/checks/registry.js';
 import { Inventory } from '../src/model/inventory.js';
 import type { Resource } from '../src/model/resource.js';
 import { UNKNOWN, REDACTED } from '../src/model/values.js';
@@ -17,7 +17,7 @@ function resource(properties: Record<string, unknown>, extra: Record<string, unk
 }
 
 function verdict(condition: Condition, target: Resource, parameters: Record<string, unknown> = {}): string {
-  return evaluate(condition, { resource: target, inventory: new Inventory(), parameters, functions: BUILT_IN_FUNCTIONS, counter: { operations: 0 } }).verdict;
+  return evaluate(condition, { resource: target, inventory: new Inventory(), parameters, functions: CHECK_FUNCTIONS, counter: { operations: 0 } }).verdict;
 }
 
 describe('leaf operators (Azure Policy semantics)', () => {

@@ -1,5 +1,6 @@
 import type { Condition } from '../engine/condition.js';
 import type { Rule } from '../engine/rule.js';
+import { checkNamed, CHECKS } from '../checks/registry.js';
 
 /**
  * What an audit asks Azure for, derived from the enabled rules: the resource types their checks select,
@@ -32,55 +33,17 @@ export const ARM_ONLY_CHILDREN: readonly ChildCollection[] = [
   { parentType: 'microsoft.network/firewallpolicies', childType: 'microsoft.network/firewallpolicies/rulecollectiongroups', segment: 'ruleCollectionGroups', apiVersion: '2024-05-01' },
 ];
 
-const ZONE_GROUPS = 'microsoft.network/privateendpoints/privatednszonegroups';
-const RULE_COLLECTION_GROUPS = 'microsoft.network/firewallpolicies/rulecollectiongroups';
-const VNETS = 'microsoft.network/virtualnetworks';
-const DNS = [ZONE_GROUPS, 'microsoft.network/privateendpoints', 'microsoft.network/privatednszones', 'microsoft.network/privatednszones/virtualnetworklinks', VNETS];
-const FIREWALL = ['microsoft.network/azurefirewalls', 'microsoft.network/firewallpolicies', RULE_COLLECTION_GROUPS, VNETS];
-const ROUTING = [...FIREWALL, 'microsoft.network/routetables'];
-const WORKLOADS = ['microsoft.app/jobs', 'microsoft.app/managedenvironments', 'microsoft.containerservice/managedclusters', 'microsoft.devopsinfrastructure/pools'];
-
 /**
- * Functions read resources other than the one selected (an endpoint's zone groups, zones and VNet links; a
- * subnet's route table and the firewall behind it). Without these types a check would be unknown for want of
- * data Azure has. Subnets and peerings come inline with their VNet.
+ * Checks read resources other than the one selected (an endpoint's zone groups, zones and VNet links; a
+ * subnet's route table and the firewall behind it): each check module declares them (`reads`). Without these
+ * types a check would be unknown for want of data Azure has. Subnets and peerings come inline with their VNet.
  */
-const FUNCTION_TYPES: Record<string, readonly string[]> = {
-  privateEndpointHasZoneGroup: DNS,
-  zoneGroupHasNeededZones: DNS,
-  zoneGroupZonesAreValid: DNS,
-  neededZonesLinkedToVnet: [...DNS, 'microsoft.network/azurefirewalls'],
-  hasPrivateEndpoint: ['microsoft.network/privateendpoints'],
-  firewallAllowsProfile: [...FIREWALL, ...WORKLOADS],
-  noAllowAllRules: FIREWALL,
-  fqdnsWellFormed: FIREWALL,
-  noMultitenantWildcards: [...FIREWALL, 'microsoft.containerregistry/registries'],
-  fqdnNetworkRulesHaveDnsProxy: FIREWALL,
-  egressThroughFirewall: [...ROUTING, ...WORKLOADS],
-  subnetRoutesToFirewall: ROUTING,
-  taskUsesAgentPool: ['microsoft.containerregistry/registries', 'microsoft.containerregistry/registries/agentpools'],
-  // Pipelines are files, never audited: an audit has no pipeline commands to judge.
-  pipelineBuildUsesAgentPool: [],
-  agentPoolReachesRegistryPrivately: [...DNS, 'microsoft.containerregistry/registries'],
-  environmentRunsJobs: ['microsoft.app/jobs'],
-  peeringNamesVnetById: [VNETS],
-  attachedToSubnet: [VNETS],
-  // These read only the resource they judge (and how it was read).
-  inputKindIs: [],
-  jobUsesManagedIdentity: [],
-  podKeepsSandbox: [],
-  sessionPoolEgressDisabled: [],
-  workloadGetsNoConfigMapCredentials: [],
-  nsgAllowsPoolEgress: [VNETS, 'microsoft.network/networksecuritygroups'],
-  aksBootstrapsFromPrivateCache: ['microsoft.containerregistry/registries'],
-  aksBootstrapCacheZoneRedundant: ['microsoft.containerregistry/registries'],
-};
-
-/**
- * A function this table does not know yet (a new built-in) reads from everything above: a larger query
- * costs a little time, a missing type would turn its checks unknown.
- */
-const ANY_FUNCTION_TYPES = [...new Set(Object.values(FUNCTION_TYPES).flat())];
+function typesReadBy(name: string): readonly string[] {
+  // Packs are validated when loaded, so every function is a module's; a rule built in code that calls an
+  // unregistered function reads everything any check reads: a larger query costs a little time, a missing
+  // type would turn its checks unknown.
+  return checkNamed(name)?.reads ?? [...new Set(CHECKS.flatMap((check) => check.reads))];
+}
 
 export function planQuery(rules: readonly Rule[]): QueryPlan {
   const types = new Set<string>();
@@ -89,7 +52,7 @@ export function planQuery(rules: readonly Rule[]): QueryPlan {
     for (const check of rule.checks) {
       for (const type of check.select.type) types.add(type.toLowerCase());
       for (const name of functionsIn([check.assert, check.select.where, ...(check.messages ?? []).map((m) => m.when)])) {
-        for (const type of FUNCTION_TYPES[name] ?? ANY_FUNCTION_TYPES) {
+        for (const type of typesReadBy(name)) {
           types.add(type);
           linked.add(type);
         }

@@ -4,7 +4,7 @@
  * Like Azure Policy, string comparisons ignore case unless `caseSensitive: true` is set on the leaf.
  *
  * Where a check needs the resource graph or a table, a leaf calls a named function written in TypeScript:
- * `{ function: privateEndpointHasZoneGroup, with: { ... } }`.
+ * `{ function: <check name>, with: { ... } }`.
  */
 export type Operand = string | number | boolean | null | Operand[] | { parameter: string };
 

@@ -12,9 +12,10 @@ import { readYamlFile } from '../inputs/read-yaml-file.js';
 import { describeSchemaError, mostSpecific } from '../inputs/schema-errors.js';
 import type { Check, Rule, RulePack, Severity } from './rule.js';
 import type { Condition } from './condition.js';
+import type { CheckDefinition } from '../checks/check.js';
 import { COMPARISON_OPERATORS } from './condition.js';
 import { FieldPathError, parseFieldPath } from './field-path.js';
-import { BUILT_IN_FUNCTIONS } from './functions/index.js';
+import { checkNamed, checkNames } from '../checks/registry.js';
 import { BUILT_IN_POLICY_DIR, PACKAGE_ROOT } from './policy-dir.js';
 
 const require = createRequire(import.meta.url);
@@ -76,15 +77,19 @@ export function loadPackFile(file: string, builtIn: boolean, shownAs = file): Ru
 
 /** What the schema cannot say: one operator per leaf, valid field paths, known functions and parameters. */
 function checkSemantics(rule: Rule, lineAt: (pointer: string) => number, file: string): void {
+  // The facts each of the rule's checks may name in `{detail:...}`: what the functions it calls declare.
+  const detailsPerCheck: Array<Set<string>> = [];
+  let declaredDetails = new Set<string>();
   const visit = (condition: Condition, pointer: string): void => {
     const record = condition as Record<string, unknown>;
     if ('allOf' in condition) return condition.allOf.forEach((child, i) => visit(child, `${pointer}/allOf/${i}`));
     if ('anyOf' in condition) return condition.anyOf.forEach((child, i) => visit(child, `${pointer}/anyOf/${i}`));
     if ('not' in condition) return visit(condition.not, `${pointer}/not`);
     if ('function' in condition) {
-      if (!BUILT_IN_FUNCTIONS.has(condition.function)) {
-        throw new UserError(`${rule.id}: unknown function "${condition.function}" (known: ${[...BUILT_IN_FUNCTIONS.keys()].sort().join(', ')})`, file, lineAt(pointer));
-      }
+      const check = checkNamed(condition.function);
+      if (!check) throw new UserError(`${rule.id}: unknown function "${condition.function}" (${suggestCheck(condition.function)})`, file, lineAt(pointer));
+      checkArguments(rule, check, condition.with, () => lineAt(`${pointer}/with`), file);
+      for (const detail of check.details) declaredDetails.add(detail);
       return;
     }
     const operators = COMPARISON_OPERATORS.filter((operator) => operator in record);
@@ -110,10 +115,71 @@ function checkSemantics(rule: Rule, lineAt: (pointer: string) => number, file: s
     if ('count' in condition && condition.count.where) visit(condition.count.where, `${pointer}/count/where`);
   };
   rule.checks.forEach((check, i) => {
+    declaredDetails = new Set(ALWAYS_DECLARED_DETAILS);
     if (check.select.where) visit(check.select.where, `/checks/${i}/select/where`);
     visit(check.assert, `/checks/${i}/assert`);
     check.messages?.forEach((variant, j) => visit(variant.when, `/checks/${i}/messages/${j}/when`));
+    detailsPerCheck.push(declaredDetails);
+    checkDetails(rule, check.message, declaredDetails, lineAt(`/checks/${i}/message`), file);
+    check.messages?.forEach((variant, j) => checkDetails(rule, variant.text, declaredDetails, lineAt(`/checks/${i}/messages/${j}/text`), file));
   });
+  // The remediation serves every check of the rule: a fact any of them names may appear in it.
+  const anyCheck = new Set(detailsPerCheck.flatMap((details) => [...details]));
+  for (const [dialect, text] of Object.entries(rule.remediation)) {
+    if (typeof text === 'string') checkDetails(rule, text, anyCheck, lineAt(`/remediation/${dialect}`), file);
+  }
+}
+
+/** A near miss names the check meant (a typo); otherwise the list, which the one-line error may cut. */
+function suggestCheck(name: string): string {
+  const names = checkNames();
+  const nearest = names.map((known) => ({ known, distance: editDistance(name.toLowerCase(), known.toLowerCase()) })).sort((a, b) => a.distance - b.distance)[0];
+  if (nearest && nearest.distance <= 3) return `did you mean ${nearest.known}?`;
+  return `known: ${names.join(', ')}`;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** Every unknown verdict carries its reason (see checks/results.ts). */
+const ALWAYS_DECLARED_DETAILS = ['unknownReason'];
+
+/** A `{detail:key}` no function of the check declares would print as `<key>` on every finding: refused. */
+function checkDetails(rule: Rule, text: string, declared: ReadonlySet<string>, line: number, file: string): void {
+  for (const match of text.matchAll(/\{detail:([^}]*)\}/g)) {
+    const key = match[1]!;
+    if (declared.has(key)) continue;
+    const known = [...declared].filter((detail) => !ALWAYS_DECLARED_DETAILS.includes(detail)).sort();
+    const offer = known.length ? `the functions it calls declare: ${known.join(', ')}` : 'it calls no function that declares details';
+    throw new UserError(`${rule.id}: {detail:${key}} is not a detail of this check (${offer})`, file, line);
+  }
+}
+
+/** A function's `with:` arguments against its module's declaration: no unknown key, none missing, right type. */
+function checkArguments(rule: Rule, check: CheckDefinition, given: Readonly<Record<string, unknown>> | undefined, lineAt: () => number, file: string): void {
+  const declared = check.arguments ?? {};
+  const args = given ?? {};
+  for (const key of Object.keys(args)) {
+    if (Object.hasOwn(declared, key)) continue;
+    const known = Object.keys(declared);
+    throw new UserError(`${rule.id}: function ${check.name} takes no argument "${key}" (${known.length ? `it takes: ${known.join(', ')}` : 'it takes none'})`, file, lineAt());
+  }
+  for (const [key, spec] of Object.entries(declared)) {
+    const value = args[key];
+    if (value === undefined) {
+      if (spec.required) throw new UserError(`${rule.id}: function ${check.name} needs the argument "${key}" (${spec.description})`, file, lineAt());
+      continue;
+    }
+    const actual = Array.isArray(value) ? 'array' : typeof value;
+    if (actual !== spec.type) throw new UserError(`${rule.id}: argument "${key}" of function ${check.name} must be a ${spec.type}, not a ${actual}`, file, lineAt());
+  }
 }
 
 /**

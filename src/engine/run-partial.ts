@@ -1,8 +1,8 @@
 import type { Rule } from './rule.js';
 import { runRules, type RunOptions, type RunResult } from './run-rules.js';
 import type { RuleFunction } from './evaluate.js';
-import { BUILT_IN_FUNCTIONS } from './functions/index.js';
-import { unknown } from './functions/results.js';
+import { CHECK_FUNCTIONS } from '../checks/registry.js';
+import { unknown } from '../checks/results.js';
 import { Inventory } from '../model/inventory.js';
 import type { Resource } from '../model/resource.js';
 import { isPlaceholder } from '../model/values.js';
@@ -10,7 +10,7 @@ import { writeAt } from '../model/writes.js';
 
 /** A function needs the resource's neighbours and the rest of its properties, which the scan does not have. */
 const NOT_IN_SCAN: RuleFunction = (context) => unknown('(not in this scan)', `${context.resource.name} itself is not in this scan`);
-const STUBS: ReadonlyMap<string, RuleFunction> = new Map([...BUILT_IN_FUNCTIONS.keys()].map((name) => [name, NOT_IN_SCAN]));
+const STUBS: ReadonlyMap<string, RuleFunction> = new Map([...CHECK_FUNCTIONS.keys()].map((name) => [name, NOT_IN_SCAN]));
 
 /**
  * Judges resources known only through what overlays wrote to them (their target is outside the scan). A

@@ -3,7 +3,7 @@ import type { Condition } from './condition.js';
 import { evaluate, valueAt, type EvaluationContext, type RuleFunction } from './evaluate.js';
 import { parseFieldPath } from './field-path.js';
 import type { Evaluation } from './verdict.js';
-import { BUILT_IN_FUNCTIONS } from './functions/index.js';
+import { CHECK_FUNCTIONS } from '../checks/registry.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Resource } from '../model/resource.js';
 import { setOwn } from '../model/values.js';
@@ -63,7 +63,7 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
   const counter = { operations: 0 };
   const graphStepsBefore = graphWork.steps;
   const evaluated = new Set<Resource>();
-  const functions = options.functions ?? BUILT_IN_FUNCTIONS;
+  const functions = options.functions ?? CHECK_FUNCTIONS;
   // Issue 10 (fail closed): a resource of a covered type whose shape no rule can read is reported once, then skipped.
   const misshapen = new Set<Resource>();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { buildPlan, buildSnapshot } from '../support/materialize.js';
 import { runCli, scanJson, tempDir, writeJson } from '../support/run-cli.js';
-import { BUILT_IN_FUNCTIONS } from '../../src/engine/functions/index.js';
+import { registerCheck, unregisterCheck } from '../../src/checks/registry.js';
 import { join, relative } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
@@ -47,9 +47,14 @@ describe('a rule that throws', () => {
       'pack: ACME\ntitle: t\nrules:\n  - id: ACME-BOOM-001\n    title: An invariant\n    severity: low\n    description: d\n    remediation: { arm: r }\n    checks:\n      - select: { type: Microsoft.ContainerRegistry/registries }\n        assert: { function: hostileBoom }\n        message: m\n',
     );
     // A function whose internal invariant breaks on one resource only.
-    BUILT_IN_FUNCTIONS.set('hostileBoom', (context) => {
-      if (context.resource.name === 'acrboom') throw new Error('invariant broken: pool without a cluster');
-      return { verdict: 'pass', evidence: [] };
+    registerCheck({
+      name: 'hostileBoom',
+      reads: [],
+      details: [],
+      evaluate: (context) => {
+        if (context.resource.name === 'acrboom') throw new Error('invariant broken: pool without a cluster');
+        return { verdict: 'pass', evidence: [] };
+      },
     });
     try {
       const { run, report } = scanJson([plan, '--policies', 'packs'], ['--fail-on', 'none'], dir);
@@ -61,7 +66,7 @@ describe('a rule that throws', () => {
       // Even --fail-on none cannot turn an error into a green run.
       expect(runCli(['scan', plan, '--policies', 'packs', '--fail-on', 'none'], dir).code).toBe(2);
     } finally {
-      BUILT_IN_FUNCTIONS.delete('hostileBoom');
+      unregisterCheck('hostileBoom');
     }
   });
 });

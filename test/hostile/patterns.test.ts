@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { buildPlan } from '../support/materialize.js';
 import { compare } from '../../src/engine/compare.js';
 import { wildcardMatch } from '../../src/engine/glob.js';
-import { globMatch } from '../../src/engine/functions/kata.js';
+import { globMatch } from '../../src/checks/kata/selectors.js';
 import { globMatches } from '../../src/suppressions/directive.js';
 import { errorLines, runBoundedAsync, tempDir, writeText } from './support.js';
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fieldName, globMatch, parseImage, vmFamily } from '../../src/engine/functions/kata.js';
+import { fieldName } from '../../src/checks/kata/workloads.js';
+import { globMatch } from '../../src/checks/kata/selectors.js';
+import { parseImage } from '../../src/checks/kata/images.js';
+import { vmFamily } from '../../src/checks/kata/node-pools.js';
 import { normalizeAzurerm } from '../../src/inputs/terraform/normalize-azurerm.js';
 
 describe('KATA helpers', () => {

@@ -1,0 +1,161 @@
+import type { FunctionContext } from '../../engine/evaluate.js';
+import { parseArmId } from '../../graph/arm-id.js';
+import { childrenOf, followLinks } from '../../graph/links.js';
+import { groupIdsOf, vnetLabel, ZONE_VNET_LINK, type EndpointInfo, type ZoneRef } from '../../graph/private-endpoints.js';
+import { VIRTUAL_NETWORK } from '../../graph/routes.js';
+import type { Inventory } from '../../model/inventory.js';
+import type { Resource } from '../../model/resource.js';
+import { UNKNOWN } from '../../model/values.js';
+import { cloudOf, showZone, specsFor, specsForType, zonePattern, type ZoneGroupSpec } from './zone-table.js';
+
+/**
+ * The DNS pack's evaluators. Each reads one private endpoint (or, for AZF-DNS-005, a locked resource) and
+ * answers pass / fail / unknown with the facts its message needs.
+ */
+/** A readable list for messages: long ones (every endpoint of a large plan) are cut, not joined whole per resource. */
+const NONE = 'none';
+
+export function list(items: readonly string[], most = 10): string {
+  if (items.length === 0) return NONE;
+  if (items.length <= most) return items.join(', ');
+  return `${items.slice(0, most).join(', ')} and ${items.length - most} more`;
+}
+
+/**
+ * An unknown's facts for its remediation: an empty list there is one the evaluation could not establish
+ * (zones needed by group ids not yet known), so it is left out and the template shows a placeholder to fill
+ * in, instead of stating "none" as a fact.
+ */
+export function undecidedDetails(details: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== NONE));
+}
+
+/** `registry_data_westeurope` shares the registry zone; `sites-staging` the sites zone. */
+function canonicalGroupId(groupId: string): string | undefined {
+  if (/^registry_data_/i.test(groupId)) return undefined;
+  if (/^sites-/i.test(groupId)) return 'sites';
+  return groupId;
+}
+
+interface Requirement {
+  groupId: string;
+  specs: ZoneGroupSpec[];
+}
+
+export function requirementsOf(context: FunctionContext, info: EndpointInfo): { requirements: Requirement[]; unknownGroupIds: boolean } {
+  const requirements: Requirement[] = [];
+  let unknownGroupIds = false;
+  for (const connection of info.connections) {
+    if (connection.groupIds === UNKNOWN) {
+      unknownGroupIds = true;
+      continue;
+    }
+    // No subresource named: a service with a single group (SQL server: sqlServer) implies it.
+    const typeGroups = connection.groupIds.length === 0 && connection.targetType ? specsForType(connection.targetType) : [];
+    if (typeGroups.length === 1) requirements.push({ groupId: typeGroups[0]!.groupId, specs: typeGroups });
+    for (const raw of connection.groupIds) {
+      const groupId = canonicalGroupId(raw);
+      if (!groupId) continue;
+      const specs = specsFor(groupId, connection.targetType, context.parameters['extraZones']);
+      if (specs.length) requirements.push({ groupId: raw, specs });
+    }
+  }
+  return { requirements, unknownGroupIds };
+}
+
+export function regionOf(context: FunctionContext, info: EndpointInfo): string | undefined {
+  return info.region ?? context.resource.location;
+}
+
+/** Zones a requirement still misses given the zones present; the candidate service with the fewest gaps wins. */
+export function missingZones(requirement: Requirement, cloud: ReturnType<typeof cloudOf>, region: string | undefined, present: readonly string[]): string[] {
+  let best: string[] | undefined;
+  for (const spec of requirement.specs) {
+    const templates = spec.zones[cloud] ?? [];
+    if (templates.length === 0) continue;
+    const has = (template: string) => present.some((zone) => zonePattern(template, region).test(zone));
+    const missing = spec.match === 'any' ? (templates.some(has) ? [] : [templates.map((t) => showZone(t, region)).join(' or ')]) : templates.filter((t) => !has(t)).map((t) => showZone(t, region));
+    if (!best || missing.length < best.length) best = missing;
+  }
+  return best ?? [];
+}
+
+export function neededZones(requirements: readonly Requirement[], cloud: ReturnType<typeof cloudOf>, region: string | undefined): string[] {
+  return [...new Set(requirements.flatMap((requirement) => missingZones(requirement, cloud, region, [])))];
+}
+
+export function presentZones(info: EndpointInfo): { zones: ZoneRef[]; unresolved: string[] } {
+  const groups = info.zoneGroups ?? [];
+  return { zones: groups.flatMap((group) => group.zones), unresolved: groups.flatMap((group) => group.unresolved) };
+}
+
+/** The requirements of an endpoint's group ids and the zones they need, in its region's cloud. */
+export function neededFor(context: FunctionContext, info: EndpointInfo): [Requirement[], string[]] {
+  const { requirements } = requirementsOf(context, info);
+  const region = regionOf(context, info);
+  return [requirements, neededZones(requirements, cloudOf(region, context.parameters['cloud']), region)];
+}
+
+export function baseDetails(info: EndpointInfo, requirements: readonly Requirement[], needed: readonly string[]): Record<string, string> {
+  return {
+    groupIds: list([...new Set(requirements.map((requirement) => requirement.groupId))]) || list(groupIdsOf(info).ids),
+    neededZones: list(needed),
+    vnet: vnetLabel(info),
+  };
+}
+
+/**
+ * No Azure privatelink zone applies to the endpoint: every connection's group ids are known and name no
+ * subresource (a customer Private Link Service), or its target is a type with no documented zone (an
+ * Application Gateway). Its zone groups, if any, hold its owner's own zones, which nothing here can judge.
+ */
+export function needsNoAzureZone(context: FunctionContext, info: EndpointInfo): boolean {
+  const { requirements, unknownGroupIds } = requirementsOf(context, info);
+  if (requirements.length > 0 || unknownGroupIds || info.connections.length === 0) return false;
+  return info.connections.every((connection) => connection.groupIds !== UNKNOWN && (connection.groupIds.length === 0 || (connection.targetType !== undefined && specsForType(connection.targetType).length === 0)));
+}
+
+/** A message names at most this many other VNets a zone is linked to (a hub zone may have thousands). */
+export const MAX_LISTED_VNETS = 20;
+
+type VnetCandidate = { resource?: Resource; id?: string; name?: string };
+
+interface ZoneVnetLinks {
+  /** Each link target in link order, with the label a message shows for it. */
+  entries: Array<{ candidate: VnetCandidate; label: string }>;
+  resources: Set<Resource>;
+  /** Lower-cased ids (the link's and its target's) and names, for vnetMatches by set lookup. */
+  ids: Set<string>;
+  names: Set<string>;
+  /** A link whose VNet is known only after apply. */
+  unknown: boolean;
+}
+
+/** The VNets a zone is linked to, built once per zone per scan. */
+export function zoneVnetLinks(inventory: Inventory, zone: Resource): ZoneVnetLinks {
+  return inventory.cachedFor('zone-vnet-links', zone, () => {
+    const result: ZoneVnetLinks = { entries: [], resources: new Set(), ids: new Set(), names: new Set(), unknown: false };
+    for (const link of childrenOf(inventory, zone, ZONE_VNET_LINK)) {
+      const target = followLinks(inventory, link, 'properties.virtualNetwork.id', { targetTypes: [VIRTUAL_NETWORK] });
+      if (target.unresolved.length && target.links.length === 0) result.unknown = true;
+      for (const vnet of target.links) {
+        const candidate: VnetCandidate = { ...(vnet.target ? { resource: vnet.target } : {}), ...(vnet.id ? { id: vnet.id } : {}), ...(vnet.name ? { name: vnet.name } : {}) };
+        result.entries.push({ candidate, label: vnet.target?.name ?? vnet.name ?? vnet.id ?? '?' });
+        if (candidate.resource) result.resources.add(candidate.resource);
+        const id = candidate.id ?? candidate.resource?.source.id;
+        if (id) result.ids.add(id.toLowerCase());
+        const name = (candidate.name ?? candidate.resource?.name ?? (id ? parseArmId(id)?.name : undefined))?.toLowerCase();
+        if (name !== undefined) result.names.add(name);
+      }
+    }
+    return result;
+  });
+}
+
+/** vnetMatches over all of a zone's links at once: the same three tests, from the accepted side. */
+export function linksMatch(links: ZoneVnetLinks, accepted: { resources: Set<Resource>; ids: string[]; names: string[] }): boolean {
+  for (const resource of accepted.resources) if (links.resources.has(resource)) return true;
+  for (const id of accepted.ids) if (links.ids.has(id.toLowerCase())) return true;
+  for (const name of accepted.names) if (links.names.has(name)) return true;
+  return false;
+}

@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import { BUILT_IN_POLICY_DIR } from '../../engine/policy-dir.js';
+import { readYamlData } from '../../engine/precompiled.js';
+
+/**
+ * The group id -> private DNS zone table (policies/data/private-dns-zones.yaml), per cloud. Kept as data so
+ * a new service is one entry, not code.
+ */
+export type Cloud = 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud';
+
+export interface ZoneGroupSpec {
+  resourceType: string;
+  groupId: string;
+  /** all: every zone is needed; any: the zones are alternatives. */
+  match: 'all' | 'any';
+  zones: Partial<Record<Cloud, string[]>>;
+  optional: string[];
+}
+
+interface RawTable {
+  resourceTypes: Array<{ resourceType: string; groups: Array<{ groupId: string; match?: 'all' | 'any'; zones: Partial<Record<Cloud, string[]>>; optional?: string[] }> }>;
+}
+
+let table: Map<string, ZoneGroupSpec[]> | undefined;
+
+/** groupId (lower case) -> the services that use it, with their zones. */
+export function zoneTable(): Map<string, ZoneGroupSpec[]> {
+  if (table) return table;
+  const raw = readYamlData(join(BUILT_IN_POLICY_DIR, 'data', 'private-dns-zones.yaml')) as RawTable;
+  table = new Map();
+  for (const entry of raw.resourceTypes) {
+    for (const group of entry.groups) {
+      const spec: ZoneGroupSpec = { resourceType: entry.resourceType, groupId: group.groupId, match: group.match ?? 'all', zones: group.zones, optional: group.optional ?? [] };
+      const key = group.groupId.toLowerCase();
+      const list = table.get(key);
+      if (list) list.push(spec);
+      else table.set(key, [spec]);
+    }
+  }
+  return table;
+}
+
+/** Government and China regions are named for their cloud; everything else is the public cloud. */
+export function cloudOf(location: string | undefined, parameter: unknown): Cloud {
+  if (parameter === 'AzureCloud' || parameter === 'AzureUSGovernment' || parameter === 'AzureChinaCloud') return parameter;
+  const region = (location ?? '').toLowerCase().replace(/\s+/g, '');
+  if (region.startsWith('usgov') || region.startsWith('usdod')) return 'AzureUSGovernment';
+  if (region.startsWith('china')) return 'AzureChinaCloud';
+  return 'AzureCloud';
+}
+
+/** A zone template as a pattern: `{region}` is the endpoint's region when known; other placeholders are wildcards. */
+const patterns = new Map<string, RegExp>();
+
+export function zonePattern(template: string, region: string | undefined): RegExp {
+  const key = `${template}|${region ?? ''}`;
+  let pattern = patterns.get(key);
+  if (!pattern) patterns.set(key, (pattern = compileZonePattern(template, region)));
+  return pattern;
+}
+
+function compileZonePattern(template: string, region: string | undefined): RegExp {
+  const source = template
+    .toLowerCase()
+    .split(/(\{[a-zA-Z]+\})/)
+    .map((part) => {
+      if (part === '{region}') return region ? escape(region.toLowerCase().replace(/\s+/g, '')) : '[a-z0-9]+';
+      if (/^\{[a-zA-Z]+\}$/.test(part)) return '[a-z0-9-]+';
+      return escape(part);
+    })
+    .join('');
+  return new RegExp(`^${source}$`);
+}
+
+export function showZone(template: string, region: string | undefined): string {
+  return region ? template.replace(/\{region\}/g, region.toLowerCase().replace(/\s+/g, '')) : template;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The zone groups a group id may need, narrowed to the target's resource type when known (`Sql` means
+ * different zones for Cosmos DB and Synapse). Extra mappings from configuration are added as their own entries.
+ */
+export function specsFor(groupId: string, targetType: string | undefined, extra: unknown): ZoneGroupSpec[] {
+  const all = [...(zoneTable().get(groupId.toLowerCase()) ?? [])];
+  if (extra && typeof extra === 'object') {
+    for (const [id, zones] of Object.entries(extra as Record<string, unknown>)) {
+      if (id.toLowerCase() !== groupId.toLowerCase() || !Array.isArray(zones)) continue;
+      const list = zones.filter((zone): zone is string => typeof zone === 'string');
+      all.push({ resourceType: '*', groupId: id, match: 'all', zones: { AzureCloud: list, AzureUSGovernment: list, AzureChinaCloud: list }, optional: [] });
+    }
+  }
+  if (!targetType) return all;
+  const exact = all.filter((spec) => spec.resourceType === '*' || spec.resourceType.toLowerCase() === targetType.toLowerCase());
+  return exact;
+}
+
+/** The groups a resource type offers: an endpoint that names no group id uses the type's only group. */
+export function specsForType(resourceType: string): ZoneGroupSpec[] {
+  const type = resourceType.toLowerCase();
+  return [...zoneTable().values()].flat().filter((spec) => spec.resourceType.toLowerCase() === type);
+}
+
+/** Every zone any service lists, in any cloud: to tell a typo or a public zone from a real privatelink zone. */
+let knownTemplates: string[] | undefined;
+
+export function allKnownZoneTemplates(): string[] {
+  knownTemplates ??= [...new Set([...zoneTable().values()].flat().flatMap((spec) => [...Object.values(spec.zones).flat(), ...spec.optional]))];
+  return knownTemplates;
+}

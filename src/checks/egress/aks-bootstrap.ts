@@ -1,0 +1,73 @@
+import type { FunctionContext } from '../../engine/evaluate.js';
+import { followLinks } from '../../graph/links.js';
+import type { Resource } from '../../model/resource.js';
+import { isPlaceholder, isRedacted } from '../../model/values.js';
+
+/**
+ * What both AZF-EGR-008 checks read of a cluster: whether it is network-isolated, and the registry its nodes
+ * bootstrap from. A network-isolated AKS cluster (`networkProfile.outboundType` none, or block in preview)
+ * has no egress path, so its nodes must bootstrap from a private cache:
+ * `bootstrapProfile.artifactSource` Cache (the API default is Direct, i.e. mcr.microsoft.com), with no
+ * `containerRegistryId` (AKS creates and manages the cache registry) or a registry that is Premium with
+ * public network access disabled. The API's description of containerRegistryId adds zone redundancy, which
+ * a second, low-severity check reports.
+ *
+ * Names: ARM ManagedClusterBootstrapProfile (stable from 2025-02-01); azurerm_kubernetes_cluster
+ * `bootstrap_profile { artifact_source, container_registry_id }` (azurerm 4.44+), whose `outbound_type`
+ * has no `block` (azapi and snapshots only).
+ */
+const REGISTRY = 'Microsoft.ContainerRegistry/registries';
+const ISOLATED_OUTBOUND_TYPES: ReadonlySet<string> = new Set(['none', 'block']);
+
+/** How the user names an ARM path of the cluster or registry. */
+export function named(resource: Resource, path: string): string {
+  if (resource.source.dialect === 'azapi') return `body.${path}`;
+  if (resource.source.dialect === 'azurerm') {
+    const origin = resource.attributeOf?.get(path);
+    if (origin) return origin.attribute;
+  }
+  return path;
+}
+
+/** A value as the user wrote it: the azurerm attribute's own value (true, not Enabled) where there is one. */
+export function shown(resource: Resource, path: string, armValue: unknown): string {
+  const origin = resource.source.dialect === 'azurerm' ? resource.attributeOf?.get(path) : undefined;
+  const value = origin && !origin.defaulted ? origin.value : armValue;
+  if (value === undefined || value === null) return 'not set';
+  if (!origin?.defaulted) return String(value);
+  // A default the mapping states in ARM terms (Disabled): an azurerm boolean attribute reads false.
+  const bool = /_enabled$/.test(origin.attribute) ? { enabled: 'true', disabled: 'false' }[String(armValue).toLowerCase()] : undefined;
+  return `${bool ?? String(armValue)} (not set; the default)`;
+}
+
+export function lower(value: unknown): string | undefined {
+  return typeof value === 'string' ? value.toLowerCase() : undefined;
+}
+
+export const known = (resource: Resource): string => (resource.source.kind === 'plan' ? 'known only after apply' : 'not in the input');
+
+export type Isolation = { isolated: true; outbound: string } | { isolated: false } | { isolated: 'unknown'; reason: string };
+
+export function isolationOf(context: FunctionContext): Isolation {
+  const outbound = context.field('properties.networkProfile.outboundType');
+  if (isPlaceholder(outbound) || isPlaceholder(context.resource.body['properties'])) {
+    return { isolated: 'unknown', reason: `${named(context.resource, 'properties.networkProfile.outboundType')} is ${isRedacted(outbound) ? 'marked sensitive and not read' : known(context.resource)}` };
+  }
+  const value = lower(outbound);
+  return value && ISOLATED_OUTBOUND_TYPES.has(value) ? { isolated: true, outbound: String(outbound) } : { isolated: false };
+}
+
+/** The bootstrap registry a cluster names, resolved: absent (AKS-managed), in the scan, outside it, or undecided. */
+export type CacheRegistry = { kind: 'managed' } | { kind: 'found'; registry: Resource } | { kind: 'outside'; name: string } | { kind: 'unknown'; reason: string };
+
+export function cacheRegistryOf(context: FunctionContext): CacheRegistry {
+  const { resource, inventory } = context;
+  const path = 'properties.bootstrapProfile.containerRegistryId';
+  const value = context.field(path);
+  if (value === undefined || value === null || value === '') return { kind: 'managed' };
+  const links = followLinks(inventory, resource, path, { targetTypes: [REGISTRY] });
+  const link = links.links[0];
+  if (!link) return { kind: 'unknown', reason: links.unresolved.join('; ') || `${named(resource, path)} is ${known(resource)}` };
+  if (!link.target) return { kind: 'outside', name: link.name ?? link.id ?? String(value) };
+  return { kind: 'found', registry: link.target };
+}

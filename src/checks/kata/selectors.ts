@@ -1,0 +1,129 @@
+import { wildcardMatch } from '../../engine/glob.js';
+import type { Resource } from '../../model/resource.js';
+import { isPlaceholder, isPlainObject } from '../../model/values.js';
+
+/**
+ * The KATA pack's evaluators: AKS Pod Sandboxing (Kata microVMs) for untrusted workloads, from the node
+ * pools of a cluster to the pods that should run in them. Facts: AZURE-FACTS.md, "Kata".
+ *
+ * Node pools come from every source in one shape (agentPoolProfiles[] on a cluster, managedClusters/
+ * agentPools resources); workloads are Kubernetes/Workload resources with one pod-spec path.
+ */
+export const CLUSTER = 'Microsoft.ContainerService/managedClusters';
+
+export const AGENT_POOL = 'Microsoft.ContainerService/managedClusters/agentPools';
+
+export const KATA_RUNTIME = 'KataVmIsolation';
+
+export const LEGACY_KATA_RUNTIME = 'KataMshvVmIsolation';
+
+export const KATA_RUNTIME_CLASS = 'kata-vm-isolation';
+
+export const LEGACY_KATA_RUNTIME_CLASS = 'kata-mshv-vm-isolation';
+
+// ------------------------------------------------------------------------------------------- verdicts
+
+export function list(items: readonly string[]): string {
+  return items.length ? [...new Set(items)].join(', ') : 'none';
+}
+
+/** `*` matches any run of characters; comparison ignores case (names and tags in Azure do). */
+export function globMatch(pattern: string, value: string): boolean {
+  // Not a `^.*x.*y$` regex: with several stars it backtracks polynomially on a long name (issue 10, ../glob.ts).
+  return wildcardMatch(pattern, value);
+}
+
+export function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------- parameters
+
+export interface ClusterSelector {
+  all: boolean;
+  tags: Record<string, string>;
+  names: string[];
+  kataPool: boolean;
+}
+
+export interface WorkloadSelector {
+  all: boolean;
+  namespaces: string[];
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  kataRuntimeClass: boolean;
+}
+
+function stringMap(value: unknown, where: string): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) throw new Error(`${where} must be a map of key: value`);
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, asString(item) ?? '*']));
+}
+
+export function stringList(value: unknown, where: string): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw new Error(`${where} must be a list of strings`);
+  return value as string[];
+}
+
+export function clusterSelectorOf(parameters: Readonly<Record<string, unknown>>): ClusterSelector {
+  const raw = parameters['clusterSelector'];
+  const value = isPlainObject(raw) ? raw : {};
+  return {
+    all: value['all'] === true,
+    tags: stringMap(value['tags'], 'clusterSelector.tags'),
+    names: stringList(value['names'], 'clusterSelector.names'),
+    kataPool: value['kataPool'] === true,
+  };
+}
+
+export function workloadSelectorOf(parameters: Readonly<Record<string, unknown>>): WorkloadSelector {
+  const raw = parameters['workloadSelector'];
+  const value = isPlainObject(raw) ? raw : {};
+  return {
+    all: value['all'] === true,
+    namespaces: stringList(value['namespaces'], 'workloadSelector.namespaces'),
+    labels: stringMap(value['labels'], 'workloadSelector.labels'),
+    annotations: stringMap(value['annotations'], 'workloadSelector.annotations'),
+    kataRuntimeClass: value['kataRuntimeClass'] === true,
+  };
+}
+
+/** Tri-state "any of": pass if one passes, else unknown if one is unknown, else fail. */
+export type Tri = 'pass' | 'fail' | 'unknown';
+
+export function anyOf(results: readonly Tri[]): Tri {
+  if (results.includes('pass')) return 'pass';
+  return results.includes('unknown') ? 'unknown' : 'fail';
+}
+
+/** Does a key: value selector match a label/tag map? A selector value `*` matches any value. */
+export function mapMatches(selector: Record<string, string>, map: unknown, caseInsensitiveKeys: boolean): Tri {
+  const entries = Object.entries(selector);
+  if (entries.length === 0) return 'fail';
+  if (isPlaceholder(map)) return 'unknown';
+  if (!isPlainObject(map)) return 'fail';
+  const results = entries.map(([key, want]): Tri => {
+    const found = Object.entries(map).find(([candidate]) => (caseInsensitiveKeys ? candidate.toLowerCase() === key.toLowerCase() : candidate === key));
+    if (!found) return 'fail';
+    if (isPlaceholder(found[1])) return 'unknown';
+    const have = asString(found[1]);
+    return want === '*' || (have !== undefined && have.toLowerCase() === want.toLowerCase()) ? 'pass' : 'fail';
+  });
+  return anyOf(results);
+}
+
+/**
+ * Whether a plan's configuration sets a nested attribute (`default_node_pool[0].workload_runtime`).
+ * Terraform shows an unset Optional+Computed attribute as "known after apply"; when the configuration does
+ * not set it, the provider default applies (OCIContainer, Ubuntu), so it is absent rather than unknown, or
+ * every cluster in every create plan would be undecidable. Without the configuration, assume it is set.
+ */
+export function configuredInPlan(resource: Resource, attribute: string): boolean {
+  if (resource.source.kind !== 'plan' || !resource.references) return true;
+  for (const key of resource.references.keys()) {
+    if (key === attribute || key.startsWith(`${attribute}.`) || key.startsWith(`${attribute}[`)) return true;
+    if (attribute.startsWith(`${key}.`) || attribute.startsWith(`${key}[`)) return true;
+  }
+  return false;
+}

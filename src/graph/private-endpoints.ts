@@ -1,0 +1,193 @@
+import type { Inventory } from '../model/inventory.js';
+import type { Resource } from '../model/resource.js';
+import { isPlaceholder, isPlainObject, UNKNOWN } from '../model/values.js';
+import { parseArmId } from './arm-id.js';
+import { childrenOf, followLinks, parentOf, type Link } from './links.js';
+import { SUBNET } from './routes.js';
+
+/**
+ * What azfence knows about one private endpoint: the services it connects to, its zone groups and the
+ * zones in them, and the VNet it sits in, each with how it was resolved or why it could not be.
+ * Built once per endpoint per scan and shared by the DNS rules.
+ */
+export const PRIVATE_ENDPOINT = 'Microsoft.Network/privateEndpoints';
+
+export const ZONE_GROUP = 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups';
+
+export const PRIVATE_DNS_ZONE = 'Microsoft.Network/privateDnsZones';
+
+export const ZONE_VNET_LINK = 'Microsoft.Network/privateDnsZones/virtualNetworkLinks';
+
+export interface Connection {
+  /** Group ids (subresources), or UNKNOWN when only known after apply. */
+  groupIds: string[] | typeof UNKNOWN;
+  target?: Link;
+  targetType?: string;
+  manual: boolean;
+  /** Approved / Pending / Rejected / Disconnected, where the input says. */
+  status?: string;
+}
+
+export interface ZoneRef {
+  /** Zone name (privatelink.azurecr.io), from the zone resource or parsed from its id. */
+  name: string;
+  zone?: Resource;
+  link: Link;
+}
+
+export interface ZoneGroupInfo {
+  name: string;
+  zones: ZoneRef[];
+  /** Zone ids that could not be followed (known only after apply, through a local value, ...). */
+  unresolved: string[];
+  /** The zone list itself is unknown. */
+  unknown: boolean;
+}
+
+export interface EndpointInfo {
+  endpoint: Resource;
+  connections: Connection[];
+  /** undefined: the input cannot say whether zone groups exist (a snapshot without zone-group rows). */
+  zoneGroups: ZoneGroupInfo[] | undefined;
+  zoneGroupsUnknown: boolean;
+  vnets: Resource[];
+  vnetIds: string[];
+  vnetUnresolved: string[];
+  region?: string;
+}
+
+/** Group ids as listed; a list (or a member) known only after apply or marked sensitive is not known. */
+function asStrings(value: unknown): string[] | typeof UNKNOWN {
+  if (isPlaceholder(value)) return UNKNOWN;
+  if (!Array.isArray(value)) return typeof value === 'string' ? [value] : [];
+  if (value.some(isPlaceholder)) return UNKNOWN;
+  return value.filter((item): item is string => typeof item === 'string');
+}
+
+function connectionsOf(inventory: Inventory, endpoint: Resource): Connection[] {
+  // Properties projected away (or known only after apply): its connections, and so its group ids, are unknown.
+  if (isPlaceholder(endpoint.body['properties'])) return [{ groupIds: UNKNOWN, manual: false }];
+  const properties = isPlainObject(endpoint.body['properties']) ? endpoint.body['properties'] : {};
+  const connections: Connection[] = [];
+  for (const [list, manualList] of [
+    ['privateLinkServiceConnections', false],
+    ['manualPrivateLinkServiceConnections', true],
+  ] as const) {
+    const entries = properties[list];
+    if (isPlaceholder(entries)) {
+      connections.push({ groupIds: UNKNOWN, manual: manualList });
+      continue;
+    }
+    if (!Array.isArray(entries)) continue;
+    entries.forEach((entry, index) => {
+      if (isPlaceholder(entry)) {
+        connections.push({ groupIds: UNKNOWN, manual: manualList });
+        return;
+      }
+      if (!isPlainObject(entry)) return;
+      const props = isPlainObject(entry['properties']) ? entry['properties'] : {};
+      const targets = followLinks(inventory, endpoint, `properties.${list}[${index}].properties.privateLinkServiceId`, {});
+      const target = targets.links[0];
+      const targetType = target?.target?.armType ?? (target?.id ? parseArmId(target.id)?.type : undefined);
+      const state = isPlainObject(props['privateLinkServiceConnectionState']) ? props['privateLinkServiceConnectionState']['status'] : undefined;
+      connections.push({
+        groupIds: asStrings(props['groupIds']),
+        ...(target ? { target } : {}),
+        ...(targetType ? { targetType } : {}),
+        manual: manualList || props['isManualConnection'] === true,
+        ...(typeof state === 'string' ? { status: state } : {}),
+      });
+    });
+  }
+  return connections;
+}
+
+function zoneGroupFrom(inventory: Inventory, owner: Resource, path: string, name: string): ZoneGroupInfo {
+  const result = followLinks(inventory, owner, path, { targetTypes: [PRIVATE_DNS_ZONE] });
+  const zones: ZoneRef[] = result.links.map((link) => ({ name: (link.target?.name ?? link.name ?? '').toLowerCase(), ...(link.target ? { zone: link.target } : {}), link }));
+  return { name, zones: zones.filter((zone) => zone.name), unresolved: result.unresolved, unknown: false };
+}
+
+function zoneGroupsOf(inventory: Inventory, endpoint: Resource): { groups: ZoneGroupInfo[] | undefined; unknown: boolean } {
+  const groups: ZoneGroupInfo[] = [];
+  let unknown = false;
+  // azurerm writes the zone group inside the endpoint.
+  const properties = isPlainObject(endpoint.body['properties']) ? endpoint.body['properties'] : {};
+  const inline = properties['privateDnsZoneGroups'];
+  if (inline === UNKNOWN) unknown = true;
+  else if (Array.isArray(inline)) {
+    inline.forEach((group, index) => {
+      if (group === UNKNOWN) {
+        unknown = true;
+        return;
+      }
+      const name = isPlainObject(group) && typeof group['name'] === 'string' ? group['name'] : `zone group ${index + 1}`;
+      groups.push(zoneGroupFrom(inventory, endpoint, `properties.privateDnsZoneGroups[${index}].properties.privateDnsZoneConfigs[*].properties.privateDnsZoneId`, name));
+    });
+  }
+  // ARM, azapi and audits keep zone groups as child resources.
+  for (const child of childrenOf(inventory, endpoint, ZONE_GROUP)) {
+    groups.push(zoneGroupFrom(inventory, child, 'properties.privateDnsZoneConfigs[*].properties.privateDnsZoneId', child.name));
+  }
+  // Resource Graph does not index zone groups: a snapshot without any zone-group row cannot tell "none" from "not read".
+  if (groups.length === 0 && endpoint.source.kind === 'snapshot' && !inventory.fileHasType(endpoint.source.file, ZONE_GROUP)) {
+    return { groups: undefined, unknown: false };
+  }
+  return { groups, unknown };
+}
+
+function vnetsOf(inventory: Inventory, endpoint: Resource): { vnets: Resource[]; ids: string[]; unresolved: string[] } {
+  const subnets = followLinks(inventory, endpoint, 'properties.subnet.id', { targetTypes: [SUBNET] });
+  const vnets: Resource[] = [];
+  const ids: string[] = [];
+  const unresolved = [...subnets.unresolved];
+  for (const link of subnets.links) {
+    if (link.target) {
+      const parent = parentOf(inventory, link.target);
+      for (const vnetLink of parent.links) {
+        if (vnetLink.target) vnets.push(vnetLink.target);
+        else if (vnetLink.id || vnetLink.name) ids.push(vnetLink.id ?? vnetLink.name!);
+      }
+      unresolved.push(...parent.unresolved);
+    } else if (link.id) {
+      // A subnet outside the scan: its id still names the VNet.
+      const vnetId = parseArmId(link.id)?.parentId;
+      const vnet = vnetId ? inventory.getById(vnetId) : undefined;
+      if (vnet) vnets.push(vnet);
+      else if (vnetId) ids.push(vnetId);
+    }
+  }
+  return { vnets: [...new Set(vnets)], ids: [...new Set(ids)], unresolved };
+}
+
+export function endpointInfo(inventory: Inventory, endpoint: Resource): EndpointInfo {
+  return inventory.cachedFor('endpoint', endpoint, () => {
+    const { groups, unknown } = zoneGroupsOf(inventory, endpoint);
+    const { vnets, ids, unresolved } = vnetsOf(inventory, endpoint);
+    return {
+      endpoint,
+      connections: connectionsOf(inventory, endpoint),
+      zoneGroups: groups,
+      zoneGroupsUnknown: unknown,
+      vnets,
+      vnetIds: ids,
+      vnetUnresolved: unresolved,
+      ...(endpoint.location ? { region: endpoint.location } : {}),
+    };
+  });
+}
+
+export function vnetLabel(info: EndpointInfo): string {
+  const names = [...info.vnets.map((vnet) => vnet.name), ...info.vnetIds.map((id) => parseArmId(id)?.name ?? id)];
+  return names.length ? names.join(', ') : "the endpoint's VNet";
+}
+
+export function groupIdsOf(info: EndpointInfo): { ids: string[]; unknown: boolean } {
+  const ids = new Set<string>();
+  let unknown = false;
+  for (const connection of info.connections) {
+    if (connection.groupIds === UNKNOWN) unknown = true;
+    else for (const id of connection.groupIds) ids.add(id);
+  }
+  return { ids: [...ids], unknown };
+}
