@@ -3,7 +3,11 @@ import { displayPath } from '../inputs/display-path.js';
 import { readSnapshot } from '../inputs/resource-graph/read-snapshot.js';
 import { Inventory } from '../model/inventory.js';
 import { isPlainObject, UNKNOWN } from '../model/values.js';
-import { evaluate, nowMs, setUpRules, type InputSummary, type ReadResult, type ScanReport } from '../scan.js';
+import { nowMs } from '../clock.js';
+import { setUpRules } from '../config/rule-setup.js';
+import type { ReadResult } from '../inputs/read-files.js';
+import type { InputSummary, ScanReport, ShardAssignment } from '../report/scan-report.js';
+import { evaluateAndPostProcess } from '../scan.js';
 import { UserError } from '../errors.js';
 import type { RuleSelectionInput } from '../config/rule-selection.js';
 import type { AzureApi } from './api.js';
@@ -12,7 +16,7 @@ import type { CloudEndpoints } from './clouds.js';
 import { Gate } from './gate.js';
 import type { Progress } from './progress.js';
 import { countQuery, graphQuery, planQuery, type ChildCollection, type QueryPlan } from './query-plan.js';
-import { countsOf, planShards, type ShardAssignment, type ShardSpec } from './shard.js';
+import { countsOf, planShards, type ShardSpec } from './shard.js';
 import { readGraph, type AuditScope, type GraphReadOptions } from './read-graph.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 import { listSubscriptions } from './subscriptions.js';
@@ -105,7 +109,7 @@ export async function audit(options: AuditOptions): Promise<ScanReport> {
   markUnread(read.inventory, linkedChildren.unread);
   markUnread(read.inventory, unlistedChildren(linked.rows, plan.children.filter((child) => !LINKED_CHILDREN.has(child.childType))));
   read.errors.push(...graph.errors, ...linked.errors, ...children.errors, ...linkedChildren.errors);
-  const report = evaluate(setup, read, started, { cwd: options.cwd, ...(options.baselinePath !== undefined ? { baselinePath: options.baselinePath } : {}) });
+  const report = evaluateAndPostProcess(setup, read, started, { cwd: options.cwd, ...(options.baselinePath !== undefined ? { baselinePath: options.baselinePath } : {}) });
   if (split && options.shard) {
     // Linked resources are another shard's to judge and to count; a misshapen one is that shard's error.
     const others = new Set(split.others.map((id) => `azure://${id}`));

@@ -1,4 +1,4 @@
-import type { ScanReport } from '../scan.js';
+import type { ScanReport } from '../report/scan-report.js';
 import { isPlainObject } from '../model/values.js';
 import type { AzureApi } from './api.js';
 import { forEachLimited } from './pool.js';

@@ -1,4 +1,4 @@
-import type { ScanReport } from '../scan.js';
+import type { ScanReport } from '../report/scan-report.js';
 import type { AzureApi, GraphRequest } from './api.js';
 import { RequestFailed, withRetry, type RetryOptions } from './retry.js';
 

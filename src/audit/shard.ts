@@ -1,28 +1,10 @@
 import { UserError } from '../errors.js';
+import type { ShardAssignment } from '../report/scan-report.js';
 
 /** `--shard K/N`: this run audits the K-th of N parts of the estate (1-based). */
 export interface ShardSpec {
   index: number;
   count: number;
-}
-
-/** What every shard of one split agrees on: each subscription, its resource count, and the shard it is in. */
-export interface ShardAssignment {
-  subscription: string;
-  resources: number;
-  shard: number;
-}
-
-/** Written into a shard's JSON report so that `azfence merge` can check the shards cover the estate once. */
-export interface ShardReport {
-  index: number;
-  count: number;
-  /** The subscriptions this shard audited (and reports findings for). */
-  subscriptions: string[];
-  /** The whole split, as this shard computed it: every shard of one split must hold the same. */
-  plan: ShardAssignment[];
-  /** Resources read from other shards' subscriptions only to follow links (never judged here). */
-  linkedResources: number;
 }
 
 const MAX_SHARDS = 256;

@@ -3,7 +3,7 @@ import { resolveCloud } from '../audit/clouds.js';
 import { Progress } from '../audit/progress.js';
 import { parseShard } from '../audit/shard.js';
 import { UserError } from '../errors.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 import { emitReport, normalizeReportFlags, outputTargets, type ReportFlags } from './output-files.js';
 import { checkOutputTargets } from './write-output.js';
 

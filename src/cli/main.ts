@@ -9,23 +9,9 @@ import { checkOutputTargets } from './write-output.js';
 import { forgetFilesRead } from '../inputs/files-read.js';
 import { buildProgram, type Parsed } from './program.js';
 import { prepareInputs } from './prepare-inputs.js';
+import { EXIT_ERROR, EXIT_OK, type Io } from './io.js';
 
-export interface Io {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  cwd: string;
-  /** Severity colours only for a terminal (NO_COLOR and FORCE_COLOR decide otherwise). */
-  stdoutIsTTY?: boolean;
-  /** The environment: PATH (to find terraform), NO_COLOR, FORCE_COLOR, GITHUB_WORKSPACE. Default: process.env. */
-  env?: Readonly<Record<string, string | undefined>>;
-  /** `scan -`: the bytes piped in. Default: read file descriptor 0 to its end. */
-  readStdin?: () => Buffer;
-  stdinIsTTY?: boolean;
-}
-
-export const EXIT_OK = 0;
-export const EXIT_FINDINGS = 1;
-export const EXIT_ERROR = 2;
+export { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, type Io } from './io.js';
 
 /** Scan options as commander parsed them. */
 interface ScanFlags extends ReportFlags {

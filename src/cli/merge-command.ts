@@ -1,5 +1,5 @@
 import { mergeReports } from '../merge/merge-reports.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 import { emitReport, normalizeReportFlags, outputTargets, type ReportFlags } from './output-files.js';
 import { checkOutputTargets } from './write-output.js';
 

@@ -1,9 +1,9 @@
 import { UserError, oneLine } from '../errors.js';
-import { gateFailures, type FailOn } from '../findings/gate.js';
-import { resolveGate } from '../config/changes.js';
+import { gateFailures } from '../findings/gate.js';
+import { resolveGate, type FailOn } from '../report/configuration.js';
 import { render, type Format, type RenderOptions } from '../reporters/index.js';
 import { terminalText } from '../reporters/terminal-text.js';
-import { errorText, type ScanReport } from '../scan.js';
+import { errorText, type ScanReport } from '../report/scan-report.js';
 import { checkOutputTargets, writeOutput, type OutputTarget } from './write-output.js';
 import { REPORT_FILES } from './report-files.js';
 import { checkoutRoot } from './checkout-root.js';

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../engine/load-packs.js';
-import { remediationsOf, type Rule, type RulePack } from '../engine/rule.js';
+import type { Rule, RulePack } from '../engine/rule.js';
+import { remediationsOf } from '../report/rule-descriptor.js';
+import { RULE_DOCS_DIR, ruleDocPath } from '../report/rule-links.js';
 import { renderExamples, type RuleExample } from './rule-examples.js';
 
 /**
@@ -9,11 +8,7 @@ import { renderExamples, type RuleExample } from './rule-examples.js';
  * it, `npm run docs:rules` writes docs/rules/<id>.md, and a test fails when those files are stale.
  */
 
-export const RULE_DOCS_DIR = 'docs/rules';
-
-export function ruleDocPath(ruleId: string): string {
-  return `${RULE_DOCS_DIR}/${ruleId}.md`;
-}
+export { RULE_DOCS_DIR, ruleDocPath } from '../report/rule-links.js';
 
 const DIALECT_LABELS: ReadonlyMap<string, string> = new Map([
   ['azurerm', 'Terraform (azurerm)'],
@@ -190,25 +185,4 @@ export function renderExplain(rule: Rule, docFile?: string): string {
   out.push('', `Suppress with a reason: # azfence:ignore ${rule.id} <why>  (or suppressions: in .azfence.yaml)`);
   if (rule.origin.builtIn && docFile !== undefined) out.push(`Docs: ${docFile}`);
   return `${out.join('\n')}\n`;
-}
-
-let repositoryUrl: string | null | undefined;
-
-/**
- * Where a built-in rule's doc page is browsable, from package.json's `repository` (a GitHub URL). Without
- * one there is no honest URL to give, so SARIF carries only the docs path.
- */
-export function ruleHelpUri(ruleId: string): string | undefined {
-  if (repositoryUrl === undefined) {
-    repositoryUrl = null;
-    try {
-      const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { repository?: string | { url?: string } };
-      const raw = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
-      const match = raw ? /^(?:git\+)?https:\/\/github\.com\/([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(raw) ?? /^github:([^/]+)\/([^/]+)$/.exec(raw) : null;
-      if (match) repositoryUrl = `https://github.com/${match[1]}/${match[2]}`;
-    } catch {
-      repositoryUrl = null;
-    }
-  }
-  return repositoryUrl ? `${repositoryUrl}/blob/main/${ruleDocPath(ruleId)}` : undefined;
 }

@@ -1,5 +1,8 @@
-import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { existsSync, lstatSync, readlinkSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { realPath } from '../real-path.js';
+
+export { realPath };
 
 /**
  * The directory a config may reach into: the git repository holding the config file (first ancestor with
@@ -13,20 +16,6 @@ export function repositoryRoot(configFile: string): string {
   for (let dir = start; ; dir = dirname(dir)) {
     if (existsSync(join(dir, '.git'))) return dir;
     if (dirname(dir) === dir) return start;
-  }
-}
-
-/**
- * Resolves symlinks in `path`, or, when it does not exist (yet), in its nearest existing ancestor, so a
- * symlinked parent directory cannot smuggle a missing path out of the repository either.
- */
-export function realPath(path: string): string {
-  const absolute = resolve(path);
-  try {
-    return realpathSync(absolute);
-  } catch {
-    const parent = dirname(absolute);
-    return parent === absolute ? absolute : join(realPath(parent), basename(absolute));
   }
 }
 

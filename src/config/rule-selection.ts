@@ -1,6 +1,6 @@
 import { UserError, oneLine } from '../errors.js';
 import type { Rule } from '../engine/rule.js';
-import type { SettingSource } from './changes.js';
+import type { RulesNotRun, SettingSource } from '../report/configuration.js';
 
 /**
  * `--check` / `--skip-check` (and `check:` / `skipCheck:` in .azfence.yaml), as Checkov and tfsec users
@@ -22,15 +22,6 @@ export interface SelectionSource {
   flag: string;
   file?: string;
   line?: (index: number) => number | undefined;
-}
-
-/** The rules a selection left out, and why: every report shows them (config/changes.ts). */
-export interface RulesNotRun {
-  /** `check`: not matched by the check list; `skipCheck`: matched by the skip list. */
-  by: 'check' | 'skipCheck';
-  from: Exclude<SettingSource, 'default'>;
-  patterns: string[];
-  rules: string[];
 }
 
 export function splitPatterns(values: readonly string[]): string[] {

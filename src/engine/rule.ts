@@ -1,8 +1,9 @@
 import type { Condition } from './condition.js';
 import type { Dialect } from '../model/resource.js';
+import type { Severity } from '../report/rule-descriptor.js';
 
-export type Severity = 'critical' | 'high' | 'medium' | 'low';
-export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+// Severities belong to the report (reporters rank by them); the rule language uses the same ones.
+export { SEVERITIES, type Severity } from '../report/rule-descriptor.js';
 
 export interface ParameterSpec {
   type: 'string' | 'number' | 'boolean' | 'array' | 'object';
@@ -63,20 +64,4 @@ export interface RulePack {
 /** The remediation templates findings of a check are shown with: the check's own, over the rule's. */
 export function remediationFor(rule: Rule, check: Check): Partial<Record<Dialect, string>> {
   return check.remediation ? { ...rule.remediation, ...check.remediation } : rule.remediation;
-}
-
-/**
- * Every remediation a rule shows, for documentation: the rule's, then each distinct one a check carries,
- * with the types it is for.
- */
-export function remediationsOf(rule: Rule): Array<{ types?: string[]; remediation: Partial<Record<Dialect, string>> }> {
-  const own: Array<{ types: string[]; remediation: Partial<Record<Dialect, string>>; key: string }> = [];
-  for (const check of rule.checks) {
-    if (!check.remediation) continue;
-    const key = JSON.stringify(check.remediation);
-    const same = own.find((entry) => entry.key === key);
-    if (same) same.types.push(...check.select.type.filter((type) => !same.types.includes(type)));
-    else own.push({ types: [...check.select.type], remediation: check.remediation, key });
-  }
-  return [{ remediation: rule.remediation }, ...own.map(({ types, remediation }) => ({ types, remediation }))];
 }

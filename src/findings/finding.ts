@@ -1,4 +1,4 @@
-import type { Severity } from '../engine/rule.js';
+import type { Severity } from '../report/rule-descriptor.js';
 import type { Dialect, InputKind } from '../model/resource.js';
 
 export type FindingStatus = 'fail' | 'unknown';

@@ -1,7 +1,5 @@
-import type { Severity } from '../engine/rule.js';
+import type { FailOn } from '../report/configuration.js';
 import { SEVERITY_ORDER, type Finding } from './finding.js';
-
-export type FailOn = Severity | 'none';
 
 export interface GateOptions {
   failOn: FailOn;

@@ -6,8 +6,9 @@ import { compareFindings, type Finding, type FindingStatus, type ShownEvidence }
 import { readRegularFile } from '../inputs/regular-file.js';
 import { isPlainObject } from '../model/values.js';
 import type { InputKind } from '../model/resource.js';
-import type { ShardAssignment, ShardReport } from '../audit/shard.js';
-import { nowMs, setUpRules, type InputSummary, type ScanReport } from '../scan.js';
+import { nowMs } from '../clock.js';
+import { setUpRules } from '../config/rule-setup.js';
+import type { InputSummary, ScanReport, ShardAssignment, ShardReport } from '../report/scan-report.js';
 import { TOOL_VERSION } from '../version.js';
 
 export interface MergeOptions {

@@ -1,6 +1,6 @@
-import type { ScanReport } from '../scan.js';
+import type { ScanReport } from '../report/scan-report.js';
 import { renderHtml } from './html/render-html.js';
-import type { Finding } from '../findings/finding.js';
+import type { RenderOptions } from './render-options.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
@@ -10,17 +10,7 @@ import { renderTable } from './table.js';
 export const FORMATS = ['table', 'json', 'sarif', 'markdown', 'junit', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
-/** How the CLI asks for a report: where it runs (SARIF paths), colours and --quiet (the table). */
-export interface RenderOptions {
-  /** The working directory, against which findings name files. */
-  cwd?: string;
-  /** The checkout root SARIF locations are relative to (cli/checkout-root.ts). */
-  root?: string;
-  /** Severity colours (table on a terminal). */
-  color?: boolean;
-  /** --quiet: the table lists only these findings (those that fail the gate). */
-  only?: readonly Finding[];
-}
+export type { RenderOptions } from './render-options.js';
 
 export function render(report: ScanReport, format: Format, options: RenderOptions = {}): string {
   switch (format) {

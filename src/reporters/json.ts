@@ -1,4 +1,4 @@
-import type { ScanReport } from '../scan.js';
+import type { ScanReport } from '../report/scan-report.js';
 import { TOOL_VERSION } from '../version.js';
 import { jsonText } from './json-text.js';
 import { summarize } from './summary.js';

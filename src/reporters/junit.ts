@@ -1,7 +1,6 @@
-import type { ScanReport } from '../scan.js';
-import { errorText } from '../scan.js';
-import { configurationLine, resolveGate } from '../config/changes.js';
-import { gateFailures, type FailOn } from '../findings/gate.js';
+import { errorText, type ScanReport } from '../report/scan-report.js';
+import { configurationLine, resolveGate, type FailOn } from '../report/configuration.js';
+import { gateFailures } from '../findings/gate.js';
 import { SEVERITY_ORDER, type Finding } from '../findings/finding.js';
 import { terminalText } from './terminal-text.js';
 import { xmlAttr, xmlText } from './xml-text.js';

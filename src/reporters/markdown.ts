@@ -1,8 +1,7 @@
-import { SEVERITIES } from '../engine/rule.js';
-import type { ScanReport } from '../scan.js';
-import { errorText } from '../scan.js';
+import { SEVERITIES } from '../report/rule-descriptor.js';
+import { errorText, type ScanReport } from '../report/scan-report.js';
 import { gateVerdict, summarize, summaryLine } from './summary.js';
-import { configurationLine } from '../config/changes.js';
+import { configurationLine } from '../report/configuration.js';
 import { markdownCode, markdownProse, markdownText } from './markdown-text.js';
 import type { Finding } from '../findings/finding.js';
 

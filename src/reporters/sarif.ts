@@ -1,16 +1,16 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { remediationsOf, type Rule, type Severity } from '../engine/rule.js';
+import { remediationsOf, type RuleDescriptor, type Severity } from '../report/rule-descriptor.js';
 import type { Finding, ResolvedFinding } from '../findings/finding.js';
-import type { ScanReport } from '../scan.js';
+import type { ScanReport } from '../report/scan-report.js';
 import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
-import { ruleDocPath, ruleHelpUri } from '../cli/rule-docs.js';
-import { configurationChanges, configurationLine } from '../config/changes.js';
+import { ruleDocPath, ruleHelpUri } from '../report/rule-links.js';
+import { configurationChanges, configurationLine } from '../report/configuration.js';
 import { jsonText } from './json-text.js';
 import { markdownProse } from './markdown-text.js';
 import { terminalLines, terminalText } from './terminal-text.js';
-import type { RenderOptions } from './index.js';
-import { realPath } from '../config/repository.js';
+import type { RenderOptions } from './render-options.js';
+import { realPath } from '../real-path.js';
 
 /**
  * A message for code scanning's alert view, from input text: controls shown as escapes (terminal-text.ts),
@@ -32,7 +32,7 @@ export type SarifLimits = typeof SARIF_LIMITS;
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
 
-function ruleName(rule: Rule): string {
+function ruleName(rule: RuleDescriptor): string {
   return rule.title
     .replace(/[^A-Za-z0-9 ]+/g, ' ')
     .split(/\s+/)
@@ -52,12 +52,12 @@ const DIALECT_LABELS: ReadonlyMap<string, string> = new Map([
  * A built-in rule's texts are Markdown azfence wrote. A user pack's come from the repository, like the plan:
  * GitHub renders help.markdown, so its texts are made inert (commands between backticks stay code).
  */
-function markdownOf(rule: Rule): (text: string) => string {
+function markdownOf(rule: RuleDescriptor): (text: string) => string {
   if (rule.origin.builtIn) return (text) => text;
   return (text) => text.split('\n').map((line) => (line.trim() ? markdownProse(line) : '')).join('\n');
 }
 
-function remediationMarkdown(rule: Rule, md: (text: string) => string): string {
+function remediationMarkdown(rule: RuleDescriptor, md: (text: string) => string): string {
   const lines: string[] = [];
   for (const { types, remediation } of remediationsOf(rule)) {
     if (types) lines.push('', `For ${md(types.join(', '))}:`, '');
@@ -66,7 +66,7 @@ function remediationMarkdown(rule: Rule, md: (text: string) => string): string {
   return lines.join('\n');
 }
 
-function ruleDescriptor(rule: Rule) {
+function ruleDescriptor(rule: RuleDescriptor) {
   const md = markdownOf(rule);
   const references = rule.references.map((url) => `- ${md(url)}`).join('\n');
   const markdown = [`**${md(rule.title)}** (${rule.severity})`, '', md(rule.description), '', md(rule.help), '', '**Remediation**', '', remediationMarkdown(rule, md), references ? `\n**References**\n\n${references}` : '']

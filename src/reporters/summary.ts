@@ -1,6 +1,5 @@
-import type { Severity } from '../engine/rule.js';
-import { SEVERITIES } from '../engine/rule.js';
-import type { ScanReport } from '../scan.js';
+import { SEVERITIES, type Severity } from '../report/rule-descriptor.js';
+import type { ScanReport } from '../report/scan-report.js';
 import { gateFailures } from '../findings/gate.js';
 import { SEVERITY_ORDER } from '../findings/finding.js';
 

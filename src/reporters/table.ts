@@ -1,8 +1,8 @@
-import type { ScanReport } from '../scan.js';
+import type { ScanReport } from '../report/scan-report.js';
 import { gateVerdict, summarize, summaryLine } from './summary.js';
-import type { Severity } from '../engine/rule.js';
-import type { RenderOptions } from './index.js';
-import { configurationLine } from '../config/changes.js';
+import type { Severity } from '../report/rule-descriptor.js';
+import type { RenderOptions } from './render-options.js';
+import { configurationLine } from '../report/configuration.js';
 import { terminalText as shown } from './terminal-text.js';
 import { cliTable3 } from '../lazy-modules.js';
 

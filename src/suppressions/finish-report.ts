@@ -3,7 +3,8 @@ import { applyBaseline, baselineWarnings, readBaseline } from '../baseline/basel
 import { compareFindings, type Finding } from '../findings/finding.js';
 import { resourceId } from '../model/resource.js';
 import { isPlainObject } from '../model/values.js';
-import type { ReadResult, ScanReport } from '../scan.js';
+import type { ReadResult } from '../inputs/read-files.js';
+import type { ScanReport } from '../report/scan-report.js';
 import { mapFindingsToSource } from '../source-map/map-findings.js';
 import { applySuppressions } from './apply-suppressions.js';
 

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scan, type ScanReport } from '../../src/scan.js';
+import { scan } from '../../src/scan.js';
+import type { ScanReport } from '../../src/report/scan-report.js';
 import { graphWork } from '../../src/graph/work.js';
 // @ts-expect-error: the bench generator is plain ESM JavaScript without types.
 import { writePlan, writeSnapshot } from '../../bench/generate.mjs';

@@ -3,25 +3,9 @@ import { parseJson } from '../parse-json.js';
 import { isReadType, looksLikePlan } from './read-plan.js';
 import { moduleInstanceOf } from '../../graph/plan-context.js';
 import { decodeToken, LOAD_CHANGE, scanChangeEntries, type ChangeEntrySpan } from './change-entries.js';
-import { ENTRY_READER, ENTRY_SPAN, isRemoval, kindAt, PLANNED_STATE_CHECKED, type EntryReader, type JsonKind } from './plan-entries.js';
+import { ENTRY_READER, ENTRY_SPAN, isRemoval, kindAt, PLANNED_STATE_CHECKED, type EntryReader } from './plan-entries.js';
 import { lineCursor, locateStringValues } from '../parse-json.js';
-import type { PositionLookup } from './read-plan.js';
-
-/**
- * planned_values, parsed only if it lists a resource that resource_changes does not: `terraform show -json`
- * lists every planned resource in resource_changes (no-ops included), so planned_values is read in full
- * only for plans written without it (or by other tools).
- */
-export interface DeferredPlannedValues {
-  /**
-   * Whether planned_values names a resource address `known` does not hold. Its `"address"` strings are
-   * found without parsing it (a superset: attributes named address count too); module addresses are not resources.
-   */
-  namesAddressOutside(known: (address: string) => boolean): boolean;
-  parse(): unknown;
-  /** The JSON type of planned_values (an object, in a plan Terraform wrote). */
-  kind: JsonKind;
-}
+import type { DeferredPlannedValues, PositionLookup } from './read-plan.js';
 
 /** The members readPlan reads, besides planned_values; scalars are kept too, for the plan test. */
 const READ = new Set(['format_version', 'terraform_version', 'resource_changes', 'configuration']);

@@ -8,13 +8,12 @@ import { isMappedAzurermType, normalizeAzurerm } from './normalize-azurerm.js';
 import { readPlanned, type PlannedValue } from './plan-values.js';
 import { buildPlanContext, readModuleConfig, type PlanContext } from '../../graph/plan-context.js';
 import { moduleSourcesOf } from '../../source-map/module-sources.js';
-import type { DeferredPlannedValues } from './plan-members.js';
 import { LOAD_CHANGE } from './change-entries.js';
 import { providerMajors } from './provider-versions.js';
 import { isWriterType } from './mappings-writers.js';
 import { readOverlay } from './read-overlay.js';
 import type { Overlay } from '../../model/overlay.js';
-import { a, changeEntryProblem, entryLabel, indexOfEntry, isDeposed, kindOf, plannedResourceProblem, sameEntry } from './plan-entries.js';
+import { a, changeEntryProblem, entryLabel, indexOfEntry, isDeposed, kindOf, plannedResourceProblem, sameEntry, type JsonKind } from './plan-entries.js';
 import { sameJson } from '../json-equal.js';
 
 /** Types a rule reads, so the reader normalizes them, and types that write to them; every other resource is only counted. */
@@ -237,6 +236,22 @@ function entriesOf(plan: Record<string, unknown>, file: string, deferred: Deferr
  * positions it recorded instead, since the document was never one string. `plannedValues`: planned_values
  * left unparsed (src/inputs/terraform/plan-members.ts), read only if it adds resources.
  */
+/**
+ * planned_values, parsed only if it lists a resource that resource_changes does not: `terraform show -json`
+ * lists every planned resource in resource_changes (no-ops included), so planned_values is read in full
+ * only for plans written without it (or by other tools).
+ */
+export interface DeferredPlannedValues {
+  /**
+   * Whether planned_values names a resource address `known` does not hold. Its `"address"` strings are
+   * found without parsing it (a superset: attributes named address count too); module addresses are not resources.
+   */
+  namesAddressOutside(known: (address: string) => boolean): boolean;
+  parse(): unknown;
+  /** The JSON type of planned_values (an object, in a plan Terraform wrote). */
+  kind: JsonKind;
+}
+
 /** Where a resource's entry is in its file, by address. */
 export interface PositionLookup {
   get(address: string): { line: number; column: number } | undefined;

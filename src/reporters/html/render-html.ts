@@ -1,8 +1,8 @@
-import { SEVERITIES, type Rule } from '../../engine/rule.js';
+import { SEVERITIES, type RuleDescriptor } from '../../report/rule-descriptor.js';
 import { SEVERITY_ORDER, type Finding, type ResolvedFinding } from '../../findings/finding.js';
 import { gateFailures } from '../../findings/gate.js';
-import { configurationLine, resolveGate } from '../../config/changes.js';
-import { errorText, type ScanReport } from '../../scan.js';
+import { configurationLine, resolveGate } from '../../report/configuration.js';
+import { errorText, type ScanReport } from '../../report/scan-report.js';
 import { TOOL_VERSION } from '../../version.js';
 import { summarize, summaryLine, type Summary } from '../summary.js';
 import { barChart } from './charts.js';
@@ -219,7 +219,7 @@ ${rules.map(ruleHelp).join('\n')}
 </section>`;
 }
 
-function ruleHelp(rule: Rule): string {
+function ruleHelp(rule: RuleDescriptor): string {
   const paragraphs = (text: string) => text.split(/\n\s*\n/).map((part) => part.trim()).filter(Boolean).map((part) => `<p>${prose(part.replace(/\s*\n\s*/g, ' '))}</p>`).join('');
   const remediation = Object.entries(rule.remediation)
     .map(([dialect, text]) => `<dt>${htmlText(DIALECTS.get(dialect) ?? dialect)}</dt><dd>${prose(text!.trim().replace(/\s*\n\s*/g, ' '))}</dd>`)
