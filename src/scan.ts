@@ -5,7 +5,7 @@ import { evaluateRules } from './engine/evaluate-rules.js';
 import type { Replacement } from './inputs/discover.js';
 import { readFiles, type ReadResult } from './inputs/read-files.js';
 import type { ScanReport } from './report/scan-report.js';
-import { finishReport, type GateInputs } from './suppressions/finish-report.js';
+import { finishReport, type GateInputs } from './post-process/post-process.js';
 
 export interface ScanOptions {
   paths: readonly string[];

@@ -13,7 +13,7 @@ import type { RuleSelectionInput } from '../config/rule-selection.js';
 import type { AzureApi } from './api.js';
 import { readChildren, subscriptionOf } from './child-resources.js';
 import type { CloudEndpoints } from './clouds.js';
-import { Gate } from './gate.js';
+import { Gate } from './request-throttle.js';
 import type { Progress } from './progress.js';
 import { countQuery, graphQuery, planQuery, type ChildCollection, type QueryPlan } from './query-plan.js';
 import { countsOf, planShards, type ShardSpec } from './shard.js';
@@ -22,7 +22,7 @@ import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 import { listSubscriptions } from './subscriptions.js';
 import { snapshotText, writeSnapshot } from './snapshot.js';
 import { checkOutputTargets } from '../cli/write-output.js';
-import { readBaseline } from '../baseline/baseline.js';
+import { readBaseline } from '../post-process/baseline.js';
 
 export interface AuditOptions {
   /** --subscription (repeatable); empty with no management group: every subscription the identity can read. */

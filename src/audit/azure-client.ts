@@ -6,7 +6,7 @@ import { createDefaultHttpClient, createPipelineRequest, RestError, type Pipelin
 import { UserError, oneLine } from '../errors.js';
 import type { AzureApi, GraphPage, GraphRequest } from './api.js';
 import type { CloudEndpoints } from './clouds.js';
-import type { Gate } from './gate.js';
+import type { Gate } from './request-throttle.js';
 
 export interface ConnectOptions {
   /** Resource Graph's quota headers are read off every response into this gate. */

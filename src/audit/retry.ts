@@ -1,4 +1,4 @@
-import { delay, type Gate } from './gate.js';
+import { delay, type Gate } from './request-throttle.js';
 
 /** A request that could not be completed, with the one-line reason the report names. */
 export class RequestFailed extends Error {

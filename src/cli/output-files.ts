@@ -1,5 +1,5 @@
 import { UserError, oneLine } from '../errors.js';
-import { gateFailures } from '../findings/gate.js';
+import { gateFailures } from '../report/fail-gate.js';
 import { resolveGate, type FailOn } from '../report/configuration.js';
 import { render, type Format, type RenderOptions } from '../reporters/index.js';
 import { terminalText } from '../reporters/terminal-text.js';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { applyBaseline, baselineWarnings, readBaseline } from '../baseline/baseline.js';
+import { applyBaseline, baselineWarnings, readBaseline } from '../post-process/baseline.js';
 import { SEVERITIES, type Severity } from '../engine/rule.js';
 import { compareFindings, type Finding, type FindingStatus, type ShownEvidence } from '../findings/finding.js';
 import { readRegularFile } from '../inputs/regular-file.js';

@@ -1,6 +1,6 @@
 import { errorText, type ScanReport } from '../report/scan-report.js';
 import { configurationLine, resolveGate, type FailOn } from '../report/configuration.js';
-import { gateFailures } from '../findings/gate.js';
+import { gateFailures } from '../report/fail-gate.js';
 import { SEVERITY_ORDER, type Finding } from '../findings/finding.js';
 import { terminalText } from './terminal-text.js';
 import { xmlAttr, xmlText } from './xml-text.js';

@@ -1,6 +1,6 @@
 import { SEVERITIES, type Severity } from '../report/rule-descriptor.js';
 import type { ScanReport } from '../report/scan-report.js';
-import { gateFailures } from '../findings/gate.js';
+import { gateFailures } from '../report/fail-gate.js';
 import { SEVERITY_ORDER } from '../findings/finding.js';
 
 export interface Summary {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Gate, parseTimeSpan } from '../../src/audit/gate.js';
+import { Gate, parseTimeSpan } from '../../src/audit/request-throttle.js';
 import { classify, RequestFailed, retryAfterMs, withRetry } from '../../src/audit/retry.js';
 import { graphQuery, planQuery } from '../../src/audit/query-plan.js';
 import { resolveCloud } from '../../src/audit/clouds.js';

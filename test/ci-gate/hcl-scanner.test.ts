@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { scanHcl } from '../../src/source-map/hcl-scanner.js';
-import { parseAnnotationDirectives, parseCommentDirective, globMatches } from '../../src/suppressions/directive.js';
-import { applySuppressions } from '../../src/suppressions/apply-suppressions.js';
-import { blockKeyOf } from '../../src/source-map/map-findings.js';
+import { parseAnnotationDirectives, parseCommentDirective, globMatches } from '../../src/post-process/suppression-directive.js';
+import { applySuppressions } from '../../src/post-process/apply-suppressions.js';
+import { blockKeyOf } from '../../src/post-process/map-to-source.js';
 import type { Finding } from '../../src/findings/finding.js';
 
 function resources(text: string) {

@@ -4,7 +4,7 @@ import { buildPlan } from '../support/materialize.js';
 import { compare } from '../../src/engine/compare.js';
 import { wildcardMatch } from '../../src/engine/glob.js';
 import { globMatch } from '../../src/checks/kata/selectors.js';
-import { globMatches } from '../../src/suppressions/directive.js';
+import { globMatches } from '../../src/post-process/suppression-directive.js';
 import { errorLines, runBoundedAsync, tempDir, writeText } from './support.js';
 
 /**

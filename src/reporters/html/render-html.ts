@@ -1,6 +1,6 @@
 import { SEVERITIES, type RuleDescriptor } from '../../report/rule-descriptor.js';
 import { SEVERITY_ORDER, type Finding, type ResolvedFinding } from '../../findings/finding.js';
-import { gateFailures } from '../../findings/gate.js';
+import { gateFailures } from '../../report/fail-gate.js';
 import { configurationLine, resolveGate } from '../../report/configuration.js';
 import { errorText, type ScanReport } from '../../report/scan-report.js';
 import { TOOL_VERSION } from '../../version.js';

@@ -1,11 +1,11 @@
 import type { AzfenceConfig } from '../config/config.js';
-import { applyBaseline, baselineWarnings, readBaseline } from '../baseline/baseline.js';
+import { applyBaseline, baselineWarnings, readBaseline } from './baseline.js';
 import { compareFindings, type Finding } from '../findings/finding.js';
 import { resourceId } from '../model/resource.js';
 import { isPlainObject } from '../model/values.js';
 import type { ReadResult } from '../inputs/read-files.js';
 import type { ScanReport } from '../report/scan-report.js';
-import { mapFindingsToSource } from '../source-map/map-findings.js';
+import { mapFindingsToSource } from './map-to-source.js';
 import { applySuppressions } from './apply-suppressions.js';
 
 /** What the CI gate adds to a scan: where findings are written, what is accepted, and what is new. */

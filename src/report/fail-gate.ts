@@ -1,5 +1,5 @@
-import type { FailOn } from '../report/configuration.js';
-import { SEVERITY_ORDER, type Finding } from './finding.js';
+import { SEVERITY_ORDER, type Finding } from '../findings/finding.js';
+import type { FailOn } from './configuration.js';
 
 export interface GateOptions {
   failOn: FailOn;

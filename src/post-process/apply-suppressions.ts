@@ -1,10 +1,10 @@
 import type { ConfigSuppression } from '../config/config.js';
 import type { Finding, FindingSuppression } from '../findings/finding.js';
 import type { HclComment, HclFile } from '../source-map/hcl-scanner.js';
-import type { MappedSource } from '../source-map/map-findings.js';
+import type { MappedSource } from './map-to-source.js';
 import { isPlainObject } from '../model/values.js';
 import { graphWork } from '../graph/work.js';
-import { directiveCovers, globMatches, parseAnnotationDirectives, parseCommentDirective, type Directive } from './directive.js';
+import { directiveCovers, globMatches, parseAnnotationDirectives, parseCommentDirective, type Directive } from './suppression-directive.js';
 
 export const IGNORE_ANNOTATION = 'azfence.io/ignore';
 
