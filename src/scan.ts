@@ -5,7 +5,7 @@ import { evaluateRules } from './engine/evaluate-rules.js';
 import type { Replacement } from './inputs/discover.js';
 import { readFiles, type ReadResult } from './inputs/read-files.js';
 import type { ScanReport } from './report/scan-report.js';
-import { finishReport, type GateInputs } from './post-process/post-process.js';
+import { postProcess, type PostProcessOptions } from './post-process/post-process.js';
 
 export interface ScanOptions {
   paths: readonly string[];
@@ -50,9 +50,9 @@ export function scan(options: ScanOptions): ScanReport {
 }
 
 /** The steps after reading, shared by a scan and an audit: whatever was read is judged the same way. */
-export function evaluateAndPostProcess(setup: RuleSetup, read: ReadResult, started: number, postProcessing: GateInputs = { cwd: process.cwd() }): ScanReport {
+export function evaluateAndPostProcess(setup: RuleSetup, read: ReadResult, started: number, postProcessing: PostProcessOptions = { cwd: process.cwd() }): ScanReport {
   const report = evaluateRules(setup, read, started);
   // Every caller (scan, audit) gets source mapping, the configuration's suppressions and the baseline.
-  finishReport(report, read, setup.config, postProcessing);
+  postProcess(report, read, setup.config, postProcessing);
   return report;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Condition } from '../src/engine/condition.js';
-import { evaluate } from '../src/engine/evaluate.js';
+import { evaluateCondition } from '../src/engine/evaluate.js';
 import { CHECK_FUNCTIONS } from '../src/checks/registry.js';
 import { Inventory } from '../src/model/inventory.js';
 import type { Resource } from '../src/model/resource.js';
@@ -17,7 +17,7 @@ function resource(properties: Record<string, unknown>, extra: Record<string, unk
 }
 
 function verdict(condition: Condition, target: Resource, parameters: Record<string, unknown> = {}): string {
-  return evaluate(condition, { resource: target, inventory: new Inventory(), parameters, functions: CHECK_FUNCTIONS, counter: { operations: 0 } }).verdict;
+  return evaluateCondition(condition, { resource: target, inventory: new Inventory(), parameters, functions: CHECK_FUNCTIONS, counter: { operations: 0 } }).verdict;
 }
 
 describe('leaf operators (Azure Policy semantics)', () => {

@@ -13,7 +13,7 @@ import type { RuleSelectionInput } from '../config/rule-selection.js';
 import type { AzureApi } from './api.js';
 import { readChildren, subscriptionOf } from './child-resources.js';
 import type { CloudEndpoints } from './clouds.js';
-import { Gate } from './request-throttle.js';
+import { RequestThrottle } from './request-throttle.js';
 import type { Progress } from './progress.js';
 import { countQuery, graphQuery, planQuery, type ChildCollection, type QueryPlan } from './query-plan.js';
 import { countsOf, planShards, type ShardSpec } from './shard.js';
@@ -45,7 +45,7 @@ export interface AuditOptions {
   concurrency?: number;
   pageSize?: number;
   batchSize?: number;
-  retry?: Partial<Omit<RetryOptions, 'gate'>>;
+  retry?: Partial<Omit<RetryOptions, 'throttle'>>;
   requestTimeoutMs?: number;
   /** Injected in unit tests; otherwise the SDK client is loaded on demand. */
   api?: AzureApi;
@@ -67,25 +67,25 @@ export async function audit(options: AuditOptions): Promise<ScanReport> {
   const plan = planQuery(setup.rules);
   if (plan.graphTypes.length === 0) throw new UserError('no enabled rule selects a resource type, so there is nothing to audit');
 
-  const graphGate = new Gate();
-  const armGate = new Gate();
-  const retry = (gate: Gate): RetryOptions => ({ ...DEFAULT_RETRY, ...options.retry, gate });
+  const graphThrottle = new RequestThrottle();
+  const armThrottle = new RequestThrottle();
+  const retry = (throttle: RequestThrottle): RetryOptions => ({ ...DEFAULT_RETRY, ...options.retry, throttle });
   // Loaded here, not at the top: `azfence scan` must never pay for the Azure SDK.
-  const azure = options.api ?? (await (await import('./azure-client.js')).connectAzure(options.cloud, { graphGate, requestTimeoutMs: options.requestTimeoutMs ?? 60_000 }));
+  const azure = options.api ?? (await (await import('./azure-client.js')).connectAzure(options.cloud, { graphThrottle, requestTimeoutMs: options.requestTimeoutMs ?? 60_000 }));
   const progress = options.progress;
 
   progress?.setPhase('listing subscriptions');
   const scope: AuditScope = options.managementGroup
     ? { managementGroup: options.managementGroup }
-    : { subscriptions: options.subscriptions.length ? [...new Set(options.subscriptions)] : await listSubscriptions(azure, retry(armGate)) };
+    : { subscriptions: options.subscriptions.length ? [...new Set(options.subscriptions)] : await listSubscriptions(azure, retry(armThrottle)) };
 
   const graphOptions = {
-    retry: retry(graphGate),
+    retry: retry(graphThrottle),
     batchSize: Math.min(options.batchSize ?? MAX_BATCH, MAX_BATCH),
     pageSize: Math.min(options.pageSize ?? MAX_PAGE, MAX_PAGE),
     ...(progress ? { onPage: (rows: number) => progress.page(rows) } : {}),
   };
-  const childOptions = { retry: retry(armGate), concurrency: options.concurrency ?? 8, ...(progress ? { onRequest: () => progress.childRequest() } : {}) };
+  const childOptions = { retry: retry(armThrottle), concurrency: options.concurrency ?? 8, ...(progress ? { onRequest: () => progress.childRequest() } : {}) };
   const split = options.shard ? await splitScope(azure, scope, plan, options.shard, graphOptions) : undefined;
   const audited = split?.own ?? scope;
 

@@ -6,11 +6,11 @@ import { createDefaultHttpClient, createPipelineRequest, RestError, type Pipelin
 import { UserError, oneLine } from '../errors.js';
 import type { AzureApi, GraphPage, GraphRequest } from './api.js';
 import type { CloudEndpoints } from './clouds.js';
-import type { Gate } from './request-throttle.js';
+import type { RequestThrottle } from './request-throttle.js';
 
 export interface ConnectOptions {
-  /** Resource Graph's quota headers are read off every response into this gate. */
-  graphGate: Gate;
+  /** Resource Graph's quota headers are read off every response into this throttle. */
+  graphThrottle: RequestThrottle;
   requestTimeoutMs: number;
 }
 
@@ -23,7 +23,7 @@ export async function connectAzure(cloud: CloudEndpoints, options: ConnectOption
     name: 'azfenceResourceGraphQuota',
     async sendRequest(request, next) {
       const response = await next(request);
-      options.graphGate.observeQuota((name) => response.headers.get(name));
+      options.graphThrottle.observeQuota((name) => response.headers.get(name));
       return response;
     },
   };

@@ -3,7 +3,7 @@
  * per-user quota is spent (`x-ms-user-quota-remaining: 0`) until `x-ms-user-quota-resets-after`. Shared by
  * every request to one API, so concurrent requests stop together instead of each earning its own 429.
  */
-export class Gate {
+export class RequestThrottle {
   private openAt = 0;
   /** Total time requests were held, for the progress line and tests. */
   waitedMs = 0;
@@ -13,7 +13,7 @@ export class Gate {
     private readonly sleep: (ms: number) => Promise<void> = delay,
   ) {}
 
-  /** Hold the gate for `ms` from now (never shortens an existing hold). */
+  /** Hold every request for `ms` from now (never shortens an existing hold). */
   holdFor(ms: number): void {
     if (ms > 0) this.openAt = Math.max(this.openAt, this.now() + ms);
   }

@@ -1,4 +1,4 @@
-import { delay, type Gate } from './request-throttle.js';
+import { delay, type RequestThrottle } from './request-throttle.js';
 
 /** A request that could not be completed, with the one-line reason the report names. */
 export class RequestFailed extends Error {
@@ -20,12 +20,12 @@ export interface RetryOptions {
   maxDelayMs: number;
   /** The longest Retry-After obeyed; longer ones are cut to this (a scheduled audit must end). */
   maxThrottleMs: number;
-  gate: Gate;
+  throttle: RequestThrottle;
   sleep?: (ms: number) => Promise<void>;
   onRetry?: (event: { attempt: number; waitMs: number; problem: string }) => void;
 }
 
-export const DEFAULT_RETRY: Omit<RetryOptions, 'gate'> = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, maxThrottleMs: 300_000 };
+export const DEFAULT_RETRY: Omit<RetryOptions, 'throttle'> = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, maxThrottleMs: 300_000 };
 
 interface Classified {
   transient: boolean;
@@ -36,14 +36,14 @@ interface Classified {
 }
 
 /**
- * Runs one request with bounded retries: 429 waits what the service says (and holds the gate so sibling
+ * Runs one request with bounded retries: 429 waits what the service says (and holds the throttle so sibling
  * requests wait too), transient 5xx, 408, timeouts and dropped connections back off exponentially with
  * jitter; anything else fails at once.
  */
 export async function withRetry<T>(operation: () => Promise<T>, options: RetryOptions): Promise<T> {
   const sleep = options.sleep ?? delay;
   for (let attempt = 1; ; attempt++) {
-    await options.gate.ready();
+    await options.throttle.ready();
     try {
       return await operation();
     } catch (error) {
@@ -55,7 +55,7 @@ export async function withRetry<T>(operation: () => Promise<T>, options: RetryOp
       let waitMs: number;
       if (classified.waitMs !== undefined) {
         waitMs = Math.min(classified.waitMs, options.maxThrottleMs);
-        options.gate.holdFor(waitMs);
+        options.throttle.holdFor(waitMs);
       } else {
         const exponential = Math.min(options.baseDelayMs * 2 ** (attempt - 1), options.maxDelayMs);
         waitMs = Math.round(exponential * (0.8 + Math.random() * 0.4));

@@ -1,7 +1,7 @@
 import type { Rule, RulePack } from '../engine/rule.js';
 import { remediationsOf } from '../report/rule-descriptor.js';
 import { RULE_DOCS_DIR, ruleDocPath } from '../report/rule-links.js';
-import { renderExamples, type RuleExample } from './rule-examples.js';
+import { renderExamples, type FixtureExample } from './rule-examples.js';
 
 /**
  * Rule documentation, rendered from the packs so it can never disagree with them: `azfence explain` prints
@@ -76,7 +76,7 @@ function escapeSlots(markdown: string): string {
 }
 
 /** The Markdown page for one built-in rule. */
-export function renderRuleDoc(rule: Rule, pack?: Pick<RulePack, 'title'>, examples: readonly RuleExample[] = []): string {
+export function renderRuleDoc(rule: Rule, pack?: Pick<RulePack, 'title'>, examples: readonly FixtureExample[] = []): string {
   const out: string[] = [
     `<!-- Generated from ${rule.origin.file} by \`npm run docs:rules\`; edit the pack, not this file. -->`,
     '',
@@ -155,7 +155,7 @@ export function renderRuleIndex(rules: readonly Rule[], packs: ReadonlyMap<strin
  * Every generated file (path relative to the package root -> content) for the built-in packs; `examples`
  * (rule-examples.ts, from the fixtures) give each page its failing and passing examples.
  */
-export function generateRuleDocs(packs: readonly RulePack[], examples: ReadonlyMap<string, readonly RuleExample[]> = new Map()): Map<string, string> {
+export function generateRuleDocs(packs: readonly RulePack[], examples: ReadonlyMap<string, readonly FixtureExample[]> = new Map()): Map<string, string> {
   const builtIn = packs.filter((pack) => pack.rules.every((rule) => rule.origin.builtIn) && pack.rules.length > 0);
   const titles = new Map(builtIn.map((pack) => [pack.pack, pack] as const));
   const rules = builtIn.flatMap((pack) => pack.rules);

@@ -12,7 +12,8 @@ import { PACKAGE_ROOT } from '../engine/load-packs.js';
 
 export type ExampleKind = 'terraform' | 'azapi' | 'snapshot' | 'manifest';
 
-export interface RuleExample {
+/** A fixture case shown on a rule's page: the input that fails or passes it, as a user would write it. */
+export interface FixtureExample {
   kind: ExampleKind;
   expect: 'fail' | 'pass';
   name: string;
@@ -69,12 +70,12 @@ function kindOf(fixture: FixtureCase): ExampleKind {
 }
 
 /** The first failing and the first passing case of each kind; a case without parameters and modules is preferred. */
-export function loadRuleExamples(dir: string = FIXTURE_RULES_DIR): Map<string, RuleExample[]> {
-  const examples = new Map<string, RuleExample[]>();
+export function loadRuleExamples(dir: string = FIXTURE_RULES_DIR): Map<string, FixtureExample[]> {
+  const examples = new Map<string, FixtureExample[]>();
   if (!existsSync(dir)) return examples;
   for (const file of readdirSync(dir).filter((name) => name.endsWith('.yaml')).sort()) {
     const fixture = yaml().parse(readFileSync(join(dir, file), 'utf8')) as { rule: string; cases: FixtureCase[] };
-    const chosen: RuleExample[] = [];
+    const chosen: FixtureExample[] = [];
     // azapi examples stand in for azurerm ones only for a rule whose resource azurerm does not have.
     const hasAzurerm = fixture.cases.some((c) => kindOf(c) === 'terraform');
     for (const kind of ['terraform', 'azapi', 'snapshot', 'manifest'] as const) {
@@ -90,7 +91,7 @@ export function loadRuleExamples(dir: string = FIXTURE_RULES_DIR): Map<string, R
   return examples;
 }
 
-function example(fixture: FixtureCase, kind: ExampleKind, expect: 'fail' | 'pass'): RuleExample {
+function example(fixture: FixtureCase, kind: ExampleKind, expect: 'fail' | 'pass'): FixtureExample {
   const pipelines = Object.entries(fixture.pipelines ?? {}).map(([path, text]) => ({ path, language: /\.ya?ml$/.test(path) ? ('yaml' as const) : ('sh' as const), code: text.trimEnd() }));
   const base = { kind, expect, name: fixture.name, ...(fixture.parameters ? { parameters: fixture.parameters } : {}), ...(pipelines.length ? { pipelines } : {}) };
   if (kind === 'terraform') return { ...base, language: 'hcl', code: asList(fixture.azurerm).map(hclResource).join('\n\n') };
@@ -216,7 +217,7 @@ function hclValue(value: unknown, indent: string): string {
 }
 
 /** The Markdown section of a rule page. */
-export function renderExamples(examples: readonly RuleExample[]): string[] {
+export function renderExamples(examples: readonly FixtureExample[]): string[] {
   if (examples.length === 0) return [];
   const out = ['', '## Examples', '', 'Each example is one of the rule\'s test cases: the test suite scans it and expects this verdict.'];
   const titles: Record<ExampleKind, string> = {

@@ -65,7 +65,7 @@ function resourceView(resource: Resource): Record<string, unknown> {
   return view;
 }
 
-export function evaluate(condition: Condition, context: EvaluationContext): Evaluation {
+export function evaluateCondition(condition: Condition, context: EvaluationContext): Evaluation {
   return evaluateIn(condition, context, []);
 }
 

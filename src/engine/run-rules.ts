@@ -1,6 +1,6 @@
 import type { Rule } from './rule.js';
 import type { Condition } from './condition.js';
-import { evaluate, valueAt, type EvaluationContext, type RuleFunction } from './evaluate.js';
+import { evaluateCondition, valueAt, type EvaluationContext, type RuleFunction } from './evaluate.js';
 import { parseFieldPath } from './field-path.js';
 import type { Evaluation } from './verdict.js';
 import { CHECK_FUNCTIONS } from '../checks/registry.js';
@@ -89,10 +89,10 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
           }
           const context: EvaluationContext = { resource, inventory, parameters, functions, counter };
           try {
-            const where = check.select.where ? evaluate(check.select.where, context) : undefined;
+            const where = check.select.where ? evaluateCondition(check.select.where, context) : undefined;
             if (where?.verdict === 'fail') continue;
             evaluated.add(resource);
-            const result = implies(where, evaluate(check.assert, context));
+            const result = implies(where, evaluateCondition(check.assert, context));
             if (result.verdict === 'pass') {
               passes++;
               continue;
@@ -144,6 +144,6 @@ function checkThatMaySelect(rule: Rule, candidates: readonly string[] | undefine
 }
 
 function pickMessage(variants: ReadonlyArray<{ when: Condition; text: string }> | undefined, fallback: string, context: EvaluationContext): string {
-  for (const variant of variants ?? []) if (evaluate(variant.when, context).verdict === 'pass') return variant.text;
+  for (const variant of variants ?? []) if (evaluateCondition(variant.when, context).verdict === 'pass') return variant.text;
   return fallback;
 }

@@ -8,8 +8,8 @@ import type { ScanReport } from '../report/scan-report.js';
 import { mapFindingsToSource } from './map-to-source.js';
 import { applySuppressions } from './apply-suppressions.js';
 
-/** What the CI gate adds to a scan: where findings are written, what is accepted, and what is new. */
-export interface GateInputs {
+/** What post-processing needs besides the report: where findings are written, what is accepted, and what is new. */
+export interface PostProcessOptions {
   cwd: string;
   /** `--source DIR`; by default each plan's own directory when it holds .tf files. */
   sourceDir?: string;
@@ -24,9 +24,9 @@ export interface GateInputs {
  * their .tf lines (inline suppressions are comments on those lines), apply suppressions, then compare
  * with the baseline. Mutates the report's findings and adds warnings.
  */
-export function finishReport(report: ScanReport, read: ReadResult, config: Pick<AzfenceConfig, 'file' | 'suppressions'>, inputs: GateInputs): void {
-  const baseline = inputs.baselinePath !== undefined ? readBaseline(inputs.baselinePath, inputs.cwd) : undefined;
-  const { mapped, warnings } = mapFindingsToSource(report.findings, read.inventory.plans, { cwd: inputs.cwd, ...(inputs.sourceDir !== undefined ? { sourceDir: inputs.sourceDir } : {}) });
+export function postProcess(report: ScanReport, read: ReadResult, config: Pick<AzfenceConfig, 'file' | 'suppressions'>, options: PostProcessOptions): void {
+  const baseline = options.baselinePath !== undefined ? readBaseline(options.baselinePath, options.cwd) : undefined;
+  const { mapped, warnings } = mapFindingsToSource(report.findings, read.inventory.plans, { cwd: options.cwd, ...(options.sourceDir !== undefined ? { sourceDir: options.sourceDir } : {}) });
 
   // Findings name their resource by id and file; manifests' annotations live in the resource body.
   // Only bodies with metadata carry annotations (manifests, kubernetes_* plan resources): indexing every
@@ -36,7 +36,7 @@ export function finishReport(report: ScanReport, read: ReadResult, config: Pick<
   // Pipeline readers keep the suppression comments beside each command, by the same key.
   const commented = new Map(read.inventory.resources.filter((resource) => resource.source.directives).map((resource) => [`${resource.source.file}#${resourceId(resource)}`, resource.source.directives] as const));
   const commentsOf = (finding: Finding) => (commented.size === 0 ? undefined : commented.get(`${finding.location.file}#${finding.resource.id}`));
-  warnings.push(...applySuppressions(report.findings, { mapped, bodyOf, commentsOf, config, now: inputs.now ?? new Date() }));
+  warnings.push(...applySuppressions(report.findings, { mapped, bodyOf, commentsOf, config, now: options.now ?? new Date() }));
 
   if (baseline) {
     const { absent, resolved } = applyBaseline(report.findings, baseline);

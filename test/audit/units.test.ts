@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Gate, parseTimeSpan } from '../../src/audit/request-throttle.js';
+import { RequestThrottle, parseTimeSpan } from '../../src/audit/request-throttle.js';
 import { classify, RequestFailed, retryAfterMs, withRetry } from '../../src/audit/retry.js';
 import { graphQuery, planQuery } from '../../src/audit/query-plan.js';
 import { resolveCloud } from '../../src/audit/clouds.js';
@@ -23,7 +23,7 @@ function httpError(statusCode: number, headers: Record<string, string> = {}) {
   return Object.assign(new Error(`Unexpected status code: ${statusCode}`), { statusCode, response: { headers: { get: (name: string) => headers[name] }, bodyAsText: JSON.stringify({ error: { code: 'Code', message: 'what went wrong' } }) } });
 }
 
-describe('gate', () => {
+describe('request throttle', () => {
   it('parses hh:mm:ss quota reset times', () => {
     expect(parseTimeSpan('00:00:05')).toBe(5000);
     expect(parseTimeSpan('01:02:03.5')).toBe(3_723_500);
@@ -32,12 +32,12 @@ describe('gate', () => {
 
   it('holds requests while the quota is spent, and only then', async () => {
     const clock = fakeClock();
-    const gate = new Gate(clock.now, clock.sleep);
-    gate.observeQuota((name) => ({ 'x-ms-user-quota-remaining': '3', 'x-ms-user-quota-resets-after': '00:00:04' })[name]);
-    await gate.ready();
+    const throttle = new RequestThrottle(clock.now, clock.sleep);
+    throttle.observeQuota((name) => ({ 'x-ms-user-quota-remaining': '3', 'x-ms-user-quota-resets-after': '00:00:04' })[name]);
+    await throttle.ready();
     expect(clock.sleeps).toEqual([]);
-    gate.observeQuota((name) => ({ 'x-ms-user-quota-remaining': '0', 'x-ms-user-quota-resets-after': '00:00:04' })[name]);
-    await gate.ready();
+    throttle.observeQuota((name) => ({ 'x-ms-user-quota-remaining': '0', 'x-ms-user-quota-resets-after': '00:00:04' })[name]);
+    await throttle.ready();
     expect(clock.sleeps).toEqual([4000]);
   });
 });
@@ -58,23 +58,23 @@ describe('retry', () => {
     const failing = withRetry(async () => {
       calls++;
       throw httpError(500);
-    }, { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, maxThrottleMs: 5000, gate: new Gate(clock.now, clock.sleep), sleep: clock.sleep });
+    }, { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, maxThrottleMs: 5000, throttle: new RequestThrottle(clock.now, clock.sleep), sleep: clock.sleep });
     await expect(failing).rejects.toThrow(new RequestFailed('HTTP 500: Code: what went wrong (after 4 attempts)', 500, false));
     expect(calls).toBe(4);
     expect(clock.sleeps).toHaveLength(3);
     clock.sleeps.forEach((ms, i) => expect(ms).toBeGreaterThanOrEqual(100 * 2 ** i * 0.8));
   });
 
-  it('waits what a 429 asks through the shared gate, then succeeds', async () => {
+  it('waits what a 429 asks through the shared throttle, then succeeds', async () => {
     const clock = fakeClock();
-    const gate = new Gate(clock.now, clock.sleep);
+    const throttle = new RequestThrottle(clock.now, clock.sleep);
     let calls = 0;
     const value = await withRetry(async () => {
       if (calls++ === 0) throw httpError(429, { 'retry-after': '2' });
       return 'ok';
-    }, { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000, maxThrottleMs: 60_000, gate, sleep: clock.sleep });
+    }, { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000, maxThrottleMs: 60_000, throttle, sleep: clock.sleep });
     expect(value).toBe('ok');
-    expect(gate.waitedMs).toBe(2000);
+    expect(throttle.waitedMs).toBe(2000);
   });
 
   it('fails a 403 at once', async () => {
@@ -82,7 +82,7 @@ describe('retry', () => {
     await expect(withRetry(async () => {
       calls++;
       throw httpError(403);
-    }, { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 1, maxThrottleMs: 1, gate: new Gate() })).rejects.toMatchObject({ permanent: true, status: 403 });
+    }, { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 1, maxThrottleMs: 1, throttle: new RequestThrottle() })).rejects.toMatchObject({ permanent: true, status: 403 });
     expect(calls).toBe(1);
   });
 });
@@ -131,7 +131,7 @@ describe('query plan', () => {
 });
 
 describe('Resource Graph reader', () => {
-  const retry = { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, maxThrottleMs: 1, gate: new Gate() };
+  const retry = { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, maxThrottleMs: 1, throttle: new RequestThrottle() };
   const subs = Array.from({ length: 2500 }, (_, i) => `s${i}`);
 
   it('batches subscriptions by 1000 and bisects a batch down to the subscription it may not read', async () => {
