@@ -98,6 +98,9 @@ const REPORTER_MAY_IMPORT = (target: string): boolean =>
 const REPORT_MAY_IMPORT = (target: string): boolean =>
   target.startsWith('src/report/') || target.startsWith('src/model/') || ['src/findings/finding.ts', 'src/package-root.ts'].includes(target);
 
+/** Checks judge ARM-shaped resources: they know no input dialect, no command line, no report and no later step. */
+const CHECK_MAY_IMPORT = (target: string): boolean => !/^src\/(cli|inputs|audit|post-process|reporters|report)\/|^src\/scan\.ts$/.test(target);
+
 describe('source layout', () => {
   const graph = importGraph();
 
@@ -130,6 +133,15 @@ describe('source layout', () => {
     const reached = [...reachable(graph, (file) => file.startsWith('src/reporters/'))];
     expect(reached.filter((file) => /^src\/(engine|cli|config|inputs|audit|graph|post-process|merge|action)\/|^src\/scan\.ts$/.test(file))).toEqual([]);
     expect(reached).toContain('src/report/scan-report.ts');
+  });
+
+  it('graph/, model/ and the readers never import a check; checks never import the CLI, scan.ts, a reader, post-processing or reporters', () => {
+    const intoChecks = forbiddenImports(graph, (file) => /^src\/(graph|model|inputs)\//.test(file), (target) => !target.startsWith('src/checks/'));
+    const fromChecks = forbiddenImports(graph, (file) => file.startsWith('src/checks/'), CHECK_MAY_IMPORT);
+    expect([...intoChecks, ...fromChecks]).toEqual([]);
+    const planted: Graph = new Map([['src/checks/dns/zones.ts', ['src/graph/links.ts', 'src/inputs/terraform/read-plan.ts', 'src/cli/io.ts']]]);
+    expect(forbiddenImports(planted, (file) => file.startsWith('src/checks/'), CHECK_MAY_IMPORT)).toEqual(['src/checks/dns/zones.ts -> src/inputs/terraform/read-plan.ts', 'src/checks/dns/zones.ts -> src/cli/io.ts']);
+    expect([...graph.keys()].filter((file) => file.startsWith('src/checks/')).length).toBeGreaterThan(10);
   });
 
   it('the rules catch a reporter that reaches into the CLI or scan.ts', () => {
