@@ -74,14 +74,19 @@ describe('input text that names an Object.prototype member', () => {
   it('a user pack: message placeholders and parameters named like prototype members are not filled from the prototype', () => {
     const dir = tempDir();
     writeJson(dir, 'snapshot.json', buildSnapshot([{ type: 'Microsoft.ContainerRegistry/registries', name: 'acr', sku: { name: 'Premium' }, properties: { publicNetworkAccess: 'Enabled' } }]));
-    writeFileSync(
-      join(dir, 'pack.yaml'),
-      'pack: ACME\ntitle: t\nrules:\n  - id: ACME-NET-001\n    title: t\n    severity: low\n    description: d\n    remediation: { arm: r }\n    checks:\n      - select: { type: Microsoft.ContainerRegistry/registries }\n        assert: { field: properties.publicNetworkAccess, equals: Disabled }\n        message: "p={param:constructor} d={detail:toString} f={field:properties.constructor}"\n',
-    );
+    const pack = (message: string) =>
+      `pack: ACME\ntitle: t\nrules:\n  - id: ACME-NET-001\n    title: t\n    severity: low\n    description: d\n    remediation: { arm: r }\n    checks:\n      - select: { type: Microsoft.ContainerRegistry/registries }\n        assert: { field: properties.publicNetworkAccess, equals: Disabled }\n        message: "${message}"\n`;
+    writeFileSync(join(dir, 'pack.yaml'), pack('p={param:constructor} f={field:properties.constructor}'));
     const { run, report } = scanJson(['snapshot.json', '--policies', 'pack.yaml'], ['--fail-on', 'none'], dir);
     expectNoInternalError(run);
     const message = report.findings.find((finding) => finding.ruleId === 'ACME-NET-001')!.message;
     expect(message).not.toMatch(/function|native code|\[object/);
+    // A detail no check declares (here one named like a prototype member) is refused when the pack loads.
+    writeFileSync(join(dir, 'pack.yaml'), pack('d={detail:toString}'));
+    const refused = runCli(['scan', 'snapshot.json', '--policies', 'pack.yaml', '--fail-on', 'none'], dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^azfence: error: pack\.yaml:12: ACME-NET-001: \{detail:toString\} is not a detail of this check/);
+    expect(refused.stdout).not.toMatch(/function|native code|\[object/);
   });
 });
 
