@@ -1,0 +1,48 @@
+import { run } from './main.js';
+import { rerunWithLargerHeap } from './heap.js';
+
+// The azfence process, loaded by the command (src/cli.ts) once the compile cache is on.
+
+/**
+ * `azfence scan ... | head -1`: once the reader has gone, a write fails with EPIPE, which Node reports as an
+ * 'error' event; unhandled, it printed a stack trace. A closed stream is not an error of the run: nothing
+ * more is written to it, and the exit code is still the gate's.
+ *
+ * The stream is taken on the first write, not before: Node builds process.stdout and process.stderr on first
+ * use (a socket, a file stream or a terminal, with the stream modules behind them), and a scan that writes
+ * its report to a file and passes quietly never needs them.
+ */
+function writerTo(name: 'stdout' | 'stderr'): (text: string) => void {
+  let stream: NodeJS.WriteStream | undefined;
+  let closed = false;
+  return (text) => {
+    if (closed) return;
+    if (!stream) {
+      stream = process[name];
+      stream.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') throw error;
+        closed = true;
+      });
+    }
+    stream.write(text);
+  };
+}
+
+const argv = process.argv.slice(2);
+const rerun = rerunWithLargerHeap(argv, process.cwd());
+const code = rerun ?? (await run(argv, {
+  stdout: writerTo('stdout'),
+  stderr: writerTo('stderr'),
+  cwd: process.cwd(),
+  // Asked only by the commands that use them (colours, audit progress, `scan -`): each builds its stream.
+  get stderrIsTTY() {
+    return process.stderr.isTTY === true;
+  },
+  get stdoutIsTTY() {
+    return process.stdout.isTTY === true;
+  },
+  get stdinIsTTY() {
+    return process.stdin.isTTY === true;
+  },
+}));
+process.exitCode = code;
