@@ -25,7 +25,7 @@ const root = new URL('..', import.meta.url).pathname;
 const outDir = join(root, 'bench', 'out');
 mkdirSync(outDir, { recursive: true });
 const cli = join(root, 'dist', 'bundle', 'cli.js');
-if (!existsSync(join(root, 'dist', 'audit', 'audit.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+if (!existsSync(cli)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 
 const estate = generateEstate({ resources: Number(values.resources), subscriptions: Number(values.subscriptions) });
 const endpoints = estate.rows.filter((row) => row.type === 'microsoft.network/privateendpoints').length;

@@ -1,28 +1,119 @@
 #!/usr/bin/env node
-// Build step after tsc and precompile: bundles the CLI (dist/bundle/cli.js, the package's bin). Node spends
-// most of a small scan's time loading ~80 separate ES modules; a bundle loads in a fraction of that. Packages
-// from node_modules stay external (ajv, yaml, cli-table3, the Azure SDK), and code splitting keeps what is
-// imported on demand (the audit and its Azure SDK) in chunks of its own, so a scan never loads them.
-// The bundle carries the identity of the sources it was built from (AZFENCE_BUILD_ID), which the
-// precompiled packs must match to be used (src/engine/precompiled.ts).
-import { rmSync } from 'node:fs';
+// The build's one compile pass (tsc only type-checks): esbuild turns src/ into
+//   dist/bundle/   the CLI as the package ships it: cli.js (the bin) and the chunks it loads;
+//   dist/tools/    the modules the build's own scripts import (scripts/precompile.mjs, generate-rule-docs.mjs).
+// One build, so the tools run exactly the code the CLI runs, stamped with the same identity.
+//
+// Startup is most of a small scan's time, so the bundle is shaped for it:
+// - cli.js only turns Node's compile cache on, then imports the rest (src/cli.ts);
+// - code splitting keeps what is imported on demand (the audit, its Azure SDK) in chunks a scan never loads;
+// - Node's built-in modules are taken with process.getBuiltinModule rather than `import ... from 'node:fs'`:
+//   an ES import of a built-in builds its full ES module facade, and fs's and util's load fs/promises,
+//   streams and worker_threads with it, which a scan never uses;
+// - commander is bundled in (every command parses its arguments), with the child_process module it requires
+//   for git-style subcommands, which azfence does not have, loaded only if it is ever used;
+// - every other package stays external: yaml, ajv and cli-table3 are loaded on first use
+//   (src/lazy-modules.ts), the Azure SDK only by `audit`.
+// The bundle carries the identity of the sources it was built from (AZFENCE_BUILD_ID), which the precompiled
+// packs must match to be used (src/engine/precompiled.ts).
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
-const { sourceTreeId } = await import(join(root, 'dist', 'engine', 'precompiled.js'));
+const dist = join(root, 'dist');
+
+/** The sources' identity, from src/engine/source-tree-id.ts itself (it imports only Node's built-ins). */
+async function sourceTreeId() {
+  const { code } = await transform(readFileSync(join(root, 'src', 'engine', 'source-tree-id.ts'), 'utf8'), { loader: 'ts', format: 'esm' });
+  const { sourceTreeIdOf } = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+  return sourceTreeIdOf(root);
+}
+
+/** Built-in modules whose loading a run should pay for only when it calls them. */
+const LOADED_ON_USE = new Set(['child_process']);
+const identifier = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * An `import { x } from 'node:y'` becomes a module whose exports are the named properties of
+ * process.getBuiltinModule('node:y'), each marked pure so that the bundle keeps only those it uses: reading
+ * them all would load what some of them load lazily (util's parseArgs brings streams and worker_threads). A
+ * `require('node:y')` (commander's) gets the module object itself, untouched.
+ */
+function builtinModuleSource(name, kind) {
+  const load = `process.getBuiltinModule(${JSON.stringify(`node:${name}`)})`;
+  if (kind === 'require') {
+    if (!LOADED_ON_USE.has(name)) return `module.exports = ${load};`;
+    return `let loaded;
+const load = () => (loaded ??= ${load});
+module.exports = new Proxy({}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, key) => {
+    const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
+    return descriptor && { ...descriptor, configurable: true };
+  },
+});`;
+  }
+  const names = Object.getOwnPropertyNames(process.getBuiltinModule(`node:${name}`)).filter((key) => identifier.test(key) && key !== 'default');
+  return [
+    `const builtin = /* @__PURE__ */ ${load};`,
+    ...names.map((key) => `export const ${key} = /* @__PURE__ */ (() => builtin.${key})();`),
+    'export default builtin;',
+  ].join('\n');
+}
+
+const builtins = {
+  name: 'builtins-on-demand',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, ({ path, kind }) => {
+      const name = path.replace(/^node:/, '');
+      if (!builtinModules.includes(name)) return undefined;
+      return { path: name, namespace: kind === 'require-call' ? 'node-builtin-require' : 'node-builtin-import' };
+    });
+    plugin.onLoad({ filter: /.*/, namespace: 'node-builtin-require' }, ({ path }) => ({ loader: 'js', contents: builtinModuleSource(path, 'require') }));
+    plugin.onLoad({ filter: /.*/, namespace: 'node-builtin-import' }, ({ path }) => ({ loader: 'js', contents: builtinModuleSource(path, 'import') }));
+  },
+};
+
+/** Packages stay in node_modules, except those bundled in. */
+const BUNDLED_PACKAGES = new Set(['commander']);
+const packages = {
+  name: 'external-packages',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^[^./]/ }, ({ path }) => {
+      const name = path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0];
+      return BUNDLED_PACKAGES.has(name) ? undefined : { path, external: true };
+    });
+  },
+};
 
 // Chunk names carry content hashes: without a clean directory, every rebuild leaves the old chunks behind.
-rmSync(join(root, 'dist', 'bundle'), { recursive: true, force: true });
+// Whatever else is in dist/ (an older build's tsc output) is gone too; precompile.mjs writes dist/generated.
+for (const name of (existsSync(dist) ? readdirSync(dist) : []).filter((name) => name !== 'generated')) {
+  rmSync(join(dist, name), { recursive: true, force: true });
+}
+const src = (path) => join(root, 'src', path);
 await build({
-  entryPoints: { cli: join(root, 'src', 'cli.ts') },
-  outdir: join(root, 'dist', 'bundle'),
+  entryPoints: {
+    'bundle/cli': src('cli.ts'),
+    'tools/load-packs': src('engine/load-packs.ts'),
+    'tools/precompiled': src('engine/precompiled.ts'),
+    'tools/lazy-modules': src('lazy-modules.ts'),
+    'tools/rule-docs': src('cli/rule-docs.ts'),
+    'tools/rule-examples': src('cli/rule-examples.ts'),
+  },
+  outdir: dist,
+  // Shared code lives beside the CLI, which ships; dist/tools holds only the tools' small entry modules.
+  chunkNames: 'bundle/[name]-[hash]',
   bundle: true,
   splitting: true,
   platform: 'node',
   format: 'esm',
   target: 'node22',
-  packages: 'external',
-  define: { AZFENCE_BUILD_ID: JSON.stringify(sourceTreeId(root)) },
+  define: { AZFENCE_BUILD_ID: JSON.stringify((await sourceTreeId()) ?? '') },
+  plugins: [builtins, packages],
   logLevel: 'warning',
 });

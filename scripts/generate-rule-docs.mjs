@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 // Writes docs/rules/<id>.md (and docs/rules/README.md) from the built-in packs in policies/, with examples
 // from the rule fixtures in fixtures/rules/.
-// Run through `npm run docs:rules`, which builds dist/ first. `--check` writes nothing and exits 1 when
-// a page is stale, missing or left over; test/ci-gate/rule-docs.test.ts does the same check in CI.
+// Run through `npm run docs:rules`, which builds dist/tools/ first (scripts/bundle.mjs). `--check` writes
+// nothing and exits 1 when a page is stale, missing or left over; test/ci-gate/rule-docs.test.ts does the
+// same check in CI.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { loadRules } = await import(join(root, 'dist/engine/load-packs.js'));
-const { generateRuleDocs, RULE_DOCS_DIR } = await import(join(root, 'dist/cli/rule-docs.js'));
-const { loadRuleExamples } = await import(join(root, 'dist/cli/rule-examples.js'));
+const { loadRules } = await import(join(root, 'dist/tools/load-packs.js'));
+const { generateRuleDocs, RULE_DOCS_DIR } = await import(join(root, 'dist/tools/rule-docs.js'));
+const { loadRuleExamples } = await import(join(root, 'dist/tools/rule-examples.js'));
 
 const check = process.argv.includes('--check');
 const files = generateRuleDocs(loadRules([], root).packs, loadRuleExamples());

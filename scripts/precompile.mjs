@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Build step after tsc (`npm run build`): parses and validates the built-in rule packs and the data tables
+// Build step after scripts/bundle.mjs (`npm run build`): parses and validates the built-in rule packs and the data tables
 // once, and writes them as JSON to dist/generated/ (shipped in the package), each stamped with the SHA-256 of
 // its sources and the identity of the code that compiled it. At run time src/engine/precompiled.ts uses them
 // only while both match, so `azfence scan` skips YAML parsing and the JSON-schema compile (~150 ms) without
@@ -8,9 +8,9 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const { builtInPacks, builtInPackSources, BUILT_IN_POLICY_DIR } = await import(join(root, 'dist', 'engine', 'load-packs.js'));
-const { GENERATED_DIR, dataTableName, precompiled } = await import(join(root, 'dist', 'engine', 'precompiled.js'));
-const { yaml } = await import(join(root, 'dist', 'lazy-modules.js'));
+const { builtInPacks, builtInPackSources, BUILT_IN_POLICY_DIR } = await import(join(root, 'dist', 'tools', 'load-packs.js'));
+const { GENERATED_DIR, dataTableName, precompiled } = await import(join(root, 'dist', 'tools', 'precompiled.js'));
+const { yaml } = await import(join(root, 'dist', 'tools', 'lazy-modules.js'));
 
 // A table removed from policies/data must not leave its old precompiled file behind.
 rmSync(GENERATED_DIR, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { runAction } from './main.js';
  * the azfence CLI: that is how it reruns itself with a larger heap for an input of hundreds of megabytes.
  */
 if (process.argv.length > 2) {
-  await import('../cli.js');
+  await import('../cli/start.js');
 } else {
   const io = { stdout: (text: string) => process.stdout.write(text), stderr: (text: string) => process.stderr.write(text), cwd: process.cwd() };
   const code = await runAction(process.env, {

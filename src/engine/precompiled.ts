@@ -1,8 +1,9 @@
 import { hash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { PACKAGE_ROOT } from './policy-dir.js';
 import { yaml } from '../lazy-modules.js';
+import { sourceTreeIdOf } from './source-tree-id.js';
 
 /**
  * Build-time results (scripts/precompile.mjs writes dist/generated/*.json, and the package ships them): the
@@ -28,23 +29,12 @@ export interface Precompiled<T> {
 
 /**
  * The identity of azfence's code as it is in src/: one hash over every .ts file's path and contents. The
- * build stamps it into the bundle and into each precompiled file; code run from the sources (tests, scripts
- * over the tsc output) computes it here. Undefined where there are no sources and no stamp: then the cache
+ * build stamps it into the bundle and into each precompiled file; code run from the sources (tests) computes
+ * it here. Undefined where there are no sources and no stamp: then the cache
  * is never used.
  */
 export function sourceTreeId(root = PACKAGE_ROOT): string | undefined {
-  const dir = join(root, 'src');
-  let files: string[];
-  try {
-    files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'));
-  } catch {
-    return undefined;
-  }
-  const lines = files
-    .map((name) => name.split(sep).join('/'))
-    .sort()
-    .map((name) => `${name} ${hash('sha256', readFileSync(join(dir, name)))}`);
-  return hash('sha256', lines.join('\n'));
+  return sourceTreeIdOf(root);
 }
 
 let runningCompiler: string | null | undefined;

@@ -1,0 +1,23 @@
+import { hash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
+
+/**
+ * The identity of azfence's code as it is in `<root>/src`: one hash over every .ts file's path and contents,
+ * or undefined where there are no sources. Its own module, importing only Node's built-ins, because the build
+ * (scripts/bundle.mjs) needs it before anything is built: it stamps it into the bundle it is about to make.
+ */
+export function sourceTreeIdOf(root: string): string | undefined {
+  const dir = join(root, 'src');
+  let files: string[];
+  try {
+    files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'));
+  } catch {
+    return undefined;
+  }
+  const lines = files
+    .map((name) => name.split(sep).join('/'))
+    .sort()
+    .map((name) => `${name} ${hash('sha256', readFileSync(join(dir, name)))}`);
+  return hash('sha256', lines.join('\n'));
+}
