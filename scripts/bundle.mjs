@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The build's one compile pass (tsc only type-checks): esbuild turns src/ into
 //   dist/bundle/   the CLI as the package ships it: cli.js (the bin) and the chunks it loads;
-//   dist/tools/    the modules the build's own scripts import (scripts/precompile.mjs, generate-rule-docs.mjs).
+//   dist/tools/    build-tools.js: what the build's own scripts (precompile.mjs, generate-rule-docs.mjs) import.
 // One build, so the tools run exactly the code the CLI runs, stamped with the same identity.
 //
 // Startup is most of a small scan's time, so the bundle is shaped for it:
@@ -95,18 +95,29 @@ const packages = {
 for (const name of (existsSync(dist) ? readdirSync(dist) : []).filter((name) => name !== 'generated')) {
   rmSync(join(dist, name), { recursive: true, force: true });
 }
-const src = (path) => join(root, 'src', path);
-await build({
-  entryPoints: {
-    'bundle/cli': src('cli.ts'),
-    'tools/load-packs': src('engine/load-packs.ts'),
-    'tools/precompiled': src('engine/precompiled.ts'),
-    'tools/lazy-modules': src('lazy-modules.ts'),
-    'tools/rule-docs': src('cli/rule-docs.ts'),
-    'tools/rule-examples': src('cli/rule-examples.ts'),
+/**
+ * What the build's scripts import, as one entry module: one entry rather than one per source module, so that
+ * the code the CLI shares with them stays in few chunks (every chunk is one more module for the CLI to load).
+ */
+const TOOLS = `
+export { BUILT_IN_POLICY_DIR, builtInPackSources, builtInPacks, loadRules } from './src/engine/load-packs.ts';
+export { GENERATED_DIR, dataTableName, precompiled } from './src/engine/precompiled.ts';
+export { yaml } from './src/lazy-modules.ts';
+export { RULE_DOCS_DIR, generateRuleDocs } from './src/cli/rule-docs.ts';
+export { loadRuleExamples } from './src/cli/rule-examples.ts';
+`;
+const tools = {
+  name: 'build-tools',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^build-tools$/ }, () => ({ path: 'build-tools', namespace: 'build-tools' }));
+    plugin.onLoad({ filter: /.*/, namespace: 'build-tools' }, () => ({ contents: TOOLS, resolveDir: root, loader: 'ts' }));
   },
+};
+
+await build({
+  entryPoints: { 'bundle/cli': join(root, 'src', 'cli.ts'), 'tools/build-tools': 'build-tools' },
   outdir: dist,
-  // Shared code lives beside the CLI, which ships; dist/tools holds only the tools' small entry modules.
+  // Shared code lives beside the CLI, which ships; dist/tools holds only what the CLI does not run.
   chunkNames: 'bundle/[name]-[hash]',
   bundle: true,
   splitting: true,
@@ -114,6 +125,6 @@ await build({
   format: 'esm',
   target: 'node22',
   define: { AZFENCE_BUILD_ID: JSON.stringify((await sourceTreeId()) ?? '') },
-  plugins: [builtins, packages],
+  plugins: [tools, builtins, packages],
   logLevel: 'warning',
 });

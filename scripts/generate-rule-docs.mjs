@@ -9,9 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { loadRules } = await import(join(root, 'dist/tools/load-packs.js'));
-const { generateRuleDocs, RULE_DOCS_DIR } = await import(join(root, 'dist/tools/rule-docs.js'));
-const { loadRuleExamples } = await import(join(root, 'dist/tools/rule-examples.js'));
+const { loadRules, generateRuleDocs, RULE_DOCS_DIR, loadRuleExamples } = await import(join(root, 'dist/tools/build-tools.js'));
 
 const check = process.argv.includes('--check');
 const files = generateRuleDocs(loadRules([], root).packs, loadRuleExamples());

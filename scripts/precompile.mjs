@@ -8,9 +8,9 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const { builtInPacks, builtInPackSources, BUILT_IN_POLICY_DIR } = await import(join(root, 'dist', 'tools', 'load-packs.js'));
-const { GENERATED_DIR, dataTableName, precompiled } = await import(join(root, 'dist', 'tools', 'precompiled.js'));
-const { yaml } = await import(join(root, 'dist', 'tools', 'lazy-modules.js'));
+const { builtInPacks, builtInPackSources, BUILT_IN_POLICY_DIR, GENERATED_DIR, dataTableName, precompiled, yaml } = await import(
+  join(root, 'dist', 'tools', 'build-tools.js')
+);
 
 // A table removed from policies/data must not leave its old precompiled file behind.
 rmSync(GENERATED_DIR, { recursive: true, force: true });
