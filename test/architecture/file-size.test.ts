@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -10,11 +11,10 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const MAX_LINES = 400;
 const SOURCE = /\.(?:ts|mts|cts|js|mjs|cjs|sh)$/;
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : SOURCE.test(name) ? [path] : [];
-  });
+/** The repository's own files (tracked or new, not ignored): bench/out and other build output are not source. */
+function sourceFiles(dirs: readonly string[]): string[] {
+  const listed = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z', '--', ...dirs], { cwd: ROOT, encoding: 'utf8' });
+  return listed.split('\0').filter((file) => SOURCE.test(file));
 }
 
 /** Lines as an editor numbers them: a final newline does not start another line. */
@@ -28,7 +28,7 @@ function oversized(files: ReadonlyMap<string, string>): string[] {
 }
 
 describe('file size', () => {
-  const files = new Map(['src', 'scripts', 'bench'].flatMap((dir) => filesUnder(join(ROOT, dir))).map((path) => [relative(ROOT, path).split('\\').join('/'), readFileSync(path, 'utf8')] as const));
+  const files = new Map(sourceFiles(['src', 'scripts', 'bench']).map((file) => [file, readFileSync(join(ROOT, file), 'utf8')] as const));
 
   it('reads every source file of src/, scripts/ and bench/', () => {
     expect(files.size).toBeGreaterThan(150);
