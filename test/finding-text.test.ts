@@ -185,7 +185,8 @@ describe('the remediation of an unknown private endpoint finding', () => {
   it('names no zones when the group ids, and so the zones needed, are known only after apply', () => {
     const report = scanFixtureCase('AZF-DNS-001', 'no zone group and subresource_names known only after apply');
     expect(remediationOf(report, 'AZF-DNS-001', 'azurerm_private_endpoint.any')).toBe(
-      'Add a `private_dns_zone_group { name = "default", private_dns_zone_ids = [...] }` block to azurerm_private_endpoint.any with the zones <neededZones>.',
+      // No zone is guessed, and no `<neededZones>` is left for the user to fill: the template's words for the unknown case.
+      'Add a `private_dns_zone_group { name = "default", private_dns_zone_ids = [...] }` block to azurerm_private_endpoint.any with the zones its group ids need (privatelink.*; see the rule\'s zone table).',
     );
   });
 
