@@ -185,7 +185,8 @@ describe('the remediation of an unknown private endpoint finding', () => {
   it('names no zones when the group ids, and so the zones needed, are known only after apply', () => {
     const report = scanFixtureCase('AZF-DNS-001', 'no zone group and subresource_names known only after apply');
     expect(remediationOf(report, 'AZF-DNS-001', 'azurerm_private_endpoint.any')).toBe(
-      'Add a `private_dns_zone_group { name = "default", private_dns_zone_ids = [...] }` block to azurerm_private_endpoint.any with the zones <neededZones>.',
+      // No zone is guessed, and no `<neededZones>` is left for the user to fill: the template's words for the unknown case.
+      'Add a `private_dns_zone_group { name = "default", private_dns_zone_ids = [...] }` block to azurerm_private_endpoint.any with the zones its group ids need (privatelink.*; see the rule\'s zone table).',
     );
   });
 
@@ -321,5 +322,28 @@ describe('AZF-EGR-001: what a firewall lacks', () => {
     expect(finding.message).toContain('service tag AzureKeyVault');
     expect(finding.remediation).not.toMatch(/--target-fqdns [^`]*service tag/);
     expect(finding.remediation).toContain('--rule-type NetworkRule --ip-protocols TCP --destination-addresses <tag>');
+  });
+});
+
+describe('an azurerm finding speaks azurerm, an ARM one ARM', () => {
+  function scanOne(write: (dir: string) => void): JsonReport {
+    const dir = tempDir('azfence-dialect-words-');
+    write(dir);
+    const { run, report } = scanJson(['.'], ['--fail-on', 'none'], dir);
+    expect(run.stderr).toBe('');
+    return report;
+  }
+
+  it('a default the provider applies is shown as the attribute value (true), not the ARM word (Enabled)', () => {
+    const report = scanOne((dir) => writeJson(dir, 'plan.json', buildPlan({ azurerm: [{ type: 'azurerm_key_vault', name: 'kv', values: { name: 'kv-default', sku_name: 'standard', tenant_id: '00000000-0000-0000-0000-000000000000' } }] })));
+    const finding = report.findings.find((f) => f.resource.address === 'azurerm_key_vault.kv' && /public network access/.test(f.message));
+    expect(finding?.message).toContain('public_network_access_enabled is true (not set; the default)');
+    expect(finding?.message).not.toMatch(/Enabled \(not set/);
+  });
+
+  it('the same default in a snapshot row stays in ARM words', () => {
+    const report = scanOne((dir) => writeJson(dir, 'snapshot.json', buildSnapshot([{ type: 'Microsoft.KeyVault/vaults', name: 'kv-row', properties: { publicNetworkAccess: 'Enabled' } }])));
+    const finding = report.findings.find((f) => f.resource.name === 'kv-row' && /public network access/.test(f.message));
+    expect(finding?.message).toContain('properties.publicNetworkAccess is Enabled');
   });
 });

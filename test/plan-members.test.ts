@@ -74,7 +74,7 @@ function trickyPlan(): Json {
       ...extra,
     },
   });
-  const role = (address: string, actions: string[]) => ({ address, mode: 'managed', type: 'azurerm_role_assignment', name: 'r', change: { actions, before: null, after: { scope: '/x', principal_id: 'p' }, after_unknown: {}, after_sensitive: {} } });
+  const role = (address: string, actions: string[]) => ({ address, mode: 'managed', type: 'azurerm_management_lock', name: 'r', change: { actions, before: null, after: { scope: '/x', principal_id: 'p' }, after_unknown: {}, after_sensitive: {} } });
   return {
     format_version: '1.2',
     terraform_version: '1.9.8',
@@ -97,9 +97,9 @@ function trickyPlan(): Json {
         before_sensitive: { tags: {} },
       }),
       registry('azurerm_container_registry.gone', { actions: ['delete'] }),
-      role('azurerm_role_assignment.kept', ['create']),
-      role('azurerm_role_assignment.gone', ['delete']),
-      role('module.m["a.b"].azurerm_role_assignment.esc', ['no-op']),
+      role('azurerm_management_lock.kept', ['create']),
+      role('azurerm_management_lock.gone', ['delete']),
+      role('module.m["a.b"].azurerm_management_lock.esc', ['no-op']),
       { address: 'data.azurerm_container_registry.read', mode: 'data', type: 'azurerm_container_registry', name: 'read', change: { actions: ['read'], after: { name: 'acrdata' }, after_unknown: {}, after_sensitive: {} } },
     ],
     prior_state: { values: { root_module: { resources: [{ address: 'x', values: { nested: [1, -2.5e3, true, false, null, 'a]b}c'] } }] } } },
@@ -141,8 +141,8 @@ describe('reading only the plan members rules need', () => {
       return text.replace(from, to);
     };
     let text = once(compact, '"type":"azurerm_container_registry"', '"typ\\u0065":"azurerm_container_registry"');
-    // A role assignment entry whose first "type" says key vault: the last one (a role assignment) wins.
-    text = once(text, '{"address":"azurerm_role_assignment.kept","mode":"managed",', '{"address":"azurerm_role_assignment.kept","type":"azurerm_key_vault","mode":"managed",');
+    // A management lock entry whose first "type" says key vault: the last one (a lock, which no rule reads) wins.
+    text = once(text, '{"address":"azurerm_management_lock.kept","mode":"managed",', '{"address":"azurerm_management_lock.kept","type":"azurerm_key_vault","mode":"managed",');
     // A deleted registry whose change says delete last: it is dropped, as JSON.parse would have it.
     text = once(text, '"actions":["create"],"before":null,"after":{"name":"acr\u00e9', '"actions":["delete"],"actions":["create"],"before":null,"after":{"name":"acr\u00e9');
     text = once(text, '"actions":["delete"],"before":null,"after":{"name":"acr', '"actions":["create"],"before":null,"actions":["delete"],"after":{"name":"acr');

@@ -15,7 +15,7 @@ import { readChildren, subscriptionOf } from './child-resources.js';
 import type { CloudEndpoints } from './clouds.js';
 import { RequestThrottle } from './request-throttle.js';
 import type { Progress } from './progress.js';
-import { countQuery, graphQuery, planQuery, type ChildCollection, type QueryPlan } from './query-plan.js';
+import { authorizationQuery, countQuery, graphQuery, planQuery, type ChildCollection, type QueryPlan } from './query-plan.js';
 import { countsOf, planShards, type ShardSpec } from './shard.js';
 import { readGraph, type AuditScope, type GraphReadOptions } from './read-graph.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
@@ -93,7 +93,12 @@ export async function audit(options: AuditOptions): Promise<ScanReport> {
   const graph = await readGraph(azure, audited, graphQuery(plan.graphTypes), graphOptions);
   // A shard also reads, from every other subscription, what links lead to (zones, endpoints, hubs): judged
   // by the shard that owns them, read here so that a link across shards is judged as in one audit.
-  const linked = split?.others.length && plan.linkTypes.length ? await readGraph(azure, { subscriptions: split.others }, graphQuery(plan.linkTypes), graphOptions) : { rows: [], errors: [] };
+  // Role assignments are another table: one more query per batch of subscriptions, whatever their count.
+  const authorization = plan.authorizationTypes.length ? await readGraph(azure, audited, authorizationQuery(plan.authorizationTypes), graphOptions) : { rows: [], errors: [] };
+  const linkedGraph = split?.others.length && plan.linkTypes.length ? await readGraph(azure, { subscriptions: split.others }, graphQuery(plan.linkTypes), graphOptions) : { rows: [], errors: [] };
+  // A registry in another shard's subscription is judged by the role assignments held there.
+  const linkedAuthorization = split?.others.length && plan.authorizationTypes.length ? await readGraph(azure, { subscriptions: split.others }, authorizationQuery(plan.authorizationTypes), graphOptions) : { rows: [], errors: [] };
+  const linked = { rows: [...linkedGraph.rows, ...linkedAuthorization.rows], errors: [...linkedGraph.errors, ...newScopes(linkedAuthorization.errors, linkedGraph.errors)] };
 
   progress?.setPhase('listing child resources');
   const none = { rows: [], unread: new Map<string, string>(), errors: [] };
@@ -102,13 +107,13 @@ export async function audit(options: AuditOptions): Promise<ScanReport> {
   const linkedChildren = linked.rows.length && linkedCollections.length ? await readChildren(azure, linked.rows, linkedCollections, childOptions) : none;
   progress?.done();
 
-  const rows = [...graph.rows, ...children.rows];
+  const rows = [...graph.rows, ...authorization.rows, ...children.rows];
   const read = options.snapshotOut ? readAsSnapshotFile(rows, options.snapshotOut, options.cwd) : readPerSubscription(rows, audited);
   const linkedCount = addLinked(read.inventory, [...linked.rows, ...linkedChildren.rows]);
   markUnread(read.inventory, children.unread);
   markUnread(read.inventory, linkedChildren.unread);
   markUnread(read.inventory, unlistedChildren(linked.rows, plan.children.filter((child) => !LINKED_CHILDREN.has(child.childType))));
-  read.errors.push(...graph.errors, ...linked.errors, ...children.errors, ...linkedChildren.errors);
+  read.errors.push(...graph.errors, ...newScopes(authorization.errors, graph.errors), ...linked.errors, ...children.errors, ...linkedChildren.errors);
   const report = evaluateAndPostProcess(setup, read, started, { cwd: options.cwd, ...(options.baselinePath !== undefined ? { baselinePath: options.baselinePath } : {}) });
   if (split && options.shard) {
     // Linked resources are another shard's to judge and to count; a misshapen one is that shard's error.
@@ -118,6 +123,16 @@ export async function audit(options: AuditOptions): Promise<ScanReport> {
     report.shard = { ...options.shard, subscriptions: 'subscriptions' in audited ? audited.subscriptions : [], plan: split.plan, linkedResources: linkedCount };
   }
   return report;
+}
+
+/**
+ * A subscription that refuses one query refuses the next: its failure is named once, by the first query.
+ * Errors name their scope first (`subscription <id>: ...`, `management group <name>: ...`).
+ */
+function newScopes(errors: ScanReport['errors'], already: ScanReport['errors']): ScanReport['errors'] {
+  const scopeOf = (message: string): string => message.slice(0, message.indexOf(':'));
+  const named = new Set(already.map((error) => scopeOf(error.message)));
+  return errors.filter((error) => !named.has(scopeOf(error.message)));
 }
 
 /**

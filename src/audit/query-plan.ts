@@ -17,6 +17,11 @@ export interface QueryPlan {
    * subscriptions is judged on what is there, as an unsharded audit would.
    */
   linkTypes: string[];
+  /**
+   * Types Resource Graph keeps in its authorizationresources table (role assignments), read with a query of
+   * their own: the Resources table does not hold them.
+   */
+  authorizationTypes: string[];
 }
 
 export interface ChildCollection {
@@ -32,6 +37,9 @@ export const ARM_ONLY_CHILDREN: readonly ChildCollection[] = [
   { parentType: 'microsoft.network/privateendpoints', childType: 'microsoft.network/privateendpoints/privatednszonegroups', segment: 'privateDnsZoneGroups', apiVersion: '2024-05-01' },
   { parentType: 'microsoft.network/firewallpolicies', childType: 'microsoft.network/firewallpolicies/rulecollectiongroups', segment: 'ruleCollectionGroups', apiVersion: '2024-05-01' },
 ];
+
+/** Types Resource Graph serves from the authorizationresources table rather than Resources. */
+export const AUTHORIZATION_TYPES: ReadonlySet<string> = new Set(['microsoft.authorization/roleassignments']);
 
 /**
  * Checks read resources other than the one selected (an endpoint's zone groups, zones and VNet links; a
@@ -64,19 +72,24 @@ export function planQuery(rules: readonly Rule[]): QueryPlan {
   for (const child of children) types.add(child.parentType);
   const armOnly = new Set(ARM_ONLY_CHILDREN.map((child) => child.childType));
   const graphTypes = new Set<string>();
+  const authorizationTypes = new Set<string>();
   for (const type of types) {
     if (armOnly.has(type)) continue;
+    if (AUTHORIZATION_TYPES.has(type)) {
+      authorizationTypes.add(type);
+      continue;
+    }
     // Inline children (subnets, peerings) come inside their parent; asking the graph for them finds nothing.
     graphTypes.add((Object.hasOwn(INLINE_CHILD_PARENT, type) ? INLINE_CHILD_PARENT[type] : undefined) ?? type);
   }
   const linkTypes = new Set<string>();
   for (const type of linked) {
-    if (armOnly.has(type)) continue;
+    if (armOnly.has(type) || AUTHORIZATION_TYPES.has(type)) continue;
     linkTypes.add((Object.hasOwn(INLINE_CHILD_PARENT, type) ? INLINE_CHILD_PARENT[type] : undefined) ?? type);
   }
   // A linked child collection is listed per parent: its parents are linked too.
   for (const child of children) if (linked.has(child.childType)) linkTypes.add(child.parentType);
-  return { graphTypes: [...graphTypes].sort(), children, linkTypes: [...linkTypes].sort() };
+  return { graphTypes: [...graphTypes].sort(), children, linkTypes: [...linkTypes].sort(), authorizationTypes: [...authorizationTypes].sort() };
 }
 
 /**
@@ -105,6 +118,11 @@ function functionsIn(conditions: ReadonlyArray<Condition | undefined>): string[]
   };
   conditions.forEach(walk);
   return names;
+}
+
+/** Role assignments: Resource Graph's authorizationresources table, with the columns a snapshot row needs. */
+export function authorizationQuery(types: readonly string[]): string {
+  return graphQuery(types).replace(/^Resources /, 'AuthorizationResources ').replace(/ \| project .*$/, ' | project id, name, type, subscriptionId, properties');
 }
 
 /** Resource Graph's KQL; type names are ARM identifiers, but quote-escape them anyway since packs are user input. */

@@ -31,9 +31,13 @@ import kataWorkloadUsesKataRuntimeClassCheck from './kata/workload-uses-kata-run
 import poolAgentPoolReachesRegistryPrivatelyCheck from './pool/agent-pool-reaches-registry-privately.js';
 import poolAttachedToSubnetCheck from './pool/attached-to-subnet.js';
 import poolEnvironmentRunsJobsCheck from './pool/environment-runs-jobs.js';
+import poolFirstPullerWithoutRoleAssignmentsCheck from './pool/first-puller-without-role-assignments.js';
+import poolIdentityHoldsPullRoleCheck from './pool/identity-holds-pull-role.js';
 import poolJobUsesManagedIdentityCheck from './pool/job-uses-managed-identity.js';
 import poolPeeringNamesVnetByIdCheck from './pool/peering-names-vnet-by-id.js';
 import poolPipelineBuildUsesAgentPoolCheck from './pool/pipeline-build-uses-agent-pool.js';
+import poolPullRolesJudgedPerIdentityCheck from './pool/pull-roles-judged-per-identity.js';
+import poolRoleAssignmentsInInputCheck from './pool/role-assignments-in-input.js';
 import poolSubnetRoutesToFirewallCheck from './pool/subnet-routes-to-firewall.js';
 import poolTaskUsesAgentPoolCheck from './pool/task-uses-agent-pool.js';
 import pubInputKindIsCheck from './pub/input-kind-is.js';
@@ -75,9 +79,13 @@ export const CHECKS: readonly CheckDefinition[] = [
   poolAgentPoolReachesRegistryPrivatelyCheck,
   poolAttachedToSubnetCheck,
   poolEnvironmentRunsJobsCheck,
+  poolFirstPullerWithoutRoleAssignmentsCheck,
+  poolIdentityHoldsPullRoleCheck,
   poolJobUsesManagedIdentityCheck,
   poolPeeringNamesVnetByIdCheck,
   poolPipelineBuildUsesAgentPoolCheck,
+  poolPullRolesJudgedPerIdentityCheck,
+  poolRoleAssignmentsInInputCheck,
   poolSubnetRoutesToFirewallCheck,
   poolTaskUsesAgentPoolCheck,
   pubInputKindIsCheck,

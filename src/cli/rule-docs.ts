@@ -36,7 +36,8 @@ function words(key: string): string {
  * slot (`<registry>`, `<resource address>`), a parameter as its default, a property by its path.
  */
 export function documentTemplate(template: string, rule: Rule): string {
-  return template.replace(/\{(name|type|label|address|id|resourceGroup|field|attr|param|detail)(?::([^}]+))?\}/g, (whole, kind: string, arg: string | undefined) => {
+  // `{detail:key|words}`: the page shows the slot; the words are what a finding says when the detail is not known.
+  return template.replace(/\{(name|type|label|address|id|resourceGroup|field|attr|param|detail)(?::([^}|]+))?(?:\|[^}]*)?\}/g, (whole, kind: string, arg: string | undefined) => {
     switch (kind) {
       case 'name':
         return '<resource name>';

@@ -151,9 +151,9 @@ function editDistance(a: string, b: string): number {
 /** Every unknown verdict carries its reason (see checks/results.ts). */
 const ALWAYS_DECLARED_DETAILS = ['unknownReason'];
 
-/** A `{detail:key}` no function of the check declares would print as `<key>` on every finding: refused. */
+/** A `{detail:key}` (or `{detail:key|words when unknown}`) no function of the check declares: refused. */
 function checkDetails(rule: Rule, text: string, declared: ReadonlySet<string>, line: number, file: string): void {
-  for (const match of text.matchAll(/\{detail:([^}]*)\}/g)) {
+  for (const match of text.matchAll(/\{detail:([^}|]*)(?:\|[^}]*)?\}/g)) {
     const key = match[1]!;
     if (declared.has(key)) continue;
     const known = [...declared].filter((detail) => !ALWAYS_DECLARED_DETAILS.includes(detail)).sort();

@@ -96,9 +96,10 @@ export interface TemplateContext {
   details: Readonly<Record<string, string>>;
 }
 
-type TemplatePart = string | { kind: string; arg: string | undefined; whole: string };
+type TemplatePart = string | { kind: string; arg: string | undefined; fallback: string | undefined; whole: string };
 
-const PLACEHOLDER = /\{(name|type|label|address|id|resourceGroup|field|attr|param|detail)(?::([^}]+))?\}/g;
+// `{detail:key|words}`: the words stand in when the evaluation could not establish the detail (an unknown).
+const PLACEHOLDER = /\{(name|type|label|address|id|resourceGroup|field|attr|param|detail)(?::([^}|]+))?(?:\|([^}]*))?\}/g;
 
 /** A template split into its text and placeholders once, not scanned again for every finding. */
 const compiledTemplates = new Map<string, TemplatePart[]>();
@@ -109,7 +110,7 @@ function compiled(template: string): TemplatePart[] {
   let last = 0;
   for (const match of template.matchAll(PLACEHOLDER)) {
     if (match.index > last) parts.push(template.slice(last, match.index));
-    parts.push({ kind: match[1]!, arg: match[2], whole: match[0] });
+    parts.push({ kind: match[1]!, arg: match[2], fallback: match[3], whole: match[0] });
     last = match.index + match[0].length;
   }
   if (last < template.length) parts.push(template.slice(last));
@@ -117,7 +118,7 @@ function compiled(template: string): TemplatePart[] {
   return parts;
 }
 
-function placeholderValue(kind: string, arg: string | undefined, whole: string, context: TemplateContext): string {
+function placeholderValue(kind: string, arg: string | undefined, fallback: string | undefined, whole: string, context: TemplateContext): string {
   const { resource } = context;
   switch (kind) {
     case 'name':
@@ -140,9 +141,14 @@ function placeholderValue(kind: string, arg: string | undefined, whole: string, 
       const value = arg ? ownValue(context.parameters, arg) : undefined;
       return Array.isArray(value) ? value.join(', ') : String(value ?? '');
     }
-    case 'detail':
-      // A detail the evaluation could not establish (an unknown verdict) shows as a placeholder to fill in.
-      return arg ? (ownValue(context.details, arg) as string | undefined) ?? `<${arg}>` : whole;
+    case 'detail': {
+      if (!arg) return whole;
+      // A detail the evaluation could not establish (an unknown verdict): the template's words for that case.
+      // Never `<key>`, which reads as a value to fill in that the scan should have known; a template without
+      // words says plainly that it is not known.
+      const value = ownValue(context.details, arg) as string | undefined;
+      return value ?? fallback ?? `(${arg}: not known)`;
+    }
     default:
       return whole;
   }
@@ -150,11 +156,11 @@ function placeholderValue(kind: string, arg: string | undefined, whole: string, 
 
 /**
  * Fills `{name}`, `{type}`, `{label}`, `{address}`, `{field:path}`, `{attr:path}`, `{param:name}` and
- * `{detail:key}` in a message or remediation template.
+ * `{detail:key}` (`{detail:key|words when unknown}`) in a message or remediation template.
  */
 export function renderTemplate(template: string, context: TemplateContext): string {
   let out = '';
-  for (const part of compiled(template)) out += typeof part === 'string' ? part : placeholderValue(part.kind, part.arg, part.whole, context);
+  for (const part of compiled(template)) out += typeof part === 'string' ? part : placeholderValue(part.kind, part.arg, part.fallback, part.whole, context);
   return out;
 }
 

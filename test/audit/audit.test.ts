@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 // Plain ESM (typed by .d.mts) so bench/audit.mjs can run the same emulator without a TypeScript loader.
 import { startEmulator } from '../support/arm-emulator/server.mjs';
-import { addChildren, privateDnsZone, privateEndpoint, registry, storage, sub, vault, vnet, zoneGroup, zoneLink } from '../support/arm-emulator/estate.mjs';
+import { addChildren, armId, privateDnsZone, privateEndpoint, registry, row, storage, sub, vault, vnet, zoneGroup, zoneLink } from '../support/arm-emulator/estate.mjs';
 import { runCli, tempDir } from '../support/run-cli.js';
 import { validateSarif } from '../support/sarif-validator.js';
-import { ensureBuilt, graphRequests, runAudit, type AuditJson } from './support.js';
+import { authorizationRequests, ensureBuilt, graphRequests, runAudit, type AuditJson } from './support.js';
 import type { EmulatorOptions, RunningEmulator as Emulator } from '../support/arm-emulator/server.mjs';
 
 type Row = Record<string, any>;
@@ -100,6 +100,51 @@ describe('azfence audit against the ARM emulator', () => {
     expect(types.some((t) => t!.includes('privatednszonegroups') || t!.endsWith('/subnets'))).toBe(false);
     expect(types).toEqual([...types].sort());
     expect(graph[0]!.top).toBe(1000);
+  });
+
+  it('reads role assignments from the authorizationresources table and judges pull identities by them (AZF-POOL-009)', async () => {
+    const ACR_PULL = '/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d';
+    const rows: Row[] = [];
+    const pullers: Record<string, string> = {};
+    for (const s of [S1, S2]) {
+      const acr = registry(s, `acrpull${s.slice(-1)}`, { loginServer: `acrpull${s.slice(-1)}.azurecr.io` });
+      const uami = row(s, 'rg-app', 'Microsoft.ManagedIdentity/userAssignedIdentities', 'id-pull', { principalId: `0000000${s.slice(-1)}-1111-4111-8111-111111111111` });
+      rows.push(acr, uami);
+      for (const job of ['caj-granted', 'caj-refused']) {
+        const principal = job === 'caj-granted' ? uami.properties.principalId : `0000000${s.slice(-1)}-2222-4222-8222-222222222222`;
+        const identityId = job === 'caj-granted' ? uami.id : armId(s, 'rg-app', 'Microsoft.ManagedIdentity', 'userAssignedIdentities', 'id-other');
+        rows.push(row(s, 'rg-app', 'Microsoft.App/jobs', `${job}${s.slice(-1)}`, {
+          configuration: { triggerType: 'Event', registries: [{ server: acr.properties.loginServer, identity: identityId }] },
+          template: { containers: [{ name: 'agent', image: `${acr.properties.loginServer}/agents/azp:1` }] },
+        }, { identity: { type: 'UserAssigned', userAssignedIdentities: { [identityId]: { principalId: principal } } } }));
+        pullers[`${job}${s.slice(-1)}`] = principal;
+      }
+      // AcrPull for id-pull at the registry's resource group, as Resource Graph lists it (lower-case type, scope in the id).
+      const assignmentId = `/subscriptions/${s}/resourceGroups/rg-app/providers/Microsoft.Authorization/roleAssignments/3f2a0c1e-0000-4000-8000-00000000000${s.slice(-1)}`;
+      rows.push({ id: assignmentId, name: assignmentId.split('/').pop(), type: 'microsoft.authorization/roleassignments', subscriptionId: s, properties: { roleDefinitionId: `/subscriptions/${s}${ACR_PULL}`, principalId: uami.properties.principalId, principalType: 'ServicePrincipal', scope: `/subscriptions/${s}/resourceGroups/rg-app` } });
+    }
+    // S3 holds a puller and no role assignments: one unknown for the subscription, not one per job.
+    const lone = registry(S3, 'acrlone3', { loginServer: 'acrlone3.azurecr.io' });
+    rows.push(lone);
+    for (const job of ['caj-a3', 'caj-b3']) rows.push(row(S3, 'rg-app', 'Microsoft.App/jobs', job, { configuration: { triggerType: 'Event', registries: [{ server: 'acrlone3.azurecr.io', identity: 'system' }] } }, { identity: { type: 'SystemAssigned', principalId: '00000003-3333-4333-8333-333333333333' } }));
+    const em = await emulate({ estate: { subscriptions: [S1, S2, S3].map((id) => ({ id })), rows, children: {} } });
+    const run = await runAudit(em, ['--subscription', S1, '--subscription', S2, '--subscription', S3, '--format', 'json', '--check', 'AZF-POOL-009']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    const report = parse(run.stdout);
+    expect(ids(report, 'AZF-POOL-009')).toEqual(['caj-refused1', 'caj-refused2']);
+    expect(report.findings.find((f) => f.resource.name === 'caj-refused1')!.message).toBe('Container Apps job caj-refused1 cannot pull from registry acrpull1: user-assigned identity id-other holds no role that grants pulls on registry acrpull1 or a parent scope (LegacyRegistryPermissions mode).');
+    const unknown = report.findings.filter((f) => f.ruleId === 'AZF-POOL-009' && f.status === 'unknown');
+    expect(unknown.map((f) => [f.resource.name, f.location.file])).toEqual([['caj-a3', `azure://${S3}`]]);
+    expect(unknown[0]!.message).toContain(`audited subscription ${S3} holds no role assignments at all`);
+    expect(unknown[0]!.message).toContain('any of the 2 workloads that pull: Container Apps job caj-a3, Container Apps job caj-b3');
+    // One query of the authorization table for the batch of subscriptions, beside the one of Resources.
+    const authorization = authorizationRequests(em);
+    expect(authorization).toHaveLength(1);
+    expect(authorization[0]!.query).toBe("AuthorizationResources | where type in~ ('microsoft.authorization/roleassignments') | project id, name, type, subscriptionId, properties");
+    expect(authorization[0]!.subscriptions).toEqual([S1, S2, S3]);
+    expect(graphRequests(em)).toHaveLength(1);
+    expect(graphRequests(em)[0]!.query).not.toContain('roleassignments');
   });
 
   it('waits out a 429 (Retry-After) and a spent quota (x-ms-user-quota-resets-after) before asking again', async () => {

@@ -53,6 +53,12 @@ export interface AuditJson {
   findings: AuditFinding[];
 }
 
+/** Resource Graph requests for the Resources table (the estate's resources). */
 export function graphRequests(emulator: Emulator) {
-  return emulator.requests.filter((request) => request.kind === 'graph');
+  return emulator.requests.filter((request) => request.kind === 'graph' && !/^AuthorizationResources\b/.test(request.query ?? ''));
+}
+
+/** Resource Graph requests for the AuthorizationResources table (role assignments, AZF-POOL-009). */
+export function authorizationRequests(emulator: Emulator) {
+  return emulator.requests.filter((request) => request.kind === 'graph' && /^AuthorizationResources\b/.test(request.query ?? ''));
 }

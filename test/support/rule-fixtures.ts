@@ -342,6 +342,28 @@ function propertyNames(finding: ReportedFinding, item: ExpectedEvidence): string
 
 const UNREAD = /^\((known after apply|not in the snapshot|not in the audit's results|set at deploy time|known only when the pipeline runs|sensitive|not known|not set; .*)\)$/;
 
+/** The `{detail:key}` keys a rule's messages and remediations use. */
+function detailKeys(rule: Rule): Set<string> {
+  const texts = [...Object.values(rule.remediation), ...rule.checks.flatMap((check) => [check.message, ...(check.messages ?? []).map((variant) => variant.text), ...Object.values((check as { remediation?: Record<string, string> }).remediation ?? {})])];
+  const keys = new Set<string>();
+  for (const text of texts) for (const match of (text ?? '').matchAll(/\{detail:([^}|]+)/g)) keys.add(match[1]!);
+  return keys;
+}
+
+/**
+ * Text a user would have to fill in from knowledge the scan had: a detail the evaluation did not give,
+ * shown as `<key>` or as the renderer's `(key: not known)`; the resource group fallback; or a placeholder
+ * nested in another (`<below <priority>>`).
+ */
+function unfilledPlaceholders(text: string, rule: Rule | undefined): string[] {
+  const found: string[] = [];
+  for (const key of rule ? detailKeys(rule) : []) {
+    if (text.includes(`<${key}>`)) found.push(`<${key}>`);
+  }
+  for (const match of text.matchAll(/\(\w+: not known\)|<resource-group>|<nsg-resource-group>|<[^<>`]*<[^>]*>[^<>`]*>/g)) found.push(match[0]);
+  return found;
+}
+
 /** Problems a finding has whatever its case expects; an empty list when it is well formed. */
 export function findingProblems(ruleId: string, fixture: FixtureCase, finding: ReportedFinding, files: readonly string[], reportText: string): string[] {
   const problems: string[] = [];
@@ -349,6 +371,9 @@ export function findingProblems(ruleId: string, fixture: FixtureCase, finding: R
     if (PLACEHOLDER.test(text)) problems.push(`${field} has an unrendered placeholder: ${text}`);
   }
   const rule = ruleOf(ruleId);
+  for (const [field, text] of [['message', finding.message], ['remediation', finding.remediation]] as const) {
+    for (const unfilled of unfilledPlaceholders(text, rule)) problems.push(`${field} shows the placeholder ${unfilled} where a value or words belong: ${text}`);
+  }
   const dialect = dialectOf(finding);
   const templates = rule ? [rule.remediation[dialect], ...rule.checks.map((check) => (check as { remediation?: Partial<Record<string, string>> }).remediation?.[dialect])].filter((text): text is string => !!text) : [];
   if (rule && !templates.some((template) => templatePattern(template).test(finding.remediation))) problems.push(`remediation is not the rule's ${dialect} remediation: ${finding.remediation}`);

@@ -71,3 +71,21 @@ export function cacheRegistryOf(context: FunctionContext): CacheRegistry {
   if (!link.target) return { kind: 'outside', name: link.name ?? link.id ?? String(value) };
   return { kind: 'found', registry: link.target };
 }
+
+function resourceGroupOf(resource: Resource): string | undefined {
+  const column = resource.body['resourceGroup'];
+  if (typeof column === 'string') return column;
+  return /\/resourceGroups\/([^/]+)/i.exec(resource.source.id ?? '')?.[1];
+}
+
+/** The CLI fix when the cluster itself must change: bootstrap from the cache (snapshots and audits). */
+export function cacheFix(cluster: Resource): string {
+  const group = resourceGroupOf(cluster);
+  return `\`az aks update --name ${cluster.name}${group ? ` --resource-group ${group}` : ''} --bootstrap-artifact-source Cache\` (to use your own registry, add \`--bootstrap-container-registry-resource-id\` with the id of a Premium registry that has public access disabled), then reimage the nodes.`;
+}
+
+/** The CLI fix when the cluster's bootstrap registry is the problem: the registry changes, not the cluster. */
+export function registryFix(registry: Resource, needsPremium: boolean, isPublic: boolean): string {
+  const flags = `${needsPremium ? ' --sku Premium' : ''}${isPublic ? ' --public-network-enabled false' : ''}`;
+  return `\`az acr update --name ${registry.name}${flags}\`, and give the registry a private endpoint that the cluster's VNet resolves through privatelink.azurecr.io.`;
+}

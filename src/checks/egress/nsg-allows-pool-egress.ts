@@ -7,7 +7,7 @@ import type { Resource } from '../../model/resource.js';
 import { isPlaceholder, isPlainObject } from '../../model/values.js';
 import { defineCheck } from '../check.js';
 import { pass, unknown } from '../results.js';
-import { describeNeed, describeRule, evaluateNeed, needsTable, NSG, rulesOf } from './nsg-rules.js';
+import { describeNeed, describeRule, evaluateNeed, needsTable, NSG, rulesOf, type Need } from './nsg-rules.js';
 
 /**
  * AZF-EGR-007: the NSG on an agent subnet does not deny a service tag and port the pool needs. Outbound
@@ -41,6 +41,25 @@ function subnetRangesOf(subnet: Resource): Range[] | undefined {
   return ranges.length ? ranges : undefined;
 }
 
+/**
+ * `az network nsg rule create` for one blocked need: an outbound Allow numbered just below the denying rule,
+ * skipping numbers the NSG's rules already use (priorities are unique per direction). Undefined when the
+ * NSG's resource group, the deny's priority or a free number below it is not known.
+ */
+function allowCommand(nsg: Resource, rules: ReadonlyArray<{ priority: number | undefined }>, need: Need, region: string | undefined, denyPriority: number | undefined, taken: number): string | undefined {
+  const group = typeof nsg.body['resourceGroup'] === 'string' ? nsg.body['resourceGroup'] : /\/resourceGroups\/([^/]+)/i.exec(nsg.source.id ?? '')?.[1];
+  if (!group || denyPriority === undefined) return undefined;
+  const used = new Set(rules.map((rule) => rule.priority));
+  let priority = denyPriority - 1 - taken;
+  while (priority >= 100 && used.has(priority)) priority--;
+  if (priority < 100) return undefined;
+  const destination = need.destination.includes('<region>') ? (region ? need.destination.replace('<region>', region) : undefined) : need.destination;
+  if (!destination) return undefined;
+  const protocol = need.protocol === '*' ? "'*'" : need.protocol.charAt(0).toUpperCase() + need.protocol.slice(1).toLowerCase();
+  const name = `allow-${destination.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${need.port}-out`;
+  return `\`az network nsg rule create --nsg-name ${nsg.name} --resource-group ${group} --name ${name} --direction Outbound --access Allow --priority ${priority} --protocol ${protocol} --destination-address-prefixes ${destination} --destination-port-ranges ${need.port}\``;
+}
+
 const evaluate: RuleFunction = (context) => {
   const { inventory, resource } = context;
   const subnetPath = SUBNET_PATHS[resource.armType.toLowerCase()];
@@ -55,6 +74,9 @@ const evaluate: RuleFunction = (context) => {
   const fixes: string[] = [];
   const blockedNeeds = new Map<string, string[]>();
   let firstBlocked: { nsg: string; rule: string; priority: string } | undefined;
+  // The CLI fix, one command per blocked need: concrete names, resource group and a free priority number.
+  const commands: string[] = [];
+  let commandsComplete = true;
   for (const link of subnets.links) {
     if (!link.target) {
       undecided.push(`subnet ${link.name ?? link.id} is not in this scan, so its NSG is not known`);
@@ -92,6 +114,9 @@ const evaluate: RuleFunction = (context) => {
           blockedNeeds.set(by, [...(blockedNeeds.get(by) ?? []), shown]);
           fixes.push(shown);
           firstBlocked ??= { nsg: nsg.name, rule: outcome.rule.name, priority: String(outcome.rule.priority ?? '') };
+          const command = allowCommand(nsg, rules, need, region, outcome.rule.priority, commands.length);
+          if (command) commands.push(command);
+          else commandsComplete = false;
         } else if (outcome.kind === 'unknown') undecided.push(`${shown} through NSG ${nsg.name}: ${outcome.reason}`);
       }
     }
@@ -112,6 +137,7 @@ const evaluate: RuleFunction = (context) => {
       nsg: firstBlocked!.nsg,
       rule: firstBlocked!.rule,
       priority: firstBlocked!.priority,
+      ...(commandsComplete && commands.length ? { commands: commands.join('; ') } : {}),
       },
     };
   }
@@ -122,6 +148,6 @@ const evaluate: RuleFunction = (context) => {
 export default defineCheck({
   name: 'nsgAllowsPoolEgress',
   reads: ['microsoft.network/virtualnetworks', 'microsoft.network/networksecuritygroups'],
-  details: ['blocked', 'needs', 'nsg', 'pool', 'priority', 'rule'],
+  details: ['blocked', 'commands', 'needs', 'nsg', 'pool', 'priority', 'rule'],
   evaluate,
 });

@@ -159,6 +159,6 @@ export function judgeKataPools(context: FunctionContext, requirement: (pool: Poo
   // A pool resource names its cluster in parentId (ARM id or azurerm kubernetes_cluster_id).
   const parent = asString(context.resource.body['parentId'])?.split('/').pop();
   if (failing.length) return fail(path, failing, expected, { pools: list(failing), cluster: parent ?? context.resource.name });
-  if (undecided.length) return unknown(path, `node pool ${list(undecided)} cannot be judged for ${expected}: a value it depends on is known only after apply or not in the input`, { pools: list(undecided) });
+  if (undecided.length) return unknown(path, `node pool ${list(undecided)} cannot be judged for ${expected}: a value it depends on is known only after apply or not in the input`, { pools: list(undecided), cluster: parent ?? context.resource.name });
   return pass();
 }

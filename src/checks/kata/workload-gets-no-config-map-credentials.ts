@@ -4,7 +4,8 @@ import type { Inventory } from '../../model/inventory.js';
 import type { Resource } from '../../model/resource.js';
 import { isPlaceholder, isPlainObject } from '../../model/values.js';
 import { defineCheck } from '../check.js';
-import { fail, pass, unknown } from '../results.js';
+import type { Evidence } from '../../engine/verdict.js';
+import { pass, unknown } from '../results.js';
 import { judgeEntry } from './credential-patterns.js';
 
 /** ConfigMaps by namespace and name, built once per scan. */
@@ -27,6 +28,8 @@ interface Use {
   name: unknown;
   keys?: unknown[];
   via: string;
+  /** Where the pod spec consumes it (`properties.podSpec.containers[0].env[1]`): the evidence points there. */
+  path: string;
   /** env and envFrom never expose binaryData. */
   textOnly: boolean;
 }
@@ -36,35 +39,36 @@ function usesOf(spec: Record<string, unknown>): Use[] {
   for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
     const containers = spec[list];
     if (!Array.isArray(containers)) continue;
-    for (const container of containers) {
-      if (!isPlainObject(container)) continue;
+    containers.forEach((container, index) => {
+      if (!isPlainObject(container)) return;
       const who = `container ${String(container['name'] ?? '?')}`;
+      const at = `properties.podSpec.${list}[${index}]`;
       if (Array.isArray(container['env'])) {
-        for (const variable of container['env']) {
+        container['env'].forEach((variable, position) => {
           const ref = isPlainObject(variable) && isPlainObject(variable['valueFrom']) ? variable['valueFrom']['configMapKeyRef'] : undefined;
-          if (isPlainObject(ref)) uses.push({ name: ref['name'], keys: [ref['key']], via: `env ${String(variable['name'] ?? '?')} of ${who}`, textOnly: true });
-        }
+          if (isPlainObject(ref)) uses.push({ name: ref['name'], keys: [ref['key']], via: `env ${String(variable['name'] ?? '?')} of ${who}`, path: `${at}.env[${position}]`, textOnly: true });
+        });
       }
       if (Array.isArray(container['envFrom'])) {
-        for (const source of container['envFrom']) {
+        container['envFrom'].forEach((source, position) => {
           const ref = isPlainObject(source) ? source['configMapRef'] : undefined;
-          if (isPlainObject(ref)) uses.push({ name: ref['name'], via: `envFrom of ${who}`, textOnly: true });
-        }
+          if (isPlainObject(ref)) uses.push({ name: ref['name'], via: `envFrom of ${who}`, path: `${at}.envFrom[${position}]`, textOnly: true });
+        });
       }
-    }
+    });
   }
-  const volumeUse = (source: unknown, via: string): void => {
+  const volumeUse = (source: unknown, via: string, path: string): void => {
     if (!isPlainObject(source)) return;
     const items = source['items'];
-    uses.push({ name: source['name'], ...(Array.isArray(items) && items.length ? { keys: items.map((item) => (isPlainObject(item) ? item['key'] : item)) } : {}), via, textOnly: false });
+    uses.push({ name: source['name'], ...(Array.isArray(items) && items.length ? { keys: items.map((item) => (isPlainObject(item) ? item['key'] : item)) } : {}), via, path, textOnly: false });
   };
   if (Array.isArray(spec['volumes'])) {
-    for (const volume of spec['volumes']) {
-      if (!isPlainObject(volume)) continue;
-      volumeUse(volume['configMap'], `volume ${String(volume['name'] ?? '?')}`);
+    spec['volumes'].forEach((volume, index) => {
+      if (!isPlainObject(volume)) return;
+      volumeUse(volume['configMap'], `volume ${String(volume['name'] ?? '?')}`, `properties.podSpec.volumes[${index}]`);
       const sources = isPlainObject(volume['projected']) ? volume['projected']['sources'] : undefined;
-      if (Array.isArray(sources)) for (const source of sources) if (isPlainObject(source)) volumeUse(source['configMap'], `projected volume ${String(volume['name'] ?? '?')}`);
-    }
+      if (Array.isArray(sources)) for (const source of sources) if (isPlainObject(source)) volumeUse(source['configMap'], `projected volume ${String(volume['name'] ?? '?')}`, `properties.podSpec.volumes[${index}]`);
+    });
   }
   return uses;
 }
@@ -89,6 +93,8 @@ const evaluate: RuleFunction = (context) => {
   if (isPlaceholder(namespace)) return unknown('metadata.namespace', `the namespace of ${resource.name} is ${why}`);
   const found: string[] = [];
   const keysFound: string[] = [];
+  // One evidence per ConfigMap key reached, at the env, envFrom or volume that reaches it (names, never values).
+  const evidence: Evidence[] = [];
   const undecided: string[] = [];
   const index = configMapIndex(inventory);
   for (const use of usesOf(spec)) {
@@ -122,13 +128,14 @@ const evaluate: RuleFunction = (context) => {
         if (verdict.kind === 'credential') {
           found.push(`key ${key} of ConfigMap ${use.name} (${use.via}: ${verdict.why})`);
           keysFound.push(`${use.name}/${key}`);
+          if (!evidence.some((item) => item.path === use.path && item.actual === `${use.name}/${key}`)) evidence.push({ path: use.path, actual: `${use.name}/${key}`, expected: 'no credential from a ConfigMap' });
         } else if (verdict.kind === 'unknown') undecided.push(`${verdict.why} (ConfigMap ${use.name})`);
       }
     }
   }
   const unique = [...new Set(found)];
   if (unique.length) {
-    return fail('properties.podSpec', [...new Set(keysFound)], 'no credential from a ConfigMap', { ...kind, credentials: unique.join('; '), keys: [...new Set(keysFound)].join(', ') });
+    return { verdict: 'fail', evidence, details: { ...kind, credentials: unique.join('; '), keys: [...new Set(keysFound)].join(', ') } };
   }
   if (undecided.length) return unknown('properties.podSpec', [...new Set(undecided)].join('; '), kind);
   return pass();

@@ -66,7 +66,9 @@ const evaluate: RuleFunction = (context) => {
   }
   const registry = registries[states.indexOf(true)] ?? registries[0];
   const pools = registry ? childrenOf(context.inventory, registry, AGENT_POOL).map((candidate) => candidate.name) : [];
-  const details = { registry: registry?.name ?? name, pools: pools.length ? pools.join(', ') : 'none in this scan', step };
+  const registryName = registry?.name ?? name;
+  const createPool = `Create one in the VNet with \`az acr agentpool create --registry ${registryName} --name <pool> --subnet-id <subnet-id>\`.`;
+  const details = { registry: registryName, pools: pools.length ? pools.join(', ') : 'none in this scan', step, createPool };
   if (pool === UNKNOWN) return unknown('agentPoolName', `its --agent-pool is not known before the run (${reasonOf(properties, 'agentPoolName') ?? 'an expression'}); empty, the command runs on the shared pool`, details);
   const opaque = reasonOf(properties, 'arguments');
   if (opaque) return unknown('arguments', `an argument may expand to several words, one of them --agent-pool (${opaque})`, details);
@@ -88,6 +90,6 @@ export default defineCheck({
   name: 'pipelineBuildUsesAgentPool',
   // Pipelines are files, never audited: an audit has no pipeline commands to judge.
   reads: [],
-  details: ['pools', 'registry', 'step', 'task'],
+  details: ['createPool', 'pools', 'registry', 'step', 'task'],
   evaluate,
 });

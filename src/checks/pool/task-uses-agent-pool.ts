@@ -9,10 +9,10 @@ import { stringArg, registryLocked, lockUndecidedWhy } from './agent-network.js'
 const evaluate: RuleFunction = (context, args) => {
   const pool = context.field(stringArg(args, 'agentPool'));
   if (typeof pool === 'string' && pool.trim() !== '') return pass();
-  if (isPlaceholder(pool)) return unknown('agentPoolName', pool === UNKNOWN ? 'the agent pool name is known only after apply' : 'the agent pool name is marked sensitive');
   const parent = parentOf(context.inventory, context.resource);
   const registry = parent.links.find((link) => link.target)?.target;
   const registryName = registry?.name ?? parent.links[0]?.name ?? 'its registry';
+  if (isPlaceholder(pool)) return unknown('agentPoolName', pool === UNKNOWN ? 'the agent pool name is known only after apply' : 'the agent pool name is marked sensitive', { registry: registryName });
   if (!registry) return unknown('parentId', parent.unresolved.length ? parent.unresolved.join('; ') : `registry ${registryName} is not in this scan, so whether it is locked is unknown`, { registry: registryName });
   const locked = registryLocked(registry);
   if (locked === undefined) return unknown('publicNetworkAccess', `whether registry ${registry.name} is locked cannot be told: its network settings are ${lockUndecidedWhy(registry)}`, { registry: registry.name });

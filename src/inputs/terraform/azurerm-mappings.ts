@@ -3,6 +3,7 @@ import { registerAksMappings } from './mappings-aks.js';
 import { AGENT_MAPPINGS } from './mappings-agents.js';
 import { FIREWALL_MAPPINGS } from './mappings-firewall.js';
 import { NSG_MAPPINGS } from './mappings-nsg.js';
+import { IDENTITY_MAPPINGS } from './mappings-identity.js';
 
 /**
  * azurerm resource type -> ARM type and property mapping. Names and defaults come from the provider docs
@@ -65,6 +66,9 @@ export const AZURERM_MAPPINGS: Record<string, AzurermTypeMapping> = {
       { arm: 'properties.dataEndpointEnabled', from: 'data_endpoint_enabled', default: false },
       { arm: 'properties.dataEndpointHostNames', from: 'data_endpoint_host_names' },
       { arm: 'properties.zoneRedundancy', from: { tf: 'zone_redundancy_enabled', values: ENABLED_DISABLED }, default: 'Disabled' },
+      { arm: 'properties.loginServer', from: 'login_server' },
+      // azurerm 4.81+; absent means the API's default, LegacyRegistryPermissions.
+      { arm: 'properties.roleAssignmentMode', from: 'role_assignment_mode', default: 'LegacyRegistryPermissions' },
       tags,
     ],
   },
@@ -156,6 +160,10 @@ export const AZURERM_MAPPINGS: Record<string, AzurermTypeMapping> = {
       // azurerm 4.44+; an O+C block: left out, the API's default (Direct) applies.
       { arm: 'properties.bootstrapProfile.artifactSource', from: 'bootstrap_profile[0].artifact_source', default: 'Direct' },
       { arm: 'properties.bootstrapProfile.containerRegistryId', from: 'bootstrap_profile[0].container_registry_id' },
+      // The identity nodes pull images with (ARM's map key is lower-case `kubeletidentity`).
+      { arm: 'properties.identityProfile.kubeletidentity.objectId', from: 'kubelet_identity[0].object_id' },
+      { arm: 'properties.identityProfile.kubeletidentity.clientId', from: 'kubelet_identity[0].client_id' },
+      { arm: 'properties.identityProfile.kubeletidentity.resourceId', from: 'kubelet_identity[0].user_assigned_identity_id' },
       tags,
     ],
   },
@@ -256,7 +264,7 @@ Object.assign(AZURERM_MAPPINGS, {
   },
 } satisfies Record<string, AzurermTypeMapping>);
 
-Object.assign(AZURERM_MAPPINGS, AGENT_MAPPINGS, FIREWALL_MAPPINGS, NSG_MAPPINGS);
+Object.assign(AZURERM_MAPPINGS, AGENT_MAPPINGS, FIREWALL_MAPPINGS, NSG_MAPPINGS, IDENTITY_MAPPINGS);
 
 AZURERM_MAPPINGS['azurerm_app_configuration'] = {
   armType: 'Microsoft.AppConfiguration/configurationStores',

@@ -15,6 +15,18 @@ export const AGENT_MAPPINGS: Record<string, AzurermTypeMapping> = {
       { arm: 'properties.agentConfiguration.cpu', from: 'agent_setting[0].cpu' },
       { arm: 'properties.platform.os', from: 'platform[0].os' },
       { arm: 'properties.status', from: { tf: 'enabled', values: { true: 'Enabled', false: 'Disabled' } }, default: 'Enabled' },
+      { arm: 'identity.type', from: 'identity[0].type' },
+      { arm: 'identity.principalId', from: 'identity[0].principal_id' },
+      // ARM keys customRegistries by login server; azurerm has a list of blocks: kept as a list of members
+      // that name their login server (no username or password: only who pulls).
+      {
+        arm: 'properties.credentials.customRegistries',
+        from: 'registry_credential[0].custom',
+        items: [
+          { arm: 'loginServer', from: 'login_server' },
+          { arm: 'identity', from: 'identity' },
+        ],
+      },
       tags,
     ],
   },
@@ -33,6 +45,7 @@ export const AGENT_MAPPINGS: Record<string, AzurermTypeMapping> = {
     attributes: [
       { arm: 'properties.environmentId', from: 'container_app_environment_id' },
       { arm: 'identity.type', from: 'identity[0].type' },
+      { arm: 'identity.principalId', from: 'identity[0].principal_id' },
       {
         arm: 'properties.configuration.registries',
         from: 'registry',

@@ -140,9 +140,21 @@ function readAttribute(
     const names = sources(mapping.from).map((source) => source.tf);
     if (fallback.undecided) return { value: fallback.value, attribute: names[0]!, raw: fallback.value, undecided: fallback.undecided };
     // A version-dependent default is the current provider's: name its attribute, not the older spellings.
-    return { value: fallback.value, attribute: mapping.defaultSince ? names[0]! : names.join(' or '), raw: fallback.value, defaulted: true };
+    return { value: fallback.value, attribute: mapping.defaultSince ? names[0]! : names.join(' or '), raw: attributeValueOf(fallback.value, sources(mapping.from)), defaulted: true };
   }
   return undefined;
+}
+
+/**
+ * A default stated in ARM words (`Disabled`) as the attribute's own value (`false`): the origin of a property
+ * is what an azurerm finding shows, and an azurerm user never wrote `Disabled` for a boolean.
+ */
+function attributeValueOf(armValue: unknown, alternatives: readonly AttributeSource[]): unknown {
+  const values = alternatives.find((source) => source.values)?.values;
+  if (!values) return armValue;
+  const key = Object.keys(values).find((candidate) => values[candidate] === armValue);
+  if (key === undefined) return armValue;
+  return key === 'true' ? true : key === 'false' ? false : key;
 }
 
 function mapMember(planned: PlannedValue, items: AttributeMapping[]): unknown {

@@ -1,7 +1,9 @@
 // An emulator of the parts of Azure Resource Manager an audit touches, on loopback over TLS:
 //   GET  /msi/token                                   App Service managed identity token endpoint
 //   GET  /subscriptions                               subscription list, paged with nextLink
-//   POST /providers/Microsoft.ResourceGraph/resources Resource Graph: `type in~ (...)` filter, project or
+//   POST /providers/Microsoft.ResourceGraph/resources Resource Graph: the Resources and AuthorizationResources
+//                                                     tables (role assignments are only in the latter), a
+//                                                     `type in~ (...)` filter, project or
 //                                                     `summarize count() by subscriptionId`, $skipToken paging
 //   GET  {parentId}/{childCollection}                 ARM child lists (privateDnsZoneGroups, ruleCollectionGroups)
 // Each request is logged with its time; `fault` lets a test answer any request differently (throttle, 5xx,
@@ -80,7 +82,8 @@ export async function startEmulator(options) {
   function graph(body, send, index) {
     const query = String(body?.query ?? '');
     const types = typesOf(query);
-    if (!types) return send(400, { error: { code: 'BadRequest', message: `the emulator only understands "Resources | where type in~ (...)" (got: ${query.slice(0, 80)})` } });
+    const table = tableOf(query);
+    if (!types || !table) return send(400, { error: { code: 'BadRequest', message: `the emulator only understands "Resources | where type in~ (...)" and "AuthorizationResources | where type in~ (...)" (got: ${query.slice(0, 80)})` } });
     let scope;
     if (Array.isArray(body.managementGroups) && body.managementGroups.length) {
       scope = new Set(body.managementGroups.flatMap((mg) => estate.managementGroups?.[mg] ?? []).map((id) => id.toLowerCase()));
@@ -91,7 +94,11 @@ export async function startEmulator(options) {
       scope = new Set(requested);
     }
     const matching = [];
-    for (const type of types) for (const row of byType.get(type) ?? []) if (scope.has(String(row.subscriptionId).toLowerCase())) matching.push(row);
+    // As in Azure, each table holds its own types: role assignments are not in Resources.
+    for (const type of types) {
+      if (AUTHORIZATION_TYPE.test(type) !== (table === 'authorizationresources')) continue;
+      for (const row of byType.get(type) ?? []) if (scope.has(String(row.subscriptionId).toLowerCase())) matching.push(row);
+    }
     const offset = body.options?.$skipToken ? Number(Buffer.from(body.options.$skipToken, 'base64url').toString()) : 0;
     const size = Math.min(pageSize, body.options?.$top ?? 1000);
     const columns = projectionOf(query);
@@ -178,6 +185,13 @@ function kindOf(method, path) {
   if (method === 'POST' && /^\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(path)) return 'graph';
   if (path === '/subscriptions') return 'subscriptions';
   return 'child';
+}
+
+const AUTHORIZATION_TYPE = /^microsoft\.authorization\//;
+
+function tableOf(query) {
+  const table = /^\s*(\w+)\s*\|/.exec(query)?.[1]?.toLowerCase();
+  return table === 'resources' || table === 'authorizationresources' ? table : undefined;
 }
 
 function typesOf(query) {

@@ -1,0 +1,50 @@
+import type { AzurermTypeMapping } from './mapping-types.js';
+
+/**
+ * Who may pull from a registry: role assignments, the identities they name, the resource groups they may be
+ * scoped to, and container apps (which pull like jobs). Names from the azurerm provider docs
+ * (role_assignment, user_assigned_identity, resource_group, container_app) and the ARM
+ * Microsoft.Authorization/roleAssignments 2022-04-01 model.
+ */
+const tags = { arm: 'tags', from: 'tags' };
+
+export const IDENTITY_MAPPINGS: Record<string, AzurermTypeMapping> = {
+  azurerm_role_assignment: {
+    armType: 'Microsoft.Authorization/roleAssignments',
+    attributes: [
+      // ARM keeps the scope in the id (and, read-only, properties.scope); azurerm has it as an argument.
+      { arm: 'properties.scope', from: 'scope' },
+      { arm: 'properties.roleDefinitionId', from: 'role_definition_id' },
+      // Not an ARM property: azurerm accepts a role by name, and a plan knows only one of name and id.
+      { arm: 'properties.roleDefinitionName', from: 'role_definition_name' },
+      { arm: 'properties.principalId', from: 'principal_id' },
+      { arm: 'properties.principalType', from: 'principal_type' },
+      { arm: 'properties.condition', from: 'condition' },
+    ],
+  },
+  azurerm_user_assigned_identity: {
+    armType: 'Microsoft.ManagedIdentity/userAssignedIdentities',
+    attributes: [{ arm: 'properties.principalId', from: 'principal_id' }, { arm: 'properties.clientId', from: 'client_id' }, tags],
+  },
+  azurerm_resource_group: { armType: 'Microsoft.Resources/resourceGroups', attributes: [tags] },
+  azurerm_container_app: {
+    armType: 'Microsoft.App/containerApps',
+    attributes: [
+      { arm: 'properties.environmentId', from: 'container_app_environment_id' },
+      { arm: 'identity.type', from: 'identity[0].type' },
+      { arm: 'identity.principalId', from: 'identity[0].principal_id' },
+      {
+        arm: 'properties.configuration.registries',
+        from: 'registry',
+        items: [
+          { arm: 'server', from: 'server' },
+          { arm: 'identity', from: 'identity' },
+          { arm: 'username', from: 'username' },
+          { arm: 'passwordSecretRef', from: 'password_secret_name' },
+        ],
+      },
+      { arm: 'properties.template.containers', from: 'template[0].container', items: [{ arm: 'name', from: 'name' }, { arm: 'image', from: 'image' }] },
+      tags,
+    ],
+  },
+};
