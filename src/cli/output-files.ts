@@ -1,7 +1,7 @@
 import { UserError, oneLine } from '../errors.js';
 import { gateFailures } from '../report/fail-gate.js';
 import { resolveGate, type FailOn } from '../report/configuration.js';
-import { render, type Format, type RenderOptions } from '../reporters/index.js';
+import { render, renderParts, type Format, type RenderOptions } from '../reporters/index.js';
 import { terminalText } from '../reporters/terminal-text.js';
 import { errorText, type ScanReport } from '../report/scan-report.js';
 import { checkOutputTargets, writeOutput, type OutputTarget } from './write-output.js';
@@ -77,23 +77,22 @@ export function emitReport(report: ScanReport, flags: ReportFlags, io: ReportIo)
   const failing = gateFailures(report.findings, gate);
   const format = (flags.format ?? 'table') as Format;
   const base: RenderOptions = { cwd: io.cwd, root: checkoutRoot(io.cwd, io.env ?? process.env) };
-  const printed = (): string => {
+  const printed = (): Iterable<string> => {
     // --quiet: a passing run prints nothing; a failing one prints what fails it (the table only: other
     // formats are read by tools and stay whole).
     if (flags.quiet && format === 'table') {
-      if (failing.length === 0 && report.errors.length === 0) return '';
-      return render(report, 'table', { ...base, color: !flags.output && useColor(io), only: failing });
+      if (failing.length === 0 && report.errors.length === 0) return [];
+      return [render(report, 'table', { ...base, color: !flags.output && useColor(io), only: failing })];
     }
-    return render(report, format, { ...base, color: !flags.output && useColor(io) });
+    return renderParts(report, format, { ...base, color: !flags.output && useColor(io) });
   };
-  const text = printed();
   // Checked again now that every input has been read, before anything is written.
   checkOutputTargets(outputTargets(flags), io.cwd);
-  if (flags.output) writeOutput({ flag: '--output', path: flags.output }, text, io.cwd);
-  else if (text) io.stdout(text);
+  if (flags.output) writeOutput({ flag: '--output', path: flags.output }, printed(), io.cwd);
+  else for (const part of printed()) if (part) io.stdout(part);
   for (const file of REPORT_FILES) {
     const path = flags[file.key as keyof ReportFlags];
-    if (typeof path === 'string' && path) writeOutput({ flag: `--${file.flag}`, path }, render(report, file.format, base), io.cwd);
+    if (typeof path === 'string' && path) writeOutput({ flag: `--${file.flag}`, path }, renderParts(report, file.format, base), io.cwd);
   }
   for (const warning of report.warnings ?? []) io.stderr(`azfence: warning: ${oneLine(terminalText(errorText(warning)), 400)}\n`);
   for (const error of report.errors) io.stderr(`azfence: error: ${oneLine(terminalText(errorText(error)), 400)}\n`);

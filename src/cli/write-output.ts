@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import { readAs } from '../inputs/files-read.js';
@@ -56,10 +56,18 @@ function checkPlace(target: OutputTarget, absolute: string): void {
 }
 
 /** Writes one report file after checking it again against everything this run has read. */
-export function writeOutput(target: OutputTarget, text: string, cwd: string): void {
+export function writeOutput(target: OutputTarget, text: string | Iterable<string>, cwd: string): void {
   const absolute = resolve(cwd, target.path);
+  const parts = typeof text === 'string' ? [text] : text;
   if (isSystemStream(absolute)) {
-    write(target, () => writeFileSync(absolute, text));
+    write(target, () => {
+      const fd = openSync(absolute, 'w');
+      try {
+        for (const part of parts) writeAll(fd, part);
+      } finally {
+        closeSync(fd);
+      }
+    });
     return;
   }
   checkPlace(target, absolute);
@@ -72,12 +80,16 @@ export function writeOutput(target: OutputTarget, text: string, cwd: string): vo
       if (!stats.isFile()) throw new UserError(`is ${fileTypeOf(stats)}, not a regular file; ${target.flag} writes a file`, target.path);
       if (readAs(stats) !== undefined) throw new UserError(`is an input of this run; ${target.flag} would overwrite it, so nothing was written`, target.path);
       ftruncateSync(fd, 0);
-      const bytes = Buffer.from(text, 'utf8');
-      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+      for (const part of parts) writeAll(fd, part);
     } finally {
       closeSync(fd);
     }
   });
+}
+
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
 function write(target: OutputTarget, action: () => void): void {

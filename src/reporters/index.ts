@@ -1,7 +1,7 @@
 import type { ScanReport } from '../report/scan-report.js';
 import { renderHtml } from './html/render-html.js';
 import type { RenderOptions } from './render-options.js';
-import { renderJson } from './json.js';
+import { renderJson, renderJsonParts } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderSarif } from './sarif.js';
@@ -27,4 +27,12 @@ export function render(report: ScanReport, format: Format, options: RenderOption
     case 'html':
       return renderHtml(report);
   }
+}
+
+/**
+ * The report as parts to write one after the other: the JSON report in parts of about a megabyte (a large
+ * scan's is more text than one string holds), every other format whole.
+ */
+export function renderParts(report: ScanReport, format: Format, options: RenderOptions = {}): Iterable<string> {
+  return format === 'json' ? renderJsonParts(report) : [render(report, format, options)];
 }

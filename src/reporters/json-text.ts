@@ -13,7 +13,12 @@
 const LEFT_RAW = /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff]|\udb40[\udc00-\udc7f]/g;
 
 export function jsonText(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(LEFT_RAW, codeUnits);
+  return escapeLeftRaw(JSON.stringify(value, null, indent));
+}
+
+/** JSON text (or a part of it cut between values) with the characters JSON.stringify leaves raw escaped. */
+export function escapeLeftRaw(text: string): string {
+  return text.replace(LEFT_RAW, codeUnits);
 }
 
 /** `\uXXXX` per UTF-16 code unit. */
