@@ -32,8 +32,14 @@ export class Inventory {
     }
     const type = lowerType(resource.armType);
     push(this.byType, type, resource);
-    this.byKey.set(resource.key.toLowerCase(), resource);
-    if (resource.source.id) this.byId.set(resource.source.id.toLowerCase(), resource);
+    const key = resource.key.toLowerCase();
+    this.byKey.set(key, resource);
+    if (resource.source.id) {
+      // A snapshot's key is its lower-cased id: the index holds that string, not a second copy of it (ids are
+      // the largest strings a snapshot holds, and a million-row one holds a million of them).
+      const id = resource.source.id.toLowerCase();
+      this.byId.set(id === key ? key : id, resource);
+    }
     push(this.byTypeAndName, `${type}|${resource.name.toLowerCase()}`, resource);
     let types = this.typesByFile.get(resource.source.file);
     if (!types) this.typesByFile.set(resource.source.file, (types = new Set()));
