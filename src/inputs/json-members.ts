@@ -1,3 +1,22 @@
+import {
+  BACKSLASH,
+  CLOSE_OBJECT,
+  COLON,
+  COLON_NEXT,
+  COMMA,
+  COMMA_OR_CLOSE,
+  isHex,
+  isSimpleEscape,
+  isSpace,
+  KEY,
+  KEY_OR_CLOSE,
+  OPEN_ARRAY,
+  OPEN_OBJECT,
+  QUOTE,
+  VALUE,
+  VALUE_OR_CLOSE,
+} from './json-grammar.js';
+
 /**
  * Where each member of a top-level JSON object lies in the text, found without building any value, so a
  * reader can parse only the members it needs. A plan's `prior_state` and `planned_values` are each as large
@@ -16,18 +35,6 @@ export interface MemberSpan {
   end: number;
 }
 
-export const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-export const COMMA = 0x2c;
-export const COLON = 0x3a;
-export const OPEN_OBJECT = 0x7b;
-export const CLOSE_OBJECT = 0x7d;
-export const OPEN_ARRAY = 0x5b;
-export const CLOSE_ARRAY = 0x5d;
-
-export function isSpace(code: number): boolean {
-  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
-}
 
 export function skipSpace(text: string, at: number): number {
   while (at < text.length && isSpace(text.charCodeAt(at))) at++;
@@ -56,27 +63,12 @@ function nextSpecial(text: string, from: number): number {
   return specialAt;
 }
 
-function isHex(code: number): boolean {
-  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66);
-}
-
 /** After a backslash at `at`: just past the escape, or -1 when JSON has no such escape. */
 function skipEscape(text: string, at: number): number {
-  switch (text.charCodeAt(at + 1)) {
-    case 0x22: // "
-    case 0x5c: // backslash
-    case 0x2f: // /
-    case 0x62: // b
-    case 0x66: // f
-    case 0x6e: // n
-    case 0x72: // r
-    case 0x74: // t
-      return at + 2;
-    case 0x75: // u and four hex digits
-      return isHex(text.charCodeAt(at + 2)) && isHex(text.charCodeAt(at + 3)) && isHex(text.charCodeAt(at + 4)) && isHex(text.charCodeAt(at + 5)) ? at + 6 : -1;
-    default:
-      return -1;
-  }
+  const code = text.charCodeAt(at + 1);
+  if (isSimpleEscape(code)) return at + 2;
+  // u and four hex digits
+  return code === 0x75 && isHex(text.charCodeAt(at + 2)) && isHex(text.charCodeAt(at + 3)) && isHex(text.charCodeAt(at + 4)) && isHex(text.charCodeAt(at + 5)) ? at + 6 : -1;
 }
 
 /**
@@ -140,14 +132,6 @@ export function skipBare(text: string, at: number): number {
  * never re-entered), grown for deep input. Not recursion: hostile input may nest a million deep.
  */
 let closers = new Uint8Array(64);
-
-/** What skipValue expects next inside a container. */
-const VALUE_OR_CLOSE = 0;
-const KEY_OR_CLOSE = 1;
-const KEY = 2;
-const COLON_NEXT = 3;
-const VALUE = 4;
-const COMMA_OR_CLOSE = 5;
 
 /**
  * From a value's first character to just past it; -1 if it is cut short or is not JSON. The walk builds no

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { isAscii } from 'node:buffer';
+import { BACKSLASH, COLON_NEXT, COMMA_OR_CLOSE, isHex, isSimpleEscape, isSpace, KEY, KEY_OR_CLOSE, NEWLINE, QUOTE, VALUE, VALUE_OR_CLOSE } from '../json-grammar.js';
 import { skipBare } from '../json-members.js';
+import { JsonSyntaxError, parseAt, utf16Units, type Mark, type Position } from './positions.js';
 
 /**
  * A synchronous, chunked JSON reader for inputs too large for one string (V8 caps strings at ~512 MB).
@@ -14,44 +15,6 @@ import { skipBare } from '../json-members.js';
  * Positions (line, column) are tracked as the text-based reader reports them: 1-based lines, and columns in
  * UTF-16 code units from the start of the line, so findings point at the same place either way.
  */
-export class JsonSyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly line: number,
-    readonly truncated: boolean,
-  ) {
-    super(message);
-  }
-}
-
-export interface Position {
-  line: number;
-  column: number;
-}
-
-/** Where a value starts, to come back to it (a second pass over resource_changes, once the configuration is read). */
-export interface Mark {
-  offset: number;
-  line: number;
-  lineStart: number;
-  columnOffset: number;
-  columnUnits: number;
-}
-
-const QUOTE = 0x22;
-/** What skip() expects next inside a container (as in src/inputs/json-members.ts). */
-const VALUE_OR_CLOSE = 0;
-const KEY_OR_CLOSE = 1;
-const KEY = 2;
-const COLON_NEXT = 3;
-const VALUE = 4;
-const COMMA_OR_CLOSE = 5;
-/** The bytes after a backslash that make a JSON escape, besides u. */
-const SIMPLE_ESCAPES = new Set([0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74]);
-
-function isHexByte(byte: number): boolean {
-  return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66);
-}
 
 /** Bytes a number or literal (or a stray word, refused once read) is made of. */
 function isBareByte(byte: number): boolean {
@@ -62,24 +25,8 @@ function isBareByte(byte: number): boolean {
 function isBareToken(token: string): boolean {
   return skipBare(token, 0) === token.length;
 }
-const BACKSLASH = 0x5c;
-const NEWLINE = 0x0a;
+
 const CHUNK = 16 * 1024 * 1024;
-
-function isWhitespace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
-
-/** UTF-16 code units of UTF-8 bytes: every byte but continuation bytes, and 2 for four-byte sequences. */
-function utf16Units(bytes: Buffer): number {
-  if (isAscii(bytes)) return bytes.length;
-  let units = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i]!;
-    if ((byte & 0xc0) !== 0x80) units += byte >= 0xf0 ? 2 : 1;
-  }
-  return units;
-}
 
 export class JsonStream {
   private readonly fd: number;
@@ -174,7 +121,7 @@ export class JsonStream {
     for (;;) {
       while (this.pos < this.buffer.length) {
         const byte = this.buffer[this.pos]!;
-        if (!isWhitespace(byte)) return byte;
+        if (!isSpace(byte)) return byte;
         if (byte === NEWLINE) this.newlineAt(this.pos);
         this.pos++;
       }
@@ -273,12 +220,12 @@ export class JsonStream {
             }
           } else if (escape === 1) {
             if (byte === 0x75) escape = 2;
-            else if (SIMPLE_ESCAPES.has(byte)) escape = 0;
+            else if (isSimpleEscape(byte)) escape = 0;
             else {
               this.pos = pos;
               this.fail('unexpected character');
             }
-          } else if (isHexByte(byte)) escape = escape === 5 ? 0 : escape + 1;
+          } else if (isHex(byte)) escape = escape === 5 ? 0 : escape + 1;
           else {
             this.pos = pos;
             this.fail('unexpected character');
@@ -416,7 +363,7 @@ export class JsonStream {
       if (scalar) {
         // true, false, null or a number: up to the next delimiter.
         const byte = buffer[this.pos]!;
-        if (byte === 0x2c || byte === 0x7d || byte === 0x5d || isWhitespace(byte)) break;
+        if (byte === 0x2c || byte === 0x7d || byte === 0x5d || isSpace(byte)) break;
         this.pos++;
         continue;
       }
@@ -428,7 +375,7 @@ export class JsonStream {
         depth--;
         if (depth === 0) break;
       } else if (byte === NEWLINE) this.newlineAt(this.pos - 1);
-      else if (depth === 0 && !isWhitespace(byte)) this.fail('unexpected character');
+      else if (depth === 0 && !isSpace(byte)) this.fail('unexpected character');
       if (depth === 0 && !inString) break;
     }
     pieces.push(this.buffer.subarray(pieceStart, this.pos));
@@ -439,30 +386,4 @@ export class JsonStream {
   atEnd(): boolean {
     return this.peek() === -1;
   }
-}
-
-/** JSON.parse of one captured value; an error names the line it is on, counted from the value's start. */
-export function parseAt(text: string, start: Position): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const position = /position (\d+)/.exec((error as Error).message);
-    const offset = position ? Number(position[1]) : 0;
-    let line = start.line;
-    for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-    throw new JsonSyntaxError('unexpected character', line, false);
-  }
-}
-
-/** Where `"key"` first occurs in a captured value, as a file position (the value's own address key). */
-export function positionOfKey(text: string, start: Position, key: string): Position | undefined {
-  const at = text.indexOf(`"${key}"`);
-  if (at === -1) return undefined;
-  let line = start.line;
-  let lineStartIndex = -1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStartIndex = i;
-  }
-  return { line, column: lineStartIndex === -1 ? start.column + at : at - lineStartIndex };
 }

@@ -1,4 +1,5 @@
-import { CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE, skipSpace, skipString, skipValue, type MemberSpan } from '../json-members.js';
+import { CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from '../json-grammar.js';
+import { skipSpace, skipString, skipValue, type MemberSpan } from '../json-members.js';
 
 /**
  * One entry of a plan's resource_changes, located in the text but not parsed: its span, and the few
