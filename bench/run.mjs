@@ -5,6 +5,7 @@
 //   npm run bench -- --sizes 1000,10000,100000 --runs 3
 //   npm run bench -- --kinds installed # startup only: the small scan from the checkout and installed from npm pack
 //   npm run bench -- --kinds installed --installed before.tgz,after.tgz   # installed startup of other builds
+//   npm run bench -- --kinds snapshot --sizes 100000 --runs 5 --before /tmp/before/cli.js   # an earlier build, turn about
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     'startup-runs': { type: 'string', default: '15' },
     installed: { type: 'string' },
+    before: { type: 'string' },
     out: { type: 'string', default: 'bench/out/results.json' },
   },
 });
@@ -56,9 +58,10 @@ function summary(samples) {
  * by tens of percent within minutes, and a ratio of two blocks measured minutes apart would mostly show the drift.
  * A floor that cannot run (a file past V8's string limit) is null.
  */
-function interleaved(floorArgs, scanArgs, runs) {
+function interleaved(floorArgs, scanArgs, runs, beforeArgs) {
   const floorSamples = [];
   const scanSamples = [];
+  const beforeSamples = [];
   let floorRuns = true;
   for (let i = 0; i < runs; i++) {
     if (floorRuns) {
@@ -68,9 +71,15 @@ function interleaved(floorArgs, scanArgs, runs) {
         floorRuns = false;
       }
     }
+    if (beforeArgs) beforeSamples.push(measure(beforeArgs));
     scanSamples.push(measure(scanArgs));
   }
-  return { floor: floorRuns ? summary(floorSamples) : null, scan: summary(scanSamples) };
+  return { floor: floorRuns ? summary(floorSamples) : null, scan: summary(scanSamples), ...(beforeArgs ? { before: summary(beforeSamples) } : {}) };
+}
+
+/** The 1-minute load average: on a shared runner it says how far wall times are from a quiet machine's. */
+function load() {
+  return +process.getBuiltinModule('node:os').loadavg()[0].toFixed(1);
 }
 
 /** The same, for several commands at once: each round runs every command once, in turn. */
@@ -105,10 +114,25 @@ for (const kind of kinds.filter((name) => name !== 'installed')) {
     const parseScript = join(outDir, 'parse-floor.mjs');
     writeFileSync(parseScript, `import { readFileSync } from 'node:fs'; JSON.parse(readFileSync(process.argv[2], 'utf8'));\n`);
     // Past V8's string limit (~512 MB) the floor itself cannot run: JSON.parse of one string is impossible.
-    const { floor, scan } = interleaved([parseScript, file], [cli, 'scan', file, '--format', 'json', '--output', join(outDir, `report-${kind}-${size}.json`), '--fail-on', 'none'], runs);
+    const scanArgs = (bin, name) => [bin, 'scan', file, '--format', 'json', '--output', join(outDir, `report-${kind}-${size}${name}.json`), '--fail-on', 'none'];
+    const loadBefore = load();
+    const { floor, scan, before } = interleaved([parseScript, file], scanArgs(cli, ''), runs, values.before ? scanArgs(resolve(values.before), '-before') : undefined);
     const report = JSON.parse(readFileSync(join(outDir, `report-${kind}-${size}.json`), 'utf8'));
+    const sameAsBefore = before ? readFileSync(join(outDir, `report-${kind}-${size}.json`), 'utf8') === readFileSync(join(outDir, `report-${kind}-${size}-before.json`), 'utf8') : undefined;
     // The scan ran in its own directory (bench/out): AZFENCE_* variables pass through, e.g. AZFENCE_STREAM_ABOVE_BYTES=0 to bench the streaming reader.
-    results.push({ kind, size, fileMb: +(readFileSync(file).length / 1048576).toFixed(1), resourcesChecked: report.summary.resources, findings: report.findings.length, floor, scan, ratio: floor ? +(scan.wallMs / floor.wallMs).toFixed(2) : null });
+    results.push({
+      kind,
+      size,
+      fileMb: +(readFileSync(file).length / 1048576).toFixed(1),
+      resourcesChecked: report.summary.resources,
+      findings: report.findings.length,
+      load: [loadBefore, load()],
+      floor,
+      scan,
+      ratio: floor ? +(scan.wallMs / floor.wallMs).toFixed(2) : null,
+      cpuRatio: floor ? +(scan.cpuMs / floor.cpuMs).toFixed(2) : null,
+      ...(before ? { before, beforeRatio: floor ? +(before.wallMs / floor.wallMs).toFixed(2) : null, beforeCpuRatio: floor ? +(before.cpuMs / floor.cpuMs).toFixed(2) : null, sameAsBefore } : {}),
+    });
   }
 }
 // Startup: the bundled example estate's plan (34 resources) is the small plan; Node's own startup is the floor.
@@ -145,8 +169,13 @@ for (const entry of installed) {
 if (results.length) console.log('kind      resources  file MB | JSON.parse wall  cpu    rss | azfence wall   cpu    rss | x floor  findings');
 for (const r of results) {
   console.log(
-    `${r.kind.padEnd(9)} ${String(r.size).padStart(9)} ${String(r.fileMb).padStart(8)} | ${fmt(r.floor?.wallMs)}    ${fmt(r.floor?.cpuMs)} ${fmt(r.floor?.maxRssMb)} | ${fmt(r.scan.wallMs)} ${fmt(r.scan.cpuMs)} ${fmt(r.scan.maxRssMb)} | ${String(r.ratio ?? 'n/a').padStart(6)} ${String(r.findings).padStart(9)}`,
+    `${r.kind.padEnd(9)} ${String(r.size).padStart(9)} ${String(r.fileMb).padStart(8)} | ${fmt(r.floor?.wallMs)}    ${fmt(r.floor?.cpuMs)} ${fmt(r.floor?.maxRssMb)} | ${fmt(r.scan.wallMs)} ${fmt(r.scan.cpuMs)} ${fmt(r.scan.maxRssMb)} | ${String(r.ratio ?? 'n/a').padStart(6)} ${String(r.findings).padStart(9)}  (CPU ${r.cpuRatio ?? 'n/a'}x, load ${r.load.join(' -> ')})`,
   );
+  if (r.before) {
+    console.log(
+      `  before (${values.before}): ${fmt(r.before.wallMs)} ms wall ${fmt(r.before.cpuMs)} ms CPU ${fmt(r.before.maxRssMb)} MB | ${r.beforeRatio}x floor wall, ${r.beforeCpuRatio}x CPU | ${r.sameAsBefore ? 'same report' : 'REPORTS DIFFER'}`,
+    );
+  }
 }
 writeFileSync(join(root, values.out), `${JSON.stringify({ node: process.version, date: new Date().toISOString(), startup, small, installed, results }, null, 2)}\n`);
 console.log(`results: ${values.out}`);
