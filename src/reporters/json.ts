@@ -11,15 +11,16 @@ export function renderJson(report: ScanReport): string {
   return text;
 }
 
-/** Parts are handed on once they reach this many characters. */
-const PART_CHARACTERS = 1 << 20;
+/** Findings stringified together: about a megabyte and a half of report text. */
+const FINDINGS_PER_PART = 1000;
 
 /**
  * The JSON report in parts of about a megabyte, whose concatenation is exactly `JSON.stringify(report, null,
- * 2)`: the members around `findings` are stringified as objects of their own and each finding on its own,
- * indented to its depth. A large scan's report is never one string: a million findings make more text than
- * V8 can hold in one (~512 MB), and one 30 MB string plus its UTF-8 copy cost more time and memory than the
- * same text written a megabyte at a time.
+ * 2)`: the members around `findings` are stringified as objects of their own, and the findings a thousand
+ * at a time, each batch nested two arrays deep so that JSON.stringify itself indents them to the depth they
+ * have in the report. A large scan's report is never one string: a million findings make more text than V8
+ * can hold in one (~512 MB), and one 30 MB string plus its UTF-8 copy cost more time and memory than the
+ * same text written a part at a time.
  */
 export function* renderJsonParts(report: ScanReport): Generator<string> {
   const head = {
@@ -35,22 +36,20 @@ export function* renderJsonParts(report: ScanReport): Generator<string> {
     ...(report.baseline ? { resolved: report.baseline.resolved } : {}),
     ...(report.shard ? { shard: report.shard } : {}),
   };
-  // `{\n  ...\n}` without its closing line: the findings member follows the head's last one.
-  let part = `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "findings": [`;
   const { findings } = report;
-  for (let i = 0; i < findings.length; i++) {
-    // A finding sits two levels deep: every line of its own text is indented by four more spaces. Newlines
-    // inside strings are escaped, so each one in the text is a line break.
-    part += `${i === 0 ? '\n    ' : ',\n    '}${JSON.stringify(findingOf(findings[i]!), null, 2).replaceAll('\n', '\n    ')}`;
-    if (part.length >= PART_CHARACTERS) {
-      yield escapeLeftRaw(part);
-      part = '';
-    }
+  // `{\n  ...\n}` without its closing line: the findings member follows the head's last one.
+  yield escapeLeftRaw(`${JSON.stringify(head, null, 2).slice(0, -2)},\n  "findings": [${findings.length ? '\n    ' : ''}`);
+  for (let from = 0; from < findings.length; from += FINDINGS_PER_PART) {
+    const batch = findings.slice(from, from + FINDINGS_PER_PART).map(findingOf);
+    // `[\n  [\n    {...},\n    {...}\n  ]\n]`: the findings between the inner brackets, already at depth two.
+    const text = JSON.stringify([batch], null, 2);
+    // Handed on as a slice, not joined to its comma: a joined string is copied whole before it is searched.
+    if (from > 0) yield ',\n    ';
+    yield escapeLeftRaw(text.slice(10, -6));
   }
-  part += findings.length ? '\n  ]' : ']';
   // `{\n  "warnings": ...\n}` continues the report after its opening brace.
-  part += Object.keys(tail).length ? `,${JSON.stringify(tail, null, 2).slice(1)}\n` : '\n}\n';
-  yield escapeLeftRaw(part);
+  const rest = Object.keys(tail).length ? `,${JSON.stringify(tail, null, 2).slice(1)}\n` : '\n}\n';
+  yield escapeLeftRaw(`${findings.length ? '\n  ]' : ']'}${rest}`);
 }
 
 function findingOf(finding: Finding): Record<string, unknown> {
