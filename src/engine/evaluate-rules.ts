@@ -4,7 +4,7 @@ import type { ReadResult } from '../inputs/read-files.js';
 import type { Inventory } from '../model/inventory.js';
 import type { ReportError, ScanReport } from '../report/scan-report.js';
 import { nowMs } from '../clock.js';
-import { applyOverlays } from '../graph/overlays.js';
+import { applyOverlays } from '../inputs/terraform/apply-overlays.js';
 import { runRulesOnPartials } from './run-partial.js';
 import { runRules, type RuleFailure, type RunResult } from './run-rules.js';
 import { shapeProblem } from './shape-check.js';

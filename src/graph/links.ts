@@ -6,7 +6,7 @@ import { REDACTED, UNKNOWN } from '../model/values.js';
 import { writeAt } from '../model/writes.js';
 import { isArmId, parseArmId } from './arm-id.js';
 import { graphWork } from './work.js';
-import { mostSpecific, resolveReference, type LinkMethod } from './resolve-reference.js';
+import { mostSpecific, resolveReference, type LinkMethod } from '../inputs/terraform/resolve-reference.js';
 
 /**
  * A typed edge of the resource graph (endpoint -> subnet, zone group -> zone, link -> VNet), with how it

@@ -34,7 +34,7 @@ export function firewallsByPrivateIp(inventory: Inventory): Map<string, Resource
   });
 }
 
-/** The route table on a subnet: its own `routeTable.id`, or the one an azurerm association wrote there (src/graph/overlays.ts). */
+/** The route table on a subnet: its own `routeTable.id`, or the one an azurerm association wrote there (src/inputs/terraform/apply-overlays.ts). */
 export function routeTablesOf(inventory: Inventory, subnet: Resource): LinkResult {
   return followLinks(inventory, subnet, 'properties.routeTable.id', { targetTypes: [ROUTE_TABLE] });
 }

@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import type { InputKind, Resource } from '../model/resource.js';
 import type { Candidate } from './discover.js';
-import type { PlanContext } from '../graph/plan-context.js';
+import type { PlanContext } from '../inputs/terraform/plan-context.js';
 import type { Overlay } from '../model/overlay.js';
 import { parseJson } from './parse-json.js';
 import { readText } from './read-text.js';

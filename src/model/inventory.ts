@@ -1,5 +1,5 @@
 import type { Resource } from './resource.js';
-import type { PlanContext } from '../graph/plan-context.js';
+import type { PlanContext } from '../inputs/terraform/plan-context.js';
 import type { Overlay } from './overlay.js';
 
 /**
@@ -16,7 +16,7 @@ export class Inventory {
   private readonly byTypeAndName = new Map<string, Resource[]>();
   /** Per plan file: addresses and configuration, for resolving references between resources being created. */
   readonly plans = new Map<string, PlanContext>();
-  /** Resources that change other resources (azapi_update_resource, network rules...), in input order: src/graph/overlays.ts applies them. */
+  /** Resources that change other resources (azapi_update_resource, network rules...), in input order: src/inputs/terraform/apply-overlays.ts applies them. */
   readonly overlays: Overlay[] = [];
   /** Files each kind of child resource was read from (e.g. snapshots that include zone groups). */
   private readonly typesByFile = new Map<string, Set<string>>();

@@ -4,7 +4,7 @@ import { isPlainObject, UNKNOWN } from './values.js';
 /**
  * A resource that changes another resource's properties: `azapi_update_resource`, `azapi_resource_action`
  * with a PUT or PATCH, or an azurerm resource that manages part of another (network rules, DNS servers,
- * subnet associations). Readers produce overlays; one model step (src/graph/overlays.ts) applies them to
+ * subnet associations). Readers produce overlays; one model step (src/inputs/terraform/apply-overlays.ts) applies them to
  * their targets before any rule runs, so every rule judges the final state and a finding the overlay
  * caused points at the overlay.
  */

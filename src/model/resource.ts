@@ -68,7 +68,7 @@ export interface Resource {
    */
   references?: ReadonlyMap<string, readonly string[]>;
   /**
-   * Properties another resource wrote onto this one (src/graph/overlays.ts), by lower-cased ARM path
+   * Properties another resource wrote onto this one (src/inputs/terraform/apply-overlays.ts), by lower-cased ARM path
    * without array indices: a finding about one of them points at the writer, and a reference the writer's
    * configuration makes is followed for a value it wrote that is known only after apply.
    */

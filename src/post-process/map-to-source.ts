@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
-import { moduleCallPath, moduleInstanceOf, splitKey, splitSteps, type PlanContext } from '../graph/plan-context.js';
+import { moduleCallPath, moduleInstanceOf, splitKey, splitSteps, type PlanContext } from '../inputs/terraform/plan-context.js';
 import { displayPath } from '../inputs/display-path.js';
 import { isInside, realPath, repositoryRoot } from '../config/repository.js';
 import { isPlainObject } from '../model/values.js';

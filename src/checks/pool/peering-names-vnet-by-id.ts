@@ -1,7 +1,7 @@
 import type { RuleFunction } from '../../engine/evaluate.js';
 import { isArmId } from '../../graph/arm-id.js';
 import { followLinks } from '../../graph/links.js';
-import { mostSpecific } from '../../graph/resolve-reference.js';
+import { mostSpecific } from '../../inputs/terraform/resolve-reference.js';
 import { VIRTUAL_NETWORK } from '../../graph/routes.js';
 import { defineCheck } from '../check.js';
 import { VNET_TYPES } from '../../graph/type-groups.js';

@@ -1,7 +1,7 @@
 import { UserError } from '../../errors.js';
 import type { Resource } from '../../model/resource.js';
 import { isPlainObject } from '../../model/values.js';
-import { buildPlanContext } from '../../graph/plan-context.js';
+import { buildPlanContext } from '../terraform/plan-context.js';
 import { configurationAddress, looksLikePlan, readPlan, type PlanReadResult } from '../terraform/read-plan.js';
 import { looksLikeSnapshot, readSnapshot, type SnapshotReadResult } from '../resource-graph/read-snapshot.js';
 import { readResourceExport } from '../resource-graph/export-shapes.js';

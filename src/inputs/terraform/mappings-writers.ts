@@ -3,7 +3,7 @@ import type { AttributeMapping } from './mapping-types.js';
 /**
  * azurerm resources that manage part of another resource: which ARM properties each writes, and on which
  * target, named by which attribute. Names from the provider's website/docs/r/*.html.markdown. The overlay
- * step (src/graph/overlays.ts) applies them to the target before any rule runs, whichever rule reads them.
+ * step (src/inputs/terraform/apply-overlays.ts) applies them to the target before any rule runs, whichever rule reads them.
  */
 export interface WriterMapping {
   /** ARM type of the resource written to. */

@@ -1,7 +1,7 @@
 import { locateMembers, type MemberSpan } from '../json-members.js';
 import { parseJson } from '../parse-json.js';
 import { isReadType, looksLikePlan } from './read-plan.js';
-import { moduleInstanceOf } from '../../graph/plan-context.js';
+import { moduleInstanceOf } from './plan-context.js';
 import { decodeToken, LOAD_CHANGE, scanChangeEntries, type ChangeEntrySpan } from './change-entries.js';
 import { ENTRY_READER, ENTRY_SPAN, isRemoval, kindAt, PLANNED_STATE_CHECKED, type EntryReader } from './plan-entries.js';
 import { lineCursor, locateStringValues } from '../parse-json.js';

@@ -6,7 +6,7 @@ import { locateStringValues } from '../parse-json.js';
 import { normalizeAzapi } from './normalize-azapi.js';
 import { isMappedAzurermType, normalizeAzurerm } from './normalize-azurerm.js';
 import { readPlanned, type PlannedValue } from './plan-values.js';
-import { buildPlanContext, readModuleConfig, type PlanContext } from '../../graph/plan-context.js';
+import { buildPlanContext, readModuleConfig, type PlanContext } from './plan-context.js';
 import { moduleSourcesOf } from '../../source-map/module-sources.js';
 import { LOAD_CHANGE } from './change-entries.js';
 import { providerMajors } from './provider-versions.js';

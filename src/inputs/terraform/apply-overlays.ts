@@ -1,12 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import { canonicalArmType } from '../model/arm-types.js';
-import type { Inventory } from '../model/inventory.js';
-import { possibly, type Overlay } from '../model/overlay.js';
-import type { Resource } from '../model/resource.js';
-import { isOpen, isPlaceholder, isPlainObject, openObject, UNKNOWN } from '../model/values.js';
-import { writeKey } from '../model/writes.js';
-import { parseArmId } from './arm-id.js';
-import { parentOf, referencesUnder } from './links.js';
+import { canonicalArmType } from '../../model/arm-types.js';
+import type { Inventory } from '../../model/inventory.js';
+import { possibly, type Overlay } from '../../model/overlay.js';
+import type { Resource } from '../../model/resource.js';
+import { isOpen, isPlaceholder, isPlainObject, openObject, UNKNOWN } from '../../model/values.js';
+import { writeKey } from '../../model/writes.js';
+import { parseArmId } from '../../graph/arm-id.js';
+import { parentOf, referencesUnder } from '../../graph/links.js';
 import { resolveReference } from './resolve-reference.js';
 
 /**

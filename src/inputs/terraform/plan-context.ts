@@ -1,6 +1,6 @@
-import type { Resource } from '../model/resource.js';
-import { isPlainObject } from '../model/values.js';
-import { graphWork } from './work.js';
+import type { Resource } from '../../model/resource.js';
+import { isPlainObject } from '../../model/values.js';
+import { graphWork } from '../../graph/work.js';
 
 /**
  * What a plan says about how its resources refer to each other. On a create plan every id is "known after

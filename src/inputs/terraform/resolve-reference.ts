@@ -1,5 +1,5 @@
-import type { Resource } from '../model/resource.js';
-import { graphWork } from './work.js';
+import type { Resource } from '../../model/resource.js';
+import { graphWork } from '../../graph/work.js';
 import { moduleCallPath, moduleConfigAt, moduleInstanceOf, moduleInstancesOf, splitKey, splitSteps, type PlanContext } from './plan-context.js';
 
 /** How a link was found, shown in messages so users can trust (or fix) it. */
