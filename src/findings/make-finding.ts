@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import { remediationFor, type Check, type Rule, type Severity } from '../engine/rule.js';
 import type { Evaluation, Evidence } from '../engine/verdict.js';
 import { armTypeLabel } from '../model/arm-types.js';
+import { notationOf } from '../model/notation.js';
 import type { Resource, WriteRecord } from '../model/resource.js';
 import { writeAt } from '../model/writes.js';
 import { describeValue, isUnknown, isRedacted, ownValue, REDACTED, UNKNOWN } from '../model/values.js';
@@ -21,57 +22,30 @@ export function fingerprintOf(ruleId: string, checkIndex: number, resource: Reso
   return hash('sha256', `${ruleId}|${checkIndex}|${identity}`, 'hex').slice(0, 32);
 }
 
-function originFor(resource: Resource, path: string): { attribute: string; value: unknown } | undefined {
-  if (!resource.attributeOf) return undefined;
-  const direct = resource.attributeOf.get(path);
-  if (direct !== undefined) return direct;
-  // A path inside a mapped list (properties.networkRuleSet.ipRules[*].value) names the list's attribute.
-  for (const [arm, origin] of resource.attributeOf) if (path.startsWith(`${arm}[`) || path.startsWith(`${arm}.`)) return { attribute: origin.attribute, value: undefined };
-  return undefined;
-}
-
-function attributeFor(resource: Resource, path: string): string | undefined {
-  return originFor(resource, path)?.attribute;
-}
-
-/** A value as the user wrote it: the Terraform value for azurerm (true, not "Enabled"), else the ARM value. */
+/** A value as the user wrote it (Terraform's true, not "Enabled"), else the ARM value. */
 function shownValue(resource: Resource, path: string, armValue: unknown): string {
-  const origin = resource.source.dialect === 'azurerm' && resource.attributeOf?.has(path) ? resource.attributeOf.get(path) : undefined;
-  const shown = describeValue(origin ? origin.value : armValue).replace(/^"(.*)"$/, '$1');
-  return origin?.defaulted ? `${shown} (not set; the default)` : shown;
+  const written = notationOf(resource).writtenValue(resource, path);
+  const shown = describeValue(written ? written.value : armValue).replace(/^"(.*)"$/, '$1');
+  return written?.defaulted ? `${shown} (not set; the default)` : shown;
 }
 
-/** How a user names the property: the Terraform attribute for azurerm, the ARM path otherwise. */
+/** How a user names the property in the input the resource came from. */
 function propertyName(resource: Resource, path: string): string {
-  if (resource.source.dialect === 'azurerm') {
-    const attribute = attributeFor(resource, path);
-    if (attribute) return attribute;
-  }
-  if (resource.source.dialect === 'azapi') return `body.${path}`;
-  return path;
+  return notationOf(resource).nameOf(resource, path);
 }
-
-/** Why a value could not be read, in words true for where the resource came from. */
-const UNREAD_BECAUSE: Record<Resource['source']['kind'], string> = {
-  plan: '(known after apply)',
-  snapshot: '(not in the snapshot)',
-  audit: '(not returned by Azure)',
-  manifest: '(set at deploy time)',
-  pipeline: '(known only when the pipeline runs)',
-};
 
 function shownActual(resource: Resource, item: Evidence): string {
   if (!isUnknown(item.actual)) return describeValue(item.actual);
   if (item.unknownExplained) return '(not known)';
   if (resource.attributeOf?.get(item.path)?.undecided) return '(not set; its default depends on the provider version)';
-  return UNREAD_BECAUSE[resource.source.kind];
+  return notationOf(resource).unread;
 }
 
 function showEvidence(resource: Resource, evidence: Evidence[]): ShownEvidence[] {
   const seen = new Set<string>();
   const shown: ShownEvidence[] = [];
   for (const item of evidence) {
-    const attribute = resource.source.dialect === 'azurerm' ? attributeFor(resource, item.path) : undefined;
+    const attribute = notationOf(resource).attributeOf(resource, item.path);
     const entry: ShownEvidence = { path: item.path, ...(attribute ? { attribute } : {}), actual: shownActual(resource, item), expected: item.expected };
     const key = `${entry.path}|${entry.actual}|${entry.expected}`;
     if (seen.has(key)) continue;
@@ -170,12 +144,7 @@ function unknownMessage(resource: Resource, evidence: Evidence[], rule: Rule, de
   const unknownPaths = [...new Set(evidence.filter((item) => isUnknown(item.actual) && !resource.attributeOf?.get(item.path)?.undecided).map((item) => propertyName(resource, item.path)))];
   const sensitivePaths = [...new Set(evidence.filter((item) => isRedacted(item.actual)).map((item) => propertyName(resource, item.path)))];
   const parts: string[] = [...undecided];
-  const why =
-    resource.source.kind === 'plan'
-      ? 'known only after apply'
-      : resource.source.kind === 'manifest'
-        ? 'a placeholder filled in at deploy time (${...})'
-        : resource.source.omits ?? 'not in the snapshot (project the properties and sku columns)';
+  const why = resource.source.omits ?? notationOf(resource).explains;
   if (unknownPaths.length) parts.push(`${unknownPaths.join(', ')} ${unknownPaths.length === 1 ? 'is' : 'are'} ${why}`);
   if (sensitivePaths.length) parts.push(`${sensitivePaths.join(', ')} ${sensitivePaths.length === 1 ? 'is' : 'are'} marked sensitive and not read`);
   const reason = details?.['unknownReason'] ?? (parts.length ? parts.join('; ') : 'a value it depends on could not be determined');

@@ -1,73 +1,20 @@
 import { hasEach, parseFieldPath } from '../engine/field-path.js';
 import { valueAt } from '../engine/evaluate.js';
 import type { Inventory } from '../model/inventory.js';
-import type { Resource } from '../model/resource.js';
+import { notationOf } from '../model/notation.js';
+import type { Link, LinkResult, Resource } from '../model/resource.js';
 import { REDACTED, UNKNOWN } from '../model/values.js';
 import { writeAt } from '../model/writes.js';
 import { isArmId, parseArmId } from './arm-id.js';
 import { graphWork } from './work.js';
-import { mostSpecific, resolveReference, type LinkMethod } from '../inputs/terraform/resolve-reference.js';
 
-/**
- * A typed edge of the resource graph (endpoint -> subnet, zone group -> zone, link -> VNet), with how it
- * was found. `target` is the resource in this scan; a literal id whose resource is not in the scan still
- * links (`id`, `name`), since an id names its resource.
- */
-export interface Link {
-  target?: Resource;
-  id?: string;
-  name?: string;
-  method: LinkMethod;
-  via?: string[];
-}
-
-export interface LinkResult {
-  links: Link[];
-  /** Why some values could not be followed, naming the attribute (for `unknown` messages). */
-  unresolved: string[];
-}
+export type { Link, LinkMethod, LinkResult } from '../model/resource.js';
 
 export interface LinkOptions {
   /** ARM types the link may point at; absent: any type (a private endpoint's target). */
   targetTypes?: readonly string[];
   /** Whether the property holds ids (default) or names (azurerm's `virtual_network_name`). */
   by?: 'id' | 'name';
-}
-
-/** The Terraform attribute an ARM path was read from, to find the references that set it. */
-function terraformAttributeFor(resource: Resource, armPath: string): string | undefined {
-  if (resource.source.dialect === 'azapi') return armPath === 'parentId' ? 'parent_id' : 'body';
-  if (!resource.attributeOf) return undefined;
-  // The longest mapped path that is the path itself or one of its parents: tried from the longest down,
-  // a lookup per level rather than a scan of every mapped attribute.
-  let path = armPath.includes('[') ? armPath.replace(/\[[^\]]*\]/g, '') : armPath;
-  for (;;) {
-    const origin = resource.attributeOf.get(path);
-    if (origin) return origin.attribute;
-    const dot = path.lastIndexOf('.');
-    if (dot < 0) return undefined;
-    path = path.slice(0, dot);
-  }
-}
-
-/** References under an attribute, per configuration block: every instance of a block shares its map. */
-const referencesUnderAttribute = new WeakMap<ReadonlyMap<string, readonly string[]>, Map<string, string[]>>();
-
-/** The most specific references the configuration of `resource` makes under `attribute` (and its nested attributes). */
-export function referencesUnder(resource: Resource, attribute: string): string[] {
-  const references = resource.references;
-  if (!references) return [];
-  let byAttribute = referencesUnderAttribute.get(references);
-  if (!byAttribute) referencesUnderAttribute.set(references, (byAttribute = new Map()));
-  let found = byAttribute.get(attribute);
-  if (found) return found;
-  const out: string[] = [];
-  for (const [key, refs] of references) {
-    if (key === attribute || key.startsWith(`${attribute}[`) || key.startsWith(`${attribute}.`)) out.push(...refs);
-  }
-  found = mostSpecific([...new Set(out)]);
-  byAttribute.set(attribute, found);
-  return found;
 }
 
 function ofTypes(resource: Resource, types: readonly string[] | undefined): boolean {
@@ -103,13 +50,13 @@ export function followLinks(inventory: Inventory, resource: Resource, armPath: s
     // the writer's configuration, which is where its references are.
     const holder = value === REDACTED || value === UNKNOWN ? writeAt(resource, armPath)?.writer ?? resource : resource;
     if (value === REDACTED) {
-      unresolved.push(`${terraformAttributeFor(holder, armPath) ?? armPath} is marked sensitive`);
+      unresolved.push(`${notationOf(holder).settingAttribute(holder, armPath) ?? armPath} is marked sensitive`);
       continue;
     }
     if (value === UNKNOWN) {
       if (followedReferences) continue;
       followedReferences = true;
-      const followed = followReferences(inventory, holder, armPath, options.targetTypes);
+      const followed = notationOf(holder).followUnread(inventory, holder, armPath, (target) => ofTypes(target, options.targetTypes));
       links.push(...followed.links);
       unresolved.push(...followed.unresolved);
       continue;
@@ -126,31 +73,6 @@ export function followLinks(inventory: Inventory, resource: Resource, armPath: s
     }
   }
   return { links: dedupe(links), unresolved };
-}
-
-function followReferences(inventory: Inventory, resource: Resource, armPath: string, targetTypes: readonly string[] | undefined): LinkResult {
-  const attribute = terraformAttributeFor(resource, armPath) ?? armPath;
-  if (!resource.source.address) {
-    return { links: [], unresolved: [`${armPath} is not in the ${resource.source.kind === 'audit' ? 'audit' : 'snapshot'} (the query projected it away)`] };
-  }
-  const context = inventory.plans.get(resource.source.file);
-  const references = referencesUnder(resource, attribute);
-  if (!context || references.length === 0) {
-    return { links: [], unresolved: [`${attribute} is known only after apply and the configuration shows no reference to follow`] };
-  }
-  const links: Link[] = [];
-  const reasons: string[] = [];
-  for (const reference of references) {
-    const resolution = resolveReference(context, resource.source.address!, reference);
-    const targets = resolution.targets.filter((target) => ofTypes(target, targetTypes));
-    for (const target of targets) links.push({ target, name: target.name, ...(target.source.id ? { id: target.source.id } : {}), method: resolution.method, via: resolution.via });
-    if (resolution.unresolved) reasons.push(resolution.unresolved);
-  }
-  if (links.length === 0) {
-    const why = reasons.length ? reasons.join('; ') : `it refers to ${references.join(', ')}, which is not in this plan`;
-    return { links: [], unresolved: [`${attribute} is known only after apply: ${why}`] };
-  }
-  return { links, unresolved: [] };
 }
 
 function dedupe(links: Link[]): Link[] {

@@ -3,6 +3,7 @@ import type { Resource } from '../model/resource.js';
 import { isPlaceholder, isPlainObject, UNKNOWN } from '../model/values.js';
 import { parseArmId } from './arm-id.js';
 import { childrenOf, followLinks, parentOf, type LinkResult } from './links.js';
+import { openBecause } from '../model/notation.js';
 
 /**
  * Where a subnet's internet-bound traffic goes: the route table on the subnet, its 0.0.0.0/0 route, and
@@ -79,7 +80,7 @@ export function defaultRouteOf(inventory: Inventory, subnet: Resource, extraFire
     return { status: 'no-route-table' };
   }
   const routes = routesOf(inventory, table);
-  if (isPlaceholder(table.body['properties'])) return { status: 'unknown', routeTable: table.name, reason: `the routes of ${table.name} are ${table.source.kind === 'plan' ? 'known only after apply' : 'not in the snapshot (project the properties column)'}` };
+  if (isPlaceholder(table.body['properties'])) return { status: 'unknown', routeTable: table.name, reason: `the routes of ${table.name} are ${openBecause(table, 'not in the snapshot (project the properties column)')}` };
   const listed = propertiesOf(table)['routes'];
   // Known only after apply or marked sensitive: the default route may be among them.
   if (isPlaceholder(listed)) return { status: 'unknown', routeTable: table.name, reason: `the routes of ${table.name} are ${listed === UNKNOWN ? 'known only after apply' : 'marked sensitive'}` };

@@ -1,4 +1,4 @@
-import type { Resource } from './resource.js';
+import type { ReaderContexts, Resource } from './resource.js';
 import type { PlanContext } from '../inputs/terraform/plan-context.js';
 import type { Overlay } from './overlay.js';
 
@@ -6,7 +6,7 @@ import type { Overlay } from './overlay.js';
  * Every resource of a scan, indexed so that rules select by type and links resolve by id or name in
  * constant time: no rule walks the whole inventory for each resource.
  */
-export class Inventory {
+export class Inventory implements ReaderContexts {
   readonly resources: Resource[] = [];
   /** Resources whose type could not be told (Resource.unclassified): kept out of every index rules and links use. */
   readonly unclassified: Resource[] = [];
@@ -22,6 +22,11 @@ export class Inventory {
   private readonly typesByFile = new Map<string, Set<string>>();
   private readonly memo = new Map<string, unknown>();
   private readonly memoPerResource = new Map<string, Map<Resource, unknown>>();
+
+  /** A plan's configuration, for the notation of its resources to follow references (src/inputs/terraform/notation.ts). */
+  readerContext(file: string): unknown {
+    return this.plans.get(file);
+  }
 
   add(resource: Resource): void {
     this.resources.push(resource);

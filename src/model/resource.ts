@@ -7,6 +7,79 @@ export type InputKind = 'plan' | 'snapshot' | 'audit' | 'manifest' | 'pipeline';
 /** How a resource was written, which decides the remediation a user is shown. */
 export type Dialect = 'azurerm' | 'azapi' | 'arm' | 'kubernetes' | 'pipeline';
 
+/** How a link was found, shown in messages so users can trust (or fix) it. */
+export type LinkMethod = 'id' | 'name' | 'reference' | 'module output' | 'module input' | 'for_each';
+
+/**
+ * A typed edge of the resource graph (endpoint -> subnet, zone group -> zone, link -> VNet), with how it
+ * was found. `target` is the resource in this scan; a literal id whose resource is not in the scan still
+ * links (`id`, `name`), since an id names its resource.
+ */
+export interface Link {
+  target?: Resource;
+  id?: string;
+  name?: string;
+  method: LinkMethod;
+  via?: string[];
+}
+
+export interface LinkResult {
+  links: Link[];
+  /** Why some values could not be followed, naming the attribute (for `unknown` messages). */
+  unresolved: string[];
+}
+
+/** A value as the user wrote it, where that differs from its ARM value (Terraform's `true`, not `Enabled`). */
+export interface WrittenValue {
+  value: unknown;
+  /** The user did not set it: the reader filled in the provider's default. */
+  defaulted?: boolean;
+}
+
+/**
+ * How the input a resource came from writes its properties. The reader sets it on each resource
+ * (`ResourceSource.notation`, one shared object per dialect); the graph, the checks and the finding builder
+ * ask it, so none of them knows an input format. Every path is an ARM path in the rule field syntax.
+ */
+export interface Notation {
+  /** The name the user writes for a property: `public_network_access_enabled`, `body.properties.x`, or the ARM path. */
+  nameOf(resource: Resource, armPath: string): string;
+  /**
+   * The full path the user writes for a property, nested blocks included
+   * (`default_node_pool[0].workload_runtime` for `properties.agentPoolProfiles[0].workloadRuntime`).
+   */
+  spell(resource: Resource, armPath: string): string;
+  /** The input's own attribute for a property, shown beside the ARM path in evidence; undefined where the input writes ARM. */
+  attributeOf(resource: Resource, armPath: string): string | undefined;
+  /** The value as the user wrote it, where it differs from the ARM value; undefined: the ARM value is how it is written. */
+  writtenValue(resource: Resource, armPath: string): WrittenValue | undefined;
+  /** The attribute that sets a property or one of its parents, to name it when its value cannot be read. */
+  settingAttribute(resource: Resource, armPath: string): string | undefined;
+  /**
+   * Whether the input sets a property itself. A plan shows an unset Optional+Computed attribute as known
+   * only after apply, though the provider's default applies; inputs that hold values as deployed set all they show.
+   */
+  isConfigured(resource: Resource, armPath: string): boolean;
+  /** The expressions the input writes for a property (`azurerm_virtual_network.hub.id`), most specific first. */
+  referencesAt(resource: Resource, armPath: string): readonly string[];
+  /** The resources a property known only after apply (or sensitive) names, found through the input's configuration. */
+  followUnread(scan: ReaderContexts, resource: Resource, armPath: string, accepts: (target: Resource) => boolean): LinkResult;
+  /** Why a value this input does not hold cannot be read, as evidence shows it: `(known after apply)`. */
+  readonly unread: string;
+  /**
+   * Why this input leaves a value open, in a sentence (`<property> is known only after apply`, `is a
+   * placeholder filled in at deploy time`); undefined where an open value means the row lacks the column.
+   */
+  readonly openValue?: string;
+  /** Why properties a rule needed are unknown, for the message of an unknown finding (`ResourceSource.omits` overrides it). */
+  readonly explains: string;
+}
+
+/** What a notation may ask of the scan: the context a reader kept for a file (a plan's configuration). */
+export interface ReaderContexts {
+  readerContext(file: string): unknown;
+}
+
 export interface ResourceSource {
   kind: InputKind;
   dialect: Dialect;
@@ -27,6 +100,8 @@ export interface ResourceSource {
   column?: number;
   /** `# azfence:ignore` comments the reader found beside the resource (pipeline files), with their lines. */
   directives?: ReadonlyArray<{ line: number; text: string }>;
+  /** How this input writes properties (src/model/notation.ts); absent: as ARM, like a snapshot row. */
+  notation?: Notation;
 }
 
 /**

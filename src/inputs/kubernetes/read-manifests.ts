@@ -7,6 +7,7 @@ import { isPlainObject, UNKNOWN } from '../../model/values.js';
 import { readKubectlYaml } from './kubectl-yaml.js';
 import { isWorkloadKind, WORKLOAD_TYPE, workloadBody } from './workload.js';
 import { CONFIG_MAP_TYPE, configMapBody } from '../../model/config-map.js';
+import { MANIFEST_NOTATION } from './notation.js';
 
 registerArmType(WORKLOAD_TYPE);
 registerArmType(CONFIG_MAP_TYPE);
@@ -143,7 +144,7 @@ function manifestResources(documents: readonly ManifestDocument[], file: string)
   };
   const add = (object: Record<string, unknown>, position: Position | undefined): void => {
     const kind = String(object['kind']);
-    const source: Resource['source'] = { kind: 'manifest', dialect: 'kubernetes', file, managed: true, ...(position ? { line: position.line, column: position.column } : {}) };
+    const source: Resource['source'] = { kind: 'manifest', dialect: 'kubernetes', file, managed: true, notation: MANIFEST_NOTATION, ...(position ? { line: position.line, column: position.column } : {}) };
     if (withPlaceholders(kind) === UNKNOWN) {
       // `kind: ${KIND}`: it may be a workload, so every workload rule reports it unknown.
       const name = nameOf(object, 'object');

@@ -9,6 +9,7 @@ import type { AcrCommand, ArgValue } from './az-acr-command.js';
 import { scanScript, type ExpressionTable, type ScriptScope, type Substitution } from './script-commands.js';
 import type { ShellDialect } from './shell-words.js';
 import type { Arg } from './az-acr-command.js';
+import { PIPELINE_NOTATION } from './notation.js';
 
 const MAX_PROBLEMS = 20;
 
@@ -128,7 +129,7 @@ export class PipelineState {
       armType: ACR_COMMAND_TYPE,
       name: 'pipeline step',
       body: { properties: { notScanned: `${reason}, so az acr commands in it are not checked`, ...(where ? { step: where.step } : {}) } },
-      source: { kind: 'pipeline', dialect: 'pipeline', file: file.shownAs, address, line, managed: true, ...(directives.length ? { directives } : {}) },
+      source: { kind: 'pipeline', dialect: 'pipeline', file: file.shownAs, address, line, managed: true, notation: PIPELINE_NOTATION, ...(directives.length ? { directives } : {}) },
     });
   }
 
@@ -166,6 +167,7 @@ export class PipelineState {
         address,
         line,
         managed: true,
+        notation: PIPELINE_NOTATION,
         ...(directives.length ? { directives } : {}),
       },
     });

@@ -7,6 +7,7 @@ import { graphWork } from '../../graph/work.js';
 import { locateStringValues } from '../parse-json.js';
 import { sameJson } from '../json-equal.js';
 import { incompleteness } from './completeness.js';
+import { AUDIT_NOTATION } from './notation.js';
 
 /**
  * Resource Graph snapshots arrive in every shape users produce:
@@ -173,6 +174,7 @@ function resourceOf(row: Record<string, unknown>, id: string, key: string, type:
   const source: Resource['source'] = position
     ? { kind, dialect: 'arm', file, id, managed: true, line: position.line, column: position.column }
     : { kind, dialect: 'arm', file, id, managed: true };
+  if (kind === 'audit') source.notation = AUDIT_NOTATION;
   const armType = canonicalArmType(type);
   const shown = typeof name === 'string' ? name : id.split('/').pop() ?? id;
   return typeof location === 'string' ? { key, armType, name: shown, location, body, source } : { key, armType, name: shown, body, source };

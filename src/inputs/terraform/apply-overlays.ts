@@ -6,7 +6,8 @@ import type { Resource } from '../../model/resource.js';
 import { isOpen, isPlaceholder, isPlainObject, openObject, UNKNOWN } from '../../model/values.js';
 import { writeKey } from '../../model/writes.js';
 import { parseArmId } from '../../graph/arm-id.js';
-import { parentOf, referencesUnder } from '../../graph/links.js';
+import { parentOf } from '../../graph/links.js';
+import { referencesUnder } from './notation.js';
 import { resolveReference } from './resolve-reference.js';
 
 /**

@@ -15,6 +15,8 @@ import { readOverlay } from './read-overlay.js';
 import type { Overlay } from '../../model/overlay.js';
 import { a, changeEntryProblem, entryLabel, indexOfEntry, isDeposed, kindOf, plannedResourceProblem, sameEntry, type JsonKind } from './plan-entries.js';
 import { sameJson } from '../json-equal.js';
+import { AZAPI_NOTATION } from './notation.js';
+import { notationForType } from './notation-kubernetes.js';
 
 /** Types a rule reads, so the reader normalizes them, and types that write to them; every other resource is only counted. */
 export function isReadType(terraformType: string): boolean {
@@ -319,7 +321,8 @@ export function readPlan(
     }
     const position = lines.get(entry.address);
     // Built field by field, not by spreading conditional objects: this runs once per resource of a plan.
-    const source: Resource['source'] = { kind: 'plan', dialect: entry.type === 'azapi_resource' ? 'azapi' : 'azurerm', file, address: entry.address, terraformType: entry.type, managed: entry.mode === 'managed' };
+    const azapi = entry.type === 'azapi_resource';
+    const source: Resource['source'] = { kind: 'plan', dialect: azapi ? 'azapi' : 'azurerm', file, address: entry.address, terraformType: entry.type, managed: entry.mode === 'managed', notation: azapi ? AZAPI_NOTATION : notationForType(entry.type) };
     if (entry.moduleAddress) source.module = entry.moduleAddress;
     if (position) {
       source.line = position.line;
@@ -352,7 +355,8 @@ export function readPlan(
 /** The writer of an overlay as a resource: where it is, and the references its configuration makes. */
 function writerOf(read: ReturnType<typeof readOverlay> & object, entry: PlanResourceEntry, file: string, position: { line: number; column: number } | undefined, references: Map<string, string[]> | undefined): Overlay {
   const { attributeOf, ...overlay } = read;
-  const source: Resource['source'] = { kind: 'plan', dialect: entry.type.startsWith('azapi_') ? 'azapi' : 'azurerm', file, address: entry.address, terraformType: entry.type, managed: true };
+  const azapi = entry.type.startsWith('azapi_');
+  const source: Resource['source'] = { kind: 'plan', dialect: azapi ? 'azapi' : 'azurerm', file, address: entry.address, terraformType: entry.type, managed: true, notation: azapi ? AZAPI_NOTATION : notationForType(entry.type) };
   if (entry.moduleAddress) source.module = entry.moduleAddress;
   if (position) {
     source.line = position.line;

@@ -1,9 +1,7 @@
-import type { Resource } from '../../model/resource.js';
+import type { LinkMethod, Resource } from '../../model/resource.js';
 import { graphWork } from '../../graph/work.js';
 import { moduleCallPath, moduleConfigAt, moduleInstanceOf, moduleInstancesOf, splitKey, splitSteps, type PlanContext } from './plan-context.js';
 
-/** How a link was found, shown in messages so users can trust (or fix) it. */
-export type LinkMethod = 'id' | 'name' | 'reference' | 'module output' | 'module input' | 'for_each';
 
 export interface Resolution {
   targets: Resource[];

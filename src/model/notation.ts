@@ -1,0 +1,33 @@
+import type { Notation, Resource } from './resource.js';
+
+/** The notation of an input that writes ARM (snapshots, audits): names are ARM paths, values ARM values. */
+export function armNotation(words: { unread: string; openValue?: string; projected: string; explains?: string; unfollowed?: (armPath: string) => string }): Notation {
+  const unfollowed = words.unfollowed ?? ((armPath: string) => `${armPath} is not in the ${words.projected} (the query projected it away)`);
+  return {
+    nameOf: (_resource, armPath) => armPath,
+    spell: (_resource, armPath) => armPath,
+    attributeOf: () => undefined,
+    writtenValue: () => undefined,
+    settingAttribute: () => undefined,
+    isConfigured: () => true,
+    referencesAt: () => [],
+    followUnread: (_scan, _resource, armPath) => ({ links: [], unresolved: [unfollowed(armPath)] }),
+    unread: words.unread,
+    ...(words.openValue ? { openValue: words.openValue } : {}),
+    explains: words.explains ?? 'not in the snapshot (project the properties and sku columns)',
+  };
+}
+
+export type { Link, LinkMethod, LinkResult, Notation, ReaderContexts, WrittenValue } from './resource.js';
+
+export const SNAPSHOT_NOTATION = armNotation({ unread: '(not in the snapshot)', projected: 'snapshot' });
+
+/** Why a value is open, in a sentence: the input's reason, else `absent` (what a row that lacks the column means for the check). */
+export function openBecause(resource: Resource, absent: string): string {
+  return notationOf(resource).openValue ?? absent;
+}
+
+/** Resources whose reader sets no notation read as snapshot rows: ARM paths and values. */
+export function notationOf(resource: Resource): Notation {
+  return resource.source.notation ?? SNAPSHOT_NOTATION;
+}
