@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fieldName } from '../../src/checks/kata/workloads.js';
+import { MANIFEST_NOTATION } from '../../src/inputs/kubernetes/notation.js';
+import { KUBERNETES_BLOCKS_NOTATION, KUBERNETES_MANIFEST_NOTATION } from '../../src/inputs/terraform/notation-kubernetes.js';
 import { globMatch } from '../../src/checks/kata/selectors.js';
 import { parseImage } from '../../src/checks/kata/images.js';
 import { vmFamily } from '../../src/checks/kata/node-pools.js';
@@ -22,10 +23,14 @@ describe('KATA helpers', () => {
   });
 
   it('names pod-spec fields as the user wrote them', () => {
-    expect(fieldName('camel', 'securityContext.seccompProfile.type')).toBe('securityContext.seccompProfile.type');
-    expect(fieldName('snake', 'securityContext.seccompProfile.type')).toBe('security_context[0].seccomp_profile[0].type');
-    expect(fieldName('snake', 'hostPID')).toBe('host_pid');
-    expect(fieldName('snake', 'securityContext.allowPrivilegeEscalation')).toBe('security_context[0].allow_privilege_escalation');
+    const workload = (kind: string) => ({ key: 'k', armType: 'Kubernetes/Workload', name: 'w', body: { kind }, source: { kind: 'plan' as const, dialect: 'azurerm' as const, file: 'f' } });
+    const deployment = workload('Deployment');
+    const container = 'properties.podSpec.containers[0].securityContext.seccompProfile.type';
+    expect(MANIFEST_NOTATION.spell(deployment, container)).toBe('spec.template.spec.containers[0].securityContext.seccompProfile.type');
+    expect(KUBERNETES_MANIFEST_NOTATION.spell(deployment, container)).toBe('manifest.spec.template.spec.containers[0].securityContext.seccompProfile.type');
+    expect(KUBERNETES_BLOCKS_NOTATION.spell(deployment, container)).toBe('spec[0].template[0].spec[0].container[0].security_context[0].seccomp_profile[0].type');
+    expect(KUBERNETES_BLOCKS_NOTATION.spell(workload('Pod'), 'properties.podSpec.hostPID')).toBe('spec[0].host_pid');
+    expect(KUBERNETES_BLOCKS_NOTATION.spell(workload('CronJob'), 'properties.podSpec.volumes[1].hostPath')).toBe('spec[0].job_template[0].spec[0].template[0].spec[0].volume[1].host_path[0]');
   });
 
   it('matches globs case-insensitively', () => {

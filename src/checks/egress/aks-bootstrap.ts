@@ -1,5 +1,6 @@
 import type { FunctionContext } from '../../engine/evaluate.js';
 import { followLinks } from '../../graph/links.js';
+import { notationOf, openBecause } from '../../model/notation.js';
 import type { Resource } from '../../model/resource.js';
 import { isPlaceholder, isRedacted } from '../../model/values.js';
 
@@ -21,22 +22,18 @@ const ISOLATED_OUTBOUND_TYPES: ReadonlySet<string> = new Set(['none', 'block']);
 
 /** How the user names an ARM path of the cluster or registry. */
 export function named(resource: Resource, path: string): string {
-  if (resource.source.dialect === 'azapi') return `body.${path}`;
-  if (resource.source.dialect === 'azurerm') {
-    const origin = resource.attributeOf?.get(path);
-    if (origin) return origin.attribute;
-  }
-  return path;
+  return notationOf(resource).spell(resource, path);
 }
 
-/** A value as the user wrote it: the azurerm attribute's own value (true, not Enabled) where there is one. */
+/** A value as the user wrote it (true, not Enabled) where the input writes it differently. */
 export function shown(resource: Resource, path: string, armValue: unknown): string {
-  const origin = resource.source.dialect === 'azurerm' ? resource.attributeOf?.get(path) : undefined;
-  const value = origin && !origin.defaulted ? origin.value : armValue;
+  const notation = notationOf(resource);
+  const written = notation.writtenValue(resource, path);
+  const value = written && !written.defaulted ? written.value : armValue;
   if (value === undefined || value === null) return 'not set';
-  if (!origin?.defaulted) return String(value);
-  // A default the mapping states in ARM terms (Disabled): an azurerm boolean attribute reads false.
-  const bool = /_enabled$/.test(origin.attribute) ? { enabled: 'true', disabled: 'false' }[String(armValue).toLowerCase()] : undefined;
+  if (!written?.defaulted) return String(value);
+  // A default the mapping states in ARM terms (Disabled): an attribute the user writes as a boolean reads false.
+  const bool = /_enabled$/.test(notation.nameOf(resource, path)) ? { enabled: 'true', disabled: 'false' }[String(armValue).toLowerCase()] : undefined;
   return `${bool ?? String(armValue)} (not set; the default)`;
 }
 
@@ -44,7 +41,7 @@ export function lower(value: unknown): string | undefined {
   return typeof value === 'string' ? value.toLowerCase() : undefined;
 }
 
-export const known = (resource: Resource): string => (resource.source.kind === 'plan' ? 'known only after apply' : 'not in the input');
+export const known = (resource: Resource): string => openBecause(resource, 'not in the input');
 
 export type Isolation = { isolated: true; outbound: string } | { isolated: false } | { isolated: 'unknown'; reason: string };
 

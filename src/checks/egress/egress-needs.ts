@@ -12,6 +12,7 @@ import type { Resource } from '../../model/resource.js';
 import { isPlaceholder, isPlainObject, UNKNOWN } from '../../model/values.js';
 import { dataEndpointHosts, dataEndpointsEnabled } from '../../egress/data-endpoints.js';
 import { propertiesOf } from '../results.js';
+import { openBecause } from '../../model/notation.js';
 
 /**
  * The egress pack's evaluators: what the workloads behind a firewall need (egress profiles, as data), what
@@ -177,7 +178,7 @@ export function workloadsBehindFirewalls(inventory: Inventory): WorkloadIndex {
         const profile = typeof implied === 'string' ? implied : implied.profile;
         const firewalls = new Set<Resource>();
         const undecided: string[] = [];
-        if (isPlaceholder(resource.body['properties'])) undecided.push(`the properties of ${resource.name} are ${resource.source.kind === 'plan' ? 'known only after apply' : 'not in the snapshot'}`);
+        if (isPlaceholder(resource.body['properties'])) undecided.push(`the properties of ${resource.name} are ${openBecause(resource, 'not in the snapshot')}`);
         for (const path of spec.paths) {
           const subnets = followLinks(inventory, resource, path, { targetTypes: [SUBNET] });
           undecided.push(...subnets.unresolved);

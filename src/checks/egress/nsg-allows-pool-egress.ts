@@ -8,6 +8,7 @@ import { isPlaceholder, isPlainObject } from '../../model/values.js';
 import { defineCheck } from '../check.js';
 import { pass, unknown } from '../results.js';
 import { describeNeed, describeRule, evaluateNeed, needsTable, NSG, rulesOf, type Need } from './nsg-rules.js';
+import { openBecause } from '../../model/notation.js';
 
 /**
  * AZF-EGR-007: the NSG on an agent subnet does not deny a service tag and port the pool needs. Outbound
@@ -64,7 +65,7 @@ const evaluate: RuleFunction = (context) => {
   const { inventory, resource } = context;
   const subnetPath = SUBNET_PATHS[resource.armType.toLowerCase()];
   if (!subnetPath) return pass();
-  if (isPlaceholder(resource.body['properties'])) return unknown(subnetPath, `the properties of ${resource.name} are ${resource.source.kind === 'plan' ? 'known only after apply' : 'not in the input'}`);
+  if (isPlaceholder(resource.body['properties'])) return unknown(subnetPath, `the properties of ${resource.name} are ${openBecause(resource, 'not in the input')}`);
   const subnets = followLinks(inventory, resource, subnetPath, { targetTypes: [SUBNET] });
   const region = (resource.location ?? (typeof resource.body['location'] === 'string' ? resource.body['location'] : undefined))?.toLowerCase().replace(/\s+/g, '');
   const kind = poolKind(resource, context.field);

@@ -6,6 +6,7 @@ import { isPrivateRange, overlaps, contains, parseCidr, type Range } from '../..
 import { childrenOf } from '../../graph/links.js';
 import type { Resource } from '../../model/resource.js';
 import { isPlaceholder, isPlainObject } from '../../model/values.js';
+import { openBecause } from '../../model/notation.js';
 
 /**
  * An NSG's outbound rules as Azure evaluates them for AZF-EGR-007: in priority order, the NSG's own rules and
@@ -126,7 +127,7 @@ function readRule(name: string, where: string, properties: Record<string, unknow
 /** The NSG's rules: inline, separate rule resources (azurerm_network_security_rule, child rows), then the defaults. */
 export function rulesOf(inventory: Parameters<RuleFunction>[0]['inventory'], nsg: Resource): { rules: NsgRule[]; gap?: string } {
   const properties = nsg.body['properties'];
-  if (isPlaceholder(properties)) return { rules: [], gap: `the properties of NSG ${nsg.name} are ${nsg.source.kind === 'plan' ? 'known only after apply' : 'not in the input'}` };
+  if (isPlaceholder(properties)) return { rules: [], gap: `the properties of NSG ${nsg.name} are ${openBecause(nsg, 'not in the input')}` };
   const rules: NsgRule[] = [];
   const inline = isPlainObject(properties) ? properties['securityRules'] : undefined;
   if (isPlaceholder(inline)) return { rules: [], gap: `the security rules of NSG ${nsg.name} are known only after apply` };

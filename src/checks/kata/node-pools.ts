@@ -5,7 +5,8 @@ import type { Inventory } from '../../model/inventory.js';
 import type { Resource } from '../../model/resource.js';
 import { isPlaceholder, isPlainObject, UNKNOWN } from '../../model/values.js';
 import { pass, fail, unknown } from '../results.js';
-import { AGENT_POOL, KATA_RUNTIME, LEGACY_KATA_RUNTIME, list, globMatch, asString, type ClusterSelector, type Tri, anyOf, mapMatches, configuredInPlan } from './selectors.js';
+import { AGENT_POOL, KATA_RUNTIME, LEGACY_KATA_RUNTIME, list, globMatch, asString, type ClusterSelector, type Tri, anyOf, mapMatches } from './selectors.js';
+import { notationOf } from '../../model/notation.js';
 
 // ---------------------------------------------------------------------------------------- node pools
 
@@ -32,21 +33,26 @@ export function kataKind(runtime: unknown): KataKind {
   return 'none';
 }
 
-const POOL_ATTRIBUTES: ReadonlyArray<[keyof Pool, string, string]> = [
-  ['runtime', 'workloadRuntime', 'workload_runtime'],
-  ['osSKU', 'osSKU', 'os_sku'],
-  ['vmSize', 'vmSize', 'vm_size'],
-  ['nodeLabels', 'nodeLabels', 'node_labels'],
-  ['mode', 'mode', 'mode'],
+const POOL_ATTRIBUTES: ReadonlyArray<[keyof Pool, string]> = [
+  ['runtime', 'workloadRuntime'],
+  ['osSKU', 'osSKU'],
+  ['vmSize', 'vmSize'],
+  ['nodeLabels', 'nodeLabels'],
+  ['mode', 'mode'],
 ];
 
-/** `tfPrefix`: where the pool's attributes sit in an azurerm resource (`default_node_pool[0].`, or `` for a node pool resource). */
-function poolFrom(holder: Resource, name: string, properties: Record<string, unknown>, path: string, tfPrefix: string): Pool {
+/**
+ * A pool's settings; `path` is where the pool sits in its holder. A value shown as unknown that the input
+ * does not set (a plan shows an unset Optional+Computed attribute as known after apply) takes the provider's
+ * default (OCIContainer, Ubuntu): absent rather than unknown, or every cluster a create plan makes would be
+ * undecidable.
+ */
+function poolFrom(holder: Resource, name: string, properties: Record<string, unknown>, path: string): Pool {
   const pool: Pool = { name, runtime: undefined, osSKU: undefined, vmSize: undefined, nodeLabels: undefined, mode: undefined, holder, path };
-  const fromAzurerm = holder.source.dialect === 'azurerm';
-  for (const [field, arm, tf] of POOL_ATTRIBUTES) {
+  const notation = notationOf(holder);
+  for (const [field, arm] of POOL_ATTRIBUTES) {
     const value = properties[arm];
-    (pool as unknown as Record<string, unknown>)[field] = value === UNKNOWN && fromAzurerm && !configuredInPlan(holder, `${tfPrefix}${tf}`) ? undefined : value;
+    (pool as unknown as Record<string, unknown>)[field] = value === UNKNOWN && !notation.isConfigured(holder, `${path}.${arm}`) ? undefined : value;
   }
   return pool;
 }
@@ -74,14 +80,14 @@ function profilePools(cluster: Resource): { pools: Pool[]; unknownReason?: strin
       pools.push(unknownPool(cluster, `#${index + 1}`, path));
       return;
     }
-    pools.push(poolFrom(cluster, asString(profile['name']) ?? `#${index + 1}`, profile, path, `default_node_pool[${index}].`));
+    pools.push(poolFrom(cluster, asString(profile['name']) ?? `#${index + 1}`, profile, path));
   });
   return { pools };
 }
 
 function childPool(child: Resource): Pool {
   const properties = propertiesOf(child);
-  return isPlainObject(properties) ? poolFrom(child, child.name, properties, 'properties', '') : unknownPool(child, child.name, 'properties');
+  return isPlainObject(properties) ? poolFrom(child, child.name, properties, 'properties') : unknownPool(child, child.name, 'properties');
 }
 
 /** Node pools resources whose cluster cannot be found: any of them may belong to the cluster at hand. */

@@ -1,11 +1,11 @@
 import { isPlaceholder, isPlainObject } from '../../model/values.js';
 import { asString } from './selectors.js';
-import { fieldName, type Container, type WorkloadView, get } from './workloads.js';
+import { type Container, type WorkloadView, get } from './workloads.js';
 
 // --------------------------------------------------------------------------- settings that undo a sandbox
 
 export function each(view: WorkloadView, undecided: (text: string) => void, visit: (container: Container, value: Record<string, unknown>) => void): void {
-  if (view.containersUnknown) undecided(`the ${fieldName(view.style, 'containers')} list`);
+  if (view.containersUnknown) undecided(`the ${view.field('containers')} list`);
   for (const container of view.containers) {
     if (!isPlainObject(container.value)) undecided(container.label);
     else visit(container, container.value);
@@ -22,7 +22,7 @@ export function at(view: WorkloadView, field: string): string {
 
 /** A container's field by full path, with the container's name for the reader. */
 function inContainer(view: WorkloadView, container: Container, field: string): string {
-  return `${at(view, `${container.path}.${fieldName(view.style, field)}`)}`;
+  return `${at(view, `${container.path}.${view.field(field)}`)}`;
 }
 
 function named(container: Container): string {
@@ -54,8 +54,8 @@ export const privileges: Collect = (view, problem, undecided) =>
 export const hostNamespaces: Collect = (view, problem, undecided) => {
   for (const field of ['hostPID', 'hostIPC', 'hostNetwork']) {
     const value = get(view.spec, field);
-    if (isPlaceholder(value)) undecided(at(view, fieldName(view.style, field)));
-    else if (value === true) problem(`${at(view, fieldName(view.style, field))} is true`);
+    if (isPlaceholder(value)) undecided(at(view, view.field(field)));
+    else if (value === true) problem(`${at(view, view.field(field))} is true`);
   }
 };
 
@@ -64,16 +64,16 @@ const RUNTIME_SOCKET = /(^|\/)(docker|containerd|crio|cri-dockerd)\.sock$|^\/var
 /** hostPath volumes (the container runtime socket, /dev/kvm and /dev/fuse named) and KVM or FUSE device requests. */
 export const hostMounts: Collect = (view, problem, undecided) => {
   const volumes = get(view.spec, 'volumes');
-  if (isPlaceholder(volumes)) undecided(at(view, fieldName(view.style, 'volumes')));
+  if (isPlaceholder(volumes)) undecided(at(view, view.field('volumes')));
   if (Array.isArray(volumes)) {
     volumes.forEach((volume, index) => {
-      const volumePath = at(view, `${fieldName(view.style, 'volumes')}[${index}]`);
+      const volumePath = at(view, `${view.field('volumes')}[${index}]`);
       const name = asString(get(volume, 'name'));
       const label = name ? ` (volume ${name})` : '';
       if (isPlaceholder(volume)) return undecided(volumePath);
       const hostPath = get(volume, 'hostPath');
       if (hostPath === undefined || hostPath === null) return;
-      const field = `${volumePath}.${fieldName(view.style, 'hostPath')}`;
+      const field = `${volumePath}.${view.field('hostPath')}`;
       const path = get(hostPath, 'path');
       if (isPlaceholder(path)) return undecided(`${field}.path`);
       const where = asString(path) ?? '';

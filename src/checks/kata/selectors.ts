@@ -1,5 +1,4 @@
 import { wildcardMatch } from '../../engine/glob.js';
-import type { Resource } from '../../model/resource.js';
 import { isPlaceholder, isPlainObject } from '../../model/values.js';
 
 /**
@@ -111,19 +110,4 @@ export function mapMatches(selector: Record<string, string>, map: unknown, caseI
     return want === '*' || (have !== undefined && have.toLowerCase() === want.toLowerCase()) ? 'pass' : 'fail';
   });
   return anyOf(results);
-}
-
-/**
- * Whether a plan's configuration sets a nested attribute (`default_node_pool[0].workload_runtime`).
- * Terraform shows an unset Optional+Computed attribute as "known after apply"; when the configuration does
- * not set it, the provider default applies (OCIContainer, Ubuntu), so it is absent rather than unknown, or
- * every cluster in every create plan would be undecidable. Without the configuration, assume it is set.
- */
-export function configuredInPlan(resource: Resource, attribute: string): boolean {
-  if (resource.source.kind !== 'plan' || !resource.references) return true;
-  for (const key of resource.references.keys()) {
-    if (key === attribute || key.startsWith(`${attribute}.`) || key.startsWith(`${attribute}[`)) return true;
-    if (attribute.startsWith(`${key}.`) || attribute.startsWith(`${key}[`)) return true;
-  }
-  return false;
 }

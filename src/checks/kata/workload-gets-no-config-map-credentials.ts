@@ -7,6 +7,7 @@ import { defineCheck } from '../check.js';
 import type { Evidence } from '../../engine/verdict.js';
 import { pass, unknown } from '../results.js';
 import { judgeEntry } from './credential-patterns.js';
+import { openBecause } from '../../model/notation.js';
 
 /** ConfigMaps by namespace and name, built once per scan. */
 function configMapIndex(inventory: Inventory): Map<string, Resource[]> {
@@ -84,7 +85,7 @@ function usesOf(spec: Record<string, unknown>): Use[] {
 const evaluate: RuleFunction = (context) => {
   const { resource, inventory } = context;
   const spec = context.field('properties.podSpec');
-  const why = resource.source.kind === 'manifest' ? 'a placeholder filled in at deploy time' : 'known only after apply';
+  const why = openBecause(resource, 'not in the input');
   if (isPlaceholder(spec)) return unknown('properties.podSpec', `the pod spec is ${why}`);
   if (!isPlainObject(spec)) return pass();
   const kind = { kind: typeof resource.body['kind'] === 'string' ? resource.body['kind'] : 'workload' };
@@ -124,7 +125,7 @@ const evaluate: RuleFunction = (context) => {
         if (typeof key !== 'string') continue;
         const entry = entries.get(key);
         if (!entry || (use.textOnly && entry.from === 'binaryData')) continue;
-        const verdict = judgeEntry(key, entry, map.source.kind === 'manifest' ? 'a placeholder filled in at deploy time' : 'known only after apply');
+        const verdict = judgeEntry(key, entry, openBecause(map, 'not in the input'));
         if (verdict.kind === 'credential') {
           found.push(`key ${key} of ConfigMap ${use.name} (${use.via}: ${verdict.why})`);
           keysFound.push(`${use.name}/${key}`);

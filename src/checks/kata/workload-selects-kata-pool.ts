@@ -4,7 +4,7 @@ import { defineCheck } from '../check.js';
 import { pass, fail, unknown } from '../results.js';
 import { type Pool, kataKind, poolsOf, describePool, clusterDesignation } from './node-pools.js';
 import { CLUSTER, list, clusterSelectorOf } from './selectors.js';
-import { fieldName, get, workloadView, podMatchesPool, describeSelection } from './workloads.js';
+import { get, workloadView, podMatchesPool, describeSelection } from './workloads.js';
 
 /** AZF-KATA-003: when the scan holds the cluster, the pod's node selection lands it on Kata pools only. */
 const evaluate: RuleFunction = (context) => {
@@ -24,7 +24,7 @@ const evaluate: RuleFunction = (context) => {
   }
   const rawSelector = get(view.spec, 'nodeSelector');
   const rawTerms = get(view.spec, 'affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution', 'nodeSelectorTerms');
-  const selectorField = fieldName(view.style, 'nodeSelector');
+  const selectorField = view.field('nodeSelector');
   if (isPlaceholder(rawSelector) || isPlaceholder(rawTerms)) return unknown('properties.podSpec.nodeSelector', `the pod's ${selectorField} or node affinity is not known`, view.details);
   const nodeSelector = isPlainObject(rawSelector) ? rawSelector : {};
   const terms = Array.isArray(rawTerms) ? rawTerms : [];

@@ -1,5 +1,6 @@
 import type { FunctionContext } from '../../engine/evaluate.js';
 import type { Evaluation } from '../../engine/verdict.js';
+import { notationOf, openBecause } from '../../model/notation.js';
 import type { Resource } from '../../model/resource.js';
 import { isPlaceholder, isPlainObject, UNKNOWN } from '../../model/values.js';
 import { pass, fail, unknown } from '../results.js';
@@ -8,35 +9,14 @@ import { list, asString, type Tri, anyOf } from './selectors.js';
 
 // ------------------------------------------------------------------------------------------ workloads
 
-type Style = 'camel' | 'snake';
-
-/** kubernetes_* resources (except kubernetes_manifest) name fields in snake_case blocks. */
-function styleOf(resource: Resource): Style {
-  return resource.source.dialect === 'azurerm' && resource.source.terraformType !== 'kubernetes_manifest' ? 'snake' : 'camel';
-}
-
-const TF_BLOCKS = new Set(['securityContext', 'capabilities', 'seccompProfile', 'hostPath', 'resources', 'affinity', 'nodeAffinity']);
-
-const TF_RENAMES: Record<string, string> = { containers: 'container', initContainers: 'init_container', ephemeralContainers: 'ephemeral_container', volumes: 'volume' };
-
-/** A pod-spec field as the user wrote it: `securityContext.privileged` or `security_context[0].privileged`. */
-export function fieldName(style: Style, path: string): string {
-  if (style === 'camel') return path;
-  return path
-    .split('.')
-    .map((segment) => {
-      const snake = TF_RENAMES[segment] ?? segment.replace(/([a-z0-9])([A-Z]+)/g, '$1_$2').toLowerCase();
-      return TF_BLOCKS.has(segment) ? `${snake}[0]` : snake;
-    })
-    .join('.');
-}
-
-/** Where the pod spec sits in what the user edits, for messages and remediation. */
-function podSpecPath(resource: Resource, kind: string): string {
-  const manifestPaths: Record<string, string> = { Pod: 'spec', CronJob: 'spec.jobTemplate.spec.template.spec' };
-  const terraformPaths: Record<string, string> = { Pod: 'spec[0]', CronJob: 'spec[0].job_template[0].spec[0].template[0].spec[0]' };
-  if (resource.source.terraformType === 'kubernetes_manifest') return `manifest.${manifestPaths[kind] ?? 'spec.template.spec'}`;
-  return styleOf(resource) === 'snake' ? terraformPaths[kind] ?? 'spec[0].template[0].spec[0]' : manifestPaths[kind] ?? 'spec.template.spec';
+/**
+ * How the user writes a pod-spec field, relative to the pod spec (`securityContext.privileged`, or
+ * `security_context[0].privileged` in the kubernetes provider's blocks), and where the pod spec sits.
+ */
+function spelling(resource: Resource): { podSpec: string; field: (relative: string) => string } {
+  const notation = notationOf(resource);
+  const podSpec = notation.spell(resource, 'properties.podSpec');
+  return { podSpec, field: (relative) => notation.spell(resource, `properties.podSpec.${relative}`).slice(podSpec.length + 1) };
 }
 
 export interface Container {
@@ -53,7 +33,8 @@ export interface WorkloadView {
   containers: Container[];
   /** A container list known only after apply: some container cannot be judged. */
   containersUnknown: boolean;
-  style: Style;
+  /** A pod-spec field as the user writes it, relative to the pod spec. */
+  field: (relative: string) => string;
   details: Record<string, string>;
 }
 
@@ -72,6 +53,7 @@ export function workloadView(context: FunctionContext): WorkloadView {
   const rawSpec = get(resource.body, 'properties', 'podSpec');
   const spec = isPlainObject(rawSpec) ? rawSpec : isPlaceholder(rawSpec) ? UNKNOWN : {};
   const containers: Container[] = [];
+  const { podSpec, field } = spelling(resource);
   let containersUnknown = false;
   for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
     const members = get(spec, list);
@@ -79,12 +61,12 @@ export function workloadView(context: FunctionContext): WorkloadView {
     if (!Array.isArray(members)) continue;
     members.forEach((member, index) => {
       const name = asString(get(member, 'name'));
-      containers.push({ label: name ? `container ${name}` : `${list}[${index}]`, path: `${fieldName(styleOf(resource), list)}[${index}]`, value: member });
+      containers.push({ label: name ? `container ${name}` : `${list}[${index}]`, path: field(`${list}[${index}]`), value: member });
     });
   }
   // suggestedSelector is refined by the pool-selection check when the scan names the Kata pool.
-  const details = { kind, podSpec: podSpecPath(resource, kind), suggestedSelector: 'kubernetes.azure.com/agentpool: <kata pool>' };
-  return { kind, spec, containers, containersUnknown, style: styleOf(resource), details };
+  const details = { kind, podSpec, suggestedSelector: 'kubernetes.azure.com/agentpool: <kata pool>' };
+  return { kind, spec, containers, containersUnknown, field, details };
 }
 
 /** Collects problems and undecidable points over a workload; any problem fails, else any undecided is unknown. */
@@ -96,7 +78,7 @@ export function judgeWorkload(context: FunctionContext, path: string, expected: 
   else collect(view, (text) => problems.push(text), (text) => undecided.push(text));
   if (problems.length) return fail(path, problems, expected, { ...view.details, violations: problems.join('; ') });
   if (undecided.length) {
-    const why = context.resource.source.kind === 'manifest' ? 'a placeholder filled in at deploy time' : 'known only after apply';
+    const why = openBecause(context.resource, 'not in the input');
     // Several checks read the same workload: naming what was being checked keeps their messages apart.
     return unknown(path, `${list(undecided)} ${undecided.length === 1 ? 'is' : 'are'} ${why} (needed to check ${expected})`, view.details);
   }

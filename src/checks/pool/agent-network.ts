@@ -6,6 +6,7 @@ import type { Inventory } from '../../model/inventory.js';
 import type { Resource } from '../../model/resource.js';
 import { isPlaceholder, isPlainObject, isRedacted } from '../../model/values.js';
 import { propertiesOf } from '../results.js';
+import { openBecause } from '../../model/notation.js';
 
 /**
  * The agent-pool pack's evaluators: tasks on locked registries, agent pools and CI agents inside the
@@ -49,7 +50,7 @@ export function lockUndecidedWhy(registry: Resource): string {
   const ruleSet = properties['networkRuleSet'];
   const values = [registry.body['properties'], properties['publicNetworkAccess'], ruleSet, isPlainObject(ruleSet) ? ruleSet['defaultAction'] : undefined, properties['networkRuleBypassAllowedForTasks']];
   if (values.some(isRedacted)) return 'marked sensitive and not read';
-  return registry.source.kind === 'plan' ? 'known only after apply' : 'not in the input (project the properties column)';
+  return openBecause(registry, 'not in the input (project the properties column)');
 }
 
 /** Subnets a resource names at a field path, resolved (in the scan) or by id. */

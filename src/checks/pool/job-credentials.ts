@@ -1,3 +1,4 @@
+import { notationOf } from '../../model/notation.js';
 import type { Resource } from '../../model/resource.js';
 import { isPlaceholder } from '../../model/values.js';
 
@@ -22,25 +23,9 @@ export function asText(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** ARM path segments of the job -> the azurerm attribute that writes them (azurerm_container_app_job). */
-const AZURERM_SEGMENTS: Array<[RegExp, string]> = [
-  [/^properties\.configuration\.registries\[(\d+)\]/, 'registry[$1]'],
-  [/^properties\.configuration\.eventTriggerConfig\.scale\.rules\[(\d+)\]/, 'event_trigger_config[0].scale[0].rules[$1]'],
-  [/^properties\.template\.containers\[(\d+)\]/, 'template[0].container[$1]'],
-  [/\.passwordSecretRef$/, '.password_secret_name'],
-  [/\.auth\[(\d+)\]\.triggerParameter$/, '.authentication[$1].trigger_parameter'],
-  [/\.secretRef$/, '.secret_name'],
-  [/\.identity$/, '.identity_id'],
-];
-
-/** How the user names an ARM path of the job: the azurerm attribute, the azapi body path, or the ARM path. */
+/** How the user names an ARM path of the job in the input it came from (azurerm's `registry[0].password_secret_name`). */
 export function attributeName(job: Resource, path: string): string {
-  if (job.source.dialect === 'azapi') return `body.${path}`;
-  if (job.source.dialect !== 'azurerm') return path;
-  let name = path;
-  for (const [pattern, replacement] of AZURERM_SEGMENTS) name = name.replace(pattern, replacement);
-  // A registry's identity keeps its name in azurerm (only a scale rule's became identity_id).
-  return name.replace(/^(registry\[\d+\])\.identity_id$/, '$1.identity');
+  return notationOf(job).spell(job, path);
 }
 
 /** Trigger parameters that only locate the pipeline pool, not authenticate to it. */

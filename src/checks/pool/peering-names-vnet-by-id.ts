@@ -1,7 +1,7 @@
 import type { RuleFunction } from '../../engine/evaluate.js';
 import { isArmId } from '../../graph/arm-id.js';
 import { followLinks } from '../../graph/links.js';
-import { mostSpecific } from '../../inputs/terraform/resolve-reference.js';
+import { notationOf } from '../../model/notation.js';
 import { VIRTUAL_NETWORK } from '../../graph/routes.js';
 import { defineCheck } from '../check.js';
 import { VNET_TYPES } from '../../graph/type-groups.js';
@@ -14,7 +14,7 @@ const evaluate: RuleFunction = (context) => {
   if (value === undefined || value === null) return fail('properties.remoteVirtualNetwork.id', value, 'a VNet resource id', { value: 'nothing' });
   // Known only after apply: the reference (followed through modules) says whether it is the VNet's id or its name.
   const links = followLinks(context.inventory, context.resource, 'properties.remoteVirtualNetwork.id', { targetTypes: [VIRTUAL_NETWORK] });
-  const own = mostSpecific([...(context.resource.references?.get('remote_virtual_network_id') ?? [])]);
+  const own = notationOf(context.resource).referencesAt(context.resource, 'properties.remoteVirtualNetwork.id');
   const steps = [...own, ...links.links.flatMap((link) => link.via ?? [])];
   const byName = steps.find((step) => /\.name$/.test(step));
   // The evidence names the ARM property, so each dialect shows it in its own terms (the azurerm attribute).

@@ -1,4 +1,5 @@
 import type { RuleFunction } from '../../engine/evaluate.js';
+import { notationOf, openBecause } from '../../model/notation.js';
 import type { Resource } from '../../model/resource.js';
 import { isPlaceholder, isPlainObject, isRedacted } from '../../model/values.js';
 import { defineCheck } from '../check.js';
@@ -16,15 +17,15 @@ import { fail, pass, unknown } from '../results.js';
  */
 const STATUS_PATH = 'properties.sessionNetworkConfiguration.status';
 
-/** How the user names the property: the azapi body path, or the ARM path. */
+/** How the user names the property in the input the pool came from. */
 function named(resource: Resource): string {
-  return resource.source.dialect === 'azapi' ? `body.${STATUS_PATH}` : STATUS_PATH;
+  return notationOf(resource).spell(resource, STATUS_PATH);
 }
 
 const evaluate: RuleFunction = (context) => {
   const { resource } = context;
   const properties = resource.body['properties'];
-  const known = resource.source.kind === 'plan' ? 'known only after apply' : 'not in the input';
+  const known = openBecause(resource, 'not in the input');
   if (isPlaceholder(properties)) return unknown(STATUS_PATH, `the properties of ${resource.name} are ${known}`, { attribute: named(resource) });
   const configuration = isPlainObject(properties) ? properties['sessionNetworkConfiguration'] : undefined;
   const status = isPlaceholder(configuration) ? configuration : isPlainObject(configuration) ? configuration['status'] : undefined;
