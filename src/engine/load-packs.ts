@@ -12,6 +12,7 @@ import { readYamlFile } from '../inputs/read-yaml-file.js';
 import { describeSchemaError, mostSpecific } from '../inputs/schema-errors.js';
 import type { Check, Rule, RulePack, Severity } from './rule.js';
 import type { Condition } from './condition.js';
+import { resolveSelect, ruleParameters, type PackDefinitions, type RawSelect } from './pack-definitions.js';
 import type { CheckDefinition } from '../checks/check.js';
 import { COMPARISON_OPERATORS } from './condition.js';
 import { FieldPathError, parseFieldPath } from './field-path.js';
@@ -28,7 +29,7 @@ function packValidator(): ReturnType<Ajv['compile']> {
   return validatePack;
 }
 
-interface RawPack {
+interface RawPack extends PackDefinitions {
   pack: string;
   title: string;
   description?: string;
@@ -37,7 +38,8 @@ interface RawPack {
     references?: string[];
     tags?: string[];
     parameters?: Rule['parameters'];
-    checks: Array<Omit<Check, 'select'> & { select: { type: string | string[]; where?: Condition } }>;
+    packParameters?: string[];
+    checks: Array<Omit<Check, 'select'> & { select: RawSelect }>;
   }>;
 }
 
@@ -51,6 +53,7 @@ export function loadPackFile(file: string, builtIn: boolean, shownAs = file): Ru
   const pack = raw as RawPack;
   const rules: Rule[] = pack.rules.map((rawRule, index) => {
     const line = lineOfPointer(document, lineCounter, `/rules/${index}`) ?? 1;
+    const lineIn = (pointer: string) => lineOfPointer(document, lineCounter, `/rules/${index}${pointer}`) ?? line;
     const rule: Rule = {
       id: rawRule.id,
       title: rawRule.title,
@@ -61,15 +64,12 @@ export function loadPackFile(file: string, builtIn: boolean, shownAs = file): Ru
       references: rawRule.references ?? [],
       ...(rawRule.examples ? { examples: rawRule.examples } : {}),
       tags: rawRule.tags ?? [],
-      parameters: rawRule.parameters ?? {},
+      parameters: ruleParameters(pack, rawRule, lineIn, shownAs),
       remediation: rawRule.remediation,
-      checks: rawRule.checks.map((check) => ({
-        ...check,
-        select: { ...check.select, type: Array.isArray(check.select.type) ? check.select.type : [check.select.type] },
-      })),
+      checks: rawRule.checks.map((check, i) => ({ ...check, select: resolveSelect(pack, rawRule, check.select, () => lineIn(`/checks/${i}/select/selector`), shownAs) })),
       origin: { file: shownAs, line, builtIn },
     };
-    checkSemantics(rule, (pointer) => lineOfPointer(document, lineCounter, `/rules/${index}${pointer}`) ?? line, shownAs);
+    checkSemantics(rule, lineIn, shownAs);
     return rule;
   });
   return { pack: pack.pack, title: pack.title, description: pack.description ?? '', file: shownAs, rules };
@@ -96,7 +96,8 @@ function checkSemantics(rule: Rule, lineAt: (pointer: string) => number, file: s
     if (operators.length !== 1) {
       throw new UserError(`${rule.id}: a condition needs exactly one operator, found ${operators.length ? operators.join(', ') : 'none'}`, file, lineAt(pointer));
     }
-    for (const operator of operators) {
+    // `value: { parameter: x }` reads a parameter as much as an operand does (a named selector's condition).
+    for (const operator of [...operators, 'value']) {
       const operand = record[operator];
       if (operand && typeof operand === 'object' && !Array.isArray(operand)) {
         const name = (operand as { parameter: string }).parameter;
