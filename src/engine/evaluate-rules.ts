@@ -4,15 +4,13 @@ import type { ReadResult } from '../inputs/read-files.js';
 import type { Inventory } from '../model/inventory.js';
 import type { ReportError, ScanReport } from '../report/scan-report.js';
 import { nowMs } from '../clock.js';
-import { applyOverlays } from '../inputs/terraform/apply-overlays.js';
 import { runRulesOnPartials } from './run-partial.js';
 import { runRules, type RuleFailure, type RunResult } from './run-rules.js';
 import { shapeProblem } from './shape-check.js';
 
 /** Evaluates every rule over what was read and assembles the report, before post-processing. */
 export function evaluateRules(setup: RuleSetup, read: ReadResult, started: number): ScanReport {
-  // Resources that change other resources are applied first: rules judge the state after apply.
-  const partials = applyOverlays(read.inventory);
+  const partials = read.partials ?? [];
   const result = combine(runRules(setup.rules, read.inventory, { parameters: setup.parameters }), partials.length ? runRulesOnPartials(setup.rules, partials, { parameters: setup.parameters }) : undefined);
   const errors = [...read.errors, ...result.failures.map(ruleFailureError), ...misshapenErrors(read.inventory, result.failures)];
   const checksPassed = [...result.passed.values()].reduce((sum, n) => sum + n, 0);

@@ -1,5 +1,7 @@
 import { UserError } from '../errors.js';
 import { Inventory } from '../model/inventory.js';
+import type { Resource } from '../model/resource.js';
+import { applyOverlays } from './terraform/apply-overlays.js';
 import { errorText, type InputSummary, type ReportError, type ScanReport } from '../report/scan-report.js';
 import { discoverInputs, type Replacement } from './discover.js';
 import { readInput } from './read-input.js';
@@ -10,6 +12,11 @@ export interface ReadResult {
   inputs: InputSummary[];
   skipped: ScanReport['skipped'];
   errors: ReportError[];
+  /**
+   * Targets outside the scan that overlays (src/inputs/terraform/apply-overlays.ts) wrote to, holding only
+   * what was written; the overlays themselves are applied to the inventory's resources while reading.
+   */
+  partials?: Resource[];
 }
 
 export function toReportError(error: UserError): ReportError {
@@ -48,5 +55,6 @@ export function readFiles(paths: readonly string[], cwd: string, replacements?: 
   if (discovery.candidates.length === 0 && discovery.errors.length === 0) {
     errors.push({ message: `no Terraform plan, Resource Graph snapshot, Kubernetes manifest or CI pipeline found in ${paths.join(', ')}` });
   }
-  return { inventory, inputs, skipped, errors };
+  // Resources that change other resources are applied here: rules judge the state after apply.
+  return { inventory, inputs, skipped, errors, partials: applyOverlays(inventory) };
 }
