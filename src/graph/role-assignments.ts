@@ -1,9 +1,8 @@
 import type { Inventory } from '../model/inventory.js';
-import type { Resource } from '../model/resource.js';
+import type { ReferenceTargets, Resource } from '../model/resource.js';
 import { isPlaceholder, isPlainObject, isRedacted, UNKNOWN } from '../model/values.js';
 import { parseArmId } from './arm-id.js';
-import { referencesUnder } from './links.js';
-import { resolveReference } from './resolve-reference.js';
+import { notationOf } from '../model/notation.js';
 
 /**
  * Role assignments as the graph of who may do what where: each assignment's principal, scope and role,
@@ -77,21 +76,9 @@ function attributeFor(resource: Resource, armPath: string, azurerm: string): str
   return resource.attributeOf?.get(armPath)?.attribute ?? azurerm;
 }
 
-/** The resources a plan resource's attribute refers to, each with the reference's own tail (what of it was used). */
-export function referenceTargets(inventory: Inventory, resource: Resource, attribute: string, accept: (reference: string) => boolean = () => true): { targets: Array<{ target: Resource; reference: string }>; unresolved: string[] } {
-  const context = inventory.plans.get(resource.source.file);
-  const address = resource.source.address;
-  if (!context || !address) return { targets: [], unresolved: [] };
-  const targets: Array<{ target: Resource; reference: string }> = [];
-  const unresolved: string[] = [];
-  for (const reference of referencesUnder(resource, attribute)) {
-    if (!accept(reference)) continue;
-    const resolution = resolveReference(context, address, reference);
-    const tail = resolution.via[resolution.via.length - 1] ?? reference;
-    for (const target of resolution.targets) targets.push({ target, reference: tail });
-    if (resolution.targets.length === 0) unresolved.push(resolution.unresolved ?? `${reference} is not in this plan`);
-  }
-  return { targets, unresolved };
+/** The resources a resource's attribute refers to in its input's configuration, each with the reference's tail. */
+export function referenceTargets(inventory: Inventory, resource: Resource, attribute: string, accept: (reference: string) => boolean = () => true): ReferenceTargets {
+  return notationOf(resource).referenceTargets(inventory, resource, attribute, accept);
 }
 
 /** Which identity of a resource a reference reads: `kubelet_identity[0].object_id` is the kubelet's. */

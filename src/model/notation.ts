@@ -11,6 +11,7 @@ export function armNotation(words: { unread: string; openValue?: string; project
     settingAttribute: () => undefined,
     isConfigured: () => true,
     referencesAt: () => [],
+    referenceTargets: () => ({ targets: [], unresolved: [] }),
     followUnread: (_scan, _resource, armPath) => ({ links: [], unresolved: [unfollowed(armPath)] }),
     unread: words.unread,
     ...(words.openValue ? { openValue: words.openValue } : {}),
@@ -18,7 +19,7 @@ export function armNotation(words: { unread: string; openValue?: string; project
   };
 }
 
-export type { Link, LinkMethod, LinkResult, Notation, ReaderContexts, WrittenValue } from './resource.js';
+export type { Link, LinkMethod, LinkResult, Notation, ReaderContexts, ReferenceTargets, WrittenValue } from './resource.js';
 
 export const SNAPSHOT_NOTATION = armNotation({ unread: '(not in the snapshot)', projected: 'snapshot' });
 

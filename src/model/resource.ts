@@ -62,6 +62,12 @@ export interface Notation {
   isConfigured(resource: Resource, armPath: string): boolean;
   /** The expressions the input writes for a property (`azurerm_virtual_network.hub.id`), most specific first. */
   referencesAt(resource: Resource, armPath: string): readonly string[];
+  /**
+   * The resources the input's configuration names under one of its own attributes (Terraform: the
+   * references under `principal_id`, followed through modules), each with the tail of the reference that
+   * reached it; none where the input keeps no configuration.
+   */
+  referenceTargets(scan: ReaderContexts, resource: Resource, attribute: string, accept: (reference: string) => boolean): ReferenceTargets;
   /** The resources a property known only after apply (or sensitive) names, found through the input's configuration. */
   followUnread(scan: ReaderContexts, resource: Resource, armPath: string, accepts: (target: Resource) => boolean): LinkResult;
   /** Why a value this input does not hold cannot be read, as evidence shows it: `(known after apply)`. */
@@ -73,6 +79,11 @@ export interface Notation {
   readonly openValue?: string;
   /** Why properties a rule needed are unknown, for the message of an unknown finding (`ResourceSource.omits` overrides it). */
   readonly explains: string;
+}
+
+export interface ReferenceTargets {
+  targets: Array<{ target: Resource; reference: string }>;
+  unresolved: string[];
 }
 
 /** What a notation may ask of the scan: the context a reader kept for a file (a plan's configuration). */

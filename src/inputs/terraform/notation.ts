@@ -1,4 +1,4 @@
-import type { Link, LinkResult, Notation, ReaderContexts, Resource, WrittenValue } from '../../model/resource.js';
+import type { Link, LinkResult, Notation, ReaderContexts, ReferenceTargets, Resource, WrittenValue } from '../../model/resource.js';
 import { AZURERM_MAPPINGS } from './azurerm-mappings.js';
 import type { AttributeMapping } from './mapping-types.js';
 import type { PlanContext } from './plan-context.js';
@@ -113,6 +113,23 @@ function followReferences(scan: ReaderContexts, resource: Resource, attribute: s
   return { links, unresolved: [] };
 }
 
+/** The resources a plan resource's attribute refers to, each with the reference's own tail (what of it was used). */
+function referenceTargets(scan: ReaderContexts, resource: Resource, attribute: string, accept: (reference: string) => boolean): ReferenceTargets {
+  const context = scan.readerContext(resource.source.file) as PlanContext | undefined;
+  const address = resource.source.address;
+  if (!context || !address) return { targets: [], unresolved: [] };
+  const targets: ReferenceTargets['targets'] = [];
+  const unresolved: string[] = [];
+  for (const reference of referencesUnder(resource, attribute)) {
+    if (!accept(reference)) continue;
+    const resolution = resolveReference(context, address, reference);
+    const tail = resolution.via[resolution.via.length - 1] ?? reference;
+    for (const target of resolution.targets) targets.push({ target, reference: tail });
+    if (resolution.targets.length === 0) unresolved.push(resolution.unresolved ?? `${reference} is not in this plan`);
+  }
+  return { targets, unresolved };
+}
+
 const PLAN_WORDS = { unread: '(known after apply)', openValue: 'known only after apply', explains: 'known only after apply' } as const;
 
 /** azurerm resources (and the kubernetes provider's): attributes from the type's mapping table. */
@@ -135,6 +152,7 @@ export const AZURERM_NOTATION: Notation = {
     const attribute = resource.attributeOf?.get(armPath)?.attribute;
     return attribute ? mostSpecific([...(resource.references?.get(attribute) ?? [])]) : [];
   },
+  referenceTargets,
   followUnread: (scan, resource, armPath, accepts) => followReferences(scan, resource, enclosingAttribute(resource, armPath) ?? armPath, accepts),
   ...PLAN_WORDS,
 };
@@ -148,6 +166,7 @@ export const AZAPI_NOTATION: Notation = {
   spell: (_resource, armPath) => `body.${armPath}`,
   isConfigured: () => true,
   referencesAt: () => [],
+  referenceTargets,
   followUnread: (scan, resource, armPath, accepts) => followReferences(scan, resource, armPath === 'parentId' ? 'parent_id' : 'body', accepts),
   ...PLAN_WORDS,
 };
