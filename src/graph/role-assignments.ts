@@ -2,11 +2,11 @@ import type { Inventory } from '../model/inventory.js';
 import type { ReferenceTargets, Resource } from '../model/resource.js';
 import { isPlaceholder, isPlainObject, isRedacted, UNKNOWN } from '../model/values.js';
 import { parseArmId } from './arm-id.js';
-import { notationOf } from '../model/notation.js';
+import { notationOf, openBecause } from '../model/notation.js';
 
 /**
  * Role assignments as the graph of who may do what where: each assignment's principal, scope and role,
- * read the same way from azurerm_role_assignment, azapi Microsoft.Authorization/roleAssignments, snapshot
+ * read the same way from every input (a plan's role assignment resources, snapshot
  * rows and Resource Graph's authorizationresources table. In a plan the principal and scope are usually known
  * only after apply; they are then followed through the configuration's references to the resources that
  * will hold them (an identity's principal_id, a cluster's kubelet identity, a registry's id).
@@ -70,10 +70,10 @@ function propertiesOf(resource: Resource): Record<string, unknown> {
   return isPlainObject(resource.body['properties']) ? resource.body['properties'] : {};
 }
 
-/** The terraform attribute an assignment's ARM property comes from (azapi: all of it is in `body`). */
-function attributeFor(resource: Resource, armPath: string, azurerm: string): string {
-  if (resource.source.dialect === 'azapi') return armPath === 'parentId' ? 'parent_id' : 'body';
-  return resource.attributeOf?.get(armPath)?.attribute ?? azurerm;
+/** The input's own attribute that sets an assignment's ARM property (its notation's word for it). */
+function attributeFor(resource: Resource, armPath: string): string {
+  const notation = notationOf(resource);
+  return notation.settingAttribute(resource, armPath) ?? notation.spell(resource, armPath);
 }
 
 /** The resources a resource's attribute refers to in its input's configuration, each with the reference's tail. */
@@ -92,11 +92,12 @@ function principalOf(inventory: Inventory, assignment: Resource): AssignmentPrin
   const value = propertiesOf(assignment)['principalId'];
   const literal = text(value);
   if (literal) return { keys: [idKey(literal)], literal: true };
-  const attribute = attributeFor(assignment, 'properties.principalId', 'principal_id');
+  const attribute = attributeFor(assignment, 'properties.principalId');
+  // An attribute that writes the whole body (azapi) holds every reference of it: only those that read an object id name the principal.
+  const shared = notationOf(assignment).sharesAttribute(assignment, 'properties.principalId');
   if (isRedacted(value)) return { unresolved: `${attribute} is marked sensitive` };
-  if (value !== UNKNOWN && !(assignment.source.dialect === 'azapi' && isPlaceholder(assignment.body['properties']))) return { unresolved: `${attribute} is not set` };
-  // azapi keeps every reference of the body under one attribute: only those that read an object id name the principal.
-  const followed = referenceTargets(inventory, assignment, attribute, assignment.source.dialect === 'azapi' ? (reference) => PRINCIPAL_REFERENCE.test(reference) : undefined);
+  if (value !== UNKNOWN && !(shared && isPlaceholder(assignment.body['properties']))) return { unresolved: `${attribute} is not set` };
+  const followed = referenceTargets(inventory, assignment, attribute, shared ? (reference) => PRINCIPAL_REFERENCE.test(reference) : undefined);
   if (followed.targets.length === 0) {
     const why = followed.unresolved.length ? followed.unresolved.join('; ') : 'the configuration shows no reference to follow';
     return { unresolved: `${attribute} of ${assignment.source.address ?? assignment.name} is known only after apply: ${why}` };
@@ -106,17 +107,18 @@ function principalOf(inventory: Inventory, assignment: Resource): AssignmentPrin
 
 /** An assignment's scope: ARM keeps it in the id; a row may also carry properties.scope. */
 function scopeOf(inventory: Inventory, assignment: Resource): AssignmentScope {
-  const armPath = assignment.source.dialect === 'azapi' ? 'parentId' : 'properties.scope';
-  const value = assignment.source.dialect === 'azapi' ? assignment.body['parentId'] : propertiesOf(assignment)['scope'];
+  // An input that writes an assignment's parent (azapi's parent_id) writes its scope there.
+  const armPath = notationOf(assignment).settingAttribute(assignment, 'parentId') ? 'parentId' : 'properties.scope';
+  const value = armPath === 'parentId' ? assignment.body['parentId'] : propertiesOf(assignment)['scope'];
   const literal = text(value);
   if (literal) return { ids: [literal.toLowerCase()], targets: [] };
-  if (value === undefined && assignment.source.kind !== 'plan') {
+  if (value === undefined && !notationOf(assignment).refersByConfiguration) {
     const id = assignment.source.id ?? '';
     const at = id.toLowerCase().indexOf('/providers/microsoft.authorization/roleassignments/');
     if (at >= 0) return { ids: [at === 0 ? '/' : id.slice(0, at).toLowerCase()], targets: [] };
     return { ids: [], targets: [], unresolved: `the scope of role assignment ${assignment.name} is not in the input` };
   }
-  const attribute = attributeFor(assignment, armPath, 'scope');
+  const attribute = attributeFor(assignment, armPath);
   if (isRedacted(value)) return { ids: [], targets: [], unresolved: `${attribute} is marked sensitive` };
   if (value !== UNKNOWN) return { ids: [], targets: [], unresolved: `${attribute} is not set` };
   const followed = referenceTargets(inventory, assignment, attribute);
@@ -132,8 +134,7 @@ function roleOf(assignment: Resource): AssignmentRole {
   const id = text(properties['roleDefinitionId']);
   const name = text(properties['roleDefinitionName']);
   if (id || name) return { ...(id ? { id: id.replace(/^.*\//, '').toLowerCase() } : {}), ...(name ? { name } : {}) };
-  const attribute = assignment.source.dialect === 'azurerm' ? 'role_definition_id or role_definition_name' : 'properties.roleDefinitionId';
-  return { unresolved: `the role of ${assignment.source.address ?? assignment.name} (${attribute}) is ${assignment.source.kind === 'plan' ? 'known only after apply' : 'not in the input'}` };
+  return { unresolved: `the role of ${assignment.source.address ?? assignment.name} (${notationOf(assignment).phrases.roleSetting}) is ${openBecause(assignment, 'not in the input')}` };
 }
 
 function conditionOf(assignment: Resource): string | typeof UNKNOWN | undefined {
@@ -179,7 +180,9 @@ export function placeOf(inventory: Inventory, registry: Resource): RegistryPlace
   return inventory.cachedFor('registry-place', registry, () => {
     const id = registry.source.id?.toLowerCase();
     const group = text(registry.body['resourceGroup']) ?? (id ? parseArmId(id)?.resourceGroup : undefined);
-    const groups = registry.source.kind === 'plan' ? referenceTargets(inventory, registry, 'resource_group_name').targets.map(({ target }) => target).filter((target) => target.armType === RESOURCE_GROUP) : [];
+    const notation = notationOf(registry);
+    const setting = notation.settingAttribute(registry, 'resourceGroup');
+    const groups = setting ? referenceTargets(inventory, registry, setting).targets.map(({ target }) => target).filter((target) => target.armType === RESOURCE_GROUP) : [];
     return { registry, ...(id ? { id } : {}), name: registry.name.toLowerCase(), ...(group ? { resourceGroup: group.toLowerCase() } : {}), groups };
   });
 }

@@ -1,4 +1,12 @@
-import type { Notation, Resource } from './resource.js';
+import type { InputPhrases, Notation, Resource } from './resource.js';
+
+/** ARM inputs name what a fix needs by the az CLI call that looks it up. */
+export const ARM_PHRASES: InputPhrases = {
+  identityPrincipal: (_name, id) => `$(az identity show --ids ${id} --query principalId --output tsv)`,
+  registryId: (name) => `$(az acr show --name ${name} --query id --output tsv)`,
+  pullPrincipal: 'the object id of the identity it pulls with',
+  roleSetting: 'properties.roleDefinitionId',
+};
 
 /** The notation of an input that writes ARM (snapshots, audits): names are ARM paths, values ARM values. */
 export function armNotation(words: { unread: string; openValue?: string; projected: string; explains?: string; unfollowed?: (armPath: string) => string }): Notation {
@@ -13,13 +21,19 @@ export function armNotation(words: { unread: string; openValue?: string; project
     referencesAt: () => [],
     referenceTargets: () => ({ targets: [], unresolved: [] }),
     followUnread: (_scan, _resource, armPath) => ({ links: [], unresolved: [unfollowed(armPath)] }),
+    sharesAttribute: () => false,
+    unsettable: () => undefined,
+    outputOf: () => undefined,
+    quote: (value) => value,
+    refersByConfiguration: false,
+    phrases: ARM_PHRASES,
     unread: words.unread,
     ...(words.openValue ? { openValue: words.openValue } : {}),
     explains: words.explains ?? 'not in the snapshot (project the properties and sku columns)',
   };
 }
 
-export type { Link, LinkMethod, LinkResult, Notation, ReaderContexts, ReferenceTargets, WrittenValue } from './resource.js';
+export type { InputPhrases, Link, LinkMethod, LinkResult, Notation, ReaderContexts, ReferenceTargets, WrittenValue } from './resource.js';
 
 export const SNAPSHOT_NOTATION = armNotation({ unread: '(not in the snapshot)', projected: 'snapshot' });
 

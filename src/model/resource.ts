@@ -70,6 +70,27 @@ export interface Notation {
   referenceTargets(scan: ReaderContexts, resource: Resource, attribute: string, accept: (reference: string) => boolean): ReferenceTargets;
   /** The resources a property known only after apply (or sensitive) names, found through the input's configuration. */
   followUnread(scan: ReaderContexts, resource: Resource, armPath: string, accepts: (target: Resource) => boolean): LinkResult;
+  /**
+   * Whether the attribute that sets a property also writes others (azapi's `body`), so that the references
+   * under it name more than the property.
+   */
+  sharesAttribute(resource: Resource, armPath: string): boolean;
+  /**
+   * The expression a fix writes for a property of this resource once deployed
+   * (`azurerm_user_assigned_identity.x.principal_id`); undefined where the input has none and a fix looks it up.
+   */
+  outputOf(resource: Resource, armPath: string): string | undefined;
+  /** Why the input cannot set a property of this resource at all, naming what can; undefined where it can. */
+  unsettable(resource: Resource, armPath: string): string | undefined;
+  /** A string as a fix writes it in this input: quoted in HCL, bare on a command line. */
+  quote(value: string): string;
+  /**
+   * Whether the input's configuration names the resources it creates by reference (a plan): an identity is
+   * then known by the resource that will hold it, before its object id is.
+   */
+  readonly refersByConfiguration: boolean;
+  /** The input's words for values a fix or a message needs and the scan cannot write out. */
+  readonly phrases: InputPhrases;
   /** Why a value this input does not hold cannot be read, as evidence shows it: `(known after apply)`. */
   readonly unread: string;
   /**
@@ -79,6 +100,18 @@ export interface Notation {
   readonly openValue?: string;
   /** Why properties a rule needed are unknown, for the message of an unknown finding (`ResourceSource.omits` overrides it). */
   readonly explains: string;
+}
+
+/** Words for values the scan cannot write out, as a fix or a message in this input names them. */
+export interface InputPhrases {
+  /** The principal id of a user-assigned identity the scan does not hold, by its name and ARM id. */
+  identityPrincipal(name: string, id: string): string;
+  /** The ARM id of a registry the scan does not hold (or holds without an id). */
+  registryId(name: string): string;
+  /** The principal id of the identity a workload pulls with, when that identity is not known. */
+  pullPrincipal: string;
+  /** What sets a role assignment's role, named where it is open. */
+  roleSetting: string;
 }
 
 export interface ReferenceTargets {

@@ -1,4 +1,5 @@
 import { followLinks, parentOf } from '../../graph/links.js';
+import { notationOf, openBecause } from '../../model/notation.js';
 import { idKey, refKey, referenceTargets, USER_ASSIGNED_IDENTITY } from '../../graph/role-assignments.js';
 import type { Inventory } from '../../model/inventory.js';
 import type { Resource } from '../../model/resource.js';
@@ -25,7 +26,7 @@ export const PULLER_TYPES: readonly string[] = ['Microsoft.App/containerApps', '
 export interface Identity {
   label: string;
   keys: string[];
-  /** How a fix names its object id in the puller's own dialect (a Terraform expression, an id, a shell lookup). */
+  /** How a fix names its object id in the puller's own input (an expression of its configuration, an id, a shell lookup). */
   principal: string;
 }
 
@@ -46,7 +47,7 @@ export interface Pulls {
   undecided: string[];
 }
 
-export const known = (resource: Resource): string => (resource.source.kind === 'plan' ? 'known only after apply' : 'not in the input');
+export const known = (resource: Resource): string => openBecause(resource, 'not in the input');
 
 export function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
@@ -60,17 +61,9 @@ function propertiesOf(resource: Resource): Record<string, unknown> {
   return isPlainObject(resource.body['properties']) ? resource.body['properties'] : {};
 }
 
-/** How the user names an ARM path of a resource: its azurerm attribute, its azapi body path, or the path. */
+/** How the user names an ARM path of a resource, nested blocks included (`registry[0].identity`). */
 export function named(resource: Resource, path: string): string {
-  if (resource.source.dialect === 'azapi') return `body.${path}`;
-  if (resource.source.dialect !== 'azurerm' || !resource.attributeOf) return path;
-  const origin = resource.attributeOf.get(path);
-  if (origin) return origin.attribute;
-  // A member of a mapped list: `registries[0].identity` is `registry[0].identity`.
-  const member = /^(.*)\[(\d+)\](?:\.([A-Za-z]+))?$/.exec(path);
-  const list = member ? resource.attributeOf.get(member[1]!) : undefined;
-  if (member && list) return `${list.attribute}[${member[2]}]${member[3] ? `.${member[3].replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}` : ''}`;
-  return path;
+  return notationOf(resource).spell(resource, path);
 }
 
 /** Registries by login server and by name, built once per scan. */
@@ -117,29 +110,29 @@ function shellLookup(resource: Resource, command: string, query: string): string
   return `$(az ${command} show ${where} --query ${query} --output tsv)`;
 }
 
-function principalText(owner: Resource, objectId: string | undefined, terraform: string, shell: string): string {
-  if (objectId) return owner.source.kind === 'plan' ? `"${objectId}"` : objectId;
-  if (owner.source.kind === 'plan' && owner.source.address) return `${owner.source.address}.${terraform}`;
-  return shell;
+/** The object id as a fix writes it: the id, else the input's expression for `armPath` once deployed, else the shell lookup. */
+function principalText(owner: Resource, objectId: string | undefined, armPath: string, shell: string): string {
+  const notation = notationOf(owner);
+  if (objectId) return notation.quote(objectId);
+  return notation.outputOf(owner, armPath) ?? shell;
 }
 
 function userAssigned(uami: Resource): Identity | { unresolved: string } {
   const objectId = text(propertiesOf(uami)['principalId']);
   const keys = objectId ? [idKey(objectId)] : [];
-  if (uami.source.kind === 'plan') keys.push(refKey(uami, 'principal'));
+  if (notationOf(uami).refersByConfiguration) keys.push(refKey(uami, 'principal'));
   if (keys.length === 0) return { unresolved: `the principal id of user-assigned identity ${uami.name} is not in the input` };
-  const terraform = uami.source.dialect === 'azapi' ? 'output.properties.principalId' : 'principal_id';
-  return { label: `user-assigned identity ${uami.name}`, keys, principal: principalText(uami, objectId, terraform, shellLookup(uami, 'identity', 'principalId')) };
+  return { label: `user-assigned identity ${uami.name}`, keys, principal: principalText(uami, objectId, 'properties.principalId', shellLookup(uami, 'identity', 'principalId')) };
 }
 
 function systemAssigned(owner: Resource): Identity | { unresolved: string } {
   const identity = owner.body['identity'];
   const objectId = isPlainObject(identity) ? text(identity['principalId']) : undefined;
   const keys = objectId ? [idKey(objectId)] : [];
-  if (owner.source.kind === 'plan') keys.push(refKey(owner, 'principal'));
+  if (notationOf(owner).refersByConfiguration) keys.push(refKey(owner, 'principal'));
   if (keys.length === 0) return { unresolved: `the principal id of the system-assigned identity of ${owner.name} is not in the input` };
   const command = owner.armType === 'Microsoft.ContainerRegistry/registries/tasks' ? 'acr task' : 'containerapp';
-  return { label: `the system-assigned identity of ${owner.name}`, keys, principal: principalText(owner, objectId, 'identity[0].principal_id', shellLookup(owner, command, 'identity.principalId')) };
+  return { label: `the system-assigned identity of ${owner.name}`, keys, principal: principalText(owner, objectId, 'identity.principalId', shellLookup(owner, command, 'identity.principalId')) };
 }
 
 /** The identity a registry setting names: `system` / `[system]`, a user-assigned identity id, or (tasks) a client id. */
@@ -149,12 +142,15 @@ function identityNamed(inventory: Inventory, owner: Resource, path: string, valu
   const attribute = named(owner, path);
   if (isRedacted(value)) return { unresolved: `${attribute} is marked sensitive` };
   if (value === UNKNOWN) {
-    let followed = referenceTargets(inventory, owner, owner.source.dialect === 'azapi' ? 'body' : attribute);
+    const notation = notationOf(owner);
+    // An attribute that writes the whole body (azapi) holds references to every identity the resource names.
+    const shared = notation.sharesAttribute(owner, path);
+    let followed = referenceTargets(inventory, owner, shared ? (notation.settingAttribute(owner, path) ?? attribute) : attribute);
     // A dynamic block is one block in the configuration, whatever its index in the plan.
-    if (followed.targets.length === 0 && owner.source.dialect !== 'azapi') followed = referenceTargets(inventory, owner, attribute.replace(/\[\d+\]/g, '[0]'));
+    if (followed.targets.length === 0 && !shared) followed = referenceTargets(inventory, owner, attribute.replace(/\[\d+\]/g, '[0]'));
     const identities = followed.targets.filter(({ target }) => target.armType === USER_ASSIGNED_IDENTITY);
     if (identities.length === 1) return userAssigned(identities[0]!.target);
-    if (identities.length > 1 && owner.source.dialect !== 'azapi') return userAssigned(identities[0]!.target);
+    if (identities.length > 1 && !shared) return userAssigned(identities[0]!.target);
     const why = followed.unresolved.length ? followed.unresolved.join('; ') : 'the configuration shows no identity it refers to';
     return { unresolved: `${attribute} is known only after apply: ${why}` };
   }
@@ -171,11 +167,11 @@ function identityNamed(inventory: Inventory, owner: Resource, path: string, valu
     if (isPlainObject(assigned)) {
       for (const [id, entry] of Object.entries(assigned)) {
         const objectId = isPlainObject(entry) ? text(entry['principalId']) : undefined;
-        if (objectId && id.toLowerCase() === lower) return { label: `user-assigned identity ${written.replace(/^.*\//, '')}`, keys: [idKey(objectId)], principal: owner.source.kind === 'plan' ? `"${objectId}"` : objectId };
+        if (objectId && id.toLowerCase() === lower) return { label: `user-assigned identity ${written.replace(/^.*\//, '')}`, keys: [idKey(objectId)], principal: notationOf(owner).quote(objectId) };
       }
     }
     const name = written.replace(/^.*\//, '');
-    const principal = owner.source.kind === 'plan' ? `the principal_id of user-assigned identity ${name}` : `$(az identity show --ids ${written} --query principalId --output tsv)`;
+    const principal = notationOf(owner).phrases.identityPrincipal(name, written);
     return { unresolved: `user-assigned identity ${name} (${attribute}) is not in this scan, so its principal id is not known`, label: `user-assigned identity ${name}`, principal };
   }
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(written)) {
@@ -255,7 +251,7 @@ function kubeletIdentity(inventory: Inventory, cluster: Resource): Identity | { 
   const kubelet = isPlainObject(profile) ? Object.entries(profile).find(([key]) => key.toLowerCase() === 'kubeletidentity')?.[1] : undefined;
   const objectId = isPlainObject(kubelet) ? text(kubelet['objectId']) : undefined;
   const keys = objectId ? [idKey(objectId)] : [];
-  if (cluster.source.kind === 'plan') keys.push(refKey(cluster, 'kubelet'));
+  if (notationOf(cluster).refersByConfiguration) keys.push(refKey(cluster, 'kubelet'));
   const resourceId = isPlainObject(kubelet) ? kubelet['resourceId'] : undefined;
   const uamis = resourceId === undefined ? [] : followLinks(inventory, cluster, 'properties.identityProfile.kubeletidentity.resourceId', { targetTypes: [USER_ASSIGNED_IDENTITY] }).links.flatMap((link) => (link.target ? [link.target] : []));
   for (const uami of uamis) {
@@ -266,7 +262,7 @@ function kubeletIdentity(inventory: Inventory, cluster: Resource): Identity | { 
   return {
     label: `the kubelet identity of ${cluster.name}`,
     keys,
-    principal: principalText(cluster, objectId, cluster.source.dialect === 'azapi' ? 'output.properties.identityProfile.kubeletidentity.objectId' : 'kubelet_identity[0].object_id', shellLookup(cluster, 'aks', 'identityProfile.kubeletidentity.objectId')),
+    principal: principalText(cluster, objectId, 'properties.identityProfile.kubeletidentity.objectId', shellLookup(cluster, 'aks', 'identityProfile.kubeletidentity.objectId')),
   };
 }
 
@@ -324,8 +320,9 @@ function taskPulls(inventory: Inventory, task: Resource, into: Pulls): void {
   const source = isPlainObject(credentials) ? credentials['sourceRegistry'] : undefined;
   const value = isPlainObject(source) ? source['identity'] : isPlaceholder(source) ? source : undefined;
   if (value === undefined || value === null || value === '') {
-    const identity = task.source.dialect === 'azurerm'
-      ? { unresolved: `its registry ${own.name} uses ABAC repository permissions, and azurerm_container_registry_task cannot set the identity a task pulls its source registry with (credentials.sourceRegistry.identity: azapi or az acr task update --source-acr-auth-id)` }
+    const cannot = notationOf(task).unsettable(task, path);
+    const identity = cannot
+      ? { unresolved: `its registry ${own.name} uses ABAC repository permissions, and ${cannot}` }
       : { missing: `its registry ${own.name} uses ABAC repository permissions, where a task pulls with the identity in credentials.sourceRegistry.identity, and none is set` };
     into.pulls.push({ path, registry: own, registryName: own.name, identity });
     return;

@@ -1,5 +1,6 @@
 import type { Inventory } from '../../model/inventory.js';
 import { armTypeLabel } from '../../model/arm-types.js';
+import { notationOf } from '../../model/notation.js';
 import type { Resource } from '../../model/resource.js';
 import { UNKNOWN } from '../../model/values.js';
 import { assignmentIndex, placeOf, scopeCovers, type AssignmentView, type Tri } from '../../graph/role-assignments.js';
@@ -48,11 +49,13 @@ export function listed(names: readonly string[], limit = 5): string {
   return `${names.slice(0, limit).join(', ')} and ${names.length - limit} more`;
 }
 
+/** The registry's id as a fix in the puller's input writes it: an expression of the same configuration, the id, or words for it. */
 function registryScope(registry: Resource | undefined, registryName: string, puller: Resource): string {
-  const terraform = puller.source.kind === 'plan';
-  if (registry?.source.kind === 'plan' && registry.source.address && registry.source.file === puller.source.file) return `${registry.source.address}.id`;
-  if (registry?.source.id) return terraform ? `"${registry.source.id}"` : registry.source.id;
-  return terraform ? `the id of registry ${registryName}` : `$(az acr show --name ${registryName} --query id --output tsv)`;
+  const notation = notationOf(puller);
+  const expression = registry && registry.source.file === puller.source.file ? notationOf(registry).outputOf(registry, 'id') : undefined;
+  if (expression) return expression;
+  if (registry?.source.id) return notation.quote(registry.source.id);
+  return notation.phrases.registryId(registryName);
 }
 
 type Judgement = { verdict: 'pass' } | { verdict: 'fail'; why: string } | { verdict: 'unknown'; why: string };
@@ -103,7 +106,7 @@ export function detailsFor(pull: Pull, puller: Resource): Record<string, string>
     registry: pull.registryName,
     identity: identity?.label ?? 'its pull identity',
     role: suggestedRole(mode === 'abac' ? 'abac' : 'legacy'),
-    principal: principal ?? (puller.source.kind === 'plan' ? 'the principal id of the identity it pulls with' : 'the object id of the identity it pulls with'),
+    principal: principal ?? notationOf(puller).phrases.pullPrincipal,
     registryScope: registryScope(pull.registry, pull.registryName, puller),
   };
 }

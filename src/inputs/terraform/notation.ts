@@ -1,4 +1,4 @@
-import type { Link, LinkResult, Notation, ReaderContexts, ReferenceTargets, Resource, WrittenValue } from '../../model/resource.js';
+import type { InputPhrases, Link, LinkResult, Notation, ReaderContexts, ReferenceTargets, Resource, WrittenValue } from '../../model/resource.js';
 import { AZURERM_MAPPINGS } from './azurerm-mappings.js';
 import type { AttributeMapping } from './mapping-types.js';
 import type { PlanContext } from './plan-context.js';
@@ -130,14 +130,51 @@ function referenceTargets(scan: ReaderContexts, resource: Resource, attribute: s
   return { targets, unresolved };
 }
 
-const PLAN_WORDS = { unread: '(known after apply)', openValue: 'known only after apply', explains: 'known only after apply' } as const;
+/** What a fix for a plan writes where the value is not in it: words for the user to fill in. */
+const PLAN_PHRASES: InputPhrases = {
+  identityPrincipal: (name) => `the principal_id of user-assigned identity ${name}`,
+  registryId: (name) => `the id of registry ${name}`,
+  pullPrincipal: 'the principal id of the identity it pulls with',
+  roleSetting: 'role_definition_id or role_definition_name',
+};
+
+const PLAN_WORDS = {
+  unread: '(known after apply)',
+  openValue: 'known only after apply',
+  explains: 'known only after apply',
+  quote: (value: string) => `"${value}"`,
+  refersByConfiguration: true,
+} as const;
+
+/**
+ * The azurerm attributes that hold values Azure assigns on deploy, which no argument mapping names:
+ * an identity's principal id, a cluster's kubelet identity.
+ */
+const AZURERM_OUTPUTS: Readonly<Record<string, string>> = {
+  id: 'id',
+  'identity.principalId': 'identity[0].principal_id',
+  'properties.principalId': 'principal_id',
+  'properties.identityProfile.kubeletidentity.objectId': 'kubelet_identity[0].object_id',
+};
+
+/** Properties an azurerm resource type has no argument for, and what sets them instead. */
+const AZURERM_CANNOT_SET: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  azurerm_container_registry_task: {
+    'properties.credentials.sourceRegistry.identity': 'azurerm_container_registry_task cannot set the identity a task pulls its source registry with (credentials.sourceRegistry.identity: azapi or az acr task update --source-acr-auth-id)',
+  },
+};
+
+function outputExpression(resource: Resource, attribute: string | undefined): string | undefined {
+  return resource.source.address && attribute ? `${resource.source.address}.${attribute}` : undefined;
+}
 
 /** azurerm resources (and the kubernetes provider's): attributes from the type's mapping table. */
 export const AZURERM_NOTATION: Notation = {
   nameOf: (resource, armPath) => originFor(resource, armPath)?.attribute ?? armPath,
   attributeOf: (resource, armPath) => originFor(resource, armPath)?.attribute,
   writtenValue: (resource, armPath): WrittenValue | undefined => resource.attributeOf?.get(armPath),
-  settingAttribute: enclosingAttribute,
+  // The resource group is an argument of every azurerm resource, not an ARM property a mapping names.
+  settingAttribute: (resource, armPath) => enclosingAttribute(resource, armPath) ?? (armPath === 'resourceGroup' ? 'resource_group_name' : undefined),
   spell(resource, armPath) {
     const mapping = resource.source.terraformType ? AZURERM_MAPPINGS[resource.source.terraformType] : undefined;
     const spelled = mapping ? spellThrough(mapping.attributes, armPath, (arm) => resource.attributeOf?.get(arm)?.attribute) : undefined;
@@ -154,19 +191,33 @@ export const AZURERM_NOTATION: Notation = {
   },
   referenceTargets,
   followUnread: (scan, resource, armPath, accepts) => followReferences(scan, resource, enclosingAttribute(resource, armPath) ?? armPath, accepts),
+  sharesAttribute: () => false,
+  unsettable: (resource, armPath) => (resource.source.terraformType ? AZURERM_CANNOT_SET[resource.source.terraformType]?.[armPath] : undefined),
+  outputOf: (resource, armPath) => outputExpression(resource, AZURERM_OUTPUTS[armPath]),
+  phrases: PLAN_PHRASES,
   ...PLAN_WORDS,
 };
+
+/** The azapi attribute that sets an ARM path: a resource's parent (its resource group, or the scope of an extension resource) is `parent_id`, the rest `body`. */
+function azapiAttribute(armPath: string): string {
+  return armPath === 'parentId' || armPath === 'resourceGroup' ? 'parent_id' : 'body';
+}
 
 /** azapi resources: the ARM body as written under `body`, the parent under `parent_id`. */
 export const AZAPI_NOTATION: Notation = {
   nameOf: (_resource, armPath) => `body.${armPath}`,
   attributeOf: () => undefined,
   writtenValue: () => undefined,
-  settingAttribute: (_resource, armPath) => (armPath === 'parentId' ? 'parent_id' : 'body'),
+  settingAttribute: (_resource, armPath) => azapiAttribute(armPath),
   spell: (_resource, armPath) => `body.${armPath}`,
   isConfigured: () => true,
   referencesAt: () => [],
   referenceTargets,
   followUnread: (scan, resource, armPath, accepts) => followReferences(scan, resource, armPath === 'parentId' ? 'parent_id' : 'body', accepts),
+  sharesAttribute: (_resource, armPath) => azapiAttribute(armPath) === 'body',
+  unsettable: () => undefined,
+  // azapi's identity block is its own; all else Azure returns is under `output`.
+  outputOf: (resource, armPath) => outputExpression(resource, armPath === 'id' || armPath === 'identity.principalId' ? AZURERM_OUTPUTS[armPath] : `output.${armPath}`),
+  phrases: { ...PLAN_PHRASES, roleSetting: 'properties.roleDefinitionId' },
   ...PLAN_WORDS,
 };
