@@ -227,6 +227,7 @@ export function makeFinding(input: FindingInput): Finding {
   const severity: Severity = check.severity ?? rule.severity;
   const status = evaluation.verdict === 'unknown' ? 'unknown' : 'fail';
   const writer = write?.writer.source.address ?? write?.writer.source.id;
+  const writerType = write ? notationOf(write.writer).typeName(write.writer) : undefined;
   const conflict = write?.conflictsWith ? { unknownReason: `${write.conflictsWith.source.address ?? write.conflictsWith.name} and ${writer} write different values, and which one Terraform applies last is not fixed` } : undefined;
   const baseMessage = status === 'unknown' ? unknownMessage(resource, evaluation.evidence, rule, conflict ?? evaluation.details) : renderTemplate(input.message, template);
   const message = writer && judged.source !== write!.writer.source ? `${baseMessage} (set by ${writer})` : baseMessage;
@@ -257,7 +258,7 @@ export function makeFinding(input: FindingInput): Finding {
     fingerprint: fingerprintOf(rule.id, checkIndex, judged),
     checkIndex,
     ...(write
-      ? { writtenBy: { ...(write.writer.source.address ? { address: write.writer.source.address } : {}), ...(write.writer.source.terraformType ? { type: write.writer.source.terraformType } : {}) } }
+      ? { writtenBy: { ...(write.writer.source.address ? { address: write.writer.source.address } : {}), ...(writerType ? { type: writerType } : {}) } }
       : {}),
   };
 }

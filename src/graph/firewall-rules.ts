@@ -3,6 +3,7 @@ import type { Resource } from '../model/resource.js';
 import { isPlaceholder, isPlainObject, REDACTED, UNKNOWN } from '../model/values.js';
 import { parseProtocol, type Protocol } from '../egress/fqdn.js';
 import { childrenOf, followLinks, parentOf } from './links.js';
+import { notationOf } from '../model/notation.js';
 
 /**
  * The rules a firewall enforces, from every place they live: classic rule collections (inline on the
@@ -266,7 +267,7 @@ export function rulesWrittenIn(inventory: Inventory, resource: Resource): Firewa
  * snapshot may list them on the policy row (`ruleCollectionGroups[].id`) without the rows themselves.
  */
 function missingGroups(inventory: Inventory, policy: Resource): string[] {
-  if (policy.source.kind !== 'snapshot' && policy.source.kind !== 'audit') return [];
+  if (!notationOf(policy).mayLackChildren(RULE_COLLECTION_GROUP)) return [];
   const listed = propertiesOf(policy)['ruleCollectionGroups'];
   if (Array.isArray(listed)) {
     const missing = listed.map((entry) => (isPlainObject(entry) && typeof entry['id'] === 'string' ? entry['id'] : undefined)).filter((id): id is string => id !== undefined && !inventory.getById(id));

@@ -4,6 +4,7 @@ import { isPlaceholder, isPlainObject, UNKNOWN } from '../model/values.js';
 import { parseArmId } from './arm-id.js';
 import { childrenOf, followLinks, parentOf, type Link } from './links.js';
 import { SUBNET } from './routes.js';
+import { notationOf } from '../model/notation.js';
 
 /**
  * What azfence knows about one private endpoint: the services it connects to, its zone groups and the
@@ -130,7 +131,7 @@ function zoneGroupsOf(inventory: Inventory, endpoint: Resource): { groups: ZoneG
     groups.push(zoneGroupFrom(inventory, child, 'properties.privateDnsZoneConfigs[*].properties.privateDnsZoneId', child.name));
   }
   // Resource Graph does not index zone groups: a snapshot without any zone-group row cannot tell "none" from "not read".
-  if (groups.length === 0 && endpoint.source.kind === 'snapshot' && !inventory.fileHasType(endpoint.source.file, ZONE_GROUP)) {
+  if (groups.length === 0 && notationOf(endpoint).mayLackChildren(ZONE_GROUP) && !inventory.fileHasType(endpoint.source.file, ZONE_GROUP)) {
     return { groups: undefined, unknown: false };
   }
   return { groups, unknown };

@@ -6,10 +6,13 @@ export const ARM_PHRASES: InputPhrases = {
   registryId: (name) => `$(az acr show --name ${name} --query id --output tsv)`,
   pullPrincipal: 'the object id of the identity it pulls with',
   roleSetting: 'properties.roleDefinitionId',
+  unreadableData: 'known only after apply',
+  sensitiveValue: 'a value marked sensitive',
 };
 
 /** The notation of an input that writes ARM (snapshots, audits): names are ARM paths, values ARM values. */
-export function armNotation(words: { unread: string; openValue?: string; projected: string; explains?: string; unfollowed?: (armPath: string) => string }): Notation {
+export function armNotation(words: { unread: string; openValue?: string; projected: string; explains?: string; unfollowed?: (armPath: string) => string; unindexed?: readonly string[] }): Notation {
+  const unindexed = new Set((words.unindexed ?? []).map((type) => type.toLowerCase()));
   const unfollowed = words.unfollowed ?? ((armPath: string) => `${armPath} is not in the ${words.projected} (the query projected it away)`);
   return {
     nameOf: (_resource, armPath) => armPath,
@@ -23,6 +26,8 @@ export function armNotation(words: { unread: string; openValue?: string; project
     followUnread: (_scan, _resource, armPath) => ({ links: [], unresolved: [unfollowed(armPath)] }),
     sharesAttribute: () => false,
     unsettable: () => undefined,
+    typeName: () => undefined,
+    mayLackChildren: (armType) => unindexed.has(armType.toLowerCase()),
     outputOf: () => undefined,
     quote: (value) => value,
     refersByConfiguration: false,
@@ -35,7 +40,10 @@ export function armNotation(words: { unread: string; openValue?: string; project
 
 export type { InputPhrases, Link, LinkMethod, LinkResult, Notation, ReaderContexts, ReferenceTargets, WrittenValue } from './resource.js';
 
-export const SNAPSHOT_NOTATION = armNotation({ unread: '(not in the snapshot)', projected: 'snapshot' });
+/** Child types Resource Graph does not index: an export holds them only where someone added their rows. */
+export const RESOURCE_GRAPH_UNINDEXED = ['Microsoft.Network/privateEndpoints/privateDnsZoneGroups', 'Microsoft.Network/firewallPolicies/ruleCollectionGroups'] as const;
+
+export const SNAPSHOT_NOTATION = armNotation({ unread: '(not in the snapshot)', projected: 'snapshot', unindexed: RESOURCE_GRAPH_UNINDEXED });
 
 /** Why a value is open, in a sentence: the input's reason, else `absent` (what a row that lacks the column means for the check). */
 export function openBecause(resource: Resource, absent: string): string {

@@ -80,6 +80,13 @@ export interface Notation {
    * (`azurerm_user_assigned_identity.x.principal_id`); undefined where the input has none and a fix looks it up.
    */
   outputOf(resource: Resource, armPath: string): string | undefined;
+  /**
+   * Whether the input may lack the child resources of an ARM type that Azure holds (Resource Graph indexes
+   * no private DNS zone groups, nor firewall policy rule collection groups): their absence then tells nothing.
+   */
+  mayLackChildren(armType: string): boolean;
+  /** The input's own name for the resource's type (`azurerm_subnet_route_table_association`); undefined where it writes the ARM type. */
+  typeName(resource: Resource): string | undefined;
   /** Why the input cannot set a property of this resource at all, naming what can; undefined where it can. */
   unsettable(resource: Resource, armPath: string): string | undefined;
   /** A string as a fix writes it in this input: quoted in HCL, bare on a command line. */
@@ -112,6 +119,10 @@ export interface InputPhrases {
   pullPrincipal: string;
   /** What sets a role assignment's role, named where it is open. */
   roleSetting: string;
+  /** Why the data of a resource (a ConfigMap's) cannot be read, where the input leaves it open. */
+  unreadableData: string;
+  /** A value the input marks sensitive, as a message names it. */
+  sensitiveValue: string;
 }
 
 export interface ReferenceTargets {

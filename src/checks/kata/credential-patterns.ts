@@ -72,11 +72,12 @@ const SCAN_LIMIT = 65_536;
 
 export type Verdict = { kind: 'credential'; why: string } | { kind: 'clean' } | { kind: 'unknown'; why: string };
 
-export function judgeEntry(key: string, entry: ConfigMapEntry, pending: string): Verdict {
+/** `pending` and `sensitive`: the input's words for a value it leaves open and one it marks sensitive. */
+export function judgeEntry(key: string, entry: ConfigMapEntry, pending: string, sensitive: string): Verdict {
   const table = patterns();
   const named = isCredentialKeyName(key);
   const value = entry.value;
-  if (isRedacted(value)) return named ? { kind: 'credential', why: 'a value Terraform marks sensitive, stored in a ConfigMap in clear' } : { kind: 'clean' };
+  if (isRedacted(value)) return named ? { kind: 'credential', why: `${sensitive}, stored in a ConfigMap in clear` } : { kind: 'clean' };
   if (isPlaceholder(value)) return named ? { kind: 'unknown', why: `the value of key ${key} is ${pending}` } : { kind: 'clean' };
   if (typeof value !== 'string') return { kind: 'clean' };
   const text = value.length > SCAN_LIMIT ? value.slice(0, SCAN_LIMIT) : value;

@@ -7,7 +7,7 @@ import { defineCheck } from '../check.js';
 import type { Evidence } from '../../engine/verdict.js';
 import { pass, unknown } from '../results.js';
 import { judgeEntry } from './credential-patterns.js';
-import { openBecause } from '../../model/notation.js';
+import { notationOf, openBecause } from '../../model/notation.js';
 
 /** ConfigMaps by namespace and name, built once per scan. */
 function configMapIndex(inventory: Inventory): Map<string, Resource[]> {
@@ -113,7 +113,7 @@ const evaluate: RuleFunction = (context) => {
       const entries = configMapEntries(map.body);
       const data = isPlainObject(map.body['properties']) ? map.body['properties']['data'] : undefined;
       if (!entries || isPlaceholder(data)) {
-        undecided.push(`the data of ConfigMap ${use.name} is ${map.source.kind === 'manifest' ? 'not readable' : 'known only after apply'}`);
+        undecided.push(`the data of ConfigMap ${use.name} is ${notationOf(map).phrases.unreadableData}`);
         continue;
       }
       const wanted = use.keys ?? [...entries.keys()];
@@ -125,7 +125,7 @@ const evaluate: RuleFunction = (context) => {
         if (typeof key !== 'string') continue;
         const entry = entries.get(key);
         if (!entry || (use.textOnly && entry.from === 'binaryData')) continue;
-        const verdict = judgeEntry(key, entry, openBecause(map, 'not in the input'));
+        const verdict = judgeEntry(key, entry, openBecause(map, 'not in the input'), notationOf(map).phrases.sensitiveValue);
         if (verdict.kind === 'credential') {
           found.push(`key ${key} of ConfigMap ${use.name} (${use.via}: ${verdict.why})`);
           keysFound.push(`${use.name}/${key}`);

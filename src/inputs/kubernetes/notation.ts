@@ -1,4 +1,4 @@
-import { armNotation } from '../../model/notation.js';
+import { ARM_PHRASES, armNotation } from '../../model/notation.js';
 import type { Notation, Resource } from '../../model/resource.js';
 
 /** Where a workload kind keeps its pod spec in a manifest (the reader lifts it to `properties.podSpec`). */
@@ -19,4 +19,4 @@ const words = armNotation({
 });
 
 /** Manifests name fields as the API does; what they leave open is a placeholder filled in at deploy time. */
-export const MANIFEST_NOTATION: Notation = { ...words, spell: manifestPath };
+export const MANIFEST_NOTATION: Notation = { ...words, spell: manifestPath, phrases: { ...ARM_PHRASES, unreadableData: 'not readable' } };

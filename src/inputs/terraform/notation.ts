@@ -136,6 +136,8 @@ const PLAN_PHRASES: InputPhrases = {
   registryId: (name) => `the id of registry ${name}`,
   pullPrincipal: 'the principal id of the identity it pulls with',
   roleSetting: 'role_definition_id or role_definition_name',
+  unreadableData: 'known only after apply',
+  sensitiveValue: 'a value Terraform marks sensitive',
 };
 
 const PLAN_WORDS = {
@@ -192,6 +194,8 @@ export const AZURERM_NOTATION: Notation = {
   referenceTargets,
   followUnread: (scan, resource, armPath, accepts) => followReferences(scan, resource, enclosingAttribute(resource, armPath) ?? armPath, accepts),
   sharesAttribute: () => false,
+  mayLackChildren: () => false,
+  typeName: (resource) => resource.source.terraformType,
   unsettable: (resource, armPath) => (resource.source.terraformType ? AZURERM_CANNOT_SET[resource.source.terraformType]?.[armPath] : undefined),
   outputOf: (resource, armPath) => outputExpression(resource, AZURERM_OUTPUTS[armPath]),
   phrases: PLAN_PHRASES,
@@ -215,6 +219,8 @@ export const AZAPI_NOTATION: Notation = {
   referenceTargets,
   followUnread: (scan, resource, armPath, accepts) => followReferences(scan, resource, armPath === 'parentId' ? 'parent_id' : 'body', accepts),
   sharesAttribute: (_resource, armPath) => azapiAttribute(armPath) === 'body',
+  mayLackChildren: () => false,
+  typeName: (resource) => resource.source.terraformType,
   unsettable: () => undefined,
   // azapi's identity block is its own; all else Azure returns is under `output`.
   outputOf: (resource, armPath) => outputExpression(resource, armPath === 'id' || armPath === 'identity.principalId' ? AZURERM_OUTPUTS[armPath] : `output.${armPath}`),
