@@ -20727,6 +20727,7 @@ var init_evaluate = __esm({
 
 // src/model/notation.ts
 function armNotation(words4) {
+  const unindexed = new Set((words4.unindexed ?? []).map((type) => type.toLowerCase()));
   const unfollowed = words4.unfollowed ?? ((armPath) => `${armPath} is not in the ${words4.projected} (the query projected it away)`);
   return {
     nameOf: (_resource, armPath) => armPath,
@@ -20738,6 +20739,14 @@ function armNotation(words4) {
     referencesAt: () => [],
     referenceTargets: () => ({ targets: [], unresolved: [] }),
     followUnread: (_scan, _resource, armPath) => ({ links: [], unresolved: [unfollowed(armPath)] }),
+    sharesAttribute: () => false,
+    unsettable: () => void 0,
+    typeName: () => void 0,
+    mayLackChildren: (armType) => unindexed.has(armType.toLowerCase()),
+    outputOf: () => void 0,
+    quote: (value) => value,
+    refersByConfiguration: false,
+    phrases: ARM_PHRASES,
     unread: words4.unread,
     ...words4.openValue ? { openValue: words4.openValue } : {},
     explains: words4.explains ?? "not in the snapshot (project the properties and sku columns)"
@@ -20749,11 +20758,20 @@ function openBecause(resource, absent2) {
 function notationOf(resource) {
   return resource.source.notation ?? SNAPSHOT_NOTATION;
 }
-var SNAPSHOT_NOTATION;
+var ARM_PHRASES, RESOURCE_GRAPH_UNINDEXED, SNAPSHOT_NOTATION;
 var init_notation = __esm({
   "src/model/notation.ts"() {
     "use strict";
-    SNAPSHOT_NOTATION = armNotation({ unread: "(not in the snapshot)", projected: "snapshot" });
+    ARM_PHRASES = {
+      identityPrincipal: (_name, id) => `$(az identity show --ids ${id} --query principalId --output tsv)`,
+      registryId: (name) => `$(az acr show --name ${name} --query id --output tsv)`,
+      pullPrincipal: "the object id of the identity it pulls with",
+      roleSetting: "properties.roleDefinitionId",
+      unreadableData: "known only after apply",
+      sensitiveValue: "a value marked sensitive"
+    };
+    RESOURCE_GRAPH_UNINDEXED = ["Microsoft.Network/privateEndpoints/privateDnsZoneGroups", "Microsoft.Network/firewallPolicies/ruleCollectionGroups"];
+    SNAPSHOT_NOTATION = armNotation({ unread: "(not in the snapshot)", projected: "snapshot", unindexed: RESOURCE_GRAPH_UNINDEXED });
   }
 });
 
@@ -21063,7 +21081,7 @@ function zoneGroupsOf(inventory, endpoint) {
   for (const child2 of childrenOf(inventory, endpoint, ZONE_GROUP)) {
     groups.push(zoneGroupFrom(inventory, child2, "properties.privateDnsZoneConfigs[*].properties.privateDnsZoneId", child2.name));
   }
-  if (groups.length === 0 && endpoint.source.kind === "snapshot" && !inventory.fileHasType(endpoint.source.file, ZONE_GROUP)) {
+  if (groups.length === 0 && notationOf(endpoint).mayLackChildren(ZONE_GROUP) && !inventory.fileHasType(endpoint.source.file, ZONE_GROUP)) {
     return { groups: void 0, unknown: false };
   }
   return { groups, unknown: unknown2 };
@@ -21127,6 +21145,7 @@ var init_private_endpoints = __esm({
     init_arm_id();
     init_links();
     init_routes();
+    init_notation();
     PRIVATE_ENDPOINT = "Microsoft.Network/privateEndpoints";
     ZONE_GROUP = "Microsoft.Network/privateEndpoints/privateDnsZoneGroups";
     PRIVATE_DNS_ZONE = "Microsoft.Network/privateDnsZones";
@@ -22076,7 +22095,7 @@ function rulesWrittenIn(inventory, resource) {
   });
 }
 function missingGroups(inventory, policy) {
-  if (policy.source.kind !== "snapshot" && policy.source.kind !== "audit") return [];
+  if (!notationOf(policy).mayLackChildren(RULE_COLLECTION_GROUP)) return [];
   const listed3 = propertiesOf3(policy)["ruleCollectionGroups"];
   if (Array.isArray(listed3)) {
     const missing = listed3.map((entry) => isPlainObject(entry) && typeof entry["id"] === "string" ? entry["id"] : void 0).filter((id) => id !== void 0 && !inventory.getById(id));
@@ -22161,6 +22180,7 @@ var init_firewall_rules = __esm({
     init_values();
     init_fqdn();
     init_links();
+    init_notation();
     FIREWALL2 = "Microsoft.Network/azureFirewalls";
     FIREWALL_POLICY = "Microsoft.Network/firewallPolicies";
     RULE_COLLECTION_GROUP = "Microsoft.Network/firewallPolicies/ruleCollectionGroups";
@@ -23875,11 +23895,11 @@ function isCredentialKeyName(key) {
   if (at3 < 0) return false;
   return !parts.slice(at3 + 1).some((part) => table5.settingWords.has(part));
 }
-function judgeEntry(key, entry, pending) {
+function judgeEntry(key, entry, pending, sensitive) {
   const table5 = patterns2();
   const named5 = isCredentialKeyName(key);
   const value = entry.value;
-  if (isRedacted(value)) return named5 ? { kind: "credential", why: "a value Terraform marks sensitive, stored in a ConfigMap in clear" } : { kind: "clean" };
+  if (isRedacted(value)) return named5 ? { kind: "credential", why: `${sensitive}, stored in a ConfigMap in clear` } : { kind: "clean" };
   if (isPlaceholder(value)) return named5 ? { kind: "unknown", why: `the value of key ${key} is ${pending}` } : { kind: "clean" };
   if (typeof value !== "string") return { kind: "clean" };
   const text7 = value.length > SCAN_LIMIT ? value.slice(0, SCAN_LIMIT) : value;
@@ -23997,7 +24017,7 @@ var init_workload_gets_no_config_map_credentials = __esm({
           const entries2 = configMapEntries(map.body);
           const data = isPlainObject(map.body["properties"]) ? map.body["properties"]["data"] : void 0;
           if (!entries2 || isPlaceholder(data)) {
-            undecided.push(`the data of ConfigMap ${use.name} is ${map.source.kind === "manifest" ? "not readable" : "known only after apply"}`);
+            undecided.push(`the data of ConfigMap ${use.name} is ${notationOf(map).phrases.unreadableData}`);
             continue;
           }
           const wanted = use.keys ?? [...entries2.keys()];
@@ -24009,7 +24029,7 @@ var init_workload_gets_no_config_map_credentials = __esm({
             if (typeof key !== "string") continue;
             const entry = entries2.get(key);
             if (!entry || use.textOnly && entry.from === "binaryData") continue;
-            const verdict = judgeEntry(key, entry, openBecause(map, "not in the input"));
+            const verdict = judgeEntry(key, entry, openBecause(map, "not in the input"), notationOf(map).phrases.sensitiveValue);
             if (verdict.kind === "credential") {
               found.push(`key ${key} of ConfigMap ${use.name} (${use.via}: ${verdict.why})`);
               keysFound.push(`${use.name}/${key}`);
@@ -24427,9 +24447,9 @@ function text2(value) {
 function propertiesOf5(resource) {
   return isPlainObject(resource.body["properties"]) ? resource.body["properties"] : {};
 }
-function attributeFor(resource, armPath, azurerm) {
-  if (resource.source.dialect === "azapi") return armPath === "parentId" ? "parent_id" : "body";
-  return resource.attributeOf?.get(armPath)?.attribute ?? azurerm;
+function attributeFor(resource, armPath) {
+  const notation = notationOf(resource);
+  return notation.settingAttribute(resource, armPath) ?? notation.spell(resource, armPath);
 }
 function referenceTargets(inventory, resource, attribute, accept = () => true) {
   return notationOf(resource).referenceTargets(inventory, resource, attribute, accept);
@@ -24441,10 +24461,11 @@ function principalOf(inventory, assignment) {
   const value = propertiesOf5(assignment)["principalId"];
   const literal = text2(value);
   if (literal) return { keys: [idKey(literal)], literal: true };
-  const attribute = attributeFor(assignment, "properties.principalId", "principal_id");
+  const attribute = attributeFor(assignment, "properties.principalId");
+  const shared = notationOf(assignment).sharesAttribute(assignment, "properties.principalId");
   if (isRedacted(value)) return { unresolved: `${attribute} is marked sensitive` };
-  if (value !== UNKNOWN && !(assignment.source.dialect === "azapi" && isPlaceholder(assignment.body["properties"]))) return { unresolved: `${attribute} is not set` };
-  const followed = referenceTargets(inventory, assignment, attribute, assignment.source.dialect === "azapi" ? (reference) => PRINCIPAL_REFERENCE.test(reference) : void 0);
+  if (value !== UNKNOWN && !(shared && isPlaceholder(assignment.body["properties"]))) return { unresolved: `${attribute} is not set` };
+  const followed = referenceTargets(inventory, assignment, attribute, shared ? (reference) => PRINCIPAL_REFERENCE.test(reference) : void 0);
   if (followed.targets.length === 0) {
     const why = followed.unresolved.length ? followed.unresolved.join("; ") : "the configuration shows no reference to follow";
     return { unresolved: `${attribute} of ${assignment.source.address ?? assignment.name} is known only after apply: ${why}` };
@@ -24452,17 +24473,17 @@ function principalOf(inventory, assignment) {
   return { keys: followed.targets.map(({ target, reference }) => refKey(target, slotOfReference(reference))), literal: false };
 }
 function scopeOf(inventory, assignment) {
-  const armPath = assignment.source.dialect === "azapi" ? "parentId" : "properties.scope";
-  const value = assignment.source.dialect === "azapi" ? assignment.body["parentId"] : propertiesOf5(assignment)["scope"];
+  const armPath = notationOf(assignment).settingAttribute(assignment, "parentId") ? "parentId" : "properties.scope";
+  const value = armPath === "parentId" ? assignment.body["parentId"] : propertiesOf5(assignment)["scope"];
   const literal = text2(value);
   if (literal) return { ids: [literal.toLowerCase()], targets: [] };
-  if (value === void 0 && assignment.source.kind !== "plan") {
+  if (value === void 0 && !notationOf(assignment).refersByConfiguration) {
     const id = assignment.source.id ?? "";
     const at3 = id.toLowerCase().indexOf("/providers/microsoft.authorization/roleassignments/");
     if (at3 >= 0) return { ids: [at3 === 0 ? "/" : id.slice(0, at3).toLowerCase()], targets: [] };
     return { ids: [], targets: [], unresolved: `the scope of role assignment ${assignment.name} is not in the input` };
   }
-  const attribute = attributeFor(assignment, armPath, "scope");
+  const attribute = attributeFor(assignment, armPath);
   if (isRedacted(value)) return { ids: [], targets: [], unresolved: `${attribute} is marked sensitive` };
   if (value !== UNKNOWN) return { ids: [], targets: [], unresolved: `${attribute} is not set` };
   const followed = referenceTargets(inventory, assignment, attribute);
@@ -24477,8 +24498,7 @@ function roleOf(assignment) {
   const id = text2(properties["roleDefinitionId"]);
   const name = text2(properties["roleDefinitionName"]);
   if (id || name) return { ...id ? { id: id.replace(/^.*\//, "").toLowerCase() } : {}, ...name ? { name } : {} };
-  const attribute = assignment.source.dialect === "azurerm" ? "role_definition_id or role_definition_name" : "properties.roleDefinitionId";
-  return { unresolved: `the role of ${assignment.source.address ?? assignment.name} (${attribute}) is ${assignment.source.kind === "plan" ? "known only after apply" : "not in the input"}` };
+  return { unresolved: `the role of ${assignment.source.address ?? assignment.name} (${notationOf(assignment).phrases.roleSetting}) is ${openBecause(assignment, "not in the input")}` };
 }
 function conditionOf(assignment) {
   const value = propertiesOf5(assignment)["condition"];
@@ -24510,7 +24530,9 @@ function placeOf2(inventory, registry) {
   return inventory.cachedFor("registry-place", registry, () => {
     const id = registry.source.id?.toLowerCase();
     const group = text2(registry.body["resourceGroup"]) ?? (id ? parseArmId(id)?.resourceGroup : void 0);
-    const groups = registry.source.kind === "plan" ? referenceTargets(inventory, registry, "resource_group_name").targets.map(({ target }) => target).filter((target) => target.armType === RESOURCE_GROUP) : [];
+    const notation = notationOf(registry);
+    const setting = notation.settingAttribute(registry, "resourceGroup");
+    const groups = setting ? referenceTargets(inventory, registry, setting).targets.map(({ target }) => target).filter((target) => target.armType === RESOURCE_GROUP) : [];
     return { registry, ...id ? { id } : {}, name: registry.name.toLowerCase(), ...group ? { resourceGroup: group.toLowerCase() } : {}, groups };
   });
 }
@@ -24572,14 +24594,7 @@ function propertiesOf6(resource) {
   return isPlainObject(resource.body["properties"]) ? resource.body["properties"] : {};
 }
 function named3(resource, path) {
-  if (resource.source.dialect === "azapi") return `body.${path}`;
-  if (resource.source.dialect !== "azurerm" || !resource.attributeOf) return path;
-  const origin = resource.attributeOf.get(path);
-  if (origin) return origin.attribute;
-  const member = /^(.*)\[(\d+)\](?:\.([A-Za-z]+))?$/.exec(path);
-  const list6 = member ? resource.attributeOf.get(member[1]) : void 0;
-  if (member && list6) return `${list6.attribute}[${member[2]}]${member[3] ? `.${member[3].replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}` : ""}`;
-  return path;
+  return notationOf(resource).spell(resource, path);
 }
 function registryByServer(inventory, server) {
   const index = inventory.cached("registries-by-login-server", () => {
@@ -24618,37 +24633,38 @@ function shellLookup(resource, command, query) {
   const where2 = resource.source.id ? `--ids ${resource.source.id}` : `--name ${resource.name}${group ? ` --resource-group ${group}` : ""}`;
   return `$(az ${command} show ${where2} --query ${query} --output tsv)`;
 }
-function principalText(owner, objectId, terraform, shell) {
-  if (objectId) return owner.source.kind === "plan" ? `"${objectId}"` : objectId;
-  if (owner.source.kind === "plan" && owner.source.address) return `${owner.source.address}.${terraform}`;
-  return shell;
+function principalText(owner, objectId, armPath, shell) {
+  const notation = notationOf(owner);
+  if (objectId) return notation.quote(objectId);
+  return notation.outputOf(owner, armPath) ?? shell;
 }
 function userAssigned(uami) {
   const objectId = text3(propertiesOf6(uami)["principalId"]);
   const keys = objectId ? [idKey(objectId)] : [];
-  if (uami.source.kind === "plan") keys.push(refKey(uami, "principal"));
+  if (notationOf(uami).refersByConfiguration) keys.push(refKey(uami, "principal"));
   if (keys.length === 0) return { unresolved: `the principal id of user-assigned identity ${uami.name} is not in the input` };
-  const terraform = uami.source.dialect === "azapi" ? "output.properties.principalId" : "principal_id";
-  return { label: `user-assigned identity ${uami.name}`, keys, principal: principalText(uami, objectId, terraform, shellLookup(uami, "identity", "principalId")) };
+  return { label: `user-assigned identity ${uami.name}`, keys, principal: principalText(uami, objectId, "properties.principalId", shellLookup(uami, "identity", "principalId")) };
 }
 function systemAssigned(owner) {
   const identity3 = owner.body["identity"];
   const objectId = isPlainObject(identity3) ? text3(identity3["principalId"]) : void 0;
   const keys = objectId ? [idKey(objectId)] : [];
-  if (owner.source.kind === "plan") keys.push(refKey(owner, "principal"));
+  if (notationOf(owner).refersByConfiguration) keys.push(refKey(owner, "principal"));
   if (keys.length === 0) return { unresolved: `the principal id of the system-assigned identity of ${owner.name} is not in the input` };
   const command = owner.armType === "Microsoft.ContainerRegistry/registries/tasks" ? "acr task" : "containerapp";
-  return { label: `the system-assigned identity of ${owner.name}`, keys, principal: principalText(owner, objectId, "identity[0].principal_id", shellLookup(owner, command, "identity.principalId")) };
+  return { label: `the system-assigned identity of ${owner.name}`, keys, principal: principalText(owner, objectId, "identity.principalId", shellLookup(owner, command, "identity.principalId")) };
 }
 function identityNamed(inventory, owner, path, value) {
   const attribute = named3(owner, path);
   if (isRedacted(value)) return { unresolved: `${attribute} is marked sensitive` };
   if (value === UNKNOWN) {
-    let followed = referenceTargets(inventory, owner, owner.source.dialect === "azapi" ? "body" : attribute);
-    if (followed.targets.length === 0 && owner.source.dialect !== "azapi") followed = referenceTargets(inventory, owner, attribute.replace(/\[\d+\]/g, "[0]"));
+    const notation = notationOf(owner);
+    const shared = notation.sharesAttribute(owner, path);
+    let followed = referenceTargets(inventory, owner, shared ? notation.settingAttribute(owner, path) ?? attribute : attribute);
+    if (followed.targets.length === 0 && !shared) followed = referenceTargets(inventory, owner, attribute.replace(/\[\d+\]/g, "[0]"));
     const identities = followed.targets.filter(({ target }) => target.armType === USER_ASSIGNED_IDENTITY);
     if (identities.length === 1) return userAssigned(identities[0].target);
-    if (identities.length > 1 && owner.source.dialect !== "azapi") return userAssigned(identities[0].target);
+    if (identities.length > 1 && !shared) return userAssigned(identities[0].target);
     const why = followed.unresolved.length ? followed.unresolved.join("; ") : "the configuration shows no identity it refers to";
     return { unresolved: `${attribute} is known only after apply: ${why}` };
   }
@@ -24664,11 +24680,11 @@ function identityNamed(inventory, owner, path, value) {
     if (isPlainObject(assigned)) {
       for (const [id, entry] of Object.entries(assigned)) {
         const objectId = isPlainObject(entry) ? text3(entry["principalId"]) : void 0;
-        if (objectId && id.toLowerCase() === lower2) return { label: `user-assigned identity ${written.replace(/^.*\//, "")}`, keys: [idKey(objectId)], principal: owner.source.kind === "plan" ? `"${objectId}"` : objectId };
+        if (objectId && id.toLowerCase() === lower2) return { label: `user-assigned identity ${written.replace(/^.*\//, "")}`, keys: [idKey(objectId)], principal: notationOf(owner).quote(objectId) };
       }
     }
     const name = written.replace(/^.*\//, "");
-    const principal = owner.source.kind === "plan" ? `the principal_id of user-assigned identity ${name}` : `$(az identity show --ids ${written} --query principalId --output tsv)`;
+    const principal = notationOf(owner).phrases.identityPrincipal(name, written);
     return { unresolved: `user-assigned identity ${name} (${attribute}) is not in this scan, so its principal id is not known`, label: `user-assigned identity ${name}`, principal };
   }
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(written)) {
@@ -24743,7 +24759,7 @@ function kubeletIdentity(inventory, cluster) {
   const kubelet = isPlainObject(profile) ? Object.entries(profile).find(([key]) => key.toLowerCase() === "kubeletidentity")?.[1] : void 0;
   const objectId = isPlainObject(kubelet) ? text3(kubelet["objectId"]) : void 0;
   const keys = objectId ? [idKey(objectId)] : [];
-  if (cluster.source.kind === "plan") keys.push(refKey(cluster, "kubelet"));
+  if (notationOf(cluster).refersByConfiguration) keys.push(refKey(cluster, "kubelet"));
   const resourceId2 = isPlainObject(kubelet) ? kubelet["resourceId"] : void 0;
   const uamis = resourceId2 === void 0 ? [] : followLinks(inventory, cluster, "properties.identityProfile.kubeletidentity.resourceId", { targetTypes: [USER_ASSIGNED_IDENTITY] }).links.flatMap((link) => link.target ? [link.target] : []);
   for (const uami of uamis) {
@@ -24754,7 +24770,7 @@ function kubeletIdentity(inventory, cluster) {
   return {
     label: `the kubelet identity of ${cluster.name}`,
     keys,
-    principal: principalText(cluster, objectId, cluster.source.dialect === "azapi" ? "output.properties.identityProfile.kubeletidentity.objectId" : "kubelet_identity[0].object_id", shellLookup(cluster, "aks", "identityProfile.kubeletidentity.objectId"))
+    principal: principalText(cluster, objectId, "properties.identityProfile.kubeletidentity.objectId", shellLookup(cluster, "aks", "identityProfile.kubeletidentity.objectId"))
   };
 }
 function clusterPulls(inventory, cluster, into) {
@@ -24803,7 +24819,8 @@ function taskPulls(inventory, task, into) {
   const source = isPlainObject(credentials) ? credentials["sourceRegistry"] : void 0;
   const value = isPlainObject(source) ? source["identity"] : isPlaceholder(source) ? source : void 0;
   if (value === void 0 || value === null || value === "") {
-    const identity4 = task.source.dialect === "azurerm" ? { unresolved: `its registry ${own.name} uses ABAC repository permissions, and azurerm_container_registry_task cannot set the identity a task pulls its source registry with (credentials.sourceRegistry.identity: azapi or az acr task update --source-acr-auth-id)` } : { missing: `its registry ${own.name} uses ABAC repository permissions, where a task pulls with the identity in credentials.sourceRegistry.identity, and none is set` };
+    const cannot = notationOf(task).unsettable(task, path);
+    const identity4 = cannot ? { unresolved: `its registry ${own.name} uses ABAC repository permissions, and ${cannot}` } : { missing: `its registry ${own.name} uses ABAC repository permissions, where a task pulls with the identity in credentials.sourceRegistry.identity, and none is set` };
     into.pulls.push({ path, registry: own, registryName: own.name, identity: identity4 });
     return;
   }
@@ -24836,12 +24853,13 @@ var init_image_pulls = __esm({
   "src/checks/pool/image-pulls.ts"() {
     "use strict";
     init_links();
+    init_notation();
     init_role_assignments();
     init_values();
     REGISTRY3 = "Microsoft.ContainerRegistry/registries";
     PULL_ROLE_READS = ["microsoft.containerregistry/registries", "microsoft.managedidentity/userassignedidentities", "microsoft.authorization/roleassignments"];
     PULLER_TYPES = ["Microsoft.App/containerApps", "Microsoft.App/jobs", "Microsoft.App/sessionPools", "Microsoft.ContainerService/managedClusters", "Microsoft.ContainerRegistry/registries/tasks"];
-    known2 = (resource) => resource.source.kind === "plan" ? "known only after apply" : "not in the input";
+    known2 = (resource) => openBecause(resource, "not in the input");
   }
 });
 
@@ -25044,10 +25062,11 @@ function listed(names2, limit = 5) {
   return `${names2.slice(0, limit).join(", ")} and ${names2.length - limit} more`;
 }
 function registryScope(registry, registryName, puller) {
-  const terraform = puller.source.kind === "plan";
-  if (registry?.source.kind === "plan" && registry.source.address && registry.source.file === puller.source.file) return `${registry.source.address}.id`;
-  if (registry?.source.id) return terraform ? `"${registry.source.id}"` : registry.source.id;
-  return terraform ? `the id of registry ${registryName}` : `$(az acr show --name ${registryName} --query id --output tsv)`;
+  const notation = notationOf(puller);
+  const expression = registry && registry.source.file === puller.source.file ? notationOf(registry).outputOf(registry, "id") : void 0;
+  if (expression) return expression;
+  if (registry?.source.id) return notation.quote(registry.source.id);
+  return notation.phrases.registryId(registryName);
 }
 function judge(inventory, pull) {
   if ("unresolved" in pull.identity) return { verdict: "unknown", why: pull.identity.unresolved };
@@ -25094,7 +25113,7 @@ function detailsFor(pull, puller) {
     registry: pull.registryName,
     identity: identity3?.label ?? "its pull identity",
     role: suggestedRole(mode === "abac" ? "abac" : "legacy"),
-    principal: principal ?? (puller.source.kind === "plan" ? "the principal id of the identity it pulls with" : "the object id of the identity it pulls with"),
+    principal: principal ?? notationOf(puller).phrases.pullPrincipal,
     registryScope: registryScope(pull.registry, pull.registryName, puller)
   };
 }
@@ -25102,6 +25121,7 @@ var init_pull_judgement = __esm({
   "src/checks/pool/pull-judgement.ts"() {
     "use strict";
     init_arm_types();
+    init_notation();
     init_values();
     init_role_assignments();
     init_image_pulls();
@@ -26560,6 +26580,7 @@ function makeFinding(input) {
   const severity = check.severity ?? rule.severity;
   const status = evaluation.verdict === "unknown" ? "unknown" : "fail";
   const writer = write3?.writer.source.address ?? write3?.writer.source.id;
+  const writerType = write3 ? notationOf(write3.writer).typeName(write3.writer) : void 0;
   const conflict = write3?.conflictsWith ? { unknownReason: `${write3.conflictsWith.source.address ?? write3.conflictsWith.name} and ${writer} write different values, and which one Terraform applies last is not fixed` } : void 0;
   const baseMessage = status === "unknown" ? unknownMessage(resource, evaluation.evidence, rule, conflict ?? evaluation.details) : renderTemplate(input.message, template);
   const message = writer && judged.source !== write3.writer.source ? `${baseMessage} (set by ${writer})` : baseMessage;
@@ -26589,7 +26610,7 @@ function makeFinding(input) {
     evidence: showEvidence(resource, evaluation.evidence),
     fingerprint: fingerprintOf(rule.id, checkIndex, judged),
     checkIndex,
-    ...write3 ? { writtenBy: { ...write3.writer.source.address ? { address: write3.writer.source.address } : {}, ...write3.writer.source.terraformType ? { type: write3.writer.source.terraformType } : {} } } : {}
+    ...write3 ? { writtenBy: { ...write3.writer.source.address ? { address: write3.writer.source.address } : {}, ...writerType ? { type: writerType } : {} } } : {}
   };
 }
 var PLACEHOLDER, compiledTemplates, UNCLASSIFIED_WHY;
@@ -28251,19 +28272,51 @@ function referenceTargets2(scan2, resource, attribute, accept) {
   }
   return { targets, unresolved };
 }
-var referencesUnderAttribute, PLAN_WORDS, AZURERM_NOTATION, AZAPI_NOTATION;
+function outputExpression(resource, attribute) {
+  return resource.source.address && attribute ? `${resource.source.address}.${attribute}` : void 0;
+}
+function azapiAttribute(armPath) {
+  return armPath === "parentId" || armPath === "resourceGroup" ? "parent_id" : "body";
+}
+var referencesUnderAttribute, PLAN_PHRASES, PLAN_WORDS, AZURERM_OUTPUTS, AZURERM_CANNOT_SET, AZURERM_NOTATION, AZAPI_NOTATION;
 var init_notation2 = __esm({
   "src/inputs/terraform/notation.ts"() {
     "use strict";
     init_azurerm_mappings();
     init_resolve_reference();
     referencesUnderAttribute = /* @__PURE__ */ new WeakMap();
-    PLAN_WORDS = { unread: "(known after apply)", openValue: "known only after apply", explains: "known only after apply" };
+    PLAN_PHRASES = {
+      identityPrincipal: (name) => `the principal_id of user-assigned identity ${name}`,
+      registryId: (name) => `the id of registry ${name}`,
+      pullPrincipal: "the principal id of the identity it pulls with",
+      roleSetting: "role_definition_id or role_definition_name",
+      unreadableData: "known only after apply",
+      sensitiveValue: "a value Terraform marks sensitive"
+    };
+    PLAN_WORDS = {
+      unread: "(known after apply)",
+      openValue: "known only after apply",
+      explains: "known only after apply",
+      quote: (value) => `"${value}"`,
+      refersByConfiguration: true
+    };
+    AZURERM_OUTPUTS = {
+      id: "id",
+      "identity.principalId": "identity[0].principal_id",
+      "properties.principalId": "principal_id",
+      "properties.identityProfile.kubeletidentity.objectId": "kubelet_identity[0].object_id"
+    };
+    AZURERM_CANNOT_SET = {
+      azurerm_container_registry_task: {
+        "properties.credentials.sourceRegistry.identity": "azurerm_container_registry_task cannot set the identity a task pulls its source registry with (credentials.sourceRegistry.identity: azapi or az acr task update --source-acr-auth-id)"
+      }
+    };
     AZURERM_NOTATION = {
       nameOf: (resource, armPath) => originFor(resource, armPath)?.attribute ?? armPath,
       attributeOf: (resource, armPath) => originFor(resource, armPath)?.attribute,
       writtenValue: (resource, armPath) => resource.attributeOf?.get(armPath),
-      settingAttribute: enclosingAttribute,
+      // The resource group is an argument of every azurerm resource, not an ARM property a mapping names.
+      settingAttribute: (resource, armPath) => enclosingAttribute(resource, armPath) ?? (armPath === "resourceGroup" ? "resource_group_name" : void 0),
       spell(resource, armPath) {
         const mapping2 = resource.source.terraformType ? AZURERM_MAPPINGS[resource.source.terraformType] : void 0;
         const spelled = mapping2 ? spellThrough(mapping2.attributes, armPath, (arm) => resource.attributeOf?.get(arm)?.attribute) : void 0;
@@ -28280,18 +28333,31 @@ var init_notation2 = __esm({
       },
       referenceTargets: referenceTargets2,
       followUnread: (scan2, resource, armPath, accepts) => followReferences(scan2, resource, enclosingAttribute(resource, armPath) ?? armPath, accepts),
+      sharesAttribute: () => false,
+      mayLackChildren: () => false,
+      typeName: (resource) => resource.source.terraformType,
+      unsettable: (resource, armPath) => resource.source.terraformType ? AZURERM_CANNOT_SET[resource.source.terraformType]?.[armPath] : void 0,
+      outputOf: (resource, armPath) => outputExpression(resource, AZURERM_OUTPUTS[armPath]),
+      phrases: PLAN_PHRASES,
       ...PLAN_WORDS
     };
     AZAPI_NOTATION = {
       nameOf: (_resource, armPath) => `body.${armPath}`,
       attributeOf: () => void 0,
       writtenValue: () => void 0,
-      settingAttribute: (_resource, armPath) => armPath === "parentId" ? "parent_id" : "body",
+      settingAttribute: (_resource, armPath) => azapiAttribute(armPath),
       spell: (_resource, armPath) => `body.${armPath}`,
       isConfigured: () => true,
       referencesAt: () => [],
       referenceTargets: referenceTargets2,
       followUnread: (scan2, resource, armPath, accepts) => followReferences(scan2, resource, armPath === "parentId" ? "parent_id" : "body", accepts),
+      sharesAttribute: (_resource, armPath) => azapiAttribute(armPath) === "body",
+      mayLackChildren: () => false,
+      typeName: (resource) => resource.source.terraformType,
+      unsettable: () => void 0,
+      // azapi's identity block is its own; all else Azure returns is under `output`.
+      outputOf: (resource, armPath) => outputExpression(resource, armPath === "id" || armPath === "identity.principalId" ? AZURERM_OUTPUTS[armPath] : `output.${armPath}`),
+      phrases: { ...PLAN_PHRASES, roleSetting: "properties.roleDefinitionId" },
       ...PLAN_WORDS
     };
   }
@@ -29822,7 +29888,7 @@ var init_notation3 = __esm({
       projected: "snapshot",
       explains: "a placeholder filled in at deploy time (${...})"
     });
-    MANIFEST_NOTATION = { ...words2, spell: manifestPath };
+    MANIFEST_NOTATION = { ...words2, spell: manifestPath, phrases: { ...ARM_PHRASES, unreadableData: "not readable" } };
   }
 });
 
@@ -30164,7 +30230,7 @@ var init_notation4 = __esm({
   "src/inputs/resource-graph/notation.ts"() {
     "use strict";
     init_notation();
-    AUDIT_NOTATION = armNotation({ unread: "(not returned by Azure)", projected: "audit" });
+    AUDIT_NOTATION = armNotation({ unread: "(not returned by Azure)", projected: "audit", unindexed: ["Microsoft.Network/firewallPolicies/ruleCollectionGroups"] });
   }
 });
 
