@@ -52,7 +52,7 @@ function ciRun(repo: string, env: Record<string, string> = {}) {
 }
 
 describe('.ci/run', () => {
-  it('installs with npm ci, audits the dependencies, runs the whole suite on Node 22, then the package smoke test on Node 24 and the oldest Node allowed', () => {
+  it('installs with npm ci, audits the dependencies, runs the whole suite on Node 22 and on Node 24, then the package smoke test on the oldest Node allowed', () => {
     const { repo, log } = fakeCheckout({ corpus: 'plans' });
     // An opt-out left in the machine's environment does not reach the suite.
     const run = ciRun(repo, { AZFENCE_SKIP_CORPUS: '1' });
@@ -61,7 +61,7 @@ describe('.ci/run', () => {
       'npm@22.23.5 ci --no-audit --no-fund skip-corpus=unset',
       'npm@22.23.5 run --silent audit:deps skip-corpus=unset',
       'npm@22.23.5 test skip-corpus=unset',
-      'node@24.22.3 node_modules/vitest/vitest.mjs run test/shipping/package.test.ts skip-corpus=unset',
+      'npm@24.22.3 test skip-corpus=unset',
       'node@22.3.0 node_modules/vitest/vitest.mjs run test/shipping/package.test.ts skip-corpus=unset',
     ]);
     const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;

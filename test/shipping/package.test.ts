@@ -11,7 +11,7 @@ import { tempDir } from '../support/run-cli.js';
  * --ignore-scripts (no build, no install script of ours or of a dependency runs), then the installed
  * `azfence` binary is what runs. This lives in the vitest suite rather than only in .ci/run so that every
  * `npm test` (the README's test command) checks it, with the same assertions as the rest of the suite; .ci/run
- * runs this file again on Node 24.
+ * runs the whole suite again on Node 24 and this file on the oldest Node allowed.
  *
  * The tarball is packed with --ignore-scripts: `npm pack` would otherwise run `prepare`, rebuilding dist/
  * under the other test files' feet. `npm test` builds first, so dist/ is this commit's build.
