@@ -27266,11 +27266,26 @@ var init_mappings_aks = __esm({
 });
 
 // src/inputs/terraform/mappings-agents.ts
-var tags, AGENT_MAPPINGS;
+var tags, CONTAINER_APP_PULL, AGENT_MAPPINGS;
 var init_mappings_agents = __esm({
   "src/inputs/terraform/mappings-agents.ts"() {
     "use strict";
     tags = { arm: "tags", from: "tags" };
+    CONTAINER_APP_PULL = [
+      { arm: "properties.environmentId", from: "container_app_environment_id" },
+      { arm: "identity.type", from: "identity[0].type" },
+      { arm: "identity.principalId", from: "identity[0].principal_id" },
+      {
+        arm: "properties.configuration.registries",
+        from: "registry",
+        items: [
+          { arm: "server", from: "server" },
+          { arm: "identity", from: "identity" },
+          { arm: "username", from: "username" },
+          { arm: "passwordSecretRef", from: "password_secret_name" }
+        ]
+      }
+    ];
     AGENT_MAPPINGS = {
       azurerm_container_registry_task: {
         armType: "Microsoft.ContainerRegistry/registries/tasks",
@@ -27308,19 +27323,7 @@ var init_mappings_agents = __esm({
       azurerm_container_app_job: {
         armType: "Microsoft.App/jobs",
         attributes: [
-          { arm: "properties.environmentId", from: "container_app_environment_id" },
-          { arm: "identity.type", from: "identity[0].type" },
-          { arm: "identity.principalId", from: "identity[0].principal_id" },
-          {
-            arm: "properties.configuration.registries",
-            from: "registry",
-            items: [
-              { arm: "server", from: "server" },
-              { arm: "identity", from: "identity" },
-              { arm: "username", from: "username" },
-              { arm: "passwordSecretRef", from: "password_secret_name" }
-            ]
-          },
+          ...CONTAINER_APP_PULL,
           {
             // Only names and Key Vault references: a secret's value is sensitive and never read.
             arm: "properties.configuration.secrets",
@@ -27542,6 +27545,7 @@ var tags3, IDENTITY_MAPPINGS;
 var init_mappings_identity = __esm({
   "src/inputs/terraform/mappings-identity.ts"() {
     "use strict";
+    init_mappings_agents();
     tags3 = { arm: "tags", from: "tags" };
     IDENTITY_MAPPINGS = {
       azurerm_role_assignment: {
@@ -27565,19 +27569,7 @@ var init_mappings_identity = __esm({
       azurerm_container_app: {
         armType: "Microsoft.App/containerApps",
         attributes: [
-          { arm: "properties.environmentId", from: "container_app_environment_id" },
-          { arm: "identity.type", from: "identity[0].type" },
-          { arm: "identity.principalId", from: "identity[0].principal_id" },
-          {
-            arm: "properties.configuration.registries",
-            from: "registry",
-            items: [
-              { arm: "server", from: "server" },
-              { arm: "identity", from: "identity" },
-              { arm: "username", from: "username" },
-              { arm: "passwordSecretRef", from: "password_secret_name" }
-            ]
-          },
+          ...CONTAINER_APP_PULL,
           { arm: "properties.template.containers", from: "template[0].container", items: [{ arm: "name", from: "name" }, { arm: "image", from: "image" }] },
           tags3
         ]

@@ -1,6 +1,6 @@
 import type { Condition } from './condition.js';
 import type { Dialect } from '../model/resource.js';
-import type { Severity } from '../report/rule-descriptor.js';
+import type { RuleDescriptor, Severity } from '../report/rule-descriptor.js';
 
 // Severities belong to the report (reporters rank by them); the rule language uses the same ones.
 export { SEVERITIES, type Severity } from '../report/rule-descriptor.js';
@@ -36,21 +36,13 @@ export interface RuleExample {
   code: string;
 }
 
-export interface Rule {
-  id: string;
-  title: string;
-  pack: string;
-  severity: Severity;
-  description: string;
-  help: string;
+/** A rule as the engine runs it: what reports show (RuleDescriptor), plus its parameters and conditions. */
+export interface Rule extends RuleDescriptor {
   references: string[];
   examples?: RuleExample[];
   tags: string[];
   parameters: Record<string, ParameterSpec>;
-  remediation: Partial<Record<Dialect, string>>;
   checks: Check[];
-  /** Where the rule was defined, for errors and for telling built-in from user rules. */
-  origin: { file: string; line: number; builtIn: boolean };
 }
 
 export interface RulePack {

@@ -6,6 +6,23 @@ import type { AzurermTypeMapping } from './mapping-types.js';
  */
 const tags = { arm: 'tags', from: 'tags' };
 
+/** What Container Apps apps and jobs share in azurerm: their environment, identity and registry pulls. */
+export const CONTAINER_APP_PULL: AzurermTypeMapping['attributes'] = [
+  { arm: 'properties.environmentId', from: 'container_app_environment_id' },
+  { arm: 'identity.type', from: 'identity[0].type' },
+  { arm: 'identity.principalId', from: 'identity[0].principal_id' },
+  {
+    arm: 'properties.configuration.registries',
+    from: 'registry',
+    items: [
+      { arm: 'server', from: 'server' },
+      { arm: 'identity', from: 'identity' },
+      { arm: 'username', from: 'username' },
+      { arm: 'passwordSecretRef', from: 'password_secret_name' },
+    ],
+  },
+];
+
 export const AGENT_MAPPINGS: Record<string, AzurermTypeMapping> = {
   azurerm_container_registry_task: {
     armType: 'Microsoft.ContainerRegistry/registries/tasks',
@@ -43,19 +60,7 @@ export const AGENT_MAPPINGS: Record<string, AzurermTypeMapping> = {
   azurerm_container_app_job: {
     armType: 'Microsoft.App/jobs',
     attributes: [
-      { arm: 'properties.environmentId', from: 'container_app_environment_id' },
-      { arm: 'identity.type', from: 'identity[0].type' },
-      { arm: 'identity.principalId', from: 'identity[0].principal_id' },
-      {
-        arm: 'properties.configuration.registries',
-        from: 'registry',
-        items: [
-          { arm: 'server', from: 'server' },
-          { arm: 'identity', from: 'identity' },
-          { arm: 'username', from: 'username' },
-          { arm: 'passwordSecretRef', from: 'password_secret_name' },
-        ],
-      },
+      ...CONTAINER_APP_PULL,
       {
         // Only names and Key Vault references: a secret's value is sensitive and never read.
         arm: 'properties.configuration.secrets',

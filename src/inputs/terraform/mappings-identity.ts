@@ -1,4 +1,5 @@
 import type { AzurermTypeMapping } from './mapping-types.js';
+import { CONTAINER_APP_PULL } from './mappings-agents.js';
 
 /**
  * Who may pull from a registry: role assignments, the identities they name, the resource groups they may be
@@ -30,19 +31,7 @@ export const IDENTITY_MAPPINGS: Record<string, AzurermTypeMapping> = {
   azurerm_container_app: {
     armType: 'Microsoft.App/containerApps',
     attributes: [
-      { arm: 'properties.environmentId', from: 'container_app_environment_id' },
-      { arm: 'identity.type', from: 'identity[0].type' },
-      { arm: 'identity.principalId', from: 'identity[0].principal_id' },
-      {
-        arm: 'properties.configuration.registries',
-        from: 'registry',
-        items: [
-          { arm: 'server', from: 'server' },
-          { arm: 'identity', from: 'identity' },
-          { arm: 'username', from: 'username' },
-          { arm: 'passwordSecretRef', from: 'password_secret_name' },
-        ],
-      },
+      ...CONTAINER_APP_PULL,
       { arm: 'properties.template.containers', from: 'template[0].container', items: [{ arm: 'name', from: 'name' }, { arm: 'image', from: 'image' }] },
       tags,
     ],
