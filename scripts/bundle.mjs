@@ -101,7 +101,7 @@ for (const name of (existsSync(dist) ? readdirSync(dist) : []).filter((name) => 
  */
 const TOOLS = `
 export { BUILT_IN_POLICY_DIR, builtInPackSources, builtInPacks, loadRules } from './src/engine/load-packs.ts';
-export { GENERATED_DIR, dataTableName, precompiled } from './src/engine/precompiled.ts';
+export { GENERATED_DIR, dataTableName, writePrecompiled } from './src/engine/precompiled.ts';
 export { yaml } from './src/lazy-modules.ts';
 export { RULE_DOCS_DIR, generateRuleDocs } from './src/cli/rule-docs.ts';
 export { loadRuleExamples } from './src/cli/rule-examples.ts';

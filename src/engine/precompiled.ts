@@ -1,6 +1,5 @@
-import { hash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { PACKAGE_ROOT } from './policy-dir.js';
 import { yaml } from '../lazy-modules.js';
 import { sourceTreeIdOf } from './source-tree-id.js';
@@ -8,8 +7,8 @@ import { sourceTreeIdOf } from './source-tree-id.js';
 /**
  * Build-time results (scripts/precompile.mjs writes dist/generated/*.json, and the package ships them): the
  * built-in rule packs parsed and validated, and the data tables, so a scan parses no YAML and compiles no
- * JSON schema at startup. Each file records what it was made from: the SHA-256 of every source file, and the
- * identity of the code that compiled them. It is used only while both match what would run now, so an
+ * JSON schema at startup. Each records what it was made from: a copy of every source file, and the identity
+ * of the code that compiled them. It is used only while both match what would run now, so an
  * edited pack or table, in a checkout or in an installed package, is compiled afresh and never served stale.
  * Contents, not file times: npm gives every installed file the same 1985 time, and git, tar and editors set
  * times that say nothing about contents.
@@ -22,8 +21,8 @@ declare const AZFENCE_BUILD_ID: string | undefined;
 export interface Precompiled<T> {
   /** sourceTreeId() of the code that compiled `value`. */
   compiler: string;
-  /** Package-relative path -> SHA-256 (hex) of each file `value` was compiled from. */
-  sources: Record<string, string>;
+  /** Package-relative paths of the files `value` was compiled from, each kept as a copy in `sources/`. */
+  sources: string[];
   value: T;
 }
 
@@ -43,40 +42,56 @@ function compilerId(): string | undefined {
   return runningCompiler ?? undefined;
 }
 
-/** Package-relative path -> SHA-256 of the file's bytes. */
-export function contentHashes(files: readonly string[]): Record<string, string> {
-  const hashes: Record<string, string> = {};
-  for (const file of files) hashes[relative(PACKAGE_ROOT, file).split(sep).join('/')] = hash('sha256', readFileSync(file));
-  return hashes;
+/** A source's package-relative path, with forward slashes. */
+function packagePath(file: string): string {
+  return relative(PACKAGE_ROOT, file).split(sep).join('/');
+}
+
+/** Where the build keeps the copy of a source it compiled, beside the compiled result. */
+function copyOf(dir: string, path: string): string {
+  return join(dir, 'sources', path);
 }
 
 /**
  * The precompiled value for exactly these source files, or undefined when there is none, when it was
  * compiled by other code, or when any of the files differs from what it was compiled from.
+ *
+ * Each source is compared byte for byte with the copy the build kept, not by a digest: a comparison costs
+ * a scan's startup well under a millisecond, while hashing the packs (with node:crypto loaded for it) cost
+ * a small scan about a sixth of its own time.
  */
 export function readPrecompiled<T>(name: string, sources: readonly string[], dir = GENERATED_DIR): T | undefined {
   const compiler = compilerId();
   if (compiler === undefined) return undefined;
-  let stored: Precompiled<T>;
-  let current: Record<string, string>;
   try {
-    stored = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as Precompiled<T>;
+    const stored = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as Precompiled<T>;
     if (stored.compiler !== compiler) return undefined;
-    current = contentHashes(sources);
+    const paths = sources.map(packagePath);
+    if (!Array.isArray(stored.sources) || stored.sources.length !== paths.length) return undefined;
+    for (let i = 0; i < paths.length; i++) {
+      if (stored.sources[i] !== paths[i]) return undefined;
+      if (!readFileSync(sources[i]!).equals(readFileSync(copyOf(dir, paths[i]!)))) return undefined;
+    }
+    return stored.value;
   } catch {
     return undefined;
   }
-  const keys = Object.keys(current);
-  if (keys.length !== Object.keys(stored.sources ?? {}).length) return undefined;
-  for (const key of keys) if (stored.sources[key] !== current[key]) return undefined;
-  return stored.value;
 }
 
-/** What scripts/precompile.mjs writes for `value`, compiled from `sources` by the code in src/. */
-export function precompiled<T>(sources: readonly string[], value: T): Precompiled<T> {
+/**
+ * What scripts/precompile.mjs writes: `<dir>/<name>.json` holding `value`, compiled from `sources` by the
+ * code in src/, and a copy of each source under `<dir>/sources/`.
+ */
+export function writePrecompiled<T>(dir: string, name: string, sources: readonly string[], value: T): void {
   const compiler = sourceTreeId();
   if (compiler === undefined) throw new Error(`no sources under ${join(PACKAGE_ROOT, 'src')} to stamp precompiled results with`);
-  return { compiler, sources: contentHashes(sources), value };
+  const paths = sources.map(packagePath);
+  paths.forEach((path, i) => {
+    mkdirSync(dirname(copyOf(dir, path)), { recursive: true });
+    copyFileSync(sources[i]!, copyOf(dir, path));
+  });
+  const stored: Precompiled<T> = { compiler, sources: paths, value };
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify(stored));
 }
 
 /** A data table under policies/data (zones, egress profiles): precompiled JSON when fresh, else parsed YAML. */

@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 
@@ -15,6 +14,9 @@ export function sourceTreeIdOf(root: string): string | undefined {
   } catch {
     return undefined;
   }
+  // Loaded here, not imported: only code run from the sources (tests, the build) gets this far, and loading
+  // node:crypto costs every scan's startup time.
+  const { hash } = process.getBuiltinModule('node:crypto');
   const lines = files
     .map((name) => name.split(sep).join('/'))
     .sort()

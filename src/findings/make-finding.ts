@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import { remediationFor, type Check, type Rule, type Severity } from '../engine/rule.js';
 import type { Evaluation, Evidence } from '../engine/verdict.js';
 import { armTypeLabel } from '../model/arm-types.js';
@@ -7,6 +6,7 @@ import type { Resource, WriteRecord } from '../model/resource.js';
 import { writeAt } from '../model/writes.js';
 import { describeValue, isUnknown, isRedacted, ownValue, REDACTED, UNKNOWN } from '../model/values.js';
 import type { Finding, ShownEvidence } from './finding.js';
+import { sha256Hex } from './sha256.js';
 
 /**
  * Turns a verdict into a finding. This is the one place values become text: evidence is rendered through
@@ -18,8 +18,7 @@ export function fingerprintOf(ruleId: string, checkIndex: number, resource: Reso
   const identity = resource.source.address
     ? `plan:${resource.source.file.replace(/\\/g, '/')}#${resource.source.address}`
     : `arm:${(resource.source.id ?? resource.key).toLowerCase()}`;
-  // The one-shot hash: a Hash object per finding cost microseconds each on estates with tens of thousands.
-  return hash('sha256', `${ruleId}|${checkIndex}|${identity}`, 'hex').slice(0, 32);
+  return sha256Hex(`${ruleId}|${checkIndex}|${identity}`).slice(0, 32);
 }
 
 /** A value as the user wrote it (Terraform's true, not "Enabled"), else the ARM value. */

@@ -86,6 +86,7 @@ describe('precompiled built-in packs', () => {
   it('are used from the sources only when compiled by this code', () => {
     requireBuild();
     const dir = tempDir('azfence-generated-');
+    run('cp', ['-a', join(GENERATED, 'sources'), join(dir, 'sources')]);
     const sources = builtInPackSources();
     const stored = JSON.parse(readFileSync(join(GENERATED, 'packs.json'), 'utf8')) as Precompiled<Array<{ pack: string }>>;
     const marked = { ...stored, value: [{ pack: 'MARKER' }] };
