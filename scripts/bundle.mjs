@@ -128,3 +128,16 @@ await build({
   plugins: [tools, builtins, packages],
   logLevel: 'warning',
 });
+
+// Node decodes a module's source to a one-byte string only if every character fits in Latin-1; one em dash
+// in a regular expression (which esbuild leaves as written) makes the whole chunk two-byte: twice the memory,
+// and slower to decode and to parse lazily at every start. Write such characters as \u escapes in src/.
+for (const name of readdirSync(join(dist, 'bundle'))) {
+  const text = readFileSync(join(dist, 'bundle', name), 'utf8');
+  const at = text.search(/[^\x00-\x7f]/);
+  if (at >= 0) {
+    const line = text.slice(0, at).split('\n').length;
+    console.error(`bundle: dist/bundle/${name}:${line} holds the non-ASCII character U+${text.codePointAt(at).toString(16).toUpperCase().padStart(4, '0')}: write it as a \\u escape in src/`);
+    process.exitCode = 1;
+  }
+}

@@ -63,7 +63,7 @@ export function findOnPath(name: string, env: Readonly<Record<string, string | u
 
 /** Terraform's own error, one line: `Error: Failed to read the given file as a state or plan file`. */
 function terraformError(stderr: string): string {
-  const clean = stderr.replace(/\u001b\[[0-9;]*m/g, '').replace(/[│╷╵]/g, ' ');
+  const clean = stderr.replace(/\u001b\[[0-9;]*m/g, '').replace(/[\u2502\u2577\u2575]/g, ' ');
   const line = clean.split('\n').find((text) => /^\s*Error: /.test(text));
   return oneLine((line ?? clean.split('\n').filter((text) => text.trim()).pop() ?? 'no output').replace(/^\s*Error: /, ''), 160);
 }

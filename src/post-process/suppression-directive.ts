@@ -17,7 +17,7 @@ const BARE_DIRECTIVE = new RegExp(String.raw`^\s*${RULES}(.*)$`, 's');
 function reasonOf(rest: string | undefined): string {
   // Allow `AZF-PUB-002: reason` and `AZF-PUB-002 -- reason` as well as a plain space.
   return (rest ?? '')
-    .replace(/^\s*(?::|--|—|-)?\s*/, '')
+    .replace(/^\s*(?::|--|\u2014|-)?\s*/, '')
     .replace(/\s*\*\/\s*$/, '')
     .replace(/\s+/g, ' ')
     .trim();
