@@ -11891,10 +11891,10 @@ var require_util = __commonJS({
     var codegen_1 = require_codegen();
     var code_1 = require_code();
     function toHash(arr) {
-      const hash4 = {};
+      const hash = {};
       for (const item of arr)
-        hash4[item] = true;
-      return hash4;
+        hash[item] = true;
+      return hash;
     }
     exports.toHash = toHash;
     function alwaysValidSchema(it, schema) {
@@ -19628,7 +19628,6 @@ var init_policy_dir = __esm({
 });
 
 // src/engine/source-tree-id.ts
-import { hash } from "node:crypto";
 import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
 import { join as join3, sep } from "node:path";
 function sourceTreeIdOf(root2) {
@@ -19639,6 +19638,7 @@ function sourceTreeIdOf(root2) {
   } catch {
     return void 0;
   }
+  const { hash } = process.getBuiltinModule("node:crypto");
   const lines = files.map((name) => name.split(sep).join("/")).sort().map((name) => `${name} ${hash("sha256", readFileSync2(join3(dir, name)))}`);
   return hash("sha256", lines.join("\n"));
 }
@@ -19649,9 +19649,8 @@ var init_source_tree_id = __esm({
 });
 
 // src/engine/precompiled.ts
-import { hash as hash2 } from "node:crypto";
-import { readFileSync as readFileSync3 } from "node:fs";
-import { join as join4, relative, sep as sep2 } from "node:path";
+import { copyFileSync, mkdirSync, readFileSync as readFileSync3, writeFileSync } from "node:fs";
+import { dirname as dirname2, join as join4, relative, sep as sep2 } from "node:path";
 function sourceTreeId(root2 = PACKAGE_ROOT) {
   return sourceTreeIdOf(root2);
 }
@@ -19659,27 +19658,28 @@ function compilerId() {
   runningCompiler ??= (false ? void 0 : sourceTreeId()) ?? null;
   return runningCompiler ?? void 0;
 }
-function contentHashes(files) {
-  const hashes = {};
-  for (const file of files) hashes[relative(PACKAGE_ROOT, file).split(sep2).join("/")] = hash2("sha256", readFileSync3(file));
-  return hashes;
+function packagePath(file) {
+  return relative(PACKAGE_ROOT, file).split(sep2).join("/");
+}
+function copyOf(dir, path) {
+  return join4(dir, "sources", path);
 }
 function readPrecompiled(name, sources2, dir = GENERATED_DIR) {
   const compiler = compilerId();
   if (compiler === void 0) return void 0;
-  let stored;
-  let current;
   try {
-    stored = JSON.parse(readFileSync3(join4(dir, `${name}.json`), "utf8"));
+    const stored = JSON.parse(readFileSync3(join4(dir, `${name}.json`), "utf8"));
     if (stored.compiler !== compiler) return void 0;
-    current = contentHashes(sources2);
+    const paths = sources2.map(packagePath);
+    if (!Array.isArray(stored.sources) || stored.sources.length !== paths.length) return void 0;
+    for (let i = 0; i < paths.length; i++) {
+      if (stored.sources[i] !== paths[i]) return void 0;
+      if (!readFileSync3(sources2[i]).equals(readFileSync3(copyOf(dir, paths[i])))) return void 0;
+    }
+    return stored.value;
   } catch {
     return void 0;
   }
-  const keys = Object.keys(current);
-  if (keys.length !== Object.keys(stored.sources ?? {}).length) return void 0;
-  for (const key of keys) if (stored.sources[key] !== current[key]) return void 0;
-  return stored.value;
 }
 function readYamlData(file) {
   const stored = readPrecompiled(dataTableName(file), [file]);
@@ -19715,13 +19715,13 @@ var init_display_path = __esm({
 
 // src/real-path.ts
 import { realpathSync } from "node:fs";
-import { basename, dirname as dirname2, join as join5, resolve } from "node:path";
+import { basename, dirname as dirname3, join as join5, resolve } from "node:path";
 function realPath(path) {
   const absolute = resolve(path);
   try {
     return realpathSync(absolute);
   } catch {
-    const parent = dirname2(absolute);
+    const parent = dirname3(absolute);
     return parent === absolute ? absolute : join5(realPath(parent), basename(absolute));
   }
 }
@@ -19733,19 +19733,19 @@ var init_real_path = __esm({
 
 // src/config/repository.ts
 import { existsSync as existsSync2, lstatSync, readlinkSync } from "node:fs";
-import { dirname as dirname3, isAbsolute as isAbsolute2, join as join6, relative as relative3, resolve as resolve2, sep as sep4 } from "node:path";
+import { dirname as dirname4, isAbsolute as isAbsolute2, join as join6, relative as relative3, resolve as resolve2, sep as sep4 } from "node:path";
 function repositoryRoot(configFile) {
-  const start = realPath(dirname3(configFile));
-  for (let dir = start; ; dir = dirname3(dir)) {
+  const start = realPath(dirname4(configFile));
+  for (let dir = start; ; dir = dirname4(dir)) {
     if (existsSync2(join6(dir, ".git"))) return dir;
-    if (dirname3(dir) === dir) return start;
+    if (dirname4(dir) === dir) return start;
   }
 }
 function resolvedPath(path) {
   let current = resolve2(path);
   for (let hops = 0; hops < 40; hops++) {
     if (!lstatSync(current, { throwIfNoEntry: false })?.isSymbolicLink()) return realPath(current);
-    current = resolve2(realPath(dirname3(current)), readlinkSync(current));
+    current = resolve2(realPath(dirname4(current)), readlinkSync(current));
   }
   return current;
 }
@@ -26166,7 +26166,7 @@ var init_changes = __esm({
 
 // src/config/load-config.ts
 import { lstatSync as lstatSync2, statSync as statSync2 } from "node:fs";
-import { dirname as dirname4, join as join14, resolve as resolve4 } from "node:path";
+import { dirname as dirname5, join as join14, resolve as resolve4 } from "node:path";
 import { createRequire as createRequire2 } from "node:module";
 function configValidator() {
   validateConfig ??= new (ajv()).Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(configSchema);
@@ -26190,7 +26190,7 @@ function discoverConfig(scanPaths, cwd) {
     const absolute = resolve4(cwd, path);
     const stat = statSync2(absolute, { throwIfNoEntry: false });
     if (!stat) return [];
-    return [stat.isDirectory() ? absolute : dirname4(absolute)];
+    return [stat.isDirectory() ? absolute : dirname5(absolute)];
   });
   for (const dir of [...dirs, resolve4(cwd)]) {
     for (const name of CONFIG_FILE_NAMES) {
@@ -26235,7 +26235,7 @@ function normalizeRules(rules) {
 }
 function resolvePolicies(entries2, file, shownAs, lines) {
   if (entries2.length === 0) return [];
-  const base = dirname4(file);
+  const base = dirname5(file);
   const root2 = repositoryRoot(file);
   return entries2.map((entry, index) => {
     const absolute = resolve4(base, entry);
@@ -26436,11 +26436,178 @@ var init_rule = __esm({
   }
 });
 
+// src/findings/sha256.ts
+function sha256Hex(text7) {
+  if (++hashed > NATIVE_AFTER) return (nativeHash ??= process.getBuiltinModule("node:crypto").hash)("sha256", text7, "hex");
+  return sha256HexInJs(text7);
+}
+function sha256HexInJs(text7) {
+  return digestHex(utf8(text7));
+}
+function utf8(text7) {
+  const bytes = new Uint8Array(text7.length * 3 + 72);
+  let n = 0;
+  for (let i = 0; i < text7.length; i++) {
+    let code2 = text7.charCodeAt(i);
+    if (code2 < 128) {
+      bytes[n++] = code2;
+      continue;
+    }
+    if (code2 < 2048) {
+      bytes[n++] = 192 | code2 >> 6;
+      bytes[n++] = 128 | code2 & 63;
+      continue;
+    }
+    if (code2 >= 55296 && code2 <= 57343) {
+      const next = i + 1 < text7.length ? text7.charCodeAt(i + 1) : 0;
+      if (code2 <= 56319 && next >= 56320 && next <= 57343) {
+        code2 = 65536 + (code2 - 55296 << 10) + (next - 56320);
+        i++;
+        bytes[n++] = 240 | code2 >> 18;
+        bytes[n++] = 128 | code2 >> 12 & 63;
+        bytes[n++] = 128 | code2 >> 6 & 63;
+        bytes[n++] = 128 | code2 & 63;
+        continue;
+      }
+      code2 = 65533;
+    }
+    bytes[n++] = 224 | code2 >> 12;
+    bytes[n++] = 128 | code2 >> 6 & 63;
+    bytes[n++] = 128 | code2 & 63;
+  }
+  return { bytes, length: n };
+}
+function digestHex({ bytes, length }) {
+  const padded = (length + 8 >> 6) + 1 << 6;
+  bytes[length] = 128;
+  bytes.fill(0, length + 1, padded);
+  const bits = length * 8;
+  const high = Math.floor(bits / 4294967296);
+  for (let i = 0; i < 4; i++) {
+    bytes[padded - 8 + i] = high >>> 24 - 8 * i & 255;
+    bytes[padded - 4 + i] = bits >>> 24 - 8 * i & 255;
+  }
+  let h0 = 1779033703, h1 = 3144134277 | 0, h2 = 1013904242, h3 = 2773480762 | 0;
+  let h4 = 1359893119, h5 = 2600822924 | 0, h6 = 528734635, h7 = 1541459225;
+  for (let block = 0; block < padded; block += 64) {
+    for (let t = 0; t < 16; t++) {
+      const at3 = block + t * 4;
+      W[t] = bytes[at3] << 24 | bytes[at3 + 1] << 16 | bytes[at3 + 2] << 8 | bytes[at3 + 3];
+    }
+    for (let t = 16; t < 64; t++) {
+      const w15 = W[t - 15], w2 = W[t - 2];
+      const s0 = (w15 >>> 7 | w15 << 25) ^ (w15 >>> 18 | w15 << 14) ^ w15 >>> 3;
+      const s1 = (w2 >>> 17 | w2 << 15) ^ (w2 >>> 19 | w2 << 13) ^ w2 >>> 10;
+      W[t] = W[t - 16] + s0 + W[t - 7] + s1 | 0;
+    }
+    let a2 = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7;
+    for (let t = 0; t < 64; t++) {
+      const S1 = (e >>> 6 | e << 26) ^ (e >>> 11 | e << 21) ^ (e >>> 25 | e << 7);
+      const t1 = h + S1 + (e & f ^ ~e & g) + K[t] + W[t] | 0;
+      const S0 = (a2 >>> 2 | a2 << 30) ^ (a2 >>> 13 | a2 << 19) ^ (a2 >>> 22 | a2 << 10);
+      const t2 = S0 + (a2 & b ^ a2 & c ^ b & c) | 0;
+      h = g;
+      g = f;
+      f = e;
+      e = d + t1 | 0;
+      d = c;
+      c = b;
+      b = a2;
+      a2 = t1 + t2 | 0;
+    }
+    h0 = h0 + a2 | 0;
+    h1 = h1 + b | 0;
+    h2 = h2 + c | 0;
+    h3 = h3 + d | 0;
+    h4 = h4 + e | 0;
+    h5 = h5 + f | 0;
+    h6 = h6 + g | 0;
+    h7 = h7 + h | 0;
+  }
+  let hex = "";
+  for (const word of [h0, h1, h2, h3, h4, h5, h6, h7]) hex += (word >>> 0).toString(16).padStart(8, "0");
+  return hex;
+}
+var NATIVE_AFTER, hashed, nativeHash, K, W;
+var init_sha256 = __esm({
+  "src/findings/sha256.ts"() {
+    "use strict";
+    NATIVE_AFTER = 512;
+    hashed = 0;
+    K = new Int32Array([
+      1116352408,
+      1899447441,
+      3049323471,
+      3921009573,
+      961987163,
+      1508970993,
+      2453635748,
+      2870763221,
+      3624381080,
+      310598401,
+      607225278,
+      1426881987,
+      1925078388,
+      2162078206,
+      2614888103,
+      3248222580,
+      3835390401,
+      4022224774,
+      264347078,
+      604807628,
+      770255983,
+      1249150122,
+      1555081692,
+      1996064986,
+      2554220882,
+      2821834349,
+      2952996808,
+      3210313671,
+      3336571891,
+      3584528711,
+      113926993,
+      338241895,
+      666307205,
+      773529912,
+      1294757372,
+      1396182291,
+      1695183700,
+      1986661051,
+      2177026350,
+      2456956037,
+      2730485921,
+      2820302411,
+      3259730800,
+      3345764771,
+      3516065817,
+      3600352804,
+      4094571909,
+      275423344,
+      430227734,
+      506948616,
+      659060556,
+      883997877,
+      958139571,
+      1322822218,
+      1537002063,
+      1747873779,
+      1955562222,
+      2024104815,
+      2227730452,
+      2361852424,
+      2428436474,
+      2756734187,
+      3204031479,
+      3329325298
+    ]);
+    W = new Int32Array(64);
+  }
+});
+
 // src/findings/make-finding.ts
-import { hash as hash3 } from "node:crypto";
 function fingerprintOf(ruleId, checkIndex, resource) {
   const identity3 = resource.source.address ? `plan:${resource.source.file.replace(/\\/g, "/")}#${resource.source.address}` : `arm:${(resource.source.id ?? resource.key).toLowerCase()}`;
-  return hash3("sha256", `${ruleId}|${checkIndex}|${identity3}`, "hex").slice(0, 32);
+  return sha256Hex(`${ruleId}|${checkIndex}|${identity3}`).slice(0, 32);
 }
 function shownValue(resource, path, armValue) {
   const written = notationOf(resource).writtenValue(resource, path);
@@ -26622,6 +26789,7 @@ var init_make_finding = __esm({
     init_notation();
     init_writes();
     init_values();
+    init_sha256();
     PLACEHOLDER = /\{(name|type|label|address|id|resourceGroup|field|attr|param|detail)(?::([^}|]+))?(?:\|([^}]*))?\}/g;
     compiledTemplates = /* @__PURE__ */ new Map();
     UNCLASSIFIED_WHY = {
@@ -32273,7 +32441,7 @@ var init_notation5 = __esm({
 });
 
 // src/inputs/pipelines/pipeline-state.ts
-import { dirname as dirname5, join as join16, normalize, posix, relative as relative5, resolve as resolve7, sep as sep5 } from "node:path";
+import { dirname as dirname6, join as join16, normalize, posix, relative as relative5, resolve as resolve7, sep as sep5 } from "node:path";
 import { existsSync as existsSync3 } from "node:fs";
 function repositoryRelative(written) {
   return written.replace(/^(?:\$\((?:System\.DefaultWorkingDirectory|Build\.SourcesDirectory|Build\.Repository\.LocalPath)\)|\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)(?=[\\/]|$)/i, "").replace(/^[\\/]+/, "").replace(/^\.\/?/, "");
@@ -32306,10 +32474,10 @@ function directivesNear(lines, lineNumbers) {
   return out;
 }
 function repositoryOf(path) {
-  const start = realPath(dirname5(path));
-  for (let dir = start; ; dir = dirname5(dir)) {
+  const start = realPath(dirname6(path));
+  for (let dir = start; ; dir = dirname6(dir)) {
     if (existsSync3(join16(dir, ".git"))) return dir;
-    if (dirname5(dir) === dir) break;
+    if (dirname6(dir) === dir) break;
   }
   const github = /^(.*)[\\/]\.github[\\/]/.exec(start + sep5);
   return github ? github[1] : start;
@@ -32340,11 +32508,11 @@ var init_pipeline_state = __esm({
       repoRoot;
       /** Another file named relative to `from` (or to the repository root for a leading `/`), inside the repository. */
       locate(from, written, relativeTo) {
-        const base = written.startsWith("/") || relativeTo === "root" ? this.repoRoot : dirname5(from.path);
+        const base = written.startsWith("/") || relativeTo === "root" ? this.repoRoot : dirname6(from.path);
         const path = resolve7(base, written.replace(/^\/+/, ""));
         if (!isInside(this.repoRoot, realPath(path))) return `${written} is outside the repository`;
         if (!existsSync3(path)) return `${written} does not exist`;
-        const shownAs = normalize(join16(dirname5(this.main.shownAs), relative5(dirname5(this.main.path), path))).split(sep5).join("/");
+        const shownAs = normalize(join16(dirname6(this.main.shownAs), relative5(dirname6(this.main.path), path))).split(sep5).join("/");
         let text7;
         try {
           text7 = readText(path, shownAs);
@@ -33571,7 +33739,7 @@ var init_hcl_scanner = __esm({
 
 // src/post-process/map-to-source.ts
 import { readdirSync as readdirSync4, statSync as statSync5 } from "node:fs";
-import { dirname as dirname6, join as join17, resolve as resolve9 } from "node:path";
+import { dirname as dirname7, join as join17, resolve as resolve9 } from "node:path";
 function tfFiles(dir) {
   try {
     return readdirSync4(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(".tf")).map((entry) => entry.name).sort();
@@ -33625,7 +33793,7 @@ function attributeItem(finding, block) {
   return void 0;
 }
 function defaultSourceDir(planFile, cwd) {
-  const dir = dirname6(resolve9(cwd, planFile));
+  const dir = dirname7(resolve9(cwd, planFile));
   return tfFiles(dir).length > 0 ? dir : void 0;
 }
 function mapFindingsToSource(findings, plans, options) {
@@ -33717,7 +33885,7 @@ var init_map_to_source = __esm({
 
 // src/post-process/suppression-directive.ts
 function reasonOf2(rest) {
-  return (rest ?? "").replace(/^\s*(?::|--|—|-)?\s*/, "").replace(/\s*\*\/\s*$/, "").replace(/\s+/g, " ").trim();
+  return (rest ?? "").replace(/^\s*(?::|--|\u2014|-)?\s*/, "").replace(/\s*\*\/\s*$/, "").replace(/\s+/g, " ").trim();
 }
 function split(rules) {
   return (rules ?? "").split(",").map((rule) => rule.trim()).filter(Boolean);
@@ -34639,8 +34807,8 @@ footer { max-width: 1280px; margin: 30px auto; padding: 0 24px; color: var(--mut
 function renderHtml(report) {
   const summary = summarize(report);
   const { createHash } = process.getBuiltinModule("node:crypto");
-  const hash4 = (text7) => `'sha256-${createHash("sha256").update(text7).digest("base64")}'`;
-  const policy = `default-src 'none'; script-src ${hash4(PAGE_SCRIPT)}; style-src ${hash4(PAGE_STYLE)}; img-src data:; base-uri 'none'; form-action 'none'`;
+  const hash = (text7) => `'sha256-${createHash("sha256").update(text7).digest("base64")}'`;
+  const policy = `default-src 'none'; script-src ${hash(PAGE_SCRIPT)}; style-src ${hash(PAGE_STYLE)}; img-src data:; base-uri 'none'; form-action 'none'`;
   const verdict = gateVerdict2(report);
   return `<!DOCTYPE html>
 <html lang="en">
@@ -35609,8 +35777,8 @@ var init_reporters = __esm({
 });
 
 // src/cli/write-output.ts
-import { closeSync as closeSync4, constants as constants2, fstatSync as fstatSync2, ftruncateSync, lstatSync as lstatSync4, mkdirSync, openSync as openSync4, statSync as statSync6, writeSync } from "node:fs";
-import { dirname as dirname7, resolve as resolve12, sep as sep7 } from "node:path";
+import { closeSync as closeSync4, constants as constants2, fstatSync as fstatSync2, ftruncateSync, lstatSync as lstatSync4, mkdirSync as mkdirSync2, openSync as openSync4, statSync as statSync6, writeSync } from "node:fs";
+import { dirname as dirname8, resolve as resolve12, sep as sep7 } from "node:path";
 function isSystemStream(absolute) {
   return absolute.startsWith(`${sep7}dev${sep7}`);
 }
@@ -35652,7 +35820,7 @@ function writeOutput(target, text7, cwd) {
   }
   checkPlace(target, absolute);
   write2(target, () => {
-    mkdirSync(dirname7(absolute), { recursive: true });
+    mkdirSync2(dirname8(absolute), { recursive: true });
     const fd = openSync4(absolute, constants2.O_WRONLY | constants2.O_CREAT | (constants2.O_NOFOLLOW ?? 0) | (constants2.O_NONBLOCK ?? 0), 438);
     try {
       const stats = fstatSync2(fd);
@@ -35706,14 +35874,14 @@ var init_report_files = __esm({
 
 // src/cli/checkout-root.ts
 import { existsSync as existsSync5 } from "node:fs";
-import { dirname as dirname8, join as join22, resolve as resolve13 } from "node:path";
+import { dirname as dirname9, join as join22, resolve as resolve13 } from "node:path";
 function checkoutRoot(cwd, env) {
   const workspace = env["GITHUB_WORKSPACE"];
   if (workspace) return realPath(resolve13(cwd, workspace));
   const start = realPath(resolve13(cwd));
-  for (let dir = start; ; dir = dirname8(dir)) {
+  for (let dir = start; ; dir = dirname9(dir)) {
     if (existsSync5(join22(dir, ".git"))) return dir;
-    if (dirname8(dir) === dir) return start;
+    if (dirname9(dir) === dir) return start;
   }
 }
 var init_checkout_root = __esm({
@@ -35888,8 +36056,8 @@ var init_program = __esm({
 });
 
 // src/cli/prepare-inputs.ts
-import { closeSync as closeSync5, constants as constants3, mkdtempSync, openSync as openSync5, readFileSync as readFileSync7, readSync as readSync3, rmSync, statSync as statSync7, writeFileSync } from "node:fs";
-import { delimiter, dirname as dirname9, join as join23, resolve as resolve14 } from "node:path";
+import { closeSync as closeSync5, constants as constants3, mkdtempSync, openSync as openSync5, readFileSync as readFileSync7, readSync as readSync3, rmSync, statSync as statSync7, writeFileSync as writeFileSync2 } from "node:fs";
+import { delimiter, dirname as dirname10, join as join23, resolve as resolve14 } from "node:path";
 function startsWithZip(path) {
   try {
     if (!statSync7(path, { throwIfNoEntry: false })?.isFile()) return false;
@@ -35918,7 +36086,7 @@ function findOnPath(name, env) {
   return void 0;
 }
 function terraformError(stderr) {
-  const clean = stderr.replace(/\u001b\[[0-9;]*m/g, "").replace(/[│╷╵]/g, " ");
+  const clean = stderr.replace(/\u001b\[[0-9;]*m/g, "").replace(/[\u2502\u2577\u2575]/g, " ");
   const line2 = clean.split("\n").find((text7) => /^\s*Error: /.test(text7));
   return oneLine((line2 ?? clean.split("\n").filter((text7) => text7.trim()).pop() ?? "no output").replace(/^\s*Error: /, ""), 160);
 }
@@ -35960,7 +36128,7 @@ function prepareInputs(paths, io) {
         if (io.stdinIsTTY) throw new UserError("- reads the input from stdin, but stdin is a terminal (pipe a plan in: terraform show -json tfplan | azfence scan -)");
         const bytes = io.readStdin ? io.readStdin() : readFileSync7(0);
         const saved = join23(scratchDir(), bytes.subarray(0, 4).equals(ZIP_SIGNATURE) ? "stdin.tfplan" : /^(\ufeff)?\s*[[{]/.test(bytes.subarray(0, 64).toString("utf8")) || bytes[0] === 255 || bytes[0] === 254 ? "stdin.json" : "stdin.yaml");
-        writeFileSync(saved, bytes, { mode: 384 });
+        writeFileSync2(saved, bytes, { mode: 384 });
         replacements.set(named5, saved.endsWith(".tfplan") ? convert2(saved, STDIN_NAME, io.cwd) : { path: saved, shownAs: STDIN_NAME });
         continue;
       }
@@ -35968,7 +36136,7 @@ function prepareInputs(paths, io) {
       if (!startsWithZip(absolute)) continue;
       const shownAs = displayPath(absolute, io.cwd);
       noteFileRead(statSync7(absolute), shownAs);
-      replacements.set(named5, convert2(absolute, shownAs, dirname9(absolute)));
+      replacements.set(named5, convert2(absolute, shownAs, dirname10(absolute)));
     }
   } catch (error) {
     prepared.cleanUp();
