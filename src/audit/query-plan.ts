@@ -1,4 +1,5 @@
-import type { Condition } from '../engine/condition.js';
+import type { Condition, FollowCondition } from '../engine/condition.js';
+import { followedTypes } from '../engine/follow.js';
 import type { Rule } from '../engine/rule.js';
 import { checkNamed, CHECKS } from '../checks/registry.js';
 
@@ -59,11 +60,11 @@ export function planQuery(rules: readonly Rule[]): QueryPlan {
   for (const rule of rules) {
     for (const check of rule.checks) {
       for (const type of check.select.type) types.add(type.toLowerCase());
-      for (const name of functionsIn([check.assert, check.select.where, ...(check.messages ?? []).map((m) => m.when)])) {
-        for (const type of typesReadBy(name)) {
-          types.add(type);
-          linked.add(type);
-        }
+      const conditions = [check.assert, check.select.where, ...(check.messages ?? []).map((m) => m.when)];
+      const reads = [...functionsIn(conditions).flatMap(typesReadBy), ...followedIn(conditions, check.select.type)];
+      for (const type of reads) {
+        types.add(type);
+        linked.add(type);
       }
     }
   }
@@ -114,10 +115,31 @@ function functionsIn(conditions: ReadonlyArray<Condition | undefined>): string[]
     const record = condition as Record<string, unknown>;
     if (typeof record['function'] === 'string') names.push(record['function']);
     for (const key of ['allOf', 'anyOf', 'not', 'where']) if (key in record) walk(record[key]);
-    if (record['count'] && typeof record['count'] === 'object') walk((record['count'] as Record<string, unknown>)['where']);
+    for (const key of ['count', 'follow']) if (record[key] && typeof record[key] === 'object') walk((record[key] as Record<string, unknown>)['where']);
   };
   conditions.forEach(walk);
   return names;
+}
+
+/** The types `follow:` leads to from the selected types, and on through a `follow:` in its `where`. */
+function followedIn(conditions: ReadonlyArray<Condition | undefined>, selected: readonly string[]): string[] {
+  const found: string[] = [];
+  const walk = (condition: unknown, types: readonly string[]): void => {
+    if (Array.isArray(condition)) return condition.forEach((child) => walk(child, types));
+    if (!condition || typeof condition !== 'object') return;
+    const record = condition as Record<string, unknown>;
+    if ('follow' in record) {
+      const to = followedTypes(record as FollowCondition, types);
+      found.push(...to.map((type) => type.toLowerCase()));
+      const follow = record['follow'];
+      if (follow && typeof follow === 'object') walk((follow as Record<string, unknown>)['where'], to);
+      return;
+    }
+    for (const key of ['allOf', 'anyOf', 'not', 'where']) if (key in record) walk(record[key], types);
+    if (record['count'] && typeof record['count'] === 'object') walk((record['count'] as Record<string, unknown>)['where'], types);
+  };
+  for (const condition of conditions) walk(condition, selected);
+  return found;
 }
 
 /** Role assignments: Resource Graph's authorizationresources table, with the columns a snapshot row needs. */

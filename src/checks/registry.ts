@@ -29,7 +29,6 @@ import kataWorkloadRuntimeClassNotLegacyCheck from './kata/workload-runtime-clas
 import kataWorkloadSelectsKataPoolCheck from './kata/workload-selects-kata-pool.js';
 import kataWorkloadUsesKataRuntimeClassCheck from './kata/workload-uses-kata-runtime-class.js';
 import poolAgentPoolReachesRegistryPrivatelyCheck from './pool/agent-pool-reaches-registry-privately.js';
-import poolAttachedToSubnetCheck from './pool/attached-to-subnet.js';
 import poolEnvironmentRunsJobsCheck from './pool/environment-runs-jobs.js';
 import poolFirstPullerWithoutRoleAssignmentsCheck from './pool/first-puller-without-role-assignments.js';
 import poolIdentityHoldsPullRoleCheck from './pool/identity-holds-pull-role.js';
@@ -77,7 +76,6 @@ export const CHECKS: readonly CheckDefinition[] = [
   kataWorkloadSelectsKataPoolCheck,
   kataWorkloadUsesKataRuntimeClassCheck,
   poolAgentPoolReachesRegistryPrivatelyCheck,
-  poolAttachedToSubnetCheck,
   poolEnvironmentRunsJobsCheck,
   poolFirstPullerWithoutRoleAssignmentsCheck,
   poolIdentityHoldsPullRoleCheck,

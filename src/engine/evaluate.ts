@@ -2,6 +2,8 @@ import type { Condition, ComparisonOperator, Operand } from './condition.js';
 import { COMPARISON_OPERATORS } from './condition.js';
 import { compare, compareRange, describeComparison } from './compare.js';
 import { formatFieldPath, hasEach, parseFieldPath, resolveEach, resolveSingle, type PathSegment } from './field-path.js';
+import { resolveRest, rootedAt } from './resource-fields.js';
+import { evaluateFollow, followSpec } from './follow.js';
 import { mergeDetails, negate, type Evaluation, type Evidence, type Verdict } from './verdict.js';
 import type { Resource } from '../model/resource.js';
 import type { Inventory } from '../model/inventory.js';
@@ -32,39 +34,6 @@ interface Scope {
   element: unknown;
 }
 
-/**
- * Where a resource keeps its view, when one is built: a property keyed by a private symbol, not a WeakMap,
- * whose entries for tens of thousands of resources would cost the garbage collector an ephemeron table
- * walk on every full collection.
- */
-const VIEW = Symbol('azfence.resourceView');
-type WithView = Resource & { [VIEW]?: Record<string, unknown> };
-
-/** The keys a view adds over the body: a path whose first key is none of these reads the body alike. */
-const VIEW_KEYS: ReadonlySet<string> = new Set(['type', 'name', 'location', 'id']);
-
-/**
- * The body with the four view keys over it, built once per resource. Conditions and links read the body
- * directly (rootedAt); the view serves only a first key that is a view key in unusual casing (`Name`),
- * where the case-insensitive lookup over all keys decides.
- */
-function resourceView(resource: Resource): Record<string, unknown> {
-  const holder = resource as WithView;
-  let view = holder[VIEW];
-  if (!view) {
-    view = {
-      ...resource.body,
-      type: resource.armType,
-      name: resource.name,
-      location: resource.location ?? resource.body['location'],
-      id: resource.source.id ?? resource.source.address ?? resource.key,
-    };
-    // Not enumerable: reporters, JSON.stringify and deep equality never see it.
-    Object.defineProperty(holder, VIEW, { value: view, enumerable: false });
-  }
-  return view;
-}
-
 export function evaluateCondition(condition: Condition, context: EvaluationContext): Evaluation {
   return evaluateIn(condition, context, []);
 }
@@ -91,6 +60,11 @@ function evaluateIn(condition: Condition, context: EvaluationContext, scopes: Sc
     const properties = context.resource.body['properties'];
     if (result.verdict === 'pass' && isPlaceholder(properties)) return { verdict: 'unknown', evidence: [{ path: 'properties', actual: properties, expected: 'a decidable value' }] };
     return result;
+  }
+  if ('follow' in condition) {
+    context.counter.operations++;
+    // The linked resource is judged on its own: its fields, no `count` member of the resource that links to it.
+    return evaluateFollow(followSpec(condition, context.resource.armType), context.resource, context.inventory, (target, where) => evaluateIn(where, { ...context, resource: target }, []));
   }
   if ('count' in condition) return count(condition, context, scopes);
   if ('field' in condition) return fieldLeaf(condition as Condition & { field: string }, context, scopes);
@@ -141,41 +115,6 @@ function scoped(segments: PathSegment[], context: EvaluationContext, scopes: Sco
     if (startsWith(segments, scope.prefix)) return { root: scope.element, rest: segments.slice(scope.prefix.length) };
   }
   return rootedAt(context.resource, segments);
-}
-
-/**
- * Where a path starts on the resource itself: at one of the four view keys, or in the body. The same
- * values resourceView holds, without copying the body into a view for every resource a condition reads.
- * A view key in unusual casing (`Name`) takes the view, whose case-insensitive lookup decides.
- */
-function rootedAt(resource: Resource, segments: readonly PathSegment[]): { root: unknown; rest: readonly PathSegment[] } {
-  const first = segments[0];
-  if (first && 'key' in first) {
-    switch (first.key) {
-      case 'type':
-        return { root: resource.armType, rest: segments.slice(1) };
-      case 'name':
-        return { root: resource.name, rest: segments.slice(1) };
-      case 'location':
-        return { root: resource.location ?? resource.body['location'], rest: segments.slice(1) };
-      case 'id':
-        return { root: resource.source.id ?? resource.source.address ?? resource.key, rest: segments.slice(1) };
-    }
-    if (VIEW_KEYS.has(first.key.toLowerCase())) return { root: resourceView(resource), rest: segments };
-  }
-  return { root: resource.body, rest: segments };
-}
-
-/** The rest of a path from where it starts: one value, or the members a `[*]` visits. */
-function resolveRest(root: unknown, rest: readonly PathSegment[]): unknown {
-  if (rest.length === 0) return root;
-  return hasEach(rest) ? resolveEach(root, rest) : resolveSingle(root, rest);
-}
-
-/** A field of a resource, read the way conditions read it (messages' `{field:...}`, links between resources). */
-export function valueAt(resource: Resource, segments: readonly PathSegment[]): unknown {
-  const { root, rest } = rootedAt(resource, segments);
-  return resolveRest(root, rest);
 }
 
 function startsWith(segments: PathSegment[], prefix: PathSegment[]): boolean {
@@ -293,3 +232,4 @@ function functionContext(context: EvaluationContext, scopes: Scope[]): FunctionC
 }
 
 export { formatFieldPath };
+export { valueAt } from './resource-fields.js';

@@ -11,7 +11,8 @@ import { lineOfPointer } from '../inputs/yaml-positions.js';
 import { readYamlFile } from '../inputs/read-yaml-file.js';
 import { describeSchemaError, mostSpecific } from '../inputs/schema-errors.js';
 import type { Check, Rule, RulePack, Severity } from './rule.js';
-import type { Condition } from './condition.js';
+import type { Condition, FollowCondition } from './condition.js';
+import { followSpec, FollowError } from './follow.js';
 import { resolveSelect, ruleParameters, type PackDefinitions, type RawSelect } from './pack-definitions.js';
 import type { CheckDefinition } from '../checks/check.js';
 import { COMPARISON_OPERATORS } from './condition.js';
@@ -80,11 +81,13 @@ function checkSemantics(rule: Rule, lineAt: (pointer: string) => number, file: s
   // The facts each of the rule's checks may name in `{detail:...}`: what the functions it calls declare.
   const detailsPerCheck: Array<Set<string>> = [];
   let declaredDetails = new Set<string>();
-  const visit = (condition: Condition, pointer: string): void => {
+  // `types`: what the condition judges; a `follow:`'s `where` judges the types the link leads to.
+  const visit = (condition: Condition, pointer: string, types: readonly string[]): void => {
     const record = condition as Record<string, unknown>;
-    if ('allOf' in condition) return condition.allOf.forEach((child, i) => visit(child, `${pointer}/allOf/${i}`));
-    if ('anyOf' in condition) return condition.anyOf.forEach((child, i) => visit(child, `${pointer}/anyOf/${i}`));
-    if ('not' in condition) return visit(condition.not, `${pointer}/not`);
+    if ('allOf' in condition) return condition.allOf.forEach((child, i) => visit(child, `${pointer}/allOf/${i}`, types));
+    if ('anyOf' in condition) return condition.anyOf.forEach((child, i) => visit(child, `${pointer}/anyOf/${i}`, types));
+    if ('not' in condition) return visit(condition.not, `${pointer}/not`, types);
+    if ('follow' in condition) return visitFollow(condition, pointer, types);
     if ('function' in condition) {
       const check = checkNamed(condition.function);
       if (!check) throw new UserError(`${rule.id}: unknown function "${condition.function}" (${suggestCheck(condition.function)})`, file, lineAt(pointer));
@@ -105,21 +108,35 @@ function checkSemantics(rule: Rule, lineAt: (pointer: string) => number, file: s
       }
     }
     const path = 'count' in condition ? condition.count.field : (record['field'] as string | undefined);
-    if (path !== undefined) {
+    if (path !== undefined) checkFieldPath(path, () => lineAt(pointer));
+    if ('count' in condition && condition.count.where) visit(condition.count.where, `${pointer}/count/where`, types);
+  };
+  const visitFollow = (condition: FollowCondition, pointer: string, types: readonly string[]): void => {
+    const specs = types.map((type) => {
       try {
-        parseFieldPath(path);
+        return followSpec(condition, type);
       } catch (error) {
-        if (error instanceof FieldPathError) throw new UserError(`${rule.id}: ${error.message}`, file, lineAt(pointer));
+        if (error instanceof FollowError) throw new UserError(`${rule.id}: ${error.message}`, file, lineAt(pointer));
         throw error;
       }
+    });
+    const where = typeof condition.follow === 'string' ? undefined : condition.follow.where;
+    for (const spec of specs) checkFieldPath(spec.field, () => lineAt(`${pointer}/follow`));
+    if (where) visit(where, `${pointer}/follow/where`, [...new Set(specs.flatMap((spec) => spec.to))]);
+  };
+  const checkFieldPath = (path: string, line: () => number): void => {
+    try {
+      parseFieldPath(path);
+    } catch (error) {
+      if (error instanceof FieldPathError) throw new UserError(`${rule.id}: ${error.message}`, file, line());
+      throw error;
     }
-    if ('count' in condition && condition.count.where) visit(condition.count.where, `${pointer}/count/where`);
   };
   rule.checks.forEach((check, i) => {
     declaredDetails = new Set(ALWAYS_DECLARED_DETAILS);
-    if (check.select.where) visit(check.select.where, `/checks/${i}/select/where`);
-    visit(check.assert, `/checks/${i}/assert`);
-    check.messages?.forEach((variant, j) => visit(variant.when, `/checks/${i}/messages/${j}/when`));
+    if (check.select.where) visit(check.select.where, `/checks/${i}/select/where`, check.select.type);
+    visit(check.assert, `/checks/${i}/assert`, check.select.type);
+    check.messages?.forEach((variant, j) => visit(variant.when, `/checks/${i}/messages/${j}/when`, check.select.type));
     detailsPerCheck.push(declaredDetails);
     checkDetails(rule, check.message, declaredDetails, lineAt(`/checks/${i}/message`), file);
     check.messages?.forEach((variant, j) => checkDetails(rule, variant.text, declaredDetails, lineAt(`/checks/${i}/messages/${j}/text`), file));

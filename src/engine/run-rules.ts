@@ -1,6 +1,7 @@
 import type { Rule } from './rule.js';
 import type { Condition } from './condition.js';
-import { evaluateCondition, valueAt, type EvaluationContext, type RuleFunction } from './evaluate.js';
+import { evaluateCondition, type EvaluationContext, type RuleFunction } from './evaluate.js';
+import { valueAt } from './resource-fields.js';
 import { parseFieldPath } from './field-path.js';
 import type { Evaluation } from './verdict.js';
 import { CHECK_FUNCTIONS } from '../checks/registry.js';

@@ -1,5 +1,5 @@
 import { hasEach, parseFieldPath } from '../engine/field-path.js';
-import { valueAt } from '../engine/evaluate.js';
+import { valueAt } from '../engine/resource-fields.js';
 import type { Inventory } from '../model/inventory.js';
 import { notationOf } from '../model/notation.js';
 import type { Link, LinkResult, Resource } from '../model/resource.js';

@@ -20,7 +20,7 @@ export function describeSchemaError(error: ErrorObject, whole = 'the file'): { p
     case 'required':
       return { problem: `${where}: missing "${String(error.params['missingProperty'])}"`, pointer: error.instancePath };
     case 'oneOf':
-      return { problem: `${where}: is not a valid condition (use allOf, anyOf, not, function, or field/value/count with one operator)`, pointer: error.instancePath };
+      return { problem: `${where}: is not a valid condition (use allOf, anyOf, not, function, follow, or field/value/count with one operator)`, pointer: error.instancePath };
     case 'enum':
       return { problem: `${where}: must be one of ${(error.params['allowedValues'] as unknown[]).join(', ')}`, pointer: error.instancePath };
     case 'type': {

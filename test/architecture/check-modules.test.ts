@@ -61,7 +61,7 @@ describe('loading a pack refuses what no check module declares', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     const far = scan(pack('farfn', '        assert: { function: somethingElse }\n        message: m\n'));
     // No near miss: the list of what a pack may call, in order.
-    expect(far.stderr).toMatch(/unknown function "somethingElse" \(known: agentPoolReachesRegistryPrivately, aksBootstrapCacheZoneRedundant, aksBootstrapsFromPrivateCache, attachedToSubnet, /);
+    expect(far.stderr).toMatch(/unknown function "somethingElse" \(known: agentPoolReachesRegistryPrivately, aksBootstrapCacheZoneRedundant, aksBootstrapsFromPrivateCache, clusterHasKataPool, /);
   });
 
   it('a {detail:} key the check\'s functions do not declare, in a message: exit 2, naming the key', () => {
@@ -84,9 +84,9 @@ describe('loading a pack refuses what no check module declares', () => {
     const extra = scan(pack('extra', '        assert: { function: taskUsesAgentPool, with: { agentPool: properties.x, pool: y } }\n        message: m\n'));
     expect(extra.code).toBe(2);
     expect(extra.stderr.trim()).toBe('azfence: error: packs/extra.yaml:11: ACME-EXTRA-001: function taskUsesAgentPool takes no argument "pool" (it takes: agentPool)');
-    const missing = scan(pack('missing', '        assert: { function: attachedToSubnet }\n        message: m\n'));
+    const missing = scan(pack('missing', '        assert: { function: taskUsesAgentPool }\n        message: m\n'));
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('function attachedToSubnet needs the argument "subnet"');
+    expect(missing.stderr).toContain('function taskUsesAgentPool needs the argument "agentPool"');
   });
 
   it('a declared detail still renders', () => {
