@@ -143,8 +143,8 @@ function checkSemantics(rule: Rule, lineAt: (pointer: string) => number, file: s
   });
   // The remediation serves every check of the rule: a fact any of them names may appear in it.
   const anyCheck = new Set(detailsPerCheck.flatMap((details) => [...details]));
-  for (const [dialect, text] of Object.entries(rule.remediation)) {
-    if (typeof text === 'string') checkDetails(rule, text, anyCheck, lineAt(`/remediation/${dialect}`), file);
+  for (const [key, text] of Object.entries(rule.remediation)) {
+    if (typeof text === 'string') checkDetails(rule, text, anyCheck, lineAt(`/remediation/${key}`), file);
   }
 }
 

@@ -1,6 +1,5 @@
 import type { Condition } from './condition.js';
-import type { Dialect } from '../model/resource.js';
-import type { RuleDescriptor, Severity } from '../report/rule-descriptor.js';
+import type { Remediation, RuleDescriptor, Severity } from '../report/rule-descriptor.js';
 
 // Severities belong to the report (reporters rank by them); the rule language uses the same ones.
 export { SEVERITIES, type Severity } from '../report/rule-descriptor.js';
@@ -24,8 +23,8 @@ export interface Check {
   message: string;
   messages?: MessageVariant[];
   severity?: Severity;
-  /** The fix for the types this check selects, where the rule's does not fit them (per dialect, over the rule's). */
-  remediation?: Partial<Record<Dialect, string>>;
+  /** The fix for the types this check selects, where the rule's does not fit them (per input, over the rule's). */
+  remediation?: Remediation;
 }
 
 /** Input that fails or passes a rule, for its doc page. */
@@ -54,6 +53,6 @@ export interface RulePack {
 }
 
 /** The remediation templates findings of a check are shown with: the check's own, over the rule's. */
-export function remediationFor(rule: Rule, check: Check): Partial<Record<Dialect, string>> {
+export function remediationFor(rule: Rule, check: Check): Remediation {
   return check.remediation ? { ...rule.remediation, ...check.remediation } : rule.remediation;
 }

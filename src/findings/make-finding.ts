@@ -227,11 +227,11 @@ export function makeFinding(input: FindingInput): Finding {
   const status = evaluation.verdict === 'unknown' ? 'unknown' : 'fail';
   const writer = write?.writer.source.address ?? write?.writer.source.id;
   const writerType = write ? notationOf(write.writer).typeName(write.writer) : undefined;
-  const conflict = write?.conflictsWith ? { unknownReason: `${write.conflictsWith.source.address ?? write.conflictsWith.name} and ${writer} write different values, and which one Terraform applies last is not fixed` } : undefined;
+  const conflict = write?.conflictsWith ? { unknownReason: notationOf(write.writer).phrases.conflictingWrites(write.conflictsWith.source.address ?? write.conflictsWith.name, String(writer)) } : undefined;
   const baseMessage = status === 'unknown' ? unknownMessage(resource, evaluation.evidence, rule, conflict ?? evaluation.details) : renderTemplate(input.message, template);
   const message = writer && judged.source !== write!.writer.source ? `${baseMessage} (set by ${writer})` : baseMessage;
   const remediations = remediationFor(rule, check);
-  const remediationTemplate = remediations[resource.source.dialect] ?? remediations.arm ?? Object.values(remediations)[0] ?? '';
+  const remediationTemplate = remediations[notationOf(resource).remediationKey] ?? remediations.arm ?? Object.values(remediations)[0] ?? '';
   return {
     ruleId: rule.id,
     ruleTitle: rule.title,

@@ -1,4 +1,4 @@
-import type { InputPhrases, Notation, Resource } from './resource.js';
+import type { InputPhrases, Notation, RemediationKey, Resource } from './resource.js';
 
 /** ARM inputs name what a fix needs by the az CLI call that looks it up. */
 export const ARM_PHRASES: InputPhrases = {
@@ -8,10 +8,20 @@ export const ARM_PHRASES: InputPhrases = {
   roleSetting: 'properties.roleDefinitionId',
   unreadableData: 'known only after apply',
   sensitiveValue: 'a value marked sensitive',
+  defaultRouteFix: ({ subnet, place }) => {
+    if (!place) return `Check that ${subnet} has a route table whose 0.0.0.0/0 route goes to VirtualAppliance at the firewall's private IP`;
+    const { resourceGroup, vnet, routeTable } = place;
+    const route = (table: string) =>
+      `\`az network route-table route create --resource-group ${resourceGroup} --route-table-name ${table} --name default --address-prefix 0.0.0.0/0 --next-hop-type VirtualAppliance --next-hop-ip-address <firewall-ip>\``;
+    if (routeTable) return route(routeTable);
+    const table = `rt-${subnet}`;
+    return `\`az network route-table create --resource-group ${resourceGroup} --name ${table}\` then ${route(table)} and associate it: \`az network vnet subnet update --resource-group ${resourceGroup} --vnet-name ${vnet} --name ${subnet} --route-table ${table}\``;
+  },
+  conflictingWrites: (one, other) => `${one} and ${other} write different values, and which one applies last is not fixed`,
 };
 
 /** The notation of an input that writes ARM (snapshots, audits): names are ARM paths, values ARM values. */
-export function armNotation(words: { unread: string; openValue?: string; projected: string; explains?: string; unfollowed?: (armPath: string) => string; unindexed?: readonly string[] }): Notation {
+export function armNotation(words: { unread: string; openValue?: string; projected: string; explains?: string; unfollowed?: (armPath: string) => string; unindexed?: readonly string[]; remediationKey?: RemediationKey }): Notation {
   const unindexed = new Set((words.unindexed ?? []).map((type) => type.toLowerCase()));
   const unfollowed = words.unfollowed ?? ((armPath: string) => `${armPath} is not in the ${words.projected} (the query projected it away)`);
   return {
@@ -32,13 +42,14 @@ export function armNotation(words: { unread: string; openValue?: string; project
     quote: (value) => value,
     refersByConfiguration: false,
     phrases: ARM_PHRASES,
+    remediationKey: words.remediationKey ?? 'arm',
     unread: words.unread,
     ...(words.openValue ? { openValue: words.openValue } : {}),
     explains: words.explains ?? 'not in the snapshot (project the properties and sku columns)',
   };
 }
 
-export type { InputPhrases, Link, LinkMethod, LinkResult, Notation, ReaderContexts, ReferenceTargets, WrittenValue } from './resource.js';
+export type { DefaultRouteFix, InputPhrases, Link, LinkMethod, LinkResult, Notation, ReaderContexts, ReferenceTargets, WrittenValue } from './resource.js';
 
 /** Child types Resource Graph does not index: an export holds them only where someone added their rows. */
 export const RESOURCE_GRAPH_UNINDEXED = ['Microsoft.Network/privateEndpoints/privateDnsZoneGroups', 'Microsoft.Network/firewallPolicies/ruleCollectionGroups'] as const;

@@ -98,6 +98,8 @@ export interface Notation {
   readonly refersByConfiguration: boolean;
   /** The input's words for values a fix or a message needs and the scan cannot write out. */
   readonly phrases: InputPhrases;
+  /** Which of a rule's remediation texts its resources are shown (`azurerm`, `arm`, ...). */
+  readonly remediationKey: RemediationKey;
   /** Why a value this input does not hold cannot be read, as evidence shows it: `(known after apply)`. */
   readonly unread: string;
   /**
@@ -123,7 +125,24 @@ export interface InputPhrases {
   unreadableData: string;
   /** A value the input marks sensitive, as a message names it. */
   sensitiveValue: string;
+  /** The change that gives a subnet a 0.0.0.0/0 route to the firewall, written the way the input makes it. */
+  defaultRouteFix(fix: DefaultRouteFix): string;
+  /** Why a property two resources write (overlays) cannot be told: which write lands last. */
+  conflictingWrites(one: string, other: string): string;
 }
+
+/** The subnet a default-route fix is for; without `place` it could not be read, and the fix says what to check. */
+export interface DefaultRouteFix {
+  /** The subnet's name where it was read; else how a message names it (`subnet snet-x`, `the agent subnet`). */
+  subnet: string;
+  place?: { resourceGroup: string; vnet: string; routeTable?: string };
+}
+
+/**
+ * The key of the remediation text a pack writes for resources of an input (`remediation: { azurerm, azapi,
+ * arm, kubernetes, pipeline }`): the way that input's fixes are written.
+ */
+export type RemediationKey = Dialect;
 
 export interface ReferenceTargets {
   targets: Array<{ target: Resource; reference: string }>;

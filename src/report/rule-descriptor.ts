@@ -1,10 +1,10 @@
-import type { Dialect } from '../model/resource.js';
+import type { RemediationKey } from '../model/resource.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
 
 /** A fix, written per dialect (`azurerm`, `arm`, ...), with `{...}` slots a finding fills in. */
-export type Remediation = Partial<Record<Dialect, string>>;
+export type Remediation = Partial<Record<RemediationKey, string>>;
 
 /** What a report needs of a check: the types it selects and its own fix. Its conditions stay in the engine. */
 export interface CheckDescriptor {

@@ -26,31 +26,12 @@ const FORBIDDEN: ReadonlyArray<{ name: string; pattern: RegExp }> = [
  * fails the test too, so the list only shrinks with the code.
  */
 const EXCEPTIONS: ReadonlyArray<{ file: string; text: string; why: string }> = [
-  // Data, not a switch: a rule's remediation is written per dialect in the pack YAML
-  // (`remediation: { azurerm: ..., azapi: ..., arm: ... }`), and a finding carries its resource's dialect
-  // for the reporters (JSON output and SARIF properties name it).
-  { file: 'src/engine/rule.ts', text: "import type { Dialect } from '../model/resource.js';", why: 'remediation text keyed by dialect is pack data' },
-  { file: 'src/engine/rule.ts', text: 'remediation?: Partial<Record<Dialect, string>>;', why: 'remediation text keyed by dialect is pack data' },
-  { file: 'src/engine/rule.ts', text: 'export function remediationFor(rule: Rule, check: Check): Partial<Record<Dialect, string>> {', why: 'remediation text keyed by dialect is pack data' },
-  { file: 'src/engine/load-packs.ts', text: 'for (const [dialect, text] of Object.entries(rule.remediation)) {', why: 'checks the {detail:} keys of each remediation text of the pack' },
-  { file: 'src/engine/load-packs.ts', text: 'checkDetails(rule, text, anyCheck, lineAt(`/remediation/${dialect}`), file);', why: 'checks the {detail:} keys of each remediation text of the pack' },
+  // Output, not a switch: a finding carries its resource's dialect for the reporters (the JSON report's
+  // `dialect` field, SARIF properties). Which remediation text a finding shows is the notation's
+  // `remediationKey`, and fixes written in an input's syntax are its notation's `phrases`.
   { file: 'src/findings/finding.ts', text: "import type { Dialect, InputKind } from '../model/resource.js';", why: "a finding's dialect field is output the reporters print" },
   { file: 'src/findings/finding.ts', text: 'dialect: Dialect;', why: "a finding's dialect field is output the reporters print" },
-  { file: 'src/findings/make-finding.ts', text: 'const remediationTemplate = remediations[resource.source.dialect] ?? remediations.arm ?? Object.values(remediations)[0] ?? \'\';', why: 'picks the remediation text the pack wrote for the dialect (data lookup, no branch on a dialect)' },
   { file: 'src/findings/make-finding.ts', text: 'dialect: resource.source.dialect,', why: "a finding's dialect field is output the reporters print" },
-  // Not moved: two resources writing one property (overlays) exist only in a plan, and the unit test of the
-  // finding builder (test/units/make-finding.test.ts, Stryker's) builds such writers without a notation.
-  { file: 'src/findings/make-finding.ts', text: 'write different values, and which one Terraform applies last is not fixed', why: 'overlay conflicts come only from the Terraform reader' },
-  // Not moved yet: the fix for a subnet without a default route to the firewall, as the plan dialects write it.
-  // `terraformChange` is a detail key the pack's azurerm and azapi remediation texts name (policies/pool.yaml),
-  // so renaming it breaks packs that use it; its HCL belongs in the Terraform notation with the ARM commands
-  // (`routeCommands`) moved beside it into the snapshot notation.
-  { file: 'src/checks/pool/agent-network.ts', text: 'export function routeFixes(inventory: Inventory, subnet: Resource, name: string, routeTable: string | undefined): { routeCommands: string; terraformChange: string } {', why: 'route fix text per dialect (detail terraformChange)' },
-  { file: 'src/checks/pool/agent-network.ts', text: "const hcl = 'route { name = \"default\", address_prefix = \"0.0.0.0/0\", next_hop_type = \"VirtualAppliance\", next_hop_in_ip_address = azurerm_firewall.<hub>.ip_configuration[0].private_ip_address }';", why: 'route fix text per dialect (detail terraformChange)' },
-  { file: 'src/checks/pool/agent-network.ts', text: 'return { routeCommands: `${route(routeTable)}`, terraformChange: `Add \\`${hcl}\\` to the azurerm_route_table ${routeTable} of subnet ${name}` };', why: 'route fix text per dialect (detail terraformChange)' },
-  { file: 'src/checks/pool/agent-network.ts', text: 'terraformChange: `Create an azurerm_route_table with \\`${hcl}\\` and associate it with subnet ${name} through an azurerm_subnet_route_table_association`,', why: 'route fix text per dialect (detail terraformChange)' },
-  { file: 'src/checks/pool/subnet-routes-to-firewall.ts', text: "terraformChange: `Check that ${subnet} has an azurerm_route_table, associated through an azurerm_subnet_route_table_association, whose 0.0.0.0/0 route goes to VirtualAppliance at the firewall's private IP`,", why: 'route fix text per dialect (detail terraformChange)' },
-  { file: 'src/checks/pool/subnet-routes-to-firewall.ts', text: "details: ['problem', 'routeCommands', 'subnet', 'terraformChange'],", why: 'declares the detail key terraformChange the pack names' },
 ];
 
 function sourceFiles(dir: string): string[] {

@@ -288,7 +288,7 @@ describe('written by another resource', () => {
     expect(finding.fingerprint).toBe(fingerprintOf('AZF-PUB-001', 0, judged));
   });
   it('two writers of different values: unknown, naming both', () => {
-    const writer = snapshotResource({ key: 'w1', name: 'w1', source: { kind: 'plan', dialect: 'azapi', file: 'p.json', address: 'azapi_update_resource.one' } });
+    const writer = snapshotResource({ key: 'w1', name: 'w1', source: { kind: 'plan', dialect: 'azapi', file: 'p.json', address: 'azapi_update_resource.one', notation: AZAPI_NOTATION } });
     const other = snapshotResource({ key: 'w2', name: 'w2', source: { kind: 'plan', dialect: 'azapi', file: 'p.json' } });
     const judged = snapshotResource({ writes: new Map([['properties.publicnetworkaccess', { writer, conflictsWith: other }]]) });
     const finding = build(judged, { verdict: 'unknown', evidence: [{ path: 'properties.publicNetworkAccess', actual: UNKNOWN, expected: 'e' }] });

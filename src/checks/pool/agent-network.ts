@@ -6,7 +6,7 @@ import type { Inventory } from '../../model/inventory.js';
 import type { Resource } from '../../model/resource.js';
 import { isPlaceholder, isPlainObject, isRedacted } from '../../model/values.js';
 import { propertiesOf } from '../results.js';
-import { openBecause } from '../../model/notation.js';
+import { notationOf, openBecause } from '../../model/notation.js';
 
 /**
  * The agent-pool pack's evaluators: tasks on locked registries, agent pools and CI agents inside the
@@ -92,25 +92,15 @@ export function jobsByEnvironment(inventory: Inventory): Map<string, Resource[]>
 }
 
 /**
- * The commands that give a subnet its default route to the firewall: add the route to its route table, or,
- * when it has none, create one, add the route and associate the table with the subnet.
+ * The fix that gives a subnet its default route to the firewall, in the judged resource's input: add the route
+ * to its route table, or, when it has none, create one, add the route and associate the table with the subnet.
  */
-export function routeFixes(inventory: Inventory, subnet: Resource, name: string, routeTable: string | undefined): { routeCommands: string; terraformChange: string } {
+export function routeFix(inventory: Inventory, judged: Resource, subnet: Resource, name: string, routeTable: string | undefined): string {
   const id = subnet.source.id ?? '';
   const parsed = id ? parseArmId(id) : undefined;
   const vnetLink = vnetOfSubnet(inventory, { target: subnet });
   const vnet = vnetLink.vnet?.name ?? (vnetLink.id ? parseArmId(vnetLink.id)?.name : undefined) ?? (parsed?.parentId ? parseArmId(parsed.parentId)?.name : undefined) ?? '<vnet>';
   const bodyGroup = subnet.body['resourceGroup'];
-  const group = parsed?.resourceGroup ?? (typeof bodyGroup === 'string' ? bodyGroup : '<resource-group>');
-  const route = (table: string) =>
-    `\`az network route-table route create --resource-group ${group} --route-table-name ${table} --name default --address-prefix 0.0.0.0/0 --next-hop-type VirtualAppliance --next-hop-ip-address <firewall-ip>\``;
-  const hcl = 'route { name = "default", address_prefix = "0.0.0.0/0", next_hop_type = "VirtualAppliance", next_hop_in_ip_address = azurerm_firewall.<hub>.ip_configuration[0].private_ip_address }';
-  if (routeTable) {
-    return { routeCommands: `${route(routeTable)}`, terraformChange: `Add \`${hcl}\` to the azurerm_route_table ${routeTable} of subnet ${name}` };
-  }
-  const table = `rt-${name}`;
-  return {
-    routeCommands: `\`az network route-table create --resource-group ${group} --name ${table}\` then ${route(table)} and associate it: \`az network vnet subnet update --resource-group ${group} --vnet-name ${vnet} --name ${name} --route-table ${table}\``,
-    terraformChange: `Create an azurerm_route_table with \`${hcl}\` and associate it with subnet ${name} through an azurerm_subnet_route_table_association`,
-  };
+  const resourceGroup = parsed?.resourceGroup ?? (typeof bodyGroup === 'string' ? bodyGroup : '<resource-group>');
+  return notationOf(judged).phrases.defaultRouteFix({ subnet: name, place: { resourceGroup, vnet, ...(routeTable ? { routeTable } : {}) } });
 }

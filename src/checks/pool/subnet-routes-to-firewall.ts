@@ -5,7 +5,8 @@ import type { Resource } from '../../model/resource.js';
 import { defineCheck } from '../check.js';
 import { ROUTING_TYPES } from '../../graph/type-groups.js';
 import { pass, fail, unknown } from '../results.js';
-import { strings, subnetsAt, routeFixes } from './agent-network.js';
+import { strings, subnetsAt, routeFix } from './agent-network.js';
+import { notationOf } from '../../model/notation.js';
 
 /** AZF-POOL-005: the agent subnet sends 0.0.0.0/0 to a VirtualAppliance that is a firewall's private IP. */
 const evaluate: RuleFunction = (context, args) => {
@@ -19,18 +20,13 @@ const evaluate: RuleFunction = (context, args) => {
     unresolved = found.unresolved;
   } else subnets = [{ target: context.resource, name: context.resource.name }];
   // Where the subnet cannot be read, the fix says what to check rather than which command to run.
-  const unread = (subnet: string) => ({
-    subnet,
-    routeCommands: `Check that ${subnet} has a route table whose 0.0.0.0/0 route goes to VirtualAppliance at the firewall's private IP`,
-    terraformChange: `Check that ${subnet} has an azurerm_route_table, associated through an azurerm_subnet_route_table_association, whose 0.0.0.0/0 route goes to VirtualAppliance at the firewall's private IP`,
-    problem: 'the subnet could not be read',
-  });
+  const unread = (subnet: string) => ({ subnet, routeFix: notationOf(context.resource).phrases.defaultRouteFix({ subnet }), problem: 'the subnet could not be read' });
   if (subnets.length === 0) return unresolved.length ? unknown('subnet', unresolved.join('; '), unread('the agent subnet')) : pass();
   for (const subnet of subnets) {
     const name = subnet.target?.name ?? subnet.name ?? (subnet.id ? parseArmId(subnet.id)?.name : undefined) ?? 'the subnet';
     if (!subnet.target) return unknown('subnet', `subnet ${name} is not in this scan, so its routes cannot be read`, unread(`subnet ${name}`));
     const route = defaultRouteOf(context.inventory, subnet.target, firewallIps);
-    const details: Record<string, string> = { subnet: name, routeTable: route.routeTable ?? 'none', ...routeFixes(context.inventory, subnet.target, name, route.routeTable) };
+    const details: Record<string, string> = { subnet: name, routeTable: route.routeTable ?? 'none', routeFix: routeFix(context.inventory, context.resource, subnet.target, name, route.routeTable) };
     switch (route.status) {
       case 'firewall':
         continue;
@@ -56,7 +52,7 @@ const evaluate: RuleFunction = (context, args) => {
 export default defineCheck({
   name: 'subnetRoutesToFirewall',
   reads: ROUTING_TYPES,
-  details: ['problem', 'routeCommands', 'subnet', 'terraformChange'],
+  details: ['problem', 'routeFix', 'subnet'],
   arguments: { subnet: { type: 'string', required: false, description: 'field path of the subnet whose routes are judged; without it, the resource is the subnet' } },
   evaluate,
 });

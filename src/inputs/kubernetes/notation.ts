@@ -16,6 +16,7 @@ const words = armNotation({
   openValue: 'a placeholder filled in at deploy time',
   projected: 'snapshot',
   explains: 'a placeholder filled in at deploy time (${...})',
+  remediationKey: 'kubernetes',
 });
 
 /** Manifests name fields as the API does; what they leave open is a placeholder filled in at deploy time. */

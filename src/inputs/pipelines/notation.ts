@@ -5,5 +5,6 @@ export const PIPELINE_NOTATION = armNotation({
   unread: '(known only when the pipeline runs)',
  
   projected: 'pipeline',
+  remediationKey: 'pipeline',
   unfollowed: (armPath) => `${armPath} is known only after apply and the configuration shows no reference to follow`,
 });

@@ -138,6 +138,14 @@ const PLAN_PHRASES: InputPhrases = {
   roleSetting: 'role_definition_id or role_definition_name',
   unreadableData: 'known only after apply',
   sensitiveValue: 'a value Terraform marks sensitive',
+  defaultRouteFix: ({ subnet, place }) => {
+    if (!place) return `Check that ${subnet} has an azurerm_route_table, associated through an azurerm_subnet_route_table_association, whose 0.0.0.0/0 route goes to VirtualAppliance at the firewall's private IP`;
+    const hcl = 'route { name = "default", address_prefix = "0.0.0.0/0", next_hop_type = "VirtualAppliance", next_hop_in_ip_address = azurerm_firewall.<hub>.ip_configuration[0].private_ip_address }';
+    if (place.routeTable) return `Add \`${hcl}\` to the azurerm_route_table ${place.routeTable} of subnet ${subnet}`;
+    return `Create an azurerm_route_table with \`${hcl}\` and associate it with subnet ${subnet} through an azurerm_subnet_route_table_association`;
+  },
+  // Overlays: an azapi_update_resource or an association writing what another resource also sets.
+  conflictingWrites: (one, other) => `${one} and ${other} write different values, and which one Terraform applies last is not fixed`,
 };
 
 const PLAN_WORDS = {
@@ -199,6 +207,7 @@ export const AZURERM_NOTATION: Notation = {
   unsettable: (resource, armPath) => (resource.source.terraformType ? AZURERM_CANNOT_SET[resource.source.terraformType]?.[armPath] : undefined),
   outputOf: (resource, armPath) => outputExpression(resource, AZURERM_OUTPUTS[armPath]),
   phrases: PLAN_PHRASES,
+  remediationKey: 'azurerm',
   ...PLAN_WORDS,
 };
 
@@ -225,5 +234,6 @@ export const AZAPI_NOTATION: Notation = {
   // azapi's identity block is its own; all else Azure returns is under `output`.
   outputOf: (resource, armPath) => outputExpression(resource, armPath === 'id' || armPath === 'identity.principalId' ? AZURERM_OUTPUTS[armPath] : `output.${armPath}`),
   phrases: { ...PLAN_PHRASES, roleSetting: 'properties.roleDefinitionId' },
+  remediationKey: 'azapi',
   ...PLAN_WORDS,
 };
