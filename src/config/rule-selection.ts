@@ -34,7 +34,7 @@ function globToRegExp(glob: string): RegExp {
 }
 
 /** Whether a pattern names this rule: its id, a glob over ids, or its pack. */
-export function patternMatches(pattern: string, rule: Pick<Rule, 'id' | 'pack'>): boolean {
+export function ruleMatches(pattern: string, rule: Pick<Rule, 'id' | 'pack'>): boolean {
   if (pattern.toLowerCase() === rule.pack.toLowerCase()) return true;
   return /[*?]/.test(pattern) ? globToRegExp(pattern).test(rule.id) : pattern.toLowerCase() === rule.id.toLowerCase();
 }
@@ -42,7 +42,7 @@ export function patternMatches(pattern: string, rule: Pick<Rule, 'id' | 'pack'>)
 function checkPatterns(patterns: readonly string[], rules: readonly Rule[], source: SelectionSource): void {
   patterns.forEach((pattern, index) => {
     if (!/^[A-Za-z0-9*?_-]+$/.test(pattern)) throw new UserError(`${source.flag} entry "${oneLine(pattern, 60)}" is not a rule id, a glob over rule ids or a pack name`, source.file, source.line?.(index));
-    if (!rules.some((rule) => patternMatches(pattern, rule))) {
+    if (!rules.some((rule) => ruleMatches(pattern, rule))) {
       throw new UserError(`${source.flag} entry "${pattern}" matches no rule id or pack (azfence rules lists them)`, source.file, source.line?.(index));
     }
   });
@@ -63,15 +63,15 @@ export function selectRules<R extends Rule>(rules: readonly R[], lists: Selectio
   if (lists.check && lists.check.patterns.length > 0) {
     checkPatterns(lists.check.patterns, known, lists.check.source);
     const patterns = lists.check.patterns;
-    const left = selected.filter((rule) => !patterns.some((pattern) => patternMatches(pattern, rule)));
-    selected = selected.filter((rule) => patterns.some((pattern) => patternMatches(pattern, rule)));
+    const left = selected.filter((rule) => !patterns.some((pattern) => ruleMatches(pattern, rule)));
+    selected = selected.filter((rule) => patterns.some((pattern) => ruleMatches(pattern, rule)));
     if (left.length) notRun.push({ by: 'check', from: lists.check.from, patterns, rules: left.map((rule) => rule.id).sort() });
   }
   if (lists.skipCheck && lists.skipCheck.patterns.length > 0) {
     checkPatterns(lists.skipCheck.patterns, known, lists.skipCheck.source);
     const patterns = lists.skipCheck.patterns;
-    const skipped = selected.filter((rule) => patterns.some((pattern) => patternMatches(pattern, rule)));
-    selected = selected.filter((rule) => !patterns.some((pattern) => patternMatches(pattern, rule)));
+    const skipped = selected.filter((rule) => patterns.some((pattern) => ruleMatches(pattern, rule)));
+    selected = selected.filter((rule) => !patterns.some((pattern) => ruleMatches(pattern, rule)));
     if (skipped.length) notRun.push({ by: 'skipCheck', from: lists.skipCheck.from, patterns, rules: skipped.map((rule) => rule.id).sort() });
   }
   if (selected.length === 0 && rules.length > 0) {

@@ -2,7 +2,8 @@ import type { Inventory } from '../model/inventory.js';
 import type { Resource } from '../model/resource.js';
 import { parseArmId, sameId } from './arm-id.js';
 import { followLinks } from './links.js';
-import { FIREWALL, firewallsByPrivateIp, SUBNET, vnetOfSubnet } from './routes.js';
+import { firewallsByPrivateIp, SUBNET, vnetOfSubnet } from './routes.js';
+import { FIREWALL } from './firewall-rules.js';
 
 /** Firewalls (DNS proxy) a VNet sends its queries to, found by their private IPs or by reference. */
 export function dnsForwarderVnets(inventory: Inventory, vnet: Resource): { vnets: Resource[]; ids: string[] } {

@@ -4,6 +4,7 @@ import { isPlaceholder, isPlainObject, UNKNOWN } from '../model/values.js';
 import { parseArmId } from './arm-id.js';
 import { childrenOf, followLinks, parentOf, type LinkResult } from './links.js';
 import { openBecause } from '../model/notation.js';
+import { FIREWALL } from './firewall-rules.js';
 
 /**
  * Where a subnet's internet-bound traffic goes: the route table on the subnet, its 0.0.0.0/0 route, and
@@ -11,7 +12,6 @@ import { openBecause } from '../model/notation.js';
  */
 export const ROUTE_TABLE = 'Microsoft.Network/routeTables';
 export const ROUTE = 'Microsoft.Network/routeTables/routes';
-export const FIREWALL = 'Microsoft.Network/azureFirewalls';
 export const SUBNET = 'Microsoft.Network/virtualNetworks/subnets';
 export const VIRTUAL_NETWORK = 'Microsoft.Network/virtualNetworks';
 

@@ -3,7 +3,7 @@ import { endpointIndex } from '../../graph/endpoint-index.js';
 import type { Resource } from '../../model/resource.js';
 import { defineCheck } from '../check.js';
 import { pass, fail, unknown } from '../results.js';
-import { list } from './zone-requirements.js';
+import { listSome } from './zone-requirements.js';
 
 /** AZF-DNS-005: a resource with public access disabled has at least one (approved) private endpoint. */
 const evaluate: RuleFunction = (context) => {
@@ -19,11 +19,11 @@ const evaluate: RuleFunction = (context) => {
   const states = [...found.map((entry) => entry.status), ...ownStates];
   if (states.some((state) => state === undefined || /^approved$/i.test(state))) return pass();
   if (states.length > 0) {
-    const shown = list(states.filter((state): state is string => !!state));
+    const shown = listSome(states.filter((state): state is string => !!state));
     return fail('properties.privateEndpointConnections', states, 'an approved private endpoint connection', { states: shown, problem: `its private endpoint connections are not approved (${shown})` });
   }
   const pending = index.unresolvedByFile.get(resource.source.file) ?? [];
-  if (pending.length) return unknown('privateEndpoints', `private endpoint ${list(pending)} connects to a resource known only after apply`);
+  if (pending.length) return unknown('privateEndpoints', `private endpoint ${listSome(pending)} connects to a resource known only after apply`);
   return fail('privateEndpoints', [], 'a private endpoint', { problem: 'has no private endpoint' });
 };
 

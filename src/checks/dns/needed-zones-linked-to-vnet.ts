@@ -6,7 +6,7 @@ import type { Resource } from '../../model/resource.js';
 import { defineCheck } from '../check.js';
 import { DNS_TYPES } from '../../graph/type-groups.js';
 import { pass, fail, unknown } from '../results.js';
-import { list, presentZones, needsNoAzureZone, MAX_LISTED_VNETS, zoneVnetLinks, linksMatch, neededFor, undecidedDetails } from './zone-requirements.js';
+import { listSome, presentZones, needsNoAzureZone, MAX_LISTED_VNETS, zoneVnetLinks, linksMatch, neededFor, undecidedDetails } from './zone-requirements.js';
 
 /** AZF-DNS-004: each zone the endpoint needs is linked to its VNet (or a hub VNet it resolves through). */
 const evaluate: RuleFunction = (context) => {
@@ -16,10 +16,10 @@ const evaluate: RuleFunction = (context) => {
   const { zones, unresolved } = presentZones(info);
   // Undecided, the zones to link are the ones the zone group holds, or else the ones the endpoint needs.
   if (zones.length === 0) {
-    return unresolved.length ? unknown('privateDnsZoneConfigs', unresolved.join('; '), undecidedDetails({ vnet: vnetLabel(info), notLinkedZones: list(neededFor(context, info)[1]) })) : pass();
+    return unresolved.length ? unknown('privateDnsZoneConfigs', unresolved.join('; '), undecidedDetails({ vnet: vnetLabel(info), notLinkedZones: listSome(neededFor(context, info)[1]) })) : pass();
   }
   if (info.vnets.length === 0 && info.vnetIds.length === 0) {
-    return unknown('subnet_id', info.vnetUnresolved.length ? info.vnetUnresolved.join('; ') : "the endpoint's subnet is not in this scan", { vnet: vnetLabel(info), notLinkedZones: list(zones.map((zone) => zone.name)) });
+    return unknown('subnet_id', info.vnetUnresolved.length ? info.vnetUnresolved.join('; ') : "the endpoint's subnet is not in this scan", { vnet: vnetLabel(info), notLinkedZones: listSome(zones.map((zone) => zone.name)) });
   }
   const hubs = Array.isArray(context.parameters['hubVirtualNetworks']) ? (context.parameters['hubVirtualNetworks'] as unknown[]).filter((hub): hub is string => typeof hub === 'string') : [];
   const accepted = {
@@ -75,10 +75,10 @@ const evaluate: RuleFunction = (context) => {
   const elsewhere = [...linkedElsewhere, ...(moreElsewhere ? ['others'] : [])];
   const subject = notLinked.length === 1 ? `its zone ${notLinked[0]} is` : `its zones ${notLinked.join(', ')} are`;
   const problem = elsewhere.length ? `${subject} linked only to ${elsewhere.join(', ')}` : `${subject} not linked to any VNet`;
-  const details = { vnet: vnetLabel(info), notLinkedZones: list(notLinked), linkedTo: list(elsewhere), problem };
+  const details = { vnet: vnetLabel(info), notLinkedZones: listSome(notLinked), linkedTo: listSome(elsewhere), problem };
   if (notLinked.length) return fail('virtualNetworkLinks', [...linkedElsewhere], `a link to ${details.vnet}`, details);
   // Undecided, the zones to link are the ones whose links could not be read.
-  if (undecided.length) return unknown('virtualNetworkLinks', undecided.join('; '), undecidedDetails({ ...details, notLinkedZones: list(undecidedZones) }));
+  if (undecided.length) return unknown('virtualNetworkLinks', undecided.join('; '), undecidedDetails({ ...details, notLinkedZones: listSome(undecidedZones) }));
   return pass();
 };
 

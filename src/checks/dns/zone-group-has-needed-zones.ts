@@ -3,7 +3,7 @@ import { endpointInfo } from '../../graph/private-endpoints.js';
 import { defineCheck } from '../check.js';
 import { DNS_TYPES } from '../../graph/type-groups.js';
 import { pass, fail, unknown } from '../results.js';
-import { list, requirementsOf, regionOf, missingZones, neededZones, presentZones, baseDetails, undecidedDetails } from './zone-requirements.js';
+import { listSome, requirementsOf, regionOf, missingZones, neededZones, presentZones, baseDetails, undecidedDetails } from './zone-requirements.js';
 import { cloudOf } from './zone-table.js';
 
 /** AZF-DNS-002: the zone groups hold every zone the endpoint's group ids need. */
@@ -17,10 +17,10 @@ const evaluate: RuleFunction = (context) => {
   const present = zones.map((zone) => zone.name);
   const missing = [...new Set(requirements.flatMap((requirement) => missingZones(requirement, cloud, region, present)))];
   if (missing.length === 0 && !unknownGroupIds) return pass();
-  const details = { ...baseDetails(info, requirements, neededZones(requirements, cloud, region)), missingZones: list(missing), presentZones: list(present) };
+  const details = { ...baseDetails(info, requirements, neededZones(requirements, cloud, region)), missingZones: listSome(missing), presentZones: listSome(present) };
   if (missing.length === 0) return unknown('groupIds', 'the group ids (subresources) are known only after apply', undecidedDetails(details));
   if (unresolved.length) return unknown('privateDnsZoneConfigs', unresolved.join('; '), undecidedDetails(details));
-  return fail('privateDnsZoneConfigs', present, `zones ${list(missing)}`, details);
+  return fail('privateDnsZoneConfigs', present, `zones ${listSome(missing)}`, details);
 };
 
 export default defineCheck({

@@ -3,7 +3,7 @@ import { endpointInfo } from '../../graph/private-endpoints.js';
 import { defineCheck } from '../check.js';
 import { DNS_TYPES } from '../../graph/type-groups.js';
 import { pass, fail, unknown } from '../results.js';
-import { list, requirementsOf, regionOf, neededZones, presentZones, baseDetails, needsNoAzureZone, neededFor, undecidedDetails } from './zone-requirements.js';
+import { listSome, requirementsOf, regionOf, neededZones, presentZones, baseDetails, needsNoAzureZone, neededFor, undecidedDetails } from './zone-requirements.js';
 import { allKnownZoneTemplates, cloudOf, zonePattern } from './zone-table.js';
 
 /** AZF-DNS-003: every zone in the zone groups is a real privatelink zone for the endpoint's service and cloud. */
@@ -33,8 +33,8 @@ const evaluate: RuleFunction = (context) => {
   }
   if (wrong.length === 0 && !undecided) return pass();
   const expected = neededZones(requirements, cloud, region);
-  const details: Record<string, string> = { ...baseDetails(info, requirements, expected), wrongZones: list(wrong) };
-  if (wrong.length) return fail('privateDnsZoneConfigs', wrong, `private DNS zones for ${details["groupIds"]}: ${list(expected)}`, details);
+  const details: Record<string, string> = { ...baseDetails(info, requirements, expected), wrongZones: listSome(wrong) };
+  if (wrong.length) return fail('privateDnsZoneConfigs', wrong, `private DNS zones for ${details["groupIds"]}: ${listSome(expected)}`, details);
   if (undecided) return unknown('groupIds', 'the group ids (subresources) are known only after apply', undecidedDetails(details));
   return pass();
 };

@@ -15,7 +15,7 @@ import { cloudOf, showZone, specsFor, specsForType, zonePattern, type ZoneGroupS
 /** A readable list for messages: long ones (every endpoint of a large plan) are cut, not joined whole per resource. */
 const NONE = 'none';
 
-export function list(items: readonly string[], most = 10): string {
+export function listSome(items: readonly string[], most = 10): string {
   if (items.length === 0) return NONE;
   if (items.length <= most) return items.join(', ');
   return `${items.slice(0, most).join(', ')} and ${items.length - most} more`;
@@ -98,8 +98,8 @@ export function neededFor(context: FunctionContext, info: EndpointInfo): [Requir
 
 export function baseDetails(info: EndpointInfo, requirements: readonly Requirement[], needed: readonly string[]): Record<string, string> {
   return {
-    groupIds: list([...new Set(requirements.map((requirement) => requirement.groupId))]) || list(groupIdsOf(info).ids),
-    neededZones: list(needed),
+    groupIds: listSome([...new Set(requirements.map((requirement) => requirement.groupId))]) || listSome(groupIdsOf(info).ids),
+    neededZones: listSome(needed),
     vnet: vnetLabel(info),
   };
 }

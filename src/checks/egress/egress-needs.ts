@@ -288,7 +288,7 @@ export function configuredProfiles(context: FunctionContext): string[] {
  * Where the rules a check reads are written, for messages and fixes: the group and its policy, the classic
  * collection and its firewall, or the firewall (inline collections) or policy itself.
  */
-export function placeOf(context: FunctionContext): Record<string, string> {
+export function rulePlaceOf(context: FunctionContext): Record<string, string> {
   const { inventory, resource } = context;
   const type = resource.armType.toLowerCase();
   const owner = ruleHome(inventory, resource).ownerName;

@@ -3,12 +3,12 @@ import { dnsProxyFor, rulesWrittenIn } from '../../graph/firewall-rules.js';
 import { defineCheck } from '../check.js';
 import { FIREWALL_TYPES } from '../../graph/type-groups.js';
 import { pass, fail, unknown } from '../results.js';
-import { placeOf } from './egress-needs.js';
+import { rulePlaceOf } from './egress-needs.js';
 
 /** AZF-EGR-004: network rules with destination FQDNs need DNS proxy on the firewall or policy they run on. */
 const evaluate: RuleFunction = (context) => {
   const rules = rulesWrittenIn(context.inventory, context.resource);
-  const place = placeOf(context);
+  const place = rulePlaceOf(context);
   // Each rule with the FQDNs it resolves: the names whose answers would differ between firewall and client.
   const using = rules.network
     .filter((rule) => rule.destinationFqdns.length > 0)

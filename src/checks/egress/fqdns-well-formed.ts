@@ -5,7 +5,7 @@ import { defineCheck } from '../check.js';
 import { FIREWALL_TYPES } from '../../graph/type-groups.js';
 import type { Evidence } from '../../engine/verdict.js';
 import { pass, unknown } from '../results.js';
-import { placeOf } from './egress-needs.js';
+import { rulePlaceOf } from './egress-needs.js';
 
 const WELL_FORMED = 'a host name (no scheme, path or port; a wildcard only as a leading "*." label)';
 
@@ -50,7 +50,7 @@ const evaluate: RuleFunction = (context) => {
       for (const entry of rule.destinationFqdns) check(entry, label(rule.origin.collection, rule.origin.rule), scope, mine, `${rule.origin.path}.destinationFqdns`);
     }
   }
-  const place = placeOf(context);
+  const place = rulePlaceOf(context);
   if (problems.length) return { verdict: 'fail', evidence, details: { ...place, problems: problems.slice(0, 10).join('; ') + (problems.length > 10 ? `; and ${problems.length - 10} more` : '') } };
   if (own.gaps.length) return unknown('rules', own.gaps.join('; '), place);
   return pass();

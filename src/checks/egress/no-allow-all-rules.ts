@@ -5,7 +5,7 @@ import { defineCheck } from '../check.js';
 import { FIREWALL_TYPES } from '../../graph/type-groups.js';
 import type { Evidence } from '../../engine/verdict.js';
 import { pass, unknown } from '../results.js';
-import { placeOf } from './egress-needs.js';
+import { rulePlaceOf } from './egress-needs.js';
 
 /** AZF-EGR-002: no allow rule opens everything, judged where each rule is written. */
 const evaluate: RuleFunction = (context) => {
@@ -25,7 +25,7 @@ const evaluate: RuleFunction = (context) => {
       offenders.push({ text: `network rule ${rule.origin.collection}/${rule.origin.rule} allows any destination on any port`, evidence: { path: `${rule.origin.path}.destinationAddresses`, actual: anyDestinations, expected: 'no allow-all rule' } });
     }
   }
-  const place = placeOf(context);
+  const place = rulePlaceOf(context);
   if (offenders.length) return { verdict: 'fail', evidence: offenders.map((offender) => offender.evidence), details: { ...place, offenders: offenders.map((offender) => offender.text).join('; ') } };
   if (rules.gaps.length) return unknown('rules', rules.gaps.join('; '), place);
   return pass();

@@ -10,7 +10,7 @@ import type { Inventory } from '../../model/inventory.js';
 import { FIREWALL_TYPES } from '../../graph/type-groups.js';
 import { defineCheck } from '../check.js';
 import { pass, unknown } from '../results.js';
-import { placeOf } from './egress-needs.js';
+import { rulePlaceOf } from './egress-needs.js';
 
 /**
  * AZF-EGR-006: allowlist entries that reach every tenant's storage, CDN or app hosting. The wildcards and
@@ -63,7 +63,7 @@ const evaluate: RuleFunction = (context) => {
   };
   for (const rule of rules.application) if (rule.allow) consider(rule.targetFqdns, 'application', rule.origin.collection, rule.origin.rule, `${rule.origin.path}.targetFqdns`);
   for (const rule of rules.network) if (rule.allow) consider(rule.destinationFqdns, 'network', rule.origin.collection, rule.origin.rule, `${rule.origin.path}.destinationFqdns`);
-  const place = placeOf(context);
+  const place = rulePlaceOf(context);
   if (offenders.length === 0) return rules.gaps.length ? unknown('rules', rules.gaps.join('; '), place) : pass();
   const distinct = [...new Map(offenders.map((offender) => [offender.entry.pattern, offender.entry])).values()];
   const alternatives = distinct.map((entry) => `${entry.pattern}: ${entry.alternative}${entry.dataEndpoints ? registryAlternatives(inventory, resource.source.file) : ''}`);

@@ -7,7 +7,7 @@ import type { Resource } from '../../model/resource.js';
 import { isPlaceholder, isPlainObject } from '../../model/values.js';
 import { defineCheck } from '../check.js';
 import { pass, unknown } from '../results.js';
-import { describeNeed, describeRule, evaluateNeed, needsTable, NSG, rulesOf, type Need } from './nsg-rules.js';
+import { describeNsgNeed, describeNsgRule, evaluateNeed, needsTable, NSG, rulesOf, type Need } from './nsg-rules.js';
 import { openBecause } from '../../model/notation.js';
 
 /**
@@ -108,9 +108,9 @@ const evaluate: RuleFunction = (context) => {
       const ranges = subnetRangesOf(subnet);
       for (const need of pool.needs) {
         const outcome = evaluateNeed(rules, need, ranges, region);
-        const shown = describeNeed(need, region);
+        const shown = describeNsgNeed(need, region);
         if (outcome.kind === 'blocked') {
-          const by = `rule ${describeRule(outcome.rule)} of NSG ${nsg.name} on subnet ${subnet.name}`;
+          const by = `rule ${describeNsgRule(outcome.rule)} of NSG ${nsg.name} on subnet ${subnet.name}`;
           blocked.set(by, [...(blocked.get(by) ?? []), `${shown} (${need.why})`]);
           blockedNeeds.set(by, [...(blockedNeeds.get(by) ?? []), shown]);
           fixes.push(shown);

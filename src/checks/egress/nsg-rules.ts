@@ -245,7 +245,7 @@ function matchOf(rule: NsgRule, need: Need, subnetRanges: Range[] | undefined, r
 
 type Outcome = { kind: 'met' } | { kind: 'blocked'; rule: NsgRule } | { kind: 'unknown'; reason: string };
 
-export function describeRule(rule: NsgRule): string {
+export function describeNsgRule(rule: NsgRule): string {
   return `${rule.name} (priority ${rule.priority ?? 'unknown'}${rule.isDefault ? ', a default rule' : rule.where.startsWith('NSG ') ? '' : `, ${rule.where}`})`;
 }
 
@@ -268,12 +268,12 @@ export function evaluateNeed(rules: readonly NsgRule[], need: Need, subnetRanges
       else mayDeny ??= rule;
       continue;
     }
-    if (access === 'allow') return mayDeny ? { kind: 'unknown', reason: `rule ${describeRule(mayDeny)} may deny it first (its addresses, ports or groups may cover the need)` } : { kind: 'met' };
-    return mayAllow ? { kind: 'unknown', reason: `rule ${describeRule(mayAllow)} may allow it first, before ${describeRule(rule)} denies it` } : { kind: 'blocked', rule };
+    if (access === 'allow') return mayDeny ? { kind: 'unknown', reason: `rule ${describeNsgRule(mayDeny)} may deny it first (its addresses, ports or groups may cover the need)` } : { kind: 'met' };
+    return mayAllow ? { kind: 'unknown', reason: `rule ${describeNsgRule(mayAllow)} may allow it first, before ${describeNsgRule(rule)} denies it` } : { kind: 'blocked', rule };
   }
   return { kind: 'met' };
 }
 
-export function describeNeed(need: Need, region: string | undefined): string {
+export function describeNsgNeed(need: Need, region: string | undefined): string {
   return `${need.protocol.toUpperCase()} ${need.destination.replace('<region>', region ?? '<region>')} ${need.port}`;
 }

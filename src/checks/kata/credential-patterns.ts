@@ -70,10 +70,10 @@ export function isCredentialKeyName(key: string): boolean {
 /** Scanned length of a value: credentials sit near the start of what holds them, and input is untrusted. */
 const SCAN_LIMIT = 65_536;
 
-export type Verdict = { kind: 'credential'; why: string } | { kind: 'clean' } | { kind: 'unknown'; why: string };
+export type EntryVerdict = { kind: 'credential'; why: string } | { kind: 'clean' } | { kind: 'unknown'; why: string };
 
 /** `pending` and `sensitive`: the input's words for a value it leaves open and one it marks sensitive. */
-export function judgeEntry(key: string, entry: ConfigMapEntry, pending: string, sensitive: string): Verdict {
+export function judgeEntry(key: string, entry: ConfigMapEntry, pending: string, sensitive: string): EntryVerdict {
   const table = patterns();
   const named = isCredentialKeyName(key);
   const value = entry.value;

@@ -1,7 +1,7 @@
 import { isPlaceholder } from '../../model/values.js';
 import { each } from './pod-settings.js';
 import { globMatch, asString } from './selectors.js';
-import { type Container, type WorkloadView, get } from './workloads.js';
+import { type Container, type WorkloadView, valueUnder } from './workloads.js';
 
 // ---------------------------------------------------------------------------------- image provenance
 
@@ -26,7 +26,7 @@ export function parseImage(reference: string): ImageReference {
 
 export function eachImage(view: WorkloadView, undecided: (text: string) => void, visit: (container: Container, image: string) => void): void {
   each(view, undecided, (container, value) => {
-    const image = get(value, 'image');
+    const image = valueUnder(value, 'image');
     if (isPlaceholder(image)) return undecided(`${container.label}: image`);
     const text = asString(image);
     if (text) visit(container, text);

@@ -2,7 +2,7 @@ import type { RuleFunction } from '../../engine/evaluate.js';
 import { isPlaceholder } from '../../model/values.js';
 import { defineCheck } from '../check.js';
 import { vmFamily, judgeKataPools } from './node-pools.js';
-import { list, asString, stringList } from './selectors.js';
+import { namesOrNone, asString, stringList } from './selectors.js';
 
 /** AZF-KATA-002: Kata node pools use a Generation 2 VM size with nested virtualization (kataVmFamilies). */
 const evaluate: RuleFunction = (context) => {
@@ -20,7 +20,7 @@ const evaluate: RuleFunction = (context) => {
     'vmSize',
     'a Generation 2 VM size with nested virtualization',
   );
-  return result.details ? { ...result, details: { ...result.details, families: list(configured) } } : result;
+  return result.details ? { ...result, details: { ...result.details, families: namesOrNone(configured) } } : result;
 };
 
 export default defineCheck({

@@ -5,7 +5,8 @@ import type { Inventory } from '../../model/inventory.js';
 import type { Resource } from '../../model/resource.js';
 import { isPlaceholder, isPlainObject, UNKNOWN } from '../../model/values.js';
 import { pass, fail, unknown } from '../results.js';
-import { AGENT_POOL, KATA_RUNTIME, LEGACY_KATA_RUNTIME, list, globMatch, asString, type ClusterSelector, type Tri, anyOf, mapMatches } from './selectors.js';
+import { AGENT_POOL, KATA_RUNTIME, LEGACY_KATA_RUNTIME, namesOrNone, globMatch, asString, type ClusterSelector, anyOf, mapMatches } from './selectors.js';
+import type { Verdict } from '../../engine/verdict.js';
 import { notationOf } from '../../model/notation.js';
 
 // ---------------------------------------------------------------------------------------- node pools
@@ -62,13 +63,13 @@ function unknownPool(holder: Resource, name: string, path: string): Pool {
   return { name, runtime: UNKNOWN, osSKU: UNKNOWN, vmSize: UNKNOWN, nodeLabels: UNKNOWN, mode: UNKNOWN, holder, path };
 }
 
-export function propertiesOf(resource: Resource): unknown {
+function rawProperties(resource: Resource): unknown {
   return resource.body['properties'];
 }
 
 /** Pools written inline on the cluster (agentPoolProfiles[]); `unknown` when the list itself is. */
 function profilePools(cluster: Resource): { pools: Pool[]; unknownReason?: string } {
-  const properties = propertiesOf(cluster);
+  const properties = rawProperties(cluster);
   if (isPlaceholder(properties)) return { pools: [], unknownReason: `the properties of cluster ${cluster.name} are not in the input` };
   const profiles = isPlainObject(properties) ? properties['agentPoolProfiles'] : undefined;
   if (isPlaceholder(profiles)) return { pools: [], unknownReason: `the node pools of cluster ${cluster.name} are known only after apply` };
@@ -86,7 +87,7 @@ function profilePools(cluster: Resource): { pools: Pool[]; unknownReason?: strin
 }
 
 function childPool(child: Resource): Pool {
-  const properties = propertiesOf(child);
+  const properties = rawProperties(child);
   return isPlainObject(properties) ? poolFrom(child, child.name, properties, 'properties') : unknownPool(child, child.name, 'properties');
 }
 
@@ -104,7 +105,7 @@ export function poolsOf(inventory: Inventory, cluster: Resource): { pools: Pool[
   const orphans = unattachedPools(inventory, cluster.source.file);
   const reasons = [
     ...(inline.unknownReason ? [inline.unknownReason] : []),
-    ...(orphans.length ? [`node pool ${list(orphans.map((pool) => pool.name))} names its cluster by a value known only after apply`] : []),
+    ...(orphans.length ? [`node pool ${namesOrNone(orphans.map((pool) => pool.name))} names its cluster by a value known only after apply`] : []),
   ];
   return reasons.length ? { pools, unknownReason: reasons.join('; ') } : { pools };
 }
@@ -116,9 +117,9 @@ export function describePool(pool: Pool): string {
 
 // -------------------------------------------------------------------------------- cluster designation
 
-export function clusterDesignation(inventory: Inventory, cluster: Resource, selector: ClusterSelector): Tri {
+export function clusterDesignation(inventory: Inventory, cluster: Resource, selector: ClusterSelector): Verdict {
   if (selector.all) return 'pass';
-  const results: Tri[] = [];
+  const results: Verdict[] = [];
   if (selector.names.some((pattern) => globMatch(pattern, cluster.name))) results.push('pass');
   results.push(mapMatches(selector.tags, cluster.body['tags'], true));
   if (selector.kataPool) {
@@ -147,7 +148,7 @@ function poolsHeldBy(inventory: Inventory, resource: Resource): Pool[] {
 
 export const AZURE_LINUX = /^(azurelinux\d*|cblmariner)$/i;
 
-type PoolVerdict = { verdict: Tri; text: string };
+type PoolVerdict = { verdict: Verdict; text: string };
 
 /** Runs a per-pool requirement over the Kata pools a resource holds; unknown-runtime pools count only if they fail it. */
 export function judgeKataPools(context: FunctionContext, requirement: (pool: Pool) => PoolVerdict, path: string, expected: string): Evaluation {
@@ -164,7 +165,7 @@ export function judgeKataPools(context: FunctionContext, requirement: (pool: Poo
   }
   // A pool resource names its cluster in parentId (ARM id or azurerm kubernetes_cluster_id).
   const parent = asString(context.resource.body['parentId'])?.split('/').pop();
-  if (failing.length) return fail(path, failing, expected, { pools: list(failing), cluster: parent ?? context.resource.name });
-  if (undecided.length) return unknown(path, `node pool ${list(undecided)} cannot be judged for ${expected}: a value it depends on is known only after apply or not in the input`, { pools: list(undecided), cluster: parent ?? context.resource.name });
+  if (failing.length) return fail(path, failing, expected, { pools: namesOrNone(failing), cluster: parent ?? context.resource.name });
+  if (undecided.length) return unknown(path, `node pool ${namesOrNone(undecided)} cannot be judged for ${expected}: a value it depends on is known only after apply or not in the input`, { pools: namesOrNone(undecided), cluster: parent ?? context.resource.name });
   return pass();
 }

@@ -1,6 +1,6 @@
 import { isPlaceholder, isPlainObject } from '../../model/values.js';
 import { asString } from './selectors.js';
-import { type Container, type WorkloadView, get } from './workloads.js';
+import { type Container, type WorkloadView, valueUnder } from './workloads.js';
 
 // --------------------------------------------------------------------------- settings that undo a sandbox
 
@@ -35,14 +35,14 @@ type Collect = (view: WorkloadView, problem: (text: string) => void, undecided: 
 export const privileges: Collect = (view, problem, undecided) =>
   each(view, undecided, (container, value) => {
     const field = (path: string) => inContainer(view, container, `securityContext.${path}`);
-    const privileged = get(value, 'securityContext', 'privileged');
+    const privileged = valueUnder(value, 'securityContext', 'privileged');
     if (isPlaceholder(privileged)) undecided(field('privileged'));
     else if (privileged === true) problem(`${field('privileged')} is true${named(container)}`);
-    const escalation = get(value, 'securityContext', 'allowPrivilegeEscalation');
+    const escalation = valueUnder(value, 'securityContext', 'allowPrivilegeEscalation');
     if (isPlaceholder(escalation)) undecided(field('allowPrivilegeEscalation'));
     else if (escalation === true) problem(`${field('allowPrivilegeEscalation')} is true${named(container)}`);
     else if (escalation !== false) problem(`${field('allowPrivilegeEscalation')} is not set (it defaults to true)${named(container)}`);
-    const added = get(value, 'securityContext', 'capabilities', 'add');
+    const added = valueUnder(value, 'securityContext', 'capabilities', 'add');
     if (isPlaceholder(added)) undecided(field('capabilities.add'));
     else if (Array.isArray(added)) {
       const risky = added.map((capability) => (isPlaceholder(capability) ? '(known only after apply)' : asString(capability) ?? '')).filter((capability) => !HARMLESS_CAPABILITIES.has(capability.toUpperCase().replace(/^CAP_/, '')));
@@ -53,7 +53,7 @@ export const privileges: Collect = (view, problem, undecided) =>
 /** Host PID, IPC and network namespaces. */
 export const hostNamespaces: Collect = (view, problem, undecided) => {
   for (const field of ['hostPID', 'hostIPC', 'hostNetwork']) {
-    const value = get(view.spec, field);
+    const value = valueUnder(view.spec, field);
     if (isPlaceholder(value)) undecided(at(view, view.field(field)));
     else if (value === true) problem(`${at(view, view.field(field))} is true`);
   }
@@ -63,18 +63,18 @@ const RUNTIME_SOCKET = /(^|\/)(docker|containerd|crio|cri-dockerd)\.sock$|^\/var
 
 /** hostPath volumes (the container runtime socket, /dev/kvm and /dev/fuse named) and KVM or FUSE device requests. */
 export const hostMounts: Collect = (view, problem, undecided) => {
-  const volumes = get(view.spec, 'volumes');
+  const volumes = valueUnder(view.spec, 'volumes');
   if (isPlaceholder(volumes)) undecided(at(view, view.field('volumes')));
   if (Array.isArray(volumes)) {
     volumes.forEach((volume, index) => {
       const volumePath = at(view, `${view.field('volumes')}[${index}]`);
-      const name = asString(get(volume, 'name'));
+      const name = asString(valueUnder(volume, 'name'));
       const label = name ? ` (volume ${name})` : '';
       if (isPlaceholder(volume)) return undecided(volumePath);
-      const hostPath = get(volume, 'hostPath');
+      const hostPath = valueUnder(volume, 'hostPath');
       if (hostPath === undefined || hostPath === null) return;
       const field = `${volumePath}.${view.field('hostPath')}`;
-      const path = get(hostPath, 'path');
+      const path = valueUnder(hostPath, 'path');
       if (isPlaceholder(path)) return undecided(`${field}.path`);
       const where = asString(path) ?? '';
       if (RUNTIME_SOCKET.test(where)) problem(`${field} mounts the container runtime socket ${where}, which controls every container on the node${label}`);
@@ -85,7 +85,7 @@ export const hostMounts: Collect = (view, problem, undecided) => {
   }
   each(view, undecided, (container, value) => {
     for (const kind of ['limits', 'requests']) {
-      const resources = get(value, 'resources', kind);
+      const resources = valueUnder(value, 'resources', kind);
       if (!isPlainObject(resources)) continue;
       for (const key of Object.keys(resources)) {
         if (/kvm|fuse/i.test(key)) problem(`${inContainer(view, container, `resources.${kind}`)} requests the device ${key}${named(container)}`);
@@ -98,9 +98,9 @@ const CONFINED_SECCOMP = new Set(['runtimedefault', 'localhost']);
 
 /** Every container runs under a seccomp profile (RuntimeDefault or Localhost), set on it or on the pod. */
 export const seccomp: Collect = (view, problem, undecided) => {
-  const podProfile = get(view.spec, 'securityContext', 'seccompProfile', 'type');
+  const podProfile = valueUnder(view.spec, 'securityContext', 'seccompProfile', 'type');
   each(view, undecided, (container, value) => {
-    const own = get(value, 'securityContext', 'seccompProfile', 'type');
+    const own = valueUnder(value, 'securityContext', 'seccompProfile', 'type');
     const effective = own === undefined || own === null ? podProfile : own;
     const field = inContainer(view, container, 'securityContext.seccompProfile.type');
     if (isPlaceholder(effective)) return undecided(field);
@@ -117,11 +117,11 @@ function userId(value: unknown): number | undefined {
 
 /** Every container runs as non-root (runAsNonRoot true, or a non-zero runAsUser), set on it or on the pod. */
 export const nonRoot: Collect = (view, problem, undecided) => {
-  const podNonRoot = get(view.spec, 'securityContext', 'runAsNonRoot');
-  const podUser = get(view.spec, 'securityContext', 'runAsUser');
+  const podNonRoot = valueUnder(view.spec, 'securityContext', 'runAsNonRoot');
+  const podUser = valueUnder(view.spec, 'securityContext', 'runAsUser');
   each(view, undecided, (container, value) => {
-    const ownNonRoot = get(value, 'securityContext', 'runAsNonRoot');
-    const ownUser = get(value, 'securityContext', 'runAsUser');
+    const ownNonRoot = valueUnder(value, 'securityContext', 'runAsNonRoot');
+    const ownUser = valueUnder(value, 'securityContext', 'runAsUser');
     const nonRootValue = ownNonRoot === undefined || ownNonRoot === null ? podNonRoot : ownNonRoot;
     const user = ownUser === undefined || ownUser === null ? podUser : ownUser;
     const nonRootField = inContainer(view, container, 'securityContext.runAsNonRoot');

@@ -1,5 +1,6 @@
 import { wildcardMatch } from '../../engine/glob.js';
 import { isPlaceholder, isPlainObject } from '../../model/values.js';
+import type { Verdict } from '../../engine/verdict.js';
 
 /**
  * The KATA pack's evaluators: AKS Pod Sandboxing (Kata microVMs) for untrusted workloads, from the node
@@ -22,7 +23,7 @@ export const LEGACY_KATA_RUNTIME_CLASS = 'kata-mshv-vm-isolation';
 
 // ------------------------------------------------------------------------------------------- verdicts
 
-export function list(items: readonly string[]): string {
+export function namesOrNone(items: readonly string[]): string {
   return items.length ? [...new Set(items)].join(', ') : 'none';
 }
 
@@ -88,21 +89,20 @@ export function workloadSelectorOf(parameters: Readonly<Record<string, unknown>>
   };
 }
 
-/** Tri-state "any of": pass if one passes, else unknown if one is unknown, else fail. */
-export type Tri = 'pass' | 'fail' | 'unknown';
+/** Verdict-state "any of": pass if one passes, else unknown if one is unknown, else fail. */
 
-export function anyOf(results: readonly Tri[]): Tri {
+export function anyOf(results: readonly Verdict[]): Verdict {
   if (results.includes('pass')) return 'pass';
   return results.includes('unknown') ? 'unknown' : 'fail';
 }
 
 /** Does a key: value selector match a label/tag map? A selector value `*` matches any value. */
-export function mapMatches(selector: Record<string, string>, map: unknown, caseInsensitiveKeys: boolean): Tri {
+export function mapMatches(selector: Record<string, string>, map: unknown, caseInsensitiveKeys: boolean): Verdict {
   const entries = Object.entries(selector);
   if (entries.length === 0) return 'fail';
   if (isPlaceholder(map)) return 'unknown';
   if (!isPlainObject(map)) return 'fail';
-  const results = entries.map(([key, want]): Tri => {
+  const results = entries.map(([key, want]): Verdict => {
     const found = Object.entries(map).find(([candidate]) => (caseInsensitiveKeys ? candidate.toLowerCase() === key.toLowerCase() : candidate === key));
     if (!found) return 'fail';
     if (isPlaceholder(found[1])) return 'unknown';

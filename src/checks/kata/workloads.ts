@@ -5,7 +5,8 @@ import type { Resource } from '../../model/resource.js';
 import { isPlaceholder, isPlainObject, UNKNOWN } from '../../model/values.js';
 import { pass, fail, unknown } from '../results.js';
 import type { Pool } from './node-pools.js';
-import { list, asString, type Tri, anyOf } from './selectors.js';
+import { namesOrNone, asString, anyOf } from './selectors.js';
+import type { Verdict } from '../../engine/verdict.js';
 
 // ------------------------------------------------------------------------------------------ workloads
 
@@ -38,7 +39,7 @@ export interface WorkloadView {
   details: Record<string, string>;
 }
 
-export function get(value: unknown, ...path: string[]): unknown {
+export function valueUnder(value: unknown, ...path: string[]): unknown {
   let node = value;
   for (const key of path) {
     if (isPlaceholder(node)) return node;
@@ -50,17 +51,17 @@ export function get(value: unknown, ...path: string[]): unknown {
 export function workloadView(context: FunctionContext): WorkloadView {
   const { resource } = context;
   const kind = asString(resource.body['kind']) ?? 'workload';
-  const rawSpec = get(resource.body, 'properties', 'podSpec');
+  const rawSpec = valueUnder(resource.body, 'properties', 'podSpec');
   const spec = isPlainObject(rawSpec) ? rawSpec : isPlaceholder(rawSpec) ? UNKNOWN : {};
   const containers: Container[] = [];
   const { podSpec, field } = spelling(resource);
   let containersUnknown = false;
   for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
-    const members = get(spec, list);
+    const members = valueUnder(spec, list);
     if (isPlaceholder(members)) containersUnknown = true;
     if (!Array.isArray(members)) continue;
     members.forEach((member, index) => {
-      const name = asString(get(member, 'name'));
+      const name = asString(valueUnder(member, 'name'));
       containers.push({ label: name ? `container ${name}` : `${list}[${index}]`, path: field(`${list}[${index}]`), value: member });
     });
   }
@@ -80,7 +81,7 @@ export function judgeWorkload(context: FunctionContext, path: string, expected: 
   if (undecided.length) {
     const why = openBecause(context.resource, 'not in the input');
     // Several checks read the same workload: naming what was being checked keeps their messages apart.
-    return unknown(path, `${list(undecided)} ${undecided.length === 1 ? 'is' : 'are'} ${why} (needed to check ${expected})`, view.details);
+    return unknown(path, `${namesOrNone(undecided)} ${undecided.length === 1 ? 'is' : 'are'} ${why} (needed to check ${expected})`, view.details);
   }
   return pass();
 }
@@ -111,12 +112,12 @@ function nodeLabelsOf(pool: Pool): { labels: Map<string, string>; open: boolean 
   return { labels, open };
 }
 
-function allOf(results: readonly Tri[]): Tri {
+function allOf(results: readonly Verdict[]): Verdict {
   if (results.includes('fail')) return 'fail';
   return results.includes('unknown') ? 'unknown' : 'pass';
 }
 
-function matchRequirement(node: { labels: Map<string, string>; open: boolean }, key: string, operator: string, values: unknown): Tri {
+function matchRequirement(node: { labels: Map<string, string>; open: boolean }, key: string, operator: string, values: unknown): Verdict {
   if (isPlaceholder(values)) return 'unknown';
   const wanted = Array.isArray(values) ? values.map((value) => (isPlaceholder(value) ? undefined : asString(value))) : [];
   if (wanted.includes(undefined) && Array.isArray(values) && values.some(isPlaceholder)) return 'unknown';
@@ -145,21 +146,21 @@ function matchRequirement(node: { labels: Map<string, string>; open: boolean }, 
 }
 
 /** Can the pod's nodeSelector and required node affinity schedule it on this pool? */
-export function podMatchesPool(pool: Pool, nodeSelector: Record<string, unknown>, terms: unknown[]): Tri {
+export function podMatchesPool(pool: Pool, nodeSelector: Record<string, unknown>, terms: unknown[]): Verdict {
   const node = nodeLabelsOf(pool);
   const selectorResults = Object.entries(nodeSelector).map(([key, value]) => (isPlaceholder(value) ? 'unknown' : matchRequirement(node, key, 'In', [value])));
-  const termResults = terms.map((term): Tri => {
+  const termResults = terms.map((term): Verdict => {
     if (isPlaceholder(term)) return 'unknown';
-    const expressions = get(term, 'matchExpressions');
+    const expressions = valueUnder(term, 'matchExpressions');
     if (isPlaceholder(expressions)) return 'unknown';
     if (!Array.isArray(expressions) || expressions.length === 0) return 'pass';
     return allOf(
-      expressions.map((expression): Tri => {
+      expressions.map((expression): Verdict => {
         if (isPlaceholder(expression)) return 'unknown';
-        const key = get(expression, 'key');
-        const operator = get(expression, 'operator');
+        const key = valueUnder(expression, 'key');
+        const operator = valueUnder(expression, 'operator');
         if (isPlaceholder(key) || isPlaceholder(operator)) return 'unknown';
-        return matchRequirement(node, asString(key) ?? '', asString(operator) ?? '', get(expression, 'values'));
+        return matchRequirement(node, asString(key) ?? '', asString(operator) ?? '', valueUnder(expression, 'values'));
       }),
     );
   });

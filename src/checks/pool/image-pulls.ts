@@ -47,9 +47,9 @@ export interface Pulls {
   undecided: string[];
 }
 
-export const known = (resource: Resource): string => openBecause(resource, 'not in the input');
+const known = (resource: Resource): string => openBecause(resource, 'not in the input');
 
-export function text(value: unknown): string | undefined {
+function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
@@ -62,7 +62,7 @@ function propertiesOf(resource: Resource): Record<string, unknown> {
 }
 
 /** How the user names an ARM path of a resource, nested blocks included (`registry[0].identity`). */
-export function named(resource: Resource, path: string): string {
+function named(resource: Resource, path: string): string {
   return notationOf(resource).spell(resource, path);
 }
 

@@ -15,7 +15,7 @@ export function isSet(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
 
-export function list(value: unknown): unknown[] {
+export function membersOf(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 

@@ -4,7 +4,7 @@ import { isCredentialEnvName, isCredentialKey } from '../../model/credentials.js
 import { isPlaceholder, isPlainObject, REDACTED, UNKNOWN } from '../../model/values.js';
 import { defineCheck } from '../check.js';
 import { pass, propertiesOf, unknown } from '../results.js';
-import { isSet, list, asText, attributeName, NON_CREDENTIAL_PARAMETERS } from './job-credentials.js';
+import { isSet, membersOf, asText, attributeName, NON_CREDENTIAL_PARAMETERS } from './job-credentials.js';
 
 const evaluate: RuleFunction = (context) => {
   const job = context.resource;
@@ -27,7 +27,7 @@ const evaluate: RuleFunction = (context) => {
   // Registries: a password secret is a credential; an empty string is none.
   const registries = config['registries'];
   if (isPlaceholder(registries)) open('properties.configuration.registries');
-  list(registries).forEach((registry, index) => {
+  membersOf(registries).forEach((registry, index) => {
     const base = `properties.configuration.registries[${index}]`;
     if (isPlaceholder(registry)) return open(base);
     if (!isPlainObject(registry)) return;
@@ -40,7 +40,7 @@ const evaluate: RuleFunction = (context) => {
   const scale = isPlainObject(config['eventTriggerConfig']) ? config['eventTriggerConfig']['scale'] : undefined;
   const rules = isPlainObject(scale) ? scale['rules'] : isPlaceholder(scale) ? scale : undefined;
   if (isPlaceholder(rules)) open('properties.configuration.eventTriggerConfig.scale.rules');
-  list(rules).forEach((rule, index) => {
+  membersOf(rules).forEach((rule, index) => {
     const base = `properties.configuration.eventTriggerConfig.scale.rules[${index}]`;
     if (isPlaceholder(rule)) return open(base);
     if (!isPlainObject(rule)) return;
@@ -53,7 +53,7 @@ const evaluate: RuleFunction = (context) => {
     }
     const auth = rule['auth'];
     if (isPlaceholder(auth)) return hasIdentity ? open(`${base}.auth`) : found(`${base}.auth`, 'scale rule authentication from secrets, no identity', UNKNOWN);
-    list(auth).forEach((entry, authIndex) => {
+    membersOf(auth).forEach((entry, authIndex) => {
       if (!isPlainObject(entry)) return;
       const parameterPath = `${base}.auth[${authIndex}].triggerParameter`;
       const parameter = entry['triggerParameter'];
@@ -71,13 +71,13 @@ const evaluate: RuleFunction = (context) => {
   const template = propertiesOf(job)['template'];
   const containers = isPlainObject(template) ? template['containers'] : template;
   if (isPlaceholder(containers)) open('properties.template.containers');
-  list(containers).forEach((container, index) => {
+  membersOf(containers).forEach((container, index) => {
     const base = `properties.template.containers[${index}]`;
     if (isPlaceholder(container)) return open(base);
     if (!isPlainObject(container)) return;
     const env = container['env'];
     if (isPlaceholder(env)) return open(`${base}.env`);
-    list(env).forEach((variable, envIndex) => {
+    membersOf(env).forEach((variable, envIndex) => {
       if (!isPlainObject(variable)) return;
       const name = asText(variable['name']);
       if (!name || !isCredentialEnvName(name)) return;

@@ -2,7 +2,7 @@ import type { InputPhrases, Link, LinkResult, Notation, ReaderContexts, Referenc
 import { AZURERM_MAPPINGS } from './azurerm-mappings.js';
 import type { AttributeMapping } from './mapping-types.js';
 import type { PlanContext } from './plan-context.js';
-import { mostSpecific, resolveReference } from './resolve-reference.js';
+import { mostSpecificReferences, resolveReference } from './resolve-reference.js';
 
 /**
  * How Terraform writes what the plan reader turned into ARM: azurerm attributes (`public_network_access_enabled
@@ -75,7 +75,7 @@ export function referencesUnder(resource: Resource, attribute: string): string[]
   for (const [key, refs] of references) {
     if (key === attribute || key.startsWith(`${attribute}[`) || key.startsWith(`${attribute}.`)) out.push(...refs);
   }
-  found = mostSpecific([...new Set(out)]);
+  found = mostSpecificReferences([...new Set(out)]);
   byAttribute.set(attribute, found);
   return found;
 }
@@ -197,7 +197,7 @@ export const AZURERM_NOTATION: Notation = {
   },
   referencesAt(resource, armPath) {
     const attribute = resource.attributeOf?.get(armPath)?.attribute;
-    return attribute ? mostSpecific([...(resource.references?.get(attribute) ?? [])]) : [];
+    return attribute ? mostSpecificReferences([...(resource.references?.get(attribute) ?? [])]) : [];
   },
   referenceTargets,
   followUnread: (scan, resource, armPath, accepts) => followReferences(scan, resource, enclosingAttribute(resource, armPath) ?? armPath, accepts),

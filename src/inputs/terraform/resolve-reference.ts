@@ -18,7 +18,7 @@ const MAX_DEPTH = 20;
  * Terraform lists a reference together with its prefixes (`a.b[0].c`, `a.b[0]`, `a.b`); only the most
  * specific of each chain says what the expression used.
  */
-export function mostSpecific(references: readonly string[]): string[] {
+export function mostSpecificReferences(references: readonly string[]): string[] {
   return references.filter((ref) => !references.some((other) => other !== ref && (other.startsWith(`${ref}.`) || other.startsWith(`${ref}[`))));
 }
 
@@ -130,7 +130,7 @@ function resolveStep(context: PlanContext, moduleInstance: string, reference: st
       const parentConfig = moduleConfigAt(context.root, callPath.slice(0, -1));
       const inputs = parentConfig?.calls.get(callPath[callPath.length - 1]!)?.inputs.get(name) ?? [];
       if (inputs.length === 0) return { targets: [], via: [reference], method: 'module input', unresolved: `var.${name} (module input set from a literal or a local value)` };
-      return follow(context, parentInstance, mostSpecific(inputs), depth, reference, 'module input');
+      return follow(context, parentInstance, mostSpecificReferences(inputs), depth, reference, 'module input');
     }
     case 'module': {
       const call = splitKey(steps[1] ?? '');
@@ -139,7 +139,7 @@ function resolveStep(context: PlanContext, moduleInstance: string, reference: st
       const refs = config?.outputs.get(output.name);
       if (!refs) return { targets: [], via: [reference], method: 'module output', unresolved: `${reference} (no such module output in the configuration)` };
       const instances = callInstances(context, moduleInstance, call.name, call.key);
-      const results = instances.map((instance) => follow(context, instance, mostSpecific(refs), depth, `module.${call.name}.${output.name}`, 'module output'));
+      const results = instances.map((instance) => follow(context, instance, mostSpecificReferences(refs), depth, `module.${call.name}.${output.name}`, 'module output'));
       const merged = merge(results, `module.${call.name}.${output.name}`, 'module output');
       // `module.x.ids["key"]` on a for_each'd resource map: keep the instance with that key when there is one.
       if (output.key) {
@@ -157,7 +157,7 @@ function resolveStep(context: PlanContext, moduleInstance: string, reference: st
       const configAddress = own.slice(callPath.length * 2).map((step) => splitKey(step).name).join('.');
       const refs = moduleConfigAt(context.root, callPath)?.forEach.get(configAddress) ?? [];
       if (!refs.length) return { targets: [], via: [reference], method: 'for_each', unresolved: `${reference} (for_each over a literal or a local value)` };
-      return follow(context, moduleInstance, mostSpecific(refs), depth, reference, 'for_each');
+      return follow(context, moduleInstance, mostSpecificReferences(refs), depth, reference, 'for_each');
     }
     case 'path':
     case 'terraform':
