@@ -21,7 +21,7 @@ import { readGraph, type AuditScope, type GraphReadOptions } from './read-graph.
 import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 import { listSubscriptions } from './subscriptions.js';
 import { snapshotText, writeSnapshot } from './snapshot.js';
-import { checkOutputTargets } from '../cli/write-output.js';
+import { checkOutputTargets } from '../write-output.js';
 import { readBaseline } from '../post-process/baseline.js';
 
 export interface AuditOptions {

@@ -1,4 +1,4 @@
-import { writeOutput } from '../cli/write-output.js';
+import { writeOutput } from '../write-output.js';
 
 /**
  * What an audit read, in the shape `az graph query -o json` prints, which `azfence scan` reads back: an

@@ -5,7 +5,7 @@ import { parseShard } from '../audit/shard.js';
 import { UserError } from '../errors.js';
 import type { Io } from './io.js';
 import { emitReport, normalizeReportFlags, outputTargets, type ReportFlags } from './output-files.js';
-import { checkOutputTargets } from './write-output.js';
+import { checkOutputTargets } from '../write-output.js';
 
 /** Subscription ids are GUIDs: a typo is caught here rather than as a 400 from Resource Graph. */
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

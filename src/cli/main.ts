@@ -5,7 +5,7 @@ import { explainCommand, rulesCommand } from './rules-command.js';
 import { mergeCommand } from './merge-command.js';
 import { terminalLines, terminalText } from '../reporters/terminal-text.js';
 import { emitReport, normalizeReportFlags, outputTargets, type ReportFlags } from './output-files.js';
-import { checkOutputTargets } from './write-output.js';
+import { checkOutputTargets } from '../write-output.js';
 import { forgetFilesRead } from '../inputs/files-read.js';
 import { buildProgram, type Parsed } from './program.js';
 import { prepareInputs } from './prepare-inputs.js';

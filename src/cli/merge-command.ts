@@ -1,7 +1,7 @@
 import { mergeReports } from '../merge/merge-reports.js';
 import type { Io } from './io.js';
 import { emitReport, normalizeReportFlags, outputTargets, type ReportFlags } from './output-files.js';
-import { checkOutputTargets } from './write-output.js';
+import { checkOutputTargets } from '../write-output.js';
 
 /** Merge options as commander parsed them (program.ts declares them). */
 interface MergeFlags extends ReportFlags {

@@ -4,7 +4,7 @@ import { resolveGate, type FailOn } from '../report/configuration.js';
 import { render, renderParts, type Format, type RenderOptions } from '../reporters/index.js';
 import { terminalText } from '../reporters/terminal-text.js';
 import { errorText, type ScanReport } from '../report/scan-report.js';
-import { checkOutputTargets, writeOutput, type OutputTarget } from './write-output.js';
+import { checkOutputTargets, writeOutput, type OutputTarget } from '../write-output.js';
 import { REPORT_FILES } from './report-files.js';
 import { checkoutRoot } from './checkout-root.js';
 

@@ -144,6 +144,12 @@ describe('source layout', () => {
     expect([...graph.keys()].filter((file) => file.startsWith('src/checks/')).length).toBeGreaterThan(10);
   });
 
+  it('only the entry points import the CLI: the audit, the engine and post-processing stand without it', () => {
+    const isEntryPoint = (file: string): boolean => file === 'src/cli.ts' || file.startsWith('src/action/') || file.startsWith('src/cli/');
+    expect(forbiddenImports(graph, (file) => !isEntryPoint(file), (target) => !target.startsWith('src/cli/'))).toEqual([]);
+    expect(graph.get('src/audit/audit.ts')).toContain('src/write-output.ts');
+  });
+
   it('the rules catch a reporter that reaches into the CLI or scan.ts', () => {
     const planted: Graph = new Map([
       ['src/reporters/sarif.ts', ['src/report/scan-report.ts', 'src/cli/rule-docs.ts']],

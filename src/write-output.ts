@@ -1,9 +1,9 @@
 import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
-import { UserError } from '../errors.js';
-import { readAs } from '../inputs/files-read.js';
-import { fileTypeOf } from '../inputs/regular-file.js';
-import { realPath } from '../config/repository.js';
+import { UserError } from './errors.js';
+import { readAs } from './inputs/files-read.js';
+import { fileTypeOf } from './inputs/regular-file.js';
+import { realPath } from './config/repository.js';
 
 /**
  * Report files (--output, --sarif, --markdown, audit's --snapshot-out) land in a checkout a pull request
