@@ -3,6 +3,7 @@ import { compareFindings } from '../findings/finding.js';
 import type { ReadResult } from '../inputs/read-files.js';
 import type { Inventory } from '../model/inventory.js';
 import type { ReportError, ScanReport } from '../report/scan-report.js';
+import { ruleDescriptorOf } from '../report/rule-descriptor.js';
 import { nowMs } from '../clock.js';
 import { runRulesOnPartials } from './run-partial.js';
 import { runRules, type RuleFailure, type RunResult } from './run-rules.js';
@@ -19,7 +20,7 @@ export function evaluateRules(setup: RuleSetup, read: ReadResult, started: numbe
     inputs: read.inputs,
     skipped: read.skipped,
     errors,
-    rules: setup.rules,
+    rules: setup.rules.map(ruleDescriptorOf),
     config: { ...(config.file ? { file: config.file } : {}), ...(config.failOn ? { failOn: config.failOn } : {}), ...(config.failOnUnknown !== undefined ? { failOnUnknown: config.failOnUnknown } : {}) },
     configuration: setup.configuration,
     findings: result.findings.sort(compareFindings),

@@ -9,6 +9,7 @@ import type { InputKind } from '../model/resource.js';
 import { nowMs } from '../clock.js';
 import { setUpRules } from '../config/rule-setup.js';
 import type { InputSummary, ScanReport, ShardAssignment, ShardReport } from '../report/scan-report.js';
+import { ruleDescriptorOf } from '../report/rule-descriptor.js';
 import { TOOL_VERSION } from '../version.js';
 
 export interface MergeOptions {
@@ -57,7 +58,7 @@ export function mergeReports(options: MergeOptions): ScanReport {
     skipped: [],
     // Every shard reads the other shards' linked resources too: a subscription none can read is named by each.
     errors: unique(shards.flatMap((shard) => shard.errors)),
-    rules: setup.rules,
+    rules: setup.rules.map(ruleDescriptorOf),
     config: { ...(setup.config.file ? { file: setup.config.file } : {}), ...(setup.config.failOn ? { failOn: setup.config.failOn } : {}), ...(setup.config.failOnUnknown !== undefined ? { failOnUnknown: setup.config.failOnUnknown } : {}) },
     configuration: setup.configuration,
     findings,

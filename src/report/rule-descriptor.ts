@@ -32,6 +32,27 @@ export interface RuleDescriptor {
 }
 
 /**
+ * The descriptor of a rule, copied field by field: the engine's Rule satisfies RuleDescriptor, but a report
+ * built from it would carry its conditions and parameters to every reporter at run time. This one holds
+ * metadata only, whatever the rule object held besides.
+ */
+export function ruleDescriptorOf(rule: RuleDescriptor): RuleDescriptor {
+  return {
+    id: rule.id,
+    title: rule.title,
+    pack: rule.pack,
+    severity: rule.severity,
+    description: rule.description,
+    help: rule.help,
+    references: [...rule.references],
+    tags: [...rule.tags],
+    remediation: { ...rule.remediation },
+    checks: rule.checks.map((check) => ({ select: { type: [...check.select.type] }, ...(check.remediation ? { remediation: { ...check.remediation } } : {}) })),
+    origin: { ...rule.origin },
+  };
+}
+
+/**
  * Every remediation a rule shows, for documentation: the rule's, then each distinct one a check carries,
  * with the types it is for.
  */
