@@ -1,6 +1,6 @@
 import type { ConfigSuppression } from '../config/config.js';
 import type { Finding, FindingSuppression } from '../findings/finding.js';
-import type { HclComment, HclFile } from '../source-map/hcl-scanner.js';
+import type { HclComment, HclFile } from '../inputs/terraform/hcl-scanner.js';
 import type { MappedSource } from './map-to-source.js';
 import { isPlainObject } from '../model/values.js';
 import { graphWork } from '../graph/work.js';

@@ -7,7 +7,7 @@ import { displayPath } from '../inputs/display-path.js';
 import { isInside, realPath, repositoryRoot } from '../config/repository.js';
 import { isPlainObject } from '../model/values.js';
 import { readRegularFile } from '../inputs/regular-file.js';
-import { scanHcl, type HclBlock, type HclFile } from '../source-map/hcl-scanner.js';
+import { scanHcl, type HclBlock, type HclFile } from '../inputs/terraform/hcl-scanner.js';
 
 export interface SourceMapOptions {
   /** `--source DIR` (relative to cwd): the root module's directory for every plan scanned. */

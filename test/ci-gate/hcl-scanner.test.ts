@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scanHcl } from '../../src/source-map/hcl-scanner.js';
+import { scanHcl } from '../../src/inputs/terraform/hcl-scanner.js';
 import { parseAnnotationDirectives, parseCommentDirective, globMatches } from '../../src/post-process/suppression-directive.js';
 import { applySuppressions } from '../../src/post-process/apply-suppressions.js';
 import { blockKeyOf } from '../../src/post-process/map-to-source.js';

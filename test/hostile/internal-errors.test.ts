@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildPlan, buildSnapshot } from '../support/materialize.js';
 import { runCli, scanJson, tempDir, writeJson } from '../support/run-cli.js';
 import { runBoundedAsync, writeText } from './support.js';
-import { scanHcl } from '../../src/source-map/hcl-scanner.js';
+import { scanHcl } from '../../src/inputs/terraform/hcl-scanner.js';
 
 /**
  * An internal error loses the whole report: every finding of every other file. Input text used as a key

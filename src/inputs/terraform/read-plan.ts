@@ -7,7 +7,7 @@ import { normalizeAzapi } from './normalize-azapi.js';
 import { isMappedAzurermType, normalizeAzurerm } from './normalize-azurerm.js';
 import { readPlanned, type PlannedValue } from './plan-values.js';
 import { buildPlanContext, readModuleConfig, type PlanContext } from './plan-context.js';
-import { moduleSourcesOf } from '../../source-map/module-sources.js';
+import { moduleSourcesOf } from './module-sources.js';
 import { LOAD_CHANGE } from './change-entries.js';
 import { providerMajors } from './provider-versions.js';
 import { isWriterType } from './mappings-writers.js';

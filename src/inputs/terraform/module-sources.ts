@@ -1,4 +1,4 @@
-import { isPlainObject } from '../model/values.js';
+import { isPlainObject } from '../../model/values.js';
 
 /**
  * `configuration.module_calls[].source` of a plan, keyed like `.terraform/modules/modules.json` keys:
