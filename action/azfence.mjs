@@ -9847,15 +9847,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list6, type) {
-      for (let i = 0; i < list6.length; ++i)
-        if (list6[i].type === type)
+    function includesToken(list3, type) {
+      for (let i = 0; i < list3.length; ++i)
+        if (list3[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list6) {
-      for (let i = 0; i < list6.length; ++i) {
-        switch (list6[i].type) {
+    function findNonEmptyIndex(list3) {
+      for (let i = 0; i < list3.length; ++i) {
+        switch (list3[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -20026,7 +20026,7 @@ function describeSchemaError(error, whole = "the file") {
     case "required":
       return { problem: `${where2}: missing "${String(error.params["missingProperty"])}"`, pointer: error.instancePath };
     case "oneOf":
-      return { problem: `${where2}: is not a valid condition (use allOf, anyOf, not, function, or field/value/count with one operator)`, pointer: error.instancePath };
+      return { problem: `${where2}: is not a valid condition (use allOf, anyOf, not, function, follow, or field/value/count with one operator)`, pointer: error.instancePath };
     case "enum":
       return { problem: `${where2}: must be one of ${error.params["allowedValues"].join(", ")}`, pointer: error.instancePath };
     case "type": {
@@ -20045,71 +20045,6 @@ var init_schema_errors = __esm({
     "use strict";
     init_errors();
     init_json_pointer();
-  }
-});
-
-// src/engine/pack-definitions.ts
-function names(map) {
-  const known3 = Object.keys(map ?? {});
-  return known3.length ? `the pack declares: ${known3.join(", ")}` : "the pack declares none";
-}
-function ruleParameters(pack, rule, lineAt2, file) {
-  const own = rule.parameters ?? {};
-  const shared = pack.parameters ?? {};
-  for (const name of Object.keys(own)) {
-    if (Object.hasOwn(shared, name)) {
-      throw new UserError(`${rule.id}: parameter "${name}" is declared by the pack; list it under packParameters instead of declaring it again`, file, lineAt2(`/parameters/${name}`));
-    }
-  }
-  const parameters = {};
-  (rule.packParameters ?? []).forEach((name, index) => {
-    if (!Object.hasOwn(shared, name)) throw new UserError(`${rule.id}: packParameters names "${name}", which the pack does not declare (${names(shared)})`, file, lineAt2(`/packParameters/${index}`));
-    parameters[name] = shared[name];
-  });
-  return { ...parameters, ...own };
-}
-function resolveSelect(pack, rule, select, lineAt2, file) {
-  if (select.selector === void 0) {
-    const type = select.type;
-    return { type: Array.isArray(type) ? type : [type], ...select.where ? { where: select.where } : {} };
-  }
-  const named5 = pack.selectors?.[select.selector];
-  if (!named5 || !Object.hasOwn(pack.selectors, select.selector)) throw new UserError(`${rule.id}: unknown selector "${select.selector}" (${names(pack.selectors)})`, file, lineAt2());
-  const conditions = [named5.where, select.where].filter((condition) => condition !== void 0);
-  const where2 = conditions.length > 1 ? { allOf: conditions } : conditions[0];
-  return { type: Array.isArray(named5.type) ? [...named5.type] : [named5.type], ...where2 ? { where: where2 } : {} };
-}
-var init_pack_definitions = __esm({
-  "src/engine/pack-definitions.ts"() {
-    "use strict";
-    init_errors();
-  }
-});
-
-// src/engine/condition.ts
-var COMPARISON_OPERATORS;
-var init_condition = __esm({
-  "src/engine/condition.ts"() {
-    "use strict";
-    COMPARISON_OPERATORS = [
-      "equals",
-      "notEquals",
-      "in",
-      "notIn",
-      "like",
-      "notLike",
-      "match",
-      "notMatch",
-      "contains",
-      "notContains",
-      "containsKey",
-      "notContainsKey",
-      "exists",
-      "greater",
-      "greaterOrEquals",
-      "less",
-      "lessOrEquals"
-    ];
   }
 });
 
@@ -20258,6 +20193,161 @@ var init_field_path = __esm({
   }
 });
 
+// src/engine/resource-fields.ts
+function resourceView(resource) {
+  const holder = resource;
+  let view = holder[VIEW];
+  if (!view) {
+    view = {
+      ...resource.body,
+      type: resource.armType,
+      name: resource.name,
+      location: resource.location ?? resource.body["location"],
+      id: resource.source.id ?? resource.source.address ?? resource.key
+    };
+    Object.defineProperty(holder, VIEW, { value: view, enumerable: false });
+  }
+  return view;
+}
+function rootedAt(resource, segments) {
+  const first = segments[0];
+  if (first && "key" in first) {
+    switch (first.key) {
+      case "type":
+        return { root: resource.armType, rest: segments.slice(1) };
+      case "name":
+        return { root: resource.name, rest: segments.slice(1) };
+      case "location":
+        return { root: resource.location ?? resource.body["location"], rest: segments.slice(1) };
+      case "id":
+        return { root: resource.source.id ?? resource.source.address ?? resource.key, rest: segments.slice(1) };
+    }
+    if (VIEW_KEYS.has(first.key.toLowerCase())) return { root: resourceView(resource), rest: segments };
+  }
+  return { root: resource.body, rest: segments };
+}
+function resolveRest(root2, rest) {
+  if (rest.length === 0) return root2;
+  return hasEach(rest) ? resolveEach(root2, rest) : resolveSingle(root2, rest);
+}
+function valueAt(resource, segments) {
+  const { root: root2, rest } = rootedAt(resource, segments);
+  return resolveRest(root2, rest);
+}
+var VIEW, VIEW_KEYS;
+var init_resource_fields = __esm({
+  "src/engine/resource-fields.ts"() {
+    "use strict";
+    init_field_path();
+    VIEW = /* @__PURE__ */ Symbol("azfence.resourceView");
+    VIEW_KEYS = /* @__PURE__ */ new Set(["type", "name", "location", "id"]);
+  }
+});
+
+// src/engine/verdict.ts
+function negate(verdict) {
+  return verdict === "pass" ? "fail" : verdict === "fail" ? "pass" : "unknown";
+}
+function mergeDetails(evaluations) {
+  let merged;
+  for (const evaluation of evaluations) {
+    if (evaluation.details) merged = { ...merged ?? {}, ...evaluation.details };
+  }
+  return merged;
+}
+var PASS;
+var init_verdict = __esm({
+  "src/engine/verdict.ts"() {
+    "use strict";
+    PASS = Object.freeze({ verdict: "pass", evidence: [] });
+  }
+});
+
+// src/model/notation.ts
+function armNotation(words4) {
+  const unindexed = new Set((words4.unindexed ?? []).map((type) => type.toLowerCase()));
+  const unfollowed = words4.unfollowed ?? ((armPath) => `${armPath} is not in the ${words4.projected} (the query projected it away)`);
+  return {
+    nameOf: (_resource, armPath) => armPath,
+    spell: (_resource, armPath) => armPath,
+    attributeOf: () => void 0,
+    writtenValue: () => void 0,
+    settingAttribute: () => void 0,
+    isConfigured: () => true,
+    referencesAt: () => [],
+    referenceTargets: () => ({ targets: [], unresolved: [] }),
+    followUnread: (_scan, _resource, armPath) => ({ links: [], unresolved: [unfollowed(armPath)] }),
+    sharesAttribute: () => false,
+    unsettable: () => void 0,
+    typeName: () => void 0,
+    mayLackChildren: (armType) => unindexed.has(armType.toLowerCase()),
+    outputOf: () => void 0,
+    quote: (value) => value,
+    refersByConfiguration: false,
+    phrases: ARM_PHRASES,
+    remediationKey: words4.remediationKey ?? "arm",
+    unread: words4.unread,
+    ...words4.openValue ? { openValue: words4.openValue } : {},
+    explains: words4.explains ?? "not in the snapshot (project the properties and sku columns)"
+  };
+}
+function openBecause(resource, absent2) {
+  return notationOf(resource).openValue ?? absent2;
+}
+function notationOf(resource) {
+  return resource.source.notation ?? SNAPSHOT_NOTATION;
+}
+var ARM_PHRASES, RESOURCE_GRAPH_UNINDEXED, SNAPSHOT_NOTATION;
+var init_notation = __esm({
+  "src/model/notation.ts"() {
+    "use strict";
+    ARM_PHRASES = {
+      identityPrincipal: (_name, id) => `$(az identity show --ids ${id} --query principalId --output tsv)`,
+      registryId: (name) => `$(az acr show --name ${name} --query id --output tsv)`,
+      pullPrincipal: "the object id of the identity it pulls with",
+      roleSetting: "properties.roleDefinitionId",
+      unreadableData: "known only after apply",
+      sensitiveValue: "a value marked sensitive",
+      defaultRouteFix: ({ subnet, place }) => {
+        if (!place) return `Check that ${subnet} has a route table whose 0.0.0.0/0 route goes to VirtualAppliance at the firewall's private IP`;
+        const { resourceGroup, vnet, routeTable } = place;
+        const route = (table6) => `\`az network route-table route create --resource-group ${resourceGroup} --route-table-name ${table6} --name default --address-prefix 0.0.0.0/0 --next-hop-type VirtualAppliance --next-hop-ip-address <firewall-ip>\``;
+        if (routeTable) return route(routeTable);
+        const table5 = `rt-${subnet}`;
+        return `\`az network route-table create --resource-group ${resourceGroup} --name ${table5}\` then ${route(table5)} and associate it: \`az network vnet subnet update --resource-group ${resourceGroup} --vnet-name ${vnet} --name ${subnet} --route-table ${table5}\``;
+      },
+      conflictingWrites: (one, other) => `${one} and ${other} write different values, and which one applies last is not fixed`
+    };
+    RESOURCE_GRAPH_UNINDEXED = ["Microsoft.Network/privateEndpoints/privateDnsZoneGroups", "Microsoft.Network/firewallPolicies/ruleCollectionGroups"];
+    SNAPSHOT_NOTATION = armNotation({ unread: "(not in the snapshot)", projected: "snapshot", unindexed: RESOURCE_GRAPH_UNINDEXED });
+  }
+});
+
+// src/model/writes.ts
+function writeKey(path) {
+  return path.replace(/\[[^\]]*\]/g, "").toLowerCase();
+}
+function writeAt(resource, path) {
+  const writes = resource.writes;
+  if (!writes || writes.size === 0) return void 0;
+  for (const candidate of [writeKey(path), `properties.${writeKey(path)}`]) {
+    for (let at3 = candidate; ; ) {
+      const found = writes.get(at3);
+      if (found) return found;
+      const dot = at3.lastIndexOf(".");
+      if (dot < 0) break;
+      at3 = at3.slice(0, dot);
+    }
+    for (const [key, record] of writes) if (key.startsWith(`${candidate}.`)) return record;
+  }
+  return void 0;
+}
+var init_writes = __esm({
+  "src/model/writes.ts"() {
+    "use strict";
+  }
+});
+
 // src/graph/arm-id.ts
 function parseArmId(id) {
   const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/(.+)$/i.exec(id.trim());
@@ -20290,513 +20380,6 @@ var init_arm_id = __esm({
   "src/graph/arm-id.ts"() {
     "use strict";
     PROVIDERS = /\/providers\//i;
-  }
-});
-
-// src/engine/glob.ts
-function pieceAt(text7, at3, piece, anyOne) {
-  if (at3 < 0 || at3 + piece.length > text7.length) return false;
-  if (!anyOne) return text7.startsWith(piece, at3);
-  for (let i = 0; i < piece.length; i++) if (piece[i] !== "?" && piece[i] !== text7[at3 + i]) return false;
-  return true;
-}
-function findPiece(text7, piece, from, end, anyOne) {
-  if (!anyOne || !piece.includes("?")) {
-    const at3 = text7.indexOf(piece, from);
-    return at3 !== -1 && at3 + piece.length <= end ? at3 : -1;
-  }
-  for (let at3 = from; at3 + piece.length <= end; at3++) if (pieceAt(text7, at3, piece, true)) return at3;
-  return -1;
-}
-function wildcardMatch(pattern, text7, options = {}) {
-  const anyOne = options.questionMark === true;
-  const p = options.caseSensitive ? pattern : pattern.toLowerCase();
-  const t = options.caseSensitive ? text7 : text7.toLowerCase();
-  const pieces = p.split("*");
-  if (pieces.length === 1) return t.length === p.length && pieceAt(t, 0, p, anyOne);
-  const first = pieces[0];
-  const last = pieces[pieces.length - 1];
-  if (t.length < first.length + last.length) return false;
-  if (!pieceAt(t, 0, first, anyOne) || !pieceAt(t, t.length - last.length, last, anyOne)) return false;
-  let position = first.length;
-  const end = t.length - last.length;
-  for (let i = 1; i < pieces.length - 1; i++) {
-    const piece = pieces[i];
-    if (piece === "") continue;
-    const at3 = findPiece(t, piece, position, end, anyOne);
-    if (at3 === -1) return false;
-    position = at3 + piece.length;
-  }
-  return true;
-}
-var init_glob = __esm({
-  "src/engine/glob.ts"() {
-    "use strict";
-  }
-});
-
-// src/engine/compare.ts
-function matchToRegExp(pattern, caseSensitive) {
-  let source = "";
-  for (const ch of pattern) {
-    if (ch === "#") source += "[0-9]";
-    else if (ch === "?") source += "[A-Za-z]";
-    else if (ch === ".") source += ".";
-    else source += ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(`^${source}$`, caseSensitive ? "s" : "is");
-}
-function cachedPattern(kind, pattern, caseSensitive) {
-  const key = `${kind}\0${caseSensitive ? 1 : 0}\0${pattern}`;
-  let regexp = patternCache.get(key);
-  if (!regexp) {
-    regexp = matchToRegExp(pattern, caseSensitive);
-    patternCache.set(key, regexp);
-  }
-  return regexp;
-}
-function fold(value, caseSensitive) {
-  return !caseSensitive && typeof value === "string" ? value.toLowerCase() : value;
-}
-function same(a2, b, caseSensitive) {
-  if (typeof a2 === "string" && typeof b === "string") return fold(a2, caseSensitive) === fold(b, caseSensitive);
-  if (Array.isArray(a2) && Array.isArray(b)) return a2.length === b.length && a2.every((item, i) => same(item, b[i], caseSensitive));
-  if (isPlainObject(a2) && isPlainObject(b)) {
-    const keys = Object.keys(a2);
-    return keys.length === Object.keys(b).length && keys.every((key) => same(a2[key], b[key], caseSensitive));
-  }
-  return a2 === b;
-}
-function order(a2, b) {
-  if (typeof a2 === "number" && typeof b === "number") return a2 - b;
-  if (typeof a2 === "string" && typeof b === "string") return a2.localeCompare(b);
-  return void 0;
-}
-function isSet(value) {
-  return value !== void 0 && value !== null;
-}
-function asList(operand) {
-  return Array.isArray(operand) ? operand : [operand];
-}
-function compareKnown(value, operator, operand, caseSensitive) {
-  switch (operator) {
-    case "equals":
-      return isSet(value) && same(value, operand, caseSensitive);
-    case "notEquals":
-      return !(isSet(value) && same(value, operand, caseSensitive));
-    case "in":
-      return isSet(value) && asList(operand).some((item) => same(value, item, caseSensitive));
-    case "notIn":
-      return !(isSet(value) && asList(operand).some((item) => same(value, item, caseSensitive)));
-    case "like":
-      return typeof value === "string" && wildcardMatch(String(operand), value, { caseSensitive });
-    case "notLike":
-      return !(typeof value === "string" && wildcardMatch(String(operand), value, { caseSensitive }));
-    case "match":
-      return typeof value === "string" && cachedPattern("match", String(operand), caseSensitive).test(value);
-    case "notMatch":
-      return !(typeof value === "string" && cachedPattern("match", String(operand), caseSensitive).test(value));
-    case "contains":
-      return contains(value, operand, caseSensitive);
-    case "notContains":
-      return !contains(value, operand, caseSensitive);
-    case "containsKey":
-      return isPlainObject(value) && Object.keys(value).some((key) => same(key, operand, caseSensitive));
-    case "notContainsKey":
-      return !(isPlainObject(value) && Object.keys(value).some((key) => same(key, operand, caseSensitive)));
-    case "exists":
-      return isSet(value) === Boolean(operand);
-    case "greater": {
-      const d = order(value, operand);
-      return d !== void 0 && d > 0;
-    }
-    case "greaterOrEquals": {
-      const d = order(value, operand);
-      return d !== void 0 && d >= 0;
-    }
-    case "less": {
-      const d = order(value, operand);
-      return d !== void 0 && d < 0;
-    }
-    case "lessOrEquals": {
-      const d = order(value, operand);
-      return d !== void 0 && d <= 0;
-    }
-  }
-}
-function contains(value, operand, caseSensitive) {
-  if (typeof value === "string") return typeof operand === "string" && String(fold(value, caseSensitive)).includes(String(fold(operand, caseSensitive)));
-  if (Array.isArray(value)) return value.some((item) => same(item, operand, caseSensitive));
-  return false;
-}
-function compare(value, operator, operand, caseSensitive) {
-  if (value === UNKNOWN) return "unknown";
-  if (value === REDACTED) return operator === "exists" ? operand ? "pass" : "fail" : "unknown";
-  if (Array.isArray(value) && (operator === "contains" || operator === "notContains")) {
-    const known3 = value.filter((item) => item !== UNKNOWN && item !== REDACTED);
-    const hit = contains(known3, operand, caseSensitive);
-    if (!hit && known3.length !== value.length) return "unknown";
-    return hit === (operator === "contains") ? "pass" : "fail";
-  }
-  return compareKnown(value, operator, operand, caseSensitive) ? "pass" : "fail";
-}
-function compareRange(min, max, operator, operand) {
-  if (min === max) return compareKnown(min, operator, operand, true) ? "pass" : "fail";
-  if (operator === "equals" || operator === "notEquals" || operator === "in" || operator === "notIn") {
-    const targets = asList(operand).filter((item) => typeof item === "number");
-    const possible = targets.some((target) => target >= min && target <= max);
-    if (!possible) return operator === "equals" || operator === "in" ? "fail" : "pass";
-    return "unknown";
-  }
-  const atMin = compareKnown(min, operator, operand, true);
-  const atMax = compareKnown(max, operator, operand, true);
-  return atMin === atMax ? atMin ? "pass" : "fail" : "unknown";
-}
-function describeComparison(operator, operand) {
-  if (operator === "exists") return operand ? "to be set" : "not to be set";
-  const shown3 = Array.isArray(operand) ? `[${operand.map((item) => JSON.stringify(item)).join(", ")}]` : JSON.stringify(operand);
-  const words4 = {
-    equals: "to equal",
-    notEquals: "not to equal",
-    in: "to be one of",
-    notIn: "not to be one of",
-    like: "to be like",
-    notLike: "not to be like",
-    match: "to match",
-    notMatch: "not to match",
-    contains: "to contain",
-    notContains: "not to contain",
-    containsKey: "to have key",
-    notContainsKey: "not to have key",
-    exists: "",
-    greater: "to be greater than",
-    greaterOrEquals: "to be at least",
-    less: "to be less than",
-    lessOrEquals: "to be at most"
-  };
-  return `${words4[operator]} ${shown3}`;
-}
-var patternCache;
-var init_compare = __esm({
-  "src/engine/compare.ts"() {
-    "use strict";
-    init_values();
-    init_glob();
-    patternCache = /* @__PURE__ */ new Map();
-  }
-});
-
-// src/engine/verdict.ts
-function negate(verdict) {
-  return verdict === "pass" ? "fail" : verdict === "fail" ? "pass" : "unknown";
-}
-function mergeDetails(evaluations) {
-  let merged;
-  for (const evaluation of evaluations) {
-    if (evaluation.details) merged = { ...merged ?? {}, ...evaluation.details };
-  }
-  return merged;
-}
-var PASS;
-var init_verdict = __esm({
-  "src/engine/verdict.ts"() {
-    "use strict";
-    PASS = Object.freeze({ verdict: "pass", evidence: [] });
-  }
-});
-
-// src/engine/evaluate.ts
-function resourceView(resource) {
-  const holder = resource;
-  let view = holder[VIEW];
-  if (!view) {
-    view = {
-      ...resource.body,
-      type: resource.armType,
-      name: resource.name,
-      location: resource.location ?? resource.body["location"],
-      id: resource.source.id ?? resource.source.address ?? resource.key
-    };
-    Object.defineProperty(holder, VIEW, { value: view, enumerable: false });
-  }
-  return view;
-}
-function evaluateCondition(condition, context) {
-  return evaluateIn(condition, context, []);
-}
-function evaluateIn(condition, context, scopes) {
-  if ("allOf" in condition) return allOf(condition.allOf, context, scopes);
-  if ("anyOf" in condition) return anyOf(condition.anyOf, context, scopes);
-  if ("not" in condition) {
-    const inner = evaluateIn(condition.not, context, scopes);
-    return {
-      verdict: negate(inner.verdict),
-      evidence: inner.evidence.map((item) => ({ ...item, expected: `not (${item.expected})` })),
-      ...inner.details ? { details: inner.details } : {}
-    };
-  }
-  if ("function" in condition) {
-    context.counter.operations++;
-    const fn = context.functions.get(condition.function);
-    if (!fn) throw new Error(`unknown function "${condition.function}"`);
-    const result2 = fn(functionContext(context, scopes), condition.with ?? {});
-    const properties = context.resource.body["properties"];
-    if (result2.verdict === "pass" && isPlaceholder(properties)) return { verdict: "unknown", evidence: [{ path: "properties", actual: properties, expected: "a decidable value" }] };
-    return result2;
-  }
-  if ("count" in condition) return count(condition, context, scopes);
-  if ("field" in condition) return fieldLeaf(condition, context, scopes);
-  if ("value" in condition) return valueLeaf(condition, context);
-  throw new Error("condition has no recognised key");
-}
-function allOf(conditions, context, scopes) {
-  const results = conditions.map((child2) => evaluateIn(child2, context, scopes));
-  const failed = results.filter((result2) => result2.verdict === "fail");
-  if (failed.length > 0) return combine("fail", failed);
-  const unknown2 = results.filter((result2) => result2.verdict === "unknown");
-  if (unknown2.length > 0) return combine("unknown", unknown2);
-  return combine("pass", results);
-}
-function anyOf(conditions, context, scopes) {
-  const results = conditions.map((child2) => evaluateIn(child2, context, scopes));
-  const passed = results.filter((result2) => result2.verdict === "pass");
-  if (passed.length > 0) return combine("pass", passed);
-  const unknown2 = results.filter((result2) => result2.verdict === "unknown");
-  if (unknown2.length > 0) return combine("unknown", unknown2);
-  return combine("fail", results);
-}
-function combine(verdict, results) {
-  const evidence = [];
-  for (const result2 of results) for (const item of result2.evidence) evidence.push(item);
-  const details = mergeDetails(results);
-  return details ? { verdict, evidence, details } : { verdict, evidence };
-}
-function operatorOf(condition) {
-  for (const operator of COMPARISON_OPERATORS) if (operator in condition) return operator;
-  throw new Error("condition has no operator");
-}
-function operandValue(operand, context) {
-  if (isPlainObject(operand) && typeof operand["parameter"] === "string") return context.parameters[operand["parameter"]];
-  return operand;
-}
-function scoped(segments, context, scopes) {
-  for (let i = scopes.length - 1; i >= 0; i--) {
-    const scope = scopes[i];
-    if (startsWith(segments, scope.prefix)) return { root: scope.element, rest: segments.slice(scope.prefix.length) };
-  }
-  return rootedAt(context.resource, segments);
-}
-function rootedAt(resource, segments) {
-  const first = segments[0];
-  if (first && "key" in first) {
-    switch (first.key) {
-      case "type":
-        return { root: resource.armType, rest: segments.slice(1) };
-      case "name":
-        return { root: resource.name, rest: segments.slice(1) };
-      case "location":
-        return { root: resource.location ?? resource.body["location"], rest: segments.slice(1) };
-      case "id":
-        return { root: resource.source.id ?? resource.source.address ?? resource.key, rest: segments.slice(1) };
-    }
-    if (VIEW_KEYS.has(first.key.toLowerCase())) return { root: resourceView(resource), rest: segments };
-  }
-  return { root: resource.body, rest: segments };
-}
-function resolveRest(root2, rest) {
-  if (rest.length === 0) return root2;
-  return hasEach(rest) ? resolveEach(root2, rest) : resolveSingle(root2, rest);
-}
-function valueAt(resource, segments) {
-  const { root: root2, rest } = rootedAt(resource, segments);
-  return resolveRest(root2, rest);
-}
-function startsWith(segments, prefix) {
-  if (segments.length < prefix.length) return false;
-  return prefix.every((segment, i) => {
-    const other = segments[i];
-    if ("each" in segment) return "each" in other;
-    if ("index" in segment) return "index" in other && other.index === segment.index;
-    return "key" in other && other.key.toLowerCase() === segment.key.toLowerCase();
-  });
-}
-function factsOf(condition, context) {
-  const kept = leafFacts.get(condition);
-  if (kept && kept.operand === operandValue(condition[kept.operator], context)) return kept;
-  const operator = operatorOf(condition);
-  const operand = operandValue(condition[operator], context);
-  const facts = { operator, operand, expected: describeComparison(operator, operand) };
-  leafFacts.set(condition, facts);
-  return facts;
-}
-function fieldLeaf(condition, context, scopes) {
-  context.counter.operations++;
-  const { operator, operand, expected } = factsOf(condition, context);
-  const caseSensitive = condition["caseSensitive"] === true;
-  const segments = parseFieldPath(condition.field);
-  const { root: root2, rest } = scoped(segments, context, scopes);
-  if (rest.length === 0) {
-    const verdict2 = compare(root2, operator, operand, caseSensitive);
-    return { verdict: verdict2, evidence: [{ path: condition.field, actual: root2, expected }] };
-  }
-  if (!hasEach(rest)) {
-    const actual = resolveSingle(root2, rest);
-    return { verdict: compare(actual, operator, operand, caseSensitive), evidence: [{ path: condition.field, actual, expected }] };
-  }
-  const members = resolveEach(root2, rest);
-  if (members === UNKNOWN || members === REDACTED) return { verdict: "unknown", evidence: [{ path: condition.field, actual: members, expected }] };
-  let verdict = "pass";
-  const evidence = [];
-  for (const member of members) {
-    const result2 = compare(member, operator, operand, caseSensitive);
-    if (result2 === "pass") continue;
-    if (result2 === "fail") verdict = "fail";
-    else if (verdict === "pass") verdict = "unknown";
-    evidence.push({ path: condition.field, actual: member, expected });
-  }
-  return { verdict, evidence };
-}
-function valueLeaf(condition, context) {
-  context.counter.operations++;
-  const operator = operatorOf(condition);
-  const operand = operandValue(condition[operator], context);
-  const actual = operandValue(condition.value, context);
-  const verdict = compare(actual, operator, operand, condition["caseSensitive"] === true);
-  const path = isPlainObject(condition.value) ? `parameter ${String(condition.value["parameter"])}` : "value";
-  return { verdict, evidence: [{ path, actual, expected: describeComparison(operator, operand) }] };
-}
-function count(condition, context, scopes) {
-  context.counter.operations++;
-  const operator = operatorOf(condition);
-  const operand = operandValue(condition[operator], context);
-  const segments = parseFieldPath(condition.count.field);
-  const { root: root2, rest } = scoped(segments, context, scopes);
-  const members = resolveEach(root2, rest);
-  const described = `count of ${condition.count.field}${condition.count.where ? " (filtered)" : ""} ${describeComparison(operator, operand)}`;
-  if (members === UNKNOWN || members === REDACTED) {
-    return { verdict: "unknown", evidence: [{ path: condition.count.field, actual: members, expected: described }] };
-  }
-  let min = 0;
-  let max = 0;
-  const where2 = condition.count.where;
-  const evidence = [];
-  for (const member of members) {
-    if (!where2) {
-      min++;
-      max++;
-      continue;
-    }
-    const result2 = evaluateIn(where2, context, [...scopes, { prefix: segments, element: member }]);
-    if (result2.verdict === "pass") {
-      min++;
-      max++;
-    } else if (result2.verdict === "unknown") {
-      max++;
-      for (const item of result2.evidence) evidence.push(item);
-    }
-  }
-  const verdict = compareRange(min, max, operator, operand);
-  const shownCount = min === max ? min : `${min}..${max}`;
-  return { verdict, evidence: [{ path: condition.count.field, actual: shownCount, expected: described }, ...verdict === "unknown" ? evidence : []] };
-}
-function functionContext(context, scopes) {
-  return {
-    resource: context.resource,
-    inventory: context.inventory,
-    parameters: context.parameters,
-    field(path) {
-      const { root: root2, rest } = scoped(parseFieldPath(path), context, scopes);
-      return resolveRest(root2, rest);
-    }
-  };
-}
-var VIEW, VIEW_KEYS, leafFacts;
-var init_evaluate = __esm({
-  "src/engine/evaluate.ts"() {
-    "use strict";
-    init_condition();
-    init_compare();
-    init_field_path();
-    init_verdict();
-    init_values();
-    VIEW = /* @__PURE__ */ Symbol("azfence.resourceView");
-    VIEW_KEYS = /* @__PURE__ */ new Set(["type", "name", "location", "id"]);
-    leafFacts = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/model/notation.ts
-function armNotation(words4) {
-  const unindexed = new Set((words4.unindexed ?? []).map((type) => type.toLowerCase()));
-  const unfollowed = words4.unfollowed ?? ((armPath) => `${armPath} is not in the ${words4.projected} (the query projected it away)`);
-  return {
-    nameOf: (_resource, armPath) => armPath,
-    spell: (_resource, armPath) => armPath,
-    attributeOf: () => void 0,
-    writtenValue: () => void 0,
-    settingAttribute: () => void 0,
-    isConfigured: () => true,
-    referencesAt: () => [],
-    referenceTargets: () => ({ targets: [], unresolved: [] }),
-    followUnread: (_scan, _resource, armPath) => ({ links: [], unresolved: [unfollowed(armPath)] }),
-    sharesAttribute: () => false,
-    unsettable: () => void 0,
-    typeName: () => void 0,
-    mayLackChildren: (armType) => unindexed.has(armType.toLowerCase()),
-    outputOf: () => void 0,
-    quote: (value) => value,
-    refersByConfiguration: false,
-    phrases: ARM_PHRASES,
-    unread: words4.unread,
-    ...words4.openValue ? { openValue: words4.openValue } : {},
-    explains: words4.explains ?? "not in the snapshot (project the properties and sku columns)"
-  };
-}
-function openBecause(resource, absent2) {
-  return notationOf(resource).openValue ?? absent2;
-}
-function notationOf(resource) {
-  return resource.source.notation ?? SNAPSHOT_NOTATION;
-}
-var ARM_PHRASES, RESOURCE_GRAPH_UNINDEXED, SNAPSHOT_NOTATION;
-var init_notation = __esm({
-  "src/model/notation.ts"() {
-    "use strict";
-    ARM_PHRASES = {
-      identityPrincipal: (_name, id) => `$(az identity show --ids ${id} --query principalId --output tsv)`,
-      registryId: (name) => `$(az acr show --name ${name} --query id --output tsv)`,
-      pullPrincipal: "the object id of the identity it pulls with",
-      roleSetting: "properties.roleDefinitionId",
-      unreadableData: "known only after apply",
-      sensitiveValue: "a value marked sensitive"
-    };
-    RESOURCE_GRAPH_UNINDEXED = ["Microsoft.Network/privateEndpoints/privateDnsZoneGroups", "Microsoft.Network/firewallPolicies/ruleCollectionGroups"];
-    SNAPSHOT_NOTATION = armNotation({ unread: "(not in the snapshot)", projected: "snapshot", unindexed: RESOURCE_GRAPH_UNINDEXED });
-  }
-});
-
-// src/model/writes.ts
-function writeKey(path) {
-  return path.replace(/\[[^\]]*\]/g, "").toLowerCase();
-}
-function writeAt(resource, path) {
-  const writes = resource.writes;
-  if (!writes || writes.size === 0) return void 0;
-  for (const candidate of [writeKey(path), `properties.${writeKey(path)}`]) {
-    for (let at3 = candidate; ; ) {
-      const found = writes.get(at3);
-      if (found) return found;
-      const dot = at3.lastIndexOf(".");
-      if (dot < 0) break;
-      at3 = at3.slice(0, dot);
-    }
-    for (const [key, record] of writes) if (key.startsWith(`${candidate}.`)) return record;
-  }
-  return void 0;
-}
-var init_writes = __esm({
-  "src/model/writes.ts"() {
-    "use strict";
   }
 });
 
@@ -20888,8 +20471,8 @@ function childrenIndex(inventory, childType) {
     for (const child2 of inventory.ofType(childType)) {
       for (const link of parentOf(inventory, child2).links) {
         const key = link.target ? link.target.key.toLowerCase() : `id:${(link.id ?? "").toLowerCase()}`;
-        const list6 = index.get(key);
-        if (list6) list6.push(child2);
+        const list3 = index.get(key);
+        if (list3) list3.push(child2);
         else index.set(key, [child2]);
       }
     }
@@ -20907,7 +20490,7 @@ var init_links = __esm({
   "src/graph/links.ts"() {
     "use strict";
     init_field_path();
-    init_evaluate();
+    init_resource_fields();
     init_notation();
     init_values();
     init_writes();
@@ -20916,15 +20499,532 @@ var init_links = __esm({
   }
 });
 
-// src/graph/routes.ts
+// src/graph/named-links.ts
+function namedLink(type, name) {
+  const links = NAMED_LINKS[type.toLowerCase()];
+  return links && Object.hasOwn(links, name) ? links[name] : void 0;
+}
+function linkNames(type) {
+  return Object.keys(NAMED_LINKS[type.toLowerCase()] ?? {}).sort();
+}
+function nounOf(type) {
+  const last = type.split("/").pop() ?? type;
+  const words4 = last.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  return words4.replace(/ies$/, "y").replace(/s$/, "");
+}
+var SUBNET, subnetAt, NAMED_LINKS;
+var init_named_links = __esm({
+  "src/graph/named-links.ts"() {
+    "use strict";
+    SUBNET = "Microsoft.Network/virtualNetworks/subnets";
+    subnetAt = (field) => ({ field, to: [SUBNET], noun: "subnet" });
+    NAMED_LINKS = {
+      "microsoft.containerregistry/registries/agentpools": { subnet: subnetAt("properties.virtualNetworkSubnetResourceId") },
+      "microsoft.app/managedenvironments": { subnet: subnetAt("properties.vnetConfiguration.infrastructureSubnetId") },
+      "microsoft.app/jobs": { environment: { field: "properties.environmentId", to: ["Microsoft.App/managedEnvironments"], noun: "Container Apps environment" } },
+      "microsoft.devopsinfrastructure/pools": { subnet: subnetAt("properties.fabricProfile.networkProfile.subnetId") },
+      "microsoft.network/privateendpoints": { subnet: subnetAt("properties.subnet.id") },
+      "microsoft.network/virtualnetworks/subnets": {
+        routeTable: { field: "properties.routeTable.id", to: ["Microsoft.Network/routeTables"], noun: "route table" },
+        networkSecurityGroup: { field: "properties.networkSecurityGroup.id", to: ["Microsoft.Network/networkSecurityGroups"], noun: "network security group" }
+      },
+      "microsoft.network/virtualnetworks/virtualnetworkpeerings": { remoteVirtualNetwork: { field: "properties.remoteVirtualNetwork.id", to: ["Microsoft.Network/virtualNetworks"], noun: "virtual network" } },
+      "microsoft.network/azurefirewalls": { firewallPolicy: { field: "properties.firewallPolicy.id", to: ["Microsoft.Network/firewallPolicies"], noun: "firewall policy" } }
+    };
+  }
+});
+
+// src/engine/follow.ts
+function followSpec(condition, type) {
+  const follow2 = typeof condition.follow === "string" ? { link: condition.follow } : condition.follow;
+  const where2 = follow2.where ? { where: follow2.where } : {};
+  const given = ["link", "field", "to"].filter((key) => key in follow2).join(" ");
+  if (given !== "link" && given !== "field to") throw new FollowError(`follow needs a link name, or a field and the types it names (to), not ${given ? given.replace(" ", " and ") : "only where"}`);
+  if ("field" in follow2) {
+    const to = Array.isArray(follow2.to) ? follow2.to : [follow2.to];
+    return { field: follow2.field, to, noun: nounOf(to[0]), ...where2 };
+  }
+  const link = namedLink(type, follow2.link);
+  if (!link) {
+    const known3 = linkNames(type);
+    throw new FollowError(`${type} has no link "${follow2.link}" to follow (${known3.length ? `its links: ${known3.join(", ")}` : "it has none; follow a field instead: { field: <path of the id>, to: <type> }"})`);
+  }
+  return { field: link.field, to: link.to, noun: link.noun, ...where2 };
+}
+function followedTypes(condition, types) {
+  return types.flatMap((type) => {
+    try {
+      return [...followSpec(condition, type).to];
+    } catch (error) {
+      if (error instanceof FollowError) return [];
+      throw error;
+    }
+  });
+}
+function unknownBecause(path, reason) {
+  return { verdict: "unknown", evidence: [{ path, actual: UNKNOWN, expected: "a decidable value", unknownExplained: true }], details: { unknownReason: reason } };
+}
+function reasonOn(target, noun, result2) {
+  const own = result2.details?.["unknownReason"];
+  const said = own ?? [...new Set(result2.evidence.filter((item) => isUnknown(item.actual) || isRedacted(item.actual)).map((item) => notationOf(target).nameOf(target, item.path)))].join(", ");
+  const why = own ? "" : ` ${said.includes(", ") ? "are" : "is"} ${target.source.omits ?? notationOf(target).explains}`;
+  return `${noun} ${target.name}: ${said || "a value it depends on"}${why}`;
+}
+function evaluateFollow(spec, resource, inventory, judge2) {
+  const { links, unresolved } = followLinks(inventory, resource, spec.field, { targetTypes: spec.to });
+  if (links.length === 0) {
+    const value = valueAt(resource, parseFieldPath(spec.field));
+    if (unresolved.length || isPlaceholder(value)) return unknownBecause(spec.field, unresolved.join("; ") || `${spec.field} is known only after apply`);
+    return { verdict: "fail", evidence: [{ path: spec.field, actual: value, expected: `${/^[aeiou]/i.test(spec.noun) ? "an" : "a"} ${spec.noun} id` }] };
+  }
+  if (!spec.where) return { verdict: "pass", evidence: [] };
+  const failed = [];
+  const undecided = [];
+  const judged = [];
+  for (const link of links) {
+    if (!link.target) {
+      undecided.push(`${spec.noun} ${link.name ?? link.id} is not in this scan`);
+      continue;
+    }
+    const result2 = judge2(link.target, spec.where);
+    judged.push(result2);
+    const on = `${spec.noun} ${link.target.name}`;
+    if (result2.verdict === "fail") {
+      for (const item of result2.evidence) failed.push({ path: spec.field, actual: item.actual, expected: `${on} with ${item.path} ${item.expected}` });
+      if (result2.evidence.length === 0) failed.push({ path: spec.field, actual: link.target.name, expected: `${on} meeting the condition` });
+    }
+    if (result2.verdict === "unknown") undecided.push(reasonOn(link.target, spec.noun, result2));
+  }
+  const details = mergeDetails(judged.filter((result2) => result2.verdict === (failed.length ? "fail" : "pass")));
+  const withDetails = (evaluation) => details ? { ...evaluation, details: { ...details, ...evaluation.details } } : evaluation;
+  if (failed.length) return withDetails({ verdict: "fail", evidence: failed });
+  undecided.push(...unresolved);
+  if (undecided.length) return unknownBecause(spec.field, undecided.join("; "));
+  return withDetails({ verdict: "pass", evidence: [] });
+}
+var FollowError;
+var init_follow = __esm({
+  "src/engine/follow.ts"() {
+    "use strict";
+    init_field_path();
+    init_resource_fields();
+    init_verdict();
+    init_links();
+    init_named_links();
+    init_notation();
+    init_values();
+    FollowError = class extends Error {
+    };
+  }
+});
+
+// src/engine/pack-definitions.ts
+function names(map) {
+  const known3 = Object.keys(map ?? {});
+  return known3.length ? `the pack declares: ${known3.join(", ")}` : "the pack declares none";
+}
+function ruleParameters(pack, rule, lineAt2, file) {
+  const own = rule.parameters ?? {};
+  const shared = pack.parameters ?? {};
+  for (const name of Object.keys(own)) {
+    if (Object.hasOwn(shared, name)) {
+      throw new UserError(`${rule.id}: parameter "${name}" is declared by the pack; list it under packParameters instead of declaring it again`, file, lineAt2(`/parameters/${name}`));
+    }
+  }
+  const parameters = {};
+  (rule.packParameters ?? []).forEach((name, index) => {
+    if (!Object.hasOwn(shared, name)) throw new UserError(`${rule.id}: packParameters names "${name}", which the pack does not declare (${names(shared)})`, file, lineAt2(`/packParameters/${index}`));
+    parameters[name] = shared[name];
+  });
+  return { ...parameters, ...own };
+}
+function resolveSelect(pack, rule, select, lineAt2, file) {
+  if (select.selector === void 0) {
+    const type = select.type;
+    return { type: Array.isArray(type) ? type : [type], ...select.where ? { where: select.where } : {} };
+  }
+  const named5 = pack.selectors?.[select.selector];
+  if (!named5 || !Object.hasOwn(pack.selectors, select.selector)) throw new UserError(`${rule.id}: unknown selector "${select.selector}" (${names(pack.selectors)})`, file, lineAt2());
+  const conditions = [named5.where, select.where].filter((condition) => condition !== void 0);
+  const where2 = conditions.length > 1 ? { allOf: conditions } : conditions[0];
+  return { type: Array.isArray(named5.type) ? [...named5.type] : [named5.type], ...where2 ? { where: where2 } : {} };
+}
+var init_pack_definitions = __esm({
+  "src/engine/pack-definitions.ts"() {
+    "use strict";
+    init_errors();
+  }
+});
+
+// src/engine/condition.ts
+var COMPARISON_OPERATORS;
+var init_condition = __esm({
+  "src/engine/condition.ts"() {
+    "use strict";
+    COMPARISON_OPERATORS = [
+      "equals",
+      "notEquals",
+      "in",
+      "notIn",
+      "like",
+      "notLike",
+      "match",
+      "notMatch",
+      "contains",
+      "notContains",
+      "containsKey",
+      "notContainsKey",
+      "exists",
+      "greater",
+      "greaterOrEquals",
+      "less",
+      "lessOrEquals"
+    ];
+  }
+});
+
+// src/egress/fqdn.ts
+function normalizeFqdn(fqdn) {
+  return fqdn.trim().toLowerCase().replace(/\.$/, "");
+}
+function fqdnProblem(entry) {
+  const value = entry.trim();
+  if (value === "") return "is empty";
+  if (value === "*") return void 0;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return "has a scheme (write the host name only)";
+  if (value.includes("/")) return "has a path (FQDN rules match host names; use a URL rule with TLS inspection for paths)";
+  if (/:\d*$/.test(value)) return "has a port (ports belong in the rule protocols)";
+  const body = value.startsWith("*.") ? value.slice(2) : value;
+  if (body.includes("*")) return 'has a wildcard that is not a leading "*." label';
+  const labels = body.replace(/\.$/, "").split(".");
+  if (labels.some((label) => label === "")) return "has an empty label";
+  if (labels.some((label) => !/^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/i.test(label))) return "has a label with characters a host name cannot hold";
+  return void 0;
+}
+function patternMatches(pattern, host) {
+  const p = normalizeFqdn(pattern);
+  const h = normalizeFqdn(host);
+  if (p === "*") return true;
+  if (p.startsWith("*.")) {
+    const suffix = p.slice(1);
+    if (!h.endsWith(suffix)) return false;
+    const label = h.slice(0, h.length - suffix.length);
+    return label.length > 0 && !label.includes(".");
+  }
+  return p === h;
+}
+function patternCovers(pattern, need) {
+  const p = normalizeFqdn(pattern);
+  const n = normalizeFqdn(need);
+  if (!n.startsWith("*.")) return patternMatches(p, n);
+  if (p === "*") return true;
+  if (!p.startsWith("*.")) return false;
+  return n.slice(2) === p.slice(2);
+}
+function isAllowAll(pattern) {
+  const p = normalizeFqdn(pattern);
+  return p === "*" || /^\*\.[^.]+$/.test(p);
+}
+function parseProtocol(value) {
+  if (typeof value === "string") {
+    const [type, port] = value.split(":");
+    if (!type) return void 0;
+    const defaultPort = type.toLowerCase() === "http" ? 80 : type.toLowerCase() === "https" ? 443 : type.toLowerCase() === "mssql" ? 1433 : NaN;
+    return { type: type.toLowerCase(), port: port ? Number(port) : defaultPort };
+  }
+  if (value && typeof value === "object") {
+    const record = value;
+    const type = record["protocolType"] ?? record["type"];
+    const port = record["port"];
+    if (typeof type !== "string") return void 0;
+    return { type: type.toLowerCase(), port: typeof port === "number" ? port : Number(port) };
+  }
+  return void 0;
+}
+function protocolAllows(allowed, need) {
+  return allowed.some((protocol) => protocol.type === need.type.toLowerCase() && protocol.port === need.port);
+}
+function portAllows(ports, port) {
+  return ports.some((entry) => {
+    const value = entry.trim();
+    if (value === "*") return true;
+    const range = /^(\d+)-(\d+)$/.exec(value);
+    if (range) return port >= Number(range[1]) && port <= Number(range[2]);
+    return Number(value) === port;
+  });
+}
+var init_fqdn = __esm({
+  "src/egress/fqdn.ts"() {
+    "use strict";
+  }
+});
+
+// src/graph/firewall-rules.ts
 function propertiesOf(resource) {
+  return isPlainObject(resource.body["properties"]) ? resource.body["properties"] : {};
+}
+function strings(value) {
+  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : typeof value === "string" ? value.split(",").map((item) => item.trim()) : [];
+}
+function isAllow(action) {
+  const type = isPlainObject(action) ? action["type"] : action;
+  return typeof type !== "string" || type.toLowerCase() === "allow";
+}
+function holds(value, placeholder, depth = 0) {
+  if (value === placeholder) return true;
+  if (depth > 6) return false;
+  if (Array.isArray(value)) return value.some((item) => holds(item, placeholder, depth + 1));
+  if (isPlainObject(value)) return Object.values(value).some((item) => holds(item, placeholder, depth + 1));
+  return false;
+}
+function unreadable(value) {
+  return value === UNKNOWN ? "known only after apply" : "marked sensitive";
+}
+function addApplicationRule(sink, origin, allow, rule) {
+  const protocols = (Array.isArray(rule["protocols"]) ? rule["protocols"] : []).map(parseProtocol).filter((protocol) => protocol !== void 0);
+  sink.rules.application.push({ origin, allow, protocols, targetFqdns: strings(rule["targetFqdns"]), fqdnTags: strings(rule["fqdnTags"]), sourceAddresses: strings(rule["sourceAddresses"]) });
+}
+function addNetworkRule(sink, origin, allow, rule) {
+  sink.rules.network.push({
+    origin,
+    allow,
+    protocols: strings(rule["ipProtocols"] ?? rule["protocols"]).map((protocol) => protocol.toLowerCase()),
+    destinationAddresses: strings(rule["destinationAddresses"]),
+    destinationFqdns: strings(rule["destinationFqdns"]),
+    destinationPorts: strings(rule["destinationPorts"]),
+    sourceAddresses: strings(rule["sourceAddresses"])
+  });
+}
+function readCollection(sink, resource, kind, collection, path, inheritedFrom) {
+  const name = typeof collection["name"] === "string" ? collection["name"] : resource.name;
+  const props = isPlainObject(collection["properties"]) ? collection["properties"] : collection;
+  const rules = props["rules"];
+  const action = props["action"];
+  const unread = isPlaceholder(rules) ? rules : isPlaceholder(action) ? action : void 0;
+  if (unread) {
+    sink.rules.gaps.push(`the rules of collection ${name} in ${resource.name} are ${unreadable(unread)}`);
+    return;
+  }
+  if (!Array.isArray(rules)) return;
+  const allow = isAllow(action);
+  const priority = typeof props["priority"] === "number" ? props["priority"] : void 0;
+  rules.forEach((rule, index) => {
+    if (!isPlainObject(rule)) {
+      if (isPlaceholder(rule)) sink.rules.gaps.push(`a rule of collection ${name} in ${resource.name} is ${unreadable(rule)}`);
+      return;
+    }
+    if (holds(rule, UNKNOWN)) sink.rules.gaps.push(`rule ${String(rule["name"] ?? "?")} of collection ${name} in ${resource.name} has values known only after apply`);
+    if (holds(rule, REDACTED)) sink.rules.gaps.push(`rule ${String(rule["name"] ?? "?")} of collection ${name} in ${resource.name} has values marked sensitive`);
+    const origin = { resource, collection: name, rule: typeof rule["name"] === "string" ? rule["name"] : "?", path: `${path}[${index}]`, ...priority !== void 0 ? { priority } : {}, ...inheritedFrom ? { inheritedFrom } : {} };
+    const ruleType = typeof rule["ruleType"] === "string" ? rule["ruleType"].toLowerCase() : void 0;
+    const asKind = ruleType === "applicationrule" ? "application" : ruleType === "networkrule" ? "network" : kind;
+    if (asKind === "application") addApplicationRule(sink, origin, allow, rule);
+    else addNetworkRule(sink, origin, allow, rule);
+  });
+}
+function rulesPath(collection, path) {
+  return isPlainObject(collection["properties"]) ? `${path}.properties.rules` : `${path}.rules`;
+}
+function readCollections(sink, resource, value, kind, path, inheritedFrom) {
+  if (isPlaceholder(value)) {
+    sink.rules.gaps.push(`the ${kind} rule collections of ${resource.name} are ${unreadable(value)}`);
+    return;
+  }
+  if (!Array.isArray(value)) return;
+  value.forEach((collection, index) => {
+    if (isPlaceholder(collection)) sink.rules.gaps.push(`a rule collection of ${resource.name} is ${unreadable(collection)}`);
+    else if (isPlainObject(collection)) readCollection(sink, resource, kind, collection, rulesPath(collection, `${path}[${index}]`), inheritedFrom);
+  });
+}
+function readGroup(sink, group, inheritedFrom) {
+  const whole = group.body["properties"];
+  if (isPlaceholder(whole)) {
+    sink.rules.gaps.push(`the rule collections of ${group.name} are ${unreadable(whole)}`);
+    return;
+  }
+  const props = propertiesOf(group);
+  const typed = props["ruleCollections"];
+  if (Array.isArray(typed)) {
+    typed.forEach((collection, index) => {
+      if (isPlaceholder(collection)) sink.rules.gaps.push(`a rule collection of ${group.name} is ${unreadable(collection)}`);
+      if (!isPlainObject(collection)) return;
+      const collectionProps = isPlainObject(collection["properties"]) ? collection["properties"] : collection;
+      if (String(collectionProps["ruleCollectionType"] ?? "").toLowerCase().includes("nat")) return;
+      readCollection(sink, group, "application", collection, rulesPath(collection, `properties.ruleCollections[${index}]`), inheritedFrom);
+    });
+  } else if (isPlaceholder(typed)) sink.rules.gaps.push(`the rule collections of ${group.name} are ${unreadable(typed)}`);
+  readCollections(sink, group, props["applicationRuleCollections"], "application", "properties.applicationRuleCollections", inheritedFrom);
+  readCollections(sink, group, props["networkRuleCollections"], "network", "properties.networkRuleCollections", inheritedFrom);
+}
+function readPolicy(inventory, sink, policy, seen, inheritedFrom) {
+  if (seen.has(policy) || seen.size > 10) return;
+  seen.add(policy);
+  sink.rules.policies.push(policy);
+  const groups = childrenOf(inventory, policy, RULE_COLLECTION_GROUP);
+  sink.rules.gaps.push(...missingGroups(inventory, policy));
+  for (const group of groups) readGroup(sink, group, inheritedFrom);
+  const proxy = propertiesOf(policy)["dnsSettings"];
+  const enabled = isPlainObject(proxy) ? proxy["enableProxy"] : void 0;
+  if (enabled === true) sink.rules.dnsProxy = true;
+  else if (enabled === UNKNOWN && sink.rules.dnsProxy !== true) sink.rules.dnsProxy = void 0;
+  const base = followLinks(inventory, policy, "properties.basePolicy.id", { targetTypes: [FIREWALL_POLICY] });
+  for (const link of base.links) {
+    if (link.target) readPolicy(inventory, sink, link.target, seen, link.target.name);
+    else sink.rules.gaps.push(`base policy ${link.name ?? link.id} of ${policy.name} is not in this scan`);
+  }
+  sink.rules.gaps.push(...base.unresolved);
+}
+function firewallRules(inventory, firewall) {
+  return inventory.cachedFor("firewall-rules", firewall, () => {
+    const sink = { rules: emptyRules() };
+    readInline(sink, firewall);
+    for (const collection of classicCollectionsOf(inventory, firewall)) readClassicCollection(sink, collection);
+    if (classicDnsProxy(firewall)) sink.rules.dnsProxy = true;
+    const policyLinks = followLinks(inventory, firewall, "properties.firewallPolicy.id", { targetTypes: [FIREWALL_POLICY] });
+    for (const link of policyLinks.links) {
+      if (link.target) readPolicy(inventory, sink, link.target, /* @__PURE__ */ new Set());
+      else sink.rules.gaps.push(`firewall policy ${link.name ?? link.id} is not in this scan`);
+    }
+    sink.rules.gaps.push(...policyLinks.unresolved);
+    return sink.rules;
+  });
+}
+function emptyRules() {
+  return { application: [], network: [], gaps: [], dnsProxy: false, policies: [] };
+}
+function readInline(sink, firewall) {
+  const props = propertiesOf(firewall);
+  readCollections(sink, firewall, props["applicationRuleCollections"], "application", "properties.applicationRuleCollections");
+  readCollections(sink, firewall, props["networkRuleCollections"], "network", "properties.networkRuleCollections");
+}
+function readClassicCollection(sink, collection) {
+  const kind = collection.armType.toLowerCase() === CLASSIC_NET_COLLECTION.toLowerCase() ? "network" : "application";
+  readCollection(sink, collection, kind, { name: collection.name, ...propertiesOf(collection) }, "properties.rules");
+}
+function classicCollectionsOf(inventory, firewall) {
+  return [...childrenOf(inventory, firewall, CLASSIC_APP_COLLECTION), ...childrenOf(inventory, firewall, CLASSIC_NET_COLLECTION)];
+}
+function classicDnsProxy(firewall) {
+  const props = propertiesOf(firewall);
+  const classic = isPlainObject(props["dnsSettings"]) ? props["dnsSettings"]["enableProxy"] : void 0;
+  const additional = isPlainObject(props["additionalProperties"]) ? props["additionalProperties"]["Network.DNS.EnableProxy"] : void 0;
+  return classic === true || String(additional).toLowerCase() === "true";
+}
+function rulesWrittenIn(inventory, resource) {
+  return inventory.cachedFor("rules-written-in", resource, () => {
+    const sink = { rules: emptyRules() };
+    const type = resource.armType.toLowerCase();
+    if (type === RULE_COLLECTION_GROUP.toLowerCase()) readGroup(sink, resource);
+    else if (type === FIREWALL.toLowerCase()) readInline(sink, resource);
+    else if (type === CLASSIC_APP_COLLECTION.toLowerCase() || type === CLASSIC_NET_COLLECTION.toLowerCase()) readClassicCollection(sink, resource);
+    else if (type === FIREWALL_POLICY.toLowerCase()) sink.rules.gaps.push(...missingGroups(inventory, resource));
+    return sink.rules;
+  });
+}
+function missingGroups(inventory, policy) {
+  if (!notationOf(policy).mayLackChildren(RULE_COLLECTION_GROUP)) return [];
+  const listed3 = propertiesOf(policy)["ruleCollectionGroups"];
+  if (Array.isArray(listed3)) {
+    const missing = listed3.map((entry) => isPlainObject(entry) && typeof entry["id"] === "string" ? entry["id"] : void 0).filter((id) => id !== void 0 && !inventory.getById(id));
+    if (missing.length === 0) return [];
+    const names2 = missing.map((id) => id.slice(id.lastIndexOf("/") + 1)).join(", ");
+    const lead = missing.length === listed3.length ? `the snapshot has no rule collection groups for policy ${policy.name} (it lists ${names2})` : `the snapshot lacks rule collection groups ${names2} of policy ${policy.name}`;
+    return [`${lead}; Resource Graph does not index them, azfence audit reads them through ARM`];
+  }
+  if (childrenOf(inventory, policy, RULE_COLLECTION_GROUP).length === 0 && !inventory.fileHasType(policy.source.file, RULE_COLLECTION_GROUP)) {
+    return [`the snapshot has no rule collection groups for policy ${policy.name} (Resource Graph does not index them; azfence audit reads them through ARM)`];
+  }
+  return [];
+}
+function ruleHome(inventory, resource) {
+  const type = resource.armType.toLowerCase();
+  if (type === FIREWALL.toLowerCase() || type === FIREWALL_POLICY.toLowerCase()) return { owner: resource, ownerName: resource.name, unresolved: [] };
+  const parent = parentOf(inventory, resource);
+  const link = parent.links[0];
+  return { ...link?.target ? { owner: link.target } : {}, ...link ? { ownerName: link.target?.name ?? link.name ?? link.id } : {}, unresolved: parent.unresolved };
+}
+function policyChain(inventory, policy) {
+  const policies = [];
+  const gaps = [];
+  for (let current = policy; current && !policies.includes(current) && policies.length <= 10; ) {
+    policies.push(current);
+    const base = followLinks(inventory, current, "properties.basePolicy.id", { targetTypes: [FIREWALL_POLICY] });
+    gaps.push(...base.unresolved);
+    const link = base.links[0];
+    if (link && !link.target) gaps.push(`base policy ${link.name ?? link.id} of ${current.name} is not in this scan`);
+    current = link?.target;
+  }
+  return { policies, gaps };
+}
+function dnsProxyFor(inventory, resource) {
+  const home = ruleHome(inventory, resource);
+  const owner = home.owner;
+  if (!owner) {
+    const where2 = home.ownerName ?? "its parent";
+    return { enabled: void 0, where: where2, reason: home.unresolved.join("; ") || `${where2} is not in this scan, so whether it has DNS proxy is not known` };
+  }
+  if (owner.armType.toLowerCase() === FIREWALL.toLowerCase()) {
+    if (classicDnsProxy(owner)) return { enabled: true, where: owner.name };
+    const policies = followLinks(inventory, owner, "properties.firewallPolicy.id", { targetTypes: [FIREWALL_POLICY] });
+    const policy = policies.links[0];
+    if (!policy) return policies.unresolved.length ? { enabled: void 0, where: owner.name, reason: policies.unresolved.join("; ") } : { enabled: false, where: owner.name };
+    if (!policy.target) return { enabled: void 0, where: policy.name ?? owner.name, reason: `firewall policy ${policy.name ?? policy.id} of ${owner.name} is not in this scan` };
+    return dnsProxyFor(inventory, policy.target);
+  }
+  const chain = policyChain(inventory, owner);
+  let undecided;
+  for (const policy of chain.policies) {
+    const settings = propertiesOf(policy)["dnsSettings"];
+    const enabled = isPlainObject(settings) ? settings["enableProxy"] : settings;
+    if (enabled === true) return { enabled: true, where: policy.name };
+    if (enabled === UNKNOWN || isPlaceholder(policy.body["properties"])) undecided ??= `whether DNS proxy is on is known only after apply (firewall policy ${policy.name})`;
+  }
+  if (undecided) return { enabled: void 0, where: owner.name, reason: undecided };
+  if (chain.gaps.length) return { enabled: void 0, where: owner.name, reason: chain.gaps.join("; ") };
+  return { enabled: false, where: owner.name };
+}
+function ruleFamily(inventory, resource) {
+  const type = resource.armType.toLowerCase();
+  const byPriority2 = (a2, b) => priorityOf(a2) - priorityOf(b) || (a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0);
+  if (type === RULE_COLLECTION_GROUP.toLowerCase()) {
+    const home2 = ruleHome(inventory, resource);
+    if (!home2.owner) return [resource];
+    const chain = policyChain(inventory, home2.owner).policies.reverse();
+    return chain.flatMap((policy) => childrenOf(inventory, policy, RULE_COLLECTION_GROUP).sort(byPriority2));
+  }
+  const home = ruleHome(inventory, resource);
+  if (!home.owner) return [resource];
+  return [home.owner, ...classicCollectionsOf(inventory, home.owner).sort(byPriority2)];
+}
+function priorityOf(resource) {
+  const priority = propertiesOf(resource)["priority"];
+  return typeof priority === "number" ? priority : Number.MAX_SAFE_INTEGER;
+}
+var FIREWALL, FIREWALL_POLICY, RULE_COLLECTION_GROUP, CLASSIC_APP_COLLECTION, CLASSIC_NET_COLLECTION;
+var init_firewall_rules = __esm({
+  "src/graph/firewall-rules.ts"() {
+    "use strict";
+    init_values();
+    init_fqdn();
+    init_links();
+    init_notation();
+    FIREWALL = "Microsoft.Network/azureFirewalls";
+    FIREWALL_POLICY = "Microsoft.Network/firewallPolicies";
+    RULE_COLLECTION_GROUP = "Microsoft.Network/firewallPolicies/ruleCollectionGroups";
+    CLASSIC_APP_COLLECTION = "Microsoft.Network/azureFirewalls/applicationRuleCollections";
+    CLASSIC_NET_COLLECTION = "Microsoft.Network/azureFirewalls/networkRuleCollections";
+  }
+});
+
+// src/graph/routes.ts
+function propertiesOf2(resource) {
   return isPlainObject(resource.body["properties"]) ? resource.body["properties"] : {};
 }
 function firewallsByPrivateIp(inventory) {
   return inventory.cached("firewalls-by-private-ip", () => {
     const index = /* @__PURE__ */ new Map();
     for (const firewall of inventory.ofType(FIREWALL)) {
-      const configurations = propertiesOf(firewall)["ipConfigurations"];
+      const configurations = propertiesOf2(firewall)["ipConfigurations"];
       if (!Array.isArray(configurations)) continue;
       for (const configuration of configurations) {
         const ip = isPlainObject(configuration) && isPlainObject(configuration["properties"]) ? configuration["properties"]["privateIPAddress"] : void 0;
@@ -20939,13 +21039,13 @@ function routeTablesOf(inventory, subnet) {
 }
 function routesOf(inventory, table5) {
   const views = [];
-  const inline = propertiesOf(table5)["routes"];
+  const inline = propertiesOf2(table5)["routes"];
   if (Array.isArray(inline)) {
     inline.forEach((route, index) => {
       if (isPlainObject(route) && isPlainObject(route["properties"])) views.push({ owner: table5, path: `properties.routes[${index}].properties`, properties: route["properties"] });
     });
   }
-  for (const route of childrenOf(inventory, table5, ROUTE)) views.push({ owner: route, path: "properties", properties: propertiesOf(route) });
+  for (const route of childrenOf(inventory, table5, ROUTE)) views.push({ owner: route, path: "properties", properties: propertiesOf2(route) });
   return views;
 }
 function defaultRouteOf(inventory, subnet, extraFirewallIps = []) {
@@ -20958,14 +21058,14 @@ function defaultRouteOf(inventory, subnet, extraFirewallIps = []) {
   }
   const routes = routesOf(inventory, table5);
   if (isPlaceholder(table5.body["properties"])) return { status: "unknown", routeTable: table5.name, reason: `the routes of ${table5.name} are ${openBecause(table5, "not in the snapshot (project the properties column)")}` };
-  const listed3 = propertiesOf(table5)["routes"];
+  const listed3 = propertiesOf2(table5)["routes"];
   if (isPlaceholder(listed3)) return { status: "unknown", routeTable: table5.name, reason: `the routes of ${table5.name} are ${listed3 === UNKNOWN ? "known only after apply" : "marked sensitive"}` };
   const defaults = routes.filter((route2) => route2.properties["addressPrefix"] === "0.0.0.0/0");
   const pending = routes.filter((route2) => isPlaceholder(route2.properties["addressPrefix"]));
   const route = defaults[0];
   if (!route) {
     if (pending.length) return { status: "unknown", routeTable: table5.name, reason: `a route prefix in ${table5.name} is known only after apply` };
-    const inline = propertiesOf(table5)["routes"];
+    const inline = propertiesOf2(table5)["routes"];
     const wholeUnknown = Array.isArray(inline) && inline.some((member) => isPlaceholder(member) || isPlainObject(member) && isPlaceholder(member["properties"])) || childrenOf(inventory, table5, ROUTE).some((child2) => isPlaceholder(child2.body["properties"]));
     if (wholeUnknown) {
       return { status: "unknown", routeTable: table5.name, reason: `a route of ${table5.name} is known only after apply` };
@@ -20998,7 +21098,7 @@ function vnetOfSubnet(inventory, subnet) {
   const vnet = id ? inventory.getById(id) : void 0;
   return { ...vnet ? { vnet } : {}, ...id ? { id } : {} };
 }
-var ROUTE_TABLE, ROUTE, FIREWALL, SUBNET, VIRTUAL_NETWORK;
+var ROUTE_TABLE, ROUTE, SUBNET2, VIRTUAL_NETWORK;
 var init_routes = __esm({
   "src/graph/routes.ts"() {
     "use strict";
@@ -21006,10 +21106,10 @@ var init_routes = __esm({
     init_arm_id();
     init_links();
     init_notation();
+    init_firewall_rules();
     ROUTE_TABLE = "Microsoft.Network/routeTables";
     ROUTE = "Microsoft.Network/routeTables/routes";
-    FIREWALL = "Microsoft.Network/azureFirewalls";
-    SUBNET = "Microsoft.Network/virtualNetworks/subnets";
+    SUBNET2 = "Microsoft.Network/virtualNetworks/subnets";
     VIRTUAL_NETWORK = "Microsoft.Network/virtualNetworks";
   }
 });
@@ -21025,11 +21125,11 @@ function connectionsOf(inventory, endpoint) {
   if (isPlaceholder(endpoint.body["properties"])) return [{ groupIds: UNKNOWN, manual: false }];
   const properties = isPlainObject(endpoint.body["properties"]) ? endpoint.body["properties"] : {};
   const connections = [];
-  for (const [list6, manualList] of [
+  for (const [list3, manualList] of [
     ["privateLinkServiceConnections", false],
     ["manualPrivateLinkServiceConnections", true]
   ]) {
-    const entries2 = properties[list6];
+    const entries2 = properties[list3];
     if (isPlaceholder(entries2)) {
       connections.push({ groupIds: UNKNOWN, manual: manualList });
       continue;
@@ -21042,7 +21142,7 @@ function connectionsOf(inventory, endpoint) {
       }
       if (!isPlainObject(entry)) return;
       const props = isPlainObject(entry["properties"]) ? entry["properties"] : {};
-      const targets = followLinks(inventory, endpoint, `properties.${list6}[${index}].properties.privateLinkServiceId`, {});
+      const targets = followLinks(inventory, endpoint, `properties.${list3}[${index}].properties.privateLinkServiceId`, {});
       const target = targets.links[0];
       const targetType = target?.target?.armType ?? (target?.id ? parseArmId(target.id)?.type : void 0);
       const state = isPlainObject(props["privateLinkServiceConnectionState"]) ? props["privateLinkServiceConnectionState"]["status"] : void 0;
@@ -21087,7 +21187,7 @@ function zoneGroupsOf(inventory, endpoint) {
   return { groups, unknown: unknown2 };
 }
 function vnetsOf(inventory, endpoint) {
-  const subnets = followLinks(inventory, endpoint, "properties.subnet.id", { targetTypes: [SUBNET] });
+  const subnets = followLinks(inventory, endpoint, "properties.subnet.id", { targetTypes: [SUBNET2] });
   const vnets = [];
   const ids = [];
   const unresolved = [...subnets.unresolved];
@@ -21164,9 +21264,9 @@ function endpointIndex(inventory) {
         if (connection.target?.target) keys.push(connection.target.target.key.toLowerCase());
         if (connection.target?.id) keys.push(`id:${connection.target.id.toLowerCase()}`);
         if (keys.length === 0) {
-          const list6 = unresolvedByFile.get(endpoint.source.file) ?? [];
-          list6.push(endpoint.name);
-          unresolvedByFile.set(endpoint.source.file, list6);
+          const list3 = unresolvedByFile.get(endpoint.source.file) ?? [];
+          list3.push(endpoint.name);
+          unresolvedByFile.set(endpoint.source.file, list3);
         }
         for (const key of keys) {
           const entries2 = byTarget.get(key) ?? [];
@@ -21205,7 +21305,7 @@ function fail(path, actual, expected, details) {
 function unknown(path, reason, details = {}) {
   return { verdict: "unknown", evidence: [{ path, actual: UNKNOWN, expected: "a decidable value", unknownExplained: true }], details: { ...details, unknownReason: reason } };
 }
-function propertiesOf2(resource) {
+function propertiesOf3(resource) {
   return isPlainObject(resource.body["properties"]) ? resource.body["properties"] : {};
 }
 var init_results = __esm({
@@ -21225,8 +21325,8 @@ function zoneTable() {
     for (const group of entry.groups) {
       const spec = { resourceType: entry.resourceType, groupId: group.groupId, match: group.match ?? "all", zones: group.zones, optional: group.optional ?? [] };
       const key = group.groupId.toLowerCase();
-      const list6 = table.get(key);
-      if (list6) list6.push(spec);
+      const list3 = table.get(key);
+      if (list3) list3.push(spec);
       else table.set(key, [spec]);
     }
   }
@@ -21264,8 +21364,8 @@ function specsFor(groupId, targetType, extra) {
   if (extra && typeof extra === "object") {
     for (const [id, zones] of Object.entries(extra)) {
       if (id.toLowerCase() !== groupId.toLowerCase() || !Array.isArray(zones)) continue;
-      const list6 = zones.filter((zone) => typeof zone === "string");
-      all.push({ resourceType: "*", groupId: id, match: "all", zones: { AzureCloud: list6, AzureUSGovernment: list6, AzureChinaCloud: list6 }, optional: [] });
+      const list3 = zones.filter((zone) => typeof zone === "string");
+      all.push({ resourceType: "*", groupId: id, match: "all", zones: { AzureCloud: list3, AzureUSGovernment: list3, AzureChinaCloud: list3 }, optional: [] });
     }
   }
   if (!targetType) return all;
@@ -21291,7 +21391,7 @@ var init_zone_table = __esm({
 });
 
 // src/checks/dns/zone-requirements.ts
-function list(items2, most = 10) {
+function listSome(items2, most = 10) {
   if (items2.length === 0) return NONE;
   if (items2.length <= most) return items2.join(", ");
   return `${items2.slice(0, most).join(", ")} and ${items2.length - most} more`;
@@ -21351,8 +21451,8 @@ function neededFor(context, info) {
 }
 function baseDetails(info, requirements, needed) {
   return {
-    groupIds: list([...new Set(requirements.map((requirement) => requirement.groupId))]) || list(groupIdsOf(info).ids),
-    neededZones: list(needed),
+    groupIds: listSome([...new Set(requirements.map((requirement) => requirement.groupId))]) || listSome(groupIdsOf(info).ids),
+    neededZones: listSome(needed),
     vnet: vnetLabel(info)
   };
 }
@@ -21421,11 +21521,11 @@ var init_has_private_endpoint = __esm({
       const states = [...found.map((entry) => entry.status), ...ownStates];
       if (states.some((state) => state === void 0 || /^approved$/i.test(state))) return pass();
       if (states.length > 0) {
-        const shown3 = list(states.filter((state) => !!state));
+        const shown3 = listSome(states.filter((state) => !!state));
         return fail("properties.privateEndpointConnections", states, "an approved private endpoint connection", { states: shown3, problem: `its private endpoint connections are not approved (${shown3})` });
       }
       const pending = index.unresolvedByFile.get(resource.source.file) ?? [];
-      if (pending.length) return unknown("privateEndpoints", `private endpoint ${list(pending)} connects to a resource known only after apply`);
+      if (pending.length) return unknown("privateEndpoints", `private endpoint ${listSome(pending)} connects to a resource known only after apply`);
       return fail("privateEndpoints", [], "a private endpoint", { problem: "has no private endpoint" });
     };
     has_private_endpoint_default = defineCheck({
@@ -21458,7 +21558,7 @@ function firewallVnets(inventory, firewall) {
   return inventory.cachedFor("firewall-vnets", firewall, () => {
     const vnets = [];
     const ids = [];
-    for (const subnetLink of followLinks(inventory, firewall, "properties.ipConfigurations[*].properties.subnet.id", { targetTypes: [SUBNET] }).links) {
+    for (const subnetLink of followLinks(inventory, firewall, "properties.ipConfigurations[*].properties.subnet.id", { targetTypes: [SUBNET2] }).links) {
       const found = vnetOfSubnet(inventory, subnetLink);
       if (found.vnet) vnets.push(found.vnet);
       else if (found.id) ids.push(found.id);
@@ -21479,6 +21579,7 @@ var init_dns_resolution = __esm({
     init_arm_id();
     init_links();
     init_routes();
+    init_firewall_rules();
   }
 });
 
@@ -21513,10 +21614,10 @@ var init_needed_zones_linked_to_vnet = __esm({
       if (needsNoAzureZone(context, info)) return pass();
       const { zones, unresolved } = presentZones(info);
       if (zones.length === 0) {
-        return unresolved.length ? unknown("privateDnsZoneConfigs", unresolved.join("; "), undecidedDetails({ vnet: vnetLabel(info), notLinkedZones: list(neededFor(context, info)[1]) })) : pass();
+        return unresolved.length ? unknown("privateDnsZoneConfigs", unresolved.join("; "), undecidedDetails({ vnet: vnetLabel(info), notLinkedZones: listSome(neededFor(context, info)[1]) })) : pass();
       }
       if (info.vnets.length === 0 && info.vnetIds.length === 0) {
-        return unknown("subnet_id", info.vnetUnresolved.length ? info.vnetUnresolved.join("; ") : "the endpoint's subnet is not in this scan", { vnet: vnetLabel(info), notLinkedZones: list(zones.map((zone) => zone.name)) });
+        return unknown("subnet_id", info.vnetUnresolved.length ? info.vnetUnresolved.join("; ") : "the endpoint's subnet is not in this scan", { vnet: vnetLabel(info), notLinkedZones: listSome(zones.map((zone) => zone.name)) });
       }
       const hubs = Array.isArray(context.parameters["hubVirtualNetworks"]) ? context.parameters["hubVirtualNetworks"].filter((hub) => typeof hub === "string") : [];
       const accepted = {
@@ -21568,9 +21669,9 @@ var init_needed_zones_linked_to_vnet = __esm({
       const elsewhere = [...linkedElsewhere, ...moreElsewhere ? ["others"] : []];
       const subject = notLinked.length === 1 ? `its zone ${notLinked[0]} is` : `its zones ${notLinked.join(", ")} are`;
       const problem = elsewhere.length ? `${subject} linked only to ${elsewhere.join(", ")}` : `${subject} not linked to any VNet`;
-      const details = { vnet: vnetLabel(info), notLinkedZones: list(notLinked), linkedTo: list(elsewhere), problem };
+      const details = { vnet: vnetLabel(info), notLinkedZones: listSome(notLinked), linkedTo: listSome(elsewhere), problem };
       if (notLinked.length) return fail("virtualNetworkLinks", [...linkedElsewhere], `a link to ${details.vnet}`, details);
-      if (undecided.length) return unknown("virtualNetworkLinks", undecided.join("; "), undecidedDetails({ ...details, notLinkedZones: list(undecidedZones) }));
+      if (undecided.length) return unknown("virtualNetworkLinks", undecided.join("; "), undecidedDetails({ ...details, notLinkedZones: listSome(undecidedZones) }));
       return pass();
     };
     needed_zones_linked_to_vnet_default = defineCheck({
@@ -21637,10 +21738,10 @@ var init_zone_group_has_needed_zones = __esm({
       const present = zones.map((zone) => zone.name);
       const missing = [...new Set(requirements.flatMap((requirement) => missingZones(requirement, cloud, region, present)))];
       if (missing.length === 0 && !unknownGroupIds) return pass();
-      const details = { ...baseDetails(info, requirements, neededZones(requirements, cloud, region)), missingZones: list(missing), presentZones: list(present) };
+      const details = { ...baseDetails(info, requirements, neededZones(requirements, cloud, region)), missingZones: listSome(missing), presentZones: listSome(present) };
       if (missing.length === 0) return unknown("groupIds", "the group ids (subresources) are known only after apply", undecidedDetails(details));
       if (unresolved.length) return unknown("privateDnsZoneConfigs", unresolved.join("; "), undecidedDetails(details));
-      return fail("privateDnsZoneConfigs", present, `zones ${list(missing)}`, details);
+      return fail("privateDnsZoneConfigs", present, `zones ${listSome(missing)}`, details);
     };
     zone_group_has_needed_zones_default = defineCheck({
       name: "zoneGroupHasNeededZones",
@@ -21686,8 +21787,8 @@ var init_zone_group_zones_are_valid = __esm({
       }
       if (wrong.length === 0 && !undecided) return pass();
       const expected = neededZones(requirements, cloud, region);
-      const details = { ...baseDetails(info, requirements, expected), wrongZones: list(wrong) };
-      if (wrong.length) return fail("privateDnsZoneConfigs", wrong, `private DNS zones for ${details["groupIds"]}: ${list(expected)}`, details);
+      const details = { ...baseDetails(info, requirements, expected), wrongZones: listSome(wrong) };
+      if (wrong.length) return fail("privateDnsZoneConfigs", wrong, `private DNS zones for ${details["groupIds"]}: ${listSome(expected)}`, details);
       if (undecided) return unknown("groupIds", "the group ids (subresources) are known only after apply", undecidedDetails(details));
       return pass();
     };
@@ -21856,339 +21957,6 @@ var init_aks_bootstrap_cache_zone_redundant = __esm({
   }
 });
 
-// src/egress/fqdn.ts
-function normalizeFqdn(fqdn) {
-  return fqdn.trim().toLowerCase().replace(/\.$/, "");
-}
-function fqdnProblem(entry) {
-  const value = entry.trim();
-  if (value === "") return "is empty";
-  if (value === "*") return void 0;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return "has a scheme (write the host name only)";
-  if (value.includes("/")) return "has a path (FQDN rules match host names; use a URL rule with TLS inspection for paths)";
-  if (/:\d*$/.test(value)) return "has a port (ports belong in the rule protocols)";
-  const body = value.startsWith("*.") ? value.slice(2) : value;
-  if (body.includes("*")) return 'has a wildcard that is not a leading "*." label';
-  const labels = body.replace(/\.$/, "").split(".");
-  if (labels.some((label) => label === "")) return "has an empty label";
-  if (labels.some((label) => !/^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/i.test(label))) return "has a label with characters a host name cannot hold";
-  return void 0;
-}
-function patternMatches(pattern, host) {
-  const p = normalizeFqdn(pattern);
-  const h = normalizeFqdn(host);
-  if (p === "*") return true;
-  if (p.startsWith("*.")) {
-    const suffix = p.slice(1);
-    if (!h.endsWith(suffix)) return false;
-    const label = h.slice(0, h.length - suffix.length);
-    return label.length > 0 && !label.includes(".");
-  }
-  return p === h;
-}
-function patternCovers(pattern, need) {
-  const p = normalizeFqdn(pattern);
-  const n = normalizeFqdn(need);
-  if (!n.startsWith("*.")) return patternMatches(p, n);
-  if (p === "*") return true;
-  if (!p.startsWith("*.")) return false;
-  return n.slice(2) === p.slice(2);
-}
-function isAllowAll(pattern) {
-  const p = normalizeFqdn(pattern);
-  return p === "*" || /^\*\.[^.]+$/.test(p);
-}
-function parseProtocol(value) {
-  if (typeof value === "string") {
-    const [type, port] = value.split(":");
-    if (!type) return void 0;
-    const defaultPort = type.toLowerCase() === "http" ? 80 : type.toLowerCase() === "https" ? 443 : type.toLowerCase() === "mssql" ? 1433 : NaN;
-    return { type: type.toLowerCase(), port: port ? Number(port) : defaultPort };
-  }
-  if (value && typeof value === "object") {
-    const record = value;
-    const type = record["protocolType"] ?? record["type"];
-    const port = record["port"];
-    if (typeof type !== "string") return void 0;
-    return { type: type.toLowerCase(), port: typeof port === "number" ? port : Number(port) };
-  }
-  return void 0;
-}
-function protocolAllows(allowed, need) {
-  return allowed.some((protocol) => protocol.type === need.type.toLowerCase() && protocol.port === need.port);
-}
-function portAllows(ports, port) {
-  return ports.some((entry) => {
-    const value = entry.trim();
-    if (value === "*") return true;
-    const range = /^(\d+)-(\d+)$/.exec(value);
-    if (range) return port >= Number(range[1]) && port <= Number(range[2]);
-    return Number(value) === port;
-  });
-}
-var init_fqdn = __esm({
-  "src/egress/fqdn.ts"() {
-    "use strict";
-  }
-});
-
-// src/graph/firewall-rules.ts
-function propertiesOf3(resource) {
-  return isPlainObject(resource.body["properties"]) ? resource.body["properties"] : {};
-}
-function strings(value) {
-  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : typeof value === "string" ? value.split(",").map((item) => item.trim()) : [];
-}
-function isAllow(action) {
-  const type = isPlainObject(action) ? action["type"] : action;
-  return typeof type !== "string" || type.toLowerCase() === "allow";
-}
-function holds(value, placeholder, depth = 0) {
-  if (value === placeholder) return true;
-  if (depth > 6) return false;
-  if (Array.isArray(value)) return value.some((item) => holds(item, placeholder, depth + 1));
-  if (isPlainObject(value)) return Object.values(value).some((item) => holds(item, placeholder, depth + 1));
-  return false;
-}
-function unreadable(value) {
-  return value === UNKNOWN ? "known only after apply" : "marked sensitive";
-}
-function addApplicationRule(sink, origin, allow, rule) {
-  const protocols = (Array.isArray(rule["protocols"]) ? rule["protocols"] : []).map(parseProtocol).filter((protocol) => protocol !== void 0);
-  sink.rules.application.push({ origin, allow, protocols, targetFqdns: strings(rule["targetFqdns"]), fqdnTags: strings(rule["fqdnTags"]), sourceAddresses: strings(rule["sourceAddresses"]) });
-}
-function addNetworkRule(sink, origin, allow, rule) {
-  sink.rules.network.push({
-    origin,
-    allow,
-    protocols: strings(rule["ipProtocols"] ?? rule["protocols"]).map((protocol) => protocol.toLowerCase()),
-    destinationAddresses: strings(rule["destinationAddresses"]),
-    destinationFqdns: strings(rule["destinationFqdns"]),
-    destinationPorts: strings(rule["destinationPorts"]),
-    sourceAddresses: strings(rule["sourceAddresses"])
-  });
-}
-function readCollection(sink, resource, kind, collection, path, inheritedFrom) {
-  const name = typeof collection["name"] === "string" ? collection["name"] : resource.name;
-  const props = isPlainObject(collection["properties"]) ? collection["properties"] : collection;
-  const rules = props["rules"];
-  const action = props["action"];
-  const unread = isPlaceholder(rules) ? rules : isPlaceholder(action) ? action : void 0;
-  if (unread) {
-    sink.rules.gaps.push(`the rules of collection ${name} in ${resource.name} are ${unreadable(unread)}`);
-    return;
-  }
-  if (!Array.isArray(rules)) return;
-  const allow = isAllow(action);
-  const priority = typeof props["priority"] === "number" ? props["priority"] : void 0;
-  rules.forEach((rule, index) => {
-    if (!isPlainObject(rule)) {
-      if (isPlaceholder(rule)) sink.rules.gaps.push(`a rule of collection ${name} in ${resource.name} is ${unreadable(rule)}`);
-      return;
-    }
-    if (holds(rule, UNKNOWN)) sink.rules.gaps.push(`rule ${String(rule["name"] ?? "?")} of collection ${name} in ${resource.name} has values known only after apply`);
-    if (holds(rule, REDACTED)) sink.rules.gaps.push(`rule ${String(rule["name"] ?? "?")} of collection ${name} in ${resource.name} has values marked sensitive`);
-    const origin = { resource, collection: name, rule: typeof rule["name"] === "string" ? rule["name"] : "?", path: `${path}[${index}]`, ...priority !== void 0 ? { priority } : {}, ...inheritedFrom ? { inheritedFrom } : {} };
-    const ruleType = typeof rule["ruleType"] === "string" ? rule["ruleType"].toLowerCase() : void 0;
-    const asKind = ruleType === "applicationrule" ? "application" : ruleType === "networkrule" ? "network" : kind;
-    if (asKind === "application") addApplicationRule(sink, origin, allow, rule);
-    else addNetworkRule(sink, origin, allow, rule);
-  });
-}
-function rulesPath(collection, path) {
-  return isPlainObject(collection["properties"]) ? `${path}.properties.rules` : `${path}.rules`;
-}
-function readCollections(sink, resource, value, kind, path, inheritedFrom) {
-  if (isPlaceholder(value)) {
-    sink.rules.gaps.push(`the ${kind} rule collections of ${resource.name} are ${unreadable(value)}`);
-    return;
-  }
-  if (!Array.isArray(value)) return;
-  value.forEach((collection, index) => {
-    if (isPlaceholder(collection)) sink.rules.gaps.push(`a rule collection of ${resource.name} is ${unreadable(collection)}`);
-    else if (isPlainObject(collection)) readCollection(sink, resource, kind, collection, rulesPath(collection, `${path}[${index}]`), inheritedFrom);
-  });
-}
-function readGroup(sink, group, inheritedFrom) {
-  const whole = group.body["properties"];
-  if (isPlaceholder(whole)) {
-    sink.rules.gaps.push(`the rule collections of ${group.name} are ${unreadable(whole)}`);
-    return;
-  }
-  const props = propertiesOf3(group);
-  const typed = props["ruleCollections"];
-  if (Array.isArray(typed)) {
-    typed.forEach((collection, index) => {
-      if (isPlaceholder(collection)) sink.rules.gaps.push(`a rule collection of ${group.name} is ${unreadable(collection)}`);
-      if (!isPlainObject(collection)) return;
-      const collectionProps = isPlainObject(collection["properties"]) ? collection["properties"] : collection;
-      if (String(collectionProps["ruleCollectionType"] ?? "").toLowerCase().includes("nat")) return;
-      readCollection(sink, group, "application", collection, rulesPath(collection, `properties.ruleCollections[${index}]`), inheritedFrom);
-    });
-  } else if (isPlaceholder(typed)) sink.rules.gaps.push(`the rule collections of ${group.name} are ${unreadable(typed)}`);
-  readCollections(sink, group, props["applicationRuleCollections"], "application", "properties.applicationRuleCollections", inheritedFrom);
-  readCollections(sink, group, props["networkRuleCollections"], "network", "properties.networkRuleCollections", inheritedFrom);
-}
-function readPolicy(inventory, sink, policy, seen, inheritedFrom) {
-  if (seen.has(policy) || seen.size > 10) return;
-  seen.add(policy);
-  sink.rules.policies.push(policy);
-  const groups = childrenOf(inventory, policy, RULE_COLLECTION_GROUP);
-  sink.rules.gaps.push(...missingGroups(inventory, policy));
-  for (const group of groups) readGroup(sink, group, inheritedFrom);
-  const proxy = propertiesOf3(policy)["dnsSettings"];
-  const enabled = isPlainObject(proxy) ? proxy["enableProxy"] : void 0;
-  if (enabled === true) sink.rules.dnsProxy = true;
-  else if (enabled === UNKNOWN && sink.rules.dnsProxy !== true) sink.rules.dnsProxy = void 0;
-  const base = followLinks(inventory, policy, "properties.basePolicy.id", { targetTypes: [FIREWALL_POLICY] });
-  for (const link of base.links) {
-    if (link.target) readPolicy(inventory, sink, link.target, seen, link.target.name);
-    else sink.rules.gaps.push(`base policy ${link.name ?? link.id} of ${policy.name} is not in this scan`);
-  }
-  sink.rules.gaps.push(...base.unresolved);
-}
-function firewallRules(inventory, firewall) {
-  return inventory.cachedFor("firewall-rules", firewall, () => {
-    const sink = { rules: emptyRules() };
-    readInline(sink, firewall);
-    for (const collection of classicCollectionsOf(inventory, firewall)) readClassicCollection(sink, collection);
-    if (classicDnsProxy(firewall)) sink.rules.dnsProxy = true;
-    const policyLinks = followLinks(inventory, firewall, "properties.firewallPolicy.id", { targetTypes: [FIREWALL_POLICY] });
-    for (const link of policyLinks.links) {
-      if (link.target) readPolicy(inventory, sink, link.target, /* @__PURE__ */ new Set());
-      else sink.rules.gaps.push(`firewall policy ${link.name ?? link.id} is not in this scan`);
-    }
-    sink.rules.gaps.push(...policyLinks.unresolved);
-    return sink.rules;
-  });
-}
-function emptyRules() {
-  return { application: [], network: [], gaps: [], dnsProxy: false, policies: [] };
-}
-function readInline(sink, firewall) {
-  const props = propertiesOf3(firewall);
-  readCollections(sink, firewall, props["applicationRuleCollections"], "application", "properties.applicationRuleCollections");
-  readCollections(sink, firewall, props["networkRuleCollections"], "network", "properties.networkRuleCollections");
-}
-function readClassicCollection(sink, collection) {
-  const kind = collection.armType.toLowerCase() === CLASSIC_NET_COLLECTION.toLowerCase() ? "network" : "application";
-  readCollection(sink, collection, kind, { name: collection.name, ...propertiesOf3(collection) }, "properties.rules");
-}
-function classicCollectionsOf(inventory, firewall) {
-  return [...childrenOf(inventory, firewall, CLASSIC_APP_COLLECTION), ...childrenOf(inventory, firewall, CLASSIC_NET_COLLECTION)];
-}
-function classicDnsProxy(firewall) {
-  const props = propertiesOf3(firewall);
-  const classic = isPlainObject(props["dnsSettings"]) ? props["dnsSettings"]["enableProxy"] : void 0;
-  const additional = isPlainObject(props["additionalProperties"]) ? props["additionalProperties"]["Network.DNS.EnableProxy"] : void 0;
-  return classic === true || String(additional).toLowerCase() === "true";
-}
-function rulesWrittenIn(inventory, resource) {
-  return inventory.cachedFor("rules-written-in", resource, () => {
-    const sink = { rules: emptyRules() };
-    const type = resource.armType.toLowerCase();
-    if (type === RULE_COLLECTION_GROUP.toLowerCase()) readGroup(sink, resource);
-    else if (type === FIREWALL2.toLowerCase()) readInline(sink, resource);
-    else if (type === CLASSIC_APP_COLLECTION.toLowerCase() || type === CLASSIC_NET_COLLECTION.toLowerCase()) readClassicCollection(sink, resource);
-    else if (type === FIREWALL_POLICY.toLowerCase()) sink.rules.gaps.push(...missingGroups(inventory, resource));
-    return sink.rules;
-  });
-}
-function missingGroups(inventory, policy) {
-  if (!notationOf(policy).mayLackChildren(RULE_COLLECTION_GROUP)) return [];
-  const listed3 = propertiesOf3(policy)["ruleCollectionGroups"];
-  if (Array.isArray(listed3)) {
-    const missing = listed3.map((entry) => isPlainObject(entry) && typeof entry["id"] === "string" ? entry["id"] : void 0).filter((id) => id !== void 0 && !inventory.getById(id));
-    if (missing.length === 0) return [];
-    const names2 = missing.map((id) => id.slice(id.lastIndexOf("/") + 1)).join(", ");
-    const lead = missing.length === listed3.length ? `the snapshot has no rule collection groups for policy ${policy.name} (it lists ${names2})` : `the snapshot lacks rule collection groups ${names2} of policy ${policy.name}`;
-    return [`${lead}; Resource Graph does not index them, azfence audit reads them through ARM`];
-  }
-  if (childrenOf(inventory, policy, RULE_COLLECTION_GROUP).length === 0 && !inventory.fileHasType(policy.source.file, RULE_COLLECTION_GROUP)) {
-    return [`the snapshot has no rule collection groups for policy ${policy.name} (Resource Graph does not index them; azfence audit reads them through ARM)`];
-  }
-  return [];
-}
-function ruleHome(inventory, resource) {
-  const type = resource.armType.toLowerCase();
-  if (type === FIREWALL2.toLowerCase() || type === FIREWALL_POLICY.toLowerCase()) return { owner: resource, ownerName: resource.name, unresolved: [] };
-  const parent = parentOf(inventory, resource);
-  const link = parent.links[0];
-  return { ...link?.target ? { owner: link.target } : {}, ...link ? { ownerName: link.target?.name ?? link.name ?? link.id } : {}, unresolved: parent.unresolved };
-}
-function policyChain(inventory, policy) {
-  const policies = [];
-  const gaps = [];
-  for (let current = policy; current && !policies.includes(current) && policies.length <= 10; ) {
-    policies.push(current);
-    const base = followLinks(inventory, current, "properties.basePolicy.id", { targetTypes: [FIREWALL_POLICY] });
-    gaps.push(...base.unresolved);
-    const link = base.links[0];
-    if (link && !link.target) gaps.push(`base policy ${link.name ?? link.id} of ${current.name} is not in this scan`);
-    current = link?.target;
-  }
-  return { policies, gaps };
-}
-function dnsProxyFor(inventory, resource) {
-  const home = ruleHome(inventory, resource);
-  const owner = home.owner;
-  if (!owner) {
-    const where2 = home.ownerName ?? "its parent";
-    return { enabled: void 0, where: where2, reason: home.unresolved.join("; ") || `${where2} is not in this scan, so whether it has DNS proxy is not known` };
-  }
-  if (owner.armType.toLowerCase() === FIREWALL2.toLowerCase()) {
-    if (classicDnsProxy(owner)) return { enabled: true, where: owner.name };
-    const policies = followLinks(inventory, owner, "properties.firewallPolicy.id", { targetTypes: [FIREWALL_POLICY] });
-    const policy = policies.links[0];
-    if (!policy) return policies.unresolved.length ? { enabled: void 0, where: owner.name, reason: policies.unresolved.join("; ") } : { enabled: false, where: owner.name };
-    if (!policy.target) return { enabled: void 0, where: policy.name ?? owner.name, reason: `firewall policy ${policy.name ?? policy.id} of ${owner.name} is not in this scan` };
-    return dnsProxyFor(inventory, policy.target);
-  }
-  const chain = policyChain(inventory, owner);
-  let undecided;
-  for (const policy of chain.policies) {
-    const settings = propertiesOf3(policy)["dnsSettings"];
-    const enabled = isPlainObject(settings) ? settings["enableProxy"] : settings;
-    if (enabled === true) return { enabled: true, where: policy.name };
-    if (enabled === UNKNOWN || isPlaceholder(policy.body["properties"])) undecided ??= `whether DNS proxy is on is known only after apply (firewall policy ${policy.name})`;
-  }
-  if (undecided) return { enabled: void 0, where: owner.name, reason: undecided };
-  if (chain.gaps.length) return { enabled: void 0, where: owner.name, reason: chain.gaps.join("; ") };
-  return { enabled: false, where: owner.name };
-}
-function ruleFamily(inventory, resource) {
-  const type = resource.armType.toLowerCase();
-  const byPriority2 = (a2, b) => priorityOf(a2) - priorityOf(b) || (a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0);
-  if (type === RULE_COLLECTION_GROUP.toLowerCase()) {
-    const home2 = ruleHome(inventory, resource);
-    if (!home2.owner) return [resource];
-    const chain = policyChain(inventory, home2.owner).policies.reverse();
-    return chain.flatMap((policy) => childrenOf(inventory, policy, RULE_COLLECTION_GROUP).sort(byPriority2));
-  }
-  const home = ruleHome(inventory, resource);
-  if (!home.owner) return [resource];
-  return [home.owner, ...classicCollectionsOf(inventory, home.owner).sort(byPriority2)];
-}
-function priorityOf(resource) {
-  const priority = propertiesOf3(resource)["priority"];
-  return typeof priority === "number" ? priority : Number.MAX_SAFE_INTEGER;
-}
-var FIREWALL2, FIREWALL_POLICY, RULE_COLLECTION_GROUP, CLASSIC_APP_COLLECTION, CLASSIC_NET_COLLECTION;
-var init_firewall_rules = __esm({
-  "src/graph/firewall-rules.ts"() {
-    "use strict";
-    init_values();
-    init_fqdn();
-    init_links();
-    init_notation();
-    FIREWALL2 = "Microsoft.Network/azureFirewalls";
-    FIREWALL_POLICY = "Microsoft.Network/firewallPolicies";
-    RULE_COLLECTION_GROUP = "Microsoft.Network/firewallPolicies/ruleCollectionGroups";
-    CLASSIC_APP_COLLECTION = "Microsoft.Network/azureFirewalls/applicationRuleCollections";
-    CLASSIC_NET_COLLECTION = "Microsoft.Network/azureFirewalls/networkRuleCollections";
-  }
-});
-
 // src/egress/data-endpoints.ts
 function dataEndpointHosts(registry) {
   const properties = isPlainObject(registry.body["properties"]) ? registry.body["properties"] : {};
@@ -22239,7 +22007,7 @@ function jobsWithoutEnvironment(inventory) {
 }
 function isAzurePipelinesAgent(job) {
   if (isPlaceholder(job.body["properties"])) return void 0;
-  let node = propertiesOf2(job);
+  let node = propertiesOf3(job);
   for (const key of ["configuration", "eventTriggerConfig", "scale", "rules"]) {
     if (isPlaceholder(node)) return void 0;
     node = isPlainObject(node) ? node[key] : void 0;
@@ -22253,7 +22021,7 @@ function registriesOf(inventory, workload) {
   const servers = [];
   const jobs = workload.armType.toLowerCase() === "microsoft.app/managedenvironments" ? jobsOf(inventory, workload) : [];
   for (const job of jobs) {
-    const registries2 = propertiesOf2(job)["configuration"]?.["registries"];
+    const registries2 = propertiesOf3(job)["configuration"]?.["registries"];
     if (!Array.isArray(registries2)) continue;
     registries2.forEach((entry, index) => {
       if (!isPlainObject(entry)) return;
@@ -22293,7 +22061,7 @@ function workloadsBehindFirewalls(inventory) {
         const undecided = [];
         if (isPlaceholder(resource.body["properties"])) undecided.push(`the properties of ${resource.name} are ${openBecause(resource, "not in the snapshot")}`);
         for (const path of spec.paths) {
-          const subnets = followLinks(inventory, resource, path, { targetTypes: [SUBNET] });
+          const subnets = followLinks(inventory, resource, path, { targetTypes: [SUBNET2] });
           undecided.push(...subnets.unresolved);
           for (const subnet of subnets.links) {
             if (!subnet.target) {
@@ -22379,7 +22147,7 @@ function configuredProfiles(context) {
   const own = isPlainObject(byFirewall) ? byFirewall[context.resource.name] : void 0;
   return [...Array.isArray(all) ? all : [], ...Array.isArray(own) ? own : []].filter((id) => typeof id === "string");
 }
-function placeOf(context) {
+function rulePlaceOf(context) {
   const { inventory, resource } = context;
   const type = resource.armType.toLowerCase();
   const owner = ruleHome(inventory, resource).ownerName;
@@ -22454,8 +22222,8 @@ var init_egress_through_firewall = __esm({
       if (type === "microsoft.containerservice/managedclusters") {
         const pools = childrenOf(inventory, resource, "Microsoft.ContainerService/managedClusters/agentPools");
         const subnetLinks = [
-          ...followLinks(inventory, resource, "properties.agentPoolProfiles[*].vnetSubnetID", { targetTypes: [SUBNET] }).links,
-          ...pools.flatMap((pool) => followLinks(inventory, pool, "properties.vnetSubnetID", { targetTypes: [SUBNET] }).links)
+          ...followLinks(inventory, resource, "properties.agentPoolProfiles[*].vnetSubnetID", { targetTypes: [SUBNET2] }).links,
+          ...pools.flatMap((pool) => followLinks(inventory, pool, "properties.vnetSubnetID", { targetTypes: [SUBNET2] }).links)
         ];
         const outbound = context.field("properties.networkProfile.outboundType");
         if (typeof outbound === "string" && NO_EGRESS_OUTBOUND_TYPES.has(outbound.toLowerCase())) return pass();
@@ -22478,7 +22246,7 @@ var init_egress_through_firewall = __esm({
           problem: `its outbound type is ${shown3}, so nodes egress through ${/natgateway$/i.test(shown3) ? "the NAT gateway's" : "the load balancer's"} public IP${toFirewall2 ? " although their subnet routes to the firewall" : ""}`
         });
       }
-      const subnets = followLinks(inventory, resource, "properties.vnetConfiguration.infrastructureSubnetId", { targetTypes: [SUBNET] }).links;
+      const subnets = followLinks(inventory, resource, "properties.vnetConfiguration.infrastructureSubnetId", { targetTypes: [SUBNET2] }).links;
       const toFirewall = subnets.some((subnet) => subnet.target && defaultRouteOf(inventory, subnet.target).status === "firewall");
       if (!toFirewall && !required) return pass();
       if (subnets.length === 0) {
@@ -22554,7 +22322,7 @@ var init_fqdn_network_rules_have_dns_proxy = __esm({
     init_egress_needs();
     evaluate10 = (context) => {
       const rules = rulesWrittenIn(context.inventory, context.resource);
-      const place = placeOf(context);
+      const place = rulePlaceOf(context);
       const using = rules.network.filter((rule) => rule.destinationFqdns.length > 0).map((rule) => `${rule.origin.collection}/${rule.origin.rule} to ${rule.destinationFqdns.slice(0, 5).join(", ")}${rule.destinationFqdns.length > 5 ? ` and ${rule.destinationFqdns.length - 5} more` : ""}`);
       if (using.length === 0) return rules.gaps.length ? unknown("rules", rules.gaps.join("; "), place) : pass();
       const proxy = dnsProxyFor(context.inventory, context.resource);
@@ -22617,7 +22385,7 @@ var init_fqdns_well_formed = __esm({
           for (const entry of rule.destinationFqdns) check(entry, label(rule.origin.collection, rule.origin.rule), scope, mine, `${rule.origin.path}.destinationFqdns`);
         }
       }
-      const place = placeOf(context);
+      const place = rulePlaceOf(context);
       if (problems2.length) return { verdict: "fail", evidence, details: { ...place, problems: problems2.slice(0, 10).join("; ") + (problems2.length > 10 ? `; and ${problems2.length - 10} more` : "") } };
       if (own.gaps.length) return unknown("rules", own.gaps.join("; "), place);
       return pass();
@@ -22658,7 +22426,7 @@ var init_no_allow_all_rules = __esm({
           offenders.push({ text: `network rule ${rule.origin.collection}/${rule.origin.rule} allows any destination on any port`, evidence: { path: `${rule.origin.path}.destinationAddresses`, actual: anyDestinations, expected: "no allow-all rule" } });
         }
       }
-      const place = placeOf(context);
+      const place = rulePlaceOf(context);
       if (offenders.length) return { verdict: "fail", evidence: offenders.map((offender) => offender.evidence), details: { ...place, offenders: offenders.map((offender) => offender.text).join("; ") } };
       if (rules.gaps.length) return unknown("rules", rules.gaps.join("; "), place);
       return pass();
@@ -22716,7 +22484,7 @@ var init_no_multitenant_wildcards = __esm({
       };
       for (const rule of rules.application) if (rule.allow) consider(rule.targetFqdns, "application", rule.origin.collection, rule.origin.rule, `${rule.origin.path}.targetFqdns`);
       for (const rule of rules.network) if (rule.allow) consider(rule.destinationFqdns, "network", rule.origin.collection, rule.origin.rule, `${rule.origin.path}.destinationFqdns`);
-      const place = placeOf(context);
+      const place = rulePlaceOf(context);
       if (offenders.length === 0) return rules.gaps.length ? unknown("rules", rules.gaps.join("; "), place) : pass();
       const distinct = [...new Map(offenders.map((offender) => [offender.entry.pattern, offender.entry])).values()];
       const alternatives = distinct.map((entry) => `${entry.pattern}: ${entry.alternative}${entry.dataEndpoints ? registryAlternatives(inventory, resource.source.file) : ""}`);
@@ -22756,14 +22524,14 @@ function parseCidr(text7) {
   const first = Math.floor(address / size) * size;
   return { first, last: first + size - 1 };
 }
-function contains2(outer, inner) {
+function contains(outer, inner) {
   return outer.first <= inner.first && inner.last <= outer.last;
 }
 function overlaps(a2, b) {
   return a2.first <= b.last && b.first <= a2.last;
 }
 function isPrivateRange(range) {
-  return PRIVATE.some((block) => contains2(block, range));
+  return PRIVATE.some((block) => contains(block, range));
 }
 var PRIVATE;
 var init_ipv4 = __esm({
@@ -22890,7 +22658,7 @@ function sourceMatch(rule, subnetRanges) {
     const range = parseCidr(value);
     if (!range) return "none";
     if (!subnetRanges || subnetRanges.length === 0) return "maybe";
-    if (subnetRanges.every((subnet) => contains2(range, subnet))) return "covers";
+    if (subnetRanges.every((subnet) => contains(range, subnet))) return "covers";
     return subnetRanges.some((subnet) => overlaps(range, subnet)) ? "maybe" : "none";
   });
   if (rule.sourceGroups > 0) matches.push("maybe");
@@ -22929,7 +22697,7 @@ function matchOf(rule, need, subnetRanges, region) {
   const destination = rule.destinationGroups > 0 && rule.destinations !== "unknown" && rule.destinations.length === 0 ? "none" : destinationMatch(rule, need, region);
   return worst(rule.outbound === void 0 ? "maybe" : "covers", protocolMatch(rule, need), portMatch(rule.destinationPorts, need.port), portMatch(rule.sourcePorts, void 0), sourceMatch(rule, subnetRanges), destination);
 }
-function describeRule(rule) {
+function describeNsgRule(rule) {
   return `${rule.name} (priority ${rule.priority ?? "unknown"}${rule.isDefault ? ", a default rule" : rule.where.startsWith("NSG ") ? "" : `, ${rule.where}`})`;
 }
 function evaluateNeed(rules, need, subnetRanges, region) {
@@ -22951,12 +22719,12 @@ function evaluateNeed(rules, need, subnetRanges, region) {
       else mayDeny ??= rule;
       continue;
     }
-    if (access === "allow") return mayDeny ? { kind: "unknown", reason: `rule ${describeRule(mayDeny)} may deny it first (its addresses, ports or groups may cover the need)` } : { kind: "met" };
-    return mayAllow ? { kind: "unknown", reason: `rule ${describeRule(mayAllow)} may allow it first, before ${describeRule(rule)} denies it` } : { kind: "blocked", rule };
+    if (access === "allow") return mayDeny ? { kind: "unknown", reason: `rule ${describeNsgRule(mayDeny)} may deny it first (its addresses, ports or groups may cover the need)` } : { kind: "met" };
+    return mayAllow ? { kind: "unknown", reason: `rule ${describeNsgRule(mayAllow)} may allow it first, before ${describeNsgRule(rule)} denies it` } : { kind: "blocked", rule };
   }
   return { kind: "met" };
 }
-function describeNeed2(need, region) {
+function describeNsgNeed(need, region) {
   return `${need.protocol.toUpperCase()} ${need.destination.replace("<region>", region ?? "<region>")} ${need.port}`;
 }
 var NSG, NSG_RULE, table3, ANY_ADDRESS;
@@ -23025,7 +22793,7 @@ var init_nsg_allows_pool_egress = __esm({
       const subnetPath = SUBNET_PATHS[resource.armType.toLowerCase()];
       if (!subnetPath) return pass();
       if (isPlaceholder(resource.body["properties"])) return unknown(subnetPath, `the properties of ${resource.name} are ${openBecause(resource, "not in the input")}`);
-      const subnets = followLinks(inventory, resource, subnetPath, { targetTypes: [SUBNET] });
+      const subnets = followLinks(inventory, resource, subnetPath, { targetTypes: [SUBNET2] });
       const region = (resource.location ?? (typeof resource.body["location"] === "string" ? resource.body["location"] : void 0))?.toLowerCase().replace(/\s+/g, "");
       const kind = poolKind(resource, context.field);
       const blocked = /* @__PURE__ */ new Map();
@@ -23065,9 +22833,9 @@ var init_nsg_allows_pool_egress = __esm({
           const ranges = subnetRangesOf(subnet);
           for (const need of pool.needs) {
             const outcome2 = evaluateNeed(rules, need, ranges, region);
-            const shown3 = describeNeed2(need, region);
+            const shown3 = describeNsgNeed(need, region);
             if (outcome2.kind === "blocked") {
-              const by = `rule ${describeRule(outcome2.rule)} of NSG ${nsg.name} on subnet ${subnet.name}`;
+              const by = `rule ${describeNsgRule(outcome2.rule)} of NSG ${nsg.name} on subnet ${subnet.name}`;
               blocked.set(by, [...blocked.get(by) ?? [], `${shown3} (${need.why})`]);
               blockedNeeds.set(by, [...blockedNeeds.get(by) ?? [], shown3]);
               fixes.push(shown3);
@@ -23109,8 +22877,50 @@ var init_nsg_allows_pool_egress = __esm({
   }
 });
 
+// src/engine/glob.ts
+function pieceAt(text7, at3, piece, anyOne) {
+  if (at3 < 0 || at3 + piece.length > text7.length) return false;
+  if (!anyOne) return text7.startsWith(piece, at3);
+  for (let i = 0; i < piece.length; i++) if (piece[i] !== "?" && piece[i] !== text7[at3 + i]) return false;
+  return true;
+}
+function findPiece(text7, piece, from, end, anyOne) {
+  if (!anyOne || !piece.includes("?")) {
+    const at3 = text7.indexOf(piece, from);
+    return at3 !== -1 && at3 + piece.length <= end ? at3 : -1;
+  }
+  for (let at3 = from; at3 + piece.length <= end; at3++) if (pieceAt(text7, at3, piece, true)) return at3;
+  return -1;
+}
+function wildcardMatch(pattern, text7, options = {}) {
+  const anyOne = options.questionMark === true;
+  const p = options.caseSensitive ? pattern : pattern.toLowerCase();
+  const t = options.caseSensitive ? text7 : text7.toLowerCase();
+  const pieces = p.split("*");
+  if (pieces.length === 1) return t.length === p.length && pieceAt(t, 0, p, anyOne);
+  const first = pieces[0];
+  const last = pieces[pieces.length - 1];
+  if (t.length < first.length + last.length) return false;
+  if (!pieceAt(t, 0, first, anyOne) || !pieceAt(t, t.length - last.length, last, anyOne)) return false;
+  let position = first.length;
+  const end = t.length - last.length;
+  for (let i = 1; i < pieces.length - 1; i++) {
+    const piece = pieces[i];
+    if (piece === "") continue;
+    const at3 = findPiece(t, piece, position, end, anyOne);
+    if (at3 === -1) return false;
+    position = at3 + piece.length;
+  }
+  return true;
+}
+var init_glob = __esm({
+  "src/engine/glob.ts"() {
+    "use strict";
+  }
+});
+
 // src/checks/kata/selectors.ts
-function list2(items2) {
+function namesOrNone(items2) {
   return items2.length ? [...new Set(items2)].join(", ") : "none";
 }
 function globMatch(pattern, value) {
@@ -23150,7 +22960,7 @@ function workloadSelectorOf(parameters) {
     kataRuntimeClass: value["kataRuntimeClass"] === true
   };
 }
-function anyOf2(results) {
+function anyOf(results) {
   if (results.includes("pass")) return "pass";
   return results.includes("unknown") ? "unknown" : "fail";
 }
@@ -23166,7 +22976,7 @@ function mapMatches(selector, map, caseInsensitiveKeys) {
     const have = asString(found[1]);
     return want === "*" || have !== void 0 && have.toLowerCase() === want.toLowerCase() ? "pass" : "fail";
   });
-  return anyOf2(results);
+  return anyOf(results);
 }
 var CLUSTER, AGENT_POOL, KATA_RUNTIME, LEGACY_KATA_RUNTIME, KATA_RUNTIME_CLASS, LEGACY_KATA_RUNTIME_CLASS;
 var init_selectors = __esm({
@@ -23203,11 +23013,11 @@ function poolFrom(holder, name, properties, path) {
 function unknownPool(holder, name, path) {
   return { name, runtime: UNKNOWN, osSKU: UNKNOWN, vmSize: UNKNOWN, nodeLabels: UNKNOWN, mode: UNKNOWN, holder, path };
 }
-function propertiesOf4(resource) {
+function rawProperties(resource) {
   return resource.body["properties"];
 }
 function profilePools(cluster) {
-  const properties = propertiesOf4(cluster);
+  const properties = rawProperties(cluster);
   if (isPlaceholder(properties)) return { pools: [], unknownReason: `the properties of cluster ${cluster.name} are not in the input` };
   const profiles = isPlainObject(properties) ? properties["agentPoolProfiles"] : void 0;
   if (isPlaceholder(profiles)) return { pools: [], unknownReason: `the node pools of cluster ${cluster.name} are known only after apply` };
@@ -23224,7 +23034,7 @@ function profilePools(cluster) {
   return { pools };
 }
 function childPool(child2) {
-  const properties = propertiesOf4(child2);
+  const properties = rawProperties(child2);
   return isPlainObject(properties) ? poolFrom(child2, child2.name, properties, "properties") : unknownPool(child2, child2.name, "properties");
 }
 function unattachedPools(inventory, file) {
@@ -23238,7 +23048,7 @@ function poolsOf(inventory, cluster) {
   const orphans = unattachedPools(inventory, cluster.source.file);
   const reasons = [
     ...inline.unknownReason ? [inline.unknownReason] : [],
-    ...orphans.length ? [`node pool ${list2(orphans.map((pool) => pool.name))} names its cluster by a value known only after apply`] : []
+    ...orphans.length ? [`node pool ${namesOrNone(orphans.map((pool) => pool.name))} names its cluster by a value known only after apply`] : []
   ];
   return reasons.length ? { pools, unknownReason: reasons.join("; ") } : { pools };
 }
@@ -23256,7 +23066,7 @@ function clusterDesignation(inventory, cluster, selector) {
     const kinds = pools.map((pool) => kataKind(pool.runtime));
     results.push(kinds.some((kind) => kind === "ga" || kind === "legacy") ? "pass" : kinds.includes("unknown") || unknownReason ? "unknown" : "fail");
   }
-  return anyOf2(results);
+  return anyOf(results);
 }
 function vmFamily(vmSize) {
   const match = /^(?:standard_)?([a-z]+)(\d+)(?:-\d+)?([a-z]*)_v(\d+)$/i.exec(vmSize.trim());
@@ -23281,8 +23091,8 @@ function judgeKataPools(context, requirement, path, expected) {
     else undecided.push(`${pool.name} (${kind === "unknown" ? "workload runtime not known" : result2.text})`);
   }
   const parent = asString(context.resource.body["parentId"])?.split("/").pop();
-  if (failing.length) return fail(path, failing, expected, { pools: list2(failing), cluster: parent ?? context.resource.name });
-  if (undecided.length) return unknown(path, `node pool ${list2(undecided)} cannot be judged for ${expected}: a value it depends on is known only after apply or not in the input`, { pools: list2(undecided), cluster: parent ?? context.resource.name });
+  if (failing.length) return fail(path, failing, expected, { pools: namesOrNone(failing), cluster: parent ?? context.resource.name });
+  if (undecided.length) return unknown(path, `node pool ${namesOrNone(undecided)} cannot be judged for ${expected}: a value it depends on is known only after apply or not in the input`, { pools: namesOrNone(undecided), cluster: parent ?? context.resource.name });
   return pass();
 }
 var POOL_ATTRIBUTES, AZURE_LINUX;
@@ -23316,11 +23126,11 @@ var init_cluster_has_kata_pool = __esm({
     init_selectors();
     evaluate15 = (context) => {
       const { pools, unknownReason } = poolsOf(context.inventory, context.resource);
-      const details = { pools: list2(pools.map(describePool)) };
+      const details = { pools: namesOrNone(pools.map(describePool)) };
       const kinds = pools.map((pool) => kataKind(pool.runtime));
       if (kinds.some((kind) => kind === "ga" || kind === "legacy")) return pass();
       const undecided = pools.filter((pool) => kataKind(pool.runtime) === "unknown").map((pool) => pool.name);
-      if (undecided.length) return unknown("workloadRuntime", `the workload runtime of node pool ${list2(undecided)} is not known (known only after apply, or not in the input)`, details);
+      if (undecided.length) return unknown("workloadRuntime", `the workload runtime of node pool ${namesOrNone(undecided)} is not known (known only after apply, or not in the input)`, details);
       if (unknownReason) return unknown("agentPoolProfiles", unknownReason, details);
       return fail("properties.agentPoolProfiles[*].workloadRuntime", pools.map((pool) => pool.runtime ?? "OCIContainer"), `a node pool with workloadRuntime ${KATA_RUNTIME}`, details);
     };
@@ -23386,7 +23196,7 @@ var init_cluster_kata_pool_not_legacy = __esm({
     evaluate18 = (context) => {
       const { pools } = poolsOf(context.inventory, context.resource);
       const legacy = pools.filter((pool) => kataKind(pool.runtime) === "legacy").map((pool) => pool.name);
-      if (legacy.length) return fail("properties.agentPoolProfiles[*].workloadRuntime", LEGACY_KATA_RUNTIME, KATA_RUNTIME, { legacyPools: list2(legacy) });
+      if (legacy.length) return fail("properties.agentPoolProfiles[*].workloadRuntime", LEGACY_KATA_RUNTIME, KATA_RUNTIME, { legacyPools: namesOrNone(legacy) });
       return pass();
     };
     cluster_kata_pool_not_legacy_default = defineCheck({
@@ -23404,7 +23214,7 @@ function spelling(resource) {
   const podSpec = notation.spell(resource, "properties.podSpec");
   return { podSpec, field: (relative7) => notation.spell(resource, `properties.podSpec.${relative7}`).slice(podSpec.length + 1) };
 }
-function get(value, ...path) {
+function valueUnder(value, ...path) {
   let node = value;
   for (const key of path) {
     if (isPlaceholder(node)) return node;
@@ -23415,18 +23225,18 @@ function get(value, ...path) {
 function workloadView(context) {
   const { resource } = context;
   const kind = asString(resource.body["kind"]) ?? "workload";
-  const rawSpec = get(resource.body, "properties", "podSpec");
+  const rawSpec = valueUnder(resource.body, "properties", "podSpec");
   const spec = isPlainObject(rawSpec) ? rawSpec : isPlaceholder(rawSpec) ? UNKNOWN : {};
   const containers = [];
   const { podSpec, field } = spelling(resource);
   let containersUnknown = false;
-  for (const list6 of ["initContainers", "containers", "ephemeralContainers"]) {
-    const members = get(spec, list6);
+  for (const list3 of ["initContainers", "containers", "ephemeralContainers"]) {
+    const members = valueUnder(spec, list3);
     if (isPlaceholder(members)) containersUnknown = true;
     if (!Array.isArray(members)) continue;
     members.forEach((member, index) => {
-      const name = asString(get(member, "name"));
-      containers.push({ label: name ? `container ${name}` : `${list6}[${index}]`, path: field(`${list6}[${index}]`), value: member });
+      const name = asString(valueUnder(member, "name"));
+      containers.push({ label: name ? `container ${name}` : `${list3}[${index}]`, path: field(`${list3}[${index}]`), value: member });
     });
   }
   const details = { kind, podSpec, suggestedSelector: "kubernetes.azure.com/agentpool: <kata pool>" };
@@ -23441,7 +23251,7 @@ function judgeWorkload(context, path, expected, collect2) {
   if (problems2.length) return fail(path, problems2, expected, { ...view.details, violations: problems2.join("; ") });
   if (undecided.length) {
     const why = openBecause(context.resource, "not in the input");
-    return unknown(path, `${list2(undecided)} ${undecided.length === 1 ? "is" : "are"} ${why} (needed to check ${expected})`, view.details);
+    return unknown(path, `${namesOrNone(undecided)} ${undecided.length === 1 ? "is" : "are"} ${why} (needed to check ${expected})`, view.details);
   }
   return pass();
 }
@@ -23469,7 +23279,7 @@ function nodeLabelsOf(pool) {
   }
   return { labels, open };
 }
-function allOf2(results) {
+function allOf(results) {
   if (results.includes("fail")) return "fail";
   return results.includes("unknown") ? "unknown" : "pass";
 }
@@ -23505,20 +23315,20 @@ function podMatchesPool(pool, nodeSelector, terms) {
   const selectorResults = Object.entries(nodeSelector).map(([key, value]) => isPlaceholder(value) ? "unknown" : matchRequirement(node, key, "In", [value]));
   const termResults = terms.map((term) => {
     if (isPlaceholder(term)) return "unknown";
-    const expressions = get(term, "matchExpressions");
+    const expressions = valueUnder(term, "matchExpressions");
     if (isPlaceholder(expressions)) return "unknown";
     if (!Array.isArray(expressions) || expressions.length === 0) return "pass";
-    return allOf2(
+    return allOf(
       expressions.map((expression) => {
         if (isPlaceholder(expression)) return "unknown";
-        const key = get(expression, "key");
-        const operator = get(expression, "operator");
+        const key = valueUnder(expression, "key");
+        const operator = valueUnder(expression, "operator");
         if (isPlaceholder(key) || isPlaceholder(operator)) return "unknown";
-        return matchRequirement(node, asString(key) ?? "", asString(operator) ?? "", get(expression, "values"));
+        return matchRequirement(node, asString(key) ?? "", asString(operator) ?? "", valueUnder(expression, "values"));
       })
     );
   });
-  return allOf2([...selectorResults, ...terms.length ? [anyOf2(termResults)] : []]);
+  return allOf([...selectorResults, ...terms.length ? [anyOf(termResults)] : []]);
 }
 function describeSelection(nodeSelector, terms) {
   const parts = Object.entries(nodeSelector).map(([key, value]) => `${key}=${asString(value) ?? "?"}`);
@@ -23566,14 +23376,14 @@ var init_pod_settings = __esm({
     HARMLESS_CAPABILITIES = /* @__PURE__ */ new Set(["NET_BIND_SERVICE"]);
     privileges = (view, problem, undecided) => each(view, undecided, (container, value) => {
       const field = (path) => inContainer(view, container, `securityContext.${path}`);
-      const privileged = get(value, "securityContext", "privileged");
+      const privileged = valueUnder(value, "securityContext", "privileged");
       if (isPlaceholder(privileged)) undecided(field("privileged"));
       else if (privileged === true) problem(`${field("privileged")} is true${named2(container)}`);
-      const escalation = get(value, "securityContext", "allowPrivilegeEscalation");
+      const escalation = valueUnder(value, "securityContext", "allowPrivilegeEscalation");
       if (isPlaceholder(escalation)) undecided(field("allowPrivilegeEscalation"));
       else if (escalation === true) problem(`${field("allowPrivilegeEscalation")} is true${named2(container)}`);
       else if (escalation !== false) problem(`${field("allowPrivilegeEscalation")} is not set (it defaults to true)${named2(container)}`);
-      const added = get(value, "securityContext", "capabilities", "add");
+      const added = valueUnder(value, "securityContext", "capabilities", "add");
       if (isPlaceholder(added)) undecided(field("capabilities.add"));
       else if (Array.isArray(added)) {
         const risky = added.map((capability) => isPlaceholder(capability) ? "(known only after apply)" : asString(capability) ?? "").filter((capability) => !HARMLESS_CAPABILITIES.has(capability.toUpperCase().replace(/^CAP_/, "")));
@@ -23582,25 +23392,25 @@ var init_pod_settings = __esm({
     });
     hostNamespaces = (view, problem, undecided) => {
       for (const field of ["hostPID", "hostIPC", "hostNetwork"]) {
-        const value = get(view.spec, field);
+        const value = valueUnder(view.spec, field);
         if (isPlaceholder(value)) undecided(at(view, view.field(field)));
         else if (value === true) problem(`${at(view, view.field(field))} is true`);
       }
     };
     RUNTIME_SOCKET = /(^|\/)(docker|containerd|crio|cri-dockerd)\.sock$|^\/var\/run\/?$|^\/run\/?$|^\/var\/run\/docker\/?$/;
     hostMounts = (view, problem, undecided) => {
-      const volumes = get(view.spec, "volumes");
+      const volumes = valueUnder(view.spec, "volumes");
       if (isPlaceholder(volumes)) undecided(at(view, view.field("volumes")));
       if (Array.isArray(volumes)) {
         volumes.forEach((volume, index) => {
           const volumePath = at(view, `${view.field("volumes")}[${index}]`);
-          const name = asString(get(volume, "name"));
+          const name = asString(valueUnder(volume, "name"));
           const label = name ? ` (volume ${name})` : "";
           if (isPlaceholder(volume)) return undecided(volumePath);
-          const hostPath = get(volume, "hostPath");
+          const hostPath = valueUnder(volume, "hostPath");
           if (hostPath === void 0 || hostPath === null) return;
           const field = `${volumePath}.${view.field("hostPath")}`;
-          const path = get(hostPath, "path");
+          const path = valueUnder(hostPath, "path");
           if (isPlaceholder(path)) return undecided(`${field}.path`);
           const where2 = asString(path) ?? "";
           if (RUNTIME_SOCKET.test(where2)) problem(`${field} mounts the container runtime socket ${where2}, which controls every container on the node${label}`);
@@ -23611,7 +23421,7 @@ var init_pod_settings = __esm({
       }
       each(view, undecided, (container, value) => {
         for (const kind of ["limits", "requests"]) {
-          const resources = get(value, "resources", kind);
+          const resources = valueUnder(value, "resources", kind);
           if (!isPlainObject(resources)) continue;
           for (const key of Object.keys(resources)) {
             if (/kvm|fuse/i.test(key)) problem(`${inContainer(view, container, `resources.${kind}`)} requests the device ${key}${named2(container)}`);
@@ -23621,9 +23431,9 @@ var init_pod_settings = __esm({
     };
     CONFINED_SECCOMP = /* @__PURE__ */ new Set(["runtimedefault", "localhost"]);
     seccomp = (view, problem, undecided) => {
-      const podProfile = get(view.spec, "securityContext", "seccompProfile", "type");
+      const podProfile = valueUnder(view.spec, "securityContext", "seccompProfile", "type");
       each(view, undecided, (container, value) => {
-        const own = get(value, "securityContext", "seccompProfile", "type");
+        const own = valueUnder(value, "securityContext", "seccompProfile", "type");
         const effective = own === void 0 || own === null ? podProfile : own;
         const field = inContainer(view, container, "securityContext.seccompProfile.type");
         if (isPlaceholder(effective)) return undecided(field);
@@ -23633,11 +23443,11 @@ var init_pod_settings = __esm({
       });
     };
     nonRoot = (view, problem, undecided) => {
-      const podNonRoot = get(view.spec, "securityContext", "runAsNonRoot");
-      const podUser = get(view.spec, "securityContext", "runAsUser");
+      const podNonRoot = valueUnder(view.spec, "securityContext", "runAsNonRoot");
+      const podUser = valueUnder(view.spec, "securityContext", "runAsUser");
       each(view, undecided, (container, value) => {
-        const ownNonRoot = get(value, "securityContext", "runAsNonRoot");
-        const ownUser = get(value, "securityContext", "runAsUser");
+        const ownNonRoot = valueUnder(value, "securityContext", "runAsNonRoot");
+        const ownUser = valueUnder(value, "securityContext", "runAsUser");
         const nonRootValue = ownNonRoot === void 0 || ownNonRoot === null ? podNonRoot : ownNonRoot;
         const user = ownUser === void 0 || ownUser === null ? podUser : ownUser;
         const nonRootField = inContainer(view, container, "securityContext.runAsNonRoot");
@@ -23663,7 +23473,7 @@ function parseImage(reference) {
 }
 function eachImage(view, undecided, visit) {
   each(view, undecided, (container, value) => {
-    const image = get(value, "image");
+    const image = valueUnder(value, "image");
     if (isPlaceholder(image)) return undecided(`${container.label}: image`);
     const text7 = asString(image);
     if (text7) visit(container, text7);
@@ -23801,7 +23611,7 @@ var init_kata_pool_on_nested_virt_size = __esm({
         "vmSize",
         "a Generation 2 VM size with nested virtualization"
       );
-      return result2.details ? { ...result2, details: { ...result2.details, families: list2(configured) } } : result2;
+      return result2.details ? { ...result2, details: { ...result2.details, families: namesOrNone(configured) } } : result2;
     };
     kata_pool_on_nested_virt_size_default = defineCheck({
       name: "kataPoolOnNestedVirtSize",
@@ -23939,13 +23749,13 @@ function configMapIndex(inventory) {
 }
 function usesOf(spec) {
   const uses = [];
-  for (const list6 of ["initContainers", "containers", "ephemeralContainers"]) {
-    const containers = spec[list6];
+  for (const list3 of ["initContainers", "containers", "ephemeralContainers"]) {
+    const containers = spec[list3];
     if (!Array.isArray(containers)) continue;
     containers.forEach((container, index) => {
       if (!isPlainObject(container)) return;
       const who = `container ${String(container["name"] ?? "?")}`;
-      const at3 = `properties.podSpec.${list6}[${index}]`;
+      const at3 = `properties.podSpec.${list3}[${index}]`;
       if (Array.isArray(container["env"])) {
         container["env"].forEach((variable, position) => {
           const ref = isPlainObject(variable) && isPlainObject(variable["valueFrom"]) ? variable["valueFrom"]["configMapKeyRef"] : void 0;
@@ -24071,17 +23881,17 @@ var init_workload_is_untrusted = __esm({
       const results = [];
       if (selector.all) results.push("pass");
       if (selector.kataRuntimeClass) {
-        const runtimeClass = get(body, "properties", "podSpec", "runtimeClassName");
+        const runtimeClass = valueUnder(body, "properties", "podSpec", "runtimeClassName");
         results.push(isPlaceholder(runtimeClass) ? "unknown" : /^kata/i.test(asString(runtimeClass) ?? "") ? "pass" : "fail");
       }
-      const namespace = get(body, "metadata", "namespace");
+      const namespace = valueUnder(body, "metadata", "namespace");
       if (selector.namespaces.length) {
         results.push(isPlaceholder(namespace) ? "unknown" : selector.namespaces.some((pattern) => globMatch(pattern, asString(namespace) ?? "default")) ? "pass" : "fail");
       }
-      results.push(mapMatches(selector.labels, get(body, "metadata", "labels"), false));
-      results.push(mapMatches(selector.labels, get(body, "properties", "podLabels"), false));
-      results.push(mapMatches(selector.annotations, get(body, "metadata", "annotations"), false));
-      const verdict = anyOf2(results);
+      results.push(mapMatches(selector.labels, valueUnder(body, "metadata", "labels"), false));
+      results.push(mapMatches(selector.labels, valueUnder(body, "properties", "podLabels"), false));
+      results.push(mapMatches(selector.annotations, valueUnder(body, "metadata", "annotations"), false));
+      const verdict = anyOf(results);
       if (verdict === "unknown") return unknown("metadata", "whether the workload is untrusted (its namespace, labels or runtime class) is not known");
       return verdict === "pass" ? pass() : fail("metadata", namespace, "a workload selected by workloadSelector", {});
     };
@@ -24105,7 +23915,7 @@ var init_workload_runtime_class_not_legacy = __esm({
     init_workloads();
     evaluate26 = (context) => judgeWorkload(context, "properties.podSpec.runtimeClassName", `runtimeClassName ${KATA_RUNTIME_CLASS}`, (view, problem) => {
       const field = view.field("runtimeClassName");
-      const value = get(view.spec, "runtimeClassName");
+      const value = valueUnder(view.spec, "runtimeClassName");
       if (isPlaceholder(value)) return;
       if (asString(value) === LEGACY_KATA_RUNTIME_CLASS) problem(`${field} is the preview class ${LEGACY_KATA_RUNTIME_CLASS}; use ${KATA_RUNTIME_CLASS}`);
     });
@@ -24144,8 +23954,8 @@ var init_workload_selects_kata_pool = __esm({
         pools.push(...found.pools);
         if (found.unknownReason) openReasons.push(found.unknownReason);
       }
-      const rawSelector = get(view.spec, "nodeSelector");
-      const rawTerms = get(view.spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms");
+      const rawSelector = valueUnder(view.spec, "nodeSelector");
+      const rawTerms = valueUnder(view.spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms");
       const selectorField = view.field("nodeSelector");
       if (isPlaceholder(rawSelector) || isPlaceholder(rawTerms)) return unknown("properties.podSpec.nodeSelector", `the pod's ${selectorField} or node affinity is not known`, view.details);
       const nodeSelector = isPlainObject(rawSelector) ? rawSelector : {};
@@ -24153,8 +23963,8 @@ var init_workload_selects_kata_pool = __esm({
       const kataPools = pools.filter((pool) => ["ga", "legacy"].includes(kataKind(pool.runtime))).map((pool) => pool.name);
       const details = {
         ...view.details,
-        clusters: list2(candidates.map((cluster) => cluster.name)),
-        kataPools: list2(kataPools),
+        clusters: namesOrNone(candidates.map((cluster) => cluster.name)),
+        kataPools: namesOrNone(kataPools),
         selection: describeSelection(nodeSelector, terms),
         suggestedSelector: kataPools.length ? `kubernetes.azure.com/agentpool: ${kataPools[0]}` : "kubernetes.azure.com/agentpool: <kata pool>"
       };
@@ -24168,16 +23978,16 @@ var init_workload_selects_kata_pool = __esm({
       const nonKata = matched.filter((pool) => kataKind(pool.runtime) === "none");
       if (nonKata.length) {
         const how = Object.keys(nodeSelector).length || terms.length ? `its node selection (${details["selection"]}) matches` : `it sets no ${selectorField} or required node affinity, so it can land on`;
-        const problem = `${how} non-Kata node pool ${list2(nonKata.map(describePool))} of ${details["clusters"]}; Kata pools: ${details["kataPools"]}`;
+        const problem = `${how} non-Kata node pool ${namesOrNone(nonKata.map(describePool))} of ${details["clusters"]}; Kata pools: ${details["kataPools"]}`;
         return fail("properties.podSpec.nodeSelector", details["selection"], `a node selection that matches only Kata pools (${details["kataPools"]})`, { ...details, problem });
       }
       const undecidedRuntime = matched.filter((pool) => kataKind(pool.runtime) === "unknown");
       if (maybe.length || undecidedRuntime.length) {
-        return unknown("properties.podSpec.nodeSelector", `whether node pool ${list2([...maybe, ...undecidedRuntime].map((pool) => pool.name))} matches the pod's node selection and runs Kata is known only after apply`, details);
+        return unknown("properties.podSpec.nodeSelector", `whether node pool ${namesOrNone([...maybe, ...undecidedRuntime].map((pool) => pool.name))} matches the pod's node selection and runs Kata is known only after apply`, details);
       }
       if (matched.length === 0) {
         if (openReasons.length) return unknown("properties.podSpec.nodeSelector", openReasons.join("; "), details);
-        const problem = `its node selection (${details["selection"]}) matches no node pool of ${details["clusters"]} (pools: ${list2(pools.map(describePool))}), so it cannot be scheduled`;
+        const problem = `its node selection (${details["selection"]}) matches no node pool of ${details["clusters"]} (pools: ${namesOrNone(pools.map(describePool))}), so it cannot be scheduled`;
         return fail("properties.podSpec.nodeSelector", details["selection"], `a node selection that matches a Kata pool (${details["kataPools"]})`, { ...details, problem });
       }
       return pass();
@@ -24202,7 +24012,7 @@ var init_workload_uses_kata_runtime_class = __esm({
     init_workloads();
     evaluate28 = (context) => judgeWorkload(context, "properties.podSpec.runtimeClassName", `runtimeClassName ${KATA_RUNTIME_CLASS}`, (view, problem, undecided) => {
       const field = view.field("runtimeClassName");
-      const value = get(view.spec, "runtimeClassName");
+      const value = valueUnder(view.spec, "runtimeClassName");
       if (isPlaceholder(value)) return undecided(field);
       const name = asString(value);
       if (name === KATA_RUNTIME_CLASS || name === LEGACY_KATA_RUNTIME_CLASS) return;
@@ -24228,7 +24038,7 @@ function strings2(value) {
 }
 function registryLocked(registry) {
   if (isPlaceholder(registry.body["properties"])) return void 0;
-  const properties = propertiesOf2(registry);
+  const properties = propertiesOf3(registry);
   const access = properties["publicNetworkAccess"];
   const ruleSet = properties["networkRuleSet"];
   const defaultAction = isPlainObject(ruleSet) ? ruleSet["defaultAction"] : isPlaceholder(ruleSet) ? ruleSet : void 0;
@@ -24241,14 +24051,14 @@ function registryLocked(registry) {
   return false;
 }
 function lockUndecidedWhy(registry) {
-  const properties = propertiesOf2(registry);
+  const properties = propertiesOf3(registry);
   const ruleSet = properties["networkRuleSet"];
   const values2 = [registry.body["properties"], properties["publicNetworkAccess"], ruleSet, isPlainObject(ruleSet) ? ruleSet["defaultAction"] : void 0, properties["networkRuleBypassAllowedForTasks"]];
   if (values2.some(isRedacted)) return "marked sensitive and not read";
   return openBecause(registry, "not in the input (project the properties column)");
 }
 function subnetsAt(context, path) {
-  return followLinks(context.inventory, context.resource, path, { targetTypes: [SUBNET] });
+  return followLinks(context.inventory, context.resource, path, { targetTypes: [SUBNET2] });
 }
 function peeredVnetIds(inventory, vnet) {
   const ids = [];
@@ -24279,23 +24089,14 @@ function jobsByEnvironment(inventory) {
     return index;
   });
 }
-function routeFixes(inventory, subnet, name, routeTable) {
+function routeFix(inventory, judged, subnet, name, routeTable) {
   const id = subnet.source.id ?? "";
   const parsed = id ? parseArmId(id) : void 0;
   const vnetLink = vnetOfSubnet(inventory, { target: subnet });
   const vnet = vnetLink.vnet?.name ?? (vnetLink.id ? parseArmId(vnetLink.id)?.name : void 0) ?? (parsed?.parentId ? parseArmId(parsed.parentId)?.name : void 0) ?? "<vnet>";
   const bodyGroup = subnet.body["resourceGroup"];
-  const group = parsed?.resourceGroup ?? (typeof bodyGroup === "string" ? bodyGroup : "<resource-group>");
-  const route = (table6) => `\`az network route-table route create --resource-group ${group} --route-table-name ${table6} --name default --address-prefix 0.0.0.0/0 --next-hop-type VirtualAppliance --next-hop-ip-address <firewall-ip>\``;
-  const hcl = 'route { name = "default", address_prefix = "0.0.0.0/0", next_hop_type = "VirtualAppliance", next_hop_in_ip_address = azurerm_firewall.<hub>.ip_configuration[0].private_ip_address }';
-  if (routeTable) {
-    return { routeCommands: `${route(routeTable)}`, terraformChange: `Add \`${hcl}\` to the azurerm_route_table ${routeTable} of subnet ${name}` };
-  }
-  const table5 = `rt-${name}`;
-  return {
-    routeCommands: `\`az network route-table create --resource-group ${group} --name ${table5}\` then ${route(table5)} and associate it: \`az network vnet subnet update --resource-group ${group} --vnet-name ${vnet} --name ${name} --route-table ${table5}\``,
-    terraformChange: `Create an azurerm_route_table with \`${hcl}\` and associate it with subnet ${name} through an azurerm_subnet_route_table_association`
-  };
+  const resourceGroup = parsed?.resourceGroup ?? (typeof bodyGroup === "string" ? bodyGroup : "<resource-group>");
+  return notationOf(judged).phrases.defaultRouteFix({ subnet: name, place: { resourceGroup, vnet, ...routeTable ? { routeTable } : {} } });
 }
 var PEERING, JOB;
 var init_agent_network = __esm({
@@ -24384,42 +24185,14 @@ var init_agent_pool_reaches_registry_privately = __esm({
   }
 });
 
-// src/checks/pool/attached-to-subnet.ts
-var evaluate30, attached_to_subnet_default;
-var init_attached_to_subnet = __esm({
-  "src/checks/pool/attached-to-subnet.ts"() {
-    "use strict";
-    init_check();
-    init_type_groups();
-    init_results();
-    init_agent_network();
-    evaluate30 = (context, args) => {
-      const path = stringArg(args, "subnet");
-      const value = context.field(path);
-      if (value === void 0 || value === null || value === "") return fail(path, value, "a subnet id", {});
-      if (typeof value === "string") return pass();
-      const subnets = subnetsAt(context, path);
-      if (subnets.links.length) return pass();
-      return unknown(path, subnets.unresolved.join("; ") || `${path} is known only after apply`);
-    };
-    attached_to_subnet_default = defineCheck({
-      name: "attachedToSubnet",
-      reads: VNET_TYPES,
-      details: [],
-      arguments: { subnet: { type: "string", required: true, description: "field path of the subnet id the resource is attached to" } },
-      evaluate: evaluate30
-    });
-  }
-});
-
 // src/checks/pool/environment-runs-jobs.ts
-var evaluate31, environment_runs_jobs_default;
+var evaluate30, environment_runs_jobs_default;
 var init_environment_runs_jobs = __esm({
   "src/checks/pool/environment-runs-jobs.ts"() {
     "use strict";
     init_check();
     init_agent_network();
-    evaluate31 = (context) => {
+    evaluate30 = (context) => {
       const index = jobsByEnvironment(context.inventory);
       const { resource } = context;
       const jobs = [...index.get(resource.key.toLowerCase()) ?? [], ...resource.source.id ? index.get(`id:${resource.source.id.toLowerCase()}`) ?? [] : []];
@@ -24429,7 +24202,7 @@ var init_environment_runs_jobs = __esm({
       name: "environmentRunsJobs",
       reads: ["microsoft.app/jobs"],
       details: ["jobs"],
-      evaluate: evaluate31
+      evaluate: evaluate30
     });
   }
 });
@@ -24444,7 +24217,7 @@ function idKey(objectId) {
 function text2(value) {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
 }
-function propertiesOf5(resource) {
+function propertiesOf4(resource) {
   return isPlainObject(resource.body["properties"]) ? resource.body["properties"] : {};
 }
 function attributeFor(resource, armPath) {
@@ -24458,7 +24231,7 @@ function slotOfReference(reference) {
   return /kubelet_?identity/i.test(reference) ? "kubelet" : "principal";
 }
 function principalOf(inventory, assignment) {
-  const value = propertiesOf5(assignment)["principalId"];
+  const value = propertiesOf4(assignment)["principalId"];
   const literal = text2(value);
   if (literal) return { keys: [idKey(literal)], literal: true };
   const attribute = attributeFor(assignment, "properties.principalId");
@@ -24474,7 +24247,7 @@ function principalOf(inventory, assignment) {
 }
 function scopeOf(inventory, assignment) {
   const armPath = notationOf(assignment).settingAttribute(assignment, "parentId") ? "parentId" : "properties.scope";
-  const value = armPath === "parentId" ? assignment.body["parentId"] : propertiesOf5(assignment)["scope"];
+  const value = armPath === "parentId" ? assignment.body["parentId"] : propertiesOf4(assignment)["scope"];
   const literal = text2(value);
   if (literal) return { ids: [literal.toLowerCase()], targets: [] };
   if (value === void 0 && !notationOf(assignment).refersByConfiguration) {
@@ -24494,14 +24267,14 @@ function scopeOf(inventory, assignment) {
   return { ids: [], targets: followed.targets.map(({ target }) => target), ...followed.unresolved.length ? { unresolved: followed.unresolved.join("; ") } : {} };
 }
 function roleOf(assignment) {
-  const properties = propertiesOf5(assignment);
+  const properties = propertiesOf4(assignment);
   const id = text2(properties["roleDefinitionId"]);
   const name = text2(properties["roleDefinitionName"]);
   if (id || name) return { ...id ? { id: id.replace(/^.*\//, "").toLowerCase() } : {}, ...name ? { name } : {} };
   return { unresolved: `the role of ${assignment.source.address ?? assignment.name} (${notationOf(assignment).phrases.roleSetting}) is ${openBecause(assignment, "not in the input")}` };
 }
 function conditionOf(assignment) {
-  const value = propertiesOf5(assignment)["condition"];
+  const value = propertiesOf4(assignment)["condition"];
   if (isPlaceholder(value)) return UNKNOWN;
   return text2(value);
 }
@@ -24518,15 +24291,15 @@ function assignmentIndex(inventory) {
       }
       if (view.principal.literal) index.literal.push(view);
       for (const key of view.principal.keys) {
-        const list6 = index.byPrincipal.get(key);
-        if (list6) list6.push(view);
+        const list3 = index.byPrincipal.get(key);
+        if (list3) list3.push(view);
         else index.byPrincipal.set(key, [view]);
       }
     }
     return index;
   });
 }
-function placeOf2(inventory, registry) {
+function placeOf(inventory, registry) {
   return inventory.cachedFor("registry-place", registry, () => {
     const id = registry.source.id?.toLowerCase();
     const group = text2(registry.body["resourceGroup"]) ?? (id ? parseArmId(id)?.resourceGroup : void 0);
@@ -24587,10 +24360,10 @@ var init_role_assignments = __esm({
 function text3(value) {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
 }
-function list3(value) {
+function list(value) {
   return Array.isArray(value) ? value : [];
 }
-function propertiesOf6(resource) {
+function propertiesOf5(resource) {
   return isPlainObject(resource.body["properties"]) ? resource.body["properties"] : {};
 }
 function named3(resource, path) {
@@ -24600,7 +24373,7 @@ function registryByServer(inventory, server) {
   const index = inventory.cached("registries-by-login-server", () => {
     const byServer = /* @__PURE__ */ new Map();
     for (const registry of inventory.ofType(REGISTRY3)) {
-      const login = text3(propertiesOf6(registry)["loginServer"]);
+      const login = text3(propertiesOf5(registry)["loginServer"]);
       if (login) byServer.set(login.toLowerCase(), registry);
       for (const suffix of ["azurecr.io", "azurecr.cn", "azurecr.us"]) {
         const key = `${registry.name.toLowerCase()}.${suffix}`;
@@ -24621,7 +24394,7 @@ function identityByClientId(inventory, clientId) {
   const index = inventory.cached("identities-by-client-id", () => {
     const byClient = /* @__PURE__ */ new Map();
     for (const identity3 of inventory.ofType(USER_ASSIGNED_IDENTITY)) {
-      const client = text3(propertiesOf6(identity3)["clientId"]);
+      const client = text3(propertiesOf5(identity3)["clientId"]);
       if (client) byClient.set(client.toLowerCase(), identity3);
     }
     return byClient;
@@ -24639,7 +24412,7 @@ function principalText(owner, objectId, armPath, shell) {
   return notation.outputOf(owner, armPath) ?? shell;
 }
 function userAssigned(uami) {
-  const objectId = text3(propertiesOf6(uami)["principalId"]);
+  const objectId = text3(propertiesOf5(uami)["principalId"]);
   const keys = objectId ? [idKey(objectId)] : [];
   if (notationOf(uami).refersByConfiguration) keys.push(refKey(uami, "principal"));
   if (keys.length === 0) return { unresolved: `the principal id of user-assigned identity ${uami.name} is not in the input` };
@@ -24710,14 +24483,14 @@ function registryFor(inventory, owner, path, server) {
   return { name: attribute, unknown: `${attribute} is known only after apply${followed.unresolved.length ? `: ${followed.unresolved.join("; ")}` : ""}` };
 }
 function repositoriesFrom(owner, registry, server) {
-  const template = propertiesOf6(owner)["template"];
-  const containers = isPlainObject(template) ? [...list3(template["containers"]), ...list3(template["initContainers"])] : [];
+  const template = propertiesOf5(owner)["template"];
+  const containers = isPlainObject(template) ? [...list(template["containers"]), ...list(template["initContainers"])] : [];
   const hosts = /* @__PURE__ */ new Set();
   const written = text3(server);
   if (written) hosts.add(written.toLowerCase());
   if (registry) {
     hosts.add(`${registry.name.toLowerCase()}.azurecr.io`);
-    const login = text3(propertiesOf6(registry)["loginServer"]);
+    const login = text3(propertiesOf5(registry)["loginServer"]);
     if (login) hosts.add(login.toLowerCase());
   }
   const repositories = [];
@@ -24755,7 +24528,7 @@ function appPulls(inventory, app, base, entries2, into) {
   }
 }
 function kubeletIdentity(inventory, cluster) {
-  const profile = propertiesOf6(cluster)["identityProfile"];
+  const profile = propertiesOf5(cluster)["identityProfile"];
   const kubelet = isPlainObject(profile) ? Object.entries(profile).find(([key]) => key.toLowerCase() === "kubeletidentity")?.[1] : void 0;
   const objectId = isPlainObject(kubelet) ? text3(kubelet["objectId"]) : void 0;
   const keys = objectId ? [idKey(objectId)] : [];
@@ -24774,7 +24547,7 @@ function kubeletIdentity(inventory, cluster) {
   };
 }
 function clusterPulls(inventory, cluster, into) {
-  const bootstrap = propertiesOf6(cluster)["bootstrapProfile"];
+  const bootstrap = propertiesOf5(cluster)["bootstrapProfile"];
   if (!isPlainObject(bootstrap)) return;
   const source = bootstrap["artifactSource"];
   if (typeof source !== "string" || source.toLowerCase() !== "cache") return;
@@ -24790,12 +24563,12 @@ function clusterPulls(inventory, cluster, into) {
   into.pulls.push(pull);
 }
 function modeOf(registry) {
-  const mode = propertiesOf6(registry)["roleAssignmentMode"];
+  const mode = propertiesOf5(registry)["roleAssignmentMode"];
   if (isPlaceholder(mode) || isPlaceholder(registry.body["properties"])) return UNKNOWN;
   return typeof mode === "string" && mode.toLowerCase() === "abacrepositorypermissions" ? "abac" : "legacy";
 }
 function taskPulls(inventory, task, into) {
-  const credentials = propertiesOf6(task)["credentials"];
+  const credentials = propertiesOf5(task)["credentials"];
   if (isPlaceholder(credentials)) {
     into.undecided.push(`${named3(task, "properties.credentials")} is ${known2(task)}`);
     return;
@@ -24834,11 +24607,11 @@ function pullsOf(inventory, resource) {
     if (isPlaceholder(properties)) return pulls;
     const type = resource.armType.toLowerCase();
     if (type === "microsoft.app/containerapps" || type === "microsoft.app/jobs") {
-      const configuration = propertiesOf6(resource)["configuration"];
+      const configuration = propertiesOf5(resource)["configuration"];
       if (isPlaceholder(configuration)) pulls.undecided.push(`${named3(resource, "properties.configuration")} is ${known2(resource)}`);
       else appPulls(inventory, resource, "properties.configuration.registries", isPlainObject(configuration) ? configuration["registries"] : void 0, pulls);
     } else if (type === "microsoft.app/sessionpools") {
-      const template = propertiesOf6(resource)["customContainerTemplate"];
+      const template = propertiesOf5(resource)["customContainerTemplate"];
       if (isPlainObject(template)) appPulls(inventory, resource, "properties.customContainerTemplate.registryCredentials", template["registryCredentials"], pulls);
     } else if (type === "microsoft.containerservice/managedclusters") {
       clusterPulls(inventory, resource, pulls);
@@ -25047,8 +24820,8 @@ function pullersWithoutAssignments(inventory) {
       if (!types.has(resource.armType.toLowerCase())) continue;
       const found = pullsOf(inventory, resource);
       if (!pullsImages(resource, found) || assignmentsInScope(inventory, resource, found)) continue;
-      const list6 = byFile.get(resource.source.file);
-      if (list6) list6.push(resource);
+      const list3 = byFile.get(resource.source.file);
+      if (list3) list3.push(resource);
       else byFile.set(resource.source.file, [resource]);
     }
     return byFile;
@@ -25075,7 +24848,7 @@ function judge(inventory, pull) {
   const identity3 = pull.identity;
   const registry = pull.registry;
   const mode = modeOf(registry);
-  const place = placeOf2(inventory, registry);
+  const place = placeOf(inventory, registry);
   const index = assignmentIndex(inventory);
   const maybes = [];
   const consider = (view, principal) => {
@@ -25130,7 +24903,7 @@ var init_pull_judgement = __esm({
 });
 
 // src/checks/pool/first-puller-without-role-assignments.ts
-var evaluate32, first_puller_without_role_assignments_default;
+var evaluate31, first_puller_without_role_assignments_default;
 var init_first_puller_without_role_assignments = __esm({
   "src/checks/pool/first-puller-without-role-assignments.ts"() {
     "use strict";
@@ -25138,7 +24911,7 @@ var init_first_puller_without_role_assignments = __esm({
     init_results();
     init_image_pulls();
     init_pull_judgement();
-    evaluate32 = (context) => {
+    evaluate31 = (context) => {
       const pullers = pullersWithoutAssignments(context.inventory).get(context.resource.source.file);
       if (!pullers || pullers[0] !== context.resource) return fail("properties", "not the first puller of an input without role assignments", "the first such puller", {});
       return pass();
@@ -25147,13 +24920,13 @@ var init_first_puller_without_role_assignments = __esm({
       name: "firstPullerWithoutRoleAssignments",
       reads: PULL_ROLE_READS,
       details: [],
-      evaluate: evaluate32
+      evaluate: evaluate31
     });
   }
 });
 
 // src/checks/pool/identity-holds-pull-role.ts
-var evaluate33, identity_holds_pull_role_default;
+var evaluate32, identity_holds_pull_role_default;
 var init_identity_holds_pull_role = __esm({
   "src/checks/pool/identity-holds-pull-role.ts"() {
     "use strict";
@@ -25162,7 +24935,7 @@ var init_identity_holds_pull_role = __esm({
     init_image_pulls();
     init_pull_judgement();
     init_registry_roles();
-    evaluate33 = (context) => {
+    evaluate32 = (context) => {
       const { inventory, resource } = context;
       const found = pullsOf(inventory, resource);
       const failures = [];
@@ -25196,7 +24969,7 @@ var init_identity_holds_pull_role = __esm({
       name: "identityHoldsPullRole",
       reads: PULL_ROLE_READS,
       details: ["puller", "registry", "identity", "role", "principal", "registryScope", "problem"],
-      evaluate: evaluate33
+      evaluate: evaluate32
     });
   }
 });
@@ -25215,12 +24988,12 @@ var init_credentials = __esm({
 });
 
 // src/checks/pool/job-credentials.ts
-function isSet2(value) {
+function isSet(value) {
   if (isPlaceholder(value)) return true;
   if (typeof value === "string") return value.trim() !== "";
   return value !== void 0 && value !== null;
 }
-function list4(value) {
+function membersOf(value) {
   return Array.isArray(value) ? value : [];
 }
 function asText(value) {
@@ -25240,7 +25013,7 @@ var init_job_credentials = __esm({
 });
 
 // src/checks/pool/job-uses-managed-identity.ts
-var evaluate34, job_uses_managed_identity_default;
+var evaluate33, job_uses_managed_identity_default;
 var init_job_uses_managed_identity = __esm({
   "src/checks/pool/job-uses-managed-identity.ts"() {
     "use strict";
@@ -25249,11 +25022,11 @@ var init_job_uses_managed_identity = __esm({
     init_check();
     init_results();
     init_job_credentials();
-    evaluate34 = (context) => {
+    evaluate33 = (context) => {
       const job = context.resource;
       const properties = job.body["properties"];
       if (isPlaceholder(properties)) return unknown("properties", "the job's properties are not in the input");
-      const configuration = propertiesOf2(job)["configuration"];
+      const configuration = propertiesOf3(job)["configuration"];
       const problems2 = [];
       const undecided = [];
       const evidence = [];
@@ -25268,31 +25041,31 @@ var init_job_uses_managed_identity = __esm({
       const config = isPlainObject(configuration) ? configuration : {};
       const registries = config["registries"];
       if (isPlaceholder(registries)) open("properties.configuration.registries");
-      list4(registries).forEach((registry, index) => {
+      membersOf(registries).forEach((registry, index) => {
         const base = `properties.configuration.registries[${index}]`;
         if (isPlaceholder(registry)) return open(base);
         if (!isPlainObject(registry)) return;
         const password = registry["passwordSecretRef"];
         if (password === UNKNOWN) open(`${base}.passwordSecretRef`);
-        else if (isSet2(password)) found(`${base}.passwordSecretRef`, "registry password", "a secret reference");
+        else if (isSet(password)) found(`${base}.passwordSecretRef`, "registry password", "a secret reference");
       });
       const scale = isPlainObject(config["eventTriggerConfig"]) ? config["eventTriggerConfig"]["scale"] : void 0;
       const rules = isPlainObject(scale) ? scale["rules"] : isPlaceholder(scale) ? scale : void 0;
       if (isPlaceholder(rules)) open("properties.configuration.eventTriggerConfig.scale.rules");
-      list4(rules).forEach((rule, index) => {
+      membersOf(rules).forEach((rule, index) => {
         const base = `properties.configuration.eventTriggerConfig.scale.rules[${index}]`;
         if (isPlaceholder(rule)) return open(base);
         if (!isPlainObject(rule)) return;
-        const hasIdentity = isSet2(rule["identity"]);
+        const hasIdentity = isSet(rule["identity"]);
         const metadata = rule["metadata"];
         if (isPlainObject(metadata)) {
           for (const [key, value] of Object.entries(metadata)) {
-            if (isCredentialKey(key) && isSet2(value)) found(`${base}.metadata.${key}`, /personalaccesstoken/i.test(key) ? "a PAT as a plain value" : "a credential as a plain value", REDACTED);
+            if (isCredentialKey(key) && isSet(value)) found(`${base}.metadata.${key}`, /personalaccesstoken/i.test(key) ? "a PAT as a plain value" : "a credential as a plain value", REDACTED);
           }
         }
         const auth = rule["auth"];
         if (isPlaceholder(auth)) return hasIdentity ? open(`${base}.auth`) : found(`${base}.auth`, "scale rule authentication from secrets, no identity", UNKNOWN);
-        list4(auth).forEach((entry, authIndex) => {
+        membersOf(auth).forEach((entry, authIndex) => {
           if (!isPlainObject(entry)) return;
           const parameterPath = `${base}.auth[${authIndex}].triggerParameter`;
           const parameter = entry["triggerParameter"];
@@ -25304,23 +25077,23 @@ var init_job_uses_managed_identity = __esm({
           else if (!hasIdentity) found(parameterPath, `${name}${from}, and the scale rule has no identity`, "a secret reference");
         });
       });
-      const template = propertiesOf2(job)["template"];
+      const template = propertiesOf3(job)["template"];
       const containers = isPlainObject(template) ? template["containers"] : template;
       if (isPlaceholder(containers)) open("properties.template.containers");
-      list4(containers).forEach((container, index) => {
+      membersOf(containers).forEach((container, index) => {
         const base = `properties.template.containers[${index}]`;
         if (isPlaceholder(container)) return open(base);
         if (!isPlainObject(container)) return;
         const env = container["env"];
         if (isPlaceholder(env)) return open(`${base}.env`);
-        list4(env).forEach((variable, envIndex) => {
+        membersOf(env).forEach((variable, envIndex) => {
           if (!isPlainObject(variable)) return;
           const name = asText(variable["name"]);
           if (!name || !isCredentialEnvName(name)) return;
           const path = `${base}.env[${envIndex}]`;
           const secretRef = variable["secretRef"];
-          if (isSet2(secretRef)) found(`${path}.secretRef`, `${name} from ${typeof secretRef === "string" ? `secret ${secretRef}` : "a secret"}`, "a secret reference");
-          if (isSet2(variable["value"])) found(`${path}.value`, `${name} as a plain value`, REDACTED);
+          if (isSet(secretRef)) found(`${path}.secretRef`, `${name} from ${typeof secretRef === "string" ? `secret ${secretRef}` : "a secret"}`, "a secret reference");
+          if (isSet(variable["value"])) found(`${path}.value`, `${name} as a plain value`, REDACTED);
         });
       });
       if (problems2.length) return { verdict: "fail", evidence, details: { credentials: problems2.join(", ") } };
@@ -25331,13 +25104,13 @@ var init_job_uses_managed_identity = __esm({
       name: "jobUsesManagedIdentity",
       reads: [],
       details: ["credentials"],
-      evaluate: evaluate34
+      evaluate: evaluate33
     });
   }
 });
 
 // src/checks/pool/peering-names-vnet-by-id.ts
-var evaluate35, peering_names_vnet_by_id_default;
+var evaluate34, peering_names_vnet_by_id_default;
 var init_peering_names_vnet_by_id = __esm({
   "src/checks/pool/peering-names-vnet-by-id.ts"() {
     "use strict";
@@ -25348,7 +25121,7 @@ var init_peering_names_vnet_by_id = __esm({
     init_check();
     init_type_groups();
     init_results();
-    evaluate35 = (context) => {
+    evaluate34 = (context) => {
       const value = context.field("properties.remoteVirtualNetwork.id");
       if (typeof value === "string") return isArmId(value) && /\/virtualNetworks\//i.test(value) ? pass() : fail("properties.remoteVirtualNetwork.id", value, "a VNet resource id", { value: `"${value}"` });
       if (value === void 0 || value === null) return fail("properties.remoteVirtualNetwork.id", value, "a VNet resource id", { value: "nothing" });
@@ -25364,7 +25137,7 @@ var init_peering_names_vnet_by_id = __esm({
       name: "peeringNamesVnetById",
       reads: VNET_TYPES,
       details: ["value"],
-      evaluate: evaluate35
+      evaluate: evaluate34
     });
   }
 });
@@ -25388,7 +25161,7 @@ function reasonOf(properties, key) {
   const reason = isPlainObject(unresolved) ? unresolved[key] : void 0;
   return typeof reason === "string" ? reason : void 0;
 }
-var REGISTRY4, AGENT_POOL2, TASK, evaluate36, pipeline_build_uses_agent_pool_default;
+var REGISTRY4, AGENT_POOL2, TASK, evaluate35, pipeline_build_uses_agent_pool_default;
 var init_pipeline_build_uses_agent_pool = __esm({
   "src/checks/pool/pipeline-build-uses-agent-pool.ts"() {
     "use strict";
@@ -25400,8 +25173,8 @@ var init_pipeline_build_uses_agent_pool = __esm({
     REGISTRY4 = "Microsoft.ContainerRegistry/registries";
     AGENT_POOL2 = "Microsoft.ContainerRegistry/registries/agentPools";
     TASK = "Microsoft.ContainerRegistry/registries/tasks";
-    evaluate36 = (context) => {
-      const properties = propertiesOf2(context.resource);
+    evaluate35 = (context) => {
+      const properties = propertiesOf3(context.resource);
       const step2 = typeof properties["step"] === "string" ? properties["step"] : "its step";
       const notScanned = properties["notScanned"];
       if (typeof notScanned === "string") return unknown("notScanned", `${step2 === "its step" ? "the pipeline" : step2} ${notScanned}`, { step: step2 });
@@ -25437,7 +25210,7 @@ var init_pipeline_build_uses_agent_pool = __esm({
         if (typeof task !== "string") return unknown("taskName", "it names no task (--name)", details);
         const tasks = registry ? childrenOf(context.inventory, registry, TASK).filter((candidate) => candidate.name.toLowerCase() === task.toLowerCase()) : [];
         if (tasks.length === 0) return unknown("taskName", `task ${task} of registry ${details.registry} is not in this scan, and without --agent-pool the run uses the task's own pool`, { ...details, task });
-        const taskPool = propertiesOf2(tasks[0])["agentPoolName"];
+        const taskPool = propertiesOf3(tasks[0])["agentPoolName"];
         if (typeof taskPool === "string" && taskPool.trim() !== "") return pass();
         if (taskPool === UNKNOWN) return unknown("taskName", `the agent pool of task ${task} is known only after apply`, { ...details, task });
         return fail("properties.agentPoolName", void 0, "an agent pool (--agent-pool, or on the task)", { ...details, task });
@@ -25449,13 +25222,13 @@ var init_pipeline_build_uses_agent_pool = __esm({
       // Pipelines are files, never audited: an audit has no pipeline commands to judge.
       reads: [],
       details: ["createPool", "pools", "registry", "step", "task"],
-      evaluate: evaluate36
+      evaluate: evaluate35
     });
   }
 });
 
 // src/checks/pool/pull-roles-judged-per-identity.ts
-var evaluate37, pull_roles_judged_per_identity_default;
+var evaluate36, pull_roles_judged_per_identity_default;
 var init_pull_roles_judged_per_identity = __esm({
   "src/checks/pool/pull-roles-judged-per-identity.ts"() {
     "use strict";
@@ -25463,7 +25236,7 @@ var init_pull_roles_judged_per_identity = __esm({
     init_results();
     init_image_pulls();
     init_pull_judgement();
-    evaluate37 = (context) => {
+    evaluate36 = (context) => {
       const found = pullsOf(context.inventory, context.resource);
       if (!pullsImages(context.resource, found)) return fail("properties", "no image pull with a managed identity", "an image pull with a managed identity", {});
       if (!assignmentsInScope(context.inventory, context.resource, found)) return fail("properties", "no role assignments in its input", "role assignments to judge by", {});
@@ -25473,13 +25246,13 @@ var init_pull_roles_judged_per_identity = __esm({
       name: "pullRolesJudgedPerIdentity",
       reads: PULL_ROLE_READS,
       details: [],
-      evaluate: evaluate37
+      evaluate: evaluate36
     });
   }
 });
 
 // src/checks/pool/role-assignments-in-input.ts
-var evaluate38, role_assignments_in_input_default;
+var evaluate37, role_assignments_in_input_default;
 var init_role_assignments_in_input = __esm({
   "src/checks/pool/role-assignments-in-input.ts"() {
     "use strict";
@@ -25487,7 +25260,7 @@ var init_role_assignments_in_input = __esm({
     init_results();
     init_image_pulls();
     init_pull_judgement();
-    evaluate38 = (context) => {
+    evaluate37 = (context) => {
       const pullers = pullersWithoutAssignments(context.inventory).get(context.resource.source.file) ?? [context.resource];
       const kind = context.resource.source.kind;
       const input = kind === "audit" ? `audited subscription ${context.resource.source.file.replace(/^azure:\/\//, "")}` : `this ${kind}`;
@@ -25503,13 +25276,13 @@ var init_role_assignments_in_input = __esm({
       name: "roleAssignmentsInInput",
       reads: PULL_ROLE_READS,
       details: ["input", "pullers"],
-      evaluate: evaluate38
+      evaluate: evaluate37
     });
   }
 });
 
 // src/checks/pool/subnet-routes-to-firewall.ts
-var evaluate39, subnet_routes_to_firewall_default;
+var evaluate38, subnet_routes_to_firewall_default;
 var init_subnet_routes_to_firewall = __esm({
   "src/checks/pool/subnet-routes-to-firewall.ts"() {
     "use strict";
@@ -25519,7 +25292,8 @@ var init_subnet_routes_to_firewall = __esm({
     init_type_groups();
     init_results();
     init_agent_network();
-    evaluate39 = (context, args) => {
+    init_notation();
+    evaluate38 = (context, args) => {
       const path = args["subnet"];
       const firewallIps = strings2(context.parameters["firewallIps"]);
       let subnets;
@@ -25529,18 +25303,13 @@ var init_subnet_routes_to_firewall = __esm({
         subnets = found.links;
         unresolved = found.unresolved;
       } else subnets = [{ target: context.resource, name: context.resource.name }];
-      const unread = (subnet) => ({
-        subnet,
-        routeCommands: `Check that ${subnet} has a route table whose 0.0.0.0/0 route goes to VirtualAppliance at the firewall's private IP`,
-        terraformChange: `Check that ${subnet} has an azurerm_route_table, associated through an azurerm_subnet_route_table_association, whose 0.0.0.0/0 route goes to VirtualAppliance at the firewall's private IP`,
-        problem: "the subnet could not be read"
-      });
+      const unread = (subnet) => ({ subnet, routeFix: notationOf(context.resource).phrases.defaultRouteFix({ subnet }), problem: "the subnet could not be read" });
       if (subnets.length === 0) return unresolved.length ? unknown("subnet", unresolved.join("; "), unread("the agent subnet")) : pass();
       for (const subnet of subnets) {
         const name = subnet.target?.name ?? subnet.name ?? (subnet.id ? parseArmId(subnet.id)?.name : void 0) ?? "the subnet";
         if (!subnet.target) return unknown("subnet", `subnet ${name} is not in this scan, so its routes cannot be read`, unread(`subnet ${name}`));
         const route = defaultRouteOf(context.inventory, subnet.target, firewallIps);
-        const details = { subnet: name, routeTable: route.routeTable ?? "none", ...routeFixes(context.inventory, subnet.target, name, route.routeTable) };
+        const details = { subnet: name, routeTable: route.routeTable ?? "none", routeFix: routeFix(context.inventory, context.resource, subnet.target, name, route.routeTable) };
         switch (route.status) {
           case "firewall":
             continue;
@@ -25563,15 +25332,15 @@ var init_subnet_routes_to_firewall = __esm({
     subnet_routes_to_firewall_default = defineCheck({
       name: "subnetRoutesToFirewall",
       reads: ROUTING_TYPES,
-      details: ["problem", "routeCommands", "subnet", "terraformChange"],
+      details: ["problem", "routeFix", "subnet"],
       arguments: { subnet: { type: "string", required: false, description: "field path of the subnet whose routes are judged; without it, the resource is the subnet" } },
-      evaluate: evaluate39
+      evaluate: evaluate38
     });
   }
 });
 
 // src/checks/pool/task-uses-agent-pool.ts
-var evaluate40, task_uses_agent_pool_default;
+var evaluate39, task_uses_agent_pool_default;
 var init_task_uses_agent_pool = __esm({
   "src/checks/pool/task-uses-agent-pool.ts"() {
     "use strict";
@@ -25580,7 +25349,7 @@ var init_task_uses_agent_pool = __esm({
     init_check();
     init_results();
     init_agent_network();
-    evaluate40 = (context, args) => {
+    evaluate39 = (context, args) => {
       const pool = context.field(stringArg(args, "agentPool"));
       if (typeof pool === "string" && pool.trim() !== "") return pass();
       const parent = parentOf(context.inventory, context.resource);
@@ -25599,18 +25368,18 @@ var init_task_uses_agent_pool = __esm({
       reads: ["microsoft.containerregistry/registries", "microsoft.containerregistry/registries/agentpools"],
       details: ["pools", "registry"],
       arguments: { agentPool: { type: "string", required: true, description: "field path of the agent pool the task or run names" } },
-      evaluate: evaluate40
+      evaluate: evaluate39
     });
   }
 });
 
 // src/checks/pub/input-kind-is.ts
-var evaluate41, input_kind_is_default;
+var evaluate40, input_kind_is_default;
 var init_input_kind_is = __esm({
   "src/checks/pub/input-kind-is.ts"() {
     "use strict";
     init_check();
-    evaluate41 = (context, args) => {
+    evaluate40 = (context, args) => {
       const kinds = Array.isArray(args["kinds"]) ? args["kinds"].filter((kind) => typeof kind === "string") : [];
       return { verdict: kinds.includes(context.resource.source.kind) ? "pass" : "fail", evidence: [] };
     };
@@ -25619,7 +25388,7 @@ var init_input_kind_is = __esm({
       reads: [],
       details: [],
       arguments: { kinds: { type: "array", required: true, description: "input kinds (plan, snapshot, audit, manifest) that pass" } },
-      evaluate: evaluate41
+      evaluate: evaluate40
     });
   }
 });
@@ -25628,7 +25397,7 @@ var init_input_kind_is = __esm({
 function named4(resource) {
   return notationOf(resource).spell(resource, STATUS_PATH);
 }
-var STATUS_PATH, evaluate42, session_pool_egress_disabled_default;
+var STATUS_PATH, evaluate41, session_pool_egress_disabled_default;
 var init_session_pool_egress_disabled = __esm({
   "src/checks/pub/session-pool-egress-disabled.ts"() {
     "use strict";
@@ -25637,7 +25406,7 @@ var init_session_pool_egress_disabled = __esm({
     init_check();
     init_results();
     STATUS_PATH = "properties.sessionNetworkConfiguration.status";
-    evaluate42 = (context) => {
+    evaluate41 = (context) => {
       const { resource } = context;
       const properties = resource.body["properties"];
       const known3 = openBecause(resource, "not in the input");
@@ -25657,7 +25426,7 @@ var init_session_pool_egress_disabled = __esm({
       // Reads only the pool it judges.
       reads: [],
       details: ["attribute", "status"],
-      evaluate: evaluate42
+      evaluate: evaluate41
     });
   }
 });
@@ -25707,7 +25476,6 @@ var init_registry = __esm({
     init_workload_selects_kata_pool();
     init_workload_uses_kata_runtime_class();
     init_agent_pool_reaches_registry_privately();
-    init_attached_to_subnet();
     init_environment_runs_jobs();
     init_first_puller_without_role_assignments();
     init_identity_holds_pull_role();
@@ -25750,7 +25518,6 @@ var init_registry = __esm({
       workload_selects_kata_pool_default,
       workload_uses_kata_runtime_class_default,
       agent_pool_reaches_registry_privately_default,
-      attached_to_subnet_default,
       environment_runs_jobs_default,
       first_puller_without_role_assignments_default,
       identity_holds_pull_role_default,
@@ -25812,11 +25579,12 @@ function loadPackFile(file, builtIn, shownAs = file) {
 function checkSemantics(rule, lineAt2, file) {
   const detailsPerCheck = [];
   let declaredDetails = /* @__PURE__ */ new Set();
-  const visit = (condition, pointer) => {
+  const visit = (condition, pointer, types) => {
     const record = condition;
-    if ("allOf" in condition) return condition.allOf.forEach((child2, i) => visit(child2, `${pointer}/allOf/${i}`));
-    if ("anyOf" in condition) return condition.anyOf.forEach((child2, i) => visit(child2, `${pointer}/anyOf/${i}`));
-    if ("not" in condition) return visit(condition.not, `${pointer}/not`);
+    if ("allOf" in condition) return condition.allOf.forEach((child2, i) => visit(child2, `${pointer}/allOf/${i}`, types));
+    if ("anyOf" in condition) return condition.anyOf.forEach((child2, i) => visit(child2, `${pointer}/anyOf/${i}`, types));
+    if ("not" in condition) return visit(condition.not, `${pointer}/not`, types);
+    if ("follow" in condition) return visitFollow(condition, pointer, types);
     if ("function" in condition) {
       const check = checkNamed(condition.function);
       if (!check) throw new UserError(`${rule.id}: unknown function "${condition.function}" (${suggestCheck(condition.function)})`, file, lineAt2(pointer));
@@ -25836,28 +25604,42 @@ function checkSemantics(rule, lineAt2, file) {
       }
     }
     const path = "count" in condition ? condition.count.field : record["field"];
-    if (path !== void 0) {
+    if (path !== void 0) checkFieldPath(path, () => lineAt2(pointer));
+    if ("count" in condition && condition.count.where) visit(condition.count.where, `${pointer}/count/where`, types);
+  };
+  const visitFollow = (condition, pointer, types) => {
+    const specs = types.map((type) => {
       try {
-        parseFieldPath(path);
+        return followSpec(condition, type);
       } catch (error) {
-        if (error instanceof FieldPathError) throw new UserError(`${rule.id}: ${error.message}`, file, lineAt2(pointer));
+        if (error instanceof FollowError) throw new UserError(`${rule.id}: ${error.message}`, file, lineAt2(pointer));
         throw error;
       }
+    });
+    const where2 = typeof condition.follow === "string" ? void 0 : condition.follow.where;
+    for (const spec of specs) checkFieldPath(spec.field, () => lineAt2(`${pointer}/follow`));
+    if (where2) visit(where2, `${pointer}/follow/where`, [...new Set(specs.flatMap((spec) => spec.to))]);
+  };
+  const checkFieldPath = (path, line2) => {
+    try {
+      parseFieldPath(path);
+    } catch (error) {
+      if (error instanceof FieldPathError) throw new UserError(`${rule.id}: ${error.message}`, file, line2());
+      throw error;
     }
-    if ("count" in condition && condition.count.where) visit(condition.count.where, `${pointer}/count/where`);
   };
   rule.checks.forEach((check, i) => {
     declaredDetails = new Set(ALWAYS_DECLARED_DETAILS);
-    if (check.select.where) visit(check.select.where, `/checks/${i}/select/where`);
-    visit(check.assert, `/checks/${i}/assert`);
-    check.messages?.forEach((variant, j) => visit(variant.when, `/checks/${i}/messages/${j}/when`));
+    if (check.select.where) visit(check.select.where, `/checks/${i}/select/where`, check.select.type);
+    visit(check.assert, `/checks/${i}/assert`, check.select.type);
+    check.messages?.forEach((variant, j) => visit(variant.when, `/checks/${i}/messages/${j}/when`, check.select.type));
     detailsPerCheck.push(declaredDetails);
     checkDetails(rule, check.message, declaredDetails, lineAt2(`/checks/${i}/message`), file);
     check.messages?.forEach((variant, j) => checkDetails(rule, variant.text, declaredDetails, lineAt2(`/checks/${i}/messages/${j}/text`), file));
   });
   const anyCheck = new Set(detailsPerCheck.flatMap((details) => [...details]));
-  for (const [dialect, text7] of Object.entries(rule.remediation)) {
-    if (typeof text7 === "string") checkDetails(rule, text7, anyCheck, lineAt2(`/remediation/${dialect}`), file);
+  for (const [key, text7] of Object.entries(rule.remediation)) {
+    if (typeof text7 === "string") checkDetails(rule, text7, anyCheck, lineAt2(`/remediation/${key}`), file);
   }
 }
 function suggestCheck(name) {
@@ -25961,6 +25743,7 @@ var init_load_packs = __esm({
     init_yaml_positions();
     init_read_yaml_file();
     init_schema_errors();
+    init_follow();
     init_pack_definitions();
     init_condition();
     init_field_path();
@@ -26302,14 +26085,14 @@ function globToRegExp(glob) {
   const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
   return new RegExp(`^${body}$`, "i");
 }
-function patternMatches2(pattern, rule) {
+function ruleMatches(pattern, rule) {
   if (pattern.toLowerCase() === rule.pack.toLowerCase()) return true;
   return /[*?]/.test(pattern) ? globToRegExp(pattern).test(rule.id) : pattern.toLowerCase() === rule.id.toLowerCase();
 }
 function checkPatterns(patterns3, rules, source) {
   patterns3.forEach((pattern, index) => {
     if (!/^[A-Za-z0-9*?_-]+$/.test(pattern)) throw new UserError(`${source.flag} entry "${oneLine(pattern, 60)}" is not a rule id, a glob over rule ids or a pack name`, source.file, source.line?.(index));
-    if (!rules.some((rule) => patternMatches2(pattern, rule))) {
+    if (!rules.some((rule) => ruleMatches(pattern, rule))) {
       throw new UserError(`${source.flag} entry "${pattern}" matches no rule id or pack (azfence rules lists them)`, source.file, source.line?.(index));
     }
   });
@@ -26320,15 +26103,15 @@ function selectRules(rules, lists, known3 = rules) {
   if (lists.check && lists.check.patterns.length > 0) {
     checkPatterns(lists.check.patterns, known3, lists.check.source);
     const patterns3 = lists.check.patterns;
-    const left = selected.filter((rule) => !patterns3.some((pattern) => patternMatches2(pattern, rule)));
-    selected = selected.filter((rule) => patterns3.some((pattern) => patternMatches2(pattern, rule)));
+    const left = selected.filter((rule) => !patterns3.some((pattern) => ruleMatches(pattern, rule)));
+    selected = selected.filter((rule) => patterns3.some((pattern) => ruleMatches(pattern, rule)));
     if (left.length) notRun.push({ by: "check", from: lists.check.from, patterns: patterns3, rules: left.map((rule) => rule.id).sort() });
   }
   if (lists.skipCheck && lists.skipCheck.patterns.length > 0) {
     checkPatterns(lists.skipCheck.patterns, known3, lists.skipCheck.source);
     const patterns3 = lists.skipCheck.patterns;
-    const skipped = selected.filter((rule) => patterns3.some((pattern) => patternMatches2(pattern, rule)));
-    selected = selected.filter((rule) => !patterns3.some((pattern) => patternMatches2(pattern, rule)));
+    const skipped = selected.filter((rule) => patterns3.some((pattern) => ruleMatches(pattern, rule)));
+    selected = selected.filter((rule) => !patterns3.some((pattern) => ruleMatches(pattern, rule)));
     if (skipped.length) notRun.push({ by: "skipCheck", from: lists.skipCheck.from, patterns: patterns3, rules: skipped.map((rule) => rule.id).sort() });
   }
   if (selected.length === 0 && rules.length > 0) {
@@ -26406,6 +26189,21 @@ var init_finding = __esm({
 });
 
 // src/report/rule-descriptor.ts
+function ruleDescriptorOf(rule) {
+  return {
+    id: rule.id,
+    title: rule.title,
+    pack: rule.pack,
+    severity: rule.severity,
+    description: rule.description,
+    help: rule.help,
+    references: [...rule.references],
+    tags: [...rule.tags],
+    remediation: { ...rule.remediation },
+    checks: rule.checks.map((check) => ({ select: { type: [...check.select.type] }, ...check.remediation ? { remediation: { ...check.remediation } } : {} })),
+    origin: { ...rule.origin }
+  };
+}
 function remediationsOf(rule) {
   const own = [];
   for (const check of rule.checks) {
@@ -26422,6 +26220,342 @@ var init_rule_descriptor = __esm({
   "src/report/rule-descriptor.ts"() {
     "use strict";
     SEVERITIES = ["critical", "high", "medium", "low"];
+  }
+});
+
+// src/engine/compare.ts
+function matchToRegExp(pattern, caseSensitive) {
+  let source = "";
+  for (const ch of pattern) {
+    if (ch === "#") source += "[0-9]";
+    else if (ch === "?") source += "[A-Za-z]";
+    else if (ch === ".") source += ".";
+    else source += ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^${source}$`, caseSensitive ? "s" : "is");
+}
+function cachedPattern(kind, pattern, caseSensitive) {
+  const key = `${kind}\0${caseSensitive ? 1 : 0}\0${pattern}`;
+  let regexp = patternCache.get(key);
+  if (!regexp) {
+    regexp = matchToRegExp(pattern, caseSensitive);
+    patternCache.set(key, regexp);
+  }
+  return regexp;
+}
+function fold(value, caseSensitive) {
+  return !caseSensitive && typeof value === "string" ? value.toLowerCase() : value;
+}
+function same(a2, b, caseSensitive) {
+  if (typeof a2 === "string" && typeof b === "string") return fold(a2, caseSensitive) === fold(b, caseSensitive);
+  if (Array.isArray(a2) && Array.isArray(b)) return a2.length === b.length && a2.every((item, i) => same(item, b[i], caseSensitive));
+  if (isPlainObject(a2) && isPlainObject(b)) {
+    const keys = Object.keys(a2);
+    return keys.length === Object.keys(b).length && keys.every((key) => same(a2[key], b[key], caseSensitive));
+  }
+  return a2 === b;
+}
+function order(a2, b) {
+  if (typeof a2 === "number" && typeof b === "number") return a2 - b;
+  if (typeof a2 === "string" && typeof b === "string") return a2.localeCompare(b);
+  return void 0;
+}
+function isSet2(value) {
+  return value !== void 0 && value !== null;
+}
+function asList(operand) {
+  return Array.isArray(operand) ? operand : [operand];
+}
+function compareKnown(value, operator, operand, caseSensitive) {
+  switch (operator) {
+    case "equals":
+      return isSet2(value) && same(value, operand, caseSensitive);
+    case "notEquals":
+      return !(isSet2(value) && same(value, operand, caseSensitive));
+    case "in":
+      return isSet2(value) && asList(operand).some((item) => same(value, item, caseSensitive));
+    case "notIn":
+      return !(isSet2(value) && asList(operand).some((item) => same(value, item, caseSensitive)));
+    case "like":
+      return typeof value === "string" && wildcardMatch(String(operand), value, { caseSensitive });
+    case "notLike":
+      return !(typeof value === "string" && wildcardMatch(String(operand), value, { caseSensitive }));
+    case "match":
+      return typeof value === "string" && cachedPattern("match", String(operand), caseSensitive).test(value);
+    case "notMatch":
+      return !(typeof value === "string" && cachedPattern("match", String(operand), caseSensitive).test(value));
+    case "contains":
+      return contains2(value, operand, caseSensitive);
+    case "notContains":
+      return !contains2(value, operand, caseSensitive);
+    case "containsKey":
+      return isPlainObject(value) && Object.keys(value).some((key) => same(key, operand, caseSensitive));
+    case "notContainsKey":
+      return !(isPlainObject(value) && Object.keys(value).some((key) => same(key, operand, caseSensitive)));
+    case "exists":
+      return isSet2(value) === Boolean(operand);
+    case "greater": {
+      const d = order(value, operand);
+      return d !== void 0 && d > 0;
+    }
+    case "greaterOrEquals": {
+      const d = order(value, operand);
+      return d !== void 0 && d >= 0;
+    }
+    case "less": {
+      const d = order(value, operand);
+      return d !== void 0 && d < 0;
+    }
+    case "lessOrEquals": {
+      const d = order(value, operand);
+      return d !== void 0 && d <= 0;
+    }
+  }
+}
+function contains2(value, operand, caseSensitive) {
+  if (typeof value === "string") return typeof operand === "string" && String(fold(value, caseSensitive)).includes(String(fold(operand, caseSensitive)));
+  if (Array.isArray(value)) return value.some((item) => same(item, operand, caseSensitive));
+  return false;
+}
+function compare(value, operator, operand, caseSensitive) {
+  if (value === UNKNOWN) return "unknown";
+  if (value === REDACTED) return operator === "exists" ? operand ? "pass" : "fail" : "unknown";
+  if (Array.isArray(value) && (operator === "contains" || operator === "notContains")) {
+    const known3 = value.filter((item) => item !== UNKNOWN && item !== REDACTED);
+    const hit = contains2(known3, operand, caseSensitive);
+    if (!hit && known3.length !== value.length) return "unknown";
+    return hit === (operator === "contains") ? "pass" : "fail";
+  }
+  return compareKnown(value, operator, operand, caseSensitive) ? "pass" : "fail";
+}
+function compareRange(min, max, operator, operand) {
+  if (min === max) return compareKnown(min, operator, operand, true) ? "pass" : "fail";
+  if (operator === "equals" || operator === "notEquals" || operator === "in" || operator === "notIn") {
+    const targets = asList(operand).filter((item) => typeof item === "number");
+    const possible = targets.some((target) => target >= min && target <= max);
+    if (!possible) return operator === "equals" || operator === "in" ? "fail" : "pass";
+    return "unknown";
+  }
+  const atMin = compareKnown(min, operator, operand, true);
+  const atMax = compareKnown(max, operator, operand, true);
+  return atMin === atMax ? atMin ? "pass" : "fail" : "unknown";
+}
+function describeComparison(operator, operand) {
+  if (operator === "exists") return operand ? "to be set" : "not to be set";
+  const shown3 = Array.isArray(operand) ? `[${operand.map((item) => JSON.stringify(item)).join(", ")}]` : JSON.stringify(operand);
+  const words4 = {
+    equals: "to equal",
+    notEquals: "not to equal",
+    in: "to be one of",
+    notIn: "not to be one of",
+    like: "to be like",
+    notLike: "not to be like",
+    match: "to match",
+    notMatch: "not to match",
+    contains: "to contain",
+    notContains: "not to contain",
+    containsKey: "to have key",
+    notContainsKey: "not to have key",
+    exists: "",
+    greater: "to be greater than",
+    greaterOrEquals: "to be at least",
+    less: "to be less than",
+    lessOrEquals: "to be at most"
+  };
+  return `${words4[operator]} ${shown3}`;
+}
+var patternCache;
+var init_compare = __esm({
+  "src/engine/compare.ts"() {
+    "use strict";
+    init_values();
+    init_glob();
+    patternCache = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/engine/evaluate.ts
+function evaluateCondition(condition, context) {
+  return evaluateIn(condition, context, []);
+}
+function evaluateIn(condition, context, scopes) {
+  if ("allOf" in condition) return allOf2(condition.allOf, context, scopes);
+  if ("anyOf" in condition) return anyOf2(condition.anyOf, context, scopes);
+  if ("not" in condition) {
+    const inner = evaluateIn(condition.not, context, scopes);
+    return {
+      verdict: negate(inner.verdict),
+      evidence: inner.evidence.map((item) => ({ ...item, expected: `not (${item.expected})` })),
+      ...inner.details ? { details: inner.details } : {}
+    };
+  }
+  if ("function" in condition) {
+    context.counter.operations++;
+    const fn = context.functions.get(condition.function);
+    if (!fn) throw new Error(`unknown function "${condition.function}"`);
+    const result2 = fn(functionContext(context, scopes), condition.with ?? {});
+    const properties = context.resource.body["properties"];
+    if (result2.verdict === "pass" && isPlaceholder(properties)) return { verdict: "unknown", evidence: [{ path: "properties", actual: properties, expected: "a decidable value" }] };
+    return result2;
+  }
+  if ("follow" in condition) {
+    context.counter.operations++;
+    return evaluateFollow(followSpec(condition, context.resource.armType), context.resource, context.inventory, (target, where2) => evaluateIn(where2, { ...context, resource: target }, []));
+  }
+  if ("count" in condition) return count(condition, context, scopes);
+  if ("field" in condition) return fieldLeaf(condition, context, scopes);
+  if ("value" in condition) return valueLeaf(condition, context);
+  throw new Error("condition has no recognised key");
+}
+function allOf2(conditions, context, scopes) {
+  const results = conditions.map((child2) => evaluateIn(child2, context, scopes));
+  const failed = results.filter((result2) => result2.verdict === "fail");
+  if (failed.length > 0) return combine("fail", failed);
+  const unknown2 = results.filter((result2) => result2.verdict === "unknown");
+  if (unknown2.length > 0) return combine("unknown", unknown2);
+  return combine("pass", results);
+}
+function anyOf2(conditions, context, scopes) {
+  const results = conditions.map((child2) => evaluateIn(child2, context, scopes));
+  const passed = results.filter((result2) => result2.verdict === "pass");
+  if (passed.length > 0) return combine("pass", passed);
+  const unknown2 = results.filter((result2) => result2.verdict === "unknown");
+  if (unknown2.length > 0) return combine("unknown", unknown2);
+  return combine("fail", results);
+}
+function combine(verdict, results) {
+  const evidence = [];
+  for (const result2 of results) for (const item of result2.evidence) evidence.push(item);
+  const details = mergeDetails(results);
+  return details ? { verdict, evidence, details } : { verdict, evidence };
+}
+function operatorOf(condition) {
+  for (const operator of COMPARISON_OPERATORS) if (operator in condition) return operator;
+  throw new Error("condition has no operator");
+}
+function operandValue(operand, context) {
+  if (isPlainObject(operand) && typeof operand["parameter"] === "string") return context.parameters[operand["parameter"]];
+  return operand;
+}
+function scoped(segments, context, scopes) {
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    const scope = scopes[i];
+    if (startsWith(segments, scope.prefix)) return { root: scope.element, rest: segments.slice(scope.prefix.length) };
+  }
+  return rootedAt(context.resource, segments);
+}
+function startsWith(segments, prefix) {
+  if (segments.length < prefix.length) return false;
+  return prefix.every((segment, i) => {
+    const other = segments[i];
+    if ("each" in segment) return "each" in other;
+    if ("index" in segment) return "index" in other && other.index === segment.index;
+    return "key" in other && other.key.toLowerCase() === segment.key.toLowerCase();
+  });
+}
+function factsOf(condition, context) {
+  const kept = leafFacts.get(condition);
+  if (kept && kept.operand === operandValue(condition[kept.operator], context)) return kept;
+  const operator = operatorOf(condition);
+  const operand = operandValue(condition[operator], context);
+  const facts = { operator, operand, expected: describeComparison(operator, operand) };
+  leafFacts.set(condition, facts);
+  return facts;
+}
+function fieldLeaf(condition, context, scopes) {
+  context.counter.operations++;
+  const { operator, operand, expected } = factsOf(condition, context);
+  const caseSensitive = condition["caseSensitive"] === true;
+  const segments = parseFieldPath(condition.field);
+  const { root: root2, rest } = scoped(segments, context, scopes);
+  if (rest.length === 0) {
+    const verdict2 = compare(root2, operator, operand, caseSensitive);
+    return { verdict: verdict2, evidence: [{ path: condition.field, actual: root2, expected }] };
+  }
+  if (!hasEach(rest)) {
+    const actual = resolveSingle(root2, rest);
+    return { verdict: compare(actual, operator, operand, caseSensitive), evidence: [{ path: condition.field, actual, expected }] };
+  }
+  const members = resolveEach(root2, rest);
+  if (members === UNKNOWN || members === REDACTED) return { verdict: "unknown", evidence: [{ path: condition.field, actual: members, expected }] };
+  let verdict = "pass";
+  const evidence = [];
+  for (const member of members) {
+    const result2 = compare(member, operator, operand, caseSensitive);
+    if (result2 === "pass") continue;
+    if (result2 === "fail") verdict = "fail";
+    else if (verdict === "pass") verdict = "unknown";
+    evidence.push({ path: condition.field, actual: member, expected });
+  }
+  return { verdict, evidence };
+}
+function valueLeaf(condition, context) {
+  context.counter.operations++;
+  const operator = operatorOf(condition);
+  const operand = operandValue(condition[operator], context);
+  const actual = operandValue(condition.value, context);
+  const verdict = compare(actual, operator, operand, condition["caseSensitive"] === true);
+  const path = isPlainObject(condition.value) ? `parameter ${String(condition.value["parameter"])}` : "value";
+  return { verdict, evidence: [{ path, actual, expected: describeComparison(operator, operand) }] };
+}
+function count(condition, context, scopes) {
+  context.counter.operations++;
+  const operator = operatorOf(condition);
+  const operand = operandValue(condition[operator], context);
+  const segments = parseFieldPath(condition.count.field);
+  const { root: root2, rest } = scoped(segments, context, scopes);
+  const members = resolveEach(root2, rest);
+  const described = `count of ${condition.count.field}${condition.count.where ? " (filtered)" : ""} ${describeComparison(operator, operand)}`;
+  if (members === UNKNOWN || members === REDACTED) {
+    return { verdict: "unknown", evidence: [{ path: condition.count.field, actual: members, expected: described }] };
+  }
+  let min = 0;
+  let max = 0;
+  const where2 = condition.count.where;
+  const evidence = [];
+  for (const member of members) {
+    if (!where2) {
+      min++;
+      max++;
+      continue;
+    }
+    const result2 = evaluateIn(where2, context, [...scopes, { prefix: segments, element: member }]);
+    if (result2.verdict === "pass") {
+      min++;
+      max++;
+    } else if (result2.verdict === "unknown") {
+      max++;
+      for (const item of result2.evidence) evidence.push(item);
+    }
+  }
+  const verdict = compareRange(min, max, operator, operand);
+  const shownCount = min === max ? min : `${min}..${max}`;
+  return { verdict, evidence: [{ path: condition.count.field, actual: shownCount, expected: described }, ...verdict === "unknown" ? evidence : []] };
+}
+function functionContext(context, scopes) {
+  return {
+    resource: context.resource,
+    inventory: context.inventory,
+    parameters: context.parameters,
+    field(path) {
+      const { root: root2, rest } = scoped(parseFieldPath(path), context, scopes);
+      return resolveRest(root2, rest);
+    }
+  };
+}
+var leafFacts;
+var init_evaluate = __esm({
+  "src/engine/evaluate.ts"() {
+    "use strict";
+    init_condition();
+    init_compare();
+    init_field_path();
+    init_resource_fields();
+    init_follow();
+    init_verdict();
+    init_values();
+    init_resource_fields();
+    leafFacts = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -26748,11 +26882,11 @@ function makeFinding(input) {
   const status = evaluation.verdict === "unknown" ? "unknown" : "fail";
   const writer = write3?.writer.source.address ?? write3?.writer.source.id;
   const writerType = write3 ? notationOf(write3.writer).typeName(write3.writer) : void 0;
-  const conflict = write3?.conflictsWith ? { unknownReason: `${write3.conflictsWith.source.address ?? write3.conflictsWith.name} and ${writer} write different values, and which one Terraform applies last is not fixed` } : void 0;
+  const conflict = write3?.conflictsWith ? { unknownReason: notationOf(write3.writer).phrases.conflictingWrites(write3.conflictsWith.source.address ?? write3.conflictsWith.name, String(writer)) } : void 0;
   const baseMessage = status === "unknown" ? unknownMessage(resource, evaluation.evidence, rule, conflict ?? evaluation.details) : renderTemplate(input.message, template);
   const message = writer && judged.source !== write3.writer.source ? `${baseMessage} (set by ${writer})` : baseMessage;
   const remediations = remediationFor(rule, check);
-  const remediationTemplate = remediations[resource.source.dialect] ?? remediations.arm ?? Object.values(remediations)[0] ?? "";
+  const remediationTemplate = remediations[notationOf(resource).remediationKey] ?? remediations.arm ?? Object.values(remediations)[0] ?? "";
   return {
     ruleId: rule.id,
     ruleTitle: rule.title,
@@ -26920,6 +27054,7 @@ var init_run_rules = __esm({
   "src/engine/run-rules.ts"() {
     "use strict";
     init_evaluate();
+    init_resource_fields();
     init_field_path();
     init_registry();
     init_values();
@@ -26939,8 +27074,8 @@ function lowerType(armType) {
   return lower2;
 }
 function push(map, key, value) {
-  const list6 = map.get(key);
-  if (list6) list6.push(value);
+  const list3 = map.get(key);
+  if (list3) list3.push(value);
   else map.set(key, [value]);
 }
 var Inventory, lowerTypes;
@@ -27065,7 +27200,7 @@ function evaluateRules(setup, read, started) {
     inputs: read.inputs,
     skipped: read.skipped,
     errors,
-    rules: setup.rules,
+    rules: setup.rules.map(ruleDescriptorOf),
     config: { ...config.file ? { file: config.file } : {}, ...config.failOn ? { failOn: config.failOn } : {}, ...config.failOnUnknown !== void 0 ? { failOnUnknown: config.failOnUnknown } : {} },
     configuration: setup.configuration,
     findings: result2.findings.sort(compareFindings),
@@ -27102,6 +27237,7 @@ var init_evaluate_rules = __esm({
   "src/engine/evaluate-rules.ts"() {
     "use strict";
     init_finding();
+    init_rule_descriptor();
     init_clock();
     init_run_partial();
     init_run_rules();
@@ -28040,8 +28176,8 @@ function buildPlanContext(file, root2, resources, configurationAddress2) {
     const address = resource.source.address;
     byAddress.set(address, resource);
     const config = configurationAddress2(address);
-    const list6 = byConfigAddress.get(config);
-    if (list6) list6.push(resource);
+    const list3 = byConfigAddress.get(config);
+    if (list3) list3.push(resource);
     else byConfigAddress.set(config, [resource]);
     const moduleInstance = moduleInstanceOf(address);
     if (seenInstances.has(moduleInstance)) continue;
@@ -28191,7 +28327,7 @@ var init_plan_context = __esm({
 });
 
 // src/inputs/terraform/resolve-reference.ts
-function mostSpecific2(references) {
+function mostSpecificReferences(references) {
   return references.filter((ref) => !references.some((other) => other !== ref && (other.startsWith(`${ref}.`) || other.startsWith(`${ref}[`))));
 }
 function withinInstance(address, moduleInstance) {
@@ -28204,8 +28340,8 @@ function instanceIndex(context) {
   for (const [configAddress, resources] of context.byConfigAddress) {
     for (const resource of resources) {
       const key = `${moduleInstanceOf(resource.source.address)}|${configAddress}`;
-      const list6 = index.get(key);
-      if (list6) list6.push(resource);
+      const list3 = index.get(key);
+      if (list3) list3.push(resource);
       else index.set(key, [resource]);
     }
   }
@@ -28268,7 +28404,7 @@ function resolveStep(context, moduleInstance, reference, depth, fromAddress) {
       const parentConfig = moduleConfigAt(context.root, callPath.slice(0, -1));
       const inputs = parentConfig?.calls.get(callPath[callPath.length - 1])?.inputs.get(name) ?? [];
       if (inputs.length === 0) return { targets: [], via: [reference], method: "module input", unresolved: `var.${name} (module input set from a literal or a local value)` };
-      return follow(context, parentInstance, mostSpecific2(inputs), depth, reference, "module input");
+      return follow(context, parentInstance, mostSpecificReferences(inputs), depth, reference, "module input");
     }
     case "module": {
       const call = splitKey(steps[1] ?? "");
@@ -28277,7 +28413,7 @@ function resolveStep(context, moduleInstance, reference, depth, fromAddress) {
       const refs = config?.outputs.get(output.name);
       if (!refs) return { targets: [], via: [reference], method: "module output", unresolved: `${reference} (no such module output in the configuration)` };
       const instances = callInstances(context, moduleInstance, call.name, call.key);
-      const results = instances.map((instance) => follow(context, instance, mostSpecific2(refs), depth, `module.${call.name}.${output.name}`, "module output"));
+      const results = instances.map((instance) => follow(context, instance, mostSpecificReferences(refs), depth, `module.${call.name}.${output.name}`, "module output"));
       const merged = merge(results, `module.${call.name}.${output.name}`, "module output");
       if (output.key) {
         const keyed = merged.targets.filter((target) => target.source.address.endsWith(output.key));
@@ -28294,7 +28430,7 @@ function resolveStep(context, moduleInstance, reference, depth, fromAddress) {
       const configAddress = own.slice(callPath.length * 2).map((step2) => splitKey(step2).name).join(".");
       const refs = moduleConfigAt(context.root, callPath)?.forEach.get(configAddress) ?? [];
       if (!refs.length) return { targets: [], via: [reference], method: "for_each", unresolved: `${reference} (for_each over a literal or a local value)` };
-      return follow(context, moduleInstance, mostSpecific2(refs), depth, reference, "for_each");
+      return follow(context, moduleInstance, mostSpecificReferences(refs), depth, reference, "for_each");
     }
     case "path":
     case "terraform":
@@ -28366,10 +28502,10 @@ function spellThrough(mappings, armPath, usedAttribute) {
     if (!armPath.startsWith(`${arm}[`) || !mapping2.items) continue;
     const match = /^\[(\d+|\*)\]\.?(.*)$/.exec(armPath.slice(arm.length));
     if (!match) continue;
-    const list6 = `${usedAttribute?.(arm) ?? firstSource(mapping2)}[${match[1]}]`;
-    if (!match[2]) return list6;
+    const list3 = `${usedAttribute?.(arm) ?? firstSource(mapping2)}[${match[1]}]`;
+    if (!match[2]) return list3;
     const rest = spellThrough(mapping2.items, match[2]);
-    return rest === void 0 ? void 0 : `${list6}.${rest}`;
+    return rest === void 0 ? void 0 : `${list3}.${rest}`;
   }
   return void 0;
 }
@@ -28384,7 +28520,7 @@ function referencesUnder(resource, attribute) {
   for (const [key, refs] of references) {
     if (key === attribute || key.startsWith(`${attribute}[`) || key.startsWith(`${attribute}.`)) out.push(...refs);
   }
-  found = mostSpecific2([...new Set(out)]);
+  found = mostSpecificReferences([...new Set(out)]);
   byAttribute.set(attribute, found);
   return found;
 }
@@ -28451,7 +28587,15 @@ var init_notation2 = __esm({
       pullPrincipal: "the principal id of the identity it pulls with",
       roleSetting: "role_definition_id or role_definition_name",
       unreadableData: "known only after apply",
-      sensitiveValue: "a value Terraform marks sensitive"
+      sensitiveValue: "a value Terraform marks sensitive",
+      defaultRouteFix: ({ subnet, place }) => {
+        if (!place) return `Check that ${subnet} has an azurerm_route_table, associated through an azurerm_subnet_route_table_association, whose 0.0.0.0/0 route goes to VirtualAppliance at the firewall's private IP`;
+        const hcl = 'route { name = "default", address_prefix = "0.0.0.0/0", next_hop_type = "VirtualAppliance", next_hop_in_ip_address = azurerm_firewall.<hub>.ip_configuration[0].private_ip_address }';
+        if (place.routeTable) return `Add \`${hcl}\` to the azurerm_route_table ${place.routeTable} of subnet ${subnet}`;
+        return `Create an azurerm_route_table with \`${hcl}\` and associate it with subnet ${subnet} through an azurerm_subnet_route_table_association`;
+      },
+      // Overlays: an azapi_update_resource or an association writing what another resource also sets.
+      conflictingWrites: (one, other) => `${one} and ${other} write different values, and which one Terraform applies last is not fixed`
     };
     PLAN_WORDS = {
       unread: "(known after apply)",
@@ -28489,7 +28633,7 @@ var init_notation2 = __esm({
       },
       referencesAt(resource, armPath) {
         const attribute = resource.attributeOf?.get(armPath)?.attribute;
-        return attribute ? mostSpecific2([...resource.references?.get(attribute) ?? []]) : [];
+        return attribute ? mostSpecificReferences([...resource.references?.get(attribute) ?? []]) : [];
       },
       referenceTargets: referenceTargets2,
       followUnread: (scan2, resource, armPath, accepts) => followReferences(scan2, resource, enclosingAttribute(resource, armPath) ?? armPath, accepts),
@@ -28499,6 +28643,7 @@ var init_notation2 = __esm({
       unsettable: (resource, armPath) => resource.source.terraformType ? AZURERM_CANNOT_SET[resource.source.terraformType]?.[armPath] : void 0,
       outputOf: (resource, armPath) => outputExpression(resource, AZURERM_OUTPUTS[armPath]),
       phrases: PLAN_PHRASES,
+      remediationKey: "azurerm",
       ...PLAN_WORDS
     };
     AZAPI_NOTATION = {
@@ -28518,6 +28663,7 @@ var init_notation2 = __esm({
       // azapi's identity block is its own; all else Azure returns is under `output`.
       outputOf: (resource, armPath) => outputExpression(resource, armPath === "id" || armPath === "identity.principalId" ? AZURERM_OUTPUTS[armPath] : `output.${armPath}`),
       phrases: { ...PLAN_PHRASES, roleSetting: "properties.roleDefinitionId" },
+      remediationKey: "azapi",
       ...PLAN_WORDS
     };
   }
@@ -29155,9 +29301,9 @@ function topLevel(path) {
   return /^[^.[]*/.exec(path)[0];
 }
 function sources(from) {
-  let list6 = sourcesOf.get(from);
-  if (!list6) sourcesOf.set(from, list6 = (Array.isArray(from) ? from : [from]).map((source) => typeof source === "string" ? { tf: source } : source));
-  return list6;
+  let list3 = sourcesOf.get(from);
+  if (!list3) sourcesOf.set(from, list3 = (Array.isArray(from) ? from : [from]).map((source) => typeof source === "string" ? { tf: source } : source));
+  return list3;
 }
 function topLevelCached(path) {
   let name = topLevelOf.get(path);
@@ -29296,7 +29442,7 @@ var init_normalize_azurerm = __esm({
   }
 });
 
-// src/source-map/module-sources.ts
+// src/inputs/terraform/module-sources.ts
 function moduleSourcesOf(rootModule) {
   const out = /* @__PURE__ */ new Map();
   const walk = (module, prefix, depth) => {
@@ -29312,7 +29458,7 @@ function moduleSourcesOf(rootModule) {
   return out;
 }
 var init_module_sources = __esm({
-  "src/source-map/module-sources.ts"() {
+  "src/inputs/terraform/module-sources.ts"() {
     "use strict";
     init_values();
   }
@@ -29778,11 +29924,11 @@ var init_change_entries = __esm({
 function isWriterType(terraformType) {
   return AZAPI_WRITERS.has(terraformType) || Object.prototype.hasOwnProperty.call(AZURERM_WRITERS, terraformType);
 }
-var SUBNET2, AZURERM_WRITERS, AZAPI_WRITERS;
+var SUBNET3, AZURERM_WRITERS, AZAPI_WRITERS;
 var init_mappings_writers = __esm({
   "src/inputs/terraform/mappings-writers.ts"() {
     "use strict";
-    SUBNET2 = "Microsoft.Network/virtualNetworks/subnets";
+    SUBNET3 = "Microsoft.Network/virtualNetworks/subnets";
     AZURERM_WRITERS = {
       // "Network Rules can be defined either directly on the azurerm_storage_account resource, or using the
       // azurerm_storage_account_network_rules resource - but the two cannot be used together."
@@ -29802,17 +29948,17 @@ var init_mappings_writers = __esm({
         attributes: [{ arm: "properties.dhcpOptions.dnsServers", from: "dns_servers", default: [] }]
       },
       azurerm_subnet_route_table_association: {
-        targetType: SUBNET2,
+        targetType: SUBNET3,
         targetId: "subnet_id",
         attributes: [{ arm: "properties.routeTable.id", from: "route_table_id" }]
       },
       azurerm_subnet_network_security_group_association: {
-        targetType: SUBNET2,
+        targetType: SUBNET3,
         targetId: "subnet_id",
         attributes: [{ arm: "properties.networkSecurityGroup.id", from: "network_security_group_id" }]
       },
       azurerm_subnet_nat_gateway_association: {
-        targetType: SUBNET2,
+        targetType: SUBNET3,
         targetId: "subnet_id",
         attributes: [{ arm: "properties.natGateway.id", from: "nat_gateway_id" }]
       }
@@ -30046,7 +30192,8 @@ var init_notation3 = __esm({
       unread: "(set at deploy time)",
       openValue: "a placeholder filled in at deploy time",
       projected: "snapshot",
-      explains: "a placeholder filled in at deploy time (${...})"
+      explains: "a placeholder filled in at deploy time (${...})",
+      remediationKey: "kubernetes"
     });
     MANIFEST_NOTATION = { ...words2, spell: manifestPath, phrases: { ...ARM_PHRASES, unreadableData: "not readable" } };
   }
@@ -30423,9 +30570,9 @@ function inlineChildren(row, parentId) {
   if (!specs || !isPlainObject(properties)) return [];
   const children = [];
   for (const spec of specs) {
-    const list6 = properties[spec.property];
-    if (!Array.isArray(list6)) continue;
-    for (const child2 of list6) {
+    const list3 = properties[spec.property];
+    if (!Array.isArray(list3)) continue;
+    for (const child2 of list3) {
       if (!isPlainObject(child2) || typeof child2["name"] !== "string") continue;
       const segment = spec.type.split("/").pop();
       const id = typeof child2["id"] === "string" ? child2["id"] : `${parentId}/${segment}/${child2["name"]}`;
@@ -31824,7 +31971,7 @@ function isMapNode(node) {
 function isSeqNode(node) {
   return yaml().isSeq(node);
 }
-function get2(view, node, key) {
+function get(view, node, key) {
   const { isMap, isScalar } = yaml();
   if (!isMap(node)) return void 0;
   for (const pair of node.items) {
@@ -32435,6 +32582,7 @@ var init_notation5 = __esm({
     PIPELINE_NOTATION = armNotation({
       unread: "(known only when the pipeline runs)",
       projected: "pipeline",
+      remediationKey: "pipeline",
       unfollowed: (armPath) => `${armPath} is known only after apply and the configuration shows no reference to follow`
     });
   }
@@ -32639,9 +32787,9 @@ function looksLikeAzurePipeline(view) {
   const keys = keysOf(view, top);
   if (!keys.some((key) => key === "stages" || key === "jobs" || key === "steps" || key === "extends")) return false;
   if (!keys.every((key) => PIPELINE_KEYS.has(key) || key.startsWith("${{"))) return false;
-  const steps = get2(view, top, "steps");
-  const jobs = get2(view, top, "jobs");
-  const stages = get2(view, top, "stages");
+  const steps = get(view, top, "steps");
+  const jobs = get(view, top, "jobs");
+  const stages = get(view, top, "stages");
   const shaped = (node, markers) => node === void 0 || isSeqNode(node) && items(view, node).every((item) => isMapNode(item) && keysOf(view, item).some((key) => markers.includes(key) || key.startsWith("${{")));
   return shaped(steps, [...STEP_KINDS, "template"]) && shaped(jobs, ["job", "deployment", "template"]) && shaped(stages, ["stage", "template"]);
 }
@@ -32681,11 +32829,11 @@ function readVariables(state, file, view, node, outer, depth = 0) {
     return vars;
   }
   for (const item of items(view, node)) {
-    const name = text4(get2(view, item, "name"));
-    const group = text4(get2(view, item, "group"));
-    const template = text4(get2(view, item, "template"));
+    const name = text4(get(view, item, "name"));
+    const group = text4(get(view, item, "group"));
+    const template = text4(get(view, item, "template"));
     if (name !== void 0) {
-      const written = text4(get2(view, item, "value"));
+      const written = text4(get(view, item, "value"));
       vars.values.set(name, written === void 0 ? { unknown: `variable ${name} is not a plain value` } : resolvedValue(written, vars));
     } else if (group !== void 0) vars.groups.push(group);
     else if (template !== void 0 && depth < 8) {
@@ -32696,7 +32844,7 @@ function readVariables(state, file, view, node, outer, depth = 0) {
       }
       try {
         const included = parsePipelineYaml(located.lines.join("\n"), located.shownAs);
-        const merged = readVariables(state, located, included, get2(included, root(included), "variables"), vars, depth + 1);
+        const merged = readVariables(state, located, included, get(included, root(included), "variables"), vars, depth + 1);
         for (const [key, value] of merged.values) vars.values.set(key, value);
         vars.groups.push(...merged.groups.filter((g) => !vars.groups.includes(g)));
       } catch {
@@ -32726,16 +32874,16 @@ function readAzurePipeline(state, file, view, depth = 0) {
     state.problem(file, lineOf3(view, top), `is ${describeNode(top)}, not an Azure Pipelines definition (a mapping with stages, jobs or steps)`);
     return;
   }
-  const vars = readVariables(state, file, view, get2(view, top, "variables"), { values: /* @__PURE__ */ new Map(), groups: [] });
-  const level = { vars, at: "", windows: isWindowsPool(view, get2(view, top, "pool")) };
-  const extendsNode = get2(view, top, "extends");
-  if (extendsNode) includeTemplate(state, file, view, get2(view, extendsNode, "template"), depth);
-  readStages(state, file, view, get2(view, top, "stages"), level, depth);
-  readJobs(state, file, view, get2(view, top, "jobs"), level, depth);
-  readSteps(state, file, view, get2(view, top, "steps"), level, depth);
+  const vars = readVariables(state, file, view, get(view, top, "variables"), { values: /* @__PURE__ */ new Map(), groups: [] });
+  const level = { vars, at: "", windows: isWindowsPool(view, get(view, top, "pool")) };
+  const extendsNode = get(view, top, "extends");
+  if (extendsNode) includeTemplate(state, file, view, get(view, extendsNode, "template"), depth);
+  readStages(state, file, view, get(view, top, "stages"), level, depth);
+  readJobs(state, file, view, get(view, top, "jobs"), level, depth);
+  readSteps(state, file, view, get(view, top, "steps"), level, depth);
 }
 function isWindowsPool(view, pool) {
-  return /windows|win20/i.test(text4(get2(view, pool, "vmImage")) ?? "");
+  return /windows|win20/i.test(text4(get(view, pool, "vmImage")) ?? "");
 }
 function listItems(view, node) {
   const out = [];
@@ -32777,29 +32925,29 @@ function includeTemplate(state, file, view, templateNode, depth) {
 }
 function readStages(state, file, view, stages, outer, depth) {
   listItems(view, stages).forEach((stage, index) => {
-    if (get2(view, stage, "template")) return includeTemplate(state, file, view, get2(view, stage, "template"), depth);
-    const name = text4(get2(view, stage, "stage")) ?? String(index);
-    const level = { vars: readVariables(state, file, view, get2(view, stage, "variables"), outer.vars), at: `stages[${name}]`, windows: outer.windows || isWindowsPool(view, get2(view, stage, "pool")) };
-    readJobs(state, file, view, get2(view, stage, "jobs"), level, depth);
+    if (get(view, stage, "template")) return includeTemplate(state, file, view, get(view, stage, "template"), depth);
+    const name = text4(get(view, stage, "stage")) ?? String(index);
+    const level = { vars: readVariables(state, file, view, get(view, stage, "variables"), outer.vars), at: `stages[${name}]`, windows: outer.windows || isWindowsPool(view, get(view, stage, "pool")) };
+    readJobs(state, file, view, get(view, stage, "jobs"), level, depth);
   });
 }
 function readJobs(state, file, view, jobs, outer, depth) {
   listItems(view, jobs).forEach((job, index) => {
-    if (get2(view, job, "template")) return includeTemplate(state, file, view, get2(view, job, "template"), depth);
-    if (neverRuns(text4(get2(view, job, "condition")))) return;
-    const name = text4(get2(view, job, "job")) ?? text4(get2(view, job, "deployment")) ?? String(index);
+    if (get(view, job, "template")) return includeTemplate(state, file, view, get(view, job, "template"), depth);
+    if (neverRuns(text4(get(view, job, "condition")))) return;
+    const name = text4(get(view, job, "job")) ?? text4(get(view, job, "deployment")) ?? String(index);
     const level = {
-      vars: readVariables(state, file, view, get2(view, job, "variables"), outer.vars),
+      vars: readVariables(state, file, view, get(view, job, "variables"), outer.vars),
       at: `${outer.at ? `${outer.at}.` : ""}jobs[${name}]`,
-      windows: outer.windows || isWindowsPool(view, get2(view, job, "pool"))
+      windows: outer.windows || isWindowsPool(view, get(view, job, "pool"))
     };
-    readSteps(state, file, view, get2(view, job, "steps"), level, depth);
-    const strategy = get2(view, job, "strategy");
+    readSteps(state, file, view, get(view, job, "steps"), level, depth);
+    const strategy = get(view, job, "strategy");
     for (const [strategyName, body] of entries(view, strategy)) {
       for (const [hook, hookNode] of entries(view, body)) {
         if (hook === "on") {
-          for (const [outcome2, outcomeNode] of entries(view, hookNode)) readSteps(state, file, view, get2(view, outcomeNode, "steps"), { ...level, at: `${level.at}.${strategyName}.on.${outcome2}` }, depth);
-        } else readSteps(state, file, view, get2(view, hookNode, "steps"), { ...level, at: `${level.at}.${strategyName}.${hook}` }, depth);
+          for (const [outcome2, outcomeNode] of entries(view, hookNode)) readSteps(state, file, view, get(view, outcomeNode, "steps"), { ...level, at: `${level.at}.${strategyName}.on.${outcome2}` }, depth);
+        } else readSteps(state, file, view, get(view, hookNode, "steps"), { ...level, at: `${level.at}.${strategyName}.${hook}` }, depth);
       }
     }
   });
@@ -32813,12 +32961,12 @@ function readSteps(state, file, view, steps, level, depth) {
       state.problem(file, lineOf3(view, step2), `step ${index + 1} of ${level.at || "steps"} is ${describeNode(step2)}, not a mapping`);
       return;
     }
-    if (get2(view, step2, "template")) return includeTemplate(state, file, view, get2(view, step2, "template"), depth);
-    if (neverRuns(text4(get2(view, step2, "condition"))) || text4(get2(view, step2, "enabled"))?.trim().toLowerCase() === "false") return;
-    const label = text4(get2(view, step2, "displayName")) ?? text4(get2(view, step2, "name"));
+    if (get(view, step2, "template")) return includeTemplate(state, file, view, get(view, step2, "template"), depth);
+    if (neverRuns(text4(get(view, step2, "condition"))) || text4(get(view, step2, "enabled"))?.trim().toLowerCase() === "false") return;
+    const label = text4(get(view, step2, "displayName")) ?? text4(get(view, step2, "name"));
     const address = `${level.at ? `${level.at}.` : ""}steps[${label !== void 0 ? JSON.stringify(label) : index}]`;
     const env = /* @__PURE__ */ new Map();
-    for (const [name, value] of entries(view, get2(view, step2, "env"))) {
+    for (const [name, value] of entries(view, get(view, step2, "env"))) {
       const written = text4(value);
       env.set(name, written === void 0 ? { unknown: `env ${name} is not a plain value` } : resolvedValue(written, level.vars));
     }
@@ -32830,9 +32978,9 @@ function readSteps(state, file, view, steps, level, depth) {
       keyLines: [lineOf3(view, step2), lineOf3(view, scriptNode)],
       scriptsRelativeTo: "root"
     });
-    const inputs = get2(view, step2, "inputs");
-    const input = (...names2) => names2.map((name) => get2(view, inputs, name)).find((node) => node !== void 0);
-    const writtenDirectory = text4(get2(view, step2, "workingDirectory") ?? input("workingDirectory", "cwd"));
+    const inputs = get(view, step2, "inputs");
+    const input = (...names2) => names2.map((name) => get(view, inputs, name)).find((node) => node !== void 0);
+    const writtenDirectory = text4(get(view, step2, "workingDirectory") ?? input("workingDirectory", "cwd"));
     const workingDirectory = writtenDirectory === void 0 ? void 0 : resolvedValue(repositoryRelative(writtenDirectory), level.vars);
     const inline = (node, dialect) => {
       const script = text4(node);
@@ -32856,10 +33004,10 @@ function readSteps(state, file, view, steps, level, depth) {
       state.followScript({ ...place(node), ...workingDirectory ? { workingDirectory } : {} }, path, lineOf3(view, node), dialect, scope, table5, parsedArgs, 0, true);
     };
     for (const [kind, dialectOf] of Object.entries(SCRIPT_STEPS)) {
-      const node = get2(view, step2, kind);
+      const node = get(view, step2, kind);
       if (node) return inline(node, dialectOf(level.windows));
     }
-    const task = text4(get2(view, step2, "task"));
+    const task = text4(get(view, step2, "task"));
     if (!task) return;
     const [taskName, version] = task.split("@");
     const lower2 = (taskName ?? "").toLowerCase();
@@ -32946,10 +33094,10 @@ function looksLikeGithubWorkflow(view) {
   if (!isMapNode(top)) return false;
   const keys = keysOf(view, top);
   if (keys.includes("apiVersion") || keys.includes("kind")) return false;
-  const jobs = get2(view, top, "jobs");
+  const jobs = get(view, top, "jobs");
   if (isMapNode(jobs) && (keys.includes("on") || entries(view, jobs).every(([, job]) => isMapNode(job) && keysOf(view, job).some((key) => key === "runs-on" || key === "uses")))) return true;
-  const runs = get2(view, top, "runs");
-  return text4(get2(view, runs, "using")) === "composite";
+  const runs = get(view, top, "runs");
+  return text4(get(view, runs, "using")) === "composite";
 }
 function scopeOf3(env) {
   const literal = /* @__PURE__ */ new Map();
@@ -33014,14 +33162,14 @@ function readGithubWorkflow(state, file, view) {
     state.problem(file, lineOf3(view, top), `is ${describeNode(top)}, not a GitHub Actions workflow (a mapping with jobs)`);
     return;
   }
-  const workflowEnv = withEnv(view, /* @__PURE__ */ new Map(), get2(view, top, "env"));
+  const workflowEnv = withEnv(view, /* @__PURE__ */ new Map(), get(view, top, "env"));
   const workflowRun = runDefaults(view, top, { shell: void 0, workingDirectory: void 0 });
-  const runs = get2(view, top, "runs");
-  if (text4(get2(view, runs, "using")) === "composite") {
-    readSteps2(state, file, view, get2(view, runs, "steps"), "runs", workflowEnv, { shell: void 0, workingDirectory: void 0 }, false);
+  const runs = get(view, top, "runs");
+  if (text4(get(view, runs, "using")) === "composite") {
+    readSteps2(state, file, view, get(view, runs, "steps"), "runs", workflowEnv, { shell: void 0, workingDirectory: void 0 }, false);
     return;
   }
-  const jobs = get2(view, top, "jobs");
+  const jobs = get(view, top, "jobs");
   if (!isMapNode(jobs)) {
     state.problem(file, lineOf3(view, jobs ?? top), `jobs is ${describeNode(jobs)}, not a mapping of jobs`);
     return;
@@ -33031,20 +33179,20 @@ function readGithubWorkflow(state, file, view) {
       state.problem(file, lineOf3(view, job), `job ${jobId} is ${describeNode(job)}, not a mapping`);
       continue;
     }
-    if (neverRuns(text4(get2(view, job, "if")))) continue;
-    const uses = text4(get2(view, job, "uses"));
+    if (neverRuns(text4(get(view, job, "if")))) continue;
+    const uses = text4(get(view, job, "uses"));
     if (uses) {
-      readUsed(state, file, view, uses, lineOf3(view, get2(view, job, "uses")), "workflow");
+      readUsed(state, file, view, uses, lineOf3(view, get(view, job, "uses")), "workflow");
       continue;
     }
-    const env = withEnv(view, workflowEnv, get2(view, job, "env"));
-    const windows = /windows/i.test(text4(get2(view, job, "runs-on")) ?? "");
-    readSteps2(state, file, view, get2(view, job, "steps"), `jobs.${jobId}`, env, runDefaults(view, job, workflowRun), windows);
+    const env = withEnv(view, workflowEnv, get(view, job, "env"));
+    const windows = /windows/i.test(text4(get(view, job, "runs-on")) ?? "");
+    readSteps2(state, file, view, get(view, job, "steps"), `jobs.${jobId}`, env, runDefaults(view, job, workflowRun), windows);
   }
 }
 function runDefaults(view, node, outer) {
-  const run2 = get2(view, get2(view, node, "defaults"), "run");
-  return { shell: text4(get2(view, run2, "shell")) ?? outer.shell, workingDirectory: text4(get2(view, run2, "working-directory")) ?? outer.workingDirectory };
+  const run2 = get(view, get(view, node, "defaults"), "run");
+  return { shell: text4(get(view, run2, "shell")) ?? outer.shell, workingDirectory: text4(get(view, run2, "working-directory")) ?? outer.workingDirectory };
 }
 function readSteps2(state, file, view, steps, at3, env, defaults, windows) {
   items(view, steps).forEach((step2, index) => {
@@ -33052,12 +33200,12 @@ function readSteps2(state, file, view, steps, at3, env, defaults, windows) {
       state.problem(file, lineOf3(view, step2), `step ${index + 1} of ${at3} is ${describeNode(step2)}, not a mapping`);
       return;
     }
-    if (neverRuns(text4(get2(view, step2, "if")))) return;
-    const label = text4(get2(view, step2, "name")) ?? text4(get2(view, step2, "id"));
+    if (neverRuns(text4(get(view, step2, "if")))) return;
+    const label = text4(get(view, step2, "name")) ?? text4(get(view, step2, "id"));
     const address = `${at3}.steps[${label !== void 0 ? JSON.stringify(label) : index}]`;
-    const stepEnv = withEnv(view, env, get2(view, step2, "env"));
-    const run2 = get2(view, step2, "run");
-    const uses = text4(get2(view, step2, "uses"));
+    const stepEnv = withEnv(view, env, get(view, step2, "env"));
+    const run2 = get(view, step2, "run");
+    const uses = text4(get(view, step2, "uses"));
     const place = (scriptNode) => ({
       file,
       address,
@@ -33071,13 +33219,13 @@ function readSteps2(state, file, view, steps, at3, env, defaults, windows) {
         state.problem(file, lineOf3(view, run2), `run of ${address} is ${describeNode(run2)}, not a script`);
         return;
       }
-      const shell = text4(get2(view, step2, "shell")) ?? defaults.shell;
+      const shell = text4(get(view, step2, "shell")) ?? defaults.shell;
       const dialect = shellDialect(shell, windows);
       if (!dialect) {
         if (mentionsAcrCommand(script)) state.notScanned(file, lineOf3(view, run2), address, `runs a ${shell.trim().split(/\s+/)[0]} script, which this scan does not parse, and it names az acr`, place(run2));
         return;
       }
-      const written = text4(get2(view, step2, "working-directory")) ?? defaults.workingDirectory;
+      const written = text4(get(view, step2, "working-directory")) ?? defaults.workingDirectory;
       const workingDirectory = written === void 0 ? void 0 : envValue(repositoryRelative(written), stepEnv);
       const table5 = { entries: [] };
       state.scan({ ...place(run2), ...workingDirectory ? { workingDirectory } : {} }, substitute2(script, stepEnv, table5), dialect, contentLine(view, run2), scopeOf3(stepEnv), table5);
@@ -33085,14 +33233,14 @@ function readSteps2(state, file, view, steps, at3, env, defaults, windows) {
     }
     if (!uses) return;
     if (/^azure\/cli@/i.test(uses)) {
-      const inline = get2(view, get2(view, step2, "with"), "inlineScript");
+      const inline = get(view, get(view, step2, "with"), "inlineScript");
       const script = text4(inline);
       if (script === void 0) return;
       const table5 = { entries: [] };
       state.scan(place(inline), substitute2(script, stepEnv, table5), "posix", contentLine(view, inline), scopeOf3(stepEnv), table5);
       return;
     }
-    if (uses.startsWith("./")) readUsed(state, file, view, uses, lineOf3(view, get2(view, step2, "uses")), "action");
+    if (uses.startsWith("./")) readUsed(state, file, view, uses, lineOf3(view, get(view, step2, "uses")), "action");
   });
 }
 function readUsed(state, file, view, uses, line2, what) {
@@ -33471,7 +33619,7 @@ var init_baseline = __esm({
   }
 });
 
-// src/source-map/hcl-scanner.ts
+// src/inputs/terraform/hcl-scanner.ts
 function tokenize(text7) {
   const tokens = [];
   const comments = [];
@@ -33705,8 +33853,8 @@ function scanHcl(text7) {
           } else {
             const names2 = entry.name === "dynamic" && inner.labels[0] ? [entry.name, inner.labels[0].text] : [entry.name];
             for (const name of names2) {
-              const list6 = nested.get(name);
-              if (list6) list6.push(entry);
+              const list3 = nested.get(name);
+              if (list3) list3.push(entry);
               else nested.set(name, [entry]);
             }
           }
@@ -33730,7 +33878,7 @@ function scanHcl(text7) {
 }
 var IDENT_START, IDENT_PART;
 var init_hcl_scanner = __esm({
-  "src/source-map/hcl-scanner.ts"() {
+  "src/inputs/terraform/hcl-scanner.ts"() {
     "use strict";
     IDENT_START = /[A-Za-z_\p{L}]/u;
     IDENT_PART = /[A-Za-z0-9_\-\p{L}\p{N}]/u;
@@ -33929,8 +34077,8 @@ function commentIndex(hcl) {
   for (const comment of hcl.comments) {
     graphWork.steps++;
     if (comment.trailing) {
-      const list6 = index.trailing.get(comment.line);
-      if (list6) list6.push(comment);
+      const list3 = index.trailing.get(comment.line);
+      if (list3) list3.push(comment);
       else index.trailing.set(comment.line, [comment]);
     } else if (!index.ownLine.has(comment.endLine)) index.ownLine.set(comment.endLine, comment);
   }
@@ -34347,7 +34495,7 @@ function mergeReports(options) {
     skipped: [],
     // Every shard reads the other shards' linked resources too: a subscription none can read is named by each.
     errors: unique(shards.flatMap((shard) => shard.errors)),
-    rules: setup.rules,
+    rules: setup.rules.map(ruleDescriptorOf),
     config: { ...setup.config.file ? { file: setup.config.file } : {}, ...setup.config.failOn ? { failOn: setup.config.failOn } : {}, ...setup.config.failOnUnknown !== void 0 ? { failOnUnknown: setup.config.failOnUnknown } : {} },
     configuration: setup.configuration,
     findings,
@@ -34534,6 +34682,7 @@ var init_merge_reports = __esm({
     init_values();
     init_clock();
     init_rule_setup();
+    init_rule_descriptor();
     init_version();
   }
 });
@@ -35776,7 +35925,7 @@ var init_reporters = __esm({
   }
 });
 
-// src/cli/write-output.ts
+// src/write-output.ts
 import { closeSync as closeSync4, constants as constants2, fstatSync as fstatSync2, ftruncateSync, lstatSync as lstatSync4, mkdirSync as mkdirSync2, openSync as openSync4, statSync as statSync6, writeSync } from "node:fs";
 import { dirname as dirname8, resolve as resolve12, sep as sep7 } from "node:path";
 function isSystemStream(absolute) {
@@ -35848,7 +35997,7 @@ function write2(target, action) {
   }
 }
 var init_write_output = __esm({
-  "src/cli/write-output.ts"() {
+  "src/write-output.ts"() {
     "use strict";
     init_errors();
     init_files_read();
@@ -36389,11 +36538,11 @@ function planQuery(rules) {
   for (const rule of rules) {
     for (const check of rule.checks) {
       for (const type of check.select.type) types.add(type.toLowerCase());
-      for (const name of functionsIn([check.assert, check.select.where, ...(check.messages ?? []).map((m) => m.when)])) {
-        for (const type of typesReadBy(name)) {
-          types.add(type);
-          linked.add(type);
-        }
+      const conditions = [check.assert, check.select.where, ...(check.messages ?? []).map((m) => m.when)];
+      const reads = [...functionsIn(conditions).flatMap(typesReadBy), ...followedIn(conditions, check.select.type)];
+      for (const type of reads) {
+        types.add(type);
+        linked.add(type);
       }
     }
   }
@@ -36429,22 +36578,42 @@ function functionsIn(conditions) {
     const record = condition;
     if (typeof record["function"] === "string") names2.push(record["function"]);
     for (const key of ["allOf", "anyOf", "not", "where"]) if (key in record) walk(record[key]);
-    if (record["count"] && typeof record["count"] === "object") walk(record["count"]["where"]);
+    for (const key of ["count", "follow"]) if (record[key] && typeof record[key] === "object") walk(record[key]["where"]);
   };
   conditions.forEach(walk);
   return names2;
+}
+function followedIn(conditions, selected) {
+  const found = [];
+  const walk = (condition, types) => {
+    if (Array.isArray(condition)) return condition.forEach((child2) => walk(child2, types));
+    if (!condition || typeof condition !== "object") return;
+    const record = condition;
+    if ("follow" in record) {
+      const to = followedTypes(record, types);
+      found.push(...to.map((type) => type.toLowerCase()));
+      const follow2 = record["follow"];
+      if (follow2 && typeof follow2 === "object") walk(follow2["where"], to);
+      return;
+    }
+    for (const key of ["allOf", "anyOf", "not", "where"]) if (key in record) walk(record[key], types);
+    if (record["count"] && typeof record["count"] === "object") walk(record["count"]["where"], types);
+  };
+  for (const condition of conditions) walk(condition, selected);
+  return found;
 }
 function authorizationQuery(types) {
   return graphQuery(types).replace(/^Resources /, "AuthorizationResources ").replace(/ \| project .*$/, " | project id, name, type, subscriptionId, properties");
 }
 function graphQuery(types) {
-  const list6 = types.map((type) => `'${type.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`).join(", ");
-  return `Resources | where type in~ (${list6}) | project id, name, type, location, resourceGroup, subscriptionId, tags, sku, kind, identity, properties`;
+  const list3 = types.map((type) => `'${type.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`).join(", ");
+  return `Resources | where type in~ (${list3}) | project id, name, type, location, resourceGroup, subscriptionId, tags, sku, kind, identity, properties`;
 }
 var ARM_ONLY_CHILDREN, AUTHORIZATION_TYPES, INLINE_CHILD_PARENT;
 var init_query_plan = __esm({
   "src/audit/query-plan.ts"() {
     "use strict";
+    init_follow();
     init_registry();
     ARM_ONLY_CHILDREN = [
       { parentType: "microsoft.network/privateendpoints", childType: "microsoft.network/privateendpoints/privatednszonegroups", segment: "privateDnsZoneGroups", apiVersion: "2024-05-01" },
@@ -37159,7 +37328,7 @@ function inputVariable(name) {
 function text6(env, name) {
   return (env[inputVariable(name)] ?? "").trim();
 }
-function list5(env, name) {
+function list2(env, name) {
   return text6(env, name).split(/\s+/).filter((item) => item !== "");
 }
 function ruleList(env, name) {
@@ -37173,7 +37342,7 @@ function flag(env, name, fallback) {
   throw new UserError(`input ${name} must be true or false, not ${oneLine(value, 40)}`);
 }
 function readInputs(env) {
-  const paths = list5(env, "paths");
+  const paths = list2(env, "paths");
   return {
     paths: paths.length > 0 ? paths : ["."],
     format: text6(env, "format") || "table",
@@ -37181,7 +37350,7 @@ function readInputs(env) {
     failOnUnknown: flag(env, "fail-on-unknown", false),
     baseline: text6(env, "baseline"),
     config: text6(env, "config"),
-    policies: list5(env, "policies"),
+    policies: list2(env, "policies"),
     check: ruleList(env, "check"),
     skipCheck: ruleList(env, "skip-check"),
     source: text6(env, "source"),
