@@ -26806,8 +26806,12 @@ function placeholderValue(kind, arg, fallback, whole, context) {
       return resource.source.id ?? resource.source.address ?? resource.key;
     case "resourceGroup":
       return resourceGroupOf2(resource);
-    case "field":
-      return arg ? shownValue(resource, arg, context.field(arg)) : whole;
+    case "field": {
+      if (!arg) return whole;
+      const value = context.field(arg);
+      if (value === void 0 && !notationOf(resource).writtenValue(resource, arg)) return "not set, so Azure's default applies";
+      return shownValue(resource, arg, value);
+    }
     case "attr":
       return arg ? propertyName(resource, arg) : whole;
     case "param": {

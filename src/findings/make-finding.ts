@@ -106,8 +106,14 @@ function placeholderValue(kind: string, arg: string | undefined, fallback: strin
       return resource.source.id ?? resource.source.address ?? resource.key;
     case 'resourceGroup':
       return resourceGroupOf(resource);
-    case 'field':
-      return arg ? shownValue(resource, arg, context.field(arg)) : whole;
+    case 'field': {
+      if (!arg) return whole;
+      const value = context.field(arg);
+      // Absent from an ARM body or a snapshot row: Azure applies its own default, which is what failed.
+      // "(not set)" is how evidence shows it; in a sentence it reads "x is (not set)".
+      if (value === undefined && !notationOf(resource).writtenValue(resource, arg)) return "not set, so Azure's default applies";
+      return shownValue(resource, arg, value);
+    }
     case 'attr':
       return arg ? propertyName(resource, arg) : whole;
     case 'param': {

@@ -242,7 +242,7 @@ describe('templates', () => {
     expect(render('{name}|{type}|{label}|{address}|{id}|{resourceGroup}')).toBe('acrhub|Microsoft.ContainerRegistry/registries|container registry|azurerm_container_registry.hub|azurerm_container_registry.hub|<resource-group>');
     expect(render('{field:properties.publicNetworkAccess}')).toBe('true');
     expect(render('{field:properties.zoneRedundancy}')).toBe('false (not set; the default)');
-    expect(render('{field:properties.missing}')).toBe('(not set)');
+    expect(render('{field:properties.missing}')).toBe("not set, so Azure's default applies");
     expect(render('{attr:properties.publicNetworkAccess} / {attr:properties.networkRuleSet.ipRules[*].value} / {attr:properties.unmapped}')).toBe('public_network_access_enabled / network_rule_set.ip_rule / properties.unmapped');
     expect(render('{param:zones} {param:one} [{param:none}]', { parameters: { zones: ['a', 'b'], one: 3 } })).toBe('a, b 3 []');
     expect(render('{detail:missingZones} {detail:absent}', { details: { missingZones: 'privatelink.azurecr.io' } })).toBe('privatelink.azurecr.io (absent: not known)');
