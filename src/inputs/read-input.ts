@@ -28,6 +28,8 @@ export interface InputResult {
   problems: string[];
   /** Pipeline input: problems in the templates and scripts it includes, at their own file and line. */
   locatedProblems?: Array<{ file: string; line?: number; message: string }>;
+  /** Pipeline input: the files it reads through itself (templates, local actions, scripts), by path. */
+  includes?: string[];
 }
 
 export type ReadOutcome = { status: 'read'; input: InputResult } | { status: 'skipped'; file: string; reason: string };
@@ -113,5 +115,5 @@ function manifestInput(file: string, manifests: ManifestsRead): ReadOutcome {
 }
 
 function pipelineInput(file: string, read: PipelineRead): InputResult {
-  return { file, kind: 'pipeline', resources: read.resources, unmapped: 0, problems: [], locatedProblems: read.problems };
+  return { file, kind: 'pipeline', resources: read.resources, unmapped: 0, problems: [], locatedProblems: read.problems, includes: read.included };
 }

@@ -1,6 +1,8 @@
+import { relative, sep } from 'node:path';
 import type { Node } from 'yaml';
 import { contentLine, describeNode, entries, get, isMapNode, isSeqNode, items, keysOf, lineOf, parsePipelineYaml, root, text, type YamlView } from './yaml-nodes.js';
-import { placeholderFor, type ExpressionTable, type ScriptScope, type Substitution } from './script-commands.js';
+import type { ExpressionTable, Substitution } from './script-commands.js';
+import { readVariables, resolvedValue, scopeOf, substitute, type Parameters, type Variables } from './azure-pipelines-variables.js';
 import { mentionsAcrCommand, neverRuns, repositoryRelative, type PipelineFile, type PipelineState, type StepPlace } from './pipeline-state.js';
 import type { ShellDialect } from './shell-words.js';
 
@@ -8,8 +10,10 @@ import type { ShellDialect } from './shell-words.js';
  * Azure Pipelines YAML: stages, jobs (and deployment jobs' lifecycle hooks), steps (`script`, `bash`,
  * `pwsh`, `powershell`, AzureCLI/Bash/CmdLine/PowerShell tasks, inline or by path) and the templates they
  * include. Variables with literal values are substituted where Azure Pipelines substitutes them (`$(x)`
- * macros, `${{ variables.x }}`) and exported to scripts as environment variables (`a.b` -> `A_B`);
- * everything else (variable groups, template parameters, runtime expressions, predefined variables) is
+ * macros, `${{ variables.x }}`) and exported to scripts as environment variables (`a.b` -> `A_B`).
+ * A template is read through each item that includes it, with the literal parameters that item passes over
+ * the template's defaults, in the caller's scope: every call site is judged and addressed on its own.
+ * Everything else (variable groups, parameters nobody sets, runtime expressions, predefined variables) is
  * unknown and named.
  */
 
@@ -34,121 +38,84 @@ export function looksLikeAzurePipeline(view: YamlView): boolean {
 
 const STEP_KINDS = ['script', 'bash', 'pwsh', 'powershell', 'task', 'checkout', 'download', 'downloadBuild', 'getPackage', 'publish', 'reviewApp', 'restoreCache', 'saveCache'];
 
-/** Variables visible at one level: literal values, and why the others are unknown. */
-interface Variables {
-  values: Map<string, Substitution>;
-  /** Variable groups in scope: any name not defined in the file may come from them. */
-  groups: string[];
-}
-
-const PREDEFINED = /^(Agent|Build|Pipeline|Release|System|Environment|Strategy|Resources|Checks|TF)\./i;
-
-function lookupVariable(vars: Variables, name: string): Substitution {
-  for (const [candidate, value] of vars.values) if (candidate.toLowerCase() === name.toLowerCase()) return value;
-  if (PREDEFINED.test(name)) return { unknown: `$(${name}) is a predefined variable, known only when the pipeline runs` };
-  const groups = vars.groups.length ? ` (variable group ${vars.groups.join(', ')} may define it)` : '';
-  return { unknown: `Azure Pipelines variable ${name} is not defined in this file${groups}` };
-}
-
-/** A template expression `${{ ... }}`: `variables.x` with a literal value, a quoted literal, else unknown. */
-function templateExpression(expression: string, vars: Variables): Substitution {
-  const expr = expression.trim();
-  const literal = /^'((?:[^']|'')*)'$/.exec(expr);
-  if (literal) return { text: literal[1]!.replace(/''/g, "'") };
-  const variable = /^variables(?:\.([A-Za-z0-9_.]+)|\[\s*'([^']+)'\s*\])$/.exec(expr);
-  if (variable) return lookupVariable(vars, variable[1] ?? variable[2]!);
-  const parameter = /^parameters(?:\.([A-Za-z0-9_]+)|\[\s*'([^']+)'\s*\])/.exec(expr);
-  if (parameter) return { unknown: `\${{ parameters.${parameter[1] ?? parameter[2]} }} is a parameter its caller or the run sets` };
-  return { unknown: 'a ${{ }} template expression' };
-}
-
-/** Substitutes `${{ }}`, `$[ ]` and `$(name)` macros as Azure Pipelines does before a script runs. */
-function substitute(value: string, vars: Variables, table: ExpressionTable): string {
-  return value
-    .replace(/\$\{\{([\s\S]*?)\}\}/g, (_all, expression: string) => placeholderFor(table, templateExpression(expression, vars)))
-    .replace(/\$\[([\s\S]*?)\]/g, () => placeholderFor(table, { unknown: 'a $[ ] runtime expression' }))
-    .replace(/\$\(([A-Za-z0-9_.-]+)\)/g, (_all, name: string) => placeholderFor(table, lookupVariable(vars, name)));
-}
-
-function resolvedValue(value: string, vars: Variables): Substitution {
-  const table: ExpressionTable = { entries: [] };
-  const replaced = substitute(value, vars, table);
-  if (table.entries.length === 0) return { text: replaced };
-  return { unknown: table.entries.map((entry) => ('unknown' in entry ? entry.unknown : '')).join('; ') };
-}
-
-function readVariables(state: PipelineState, file: PipelineFile, view: YamlView, node: Node | undefined, outer: Variables, depth = 0): Variables {
-  const vars: Variables = { values: new Map(outer.values), groups: [...outer.groups] };
-  if (!node) return vars;
-  if (isMapNode(node)) {
-    for (const [name, value] of entries(view, node)) {
-      const written = text(value);
-      vars.values.set(name, written === undefined ? { unknown: `variable ${name} is not a plain value` } : resolvedValue(written, vars));
-    }
-    return vars;
-  }
-  for (const item of items(view, node)) {
-    const name = text(get(view, item, 'name'));
-    const group = text(get(view, item, 'group'));
-    const template = text(get(view, item, 'template'));
-    if (name !== undefined) {
-      const written = text(get(view, item, 'value'));
-      vars.values.set(name, written === undefined ? { unknown: `variable ${name} is not a plain value` } : resolvedValue(written, vars));
-    } else if (group !== undefined) vars.groups.push(group);
-    else if (template !== undefined && depth < 8) {
-      const located = template.includes('@') || template.includes('${{') ? undefined : state.locate(file, template, 'file');
-      if (!located || typeof located === 'string') {
-        vars.groups.push(`template ${template}`);
-        continue;
-      }
-      try {
-        const included = parsePipelineYaml(located.lines.join('\n'), located.shownAs);
-        const merged = readVariables(state, located, included, get(included, root(included), 'variables'), vars, depth + 1);
-        for (const [key, value] of merged.values) vars.values.set(key, value);
-        vars.groups.push(...merged.groups.filter((g) => !vars.groups.includes(g)));
-      } catch {
-        vars.groups.push(`template ${template}`);
-      }
-    }
-  }
-  return vars;
-}
-
-/** Non-secret variables reach scripts as environment variables: upper case, `.` as `_`. */
-function scopeOf(vars: Variables, env: Map<string, Substitution>, windows: boolean): ScriptScope {
-  const literal = new Map<string, string>();
-  const unknown = new Map<string, string>();
-  for (const [name, value] of [...vars.values].map(([n, v]) => [n.replace(/\./g, '_').toUpperCase(), v] as const).concat([...env])) {
-    if ('text' in value) {
-      literal.set(name, value.text);
-      unknown.delete(name);
-    } else {
-      unknown.set(name, value.unknown);
-      literal.delete(name);
-    }
-  }
-  return { env: literal, unknownEnv: unknown, caseInsensitive: windows };
-}
-
 interface Level {
   vars: Variables;
   at: string;
   windows: boolean;
+  /** Set inside a template read through the item that includes it. */
+  via?: Via;
 }
 
-export function readAzurePipeline(state: PipelineState, file: PipelineFile, view: YamlView, depth = 0): void {
+/** Where a template's items were included from: each call site is judged (and addressed) on its own. */
+interface Via {
+  /** Prefix of every address inside the template: the including item's address and the template's path. */
+  prefix: string;
+  /** The template's path in the repository. */
+  template: string;
+  /** The include sites, innermost first: `jobs.yml:6, from azure-pipelines.yml:2`. */
+  callers: string;
+  /** The stage and job of the caller the template's items run in (`stage build, job image`). */
+  context: string;
+}
+
+/** A template read through the item that includes it: the parameters it passes and the scope it runs in. */
+interface TemplateCall {
+  /** Parameters the caller passes (lower-case names), resolved in the caller's scope. */
+  passed: Map<string, Substitution>;
+  /** Why every parameter is unknown, when the caller passes them as one expression. */
+  passedUnknown?: string;
+  outer: Level;
+  via: Via;
+  /** The include site, for messages: `azure-pipelines.yml:4`. */
+  site: string;
+}
+
+/** More template inclusions than any real pipeline makes; a fan-out of templates is cut here, and said so. */
+const MAX_TEMPLATE_READS = 200;
+const MAX_TEMPLATE_DEPTH = 20;
+const templateReads = new WeakMap<PipelineState, number>();
+
+export function readAzurePipeline(state: PipelineState, file: PipelineFile, view: YamlView, depth = 0, call?: TemplateCall): void {
   const top = root(view);
   if (!isMapNode(top)) {
     state.problem(file, lineOf(view, top), `is ${describeNode(top)}, not an Azure Pipelines definition (a mapping with stages, jobs or steps)`);
     return;
   }
-  const vars = readVariables(state, file, view, get(view, top, 'variables'), { values: new Map(), groups: [] });
-  const level: Level = { vars, at: '', windows: isWindowsPool(view, get(view, top, 'pool')) };
+  const parameters = parametersOf(view, get(view, top, 'parameters'), call);
+  // A steps or jobs template runs in its caller's job or stage: the caller's variables are in scope.
+  const base: Variables = { values: new Map(call?.outer.vars.values ?? []), groups: [...(call?.outer.vars.groups ?? [])], parameters };
+  const vars = readVariables(state, file, view, get(view, top, 'variables'), base);
+  const level: Level = { vars, at: '', windows: (call?.outer.windows ?? false) || isWindowsPool(view, get(view, top, 'pool')), ...(call ? { via: call.via } : {}) };
   const extendsNode = get(view, top, 'extends');
-  if (extendsNode) includeTemplate(state, file, view, get(view, extendsNode, 'template'), depth);
+  if (extendsNode) includeTemplate(state, file, view, extendsNode, level, 'extends', depth);
   readStages(state, file, view, get(view, top, 'stages'), level, depth);
   readJobs(state, file, view, get(view, top, 'jobs'), level, depth);
   readSteps(state, file, view, get(view, top, 'steps'), level, depth);
+}
+
+/**
+ * The template's declared parameters with their defaults (the list form `- name: x` / `default: y`, or the
+ * old map form `x: y`), overlaid by what the caller passes. A parameter with neither is unknown, named.
+ */
+function parametersOf(view: YamlView, declared: Node | undefined, call: TemplateCall | undefined): Parameters {
+  const values = new Map<string, Substitution>();
+  const plain = (name: string, node: Node | undefined): Substitution => {
+    const written = text(node);
+    return written === undefined ? { unknown: `the default of parameter ${name} is ${describeNode(node)}, not a plain value` } : { text: written };
+  };
+  if (isMapNode(declared)) {
+    for (const [name, node] of entries(view, declared)) values.set(name.toLowerCase(), plain(name, node));
+  } else {
+    for (const item of items(view, declared)) {
+      const name = text(get(view, item, 'name'));
+      if (name === undefined || !keysOf(view, item).includes('default')) continue;
+      values.set(name.toLowerCase(), plain(name, get(view, item, 'default')));
+    }
+  }
+  if (!call) return { values, missing: (name) => `\${{ parameters.${name} }} is a parameter its caller or the run sets` };
+  for (const [name, value] of call.passed) values.set(name, value);
+  const passedUnknown = call.passedUnknown;
+  return { values, missing: (name) => passedUnknown ?? `parameter ${name} has no default and ${call.site} passes none` };
 }
 
 function isWindowsPool(view: YamlView, pool: Node | undefined): boolean {
@@ -166,25 +133,52 @@ function listItems(view: YamlView, node: Node | undefined): Node[] {
   return out;
 }
 
-function includeTemplate(state: PipelineState, file: PipelineFile, view: YamlView, templateNode: Node | undefined, depth: number): void {
+/** A path in the repository as addresses and messages show it: the same wherever the scan runs from. */
+function inRepository(state: PipelineState, path: string): string {
+  return relative(state.repoRoot, path).split(sep).join('/');
+}
+
+/**
+ * A `template:` item (a stage, job or step, or `extends`) read with the parameters it passes, in the scope
+ * of the level that includes it. `address` is the including item's own address.
+ */
+function includeTemplate(state: PipelineState, file: PipelineFile, view: YamlView, item: Node, outer: Level, address: string, depth: number): void {
+  const templateNode = get(view, item, 'template');
   const written = text(templateNode);
   if (written === undefined) return;
   const line = lineOf(view, templateNode);
-  if (written.includes('${{') || written.includes('$(')) {
-    state.notScanned(file, line, `template at line ${line}`, 'includes a template whose path is an expression evaluated only when the pipeline runs');
+  const path = written.includes('${{') || written.includes('$(') ? resolvedValue(written, outer.vars) : { text: written };
+  if ('unknown' in path) {
+    state.notScanned(file, line, `template at line ${line}`, `includes a template whose path is an expression evaluated only when the pipeline runs (${path.unknown})`);
     return;
   }
-  if (written.includes('@') && !written.endsWith('@self')) {
-    state.notScanned(file, line, `template ${written}`, `includes template ${written} from another repository, which this scan does not read`);
+  const target = path.text;
+  if (target.includes('@') && !target.endsWith('@self')) {
+    state.notScanned(file, line, `template ${target}`, `includes template ${target} from another repository, which this scan does not read`);
     return;
   }
-  const located = state.locate(file, written.replace(/@self$/, ''), 'file');
+  const located = state.locate(file, target.replace(/@self$/, ''), 'file');
   if (typeof located === 'string') {
     state.problem(file, line, `includes template ${located}`);
     return;
   }
-  if (depth > 20) return;
-  // A template is read in its own context, as it is when found on its own: its parameters are unknown.
+  const reads = templateReads.get(state) ?? 0;
+  if (depth >= MAX_TEMPLATE_DEPTH || reads >= MAX_TEMPLATE_READS) {
+    // Not a silent pass: what the templates beyond the bound run is not known.
+    const why = depth >= MAX_TEMPLATE_DEPTH ? `nests templates more than ${MAX_TEMPLATE_DEPTH} deep` : `includes templates more than ${MAX_TEMPLATE_READS} times over`;
+    state.notScanned(file, line, `templates beyond the bound`, `${why}; the templates beyond are not read`);
+    return;
+  }
+  templateReads.set(state, reads + 1);
+  const site = `${inRepository(state, file.path)}:${line}`;
+  const template = inRepository(state, located.path);
+  const via: Via = {
+    prefix: `${outer.via?.prefix ?? ''}${address} > ${template} > `,
+    template,
+    callers: outer.via ? `${site}, from ${outer.via.callers}` : site,
+    context: [outer.via?.context, outer.at ? describeLevel(outer.at) : undefined].filter((part) => part).join(', '),
+  };
+  const call: TemplateCall = { ...passedParameters(view, get(view, item, 'parameters'), outer), outer, via, site };
   state.include(located, file, line, () => {
     let included: YamlView;
     try {
@@ -193,25 +187,42 @@ function includeTemplate(state: PipelineState, file: PipelineFile, view: YamlVie
       state.problem(located, (error as { line?: number }).line, (error as { problem?: string }).problem ?? 'cannot be read');
       return;
     }
-    readAzurePipeline(state, located, included, depth + 1);
+    readAzurePipeline(state, located, included, depth + 1, call);
   });
+}
+
+/** The parameters an include passes, each resolved in the caller's scope (its variables and its own parameters). */
+function passedParameters(view: YamlView, node: Node | undefined, outer: Level): Pick<TemplateCall, 'passed' | 'passedUnknown'> {
+  const passed = new Map<string, Substitution>();
+  const whole = text(node);
+  if (whole !== undefined) {
+    // `parameters: ${{ parameters }}` hands the caller's own parameters on.
+    if (/^\s*\$\{\{\s*parameters\s*\}\}\s*$/.test(whole) && outer.vars.parameters) return { passed: new Map(outer.vars.parameters.values) };
+    return { passed, passedUnknown: `the parameters are passed as ${whole.includes('${{') ? 'a ${{ }} template expression' : 'one value'}, not one by one` };
+  }
+  for (const [name, value] of entries(view, node)) {
+    const written = text(value);
+    passed.set(name.toLowerCase(), written === undefined ? { unknown: `parameter ${name} is ${describeNode(value)}, not a plain value` } : resolvedValue(written, outer.vars));
+  }
+  return { passed };
 }
 
 function readStages(state: PipelineState, file: PipelineFile, view: YamlView, stages: Node | undefined, outer: Level, depth: number): void {
   listItems(view, stages).forEach((stage, index) => {
-    if (get(view, stage, 'template')) return includeTemplate(state, file, view, get(view, stage, 'template'), depth);
+    if (get(view, stage, 'template')) return includeTemplate(state, file, view, stage, outer, `stages[${index}]`, depth);
     const name = text(get(view, stage, 'stage')) ?? String(index);
-    const level: Level = { vars: readVariables(state, file, view, get(view, stage, 'variables'), outer.vars), at: `stages[${name}]`, windows: outer.windows || isWindowsPool(view, get(view, stage, 'pool')) };
+    const level: Level = { ...outer, vars: readVariables(state, file, view, get(view, stage, 'variables'), outer.vars), at: `stages[${name}]`, windows: outer.windows || isWindowsPool(view, get(view, stage, 'pool')) };
     readJobs(state, file, view, get(view, stage, 'jobs'), level, depth);
   });
 }
 
 function readJobs(state: PipelineState, file: PipelineFile, view: YamlView, jobs: Node | undefined, outer: Level, depth: number): void {
   listItems(view, jobs).forEach((job, index) => {
-    if (get(view, job, 'template')) return includeTemplate(state, file, view, get(view, job, 'template'), depth);
+    if (get(view, job, 'template')) return includeTemplate(state, file, view, job, outer, `${outer.at ? `${outer.at}.` : ''}jobs[${index}]`, depth);
     if (neverRuns(text(get(view, job, 'condition')))) return;
     const name = text(get(view, job, 'job')) ?? text(get(view, job, 'deployment')) ?? String(index);
     const level: Level = {
+      ...outer,
       vars: readVariables(state, file, view, get(view, job, 'variables'), outer.vars),
       at: `${outer.at ? `${outer.at}.` : ''}jobs[${name}]`,
       windows: outer.windows || isWindowsPool(view, get(view, job, 'pool')),
@@ -246,10 +257,11 @@ function readSteps(state: PipelineState, file: PipelineFile, view: YamlView, ste
       state.problem(file, lineOf(view, step), `step ${index + 1} of ${level.at || 'steps'} is ${describeNode(step)}, not a mapping`);
       return;
     }
-    if (get(view, step, 'template')) return includeTemplate(state, file, view, get(view, step, 'template'), depth);
+    if (get(view, step, 'template')) return includeTemplate(state, file, view, step, level, `${level.at ? `${level.at}.` : ''}steps[${index}]`, depth);
     if (neverRuns(text(get(view, step, 'condition'))) || text(get(view, step, 'enabled'))?.trim().toLowerCase() === 'false') return;
     const label = text(get(view, step, 'displayName')) ?? text(get(view, step, 'name'));
-    const address = `${level.at ? `${level.at}.` : ''}steps[${label !== undefined ? JSON.stringify(label) : index}]`;
+    const address = `${level.via?.prefix ?? ''}${level.at ? `${level.at}.` : ''}steps[${label !== undefined ? JSON.stringify(label) : index}]`;
+    const context = [level.via?.context, level.at ? describeLevel(level.at) : undefined].filter((part) => part).join(', ');
     const env = new Map<string, Substitution>();
     for (const [name, value] of entries(view, get(view, step, 'env'))) {
       const written = text(value);
@@ -259,7 +271,7 @@ function readSteps(state: PipelineState, file: PipelineFile, view: YamlView, ste
     const place = (scriptNode: Node | undefined): StepPlace => ({
       file,
       address,
-      step: `${level.at ? `${describeLevel(level.at)}, ` : ''}step ${label !== undefined ? JSON.stringify(label) : index + 1}`,
+      step: `${context ? `${context}, ` : ''}step ${label !== undefined ? JSON.stringify(label) : index + 1}${level.via ? ` of ${level.via.template} (included at ${level.via.callers})` : ''}`,
       keyLines: [lineOf(view, step), lineOf(view, scriptNode)],
       scriptsRelativeTo: 'root',
     });

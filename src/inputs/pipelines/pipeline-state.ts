@@ -34,6 +34,8 @@ export class PipelineState {
   readonly problems: Array<{ file: string; line?: number; message: string }> = [];
   private readonly stack: string[] = [];
   private readonly keys = new Set<string>();
+  /** Files read through this one (templates, local actions, scripts): found on their own too, they run only from here. */
+  readonly included = new Set<string>();
   readonly repoRoot: string;
 
   constructor(readonly main: PipelineFile) {
@@ -71,6 +73,7 @@ export class PipelineState {
       return;
     }
     this.stack.push(file.path);
+    this.included.add(file.path);
     try {
       read();
     } finally {
