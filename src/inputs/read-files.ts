@@ -64,7 +64,7 @@ export function readFiles(paths: readonly string[], cwd: string, replacements?: 
     // A template included by two pipelines has its problems found twice: each is reported once. Read on its
     // own, an included file's problems are the ones its caller's read finds (a cycle, seen from the other end).
     for (const problem of readElsewhere ? [] : (input.locatedProblems ?? [])) if (!errors.some((known) => errorText(known) === errorText(problem))) errors.push(problem);
-    inputs.push({ file: input.file, kind: input.kind, resources: resources.length + (input.overlays?.length ?? 0), unmapped: input.unmapped });
+    inputs.push({ file: input.file, kind: input.kind, resources: resources.length + (input.overlays?.length ?? 0), unmapped: input.unmapped, ...(input.unread ? { unread: input.unread } : {}) });
   }
   if (discovery.candidates.length === 0 && discovery.errors.length === 0) {
     errors.push({ message: `no Terraform plan, Resource Graph snapshot, Kubernetes manifest or CI pipeline found in ${paths.join(', ')}` });

@@ -30,6 +30,8 @@ export interface InputResult {
   locatedProblems?: Array<{ file: string; line?: number; message: string }>;
   /** Pipeline input: the files it reads through itself (templates, local actions, scripts), by path. */
   includes?: string[];
+  /** Pipeline input: what it runs that the scan cannot read (actions of other repositories), once each. */
+  unread?: string[];
 }
 
 export type ReadOutcome = { status: 'read'; input: InputResult } | { status: 'skipped'; file: string; reason: string };
@@ -115,5 +117,5 @@ function manifestInput(file: string, manifests: ManifestsRead): ReadOutcome {
 }
 
 function pipelineInput(file: string, read: PipelineRead): InputResult {
-  return { file, kind: 'pipeline', resources: read.resources, unmapped: 0, problems: [], locatedProblems: read.problems, includes: read.included };
+  return { file, kind: 'pipeline', resources: read.resources, unmapped: 0, problems: [], locatedProblems: read.problems, includes: read.included, ...(read.unread.length ? { unread: read.unread } : {}) };
 }

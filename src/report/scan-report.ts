@@ -8,6 +8,8 @@ export interface InputSummary {
   kind: InputKind;
   resources: number;
   unmapped: number;
+  /** What the input runs that the scan could not read (a pipeline's actions from other repositories): not checked. */
+  unread?: string[];
 }
 
 /** A file or part of one that could not be read, or a rule that failed: each makes the run exit 2. */

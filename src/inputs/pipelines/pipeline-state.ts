@@ -36,6 +36,8 @@ export class PipelineState {
   private readonly keys = new Set<string>();
   /** Files read through this one (templates, local actions, scripts): found on their own too, they run only from here. */
   readonly included = new Set<string>();
+  /** What the pipeline runs that no file of the scan holds (actions and workflows of other repositories): its coverage note. */
+  readonly unread = new Set<string>();
   readonly repoRoot: string;
 
   constructor(readonly main: PipelineFile) {

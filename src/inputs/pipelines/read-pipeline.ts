@@ -18,6 +18,8 @@ export interface PipelineRead {
   problems: Array<{ file: string; line?: number; message: string }>;
   /** Files read through this one (templates, local actions, scripts), by path. */
   included: string[];
+  /** What the pipeline runs that the scan cannot read, once each: the input's coverage note. */
+  unread: string[];
 }
 
 /** Files whose path says they are pipelines: read as such, and an error if they cannot be. */
@@ -69,7 +71,7 @@ function readWith(flavor: PipelineFlavor, text: string, path: string, shownAs: s
   if (flavor !== 'script' && view && state.resources.length === 0 && state.problems.length === 0 && !hasAnySteps(text)) {
     throw new UserError(flavor === 'github-actions' ? 'is not a GitHub Actions workflow (no jobs with steps)' : 'is not an Azure Pipelines definition (no stages, jobs or steps)', shownAs);
   }
-  return { resources: state.resources, problems: state.problems, included: [...state.included] };
+  return { resources: state.resources, problems: state.problems, included: [...state.included], unread: [...state.unread] };
 }
 
 function hasAnySteps(text: string): boolean {
