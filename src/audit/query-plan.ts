@@ -40,7 +40,7 @@ export const ARM_ONLY_CHILDREN: readonly ChildCollection[] = [
 ];
 
 /** Types Resource Graph serves from the authorizationresources table rather than Resources. */
-export const AUTHORIZATION_TYPES: ReadonlySet<string> = new Set(['microsoft.authorization/roleassignments']);
+export const AUTHORIZATION_TYPES: ReadonlySet<string> = new Set(['microsoft.authorization/roleassignments', 'microsoft.authorization/roledefinitions']);
 
 /**
  * Checks read resources other than the one selected (an endpoint's zone groups, zones and VNet links; a

@@ -24,6 +24,7 @@ const LABELS: Readonly<Record<string, string>> = {
   'Microsoft.App/jobs': 'Container Apps job',
   'Microsoft.App/containerApps': 'container app',
   'Microsoft.Authorization/roleAssignments': 'role assignment',
+  'Microsoft.Authorization/roleDefinitions': 'role definition',
   'Microsoft.ManagedIdentity/userAssignedIdentities': 'user-assigned identity',
   'Microsoft.Resources/resourceGroups': 'resource group',
   'Microsoft.App/sessionPools': 'Container Apps session pool',

@@ -138,10 +138,11 @@ describe('azfence audit against the ARM emulator', () => {
     expect(unknown.map((f) => [f.resource.name, f.location.file])).toEqual([['caj-a3', `azure://${S3}`]]);
     expect(unknown[0]!.message).toContain(`audited subscription ${S3} holds no role assignments at all`);
     expect(unknown[0]!.message).toContain('any of the 2 workloads that pull: Container Apps job caj-a3, Container Apps job caj-b3');
-    // One query of the authorization table for the batch of subscriptions, beside the one of Resources.
+    // One query of the authorization table for the batch of subscriptions, beside the one of Resources: role
+    // assignments, and role definitions (a custom role's permissions decide whether it grants pulls).
     const authorization = authorizationRequests(em);
     expect(authorization).toHaveLength(1);
-    expect(authorization[0]!.query).toBe("AuthorizationResources | where type in~ ('microsoft.authorization/roleassignments') | project id, name, type, subscriptionId, properties");
+    expect(authorization[0]!.query).toBe("AuthorizationResources | where type in~ ('microsoft.authorization/roleassignments', 'microsoft.authorization/roledefinitions') | project id, name, type, subscriptionId, properties");
     expect(authorization[0]!.subscriptions).toEqual([S1, S2, S3]);
     expect(graphRequests(em)).toHaveLength(1);
     expect(graphRequests(em)[0]!.query).not.toContain('roleassignments');

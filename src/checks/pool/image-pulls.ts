@@ -18,8 +18,8 @@ import type { RoleMode } from './registry-roles.js';
  * an input with none says so once (on its first puller), not once per workload.
  */
 export const REGISTRY = 'Microsoft.ContainerRegistry/registries';
-/** What the checks read besides the puller: registries, identities, and role assignments (authorizationresources). */
-export const PULL_ROLE_READS: readonly string[] = ['microsoft.containerregistry/registries', 'microsoft.managedidentity/userassignedidentities', 'microsoft.authorization/roleassignments'];
+/** What the checks read besides the puller: registries, identities, role assignments and (custom) role definitions (authorizationresources). */
+export const PULL_ROLE_READS: readonly string[] = ['microsoft.containerregistry/registries', 'microsoft.managedidentity/userassignedidentities', 'microsoft.authorization/roleassignments', 'microsoft.authorization/roledefinitions'];
 
 export const PULLER_TYPES: readonly string[] = ['Microsoft.App/containerApps', 'Microsoft.App/jobs', 'Microsoft.App/sessionPools', 'Microsoft.ContainerService/managedClusters', 'Microsoft.ContainerRegistry/registries/tasks'];
 

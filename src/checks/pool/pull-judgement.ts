@@ -6,6 +6,7 @@ import { UNKNOWN } from '../../model/values.js';
 import { assignmentIndex, placeOf, scopeCovers, type AssignmentView, type Tri } from '../../graph/role-assignments.js';
 import { modeOf, pullsOf, PULLER_TYPES, type Pull, type Pulls } from './image-pulls.js';
 import { roleGrantsPull, roleName, suggestedRole } from './registry-roles.js';
+import { customRoleOf } from './custom-roles.js';
 
 /**
  * AZF-POOL-009, the judgement: whether the scan holds role assignments to judge a puller by, and whether one
@@ -74,11 +75,12 @@ export function judge(inventory: Inventory, pull: Pull): Judgement {
     if (principal.is === 'no') return false;
     const scope = scopeCovers(view.scope, place);
     if (scope.is === 'no') return false;
-    const role = roleGrantsPull(view, mode === UNKNOWN ? undefined : mode, pull.repositories);
+    const custom = customRoleOf(inventory, view);
+    const role = roleGrantsPull(view, mode === UNKNOWN ? undefined : mode, pull.repositories, custom);
     if (role.is === 'no') return false;
     if (principal.is === 'yes' && scope.is === 'yes' && role.is === 'yes') return true;
     const why = [principal, scope, role].find((part): part is Extract<Tri, { is: 'maybe' }> => part.is === 'maybe')!.why;
-    maybes.push(`${view.assignment.source.address ?? view.assignment.name} (${roleName(view)}) may grant it: ${why}`);
+    maybes.push(`${view.assignment.source.address ?? view.assignment.name} (${roleName(view, custom)}) may grant it: ${why}`);
     return false;
   };
   const seen = new Set<AssignmentView>();
