@@ -10,7 +10,7 @@ import type { RoleMode } from './registry-roles.js';
  * AZF-POOL-009, what pulls images and with which identity: the identity that pulls images holds a pull role on the registry, at the registry or a
  * parent scope. Pullers: Container Apps apps and jobs (`configuration.registries[].identity`), session pools
  * (`customContainerTemplate.registryCredentials.identity`), an AKS cluster's kubelet identity (for its
- * bootstrap cache registry), and ACR tasks (the identity of each `credentials.customRegistries` entry; on
+ * bootstrap cache registry, and for its workloads' images when the scan holds them and no other cluster), and ACR tasks (the identity of each `credentials.customRegistries` entry; on
  * an ABAC-mode registry also `credentials.sourceRegistry.identity` for the task's own registry, where a
  * legacy-mode task has data-plane access without any role).
  *
@@ -39,6 +39,8 @@ export interface Pull {
   registryUnknown?: string;
   identity: Identity | { unresolved: string; label?: string; principal?: string } | { missing: string };
   repositories?: string[];
+  /** What the pull is for, when the puller is not the workload itself: `the images of Deployment web`. */
+  purpose?: string;
 }
 
 export interface Pulls {
@@ -267,6 +269,48 @@ function kubeletIdentity(inventory: Inventory, cluster: Resource): Identity | { 
 }
 
 function clusterPulls(inventory: Inventory, cluster: Resource, into: Pulls): void {
+  bootstrapPull(inventory, cluster, into);
+  workloadPulls(inventory, cluster, into);
+}
+
+/**
+ * The kubelet identity also pulls the images of the cluster's workloads (unless a pod names an
+ * imagePullSecret, which the kubelet then uses). Manifests and kubernetes_* resources do not say which
+ * cluster they run on: they are taken as this cluster's only when the scan holds no other cluster, and only
+ * images from registries the scan holds are judged (a registry outside it has no role assignments to read).
+ */
+function workloadPulls(inventory: Inventory, cluster: Resource, into: Pulls): void {
+  if (inventory.ofType('Microsoft.ContainerService/managedClusters').length !== 1) return;
+  const byRegistry = new Map<Resource, { repositories: Set<string>; workloads: string[] }>();
+  for (const workload of inventory.ofType('Kubernetes/Workload')) {
+    if (workload.source.managed === false) continue;
+    const spec = isPlainObject(workload.body['properties']) ? workload.body['properties']['podSpec'] : undefined;
+    if (!isPlainObject(spec)) continue;
+    const secrets = spec['imagePullSecrets'];
+    if (isPlaceholder(secrets) || (Array.isArray(secrets) && secrets.length > 0)) continue;
+    const metadata = workload.body['metadata'];
+    const label = `${text(workload.body['kind']) ?? 'workload'} ${(isPlainObject(metadata) ? text(metadata['name']) : undefined) ?? workload.name}`;
+    for (const container of ['initContainers', 'containers', 'ephemeralContainers'].flatMap((key) => list(spec[key]))) {
+      const image = isPlainObject(container) ? text(container['image']) : undefined;
+      const slash = image?.indexOf('/') ?? -1;
+      if (!image || slash < 0) continue;
+      const registry = registryByServer(inventory, image.slice(0, slash));
+      if (!registry) continue;
+      const entry = byRegistry.get(registry) ?? { repositories: new Set<string>(), workloads: [] };
+      byRegistry.set(registry, entry);
+      entry.repositories.add(image.slice(slash + 1).replace(/@.*$/, '').replace(/:[^/:]*$/, ''));
+      if (!entry.workloads.includes(label)) entry.workloads.push(label);
+    }
+  }
+  if (byRegistry.size === 0) return;
+  const identity = kubeletIdentity(inventory, cluster);
+  for (const [registry, { repositories, workloads }] of byRegistry) {
+    const purpose = `the images of ${workloads.slice(0, 3).join(', ')}${workloads.length > 3 ? ` and ${workloads.length - 3} more` : ''}`;
+    into.pulls.push({ path: 'properties.identityProfile.kubeletidentity.objectId', registry, registryName: registry.name, identity, repositories: [...repositories], purpose });
+  }
+}
+
+function bootstrapPull(inventory: Inventory, cluster: Resource, into: Pulls): void {
   const bootstrap = propertiesOf(cluster)['bootstrapProfile'];
   if (!isPlainObject(bootstrap)) return;
   const source = bootstrap['artifactSource'];

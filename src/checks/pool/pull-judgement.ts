@@ -96,7 +96,7 @@ export function judge(inventory: Inventory, pull: Pull): Judgement {
   }
   if (maybes.length) return { verdict: 'unknown', why: `no role assignment in the scan is known to let ${identity.label} pull from registry ${registry.name}; ${listed(maybes, 3)}` };
   const modeText = mode === 'abac' ? 'AbacRepositoryPermissions mode, where only the Container Registry Repository roles and Data Importer and Data Reader grant pulls' : mode === 'legacy' ? 'LegacyRegistryPermissions mode' : 'either role assignment mode';
-  return { verdict: 'fail', why: `${identity.label} holds no role that grants pulls on registry ${registry.name} or a parent scope (${modeText})` };
+  return { verdict: 'fail', why: `${identity.label} holds no role that grants pulls on registry ${registry.name} or a parent scope (${modeText})${pull.purpose ? `, and it pulls ${pull.purpose}` : ''}` };
 }
 
 export function detailsFor(pull: Pull, puller: Resource): Record<string, string> {
