@@ -192,12 +192,24 @@ describe('the founding architecture (Container Apps agents with managed identity
   it('scans with no AZF-POOL-006 finding: empty username and passwordSecretRef, identities known only after apply', () => {
     const { report, pool006 } = scanFounding();
     expect(report.summary.resources).toBeGreaterThan(5);
-    // Nor does any other rule fail the job. AZF-POOL-009 cannot tell which identity the registry entry names:
-    // azapi records the body's references as one list, not per property, so it says so rather than guess.
+    // Nor does any other rule fail the job. Terraform records the azapi body's references as one list, not per
+    // property; the only identity among them is id-ado-agents (named for the registry, the identity map and
+    // AZP_CLIENTID), so AZF-POOL-009 knows the registry entry names it, and it holds AcrPull on the registry.
     const onJob = report.findings.filter((finding) => finding.resource.name === 'caj-ado-agent');
-    expect(onJob.map((finding) => `${finding.ruleId} ${finding.status}`)).toEqual(['AZF-POOL-009 unknown']);
-    expect(onJob[0]!.message).toContain('registries[0].identity is known only after apply');
+    expect(onJob.map((finding) => `${finding.ruleId} ${finding.status}`)).toEqual([]);
     expect(pool006).toEqual([]);
+  });
+
+  it("AZF-POOL-009 names the agents' identity when its AcrPull assignment is missing (read from the azapi body)", () => {
+    const dir = tempDir();
+    // The plan still holds a role assignment (another identity's), so the verdict is the identity's, not the input's.
+    const others = platform.map((resource) => (resource.name === 'agents_acr_pull' ? { ...resource, references: { ...resource.references, principal_id: ['azurerm_user_assigned_identity.other.principal_id', 'azurerm_user_assigned_identity.other'] } } : resource));
+    const other = { type: 'azurerm_user_assigned_identity', name: 'other', values: { name: 'id-other', resource_group_name: 'rg-spoke-ci', location: 'westeurope' }, unknown: ['principal_id', 'client_id'] };
+    const plan = writeJson(dir, 'plan.json', buildPlan({ azurerm: [...others, other], azapi: [job()] }));
+    const { report } = scanJson([plan], ['--fail-on', 'none']);
+    const onJob = report.findings.filter((finding) => finding.resource.name === 'caj-ado-agent');
+    expect(onJob.map((finding) => `${finding.ruleId} ${finding.status}`)).toEqual(['AZF-POOL-009 fail']);
+    expect(onJob[0]!.message).toContain('user-assigned identity id-ado-agents holds no role that grants pulls on registry acrcihubwe01');
   });
 
   for (const [way, options, attribute] of [

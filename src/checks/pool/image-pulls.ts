@@ -5,6 +5,7 @@ import type { Inventory } from '../../model/inventory.js';
 import type { Resource } from '../../model/resource.js';
 import { isPlaceholder, isPlainObject, isRedacted, UNKNOWN } from '../../model/values.js';
 import type { RoleMode } from './registry-roles.js';
+import { workloadRegistries } from './workload-images.js';
 
 /**
  * AZF-POOL-009, what pulls images and with which identity: the identity that pulls images holds a pull role on the registry, at the registry or a
@@ -150,10 +151,20 @@ function identityNamed(inventory: Inventory, owner: Resource, path: string, valu
     let followed = referenceTargets(inventory, owner, shared ? (notation.settingAttribute(owner, path) ?? attribute) : attribute);
     // A dynamic block is one block in the configuration, whatever its index in the plan.
     if (followed.targets.length === 0 && !shared) followed = referenceTargets(inventory, owner, attribute.replace(/\[\d+\]/g, '[0]'));
-    const identities = followed.targets.filter(({ target }) => target.armType === USER_ASSIGNED_IDENTITY);
-    if (identities.length === 1) return userAssigned(identities[0]!.target);
-    if (identities.length > 1 && !shared) return userAssigned(identities[0]!.target);
-    const why = followed.unresolved.length ? followed.unresolved.join('; ') : 'the configuration shows no identity it refers to';
+    const identities = [...new Set(followed.targets.filter(({ target }) => target.armType === USER_ASSIGNED_IDENTITY).map(({ target }) => target))];
+    if (identities.length >= 1 && !shared) return userAssigned(identities[0]!);
+    // An input records the references of an attribute that writes the whole body as one list, not per
+    // property (a plan's configuration does: Terraform's jsonconfig marshalExpression), and the unknown value
+    // comes from one of them. It can name only an identity the body refers to: with one identity among the
+    // references, every reference resolved and none reading an identity off another resource, it is that
+    // identity, whether the body names it once or in several places (registry, identity map, a client id).
+    const other = followed.targets.some(({ target, reference }) => target.armType !== USER_ASSIGNED_IDENTITY && /identit/i.test(reference));
+    if (identities.length === 1 && followed.unresolved.length === 0 && !other) return userAssigned(identities[0]!);
+    const why = followed.unresolved.length
+      ? followed.unresolved.join('; ')
+      : identities.length > 1
+        ? `${notation.settingAttribute(owner, path) ?? attribute} refers to user-assigned identities ${identities.map((identity) => identity.name).join(' and ')}, and the input records its references as one list, not per property, so which one the registry entry names is not known`
+        : 'the configuration shows no identity it refers to';
     return { unresolved: `${attribute} is known only after apply: ${why}` };
   }
   const written = text(value);
@@ -273,41 +284,12 @@ function clusterPulls(inventory: Inventory, cluster: Resource, into: Pulls): voi
   workloadPulls(inventory, cluster, into);
 }
 
-/**
- * The kubelet identity also pulls the images of the cluster's workloads (unless a pod names an
- * imagePullSecret, which the kubelet then uses). Manifests and kubernetes_* resources do not say which
- * cluster they run on: they are taken as this cluster's only when the scan holds no other cluster, and only
- * images from registries the scan holds are judged (a registry outside it has no role assignments to read).
- */
+/** The kubelet identity also pulls the images of the cluster's workloads (workload-images.ts says which). */
 function workloadPulls(inventory: Inventory, cluster: Resource, into: Pulls): void {
-  if (inventory.ofType('Microsoft.ContainerService/managedClusters').length !== 1) return;
-  const byRegistry = new Map<Resource, { repositories: Set<string>; workloads: string[] }>();
-  for (const workload of inventory.ofType('Kubernetes/Workload')) {
-    if (workload.source.managed === false) continue;
-    const spec = isPlainObject(workload.body['properties']) ? workload.body['properties']['podSpec'] : undefined;
-    if (!isPlainObject(spec)) continue;
-    const secrets = spec['imagePullSecrets'];
-    if (isPlaceholder(secrets) || (Array.isArray(secrets) && secrets.length > 0)) continue;
-    const metadata = workload.body['metadata'];
-    const label = `${text(workload.body['kind']) ?? 'workload'} ${(isPlainObject(metadata) ? text(metadata['name']) : undefined) ?? workload.name}`;
-    for (const container of ['initContainers', 'containers', 'ephemeralContainers'].flatMap((key) => list(spec[key]))) {
-      const image = isPlainObject(container) ? text(container['image']) : undefined;
-      const slash = image?.indexOf('/') ?? -1;
-      if (!image || slash < 0) continue;
-      const registry = registryByServer(inventory, image.slice(0, slash));
-      if (!registry) continue;
-      const entry = byRegistry.get(registry) ?? { repositories: new Set<string>(), workloads: [] };
-      byRegistry.set(registry, entry);
-      entry.repositories.add(image.slice(slash + 1).replace(/@.*$/, '').replace(/:[^/:]*$/, ''));
-      if (!entry.workloads.includes(label)) entry.workloads.push(label);
-    }
-  }
-  if (byRegistry.size === 0) return;
+  const found = workloadRegistries(inventory, (host) => registryByServer(inventory, host));
+  if (found.length === 0) return;
   const identity = kubeletIdentity(inventory, cluster);
-  for (const [registry, { repositories, workloads }] of byRegistry) {
-    const purpose = `the images of ${workloads.slice(0, 3).join(', ')}${workloads.length > 3 ? ` and ${workloads.length - 3} more` : ''}`;
-    into.pulls.push({ path: 'properties.identityProfile.kubeletidentity.objectId', registry, registryName: registry.name, identity, repositories: [...repositories], purpose });
-  }
+  for (const { registry, repositories, purpose } of found) into.pulls.push({ path: 'properties.identityProfile.kubeletidentity.objectId', registry, registryName: registry.name, identity, repositories, purpose });
 }
 
 function bootstrapPull(inventory: Inventory, cluster: Resource, into: Pulls): void {
