@@ -12,8 +12,17 @@ export class Inventory implements ReaderContexts {
   readonly unclassified: Resource[] = [];
   private readonly byType = new Map<string, Resource[]>();
   private readonly byKey = new Map<string, Resource>();
+  /**
+   * Lower-cased ids of resources keyed by something else (a plan's address). A resource keyed by its own
+   * lower-cased id (a snapshot's) is found through byKey: a second index of the same strings cost a hash
+   * table entry per resource and a tenth of a snapshot's reading time.
+   */
   private readonly byId = new Map<string, Resource>();
-  private readonly byTypeAndName = new Map<string, Resource[]>();
+  /**
+   * Lower-cased type, then lower-cased name, built for a type the first time a rule asks for it by name
+   * (private DNS zones, registries): most types never are, and most of a scan's resources are of those.
+   */
+  private readonly byTypeAndName = new Map<string, Map<string, Resource[]>>();
   /** Per plan file: addresses and configuration, for resolving references between resources being created. */
   readonly plans = new Map<string, PlanContext>();
   /** Resources that change other resources (azapi_update_resource, network rules...), in input order: src/inputs/terraform/apply-overlays.ts applies them. */
@@ -40,12 +49,13 @@ export class Inventory implements ReaderContexts {
     const key = resource.key.toLowerCase();
     this.byKey.set(key, resource);
     if (resource.source.id) {
-      // A snapshot's key is its lower-cased id: the index holds that string, not a second copy of it (ids are
-      // the largest strings a snapshot holds, and a million-row one holds a million of them).
       const id = resource.source.id.toLowerCase();
-      this.byId.set(id === key ? key : id, resource);
+      if (id !== key) this.byId.set(id, resource);
+      // Found through byKey from now on, as the resource added last with this id.
+      else if (this.byId.size !== 0) this.byId.delete(id);
     }
-    push(this.byTypeAndName, `${type}|${resource.name.toLowerCase()}`, resource);
+    const byName = this.byTypeAndName.get(type);
+    if (byName) push(byName, resource.name.toLowerCase(), resource);
     let types = this.typesByFile.get(resource.source.file);
     if (!types) this.typesByFile.set(resource.source.file, (types = new Set()));
     types.add(type);
@@ -60,11 +70,22 @@ export class Inventory implements ReaderContexts {
   }
 
   getById(id: string): Resource | undefined {
-    return this.byId.get(id.toLowerCase());
+    const lower = id.toLowerCase();
+    const other = this.byId.get(lower);
+    if (other) return other;
+    const keyed = this.byKey.get(lower);
+    return keyed && !keyed.unclassified && keyed.source.id?.toLowerCase() === lower ? keyed : undefined;
   }
 
   byName(armType: string, name: string): readonly Resource[] {
-    return this.byTypeAndName.get(`${lowerType(armType)}|${name.toLowerCase()}`) ?? [];
+    const type = lowerType(armType);
+    let byName = this.byTypeAndName.get(type);
+    if (!byName) {
+      byName = new Map();
+      for (const resource of this.byType.get(type) ?? []) push(byName, resource.name.toLowerCase(), resource);
+      this.byTypeAndName.set(type, byName);
+    }
+    return byName.get(name.toLowerCase()) ?? [];
   }
 
   /** Whether a file contributed any resource of this type (a snapshot without zone-group rows says nothing about zone groups). */
