@@ -138,9 +138,11 @@ function placeholderValue(kind: string, arg: string | undefined, fallback: strin
  * `{detail:key}` (`{detail:key|words when unknown}`) in a message or remediation template.
  */
 export function renderTemplate(template: string, context: TemplateContext): string {
-  let out = '';
-  for (const part of compiled(template)) out += typeof part === 'string' ? part : placeholderValue(part.kind, part.arg, part.fallback, part.whole, context);
-  return out;
+  // Joined, not appended: `+=` makes a chain of pieces (one V8 cons string per piece) that every finding
+  // kept until the report was written; a joined string is one flat copy.
+  const pieces: string[] = [];
+  for (const part of compiled(template)) pieces.push(typeof part === 'string' ? part : placeholderValue(part.kind, part.arg, part.fallback, part.whole, context));
+  return pieces.join('');
 }
 
 function unknownMessage(resource: Resource, evidence: Evidence[], rule: Rule, details?: Readonly<Record<string, string>>): string {
@@ -153,7 +155,7 @@ function unknownMessage(resource: Resource, evidence: Evidence[], rule: Rule, de
   if (unknownPaths.length) parts.push(`${unknownPaths.join(', ')} ${unknownPaths.length === 1 ? 'is' : 'are'} ${why}`);
   if (sensitivePaths.length) parts.push(`${sensitivePaths.join(', ')} ${sensitivePaths.length === 1 ? 'is' : 'are'} marked sensitive and not read`);
   const reason = details?.['unknownReason'] ?? (parts.length ? parts.join('; ') : 'a value it depends on could not be determined');
-  return `Cannot decide yet whether ${armTypeLabel(resource.armType)} ${resource.name} meets "${rule.title}": ${reason}.`;
+  return ['Cannot decide yet whether ', armTypeLabel(resource.armType), ' ', resource.name, ' meets "', rule.title, '": ', reason, '.'].join('');
 }
 
 export interface FindingInput {
