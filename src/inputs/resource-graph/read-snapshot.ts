@@ -104,6 +104,7 @@ export function readSnapshot(json: unknown, file: string, text: string | Readonl
   if (incomplete) problems.push(incomplete);
   /** The index of the first row read for each (lower-cased) id, to compare another row with the same id. */
   const seen = new Map<string, number>();
+  const previous = new PreviousValues();
   const rowAt = (index: number): unknown => (index < given.length ? given[index] : children[index - given.length]);
   for (let index = 0; index < given.length + children.length; index++) {
     const row = rowAt(index);
@@ -130,9 +131,28 @@ export function readSnapshot(json: unknown, file: string, text: string | Readonl
     }
     seen.set(key, index);
     if (INLINE_CHILDREN.has(type.toLowerCase())) for (const child of inlineChildren(row, id)) children.push(child);
-    resources.push(resourceOf(row, id, key, type, file, kind, positions.get(id)));
+    resources.push(resourceOf(row, id, key, type, file, kind, positions.get(id), previous));
   }
   return { resources, problems };
+}
+
+/** Columns whose value runs of rows repeat: a query returns a subscription's, a group's rows together. */
+const REPEATED_COLUMNS = new Set(['subscriptionId', 'resourceGroup', 'tenantId']);
+
+/**
+ * The last value of each repeated column, handed out again for an equal one. JSON.parse gives every row its
+ * own copy of every string; one comparison with the previous row's value (no hashing) lets the rows of a
+ * run share one copy instead of each holding its own until the rules have run.
+ */
+class PreviousValues {
+  private readonly last = new Map<string, string>();
+
+  same(column: string, value: string): string {
+    const last = this.last.get(column);
+    if (last === value) return last;
+    this.last.set(column, value);
+    return value;
+  }
 }
 
 /**
@@ -152,11 +172,12 @@ function mayNameParent(lowerId: string): boolean {
  * order by a plain loop: object rest spread costs several times as much per row, and a 100k-row snapshot
  * makes 100k of them.
  */
-function resourceOf(row: Record<string, unknown>, id: string, key: string, type: string, file: string, kind: InputKind, position: { line: number; column: number } | undefined): Resource {
+function resourceOf(row: Record<string, unknown>, id: string, key: string, type: string, file: string, kind: InputKind, position: { line: number; column: number } | undefined, previous: PreviousValues): Resource {
   const body: Record<string, unknown> = {};
   for (const column in row) {
     if (column === 'id' || column === 'type' || column === 'name' || column === 'location' || !Object.hasOwn(row, column)) continue;
-    setOwn(body, column, row[column]);
+    const value = row[column];
+    setOwn(body, column, typeof value === 'string' && REPEATED_COLUMNS.has(column) ? previous.same(column, value) : value);
   }
   // Resource Graph rows carry their resource group, and most ids name no parent: the id is parsed only when
   // it can add one of the two.
@@ -170,7 +191,7 @@ function resourceOf(row: Record<string, unknown>, id: string, key: string, type:
   // "not set" would pass (or fail) on data the row never held.
   if (body['properties'] === null) body['properties'] = UNKNOWN;
   const name = row['name'];
-  const location = row['location'];
+  const location = typeof row['location'] === 'string' ? previous.same('location', row['location']) : row['location'];
   const source: Resource['source'] = position
     ? { kind, dialect: 'arm', file, id, managed: true, line: position.line, column: position.column }
     : { kind, dialect: 'arm', file, id, managed: true };
