@@ -3214,9 +3214,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           helpWidth: context.helpWidth,
           outputHasColors: context.hasColors
         });
-        const text7 = helper.formatHelp(this, helper);
-        if (context.hasColors) return text7;
-        return this._outputConfiguration.stripColor(text7);
+        const text9 = helper.formatHelp(this, helper);
+        if (context.hasColors) return text9;
+        return this._outputConfiguration.stripColor(text9);
       }
       /**
        * @typedef HelpContext
@@ -3376,7 +3376,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {(string | Function)} text - string to add, or a function returning a string
        * @return {Command} `this` command for chaining
        */
-      addHelpText(position, text7) {
+      addHelpText(position, text9) {
         const allowedValues = ["beforeAll", "before", "after", "afterAll"];
         if (!allowedValues.includes(position)) {
           throw new Error(`Unexpected value for position to addHelpText.
@@ -3385,10 +3385,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const helpEvent = `${position}Help`;
         this.on(helpEvent, (context) => {
           let helpStr;
-          if (typeof text7 === "function") {
-            helpStr = text7({ error: context.error, command: context.command });
+          if (typeof text9 === "function") {
+            helpStr = text9({ error: context.error, command: context.command });
           } else {
-            helpStr = text7;
+            helpStr = text9;
           }
           if (helpStr) {
             context.write(`${helpStr}
@@ -3500,8 +3500,8 @@ var init_esm = __esm({
 });
 
 // src/errors.ts
-function oneLine(text7, max = 300) {
-  const flat = text7.replace(/\s+/g, " ").trim();
+function oneLine(text9, max = 300) {
+  const flat = text9.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
 }
 var UserError;
@@ -4500,14 +4500,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text7, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text9, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text7;
+        return text9;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text7.length <= endStep)
-        return text7;
+      if (text9.length <= endStep)
+        return text9;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -4524,14 +4524,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text7, i, indent.length);
+        i = consumeMoreIndentedLines(text9, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text7[i += 1]; ) {
+      for (let ch; ch = text9[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text7[i + 1]) {
+          switch (text9[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -4548,12 +4548,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text7, i, indent.length);
+            i = consumeMoreIndentedLines(text9, i, indent.length);
           end = i + indent.length + endStep;
           split2 = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text7[i + 1];
+            const next = text9[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split2 = i;
           }
@@ -4565,12 +4565,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text7[i += 1];
+                ch = text9[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text7;
+                return text9;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -4585,39 +4585,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text7;
+        return text9;
       if (onFold)
         onFold();
-      let res = text7.slice(0, folds[0]);
+      let res = text9.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold2 = folds[i2];
-        const end2 = folds[i2 + 1] || text7.length;
+        const end2 = folds[i2 + 1] || text9.length;
         if (fold2 === 0)
           res = `
-${indent}${text7.slice(0, end2)}`;
+${indent}${text9.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold2])
-            res += `${text7[fold2]}\\`;
+            res += `${text9[fold2]}\\`;
           res += `
-${indent}${text7.slice(fold2 + 1, end2)}`;
+${indent}${text9.slice(fold2 + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text7, i, indent) {
+    function consumeMoreIndentedLines(text9, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text7[start];
+      let ch = text9[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text7[++i];
+          ch = text9[++i];
         } else {
           do {
-            ch = text7[++i];
+            ch = text9[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text7[start];
+          ch = text9[start];
         }
       }
       return end;
@@ -7496,10 +7496,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep8, value } = collItem;
+        const { start, key, sep: sep10, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep8?.[0],
+          next: key ?? sep10?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -7513,7 +7513,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep8) {
+          if (!keyProps.anchor && !keyProps.tag && !sep10) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -7537,7 +7537,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep8 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep10 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -7553,7 +7553,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep8, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep10, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -7644,7 +7644,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep8 = "";
+        let sep10 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -7658,13 +7658,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep8 + cb;
-              sep8 = "";
+                comment += sep10 + cb;
+              sep10 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep8 += source;
+                sep10 += source;
               hasSpace = true;
               break;
             default:
@@ -7707,18 +7707,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep8, value } = collItem;
+        const { start, key, sep: sep10, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep8?.[0],
+          next: key ?? sep10?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep8 && !value) {
+          if (!props.anchor && !props.tag && !sep10 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -7772,8 +7772,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep8 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep8, null, props, onError);
+        if (!isMap && !sep10 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep10, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -7785,7 +7785,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep8 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep10 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -7796,8 +7796,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep8)
-                for (const st of sep8) {
+              if (sep10)
+                for (const st of sep10) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -7814,7 +7814,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep8, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep10, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -7994,7 +7994,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep8 = "";
+      let sep10 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -8011,24 +8011,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep8 + indent.slice(trimIndent) + content;
-          sep8 = "\n";
+          value += sep10 + indent.slice(trimIndent) + content;
+          sep10 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep8 === " ")
-            sep8 = "\n";
-          else if (!prevMoreIndented && sep8 === "\n")
-            sep8 = "\n\n";
-          value += sep8 + indent.slice(trimIndent) + content;
-          sep8 = "\n";
+          if (sep10 === " ")
+            sep10 = "\n";
+          else if (!prevMoreIndented && sep10 === "\n")
+            sep10 = "\n\n";
+          value += sep10 + indent.slice(trimIndent) + content;
+          sep10 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep8 === "\n")
+          if (sep10 === "\n")
             value += "\n";
           else
-            sep8 = "\n";
+            sep10 = "\n";
         } else {
-          value += sep8 + content;
-          sep8 = " ";
+          value += sep10 + content;
+          sep10 = " ";
           prevMoreIndented = false;
         }
       }
@@ -8211,25 +8211,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep8 = " ";
+      let sep10 = " ";
       let pos = line2.lastIndex;
       while (match = line2.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep8 === "\n")
-            res += sep8;
+          if (sep10 === "\n")
+            res += sep10;
           else
-            sep8 = "\n";
+            sep10 = "\n";
         } else {
-          res += sep8 + lm;
-          sep8 = " ";
+          res += sep10 + lm;
+          sep10 = " ";
         }
         pos = line2.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep8 + (match?.[1] ?? "");
+      return res + sep10 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -9039,14 +9039,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep8, value }) {
+    function stringifyItem({ start, key, sep: sep10, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep8)
-        for (const st of sep8)
+      if (sep10)
+        for (const st of sep10)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -10213,18 +10213,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep8;
+          let sep10;
           if (scalar.end) {
-            sep8 = scalar.end;
-            sep8.push(this.sourceToken);
+            sep10 = scalar.end;
+            sep10.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep8 = [this.sourceToken];
+            sep10 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep8 }]
+            items: [{ start, key: scalar, sep: sep10 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -10377,15 +10377,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep8 = it.sep;
-                  sep8.push(this.sourceToken);
+                  const sep10 = it.sep;
+                  sep10.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep8 }]
+                    items: [{ start: start2, key, sep: sep10 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -10579,13 +10579,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep8 = fc.end.splice(1, fc.end.length);
-            sep8.push(this.sourceToken);
+            const sep10 = fc.end.splice(1, fc.end.length);
+            sep10.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep8 }]
+              items: [{ start, key: fc, sep: sep10 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -12608,14 +12608,14 @@ var require_code2 = __commonJS({
     }
     exports.callValidateCode = callValidateCode;
     var newRegExp = (0, codegen_1._)`new RegExp`;
-    function usePattern({ gen, it: { opts } }, pattern) {
+    function usePattern({ gen, it: { opts } }, pattern2) {
       const u = opts.unicodeRegExp ? "u" : "";
       const { regExp } = opts.code;
-      const rx = regExp(pattern, u);
+      const rx = regExp(pattern2, u);
       return gen.scopeValue("pattern", {
         key: rx.toString(),
         ref: rx,
-        code: (0, codegen_1._)`${regExp.code === "new RegExp" ? newRegExp : (0, util_2.useFunc)(gen, regExp)}(${pattern}, ${u})`
+        code: (0, codegen_1._)`${regExp.code === "new RegExp" ? newRegExp : (0, util_2.useFunc)(gen, regExp)}(${pattern2}, ${u})`
       });
     }
     exports.usePattern = usePattern;
@@ -13814,7 +13814,7 @@ var require_compile = __commonJS({
       const schOrFunc = root2.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve17.call(this, root2, ref);
+      let _sch = resolve18.call(this, root2, ref);
       if (_sch === void 0) {
         const schema = (_a = root2.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -13841,7 +13841,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve17(root2, ref) {
+    function resolve18(root2, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -14705,7 +14705,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve17(baseURI, relativeURI, options) {
+    function resolve18(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -14741,50 +14741,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative7, options, skipNormalization) {
+    function resolveComponent(base, relative9, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative7 = parse(serialize(relative7, options), options);
+        relative9 = parse(serialize(relative9, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative7.scheme) {
-        target.scheme = relative7.scheme;
-        target.userinfo = relative7.userinfo;
-        target.host = relative7.host;
-        target.port = relative7.port;
-        target.path = removeDotSegments(relative7.path || "");
-        target.query = relative7.query;
+      if (!options.tolerant && relative9.scheme) {
+        target.scheme = relative9.scheme;
+        target.userinfo = relative9.userinfo;
+        target.host = relative9.host;
+        target.port = relative9.port;
+        target.path = removeDotSegments(relative9.path || "");
+        target.query = relative9.query;
       } else {
-        if (relative7.userinfo !== void 0 || relative7.host !== void 0 || relative7.port !== void 0) {
-          target.userinfo = relative7.userinfo;
-          target.host = relative7.host;
-          target.port = relative7.port;
-          target.path = removeDotSegments(relative7.path || "");
-          target.query = relative7.query;
+        if (relative9.userinfo !== void 0 || relative9.host !== void 0 || relative9.port !== void 0) {
+          target.userinfo = relative9.userinfo;
+          target.host = relative9.host;
+          target.port = relative9.port;
+          target.path = removeDotSegments(relative9.path || "");
+          target.query = relative9.query;
         } else {
-          if (!relative7.path) {
+          if (!relative9.path) {
             target.path = base.path;
-            if (relative7.query !== void 0) {
-              target.query = relative7.query;
+            if (relative9.query !== void 0) {
+              target.query = relative9.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative7.path[0] === "/") {
-              target.path = removeDotSegments(relative7.path);
+            if (relative9.path[0] === "/") {
+              target.path = removeDotSegments(relative9.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative7.path;
+                target.path = "/" + relative9.path;
               } else if (!base.path) {
-                target.path = relative7.path;
+                target.path = relative9.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative7.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative9.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative7.query;
+            target.query = relative9.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -14792,7 +14792,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative7.fragment;
+      target.fragment = relative9.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -15096,7 +15096,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve17,
+      resolve: resolve18,
       resolveComponent,
       equal,
       serialize,
@@ -15449,8 +15449,8 @@ var require_core = __commonJS({
         }
       }
       // add "vocabulary" - a collection of keywords
-      addVocabulary(definitions) {
-        for (const def of definitions)
+      addVocabulary(definitions2) {
+        for (const def of definitions2)
           this.addKeyword(def);
         return this;
       }
@@ -15511,7 +15511,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text7, msg) => text7 + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text9, msg) => text9 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -17800,11 +17800,11 @@ var require_ansi_regex = __commonJS({
   "node_modules/ansi-regex/index.js"(exports, module) {
     "use strict";
     module.exports = ({ onlyFirst = false } = {}) => {
-      const pattern = [
+      const pattern2 = [
         "[\\u001B\\u009B][[\\]()#;?]*(?:(?:(?:(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]+)*|[a-zA-Z\\d]+(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]*)*)?\\u0007)",
         "(?:(?:\\d{1,4}(?:;\\d{0,4})*)?[\\dA-PR-TZcf-ntqry=><~]))"
       ].join("|");
-      return new RegExp(pattern, onlyFirst ? void 0 : "g");
+      return new RegExp(pattern2, onlyFirst ? void 0 : "g");
     };
   }
 });
@@ -18181,11 +18181,11 @@ var require_utils2 = __commonJS({
       }
       return output;
     }
-    function hyperlink(url, text7) {
+    function hyperlink(url, text9) {
       const OSC = "\x1B]";
       const BEL = "\x07";
       const SEP = ";";
-      return [OSC, "8", SEP, SEP, url || text7, BEL, text7, OSC, "8", SEP, SEP, BEL].join("");
+      return [OSC, "8", SEP, SEP, url || text9, BEL, text9, OSC, "8", SEP, SEP, BEL].join("");
     }
     module.exports = {
       strlen,
@@ -18380,10 +18380,10 @@ var require_supports_colors = __commonJS({
 // node_modules/@colors/colors/lib/custom/trap.js
 var require_trap = __commonJS({
   "node_modules/@colors/colors/lib/custom/trap.js"(exports, module) {
-    module["exports"] = function runTheTrap(text7, options) {
+    module["exports"] = function runTheTrap(text9, options) {
       var result2 = "";
-      text7 = text7 || "Run the trap, drop the bass";
-      text7 = text7.split("");
+      text9 = text9 || "Run the trap, drop the bass";
+      text9 = text9.split("");
       var trap = {
         a: ["@", "\u0104", "\u023A", "\u0245", "\u0394", "\u039B", "\u0414"],
         b: ["\xDF", "\u0181", "\u0243", "\u026E", "\u03B2", "\u0E3F"],
@@ -18431,7 +18431,7 @@ var require_trap = __commonJS({
         y: ["\xA5", "\u04B0", "\u04CB"],
         z: ["\u01B5", "\u0240"]
       };
-      text7.forEach(function(c) {
+      text9.forEach(function(c) {
         c = c.toLowerCase();
         var chars = trap[c] || [" "];
         var rand = Math.floor(Math.random() * chars.length);
@@ -18449,8 +18449,8 @@ var require_trap = __commonJS({
 // node_modules/@colors/colors/lib/custom/zalgo.js
 var require_zalgo = __commonJS({
   "node_modules/@colors/colors/lib/custom/zalgo.js"(exports, module) {
-    module["exports"] = function zalgo(text7, options) {
-      text7 = text7 || "   he is here   ";
+    module["exports"] = function zalgo(text9, options) {
+      text9 = text9 || "   he is here   ";
       var soul = {
         "up": [
           "\u030D",
@@ -18583,7 +18583,7 @@ var require_zalgo = __commonJS({
         });
         return bool;
       }
-      function heComes(text8, options2) {
+      function heComes(text10, options2) {
         var result2 = "";
         var counts;
         var l;
@@ -18592,12 +18592,12 @@ var require_zalgo = __commonJS({
         options2["mid"] = typeof options2["mid"] !== "undefined" ? options2["mid"] : true;
         options2["down"] = typeof options2["down"] !== "undefined" ? options2["down"] : true;
         options2["size"] = typeof options2["size"] !== "undefined" ? options2["size"] : "maxi";
-        text8 = text8.split("");
-        for (l in text8) {
+        text10 = text10.split("");
+        for (l in text10) {
           if (isChar(l)) {
             continue;
           }
-          result2 = result2 + text8[l];
+          result2 = result2 + text10[l];
           counts = { "up": 0, "down": 0, "mid": 0 };
           switch (options2.size) {
             case "mini":
@@ -18628,7 +18628,7 @@ var require_zalgo = __commonJS({
         }
         return result2;
       }
-      return heComes(text7, options);
+      return heComes(text9, options);
     };
   }
 });
@@ -19974,16 +19974,16 @@ var init_regular_file = __esm({
 
 // src/inputs/read-yaml-file.ts
 function readYamlFile(file, shownAs, what) {
-  let text7;
+  let text9;
   try {
-    text7 = readRegularFile(file, shownAs).toString("utf8");
+    text9 = readRegularFile(file, shownAs).toString("utf8");
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`cannot read ${what} (${error.code ?? "error"})`, shownAs);
   }
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
-  const document = parseDocument(text7, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text9, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
     const { problem, line: line2 } = yamlSyntaxError(document.errors[0], lineCounter);
     throw new UserError(problem, shownAs, line2);
@@ -20701,8 +20701,8 @@ function fqdnProblem(entry) {
   if (labels.some((label) => !/^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/i.test(label))) return "has a label with characters a host name cannot hold";
   return void 0;
 }
-function patternMatches(pattern, host) {
-  const p = normalizeFqdn(pattern);
+function patternMatches(pattern2, host) {
+  const p = normalizeFqdn(pattern2);
   const h = normalizeFqdn(host);
   if (p === "*") return true;
   if (p.startsWith("*.")) {
@@ -20713,16 +20713,16 @@ function patternMatches(pattern, host) {
   }
   return p === h;
 }
-function patternCovers(pattern, need) {
-  const p = normalizeFqdn(pattern);
+function patternCovers(pattern2, need) {
+  const p = normalizeFqdn(pattern2);
   const n = normalizeFqdn(need);
   if (!n.startsWith("*.")) return patternMatches(p, n);
   if (p === "*") return true;
   if (!p.startsWith("*.")) return false;
   return n.slice(2) === p.slice(2);
 }
-function isAllowAll(pattern) {
-  const p = normalizeFqdn(pattern);
+function isAllowAll(pattern2) {
+  const p = normalizeFqdn(pattern2);
   return p === "*" || /^\*\.[^.]+$/.test(p);
 }
 function parseProtocol(value) {
@@ -21341,9 +21341,9 @@ function cloudOf(location2, parameter) {
 }
 function zonePattern(template, region) {
   const key = `${template}|${region ?? ""}`;
-  let pattern = patterns.get(key);
-  if (!pattern) patterns.set(key, pattern = compileZonePattern(template, region));
-  return pattern;
+  let pattern2 = patterns.get(key);
+  if (!pattern2) patterns.set(key, pattern2 = compileZonePattern(template, region));
+  return pattern2;
 }
 function compileZonePattern(template, region) {
   const source = template.toLowerCase().split(/(\{[a-zA-Z]+\})/).map((part) => {
@@ -21356,8 +21356,8 @@ function compileZonePattern(template, region) {
 function showZone(template, region) {
   return region ? template.replace(/\{region\}/g, region.toLowerCase().replace(/\s+/g, "")) : template;
 }
-function escape2(text7) {
-  return text7.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function escape2(text9) {
+  return text9.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 function specsFor(groupId, targetType, extra) {
   const all = [...zoneTable().get(groupId.toLowerCase()) ?? []];
@@ -22111,12 +22111,12 @@ function needMet(rules, need, fqdnTags) {
   const port = need.port ?? 443;
   const protocol = { type: need.protocol ?? (port === 80 ? "http" : "https"), port };
   if (need.fqdn) {
-    const viaApplication = rules.application.some((rule) => rule.allow && protocolAllows(rule.protocols, protocol) && rule.targetFqdns.some((pattern) => patternCovers(pattern, need.fqdn)));
+    const viaApplication = rules.application.some((rule) => rule.allow && protocolAllows(rule.protocols, protocol) && rule.targetFqdns.some((pattern2) => patternCovers(pattern2, need.fqdn)));
     if (viaApplication) return true;
     const viaTag = fqdnTags.length > 0 && rules.application.some((rule) => rule.allow && rule.fqdnTags.some((tag) => fqdnTags.some((wanted) => wanted.toLowerCase() === tag.toLowerCase())));
     if (viaTag) return true;
     const viaNetwork = rules.network.some(
-      (rule) => rule.allow && portAllows(rule.destinationPorts, port) && rule.destinationFqdns.some((pattern) => patternCovers(pattern, need.fqdn))
+      (rule) => rule.allow && portAllows(rule.destinationPorts, port) && rule.destinationFqdns.some((pattern2) => patternCovers(pattern2, need.fqdn))
     );
     if (viaNetwork) return true;
     return (need.serviceTags ?? []).some((tag) => serviceTagAllowed(rules, tag, port));
@@ -22132,7 +22132,7 @@ function registryDataMet(inventory, rules, workloads) {
     const registry = inventory.byName("Microsoft.ContainerRegistry/registries", server.replace(/\.azurecr\.(io|us|cn)$/, ""))[0];
     if (!registry || !dataEndpointsEnabled(registry)) return false;
     return dataEndpointHosts(registry).every(
-      (host) => !host.includes("<") && rules.application.some((rule) => rule.allow && protocolAllows(rule.protocols, https) && rule.targetFqdns.some((pattern) => patternCovers(pattern, host)))
+      (host) => !host.includes("<") && rules.application.some((rule) => rule.allow && protocolAllows(rule.protocols, https) && rule.targetFqdns.some((pattern2) => patternCovers(pattern2, host)))
     );
   });
 }
@@ -22360,8 +22360,8 @@ var init_fqdns_well_formed = __esm({
       const check = (entry, where2, scope, mine, path) => {
         if (entry === "*") return;
         const problem = mine ? fqdnProblem(entry) : void 0;
-        const note = (text7, expected) => {
-          problems2.push(text7);
+        const note = (text9, expected) => {
+          problems2.push(text9);
           evidence.push({ path, actual: entry, expected });
         };
         if (problem) note(`"${entry}" in ${where2} ${problem}`, WELL_FORMED);
@@ -22512,8 +22512,8 @@ var init_no_multitenant_wildcards = __esm({
 });
 
 // src/egress/ipv4.ts
-function parseCidr(text7) {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(text7.trim());
+function parseCidr(text9) {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(text9.trim());
   if (!match) return void 0;
   const octets = match.slice(1, 5).map(Number);
   if (octets.some((octet) => octet > 255)) return void 0;
@@ -22878,24 +22878,24 @@ var init_nsg_allows_pool_egress = __esm({
 });
 
 // src/engine/glob.ts
-function pieceAt(text7, at3, piece, anyOne) {
-  if (at3 < 0 || at3 + piece.length > text7.length) return false;
-  if (!anyOne) return text7.startsWith(piece, at3);
-  for (let i = 0; i < piece.length; i++) if (piece[i] !== "?" && piece[i] !== text7[at3 + i]) return false;
+function pieceAt(text9, at3, piece, anyOne) {
+  if (at3 < 0 || at3 + piece.length > text9.length) return false;
+  if (!anyOne) return text9.startsWith(piece, at3);
+  for (let i = 0; i < piece.length; i++) if (piece[i] !== "?" && piece[i] !== text9[at3 + i]) return false;
   return true;
 }
-function findPiece(text7, piece, from, end, anyOne) {
+function findPiece(text9, piece, from, end, anyOne) {
   if (!anyOne || !piece.includes("?")) {
-    const at3 = text7.indexOf(piece, from);
+    const at3 = text9.indexOf(piece, from);
     return at3 !== -1 && at3 + piece.length <= end ? at3 : -1;
   }
-  for (let at3 = from; at3 + piece.length <= end; at3++) if (pieceAt(text7, at3, piece, true)) return at3;
+  for (let at3 = from; at3 + piece.length <= end; at3++) if (pieceAt(text9, at3, piece, true)) return at3;
   return -1;
 }
-function wildcardMatch(pattern, text7, options = {}) {
+function wildcardMatch(pattern2, text9, options = {}) {
   const anyOne = options.questionMark === true;
-  const p = options.caseSensitive ? pattern : pattern.toLowerCase();
-  const t = options.caseSensitive ? text7 : text7.toLowerCase();
+  const p = options.caseSensitive ? pattern2 : pattern2.toLowerCase();
+  const t = options.caseSensitive ? text9 : text9.toLowerCase();
   const pieces = p.split("*");
   if (pieces.length === 1) return t.length === p.length && pieceAt(t, 0, p, anyOne);
   const first = pieces[0];
@@ -22923,8 +22923,8 @@ var init_glob = __esm({
 function namesOrNone(items2) {
   return items2.length ? [...new Set(items2)].join(", ") : "none";
 }
-function globMatch(pattern, value) {
-  return wildcardMatch(pattern, value);
+function globMatch(pattern2, value) {
+  return wildcardMatch(pattern2, value);
 }
 function asString(value) {
   return typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : void 0;
@@ -23059,7 +23059,7 @@ function describePool(pool) {
 function clusterDesignation(inventory, cluster, selector) {
   if (selector.all) return "pass";
   const results = [];
-  if (selector.names.some((pattern) => globMatch(pattern, cluster.name))) results.push("pass");
+  if (selector.names.some((pattern2) => globMatch(pattern2, cluster.name))) results.push("pass");
   results.push(mapMatches(selector.tags, cluster.body["tags"], true));
   if (selector.kataPool) {
     const { pools, unknownReason } = poolsOf(inventory, cluster);
@@ -23212,7 +23212,7 @@ var init_cluster_kata_pool_not_legacy = __esm({
 function spelling(resource) {
   const notation = notationOf(resource);
   const podSpec = notation.spell(resource, "properties.podSpec");
-  return { podSpec, field: (relative7) => notation.spell(resource, `properties.podSpec.${relative7}`).slice(podSpec.length + 1) };
+  return { podSpec, field: (relative9) => notation.spell(resource, `properties.podSpec.${relative9}`).slice(podSpec.length + 1) };
 }
 function valueUnder(value, ...path) {
   let node = value;
@@ -23247,7 +23247,7 @@ function judgeWorkload(context, path, expected, collect2) {
   const problems2 = [];
   const undecided = [];
   if (view.spec === UNKNOWN) undecided.push("the pod spec");
-  else collect2(view, (text7) => problems2.push(text7), (text7) => undecided.push(text7));
+  else collect2(view, (text9) => problems2.push(text9), (text9) => undecided.push(text9));
   if (problems2.length) return fail(path, problems2, expected, { ...view.details, violations: problems2.join("; ") });
   if (undecided.length) {
     const why = openBecause(context.resource, "not in the input");
@@ -23363,8 +23363,8 @@ function named2(container) {
   return container.label.startsWith("container ") ? ` (${container.label})` : "";
 }
 function userId(value) {
-  const text7 = asString(value);
-  return text7 !== void 0 && /^\d+$/.test(text7.trim()) ? Number(text7) : void 0;
+  const text9 = asString(value);
+  return text9 !== void 0 && /^\d+$/.test(text9.trim()) ? Number(text9) : void 0;
 }
 var HARMLESS_CAPABILITIES, privileges, hostNamespaces, RUNTIME_SOCKET, hostMounts, CONFINED_SECCOMP, seccomp, nonRoot;
 var init_pod_settings = __esm({
@@ -23475,8 +23475,8 @@ function eachImage(view, undecided, visit) {
   each(view, undecided, (container, value) => {
     const image = valueUnder(value, "image");
     if (isPlaceholder(image)) return undecided(`${container.label}: image`);
-    const text7 = asString(image);
-    if (text7) visit(container, text7);
+    const text9 = asString(image);
+    if (text9) visit(container, text9);
   });
 }
 function approved(image, entries2) {
@@ -23686,7 +23686,7 @@ function patterns2() {
     settingWords: new Set(table5.settingWords.map((word) => word.toLowerCase())),
     pairs: new Set(table5.pairs.map(([a2, b]) => `${a2}${b}`.toLowerCase())),
     values: table5.valuePatterns.map((entry) => ({ regex: new RegExp(entry.pattern), what: entry.what })),
-    references: table5.references.map((pattern) => new RegExp(pattern, "s")),
+    references: table5.references.map((pattern2) => new RegExp(pattern2, "s")),
     placeholders: new Set(table5.placeholders.map((word) => String(word).toLowerCase()))
   };
   return compiled;
@@ -23712,10 +23712,10 @@ function judgeEntry(key, entry, pending, sensitive) {
   if (isRedacted(value)) return named5 ? { kind: "credential", why: `${sensitive}, stored in a ConfigMap in clear` } : { kind: "clean" };
   if (isPlaceholder(value)) return named5 ? { kind: "unknown", why: `the value of key ${key} is ${pending}` } : { kind: "clean" };
   if (typeof value !== "string") return { kind: "clean" };
-  const text7 = value.length > SCAN_LIMIT ? value.slice(0, SCAN_LIMIT) : value;
-  const trimmed = text7.trim();
+  const text9 = value.length > SCAN_LIMIT ? value.slice(0, SCAN_LIMIT) : value;
+  const trimmed = text9.trim();
   if (entry.from === "data") {
-    const shaped = table5.values.find((pattern) => pattern.regex.test(text7));
+    const shaped = table5.values.find((pattern2) => pattern2.regex.test(text9));
     if (shaped) return { kind: "credential", why: `its value is ${shaped.what}` };
   }
   if (!named5) return { kind: "clean" };
@@ -23886,7 +23886,7 @@ var init_workload_is_untrusted = __esm({
       }
       const namespace = valueUnder(body, "metadata", "namespace");
       if (selector.namespaces.length) {
-        results.push(isPlaceholder(namespace) ? "unknown" : selector.namespaces.some((pattern) => globMatch(pattern, asString(namespace) ?? "default")) ? "pass" : "fail");
+        results.push(isPlaceholder(namespace) ? "unknown" : selector.namespaces.some((pattern2) => globMatch(pattern2, asString(namespace) ?? "default")) ? "pass" : "fail");
       }
       results.push(mapMatches(selector.labels, valueUnder(body, "metadata", "labels"), false));
       results.push(mapMatches(selector.labels, valueUnder(body, "properties", "podLabels"), false));
@@ -24356,8 +24356,51 @@ var init_role_assignments = __esm({
   }
 });
 
-// src/checks/pool/image-pulls.ts
+// src/checks/pool/workload-images.ts
 function text3(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function workloadRegistries(inventory, registryAt) {
+  if (inventory.ofType("Microsoft.ContainerService/managedClusters").length !== 1) return [];
+  const byRegistry = /* @__PURE__ */ new Map();
+  for (const workload of inventory.ofType("Kubernetes/Workload")) {
+    if (workload.source.managed === false) continue;
+    const spec = isPlainObject(workload.body["properties"]) ? workload.body["properties"]["podSpec"] : void 0;
+    if (!isPlainObject(spec)) continue;
+    const secrets = spec["imagePullSecrets"];
+    if (isPlaceholder(secrets) || Array.isArray(secrets) && secrets.length > 0) continue;
+    const metadata = workload.body["metadata"];
+    const label = `${text3(workload.body["kind"]) ?? "workload"} ${(isPlainObject(metadata) ? text3(metadata["name"]) : void 0) ?? workload.name}`;
+    for (const key of ["initContainers", "containers", "ephemeralContainers"]) {
+      const containers = spec[key];
+      for (const container of Array.isArray(containers) ? containers : []) {
+        const image = isPlainObject(container) ? text3(container["image"]) : void 0;
+        const slash = image?.indexOf("/") ?? -1;
+        if (!image || slash < 0) continue;
+        const registry = registryAt(image.slice(0, slash));
+        if (!registry) continue;
+        const entry = byRegistry.get(registry) ?? { repositories: /* @__PURE__ */ new Set(), workloads: [] };
+        byRegistry.set(registry, entry);
+        entry.repositories.add(image.slice(slash + 1).replace(/@.*$/, "").replace(/:[^/:]*$/, ""));
+        if (!entry.workloads.includes(label)) entry.workloads.push(label);
+      }
+    }
+  }
+  return [...byRegistry].map(([registry, { repositories, workloads }]) => ({
+    registry,
+    repositories: [...repositories],
+    purpose: `the images of ${workloads.slice(0, 3).join(", ")}${workloads.length > 3 ? ` and ${workloads.length - 3} more` : ""}`
+  }));
+}
+var init_workload_images = __esm({
+  "src/checks/pool/workload-images.ts"() {
+    "use strict";
+    init_values();
+  }
+});
+
+// src/checks/pool/image-pulls.ts
+function text4(value) {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
 }
 function list(value) {
@@ -24373,7 +24416,7 @@ function registryByServer(inventory, server) {
   const index = inventory.cached("registries-by-login-server", () => {
     const byServer = /* @__PURE__ */ new Map();
     for (const registry of inventory.ofType(REGISTRY3)) {
-      const login = text3(propertiesOf5(registry)["loginServer"]);
+      const login = text4(propertiesOf5(registry)["loginServer"]);
       if (login) byServer.set(login.toLowerCase(), registry);
       for (const suffix of ["azurecr.io", "azurecr.cn", "azurecr.us"]) {
         const key = `${registry.name.toLowerCase()}.${suffix}`;
@@ -24394,7 +24437,7 @@ function identityByClientId(inventory, clientId) {
   const index = inventory.cached("identities-by-client-id", () => {
     const byClient = /* @__PURE__ */ new Map();
     for (const identity3 of inventory.ofType(USER_ASSIGNED_IDENTITY)) {
-      const client = text3(propertiesOf5(identity3)["clientId"]);
+      const client = text4(propertiesOf5(identity3)["clientId"]);
       if (client) byClient.set(client.toLowerCase(), identity3);
     }
     return byClient;
@@ -24402,7 +24445,7 @@ function identityByClientId(inventory, clientId) {
   return index.get(clientId.toLowerCase());
 }
 function shellLookup(resource, command, query) {
-  const group = text3(resource.body["resourceGroup"]);
+  const group = text4(resource.body["resourceGroup"]);
   const where2 = resource.source.id ? `--ids ${resource.source.id}` : `--name ${resource.name}${group ? ` --resource-group ${group}` : ""}`;
   return `$(az ${command} show ${where2} --query ${query} --output tsv)`;
 }
@@ -24412,7 +24455,7 @@ function principalText(owner, objectId, armPath, shell) {
   return notation.outputOf(owner, armPath) ?? shell;
 }
 function userAssigned(uami) {
-  const objectId = text3(propertiesOf5(uami)["principalId"]);
+  const objectId = text4(propertiesOf5(uami)["principalId"]);
   const keys = objectId ? [idKey(objectId)] : [];
   if (notationOf(uami).refersByConfiguration) keys.push(refKey(uami, "principal"));
   if (keys.length === 0) return { unresolved: `the principal id of user-assigned identity ${uami.name} is not in the input` };
@@ -24420,7 +24463,7 @@ function userAssigned(uami) {
 }
 function systemAssigned(owner) {
   const identity3 = owner.body["identity"];
-  const objectId = isPlainObject(identity3) ? text3(identity3["principalId"]) : void 0;
+  const objectId = isPlainObject(identity3) ? text4(identity3["principalId"]) : void 0;
   const keys = objectId ? [idKey(objectId)] : [];
   if (notationOf(owner).refersByConfiguration) keys.push(refKey(owner, "principal"));
   if (keys.length === 0) return { unresolved: `the principal id of the system-assigned identity of ${owner.name} is not in the input` };
@@ -24435,13 +24478,14 @@ function identityNamed(inventory, owner, path, value) {
     const shared = notation.sharesAttribute(owner, path);
     let followed = referenceTargets(inventory, owner, shared ? notation.settingAttribute(owner, path) ?? attribute : attribute);
     if (followed.targets.length === 0 && !shared) followed = referenceTargets(inventory, owner, attribute.replace(/\[\d+\]/g, "[0]"));
-    const identities = followed.targets.filter(({ target }) => target.armType === USER_ASSIGNED_IDENTITY);
-    if (identities.length === 1) return userAssigned(identities[0].target);
-    if (identities.length > 1 && !shared) return userAssigned(identities[0].target);
-    const why = followed.unresolved.length ? followed.unresolved.join("; ") : "the configuration shows no identity it refers to";
+    const identities = [...new Set(followed.targets.filter(({ target }) => target.armType === USER_ASSIGNED_IDENTITY).map(({ target }) => target))];
+    if (identities.length >= 1 && !shared) return userAssigned(identities[0]);
+    const other = followed.targets.some(({ target, reference }) => target.armType !== USER_ASSIGNED_IDENTITY && /identit/i.test(reference));
+    if (identities.length === 1 && followed.unresolved.length === 0 && !other) return userAssigned(identities[0]);
+    const why = followed.unresolved.length ? followed.unresolved.join("; ") : identities.length > 1 ? `${notation.settingAttribute(owner, path) ?? attribute} refers to user-assigned identities ${identities.map((identity3) => identity3.name).join(" and ")}, and the input records its references as one list, not per property, so which one the registry entry names is not known` : "the configuration shows no identity it refers to";
     return { unresolved: `${attribute} is known only after apply: ${why}` };
   }
-  const written = text3(value);
+  const written = text4(value);
   if (!written) return void 0;
   const lower2 = written.toLowerCase();
   if (lower2 === "system" || lower2 === "[system]") return systemAssigned(owner);
@@ -24452,7 +24496,7 @@ function identityNamed(inventory, owner, path, value) {
     const assigned = isPlainObject(owner.body["identity"]) ? owner.body["identity"]["userAssignedIdentities"] : void 0;
     if (isPlainObject(assigned)) {
       for (const [id, entry] of Object.entries(assigned)) {
-        const objectId = isPlainObject(entry) ? text3(entry["principalId"]) : void 0;
+        const objectId = isPlainObject(entry) ? text4(entry["principalId"]) : void 0;
         if (objectId && id.toLowerCase() === lower2) return { label: `user-assigned identity ${written.replace(/^.*\//, "")}`, keys: [idKey(objectId)], principal: notationOf(owner).quote(objectId) };
       }
     }
@@ -24468,7 +24512,7 @@ function identityNamed(inventory, owner, path, value) {
   return { unresolved: `${attribute} is ${JSON.stringify(written)}, which names no identity azfence can follow` };
 }
 function registryFor(inventory, owner, path, server) {
-  const written = text3(server);
+  const written = text4(server);
   if (written) {
     const host = written.toLowerCase().replace(/^https?:\/\//, "").replace(/\/.*$/, "");
     const registry = registryByServer(inventory, host);
@@ -24486,18 +24530,18 @@ function repositoriesFrom(owner, registry, server) {
   const template = propertiesOf5(owner)["template"];
   const containers = isPlainObject(template) ? [...list(template["containers"]), ...list(template["initContainers"])] : [];
   const hosts = /* @__PURE__ */ new Set();
-  const written = text3(server);
+  const written = text4(server);
   if (written) hosts.add(written.toLowerCase());
   if (registry) {
     hosts.add(`${registry.name.toLowerCase()}.azurecr.io`);
-    const login = text3(propertiesOf5(registry)["loginServer"]);
+    const login = text4(propertiesOf5(registry)["loginServer"]);
     if (login) hosts.add(login.toLowerCase());
   }
   const repositories = [];
   for (const container of containers) {
     const image = isPlainObject(container) ? container["image"] : void 0;
     if (isPlaceholder(image)) return void 0;
-    const ref = text3(image);
+    const ref = text4(image);
     if (!ref) continue;
     const slash = ref.indexOf("/");
     if (slash < 0 || !hosts.has(ref.slice(0, slash).toLowerCase())) continue;
@@ -24530,7 +24574,7 @@ function appPulls(inventory, app, base, entries2, into) {
 function kubeletIdentity(inventory, cluster) {
   const profile = propertiesOf5(cluster)["identityProfile"];
   const kubelet = isPlainObject(profile) ? Object.entries(profile).find(([key]) => key.toLowerCase() === "kubeletidentity")?.[1] : void 0;
-  const objectId = isPlainObject(kubelet) ? text3(kubelet["objectId"]) : void 0;
+  const objectId = isPlainObject(kubelet) ? text4(kubelet["objectId"]) : void 0;
   const keys = objectId ? [idKey(objectId)] : [];
   if (notationOf(cluster).refersByConfiguration) keys.push(refKey(cluster, "kubelet"));
   const resourceId2 = isPlainObject(kubelet) ? kubelet["resourceId"] : void 0;
@@ -24547,6 +24591,16 @@ function kubeletIdentity(inventory, cluster) {
   };
 }
 function clusterPulls(inventory, cluster, into) {
+  bootstrapPull(inventory, cluster, into);
+  workloadPulls(inventory, cluster, into);
+}
+function workloadPulls(inventory, cluster, into) {
+  const found = workloadRegistries(inventory, (host) => registryByServer(inventory, host));
+  if (found.length === 0) return;
+  const identity3 = kubeletIdentity(inventory, cluster);
+  for (const { registry, repositories, purpose } of found) into.pulls.push({ path: "properties.identityProfile.kubeletidentity.objectId", registry, registryName: registry.name, identity: identity3, repositories, purpose });
+}
+function bootstrapPull(inventory, cluster, into) {
   const bootstrap = propertiesOf5(cluster)["bootstrapProfile"];
   if (!isPlainObject(bootstrap)) return;
   const source = bootstrap["artifactSource"];
@@ -24629,8 +24683,9 @@ var init_image_pulls = __esm({
     init_notation();
     init_role_assignments();
     init_values();
+    init_workload_images();
     REGISTRY3 = "Microsoft.ContainerRegistry/registries";
-    PULL_ROLE_READS = ["microsoft.containerregistry/registries", "microsoft.managedidentity/userassignedidentities", "microsoft.authorization/roleassignments"];
+    PULL_ROLE_READS = ["microsoft.containerregistry/registries", "microsoft.managedidentity/userassignedidentities", "microsoft.authorization/roleassignments", "microsoft.authorization/roledefinitions"];
     PULLER_TYPES = ["Microsoft.App/containerApps", "Microsoft.App/jobs", "Microsoft.App/sessionPools", "Microsoft.ContainerService/managedClusters", "Microsoft.ContainerRegistry/registries/tasks"];
     known2 = (resource) => openBecause(resource, "not in the input");
   }
@@ -24645,8 +24700,8 @@ function registerArmType(type) {
   if (!KNOWN_TYPES.has(lower2)) KNOWN_TYPES.set(lower2, type);
 }
 function armTypeLabel(type) {
-  const canonical = canonicalArmType(type);
-  return (Object.hasOwn(LABELS, canonical) ? LABELS[canonical] : void 0) ?? canonical;
+  const canonical2 = canonicalArmType(type);
+  return (Object.hasOwn(LABELS, canonical2) ? LABELS[canonical2] : void 0) ?? canonical2;
 }
 var KNOWN_TYPES, LABELS;
 var init_arm_types = __esm({
@@ -24672,6 +24727,7 @@ var init_arm_types = __esm({
       "Microsoft.App/jobs": "Container Apps job",
       "Microsoft.App/containerApps": "container app",
       "Microsoft.Authorization/roleAssignments": "role assignment",
+      "Microsoft.Authorization/roleDefinitions": "role definition",
       "Microsoft.ManagedIdentity/userAssignedIdentities": "user-assigned identity",
       "Microsoft.Resources/resourceGroups": "resource group",
       "Microsoft.App/sessionPools": "Container Apps session pool",
@@ -24722,6 +24778,100 @@ var init_arm_types = __esm({
   }
 });
 
+// src/checks/pool/custom-roles.ts
+function text5(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function propertiesOf6(resource) {
+  return isPlainObject(resource.body["properties"]) ? resource.body["properties"] : {};
+}
+function guidOf(definition) {
+  const fromId = definition.source.id?.replace(/^.*\//, "");
+  if (fromId && GUID.test(fromId)) return fromId.toLowerCase();
+  const name = text5(definition.body["name"]) ?? definition.name;
+  return GUID.test(name) ? name.toLowerCase() : void 0;
+}
+function roleNameOf(definition) {
+  return text5(propertiesOf6(definition)["roleName"]) ?? definition.name;
+}
+function definitions(inventory) {
+  return inventory.cached("custom-role-definitions", () => {
+    const byGuid = /* @__PURE__ */ new Map();
+    const byName3 = /* @__PURE__ */ new Map();
+    for (const definition of inventory.ofType(ROLE_DEFINITION)) {
+      const guid = guidOf(definition);
+      if (guid) byGuid.set(guid, definition);
+      byName3.set(roleNameOf(definition).toLowerCase(), definition);
+    }
+    return { byGuid, byName: byName3 };
+  });
+}
+function customRoleOf(inventory, view) {
+  const index = definitions(inventory);
+  const role = view.role;
+  let definition;
+  if ("unresolved" in role) {
+    const assignment = view.assignment;
+    const notation = notationOf(assignment);
+    const attribute = notation.settingAttribute(assignment, "properties.roleDefinitionId") ?? notation.spell(assignment, "properties.roleDefinitionId");
+    definition = referenceTargets(inventory, assignment, attribute).targets.find(({ target }) => target.armType === ROLE_DEFINITION)?.target;
+  } else {
+    definition = (role.id ? index.byGuid.get(role.id.toLowerCase()) : void 0) ?? (role.name ? index.byName.get(role.name.toLowerCase()) : void 0);
+  }
+  if (!definition) return void 0;
+  const id = guidOf(definition);
+  return { name: roleNameOf(definition), ...id ? { id } : {}, definition };
+}
+function pattern(written) {
+  return new RegExp(`^${written.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, "\\$&")).join(".*")}$`, "i");
+}
+function allows(role, kind, operation) {
+  const permissions = propertiesOf6(role.definition)["permissions"];
+  if (isPlaceholder(permissions) || isPlaceholder(role.definition.body["properties"])) return { is: "maybe", why: `the permissions of custom role ${role.name} are known only after apply` };
+  const not = kind === "actions" ? "notActions" : "notDataActions";
+  let undecided;
+  for (const block of Array.isArray(permissions) ? permissions : []) {
+    if (!isPlainObject(block)) continue;
+    const allowed = block[kind];
+    const denied = block[not];
+    if (isPlaceholder(allowed) || isPlaceholder(denied)) {
+      undecided = `the ${kind} of custom role ${role.name} are known only after apply`;
+      continue;
+    }
+    const matches = (list3) => Array.isArray(list3) && list3.some((entry) => typeof entry === "string" && pattern(entry.trim()).test(operation));
+    if (matches(allowed) && !matches(denied)) return { is: "yes" };
+  }
+  return undecided ? { is: "maybe", why: undecided } : { is: "no" };
+}
+function customGrant(role, mode) {
+  const pull = allows(role, "actions", PULL_ACTION);
+  if (mode === "legacy") return pull.is === "maybe" ? pull : pull.is === "yes";
+  const content = allows(role, "dataActions", CONTENT_READ);
+  if (content.is === "yes") return "condition";
+  if (content.is === "maybe") return content;
+  if (pull.is === "maybe") return pull;
+  if (pull.is === "yes") {
+    return {
+      is: "maybe",
+      why: `custom role ${role.name} allows ${PULL_ACTION}, which a registry in AbacRepositoryPermissions mode honours for Container Registry Data Importer and Data Reader but not for AcrPull; whether it honours it for a custom role is not documented`
+    };
+  }
+  return false;
+}
+var ROLE_DEFINITION, PULL_ACTION, CONTENT_READ, GUID;
+var init_custom_roles = __esm({
+  "src/checks/pool/custom-roles.ts"() {
+    "use strict";
+    init_role_assignments();
+    init_notation();
+    init_values();
+    ROLE_DEFINITION = "Microsoft.Authorization/roleDefinitions";
+    PULL_ACTION = "Microsoft.ContainerRegistry/registries/pull/read";
+    CONTENT_READ = "Microsoft.ContainerRegistry/registries/repositories/content/read";
+    GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  }
+});
+
 // src/checks/pool/registry-roles.ts
 import { join as join12 } from "node:path";
 function roles() {
@@ -24738,7 +24888,8 @@ function roles() {
 function suggestedRole(mode) {
   return mode === "abac" ? "Container Registry Repository Reader" : "AcrPull";
 }
-function roleName(view) {
+function roleName(view, custom) {
+  if (custom) return custom.name;
   const role = view.role;
   if ("unresolved" in role) return "an unknown role";
   const entry = (role.id ? roles().byId.get(role.id) : void 0) ?? (role.name ? roles().byName.get(role.name.toLowerCase()) : void 0);
@@ -24762,30 +24913,36 @@ function repositoryTests(condition) {
   }
   return tests.length === attributes.length ? tests : void 0;
 }
-function grantsIn(view, mode, repositories) {
+function grantsIn(view, mode, repositories, custom) {
   const role = view.role;
-  if ("unresolved" in role) return { is: "maybe", why: role.unresolved };
-  const entry = (role.id ? roles().byId.get(role.id) : void 0) ?? (role.name ? roles().byName.get(role.name.toLowerCase()) : void 0);
-  const shown3 = role.name ?? role.id ?? "its role";
-  if (!entry) return { is: "maybe", why: `${view.assignment.source.address ?? view.assignment.name} assigns ${shown3}, which is not a built-in role azfence knows (a custom role's permissions are not read)` };
-  const grant = mode === "legacy" ? entry.legacy : entry.abac;
+  const builtIn = (id, name2) => (id ? roles().byId.get(id.toLowerCase()) : void 0) ?? (name2 ? roles().byName.get(name2.toLowerCase()) : void 0);
+  const entry = ("unresolved" in role ? void 0 : builtIn(role.id, role.name)) ?? (custom ? builtIn(custom.id, custom.name) : void 0);
+  let grant;
+  if (entry) grant = mode === "legacy" ? entry.legacy : entry.abac;
+  else if (custom) {
+    const decided = customGrant(custom, mode);
+    if (typeof decided === "object") return decided;
+    grant = decided;
+  } else if ("unresolved" in role) return { is: "maybe", why: role.unresolved };
+  else return { is: "maybe", why: `${view.assignment.source.address ?? view.assignment.name} assigns ${role.name ?? role.id ?? "its role"}, which is neither a built-in role azfence knows nor a custom role whose definition is in this scan` };
+  const name = entry?.name ?? custom?.name ?? "its role";
   if (!grant) return { is: "no" };
   const condition = view.condition;
   if (condition === void 0) return { is: "yes" };
   const where2 = view.assignment.source.address ?? view.assignment.name;
   if (condition === UNKNOWN) return { is: "maybe", why: `the condition of ${where2} is known only after apply` };
   if (mode === "legacy") return { is: "maybe", why: `${where2} carries an ABAC condition, which a registry in LegacyRegistryPermissions mode does not support` };
-  if (grant !== "condition") return { is: "maybe", why: `${where2} carries a condition azfence does not read for ${entry.name}` };
+  if (grant !== "condition") return { is: "maybe", why: `${where2} carries a condition azfence does not read for ${name}` };
   const tests = repositoryTests(condition);
-  if (!tests) return { is: "maybe", why: `the ABAC condition of ${where2} limits ${entry.name} in a way azfence does not read` };
-  if (!repositories || repositories.length === 0) return { is: "maybe", why: `the ABAC condition of ${where2} grants ${entry.name} on some repositories only, and which repositories are pulled is not known` };
+  if (!tests) return { is: "maybe", why: `the ABAC condition of ${where2} limits ${name} in a way azfence does not read` };
+  if (!repositories || repositories.length === 0) return { is: "maybe", why: `the ABAC condition of ${where2} grants ${name} on some repositories only, and which repositories are pulled is not known` };
   const refused = repositories.filter((repository) => !tests.some((test) => test(repository)));
   return refused.length === 0 ? { is: "yes" } : { is: "no" };
 }
-function roleGrantsPull(view, mode, repositories) {
-  if (mode) return grantsIn(view, mode, repositories);
-  const legacy = grantsIn(view, "legacy", repositories);
-  const abac = grantsIn(view, "abac", repositories);
+function roleGrantsPull(view, mode, repositories, custom) {
+  if (mode) return grantsIn(view, mode, repositories, custom);
+  const legacy = grantsIn(view, "legacy", repositories, custom);
+  const abac = grantsIn(view, "abac", repositories, custom);
   if (legacy.is === abac.is && legacy.is !== "maybe") return legacy;
   if (legacy.is === "maybe") return legacy;
   if (abac.is === "maybe") return abac;
@@ -24798,6 +24955,7 @@ var init_registry_roles = __esm({
     init_precompiled();
     init_policy_dir();
     init_values();
+    init_custom_roles();
     REPOSITORY_ATTRIBUTE = "@request[microsoft.containerregistry/registries/repositories:name]";
     CLAUSE = /@Request\[Microsoft\.ContainerRegistry\/registries\/repositories:name\]\s+(StringEqualsIgnoreCase|StringEquals|StringStartsWithIgnoreCase|StringStartsWith)\s+'([^']*)'/gi;
   }
@@ -24855,11 +25013,12 @@ function judge(inventory, pull) {
     if (principal.is === "no") return false;
     const scope = scopeCovers(view.scope, place);
     if (scope.is === "no") return false;
-    const role = roleGrantsPull(view, mode === UNKNOWN ? void 0 : mode, pull.repositories);
+    const custom = customRoleOf(inventory, view);
+    const role = roleGrantsPull(view, mode === UNKNOWN ? void 0 : mode, pull.repositories, custom);
     if (role.is === "no") return false;
     if (principal.is === "yes" && scope.is === "yes" && role.is === "yes") return true;
     const why = [principal, scope, role].find((part) => part.is === "maybe").why;
-    maybes.push(`${view.assignment.source.address ?? view.assignment.name} (${roleName(view)}) may grant it: ${why}`);
+    maybes.push(`${view.assignment.source.address ?? view.assignment.name} (${roleName(view, custom)}) may grant it: ${why}`);
     return false;
   };
   const seen = /* @__PURE__ */ new Set();
@@ -24875,7 +25034,7 @@ function judge(inventory, pull) {
   }
   if (maybes.length) return { verdict: "unknown", why: `no role assignment in the scan is known to let ${identity3.label} pull from registry ${registry.name}; ${listed(maybes, 3)}` };
   const modeText = mode === "abac" ? "AbacRepositoryPermissions mode, where only the Container Registry Repository roles and Data Importer and Data Reader grant pulls" : mode === "legacy" ? "LegacyRegistryPermissions mode" : "either role assignment mode";
-  return { verdict: "fail", why: `${identity3.label} holds no role that grants pulls on registry ${registry.name} or a parent scope (${modeText})` };
+  return { verdict: "fail", why: `${identity3.label} holds no role that grants pulls on registry ${registry.name} or a parent scope (${modeText})${pull.purpose ? `, and it pulls ${pull.purpose}` : ""}` };
 }
 function detailsFor(pull, puller) {
   const mode = pull.registry ? modeOf(pull.registry) : void 0;
@@ -24899,6 +25058,7 @@ var init_pull_judgement = __esm({
     init_role_assignments();
     init_image_pulls();
     init_registry_roles();
+    init_custom_roles();
   }
 });
 
@@ -25638,8 +25798,8 @@ function checkSemantics(rule, lineAt2, file) {
     check.messages?.forEach((variant, j) => checkDetails(rule, variant.text, declaredDetails, lineAt2(`/checks/${i}/messages/${j}/text`), file));
   });
   const anyCheck = new Set(detailsPerCheck.flatMap((details) => [...details]));
-  for (const [key, text7] of Object.entries(rule.remediation)) {
-    if (typeof text7 === "string") checkDetails(rule, text7, anyCheck, lineAt2(`/remediation/${key}`), file);
+  for (const [key, text9] of Object.entries(rule.remediation)) {
+    if (typeof text9 === "string") checkDetails(rule, text9, anyCheck, lineAt2(`/remediation/${key}`), file);
   }
 }
 function suggestCheck(name) {
@@ -25657,8 +25817,8 @@ function editDistance(a2, b) {
   }
   return previous[b.length];
 }
-function checkDetails(rule, text7, declared, line2, file) {
-  for (const match of text7.matchAll(/\{detail:([^}|]*)(?:\|[^}]*)?\}/g)) {
+function checkDetails(rule, text9, declared, line2, file) {
+  for (const match of text9.matchAll(/\{detail:([^}|]*)(?:\|[^}]*)?\}/g)) {
     const key = match[1];
     if (declared.has(key)) continue;
     const known3 = [...declared].filter((detail) => !ALWAYS_DECLARED_DETAILS.includes(detail)).sort();
@@ -26085,15 +26245,15 @@ function globToRegExp(glob) {
   const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
   return new RegExp(`^${body}$`, "i");
 }
-function ruleMatches(pattern, rule) {
-  if (pattern.toLowerCase() === rule.pack.toLowerCase()) return true;
-  return /[*?]/.test(pattern) ? globToRegExp(pattern).test(rule.id) : pattern.toLowerCase() === rule.id.toLowerCase();
+function ruleMatches(pattern2, rule) {
+  if (pattern2.toLowerCase() === rule.pack.toLowerCase()) return true;
+  return /[*?]/.test(pattern2) ? globToRegExp(pattern2).test(rule.id) : pattern2.toLowerCase() === rule.id.toLowerCase();
 }
 function checkPatterns(patterns3, rules, source) {
-  patterns3.forEach((pattern, index) => {
-    if (!/^[A-Za-z0-9*?_-]+$/.test(pattern)) throw new UserError(`${source.flag} entry "${oneLine(pattern, 60)}" is not a rule id, a glob over rule ids or a pack name`, source.file, source.line?.(index));
-    if (!rules.some((rule) => ruleMatches(pattern, rule))) {
-      throw new UserError(`${source.flag} entry "${pattern}" matches no rule id or pack (azfence rules lists them)`, source.file, source.line?.(index));
+  patterns3.forEach((pattern2, index) => {
+    if (!/^[A-Za-z0-9*?_-]+$/.test(pattern2)) throw new UserError(`${source.flag} entry "${oneLine(pattern2, 60)}" is not a rule id, a glob over rule ids or a pack name`, source.file, source.line?.(index));
+    if (!rules.some((rule) => ruleMatches(pattern2, rule))) {
+      throw new UserError(`${source.flag} entry "${pattern2}" matches no rule id or pack (azfence rules lists them)`, source.file, source.line?.(index));
     }
   });
 }
@@ -26103,15 +26263,15 @@ function selectRules(rules, lists, known3 = rules) {
   if (lists.check && lists.check.patterns.length > 0) {
     checkPatterns(lists.check.patterns, known3, lists.check.source);
     const patterns3 = lists.check.patterns;
-    const left = selected.filter((rule) => !patterns3.some((pattern) => ruleMatches(pattern, rule)));
-    selected = selected.filter((rule) => patterns3.some((pattern) => ruleMatches(pattern, rule)));
+    const left = selected.filter((rule) => !patterns3.some((pattern2) => ruleMatches(pattern2, rule)));
+    selected = selected.filter((rule) => patterns3.some((pattern2) => ruleMatches(pattern2, rule)));
     if (left.length) notRun.push({ by: "check", from: lists.check.from, patterns: patterns3, rules: left.map((rule) => rule.id).sort() });
   }
   if (lists.skipCheck && lists.skipCheck.patterns.length > 0) {
     checkPatterns(lists.skipCheck.patterns, known3, lists.skipCheck.source);
     const patterns3 = lists.skipCheck.patterns;
-    const skipped = selected.filter((rule) => patterns3.some((pattern) => ruleMatches(pattern, rule)));
-    selected = selected.filter((rule) => !patterns3.some((pattern) => ruleMatches(pattern, rule)));
+    const skipped = selected.filter((rule) => patterns3.some((pattern2) => ruleMatches(pattern2, rule)));
+    selected = selected.filter((rule) => !patterns3.some((pattern2) => ruleMatches(pattern2, rule)));
     if (skipped.length) notRun.push({ by: "skipCheck", from: lists.skipCheck.from, patterns: patterns3, rules: skipped.map((rule) => rule.id).sort() });
   }
   if (selected.length === 0 && rules.length > 0) {
@@ -26224,9 +26384,9 @@ var init_rule_descriptor = __esm({
 });
 
 // src/engine/compare.ts
-function matchToRegExp(pattern, caseSensitive) {
+function matchToRegExp(pattern2, caseSensitive) {
   let source = "";
-  for (const ch of pattern) {
+  for (const ch of pattern2) {
     if (ch === "#") source += "[0-9]";
     else if (ch === "?") source += "[A-Za-z]";
     else if (ch === ".") source += ".";
@@ -26234,11 +26394,11 @@ function matchToRegExp(pattern, caseSensitive) {
   }
   return new RegExp(`^${source}$`, caseSensitive ? "s" : "is");
 }
-function cachedPattern(kind, pattern, caseSensitive) {
-  const key = `${kind}\0${caseSensitive ? 1 : 0}\0${pattern}`;
+function cachedPattern(kind, pattern2, caseSensitive) {
+  const key = `${kind}\0${caseSensitive ? 1 : 0}\0${pattern2}`;
   let regexp = patternCache.get(key);
   if (!regexp) {
-    regexp = matchToRegExp(pattern, caseSensitive);
+    regexp = matchToRegExp(pattern2, caseSensitive);
     patternCache.set(key, regexp);
   }
   return regexp;
@@ -26571,18 +26731,18 @@ var init_rule = __esm({
 });
 
 // src/findings/sha256.ts
-function sha256Hex(text7) {
-  if (++hashed > NATIVE_AFTER) return (nativeHash ??= process.getBuiltinModule("node:crypto").hash)("sha256", text7, "hex");
-  return sha256HexInJs(text7);
+function sha256Hex(text9) {
+  if (++hashed > NATIVE_AFTER) return (nativeHash ??= process.getBuiltinModule("node:crypto").hash)("sha256", text9, "hex");
+  return sha256HexInJs(text9);
 }
-function sha256HexInJs(text7) {
-  return digestHex(utf8(text7));
+function sha256HexInJs(text9) {
+  return digestHex(utf8(text9));
 }
-function utf8(text7) {
-  const bytes = new Uint8Array(text7.length * 3 + 72);
+function utf8(text9) {
+  const bytes = new Uint8Array(text9.length * 3 + 72);
   let n = 0;
-  for (let i = 0; i < text7.length; i++) {
-    let code2 = text7.charCodeAt(i);
+  for (let i = 0; i < text9.length; i++) {
+    let code2 = text9.charCodeAt(i);
     if (code2 < 128) {
       bytes[n++] = code2;
       continue;
@@ -26593,7 +26753,7 @@ function utf8(text7) {
       continue;
     }
     if (code2 >= 55296 && code2 <= 57343) {
-      const next = i + 1 < text7.length ? text7.charCodeAt(i + 1) : 0;
+      const next = i + 1 < text9.length ? text9.charCodeAt(i + 1) : 0;
       if (code2 <= 56319 && next >= 56320 && next <= 57343) {
         code2 = 65536 + (code2 - 55296 << 10) + (next - 56320);
         i++;
@@ -26828,9 +26988,9 @@ function placeholderValue(kind, arg, fallback, whole, context) {
   }
 }
 function renderTemplate(template, context) {
-  let out = "";
-  for (const part of compiled2(template)) out += typeof part === "string" ? part : placeholderValue(part.kind, part.arg, part.fallback, part.whole, context);
-  return out;
+  const pieces = [];
+  for (const part of compiled2(template)) pieces.push(typeof part === "string" ? part : placeholderValue(part.kind, part.arg, part.fallback, part.whole, context));
+  return pieces.join("");
 }
 function unknownMessage(resource, evidence, rule, details) {
   const undecided = [...new Set(evidence.filter((item) => isUnknown(item.actual)).map((item) => resource.attributeOf?.get(item.path)).filter((origin) => origin?.undecided).map((origin) => `${origin.attribute} is ${origin.undecided}`))];
@@ -26841,7 +27001,7 @@ function unknownMessage(resource, evidence, rule, details) {
   if (unknownPaths.length) parts.push(`${unknownPaths.join(", ")} ${unknownPaths.length === 1 ? "is" : "are"} ${why}`);
   if (sensitivePaths.length) parts.push(`${sensitivePaths.join(", ")} ${sensitivePaths.length === 1 ? "is" : "are"} marked sensitive and not read`);
   const reason = details?.["unknownReason"] ?? (parts.length ? parts.join("; ") : "a value it depends on could not be determined");
-  return `Cannot decide yet whether ${armTypeLabel(resource.armType)} ${resource.name} meets "${rule.title}": ${reason}.`;
+  return ["Cannot decide yet whether ", armTypeLabel(resource.armType), " ", resource.name, ' meets "', rule.title, '": ', reason, "."].join("");
 }
 function makeUnclassifiedFinding(rule, checkIndex, resource) {
   const { attribute, why } = resource.unclassified;
@@ -27092,7 +27252,16 @@ var init_inventory = __esm({
       unclassified = [];
       byType = /* @__PURE__ */ new Map();
       byKey = /* @__PURE__ */ new Map();
+      /**
+       * Lower-cased ids of resources keyed by something else (a plan's address). A resource keyed by its own
+       * lower-cased id (a snapshot's) is found through byKey: a second index of the same strings cost a hash
+       * table entry per resource and a tenth of a snapshot's reading time.
+       */
       byId = /* @__PURE__ */ new Map();
+      /**
+       * Lower-cased type, then lower-cased name, built for a type the first time a rule asks for it by name
+       * (private DNS zones, registries): most types never are, and most of a scan's resources are of those.
+       */
       byTypeAndName = /* @__PURE__ */ new Map();
       /** Per plan file: addresses and configuration, for resolving references between resources being created. */
       plans = /* @__PURE__ */ new Map();
@@ -27119,9 +27288,11 @@ var init_inventory = __esm({
         this.byKey.set(key, resource);
         if (resource.source.id) {
           const id = resource.source.id.toLowerCase();
-          this.byId.set(id === key ? key : id, resource);
+          if (id !== key) this.byId.set(id, resource);
+          else if (this.byId.size !== 0) this.byId.delete(id);
         }
-        push(this.byTypeAndName, `${type}|${resource.name.toLowerCase()}`, resource);
+        const byName3 = this.byTypeAndName.get(type);
+        if (byName3) push(byName3, resource.name.toLowerCase(), resource);
         let types = this.typesByFile.get(resource.source.file);
         if (!types) this.typesByFile.set(resource.source.file, types = /* @__PURE__ */ new Set());
         types.add(type);
@@ -27133,10 +27304,21 @@ var init_inventory = __esm({
         return this.byKey.get(key.toLowerCase());
       }
       getById(id) {
-        return this.byId.get(id.toLowerCase());
+        const lower2 = id.toLowerCase();
+        const other = this.byId.get(lower2);
+        if (other) return other;
+        const keyed = this.byKey.get(lower2);
+        return keyed && !keyed.unclassified && keyed.source.id?.toLowerCase() === lower2 ? keyed : void 0;
       }
       byName(armType, name) {
-        return this.byTypeAndName.get(`${lowerType(armType)}|${name.toLowerCase()}`) ?? [];
+        const type = lowerType(armType);
+        let byName3 = this.byTypeAndName.get(type);
+        if (!byName3) {
+          byName3 = /* @__PURE__ */ new Map();
+          for (const resource of this.byType.get(type) ?? []) push(byName3, resource.name.toLowerCase(), resource);
+          this.byTypeAndName.set(type, byName3);
+        }
+        return byName3.get(name.toLowerCase()) ?? [];
       }
       /** Whether a file contributed any resource of this type (a snapshot without zone-group rows says nothing about zone groups). */
       fileHasType(file, armType) {
@@ -27869,6 +28051,27 @@ var init_mappings_identity = __esm({
           { arm: "properties.condition", from: "condition" }
         ]
       },
+      // A custom role: its permissions decide whether an assignment of it grants pulls (azurerm_role_definition docs:
+      // `permissions { actions, not_actions, data_actions, not_data_actions }`, `role_definition_id` the GUID).
+      azurerm_role_definition: {
+        armType: "Microsoft.Authorization/roleDefinitions",
+        attributes: [
+          // ARM names a role definition by its GUID; azurerm's `name` is the role's display name.
+          { arm: "name", from: "role_definition_id" },
+          { arm: "properties.roleName", from: "name" },
+          {
+            arm: "properties.permissions",
+            from: "permissions",
+            items: [
+              { arm: "actions", from: "actions" },
+              { arm: "notActions", from: "not_actions" },
+              { arm: "dataActions", from: "data_actions" },
+              { arm: "notDataActions", from: "not_data_actions" }
+            ]
+          },
+          { arm: "properties.assignableScopes", from: "assignable_scopes" }
+        ]
+      },
       azurerm_user_assigned_identity: {
         armType: "Microsoft.ManagedIdentity/userAssignedIdentities",
         attributes: [{ arm: "properties.principalId", from: "principal_id" }, { arm: "properties.clientId", from: "client_id" }, tags3]
@@ -28246,32 +28449,32 @@ function readModuleConfig(module, depth = 0) {
   }
   return config;
 }
-function splitSteps(text7) {
-  let steps = stepsOf.get(text7);
+function splitSteps(text9) {
+  let steps = stepsOf.get(text9);
   if (steps) return steps;
   if (stepsOf.size >= MAX_KEPT) stepsOf.clear();
-  stepsOf.set(text7, steps = computeSteps(text7));
+  stepsOf.set(text9, steps = computeSteps(text9));
   return steps;
 }
-function computeSteps(text7) {
+function computeSteps(text9) {
   const steps = [];
   let start = 0;
   let bracket = 0;
-  for (let i = 0; i < text7.length; i++) {
-    const code2 = text7.charCodeAt(i);
+  for (let i = 0; i < text9.length; i++) {
+    const code2 = text9.charCodeAt(i);
     if (code2 === 34) {
       i++;
-      while (i < text7.length && text7.charCodeAt(i) !== 34) i += text7.charCodeAt(i) === 92 ? 2 : 1;
+      while (i < text9.length && text9.charCodeAt(i) !== 34) i += text9.charCodeAt(i) === 92 ? 2 : 1;
       continue;
     }
     if (code2 === 91) bracket++;
     else if (code2 === 93) bracket--;
     else if (code2 === 46 && bracket === 0) {
-      steps.push(text7.slice(start, i));
+      steps.push(text9.slice(start, i));
       start = i + 1;
     }
   }
-  if (start < text7.length) steps.push(text7.slice(start));
+  if (start < text9.length) steps.push(text9.slice(start));
   return steps;
 }
 function splitKey(step2) {
@@ -28956,39 +29159,39 @@ var init_discover = __esm({
 });
 
 // src/inputs/parse-json.ts
-function jsonErrorOffset(text7) {
+function jsonErrorOffset(text9) {
   let i = 0;
-  const n = text7.length;
+  const n = text9.length;
   const ws = () => {
-    while (i < n && (text7[i] === " " || text7[i] === "\n" || text7[i] === "\r" || text7[i] === "	")) i++;
+    while (i < n && (text9[i] === " " || text9[i] === "\n" || text9[i] === "\r" || text9[i] === "	")) i++;
   };
   const fail2 = () => {
     throw i;
   };
   const literal = (word) => {
-    if (text7.startsWith(word, i)) i += word.length;
+    if (text9.startsWith(word, i)) i += word.length;
     else fail2();
   };
   const string = () => {
     i++;
-    while (i < n && text7[i] !== '"') {
-      if (text7.charCodeAt(i) < 32) fail2();
-      i += text7[i] === "\\" ? 2 : 1;
+    while (i < n && text9[i] !== '"') {
+      if (text9.charCodeAt(i) < 32) fail2();
+      i += text9[i] === "\\" ? 2 : 1;
     }
     if (i >= n) fail2();
     i++;
   };
   const number = () => {
-    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text7.slice(i, i + 400));
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text9.slice(i, i + 400));
     if (!match || match[0] === "") fail2();
     i += match[0].length;
   };
   const key = () => {
     ws();
-    if (text7[i] !== '"') fail2();
+    if (text9[i] !== '"') fail2();
     string();
     ws();
-    if (text7[i] !== ":") fail2();
+    if (text9[i] !== ":") fail2();
     i++;
   };
   const stack = [];
@@ -28997,12 +29200,12 @@ function jsonErrorOffset(text7) {
     for (; ; ) {
       ws();
       if (expectValue) {
-        const ch = text7[i];
+        const ch = text9[i];
         if (ch === "{" || ch === "[") {
           stack.push(ch === "{" ? "}" : "]");
           i++;
           ws();
-          if (text7[i] === stack[stack.length - 1]) {
+          if (text9[i] === stack[stack.length - 1]) {
             i++;
             stack.pop();
             expectValue = false;
@@ -29019,11 +29222,11 @@ function jsonErrorOffset(text7) {
         continue;
       }
       if (stack.length === 0) return i < n ? i : n;
-      if (text7[i] === ",") {
+      if (text9[i] === ",") {
         i++;
         if (stack[stack.length - 1] === "}") key();
         expectValue = true;
-      } else if (text7[i] === stack[stack.length - 1]) {
+      } else if (text9[i] === stack[stack.length - 1]) {
         i++;
         stack.pop();
       } else fail2();
@@ -29033,39 +29236,39 @@ function jsonErrorOffset(text7) {
     throw offset;
   }
 }
-function lineAt(text7, offset) {
+function lineAt(text9, offset) {
   let line2 = 1;
-  let index = text7.indexOf("\n");
+  let index = text9.indexOf("\n");
   while (index !== -1 && index < offset) {
     line2++;
-    index = text7.indexOf("\n", index + 1);
+    index = text9.indexOf("\n", index + 1);
   }
   return line2;
 }
-function parseJson(text7, file) {
+function parseJson(text9, file) {
   try {
-    return JSON.parse(text7);
+    return JSON.parse(text9);
   } catch (error) {
     if (error instanceof RangeError) throw new UserError("is nested too deeply or too large to parse as JSON", file);
     const message = error.message;
-    const trimmed = text7.trimStart();
+    const trimmed = text9.trimStart();
     if (trimmed.length === 0) throw new UserError("is empty; expected a Terraform plan (terraform show -json) or a Resource Graph snapshot", file);
     if (!/^[[{]/.test(trimmed)) {
       throw new UserError("is not JSON; expected a Terraform plan (terraform show -json) or a Resource Graph snapshot", file);
     }
     const position = /position (\d+)/.exec(message);
-    const offset = position ? Number(position[1]) : jsonErrorOffset(text7);
-    const truncated = /Unexpected end of JSON input|Unterminated string|end of data/i.test(message) || offset >= text7.trimEnd().length;
+    const offset = position ? Number(position[1]) : jsonErrorOffset(text9);
+    const truncated = /Unexpected end of JSON input|Unterminated string|end of data/i.test(message) || offset >= text9.trimEnd().length;
     if (truncated) throw new UserError("is truncated JSON (the file ends before the document does)", file);
-    throw new UserError("is not valid JSON: unexpected character", file, lineAt(text7, offset));
+    throw new UserError("is not valid JSON: unexpected character", file, lineAt(text9, offset));
   }
 }
-function locateStringValues(text7, key, from = 0, to = text7.length) {
+function locateStringValues(text9, key, from = 0, to = text9.length) {
   const found = /* @__PURE__ */ new Map();
-  const pattern = new RegExp(`"${key}"\\s*:\\s*"([^"\\\\]*(?:\\\\.[^"\\\\]*)*)"`, "g");
-  pattern.lastIndex = from;
-  const positionAt = lineCursor(text7);
-  for (let match = pattern.exec(text7); match && match.index < to; match = pattern.exec(text7)) {
+  const pattern2 = new RegExp(`"${key}"\\s*:\\s*"([^"\\\\]*(?:\\\\.[^"\\\\]*)*)"`, "g");
+  pattern2.lastIndex = from;
+  const positionAt = lineCursor(text9);
+  for (let match = pattern2.exec(text9); match && match.index < to; match = pattern2.exec(text9)) {
     const raw = match[1];
     let value;
     if (!raw.includes("\\") && !RAW_CONTROL.test(raw)) value = raw;
@@ -29080,15 +29283,15 @@ function locateStringValues(text7, key, from = 0, to = text7.length) {
   }
   return found;
 }
-function lineCursor(text7) {
+function lineCursor(text9) {
   let line2 = 1;
   let lineStart = 0;
-  let nextNewline = text7.indexOf("\n");
+  let nextNewline = text9.indexOf("\n");
   return (offset) => {
     while (nextNewline !== -1 && nextNewline < offset) {
       line2++;
       lineStart = nextNewline + 1;
-      nextNewline = text7.indexOf("\n", nextNewline + 1);
+      nextNewline = text9.indexOf("\n", nextNewline + 1);
     }
     return { line: line2, column: offset - lineStart + 1 };
   };
@@ -29117,8 +29320,9 @@ function decodeText(buffer, file) {
     swapped.swap16();
     return swapped.toString("utf16le");
   }
-  if (buffer.includes(0)) throw new UserError("is a binary file, not JSON or YAML text", file);
-  return buffer.toString("utf8");
+  const text9 = buffer.toString("utf8");
+  if (text9.includes("\0")) throw new UserError("is a binary file, not JSON or YAML text", file);
+  return text9;
 }
 function readText(path, shownAs) {
   let buffer;
@@ -29213,10 +29417,10 @@ function normalizeAzapi(planned) {
 function readAzapiBody(planned) {
   const bodyRead = readPlanned(planned, "body");
   if (typeof bodyRead.value === "string" && bodyRead.unknown !== true && bodyRead.sensitive !== true) {
-    const text7 = bodyRead.value.trim();
-    if (text7 === "") return {};
+    const text9 = bodyRead.value.trim();
+    if (text9 === "") return {};
     try {
-      return JSON.parse(text7);
+      return JSON.parse(text9);
     } catch {
       throw new Error("azapi body is a string that is not valid JSON");
     }
@@ -29234,8 +29438,8 @@ var init_normalize_azapi = __esm({
 });
 
 // src/inputs/terraform/provider-versions.ts
-function versionParts(text7) {
-  const match = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(text7.trim());
+function versionParts(text9) {
+  const match = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(text9.trim());
   if (!match) return void 0;
   return [match[1], match[2], match[3]].filter((part) => part !== void 0).map(Number);
 }
@@ -29520,78 +29724,78 @@ var init_json_grammar = __esm({
 });
 
 // src/inputs/json-members.ts
-function skipSpace(text7, at3) {
-  while (at3 < text7.length && isSpace(text7.charCodeAt(at3))) at3++;
+function skipSpace(text9, at3) {
+  while (at3 < text9.length && isSpace(text9.charCodeAt(at3))) at3++;
   return at3;
 }
-function nextSpecial(text7, from) {
-  if (text7 !== specialText || from < specialFrom || from > specialAt) {
+function nextSpecial(text9, from) {
+  if (text9 !== specialText || from < specialFrom || from > specialAt) {
     SPECIAL.lastIndex = from;
-    const found = SPECIAL.exec(text7);
-    specialText = text7;
+    const found = SPECIAL.exec(text9);
+    specialText = text9;
     specialFrom = from;
-    specialAt = found ? found.index : text7.length;
+    specialAt = found ? found.index : text9.length;
   }
   return specialAt;
 }
-function skipEscape(text7, at3) {
-  const code2 = text7.charCodeAt(at3 + 1);
+function skipEscape(text9, at3) {
+  const code2 = text9.charCodeAt(at3 + 1);
   if (isSimpleEscape(code2)) return at3 + 2;
-  return code2 === 117 && isHex(text7.charCodeAt(at3 + 2)) && isHex(text7.charCodeAt(at3 + 3)) && isHex(text7.charCodeAt(at3 + 4)) && isHex(text7.charCodeAt(at3 + 5)) ? at3 + 6 : -1;
+  return code2 === 117 && isHex(text9.charCodeAt(at3 + 2)) && isHex(text9.charCodeAt(at3 + 3)) && isHex(text9.charCodeAt(at3 + 4)) && isHex(text9.charCodeAt(at3 + 5)) ? at3 + 6 : -1;
 }
-function skipString(text7, at3) {
+function skipString(text9, at3) {
   let from = at3 + 1;
   for (; ; ) {
-    const quote = text7.indexOf('"', from);
+    const quote = text9.indexOf('"', from);
     if (quote === -1) return -1;
-    const special = nextSpecial(text7, from);
+    const special = nextSpecial(text9, from);
     if (special > quote) return quote + 1;
-    if (text7.charCodeAt(special) !== BACKSLASH) return -1;
-    from = skipEscape(text7, special);
+    if (text9.charCodeAt(special) !== BACKSLASH) return -1;
+    from = skipEscape(text9, special);
     if (from === -1) return -1;
   }
 }
-function skipDigits(text7, at3) {
+function skipDigits(text9, at3) {
   let i = at3;
-  for (let c = text7.charCodeAt(i); c >= 48 && c <= 57; c = text7.charCodeAt(++i)) ;
+  for (let c = text9.charCodeAt(i); c >= 48 && c <= 57; c = text9.charCodeAt(++i)) ;
   return i;
 }
-function skipBare(text7, at3) {
-  const code2 = text7.charCodeAt(at3);
-  if (code2 === 116) return text7.startsWith("true", at3) ? at3 + 4 : -1;
-  if (code2 === 102) return text7.startsWith("false", at3) ? at3 + 5 : -1;
-  if (code2 === 110) return text7.startsWith("null", at3) ? at3 + 4 : -1;
+function skipBare(text9, at3) {
+  const code2 = text9.charCodeAt(at3);
+  if (code2 === 116) return text9.startsWith("true", at3) ? at3 + 4 : -1;
+  if (code2 === 102) return text9.startsWith("false", at3) ? at3 + 5 : -1;
+  if (code2 === 110) return text9.startsWith("null", at3) ? at3 + 4 : -1;
   let i = code2 === 45 ? at3 + 1 : at3;
-  const first = text7.charCodeAt(i);
+  const first = text9.charCodeAt(i);
   if (first === 48) i++;
-  else if (first >= 49 && first <= 57) i = skipDigits(text7, i + 1);
+  else if (first >= 49 && first <= 57) i = skipDigits(text9, i + 1);
   else return -1;
-  if (text7.charCodeAt(i) === 46) {
-    const fraction = skipDigits(text7, i + 1);
+  if (text9.charCodeAt(i) === 46) {
+    const fraction = skipDigits(text9, i + 1);
     if (fraction === i + 1) return -1;
     i = fraction;
   }
-  const e = text7.charCodeAt(i);
+  const e = text9.charCodeAt(i);
   if (e === 101 || e === 69) {
     let j = i + 1;
-    const sign = text7.charCodeAt(j);
+    const sign = text9.charCodeAt(j);
     if (sign === 43 || sign === 45) j++;
-    const exponent = skipDigits(text7, j);
+    const exponent = skipDigits(text9, j);
     if (exponent === j) return -1;
     i = exponent;
   }
   return i;
 }
-function skipValue(text7, at3) {
-  const first = text7.charCodeAt(at3);
-  if (first === QUOTE) return skipString(text7, at3);
-  if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) return skipBare(text7, at3);
+function skipValue(text9, at3) {
+  const first = text9.charCodeAt(at3);
+  if (first === QUOTE) return skipString(text9, at3);
+  if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) return skipBare(text9, at3);
   let depth = 0;
   let state = VALUE;
   let i = at3;
-  const n = text7.length;
+  const n = text9.length;
   while (i < n) {
-    const code2 = text7.charCodeAt(i);
+    const code2 = text9.charCodeAt(i);
     if (code2 === 32 || code2 === 10 || code2 === 13 || code2 === 9) {
       i++;
       continue;
@@ -29614,7 +29818,7 @@ function skipValue(text7, at3) {
         }
         if (state === KEY_OR_CLOSE) {
           if (code2 !== QUOTE) return -1;
-          i = skipString(text7, i);
+          i = skipString(text9, i);
           if (i === -1) return -1;
           state = COLON_NEXT;
           continue;
@@ -29623,7 +29827,7 @@ function skipValue(text7, at3) {
       // VALUE_OR_CLOSE: a value follows
       case KEY:
         if (code2 !== QUOTE) return -1;
-        i = skipString(text7, i);
+        i = skipString(text9, i);
         if (i === -1) return -1;
         state = COLON_NEXT;
         continue;
@@ -29644,41 +29848,41 @@ function skipValue(text7, at3) {
       i++;
       continue;
     }
-    i = code2 === QUOTE ? skipString(text7, i) : skipBare(text7, i);
+    i = code2 === QUOTE ? skipString(text9, i) : skipBare(text9, i);
     if (i === -1) return -1;
     state = COMMA_OR_CLOSE;
   }
   return -1;
 }
-function locateMembers(text7, scanners = {}) {
+function locateMembers(text9, scanners = {}) {
   const members = /* @__PURE__ */ new Map();
-  let i = skipSpace(text7, 0);
-  if (text7.charCodeAt(i) !== OPEN_OBJECT) return void 0;
-  i = skipSpace(text7, i + 1);
-  if (text7.charCodeAt(i) === CLOSE_OBJECT) return skipSpace(text7, i + 1) === text7.length ? members : void 0;
+  let i = skipSpace(text9, 0);
+  if (text9.charCodeAt(i) !== OPEN_OBJECT) return void 0;
+  i = skipSpace(text9, i + 1);
+  if (text9.charCodeAt(i) === CLOSE_OBJECT) return skipSpace(text9, i + 1) === text9.length ? members : void 0;
   for (; ; ) {
-    if (text7.charCodeAt(i) !== QUOTE) return void 0;
-    const keyEnd = skipString(text7, i);
+    if (text9.charCodeAt(i) !== QUOTE) return void 0;
+    const keyEnd = skipString(text9, i);
     if (keyEnd === -1) return void 0;
     let key;
     try {
-      key = JSON.parse(text7.slice(i, keyEnd));
+      key = JSON.parse(text9.slice(i, keyEnd));
     } catch {
       return void 0;
     }
-    i = skipSpace(text7, keyEnd);
-    if (text7.charCodeAt(i) !== COLON) return void 0;
-    const start = skipSpace(text7, i + 1);
+    i = skipSpace(text9, keyEnd);
+    if (text9.charCodeAt(i) !== COLON) return void 0;
+    const start = skipSpace(text9, i + 1);
     const scanner = Object.prototype.hasOwnProperty.call(scanners, key) ? scanners[key] : void 0;
     const scanned = scanner ? scanner(start) : -1;
-    const end = scanned !== -1 ? scanned : skipValue(text7, start);
+    const end = scanned !== -1 ? scanned : skipValue(text9, start);
     if (end === -1 || members.has(key)) return void 0;
     members.set(key, { start, end });
-    i = skipSpace(text7, end);
-    const next = text7.charCodeAt(i);
-    if (next === CLOSE_OBJECT) return skipSpace(text7, i + 1) === text7.length ? members : void 0;
+    i = skipSpace(text9, end);
+    const next = text9.charCodeAt(i);
+    if (next === CLOSE_OBJECT) return skipSpace(text9, i + 1) === text9.length ? members : void 0;
     if (next !== COMMA) return void 0;
-    i = skipSpace(text7, i + 1);
+    i = skipSpace(text9, i + 1);
   }
 }
 var SPECIAL, specialText, specialFrom, specialAt, closers;
@@ -29694,74 +29898,74 @@ var init_json_members = __esm({
 });
 
 // src/inputs/terraform/change-entries.ts
-function decodeToken(text7, start, end) {
+function decodeToken(text9, start, end) {
   try {
-    const value = JSON.parse(text7.slice(start, end));
+    const value = JSON.parse(text9.slice(start, end));
     return typeof value === "string" ? value : void 0;
   } catch {
     return void 0;
   }
 }
-function internedString(text7, start, end) {
-  const raw = text7.slice(start + 1, end - 1);
+function internedString(text9, start, end) {
+  const raw = text9.slice(start + 1, end - 1);
   const known3 = interned.get(raw);
   if (known3 !== void 0) return known3;
-  const value = decodeToken(text7, start, end);
+  const value = decodeToken(text9, start, end);
   if (value === void 0) return void 0;
   if (interned.size < 1e4) interned.set(value, value);
   return value;
 }
-function keyAt(text7, start, end) {
+function keyAt(text9, start, end) {
   switch (end - start - 2) {
     case 4:
-      if (text7.startsWith("type", start + 1)) return TYPE;
-      if (text7.startsWith("mode", start + 1)) return MODE;
-      if (text7.startsWith("name", start + 1)) return NAME;
+      if (text9.startsWith("type", start + 1)) return TYPE;
+      if (text9.startsWith("mode", start + 1)) return MODE;
+      if (text9.startsWith("name", start + 1)) return NAME;
       break;
     case 5:
-      if (text7.startsWith("after", start + 1)) return AFTER;
+      if (text9.startsWith("after", start + 1)) return AFTER;
       break;
     case 6:
-      if (text7.startsWith("change", start + 1)) return CHANGE;
+      if (text9.startsWith("change", start + 1)) return CHANGE;
       break;
     case 13:
-      if (text7.startsWith("after_unknown", start + 1)) return AFTER_UNKNOWN;
+      if (text9.startsWith("after_unknown", start + 1)) return AFTER_UNKNOWN;
       break;
     case 15:
-      if (text7.startsWith("after_sensitive", start + 1)) return AFTER_SENSITIVE;
+      if (text9.startsWith("after_sensitive", start + 1)) return AFTER_SENSITIVE;
       break;
     case 7:
-      if (text7.startsWith("address", start + 1)) return ADDRESS;
-      if (text7.startsWith("actions", start + 1)) return ACTIONS;
-      if (text7.startsWith("deposed", start + 1)) return DEPOSED;
+      if (text9.startsWith("address", start + 1)) return ADDRESS;
+      if (text9.startsWith("actions", start + 1)) return ACTIONS;
+      if (text9.startsWith("deposed", start + 1)) return DEPOSED;
       break;
     case 14:
-      if (text7.startsWith("module_address", start + 1)) return MODULE_ADDRESS;
+      if (text9.startsWith("module_address", start + 1)) return MODULE_ADDRESS;
       break;
   }
   for (let at3 = start + 1; at3 < end - 1; at3++) {
-    if (text7.charCodeAt(at3) !== BACKSLASH2) continue;
-    const decoded = decodeToken(text7, start, end);
+    if (text9.charCodeAt(at3) !== BACKSLASH2) continue;
+    const decoded = decodeToken(text9, start, end);
     const index = decoded === void 0 || decoded === "" ? -1 : KEY_NAMES.indexOf(decoded);
     return index === -1 ? OTHER : index;
   }
   return OTHER;
 }
-function memberValueAt(text7, at3) {
-  if (text7.charCodeAt(at3) !== QUOTE) return -1;
-  const keyEnd = skipString(text7, at3);
+function memberValueAt(text9, at3) {
+  if (text9.charCodeAt(at3) !== QUOTE) return -1;
+  const keyEnd = skipString(text9, at3);
   if (keyEnd === -1) return -1;
-  lastKey = keyAt(text7, at3, keyEnd);
-  const colon = skipSpace(text7, keyEnd);
-  if (text7.charCodeAt(colon) !== COLON) return -1;
-  return skipSpace(text7, colon + 1);
+  lastKey = keyAt(text9, at3, keyEnd);
+  const colon = skipSpace(text9, keyEnd);
+  if (text9.charCodeAt(colon) !== COLON) return -1;
+  return skipSpace(text9, colon + 1);
 }
-function nextMember(text7, valueEnd) {
-  const at3 = skipSpace(text7, valueEnd);
-  const code2 = text7.charCodeAt(at3);
+function nextMember(text9, valueEnd) {
+  const at3 = skipSpace(text9, valueEnd);
+  const code2 = text9.charCodeAt(at3);
   if (code2 === CLOSE_OBJECT) return CLOSED;
   if (code2 !== COMMA) return -1;
-  return skipSpace(text7, at3 + 1);
+  return skipSpace(text9, at3 + 1);
 }
 function forgetChange(entry) {
   entry.actionsStart = entry.actionsEnd = entry.actionsAt = -1;
@@ -29769,18 +29973,18 @@ function forgetChange(entry) {
   entry.afterUnknownStart = entry.afterUnknownEnd = -1;
   entry.afterSensitiveStart = entry.afterSensitiveEnd = -1;
 }
-function scanChange(text7, at3, entry) {
+function scanChange(text9, at3, entry) {
   forgetChange(entry);
-  let i = skipSpace(text7, at3 + 1);
-  if (text7.charCodeAt(i) === CLOSE_OBJECT) return i + 1;
+  let i = skipSpace(text9, at3 + 1);
+  if (text9.charCodeAt(i) === CLOSE_OBJECT) return i + 1;
   for (; ; ) {
-    const valueAt2 = memberValueAt(text7, i);
+    const valueAt2 = memberValueAt(text9, i);
     if (valueAt2 === -1) return -1;
     const key = lastKey;
-    const valueEnd = skipValue(text7, valueAt2);
+    const valueEnd = skipValue(text9, valueAt2);
     if (valueEnd === -1) return -1;
     if (key === ACTIONS) {
-      const isArray = text7.charCodeAt(valueAt2) === OPEN_ARRAY;
+      const isArray = text9.charCodeAt(valueAt2) === OPEN_ARRAY;
       entry.actionsAt = valueAt2;
       entry.actionsStart = isArray ? valueAt2 : -1;
       entry.actionsEnd = isArray ? valueEnd : -1;
@@ -29794,14 +29998,14 @@ function scanChange(text7, at3, entry) {
       entry.afterSensitiveStart = valueAt2;
       entry.afterSensitiveEnd = valueEnd;
     }
-    const next = nextMember(text7, valueEnd);
-    if (next === CLOSED) return skipSpace(text7, valueEnd) + 1;
+    const next = nextMember(text9, valueEnd);
+    if (next === CLOSED) return skipSpace(text9, valueEnd) + 1;
     if (next === -1) return -1;
     i = next;
   }
 }
-function scanEntry(text7, at3) {
-  if (text7.charCodeAt(at3) !== OPEN_OBJECT) return void 0;
+function scanEntry(text9, at3) {
+  if (text9.charCodeAt(at3) !== OPEN_OBJECT) return void 0;
   const entry = {
     start: at3,
     end: -1,
@@ -29828,23 +30032,23 @@ function scanEntry(text7, at3) {
     deposedAt: -1,
     decodedAddress: void 0
   };
-  let i = skipSpace(text7, at3 + 1);
-  if (text7.charCodeAt(i) === CLOSE_OBJECT) {
+  let i = skipSpace(text9, at3 + 1);
+  if (text9.charCodeAt(i) === CLOSE_OBJECT) {
     entry.end = i + 1;
     return entry;
   }
   for (; ; ) {
-    const valueAt2 = memberValueAt(text7, i);
+    const valueAt2 = memberValueAt(text9, i);
     if (valueAt2 === -1) return void 0;
     const key = lastKey;
-    const first = text7.charCodeAt(valueAt2);
+    const first = text9.charCodeAt(valueAt2);
     if (key === MODE) entry.modeAt = valueAt2;
     else if (key === CHANGE) entry.changeAt = valueAt2;
     else if (key === DEPOSED) entry.deposedAt = valueAt2;
     let valueEnd;
-    if (key === CHANGE && first === OPEN_OBJECT) valueEnd = scanChange(text7, valueAt2, entry);
+    if (key === CHANGE && first === OPEN_OBJECT) valueEnd = scanChange(text9, valueAt2, entry);
     else if (key === OTHER || first !== QUOTE) {
-      valueEnd = skipValue(text7, valueAt2);
+      valueEnd = skipValue(text9, valueAt2);
       if (key === TYPE) entry.type = void 0;
       else if (key === MODE) entry.mode = void 0;
       else if (key === ADDRESS) entry.addressStart = entry.addressEnd = entry.addressKeyAt = -1;
@@ -29852,10 +30056,10 @@ function scanEntry(text7, at3) {
       else if (key === MODULE_ADDRESS) entry.moduleAddressStart = entry.moduleAddressEnd = -1;
       else if (key === CHANGE) forgetChange(entry);
     } else {
-      valueEnd = skipString(text7, valueAt2);
+      valueEnd = skipString(text9, valueAt2);
       if (valueEnd === -1) return void 0;
       if (key === TYPE || key === MODE) {
-        const value = internedString(text7, valueAt2, valueEnd);
+        const value = internedString(text9, valueAt2, valueEnd);
         if (value === void 0) return void 0;
         if (key === TYPE) entry.type = value;
         else entry.mode = value;
@@ -29872,29 +30076,29 @@ function scanEntry(text7, at3) {
       } else if (key === CHANGE) forgetChange(entry);
     }
     if (valueEnd === -1) return void 0;
-    const next = nextMember(text7, valueEnd);
+    const next = nextMember(text9, valueEnd);
     if (next === CLOSED) {
-      entry.end = skipSpace(text7, valueEnd) + 1;
+      entry.end = skipSpace(text9, valueEnd) + 1;
       return entry;
     }
     if (next === -1) return void 0;
     i = next;
   }
 }
-function scanChangeEntries(text7, start) {
-  if (text7.charCodeAt(start) !== OPEN_ARRAY) return void 0;
+function scanChangeEntries(text9, start) {
+  if (text9.charCodeAt(start) !== OPEN_ARRAY) return void 0;
   const entries2 = [];
-  let i = skipSpace(text7, start + 1);
-  if (text7.charCodeAt(i) === CLOSE_ARRAY) return { entries: entries2, end: i + 1 };
+  let i = skipSpace(text9, start + 1);
+  if (text9.charCodeAt(i) === CLOSE_ARRAY) return { entries: entries2, end: i + 1 };
   for (; ; ) {
-    const entry = scanEntry(text7, i);
+    const entry = scanEntry(text9, i);
     if (!entry) return void 0;
     entries2.push(entry);
-    i = skipSpace(text7, entry.end);
-    const next = text7.charCodeAt(i);
+    i = skipSpace(text9, entry.end);
+    const next = text9.charCodeAt(i);
     if (next === CLOSE_ARRAY) return { entries: entries2, end: i + 1 };
     if (next !== COMMA) return void 0;
-    i = skipSpace(text7, i + 1);
+    i = skipSpace(text9, i + 1);
   }
 }
 var LOAD_CHANGE, interned, BACKSLASH2, OTHER, ADDRESS, MODE, TYPE, NAME, MODULE_ADDRESS, CHANGE, ACTIONS, AFTER, AFTER_UNKNOWN, AFTER_SENSITIVE, DEPOSED, KEY_NAMES, lastKey, CLOSED;
@@ -30062,9 +30266,9 @@ function kindOf2(value) {
   const type = typeof value;
   return type === "object" ? "object" : type === "string" ? "string" : type === "number" ? "number" : type === "boolean" ? "boolean" : "object";
 }
-function kindAt(text7, at3) {
+function kindAt(text9, at3) {
   if (at3 === -1) return "absent";
-  switch (text7.charCodeAt(at3)) {
+  switch (text9.charCodeAt(at3)) {
     case 123:
       return "object";
     case 91:
@@ -30392,7 +30596,7 @@ function entriesOf2(plan, file, deferred, problems2) {
   }
   return [...entries2.values()];
 }
-function readPlan(plan, file, text7, plannedValues) {
+function readPlan(plan, file, text9, plannedValues) {
   const problems2 = [];
   const entries2 = entriesOf2(plan, file, plannedValues, problems2);
   const configuration = /* @__PURE__ */ new Map();
@@ -30401,7 +30605,7 @@ function readPlan(plan, file, text7, plannedValues) {
   if (configurationKind !== "object" && entries2.some((entry) => isReadType(entry.type))) {
     problems2.push(configurationKind === "absent" ? "has no configuration, so references between the resources it creates cannot be followed" : `configuration is ${a(configurationKind)}, not an object, so references between the resources it creates cannot be followed`);
   }
-  const lines = typeof text7 === "string" ? locateStringValues(text7, "address", Math.max(text7.indexOf('"resource_changes"'), 0)) : text7;
+  const lines = typeof text9 === "string" ? locateStringValues(text9, "address", Math.max(text9.indexOf('"resource_changes"'), 0)) : text9;
   const resources = [];
   const referencesByBlock = /* @__PURE__ */ new Map();
   const referencesFor = (expressions) => {
@@ -30592,16 +30796,17 @@ function sameRow(left, right) {
 function looksLikeSnapshot(json) {
   return rowsOf(json) !== void 0;
 }
-function readSnapshot(json, file, text7, kind = "snapshot") {
+function readSnapshot(json, file, text9, kind = "snapshot") {
   const given = rowsOf(json);
   if (!given) throw new UserError("is not a Resource Graph snapshot", file);
   const children = [];
-  const positions = typeof text7 === "string" ? locateStringValues(text7, "id") : text7 ?? /* @__PURE__ */ new Map();
+  const positions = typeof text9 === "string" ? locateStringValues(text9, "id") : text9 ?? /* @__PURE__ */ new Map();
   const resources = [];
   const problems2 = [];
   const incomplete = incompleteness(json, given.length);
   if (incomplete) problems2.push(incomplete);
   const seen = /* @__PURE__ */ new Map();
+  const previous = new PreviousValues();
   const rowAt = (index) => index < given.length ? given[index] : children[index - given.length];
   for (let index = 0; index < given.length + children.length; index++) {
     const row = rowAt(index);
@@ -30624,7 +30829,7 @@ function readSnapshot(json, file, text7, kind = "snapshot") {
     }
     seen.set(key, index);
     if (INLINE_CHILDREN.has(type.toLowerCase())) for (const child2 of inlineChildren(row, id)) children.push(child2);
-    resources.push(resourceOf(row, id, key, type, file, kind, positions.get(id)));
+    resources.push(resourceOf(row, id, key, type, file, kind, positions.get(id), previous));
   }
   return { resources, problems: problems2 };
 }
@@ -30635,11 +30840,12 @@ function mayNameParent(lowerId) {
   for (at3 = lowerId.indexOf("/", at3 + 11); at3 !== -1 && slashes < 4; at3 = lowerId.indexOf("/", at3 + 1)) slashes++;
   return slashes >= 4;
 }
-function resourceOf(row, id, key, type, file, kind, position) {
+function resourceOf(row, id, key, type, file, kind, position, previous) {
   const body = {};
   for (const column in row) {
     if (column === "id" || column === "type" || column === "name" || column === "location" || !Object.hasOwn(row, column)) continue;
-    setOwn(body, column, row[column]);
+    const value = row[column];
+    setOwn(body, column, typeof value === "string" && REPEATED_COLUMNS.has(column) ? previous.same(column, value) : value);
   }
   const parsed = body["resourceGroup"] === void 0 || body["parentId"] === void 0 && mayNameParent(key) ? parseArmId(id) : void 0;
   if (parsed?.parentId && body["parentId"] === void 0) body["parentId"] = parsed.parentId;
@@ -30647,14 +30853,14 @@ function resourceOf(row, id, key, type, file, kind, position) {
   for (const column of PROJECTED_COLUMNS) if (!(column in row)) body[column] = UNKNOWN;
   if (body["properties"] === null) body["properties"] = UNKNOWN;
   const name = row["name"];
-  const location2 = row["location"];
+  const location2 = typeof row["location"] === "string" ? previous.same("location", row["location"]) : row["location"];
   const source = position ? { kind, dialect: "arm", file, id, managed: true, line: position.line, column: position.column } : { kind, dialect: "arm", file, id, managed: true };
   if (kind === "audit") source.notation = AUDIT_NOTATION;
   const armType = canonicalArmType(type);
   const shown3 = typeof name === "string" ? name : id.split("/").pop() ?? id;
   return typeof location2 === "string" ? { key, armType, name: shown3, location: location2, body, source } : { key, armType, name: shown3, body, source };
 }
-var INLINE_CHILDREN, PROJECTED_COLUMNS;
+var INLINE_CHILDREN, PROJECTED_COLUMNS, REPEATED_COLUMNS, PreviousValues;
 var init_read_snapshot = __esm({
   "src/inputs/resource-graph/read-snapshot.ts"() {
     "use strict";
@@ -30674,6 +30880,16 @@ var init_read_snapshot = __esm({
       ]]
     ]);
     PROJECTED_COLUMNS = ["properties", "sku"];
+    REPEATED_COLUMNS = /* @__PURE__ */ new Set(["subscriptionId", "resourceGroup", "tenantId"]);
+    PreviousValues = class {
+      last = /* @__PURE__ */ new Map();
+      same(column, value) {
+        const last = this.last.get(column);
+        if (last === value) return last;
+        this.last.set(column, value);
+        return value;
+      }
+    };
   }
 });
 
@@ -30751,10 +30967,10 @@ function fromAzResourceList(json) {
     omits: "not in this `az resource list` export, which has no properties (scan `az graph query` output, or run `azfence audit`)"
   };
 }
-function readResourceExport(json, file, text7) {
+function readResourceExport(json, file, text9) {
   const shape = fromPowerShell(json) ?? fromAzResourceList(json);
   if (!shape) return void 0;
-  const positions = typeof text7 === "string" ? locateStringValues(text7, shape.idKey) : text7(shape.idKey);
+  const positions = typeof text9 === "string" ? locateStringValues(text9, shape.idKey) : text9(shape.idKey);
   const result2 = readSnapshot(shape.rows, file, positions);
   if (shape.omits) for (const resource of result2.resources) resource.source.omits = shape.omits;
   return { resources: result2.resources, problems: [...shape.problems, ...result2.problems] };
@@ -30782,23 +30998,23 @@ function utf16Units(bytes) {
   }
   return units;
 }
-function parseAt(text7, start) {
+function parseAt(text9, start) {
   try {
-    return JSON.parse(text7);
+    return JSON.parse(text9);
   } catch (error) {
     const position = /position (\d+)/.exec(error.message);
     const offset = position ? Number(position[1]) : 0;
     let line2 = start.line;
-    for (let i = text7.indexOf("\n"); i !== -1 && i < offset; i = text7.indexOf("\n", i + 1)) line2++;
+    for (let i = text9.indexOf("\n"); i !== -1 && i < offset; i = text9.indexOf("\n", i + 1)) line2++;
     throw new JsonSyntaxError("unexpected character", line2, false);
   }
 }
-function positionOfKey(text7, start, key) {
-  const at3 = text7.indexOf(`"${key}"`);
+function positionOfKey(text9, start, key) {
+  const at3 = text9.indexOf(`"${key}"`);
   if (at3 === -1) return void 0;
   let line2 = start.line;
   let lineStartIndex = -1;
-  for (let i = text7.indexOf("\n"); i !== -1 && i < at3; i = text7.indexOf("\n", i + 1)) {
+  for (let i = text9.indexOf("\n"); i !== -1 && i < at3; i = text9.indexOf("\n", i + 1)) {
     line2++;
     lineStartIndex = i;
   }
@@ -31092,8 +31308,8 @@ var init_json_stream = __esm({
       }
       /** The next value parsed; a syntax error inside it is reported at its line. */
       value() {
-        const { text: text7, start } = this.capture();
-        return parseAt(text7, start);
+        const { text: text9, start } = this.capture();
+        return parseAt(text9, start);
       }
       /**
        * Walks one value to capture its text. Strings are jumped over with indexOf (a quote preceded by an even
@@ -31173,53 +31389,53 @@ var init_json_stream = __esm({
 });
 
 // src/inputs/terraform/plan-members.ts
-function isScalarAt(text7, span) {
-  const first = text7.charCodeAt(span.start);
+function isScalarAt(text9, span) {
+  const first = text9.charCodeAt(span.start);
   return first !== 123 && first !== 91;
 }
-function readChanges(text7, entries2, parseMember) {
-  const reader = { text: text7, parse: parseMember };
-  return entries2.map((entry) => standInFor(text7, entry, parseMember, reader));
+function readChanges(text9, entries2, parseMember) {
+  const reader = { text: text9, parse: parseMember };
+  return entries2.map((entry) => standInFor(text9, entry, parseMember, reader));
 }
-function isOrdinary(text7, entry) {
-  if (entry.changeAt === -1 || kindAt(text7, entry.changeAt) !== "object") return false;
+function isOrdinary(text9, entry) {
+  if (entry.changeAt === -1 || kindAt(text9, entry.changeAt) !== "object") return false;
   if (entry.modeAt !== -1 && entry.mode === void 0) return false;
   if (entry.actionsAt !== -1 && entry.actionsStart === -1) return false;
   if (entry.deposedAt !== -1) return false;
-  const after = kindAt(text7, entry.afterStart);
+  const after = kindAt(text9, entry.afterStart);
   if (after !== "object" && after !== "null" && after !== "absent") return false;
   for (const at3 of [entry.afterUnknownStart, entry.afterSensitiveStart]) {
-    const kind = kindAt(text7, at3);
+    const kind = kindAt(text9, at3);
     if (kind !== "object" && kind !== "boolean" && kind !== "null" && kind !== "absent") return false;
   }
   return true;
 }
-function standInFor(text7, entry, parseMember, reader) {
-  if (entry.addressStart === -1 || entry.type === void 0 || !isOrdinary(text7, entry)) return parseMember(entry);
+function standInFor(text9, entry, parseMember, reader) {
+  if (entry.addressStart === -1 || entry.type === void 0 || !isOrdinary(text9, entry)) return parseMember(entry);
   const read = isReadType(entry.type);
-  const raw = text7.slice(entry.addressStart + 1, entry.addressEnd - 1);
-  const address = read || raw.includes("\\") ? decodeToken(text7, entry.addressStart, entry.addressEnd) : raw;
-  const change = entry.actionsStart === -1 ? NO_ACTIONS : changeWithActions(text7, entry, parseMember);
+  const raw = text9.slice(entry.addressStart + 1, entry.addressEnd - 1);
+  const address = read || raw.includes("\\") ? decodeToken(text9, entry.addressStart, entry.addressEnd) : raw;
+  const change = entry.actionsStart === -1 ? NO_ACTIONS : changeWithActions(text9, entry, parseMember);
   if (address === void 0 || change === void 0) return parseMember(entry);
-  const unknown2 = kindAt(text7, entry.afterUnknownStart);
-  if (!isRemoval(change.actions) && (kindAt(text7, entry.afterStart) !== "object" || unknown2 !== "object" && unknown2 !== "boolean")) return parseMember(entry);
+  const unknown2 = kindAt(text9, entry.afterUnknownStart);
+  if (!isRemoval(change.actions) && (kindAt(text9, entry.afterStart) !== "object" || unknown2 !== "object" && unknown2 !== "boolean")) return parseMember(entry);
   const standIn = { address, type: entry.type, change };
   if (entry.mode !== void 0) standIn["mode"] = entry.mode;
   standIn[ENTRY_SPAN] = entry;
-  standIn[ENTRY_READER] = reader ?? { text: text7, parse: parseMember };
+  standIn[ENTRY_READER] = reader ?? { text: text9, parse: parseMember };
   standIn[PLANNED_STATE_CHECKED] = true;
   if (read) {
     entry.decodedAddress = address;
-    if (entry.nameStart !== -1) standIn["name"] = decodeToken(text7, entry.nameStart, entry.nameEnd);
-    if (entry.moduleAddressStart !== -1) standIn["module_address"] = decodeToken(text7, entry.moduleAddressStart, entry.moduleAddressEnd);
+    if (entry.nameStart !== -1) standIn["name"] = decodeToken(text9, entry.nameStart, entry.nameEnd);
+    if (entry.moduleAddressStart !== -1) standIn["module_address"] = decodeToken(text9, entry.moduleAddressStart, entry.moduleAddressEnd);
     standIn[LOAD_CHANGE] = () => plannedState(entry, parseMember);
   }
   return standIn;
 }
-function memberParser(text7, reportWhole) {
+function memberParser(text9, reportWhole) {
   return (span) => {
     try {
-      return JSON.parse(text7.slice(span.start, span.end));
+      return JSON.parse(text9.slice(span.start, span.end));
     } catch {
       reportWhole();
       throw new Error("a member failed to parse, but the whole text parsed");
@@ -31236,13 +31452,13 @@ function plannedState(entry, parseMember) {
     }
   };
 }
-function changeWithActions(text7, entry, parseMember) {
+function changeWithActions(text9, entry, parseMember) {
   const span = { start: entry.actionsStart, end: entry.actionsEnd };
   if (span.end - span.start > 64) {
     const actions = parseMember(span);
     return Array.isArray(actions) ? { actions } : void 0;
   }
-  const raw = text7.slice(span.start, span.end);
+  const raw = text9.slice(span.start, span.end);
   let change = changesByActions.get(raw);
   if (change === void 0) {
     const actions = parseMember(span);
@@ -31252,9 +31468,9 @@ function changeWithActions(text7, entry, parseMember) {
   }
   return change;
 }
-function positionsOf(text7, entries2, searchFrom) {
+function positionsOf(text9, entries2, searchFrom) {
   const positions = /* @__PURE__ */ new Map();
-  const positionAt = lineCursor(text7);
+  const positionAt = lineCursor(text9);
   for (const entry of entries2) {
     if (entry.addressKeyAt === -1) continue;
     const address = entry.decodedAddress;
@@ -31265,33 +31481,33 @@ function positionsOf(text7, entries2, searchFrom) {
     get(address) {
       const found = positions.get(address);
       if (found) return found;
-      searched ??= locateStringValues(text7, "address", searchFrom);
+      searched ??= locateStringValues(text9, "address", searchFrom);
       return searched.get(address);
     }
   };
 }
-function readPlanMembers(text7, file) {
-  if (!text7.includes('"format_version"')) return void 0;
-  if (CONTROL_CHARACTER.test(text7)) return void 0;
+function readPlanMembers(text9, file) {
+  if (!text9.includes('"format_version"')) return void 0;
+  if (CONTROL_CHARACTER.test(text9)) return void 0;
   let changes2;
-  const members = locateMembers(text7, {
+  const members = locateMembers(text9, {
     // Walked once: the scan that finds where resource_changes ends also finds its entries.
     resource_changes: (start) => {
-      const scanned = scanChangeEntries(text7, start);
+      const scanned = scanChangeEntries(text9, start);
       if (!scanned) return -1;
       changes2 = { start, entries: scanned.entries };
       return scanned.end;
     }
   });
   if (!members || !members.has("format_version")) return void 0;
-  const parseMember = memberParser(text7, () => parseJson(text7, file));
+  const parseMember = memberParser(text9, () => parseJson(text9, file));
   const plan = {};
-  let positions = text7;
+  let positions = text9;
   for (const [key, span] of members) {
     if (key === "resource_changes" && changes2?.start === span.start) {
-      plan[key] = readChanges(text7, changes2.entries, parseMember);
-      positions = positionsOf(text7, changes2.entries, Math.max(text7.indexOf('"resource_changes"'), 0));
-    } else if (READ.has(key) || isScalarAt(text7, span)) plan[key] = parseMember(span);
+      plan[key] = readChanges(text9, changes2.entries, parseMember);
+      positions = positionsOf(text9, changes2.entries, Math.max(text9.indexOf('"resource_changes"'), 0));
+    } else if (READ.has(key) || isScalarAt(text9, span)) plan[key] = parseMember(span);
   }
   const planned = members.get("planned_values");
   if (!looksLikePlan(planned ? { ...plan, planned_values: {} } : plan)) return void 0;
@@ -31301,9 +31517,9 @@ function readPlanMembers(text7, file) {
     positions,
     plannedValues: {
       namesAddressOutside(known3) {
-        const pattern = new RegExp(ADDRESS2.source, "g");
-        pattern.lastIndex = planned.start;
-        for (let match = pattern.exec(text7); match && match.index < planned.end; match = pattern.exec(text7)) {
+        const pattern2 = new RegExp(ADDRESS2.source, "g");
+        pattern2.lastIndex = planned.start;
+        for (let match = pattern2.exec(text9); match && match.index < planned.end; match = pattern2.exec(text9)) {
           let address = match[1];
           if (address.includes("\\")) {
             try {
@@ -31317,7 +31533,7 @@ function readPlanMembers(text7, file) {
         return false;
       },
       parse: () => parseMember(planned),
-      kind: kindAt(text7, planned.start)
+      kind: kindAt(text9, planned.start)
     }
   };
 }
@@ -31400,14 +31616,14 @@ function streamRows(stream) {
   const resourceIdPositions = /* @__PURE__ */ new Map();
   if (!stream.open(ARRAY)) return { rows, positions, resourceIdPositions };
   do {
-    const { text: text7, start } = stream.capture();
-    const row = parseAt(text7, start);
+    const { text: text9, start } = stream.capture();
+    const row = parseAt(text9, start);
     rows.push(row);
     if (!isPlainObject(row)) continue;
     for (const [key, found] of [["id", positions], ["ResourceId", resourceIdPositions]]) {
       const id = row[key];
       if (typeof id !== "string" || found.has(id)) continue;
-      const at3 = positionOfKey(text7, start, key);
+      const at3 = positionOfKey(text9, start, key);
       if (at3) found.set(id, at3);
     }
   } while (stream.next(93));
@@ -31456,8 +31672,8 @@ function readPlanStreamed(stream, file, head, marks, reread) {
         index++;
         stream.peek();
         const offset = stream.offset();
-        const { text: text7, start } = stream.capture();
-        const change = changeEntry(text7, start);
+        const { text: text9, start } = stream.capture();
+        const change = changeEntry(text9, start);
         const problem = changeEntryProblem(change, index);
         if (problem) {
           problems2.push(problem);
@@ -31469,13 +31685,13 @@ function readPlanStreamed(stream, file, head, marks, reread) {
         const first = listed3.get(address);
         if (first !== void 0) {
           const earlier = reread(first);
-          if (earlier !== text7 && !sameEntry(JSON.parse(earlier), JSON.parse(text7))) problems2.push(`${entryLabel(index, address)}: the plan lists this address more than once, with different values`);
+          if (earlier !== text9 && !sameEntry(JSON.parse(earlier), JSON.parse(text9))) problems2.push(`${entryLabel(index, address)}: the plan lists this address more than once, with different values`);
           continue;
         }
         listed3.set(address, offset);
         const actions = record["change"]["actions"];
         if (!(Array.isArray(actions) && actions.length === 1 && actions[0] === "delete")) seen.add(address);
-        const at3 = positionOfKey(text7, start, "address");
+        const at3 = positionOfKey(text9, start, "address");
         if (at3 && !positions.has(address)) positions.set(address, at3);
         record[ENTRY_INDEX] = index;
         batch.push(change);
@@ -31494,10 +31710,10 @@ function readPlanStreamed(stream, file, head, marks, reread) {
     const first = stream.peek();
     if (first !== OBJECT) problems2.push(`planned_values is ${a(kindAt(String.fromCharCode(first), 0))}, not an object`);
     const unseen = [];
-    walkPlannedModule(stream, "planned_values", ({ text: text7, start }) => {
-      const known3 = addressOf(text7);
+    walkPlannedModule(stream, "planned_values", ({ text: text9, start }) => {
+      const known3 = addressOf(text9);
       if (known3 !== void 0 && seen.has(known3)) return;
-      const resource = parseAt(text7, start);
+      const resource = parseAt(text9, start);
       if (isPlainObject(resource) && typeof resource["address"] === "string" && seen.has(resource["address"])) return;
       unseen.push(resource);
     });
@@ -31507,14 +31723,14 @@ function readPlanStreamed(stream, file, head, marks, reread) {
   const whole = { ...context, ...buildPlanContext(file, context.root, resources, configurationAddress) };
   return { resources, unmapped, problems: problems2, context: whole, overlays };
 }
-function changeEntry(text7, start) {
-  const span = CONTROL_CHARACTER.test(text7) ? void 0 : scanEntry(text7, 0);
-  if (!span || text7.slice(span.end).trim() !== "") return slim(parseAt(text7, start));
-  return standInFor(text7, span, memberParser(text7, () => parseAt(text7, start)));
+function changeEntry(text9, start) {
+  const span = CONTROL_CHARACTER.test(text9) ? void 0 : scanEntry(text9, 0);
+  if (!span || text9.slice(span.end).trim() !== "") return slim(parseAt(text9, start));
+  return standInFor(text9, span, memberParser(text9, () => parseAt(text9, start)));
 }
-function addressOf(text7) {
-  const span = CONTROL_CHARACTER.test(text7) ? void 0 : scanEntry(text7, 0);
-  return span && span.addressStart !== -1 ? decodeToken(text7, span.addressStart, span.addressEnd) : void 0;
+function addressOf(text9) {
+  const span = CONTROL_CHARACTER.test(text9) ? void 0 : scanEntry(text9, 0);
+  return span && span.addressStart !== -1 ? decodeToken(text9, span.addressStart, span.addressEnd) : void 0;
 }
 function walkPlannedModule(stream, level, onResource, depth = 0) {
   if (stream.peek() !== OBJECT || depth > 100) {
@@ -31557,32 +31773,32 @@ var init_read_large = __esm({
 });
 
 // src/inputs/kubernetes/kubectl-yaml.ts
-function hintOf(text7) {
-  if (text7 === "") return "M";
-  const first = text7[0];
+function hintOf(text9) {
+  if (text9 === "") return "M";
+  const first = text9[0];
   if (first >= "0" && first <= "9") return "D";
   if (first === "+" || first === "-") return "S";
   if (first === ".") return ".";
   return "yYnNtTfFoO~".includes(first) ? "M" : void 0;
 }
-function goParseInteger(text7, signed) {
+function goParseInteger(text9, signed) {
   let at3 = 0;
   let negative = false;
-  if (text7[0] === "+" || text7[0] === "-") {
+  if (text9[0] === "+" || text9[0] === "-") {
     if (!signed) return void 0;
-    negative = text7[0] === "-";
+    negative = text9[0] === "-";
     at3 = 1;
   }
   let base = 10;
-  if (text7[at3] === "0" && text7.length > at3 + 1) {
-    const prefix = text7[at3 + 1].toLowerCase();
+  if (text9[at3] === "0" && text9.length > at3 + 1) {
+    const prefix = text9[at3 + 1].toLowerCase();
     if (prefix === "x") base = 16;
     else if (prefix === "o") base = 8;
     else if (prefix === "b") base = 2;
     else base = 8;
     at3 += prefix === "x" || prefix === "o" || prefix === "b" ? 2 : 1;
   }
-  const digits = text7.slice(at3);
+  const digits = text9.slice(at3);
   if (digits === "") return void 0;
   let value = 0n;
   for (const digit of digits.toLowerCase()) {
@@ -31594,19 +31810,19 @@ function goParseInteger(text7, signed) {
   if (signed ? value < INT64_MIN || value > INT64_MAX : value > UINT64_MAX) return void 0;
   return value;
 }
-function resolveScalar(text7) {
-  const hint = hintOf(text7);
-  if (hint === void 0) return { kind: "str", value: text7 };
-  const known3 = RESOLVE_MAP.get(text7);
+function resolveScalar(text9) {
+  const hint = hintOf(text9);
+  if (hint === void 0) return { kind: "str", value: text9 };
+  const known3 = RESOLVE_MAP.get(text9);
   if (known3) return known3;
   if (hint === ".") {
-    if (DOT_FLOAT.test(text7)) {
-      const value = Number(text7);
+    if (DOT_FLOAT.test(text9)) {
+      const value = Number(text9);
       if (Number.isFinite(value)) return { kind: "float", value };
     }
   } else if (hint === "D" || hint === "S") {
-    if (TIMESTAMP_START.test(text7)) return { kind: "str", value: text7 };
-    const plain = text7.replaceAll("_", "");
+    if (TIMESTAMP_START.test(text9)) return { kind: "str", value: text9 };
+    const plain = text9.replaceAll("_", "");
     const signed = goParseInteger(plain, true);
     if (signed !== void 0) return { kind: "int", value: Number(signed) };
     const unsigned = goParseInteger(plain, false);
@@ -31616,7 +31832,7 @@ function resolveScalar(text7) {
       if (Number.isFinite(value)) return { kind: "float", value };
     }
   }
-  return { kind: "str", value: text7 };
+  return { kind: "str", value: text9 };
 }
 function keyText(value) {
   if (typeof value === "string") return value;
@@ -31666,11 +31882,11 @@ function throughAlias(alias, ctx, use) {
   }
 }
 function scalarValue(node, ctx) {
-  const text7 = typeof node.source === "string" ? node.source : String(node.value);
+  const text9 = typeof node.source === "string" ? node.source : String(node.value);
   const tag = node.tag;
-  if (!tag) return node.type === "PLAIN" ? resolveScalar(text7).value : text7;
-  if (tag === `${TAG}str`) return text7;
-  const resolved = resolveScalar(text7);
+  if (!tag) return node.type === "PLAIN" ? resolveScalar(text9).value : text9;
+  if (tag === `${TAG}str`) return text9;
+  const resolved = resolveScalar(text9);
   const wanted = tag.slice(TAG.length);
   if (resolved.kind === wanted) return resolved.value;
   if (wanted === "float" && resolved.kind === "int") return resolved.value;
@@ -31740,14 +31956,14 @@ function checkDocuments(documents, lineCounter, file) {
     refuseNonCoreTags(document, lineCounter, file, "Kubernetes manifests", false);
   }
 }
-function readKubectlYaml(text7, file) {
+function readKubectlYaml(text9, file) {
   const { LineCounter, parseAllDocuments } = yaml();
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text7, { schema: "core", lineCounter, prettyErrors: false, uniqueKeys: false });
+  const parsed = parseAllDocuments(text9, { schema: "core", lineCounter, prettyErrors: false, uniqueKeys: false });
   const documents = Array.isArray(parsed) ? parsed : [];
   checkDocuments(documents, lineCounter, file);
   const values2 = documents.map((document) => {
-    const ctx = { document, lineCounter, aliasBudget: 1e4 + text7.length, aliasDepth: 0, open: /* @__PURE__ */ new Set() };
+    const ctx = { document, lineCounter, aliasBudget: 1e4 + text9.length, aliasDepth: 0, open: /* @__PURE__ */ new Set() };
     try {
       return convert(document.contents, ctx);
     } catch (error) {
@@ -31799,11 +32015,11 @@ var init_kubectl_yaml = __esm({
 });
 
 // src/inputs/kubernetes/read-manifests.ts
-function looksLikeManifestText(text7) {
-  return /^\s*(?:-\s+)?apiVersion\s*:/m.test(text7) && /^\s*(?:-\s+)?kind\s*:/m.test(text7);
+function looksLikeManifestText(text9) {
+  return /^\s*(?:-\s+)?apiVersion\s*:/m.test(text9) && /^\s*(?:-\s+)?kind\s*:/m.test(text9);
 }
-function isGoTemplate(text7) {
-  return /\{\{[-\s]/.test(text7);
+function isGoTemplate(text9) {
+  return /\{\{[-\s]/.test(text9);
 }
 function withPlaceholders(value, depth = 0) {
   if (depth > 100) return UNKNOWN;
@@ -31830,12 +32046,12 @@ function describeKind(value) {
 function isKubernetesObject(value) {
   return isPlainObject(value) && typeof value["apiVersion"] === "string" && typeof value["kind"] === "string";
 }
-function readManifests(text7, file, strict) {
-  const templated = isGoTemplate(text7);
-  const meant = strict || looksLikeManifestText(text7);
+function readManifests(text9, file, strict) {
+  const templated = isGoTemplate(text9);
+  const meant = strict || looksLikeManifestText(text9);
   let read;
   try {
-    read = readKubectlYaml(text7, file);
+    read = readKubectlYaml(text9, file);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     if (templated && !strict) return { status: "not-kubernetes", reason: TEMPLATE_REASON };
@@ -31946,17 +32162,17 @@ var init_read_manifests = __esm({
 });
 
 // src/inputs/pipelines/yaml-nodes.ts
-function parsePipelineYaml(text7, file) {
+function parsePipelineYaml(text9, file) {
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
-  const document = parseDocument(text7, { schema: "core", lineCounter, prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text9, { schema: "core", lineCounter, prettyErrors: false, uniqueKeys: true });
   const error = document.errors[0];
   if (error) {
     const { problem, line: line2 } = yamlSyntaxError(error, lineCounter);
     throw new UserError(problem, file, line2);
   }
   refuseNonCoreTags(document, lineCounter, file, "pipeline files", false);
-  return { document, lineCounter, text: text7, file, aliasesFollowed: 0 };
+  return { document, lineCounter, text: text9, file, aliasesFollowed: 0 };
 }
 function deref(view, node) {
   const { isAlias } = yaml();
@@ -32007,7 +32223,7 @@ function items(view, node) {
   if (!isSeq(node)) return [];
   return node.items.map((item) => deref(view, item)).filter((item) => item !== void 0);
 }
-function text4(node) {
+function text6(node) {
   const { isScalar } = yaml();
   if (!isScalar(node)) return void 0;
   const value = node.value;
@@ -32044,11 +32260,11 @@ var init_yaml_nodes = __esm({
 
 // src/inputs/pipelines/az-acr-command.ts
 function acrSubcommand(args) {
-  const text7 = args.map((arg) => "text" in arg ? arg.text : void 0);
-  if (text7[0] !== "acr") return void 0;
-  if (text7[1] === "build") return { subcommand: "build", length: 2 };
-  if (text7[1] === "run") return { subcommand: "run", length: 2 };
-  if (text7[1] === "task" && text7[2] === "run") return { subcommand: "task run", length: 3 };
+  const text9 = args.map((arg) => "text" in arg ? arg.text : void 0);
+  if (text9[0] !== "acr") return void 0;
+  if (text9[1] === "build") return { subcommand: "build", length: 2 };
+  if (text9[1] === "run") return { subcommand: "run", length: 2 };
+  if (text9[1] === "task" && text9[2] === "run") return { subcommand: "task run", length: 3 };
   return void 0;
 }
 function longOption(subcommand, written) {
@@ -32084,22 +32300,22 @@ function parseAcrCommand(subcommand, args) {
       if (!arg.quoted) command.opaque ??= arg.unknown;
       continue;
     }
-    const { text: text7 } = arg;
-    if (text7 === "-h") return void 0;
-    if (text7.startsWith("--")) {
-      const eq = text7.indexOf("=");
-      const option = longOption(subcommand, eq < 0 ? text7 : text7.slice(0, eq));
+    const { text: text9 } = arg;
+    if (text9 === "-h") return void 0;
+    if (text9.startsWith("--")) {
+      const eq = text9.indexOf("=");
+      const option = longOption(subcommand, eq < 0 ? text9 : text9.slice(0, eq));
       if (!option) continue;
       if (option.name === "--help") return void 0;
       if (!option.takesValue) continue;
-      if (eq >= 0) set(option.name, asValue({ text: text7.slice(eq + 1) }));
+      if (eq >= 0) set(option.name, asValue({ text: text9.slice(eq + 1) }));
       else set(option.name, asValue(args[++i]));
       continue;
     }
-    if (/^-[A-Za-z]/.test(text7)) {
-      const long = SHORT[text7.slice(0, 2)];
+    if (/^-[A-Za-z]/.test(text9)) {
+      const long = SHORT[text9.slice(0, 2)];
       if (!long) continue;
-      if (text7.length > 2) set(long, asValue({ text: text7.slice(text7[2] === "=" ? 3 : 2) }));
+      if (text9.length > 2) set(long, asValue({ text: text9.slice(text9[2] === "=" ? 3 : 2) }));
       else set(long, asValue(args[++i]));
     }
   }
@@ -32128,29 +32344,29 @@ function splitCommands(script, dialect = "posix", firstLine = 1) {
 function powershellEscape(ch) {
   return ch === "n" ? "\n" : ch === "t" ? "	" : ch === "0" ? "" : ch;
 }
-function findClosing(text7, from, close) {
+function findClosing(text9, from, close) {
   const open = close === ")" ? "(" : close === "}" ? "{" : void 0;
   let depth = 1;
-  for (let i = from; i < text7.length; i++) {
-    const ch = text7[i];
+  for (let i = from; i < text9.length; i++) {
+    const ch = text9[i];
     if (ch === "\\") {
       i++;
       continue;
     }
     if (open && ch === "'") {
-      const end = text7.indexOf("'", i + 1);
-      if (end < 0) return text7.length - 1;
+      const end = text9.indexOf("'", i + 1);
+      if (end < 0) return text9.length - 1;
       i = end;
       continue;
     }
     if (open && ch === open) depth++;
     else if (ch === close && --depth === 0) return i;
   }
-  return text7.length - 1;
+  return text9.length - 1;
 }
-function countNewlines(text7, from, to) {
+function countNewlines(text9, from, to) {
   let n = 0;
-  for (let i = from; i < to && i < text7.length; i++) if (text7.charCodeAt(i) === 10) n++;
+  for (let i = from; i < to && i < text9.length; i++) if (text9.charCodeAt(i) === 10) n++;
   return n;
 }
 function wordSource(word) {
@@ -32163,8 +32379,8 @@ var init_shell_words = __esm({
     EXPRESSION_OPEN = "\uE000";
     EXPRESSION_CLOSE = "\uE001";
     Splitter = class {
-      constructor(text7, dialect, firstLine) {
-        this.text = text7;
+      constructor(text9, dialect, firstLine) {
+        this.text = text9;
         this.dialect = dialect;
         this.line = firstLine;
         this.escape = dialect === "powershell" ? "`" : dialect === "cmd" ? "^" : "\\";
@@ -32179,9 +32395,9 @@ var init_shell_words = __esm({
       pendingHeredocs = [];
       escape;
       run() {
-        const { text: text7 } = this;
-        while (this.i < text7.length) {
-          const ch = text7[this.i];
+        const { text: text9 } = this;
+        while (this.i < text9.length) {
+          const ch = text9[this.i];
           if (ch === "\n") {
             this.i++;
             this.endCommand();
@@ -32193,7 +32409,7 @@ var init_shell_words = __esm({
             this.i++;
             continue;
           }
-          if (ch === this.escape && text7[this.i + 1] === "\n") {
+          if (ch === this.escape && text9[this.i + 1] === "\n") {
             this.i += 2;
             this.line++;
             continue;
@@ -32215,25 +32431,25 @@ var init_shell_words = __esm({
         return this.commands;
       }
       atComment() {
-        const { text: text7, i, dialect } = this;
+        const { text: text9, i, dialect } = this;
         if (dialect === "cmd") {
-          if (!this.words.length && /^(?:rem(?:\s|$)|::|@rem(?:\s|$))/i.test(text7.slice(i, i + 5))) return true;
+          if (!this.words.length && /^(?:rem(?:\s|$)|::|@rem(?:\s|$))/i.test(text9.slice(i, i + 5))) return true;
           return false;
         }
-        if (dialect === "powershell" && text7.startsWith("<#", i)) return true;
-        return text7[i] === "#";
+        if (dialect === "powershell" && text9.startsWith("<#", i)) return true;
+        return text9[i] === "#";
       }
       skipComment() {
-        const { text: text7 } = this;
-        if (this.dialect === "powershell" && text7.startsWith("<#", this.i)) {
-          const end2 = text7.indexOf("#>", this.i + 2);
-          const stop = end2 < 0 ? text7.length : end2 + 2;
-          this.line += countNewlines(text7, this.i, stop);
+        const { text: text9 } = this;
+        if (this.dialect === "powershell" && text9.startsWith("<#", this.i)) {
+          const end2 = text9.indexOf("#>", this.i + 2);
+          const stop = end2 < 0 ? text9.length : end2 + 2;
+          this.line += countNewlines(text9, this.i, stop);
           this.i = stop;
           return;
         }
-        const end = text7.indexOf("\n", this.i);
-        this.i = end < 0 ? text7.length : end;
+        const end = text9.indexOf("\n", this.i);
+        this.i = end < 0 ? text9.length : end;
       }
       /** A command separator or a redirection at the cursor: `{ token, length }`, with every redirection's token `>` (or `<<`, `<<-`). */
       operatorAt() {
@@ -32258,12 +32474,12 @@ var init_shell_words = __esm({
         }
       }
       skipHeredocs() {
-        const { text: text7 } = this;
+        const { text: text9 } = this;
         for (const heredoc of this.pendingHeredocs) {
-          while (this.i < text7.length) {
-            const end = text7.indexOf("\n", this.i);
-            const lineText = text7.slice(this.i, end < 0 ? text7.length : end);
-            this.i = end < 0 ? text7.length : end + 1;
+          while (this.i < text9.length) {
+            const end = text9.indexOf("\n", this.i);
+            const lineText = text9.slice(this.i, end < 0 ? text9.length : end);
+            this.i = end < 0 ? text9.length : end + 1;
             this.line++;
             if ((heredoc.stripTabs ? lineText.replace(/^\t+/, "") : lineText) === heredoc.delimiter) break;
           }
@@ -32275,7 +32491,7 @@ var init_shell_words = __esm({
         this.words = [];
       }
       readWord() {
-        const { text: text7, dialect } = this;
+        const { text: text9, dialect } = this;
         const parts = [];
         const startLine = this.line;
         let quoted = false;
@@ -32288,11 +32504,11 @@ var init_shell_words = __esm({
           flush();
           parts.push({ expansion, raw });
         };
-        while (this.i < text7.length) {
-          const ch = text7[this.i];
+        while (this.i < text9.length) {
+          const ch = text9[this.i];
           if (ch === " " || ch === "	" || ch === "\n") break;
           if (ch === this.escape) {
-            const next = text7[this.i + 1];
+            const next = text9[this.i + 1];
             if (next === "\n") {
               this.i += 2;
               this.line++;
@@ -32308,18 +32524,18 @@ var init_shell_words = __esm({
           }
           if (this.operatorAt()) break;
           if (ch === EXPRESSION_OPEN) {
-            const end = text7.indexOf(EXPRESSION_CLOSE, this.i);
-            const raw = text7.slice(this.i, end + 1);
+            const end = text9.indexOf(EXPRESSION_CLOSE, this.i);
+            const raw = text9.slice(this.i, end + 1);
             pushExpansion(raw, raw);
             this.i = end + 1;
             continue;
           }
           if (ch === "'" && dialect !== "cmd") {
             quoted = true;
-            const end = text7.indexOf("'", this.i + 1);
-            const stop = end < 0 ? text7.length : end;
-            literal += text7.slice(this.i + 1, stop);
-            this.line += countNewlines(text7, this.i, stop);
+            const end = text9.indexOf("'", this.i + 1);
+            const stop = end < 0 ? text9.length : end;
+            literal += text9.slice(this.i + 1, stop);
+            this.line += countNewlines(text9, this.i, stop);
             this.i = stop + 1;
             continue;
           }
@@ -32333,9 +32549,9 @@ var init_shell_words = __esm({
             continue;
           }
           if (ch === "`" && dialect === "posix") {
-            const end = findClosing(text7, this.i + 1, "`");
-            const raw = text7.slice(this.i, end + 1);
-            this.line += countNewlines(text7, this.i, end);
+            const end = findClosing(text9, this.i + 1, "`");
+            const raw = text9.slice(this.i, end + 1);
+            this.line += countNewlines(text9, this.i, end);
             pushExpansion(raw, raw);
             this.i = end + 1;
             continue;
@@ -32354,11 +32570,11 @@ var init_shell_words = __esm({
         this.words.push({ parts: parts.length ? parts : [{ text: "" }], line: startLine, quoted });
       }
       readDoubleQuoted(emit) {
-        const { text: text7, dialect } = this;
-        while (this.i < text7.length) {
-          const ch = text7[this.i];
+        const { text: text9, dialect } = this;
+        while (this.i < text9.length) {
+          const ch = text9[this.i];
           if (ch === '"') {
-            if (dialect === "powershell" && text7[this.i + 1] === '"') {
+            if (dialect === "powershell" && text9[this.i + 1] === '"') {
               emit({ text: '"' });
               this.i += 2;
               continue;
@@ -32368,7 +32584,7 @@ var init_shell_words = __esm({
           }
           if (ch === "\n") this.line++;
           if (ch === this.escape && dialect !== "cmd") {
-            const next = text7[this.i + 1];
+            const next = text9[this.i + 1];
             if (next === "\n") {
               this.i += 2;
               this.line++;
@@ -32386,17 +32602,17 @@ var init_shell_words = __esm({
             }
           }
           if (ch === EXPRESSION_OPEN) {
-            const end = text7.indexOf(EXPRESSION_CLOSE, this.i);
-            const raw = text7.slice(this.i, end + 1);
+            const end = text9.indexOf(EXPRESSION_CLOSE, this.i);
+            const raw = text9.slice(this.i, end + 1);
             emit({ expansion: raw, raw });
             this.i = end + 1;
             continue;
           }
           if (ch === "`" && dialect === "posix") {
-            const end = findClosing(text7, this.i + 1, "`");
-            const raw = text7.slice(this.i, end + 1);
+            const end = findClosing(text9, this.i + 1, "`");
+            const raw = text9.slice(this.i, end + 1);
             emit({ expansion: raw, raw });
-            this.line += countNewlines(text7, this.i, end);
+            this.line += countNewlines(text9, this.i, end);
             this.i = end + 1;
             continue;
           }
@@ -32411,36 +32627,36 @@ var init_shell_words = __esm({
       }
       /** `$NAME`, `${NAME...}`, `$(...)`, `$((...))`; PowerShell `$env:NAME`, `$NAME`; cmd `%NAME%`. Advances past it. */
       expansionAt() {
-        const { text: text7, i, dialect } = this;
+        const { text: text9, i, dialect } = this;
         if (dialect === "cmd") {
-          const match2 = /^%([A-Za-z_][A-Za-z0-9_.]*)%/.exec(text7.slice(i, i + 256)) ?? /^!([A-Za-z_][A-Za-z0-9_.]*)!/.exec(text7.slice(i, i + 256));
+          const match2 = /^%([A-Za-z_][A-Za-z0-9_.]*)%/.exec(text9.slice(i, i + 256)) ?? /^!([A-Za-z_][A-Za-z0-9_.]*)!/.exec(text9.slice(i, i + 256));
           if (!match2) return void 0;
           this.i += match2[0].length;
           return { name: match2[1], raw: match2[0] };
         }
-        if (text7[i] !== "$") return void 0;
-        const next = text7[i + 1];
+        if (text9[i] !== "$") return void 0;
+        const next = text9[i + 1];
         if (next === "(") {
-          const end = findClosing(text7, i + 2, ")");
-          const raw = text7.slice(i, end + 1);
-          this.line += countNewlines(text7, i, end);
+          const end = findClosing(text9, i + 2, ")");
+          const raw = text9.slice(i, end + 1);
+          this.line += countNewlines(text9, i, end);
           this.i = end + 1;
           return { name: raw, raw };
         }
         if (next === "{") {
-          const end = findClosing(text7, i + 2, "}");
-          const raw = text7.slice(i, end + 1);
+          const end = findClosing(text9, i + 2, "}");
+          const raw = text9.slice(i, end + 1);
           this.i = end + 1;
           const name = /^\$\{[#!]?([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*?$!#-])/.exec(raw)?.[1] ?? raw;
           return { name, raw };
         }
         if (dialect === "powershell") {
-          const match2 = /^\$(?:env:)?[A-Za-z_][A-Za-z0-9_]*/i.exec(text7.slice(i, i + 256));
+          const match2 = /^\$(?:env:)?[A-Za-z_][A-Za-z0-9_]*/i.exec(text9.slice(i, i + 256));
           if (!match2) return void 0;
           this.i += match2[0].length;
           return { name: match2[0].replace(/^\$(env:)?/i, ""), raw: match2[0] };
         }
-        const match = /^\$(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*?$!#-])/.exec(text7.slice(i, i + 256));
+        const match = /^\$(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*?$!#-])/.exec(text9.slice(i, i + 256));
         if (!match) return void 0;
         this.i += match[0].length;
         return { name: match[0].slice(1), raw: match[0] };
@@ -32464,22 +32680,22 @@ function lookup(scope, local, name) {
   return void 0;
 }
 function resolveWord(word, scope, local, table5, args) {
-  let text7 = "";
+  let text9 = "";
   const unknown2 = [];
   for (const part of word.parts) {
     if ("text" in part) {
-      text7 += part.text;
+      text9 += part.text;
       continue;
     }
     if (part.expansion.startsWith(EXPRESSION_OPEN)) {
       const entry = table5.entries[Number(part.expansion.slice(1, -1))];
-      if (entry && "text" in entry) text7 += entry.text;
+      if (entry && "text" in entry) text9 += entry.text;
       else unknown2.push(entry?.unknown ?? "an expression");
       continue;
     }
     if (/^[0-9]$/.test(part.expansion) && part.expansion !== "0") {
       const arg = args[Number(part.expansion) - 1];
-      if (arg && "text" in arg) text7 += arg.text;
+      if (arg && "text" in arg) text9 += arg.text;
       else unknown2.push(arg && "unknown" in arg ? arg.unknown : `${part.raw} is an argument the script is called with`);
       continue;
     }
@@ -32489,11 +32705,11 @@ function resolveWord(word, scope, local, table5, args) {
       continue;
     }
     const value = lookup(scope, local, part.expansion);
-    if (value && "text" in value) text7 += value.text;
+    if (value && "text" in value) text9 += value.text;
     else unknown2.push(value?.unknown ?? `${part.raw} is not set in this file`);
   }
   if (unknown2.length) return { unknown: [...new Set(unknown2)].join("; "), quoted: word.quoted };
-  return { text: text7 };
+  return { text: text9 };
 }
 function shown2(word, table5) {
   return wordSource(word).replace(new RegExp(`${EXPRESSION_OPEN}(\\d+)${EXPRESSION_CLOSE}`, "g"), (_all, index) => {
@@ -32577,6 +32793,98 @@ var init_script_commands = __esm({
   }
 });
 
+// src/inputs/pipelines/azure-pipelines-variables.ts
+function lookupVariable(vars, name) {
+  for (const [candidate, value] of vars.values) if (candidate.toLowerCase() === name.toLowerCase()) return value;
+  if (PREDEFINED.test(name)) return { unknown: `$(${name}) is a predefined variable, known only when the pipeline runs` };
+  const groups = vars.groups.length ? ` (variable group ${vars.groups.join(", ")} may define it)` : "";
+  return { unknown: `Azure Pipelines variable ${name} is not defined in this file${groups}` };
+}
+function templateExpression(expression, vars) {
+  const expr = expression.trim();
+  const literal = /^'((?:[^']|'')*)'$/.exec(expr);
+  if (literal) return { text: literal[1].replace(/''/g, "'") };
+  const variable = /^variables(?:\.([A-Za-z0-9_.]+)|\[\s*'([^']+)'\s*\])$/.exec(expr);
+  if (variable) return lookupVariable(vars, variable[1] ?? variable[2]);
+  const parameter = /^parameters(?:\.([A-Za-z0-9_-]+)|\[\s*'([^']+)'\s*\])([\s\S]*)$/.exec(expr);
+  if (parameter) {
+    const name = parameter[1] ?? parameter[2];
+    if (parameter[3].trim() !== "") return { unknown: `\${{ ${expr} }} is an expression over parameter ${name}` };
+    const value = vars.parameters?.values.get(name.toLowerCase());
+    if (value) return value;
+    return { unknown: vars.parameters ? vars.parameters.missing(name) : `\${{ parameters.${name} }} is a parameter its caller or the run sets` };
+  }
+  return { unknown: "a ${{ }} template expression" };
+}
+function substitute(value, vars, table5) {
+  return value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_all, expression) => placeholderFor(table5, templateExpression(expression, vars))).replace(/\$\[([\s\S]*?)\]/g, () => placeholderFor(table5, { unknown: "a $[ ] runtime expression" })).replace(/\$\(([A-Za-z0-9_.-]+)\)/g, (_all, name) => placeholderFor(table5, lookupVariable(vars, name)));
+}
+function resolvedValue(value, vars) {
+  const table5 = { entries: [] };
+  const replaced = substitute(value, vars, table5);
+  if (table5.entries.length === 0) return { text: replaced };
+  return { unknown: table5.entries.map((entry) => "unknown" in entry ? entry.unknown : "").join("; ") };
+}
+function readVariables(state, file, view, node, outer, depth = 0) {
+  const vars = { values: new Map(outer.values), groups: [...outer.groups], ...outer.parameters ? { parameters: outer.parameters } : {} };
+  if (!node) return vars;
+  if (isMapNode(node)) {
+    for (const [name, value] of entries(view, node)) {
+      const written = text6(value);
+      vars.values.set(name, written === void 0 ? { unknown: `variable ${name} is not a plain value` } : resolvedValue(written, vars));
+    }
+    return vars;
+  }
+  for (const item of items(view, node)) {
+    const name = text6(get(view, item, "name"));
+    const group = text6(get(view, item, "group"));
+    const template = text6(get(view, item, "template"));
+    if (name !== void 0) {
+      const written = text6(get(view, item, "value"));
+      vars.values.set(name, written === void 0 ? { unknown: `variable ${name} is not a plain value` } : resolvedValue(written, vars));
+    } else if (group !== void 0) vars.groups.push(group);
+    else if (template !== void 0 && depth < 8) {
+      const located = template.includes("@") || template.includes("${{") ? void 0 : state.locate(file, template, "file");
+      if (!located || typeof located === "string") {
+        vars.groups.push(`template ${template}`);
+        continue;
+      }
+      try {
+        const included = parsePipelineYaml(located.lines.join("\n"), located.shownAs);
+        const merged = readVariables(state, located, included, get(included, root(included), "variables"), vars, depth + 1);
+        for (const [key, value] of merged.values) vars.values.set(key, value);
+        vars.groups.push(...merged.groups.filter((g) => !vars.groups.includes(g)));
+      } catch {
+        vars.groups.push(`template ${template}`);
+      }
+    }
+  }
+  return vars;
+}
+function scopeOf2(vars, env, windows) {
+  const literal = /* @__PURE__ */ new Map();
+  const unknown2 = /* @__PURE__ */ new Map();
+  for (const [name, value] of [...vars.values].map(([n, v]) => [n.replace(/\./g, "_").toUpperCase(), v]).concat([...env])) {
+    if ("text" in value) {
+      literal.set(name, value.text);
+      unknown2.delete(name);
+    } else {
+      unknown2.set(name, value.unknown);
+      literal.delete(name);
+    }
+  }
+  return { env: literal, unknownEnv: unknown2, caseInsensitive: windows };
+}
+var PREDEFINED;
+var init_azure_pipelines_variables = __esm({
+  "src/inputs/pipelines/azure-pipelines-variables.ts"() {
+    "use strict";
+    init_yaml_nodes();
+    init_script_commands();
+    PREDEFINED = /^(Agent|Build|Pipeline|Release|System|Environment|Strategy|Resources|Checks|TF)\./i;
+  }
+});
+
 // src/inputs/pipelines/notation.ts
 var PIPELINE_NOTATION;
 var init_notation5 = __esm({
@@ -32608,19 +32916,19 @@ function neverRuns(condition) {
 function directivesNear(lines, lineNumbers) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
-  const take = (n, text7) => {
-    if (seen.has(n) || !/azfence:ignore/.test(text7)) return;
+  const take = (n, text9) => {
+    if (seen.has(n) || !/azfence:ignore/.test(text9)) return;
     seen.add(n);
-    out.push({ line: n, text: text7 });
+    out.push({ line: n, text: text9 });
   };
   for (const line2 of lineNumbers) {
     const own = lines[line2 - 1] ?? "";
     const trailing = /(?:^|\s)#(.*azfence:ignore.*)$/.exec(own);
     if (trailing) take(line2, trailing[1]);
     for (let n = line2 - 1; n >= 1; n--) {
-      const text7 = (lines[n - 1] ?? "").trim();
-      if (!text7.startsWith("#")) break;
-      take(n, text7.slice(1));
+      const text9 = (lines[n - 1] ?? "").trim();
+      if (!text9.startsWith("#")) break;
+      take(n, text9.slice(1));
     }
   }
   return out;
@@ -32657,6 +32965,10 @@ var init_pipeline_state = __esm({
       problems = [];
       stack = [];
       keys = /* @__PURE__ */ new Set();
+      /** Files read through this one (templates, local actions, scripts): found on their own too, they run only from here. */
+      included = /* @__PURE__ */ new Set();
+      /** What the pipeline runs that no file of the scan holds (actions and workflows of other repositories): its coverage note. */
+      unread = /* @__PURE__ */ new Set();
       repoRoot;
       /** Another file named relative to `from` (or to the repository root for a leading `/`), inside the repository. */
       locate(from, written, relativeTo) {
@@ -32665,14 +32977,14 @@ var init_pipeline_state = __esm({
         if (!isInside(this.repoRoot, realPath(path))) return `${written} is outside the repository`;
         if (!existsSync3(path)) return `${written} does not exist`;
         const shownAs = normalize(join16(dirname6(this.main.shownAs), relative5(dirname6(this.main.path), path))).split(sep5).join("/");
-        let text7;
+        let text9;
         try {
-          text7 = readText(path, shownAs);
+          text9 = readText(path, shownAs);
         } catch (error) {
           if (error instanceof UserError) return `${written} ${error.problem}`;
           throw error;
         }
-        return { path, shownAs, lines: text7.replace(/\r\n?/g, "\n").split("\n") };
+        return { path, shownAs, lines: text9.replace(/\r\n?/g, "\n").split("\n") };
       }
       problem(file, line2, message) {
         if (this.problems.length === MAX_PROBLEMS) this.problems.push({ file: file.shownAs, message: "more problems follow; fix the ones above first" });
@@ -32686,6 +32998,7 @@ var init_pipeline_state = __esm({
           return;
         }
         this.stack.push(file.path);
+        this.included.add(file.path);
         try {
           read();
         } finally {
@@ -32720,8 +33033,8 @@ var init_pipeline_state = __esm({
           this.notScanned(where2.file, line2, `${where2.address} > ${path.text}`, `runs ${located}`, where2);
           return;
         }
-        const inRepository = relative5(this.repoRoot, located.path).split(sep5).join("/");
-        const place = { ...where2, file: located, address: `${where2.address} > ${inRepository}`, keyLines: [] };
+        const inRepository3 = relative5(this.repoRoot, located.path).split(sep5).join("/");
+        const place = { ...where2, file: located, address: `${where2.address} > ${inRepository3}`, keyLines: [] };
         this.include(located, where2.file, line2, () => this.scan(place, located.lines.join("\n"), dialect, 1, scope, table5, args, depth + 1));
       }
       /**
@@ -32785,6 +33098,7 @@ var init_pipeline_state = __esm({
 });
 
 // src/inputs/pipelines/azure-pipelines.ts
+import { relative as relative6, sep as sep6 } from "node:path";
 function looksLikeAzurePipeline(view) {
   const top = root(view);
   if (!isMapNode(top)) return false;
@@ -32797,97 +33111,44 @@ function looksLikeAzurePipeline(view) {
   const shaped = (node, markers) => node === void 0 || isSeqNode(node) && items(view, node).every((item) => isMapNode(item) && keysOf(view, item).some((key) => markers.includes(key) || key.startsWith("${{")));
   return shaped(steps, [...STEP_KINDS, "template"]) && shaped(jobs, ["job", "deployment", "template"]) && shaped(stages, ["stage", "template"]);
 }
-function lookupVariable(vars, name) {
-  for (const [candidate, value] of vars.values) if (candidate.toLowerCase() === name.toLowerCase()) return value;
-  if (PREDEFINED.test(name)) return { unknown: `$(${name}) is a predefined variable, known only when the pipeline runs` };
-  const groups = vars.groups.length ? ` (variable group ${vars.groups.join(", ")} may define it)` : "";
-  return { unknown: `Azure Pipelines variable ${name} is not defined in this file${groups}` };
-}
-function templateExpression(expression, vars) {
-  const expr = expression.trim();
-  const literal = /^'((?:[^']|'')*)'$/.exec(expr);
-  if (literal) return { text: literal[1].replace(/''/g, "'") };
-  const variable = /^variables(?:\.([A-Za-z0-9_.]+)|\[\s*'([^']+)'\s*\])$/.exec(expr);
-  if (variable) return lookupVariable(vars, variable[1] ?? variable[2]);
-  const parameter = /^parameters(?:\.([A-Za-z0-9_]+)|\[\s*'([^']+)'\s*\])/.exec(expr);
-  if (parameter) return { unknown: `\${{ parameters.${parameter[1] ?? parameter[2]} }} is a parameter its caller or the run sets` };
-  return { unknown: "a ${{ }} template expression" };
-}
-function substitute(value, vars, table5) {
-  return value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_all, expression) => placeholderFor(table5, templateExpression(expression, vars))).replace(/\$\[([\s\S]*?)\]/g, () => placeholderFor(table5, { unknown: "a $[ ] runtime expression" })).replace(/\$\(([A-Za-z0-9_.-]+)\)/g, (_all, name) => placeholderFor(table5, lookupVariable(vars, name)));
-}
-function resolvedValue(value, vars) {
-  const table5 = { entries: [] };
-  const replaced = substitute(value, vars, table5);
-  if (table5.entries.length === 0) return { text: replaced };
-  return { unknown: table5.entries.map((entry) => "unknown" in entry ? entry.unknown : "").join("; ") };
-}
-function readVariables(state, file, view, node, outer, depth = 0) {
-  const vars = { values: new Map(outer.values), groups: [...outer.groups] };
-  if (!node) return vars;
-  if (isMapNode(node)) {
-    for (const [name, value] of entries(view, node)) {
-      const written = text4(value);
-      vars.values.set(name, written === void 0 ? { unknown: `variable ${name} is not a plain value` } : resolvedValue(written, vars));
-    }
-    return vars;
-  }
-  for (const item of items(view, node)) {
-    const name = text4(get(view, item, "name"));
-    const group = text4(get(view, item, "group"));
-    const template = text4(get(view, item, "template"));
-    if (name !== void 0) {
-      const written = text4(get(view, item, "value"));
-      vars.values.set(name, written === void 0 ? { unknown: `variable ${name} is not a plain value` } : resolvedValue(written, vars));
-    } else if (group !== void 0) vars.groups.push(group);
-    else if (template !== void 0 && depth < 8) {
-      const located = template.includes("@") || template.includes("${{") ? void 0 : state.locate(file, template, "file");
-      if (!located || typeof located === "string") {
-        vars.groups.push(`template ${template}`);
-        continue;
-      }
-      try {
-        const included = parsePipelineYaml(located.lines.join("\n"), located.shownAs);
-        const merged = readVariables(state, located, included, get(included, root(included), "variables"), vars, depth + 1);
-        for (const [key, value] of merged.values) vars.values.set(key, value);
-        vars.groups.push(...merged.groups.filter((g) => !vars.groups.includes(g)));
-      } catch {
-        vars.groups.push(`template ${template}`);
-      }
-    }
-  }
-  return vars;
-}
-function scopeOf2(vars, env, windows) {
-  const literal = /* @__PURE__ */ new Map();
-  const unknown2 = /* @__PURE__ */ new Map();
-  for (const [name, value] of [...vars.values].map(([n, v]) => [n.replace(/\./g, "_").toUpperCase(), v]).concat([...env])) {
-    if ("text" in value) {
-      literal.set(name, value.text);
-      unknown2.delete(name);
-    } else {
-      unknown2.set(name, value.unknown);
-      literal.delete(name);
-    }
-  }
-  return { env: literal, unknownEnv: unknown2, caseInsensitive: windows };
-}
-function readAzurePipeline(state, file, view, depth = 0) {
+function readAzurePipeline(state, file, view, depth = 0, call) {
   const top = root(view);
   if (!isMapNode(top)) {
     state.problem(file, lineOf3(view, top), `is ${describeNode(top)}, not an Azure Pipelines definition (a mapping with stages, jobs or steps)`);
     return;
   }
-  const vars = readVariables(state, file, view, get(view, top, "variables"), { values: /* @__PURE__ */ new Map(), groups: [] });
-  const level = { vars, at: "", windows: isWindowsPool(view, get(view, top, "pool")) };
+  const parameters = parametersOf(view, get(view, top, "parameters"), call);
+  const base = { values: new Map(call?.outer.vars.values ?? []), groups: [...call?.outer.vars.groups ?? []], parameters };
+  const vars = readVariables(state, file, view, get(view, top, "variables"), base);
+  const level = { vars, at: "", windows: (call?.outer.windows ?? false) || isWindowsPool(view, get(view, top, "pool")), ...call ? { via: call.via } : {} };
   const extendsNode = get(view, top, "extends");
-  if (extendsNode) includeTemplate(state, file, view, get(view, extendsNode, "template"), depth);
+  if (extendsNode) includeTemplate(state, file, view, extendsNode, level, "extends", depth);
   readStages(state, file, view, get(view, top, "stages"), level, depth);
   readJobs(state, file, view, get(view, top, "jobs"), level, depth);
   readSteps(state, file, view, get(view, top, "steps"), level, depth);
 }
+function parametersOf(view, declared, call) {
+  const values2 = /* @__PURE__ */ new Map();
+  const plain = (name, node) => {
+    const written = text6(node);
+    return written === void 0 ? { unknown: `the default of parameter ${name} is ${describeNode(node)}, not a plain value` } : { text: written };
+  };
+  if (isMapNode(declared)) {
+    for (const [name, node] of entries(view, declared)) values2.set(name.toLowerCase(), plain(name, node));
+  } else {
+    for (const item of items(view, declared)) {
+      const name = text6(get(view, item, "name"));
+      if (name === void 0 || !keysOf(view, item).includes("default")) continue;
+      values2.set(name.toLowerCase(), plain(name, get(view, item, "default")));
+    }
+  }
+  if (!call) return { values: values2, missing: (name) => `\${{ parameters.${name} }} is a parameter its caller or the run sets` };
+  for (const [name, value] of call.passed) values2.set(name, value);
+  const passedUnknown = call.passedUnknown;
+  return { values: values2, missing: (name) => passedUnknown ?? `parameter ${name} has no default and ${call.site} passes none` };
+}
 function isWindowsPool(view, pool) {
-  return /windows|win20/i.test(text4(get(view, pool, "vmImage")) ?? "");
+  return /windows|win20/i.test(text6(get(view, pool, "vmImage")) ?? "");
 }
 function listItems(view, node) {
   const out = [];
@@ -32898,24 +33159,45 @@ function listItems(view, node) {
   }
   return out;
 }
-function includeTemplate(state, file, view, templateNode, depth) {
-  const written = text4(templateNode);
+function inRepository(state, path) {
+  return relative6(state.repoRoot, path).split(sep6).join("/");
+}
+function includeTemplate(state, file, view, item, outer, address, depth) {
+  const templateNode = get(view, item, "template");
+  const written = text6(templateNode);
   if (written === void 0) return;
   const line2 = lineOf3(view, templateNode);
-  if (written.includes("${{") || written.includes("$(")) {
-    state.notScanned(file, line2, `template at line ${line2}`, "includes a template whose path is an expression evaluated only when the pipeline runs");
+  const path = written.includes("${{") || written.includes("$(") ? resolvedValue(written, outer.vars) : { text: written };
+  if ("unknown" in path) {
+    state.notScanned(file, line2, `template at line ${line2}`, `includes a template whose path is an expression evaluated only when the pipeline runs (${path.unknown})`);
     return;
   }
-  if (written.includes("@") && !written.endsWith("@self")) {
-    state.notScanned(file, line2, `template ${written}`, `includes template ${written} from another repository, which this scan does not read`);
+  const target = path.text;
+  if (target.includes("@") && !target.endsWith("@self")) {
+    state.notScanned(file, line2, `template ${target}`, `includes template ${target} from another repository, which this scan does not read`);
     return;
   }
-  const located = state.locate(file, written.replace(/@self$/, ""), "file");
+  const located = state.locate(file, target.replace(/@self$/, ""), "file");
   if (typeof located === "string") {
     state.problem(file, line2, `includes template ${located}`);
     return;
   }
-  if (depth > 20) return;
+  const reads = templateReads.get(state) ?? 0;
+  if (depth >= MAX_TEMPLATE_DEPTH || reads >= MAX_TEMPLATE_READS) {
+    const why = depth >= MAX_TEMPLATE_DEPTH ? `nests templates more than ${MAX_TEMPLATE_DEPTH} deep` : `includes templates more than ${MAX_TEMPLATE_READS} times over`;
+    state.notScanned(file, line2, `templates beyond the bound`, `${why}; the templates beyond are not read`);
+    return;
+  }
+  templateReads.set(state, reads + 1);
+  const site = `${inRepository(state, file.path)}:${line2}`;
+  const template = inRepository(state, located.path);
+  const via = {
+    prefix: `${outer.via?.prefix ?? ""}${address} > ${template} > `,
+    template,
+    callers: outer.via ? `${site}, from ${outer.via.callers}` : site,
+    context: [outer.via?.context, outer.at ? describeLevel(outer.at) : void 0].filter((part) => part).join(", ")
+  };
+  const call = { ...passedParameters(view, get(view, item, "parameters"), outer), outer, via, site };
   state.include(located, file, line2, () => {
     let included;
     try {
@@ -32924,23 +33206,37 @@ function includeTemplate(state, file, view, templateNode, depth) {
       state.problem(located, error.line, error.problem ?? "cannot be read");
       return;
     }
-    readAzurePipeline(state, located, included, depth + 1);
+    readAzurePipeline(state, located, included, depth + 1, call);
   });
+}
+function passedParameters(view, node, outer) {
+  const passed = /* @__PURE__ */ new Map();
+  const whole = text6(node);
+  if (whole !== void 0) {
+    if (/^\s*\$\{\{\s*parameters\s*\}\}\s*$/.test(whole) && outer.vars.parameters) return { passed: new Map(outer.vars.parameters.values) };
+    return { passed, passedUnknown: `the parameters are passed as ${whole.includes("${{") ? "a ${{ }} template expression" : "one value"}, not one by one` };
+  }
+  for (const [name, value] of entries(view, node)) {
+    const written = text6(value);
+    passed.set(name.toLowerCase(), written === void 0 ? { unknown: `parameter ${name} is ${describeNode(value)}, not a plain value` } : resolvedValue(written, outer.vars));
+  }
+  return { passed };
 }
 function readStages(state, file, view, stages, outer, depth) {
   listItems(view, stages).forEach((stage, index) => {
-    if (get(view, stage, "template")) return includeTemplate(state, file, view, get(view, stage, "template"), depth);
-    const name = text4(get(view, stage, "stage")) ?? String(index);
-    const level = { vars: readVariables(state, file, view, get(view, stage, "variables"), outer.vars), at: `stages[${name}]`, windows: outer.windows || isWindowsPool(view, get(view, stage, "pool")) };
+    if (get(view, stage, "template")) return includeTemplate(state, file, view, stage, outer, `stages[${index}]`, depth);
+    const name = text6(get(view, stage, "stage")) ?? String(index);
+    const level = { ...outer, vars: readVariables(state, file, view, get(view, stage, "variables"), outer.vars), at: `stages[${name}]`, windows: outer.windows || isWindowsPool(view, get(view, stage, "pool")) };
     readJobs(state, file, view, get(view, stage, "jobs"), level, depth);
   });
 }
 function readJobs(state, file, view, jobs, outer, depth) {
   listItems(view, jobs).forEach((job, index) => {
-    if (get(view, job, "template")) return includeTemplate(state, file, view, get(view, job, "template"), depth);
-    if (neverRuns(text4(get(view, job, "condition")))) return;
-    const name = text4(get(view, job, "job")) ?? text4(get(view, job, "deployment")) ?? String(index);
+    if (get(view, job, "template")) return includeTemplate(state, file, view, job, outer, `${outer.at ? `${outer.at}.` : ""}jobs[${index}]`, depth);
+    if (neverRuns(text6(get(view, job, "condition")))) return;
+    const name = text6(get(view, job, "job")) ?? text6(get(view, job, "deployment")) ?? String(index);
     const level = {
+      ...outer,
       vars: readVariables(state, file, view, get(view, job, "variables"), outer.vars),
       at: `${outer.at ? `${outer.at}.` : ""}jobs[${name}]`,
       windows: outer.windows || isWindowsPool(view, get(view, job, "pool"))
@@ -32965,29 +33261,30 @@ function readSteps(state, file, view, steps, level, depth) {
       state.problem(file, lineOf3(view, step2), `step ${index + 1} of ${level.at || "steps"} is ${describeNode(step2)}, not a mapping`);
       return;
     }
-    if (get(view, step2, "template")) return includeTemplate(state, file, view, get(view, step2, "template"), depth);
-    if (neverRuns(text4(get(view, step2, "condition"))) || text4(get(view, step2, "enabled"))?.trim().toLowerCase() === "false") return;
-    const label = text4(get(view, step2, "displayName")) ?? text4(get(view, step2, "name"));
-    const address = `${level.at ? `${level.at}.` : ""}steps[${label !== void 0 ? JSON.stringify(label) : index}]`;
+    if (get(view, step2, "template")) return includeTemplate(state, file, view, step2, level, `${level.at ? `${level.at}.` : ""}steps[${index}]`, depth);
+    if (neverRuns(text6(get(view, step2, "condition"))) || text6(get(view, step2, "enabled"))?.trim().toLowerCase() === "false") return;
+    const label = text6(get(view, step2, "displayName")) ?? text6(get(view, step2, "name"));
+    const address = `${level.via?.prefix ?? ""}${level.at ? `${level.at}.` : ""}steps[${label !== void 0 ? JSON.stringify(label) : index}]`;
+    const context = [level.via?.context, level.at ? describeLevel(level.at) : void 0].filter((part) => part).join(", ");
     const env = /* @__PURE__ */ new Map();
     for (const [name, value] of entries(view, get(view, step2, "env"))) {
-      const written = text4(value);
+      const written = text6(value);
       env.set(name, written === void 0 ? { unknown: `env ${name} is not a plain value` } : resolvedValue(written, level.vars));
     }
     const scope = scopeOf2(level.vars, env, level.windows);
     const place = (scriptNode) => ({
       file,
       address,
-      step: `${level.at ? `${describeLevel(level.at)}, ` : ""}step ${label !== void 0 ? JSON.stringify(label) : index + 1}`,
+      step: `${context ? `${context}, ` : ""}step ${label !== void 0 ? JSON.stringify(label) : index + 1}${level.via ? ` of ${level.via.template} (included at ${level.via.callers})` : ""}`,
       keyLines: [lineOf3(view, step2), lineOf3(view, scriptNode)],
       scriptsRelativeTo: "root"
     });
     const inputs = get(view, step2, "inputs");
     const input = (...names2) => names2.map((name) => get(view, inputs, name)).find((node) => node !== void 0);
-    const writtenDirectory = text4(get(view, step2, "workingDirectory") ?? input("workingDirectory", "cwd"));
+    const writtenDirectory = text6(get(view, step2, "workingDirectory") ?? input("workingDirectory", "cwd"));
     const workingDirectory = writtenDirectory === void 0 ? void 0 : resolvedValue(repositoryRelative(writtenDirectory), level.vars);
     const inline = (node, dialect) => {
-      const script = text4(node);
+      const script = text6(node);
       if (script === void 0) {
         if (node) state.problem(file, lineOf3(view, node), `the script of ${address} is ${describeNode(node)}, not text`);
         return;
@@ -32996,14 +33293,14 @@ function readSteps(state, file, view, steps, level, depth) {
       state.scan({ ...place(node), ...workingDirectory ? { workingDirectory } : {} }, substitute(script, level.vars, table5), dialect, contentLine(view, node), scope, table5);
     };
     const byPath = (node, dialect, argsNode) => {
-      const written = text4(node);
+      const written = text6(node);
       const table5 = { entries: [] };
       if (written === void 0) {
         state.notScanned(file, lineOf3(view, node ?? step2), address, `${address} runs a script by path but names none`);
         return;
       }
       const path = resolvedValue(written.replace(/^\$\((System\.DefaultWorkingDirectory|Build\.SourcesDirectory|Build\.Repository\.LocalPath)\)[\\/]/i, ""), level.vars);
-      const args = text4(argsNode);
+      const args = text6(argsNode);
       const parsedArgs = args === void 0 ? [] : argsOf(substitute(args, level.vars, table5));
       state.followScript({ ...place(node), ...workingDirectory ? { workingDirectory } : {} }, path, lineOf3(view, node), dialect, scope, table5, parsedArgs, 0, true);
     };
@@ -33011,14 +33308,14 @@ function readSteps(state, file, view, steps, level, depth) {
       const node = get(view, step2, kind);
       if (node) return inline(node, dialectOf(level.windows));
     }
-    const task = text4(get(view, step2, "task"));
+    const task = text6(get(view, step2, "task"));
     if (!task) return;
     const [taskName, version] = task.split("@");
     const lower2 = (taskName ?? "").toLowerCase();
     if (lower2 === "azurecli") {
-      const scriptType = (text4(input("scriptType")) ?? (level.windows ? "batch" : "bash")).toLowerCase();
+      const scriptType = (text6(input("scriptType")) ?? (level.windows ? "batch" : "bash")).toLowerCase();
       const dialect = scriptType === "ps" || scriptType === "pscore" ? "powershell" : scriptType === "batch" ? "cmd" : "posix";
-      const location2 = (text4(input("scriptLocation")) ?? "scriptPath").toLowerCase();
+      const location2 = (text6(input("scriptLocation")) ?? "scriptPath").toLowerCase();
       if (location2 === "inlinescript") inline(input("inlineScript"), dialect);
       else byPath(input("scriptPath"), dialect, input("arguments", "scriptArguments", "args"));
       void version;
@@ -33026,13 +33323,13 @@ function readSteps(state, file, view, steps, level, depth) {
     }
     if (lower2 === "bash" || lower2 === "powershell" || lower2 === "cmdline") {
       const dialect = lower2 === "powershell" ? "powershell" : lower2 === "cmdline" && level.windows ? "cmd" : "posix";
-      const targetType = (text4(input("targetType")) ?? (lower2 === "cmdline" ? "inline" : "filePath")).toLowerCase();
+      const targetType = (text6(input("targetType")) ?? (lower2 === "cmdline" ? "inline" : "filePath")).toLowerCase();
       if (targetType === "inline") inline(input("script"), dialect);
       else byPath(input("filePath"), dialect, input("arguments"));
       return;
     }
     if (lower2 === "pythonscript") {
-      const script = text4(input("script"));
+      const script = text6(input("script"));
       if (script !== void 0 && mentionsAcrCommand(script)) state.notScanned(file, lineOf3(view, input("script")), address, "runs a python script, which this scan does not parse, and it names az acr", place(input("script")));
     }
   });
@@ -33045,12 +33342,12 @@ function argsOf(value) {
   }
   return out;
 }
-var PIPELINE_KEYS, STEP_KINDS, PREDEFINED, SCRIPT_STEPS;
+var PIPELINE_KEYS, STEP_KINDS, MAX_TEMPLATE_READS, MAX_TEMPLATE_DEPTH, templateReads, SCRIPT_STEPS;
 var init_azure_pipelines = __esm({
   "src/inputs/pipelines/azure-pipelines.ts"() {
     "use strict";
     init_yaml_nodes();
-    init_script_commands();
+    init_azure_pipelines_variables();
     init_pipeline_state();
     PIPELINE_KEYS = /* @__PURE__ */ new Set([
       "name",
@@ -33082,7 +33379,9 @@ var init_azure_pipelines = __esm({
       "server"
     ]);
     STEP_KINDS = ["script", "bash", "pwsh", "powershell", "task", "checkout", "download", "downloadBuild", "getPackage", "publish", "reviewApp", "restoreCache", "saveCache"];
-    PREDEFINED = /^(Agent|Build|Pipeline|Release|System|Environment|Strategy|Resources|Checks|TF)\./i;
+    MAX_TEMPLATE_READS = 200;
+    MAX_TEMPLATE_DEPTH = 20;
+    templateReads = /* @__PURE__ */ new WeakMap();
     SCRIPT_STEPS = {
       script: (windows) => windows ? "cmd" : "posix",
       bash: () => "posix",
@@ -33093,6 +33392,7 @@ var init_azure_pipelines = __esm({
 });
 
 // src/inputs/pipelines/github-actions.ts
+import { relative as relative7, sep as sep7 } from "node:path";
 function looksLikeGithubWorkflow(view) {
   const top = root(view);
   if (!isMapNode(top)) return false;
@@ -33101,7 +33401,7 @@ function looksLikeGithubWorkflow(view) {
   const jobs = get(view, top, "jobs");
   if (isMapNode(jobs) && (keys.includes("on") || entries(view, jobs).every(([, job]) => isMapNode(job) && keysOf(view, job).some((key) => key === "runs-on" || key === "uses")))) return true;
   const runs = get(view, top, "runs");
-  return text4(get(view, runs, "using")) === "composite";
+  return text6(get(view, runs, "using")) === "composite";
 }
 function scopeOf3(env) {
   const literal = /* @__PURE__ */ new Map();
@@ -33112,7 +33412,8 @@ function scopeOf3(env) {
   }
   return { env: literal, unknownEnv: unknown2 };
 }
-function evaluateExpression(expression, env) {
+function evaluateExpression(expression, scope) {
+  const { env, inputs } = scope;
   const expr = expression.trim();
   const literal = /^'((?:[^']|'')*)'$/.exec(expr);
   if (literal) return { text: literal[1].replace(/''/g, "'") };
@@ -33125,13 +33426,14 @@ function evaluateExpression(expression, env) {
       if (value) return value;
       return { unknown: `\${{ env.${name} }} is not set in this workflow` };
     }
+    if (context === "inputs" && !rest && inputs) return inputs.values.get(name.toLowerCase()) ?? { unknown: inputs.missing(name) };
     const what = CONTEXT_WORDS[context];
     if (what) return { unknown: `\${{ ${context}.${name}${rest ?? ""} }} is ${what} ${name}, known only when the workflow runs` };
   }
   return { unknown: "a ${{ }} expression is evaluated only when the workflow runs" };
 }
-function substitute2(value, env, table5) {
-  return value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_all, expression) => placeholderFor(table5, evaluateExpression(expression, env)));
+function substitute2(value, scope, table5) {
+  return value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_all, expression) => placeholderFor(table5, evaluateExpression(expression, scope)));
 }
 function envValue(value, outer) {
   if (!value.includes("${{")) return { text: value };
@@ -33141,16 +33443,17 @@ function envValue(value, outer) {
   return { unknown: table5.entries.map((entry) => "unknown" in entry ? entry.unknown : "").join("; ") };
 }
 function withEnv(view, outer, node) {
-  const env = new Map(outer);
+  const env = new Map(outer.env);
+  const scope = { ...outer, env };
   const pairs = entries(view, node);
-  if (node && !isMapNode(node) && text4(node) !== void 0) {
-    return env;
+  if (node && !isMapNode(node) && text6(node) !== void 0) {
+    return scope;
   }
   for (const [name, value] of pairs) {
-    const written = text4(value);
+    const written = text6(value);
     env.set(name, written === void 0 ? { unknown: `env ${name} is not a plain value` } : envValue(written, outer));
   }
-  return env;
+  return scope;
 }
 function shellDialect(shell, windows) {
   if (!shell) return windows ? "powershell" : "posix";
@@ -33160,17 +33463,21 @@ function shellDialect(shell, windows) {
   if (program2 === "cmd") return "cmd";
   return void 0;
 }
-function readGithubWorkflow(state, file, view) {
+function readGithubWorkflow(state, file, view, call) {
   const top = root(view);
   if (!isMapNode(top)) {
     state.problem(file, lineOf3(view, top), `is ${describeNode(top)}, not a GitHub Actions workflow (a mapping with jobs)`);
     return;
   }
-  const workflowEnv = withEnv(view, /* @__PURE__ */ new Map(), get(view, top, "env"));
-  const workflowRun = runDefaults(view, top, { shell: void 0, workingDirectory: void 0 });
   const runs = get(view, top, "runs");
-  if (text4(get(view, runs, "using")) === "composite") {
-    readSteps2(state, file, view, get(view, runs, "steps"), "runs", workflowEnv, { shell: void 0, workingDirectory: void 0 }, false);
+  const composite = text6(get(view, runs, "using")) === "composite";
+  const declared = composite ? get(view, top, "inputs") : get(view, get(view, get(view, top, "on"), "workflow_call"), "inputs");
+  const inputs = inputsOf(view, declared, call, composite);
+  const base = { env: new Map(call?.env ?? []), ...inputs ? { inputs } : {} };
+  const workflowEnv = withEnv(view, base, get(view, top, "env"));
+  const workflowRun = runDefaults(view, top, { shell: void 0, workingDirectory: void 0 });
+  if (composite) {
+    readSteps2(state, file, view, get(view, runs, "steps"), "runs", workflowEnv, { shell: void 0, workingDirectory: void 0 }, call?.windows ?? false, call?.via);
     return;
   }
   const jobs = get(view, top, "jobs");
@@ -33183,73 +33490,93 @@ function readGithubWorkflow(state, file, view) {
       state.problem(file, lineOf3(view, job), `job ${jobId} is ${describeNode(job)}, not a mapping`);
       continue;
     }
-    if (neverRuns(text4(get(view, job, "if")))) continue;
-    const uses = text4(get(view, job, "uses"));
+    if (neverRuns(text6(get(view, job, "if")))) continue;
+    const uses = text6(get(view, job, "uses"));
     if (uses) {
-      readUsed(state, file, view, uses, lineOf3(view, get(view, job, "uses")), "workflow");
+      readUsed(state, file, view, uses, get(view, job, "uses"), get(view, job, "with"), workflowEnv, `${call?.via?.prefix ?? ""}jobs.${jobId}`, call?.via, `job ${jobId}`, "workflow", false);
       continue;
     }
     const env = withEnv(view, workflowEnv, get(view, job, "env"));
-    const windows = /windows/i.test(text4(get(view, job, "runs-on")) ?? "");
-    readSteps2(state, file, view, get(view, job, "steps"), `jobs.${jobId}`, env, runDefaults(view, job, workflowRun), windows);
+    const windows = /windows/i.test(text6(get(view, job, "runs-on")) ?? "");
+    readSteps2(state, file, view, get(view, job, "steps"), `jobs.${jobId}`, env, runDefaults(view, job, workflowRun), windows, call?.via);
   }
+}
+function inputsOf(view, declared, call, composite) {
+  if (!call && !composite) return void 0;
+  const values2 = /* @__PURE__ */ new Map();
+  for (const [name, spec] of entries(view, declared)) {
+    const node = get(view, spec, "default");
+    if (node === void 0) continue;
+    const written = text6(node);
+    values2.set(name.toLowerCase(), written === void 0 ? { unknown: `the default of input ${name} is ${describeNode(node)}, not a plain value` } : { text: written });
+  }
+  if (!call) return { values: values2, missing: (name) => `\${{ inputs.${name} }} is the input ${name}, which a caller sets` };
+  for (const [name, value] of call.passed) values2.set(name, value);
+  return { values: values2, missing: (name) => `input ${name} has no default and ${call.site} passes none` };
 }
 function runDefaults(view, node, outer) {
   const run2 = get(view, get(view, node, "defaults"), "run");
-  return { shell: text4(get(view, run2, "shell")) ?? outer.shell, workingDirectory: text4(get(view, run2, "working-directory")) ?? outer.workingDirectory };
+  return { shell: text6(get(view, run2, "shell")) ?? outer.shell, workingDirectory: text6(get(view, run2, "working-directory")) ?? outer.workingDirectory };
 }
-function readSteps2(state, file, view, steps, at3, env, defaults, windows) {
+function readSteps2(state, file, view, steps, at3, env, defaults, windows, via) {
   items(view, steps).forEach((step2, index) => {
     if (!isMapNode(step2)) {
       state.problem(file, lineOf3(view, step2), `step ${index + 1} of ${at3} is ${describeNode(step2)}, not a mapping`);
       return;
     }
-    if (neverRuns(text4(get(view, step2, "if")))) return;
-    const label = text4(get(view, step2, "name")) ?? text4(get(view, step2, "id"));
-    const address = `${at3}.steps[${label !== void 0 ? JSON.stringify(label) : index}]`;
+    if (neverRuns(text6(get(view, step2, "if")))) return;
+    const label = text6(get(view, step2, "name")) ?? text6(get(view, step2, "id"));
+    const address = `${via?.prefix ?? ""}${at3}.steps[${label !== void 0 ? JSON.stringify(label) : index}]`;
     const stepEnv = withEnv(view, env, get(view, step2, "env"));
     const run2 = get(view, step2, "run");
-    const uses = text4(get(view, step2, "uses"));
+    const uses = text6(get(view, step2, "uses"));
+    const context = [via?.context, at3.startsWith("jobs.") ? at3.replace(/^jobs\./, "job ") : void 0].filter((part) => part).join(", ");
+    const stepText = `${context ? `${context}, ` : ""}step ${label !== void 0 ? JSON.stringify(label) : index + 1}${via ? ` of ${via.file} (used at ${via.callers})` : ""}`;
     const place = (scriptNode) => ({
       file,
       address,
-      step: `${at3.replace(/^jobs\./, "job ")}, step ${label !== void 0 ? JSON.stringify(label) : index + 1}`,
+      step: stepText,
       keyLines: [lineOf3(view, step2), lineOf3(view, scriptNode)],
       scriptsRelativeTo: "root"
     });
     if (run2) {
-      const script = text4(run2);
+      const script = text6(run2);
       if (script === void 0) {
         state.problem(file, lineOf3(view, run2), `run of ${address} is ${describeNode(run2)}, not a script`);
         return;
       }
-      const shell = text4(get(view, step2, "shell")) ?? defaults.shell;
+      const shell = text6(get(view, step2, "shell")) ?? defaults.shell;
       const dialect = shellDialect(shell, windows);
       if (!dialect) {
         if (mentionsAcrCommand(script)) state.notScanned(file, lineOf3(view, run2), address, `runs a ${shell.trim().split(/\s+/)[0]} script, which this scan does not parse, and it names az acr`, place(run2));
         return;
       }
-      const written = text4(get(view, step2, "working-directory")) ?? defaults.workingDirectory;
+      const written = text6(get(view, step2, "working-directory")) ?? defaults.workingDirectory;
       const workingDirectory = written === void 0 ? void 0 : envValue(repositoryRelative(written), stepEnv);
       const table5 = { entries: [] };
-      state.scan({ ...place(run2), ...workingDirectory ? { workingDirectory } : {} }, substitute2(script, stepEnv, table5), dialect, contentLine(view, run2), scopeOf3(stepEnv), table5);
+      state.scan({ ...place(run2), ...workingDirectory ? { workingDirectory } : {} }, substitute2(script, stepEnv, table5), dialect, contentLine(view, run2), scopeOf3(stepEnv.env), table5);
       return;
     }
     if (!uses) return;
-    if (/^azure\/cli@/i.test(uses)) {
-      const inline = get(view, get(view, step2, "with"), "inlineScript");
-      const script = text4(inline);
+    const scriptAction = SCRIPT_ACTIONS.find((candidate) => candidate.uses.test(uses));
+    if (scriptAction) {
+      const inline = get(view, get(view, step2, "with"), scriptAction.input);
+      const script = text6(inline);
       if (script === void 0) return;
       const table5 = { entries: [] };
-      state.scan(place(inline), substitute2(script, stepEnv, table5), "posix", contentLine(view, inline), scopeOf3(stepEnv), table5);
+      state.scan(place(inline), substitute2(script, stepEnv, table5), scriptAction.dialect, contentLine(view, inline), scopeOf3(stepEnv.env), table5);
       return;
     }
-    if (uses.startsWith("./")) readUsed(state, file, view, uses, lineOf3(view, get(view, step2, "uses")), "action");
+    readUsed(state, file, view, uses, get(view, step2, "uses"), get(view, step2, "with"), stepEnv, address, via, context, "action", windows);
   });
 }
-function readUsed(state, file, view, uses, line2, what) {
+function inRepository2(state, path) {
+  return relative7(state.repoRoot, path).split(sep7).join("/");
+}
+function readUsed(state, file, view, uses, usesNode, withNode, caller, address, via, context, what, windows) {
+  const line2 = lineOf3(view, usesNode);
   if (!uses.startsWith("./")) {
-    state.notScanned(file, line2, `uses ${uses}`, `uses the ${what} ${uses} from another repository, which this scan does not read`);
+    state.unread.add(`${what === "action" ? uses.startsWith("docker://") ? "container action" : "action" : "reusable workflow"} ${uses}: not in this repository, so az acr commands in it are not checked`);
     return;
   }
   const candidates = what === "action" ? [`${uses}/action.yml`, `${uses}/action.yaml`] : [uses];
@@ -33263,18 +33590,39 @@ function readUsed(state, file, view, uses, line2, what) {
     return;
   }
   const target = located;
+  const reads = usesRead.get(state) ?? 0;
+  const depth = via ? via.callers.split(", from ").length : 0;
+  if (depth >= MAX_USE_DEPTH || reads >= MAX_USES_READ) {
+    state.notScanned(file, line2, "uses beyond the bound", `${depth >= MAX_USE_DEPTH ? `nests local actions and workflows more than ${MAX_USE_DEPTH} deep` : `uses local actions and workflows more than ${MAX_USES_READ} times over`}; the ones beyond are not read`);
+    return;
+  }
+  usesRead.set(state, reads + 1);
+  const passed = /* @__PURE__ */ new Map();
+  for (const [name, value] of entries(view, withNode)) {
+    const written = text6(value);
+    passed.set(name.toLowerCase(), written === void 0 ? { unknown: `input ${name} is ${describeNode(value)}, not a plain value` } : envValue(written, caller));
+  }
+  const site = `${inRepository2(state, file.path)}:${line2}`;
+  const used = inRepository2(state, target.path);
+  const call = {
+    passed,
+    ...what === "action" ? { env: caller.env } : {},
+    windows,
+    site,
+    via: { prefix: `${address} > ${used} > `, file: used, callers: via ? `${site}, from ${via.callers}` : site, context }
+  };
   state.include(target, file, line2, () => {
-    let used;
+    let parsed;
     try {
-      used = parsePipelineYaml(target.lines.join("\n"), target.shownAs);
+      parsed = parsePipelineYaml(target.lines.join("\n"), target.shownAs);
     } catch (error) {
       state.problem(target, error.line, error.problem ?? "cannot be read");
       return;
     }
-    readGithubWorkflow(state, target, used);
+    readGithubWorkflow(state, target, parsed, call);
   });
 }
-var CONTEXT_WORDS;
+var CONTEXT_WORDS, SCRIPT_ACTIONS, MAX_USES_READ, MAX_USE_DEPTH, usesRead;
 var init_github_actions = __esm({
   "src/inputs/pipelines/github-actions.ts"() {
     "use strict";
@@ -33291,6 +33639,15 @@ var init_github_actions = __esm({
       github: "the github context value",
       env: "the environment variable"
     };
+    SCRIPT_ACTIONS = [
+      // Azure/cli action.yml: `inlineScript` (required), run by bash in an Azure CLI container.
+      { uses: /^azure\/cli@/i, input: "inlineScript", dialect: "posix" },
+      // Azure/powershell action.yml: `inlineScript`, run by pwsh on the runner, where the Azure CLI is installed too.
+      { uses: /^azure\/powershell@/i, input: "inlineScript", dialect: "powershell" }
+    ];
+    MAX_USES_READ = 200;
+    MAX_USE_DEPTH = 10;
+    usesRead = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -33303,26 +33660,26 @@ function pipelineFlavorOfPath(path) {
   if (/\.(sh|bash|ps1)$/i.test(normalized)) return "script";
   return void 0;
 }
-function readPipelineByShape(text7, path, shownAs) {
-  if (!PIPELINE_KEYS_TEXT.test(text7)) return void 0;
+function readPipelineByShape(text9, path, shownAs) {
+  if (!PIPELINE_KEYS_TEXT.test(text9)) return void 0;
   let view;
   try {
-    view = parsePipelineYaml(text7, shownAs);
+    view = parsePipelineYaml(text9, shownAs);
   } catch {
     return void 0;
   }
-  if (looksLikeGithubWorkflow(view)) return readWith("github-actions", text7, path, shownAs, view);
-  if (looksLikeAzurePipeline(view)) return readWith("azure-pipelines", text7, path, shownAs, view);
+  if (looksLikeGithubWorkflow(view)) return readWith("github-actions", text9, path, shownAs, view);
+  if (looksLikeAzurePipeline(view)) return readWith("azure-pipelines", text9, path, shownAs, view);
   return void 0;
 }
-function readPipeline(flavor, text7, path, shownAs) {
-  if (flavor === "script") return readWith(flavor, text7, path, shownAs, void 0);
-  const view = parsePipelineYaml(text7, shownAs);
-  if (flavor === "azure-pipelines" && looksLikeGithubWorkflow(view)) return readWith("github-actions", text7, path, shownAs, view);
-  return readWith(flavor, text7, path, shownAs, view);
+function readPipeline(flavor, text9, path, shownAs) {
+  if (flavor === "script") return readWith(flavor, text9, path, shownAs, void 0);
+  const view = parsePipelineYaml(text9, shownAs);
+  if (flavor === "azure-pipelines" && looksLikeGithubWorkflow(view)) return readWith("github-actions", text9, path, shownAs, view);
+  return readWith(flavor, text9, path, shownAs, view);
 }
-function readWith(flavor, text7, path, shownAs, view) {
-  const file = { path, shownAs, lines: text7.replace(/\r\n?/g, "\n").split("\n") };
+function readWith(flavor, text9, path, shownAs, view) {
+  const file = { path, shownAs, lines: text9.replace(/\r\n?/g, "\n").split("\n") };
   const state = new PipelineState(file);
   if (flavor === "github-actions") readGithubWorkflow(state, file, view);
   else if (flavor === "azure-pipelines") readAzurePipeline(state, file, view);
@@ -33330,13 +33687,13 @@ function readWith(flavor, text7, path, shownAs, view) {
     const dialect = /\.ps1$/i.test(path) ? "powershell" : "posix";
     state.scan({ file, address: basename2(path), step: `script ${basename2(path)}`, keyLines: [], scriptsRelativeTo: "root" }, file.lines.join("\n"), dialect, 1, { env: /* @__PURE__ */ new Map(), unknownEnv: /* @__PURE__ */ new Map() }, { entries: [] });
   }
-  if (flavor !== "script" && view && state.resources.length === 0 && state.problems.length === 0 && !hasAnySteps(text7)) {
+  if (flavor !== "script" && view && state.resources.length === 0 && state.problems.length === 0 && !hasAnySteps(text9)) {
     throw new UserError(flavor === "github-actions" ? "is not a GitHub Actions workflow (no jobs with steps)" : "is not an Azure Pipelines definition (no stages, jobs or steps)", shownAs);
   }
-  return { resources: state.resources, problems: state.problems };
+  return { resources: state.resources, problems: state.problems, included: [...state.included], unread: [...state.unread] };
 }
-function hasAnySteps(text7) {
-  return /^\s*(?:jobs|steps|stages|extends|runs)\s*:/m.test(text7);
+function hasAnySteps(text9) {
+  return /^\s*(?:jobs|steps|stages|extends|runs)\s*:/m.test(text9);
 }
 var PIPELINE_KEYS_TEXT;
 var init_read_pipeline = __esm({
@@ -33365,16 +33722,16 @@ function readInput(candidate) {
     return { status: "read", input: pipelineInput(file, readPipeline(pipelineFlavor, readText(candidate.path, file), candidate.path, file)) };
   }
   if (/\.ya?ml$/i.test(candidate.path)) {
-    let text8;
+    let text10;
     try {
-      text8 = readText(candidate.path, file);
+      text10 = readText(candidate.path, file);
     } catch (error) {
       if (!candidate.explicit && error instanceof UserError && error.problem.startsWith("is empty")) return { status: "skipped", file, reason: "empty YAML" };
       throw error;
     }
-    const pipeline = readPipelineByShape(text8, candidate.path, file);
+    const pipeline = readPipelineByShape(text10, candidate.path, file);
     if (pipeline) return { status: "read", input: pipelineInput(file, pipeline) };
-    const manifests = readManifests(text8, file, candidate.explicit);
+    const manifests = readManifests(text10, file, candidate.explicit);
     if (manifests.status === "read") return manifestInput(file, manifests);
     if (!candidate.explicit) return { status: "skipped", file, reason: manifests.reason };
     throw new UserError(`is YAML but not a Kubernetes manifest (no apiVersion/kind); ${EXPECTED}`, file);
@@ -33390,21 +33747,21 @@ function readInput(candidate) {
     if (!candidate.explicit) return { status: "skipped", file, reason: "JSON that is neither a plan nor a snapshot" };
     throw new UserError(`is JSON of an unknown shape; ${EXPECTED}`, file);
   }
-  const text7 = readText(candidate.path, file);
-  const members = text7.length > memberReadAbove() ? readPlanMembers(text7, file) : void 0;
+  const text9 = readText(candidate.path, file);
+  const members = text9.length > memberReadAbove() ? readPlanMembers(text9, file) : void 0;
   if (members) {
     const { context, ...result2 } = readPlan(members.plan, file, members.positions, members.plannedValues);
     return { status: "read", input: { file, kind: "plan", planContext: context, ...result2 } };
   }
-  const json = parseJson(text7, file);
+  const json = parseJson(text9, file);
   if (looksLikePlan(json)) {
-    const { context, ...result2 } = readPlan(json, file, text7);
+    const { context, ...result2 } = readPlan(json, file, text9);
     return { status: "read", input: { file, kind: "plan", planContext: context, ...result2 } };
   }
-  const exported = readResourceExport(json, file, text7);
+  const exported = readResourceExport(json, file, text9);
   if (exported) return { status: "read", input: { file, kind: "snapshot", unmapped: 0, ...exported } };
   if (looksLikeSnapshot(json)) {
-    const result2 = readSnapshot(json, file, text7);
+    const result2 = readSnapshot(json, file, text9);
     return { status: "read", input: { file, kind: "snapshot", unmapped: 0, ...result2 } };
   }
   if (looksLikeJsonManifest(json)) return manifestInput(file, readJsonManifest(json, file));
@@ -33416,7 +33773,7 @@ function manifestInput(file, manifests) {
   return { status: "read", input: { file, kind: "manifest", ...result2 } };
 }
 function pipelineInput(file, read) {
-  return { file, kind: "pipeline", resources: read.resources, unmapped: 0, problems: [], locatedProblems: read.problems };
+  return { file, kind: "pipeline", resources: read.resources, unmapped: 0, problems: [], locatedProblems: read.problems, includes: read.included, ...read.unread.length ? { unread: read.unread } : {} };
 }
 var MEMBER_READ_ABOVE, EXPECTED;
 var init_read_input = __esm({
@@ -33439,6 +33796,8 @@ var init_read_input = __esm({
 });
 
 // src/inputs/read-files.ts
+import { realpathSync as realpathSync3 } from "node:fs";
+import { resolve as resolve8 } from "node:path";
 function toReportError(error) {
   return { ...error.file ? { file: error.file } : {}, ...error.line ? { line: error.line } : {}, message: error.problem };
 }
@@ -33448,29 +33807,46 @@ function readFiles(paths, cwd, replacements) {
   const inputs = [];
   const skipped = [];
   const inventory = new Inventory();
-  for (const candidate of discovery.candidates) {
+  const outcomes = discovery.candidates.map((candidate) => {
     try {
-      const outcome2 = readInput(candidate);
-      if (outcome2.status === "skipped") {
-        skipped.push({ file: outcome2.file, reason: outcome2.reason });
-        continue;
-      }
-      const { input } = outcome2;
-      for (const resource of input.resources) if (input.kind !== "pipeline" || !inventory.get(resource.key)) inventory.add(resource);
-      if (input.planContext) inventory.plans.set(input.file, input.planContext);
-      if (input.overlays) inventory.overlays.push(...input.overlays);
-      for (const problem of input.problems) errors.push({ file: input.file, message: problem });
-      for (const problem of input.locatedProblems ?? []) if (!errors.some((known3) => errorText(known3) === errorText(problem))) errors.push(problem);
-      inputs.push({ file: input.file, kind: input.kind, resources: input.resources.length + (input.overlays?.length ?? 0), unmapped: input.unmapped });
+      return { candidate, outcome: readInput(candidate) };
     } catch (error) {
-      if (error instanceof UserError) errors.push(toReportError(error));
-      else throw error;
+      if (error instanceof UserError) return { error };
+      throw error;
     }
+  });
+  const included = new Set(outcomes.flatMap((read) => "outcome" in read && read.outcome.status === "read" ? (read.outcome.input.includes ?? []).map(canonical) : []));
+  for (const read of outcomes) {
+    if ("error" in read) {
+      errors.push(toReportError(read.error));
+      continue;
+    }
+    const { outcome: outcome2, candidate } = read;
+    if (outcome2.status === "skipped") {
+      skipped.push({ file: outcome2.file, reason: outcome2.reason });
+      continue;
+    }
+    const { input } = outcome2;
+    const readElsewhere = input.kind === "pipeline" && included.has(canonical(candidate.path));
+    const resources = readElsewhere ? [] : input.resources;
+    for (const resource of resources) if (input.kind !== "pipeline" || !inventory.get(resource.key)) inventory.add(resource);
+    if (input.planContext) inventory.plans.set(input.file, input.planContext);
+    if (input.overlays) inventory.overlays.push(...input.overlays);
+    for (const problem of input.problems) errors.push({ file: input.file, message: problem });
+    for (const problem of readElsewhere ? [] : input.locatedProblems ?? []) if (!errors.some((known3) => errorText(known3) === errorText(problem))) errors.push(problem);
+    inputs.push({ file: input.file, kind: input.kind, resources: resources.length + (input.overlays?.length ?? 0), unmapped: input.unmapped, ...input.unread ? { unread: input.unread } : {} });
   }
   if (discovery.candidates.length === 0 && discovery.errors.length === 0) {
     errors.push({ message: `no Terraform plan, Resource Graph snapshot, Kubernetes manifest or CI pipeline found in ${paths.join(", ")}` });
   }
   return { inventory, inputs, skipped, errors, partials: applyOverlays(inventory) };
+}
+function canonical(path) {
+  try {
+    return realpathSync3(path);
+  } catch {
+    return resolve8(path);
+  }
 }
 var init_read_files = __esm({
   "src/inputs/read-files.ts"() {
@@ -33485,22 +33861,22 @@ var init_read_files = __esm({
 });
 
 // src/post-process/baseline.ts
-import { resolve as resolve8 } from "node:path";
+import { resolve as resolve9 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 function statusOf(value) {
   return value === "fail" || value === "unknown" ? value : void 0;
 }
 function readBaseline(path, cwd) {
-  let text7;
+  let text9;
   try {
-    text7 = readRegularFile(resolve8(cwd, path), path).toString("utf8").replace(/^\uFEFF/, "");
+    text9 = readRegularFile(resolve9(cwd, path), path).toString("utf8").replace(/^\uFEFF/, "");
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`cannot read the baseline (${error.code ?? "error"})`, path);
   }
   let json;
   try {
-    json = JSON.parse(text7);
+    json = JSON.parse(text9);
   } catch {
     throw new UserError("is not JSON; --baseline expects an azfence JSON or SARIF report", path);
   }
@@ -33554,7 +33930,7 @@ function compareResolved(a2, b) {
 function ordinal2(a2, b) {
   return a2 < b ? -1 : a2 > b ? 1 : 0;
 }
-function text5(value) {
+function text7(value) {
   return typeof value === "string" ? value : void 0;
 }
 function severityOf(value) {
@@ -33567,30 +33943,30 @@ function describeJsonFinding(finding) {
   const resource = isPlainObject(finding["resource"]) ? finding["resource"] : {};
   const location2 = isPlainObject(finding["location"]) ? finding["location"] : {};
   return compact({
-    ruleId: text5(finding["ruleId"]) ?? "unknown rule",
-    title: text5(finding["title"]),
-    pack: text5(finding["pack"]),
+    ruleId: text7(finding["ruleId"]) ?? "unknown rule",
+    title: text7(finding["title"]),
+    pack: text7(finding["pack"]),
     severity: severityOf(finding["severity"]),
-    message: text5(finding["message"]),
-    resource: compact({ id: text5(resource["id"]) ?? "", name: text5(resource["name"]), type: text5(resource["type"]), address: text5(resource["address"]) }),
-    location: text5(location2["file"]) !== void 0 ? compact({ file: text5(location2["file"]), line: line(location2["line"]) }) : void 0
+    message: text7(finding["message"]),
+    resource: compact({ id: text7(resource["id"]) ?? "", name: text7(resource["name"]), type: text7(resource["type"]), address: text7(resource["address"]) }),
+    location: text7(location2["file"]) !== void 0 ? compact({ file: text7(location2["file"]), line: line(location2["line"]) }) : void 0
   });
 }
 function describeSarifResult(result2) {
   const properties = isPlainObject(result2["properties"]) ? result2["properties"] : {};
-  const message = isPlainObject(result2["message"]) ? text5(result2["message"]["text"]) : void 0;
+  const message = isPlainObject(result2["message"]) ? text7(result2["message"]["text"]) : void 0;
   const locations = Array.isArray(result2["locations"]) ? result2["locations"] : [];
   const first = isPlainObject(locations[0]) ? locations[0] : {};
   const logical = Array.isArray(first["logicalLocations"]) && isPlainObject(first["logicalLocations"][0]) ? first["logicalLocations"][0] : {};
   const physical2 = isPlainObject(first["physicalLocation"]) ? first["physicalLocation"] : {};
   const artifact = isPlainObject(physical2["artifactLocation"]) ? physical2["artifactLocation"] : {};
   const region = isPlainObject(physical2["region"]) ? physical2["region"] : {};
-  const file = fileOfUri(text5(artifact["uri"]));
+  const file = fileOfUri(text7(artifact["uri"]));
   return compact({
-    ruleId: text5(result2["ruleId"]) ?? "unknown rule",
+    ruleId: text7(result2["ruleId"]) ?? "unknown rule",
     severity: severityOf(properties["severity"]),
     message: message?.replace(/ Fix: [\s\S]*$/, ""),
-    resource: compact({ id: text5(logical["fullyQualifiedName"]) ?? "", name: text5(logical["name"]), type: text5(properties["resourceType"]), address: text5(properties["terraformAddress"]) }),
+    resource: compact({ id: text7(logical["fullyQualifiedName"]) ?? "", name: text7(logical["name"]), type: text7(properties["resourceType"]), address: text7(properties["terraformAddress"]) }),
     location: file !== void 0 ? compact({ file, line: line(region["startLine"]) }) : void 0
   });
 }
@@ -33624,7 +34000,7 @@ var init_baseline = __esm({
 });
 
 // src/inputs/terraform/hcl-scanner.ts
-function tokenize(text7) {
+function tokenize(text9) {
   const tokens = [];
   const comments = [];
   const problems2 = [];
@@ -33645,8 +34021,8 @@ function tokenize(text7) {
   const skipString2 = (start) => {
     const open = [-1];
     let at3 = start + 1;
-    while (at3 < text7.length) {
-      const ch = text7[at3];
+    while (at3 < text9.length) {
+      const ch = text9[at3];
       const top = open.length - 1;
       if (open[top] === -1) {
         if (ch === "\\") {
@@ -33665,11 +34041,11 @@ function tokenize(text7) {
           if (open.length === 0) return at3;
           continue;
         }
-        if ((ch === "$" || ch === "%") && text7[at3 + 1] === ch && text7[at3 + 2] === "{") {
+        if ((ch === "$" || ch === "%") && text9[at3 + 1] === ch && text9[at3 + 2] === "{") {
           at3 += 3;
           continue;
         }
-        if ((ch === "$" || ch === "%") && text7[at3 + 1] === "{") {
+        if ((ch === "$" || ch === "%") && text9[at3 + 1] === "{") {
           open.push(1);
           at3 += 2;
           continue;
@@ -33690,8 +34066,8 @@ function tokenize(text7) {
     problems2.push({ line: line2, message: "unterminated string" });
     return at3;
   };
-  while (i < text7.length) {
-    const ch = text7[i];
+  while (i < text9.length) {
+    const ch = text9[i];
     if (ch === "\n") {
       push2("newline", "\n", line2, column(i));
       newline(i);
@@ -33702,35 +34078,35 @@ function tokenize(text7) {
       i++;
       continue;
     }
-    if (ch === "#" || ch === "/" && text7[i + 1] === "/") {
-      const end = text7.indexOf("\n", i);
-      const stop = end < 0 ? text7.length : end;
-      comments.push({ line: line2, endLine: line2, text: text7.slice(i + (ch === "#" ? 1 : 2), stop).replace(/\r$/, ""), trailing: codeOnLine });
+    if (ch === "#" || ch === "/" && text9[i + 1] === "/") {
+      const end = text9.indexOf("\n", i);
+      const stop = end < 0 ? text9.length : end;
+      comments.push({ line: line2, endLine: line2, text: text9.slice(i + (ch === "#" ? 1 : 2), stop).replace(/\r$/, ""), trailing: codeOnLine });
       i = stop;
       continue;
     }
-    if (ch === "/" && text7[i + 1] === "*") {
+    if (ch === "/" && text9[i + 1] === "*") {
       const startLine = line2;
       const trailing = codeOnLine;
-      const end = text7.indexOf("*/", i + 2);
-      const stop = end < 0 ? text7.length : end;
-      for (let at3 = i; at3 < stop; at3++) if (text7[at3] === "\n") newline(at3);
+      const end = text9.indexOf("*/", i + 2);
+      const stop = end < 0 ? text9.length : end;
+      for (let at3 = i; at3 < stop; at3++) if (text9[at3] === "\n") newline(at3);
       if (end < 0) problems2.push({ line: startLine, message: "unterminated comment" });
-      comments.push({ line: startLine, endLine: line2, text: text7.slice(i + 2, stop), trailing });
+      comments.push({ line: startLine, endLine: line2, text: text9.slice(i + 2, stop), trailing });
       codeOnLine = trailing && line2 === startLine;
-      i = end < 0 ? text7.length : end + 2;
+      i = end < 0 ? text9.length : end + 2;
       continue;
     }
     if (ch === '"') {
       const startLine = line2;
       const startColumn = column(i);
       const end = skipString2(i);
-      push2("string", text7.slice(i + 1, Math.max(i + 1, end - 1)), startLine, startColumn);
+      push2("string", text9.slice(i + 1, Math.max(i + 1, end - 1)), startLine, startColumn);
       i = end;
       continue;
     }
-    if (ch === "<" && text7[i + 1] === "<") {
-      const heredoc = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/.exec(text7.slice(i, i + 200));
+    if (ch === "<" && text9[i + 1] === "<") {
+      const heredoc = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/.exec(text9.slice(i, i + 200));
       if (heredoc) {
         const startLine = line2;
         const startColumn = column(i);
@@ -33738,16 +34114,16 @@ function tokenize(text7) {
         let at3 = i + heredoc[0].length;
         newline(at3 - 1);
         let closed = false;
-        while (at3 <= text7.length) {
-          const end = text7.indexOf("\n", at3);
-          const stop = end < 0 ? text7.length : end;
-          if (text7.slice(at3, stop).trim() === marker) {
+        while (at3 <= text9.length) {
+          const end = text9.indexOf("\n", at3);
+          const stop = end < 0 ? text9.length : end;
+          if (text9.slice(at3, stop).trim() === marker) {
             at3 = stop;
             closed = true;
             break;
           }
           if (end < 0) {
-            at3 = text7.length;
+            at3 = text9.length;
             break;
           }
           newline(end);
@@ -33769,15 +34145,15 @@ function tokenize(text7) {
       i++;
       continue;
     }
-    if (ch === "=" && text7[i + 1] !== "=" && text7[i + 1] !== ">" && !"!<>=".includes(text7[i - 1] ?? "")) {
+    if (ch === "=" && text9[i + 1] !== "=" && text9[i + 1] !== ">" && !"!<>=".includes(text9[i - 1] ?? "")) {
       push2("equals", "=", line2, column(i));
       i++;
       continue;
     }
     if (IDENT_START.test(ch)) {
       const start = i;
-      while (i < text7.length && IDENT_PART.test(text7[i])) i++;
-      push2("ident", text7.slice(start, i), line2, column(start));
+      while (i < text9.length && IDENT_PART.test(text9[i])) i++;
+      push2("ident", text9.slice(start, i), line2, column(start));
       continue;
     }
     push2("other", ch, line2, column(i));
@@ -33837,8 +34213,8 @@ function skipExpression(tokens, start) {
   }
   return i;
 }
-function scanHcl(text7) {
-  const { tokens, comments, problems: problems2 } = tokenize(text7);
+function scanHcl(text9) {
+  const { tokens, comments, problems: problems2 } = tokenize(text9);
   const blocks = [];
   scanBody(
     tokens,
@@ -33891,7 +34267,7 @@ var init_hcl_scanner = __esm({
 
 // src/post-process/map-to-source.ts
 import { readdirSync as readdirSync4, statSync as statSync5 } from "node:fs";
-import { dirname as dirname7, join as join17, resolve as resolve9 } from "node:path";
+import { dirname as dirname7, join as join17, resolve as resolve10 } from "node:path";
 function tfFiles(dir) {
   try {
     return readdirSync4(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(".tf")).map((entry) => entry.name).sort();
@@ -33910,7 +34286,7 @@ function readModuleManifest(root2) {
   if (!isPlainObject(json) || !Array.isArray(json["Modules"])) return void 0;
   const out = /* @__PURE__ */ new Map();
   for (const module of json["Modules"]) {
-    if (isPlainObject(module) && typeof module["Key"] === "string" && typeof module["Dir"] === "string") out.set(module["Key"], resolve9(root2, module["Dir"]));
+    if (isPlainObject(module) && typeof module["Key"] === "string" && typeof module["Dir"] === "string") out.set(module["Key"], resolve10(root2, module["Dir"]));
   }
   return out;
 }
@@ -33922,7 +34298,7 @@ function moduleDir(root2, callPath, manifest, sources2) {
   for (let i = 0; i < callPath.length; i++) {
     const source = sources2?.get(callPath.slice(0, i + 1).join("."));
     if (!source || !/^\.\.?[\\/]/.test(source)) return void 0;
-    dir = resolve9(dir, source);
+    dir = resolve10(dir, source);
   }
   return dir;
 }
@@ -33945,7 +34321,7 @@ function attributeItem(finding, block) {
   return void 0;
 }
 function defaultSourceDir(planFile, cwd) {
-  const dir = dirname7(resolve9(cwd, planFile));
+  const dir = dirname7(resolve10(cwd, planFile));
   return tfFiles(dir).length > 0 ? dir : void 0;
 }
 function mapFindingsToSource(findings, plans, options) {
@@ -33954,7 +34330,7 @@ function mapFindingsToSource(findings, plans, options) {
   const warnings = [];
   let explicitRoot;
   if (options.sourceDir !== void 0) {
-    explicitRoot = resolve9(cwd, options.sourceDir);
+    explicitRoot = resolve10(cwd, options.sourceDir);
     if (!statSync5(explicitRoot, { throwIfNoEntry: false })?.isDirectory()) throw new UserError("no such directory (--source expects the Terraform root module directory)", options.sourceDir);
   }
   const tree = new SourceTree();
@@ -34016,13 +34392,13 @@ var init_map_to_source = __esm({
         this.dirs.set(dir, index);
         for (const name of tfFiles(dir)) {
           const path = join17(dir, name);
-          let text7;
+          let text9;
           try {
-            text7 = readRegularFile(path, path).toString("utf8");
+            text9 = readRegularFile(path, path).toString("utf8");
           } catch {
             continue;
           }
-          const hcl = scanHcl(text7);
+          const hcl = scanHcl(text9);
           for (const block of hcl.blocks) {
             if (block.type !== "resource" && block.type !== "data" || block.labels.length < 2) continue;
             const key = `${block.type}.${block.labels[0]}.${block.labels[1]}`;
@@ -34056,8 +34432,8 @@ function parseAnnotationDirectives(value) {
   }
   return out;
 }
-function globMatches(pattern, text7) {
-  return wildcardMatch(pattern, text7, { questionMark: true });
+function globMatches(pattern2, text9) {
+  return wildcardMatch(pattern2, text9, { questionMark: true });
 }
 function directiveCovers(directive, ruleId) {
   return directive.rules.some((rule) => globMatches(rule, ruleId));
@@ -34317,8 +34693,8 @@ var init_rule_examples = __esm({
 function formatDefault(value) {
   return value === void 0 ? "(none)" : JSON.stringify(value);
 }
-function tidy(text7) {
-  return text7.trim().replace(/\n{3,}/g, "\n\n");
+function tidy(text9) {
+  return text9.trim().replace(/\n{3,}/g, "\n\n");
 }
 function words3(key) {
   return key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").toLowerCase();
@@ -34358,7 +34734,7 @@ function renderExplain(rule, docFile) {
   if (rule.help.trim()) out.push("", tidy(rule.help));
   for (const { types, remediation } of remediationsOf(rule)) {
     out.push("", types ? `Remediation for ${types.join(", ")}:` : "Remediation:");
-    for (const [dialect, text7] of Object.entries(remediation)) out.push(`  ${DIALECT_LABELS.get(dialect) ?? dialect}: ${documentTemplate(text7.trim(), rule)}`);
+    for (const [dialect, text9] of Object.entries(remediation)) out.push(`  ${DIALECT_LABELS.get(dialect) ?? dialect}: ${documentTemplate(text9.trim(), rule)}`);
   }
   const parameters = Object.entries(rule.parameters);
   if (parameters.length > 0) {
@@ -34398,16 +34774,16 @@ function visibleEscape(character) {
   if (code2 <= 65535) return `\\u${code2.toString(16).padStart(4, "0")}`;
   return `\\u{${code2.toString(16)}}`;
 }
-function escapeUnsafe(text7, keep = "") {
+function escapeUnsafe(text9, keep = "") {
   UNSAFE_CHARACTERS.lastIndex = 0;
-  if (!UNSAFE_CHARACTERS.test(text7)) return text7;
-  return text7.replace(UNSAFE_CHARACTERS, (character) => keep.includes(character) ? character : visibleEscape(character));
+  if (!UNSAFE_CHARACTERS.test(text9)) return text9;
+  return text9.replace(UNSAFE_CHARACTERS, (character) => keep.includes(character) ? character : visibleEscape(character));
 }
-function terminalText(text7) {
-  return escapeUnsafe(text7);
+function terminalText(text9) {
+  return escapeUnsafe(text9);
 }
-function terminalLines(text7) {
-  return escapeUnsafe(text7, "\n	");
+function terminalLines(text9) {
+  return escapeUnsafe(text9, "\n	");
 }
 var UNSAFE_CHARACTERS, SHORT2;
 var init_terminal_text = __esm({
@@ -34480,7 +34856,7 @@ var init_version = __esm({
 });
 
 // src/merge/merge-reports.ts
-import { resolve as resolve10 } from "node:path";
+import { resolve as resolve11 } from "node:path";
 function mergeReports(options) {
   const started = nowMs();
   if (options.paths.length === 0) throw new UserError("merge needs the JSON reports of every shard (azfence merge shard-1.json shard-2.json ...)");
@@ -34555,16 +34931,16 @@ function planKey(plan) {
   return JSON.stringify([...plan].sort((a2, b) => a2.subscription < b.subscription ? -1 : 1).map((entry) => [entry.subscription, entry.shard]));
 }
 function readShardReport(path, cwd) {
-  let text7;
+  let text9;
   try {
-    text7 = readRegularFile(resolve10(cwd, path), path).toString("utf8").replace(/^\uFEFF/, "");
+    text9 = readRegularFile(resolve11(cwd, path), path).toString("utf8").replace(/^\uFEFF/, "");
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`cannot read the report (${error.code ?? "error"})`, path);
   }
   let json;
   try {
-    json = JSON.parse(text7);
+    json = JSON.parse(text9);
   } catch {
     throw new UserError("is not JSON; merge takes the JSON reports of azfence audit --shard (--format json)", path);
   }
@@ -34777,11 +35153,11 @@ var init_summary = __esm({
 });
 
 // src/reporters/html/html-text.ts
-function htmlText(text7) {
-  return escapeUnsafe(text7).replace(/[&<>"']/g, (character) => ENTITIES.get(character));
+function htmlText(text9) {
+  return escapeUnsafe(text9).replace(/[&<>"']/g, (character) => ENTITIES.get(character));
 }
-function htmlId(prefix, text7) {
-  return `${prefix}-${text7.replace(/[^A-Za-z0-9_-]/g, (character) => `_${character.codePointAt(0).toString(16)}_`)}`;
+function htmlId(prefix, text9) {
+  return `${prefix}-${text9.replace(/[^A-Za-z0-9_-]/g, (character) => `_${character.codePointAt(0).toString(16)}_`)}`;
 }
 var ENTITIES, htmlAttr;
 var init_html_text = __esm({
@@ -34960,7 +35336,7 @@ footer { max-width: 1280px; margin: 30px auto; padding: 0 24px; color: var(--mut
 function renderHtml(report) {
   const summary = summarize(report);
   const { createHash } = process.getBuiltinModule("node:crypto");
-  const hash = (text7) => `'sha256-${createHash("sha256").update(text7).digest("base64")}'`;
+  const hash = (text9) => `'sha256-${createHash("sha256").update(text9).digest("base64")}'`;
   const policy = `default-src 'none'; script-src ${hash(PAGE_SCRIPT)}; style-src ${hash(PAGE_STYLE)}; img-src data:; base-uri 'none'; form-action 'none'`;
   const verdict = gateVerdict2(report);
   return `<!DOCTYPE html>
@@ -34997,8 +35373,8 @@ function gateVerdict2(report) {
   const gate = report.configuration.gate ?? resolveGate({}, report.config);
   const threshold2 = `${gate.failOn} or above${gate.failOnUnknown ? ", unknowns included" : ""}`;
   if (report.errors.length > 0) {
-    const text7 = `Gate: error. ${report.errors.length} input${report.errors.length === 1 ? "" : "s"} or check${report.errors.length === 1 ? "" : "s"} could not be read (exit 2): the findings below are not the whole estate.`;
-    return { tone: "error", text: text7, short: "error" };
+    const text9 = `Gate: error. ${report.errors.length} input${report.errors.length === 1 ? "" : "s"} or check${report.errors.length === 1 ? "" : "s"} could not be read (exit 2): the findings below are not the whole estate.`;
+    return { tone: "error", text: text9, short: "error" };
   }
   if (gate.failOn === "none") return { tone: "pass", text: "Gate: passed. The gate is off (fail-on none): findings are reported, none fails the run.", short: "passed (gate off)" };
   const failures = gateFailures(report.findings, gate).length;
@@ -35055,9 +35431,9 @@ function location(where2) {
 function severityBadge(severity) {
   return `<span class="badge sev-${htmlAttr(severity)}">${htmlText(severity)}</span>`;
 }
-function prose(text7) {
-  const parts = text7.split(/(?<!`)`(?!`)/);
-  if (parts.length % 2 === 0) return htmlText(text7);
+function prose(text9) {
+  const parts = text9.split(/(?<!`)`(?!`)/);
+  if (parts.length % 2 === 0) return htmlText(text9);
   return parts.map((part, index) => index % 2 === 1 ? `<code>${htmlText(part)}</code>` : htmlText(part)).join("");
 }
 function changeOf(finding) {
@@ -35125,8 +35501,8 @@ ${rules.map(ruleHelp).join("\n")}
 </section>`;
 }
 function ruleHelp(rule) {
-  const paragraphs = (text7) => text7.split(/\n\s*\n/).map((part) => part.trim()).filter(Boolean).map((part) => `<p>${prose(part.replace(/\s*\n\s*/g, " "))}</p>`).join("");
-  const remediation = Object.entries(rule.remediation).map(([dialect, text7]) => `<dt>${htmlText(DIALECTS.get(dialect) ?? dialect)}</dt><dd>${prose(text7.trim().replace(/\s*\n\s*/g, " "))}</dd>`).join("");
+  const paragraphs = (text9) => text9.split(/\n\s*\n/).map((part) => part.trim()).filter(Boolean).map((part) => `<p>${prose(part.replace(/\s*\n\s*/g, " "))}</p>`).join("");
+  const remediation = Object.entries(rule.remediation).map(([dialect, text9]) => `<dt>${htmlText(DIALECTS.get(dialect) ?? dialect)}</dt><dd>${prose(text9.trim().replace(/\s*\n\s*/g, " "))}</dd>`).join("");
   const references = rule.references.map((url) => rule.origin.builtIn && /^https:\/\/[^\s"<>]+$/.test(url) ? `<li><a href="${htmlAttr(url)}" rel="noopener noreferrer">${htmlText(url)}</a></li>` : `<li><code>${htmlText(url)}</code></li>`).join("");
   return `<article class="rule-help" id="${htmlId("rule", rule.id)}" aria-labelledby="${htmlId("rule-title", rule.id)}">
 <h3 id="${htmlId("rule-title", rule.id)}">${htmlText(rule.id)}: ${htmlText(rule.title)} ${severityBadge(rule.severity)}</h3>
@@ -35179,8 +35555,8 @@ var init_render_html = __esm({
 function jsonText(value, indent) {
   return escapeLeftRaw(JSON.stringify(value, null, indent));
 }
-function escapeLeftRaw(text7) {
-  return LEFT_RAW_ANY.test(text7) ? text7.replace(LEFT_RAW, codeUnits) : text7;
+function escapeLeftRaw(text9) {
+  return LEFT_RAW_ANY.test(text9) ? text9.replace(LEFT_RAW, codeUnits) : text9;
 }
 function codeUnits(character) {
   let out = "";
@@ -35198,9 +35574,9 @@ var init_json_text = __esm({
 
 // src/reporters/json.ts
 function renderJson(report) {
-  let text7 = "";
-  for (const part of renderJsonParts(report)) text7 += part;
-  return text7;
+  let text9 = "";
+  for (const part of renderJsonParts(report)) text9 += part;
+  return text9;
 }
 function* renderJsonParts(report) {
   const head = {
@@ -35221,9 +35597,9 @@ function* renderJsonParts(report) {
   "findings": [${findings.length ? "\n    " : ""}`);
   for (let from = 0; from < findings.length; from += FINDINGS_PER_PART) {
     const batch = findings.slice(from, from + FINDINGS_PER_PART).map(findingOf2);
-    const text7 = JSON.stringify([batch], null, 2);
+    const text9 = JSON.stringify([batch], null, 2);
     if (from > 0) yield ",\n    ";
-    yield escapeLeftRaw(text7.slice(10, -6));
+    yield escapeLeftRaw(text9.slice(10, -6));
   }
   const rest = Object.keys(tail).length ? `,${JSON.stringify(tail, null, 2).slice(1)}
 ` : "\n}\n";
@@ -35260,11 +35636,11 @@ var init_json = __esm({
 });
 
 // src/reporters/xml-text.ts
-function xmlText(text7) {
-  return escapeUnsafe(text7, "\n	").replace(/[&<>]/g, (character) => ENTITIES2.get(character));
+function xmlText(text9) {
+  return escapeUnsafe(text9, "\n	").replace(/[&<>]/g, (character) => ENTITIES2.get(character));
 }
-function xmlAttr(text7) {
-  return escapeUnsafe(text7, "\n	").replace(/[&<>"'\t\n]/g, (character) => ENTITIES2.get(character));
+function xmlAttr(text9) {
+  return escapeUnsafe(text9, "\n	").replace(/[&<>"'\t\n]/g, (character) => ENTITIES2.get(character));
 }
 var ENTITIES2;
 var init_xml_text = __esm({
@@ -35311,10 +35687,10 @@ function outcome(finding, failing, gate) {
   if (failing.has(finding)) return { failed: true };
   if (finding.suppression) return { failed: false, why: `suppressed: ${finding.suppression.reason}` };
   if (finding.baseline === "existing") return { failed: false, why: "in the baseline" };
-  const text7 = terminalText(finding.message);
-  if (gate.failOn === "none") return { failed: false, why: `${finding.severity}, not failing: findings never fail this run (--fail-on none): ${text7}` };
-  if (finding.status === "unknown" && SEVERITY_ORDER[finding.severity] >= SEVERITY_ORDER[gate.failOn]) return { failed: false, why: `unknown until apply (fails only with --fail-on-unknown): ${text7}` };
-  return { failed: false, why: `${finding.severity}${finding.status === "unknown" ? ", unknown until apply" : ""}, below the gate (fails at ${gate.failOn} or above): ${text7}` };
+  const text9 = terminalText(finding.message);
+  if (gate.failOn === "none") return { failed: false, why: `${finding.severity}, not failing: findings never fail this run (--fail-on none): ${text9}` };
+  if (finding.status === "unknown" && SEVERITY_ORDER[finding.severity] >= SEVERITY_ORDER[gate.failOn]) return { failed: false, why: `unknown until apply (fails only with --fail-on-unknown): ${text9}` };
+  return { failed: false, why: `${finding.severity}${finding.status === "unknown" ? ", unknown until apply" : ""}, below the gate (fails at ${gate.failOn} or above): ${text9}` };
 }
 function renderJunit(report, now = /* @__PURE__ */ new Date()) {
   const gate = report.configuration.gate ?? resolveGate({}, report.config);
@@ -35408,7 +35784,7 @@ var init_junit = __esm({
     init_finding();
     init_terminal_text();
     init_xml_text();
-    attr = (text7) => xmlAttr(terminalText(text7));
+    attr = (text9) => xmlAttr(terminalText(text9));
     seconds = (ms) => (ms / 1e3).toFixed(3);
   }
 });
@@ -35422,28 +35798,28 @@ function replaceSpecial(match) {
   if (/^www\./i.test(match)) return `${match.slice(0, 3)}${BREAK}.`;
   return `${match}${BREAK}`;
 }
-function escapeBlockStart(text7) {
-  if (/^[#+\-=>]/.test(text7)) return `\\${text7}`;
-  if (text7.startsWith(" ")) return `&#32;${text7.slice(1)}`;
-  return text7.replace(/^(\d+)([.)])/, "$1\\$2");
+function escapeBlockStart(text9) {
+  if (/^[#+\-=>]/.test(text9)) return `\\${text9}`;
+  if (text9.startsWith(" ")) return `&#32;${text9.slice(1)}`;
+  return text9.replace(/^(\d+)([.)])/, "$1\\$2");
 }
-function markdownText(text7) {
-  return escapeBlockStart(inlineText(text7));
+function markdownText(text9) {
+  return escapeBlockStart(inlineText(text9));
 }
-function inlineText(text7) {
-  return escapeUnsafe(text7).replace(SPECIAL2, replaceSpecial);
+function inlineText(text9) {
+  return escapeUnsafe(text9).replace(SPECIAL2, replaceSpecial);
 }
-function markdownCode(text7) {
-  const content = escapeUnsafe(text7).replace(/\|/g, "\\|");
+function markdownCode(text9) {
+  const content = escapeUnsafe(text9).replace(/\|/g, "\\|");
   let longest = 0;
   for (const run2 of content.match(/`+/g) ?? []) longest = Math.max(longest, run2.length);
   const fence = "`".repeat(longest + 1);
   const pad = content.startsWith("`") || content.endsWith("`") || content === "" || /^ .* $/.test(content) ? " " : "";
   return `${fence}${pad}${content}${pad}${fence}`;
 }
-function markdownProse(text7) {
-  const parts = text7.split(/(?<!`)`(?!`)/);
-  if (parts.length % 2 === 0) return markdownText(text7);
+function markdownProse(text9) {
+  const parts = text9.split(/(?<!`)`(?!`)/);
+  if (parts.length % 2 === 0) return markdownText(text9);
   return parts.map((part, index) => index % 2 === 1 ? markdownCode(part) : index === 0 ? markdownText(part) : inlineText(part)).join("");
 }
 var BREAK, HTML, SPECIAL2;
@@ -35542,23 +35918,23 @@ var init_markdown = __esm({
 });
 
 // src/reporters/sarif.ts
-import { isAbsolute as isAbsolute3, relative as relative6, resolve as resolve11, sep as sep6 } from "node:path";
+import { isAbsolute as isAbsolute3, relative as relative8, resolve as resolve12, sep as sep8 } from "node:path";
 import { pathToFileURL } from "node:url";
-function messageText(text7) {
-  return terminalText(text7).replace(/\]\(/g, "] (");
+function messageText(text9) {
+  return terminalText(text9).replace(/\]\(/g, "] (");
 }
 function ruleName(rule) {
   return rule.title.replace(/[^A-Za-z0-9 ]+/g, " ").split(/\s+/).filter(Boolean).map((word) => word[0].toUpperCase() + word.slice(1)).join("");
 }
 function markdownOf(rule) {
-  if (rule.origin.builtIn) return (text7) => text7;
-  return (text7) => text7.split("\n").map((line2) => line2.trim() ? markdownProse(line2) : "").join("\n");
+  if (rule.origin.builtIn) return (text9) => text9;
+  return (text9) => text9.split("\n").map((line2) => line2.trim() ? markdownProse(line2) : "").join("\n");
 }
 function remediationMarkdown(rule, md) {
   const lines = [];
   for (const { types, remediation } of remediationsOf(rule)) {
     if (types) lines.push("", `For ${md(types.join(", "))}:`, "");
-    for (const [dialect, text7] of Object.entries(remediation)) lines.push(`- **${md(DIALECT_LABELS2.get(dialect) ?? dialect)}:** ${md(text7.trim())}`);
+    for (const [dialect, text9] of Object.entries(remediation)) lines.push(`- **${md(DIALECT_LABELS2.get(dialect) ?? dialect)}:** ${md(text9.trim())}`);
   }
   return lines.join("\n");
 }
@@ -35569,7 +35945,7 @@ function ruleDescriptor(rule) {
 **References**
 
 ${references}` : ""].join("\n").replace(/\n{3,}/g, "\n\n").trim();
-  const text7 = terminalLines(
+  const text9 = terminalLines(
     [
       rule.description,
       rule.help,
@@ -35582,7 +35958,7 @@ ${references}` : ""].join("\n").replace(/\n{3,}/g, "\n\n").trim();
     name: ruleName(rule),
     shortDescription: { text: terminalText(rule.title) },
     fullDescription: { text: terminalLines(rule.description) },
-    help: { text: text7, markdown },
+    help: { text: text9, markdown },
     // Only a real, published URL: without package.json `repository` the docs path goes in properties.
     ...rule.origin.builtIn && ruleHelpUri(rule.id) ? { helpUri: ruleHelpUri(rule.id) } : {},
     defaultConfiguration: { level: LEVEL[rule.severity] },
@@ -35596,16 +35972,16 @@ ${references}` : ""].join("\n").replace(/\n{3,}/g, "\n\n").trim();
   };
 }
 function toUri(file) {
-  return (sep6 === "\\" ? file.replace(/\\/g, "/") : file).split("/").map(encodeURIComponent).join("/");
+  return (sep8 === "\\" ? file.replace(/\\/g, "/") : file).split("/").map(encodeURIComponent).join("/");
 }
 function locator(paths) {
   return (file) => artifactLocation(file, paths);
 }
 function artifactLocation(file, paths) {
-  const absolute = isAbsolute3(file) ? file : paths ? resolve11(paths.cwd, file) : void 0;
+  const absolute = isAbsolute3(file) ? file : paths ? resolve12(paths.cwd, file) : void 0;
   if (absolute === void 0) return { uri: toUri(file), uriBaseId: "%SRCROOT%" };
-  const rel = paths ? relative6(paths.root, realPath(absolute)) : void 0;
-  if (rel !== void 0 && rel !== "" && !isAbsolute3(rel) && rel.split(sep6)[0] !== "..") return { uri: toUri(rel), uriBaseId: "%SRCROOT%" };
+  const rel = paths ? relative8(paths.root, realPath(absolute)) : void 0;
+  if (rel !== void 0 && rel !== "" && !isAbsolute3(rel) && rel.split(sep8)[0] !== "..") return { uri: toUri(rel), uriBaseId: "%SRCROOT%" };
   return { uri: pathToFileURL(absolute).href };
 }
 function isAzureScope(file) {
@@ -35757,19 +36133,19 @@ function absent(report, kept, limits) {
 function renderSarif(report, limits = SARIF_LIMITS, options = {}) {
   const paths = options.cwd !== void 0 && options.root !== void 0 ? { cwd: options.cwd, root: options.root } : void 0;
   let log = buildSarif(report, limits, paths);
-  let text7 = `${jsonText(log, 2)}
+  let text9 = `${jsonText(log, 2)}
 `;
   let keep = log.runs[0].results.length;
   const { gzipSync } = process.getBuiltinModule("node:zlib");
-  while (keep > 0 && gzipSync(text7).length > limits.maxGzipBytes) {
+  while (keep > 0 && gzipSync(text9).length > limits.maxGzipBytes) {
     keep = Math.floor(keep / 2);
     const ruleIndex = new Map(report.rules.map((rule, index) => [rule.id, index]));
     const kept = byPriority(report.findings).slice(0, keep);
     log = buildLog(report, kept, report.findings.length - kept.length, ruleIndex, limits, locator(paths));
-    text7 = `${jsonText(log, 2)}
+    text9 = `${jsonText(log, 2)}
 `;
   }
-  return text7;
+  return text9;
 }
 var SARIF_LIMITS, SECURITY_SEVERITY, LEVEL, DIALECT_LABELS2;
 var init_sarif = __esm({
@@ -35796,10 +36172,10 @@ var init_sarif = __esm({
 });
 
 // src/reporters/table.ts
-function wrapIdentifier(text7, width) {
+function wrapIdentifier(text9, width) {
   const lines = [];
   let current = "";
-  for (const piece of text7.split(/(?<=[./\\])/)) {
+  for (const piece of text9.split(/(?<=[./\\])/)) {
     if (current.length + piece.length > width && current) {
       lines.push(current);
       current = "";
@@ -35815,8 +36191,8 @@ function wrapIdentifier(text7, width) {
   if (current) lines.push(current);
   return lines.join("\n");
 }
-function breakLongWords(text7, width) {
-  return text7.split(/( +|\n)/).map((word) => word.length > width ? wrapIdentifier(word, width) : word).join("");
+function breakLongWords(text9, width) {
+  return text9.split(/( +|\n)/).map((word) => word.length > width ? wrapIdentifier(word, width) : word).join("");
 }
 function renderTable(report, width = process.stdout.columns || 140, options = {}) {
   const summary = summarize(report);
@@ -35891,7 +36267,7 @@ var init_table = __esm({
     init_terminal_text();
     init_bundled_modules();
     SEVERITY_COLORS = { critical: "1;31", high: "31", medium: "33", low: "36" };
-    paint = (code2, text7) => `\x1B[${code2}m${text7}\x1B[0m`;
+    paint = (code2, text9) => `\x1B[${code2}m${text9}\x1B[0m`;
   }
 });
 
@@ -35931,14 +36307,14 @@ var init_reporters = __esm({
 
 // src/write-output.ts
 import { closeSync as closeSync4, constants as constants2, fstatSync as fstatSync2, ftruncateSync, lstatSync as lstatSync4, mkdirSync as mkdirSync2, openSync as openSync4, statSync as statSync6, writeSync } from "node:fs";
-import { dirname as dirname8, resolve as resolve12, sep as sep7 } from "node:path";
+import { dirname as dirname8, resolve as resolve13, sep as sep9 } from "node:path";
 function isSystemStream(absolute) {
-  return absolute.startsWith(`${sep7}dev${sep7}`);
+  return absolute.startsWith(`${sep9}dev${sep9}`);
 }
 function checkOutputTargets(targets, cwd) {
   const seen = /* @__PURE__ */ new Map();
   for (const target of targets) {
-    const absolute = resolve12(cwd, target.path);
+    const absolute = resolve13(cwd, target.path);
     if (!isSystemStream(absolute)) checkPlace(target, absolute);
     const key = identityOf(absolute);
     const earlier = seen.get(key);
@@ -35957,9 +36333,9 @@ function checkPlace(target, absolute) {
   if (!link.isFile()) throw new UserError(`is ${fileTypeOf(link)}, not a regular file; ${target.flag} writes a file`, target.path);
   if (readAs(link) !== void 0) throw new UserError(`is an input of this run; ${target.flag} would overwrite it, so nothing was written`, target.path);
 }
-function writeOutput(target, text7, cwd) {
-  const absolute = resolve12(cwd, target.path);
-  const parts = typeof text7 === "string" ? [text7] : text7;
+function writeOutput(target, text9, cwd) {
+  const absolute = resolve13(cwd, target.path);
+  const parts = typeof text9 === "string" ? [text9] : text9;
   if (isSystemStream(absolute)) {
     write2(target, () => {
       const fd = openSync4(absolute, "w");
@@ -35986,8 +36362,8 @@ function writeOutput(target, text7, cwd) {
     }
   });
 }
-function writeAll(fd, text7) {
-  const bytes = Buffer.from(text7, "utf8");
+function writeAll(fd, text9) {
+  const bytes = Buffer.from(text9, "utf8");
   for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 function write2(target, action) {
@@ -36027,11 +36403,11 @@ var init_report_files = __esm({
 
 // src/cli/checkout-root.ts
 import { existsSync as existsSync5 } from "node:fs";
-import { dirname as dirname9, join as join22, resolve as resolve13 } from "node:path";
+import { dirname as dirname9, join as join22, resolve as resolve14 } from "node:path";
 function checkoutRoot(cwd, env) {
   const workspace = env["GITHUB_WORKSPACE"];
-  if (workspace) return realPath(resolve13(cwd, workspace));
-  const start = realPath(resolve13(cwd));
+  if (workspace) return realPath(resolve14(cwd, workspace));
+  const start = realPath(resolve14(cwd));
   for (let dir = start; ; dir = dirname9(dir)) {
     if (existsSync5(join22(dir, ".git"))) return dir;
     if (dirname9(dir) === dir) return start;
@@ -36210,7 +36586,7 @@ var init_program = __esm({
 
 // src/cli/prepare-inputs.ts
 import { closeSync as closeSync5, constants as constants3, mkdtempSync, openSync as openSync5, readFileSync as readFileSync7, readSync as readSync3, rmSync, statSync as statSync7, writeFileSync as writeFileSync2 } from "node:fs";
-import { delimiter, dirname as dirname10, join as join23, resolve as resolve14 } from "node:path";
+import { delimiter, dirname as dirname10, join as join23, resolve as resolve15 } from "node:path";
 function startsWithZip(path) {
   try {
     if (!statSync7(path, { throwIfNoEntry: false })?.isFile()) return false;
@@ -36240,8 +36616,8 @@ function findOnPath(name, env) {
 }
 function terraformError(stderr) {
   const clean = stderr.replace(/\u001b\[[0-9;]*m/g, "").replace(/[\u2502\u2577\u2575]/g, " ");
-  const line2 = clean.split("\n").find((text7) => /^\s*Error: /.test(text7));
-  return oneLine((line2 ?? clean.split("\n").filter((text7) => text7.trim()).pop() ?? "no output").replace(/^\s*Error: /, ""), 160);
+  const line2 = clean.split("\n").find((text9) => /^\s*Error: /.test(text9));
+  return oneLine((line2 ?? clean.split("\n").filter((text9) => text9.trim()).pop() ?? "no output").replace(/^\s*Error: /, ""), 160);
 }
 function prepareInputs(paths, io) {
   const replacements = /* @__PURE__ */ new Map();
@@ -36285,7 +36661,7 @@ function prepareInputs(paths, io) {
         replacements.set(named5, saved.endsWith(".tfplan") ? convert2(saved, STDIN_NAME, io.cwd) : { path: saved, shownAs: STDIN_NAME });
         continue;
       }
-      const absolute = resolve14(io.cwd, named5);
+      const absolute = resolve15(io.cwd, named5);
       if (!startsWithZip(absolute)) continue;
       const shownAs = displayPath(absolute, io.cwd);
       noteFileRead(statSync7(absolute), shownAs);
@@ -36334,13 +36710,13 @@ var init_pool = __esm({
 });
 
 // src/audit/request-throttle.ts
-function parseTimeSpan(text7) {
-  const match = /^(\d+):(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/.exec(text7?.trim() ?? "");
+function parseTimeSpan(text9) {
+  const match = /^(\d+):(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/.exec(text9?.trim() ?? "");
   if (!match) return void 0;
   return Math.round((Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3])) * 1e3);
 }
 function delay(ms) {
-  return new Promise((resolve17) => setTimeout(resolve17, ms));
+  return new Promise((resolve18) => setTimeout(resolve18, ms));
 }
 var RequestThrottle;
 var init_request_throttle = __esm({
@@ -36421,10 +36797,10 @@ function classify(error) {
 function serviceMessage(e) {
   let code2 = e.code;
   let message = e.message && !/^Unexpected status code/.test(e.message) ? e.message : void 0;
-  const text7 = e.response?.bodyAsText;
-  if (text7) {
+  const text9 = e.response?.bodyAsText;
+  if (text9) {
     try {
-      const body = JSON.parse(text7);
+      const body = JSON.parse(text9);
       code2 = body.error?.code ?? code2;
       message = body.error?.message ?? message;
     } catch {
@@ -36623,7 +36999,7 @@ var init_query_plan = __esm({
       { parentType: "microsoft.network/privateendpoints", childType: "microsoft.network/privateendpoints/privatednszonegroups", segment: "privateDnsZoneGroups", apiVersion: "2024-05-01" },
       { parentType: "microsoft.network/firewallpolicies", childType: "microsoft.network/firewallpolicies/rulecollectiongroups", segment: "ruleCollectionGroups", apiVersion: "2024-05-01" }
     ];
-    AUTHORIZATION_TYPES = /* @__PURE__ */ new Set(["microsoft.authorization/roleassignments"]);
+    AUTHORIZATION_TYPES = /* @__PURE__ */ new Set(["microsoft.authorization/roleassignments", "microsoft.authorization/roledefinitions"]);
     INLINE_CHILD_PARENT = {
       "microsoft.network/virtualnetworks/subnets": "microsoft.network/virtualnetworks",
       "microsoft.network/virtualnetworks/virtualnetworkpeerings": "microsoft.network/virtualnetworks"
@@ -36632,12 +37008,12 @@ var init_query_plan = __esm({
 });
 
 // src/audit/shard.ts
-function parseShard(text7) {
-  const match = /^(\d{1,4})\/(\d{1,4})$/.exec(text7.trim());
+function parseShard(text9) {
+  const match = /^(\d{1,4})\/(\d{1,4})$/.exec(text9.trim());
   const index = Number(match?.[1]);
   const count3 = Number(match?.[2]);
   if (!match || index < 1 || count3 < 1 || index > count3 || count3 > MAX_SHARDS) {
-    throw new UserError(`--shard takes K/N with 1 <= K <= N <= ${MAX_SHARDS} (e.g. --shard 2/4), got "${text7}"`);
+    throw new UserError(`--shard takes K/N with 1 <= K <= N <= ${MAX_SHARDS} (e.g. --shard 2/4), got "${text9}"`);
   }
   return { index, count: count3 };
 }
@@ -36810,8 +37186,8 @@ ${lines.join(",\n")}
 }
 `;
 }
-function writeSnapshot(path, text7, cwd) {
-  writeOutput({ flag: "--snapshot-out", path }, text7, cwd);
+function writeSnapshot(path, text9, cwd) {
+  writeOutput({ flag: "--snapshot-out", path }, text9, cwd);
 }
 var init_snapshot = __esm({
   "src/audit/snapshot.ts"() {
@@ -36835,7 +37211,7 @@ var init_azure_client = __esm({
 });
 
 // src/audit/audit.ts
-import { resolve as resolve15 } from "node:path";
+import { resolve as resolve16 } from "node:path";
 async function audit(options) {
   const started = nowMs();
   const setup = setUpRules({ scanPaths: [], cwd: options.cwd, ...options.policyPaths ? { policyPaths: options.policyPaths } : {}, ...options.configPath ? { configPath: options.configPath } : {}, ...options.selection ? { selection: options.selection } : {} });
@@ -36952,11 +37328,11 @@ function readPerSubscription(rows, scope) {
   return { inventory, inputs, skipped: [], errors };
 }
 function readAsSnapshotFile(rows, path, cwd) {
-  const absolute = resolve15(cwd, path);
+  const absolute = resolve16(cwd, path);
   const file = displayPath(absolute, cwd);
-  const text7 = snapshotText(rows);
-  writeSnapshot(path, text7, cwd);
-  const { resources, problems: problems2 } = readSnapshot(rows, file, text7, "audit");
+  const text9 = snapshotText(rows);
+  writeSnapshot(path, text9, cwd);
+  const { resources, problems: problems2 } = readSnapshot(rows, file, text9, "audit");
   const inventory = new Inventory();
   for (const resource of resources) inventory.add(resource);
   return { inventory, inputs: [{ file, kind: "audit", resources: resources.length, unmapped: 0 }], skipped: [], errors: problems2.map((message) => ({ file, message })) };
@@ -37089,7 +37465,7 @@ async function auditCommand(files, options, io) {
   const flags = normalizeReportFlags(values2);
   checkOutputTargets(outputTargets(flags), io.cwd);
   const subscriptions = values2.subscription ?? [];
-  for (const id of subscriptions) if (!GUID.test(id)) throw new UserError(`--subscription takes a subscription id (a GUID), got "${id}"`);
+  for (const id of subscriptions) if (!GUID2.test(id)) throw new UserError(`--subscription takes a subscription id (a GUID), got "${id}"`);
   const managementGroup = values2.managementGroup;
   if (managementGroup !== void 0 && subscriptions.length) throw new UserError("pass --subscription or --management-group, not both");
   const shard = values2.shard !== void 0 ? parseShard(values2.shard) : void 0;
@@ -37115,7 +37491,7 @@ async function auditCommand(files, options, io) {
   });
   return emitReport(report, flags, io);
 }
-var GUID;
+var GUID2;
 var init_audit_command = __esm({
   "src/cli/audit-command.ts"() {
     "use strict";
@@ -37126,7 +37502,7 @@ var init_audit_command = __esm({
     init_errors();
     init_output_files();
     init_write_output();
-    GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    GUID2 = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   }
 });
 
@@ -37170,8 +37546,8 @@ function parseCommandLine(argv2, io) {
   return parsed;
 }
 function usageMessage(error) {
-  const text7 = error.message.replace(/^error: /, "").replace(/\n\(Did you mean (.*)\?\)$/s, " (did you mean $1?)").replace(/^option '(?:-\w, )?(--[\w-]+)[^']*' argument '.*' is invalid\. /s, "$1 ");
-  return error.code === "commander.unknownCommand" ? `${text7} (try: azfence --help)` : text7;
+  const text9 = error.message.replace(/^error: /, "").replace(/\n\(Did you mean (.*)\?\)$/s, " (did you mean $1?)").replace(/^option '(?:-\w, )?(--[\w-]+)[^']*' argument '.*' is invalid\. /s, "$1 ");
+  return error.code === "commander.unknownCommand" ? `${text9} (try: azfence --help)` : text9;
 }
 function main(argv2, io) {
   forgetFilesRead();
@@ -37239,13 +37615,13 @@ var init_main = __esm({
 
 // src/cli/heap.ts
 import { statSync as statSync8 } from "node:fs";
-import { resolve as resolve16 } from "node:path";
+import { resolve as resolve17 } from "node:path";
 function rerunWithLargerHeap(args, cwd) {
   if (process.env["AZFENCE_HEAP_RAISED"] === "1") return void 0;
   const large = args.some((arg) => {
     if (arg.startsWith("-")) return false;
     try {
-      return statSync8(resolve16(cwd, arg)).size > LARGE_INPUT_BYTES;
+      return statSync8(resolve17(cwd, arg)).size > LARGE_INPUT_BYTES;
     } catch {
       return false;
     }
@@ -37274,7 +37650,7 @@ var start_exports = {};
 function writerTo(name) {
   let stream;
   let closed = false;
-  return (text7) => {
+  return (text9) => {
     if (closed) return;
     if (!stream) {
       stream = process[name];
@@ -37283,7 +37659,7 @@ function writerTo(name) {
         closed = true;
       });
     }
-    stream.write(text7);
+    stream.write(text9);
   };
 }
 var argv, rerun, code;
@@ -37329,17 +37705,17 @@ init_errors();
 function inputVariable(name) {
   return `INPUT_${name.replace(/ /g, "_").toUpperCase().replace(/-/g, "_")}`;
 }
-function text6(env, name) {
+function text8(env, name) {
   return (env[inputVariable(name)] ?? "").trim();
 }
 function list2(env, name) {
-  return text6(env, name).split(/\s+/).filter((item) => item !== "");
+  return text8(env, name).split(/\s+/).filter((item) => item !== "");
 }
 function ruleList(env, name) {
-  return text6(env, name).split(/[\s,]+/).filter((item) => item !== "");
+  return text8(env, name).split(/[\s,]+/).filter((item) => item !== "");
 }
 function flag(env, name, fallback) {
-  const value = text6(env, name);
+  const value = text8(env, name);
   if (value === "") return fallback;
   if (["true", "True", "TRUE"].includes(value)) return true;
   if (["false", "False", "FALSE"].includes(value)) return false;
@@ -37349,16 +37725,16 @@ function readInputs(env) {
   const paths = list2(env, "paths");
   return {
     paths: paths.length > 0 ? paths : ["."],
-    format: text6(env, "format") || "table",
-    failOn: text6(env, "fail-on"),
+    format: text8(env, "format") || "table",
+    failOn: text8(env, "fail-on"),
     failOnUnknown: flag(env, "fail-on-unknown", false),
-    baseline: text6(env, "baseline"),
-    config: text6(env, "config"),
+    baseline: text8(env, "baseline"),
+    config: text8(env, "config"),
     policies: list2(env, "policies"),
     check: ruleList(env, "check"),
     skipCheck: ruleList(env, "skip-check"),
-    source: text6(env, "source"),
-    sarifFile: text6(env, "sarif-file") || "azfence.sarif",
+    source: text8(env, "source"),
+    sarifFile: text8(env, "sarif-file") || "azfence.sarif",
     stepSummary: flag(env, "step-summary", true)
   };
 }
@@ -37403,7 +37779,7 @@ async function runAction(env, io) {
 if (process.argv.length > 2) {
   await init_start().then(() => start_exports);
 } else {
-  const io = { stdout: (text7) => process.stdout.write(text7), stderr: (text7) => process.stderr.write(text7), cwd: process.cwd() };
+  const io = { stdout: (text9) => process.stdout.write(text9), stderr: (text9) => process.stderr.write(text9), cwd: process.cwd() };
   const code2 = await runAction(process.env, {
     stderr: io.stderr,
     azfence: async (args) => rerunWithLargerHeap(args, io.cwd) ?? await run(args, io)
