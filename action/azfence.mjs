@@ -26108,11 +26108,11 @@ var init_changes = __esm({
 });
 
 // src/config/load-config.ts
-import { lstatSync as lstatSync2, statSync as statSync2 } from "node:fs";
+import { lstatSync as lstatSync2, readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
 import { dirname as dirname5, join as join14, resolve as resolve4 } from "node:path";
-import { createRequire as createRequire2 } from "node:module";
 function configValidator() {
-  validateConfig ??= new (ajv()).Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(configSchema);
+  const schema = () => JSON.parse(readFileSync5(join14(PACKAGE_ROOT, "schemas", "config.schema.json"), "utf8"));
+  validateConfig ??= new (ajv()).Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(schema());
   return validateConfig;
 }
 function loadConfig(options) {
@@ -26217,7 +26217,7 @@ function withLines(config, lines) {
   Object.defineProperty(config, "lines", { value: lines, enumerable: false });
   return config;
 }
-var CONFIG_FILE_NAMES, require3, configSchema, validateConfig;
+var CONFIG_FILE_NAMES, validateConfig;
 var init_load_config = __esm({
   "src/config/load-config.ts"() {
     "use strict";
@@ -26232,8 +26232,6 @@ var init_load_config = __esm({
     init_repository();
     init_parameters();
     CONFIG_FILE_NAMES = [".azfence.yaml", ".azfence.yml"];
-    require3 = createRequire2(import.meta.url);
-    configSchema = require3(join14(PACKAGE_ROOT, "schemas", "config.schema.json"));
   }
 });
 
@@ -34510,7 +34508,10 @@ function configMatches(entry, finding) {
   return names2.some((name) => globMatches(entry.resource, name));
 }
 function today(now) {
-  return now.toISOString().slice(0, 10);
+  const year = now.getUTCFullYear();
+  if (!(year >= 0 && year <= 9999)) return now.toISOString().slice(0, 10);
+  const two = (value) => String(value).padStart(2, "0");
+  return `${String(year).padStart(4, "0")}-${two(now.getUTCMonth() + 1)}-${two(now.getUTCDate())}`;
 }
 function applySuppressions(findings, options) {
   const warnings = [];
@@ -34649,7 +34650,7 @@ var init_scan = __esm({
 });
 
 // src/report/rule-links.ts
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 import { join as join18 } from "node:path";
 function ruleDocPath(ruleId) {
   return `${RULE_DOCS_DIR}/${ruleId}.md`;
@@ -34658,7 +34659,7 @@ function ruleHelpUri(ruleId) {
   if (repositoryUrl === void 0) {
     repositoryUrl = null;
     try {
-      const pkg = JSON.parse(readFileSync5(join18(PACKAGE_ROOT, "package.json"), "utf8"));
+      const pkg = JSON.parse(readFileSync6(join18(PACKAGE_ROOT, "package.json"), "utf8"));
       const raw = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url;
       const match = raw ? /^(?:git\+)?https:\/\/github\.com\/([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(raw) ?? /^github:([^/]+)\/([^/]+)$/.exec(raw) : null;
       if (match) repositoryUrl = `https://github.com/${match[1]}/${match[2]}`;
@@ -34842,7 +34843,7 @@ var init_rules_command = __esm({
 });
 
 // src/version.ts
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 import { join as join21 } from "node:path";
 var TOOL_NAME, TOOL_VERSION, TOOL_URI;
 var init_version = __esm({
@@ -34850,7 +34851,7 @@ var init_version = __esm({
     "use strict";
     init_package_root();
     TOOL_NAME = "azfence";
-    TOOL_VERSION = JSON.parse(readFileSync6(join21(PACKAGE_ROOT, "package.json"), "utf8")).version;
+    TOOL_VERSION = JSON.parse(readFileSync7(join21(PACKAGE_ROOT, "package.json"), "utf8")).version;
     TOOL_URI = "https://www.npmjs.com/package/azfence";
   }
 });
@@ -36585,7 +36586,7 @@ var init_program = __esm({
 });
 
 // src/cli/prepare-inputs.ts
-import { closeSync as closeSync5, constants as constants3, mkdtempSync, openSync as openSync5, readFileSync as readFileSync7, readSync as readSync3, rmSync, statSync as statSync7, writeFileSync as writeFileSync2 } from "node:fs";
+import { closeSync as closeSync5, constants as constants3, mkdtempSync, openSync as openSync5, readFileSync as readFileSync8, readSync as readSync3, rmSync, statSync as statSync7, writeFileSync as writeFileSync2 } from "node:fs";
 import { delimiter, dirname as dirname10, join as join23, resolve as resolve15 } from "node:path";
 function startsWithZip(path) {
   try {
@@ -36655,7 +36656,7 @@ function prepareInputs(paths, io) {
       if (named5 === "-") {
         if (paths.filter((path) => path === "-").length > 1) throw new UserError("- (stdin) is named twice; stdin can be read once");
         if (io.stdinIsTTY) throw new UserError("- reads the input from stdin, but stdin is a terminal (pipe a plan in: terraform show -json tfplan | azfence scan -)");
-        const bytes = io.readStdin ? io.readStdin() : readFileSync7(0);
+        const bytes = io.readStdin ? io.readStdin() : readFileSync8(0);
         const saved = join23(scratchDir(), bytes.subarray(0, 4).equals(ZIP_SIGNATURE) ? "stdin.tfplan" : /^(\ufeff)?\s*[[{]/.test(bytes.subarray(0, 64).toString("utf8")) || bytes[0] === 255 || bytes[0] === 254 ? "stdin.json" : "stdin.yaml");
         writeFileSync2(saved, bytes, { mode: 384 });
         replacements.set(named5, saved.endsWith(".tfplan") ? convert2(saved, STDIN_NAME, io.cwd) : { path: saved, shownAs: STDIN_NAME });
@@ -37696,7 +37697,7 @@ init_heap();
 // src/action/main.ts
 init_errors();
 init_terminal_text();
-import { appendFileSync, existsSync as existsSync6, mkdtempSync as mkdtempSync2, readFileSync as readFileSync8, rmSync as rmSync2 } from "node:fs";
+import { appendFileSync, existsSync as existsSync6, mkdtempSync as mkdtempSync2, readFileSync as readFileSync9, rmSync as rmSync2 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as join24 } from "node:path";
 
@@ -37760,7 +37761,7 @@ async function runAction(env, io) {
     const summary = join24(work, "summary.md");
     code2 = await io.azfence(scanArguments(inputs, summary));
     const stepSummary = env["GITHUB_STEP_SUMMARY"];
-    if (inputs.stepSummary && stepSummary && existsSync6(summary)) appendFileSync(stepSummary, readFileSync8(summary));
+    if (inputs.stepSummary && stepSummary && existsSync6(summary)) appendFileSync(stepSummary, readFileSync9(summary));
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     io.stderr(`::error::azfence: ${oneLine(terminalText(error.message), 300)}
