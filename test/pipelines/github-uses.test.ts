@@ -124,6 +124,38 @@ describe('actions and workflows of other repositories', () => {
     expect(pool008(scanJson([dir], ['--fail-on', 'none']).report).map(where)).toEqual(['fail .github/workflows/a.yml:10']);
   });
 
+  it('a remote reusable workflow is a job azfence cannot read: unknown per job, at its uses: line, naming the workflow', () => {
+    const dir = repo({
+      '.github/workflows/a.yml': [
+        'on: push',
+        'jobs:',
+        '  image:',
+        '    uses: contoso/pipelines/.github/workflows/build.yml@main',
+        '  again:',
+        '    uses: contoso/pipelines/.github/workflows/build.yml@main',
+        '    with: { registry: acrci01 }',
+        '  local:',
+        '    uses: ./.github/workflows/inner.yml',
+        '',
+      ].join('\n'),
+      '.github/workflows/inner.yml': 'on: workflow_call\njobs:\n  deep:\n    uses: contoso/other/.github/workflows/x.yml@v1\n',
+    });
+    const { run, report } = scanJson([dir], ['--fail-on', 'none']);
+    expect(run.stderr).toBe('');
+    const findings = pool008(report);
+    expect(findings.map(where).sort()).toEqual(['unknown .github/workflows/a.yml:4', 'unknown .github/workflows/a.yml:6', 'unknown .github/workflows/inner.yml:4']);
+    expect(findings.map((finding) => finding.resource.address).sort()).toEqual(['jobs.again', 'jobs.image', 'jobs.local > .github/workflows/inner.yml > jobs.deep']);
+    const image = findings.find((finding) => finding.resource.address! === 'jobs.image')!;
+    expect(image.message).toContain('job image uses the reusable workflow contoso/pipelines/.github/workflows/build.yml@main from another repository, which this scan does not read');
+    const deep = findings.find((finding) => finding.resource.address!.endsWith('jobs.deep'))!;
+    expect(deep.message).toContain('contoso/other/.github/workflows/x.yml@v1');
+    expect(deep.message).toContain('.github/workflows/a.yml:9');
+    // The finding says it; the coverage note does not repeat it.
+    expect((report as Report).inputs.find((candidate) => candidate.file.endsWith('a.yml'))!.unread).toBeUndefined();
+    // An unknown fails the gate with --fail-on-unknown: the job is never a silent pass.
+    expect(scanJson([dir], ['--fail-on', 'low', '--fail-on-unknown']).run.code).toBe(1);
+  });
+
   it('are not judged and not counted as checked: listed once per file in its coverage note', () => {
     const dir = repo({
       '.github/workflows/a.yml': [
@@ -147,13 +179,13 @@ describe('actions and workflows of other repositories', () => {
     });
     const { run, report } = scanJson([dir], ['--fail-on', 'none']);
     expect(run.stderr).toBe('');
-    expect(pool008(report)).toEqual([]);
+    // The remote reusable workflow is a job of its own: an unknown (above), not a note.
+    expect(pool008(report).map(where)).toEqual(['unknown .github/workflows/a.yml:11']);
     const input = (report as Report).inputs.find((candidate) => candidate.file.endsWith('a.yml'))!;
     expect(input.unread).toEqual([
       'action actions/checkout@v4: not in this repository, so az acr commands in it are not checked',
       'action docker/build-push-action@v6: not in this repository, so az acr commands in it are not checked',
       'container action docker://alpine:3.20: not in this repository, so az acr commands in it are not checked',
-      'reusable workflow contoso/pipelines/.github/workflows/build.yml@main: not in this repository, so az acr commands in it are not checked',
     ]);
   });
 });

@@ -173,6 +173,14 @@ export function readGithubWorkflow(state: PipelineState, file: PipelineFile, vie
     }
     if (neverRuns(text(get(view, job, 'if')))) continue;
     const uses = text(get(view, job, 'uses'));
+    if (uses && !uses.startsWith('./')) {
+      // A whole job whose steps are in another repository (they may run az acr build): unknown, per job.
+      const address = `${call?.via?.prefix ?? ''}jobs.${jobId}`;
+      const line = lineOf(view, get(view, job, 'uses'));
+      const step = `${call?.via ? `${call.via.context}, ` : ''}job ${jobId}${call?.via ? ` of ${call.via.file} (used at ${call.via.callers})` : ''}`;
+      state.notScanned(file, line, address, `uses the reusable workflow ${uses} from another repository, which this scan does not read`, { file, address, step, keyLines: [lineOf(view, job)] });
+      continue;
+    }
     if (uses) {
       // A called workflow sees the inputs its caller passes, not the caller's env.
       readUsed(state, file, view, uses, get(view, job, 'uses'), get(view, job, 'with'), workflowEnv, `${call?.via?.prefix ?? ''}jobs.${jobId}`, call?.via, `job ${jobId}`, 'workflow', false);
@@ -287,13 +295,14 @@ function inRepository(state: PipelineState, path: string): string {
 
 /**
  * A local composite action or reusable workflow is read through the step or job that uses it, with the
- * inputs it passes. One in another repository cannot be read: it is listed once in the input's coverage
- * note (never judged, never counted as checked).
+ * inputs it passes. An action in another repository cannot be read: it is listed once in the input's
+ * coverage note (never judged, never counted as checked); a reusable workflow there is a whole job, an
+ * unknown of its own (readGithubWorkflow).
  */
 function readUsed(state: PipelineState, file: PipelineFile, view: YamlView, uses: string, usesNode: Node | undefined, withNode: Node | undefined, caller: Scope, address: string, via: Via | undefined, context: string, what: 'action' | 'workflow', windows: boolean): void {
   const line = lineOf(view, usesNode);
   if (!uses.startsWith('./')) {
-    state.unread.add(`${what === 'action' ? (uses.startsWith('docker://') ? 'container action' : 'action') : 'reusable workflow'} ${uses}: not in this repository, so az acr commands in it are not checked`);
+    state.unread.add(`${uses.startsWith('docker://') ? 'container action' : 'action'} ${uses}: not in this repository, so az acr commands in it are not checked`);
     return;
   }
   const candidates = what === 'action' ? [`${uses}/action.yml`, `${uses}/action.yaml`] : [uses];
