@@ -4,6 +4,7 @@ import { gateFailures } from '../report/fail-gate.js';
 import { SEVERITY_ORDER, type Finding } from '../findings/finding.js';
 import { terminalText } from './terminal-text.js';
 import { xmlAttr, xmlText } from './xml-text.js';
+import { unreadLines } from './summary.js';
 
 /** One line of input text as an attribute: its own line breaks and controls shown as escapes, like the table. */
 const attr = (text: string): string => xmlAttr(terminalText(text));
@@ -107,6 +108,14 @@ export function renderJunit(report: ScanReport, now: Date = new Date()): string 
     total += cases.length;
     skipped += cases.length;
     suites.push(`  <testsuite name="azfence not scanned" tests="${cases.length}" failures="0" errors="0" skipped="${cases.length}" time="0.000" timestamp="${timestamp}">\n${cases.join('\n')}\n  </testsuite>`);
+  }
+  // Inputs read but running what the scan could not read (actions of other repositories): skipped, one per file.
+  const unread = unreadLines(report);
+  if (unread.length > 0) {
+    const cases = unread.map((line) => `    <testcase classname="azfence.input" name="${attr(line.file)}" file="${attr(line.file)}" time="0">\n      <skipped message="${attr(line.text)}"/>\n    </testcase>`);
+    total += cases.length;
+    skipped += cases.length;
+    suites.push(`  <testsuite name="azfence not read" tests="${cases.length}" failures="0" errors="0" skipped="${cases.length}" time="0.000" timestamp="${timestamp}">\n${cases.join('\n')}\n  </testsuite>`);
   }
   if (report.errors.length > 0) {
     const cases = report.errors.map((error) => `    <testcase classname="azfence.input" name="${attr(errorText(error))}" time="0">\n      <error message="${attr(errorText(error))}"/>\n    </testcase>`);

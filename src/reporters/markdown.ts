@@ -1,6 +1,6 @@
 import { SEVERITIES } from '../report/rule-descriptor.js';
 import { errorText, type ScanReport } from '../report/scan-report.js';
-import { gateVerdict, summarize, summaryLine } from './summary.js';
+import { gateVerdict, summarize, summaryLine, unreadLines } from './summary.js';
 import { configurationLine } from '../report/configuration.js';
 import { markdownCode, markdownProse, markdownText } from './markdown-text.js';
 import type { Finding } from '../findings/finding.js';
@@ -69,6 +69,11 @@ export function renderMarkdown(report: ScanReport, top = 25): string {
   if (report.skipped.length > 0) {
     out.push('', '### Not scanned', '');
     for (const skipped of report.skipped) out.push(`- ${markdownText(skipped.file)}: ${markdownText(skipped.reason)}`);
+  }
+  const unread = unreadLines(report);
+  if (unread.length > 0) {
+    out.push('', '### Not read', '');
+    for (const line of unread) out.push(`- ${markdownText(line.file)}: ${markdownText(line.text)}`);
   }
   if (report.warnings?.length) {
     out.push('', '### Warnings', '');

@@ -7,6 +7,7 @@ import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
 import { ruleDocPath, ruleHelpUri } from '../report/rule-links.js';
 import { configurationChanges, configurationLine } from '../report/configuration.js';
 import { jsonText } from './json-text.js';
+import { unreadLines } from './summary.js';
 import { markdownProse } from './markdown-text.js';
 import { terminalLines, terminalText } from './terminal-text.js';
 import type { RenderOptions } from './render-options.js';
@@ -292,6 +293,11 @@ function buildLog(report: ScanReport, kept: readonly Finding[], omitted: number,
               level: 'warning',
               message: { text: `not scanned: ${skipped.reason}` },
               locations: [{ physicalLocation: physical({ file: skipped.file }, locate) }],
+            })),
+            ...unreadLines(report).map((line) => ({
+              level: 'warning',
+              message: { text: messageText(line.text) },
+              locations: [{ physicalLocation: physical({ file: line.file }, locate) }],
             })),
             ...(report.warnings ?? []).map((warning) => ({
               level: 'warning',

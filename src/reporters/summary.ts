@@ -58,6 +58,14 @@ export function summarize(report: ScanReport): Summary {
 }
 
 /**
+ * Inputs that run what the scan could not read (a pipeline's actions from other repositories): one line per
+ * file, for every format to show where it shows files not scanned. Raw text: each format escapes it.
+ */
+export function unreadLines(report: ScanReport): Array<{ file: string; text: string }> {
+  return report.inputs.filter((input) => input.unread?.length).map((input) => ({ file: input.file, text: `not read: ${input.unread!.join('; ')}` }));
+}
+
+/**
  * The counts, each saying what it counts: input files, resources read and how many a rule applied to,
  * then checks (one rule's check on one resource) that passed, failed and could not be decided.
  */

@@ -1,5 +1,5 @@
 import type { ScanReport } from '../report/scan-report.js';
-import { gateVerdict, summarize, summaryLine } from './summary.js';
+import { gateVerdict, summarize, summaryLine, unreadLines } from './summary.js';
 import type { Severity } from '../report/rule-descriptor.js';
 import type { RenderOptions } from './render-options.js';
 import { configurationLine } from '../report/configuration.js';
@@ -90,6 +90,11 @@ export function renderTable(report: ScanReport, width = process.stdout.columns |
   if (report.skipped.length > 0) {
     lines.push(`Not scanned (${report.skipped.length}):`);
     for (const skipped of report.skipped) lines.push(shown(`  ${skipped.file}: ${skipped.reason}`));
+  }
+  const unread = unreadLines(report);
+  if (unread.length > 0) {
+    lines.push(`Not read (${unread.length}):`);
+    for (const line of unread) lines.push(shown(`  ${line.file}: ${line.text}`));
   }
   const resolved = report.baseline?.resolved ?? [];
   if (resolved.length > 0) {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../support/materialize.js';
@@ -196,5 +196,73 @@ describe('JSON and SARIF keep the exact values, escaped', () => {
     const run = runCli(['scan', '.', '--fail-on', 'none', '--sarif', 'out.sarif', '--markdown', 'out.md', '--output', 'out.txt'], dir);
     expect(run.code).toBe(2);
     for (const name of ['out.sarif', 'out.md', 'out.txt']) expect(rawControls(readFileSync(join(dir, name), 'utf8')), name).toEqual([]);
+  });
+});
+
+describe("a workflow's actions from other repositories: one 'not read' line per file in every format, inert", () => {
+  /** The workflow's file name and its `uses:` value are both the pull request's. */
+  const WORKFLOW = '.github/workflows/ci-\x1b]0;t\x07<b>.yml';
+  function unreadEstate(): string {
+    const dir = tempDir();
+    mkdirSync(join(dir, '.git'));
+    mkdirSync(join(dir, '.github', 'workflows'), { recursive: true });
+    const uses = 'evil/act\\e[31m\\u202e<img src=x onerror=alert(1)>@octocat[l](https://evil.example)|x|\\nrow@v1';
+    writeFileSync(join(dir, WORKFLOW), `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: "${uses}"\n      - run: az acr build -r acrci01 --agent-pool pool .\n`);
+    return dir;
+  }
+  const SHOWN_USES = 'evil/act\\x1b[31m\\u202e<img src=x onerror=alert(1)>@octocat[l](https://evil.example)|x|\\nrow@v1';
+
+  it('table: a visible escape for every control character', () => {
+    const run = scanAs('table', unreadEstate());
+    expect(run.stderr).toBe('');
+    expect(rawControls(run.stdout)).toEqual([]);
+    const lines = run.stdout.split('\n');
+    const at = lines.indexOf('Not read (1):');
+    expect(at).toBeGreaterThan(-1);
+    expect(lines[at + 1]).toContain('ci-\\x1b]0;t\\x07<b>.yml: not read: action actions/checkout@v4: not in this repository');
+    expect(lines[at + 1]).toContain(`action ${SHOWN_USES}: not in this repository`);
+  });
+
+  it('Markdown: no live markup, the line whole', () => {
+    const run = scanAs('markdown', unreadEstate());
+    expect(rawControls(run.stdout)).toEqual([]);
+    expect(run.stdout).toContain('### Not read');
+    const html = renderMarkdown(run.stdout);
+    expect(liveMarkup(html)).toEqual([]);
+    const text = decodeHtml(html).replace(/\u200b/g, '');
+    expect(text).toContain('ci-\\x1b]0;t\\x07<b>.yml: not read: action actions/checkout@v4');
+    expect(text).toContain(`action ${SHOWN_USES}: not in this repository`);
+  });
+
+  it('JUnit: a skipped case per file, strict XML', () => {
+    const run = scanAs('junit', unreadEstate());
+    expect(xmlError(run.stdout)).toBeUndefined();
+    expect(rawControls(run.stdout)).toEqual([]);
+    expect(run.stdout).toContain('<testsuite name="azfence not read" tests="1" failures="0" errors="0" skipped="1"');
+    expect(xmlAttributes(run.stdout, 'testcase', 'name').filter((name) => name.endsWith('ci-\\x1b]0;t\\x07<b>.yml'))).toHaveLength(1);
+    const message = xmlAttributes(run.stdout, 'skipped', 'message').find((candidate) => candidate.startsWith('not read:'))!;
+    expect(message).toContain(`action ${SHOWN_USES}: not in this repository`);
+  });
+
+  it('SARIF: a warning notification per file at the workflow, valid, no link from the input', () => {
+    const run = scanAs('sarif', unreadEstate());
+    expect(rawControls(run.stdout)).toEqual([]);
+    expect(validateSarifText(run.stdout)).toEqual([]);
+    const notes = JSON.parse(run.stdout).runs[0].invocations[0].toolExecutionNotifications as Array<{ level: string; message: { text: string }; locations?: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }>;
+    const unread = notes.filter((note) => note.message.text.startsWith('not read:'));
+    expect(unread).toHaveLength(1);
+    expect(unread[0]!.level).toBe('warning');
+    expect(unread[0]!.message.text).toContain('action evil/act\\x1b[31m\\u202e<img src=x onerror=alert(1)>@octocat[l] (https://evil.example)');
+    expect(unread[0]!.message.text).not.toMatch(/\]\(/);
+    expect(decodeURIComponent(unread[0]!.locations![0]!.physicalLocation.artifactLocation.uri)).toContain('.github/workflows/ci-');
+  });
+
+  it('HTML: text, never markup', () => {
+    const run = scanAs('html', unreadEstate());
+    expect(rawControls(run.stdout)).toEqual([]);
+    expect(run.stdout).toContain('<h2 id="unread-heading">Not read (1)</h2>');
+    const section = /<section aria-labelledby="unread-heading">([\s\S]*?)<\/section>/.exec(run.stdout)![1]!;
+    expect(section).not.toMatch(/<img|<b>/);
+    expect(decodeHtml(section)).toContain(`action ${SHOWN_USES}: not in this repository`);
   });
 });

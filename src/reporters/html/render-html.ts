@@ -4,7 +4,7 @@ import { gateFailures } from '../../report/fail-gate.js';
 import { configurationLine, resolveGate } from '../../report/configuration.js';
 import { errorText, type ScanReport } from '../../report/scan-report.js';
 import { TOOL_VERSION } from '../../version.js';
-import { summarize, summaryLine, type Summary } from '../summary.js';
+import { summarize, summaryLine, unreadLines, type Summary } from '../summary.js';
 import { barChart } from './charts.js';
 import { htmlAttr, htmlId, htmlText } from './html-text.js';
 import { PAGE_SCRIPT } from './page-script.js';
@@ -237,6 +237,8 @@ ${references ? `<h4>References</h4><ul>${references}</ul>` : ''}
 function problems(report: ScanReport): string {
   const out: string[] = [];
   if (report.errors.length) out.push(`<section aria-labelledby="errors-heading"><h2 id="errors-heading">Errors (${report.errors.length})</h2><ul>${report.errors.map((error) => `<li>${htmlText(errorText(error))}</li>`).join('')}</ul></section>`);
+  const unread = unreadLines(report);
+  if (unread.length) out.push(`<section aria-labelledby="unread-heading"><h2 id="unread-heading">Not read (${unread.length})</h2><ul>${unread.map((line) => `<li><code>${htmlText(line.file)}</code>: ${htmlText(line.text)}</li>`).join('')}</ul></section>`);
   if (report.warnings?.length) out.push(`<section aria-labelledby="warnings-heading"><h2 id="warnings-heading">Warnings (${report.warnings.length})</h2><ul>${report.warnings.map((warning) => `<li>${htmlText(errorText(warning))}</li>`).join('')}</ul></section>`);
   return out.join('\n');
 }
