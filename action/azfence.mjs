@@ -33490,6 +33490,13 @@ function readGithubWorkflow(state, file, view, call) {
     }
     if (neverRuns(text6(get(view, job, "if")))) continue;
     const uses = text6(get(view, job, "uses"));
+    if (uses && !uses.startsWith("./")) {
+      const address = `${call?.via?.prefix ?? ""}jobs.${jobId}`;
+      const line2 = lineOf3(view, get(view, job, "uses"));
+      const step2 = `${call?.via ? `${call.via.context}, ` : ""}job ${jobId}${call?.via ? ` of ${call.via.file} (used at ${call.via.callers})` : ""}`;
+      state.notScanned(file, line2, address, `uses the reusable workflow ${uses} from another repository, which this scan does not read`, { file, address, step: step2, keyLines: [lineOf3(view, job)] });
+      continue;
+    }
     if (uses) {
       readUsed(state, file, view, uses, get(view, job, "uses"), get(view, job, "with"), workflowEnv, `${call?.via?.prefix ?? ""}jobs.${jobId}`, call?.via, `job ${jobId}`, "workflow", false);
       continue;
@@ -33574,7 +33581,7 @@ function inRepository2(state, path) {
 function readUsed(state, file, view, uses, usesNode, withNode, caller, address, via, context, what, windows) {
   const line2 = lineOf3(view, usesNode);
   if (!uses.startsWith("./")) {
-    state.unread.add(`${what === "action" ? uses.startsWith("docker://") ? "container action" : "action" : "reusable workflow"} ${uses}: not in this repository, so az acr commands in it are not checked`);
+    state.unread.add(`${uses.startsWith("docker://") ? "container action" : "action"} ${uses}: not in this repository, so az acr commands in it are not checked`);
     return;
   }
   const candidates = what === "action" ? [`${uses}/action.yml`, `${uses}/action.yaml`] : [uses];
@@ -35114,6 +35121,9 @@ function summarize(report) {
     byPack
   };
 }
+function unreadLines(report) {
+  return report.inputs.filter((input) => input.unread?.length).map((input) => ({ file: input.file, text: `not read: ${input.unread.join("; ")}` }));
+}
 function summaryLine(summary) {
   const plural = (count3, word, many = `${word}s`) => `${count3} ${count3 === 1 ? word : many}`;
   const parts = [
@@ -35515,6 +35525,8 @@ ${references ? `<h4>References</h4><ul>${references}</ul>` : ""}
 function problems(report) {
   const out = [];
   if (report.errors.length) out.push(`<section aria-labelledby="errors-heading"><h2 id="errors-heading">Errors (${report.errors.length})</h2><ul>${report.errors.map((error) => `<li>${htmlText(errorText(error))}</li>`).join("")}</ul></section>`);
+  const unread = unreadLines(report);
+  if (unread.length) out.push(`<section aria-labelledby="unread-heading"><h2 id="unread-heading">Not read (${unread.length})</h2><ul>${unread.map((line2) => `<li><code>${htmlText(line2.file)}</code>: ${htmlText(line2.text)}</li>`).join("")}</ul></section>`);
   if (report.warnings?.length) out.push(`<section aria-labelledby="warnings-heading"><h2 id="warnings-heading">Warnings (${report.warnings.length})</h2><ul>${report.warnings.map((warning) => `<li>${htmlText(errorText(warning))}</li>`).join("")}</ul></section>`);
   return out.join("\n");
 }
@@ -35760,6 +35772,17 @@ ${properties}${cases.join("\n")}
 ${cases.join("\n")}
   </testsuite>`);
   }
+  const unread = unreadLines(report);
+  if (unread.length > 0) {
+    const cases = unread.map((line2) => `    <testcase classname="azfence.input" name="${attr(line2.file)}" file="${attr(line2.file)}" time="0">
+      <skipped message="${attr(line2.text)}"/>
+    </testcase>`);
+    total += cases.length;
+    skipped += cases.length;
+    suites.push(`  <testsuite name="azfence not read" tests="${cases.length}" failures="0" errors="0" skipped="${cases.length}" time="0.000" timestamp="${timestamp}">
+${cases.join("\n")}
+  </testsuite>`);
+  }
   if (report.errors.length > 0) {
     const cases = report.errors.map((error) => `    <testcase classname="azfence.input" name="${attr(errorText(error))}" time="0">
       <error message="${attr(errorText(error))}"/>
@@ -35785,6 +35808,7 @@ var init_junit = __esm({
     init_finding();
     init_terminal_text();
     init_xml_text();
+    init_summary();
     attr = (text9) => xmlAttr(terminalText(text9));
     seconds = (ms) => (ms / 1e3).toFixed(3);
   }
@@ -35895,6 +35919,11 @@ function renderMarkdown(report, top = 25) {
   if (report.skipped.length > 0) {
     out.push("", "### Not scanned", "");
     for (const skipped of report.skipped) out.push(`- ${markdownText(skipped.file)}: ${markdownText(skipped.reason)}`);
+  }
+  const unread = unreadLines(report);
+  if (unread.length > 0) {
+    out.push("", "### Not read", "");
+    for (const line2 of unread) out.push(`- ${markdownText(line2.file)}: ${markdownText(line2.text)}`);
   }
   if (report.warnings?.length) {
     out.push("", "### Warnings", "");
@@ -36107,6 +36136,11 @@ function buildLog(report, kept, omitted, ruleIndex, limits, locate) {
                 message: { text: `not scanned: ${skipped.reason}` },
                 locations: [{ physicalLocation: physical({ file: skipped.file }, locate) }]
               })),
+              ...unreadLines(report).map((line2) => ({
+                level: "warning",
+                message: { text: messageText(line2.text) },
+                locations: [{ physicalLocation: physical({ file: line2.file }, locate) }]
+              })),
               ...(report.warnings ?? []).map((warning) => ({
                 level: "warning",
                 message: { text: messageText(warning.message) },
@@ -36157,6 +36191,7 @@ var init_sarif = __esm({
     init_rule_links();
     init_configuration();
     init_json_text();
+    init_summary();
     init_markdown_text();
     init_terminal_text();
     init_real_path();
@@ -36242,6 +36277,11 @@ ${wrapIdentifier(where2, resourceWidth)}`;
   if (report.skipped.length > 0) {
     lines.push(`Not scanned (${report.skipped.length}):`);
     for (const skipped of report.skipped) lines.push(terminalText(`  ${skipped.file}: ${skipped.reason}`));
+  }
+  const unread = unreadLines(report);
+  if (unread.length > 0) {
+    lines.push(`Not read (${unread.length}):`);
+    for (const line2 of unread) lines.push(terminalText(`  ${line2.file}: ${line2.text}`));
   }
   const resolved = report.baseline?.resolved ?? [];
   if (resolved.length > 0) {
