@@ -33047,7 +33047,8 @@ var init_pipeline_state = __esm({
         this.resources.push({
           key,
           armType: ACR_COMMAND_TYPE,
-          name: "pipeline step",
+          // Named by where it is: the unknown's message reads "whether pipeline command jobs.build meets ...".
+          name: address,
           body: { properties: { notScanned: `${reason}, so az acr commands in it are not checked`, ...where2 ? { step: where2.step } : {} } },
           source: { kind: "pipeline", dialect: "pipeline", file: file.shownAs, address, line: line2, managed: true, notation: PIPELINE_NOTATION, ...directives.length ? { directives } : {} }
         });

@@ -132,7 +132,8 @@ export class PipelineState {
     this.resources.push({
       key,
       armType: ACR_COMMAND_TYPE,
-      name: 'pipeline step',
+      // Named by where it is: the unknown's message reads "whether pipeline command jobs.build meets ...".
+      name: address,
       body: { properties: { notScanned: `${reason}, so az acr commands in it are not checked`, ...(where ? { step: where.step } : {}) } },
       source: { kind: 'pipeline', dialect: 'pipeline', file: file.shownAs, address, line, managed: true, notation: PIPELINE_NOTATION, ...(directives.length ? { directives } : {}) },
     });
