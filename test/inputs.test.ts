@@ -169,10 +169,11 @@ describe('sensitive values', () => {
 describe('configuration references', () => {
   it('are kept per attribute for linking, without constant values', async () => {
     const { readPlan } = await import('../src/inputs/terraform/read-plan.js');
+    const { documentSource } = await import('../src/inputs/terraform/plan-source.js');
     const plan = buildPlan({ azurerm: [{ type: 'azurerm_container_registry', name: 'acr', values: { name: 'acr', sku: 'Premium' } }] }) as Record<string, any>;
     plan.configuration.root_module.resources[0].expressions.network_rule_set = [{ default_action: { references: ['var.default_action'] }, ip_rule: [{ ip_range: { references: ['local.office_range'] } }] }];
     plan.configuration.root_module.resources[0].expressions.admin_password = { constant_value: 'not-kept' };
-    const { resources } = readPlan(plan, 'plan.json', JSON.stringify(plan));
+    const { resources } = readPlan(documentSource(plan, JSON.stringify(plan)), 'plan.json');
     const references = resources[0]!.references!;
     expect(references.get('network_rule_set[0].default_action')).toEqual(['var.default_action']);
     expect(references.get('network_rule_set[0].ip_rule[0].ip_range')).toEqual(['local.office_range']);

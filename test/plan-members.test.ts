@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { readPlan } from '../src/inputs/terraform/read-plan.js';
 import { readPlanMembers } from '../src/inputs/terraform/plan-members.js';
+import { documentSource } from '../src/inputs/terraform/plan-source.js';
 import { readLargeInput } from '../src/inputs/stream/read-large.js';
 import { corpusPlanPaths } from './support/corpus.js';
 import { runCli, tempDir, writeJson } from './support/run-cli.js';
@@ -16,10 +17,10 @@ type Json = Record<string, unknown>;
 
 function readBothWays(text: string): { whole: unknown; members: unknown; streamed: unknown } {
   const file = 'plan.json';
-  const whole = readPlan(JSON.parse(text) as Json, file, text);
+  const whole = readPlan(documentSource(JSON.parse(text) as Json, text), file);
   const located = readPlanMembers(text, file);
   expect(located, 'the member reader declined a valid plan').toBeDefined();
-  const members = readPlan(located!.plan, file, located!.positions, located!.plannedValues);
+  const members = readPlan(located!, file);
   // The reader for files too large for one string walks entries the same way, one captured entry at a time.
   const path = join(tempDir(), file);
   writeFileSync(path, text);

@@ -11,6 +11,7 @@ import { looksLikeSnapshot, readSnapshot } from './resource-graph/read-snapshot.
 import { readResourceExport } from './resource-graph/export-shapes.js';
 import { looksLikePlan, readPlan } from './terraform/read-plan.js';
 import { readPlanMembers } from './terraform/plan-members.js';
+import { documentSource } from './terraform/plan-source.js';
 import { looksLikeJsonManifest, readJsonManifest, readManifests, type ManifestsRead } from './kubernetes/read-manifests.js';
 import { pipelineFlavorOfPath, readPipeline, readPipelineByShape, type PipelineRead } from './pipelines/read-pipeline.js';
 
@@ -92,12 +93,12 @@ export function readInput(candidate: Candidate): ReadOutcome {
   const text = readText(candidate.path, file);
   const members = text.length > memberReadAbove() ? readPlanMembers(text, file) : undefined;
   if (members) {
-    const { context, ...result } = readPlan(members.plan, file, members.positions, members.plannedValues);
+    const { context, ...result } = readPlan(members, file);
     return { status: 'read', input: { file, kind: 'plan', planContext: context, ...result } };
   }
   const json = parseJson(text, file);
   if (looksLikePlan(json)) {
-    const { context, ...result } = readPlan(json, file, text);
+    const { context, ...result } = readPlan(documentSource(json, text), file);
     return { status: 'read', input: { file, kind: 'plan', planContext: context, ...result } };
   }
   const exported = readResourceExport(json, file, text);

@@ -6,6 +6,7 @@ import { loadRules } from '../../src/engine/load-packs.js';
 import { runRules } from '../../src/engine/run-rules.js';
 import { Inventory } from '../../src/model/inventory.js';
 import { readPlan } from '../../src/inputs/terraform/read-plan.js';
+import { documentSource } from '../../src/inputs/terraform/plan-source.js';
 import { readSnapshot } from '../../src/inputs/resource-graph/read-snapshot.js';
 import { scan } from '../../src/scan.js';
 import type { Finding } from '../../src/findings/finding.js';
@@ -87,7 +88,7 @@ function planFindings(cases: AzurermCase[], rules = RULES, file = 'plan.json', m
   const plan = buildPlan({ azurerm: cases }) as Record<string, any>;
   mutate?.(plan);
   const inventory = new Inventory();
-  const read = readPlan(plan, file, JSON.stringify(plan));
+  const read = readPlan(documentSource(plan, JSON.stringify(plan)), file);
   for (const resource of read.resources) inventory.add(resource);
   inventory.plans.set(file, read.context);
   const result = runRules(rules, inventory);

@@ -1,23 +1,83 @@
-import { UserError } from '../../errors.js';
-import type { Resource } from '../../model/resource.js';
 import { isPlainObject } from '../../model/values.js';
-import { buildPlanContext } from '../terraform/plan-context.js';
-import { configurationAddress, readPlan, type PlanReadResult } from '../terraform/read-plan.js';
 import { CONTROL_CHARACTER, memberParser, standInFor } from '../terraform/plan-members.js';
 import { decodeToken, scanEntry } from '../terraform/change-entries.js';
-import { a, changeEntryProblem, ENTRY_INDEX, entryLabel, isDeposed, kindAt, sameEntry } from '../terraform/plan-entries.js';
+import { sameJson } from '../json-equal.js';
+import { kindAt } from '../terraform/plan-entries.js';
+import type { PlanSource } from '../terraform/plan-source.js';
+import { readPlan, type PlanReadResult } from '../terraform/read-plan.js';
 import { JsonStream } from './json-stream.js';
 import { parseAt, positionOfKey, type Mark, type Position } from './positions.js';
 
-const BATCH = 20_000;
 const OBJECT = 0x7b;
 const ARRAY = 0x5b;
 
-/** A resource_changes entry without what no rule reads (`before` is as large as `after` on updates). */
-function slim(change: unknown): unknown {
-  if (!isPlainObject(change) || !isPlainObject(change['change'])) return change;
-  const { before: _before, before_sensitive: _beforeSensitive, ...detail } = change['change'];
-  return { ...change, change: detail };
+/** A plan too large for one string, read by the same reader as any other (src/inputs/terraform/read-plan.ts). */
+export function readStreamedPlan(stream: JsonStream, path: string, file: string, head: Record<string, unknown>, marks: ReadonlyMap<string, Mark>): PlanReadResult {
+  return readPlan(streamedPlanSource(stream, path, head, marks), file);
+}
+
+/**
+ * A plan too large for one string, as a plan source (src/inputs/terraform/plan-source.ts). `terraform show
+ * -json` writes resource_changes and planned_values before configuration, but no resource can be normalized
+ * without its configuration block: so the first pass (read-large.ts) reads the small top-level members and
+ * the configuration into `head` and marks where the two large ones start, and readPlan then walks them here,
+ * one entry at a time, each captured entry garbage as soon as readPlan has read it.
+ */
+function streamedPlanSource(stream: JsonStream, path: string, head: Record<string, unknown>, marks: ReadonlyMap<string, Mark>): PlanSource {
+  const changesAt = marks.get('resource_changes');
+  const plannedAt = marks.get('planned_values');
+  /** The entry being visited: its text, where it starts in the file, and its byte offset. */
+  let current: { text: string; start: Position; offset: number } | undefined;
+  return {
+    head,
+    changesKind: kindOfMarked(stream, changesAt),
+    eachChange(visit) {
+      if (!changesAt) return;
+      stream.seek(changesAt);
+      let index = -1;
+      if (stream.open(ARRAY)) {
+        do {
+          index++;
+          stream.peek();
+          const offset = stream.offset();
+          const { text, start } = stream.capture();
+          current = { text, start, offset };
+          visit(changeEntry(text, start), index);
+        } while (stream.next(0x5d));
+      }
+      current = undefined;
+    },
+    // Not the entry: every entry's text kept would hold the whole file. Its offset, to read it again.
+    memo: () => current!.offset,
+    same(memo, _change) {
+      const text = current!.text;
+      const earlier = entryAt(path, memo as number);
+      return earlier === text || sameJson(JSON.parse(earlier) as unknown, JSON.parse(text) as unknown);
+    },
+    plannedKind: kindOfMarked(stream, plannedAt),
+    plannedResources(known) {
+      if (!plannedAt) return [];
+      stream.seek(plannedAt);
+      const unknown: unknown[] = [];
+      walkPlannedModule(stream, 'planned_values', ({ text, start }) => {
+        // Most planned resources are in resource_changes too: their address is read without parsing them.
+        const address = addressOf(text);
+        if (address !== undefined && known(address)) return;
+        const resource = parseAt(text, start);
+        if (isPlainObject(resource) && typeof resource['address'] === 'string' && known(resource['address'])) return;
+        unknown.push(resource);
+      });
+      return unknown;
+    },
+    // Planned_values resources are not placed: their text is gone by the time they are read.
+    positionOf: () => (current ? positionOfKey(current.text, current.start, 'address') : undefined),
+  };
+}
+
+function kindOfMarked(stream: JsonStream, mark: Mark | undefined): ReturnType<typeof kindAt> {
+  if (!mark) return 'absent';
+  stream.seek(mark);
+  return kindAt(String.fromCharCode(stream.peek()), 0);
 }
 
 /** The text of the value at a byte offset of the file, read again (to compare an address the plan lists twice). */
@@ -32,122 +92,25 @@ function entryAt(path: string, offset: number): string {
 }
 
 /**
- * A plan too large for one string. `terraform show -json` writes planned_values and resource_changes before
- * configuration, but a resource cannot be normalized without its configuration block (what is configured,
- * what it references): so the first pass (read-large.ts) reads the small top-level values and the
- * configuration into `head` and only marks where resource_changes and planned_values start. Here
- * resource_changes is streamed in batches through the ordinary reader (readPlan), so normalization is the
- * same code either way, and each batch's raw JSON is garbage as soon as it is normalized. planned_values is
- * streamed last, for resources resource_changes does not list.
- */
-export function readStreamedPlan(stream: JsonStream, path: string, file: string, head: Record<string, unknown>, marks: ReadonlyMap<string, Mark>): PlanReadResult {
-  const reread = (offset: number): string => entryAt(path, offset);
-  const resources: Resource[] = [];
-  const problems: string[] = [];
-  const overlays: PlanReadResult['overlays'] = [];
-  /** Addresses that are resources after apply (planned_values adds no second copy of them). */
-  const seen = new Set<string>();
-  /** Every address resource_changes lists, with where its first entry starts, to compare a second one. */
-  const listed = new Map<string, number>();
-  let unmapped = 0;
-  let context: PlanReadResult['context'] | undefined;
-  // A problem with the plan as a whole (its configuration) comes back from every batch: said once.
-  const said = new Set<string>();
-  const run = (batch: Record<string, unknown>, positions: Map<string, Position>): void => {
-    const result = readPlan({ ...head, ...batch }, file, positions);
-    for (const resource of result.resources) resources.push(resource);
-    for (const problem of result.problems) if (!said.has(problem)) said.add(problem), problems.push(problem);
-    overlays.push(...result.overlays);
-    unmapped += result.unmapped;
-    context ??= result.context;
-  };
-
-  const changesAt = marks.get('resource_changes');
-  if (changesAt) {
-    stream.seek(changesAt);
-    if (stream.peek() !== ARRAY) throw new UserError('is not a valid Terraform plan: resource_changes is not a list', file);
-    let batch: unknown[] = [];
-    let positions = new Map<string, Position>();
-    let index = -1;
-    if (stream.open(ARRAY)) {
-      do {
-        index++;
-        stream.peek();
-        const offset = stream.offset();
-        const { text, start } = stream.capture();
-        const change = changeEntry(text, start);
-        // The checks readPlan makes on a whole plan, made here with the entry's place in the whole file.
-        const problem = changeEntryProblem(change, index);
-        if (problem) {
-          problems.push(problem);
-          continue;
-        }
-        const record = change as Record<string | symbol, unknown>;
-        if (isDeposed(record)) continue;
-        const address = record['address'] as string;
-        // One entry per address across batches: a second identical one is dropped, a different one is a problem.
-        const first = listed.get(address);
-        if (first !== undefined) {
-          const earlier = reread(first);
-          if (earlier !== text && !sameEntry(JSON.parse(earlier) as unknown, JSON.parse(text) as unknown)) problems.push(`${entryLabel(index, address)}: the plan lists this address more than once, with different values`);
-          continue;
-        }
-        listed.set(address, offset);
-        const actions = (record['change'] as Record<string, unknown>)['actions'];
-        if (!(Array.isArray(actions) && actions.length === 1 && actions[0] === 'delete')) seen.add(address);
-        const at = positionOfKey(text, start, 'address');
-        if (at && !positions.has(address)) positions.set(address, at);
-        record[ENTRY_INDEX] = index;
-        batch.push(change);
-        if (batch.length >= BATCH) {
-          run({ resource_changes: batch }, positions);
-          batch = [];
-          positions = new Map();
-        }
-      } while (stream.next(0x5d));
-    }
-    if (batch.length) run({ resource_changes: batch }, positions);
-  }
-
-  const plannedAt = marks.get('planned_values');
-  if (plannedAt) {
-    stream.seek(plannedAt);
-    const first = stream.peek();
-    if (first !== OBJECT) problems.push(`planned_values is ${a(kindAt(String.fromCharCode(first), 0))}, not an object`);
-    const unseen: unknown[] = [];
-    walkPlannedModule(stream, 'planned_values', ({ text, start }) => {
-      // Most planned resources are in resource_changes too: their address is read without parsing them.
-      const known = addressOf(text);
-      if (known !== undefined && seen.has(known)) return;
-      const resource = parseAt(text, start);
-      if (isPlainObject(resource) && typeof resource['address'] === 'string' && seen.has(resource['address'])) return;
-      // readPlan checks the rest, and reads an address listed twice once (or reports it, when they differ).
-      unseen.push(resource);
-    });
-    // resource_changes, when the file has it, was read above: readPlan must not take its absence for the file's.
-    if (unseen.length) run({ planned_values: { root_module: { resources: unseen } }, ...(changesAt ? { resource_changes: [] } : {}) }, new Map());
-  }
-  if (!context) run({}, new Map());
-  // One context over every batch's resources (the batches each indexed only their own).
-  const whole = { ...context!, ...buildPlanContext(file, context!.root, resources, configurationAddress) };
-  return { resources, unmapped, problems, context: whole, overlays };
-}
-
-/**
  * One resource_changes entry, as the one-string reader makes it (src/inputs/terraform/plan-members.ts): a
  * stand-in read without parsing, whose planned state is parsed only if its type is one a rule reads. An
  * entry the walk cannot read is parsed whole, so a broken one is reported at its line.
  */
 function changeEntry(text: string, start: Position): unknown {
-  const span = CONTROL_CHARACTER.test(text) ? undefined : scanEntry(text, 0);
-  if (!span || text.slice(span.end).trim() !== '') return slim(parseAt(text, start));
+  const span = scanCaptured(text);
+  if (!span || text.slice(span.end).trim() !== '') return parseAt(text, start);
   return standInFor(text, span, memberParser(text, () => parseAt(text, start)));
 }
 
 /** A captured planned_values resource's own address, read without parsing it; undefined if the walk cannot tell. */
 function addressOf(text: string): string | undefined {
-  const span = CONTROL_CHARACTER.test(text) ? undefined : scanEntry(text, 0);
+  const span = scanCaptured(text);
   return span && span.addressStart !== -1 ? decodeToken(text, span.addressStart, span.addressEnd) : undefined;
+}
+
+/** A captured value walked as a plan entry; undefined where the walk cannot read it (a raw control character is JSON.parse's to refuse). */
+function scanCaptured(text: string): ReturnType<typeof scanEntry> {
+  return CONTROL_CHARACTER.test(text) ? undefined : scanEntry(text, 0);
 }
 
 /** planned_values -> root_module -> resources[] and child_modules[] (recursively), one resource at a time. */

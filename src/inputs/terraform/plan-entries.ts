@@ -1,14 +1,13 @@
 import { isPlainObject } from '../../model/values.js';
-import { sameJson } from '../json-equal.js';
 
 /**
  * What a plan's resource entries must look like before anything is read from them. `terraform show -json`
  * always writes a resource_changes entry as an object with a string address and type, mode "managed" or
  * "data", and an object `change` whose `actions` is a list and whose `after` is an object (or null).
  * An entry of any other shape is not something Terraform wrote, and skipping it would leave a resource out
- * of a green run: it is an input error naming the entry. All three plan readers (in memory, by member,
- * streamed) run these same checks, on the parsed entry or on a stand-in whose members were already checked
- * for type (src/inputs/terraform/plan-members.ts).
+ * of a green run: it is an input error naming the entry. readPlan runs these checks on every entry, whatever
+ * its source (plan-source.ts): the parsed entry, or a stand-in whose members were already checked for type
+ * (src/inputs/terraform/plan-members.ts).
  */
 export type JsonKind = 'object' | 'list' | 'string' | 'number' | 'boolean' | 'null' | 'absent';
 
@@ -123,48 +122,6 @@ function plannedStateProblem(detail: Record<string, unknown>, removal: boolean):
 /** Whether the entry is a deposed object (being removed): not a resource that exists after apply. */
 export function isDeposed(change: Record<string, unknown>): boolean {
   return change['deposed'] !== undefined && change['deposed'] !== null;
-}
-
-/**
- * An entry read from its text without being parsed (src/inputs/terraform/plan-members.ts) keeps where it came
- * from: its span, and the reader of that text (one per file), so that two entries for one address can be
- * compared as values without either being parsed unless they differ as text.
- */
-export const ENTRY_SPAN = Symbol('azfence.entrySpan');
-export const ENTRY_READER = Symbol('azfence.entryReader');
-export interface EntryReader {
-  text: string;
-  parse(span: { start: number; end: number }): unknown;
-}
-
-/** The entry's place in the file's resource_changes, when it is read in batches (the streaming reader). */
-export const ENTRY_INDEX = Symbol('azfence.entryIndex');
-
-export function indexOfEntry(change: unknown, fallback: number): number {
-  return typeof change === 'object' && change !== null ? ((change as { [ENTRY_INDEX]?: number })[ENTRY_INDEX] ?? fallback) : fallback;
-}
-
-interface Located {
-  [ENTRY_SPAN]?: { start: number; end: number };
-  [ENTRY_READER]?: EntryReader;
-}
-
-function sourceOf(value: unknown): { text: string; start: number; end: number; parse(): unknown } | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const span = (value as Located)[ENTRY_SPAN];
-  const reader = (value as Located)[ENTRY_READER];
-  return span && reader ? { text: reader.text, start: span.start, end: span.end, parse: () => reader.parse(span) } : undefined;
-}
-
-/**
- * Whether two entries for one address say the same thing. Entries read from text compare by text first
- * (the usual case: a tool that writes a resource twice writes it the same way), then as parsed values.
- */
-export function sameEntry(first: unknown, second: unknown): boolean {
-  const left = sourceOf(first);
-  const right = sourceOf(second);
-  if (left && right && left.end - left.start === right.end - right.start && left.text.slice(left.start, left.end) === right.text.slice(right.start, right.end)) return true;
-  return sameJson(left ? left.parse() : first, right ? right.parse() : second);
 }
 
 /**

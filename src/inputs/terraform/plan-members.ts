@@ -1,11 +1,11 @@
 import { locateMembers, type MemberSpan } from '../json-members.js';
-import { parseJson } from '../parse-json.js';
+import { lineCursor, parseJson } from '../parse-json.js';
 import { isReadType, looksLikePlan } from './read-plan.js';
 import { moduleInstanceOf } from './plan-context.js';
 import { decodeToken, LOAD_CHANGE, scanChangeEntries, type ChangeEntrySpan } from './change-entries.js';
-import { ENTRY_READER, ENTRY_SPAN, isRemoval, kindAt, PLANNED_STATE_CHECKED, type EntryReader } from './plan-entries.js';
-import { lineCursor, locateStringValues } from '../parse-json.js';
-import type { DeferredPlannedValues, PositionLookup } from './read-plan.js';
+import { isRemoval, kindAt, PLANNED_STATE_CHECKED } from './plan-entries.js';
+import { sameJson } from '../json-equal.js';
+import { collectPlannedResources, documentSource, type PlanSource } from './plan-source.js';
 
 /** The members readPlan reads, besides planned_values; scalars are kept too, for the plan test. */
 const READ = new Set(['format_version', 'terraform_version', 'resource_changes', 'configuration']);
@@ -13,22 +13,9 @@ const READ = new Set(['format_version', 'terraform_version', 'resource_changes',
 // eslint-disable-next-line no-control-regex
 export const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
 
+const CONTAINERS: ReadonlySet<string> = new Set(['object', 'list']);
+
 const ADDRESS = /"address"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
-
-function isScalarAt(text: string, span: MemberSpan): boolean {
-  const first = text.charCodeAt(span.start);
-  return first !== 0x7b && first !== 0x5b;
-}
-
-/**
- * resource_changes as stand-ins holding what readPlan sorts entries by (address, type, mode, name,
- * module_address, actions). Entries of types a rule reads are parsed later, one at a time (LOAD_CHANGE);
- * the rest, most of a plan (role assignments, NSG rules, NICs), are never parsed.
- */
-function readChanges(text: string, entries: readonly ChangeEntrySpan[], parseMember: (span: MemberSpan) => unknown): unknown[] {
-  const reader: EntryReader = { text, parse: parseMember };
-  return entries.map((entry) => standInFor(text, entry, parseMember, reader));
-}
 
 /**
  * Whether the members a stand-in stands for have the types Terraform writes (src/inputs/terraform/
@@ -53,10 +40,10 @@ function isOrdinary(text: string, entry: ChangeEntrySpan): boolean {
  * One entry as readPlan sees it: a stand-in (the entry parsed whole only when the walk could not read its
  * address and type). Also used by the streaming reader for entries of files too large for one string.
  */
-export function standInFor(text: string, entry: ChangeEntrySpan, parseMember: (span: MemberSpan) => unknown, reader?: EntryReader): unknown {
+export function standInFor(text: string, entry: ChangeEntrySpan, parseMember: (span: MemberSpan) => unknown): unknown {
   if (entry.addressStart === -1 || entry.type === undefined || !isOrdinary(text, entry)) return parseMember(entry);
   const read = isReadType(entry.type);
-  // Addresses of entries that are only counted die with this read; a slice of the text will do for them.
+  // Entries that are only counted keep their address only to find a second entry for it: a slice of the text will do.
   const raw = text.slice(entry.addressStart + 1, entry.addressEnd - 1);
   const address = read || raw.includes('\\') ? decodeToken(text, entry.addressStart, entry.addressEnd) : raw;
   const change = entry.actionsStart === -1 ? NO_ACTIONS : changeWithActions(text, entry, parseMember);
@@ -66,12 +53,9 @@ export function standInFor(text: string, entry: ChangeEntrySpan, parseMember: (s
   if (!isRemoval((change as { actions?: unknown }).actions) && (kindAt(text, entry.afterStart) !== 'object' || (unknown !== 'object' && unknown !== 'boolean'))) return parseMember(entry);
   const standIn: Record<string | symbol, unknown> = { address, type: entry.type, change };
   if (entry.mode !== undefined) standIn['mode'] = entry.mode;
-  // Where it came from, should the plan list its address twice (plan-entries.ts sameEntry).
-  standIn[ENTRY_SPAN] = entry;
-  standIn[ENTRY_READER] = reader ?? { text, parse: parseMember };
   standIn[PLANNED_STATE_CHECKED] = true;
   if (read) {
-    // Decoded once: positionsOf reads it back.
+    // Decoded once: the source places the entry by it (scannedChanges).
     entry.decodedAddress = address;
     if (entry.nameStart !== -1) standIn['name'] = decodeToken(text, entry.nameStart, entry.nameEnd);
     if (entry.moduleAddressStart !== -1) standIn['module_address'] = decodeToken(text, entry.moduleAddressStart, entry.moduleAddressEnd);
@@ -136,37 +120,13 @@ function changeWithActions(text: string, entry: ChangeEntrySpan, parseMember: (s
 }
 
 /**
- * Where each read entry's `"address"` key is, from the offsets the scan recorded: the same places
- * locateStringValues finds, without a second pass over resource_changes. An address found nowhere there
- * (a resource only planned_values lists) falls back to that search.
- */
-function positionsOf(text: string, entries: readonly ChangeEntrySpan[], searchFrom: number): PositionLookup {
-  const positions = new Map<string, { line: number; column: number }>();
-  const positionAt = lineCursor(text);
-  for (const entry of entries) {
-    if (entry.addressKeyAt === -1) continue;
-    const address = entry.decodedAddress;
-    if (address !== undefined && !positions.has(address)) positions.set(address, positionAt(entry.addressKeyAt));
-  }
-  let searched: Map<string, { line: number; column: number }> | undefined;
-  return {
-    get(address: string) {
-      const found = positions.get(address);
-      if (found) return found;
-      searched ??= locateStringValues(text, 'address', searchFrom);
-      return searched.get(address);
-    },
-  };
-}
-
-
-/**
  * Reads a plan from its text, parsing only what rules need; prior_state, resource_drift, variables and the
  * rest are skipped (their brackets are matched, their values never built), and so are the resource_changes
- * entries of types no rule reads. Undefined when
- * the text is not a plan or not well-formed enough to split: the caller parses it whole, which reports errors.
+ * entries of types no rule reads: each entry is a stand-in (standInFor), made as readPlan asks for it.
+ * Undefined when the text is not a plan or not well-formed enough to split: the caller parses it whole,
+ * which reports errors.
  */
-export function readPlanMembers(text: string, file: string): { plan: Record<string, unknown>; positions: string | PositionLookup; plannedValues?: DeferredPlannedValues } | undefined {
+export function readPlanMembers(text: string, file: string): PlanSource | undefined {
   // A plan has a format_version member: a text without the key anywhere (a snapshot) is not walked only to fail.
   if (!text.includes('"format_version"')) return undefined;
   // A raw control character is never valid JSON, and inside a string the walk below does not look for it:
@@ -186,42 +146,79 @@ export function readPlanMembers(text: string, file: string): { plan: Record<stri
   // Let the whole-document parse find an error, so its line is the file's line.
   const parseMember = memberParser(text, () => parseJson(text, file));
   const plan: Record<string, unknown> = {};
-  let positions: string | PositionLookup = text;
+  let scanned: ChangeEntrySpan[] | undefined;
   for (const [key, span] of members) {
     if (key === 'resource_changes' && changes?.start === span.start) {
-      plan[key] = readChanges(text, changes.entries, parseMember);
-      // Where readPlan's own search would start (see readPlan), for addresses the scan did not record.
-      positions = positionsOf(text, changes.entries, Math.max(text.indexOf('"resource_changes"'), 0));
-    } else if (READ.has(key) || isScalarAt(text, span)) plan[key] = parseMember(span);
+      scanned = changes.entries;
+      plan[key] = [];
+    } else if (READ.has(key) || !CONTAINERS.has(kindAt(text, span.start))) plan[key] = parseMember(span);
   }
   const planned = members.get('planned_values');
   // The same test as for a parsed document: planned_values counts by being there.
   if (!looksLikePlan(planned ? { ...plan, planned_values: {} } : plan)) return undefined;
-  if (!planned) return { plan, positions };
+  // A resource_changes the walk could not split was parsed above, and is read as a parsed plan's is.
+  const source = documentSource(plan, text);
+  const located = scanned ? scannedChanges(text, scanned, parseMember, source) : {};
+  if (!planned) return { ...source, ...located };
   return {
-    plan,
-    positions,
-    plannedValues: {
-      namesAddressOutside(known) {
-        const pattern = new RegExp(ADDRESS.source, 'g');
-        pattern.lastIndex = planned.start;
-        for (let match = pattern.exec(text); match && match.index < planned.end; match = pattern.exec(text)) {
-          let address = match[1]!;
-          if (address.includes('\\')) {
-            try {
-              address = JSON.parse(`"${address}"`) as string;
-            } catch {
-              // Not a valid string: parse() will say so if it is needed.
-            }
-          }
-          if (known(address)) continue;
-          // child_modules carry their module's address (`module.spoke["a"]`), which names no resource.
-          if (moduleInstanceOf(address) !== address) return true;
-        }
-        return false;
-      },
-      parse: () => parseMember(planned),
-      kind: kindAt(text, planned.start),
+    ...source,
+    ...located,
+    plannedKind: kindAt(text, planned.start),
+    plannedResources: (known) => (namesAddressOutside(text, planned, known) ? collectPlannedResources(parseMember(planned)) : []),
+  };
+}
+
+/**
+ * resource_changes as the walk found it: stand-ins made one at a time. An entry readPlan reads is placed from
+ * the offset the walk recorded, with no second pass over resource_changes; any other address (a resource only
+ * planned_values lists) is searched for as in a parsed plan. An entry is remembered by its span: two entries
+ * for one address compare by text first (a tool that writes a resource twice writes it the same way), and
+ * are parsed only if the texts differ.
+ */
+function scannedChanges(text: string, entries: readonly ChangeEntrySpan[], parseMember: (span: MemberSpan) => unknown, parsed: PlanSource): Partial<PlanSource> {
+  const positionAt = lineCursor(text);
+  let current: ChangeEntrySpan | undefined;
+  return {
+    eachChange(visit) {
+      for (let index = 0; index < entries.length; index++) {
+        current = entries[index]!;
+        visit(standInFor(text, current, parseMember), index);
+      }
+      current = undefined;
+    },
+    memo: () => current,
+    same(memo, _change) {
+      const [first, second] = [memo as ChangeEntrySpan, current!];
+      if (first.end - first.start === second.end - second.start && text.slice(first.start, first.end) === text.slice(second.start, second.end)) return true;
+      return sameJson(parseMember(first), parseMember(second));
+    },
+    positionOf(address) {
+      // The visit's offsets only grow, as the line cursor needs.
+      if (current && current.addressKeyAt !== -1 && current.decodedAddress === address) return positionAt(current.addressKeyAt);
+      return parsed.positionOf(address);
     },
   };
+}
+
+/**
+ * Whether planned_values names a resource address `known` does not hold. Its `"address"` strings are found
+ * without parsing it (a superset: attributes named address count too); module addresses are not resources.
+ */
+function namesAddressOutside(text: string, planned: MemberSpan, known: (address: string) => boolean): boolean {
+  const pattern = new RegExp(ADDRESS.source, 'g');
+  pattern.lastIndex = planned.start;
+  for (let match = pattern.exec(text); match && match.index < planned.end; match = pattern.exec(text)) {
+    let address = match[1]!;
+    if (address.includes('\\')) {
+      try {
+        address = JSON.parse(`"${address}"`) as string;
+      } catch {
+        // Not a valid string: parse() will say so if it is needed.
+      }
+    }
+    if (known(address)) continue;
+    // child_modules carry their module's address (`module.spoke["a"]`), which names no resource.
+    if (moduleInstanceOf(address) !== address) return true;
+  }
+  return false;
 }

@@ -2,7 +2,6 @@ import { UserError } from '../../errors.js';
 import { canonicalArmType } from '../../model/arm-types.js';
 import { UNCLASSIFIED_TYPE, type Resource } from '../../model/resource.js';
 import { isPlainObject } from '../../model/values.js';
-import { locateStringValues } from '../parse-json.js';
 import { normalizeAzapi } from './normalize-azapi.js';
 import { isMappedAzurermType, normalizeAzurerm } from './normalize-azurerm.js';
 import { readPlanned, type PlannedValue } from './plan-values.js';
@@ -13,7 +12,8 @@ import { providerMajors } from './provider-versions.js';
 import { isWriterType } from './mappings-writers.js';
 import { readOverlay } from './read-overlay.js';
 import type { Overlay } from '../../model/overlay.js';
-import { a, changeEntryProblem, entryLabel, indexOfEntry, isDeposed, kindOf, plannedResourceProblem, sameEntry, type JsonKind } from './plan-entries.js';
+import { a, changeEntryProblem, entryLabel, isDeposed, kindOf, plannedResourceProblem } from './plan-entries.js';
+import type { PlanSource } from './plan-source.js';
 import { sameJson } from '../json-equal.js';
 import { AZAPI_NOTATION } from './notation.js';
 import { notationForType } from './notation-kubernetes.js';
@@ -35,24 +35,12 @@ interface PlanResourceEntry {
   name: string;
   mode: string;
   moduleAddress?: string;
-  /** A function for entries parsed only when they are normalized (src/inputs/terraform/plan-members.ts). */
-  planned: PlannedValue | (() => PlannedValue);
+  planned: PlannedValue;
 }
 
 /** How an entry is named in an error: its place in resource_changes, or the planned_values resource. */
 function labelOf(entry: PlanResourceEntry): string {
   return entry.index === -1 ? `planned_values resource ${entry.address}` : entryLabel(entry.index, entry.address);
-}
-
-/** Stands for the entries of a mode whose type no rule reads: readPlan counts them and looks no further. */
-const notReadEntries = new Map<string, PlanResourceEntry>();
-function notReadEntry(mode: string): PlanResourceEntry {
-  let entry = notReadEntries.get(mode);
-  if (!entry) {
-    entry = { index: -1, address: '', type: '', name: '', mode, planned: { value: undefined, unknown: undefined, sensitive: undefined } };
-    if (notReadEntries.size < 100) notReadEntries.set(mode, entry);
-  }
-  return entry;
 }
 
 function plannedOfChange(change: unknown): PlannedValue {
@@ -76,15 +64,6 @@ function moduleOf(address: string): string | undefined {
   const match = /^((?:module\.[^.[]+(?:\[[^\]]*\])?\.)*)(?:data\.)?[^.]+\.[^.]+$/.exec(address);
   const prefix = match?.[1];
   return prefix ? prefix.slice(0, -1) : undefined;
-}
-
-/** planned_values lists resources per module, in root_module and nested child_modules. */
-function collectPlannedResources(module: unknown, into: unknown[], depth = 0): void {
-  if (!isPlainObject(module) || depth > 100) return;
-  const resources = module['resources'];
-  if (Array.isArray(resources)) for (const resource of resources) into.push(resource);
-  const children = module['child_modules'];
-  if (Array.isArray(children)) for (const childModule of children) collectPlannedResources(childModule, into, depth + 1);
 }
 
 /** configuration.root_module and its module_calls, keyed by configuration address (no instance keys). */
@@ -136,72 +115,93 @@ export function configurationAddress(address: string): string {
 }
 
 /**
- * The entries readPlan normalizes, one per address. An entry Terraform could not have written (see
- * plan-entries.ts) is a problem, never skipped in silence; an address listed twice is read once when both
- * entries say the same thing (some tools repeat module resources) and is a problem when they differ.
+ * Reads a plan from whichever source holds it (plan-source.ts): its entries are checked, deduplicated and
+ * normalized here, one at a time as the source hands them over, so a streamed plan's entries are garbage as
+ * soon as they are read. An entry Terraform could not have written (plan-entries.ts) is a problem, never
+ * skipped in silence; an address listed twice is read once when both entries say the same thing (some
+ * tools repeat module resources) and is a problem when they differ. Problems are listed in one order
+ * whatever the source: the entries' shapes, planned_values', the configuration's, then each resource's.
  */
-function entriesOf(plan: Record<string, unknown>, file: string, deferred: DeferredPlannedValues | undefined, problems: string[]): PlanResourceEntry[] {
-  const entries = new Map<string, PlanResourceEntry>();
+export function readPlan(source: PlanSource, file: string): PlanReadResult {
+  const changesKind = source.changesKind;
+  if (changesKind !== 'absent' && changesKind !== 'list') throw new UserError('is not a valid Terraform plan: resource_changes is not a list', file);
+  const shapeProblems: string[] = [];
+  const normalizer = planNormalizer(source, file);
+  /** Every address resource_changes lists, with what to compare a second entry for it with. */
   const listed = new Map<string, unknown>();
-  const changes = plan['resource_changes'];
-  if (changes !== undefined && !Array.isArray(changes)) throw new UserError('is not a valid Terraform plan: resource_changes is not a list', file);
-  ((changes ?? []) as unknown[]).forEach((change, position) => {
-    const index = indexOfEntry(change, position);
+  /** Addresses that exist after apply: planned_values is read only for others. */
+  const kept = new Set<string>();
+  let readsAny = false;
+  source.eachChange((change, index) => {
     const problem = changeEntryProblem(change, index);
     if (problem) {
-      problems.push(problem);
+      shapeProblems.push(problem);
       return;
     }
-    const record = change as Record<string, unknown>;
+    const record = change as Record<string | symbol, unknown>;
     // A deposed object is the old instance a create-before-destroy replacement removes: it is not there after apply.
     if (isDeposed(record)) return;
     const address = record['address'] as string;
     if (listed.has(address)) {
-      if (!sameEntry(listed.get(address), change)) problems.push(`${entryLabel(index, address)}: the plan lists this address more than once, with different values`);
+      if (!source.same(listed.get(address), change)) shapeProblems.push(`${entryLabel(index, address)}: the plan lists this address more than once, with different values`);
       return;
     }
-    listed.set(address, change);
-    const type = record['type'] as string;
-    const detail = record['change'] as Record<string, unknown>;
-    const actions = Array.isArray(detail['actions']) ? (detail['actions'] as string[]) : [];
+    listed.set(address, source.memo(change));
+    const actions = (record['change'] as Record<string, unknown>)['actions'];
     // A resource that is only being destroyed will not exist after apply: nothing to check.
-    if (actions.length === 1 && actions[0] === 'delete') return;
-    const mode = typeof record['mode'] === 'string' ? record['mode'] : 'managed';
+    if (Array.isArray(actions) && actions.length === 1 && actions[0] === 'delete') return;
+    kept.add(address);
+    const type = record['type'] as string;
     if (!isReadType(type)) {
-      // Only counted, by mode: one shared record per mode instead of one per entry (most of a plan).
-      entries.set(address, notReadEntry(mode));
+      normalizer.unmapped++;
       return;
     }
-    const load = (change as { [LOAD_CHANGE]?: () => unknown })[LOAD_CHANGE];
+    readsAny = true;
+    const load = record[LOAD_CHANGE] as (() => unknown) | undefined;
     const entry: PlanResourceEntry = {
       index,
       address,
       type,
       name: String(record['name'] ?? ''),
-      mode,
-      planned: load ? () => plannedOfChange(load()) : plannedOfChange(change),
+      mode: typeof record['mode'] === 'string' ? record['mode'] : 'managed',
+      planned: plannedOfChange(load ? load() : change),
     };
     if (typeof record['module_address'] === 'string') entry.moduleAddress = record['module_address'];
-    entries.set(address, entry);
+    normalizer.read(entry);
   });
-  // planned_values alone (no resource_changes) still describes the planned state; it marks sensitive values
-  // in `sensitive_values` and omits unknown ones. It is read only for resources resource_changes does not list.
-  let planned = plan['planned_values'];
-  const plannedKind = planned === undefined && deferred ? deferred.kind : kindOf(planned);
+  const planned = plannedEntries(source, kept, shapeProblems);
+  if (planned.some((entry) => isReadType(entry.type))) readsAny = true;
+  // Resources created in the plan refer to each other through the configuration (their ids are unknown):
+  // without it, a link known only after apply could not be followed and would read as missing.
+  const configurationKind = kindOf(source.head['configuration']);
+  if (configurationKind !== 'object' && readsAny) {
+    shapeProblems.push(configurationKind === 'absent' ? 'has no configuration, so references between the resources it creates cannot be followed' : `configuration is ${a(configurationKind)}, not an object, so references between the resources it creates cannot be followed`);
+  }
+  for (const entry of planned) {
+    if (isReadType(entry.type)) normalizer.read(entry);
+    else normalizer.unmapped++;
+  }
+  return normalizer.finish(shapeProblems);
+}
+
+/**
+ * planned_values alone (no resource_changes) still describes the planned state; it marks sensitive values
+ * in `sensitive_values` and omits unknown ones. It is read only for resources resource_changes does not list.
+ */
+function plannedEntries(source: PlanSource, kept: ReadonlySet<string>, problems: string[]): PlanResourceEntry[] {
+  const plannedKind = source.plannedKind;
   if (plannedKind !== 'object' && plannedKind !== 'absent') problems.push(`planned_values is ${a(plannedKind)}, not an object`);
-  if (planned === undefined && deferred && deferred.namesAddressOutside((address) => entries.has(address))) planned = deferred.parse();
-  const plannedResources: unknown[] = [];
-  collectPlannedResources(isPlainObject(planned) ? planned['root_module'] : undefined, plannedResources);
+  const plannedResources = source.plannedResources((address) => kept.has(address));
   const addressOf = (resource: unknown): string | undefined => (isPlainObject(resource) && typeof resource['address'] === 'string' && resource['address'] !== '' ? resource['address'] : undefined);
   const outside = (resource: unknown): boolean => {
     const address = addressOf(resource);
-    return address !== undefined && !entries.has(address);
+    return address !== undefined && !kept.has(address);
   };
-  if (!plannedResources.some(outside)) return [...entries.values()];
+  if (!plannedResources.some(outside)) return [];
   const read = new Map<string, Record<string, unknown>>();
   for (const resource of plannedResources) {
     const address = addressOf(resource);
-    if (address !== undefined && entries.has(address)) continue;
+    if (address !== undefined && kept.has(address)) continue;
     const problem = plannedResourceProblem(resource);
     if (problem) {
       problems.push(problem);
@@ -217,10 +217,11 @@ function entriesOf(plan: Record<string, unknown>, file: string, deferred: Deferr
   }
   // planned_values leaves out what is known only after apply: without resource_changes to say which values
   // those are, they would read as absent and take their defaults.
-  if (changes === undefined && read.size > 0) problems.push('has no resource_changes, so values known only after apply cannot be told from absent ones (planned_values leaves them out); scan the output of terraform show -json <plan file>');
+  if (source.changesKind === 'absent' && read.size > 0) problems.push('has no resource_changes, so values known only after apply cannot be told from absent ones (planned_values leaves them out); scan the output of terraform show -json <plan file>');
+  const entries: PlanResourceEntry[] = [];
   for (const [address, resource] of read) {
     const moduleAddress = moduleOf(address);
-    entries.set(address, {
+    entries.push({
       index: -1,
       address,
       type: resource['type'] as string,
@@ -230,53 +231,17 @@ function entriesOf(plan: Record<string, unknown>, file: string, deferred: Deferr
       planned: { value: resource['values'], unknown: undefined, sensitive: resource['sensitive_values'] },
     });
   }
-  return [...entries.values()];
+  return entries;
 }
 
-/**
- * `text` is the document, to find each resource's line; a streamed read (src/inputs/stream) passes the
- * positions it recorded instead, since the document was never one string. `plannedValues`: planned_values
- * left unparsed (src/inputs/terraform/plan-members.ts), read only if it adds resources.
- */
-/**
- * planned_values, parsed only if it lists a resource that resource_changes does not: `terraform show -json`
- * lists every planned resource in resource_changes (no-ops included), so planned_values is read in full
- * only for plans written without it (or by other tools).
- */
-export interface DeferredPlannedValues {
-  /**
-   * Whether planned_values names a resource address `known` does not hold. Its `"address"` strings are
-   * found without parsing it (a superset: attributes named address count too); module addresses are not resources.
-   */
-  namesAddressOutside(known: (address: string) => boolean): boolean;
-  parse(): unknown;
-  /** The JSON type of planned_values (an object, in a plan Terraform wrote). */
-  kind: JsonKind;
-}
-
-/** Where a resource's entry is in its file, by address. */
-export interface PositionLookup {
-  get(address: string): { line: number; column: number } | undefined;
-}
-
-export function readPlan(
-  plan: Record<string, unknown>,
-  file: string,
-  text: string | PositionLookup,
-  plannedValues?: DeferredPlannedValues,
-): PlanReadResult {
-  const problems: string[] = [];
-  const entries = entriesOf(plan, file, plannedValues, problems);
+/** Normalizes entries of a type a rule reads into resources and overlays, as readPlan hands them over. */
+function planNormalizer(planSource: PlanSource, file: string) {
+  const head = planSource.head;
   const configuration = new Map<string, Record<string, unknown>>();
-  collectConfiguration(isPlainObject(plan['configuration']) ? plan['configuration']['root_module'] : undefined, '', configuration);
-  // Resources created in the plan refer to each other through the configuration (their ids are unknown):
-  // without it, a link known only after apply could not be followed and would read as missing.
-  const configurationKind = kindOf(plan['configuration']);
-  if (configurationKind !== 'object' && entries.some((entry) => isReadType(entry.type))) {
-    problems.push(configurationKind === 'absent' ? 'has no configuration, so references between the resources it creates cannot be followed' : `configuration is ${a(configurationKind)}, not an object, so references between the resources it creates cannot be followed`);
-  }
-  const lines = typeof text === 'string' ? locateStringValues(text, 'address', Math.max(text.indexOf('"resource_changes"'), 0)) : text;
+  const rootConfig = isPlainObject(head['configuration']) ? head['configuration']['root_module'] : undefined;
+  collectConfiguration(rootConfig, '', configuration);
   const resources: Resource[] = [];
+  const problems: string[] = [];
   // Every instance of a configuration block (a for_each over thousands of keys) makes the same references: one read-only map per block.
   const referencesByBlock = new Map<Record<string, unknown>, Map<string, string[]>>();
   const referencesFor = (expressions: Record<string, unknown>): Map<string, string[]> => {
@@ -285,71 +250,70 @@ export function readPlan(
     return references;
   };
   const overlays: Overlay[] = [];
-  let unmapped = 0;
-  const azurermMajors = providerMajors(plan, 'azurerm');
-  for (const entry of entries) {
-    if (entry.mode !== 'managed' && entry.mode !== 'data') continue;
-    if (!isReadType(entry.type)) {
-      unmapped++;
-      continue;
-    }
-    let normalized;
-    const expressions = configuration.get(configurationAddress(entry.address));
-    // Outside the try: an entry that does not parse is a broken file (exit 2), not one resource's problem.
-    const planned = typeof entry.planned === 'function' ? entry.planned() : entry.planned;
-    // Without the block's configuration, assume everything is configured: unknown stays unknown.
-    const configured = expressions ? (attribute: string) => attribute in expressions : undefined;
-    if (isWriterType(entry.type)) {
-      if (entry.mode !== 'managed') continue;
+  const azurermMajors = providerMajors(head, 'azurerm');
+  const state = {
+    unmapped: 0,
+    read(entry: PlanResourceEntry): void {
+      if (entry.mode !== 'managed' && entry.mode !== 'data') return;
+      let normalized;
+      const expressions = configuration.get(configurationAddress(entry.address));
+      const planned = entry.planned;
+      // Without the block's configuration, assume everything is configured: unknown stays unknown.
+      const configured = expressions ? (attribute: string) => attribute in expressions : undefined;
+      if (isWriterType(entry.type)) {
+        if (entry.mode !== 'managed') return;
+        try {
+          const overlay = readOverlay(entry.type, planned, configured ?? (() => true), azurermMajors);
+          if (overlay) overlays.push(writerOf(overlay, entry, file, planSource.positionOf(entry.address), expressions ? referencesFor(expressions) : undefined));
+        } catch (error) {
+          problems.push(`${labelOf(entry)}: ${(error as Error).message}`);
+        }
+        return;
+      }
       try {
-        const overlay = readOverlay(entry.type, planned, configured ?? (() => true), azurermMajors);
-        if (overlay) overlays.push(writerOf(overlay, entry, file, lines.get(entry.address), expressions ? referencesFor(expressions) : undefined));
+        normalized = entry.type === 'azapi_resource' ? normalizeAzapi(planned) : normalizeAzurerm(entry.type, planned, configured, azurermMajors);
       } catch (error) {
         problems.push(`${labelOf(entry)}: ${(error as Error).message}`);
+        return;
       }
-      continue;
-    }
-    try {
-      normalized = entry.type === 'azapi_resource' ? normalizeAzapi(planned) : normalizeAzurerm(entry.type, planned, configured, azurermMajors);
-    } catch (error) {
-      problems.push(`${labelOf(entry)}: ${(error as Error).message}`);
-      continue;
-    }
-    if (!normalized) {
-      unmapped++;
-      continue;
-    }
-    const position = lines.get(entry.address);
-    // Built field by field, not by spreading conditional objects: this runs once per resource of a plan.
-    const azapi = entry.type === 'azapi_resource';
-    const source: Resource['source'] = { kind: 'plan', dialect: azapi ? 'azapi' : 'azurerm', file, address: entry.address, terraformType: entry.type, managed: entry.mode === 'managed', notation: azapi ? AZAPI_NOTATION : notationForType(entry.type) };
-    if (entry.moduleAddress) source.module = entry.moduleAddress;
-    if (position) {
-      source.line = position.line;
-      source.column = position.column;
-    }
-    if ('unclassified' in normalized) {
-      resources.push({ key: `${file}#${entry.address}`, armType: UNCLASSIFIED_TYPE, name: entry.name, body: {}, source, unclassified: normalized.unclassified });
-      continue;
-    }
-    const resourceGroup = readPlanned(planned, 'resource_group_name').value;
-    if (typeof resourceGroup === 'string' && normalized.body['resourceGroup'] === undefined) normalized.body['resourceGroup'] = resourceGroup;
-    // Kubernetes resources are named in their metadata (kubernetes_deployment.metadata[0].name, manifest.metadata.name).
-    const metadata = normalized.body['metadata'];
-    const name = readPlanned(planned, 'name').value ?? (isPlainObject(metadata) ? metadata['name'] : undefined);
-    const location = readPlanned(planned, 'location').value;
-    const id = readPlanned(planned, 'id').value;
-    if (typeof id === 'string' && id !== '') source.id = id;
-    const resource: Resource = { key: `${file}#${entry.address}`, armType: canonicalArmType(normalized.armType), name: typeof name === 'string' ? name : entry.name, body: normalized.body, source };
-    if (typeof location === 'string') resource.location = location;
-    if (normalized.attributeOf) resource.attributeOf = normalized.attributeOf;
-    if (expressions) resource.references = referencesFor(expressions);
-    resources.push(resource);
-  }
-  const root = readModuleConfig(isPlainObject(plan['configuration']) ? plan['configuration']['root_module'] : undefined);
-  const rootConfig = isPlainObject(plan['configuration']) ? plan['configuration']['root_module'] : undefined;
-  const context: PlanContext = { ...buildPlanContext(file, root, resources, configurationAddress), moduleSources: moduleSourcesOf(rootConfig) };
-  return { resources, unmapped, problems, context, overlays };
+      if (!normalized) {
+        state.unmapped++;
+        return;
+      }
+      const position = planSource.positionOf(entry.address);
+      // Built field by field, not by spreading conditional objects: this runs once per resource of a plan.
+      const azapi = entry.type === 'azapi_resource';
+      const source: Resource['source'] = { kind: 'plan', dialect: azapi ? 'azapi' : 'azurerm', file, address: entry.address, terraformType: entry.type, managed: entry.mode === 'managed', notation: azapi ? AZAPI_NOTATION : notationForType(entry.type) };
+      if (entry.moduleAddress) source.module = entry.moduleAddress;
+      if (position) {
+        source.line = position.line;
+        source.column = position.column;
+      }
+      if ('unclassified' in normalized) {
+        resources.push({ key: `${file}#${entry.address}`, armType: UNCLASSIFIED_TYPE, name: entry.name, body: {}, source, unclassified: normalized.unclassified });
+        return;
+      }
+      const resourceGroup = readPlanned(planned, 'resource_group_name').value;
+      if (typeof resourceGroup === 'string' && normalized.body['resourceGroup'] === undefined) normalized.body['resourceGroup'] = resourceGroup;
+      // Kubernetes resources are named in their metadata (kubernetes_deployment.metadata[0].name, manifest.metadata.name).
+      const metadata = normalized.body['metadata'];
+      const name = readPlanned(planned, 'name').value ?? (isPlainObject(metadata) ? metadata['name'] : undefined);
+      const location = readPlanned(planned, 'location').value;
+      const id = readPlanned(planned, 'id').value;
+      if (typeof id === 'string' && id !== '') source.id = id;
+      const resource: Resource = { key: `${file}#${entry.address}`, armType: canonicalArmType(normalized.armType), name: typeof name === 'string' ? name : entry.name, body: normalized.body, source };
+      if (typeof location === 'string') resource.location = location;
+      if (normalized.attributeOf) resource.attributeOf = normalized.attributeOf;
+      if (expressions) resource.references = referencesFor(expressions);
+      resources.push(resource);
+    },
+    finish(shapeProblems: string[]): PlanReadResult {
+      const root = readModuleConfig(rootConfig);
+      const context: PlanContext = { ...buildPlanContext(file, root, resources, configurationAddress), moduleSources: moduleSourcesOf(rootConfig) };
+      return { resources, unmapped: state.unmapped, problems: [...shapeProblems, ...problems], context, overlays };
+    },
+  };
+  return state;
 }
 
 /** The writer of an overlay as a resource: where it is, and the references its configuration makes. */
