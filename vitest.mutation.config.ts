@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * The tests Stryker runs against each mutant (stryker.config.mjs). Only tests that run azfence in this
@@ -10,12 +11,26 @@ import { defineConfig } from 'vitest/config';
  */
 export const MUTATION_TESTS = ['test/units/**/*.test.ts', 'test/condition-language.test.ts'];
 
+/**
+ * Files that scan (report-formats) last: Stryker runs the tests that reached a mutant and stops at the first
+ * failure, so a reporter's mutant is killed by the renderers' tests (the recorded scan, no scan run) before
+ * a file that imports and runs the whole scan is even loaded.
+ */
+class ScanningFilesLast extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const scanning = (file: TestSpecification) => (/report-formats\.test\.ts$/.test(file.moduleId) ? 1 : 0);
+    return [...files].sort((a, b) => scanning(a) - scanning(b));
+  }
+}
+
 export default defineConfig({
   test: {
     include: MUTATION_TESTS,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'threads',
+    sequence: { sequencer: ScanningFilesLast },
+    isolate: false,
     globalSetup: ['./test/support/temp-root.ts'],
   },
 });
