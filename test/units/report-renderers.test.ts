@@ -74,6 +74,11 @@ describe('every report format of the recorded estate scan, whole', () => {
   });
 });
 
+/** The estate's inputs without the pipeline's coverage notes (actions of other repositories, not read). */
+function withoutUnread(report: ScanReport): ScanReport['inputs'] {
+  return report.inputs.map(({ unread: _unread, ...input }) => input);
+}
+
 /** A finding of the recorded estate, changed where a test needs it. */
 function findingOf(report: ScanReport, ruleId: string, change: Partial<Finding> = {}): Finding {
   const base = report.findings.find((finding) => finding.ruleId === ruleId)!;
@@ -119,6 +124,7 @@ describe('SARIF: what code scanning reads', () => {
     const outside = resolve('/', 'elsewhere', 'plan one.json');
     const report: ScanReport = {
       ...estate,
+      inputs: withoutUnread(estate),
       findings: [
         findingOf(estate, 'AZF-POOL-001', { location: { file: 'dir/a b#c.json', line: 3, column: 5 } }),
         findingOf(estate, 'AZF-POOL-001', { location: { file: 'dir/a.json', line: 4 } }),
@@ -393,6 +399,7 @@ function plainEstate(gate?: { failOn: FailOn; failOnUnknown: boolean }): ScanRep
   const estate = recordedEstate();
   return {
     ...estate,
+    inputs: withoutUnread(estate),
     findings: estate.findings.map(({ suppression: _s, baseline: _b, ...finding }) => finding),
     baseline: undefined,
     errors: [],
