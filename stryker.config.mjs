@@ -3,7 +3,7 @@
 export default {
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
-  vitest: { configFile: 'vitest.mutation.config.ts', pool: 'threads' },
+  vitest: { configFile: 'vitest.mutation.config.ts', pool: 'threads', related: false },
   // Each mutant runs only the tests that reached it in the initial run.
   coverageAnalysis: 'perTest',
   // The modules that decide a verdict and describe it to users. Narrow with --mutate while iterating.

@@ -222,3 +222,47 @@ describe('describeComparison: the "expected" text users read in evidence', () =>
   ];
   for (const [operator, operand, text] of cases) it(`${operator} ${JSON.stringify(operand)}: "${text}"`, () => expect(describeComparison(operator, operand)).toBe(text));
 });
+
+describe('comparisons at the edges a rule can reach', () => {
+  const cases: Case[] = [
+    // case folding is lower-casing, and only when the comparison is case-insensitive
+    ['ß', 'equals', 'ss', false, false],
+    ['ABC', 'equals', 'abc', true, false],
+    ['ABC', 'notLike', 'abc', true, true],
+    ['ABC', 'like', 'abc', true, false],
+    // a list is not equal to its only member; an object is not equal to a non-object
+    [['x'], 'equals', 'x', false, false],
+    [{}, 'equals', 5, false, false],
+    [{ 0: 'a' }, 'equals', 'a', false, false],
+    [{ a: 1, b: 2 }, 'equals', { a: 1, b: 3 }, false, false],
+    [{ a: 1, b: 2 }, 'equals', { b: 2, a: 1 }, false, true],
+    // keys: any key may match
+    [{ a: 1, b: 2 }, 'containsKey', 'A', false, true],
+    [{ a: 1, b: 2 }, 'notContainsKey', 'a', false, false],
+    // strings order by locale, numbers by value, anything else does not order
+    ['b', 'greater', 'a', false, true],
+    ['a', 'less', 'b', false, true],
+    ['a', 'greaterOrEquals', 'a', false, true],
+    [5, 'greater', 'a', false, false],
+    ['5', 'lessOrEquals', 6, false, false],
+    // a list contains a member equal to the operand, not one that contains it
+    [['ab'], 'contains', 'b', false, false],
+    [['ab', 'B'], 'contains', 'b', false, true],
+  ];
+  for (const [value, operator, operand, caseSensitive, expected] of cases) {
+    it(`${JSON.stringify(value)} ${operator} ${JSON.stringify(operand)}${caseSensitive ? ' (case-sensitive)' : ''} is ${expected}`, () => {
+      expect(compareKnown(value, operator, operand, caseSensitive)).toBe(expected);
+    });
+  }
+  it('a count known as a range: equals and in are unknown when the range holds the operand, decided when it cannot', () => {
+    expect(compareRange(1, 3, 'equals', 2)).toBe('unknown');
+    expect(compareRange(1, 3, 'in', [2, 9])).toBe('unknown');
+    expect(compareRange(1, 3, 'notEquals', 2)).toBe('unknown');
+    expect(compareRange(1, 3, 'equals', 5)).toBe('fail');
+    expect(compareRange(1, 3, 'notIn', [5])).toBe('pass');
+    expect(compareRange(2, 2, 'equals', 2)).toBe('pass');
+    expect(compareRange(1, 3, 'greater', 0)).toBe('pass');
+    expect(compareRange(1, 3, 'greater', 2)).toBe('unknown');
+    expect(compareRange(1, 3, 'less', 1)).toBe('fail');
+  });
+});

@@ -204,3 +204,20 @@ describe('the fields beside the body', () => {
     expect(Object.getOwnPropertySymbols({ ...row })).toEqual([]);
   });
 });
+
+describe('what a path inside a count reads', () => {
+  const thing = resource({ properties: { rules: ['a', 'b', 'a'], tags: ['x'], mode: 'on' } });
+  it('the count\'s own path is the current member', () => {
+    expect(run({ count: { field: 'properties.rules[*]', where: { field: 'properties.rules[*]', equals: 'a' } }, equals: 2 }, thing).verdict).toBe('pass');
+  });
+  it('a path shorter than the count\'s, or through another list, reads the resource', () => {
+    expect(run({ count: { field: 'properties.rules[*]', where: { field: 'properties.mode', equals: 'on' } }, equals: 3 }, thing).verdict).toBe('pass');
+    expect(run({ count: { field: 'properties.rules[*]', where: { field: 'properties', exists: true } }, equals: 3 }, thing).verdict).toBe('pass');
+    expect(run({ count: { field: 'properties.rules[*]', where: { field: 'properties.tags[*]', equals: 'x' } }, equals: 3 }, thing).verdict).toBe('pass');
+    expect(run({ count: { field: 'properties.rules[*]', where: { field: 'properties.tags[*]', equals: 'a' } }, equals: 0 }, thing).verdict).toBe('pass');
+  });
+  it('a path that starts at a list index reads the body', () => {
+    expect(valueAt(resource({ 0: 'zero' }), parseFieldPath('[0]'))).toBeUndefined();
+    expect(run({ field: '[*]', equals: 'x' }, thing).verdict).toBe('pass');
+  });
+});

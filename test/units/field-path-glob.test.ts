@@ -150,3 +150,27 @@ describe('wildcardMatch', () => {
       expect(wildcardMatch(pattern, text, options)).toBe(expected));
   }
 });
+
+describe('edges of paths and wildcards a rule or a suppression can reach', () => {
+  it('an index is digits only, a quoted key is quoted at both ends', () => {
+    for (const path of ['a[1x]', "a[x'y']", "a['y'x]", 'a[x"y"]', 'a["y"x]']) expect(() => parseFieldPath(path), path).toThrow(FieldPathError);
+  });
+  it('a path read from a placeholder is that placeholder (a member of a list known only after apply)', () => {
+    expect(resolveSingle(UNKNOWN, parseFieldPath('value'))).toBe(UNKNOWN);
+    expect(resolveSingle(REDACTED, parseFieldPath('value.x'))).toBe(REDACTED);
+    expect(resolveSingle({ value: UNKNOWN }, parseFieldPath('value.x'))).toBe(UNKNOWN);
+  });
+  it('a `?` is literal unless asked for, even between stars', () => {
+    expect(wildcardMatch('*x?*', 'axyb')).toBe(false);
+    expect(wildcardMatch('*x?*', 'ax?b')).toBe(true);
+    expect(wildcardMatch('*x?*', 'axyb', { questionMark: true })).toBe(true);
+  });
+  it('a middle piece must be found, and before the suffix', () => {
+    expect(wildcardMatch('*x*', 'abc')).toBe(false);
+    expect(wildcardMatch('a*x*c', 'abc')).toBe(false);
+    expect(wildcardMatch('*ab*b', 'ab')).toBe(false);
+    expect(wildcardMatch('*ab*b', 'abb')).toBe(true);
+    expect(wildcardMatch('*b?*b', 'abb', { questionMark: true })).toBe(false);
+    expect(wildcardMatch('*b?*b', 'abxyb', { questionMark: true })).toBe(true);
+  });
+});

@@ -237,3 +237,39 @@ describe('ConfigMap bodies keep keys, never values', () => {
     expect((configMapBody({ name: 'a', namespace: UNKNOWN }, {}, {})['metadata'] as Record<string, unknown>)['namespace']).toBe(UNKNOWN);
   });
 });
+
+describe('an azapi type is Microsoft.X/y@api-version, whole', () => {
+  it('text before or after the type is not a type', () => {
+    const azapi = (type: string) => () => normalizeAzapi({ value: { type, body: {} }, unknown: {}, sensitive: {} });
+    expect(azapi('Microsoft.Storage/storageAccounts@2023-01-01')()).toMatchObject({ armType: 'Microsoft.Storage/storageAccounts' });
+    expect(azapi('evil Microsoft.Storage/storageAccounts@2023-01-01')).toThrow('its type is not Microsoft.X/y@api-version');
+    expect(azapi('Microsoft.Storage/storageAccounts@2023-01-01 evil')).toThrow('its type is not Microsoft.X/y@api-version');
+  });
+});
+
+describe('edges of plan paths, nesting, open objects and credential keys', () => {
+  it('an index of several digits', () => {
+    expect(parseTerraformPath('rules[12].ip')).toEqual(['rules', 12, 'ip']);
+    expect(readPlanned({ value: { rules: Array.from({ length: 13 }, (_, i) => ({ ip: `10.0.0.${i}` })) }, unknown: {}, sensitive: {} }, 'rules[12].ip').value).toBe('10.0.0.12');
+  });
+  it('an object nested deeper than 200 levels is unknown below that depth', () => {
+    let deep: Record<string, unknown> = { leaf: 'x' };
+    for (let i = 0; i < 210; i++) deep = { next: deep };
+    let read = materialize({ value: deep, unknown: {}, sensitive: {} }) as Record<string, unknown>;
+    let depth = 0;
+    while (read && typeof read === 'object' && 'next' in read) {
+      read = read['next'] as Record<string, unknown>;
+      depth++;
+    }
+    expect(read).toBe(UNKNOWN);
+    expect(depth).toBe(201);
+  });
+  it('the open mark is not copied by a spread (a copy is an ordinary object)', () => {
+    expect(isOpen(openObject({ a: 1 }))).toBe(true);
+    expect(isOpen({ ...openObject({ a: 1 }) })).toBe(false);
+  });
+  it('only a key ending in FromEnv names a variable instead of a credential', () => {
+    expect(isCredentialKey('personalAccessTokenFromEnv')).toBe(false);
+    expect(isCredentialKey('tokenFromEnvironment')).toBe(true);
+  });
+});
