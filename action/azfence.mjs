@@ -30237,25 +30237,6 @@ var init_read_overlay = __esm({
   }
 });
 
-// src/inputs/json-equal.ts
-function sameJson(left, right, depth = 0) {
-  if (left === right) return true;
-  if (depth > 1e4) return false;
-  if (Array.isArray(left)) return Array.isArray(right) && left.length === right.length && left.every((item, i) => sameJson(item, right[i], depth + 1));
-  if (isPlainObject(left) && isPlainObject(right) && !Array.isArray(right)) {
-    const keys = Object.keys(left);
-    if (keys.length !== Object.keys(right).length) return false;
-    return keys.every((key) => Object.prototype.hasOwnProperty.call(right, key) && sameJson(left[key], right[key], depth + 1));
-  }
-  return typeof left === "number" && typeof right === "number" && Number.isNaN(left) && Number.isNaN(right);
-}
-var init_json_equal = __esm({
-  "src/inputs/json-equal.ts"() {
-    "use strict";
-    init_values();
-  }
-});
-
 // src/inputs/terraform/plan-entries.ts
 function kindOf2(value) {
   if (value === void 0) return "absent";
@@ -30341,21 +30322,6 @@ function plannedStateProblem(detail, removal) {
 function isDeposed(change) {
   return change["deposed"] !== void 0 && change["deposed"] !== null;
 }
-function indexOfEntry(change, fallback) {
-  return typeof change === "object" && change !== null ? change[ENTRY_INDEX] ?? fallback : fallback;
-}
-function sourceOf(value) {
-  if (typeof value !== "object" || value === null) return void 0;
-  const span = value[ENTRY_SPAN];
-  const reader = value[ENTRY_READER];
-  return span && reader ? { text: reader.text, start: span.start, end: span.end, parse: () => reader.parse(span) } : void 0;
-}
-function sameEntry(first, second) {
-  const left = sourceOf(first);
-  const right = sourceOf(second);
-  if (left && right && left.end - left.start === right.end - right.start && left.text.slice(left.start, left.end) === right.text.slice(right.start, right.end)) return true;
-  return sameJson(left ? left.parse() : first, right ? right.parse() : second);
-}
 function plannedResourceProblem(resource) {
   if (!isPlainObject(resource)) return `planned_values lists a resource that is ${a(kindOf2(resource))}, not an object`;
   const address = resource["address"];
@@ -30367,18 +30333,33 @@ function plannedResourceProblem(resource) {
   if (!MIRROR_KINDS.has(kindOf2(resource["sensitive_values"]))) return `planned_values resource ${address}: sensitive_values is ${a(kindOf2(resource["sensitive_values"]))}, not an object`;
   return void 0;
 }
-var MIRROR_KINDS, AFTER_KINDS, PLANNED_STATE_CHECKED, ENTRY_SPAN, ENTRY_READER, ENTRY_INDEX;
+var MIRROR_KINDS, AFTER_KINDS, PLANNED_STATE_CHECKED;
 var init_plan_entries = __esm({
   "src/inputs/terraform/plan-entries.ts"() {
     "use strict";
     init_values();
-    init_json_equal();
     MIRROR_KINDS = /* @__PURE__ */ new Set(["object", "boolean", "null", "absent"]);
     AFTER_KINDS = /* @__PURE__ */ new Set(["object", "null", "absent"]);
     PLANNED_STATE_CHECKED = /* @__PURE__ */ Symbol("azfence.plannedStateChecked");
-    ENTRY_SPAN = /* @__PURE__ */ Symbol("azfence.entrySpan");
-    ENTRY_READER = /* @__PURE__ */ Symbol("azfence.entryReader");
-    ENTRY_INDEX = /* @__PURE__ */ Symbol("azfence.entryIndex");
+  }
+});
+
+// src/inputs/json-equal.ts
+function sameJson(left, right, depth = 0) {
+  if (left === right) return true;
+  if (depth > 1e4) return false;
+  if (Array.isArray(left)) return Array.isArray(right) && left.length === right.length && left.every((item, i) => sameJson(item, right[i], depth + 1));
+  if (isPlainObject(left) && isPlainObject(right) && !Array.isArray(right)) {
+    const keys = Object.keys(left);
+    if (keys.length !== Object.keys(right).length) return false;
+    return keys.every((key) => Object.prototype.hasOwnProperty.call(right, key) && sameJson(left[key], right[key], depth + 1));
+  }
+  return typeof left === "number" && typeof right === "number" && Number.isNaN(left) && Number.isNaN(right);
+}
+var init_json_equal = __esm({
+  "src/inputs/json-equal.ts"() {
+    "use strict";
+    init_values();
   }
 });
 
@@ -30447,14 +30428,6 @@ function looksLikePlan(json) {
 function labelOf(entry) {
   return entry.index === -1 ? `planned_values resource ${entry.address}` : entryLabel(entry.index, entry.address);
 }
-function notReadEntry(mode) {
-  let entry = notReadEntries.get(mode);
-  if (!entry) {
-    entry = { index: -1, address: "", type: "", name: "", mode, planned: { value: void 0, unknown: void 0, sensitive: void 0 } };
-    if (notReadEntries.size < 100) notReadEntries.set(mode, entry);
-  }
-  return entry;
-}
 function plannedOfChange(change) {
   const detail = isPlainObject(change) && isPlainObject(change["change"]) ? change["change"] : {};
   return { value: detail["after"], unknown: detail["after_unknown"], sensitive: detail["after_sensitive"] };
@@ -30463,13 +30436,6 @@ function moduleOf(address) {
   const match = /^((?:module\.[^.[]+(?:\[[^\]]*\])?\.)*)(?:data\.)?[^.]+\.[^.]+$/.exec(address);
   const prefix = match?.[1];
   return prefix ? prefix.slice(0, -1) : void 0;
-}
-function collectPlannedResources(module, into, depth = 0) {
-  if (!isPlainObject(module) || depth > 100) return;
-  const resources = module["resources"];
-  if (Array.isArray(resources)) for (const resource of resources) into.push(resource);
-  const children = module["child_modules"];
-  if (Array.isArray(children)) for (const childModule of children) collectPlannedResources(childModule, into, depth + 1);
 }
 function collectConfiguration(module, prefix, into, depth = 0) {
   if (!isPlainObject(module) || depth > 100) return;
@@ -30509,63 +30475,75 @@ function referencesOf(expressions) {
 function configurationAddress(address) {
   return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, "");
 }
-function entriesOf2(plan, file, deferred, problems2) {
-  const entries2 = /* @__PURE__ */ new Map();
+function readPlan(source, file) {
+  const changesKind = source.changesKind;
+  if (changesKind !== "absent" && changesKind !== "list") throw new UserError("is not a valid Terraform plan: resource_changes is not a list", file);
+  const shapeProblems = [];
+  const normalizer = planNormalizer(source, file);
   const listed3 = /* @__PURE__ */ new Map();
-  const changes2 = plan["resource_changes"];
-  if (changes2 !== void 0 && !Array.isArray(changes2)) throw new UserError("is not a valid Terraform plan: resource_changes is not a list", file);
-  (changes2 ?? []).forEach((change, position) => {
-    const index = indexOfEntry(change, position);
+  const kept = /* @__PURE__ */ new Set();
+  let readsAny = false;
+  source.eachChange((change, index) => {
     const problem = changeEntryProblem(change, index);
     if (problem) {
-      problems2.push(problem);
+      shapeProblems.push(problem);
       return;
     }
     const record = change;
     if (isDeposed(record)) return;
     const address = record["address"];
     if (listed3.has(address)) {
-      if (!sameEntry(listed3.get(address), change)) problems2.push(`${entryLabel(index, address)}: the plan lists this address more than once, with different values`);
+      if (!source.same(listed3.get(address), change)) shapeProblems.push(`${entryLabel(index, address)}: the plan lists this address more than once, with different values`);
       return;
     }
-    listed3.set(address, change);
+    listed3.set(address, source.memo(change));
+    const actions = record["change"]["actions"];
+    if (Array.isArray(actions) && actions.length === 1 && actions[0] === "delete") return;
+    kept.add(address);
     const type = record["type"];
-    const detail = record["change"];
-    const actions = Array.isArray(detail["actions"]) ? detail["actions"] : [];
-    if (actions.length === 1 && actions[0] === "delete") return;
-    const mode = typeof record["mode"] === "string" ? record["mode"] : "managed";
     if (!isReadType(type)) {
-      entries2.set(address, notReadEntry(mode));
+      normalizer.unmapped++;
       return;
     }
-    const load = change[LOAD_CHANGE];
+    readsAny = true;
+    const load = record[LOAD_CHANGE];
     const entry = {
       index,
       address,
       type,
       name: String(record["name"] ?? ""),
-      mode,
-      planned: load ? () => plannedOfChange(load()) : plannedOfChange(change)
+      mode: typeof record["mode"] === "string" ? record["mode"] : "managed",
+      planned: plannedOfChange(load ? load() : change)
     };
     if (typeof record["module_address"] === "string") entry.moduleAddress = record["module_address"];
-    entries2.set(address, entry);
+    normalizer.read(entry);
   });
-  let planned = plan["planned_values"];
-  const plannedKind = planned === void 0 && deferred ? deferred.kind : kindOf2(planned);
+  const planned = plannedEntries(source, kept, shapeProblems);
+  if (planned.some((entry) => isReadType(entry.type))) readsAny = true;
+  const configurationKind = kindOf2(source.head["configuration"]);
+  if (configurationKind !== "object" && readsAny) {
+    shapeProblems.push(configurationKind === "absent" ? "has no configuration, so references between the resources it creates cannot be followed" : `configuration is ${a(configurationKind)}, not an object, so references between the resources it creates cannot be followed`);
+  }
+  for (const entry of planned) {
+    if (isReadType(entry.type)) normalizer.read(entry);
+    else normalizer.unmapped++;
+  }
+  return normalizer.finish(shapeProblems);
+}
+function plannedEntries(source, kept, problems2) {
+  const plannedKind = source.plannedKind;
   if (plannedKind !== "object" && plannedKind !== "absent") problems2.push(`planned_values is ${a(plannedKind)}, not an object`);
-  if (planned === void 0 && deferred && deferred.namesAddressOutside((address) => entries2.has(address))) planned = deferred.parse();
-  const plannedResources = [];
-  collectPlannedResources(isPlainObject(planned) ? planned["root_module"] : void 0, plannedResources);
+  const plannedResources = source.plannedResources((address) => kept.has(address));
   const addressOf2 = (resource) => isPlainObject(resource) && typeof resource["address"] === "string" && resource["address"] !== "" ? resource["address"] : void 0;
   const outside = (resource) => {
     const address = addressOf2(resource);
-    return address !== void 0 && !entries2.has(address);
+    return address !== void 0 && !kept.has(address);
   };
-  if (!plannedResources.some(outside)) return [...entries2.values()];
+  if (!plannedResources.some(outside)) return [];
   const read = /* @__PURE__ */ new Map();
   for (const resource of plannedResources) {
     const address = addressOf2(resource);
-    if (address !== void 0 && entries2.has(address)) continue;
+    if (address !== void 0 && kept.has(address)) continue;
     const problem = plannedResourceProblem(resource);
     if (problem) {
       problems2.push(problem);
@@ -30579,10 +30557,11 @@ function entriesOf2(plan, file, deferred, problems2) {
     }
     read.set(address, record);
   }
-  if (changes2 === void 0 && read.size > 0) problems2.push("has no resource_changes, so values known only after apply cannot be told from absent ones (planned_values leaves them out); scan the output of terraform show -json <plan file>");
+  if (source.changesKind === "absent" && read.size > 0) problems2.push("has no resource_changes, so values known only after apply cannot be told from absent ones (planned_values leaves them out); scan the output of terraform show -json <plan file>");
+  const entries2 = [];
   for (const [address, resource] of read) {
     const moduleAddress = moduleOf(address);
-    entries2.set(address, {
+    entries2.push({
       index: -1,
       address,
       type: resource["type"],
@@ -30592,19 +30571,15 @@ function entriesOf2(plan, file, deferred, problems2) {
       planned: { value: resource["values"], unknown: void 0, sensitive: resource["sensitive_values"] }
     });
   }
-  return [...entries2.values()];
+  return entries2;
 }
-function readPlan(plan, file, text9, plannedValues) {
-  const problems2 = [];
-  const entries2 = entriesOf2(plan, file, plannedValues, problems2);
+function planNormalizer(planSource, file) {
+  const head = planSource.head;
   const configuration = /* @__PURE__ */ new Map();
-  collectConfiguration(isPlainObject(plan["configuration"]) ? plan["configuration"]["root_module"] : void 0, "", configuration);
-  const configurationKind = kindOf2(plan["configuration"]);
-  if (configurationKind !== "object" && entries2.some((entry) => isReadType(entry.type))) {
-    problems2.push(configurationKind === "absent" ? "has no configuration, so references between the resources it creates cannot be followed" : `configuration is ${a(configurationKind)}, not an object, so references between the resources it creates cannot be followed`);
-  }
-  const lines = typeof text9 === "string" ? locateStringValues(text9, "address", Math.max(text9.indexOf('"resource_changes"'), 0)) : text9;
+  const rootConfig = isPlainObject(head["configuration"]) ? head["configuration"]["root_module"] : void 0;
+  collectConfiguration(rootConfig, "", configuration);
   const resources = [];
+  const problems2 = [];
   const referencesByBlock = /* @__PURE__ */ new Map();
   const referencesFor = (expressions) => {
     let references = referencesByBlock.get(expressions);
@@ -30612,67 +30587,67 @@ function readPlan(plan, file, text9, plannedValues) {
     return references;
   };
   const overlays = [];
-  let unmapped = 0;
-  const azurermMajors = providerMajors(plan, "azurerm");
-  for (const entry of entries2) {
-    if (entry.mode !== "managed" && entry.mode !== "data") continue;
-    if (!isReadType(entry.type)) {
-      unmapped++;
-      continue;
-    }
-    let normalized;
-    const expressions = configuration.get(configurationAddress(entry.address));
-    const planned = typeof entry.planned === "function" ? entry.planned() : entry.planned;
-    const configured = expressions ? (attribute) => attribute in expressions : void 0;
-    if (isWriterType(entry.type)) {
-      if (entry.mode !== "managed") continue;
+  const azurermMajors = providerMajors(head, "azurerm");
+  const state = {
+    unmapped: 0,
+    read(entry) {
+      if (entry.mode !== "managed" && entry.mode !== "data") return;
+      let normalized;
+      const expressions = configuration.get(configurationAddress(entry.address));
+      const planned = entry.planned;
+      const configured = expressions ? (attribute) => attribute in expressions : void 0;
+      if (isWriterType(entry.type)) {
+        if (entry.mode !== "managed") return;
+        try {
+          const overlay = readOverlay(entry.type, planned, configured ?? (() => true), azurermMajors);
+          if (overlay) overlays.push(writerOf(overlay, entry, file, planSource.positionOf(entry.address), expressions ? referencesFor(expressions) : void 0));
+        } catch (error) {
+          problems2.push(`${labelOf(entry)}: ${error.message}`);
+        }
+        return;
+      }
       try {
-        const overlay = readOverlay(entry.type, planned, configured ?? (() => true), azurermMajors);
-        if (overlay) overlays.push(writerOf(overlay, entry, file, lines.get(entry.address), expressions ? referencesFor(expressions) : void 0));
+        normalized = entry.type === "azapi_resource" ? normalizeAzapi(planned) : normalizeAzurerm(entry.type, planned, configured, azurermMajors);
       } catch (error) {
         problems2.push(`${labelOf(entry)}: ${error.message}`);
+        return;
       }
-      continue;
+      if (!normalized) {
+        state.unmapped++;
+        return;
+      }
+      const position = planSource.positionOf(entry.address);
+      const azapi = entry.type === "azapi_resource";
+      const source = { kind: "plan", dialect: azapi ? "azapi" : "azurerm", file, address: entry.address, terraformType: entry.type, managed: entry.mode === "managed", notation: azapi ? AZAPI_NOTATION : notationForType(entry.type) };
+      if (entry.moduleAddress) source.module = entry.moduleAddress;
+      if (position) {
+        source.line = position.line;
+        source.column = position.column;
+      }
+      if ("unclassified" in normalized) {
+        resources.push({ key: `${file}#${entry.address}`, armType: UNCLASSIFIED_TYPE, name: entry.name, body: {}, source, unclassified: normalized.unclassified });
+        return;
+      }
+      const resourceGroup = readPlanned(planned, "resource_group_name").value;
+      if (typeof resourceGroup === "string" && normalized.body["resourceGroup"] === void 0) normalized.body["resourceGroup"] = resourceGroup;
+      const metadata = normalized.body["metadata"];
+      const name = readPlanned(planned, "name").value ?? (isPlainObject(metadata) ? metadata["name"] : void 0);
+      const location2 = readPlanned(planned, "location").value;
+      const id = readPlanned(planned, "id").value;
+      if (typeof id === "string" && id !== "") source.id = id;
+      const resource = { key: `${file}#${entry.address}`, armType: canonicalArmType(normalized.armType), name: typeof name === "string" ? name : entry.name, body: normalized.body, source };
+      if (typeof location2 === "string") resource.location = location2;
+      if (normalized.attributeOf) resource.attributeOf = normalized.attributeOf;
+      if (expressions) resource.references = referencesFor(expressions);
+      resources.push(resource);
+    },
+    finish(shapeProblems) {
+      const root2 = readModuleConfig(rootConfig);
+      const context = { ...buildPlanContext(file, root2, resources, configurationAddress), moduleSources: moduleSourcesOf(rootConfig) };
+      return { resources, unmapped: state.unmapped, problems: [...shapeProblems, ...problems2], context, overlays };
     }
-    try {
-      normalized = entry.type === "azapi_resource" ? normalizeAzapi(planned) : normalizeAzurerm(entry.type, planned, configured, azurermMajors);
-    } catch (error) {
-      problems2.push(`${labelOf(entry)}: ${error.message}`);
-      continue;
-    }
-    if (!normalized) {
-      unmapped++;
-      continue;
-    }
-    const position = lines.get(entry.address);
-    const azapi = entry.type === "azapi_resource";
-    const source = { kind: "plan", dialect: azapi ? "azapi" : "azurerm", file, address: entry.address, terraformType: entry.type, managed: entry.mode === "managed", notation: azapi ? AZAPI_NOTATION : notationForType(entry.type) };
-    if (entry.moduleAddress) source.module = entry.moduleAddress;
-    if (position) {
-      source.line = position.line;
-      source.column = position.column;
-    }
-    if ("unclassified" in normalized) {
-      resources.push({ key: `${file}#${entry.address}`, armType: UNCLASSIFIED_TYPE, name: entry.name, body: {}, source, unclassified: normalized.unclassified });
-      continue;
-    }
-    const resourceGroup = readPlanned(planned, "resource_group_name").value;
-    if (typeof resourceGroup === "string" && normalized.body["resourceGroup"] === void 0) normalized.body["resourceGroup"] = resourceGroup;
-    const metadata = normalized.body["metadata"];
-    const name = readPlanned(planned, "name").value ?? (isPlainObject(metadata) ? metadata["name"] : void 0);
-    const location2 = readPlanned(planned, "location").value;
-    const id = readPlanned(planned, "id").value;
-    if (typeof id === "string" && id !== "") source.id = id;
-    const resource = { key: `${file}#${entry.address}`, armType: canonicalArmType(normalized.armType), name: typeof name === "string" ? name : entry.name, body: normalized.body, source };
-    if (typeof location2 === "string") resource.location = location2;
-    if (normalized.attributeOf) resource.attributeOf = normalized.attributeOf;
-    if (expressions) resource.references = referencesFor(expressions);
-    resources.push(resource);
-  }
-  const root2 = readModuleConfig(isPlainObject(plan["configuration"]) ? plan["configuration"]["root_module"] : void 0);
-  const rootConfig = isPlainObject(plan["configuration"]) ? plan["configuration"]["root_module"] : void 0;
-  const context = { ...buildPlanContext(file, root2, resources, configurationAddress), moduleSources: moduleSourcesOf(rootConfig) };
-  return { resources, unmapped, problems: problems2, context, overlays };
+  };
+  return state;
 }
 function writerOf(read, entry, file, position, references) {
   const { attributeOf, ...overlay } = read;
@@ -30688,7 +30663,6 @@ function writerOf(read, entry, file, position, references) {
   if (references) writer.references = references;
   return { ...overlay, writer };
 }
-var notReadEntries;
 var init_read_plan = __esm({
   "src/inputs/terraform/read-plan.ts"() {
     "use strict";
@@ -30696,7 +30670,6 @@ var init_read_plan = __esm({
     init_arm_types();
     init_resource();
     init_values();
-    init_parse_json();
     init_normalize_azapi();
     init_normalize_azurerm();
     init_plan_values();
@@ -30710,7 +30683,6 @@ var init_read_plan = __esm({
     init_json_equal();
     init_notation2();
     init_notation_kubernetes();
-    notReadEntries = /* @__PURE__ */ new Map();
   }
 });
 
@@ -31386,15 +31358,50 @@ var init_json_stream = __esm({
   }
 });
 
+// src/inputs/terraform/plan-source.ts
+function collectPlannedResources(plannedValues) {
+  const into = [];
+  const collect2 = (module, depth) => {
+    if (!isPlainObject(module) || depth > 100) return;
+    const resources = module["resources"];
+    if (Array.isArray(resources)) for (const resource of resources) into.push(resource);
+    const children = module["child_modules"];
+    if (Array.isArray(children)) for (const childModule of children) collect2(childModule, depth + 1);
+  };
+  collect2(isPlainObject(plannedValues) ? plannedValues["root_module"] : void 0, 0);
+  return into;
+}
+function documentSource(plan, text9) {
+  let positions;
+  const changes2 = plan["resource_changes"];
+  return {
+    head: plan,
+    changesKind: kindOf2(changes2),
+    eachChange(visit) {
+      if (Array.isArray(changes2)) changes2.forEach(visit);
+    },
+    memo: (change) => change,
+    same: (memo, change) => sameJson(memo, change),
+    plannedKind: kindOf2(plan["planned_values"]),
+    plannedResources: () => collectPlannedResources(plan["planned_values"]),
+    positionOf(address) {
+      if (text9 === void 0) return void 0;
+      positions ??= locateStringValues(text9, "address", Math.max(text9.indexOf('"resource_changes"'), 0));
+      return positions.get(address);
+    }
+  };
+}
+var init_plan_source = __esm({
+  "src/inputs/terraform/plan-source.ts"() {
+    "use strict";
+    init_values();
+    init_parse_json();
+    init_json_equal();
+    init_plan_entries();
+  }
+});
+
 // src/inputs/terraform/plan-members.ts
-function isScalarAt(text9, span) {
-  const first = text9.charCodeAt(span.start);
-  return first !== 123 && first !== 91;
-}
-function readChanges(text9, entries2, parseMember) {
-  const reader = { text: text9, parse: parseMember };
-  return entries2.map((entry) => standInFor(text9, entry, parseMember, reader));
-}
 function isOrdinary(text9, entry) {
   if (entry.changeAt === -1 || kindAt(text9, entry.changeAt) !== "object") return false;
   if (entry.modeAt !== -1 && entry.mode === void 0) return false;
@@ -31408,7 +31415,7 @@ function isOrdinary(text9, entry) {
   }
   return true;
 }
-function standInFor(text9, entry, parseMember, reader) {
+function standInFor(text9, entry, parseMember) {
   if (entry.addressStart === -1 || entry.type === void 0 || !isOrdinary(text9, entry)) return parseMember(entry);
   const read = isReadType(entry.type);
   const raw = text9.slice(entry.addressStart + 1, entry.addressEnd - 1);
@@ -31419,8 +31426,6 @@ function standInFor(text9, entry, parseMember, reader) {
   if (!isRemoval(change.actions) && (kindAt(text9, entry.afterStart) !== "object" || unknown2 !== "object" && unknown2 !== "boolean")) return parseMember(entry);
   const standIn = { address, type: entry.type, change };
   if (entry.mode !== void 0) standIn["mode"] = entry.mode;
-  standIn[ENTRY_SPAN] = entry;
-  standIn[ENTRY_READER] = reader ?? { text: text9, parse: parseMember };
   standIn[PLANNED_STATE_CHECKED] = true;
   if (read) {
     entry.decodedAddress = address;
@@ -31466,24 +31471,6 @@ function changeWithActions(text9, entry, parseMember) {
   }
   return change;
 }
-function positionsOf(text9, entries2, searchFrom) {
-  const positions = /* @__PURE__ */ new Map();
-  const positionAt = lineCursor(text9);
-  for (const entry of entries2) {
-    if (entry.addressKeyAt === -1) continue;
-    const address = entry.decodedAddress;
-    if (address !== void 0 && !positions.has(address)) positions.set(address, positionAt(entry.addressKeyAt));
-  }
-  let searched;
-  return {
-    get(address) {
-      const found = positions.get(address);
-      if (found) return found;
-      searched ??= locateStringValues(text9, "address", searchFrom);
-      return searched.get(address);
-    }
-  };
-}
 function readPlanMembers(text9, file) {
   if (!text9.includes('"format_version"')) return void 0;
   if (CONTROL_CHARACTER.test(text9)) return void 0;
@@ -31491,51 +31478,74 @@ function readPlanMembers(text9, file) {
   const members = locateMembers(text9, {
     // Walked once: the scan that finds where resource_changes ends also finds its entries.
     resource_changes: (start) => {
-      const scanned = scanChangeEntries(text9, start);
-      if (!scanned) return -1;
-      changes2 = { start, entries: scanned.entries };
-      return scanned.end;
+      const scanned2 = scanChangeEntries(text9, start);
+      if (!scanned2) return -1;
+      changes2 = { start, entries: scanned2.entries };
+      return scanned2.end;
     }
   });
   if (!members || !members.has("format_version")) return void 0;
   const parseMember = memberParser(text9, () => parseJson(text9, file));
   const plan = {};
-  let positions = text9;
+  let scanned;
   for (const [key, span] of members) {
     if (key === "resource_changes" && changes2?.start === span.start) {
-      plan[key] = readChanges(text9, changes2.entries, parseMember);
-      positions = positionsOf(text9, changes2.entries, Math.max(text9.indexOf('"resource_changes"'), 0));
-    } else if (READ.has(key) || isScalarAt(text9, span)) plan[key] = parseMember(span);
+      scanned = changes2.entries;
+      plan[key] = [];
+    } else if (READ.has(key) || !CONTAINERS.has(kindAt(text9, span.start))) plan[key] = parseMember(span);
   }
   const planned = members.get("planned_values");
   if (!looksLikePlan(planned ? { ...plan, planned_values: {} } : plan)) return void 0;
-  if (!planned) return { plan, positions };
+  const source = documentSource(plan, text9);
+  const located = scanned ? scannedChanges(text9, scanned, parseMember, source) : {};
+  if (!planned) return { ...source, ...located };
   return {
-    plan,
-    positions,
-    plannedValues: {
-      namesAddressOutside(known3) {
-        const pattern2 = new RegExp(ADDRESS2.source, "g");
-        pattern2.lastIndex = planned.start;
-        for (let match = pattern2.exec(text9); match && match.index < planned.end; match = pattern2.exec(text9)) {
-          let address = match[1];
-          if (address.includes("\\")) {
-            try {
-              address = JSON.parse(`"${address}"`);
-            } catch {
-            }
-          }
-          if (known3(address)) continue;
-          if (moduleInstanceOf(address) !== address) return true;
-        }
-        return false;
-      },
-      parse: () => parseMember(planned),
-      kind: kindAt(text9, planned.start)
+    ...source,
+    ...located,
+    plannedKind: kindAt(text9, planned.start),
+    plannedResources: (known3) => namesAddressOutside(text9, planned, known3) ? collectPlannedResources(parseMember(planned)) : []
+  };
+}
+function scannedChanges(text9, entries2, parseMember, parsed) {
+  const positionAt = lineCursor(text9);
+  let current;
+  return {
+    eachChange(visit) {
+      for (let index = 0; index < entries2.length; index++) {
+        current = entries2[index];
+        visit(standInFor(text9, current, parseMember), index);
+      }
+      current = void 0;
+    },
+    memo: () => current,
+    same(memo, _change) {
+      const [first, second] = [memo, current];
+      if (first.end - first.start === second.end - second.start && text9.slice(first.start, first.end) === text9.slice(second.start, second.end)) return true;
+      return sameJson(parseMember(first), parseMember(second));
+    },
+    positionOf(address) {
+      if (current && current.addressKeyAt !== -1 && current.decodedAddress === address) return positionAt(current.addressKeyAt);
+      return parsed.positionOf(address);
     }
   };
 }
-var READ, CONTROL_CHARACTER, ADDRESS2, NO_ACTIONS, changesByActions;
+function namesAddressOutside(text9, planned, known3) {
+  const pattern2 = new RegExp(ADDRESS2.source, "g");
+  pattern2.lastIndex = planned.start;
+  for (let match = pattern2.exec(text9); match && match.index < planned.end; match = pattern2.exec(text9)) {
+    let address = match[1];
+    if (address.includes("\\")) {
+      try {
+        address = JSON.parse(`"${address}"`);
+      } catch {
+      }
+    }
+    if (known3(address)) continue;
+    if (moduleInstanceOf(address) !== address) return true;
+  }
+  return false;
+}
+var READ, CONTROL_CHARACTER, CONTAINERS, ADDRESS2, NO_ACTIONS, changesByActions;
 var init_plan_members = __esm({
   "src/inputs/terraform/plan-members.ts"() {
     "use strict";
@@ -31545,12 +31555,127 @@ var init_plan_members = __esm({
     init_plan_context();
     init_change_entries();
     init_plan_entries();
-    init_parse_json();
+    init_json_equal();
+    init_plan_source();
     READ = /* @__PURE__ */ new Set(["format_version", "terraform_version", "resource_changes", "configuration"]);
     CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+    CONTAINERS = /* @__PURE__ */ new Set(["object", "list"]);
     ADDRESS2 = /"address"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
     NO_ACTIONS = Object.freeze({});
     changesByActions = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/inputs/stream/streamed-plan.ts
+function readStreamedPlan(stream, path, file, head, marks) {
+  return readPlan(streamedPlanSource(stream, path, head, marks), file);
+}
+function streamedPlanSource(stream, path, head, marks) {
+  const changesAt = marks.get("resource_changes");
+  const plannedAt = marks.get("planned_values");
+  let current;
+  return {
+    head,
+    changesKind: kindOfMarked(stream, changesAt),
+    eachChange(visit) {
+      if (!changesAt) return;
+      stream.seek(changesAt);
+      let index = -1;
+      if (stream.open(ARRAY)) {
+        do {
+          index++;
+          stream.peek();
+          const offset = stream.offset();
+          const { text: text9, start } = stream.capture();
+          current = { text: text9, start, offset };
+          visit(changeEntry(text9, start), index);
+        } while (stream.next(93));
+      }
+      current = void 0;
+    },
+    // Not the entry: every entry's text kept would hold the whole file. Its offset, to read it again.
+    memo: () => current.offset,
+    same(memo, _change) {
+      const text9 = current.text;
+      const earlier = entryAt(path, memo);
+      return earlier === text9 || sameJson(JSON.parse(earlier), JSON.parse(text9));
+    },
+    plannedKind: kindOfMarked(stream, plannedAt),
+    plannedResources(known3) {
+      if (!plannedAt) return [];
+      stream.seek(plannedAt);
+      const unknown2 = [];
+      walkPlannedModule(stream, "planned_values", ({ text: text9, start }) => {
+        const address = addressOf(text9);
+        if (address !== void 0 && known3(address)) return;
+        const resource = parseAt(text9, start);
+        if (isPlainObject(resource) && typeof resource["address"] === "string" && known3(resource["address"])) return;
+        unknown2.push(resource);
+      });
+      return unknown2;
+    },
+    // Planned_values resources are not placed: their text is gone by the time they are read.
+    positionOf: () => current ? positionOfKey(current.text, current.start, "address") : void 0
+  };
+}
+function kindOfMarked(stream, mark) {
+  if (!mark) return "absent";
+  stream.seek(mark);
+  return kindAt(String.fromCharCode(stream.peek()), 0);
+}
+function entryAt(path, offset) {
+  const again = new JsonStream(path, 0);
+  try {
+    again.seek({ offset, line: 1, lineStart: offset, columnOffset: offset, columnUnits: 0 });
+    return again.capture().text;
+  } finally {
+    again.close();
+  }
+}
+function changeEntry(text9, start) {
+  const span = scanCaptured(text9);
+  if (!span || text9.slice(span.end).trim() !== "") return parseAt(text9, start);
+  return standInFor(text9, span, memberParser(text9, () => parseAt(text9, start)));
+}
+function addressOf(text9) {
+  const span = scanCaptured(text9);
+  return span && span.addressStart !== -1 ? decodeToken(text9, span.addressStart, span.addressEnd) : void 0;
+}
+function scanCaptured(text9) {
+  return CONTROL_CHARACTER.test(text9) ? void 0 : scanEntry(text9, 0);
+}
+function walkPlannedModule(stream, level, onResource, depth = 0) {
+  if (stream.peek() !== OBJECT || depth > 100) {
+    stream.skip();
+    return;
+  }
+  if (!stream.open(OBJECT)) return;
+  do {
+    const key = stream.key();
+    if (level === "planned_values" && key === "root_module") walkPlannedModule(stream, "module", onResource, depth + 1);
+    else if (level === "module" && (key === "resources" || key === "child_modules") && stream.peek() === ARRAY) {
+      if (!stream.open(ARRAY)) continue;
+      do {
+        if (key === "resources") onResource(stream.capture());
+        else walkPlannedModule(stream, "module", onResource, depth + 1);
+      } while (stream.next(93));
+    } else stream.skip();
+  } while (stream.next(125));
+}
+var OBJECT, ARRAY;
+var init_streamed_plan = __esm({
+  "src/inputs/stream/streamed-plan.ts"() {
+    "use strict";
+    init_values();
+    init_plan_members();
+    init_change_entries();
+    init_json_equal();
+    init_plan_entries();
+    init_read_plan();
+    init_json_stream();
+    init_positions();
+    OBJECT = 123;
+    ARRAY = 91;
   }
 });
 
@@ -31571,34 +31696,34 @@ function readLargeInput(path, file, skipBytes) {
 }
 function readTopLevel(stream, file, path) {
   const first = stream.peek();
-  if (first === ARRAY) {
+  if (first === ARRAY2) {
     const { rows: rows2, positions, resourceIdPositions } = streamRows(stream);
     if (!stream.atEnd()) throw new JsonSyntaxError("unexpected text after the document", stream.position().line, false);
     const exported = readResourceExport(rows2, file, (idKey2) => idKey2 === "ResourceId" ? resourceIdPositions : positions);
     if (exported) return { kind: "snapshot", result: exported };
     return looksLikeSnapshot(rows2) ? { kind: "snapshot", result: readSnapshot(rows2, file, positions) } : { kind: "unknown" };
   }
-  if (first !== OBJECT) throw new UserError("is not JSON; expected a Terraform plan (terraform show -json) or a Resource Graph snapshot", file);
+  if (first !== OBJECT2) throw new UserError("is not JSON; expected a Terraform plan (terraform show -json) or a Resource Graph snapshot", file);
   const head = {};
   const marks = /* @__PURE__ */ new Map();
   let rows;
-  if (stream.open(OBJECT)) {
+  if (stream.open(OBJECT2)) {
     do {
       const key = stream.key();
       const byte = stream.peek();
       if (key === "resource_changes" || key === "planned_values") {
         marks.set(key, stream.mark());
         stream.skip();
-      } else if ((key === "data" || key === "value") && byte === ARRAY && !rows) {
+      } else if ((key === "data" || key === "value") && byte === ARRAY2 && !rows) {
         rows = streamRows(stream);
-      } else if (PLAN_MEMBERS_READ.has(key) || byte !== OBJECT && byte !== ARRAY || key === "data") {
+      } else if (PLAN_MEMBERS_READ.has(key) || byte !== OBJECT2 && byte !== ARRAY2 || key === "data") {
         head[key] = stream.value();
       } else stream.skip();
     } while (stream.next(125));
   }
   if (!stream.atEnd()) throw new JsonSyntaxError("unexpected text after the document", stream.position().line, false);
   const planLike = { ...head, ...marks.has("resource_changes") ? { resource_changes: [] } : {}, ...marks.has("planned_values") ? { planned_values: {} } : {} };
-  if (looksLikePlan(planLike)) return { kind: "plan", result: readPlanStreamed(stream, file, head, marks, (offset) => entryAt(path, offset)) };
+  if (looksLikePlan(planLike)) return { kind: "plan", result: readStreamedPlan(stream, path, file, head, marks) };
   if (rows) return snapshotOf(rows.rows, rows.positions, file, head);
   if (looksLikeSnapshot(head)) return { kind: "snapshot", result: readSnapshot(head, file, void 0) };
   return { kind: "unknown" };
@@ -31612,7 +31737,7 @@ function streamRows(stream) {
   const rows = [];
   const positions = /* @__PURE__ */ new Map();
   const resourceIdPositions = /* @__PURE__ */ new Map();
-  if (!stream.open(ARRAY)) return { rows, positions, resourceIdPositions };
+  if (!stream.open(ARRAY2)) return { rows, positions, resourceIdPositions };
   do {
     const { text: text9, start } = stream.capture();
     const row = parseAt(text9, start);
@@ -31627,146 +31752,21 @@ function streamRows(stream) {
   } while (stream.next(93));
   return { rows, positions, resourceIdPositions };
 }
-function slim(change) {
-  if (!isPlainObject(change) || !isPlainObject(change["change"])) return change;
-  const { before: _before, before_sensitive: _beforeSensitive, ...detail } = change["change"];
-  return { ...change, change: detail };
-}
-function entryAt(path, offset) {
-  const again = new JsonStream(path, 0);
-  try {
-    again.seek({ offset, line: 1, lineStart: offset, columnOffset: offset, columnUnits: 0 });
-    return again.capture().text;
-  } finally {
-    again.close();
-  }
-}
-function readPlanStreamed(stream, file, head, marks, reread) {
-  const resources = [];
-  const problems2 = [];
-  const overlays = [];
-  const seen = /* @__PURE__ */ new Set();
-  const listed3 = /* @__PURE__ */ new Map();
-  let unmapped = 0;
-  let context;
-  const said = /* @__PURE__ */ new Set();
-  const run2 = (batch, positions) => {
-    const result2 = readPlan({ ...head, ...batch }, file, positions);
-    for (const resource of result2.resources) resources.push(resource);
-    for (const problem of result2.problems) if (!said.has(problem)) said.add(problem), problems2.push(problem);
-    overlays.push(...result2.overlays);
-    unmapped += result2.unmapped;
-    context ??= result2.context;
-  };
-  const changesAt = marks.get("resource_changes");
-  if (changesAt) {
-    stream.seek(changesAt);
-    if (stream.peek() !== ARRAY) throw new UserError("is not a valid Terraform plan: resource_changes is not a list", file);
-    let batch = [];
-    let positions = /* @__PURE__ */ new Map();
-    let index = -1;
-    if (stream.open(ARRAY)) {
-      do {
-        index++;
-        stream.peek();
-        const offset = stream.offset();
-        const { text: text9, start } = stream.capture();
-        const change = changeEntry(text9, start);
-        const problem = changeEntryProblem(change, index);
-        if (problem) {
-          problems2.push(problem);
-          continue;
-        }
-        const record = change;
-        if (isDeposed(record)) continue;
-        const address = record["address"];
-        const first = listed3.get(address);
-        if (first !== void 0) {
-          const earlier = reread(first);
-          if (earlier !== text9 && !sameEntry(JSON.parse(earlier), JSON.parse(text9))) problems2.push(`${entryLabel(index, address)}: the plan lists this address more than once, with different values`);
-          continue;
-        }
-        listed3.set(address, offset);
-        const actions = record["change"]["actions"];
-        if (!(Array.isArray(actions) && actions.length === 1 && actions[0] === "delete")) seen.add(address);
-        const at3 = positionOfKey(text9, start, "address");
-        if (at3 && !positions.has(address)) positions.set(address, at3);
-        record[ENTRY_INDEX] = index;
-        batch.push(change);
-        if (batch.length >= BATCH) {
-          run2({ resource_changes: batch }, positions);
-          batch = [];
-          positions = /* @__PURE__ */ new Map();
-        }
-      } while (stream.next(93));
-    }
-    if (batch.length) run2({ resource_changes: batch }, positions);
-  }
-  const plannedAt = marks.get("planned_values");
-  if (plannedAt) {
-    stream.seek(plannedAt);
-    const first = stream.peek();
-    if (first !== OBJECT) problems2.push(`planned_values is ${a(kindAt(String.fromCharCode(first), 0))}, not an object`);
-    const unseen = [];
-    walkPlannedModule(stream, "planned_values", ({ text: text9, start }) => {
-      const known3 = addressOf(text9);
-      if (known3 !== void 0 && seen.has(known3)) return;
-      const resource = parseAt(text9, start);
-      if (isPlainObject(resource) && typeof resource["address"] === "string" && seen.has(resource["address"])) return;
-      unseen.push(resource);
-    });
-    if (unseen.length) run2({ planned_values: { root_module: { resources: unseen } }, ...changesAt ? { resource_changes: [] } : {} }, /* @__PURE__ */ new Map());
-  }
-  if (!context) run2({}, /* @__PURE__ */ new Map());
-  const whole = { ...context, ...buildPlanContext(file, context.root, resources, configurationAddress) };
-  return { resources, unmapped, problems: problems2, context: whole, overlays };
-}
-function changeEntry(text9, start) {
-  const span = CONTROL_CHARACTER.test(text9) ? void 0 : scanEntry(text9, 0);
-  if (!span || text9.slice(span.end).trim() !== "") return slim(parseAt(text9, start));
-  return standInFor(text9, span, memberParser(text9, () => parseAt(text9, start)));
-}
-function addressOf(text9) {
-  const span = CONTROL_CHARACTER.test(text9) ? void 0 : scanEntry(text9, 0);
-  return span && span.addressStart !== -1 ? decodeToken(text9, span.addressStart, span.addressEnd) : void 0;
-}
-function walkPlannedModule(stream, level, onResource, depth = 0) {
-  if (stream.peek() !== OBJECT || depth > 100) {
-    stream.skip();
-    return;
-  }
-  if (!stream.open(OBJECT)) return;
-  do {
-    const key = stream.key();
-    if (level === "planned_values" && key === "root_module") walkPlannedModule(stream, "module", onResource, depth + 1);
-    else if (level === "module" && (key === "resources" || key === "child_modules") && stream.peek() === ARRAY) {
-      if (!stream.open(ARRAY)) continue;
-      do {
-        if (key === "resources") onResource(stream.capture());
-        else walkPlannedModule(stream, "module", onResource, depth + 1);
-      } while (stream.next(93));
-    } else stream.skip();
-  } while (stream.next(125));
-}
-var BATCH, PLAN_MEMBERS_READ, OBJECT, ARRAY;
+var PLAN_MEMBERS_READ, OBJECT2, ARRAY2;
 var init_read_large = __esm({
   "src/inputs/stream/read-large.ts"() {
     "use strict";
     init_errors();
     init_values();
-    init_plan_context();
     init_read_plan();
     init_read_snapshot();
     init_export_shapes();
     init_json_stream();
     init_positions();
-    init_plan_members();
-    init_change_entries();
-    init_plan_entries();
-    BATCH = 2e4;
+    init_streamed_plan();
     PLAN_MEMBERS_READ = /* @__PURE__ */ new Set(["format_version", "terraform_version", "configuration"]);
-    OBJECT = 123;
-    ARRAY = 91;
+    OBJECT2 = 123;
+    ARRAY2 = 91;
   }
 });
 
@@ -33756,12 +33756,12 @@ function readInput(candidate) {
   const text9 = readText(candidate.path, file);
   const members = text9.length > memberReadAbove() ? readPlanMembers(text9, file) : void 0;
   if (members) {
-    const { context, ...result2 } = readPlan(members.plan, file, members.positions, members.plannedValues);
+    const { context, ...result2 } = readPlan(members, file);
     return { status: "read", input: { file, kind: "plan", planContext: context, ...result2 } };
   }
   const json = parseJson(text9, file);
   if (looksLikePlan(json)) {
-    const { context, ...result2 } = readPlan(json, file, text9);
+    const { context, ...result2 } = readPlan(documentSource(json, text9), file);
     return { status: "read", input: { file, kind: "plan", planContext: context, ...result2 } };
   }
   const exported = readResourceExport(json, file, text9);
@@ -33794,6 +33794,7 @@ var init_read_input = __esm({
     init_export_shapes();
     init_read_plan();
     init_plan_members();
+    init_plan_source();
     init_read_manifests();
     init_read_pipeline();
     MEMBER_READ_ABOVE = 4 * 1024 * 1024;
