@@ -15,6 +15,8 @@ export default {
     'src/engine/field-path.ts',
     'src/engine/glob.ts',
     'src/engine/verdict.ts',
+    'src/engine/resource-fields.ts',
+    'src/engine/follow.ts',
     // finding construction and fingerprints, the gate, the baseline
     'src/findings/*.ts',
     'src/report/fail-gate.ts',
