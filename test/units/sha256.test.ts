@@ -35,6 +35,23 @@ describe('SHA-256 in JavaScript', () => {
     }
   });
 
+  it("gives node:crypto's digest at every UTF-8 and surrogate boundary", () => {
+    const units = [0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0xfffd, 0xffff];
+    for (const a of units) {
+      for (const b of [0x41, ...units]) {
+        const text = `<${String.fromCharCode(a)}${String.fromCharCode(b)}>`;
+        expect(sha256HexInJs(text), `U+${a.toString(16)} U+${b.toString(16)}`).toBe(native(text));
+      }
+    }
+    // A lone low surrogate before a high one, and a high one at the very end: neither pairs with a neighbour.
+    for (const text of ['\udc00\ud800', '\udc00\ud800x', 'x\ud800', '\ud800']) expect(sha256HexInJs(text)).toBe(native(text));
+  });
+
+  it("gives node:crypto's digest for a text whose length in bits needs more than 24 bits", () => {
+    const text = 'k'.repeat(2_100_000);
+    expect(sha256HexInJs(text)).toBe(native(text));
+  });
+
   it("gives node:crypto's digest on random strings of any code units", () => {
     let seed = 7;
     const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
