@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildPlan } from '../support/materialize.js';
-import { scanJson, tempDir, writeJson, type JsonReport } from '../support/run-cli.js';
+import { scanJson, type JsonReport } from '../support/run-cli.js';
+import { registry, repoWith, pool008, type Finding } from './support.js';
 
 /**
  * GitHub Actions steps that run other files: local composite actions and reusable workflows are read through
@@ -10,25 +9,11 @@ import { scanJson, tempDir, writeJson, type JsonReport } from '../support/run-cl
  * cannot be read and are listed once in the input's coverage note, never judged and never counted as checked.
  */
 
-const acr = (label: string, name: string, locked: boolean) => ({ type: 'azurerm_container_registry', name: label, values: { name, resource_group_name: 'rg-ci', location: 'westeurope', sku: 'Premium', public_network_access_enabled: !locked, ...(locked ? { network_rule_bypass_option: 'None' } : {}) } });
 
-function repo(files: Record<string, string>): string {
-  const dir = tempDir();
-  mkdirSync(join(dir, '.git'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  writeJson(dir, 'infra/plan.json', buildPlan({ azurerm: [acr('ci', 'acrci01', true), acr('prod', 'acrprod01', true), acr('open', 'acropen01', false)] }));
-  return dir;
-}
+const repo = (files: Record<string, string>): string => repoWith(files, [registry('ci', 'acrci01', true), registry('prod', 'acrprod01', true), registry('open', 'acropen01', false)]);
 
-type Finding = JsonReport['findings'][number];
 type Report = JsonReport & { inputs: Array<{ file: string; kind: string; unread?: string[] }> };
 
-function pool008(report: JsonReport): Finding[] {
-  return report.findings.filter((finding) => finding.ruleId === 'AZF-POOL-008');
-}
 
 function where(finding: Finding): string {
   return `${finding.status} ${finding.location.file.replace(/^.*azfence-test-[^/]+\//, '')}:${finding.location.line}`;

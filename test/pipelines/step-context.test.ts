@@ -1,8 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildPlan } from '../support/materialize.js';
-import { scanJson, tempDir, writeJson, type JsonReport } from '../support/run-cli.js';
+import { scanJson, type JsonReport } from '../support/run-cli.js';
+import { registry, repoWith } from './support.js';
 
 /**
  * What a step runs depends on more than its script: the directory it runs in, the interpreter, whether it
@@ -10,18 +8,9 @@ import { scanJson, tempDir, writeJson, type JsonReport } from '../support/run-cl
  * a step that never runs.
  */
 
-const LOCKED_ACR = { type: 'azurerm_container_registry', name: 'ci', values: { name: 'acrci01', resource_group_name: 'rg-ci', location: 'westeurope', sku: 'Premium', public_network_access_enabled: false, network_rule_bypass_option: 'None' } };
+const LOCKED_ACR = registry('ci', 'acrci01', true);
 
-function repo(files: Record<string, string>): string {
-  const dir = tempDir();
-  mkdirSync(join(dir, '.git'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  writeJson(dir, 'infra/plan.json', buildPlan({ azurerm: [LOCKED_ACR] }));
-  return dir;
-}
+const repo = (files: Record<string, string>): string => repoWith(files, [LOCKED_ACR]);
 
 function pool008(report: JsonReport): string[] {
   return report.findings.filter((finding) => finding.ruleId === 'AZF-POOL-008').map((finding) => `${finding.status} ${finding.location.file.replace(/^.*?(\.github|scripts|infra|azure-pipelines)/, '$1')}:${finding.location.line}`);

@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildPlan } from '../support/materialize.js';
-import { scanJson, tempDir, writeJson, type JsonReport } from '../support/run-cli.js';
+import { scanJson } from '../support/run-cli.js';
+import { registry, repoWith, pool008, type Finding } from './support.js';
 
 /**
  * Azure Pipelines templates take parameters from the pipeline that includes them: the registry a quick
@@ -10,24 +9,10 @@ import { scanJson, tempDir, writeJson, type JsonReport } from '../support/run-cl
  * through each caller it is that caller's value, and each call site is judged on its own.
  */
 
-const acr = (label: string, name: string, locked: boolean) => ({ type: 'azurerm_container_registry', name: label, values: { name, resource_group_name: 'rg-ci', location: 'westeurope', sku: 'Premium', public_network_access_enabled: !locked, ...(locked ? { network_rule_bypass_option: 'None' } : {}) } });
 
-function repo(files: Record<string, string>): string {
-  const dir = tempDir();
-  mkdirSync(join(dir, '.git'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  writeJson(dir, 'infra/plan.json', buildPlan({ azurerm: [acr('ci', 'acrci01', true), acr('prod', 'acrprod01', true), acr('open', 'acropen01', false)] }));
-  return dir;
-}
+const repo = (files: Record<string, string>): string => repoWith(files, [registry('ci', 'acrci01', true), registry('prod', 'acrprod01', true), registry('open', 'acropen01', false)]);
 
-type Finding = JsonReport['findings'][number];
 
-function pool008(report: JsonReport): Finding[] {
-  return report.findings.filter((finding) => finding.ruleId === 'AZF-POOL-008');
-}
 
 function where(finding: Finding): string {
   return `${finding.status} ${finding.location.file.replace(/^.*azfence-test-[^/]+\//, '')}:${finding.location.line}`;
