@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectRecordedText } from './recorded-text.js';
 import { render, type Format } from '../../src/reporters/index.js';
 import { renderJunit } from '../../src/reporters/junit.js';
 import { renderTable } from '../../src/reporters/table.js';
@@ -92,14 +93,7 @@ function compareWithRecorded(name: string, text: string, dir: string): void {
   const file = join(RECORDED, name);
   if (RECORD) writeFileSync(file, stable);
   expect(existsSync(file), `${relative(ROOT, file)} is not recorded`).toBe(true);
-  const recorded = readFileSync(file, 'utf8');
-  if (stable === recorded) return;
-  // The first line that differs, whole, so that a failure says what changed even where output is cut short.
-  const got = stable.split('\n');
-  const want = recorded.split('\n');
-  const at = got.findIndex((line, i) => line !== want[i]);
-  const line = at === -1 ? want.length : at;
-  expect(`${relative(ROOT, file)}:${line + 1}: ${got[line] ?? '(end of report)'}`).toBe(`${relative(ROOT, file)}:${line + 1}: ${want[line] ?? '(end of report)'}`);
+  expectRecordedText(file, stable);
 }
 
 describe('every report format, whole, for a scan with all a report can show', () => {

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectRecordedText } from './recorded-text.js';
 import { render, renderParts, type Format } from '../../src/reporters/index.js';
 import { renderJunit } from '../../src/reporters/junit.js';
 import { buildSarif, renderSarif, SARIF_LIMITS } from '../../src/reporters/sarif.js';
@@ -34,14 +35,7 @@ export function recordedEstate(): ScanReport {
 }
 
 function expectRecorded(name: string, text: string): void {
-  const file = join(RECORDED, name);
-  const recorded = readFileSync(file, 'utf8');
-  if (text === recorded) return;
-  const got = text.split('\n');
-  const want = recorded.split('\n');
-  const at = got.findIndex((line, i) => line !== want[i]);
-  const line = at === -1 ? want.length : at;
-  expect(`${relative(ROOT, file)}:${line + 1}: ${got[line] ?? '(end of report)'}`).toBe(`${relative(ROOT, file)}:${line + 1}: ${want[line] ?? '(end of report)'}`);
+  expectRecordedText(join(RECORDED, name), text);
 }
 
 describe('every report format of the recorded estate scan, whole', () => {
