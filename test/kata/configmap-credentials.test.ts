@@ -29,7 +29,7 @@ describe('AZF-KATA-006 never prints a credential it found', () => {
       else writeJson(dir, 'plan.json', buildPlan({ azurerm: ([] as AzurermCase[]).concat(fixture.azurerm ?? []), azapi: [] }));
       expect(SECRETS.some((secret) => readFileSync(input, 'utf8').includes(secret)), 'the input holds a value to look for').toBe(true);
       const outputs: string[] = [];
-      for (const format of ['table', 'json', 'sarif', 'markdown', 'junit']) {
+      for (const format of ['table', 'json', 'sarif', 'markdown', 'junit', 'html']) {
         const sarif = join(dir, `${format}.sarif`);
         const markdown = join(dir, `${format}.md`);
         const run = runCli(['scan', input, '--format', format, '--fail-on', 'none', '--sarif', sarif, '--markdown', markdown]);
