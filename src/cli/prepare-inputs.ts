@@ -1,9 +1,10 @@
-import { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { UserError, oneLine } from '../errors.js';
 import type { Replacement } from '../inputs/discover.js';
 import { displayPath } from '../inputs/display-path.js';
 import { noteFileRead } from '../inputs/files-read.js';
+import { readStdinToEnd } from './read-stdin.js';
 
 /**
  * Inputs that are not read from the path as named: `-` (stdin, saved to a private temporary file so the
@@ -107,7 +108,7 @@ export function prepareInputs(paths: readonly string[], io: InputIo): PreparedIn
       if (named === '-') {
         if (paths.filter((path) => path === '-').length > 1) throw new UserError('- (stdin) is named twice; stdin can be read once');
         if (io.stdinIsTTY) throw new UserError('- reads the input from stdin, but stdin is a terminal (pipe a plan in: terraform show -json tfplan | azfence scan -)');
-        const bytes = io.readStdin ? io.readStdin() : readFileSync(0);
+        const bytes = io.readStdin ? io.readStdin() : readStdinToEnd();
         const saved = join(scratchDir(), bytes.subarray(0, 4).equals(ZIP_SIGNATURE) ? 'stdin.tfplan' : /^(\ufeff)?\s*[[{]/.test(bytes.subarray(0, 64).toString('utf8')) || bytes[0] === 0xff || bytes[0] === 0xfe ? 'stdin.json' : 'stdin.yaml');
         writeFileSync(saved, bytes, { mode: 0o600 });
         replacements.set(named, saved.endsWith('.tfplan') ? convert(saved, STDIN_NAME, io.cwd) : { path: saved, shownAs: STDIN_NAME });

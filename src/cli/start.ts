@@ -41,8 +41,10 @@ const code = rerun ?? (await run(argv, {
   get stdoutIsTTY() {
     return process.stdout.isTTY === true;
   },
+  // Not process.stdin.isTTY: building process.stdin for a pipe turns the pipe non-blocking, and `scan -` then
+  // reads it with blocking calls (src/cli/read-stdin.ts copes, but need not poll).
   get stdinIsTTY() {
-    return process.stdin.isTTY === true;
+    return process.getBuiltinModule('node:tty').isatty(0);
   },
 }));
 process.exitCode = code;
