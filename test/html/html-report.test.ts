@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, type Page } from '../support/chromium.js';
 import { runCli, tempDir } from '../support/run-cli.js';
@@ -42,6 +43,33 @@ function scheduledAudit(): { dir: string; html: string; json: { findings: Array<
   const run = runCli(['scan', 'estate.json', '--format', 'json', '--output', 'today.json', '--html', 'report.html', '--baseline', 'baseline.json'], dir);
   expect(run.code).toBe(1);
   return { dir, html: join(dir, 'report.html'), json: JSON.parse(readFileSync(join(dir, 'today.json'), 'utf8')) };
+}
+
+/**
+ * What a screenshot shows, as text, kept in the PNG's Description (a tEXt chunk after IHDR): the committed
+ * screenshot is compared by what it says, not by its pixels, which differ with fonts and Chromium versions.
+ */
+const DESCRIPTION = 'Description';
+
+function withDescription(png: Buffer, text: string): Buffer {
+  const data = Buffer.concat([Buffer.from(DESCRIPTION, 'latin1'), Buffer.from([0]), Buffer.from(text, 'latin1')]);
+  const chunk = Buffer.alloc(12 + data.length);
+  chunk.writeUInt32BE(data.length, 0);
+  chunk.write('tEXt', 4, 'latin1');
+  data.copy(chunk, 8);
+  chunk.writeUInt32BE(crc32(chunk.subarray(4, 8 + data.length)), 8 + data.length);
+  const afterHeader = 8 + 12 + png.readUInt32BE(8);
+  return Buffer.concat([png.subarray(0, afterHeader), chunk, png.subarray(afterHeader)]);
+}
+
+function descriptionOf(png: Buffer): string | undefined {
+  for (let at = 8; at + 12 <= png.length; at += 12 + png.readUInt32BE(at)) {
+    if (png.toString('latin1', at + 4, at + 8) !== 'tEXt') continue;
+    const data = png.subarray(at + 8, at + 8 + png.readUInt32BE(at));
+    const nul = data.indexOf(0);
+    if (data.toString('latin1', 0, nul) === DESCRIPTION) return data.toString('latin1', nul + 1);
+  }
+  return undefined;
 }
 
 let browser: Browser;
@@ -165,16 +193,21 @@ describe('the HTML report in Chromium', () => {
   it('makes a screenshot of a scheduled audit report (the one in the README)', async () => {
     const { html } = scheduledAudit();
     const page = await open(html, { width: 1280, height: 1280 });
-    const png = await page.screenshot();
+    const shows = await page.evaluate<string>(`[document.getElementById('verdict'), document.querySelector('header p.summary'), document.getElementById('changes-heading').parentElement.querySelector('p'), document.getElementById('findings-heading')].map((element) => element.textContent.replace(/\\s+/g, ' ').trim()).join(' / ')`);
+    expect(shows).toMatch(/^Gate: failed\. [\x20-\x7e]+$/);
+    const png = withDescription(await page.screenshot(), `azfence HTML report: ${shows}`);
     expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1280, 1280]);
     expect(png.length).toBeGreaterThan(30_000);
+    expect(descriptionOf(png)).toBe(`azfence HTML report: ${shows}`);
     const out = join(tempDir('azfence-screenshot-'), 'html-report.png');
     writeFileSync(out, png);
     if (process.env['AZFENCE_UPDATE_SCREENSHOT'] === '1') {
       mkdirSync(join(ROOT, 'docs/images'), { recursive: true });
       writeFileSync(README_SCREENSHOT, png);
     }
+    // The README's screenshot is this run's report, not an older one's: what it shows is what today's report says.
+    expect(descriptionOf(readFileSync(README_SCREENSHOT)), 'docs/images/html-report.png shows an older report: run AZFENCE_UPDATE_SCREENSHOT=1 npx vitest run test/html -t screenshot and commit it').toBe(`azfence HTML report: ${shows}`);
   });
 });
 
