@@ -182,6 +182,21 @@ describe('azfence audit --shard and azfence merge, against the ARM emulator', ()
     expect(report.summary.baseline).toEqual({ new: 0, existing: report.findings.length, absent: 0 });
     expect(report.resolved).toEqual([]);
     expect(run.code).toBe(0);
+
+    // Last night lacked a failure of the unlinked spoke's shard and had one on a vault since deleted: the
+    // first is new over the whole estate and fails the gate, the second is resolved.
+    const lastNight = JSON.parse(readFileSync(join(dir, 'last-night.json'), 'utf8')) as { findings: Array<{ ruleId: string; status: string; severity: string; fingerprint: string; resource: { id: string; name: string } }> };
+    const dropped = lastNight.findings.findIndex((finding) => finding.resource.name === 'kvopen3' && finding.status === 'fail');
+    expect(dropped).toBeGreaterThanOrEqual(0);
+    const [fresh] = lastNight.findings.splice(dropped, 1);
+    lastNight.findings.push({ ...fresh!, fingerprint: 'deleted-vault', resource: { ...fresh!.resource, id: fresh!.resource.id.replace(/kvopen3$/, 'kvgone'), name: 'kvgone' } });
+    writeFileSync(join(dir, 'last-night-edited.json'), JSON.stringify(lastNight));
+    const changed = runCli(['merge', 'shard-1.json', 'shard-2.json', 'shard-3.json', '--format', 'json', '--baseline', 'last-night-edited.json'], dir);
+    const changes = JSON.parse(changed.stdout) as ShardJson & { resolved: Array<{ resource: { name: string } }>; summary: { baseline: unknown }; findings: Array<{ baseline?: string; resource: { name: string } }> };
+    expect(changes.summary.baseline).toEqual({ new: 1, existing: report.findings.length - 1, absent: 1 });
+    expect(changes.findings.filter((finding) => finding.baseline === 'new').map((finding) => finding.resource.name)).toEqual(['kvopen3']);
+    expect(changes.resolved.map((finding) => finding.resource.name)).toEqual(['kvgone']);
+    expect(changed.code).toBe(1);
   });
 
   it('a subscription no shard can read makes the merged run exit 2, named once; the rest is still reported', async () => {
