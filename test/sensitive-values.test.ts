@@ -29,7 +29,11 @@ const SECRET = {
   fqdn: 'secret-fqdn-7c2e.example.com',
 } as const;
 
-/** A user pack whose rules read a set (key vault ip_rules) and a map (tags), and print them in templates. */
+/**
+ * A user pack whose rules read a set (key vault ip_rules) and a map (tags), and print them in templates, and
+ * one that prints a whole list (an AKS cluster's authorized ranges) in the finding of a check that does not
+ * read it: a sensitive member read as a value would be printed there, whatever the verdict.
+ */
 const USER_PACK = `pack: ACME
 title: Acme house rules
 rules:
@@ -53,6 +57,17 @@ rules:
       - select: { type: Microsoft.Storage/storageAccounts }
         assert: { field: tags.owner, equals: platform-team }
         message: 'Storage account {name} is owned by {field:tags.owner}.'
+  - id: ACME-AKS-001
+    title: AKS API servers are private
+    severity: low
+    description: A public API server is reviewed by the ranges it allows.
+    remediation:
+      azurerm: 'Make {address} private (it allows {field:properties.apiServerAccessProfile.authorizedIPRanges}).'
+      azapi: 'Make {address} private (it allows {field:properties.apiServerAccessProfile.authorizedIPRanges}).'
+    checks:
+      - select: { type: Microsoft.ContainerService/managedClusters }
+        assert: { field: properties.apiServerAccessProfile.enablePrivateCluster, equals: true }
+        message: 'Cluster {name} is public, reachable from {field:properties.apiServerAccessProfile.authorizedIPRanges}.'
 `;
 
 const aks = (name: string, profile: Json): AzurermCase => ({ type: 'azurerm_kubernetes_cluster', name, values: { name: `aks-${name}`, private_cluster_enabled: false, api_server_access_profile: [profile] } });
@@ -65,8 +80,11 @@ const CASES: Array<{ resource: AzurermCase; sensitive: Json; expect: Record<stri
     resource: aks('list_secret', { authorized_ip_ranges: ['198.51.100.0/24', SECRET.listMember] }),
     sensitive: { api_server_access_profile: [{ authorized_ip_ranges: [false, true] }] },
     // Read, the secret range would let the check pass.
-    expect: { 'AZF-PUB-008': 'unknown' },
-    says: { 'AZF-PUB-008': ['api_server_access_profile[0].authorized_ip_ranges is marked sensitive and not read'] },
+    expect: { 'AZF-PUB-008': 'unknown', 'ACME-AKS-001': 'fail' },
+    says: {
+      'AZF-PUB-008': ['api_server_access_profile[0].authorized_ip_ranges is marked sensitive and not read'],
+      'ACME-AKS-001': ['reachable from ["198.51.100.0/24", (sensitive)].', 'it allows ["198.51.100.0/24", (sensitive)]'],
+    },
   },
   {
     resource: aks('list_open', { authorized_ip_ranges: ['198.51.100.0/24', '0.0.0.0/0'] }),
