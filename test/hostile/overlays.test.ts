@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { buildPlan, buildSnapshot, type AzurermCase } from '../support/materialize.js';
 import { runCli, scanJson, tempDir, writeJson, type JsonReport } from '../support/run-cli.js';
 import { validateSarifText } from '../support/sarif-validator.js';
@@ -283,6 +284,43 @@ describe('azurerm resources that manage part of another resource', () => {
     expect(finding.remediation).toBe('Set default_action = "Deny" on azurerm_storage_account_network_rules.logs.');
     writeJson(dir, 'plan.json', buildPlan({ azurerm: [account, rules('Deny')] }));
     expect((scanJson(['plan.json', '--policies', 'acme.yaml', '--fail-on', 'none'], [], dir).report.findings as Finding[]).filter((candidate) => candidate.ruleId === 'ACME-STG-001')).toEqual([]);
+  });
+
+  // AZF-DNS-004 accepts a zone linked only to the hub when the spoke's DNS servers are the hub firewall (DNS
+  // proxy). The spoke's own dns_servers say so; azurerm_virtual_network_dns_servers, which manages the same
+  // list, can point the spoke somewhere else, and what it writes is what the VNet uses.
+  const dnsThroughHub = (parse(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'rules', 'AZF-DNS-004.yaml'), 'utf8')) as { cases: Array<{ name: string; azurerm: AzurermCase[] }> }).cases.find((fixture) =>
+    fixture.name.startsWith("spoke whose dns_servers are the hub firewall's private IP"),
+  )!.azurerm;
+  const dnsServers = (servers: Partial<AzurermCase>): AzurermCase => ({
+    type: 'azurerm_virtual_network_dns_servers',
+    name: 'spoke',
+    values: { dns_servers: [] },
+    unknown: ['virtual_network_id'],
+    references: { virtual_network_id: ['azurerm_virtual_network.spoke.id', 'azurerm_virtual_network.spoke'] },
+    ...servers,
+  });
+  const dns004 = (cases: AzurermCase[]): Finding[] => scan(cases, ['--fail-on', 'none']).findings.filter((finding) => finding.ruleId === 'AZF-DNS-004');
+
+  it('azurerm_virtual_network_dns_servers pointing the spoke at a public resolver: AZF-DNS-004 fails', () => {
+    expect(dns004(dnsThroughHub)).toEqual([]);
+    const findings = dns004([...dnsThroughHub, dnsServers({ values: { dns_servers: ['8.8.8.8'] } })]);
+    expect(findings.map((finding) => `${finding.status} ${finding.resource.address}`)).toEqual(['fail azurerm_private_endpoint.acr']);
+    expect(findings[0]!.message).toMatch(/linked only to vnet-hub/);
+  });
+
+  it('azurerm_virtual_network_dns_servers with servers known only after apply, not traced to the firewall: AZF-DNS-004 does not pass', () => {
+    // Only servers that lead to the firewall make the hub link count, as for the VNet's own dns_servers.
+    const findings = dns004([...dnsThroughHub, dnsServers({ values: { dns_servers: [null] }, unknown: ['virtual_network_id', 'dns_servers[0]'] })]);
+    expect(findings.map((finding) => `${finding.status} ${finding.resource.address}`)).toEqual(['fail azurerm_private_endpoint.acr']);
+  });
+
+  it('azurerm_virtual_network_dns_servers pointing a spoke at the hub firewall makes the hub link count (no false alarm)', () => {
+    const spokeOwnDns = dnsThroughHub.map((resource) => (resource.type === 'azurerm_virtual_network' && resource.name === 'spoke' ? { type: resource.type, name: resource.name, values: { ...resource.values, dns_servers: [] } } : resource));
+    expect(dns004(spokeOwnDns).map((finding) => finding.status)).toEqual(['fail']);
+    const spoke = dnsThroughHub.find((resource) => resource.type === 'azurerm_virtual_network' && resource.name === 'spoke')!;
+    const writer = dnsServers({ values: { dns_servers: [null] }, unknown: ['virtual_network_id', 'dns_servers[0]'], references: { virtual_network_id: ['azurerm_virtual_network.spoke.id', 'azurerm_virtual_network.spoke'], dns_servers: spoke.references!['dns_servers']! } });
+    expect(dns004([...spokeOwnDns, writer])).toEqual([]);
   });
 });
 
