@@ -125,6 +125,22 @@ describe('a file that cannot be read (a Helm template) is listed as not scanned 
     expect(suite![1]).toMatch(/<skipped message="[^"]*Go\/Helm template[^"]*"\/>/);
   });
 
+  it('HTML: the count on the summary line and a "Not scanned" section naming the file and its reason, as text', () => {
+    const dir = tree();
+    // A file name a pull request chose: it must show as text, never as markup.
+    writeText(dir, 'repo/charts/app/templates/<img src=x onerror=alert(1)>.yaml', HELM_TEMPLATE);
+    const run = runCli(['scan', 'repo', '--format', 'html', '--fail-on', 'none'], dir);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/2 files not scanned/);
+    const section = /<section aria-labelledby="not-scanned-heading">([\s\S]*?)<\/section>/.exec(run.stdout)?.[1];
+    expect(section, run.stdout).toBeDefined();
+    expect(section).toContain('<h2 id="not-scanned-heading">Not scanned (2)</h2>');
+    expect(section).toContain(`<code>repo/${TEMPLATE_FILE}</code>`);
+    expect(section).toMatch(/<code>repo\/charts\/app\/templates\/&lt;img src=x onerror=alert\(1\)(&gt;|>)\.yaml<\/code>/);
+    expect(section).not.toContain('<img');
+    expect(section).toMatch(reason);
+  });
+
   it('a template named on the command line is still an error (exit 2): the user asked for it to be read', () => {
     const dir = tree();
     const run = runCli(['scan', `repo/${TEMPLATE_FILE}`], dir);

@@ -237,6 +237,8 @@ ${references ? `<h4>References</h4><ul>${references}</ul>` : ''}
 function problems(report: ScanReport): string {
   const out: string[] = [];
   if (report.errors.length) out.push(`<section aria-labelledby="errors-heading"><h2 id="errors-heading">Errors (${report.errors.length})</h2><ul>${report.errors.map((error) => `<li>${htmlText(errorText(error))}</li>`).join('')}</ul></section>`);
+  // Files a walk found but could not read (a Helm template): named with the reason, as every other format does.
+  if (report.skipped.length) out.push(`<section aria-labelledby="not-scanned-heading"><h2 id="not-scanned-heading">Not scanned (${report.skipped.length})</h2><ul>${report.skipped.map((skipped) => `<li><code>${htmlText(skipped.file)}</code>: ${htmlText(skipped.reason)}</li>`).join('')}</ul></section>`);
   const unread = unreadLines(report);
   if (unread.length) out.push(`<section aria-labelledby="unread-heading"><h2 id="unread-heading">Not read (${unread.length})</h2><ul>${unread.map((line) => `<li><code>${htmlText(line.file)}</code>: ${htmlText(line.text)}</li>`).join('')}</ul></section>`);
   if (report.warnings?.length) out.push(`<section aria-labelledby="warnings-heading"><h2 id="warnings-heading">Warnings (${report.warnings.length})</h2><ul>${report.warnings.map((warning) => `<li>${htmlText(errorText(warning))}</li>`).join('')}</ul></section>`);
