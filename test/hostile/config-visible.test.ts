@@ -61,6 +61,15 @@ describe('what the configuration changed is in every report', () => {
     for (const change of CHANGES) expect(line).toContain(change);
   });
 
+  it('HTML: a paragraph in the page header', () => {
+    const dir = weakenedRepo();
+    const html = runCli(['scan', 'plan.json', '--format', 'html'], dir).stdout;
+    const header = /<header[^>]*>([\s\S]*?)<\/header>/.exec(html)?.[1] ?? '';
+    const line = header.split('\n').find((text) => text.includes('changes the defaults'));
+    expect(line, header).toBeDefined();
+    for (const change of CHANGES) expect(line).toContain(change.replace('->', '-&gt;'));
+  });
+
   it('JSON: a configuration object, valid under schemas/report.schema.json', async () => {
     const dir = weakenedRepo();
     const run = runCli(['scan', 'plan.json', '--format', 'json'], dir);
