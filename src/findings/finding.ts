@@ -49,8 +49,8 @@ export interface Finding {
 }
 
 /**
- * A finding an earlier report (the baseline) held open that this run no longer reports: fixed, removed, or
- * in another status now. Only what the earlier report said is known, so most fields are optional.
+ * A finding an earlier report (the baseline) held open that this run no longer reports in any status: fixed
+ * or removed. Only what the earlier report said is known, so most fields are optional.
  */
 export interface ResolvedFinding {
   ruleId: string;

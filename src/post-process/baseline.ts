@@ -79,18 +79,19 @@ export function readBaseline(path: string, cwd: string): Baseline {
 }
 
 /**
- * Marks each finding new or existing; returns the baseline's open findings that are gone (fixed, removed,
- * or now in another status: a failure that became unknown is a new unknown and a resolved failure).
+ * Marks each finding new or existing; returns the baseline's open findings that are gone (fixed or removed).
+ * A check still reported in another status has not gone: an unknown that fails now is a new failure, and
+ * listing its unknown as resolved would count it as fixed.
  */
 export function applyBaseline(findings: readonly Finding[], baseline: Baseline): { absent: number; resolved: ResolvedFinding[] } {
-  const seen = new Set<string>();
+  const reported = new Set<string>();
   for (const finding of findings) {
     const key = `${finding.fingerprint}|${finding.status}`;
     const existing = baseline.entries.has(key) || (finding.suppression !== undefined && baseline.suppressed.has(key));
     finding.baseline = existing ? 'existing' : 'new';
-    if (existing) seen.add(key);
+    reported.add(finding.fingerprint);
   }
-  const resolved = [...baseline.entries].filter(([key]) => !seen.has(key)).map(([, entry]) => entry);
+  const resolved = [...baseline.entries.values()].filter((entry) => !reported.has(entry.fingerprint));
   return { absent: resolved.length, resolved: resolved.sort(compareResolved) };
 }
 
