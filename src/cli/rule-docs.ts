@@ -1,6 +1,7 @@
 import type { Rule, RulePack } from '../engine/rule.js';
 import { remediationsOf } from '../report/rule-descriptor.js';
 import { RULE_DOCS_DIR, ruleDocPath } from '../report/rule-links.js';
+import { documentTemplate, escapeSlots } from '../report/template-slots.js';
 import { renderExamples, type FixtureExample } from './rule-examples.js';
 
 /**
@@ -26,56 +27,6 @@ function tidy(text: string): string {
   return text.trim().replace(/\n{3,}/g, '\n\n');
 }
 
-/** `neededZones` -> `needed zones`, `routeTable` -> `route table`. */
-function words(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase();
-}
-
-/**
- * A remediation template as a reader of the docs sees it: what a finding fills in is shown as a named
- * slot (`<registry>`, `<resource address>`), a parameter as its default, a property by its path.
- */
-export function documentTemplate(template: string, rule: Rule): string {
-  // `{detail:key|words}`: the page shows the slot; the words are what a finding says when the detail is not known.
-  return template.replace(/\{(name|type|label|address|id|resourceGroup|field|attr|param|detail)(?::([^}|]+))?(?:\|[^}]*)?\}/g, (whole, kind: string, arg: string | undefined) => {
-    switch (kind) {
-      case 'name':
-        return '<resource name>';
-      case 'type':
-        return '<ARM type>';
-      case 'label':
-        return '<resource kind>';
-      case 'address':
-        return '<resource address>';
-      case 'id':
-        return '<resource id>';
-      case 'resourceGroup':
-        return '<resource group>';
-      case 'field':
-        return arg ? `<value of ${arg}>` : whole;
-      case 'attr':
-        // Written inside a code span in the packs (`{attr:x} = false`): a slot, not a nested code span.
-        return arg ? `<attribute for ${arg}>` : whole;
-      case 'param': {
-        const value = arg ? rule.parameters[arg]?.default : undefined;
-        return arg ? (Array.isArray(value) ? value.join(', ') : value === undefined ? `<${arg}>` : String(value)) : whole;
-      }
-      case 'detail':
-        return arg ? `<${words(arg)}>` : whole;
-      default:
-        return whole;
-    }
-  });
-}
-
-/** Markdown reads `<subnet>` outside a code span as an HTML tag and hides it: escape those brackets. */
-function escapeSlots(markdown: string): string {
-  return markdown
-    .split(/(`[^`]*`)/)
-    .map((part, index) => (index % 2 === 1 ? part : part.replace(/</g, '\\<').replace(/>/g, '\\>')))
-    .join('');
-}
-
 /** The Markdown page for one built-in rule. */
 export function renderRuleDoc(rule: Rule, pack?: Pick<RulePack, 'title'>, examples: readonly FixtureExample[] = []): string {
   const out: string[] = [
@@ -95,7 +46,7 @@ export function renderRuleDoc(rule: Rule, pack?: Pick<RulePack, 'title'>, exampl
   out.push('', '## Remediation', '');
   for (const { types, remediation } of remediationsOf(rule)) {
     if (types) out.push('', `For ${types.join(', ')}:`, '');
-    for (const [dialect, text] of Object.entries(remediation)) out.push(`- **${DIALECT_LABELS.get(dialect) ?? dialect}:** ${escapeSlots(documentTemplate(text!.trim(), rule))}`);
+    for (const [dialect, text] of Object.entries(remediation)) out.push(`- **${DIALECT_LABELS.get(dialect) ?? dialect}:** ${escapeSlots(documentTemplate(text!.trim(), (name) => rule.parameters[name]?.default))}`);
   }
   out.push(...renderExamples(examples));
   const parameters = Object.entries(rule.parameters);
@@ -175,7 +126,7 @@ export function renderExplain(rule: Rule, docFile?: string): string {
   if (rule.help.trim()) out.push('', tidy(rule.help));
   for (const { types, remediation } of remediationsOf(rule)) {
     out.push('', types ? `Remediation for ${types.join(', ')}:` : 'Remediation:');
-    for (const [dialect, text] of Object.entries(remediation)) out.push(`  ${DIALECT_LABELS.get(dialect) ?? dialect}: ${documentTemplate(text!.trim(), rule)}`);
+    for (const [dialect, text] of Object.entries(remediation)) out.push(`  ${DIALECT_LABELS.get(dialect) ?? dialect}: ${documentTemplate(text!.trim(), (name) => rule.parameters[name]?.default)}`);
   }
   const parameters = Object.entries(rule.parameters);
   if (parameters.length > 0) {

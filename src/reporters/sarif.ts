@@ -12,6 +12,7 @@ import { markdownProse } from './markdown-text.js';
 import { terminalLines, terminalText } from './terminal-text.js';
 import type { RenderOptions } from './render-options.js';
 import { realPath } from '../real-path.js';
+import { documentTemplate, escapeSlots } from '../report/template-slots.js';
 
 /**
  * A message for code scanning's alert view, from input text: controls shown as escapes (terminal-text.ts),
@@ -58,11 +59,16 @@ function markdownOf(rule: RuleDescriptor): (text: string) => string {
   return (text) => text.split('\n').map((line) => (line.trim() ? markdownProse(line) : '')).join('\n');
 }
 
+/**
+ * A remediation template stands for every finding of the rule: what a finding fills in shows as a named slot
+ * (`<resource address>`), as on the rule's doc page, never as the raw `{detail:...}` the engine fills.
+ */
 function remediationMarkdown(rule: RuleDescriptor, md: (text: string) => string): string {
+  const template = (text: string) => (rule.origin.builtIn ? escapeSlots(documentTemplate(text)) : md(documentTemplate(text)));
   const lines: string[] = [];
   for (const { types, remediation } of remediationsOf(rule)) {
     if (types) lines.push('', `For ${md(types.join(', '))}:`, '');
-    for (const [dialect, text] of Object.entries(remediation)) lines.push(`- **${md(DIALECT_LABELS.get(dialect) ?? dialect)}:** ${md(text!.trim())}`);
+    for (const [dialect, text] of Object.entries(remediation)) lines.push(`- **${md(DIALECT_LABELS.get(dialect) ?? dialect)}:** ${template(text!.trim())}`);
   }
   return lines.join('\n');
 }
@@ -78,7 +84,7 @@ function ruleDescriptor(rule: RuleDescriptor) {
     [
       rule.description,
       rule.help,
-      ...remediationsOf(rule).flatMap(({ types, remediation }) => [types ? `Remediation for ${types.join(', ')}:` : 'Remediation:', ...Object.entries(remediation).map(([dialect, value]) => `${dialect}: ${value!.trim()}`)]),
+      ...remediationsOf(rule).flatMap(({ types, remediation }) => [types ? `Remediation for ${types.join(', ')}:` : 'Remediation:', ...Object.entries(remediation).map(([dialect, value]) => `${dialect}: ${documentTemplate(value!.trim())}`)]),
       ...rule.references,
     ]
       .filter(Boolean)

@@ -28,6 +28,20 @@ describe('rule docs', () => {
     expect(runCli(['explain', 'AZF-DNS-001']).stdout).not.toMatch(/\{detail:/);
   });
 
+  it('SARIF rule help, which code scanning shows with every alert, renders placeholders as readable text too', () => {
+    const rules = buildSarif(scan({ paths: ['fixtures/estate/plan.json'], cwd: process.cwd() })).runs[0]!.tool.driver.rules;
+    expect(rules.length).toBe(loadRules().rules.length);
+    const texts = rules.flatMap((rule) => [rule.help.text, rule.help.markdown, rule.fullDescription.text].map((text) => ({ id: rule.id, text })));
+    const raw = texts.flatMap(({ id, text }) => [...text.matchAll(/\{(?:detail|attr|field|param|name|address|id|type|label|resourceGroup)(?::[^}]*)?\}/g)].map((match) => `${id}: ${match[0]}`));
+    expect(raw).toEqual([]);
+    const dns001 = rules.find((rule) => rule.id === 'AZF-DNS-001')!;
+    expect(dns001.help.text).toContain('block to <resource address> with the zones <needed zones>.');
+    // help.markdown is rendered: a slot outside a code span is escaped so it is not read as an HTML tag.
+    expect(dns001.help.markdown).toContain('block to \\<resource address\\> with the zones \\<needed zones\\>.');
+    expect(dns001.help.markdown).toContain('`az network private-endpoint dns-zone-group create --endpoint-name <resource name> --resource-group <resource group>');
+    expect(rules.find((rule) => rule.id === 'AZF-KATA-002')!.help.text).toContain('a `vm_size` of the families <kataVmFamilies>');
+  });
+
   it('a check with a remediation of its own is documented with the types it is for', () => {
     const doc = generateRuleDocs(loadRules().packs).get('docs/rules/AZF-PUB-006.md')!;
     expect(doc).toContain('\nFor Microsoft.Insights/privateLinkScopes:\n\n- **Terraform (azurerm):** Set `ingestion_access_mode = "PrivateOnly"`');

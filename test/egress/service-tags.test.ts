@@ -32,6 +32,22 @@ describe('service tags in the data tables', () => {
     expect(named.filter(({ tag }) => !isRealServiceTag(tag))).toEqual([]);
   });
 
+  // AZF-EGR-007's NSG needs name service tags as destinations too (`AzureCloud.<region>` is filled with the
+  // pool's region); a misspelt one would never match a real NSG rule, so the pool's egress would be reported.
+  const nsgNeeds = parse(readFileSync(join(DATA, 'nsg-egress-needs.yaml'), 'utf8')) as {
+    defaultOutboundRules: Array<{ name: string; source: string; destination: string }>;
+    pools: Record<string, { needs: Array<{ destination: string }> }>;
+  };
+  it('every service tag an NSG egress need or default rule names is a real one', () => {
+    const named = [
+      ...Object.entries(nsgNeeds.pools).flatMap(([pool, { needs }]) => needs.map((need) => ({ pool, tag: need.destination }))),
+      ...nsgNeeds.defaultOutboundRules.flatMap((rule) => [rule.source, rule.destination].map((tag) => ({ pool: rule.name, tag }))),
+    ];
+    expect(named.length).toBeGreaterThan(10);
+    const tags = named.filter(({ tag }) => tag !== '*').map(({ pool, tag }) => ({ pool, tag: tag.replace('.<region>', '.WestEurope') }));
+    expect(tags.filter(({ tag }) => !isRealServiceTag(tag))).toEqual([]);
+  });
+
   it('every FQDN tag an egress profile names is a real one', () => {
     const fqdnTags = profiles.flatMap((profile) => (profile.fqdnTags ?? []).map((tag) => ({ profile: profile.id, tag })));
     expect(fqdnTags.filter(({ tag }) => !known.fqdnTags.includes(tag))).toEqual([]);

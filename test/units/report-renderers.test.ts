@@ -756,3 +756,13 @@ describe('HTML: the verdict and the sections a reader opens', () => {
     expect(bare).not.toContain('<h4>Fix</h4>');
   });
 });
+
+describe('HTML: the rules section', () => {
+  it("shows a remediation's placeholders as named slots, as the rule docs do, never raw {detail:...}", () => {
+    const html = renderHtml(recordedEstate());
+    const section = html.slice(html.indexOf('id="rules-heading"'));
+    expect(section.length).toBeGreaterThan(1000);
+    expect([...section.matchAll(/\{(?:detail|attr|field|param|name|address|id|type|label|resourceGroup)(?::[^}]*)?\}/g)].map((match) => match[0])).toEqual([]);
+    expect(section).toContain('block to &lt;resource address&gt; with the zones &lt;needed zones&gt;.');
+  });
+});

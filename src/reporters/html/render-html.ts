@@ -3,6 +3,7 @@ import { SEVERITY_ORDER, type Finding, type ResolvedFinding } from '../../findin
 import { gateFailures } from '../../report/fail-gate.js';
 import { configurationLine, resolveGate } from '../../report/configuration.js';
 import { errorText, type ScanReport } from '../../report/scan-report.js';
+import { documentTemplate } from '../../report/template-slots.js';
 import { TOOL_VERSION } from '../../version.js';
 import { summarize, summaryLine, unreadLines, type Summary } from '../summary.js';
 import { barChart } from './charts.js';
@@ -222,7 +223,8 @@ ${rules.map(ruleHelp).join('\n')}
 function ruleHelp(rule: RuleDescriptor): string {
   const paragraphs = (text: string) => text.split(/\n\s*\n/).map((part) => part.trim()).filter(Boolean).map((part) => `<p>${prose(part.replace(/\s*\n\s*/g, ' '))}</p>`).join('');
   const remediation = Object.entries(rule.remediation)
-    .map(([dialect, text]) => `<dt>${htmlText(DIALECTS.get(dialect) ?? dialect)}</dt><dd>${prose(text!.trim().replace(/\s*\n\s*/g, ' '))}</dd>`)
+    // A template stands for every finding of the rule: what a finding fills in shows as a named slot.
+    .map(([dialect, text]) => `<dt>${htmlText(DIALECTS.get(dialect) ?? dialect)}</dt><dd>${prose(documentTemplate(text!.trim().replace(/\s*\n\s*/g, ' ')))}</dd>`)
     .join('');
   // References of built-in rules are Microsoft's docs; a user pack's come with the pull request, so they stay text.
   const references = rule.references.map((url) => (rule.origin.builtIn && /^https:\/\/[^\s"<>]+$/.test(url) ? `<li><a href="${htmlAttr(url)}" rel="noopener noreferrer">${htmlText(url)}</a></li>` : `<li><code>${htmlText(url)}</code></li>`)).join('');
