@@ -23,8 +23,6 @@ describe('the example estate (README quick start)', () => {
       [
         'AZF-DNS-001 plan.json pe-kv-ci-we01',
         'AZF-DNS-001 snapshot.json pe-kv-ci-we01',
-        'AZF-EGR-001 plan.json afw-hub',
-        'AZF-EGR-001 snapshot.json afw-hub',
         'AZF-EGR-006 plan.json rcg-ci-egress',
         'AZF-EGR-006 snapshot.json rcg-ci-egress',
         'AZF-EGR-007 plan.json pool-ci',

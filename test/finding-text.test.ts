@@ -313,8 +313,8 @@ describe('AZF-EGR-001: what a firewall lacks', () => {
   };
 
   it("the evidence's actual is what the rules leave out, not the expected list again", () => {
-    const finding = only(scanFixtureCase('AZF-EGR-001', 'ACA agent profile with download.agent.dev.azure.com removed (*.dev.azure.com covers one label only)'), 'azurerm_firewall.hub');
-    expect(finding.evidence).toEqual([{ path: 'rules', actual: '"not allowed: download.agent.dev.azure.com"', expected: 'rules allowing download.agent.dev.azure.com' }]);
+    const finding = only(scanFixtureCase('AZF-EGR-001', "*.agent.dev.azure.com in place of *.dev.azure.com: a subdomain's wildcard does not cover the parent's *.dev.azure.com need"), 'azurerm_firewall.hub');
+    expect(finding.evidence).toEqual([{ path: 'rules', actual: '"not allowed: *.dev.azure.com"', expected: 'rules allowing *.dev.azure.com' }]);
   });
 
   it('missing service tags are fixed with a network rule, never as --target-fqdns of an application rule', () => {

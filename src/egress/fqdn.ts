@@ -1,9 +1,13 @@
 /**
- * FQDN matching, per DNS label: case-insensitive; a wildcard only as a leading `*.` that stands for exactly
- * one label (`*.blob.core.windows.net` covers `acct.blob.core.windows.net`, neither `blob.core.windows.net`
- * nor `a.b.blob.core.windows.net`); a bare `*` allows everything. Reading a wildcard as one label is the
- * conservative choice: Microsoft's published lists name deeper hosts (download.agent.dev.azure.com beside
- * *.dev.azure.com) separately, and a missing entry blocks builds at run time.
+ * FQDN matching as Azure Firewall matches application rule targets: case-insensitive, a trailing dot ignored,
+ * a bare `*` allows everything, and a leading `*` stands for anything to its left. The firewall FAQ ("How do
+ * wildcards work in target URLs and target FQDNs in application rules?") says "Asterisks on the left-most side
+ * mean literally anything to the left will match, meaning multiple subdomains ... will be matched", and that
+ * `*.contoso.com` does not match `contoso.com` itself. So `*.core.windows.net` allows
+ * `acct.blob.core.windows.net` and `*.dev.azure.com` allows `download.agent.dev.azure.com`: reading the
+ * wildcard as one DNS label (the rule catalog's "per DNS label") reported hosts the firewall lets through as missing.
+ * AZF-EGR-001 (what an entry covers) and AZF-EGR-006 (which listed wildcards an entry takes in) share this one
+ * reading, so they cannot disagree about the same entry.
  */
 export function normalizeFqdn(fqdn: string): string {
   return fqdn.trim().toLowerCase().replace(/\.$/, '');
@@ -25,18 +29,37 @@ export function fqdnProblem(entry: string): string | undefined {
   return undefined;
 }
 
+/**
+ * What a leading-`*` pattern asks of a host's end: `.blob.core.windows.net` for `*.blob.core.windows.net`,
+ * `contoso.com` for `*contoso.com` (the FAQ's form, which takes in the apex and look-alikes such as
+ * `anycontoso.com`), the empty string for the bare `*` (so it matches every host and takes in every
+ * wildcard); undefined for a pattern without a leading `*`.
+ */
+function wildcardTail(pattern: string): string | undefined {
+  return pattern.startsWith('*') ? pattern.slice(1) : undefined;
+}
+
 /** Does allowlist pattern `pattern` allow the concrete host `host`? */
 export function patternMatches(pattern: string, host: string): boolean {
   const p = normalizeFqdn(pattern);
   const h = normalizeFqdn(host);
-  if (p === '*') return true;
-  if (p.startsWith('*.')) {
-    const suffix = p.slice(1);
-    if (!h.endsWith(suffix)) return false;
-    const label = h.slice(0, h.length - suffix.length);
-    return label.length > 0 && !label.includes('.');
-  }
+  const tail = wildcardTail(p);
+  // Anything to the left of the tail, at any depth; `*.x` never matches the apex `x`, which lacks the dot.
+  if (tail !== undefined) return h.endsWith(tail);
   return p === h;
+}
+
+/**
+ * Does wildcard `broader` allow every host wildcard `narrower` stands for? True when the narrower's tail
+ * ends with the broader's: `*` takes in every wildcard, `*.core.windows.net` and `*.windows.net` take in
+ * `*.blob.core.windows.net`, `*.data.mcr.microsoft.com` does not take in `*.mcr.microsoft.com`. A tail
+ * that starts with a dot only ends another on a label boundary, so `*.ore.windows.net` takes in nothing
+ * under `core.windows.net`.
+ */
+export function wildcardTakesIn(broader: string, narrower: string): boolean {
+  const broaderTail = wildcardTail(normalizeFqdn(broader));
+  const narrowerTail = wildcardTail(normalizeFqdn(narrower));
+  return broaderTail !== undefined && narrowerTail !== undefined && narrowerTail.endsWith(broaderTail);
 }
 
 /**
@@ -44,13 +67,8 @@ export function patternMatches(pattern: string, host: string): boolean {
  * (`*.data.mcr.microsoft.com`) stands for all its subdomains, so only an equal or broader wildcard covers it.
  */
 export function patternCovers(pattern: string, need: string): boolean {
-  const p = normalizeFqdn(pattern);
   const n = normalizeFqdn(need);
-  if (!n.startsWith('*.')) return patternMatches(p, n);
-  if (p === '*') return true;
-  if (!p.startsWith('*.')) return false;
-  // Both stand for one label under their suffix: only the same suffix covers every host the need stands for.
-  return n.slice(2) === p.slice(2);
+  return wildcardTail(n) === undefined ? patternMatches(pattern, n) : wildcardTakesIn(pattern, n);
 }
 
 /** `*` or `*.<one label>` (`*.com`): allows (nearly) the whole internet. */

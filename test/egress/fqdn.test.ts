@@ -11,8 +11,18 @@ describe('FQDN matching', () => {
   it.each([
     ['*.blob.core.windows.net', 'acct.blob.core.windows.net', true],
     ['*.blob.core.windows.net', 'blob.core.windows.net', false],
-    ['*.blob.core.windows.net', 'a.b.blob.core.windows.net', false],
-    ['*.dev.azure.com', 'download.agent.dev.azure.com', false],
+    // Azure Firewall FAQ: a leading asterisk matches "literally anything to the left", i.e. subdomains at any depth.
+    ['*.blob.core.windows.net', 'a.b.blob.core.windows.net', true],
+    ['*.dev.azure.com', 'download.agent.dev.azure.com', true],
+    ['*.core.windows.net', 'acct.blob.core.windows.net', true],
+    ['*.azure.com', 'download.agent.dev.azure.com', true],
+    ['*.dev.azure.com', 'dev.azure.com', false],
+    ['*.ore.windows.net', 'acct.blob.core.windows.net', false],
+    ['*.core.windows.net', 'acct.blob.core.windows.net.example.com', false],
+    // The FAQ's `*contoso.com` (no dot): anything to the left, the apex and look-alikes included.
+    ['*contoso.com', 'contoso.com', true],
+    ['*contoso.com', 'example.anycontoso.com', true],
+    ['*contoso.com', 'contoso.com.example.net', false],
     ['mcr.microsoft.com', 'MCR.Microsoft.com', true],
     ['mcr.microsoft.com', 'mcr.microsoft.com.', true],
     ['mcr.microsoft.com', 'x.mcr.microsoft.com', false],
@@ -23,19 +33,36 @@ describe('FQDN matching', () => {
 
   it.each([
     ['*.data.mcr.microsoft.com', '*.data.mcr.microsoft.com', true],
-    ['*.mcr.microsoft.com', '*.data.mcr.microsoft.com', false],
+    ['*.mcr.microsoft.com', '*.data.mcr.microsoft.com', true],
+    ['*.core.windows.net', '*.blob.core.windows.net', true],
+    ['*.windows.net', '*.blob.core.windows.net', true],
+    ['*core.windows.net', '*.blob.core.windows.net', true],
+    ['*.data.mcr.microsoft.com', '*.mcr.microsoft.com', false],
+    ['*.ata.mcr.microsoft.com', '*.data.mcr.microsoft.com', false],
+    ['data.mcr.microsoft.com', '*.data.mcr.microsoft.com', false],
     ['westeurope.data.mcr.microsoft.com', '*.data.mcr.microsoft.com', false],
     ['*', '*.data.mcr.microsoft.com', true],
   ])('%s covers the need %s: %s', (pattern, need, expected) => {
     expect(patternCovers(pattern, need)).toBe(expected);
   });
 
-  it('a wildcard covers every single-label subdomain and never the apex or deeper names', () => {
+  it('a wildcard covers subdomains at any depth and never the apex', () => {
     fc.assert(
       fc.property(domain, label, label, (base, sub, deeper) => {
         expect(patternMatches(`*.${base}`, `${sub}.${base}`)).toBe(true);
         expect(patternMatches(`*.${base}`, base)).toBe(false);
-        expect(patternMatches(`*.${base}`, `${deeper}.${sub}.${base}`)).toBe(false);
+        expect(patternMatches(`*.${base}`, `${deeper}.${sub}.${base}`)).toBe(true);
+      }),
+    );
+  });
+
+  it("a wildcard need is covered by its own or a parent domain's wildcard, never by a subdomain's", () => {
+    fc.assert(
+      fc.property(domain, label, (base, sub) => {
+        expect(patternCovers(`*.${base}`, `*.${sub}.${base}`)).toBe(true);
+        expect(patternCovers(`*.${base}`, `*.${base}`)).toBe(true);
+        expect(patternCovers(`*.${sub}.${base}`, `*.${base}`)).toBe(false);
+        expect(patternCovers(base, `*.${base}`)).toBe(false);
       }),
     );
   });
@@ -50,10 +77,11 @@ describe('FQDN matching', () => {
     }));
   });
 
-  it('covering a need implies matching every host the need stands for', () => {
+  it('covering a need implies matching every host the need stands for, at any depth', () => {
+    const pattern = fc.oneof(domain, domain.map((d) => `*.${d}`), domain.map((d) => `*${d}`), fc.constant('*'));
     fc.assert(
-      fc.property(fc.oneof(domain, domain.map((d) => `*.${d}`), fc.constant('*')), domain, label, (pattern, base, sub) => {
-        if (patternCovers(pattern, `*.${base}`)) expect(patternMatches(pattern, `${sub}.${base}`)).toBe(true);
+      fc.property(pattern, domain, fc.array(label, { minLength: 1, maxLength: 3 }), (written, base, subs) => {
+        if (patternCovers(written, `*.${base}`)) expect(patternMatches(written, `${subs.join('.')}.${base}`)).toBe(true);
       }),
     );
   });

@@ -4,7 +4,7 @@ import type { RuleFunction } from '../../engine/evaluate.js';
 import type { Evidence } from '../../engine/verdict.js';
 import { BUILT_IN_POLICY_DIR } from '../../engine/policy-dir.js';
 import { dataEndpointHosts, dataEndpointsEnabled } from '../../egress/data-endpoints.js';
-import { isAllowAll, normalizeFqdn } from '../../egress/fqdn.js';
+import { isAllowAll, normalizeFqdn, wildcardTakesIn } from '../../egress/fqdn.js';
 import { rulesWrittenIn } from '../../graph/firewall-rules.js';
 import type { Inventory } from '../../model/inventory.js';
 import { FIREWALL_TYPES } from '../../graph/type-groups.js';
@@ -48,9 +48,9 @@ function listedReachedBy(written: string, wildcards: ReadonlyMap<string, Multite
   const listed = wildcards.get(entry);
   if (listed) return [listed];
   if (!entry.startsWith('*') || isAllowAll(entry)) return [];
-  const takesIn = (broader: string, pattern: string): boolean => pattern.slice(1).endsWith(broader.slice(1));
-  const reached = [...wildcards.keys()].filter((pattern) => takesIn(entry, pattern));
-  return reached.filter((pattern) => !reached.some((other) => other !== pattern && takesIn(other, pattern))).map((pattern) => wildcards.get(pattern)!);
+  // The same reading AZF-EGR-001 uses for what an entry covers (egress/fqdn.ts).
+  const reached = [...wildcards.keys()].filter((pattern) => wildcardTakesIn(entry, pattern));
+  return reached.filter((pattern) => !reached.some((other) => other !== pattern && wildcardTakesIn(other, pattern))).map((pattern) => wildcards.get(pattern)!);
 }
 
 const REGISTRY = 'Microsoft.ContainerRegistry/registries';
