@@ -20701,25 +20701,24 @@ function fqdnProblem(entry) {
   if (labels.some((label) => !/^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/i.test(label))) return "has a label with characters a host name cannot hold";
   return void 0;
 }
+function wildcardTail(pattern2) {
+  return pattern2.startsWith("*") ? pattern2.slice(1) : void 0;
+}
 function patternMatches(pattern2, host) {
   const p = normalizeFqdn(pattern2);
   const h = normalizeFqdn(host);
-  if (p === "*") return true;
-  if (p.startsWith("*.")) {
-    const suffix = p.slice(1);
-    if (!h.endsWith(suffix)) return false;
-    const label = h.slice(0, h.length - suffix.length);
-    return label.length > 0 && !label.includes(".");
-  }
+  const tail = wildcardTail(p);
+  if (tail !== void 0) return h.endsWith(tail);
   return p === h;
 }
+function wildcardTakesIn(broader, narrower) {
+  const broaderTail = wildcardTail(normalizeFqdn(broader));
+  const narrowerTail = wildcardTail(normalizeFqdn(narrower));
+  return broaderTail !== void 0 && narrowerTail !== void 0 && narrowerTail.endsWith(broaderTail);
+}
 function patternCovers(pattern2, need) {
-  const p = normalizeFqdn(pattern2);
   const n = normalizeFqdn(need);
-  if (!n.startsWith("*.")) return patternMatches(p, n);
-  if (p === "*") return true;
-  if (!p.startsWith("*.")) return false;
-  return n.slice(2) === p.slice(2);
+  return wildcardTail(n) === void 0 ? patternMatches(pattern2, n) : wildcardTakesIn(pattern2, n);
 }
 function isAllowAll(pattern2) {
   const p = normalizeFqdn(pattern2);
@@ -22448,6 +22447,14 @@ function multitenantWildcards() {
   );
   return table2;
 }
+function listedReachedBy(written, wildcards) {
+  const entry = normalizeFqdn(written);
+  const listed3 = wildcards.get(entry);
+  if (listed3) return [listed3];
+  if (!entry.startsWith("*") || isAllowAll(entry)) return [];
+  const reached = [...wildcards.keys()].filter((pattern2) => wildcardTakesIn(entry, pattern2));
+  return reached.filter((pattern2) => !reached.some((other) => other !== pattern2 && wildcardTakesIn(other, pattern2))).map((pattern2) => wildcards.get(pattern2));
+}
 function registryAlternatives(inventory, file) {
   const registries = inventory.ofType(REGISTRY2).filter((registry) => registry.source.managed !== false && registry.source.file === file);
   if (registries.length === 0) return "";
@@ -22478,15 +22485,18 @@ var init_no_multitenant_wildcards = __esm({
       const offenders = [];
       const consider = (entries2, kind, collection, rule, path) => {
         for (const written of entries2) {
-          const entry = wildcards.get(normalizeFqdn(written));
-          if (entry) offenders.push({ text: `${kind} rule ${collection}/${rule} allows ${written} (${entry.reaches}: ${entry.why})`, path, written, entry });
+          const reached = listedReachedBy(written, wildcards);
+          if (reached.length === 0) continue;
+          const what = (entry) => `${entry.reaches}: ${entry.why}`;
+          const text9 = reached.length === 1 && reached[0].pattern === normalizeFqdn(written) ? `${kind} rule ${collection}/${rule} allows ${written} (${what(reached[0])})` : `${kind} rule ${collection}/${rule} allows ${written}, which Azure Firewall matches at any depth, so it takes in ${reached.map((entry) => `${entry.pattern} (${what(entry)})`).join(" and ")}`;
+          offenders.push({ text: text9, path, written, entries: reached });
         }
       };
       for (const rule of rules.application) if (rule.allow) consider(rule.targetFqdns, "application", rule.origin.collection, rule.origin.rule, `${rule.origin.path}.targetFqdns`);
       for (const rule of rules.network) if (rule.allow) consider(rule.destinationFqdns, "network", rule.origin.collection, rule.origin.rule, `${rule.origin.path}.destinationFqdns`);
       const place = rulePlaceOf(context);
       if (offenders.length === 0) return rules.gaps.length ? unknown("rules", rules.gaps.join("; "), place) : pass();
-      const distinct = [...new Map(offenders.map((offender) => [offender.entry.pattern, offender.entry])).values()];
+      const distinct = [...new Map(offenders.flatMap((offender) => offender.entries.map((entry) => [entry.pattern, entry]))).values()];
       const alternatives = distinct.map((entry) => `${entry.pattern}: ${entry.alternative}${entry.dataEndpoints ? registryAlternatives(inventory, resource.source.file) : ""}`);
       const byPath = /* @__PURE__ */ new Map();
       for (const offender of offenders) byPath.set(offender.path, [...byPath.get(offender.path) ?? [], offender.written]);
@@ -33920,14 +33930,14 @@ function readBaseline(path, cwd) {
   return baseline;
 }
 function applyBaseline(findings, baseline) {
-  const seen = /* @__PURE__ */ new Set();
+  const reported = /* @__PURE__ */ new Set();
   for (const finding of findings) {
     const key = `${finding.fingerprint}|${finding.status}`;
     const existing = baseline.entries.has(key) || finding.suppression !== void 0 && baseline.suppressed.has(key);
     finding.baseline = existing ? "existing" : "new";
-    if (existing) seen.add(key);
+    reported.add(finding.fingerprint);
   }
-  const resolved = [...baseline.entries].filter(([key]) => !seen.has(key)).map(([, entry]) => entry);
+  const resolved = [...baseline.entries.values()].filter((entry) => !reported.has(entry.fingerprint));
   return { absent: resolved.length, resolved: resolved.sort(compareResolved) };
 }
 function compareResolved(a2, b) {
@@ -34687,29 +34697,11 @@ var init_rule_links = __esm({
   }
 });
 
-// src/cli/rule-examples.ts
-import { join as join19 } from "node:path";
-var FIXTURE_RULES_DIR;
-var init_rule_examples = __esm({
-  "src/cli/rule-examples.ts"() {
-    "use strict";
-    init_bundled_modules();
-    init_load_packs();
-    FIXTURE_RULES_DIR = join19(PACKAGE_ROOT, "fixtures", "rules");
-  }
-});
-
-// src/cli/rule-docs.ts
-function formatDefault(value) {
-  return value === void 0 ? "(none)" : JSON.stringify(value);
-}
-function tidy(text9) {
-  return text9.trim().replace(/\n{3,}/g, "\n\n");
-}
+// src/report/template-slots.ts
 function words3(key) {
   return key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").toLowerCase();
 }
-function documentTemplate(template, rule) {
+function documentTemplate(template, parameterDefault = () => void 0) {
   return template.replace(/\{(name|type|label|address|id|resourceGroup|field|attr|param|detail)(?::([^}|]+))?(?:\|[^}]*)?\}/g, (whole, kind, arg) => {
     switch (kind) {
       case "name":
@@ -34729,7 +34721,7 @@ function documentTemplate(template, rule) {
       case "attr":
         return arg ? `<attribute for ${arg}>` : whole;
       case "param": {
-        const value = arg ? rule.parameters[arg]?.default : void 0;
+        const value = arg ? parameterDefault(arg) : void 0;
         return arg ? Array.isArray(value) ? value.join(", ") : value === void 0 ? `<${arg}>` : String(value) : whole;
       }
       case "detail":
@@ -34739,12 +34731,40 @@ function documentTemplate(template, rule) {
     }
   });
 }
+function escapeSlots(markdown) {
+  return markdown.split(/(`[^`]*`)/).map((part, index) => index % 2 === 1 ? part : part.replace(/</g, "\\<").replace(/>/g, "\\>")).join("");
+}
+var init_template_slots = __esm({
+  "src/report/template-slots.ts"() {
+    "use strict";
+  }
+});
+
+// src/cli/rule-examples.ts
+import { join as join19 } from "node:path";
+var FIXTURE_RULES_DIR;
+var init_rule_examples = __esm({
+  "src/cli/rule-examples.ts"() {
+    "use strict";
+    init_bundled_modules();
+    init_load_packs();
+    FIXTURE_RULES_DIR = join19(PACKAGE_ROOT, "fixtures", "rules");
+  }
+});
+
+// src/cli/rule-docs.ts
+function formatDefault(value) {
+  return value === void 0 ? "(none)" : JSON.stringify(value);
+}
+function tidy(text9) {
+  return text9.trim().replace(/\n{3,}/g, "\n\n");
+}
 function renderExplain(rule, docFile) {
   const out = [`${rule.id}: ${rule.title}`, `Severity: ${rule.severity}    Pack: ${rule.pack}${rule.tags.length ? `    Tags: ${rule.tags.join(", ")}` : ""}`, "", tidy(rule.description)];
   if (rule.help.trim()) out.push("", tidy(rule.help));
   for (const { types, remediation } of remediationsOf(rule)) {
     out.push("", types ? `Remediation for ${types.join(", ")}:` : "Remediation:");
-    for (const [dialect, text9] of Object.entries(remediation)) out.push(`  ${DIALECT_LABELS.get(dialect) ?? dialect}: ${documentTemplate(text9.trim(), rule)}`);
+    for (const [dialect, text9] of Object.entries(remediation)) out.push(`  ${DIALECT_LABELS.get(dialect) ?? dialect}: ${documentTemplate(text9.trim(), (name) => rule.parameters[name]?.default)}`);
   }
   const parameters = Object.entries(rule.parameters);
   if (parameters.length > 0) {
@@ -34763,6 +34783,7 @@ var init_rule_docs = __esm({
     "use strict";
     init_rule_descriptor();
     init_rule_links();
+    init_template_slots();
     init_rule_examples();
     init_rule_links();
     DIALECT_LABELS = /* @__PURE__ */ new Map([
@@ -35515,7 +35536,7 @@ ${rules.map(ruleHelp).join("\n")}
 }
 function ruleHelp(rule) {
   const paragraphs = (text9) => text9.split(/\n\s*\n/).map((part) => part.trim()).filter(Boolean).map((part) => `<p>${prose(part.replace(/\s*\n\s*/g, " "))}</p>`).join("");
-  const remediation = Object.entries(rule.remediation).map(([dialect, text9]) => `<dt>${htmlText(DIALECTS.get(dialect) ?? dialect)}</dt><dd>${prose(text9.trim().replace(/\s*\n\s*/g, " "))}</dd>`).join("");
+  const remediation = Object.entries(rule.remediation).map(([dialect, text9]) => `<dt>${htmlText(DIALECTS.get(dialect) ?? dialect)}</dt><dd>${prose(documentTemplate(text9.trim().replace(/\s*\n\s*/g, " ")))}</dd>`).join("");
   const references = rule.references.map((url) => rule.origin.builtIn && /^https:\/\/[^\s"<>]+$/.test(url) ? `<li><a href="${htmlAttr(url)}" rel="noopener noreferrer">${htmlText(url)}</a></li>` : `<li><code>${htmlText(url)}</code></li>`).join("");
   return `<article class="rule-help" id="${htmlId("rule", rule.id)}" aria-labelledby="${htmlId("rule-title", rule.id)}">
 <h3 id="${htmlId("rule-title", rule.id)}">${htmlText(rule.id)}: ${htmlText(rule.title)} ${severityBadge(rule.severity)}</h3>
@@ -35527,6 +35548,7 @@ ${references ? `<h4>References</h4><ul>${references}</ul>` : ""}
 function problems(report) {
   const out = [];
   if (report.errors.length) out.push(`<section aria-labelledby="errors-heading"><h2 id="errors-heading">Errors (${report.errors.length})</h2><ul>${report.errors.map((error) => `<li>${htmlText(errorText(error))}</li>`).join("")}</ul></section>`);
+  if (report.skipped.length) out.push(`<section aria-labelledby="not-scanned-heading"><h2 id="not-scanned-heading">Not scanned (${report.skipped.length})</h2><ul>${report.skipped.map((skipped) => `<li><code>${htmlText(skipped.file)}</code>: ${htmlText(skipped.reason)}</li>`).join("")}</ul></section>`);
   const unread = unreadLines(report);
   if (unread.length) out.push(`<section aria-labelledby="unread-heading"><h2 id="unread-heading">Not read (${unread.length})</h2><ul>${unread.map((line2) => `<li><code>${htmlText(line2.file)}</code>: ${htmlText(line2.text)}</li>`).join("")}</ul></section>`);
   if (report.warnings?.length) out.push(`<section aria-labelledby="warnings-heading"><h2 id="warnings-heading">Warnings (${report.warnings.length})</h2><ul>${report.warnings.map((warning) => `<li>${htmlText(errorText(warning))}</li>`).join("")}</ul></section>`);
@@ -35550,6 +35572,7 @@ var init_render_html = __esm({
     init_fail_gate();
     init_configuration();
     init_scan_report();
+    init_template_slots();
     init_version();
     init_summary();
     init_charts();
@@ -35963,10 +35986,11 @@ function markdownOf(rule) {
   return (text9) => text9.split("\n").map((line2) => line2.trim() ? markdownProse(line2) : "").join("\n");
 }
 function remediationMarkdown(rule, md) {
+  const template = (text9) => rule.origin.builtIn ? escapeSlots(documentTemplate(text9)) : md(documentTemplate(text9));
   const lines = [];
   for (const { types, remediation } of remediationsOf(rule)) {
     if (types) lines.push("", `For ${md(types.join(", "))}:`, "");
-    for (const [dialect, text9] of Object.entries(remediation)) lines.push(`- **${md(DIALECT_LABELS2.get(dialect) ?? dialect)}:** ${md(text9.trim())}`);
+    for (const [dialect, text9] of Object.entries(remediation)) lines.push(`- **${md(DIALECT_LABELS2.get(dialect) ?? dialect)}:** ${template(text9.trim())}`);
   }
   return lines.join("\n");
 }
@@ -35981,7 +36005,7 @@ ${references}` : ""].join("\n").replace(/\n{3,}/g, "\n\n").trim();
     [
       rule.description,
       rule.help,
-      ...remediationsOf(rule).flatMap(({ types, remediation }) => [types ? `Remediation for ${types.join(", ")}:` : "Remediation:", ...Object.entries(remediation).map(([dialect, value]) => `${dialect}: ${value.trim()}`)]),
+      ...remediationsOf(rule).flatMap(({ types, remediation }) => [types ? `Remediation for ${types.join(", ")}:` : "Remediation:", ...Object.entries(remediation).map(([dialect, value]) => `${dialect}: ${documentTemplate(value.trim())}`)]),
       ...rule.references
     ].filter(Boolean).join("\n")
   );
@@ -36197,6 +36221,7 @@ var init_sarif = __esm({
     init_markdown_text();
     init_terminal_text();
     init_real_path();
+    init_template_slots();
     SARIF_LIMITS = { maxResults: 5e3, maxLocationsPerResult: 10, maxGzipBytes: 9 * 1024 * 1024 };
     SECURITY_SEVERITY = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0" };
     LEVEL = { critical: "error", high: "error", medium: "warning", low: "note" };
@@ -36627,8 +36652,34 @@ var init_program = __esm({
   }
 });
 
+// src/cli/read-stdin.ts
+import { readSync as readSync3 } from "node:fs";
+function readStdinToEnd(fd = 0) {
+  const chunks = [];
+  for (; ; ) {
+    const chunk = Buffer.allocUnsafe(64 * 1024);
+    let read;
+    try {
+      read = readSync3(fd, chunk, 0, chunk.length, null);
+    } catch (error) {
+      if (error.code !== "EAGAIN") throw error;
+      Atomics.wait(pause, 0, 0, 10);
+      continue;
+    }
+    if (read === 0) return Buffer.concat(chunks);
+    chunks.push(chunk.subarray(0, read));
+  }
+}
+var pause;
+var init_read_stdin = __esm({
+  "src/cli/read-stdin.ts"() {
+    "use strict";
+    pause = new Int32Array(new SharedArrayBuffer(4));
+  }
+});
+
 // src/cli/prepare-inputs.ts
-import { closeSync as closeSync5, constants as constants3, mkdtempSync, openSync as openSync5, readFileSync as readFileSync8, readSync as readSync3, rmSync, statSync as statSync7, writeFileSync as writeFileSync2 } from "node:fs";
+import { closeSync as closeSync5, constants as constants3, mkdtempSync, openSync as openSync5, readSync as readSync4, rmSync, statSync as statSync7, writeFileSync as writeFileSync2 } from "node:fs";
 import { delimiter, dirname as dirname10, join as join23, resolve as resolve15 } from "node:path";
 function startsWithZip(path) {
   try {
@@ -36636,7 +36687,7 @@ function startsWithZip(path) {
     const fd = openSync5(path, constants3.O_RDONLY | (constants3.O_NONBLOCK ?? 0));
     try {
       const head = Buffer.alloc(4);
-      return readSync3(fd, head, 0, 4, 0) === 4 && head.equals(ZIP_SIGNATURE);
+      return readSync4(fd, head, 0, 4, 0) === 4 && head.equals(ZIP_SIGNATURE);
     } finally {
       closeSync5(fd);
     }
@@ -36698,7 +36749,7 @@ function prepareInputs(paths, io) {
       if (named5 === "-") {
         if (paths.filter((path) => path === "-").length > 1) throw new UserError("- (stdin) is named twice; stdin can be read once");
         if (io.stdinIsTTY) throw new UserError("- reads the input from stdin, but stdin is a terminal (pipe a plan in: terraform show -json tfplan | azfence scan -)");
-        const bytes = io.readStdin ? io.readStdin() : readFileSync8(0);
+        const bytes = io.readStdin ? io.readStdin() : readStdinToEnd();
         const saved = join23(scratchDir(), bytes.subarray(0, 4).equals(ZIP_SIGNATURE) ? "stdin.tfplan" : /^(\ufeff)?\s*[[{]/.test(bytes.subarray(0, 64).toString("utf8")) || bytes[0] === 255 || bytes[0] === 254 ? "stdin.json" : "stdin.yaml");
         writeFileSync2(saved, bytes, { mode: 384 });
         replacements.set(named5, saved.endsWith(".tfplan") ? convert2(saved, STDIN_NAME, io.cwd) : { path: saved, shownAs: STDIN_NAME });
@@ -36723,6 +36774,7 @@ var init_prepare_inputs = __esm({
     init_errors();
     init_display_path();
     init_files_read();
+    init_read_stdin();
     STDIN_NAME = "<stdin>";
     ZIP_SIGNATURE = Buffer.from([80, 75, 3, 4]);
   }
@@ -37724,8 +37776,10 @@ var init_start = __esm({
       get stdoutIsTTY() {
         return process.stdout.isTTY === true;
       },
+      // Not process.stdin.isTTY: building process.stdin for a pipe turns the pipe non-blocking, and `scan -` then
+      // reads it with blocking calls (src/cli/read-stdin.ts copes, but need not poll).
       get stdinIsTTY() {
-        return process.stdin.isTTY === true;
+        return process.getBuiltinModule("node:tty").isatty(0);
       }
     });
     process.exitCode = code;
@@ -37739,7 +37793,7 @@ init_heap();
 // src/action/main.ts
 init_errors();
 init_terminal_text();
-import { appendFileSync, existsSync as existsSync6, mkdtempSync as mkdtempSync2, readFileSync as readFileSync9, rmSync as rmSync2 } from "node:fs";
+import { appendFileSync, existsSync as existsSync6, mkdtempSync as mkdtempSync2, readFileSync as readFileSync8, rmSync as rmSync2 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as join24 } from "node:path";
 
@@ -37803,7 +37857,7 @@ async function runAction(env, io) {
     const summary = join24(work, "summary.md");
     code2 = await io.azfence(scanArguments(inputs, summary));
     const stepSummary = env["GITHUB_STEP_SUMMARY"];
-    if (inputs.stepSummary && stepSummary && existsSync6(summary)) appendFileSync(stepSummary, readFileSync9(summary));
+    if (inputs.stepSummary && stepSummary && existsSync6(summary)) appendFileSync(stepSummary, readFileSync8(summary));
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     io.stderr(`::error::azfence: ${oneLine(terminalText(error.message), 300)}
