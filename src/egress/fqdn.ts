@@ -71,6 +71,19 @@ export function patternCovers(pattern: string, need: string): boolean {
   return wildcardTail(n) === undefined ? patternMatches(pattern, n) : wildcardTakesIn(pattern, n);
 }
 
+/**
+ * Does a network rule's destination FQDN allow the need? Network rules match FQDNs by resolving them
+ * through DNS, and Microsoft's "Use FQDN filtering in network rules" says "FQDN filtering in network rules
+ * doesn't support wildcards by design": an entry allows only the host it names (case and a trailing dot
+ * aside). A wildcard entry there covers nothing, and no single host covers a wildcard need. Application
+ * rules keep the leading-`*` reading of patternCovers.
+ */
+export function networkFqdnCovers(entry: string, need: string): boolean {
+  const e = normalizeFqdn(entry);
+  const n = normalizeFqdn(need);
+  return !e.includes('*') && !n.includes('*') && e === n;
+}
+
 /** `*` or `*.<one label>` (`*.com`): allows (nearly) the whole internet. */
 export function isAllowAll(pattern: string): boolean {
   const p = normalizeFqdn(pattern);

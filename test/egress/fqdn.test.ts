@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fqdnProblem, isAllowAll, patternCovers, patternMatches, portAllows, parseProtocol, protocolAllows } from '../../src/egress/fqdn.js';
+import { fqdnProblem, isAllowAll, networkFqdnCovers, patternCovers, patternMatches, portAllows, parseProtocol, protocolAllows } from '../../src/egress/fqdn.js';
 
 /** The FQDN matcher as a small library: examples pin behaviour, properties guard the edges. */
 const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/);
@@ -110,6 +110,34 @@ describe('FQDN matching', () => {
     expect(isAllowAll('*')).toBe(true);
     expect(isAllowAll('*.com')).toBe(true);
     expect(isAllowAll('*.microsoft.com')).toBe(false);
+  });
+});
+
+// Network rules resolve destination FQDNs through DNS: "FQDN filtering in network rules doesn't support
+// wildcards by design" (Microsoft, "Use FQDN filtering in network rules").
+describe('network rule destination FQDNs', () => {
+  it.each([
+    ['packages.aks.azure.com', 'packages.aks.azure.com', true],
+    ['Packages.AKS.azure.com', 'packages.aks.azure.com', true],
+    ['packages.aks.azure.com.', 'packages.aks.azure.com', true],
+    ['packages.aks.azure.com', 'Packages.AKS.azure.com.', true],
+    ['*.aks.azure.com', 'packages.aks.azure.com', false],
+    ['*aks.azure.com', 'packages.aks.azure.com', false],
+    ['*', 'packages.aks.azure.com', false],
+    ['*.data.mcr.microsoft.com', '*.data.mcr.microsoft.com', false],
+    ['westeurope.data.mcr.microsoft.com', '*.data.mcr.microsoft.com', false],
+    ['aks.azure.com', 'packages.aks.azure.com', false],
+  ])('%s covers the need %s: %s', (entry, need, expected) => {
+    expect(networkFqdnCovers(entry, need)).toBe(expected);
+  });
+
+  it('an entry covers exactly the host it names, whatever an application rule pattern would cover', () => {
+    const entry = fc.oneof(domain, domain.map((d) => `*.${d}`), domain.map((d) => `*${d}`), fc.constant('*'));
+    fc.assert(
+      fc.property(entry, domain, (written, host) => {
+        expect(networkFqdnCovers(written, host)).toBe(!written.includes('*') && written === host);
+      }),
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { patternCovers, portAllows, protocolAllows } from '../../egress/fqdn.js';
+import { networkFqdnCovers, patternCovers, portAllows, protocolAllows } from '../../egress/fqdn.js';
 import type { FunctionContext } from '../../engine/evaluate.js';
 import { BUILT_IN_POLICY_DIR } from '../../engine/policy-dir.js';
 import { readYamlData } from '../../engine/precompiled.js';
@@ -242,8 +242,10 @@ export function needMet(rules: FirewallRules, need: EgressNeed, fqdnTags: readon
     if (viaApplication) return true;
     const viaTag = fqdnTags.length > 0 && rules.application.some((rule) => rule.allow && rule.fqdnTags.some((tag) => fqdnTags.some((wanted) => wanted.toLowerCase() === tag.toLowerCase())));
     if (viaTag) return true;
+    // Network rules resolve destination FQDNs through DNS and take no wildcards (Microsoft, "Use FQDN
+    // filtering in network rules"): only an entry naming the needed host allows it.
     const viaNetwork = rules.network.some(
-      (rule) => rule.allow && portAllows(rule.destinationPorts, port) && rule.destinationFqdns.some((pattern) => patternCovers(pattern, need.fqdn!)),
+      (rule) => rule.allow && portAllows(rule.destinationPorts, port) && rule.destinationFqdns.some((entry) => networkFqdnCovers(entry, need.fqdn!)),
     );
     if (viaNetwork) return true;
     return (need.serviceTags ?? []).some((tag) => serviceTagAllowed(rules, tag, port));
