@@ -13,6 +13,9 @@ export function normalizeFqdn(fqdn: string): string {
   return fqdn.trim().toLowerCase().replace(/\.$/, '');
 }
 
+const INNER_WILDCARD = 'has a wildcard that is not a leading "*." label';
+const NETWORK_WILDCARD = 'is a wildcard, which network rules do not take (they resolve FQDNs through DNS; list each host, or allow the wildcard in an application rule)';
+
 /** Why an allowlist entry is malformed, or undefined when it is a valid FQDN or leading-wildcard pattern. */
 export function fqdnProblem(entry: string): string | undefined {
   const value = entry.trim();
@@ -22,7 +25,7 @@ export function fqdnProblem(entry: string): string | undefined {
   if (value.includes('/')) return 'has a path (FQDN rules match host names; use a URL rule with TLS inspection for paths)';
   if (/:\d*$/.test(value)) return 'has a port (ports belong in the rule protocols)';
   const body = value.startsWith('*.') ? value.slice(2) : value;
-  if (body.includes('*')) return 'has a wildcard that is not a leading "*." label';
+  if (body.includes('*')) return INNER_WILDCARD;
   const labels = body.replace(/\.$/, '').split('.');
   if (labels.some((label) => label === '')) return 'has an empty label';
   if (labels.some((label) => !/^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/i.test(label))) return 'has a label with characters a host name cannot hold';
@@ -82,6 +85,17 @@ export function networkFqdnCovers(entry: string, need: string): boolean {
   const e = normalizeFqdn(entry);
   const n = normalizeFqdn(need);
   return !e.includes('*') && !n.includes('*') && e === n;
+}
+
+/**
+ * Why a network rule's destination FQDN is malformed: what fqdnProblem says of any entry, except that a
+ * wildcard anywhere (`*`, `*.contoso.com`) is itself the problem, since network rules resolve FQDNs through
+ * DNS and take no wildcards (see networkFqdnCovers).
+ */
+export function networkFqdnProblem(entry: string): string | undefined {
+  const problem = fqdnProblem(entry);
+  if (entry.includes('*') && (problem === undefined || problem === INNER_WILDCARD)) return NETWORK_WILDCARD;
+  return problem;
 }
 
 /** `*` or `*.<one label>` (`*.com`): allows (nearly) the whole internet. */

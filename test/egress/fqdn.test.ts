@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fqdnProblem, isAllowAll, networkFqdnCovers, patternCovers, patternMatches, portAllows, parseProtocol, protocolAllows } from '../../src/egress/fqdn.js';
+import { fqdnProblem, isAllowAll, networkFqdnCovers, networkFqdnProblem, patternCovers, patternMatches, portAllows, parseProtocol, protocolAllows } from '../../src/egress/fqdn.js';
 
 /** The FQDN matcher as a small library: examples pin behaviour, properties guard the edges. */
 const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/);
@@ -138,6 +138,18 @@ describe('network rule destination FQDNs', () => {
         expect(networkFqdnCovers(written, host)).toBe(!written.includes('*') && written === host);
       }),
     );
+  });
+
+  it.each(['*.aks.azure.com', '*aks.azure.com', '*', 'mcr.*.com'])('%s is reported as a wildcard network rules do not take', (entry) => {
+    expect(networkFqdnProblem(entry)).toMatch(/wildcard, which network rules do not take \(they resolve FQDNs through DNS/);
+  });
+
+  it('host names are well formed, and other problems read as for application rules', () => {
+    fc.assert(fc.property(domain, (host) => {
+      expect(networkFqdnProblem(host)).toBeUndefined();
+    }));
+    expect(networkFqdnProblem('https://mcr.microsoft.com/')).toBe(fqdnProblem('https://mcr.microsoft.com/'));
+    expect(networkFqdnProblem('ntp.ubuntu.com:123')).toMatch(/port/);
   });
 });
 
