@@ -2,11 +2,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Condition } from '../src/engine/condition.js';
-import { evaluateCondition } from '../src/engine/evaluate.js';
+import { evaluateCondition, type RuleFunction } from '../src/engine/evaluate.js';
+import { followedTypes, followSpec } from '../src/engine/follow.js';
 import { CHECK_FUNCTIONS } from '../src/checks/registry.js';
 import { Inventory } from '../src/model/inventory.js';
 import type { Resource } from '../src/model/resource.js';
-import { UNKNOWN } from '../src/model/values.js';
+import { REDACTED, UNKNOWN } from '../src/model/values.js';
 import { planQuery } from '../src/audit/query-plan.js';
 import { loadRules } from '../src/engine/load-packs.js';
 import { runCli, tempDir, writeJson } from './support/run-cli.js';
@@ -171,5 +172,98 @@ describe('follow: in a pack', () => {
     const extra = runCli(['scan', snapshot, '--policies', pack('extra', '          follow: { link: subnet, assert: {} }\n')], dir);
     expect(extra.code).toBe(2);
     expect(extra.stderr).toMatch(/^azfence: error: packs\/extra\.yaml:12: .*follow.*assert/);
+  });
+});
+
+describe('follow: what a pack author and a finding read', () => {
+  const messageOf = (act: () => unknown): string => {
+    try {
+      act();
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'no error';
+  };
+
+  it('a malformed follow names what it was given; an unknown link names the links the type has, or that it has none', () => {
+    expect(messageOf(() => followSpec({ follow: { link: 'subnet', field: 'properties.x' } } as never, POOL))).toBe('follow needs a link name, or a field and the types it names (to), not link and field');
+    expect(messageOf(() => followSpec({ follow: { where: { field: 'name', exists: true } } } as never, POOL))).toBe('follow needs a link name, or a field and the types it names (to), not only where');
+    expect(messageOf(() => followSpec({ follow: 'nope' }, SUBNET))).toBe(`${SUBNET} has no link "nope" to follow (its links: networkSecurityGroup, routeTable)`);
+    expect(messageOf(() => followSpec({ follow: 'subnet' }, 'Microsoft.Storage/storageAccounts'))).toBe(
+      'Microsoft.Storage/storageAccounts has no link "subnet" to follow (it has none; follow a field instead: { field: <path of the id>, to: <type> })',
+    );
+  });
+
+  it('the types an audit reads for a follow: those of the types that have the link, none for the others; a defect is not hidden', () => {
+    expect(followedTypes({ follow: 'subnet' }, [POOL, 'Microsoft.Storage/storageAccounts', 'Microsoft.Network/privateEndpoints'])).toEqual([SUBNET, SUBNET]);
+    expect(() => followedTypes({ follow: null } as never, [POOL])).toThrow(TypeError);
+  });
+
+  const twoOpen = row(SUBNET, `${SUB}/Microsoft.Network/virtualNetworks/vnet/subnets/snet-two`, { routeTable: UNKNOWN, natGateway: UNKNOWN });
+  const exported = row(SUBNET, `${SUB}/Microsoft.Network/virtualNetworks/vnet/subnets/snet-export`, { routeTable: UNKNOWN });
+  exported.source.omits = 'not in this export';
+  inventory.add(twoOpen);
+  inventory.add(exported);
+  const LIST = 'Microsoft.Test/linkers';
+  const linker = (ids: unknown[]): Resource => row(LIST, `${SUB}/Microsoft.Test/linkers/linker`, { subnetIds: ids });
+  const overList = (where?: Condition): Condition => ({ follow: { field: 'properties.subnetIds[*]', to: SUBNET, ...(where ? { where } : {}) } });
+  const functions = new Map<string, RuleFunction>([
+    ...CHECK_FUNCTIONS,
+    ['ownReason', () => ({ verdict: 'unknown', evidence: [{ path: 'properties.flowLogs', actual: UNKNOWN, expected: 'a decidable value', unknownExplained: true }], details: { unknownReason: 'its flow logs are read by no input' } })],
+    ['mixedEvidence', () => ({ verdict: 'unknown', evidence: [{ path: 'properties.a', actual: UNKNOWN, expected: 'to be set' }, { path: 'properties.b', actual: 'known', expected: 'to be set' }] })],
+    ['unsure', () => ({ verdict: 'unknown', evidence: [] })],
+    ['failsSilently', () => ({ verdict: 'fail', evidence: [] })],
+    ['routed', (context) => (context.field('properties.routeTable.id') ? { verdict: 'pass', evidence: [], details: { routed: context.resource.name } } : { verdict: 'fail', evidence: [], details: { problem: `${context.resource.name} has no route table` } })],
+  ]);
+  const judgeWith = (condition: Condition, resource: Resource) => evaluateCondition(condition, { resource, inventory, parameters: {}, functions, counter: { operations: 0 } });
+
+  it('an unknown link is unknown with its reason as the evidence says it: a value that could not be decided', () => {
+    expect(judgeWith(overList(), linker([REDACTED, UNKNOWN]))).toEqual({
+      verdict: 'unknown',
+      evidence: [{ path: 'properties.subnetIds[*]', actual: UNKNOWN, expected: 'a decidable value', unknownExplained: true }],
+      details: { unknownReason: 'properties.subnetIds[*] is marked sensitive; properties.subnetIds[*] is not in the snapshot (the query projected it away)' },
+    });
+  });
+
+  it('without where, any link passes with no evidence; with no link at all the evidence names the id asked for, with its article', () => {
+    expect(judgeWith({ follow: 'subnet' }, pool(elsewhere))).toEqual({ verdict: 'pass', evidence: [] });
+    expect(judgeWith({ follow: { field: 'properties.gatewayId', to: 'Microsoft.Network/applicationGateways' } }, pool(undefined))).toEqual({
+      verdict: 'fail',
+      evidence: [{ path: 'properties.gatewayId', actual: undefined, expected: 'an application gateway id' }],
+    });
+  });
+
+  it('with where, a pass has no evidence; a failure the condition gives no evidence for names the linked resource', () => {
+    expect(judgeWith(hasRouteTable, pool(routed.source.id))).toEqual({ verdict: 'pass', evidence: [] });
+    expect(judgeWith({ follow: { link: 'subnet', where: { function: 'failsSilently' } } }, pool(bare.source.id))).toEqual({
+      verdict: 'fail',
+      evidence: [{ path: 'properties.virtualNetworkSubnetResourceId', actual: 'snet-bare', expected: 'subnet snet-bare meeting the condition' }],
+    });
+  });
+
+  it('the details of a function in where are those of the linked resources that decided the verdict', () => {
+    const where: Condition = { function: 'routed' };
+    expect(judgeWith(overList(where), linker([routed.source.id, bare.source.id]))).toEqual({
+      verdict: 'fail',
+      evidence: [{ path: 'properties.subnetIds[*]', actual: 'snet-bare', expected: 'subnet snet-bare meeting the condition' }],
+      details: { problem: 'snet-bare has no route table' },
+    });
+    expect(judgeWith(overList(where), linker([routed.source.id]))).toEqual({ verdict: 'pass', evidence: [], details: { routed: 'snet-routed' } });
+  });
+
+  const routeTableSet: Condition = { field: 'properties.routeTable.id', exists: true };
+  it('some links followed and others not: unknown, every reason joined, never a pass', () => {
+    expect(judgeWith(overList(routeTableSet), linker([routed.source.id, REDACTED])).details).toEqual({ unknownReason: 'properties.subnetIds[*] is marked sensitive' });
+    const away = `${SUB}/Microsoft.Network/virtualNetworks/other/subnets/snet-away`;
+    expect(judgeWith(overList(routeTableSet), linker([elsewhere, away])).details).toEqual({ unknownReason: 'subnet snet-elsewhere is not in this scan; subnet snet-away is not in this scan' });
+  });
+
+  it('why a linked resource could not decide: its own reason, else its undecided properties in its own words', () => {
+    const on = (where: Condition, subnet: Resource = open) => judgeWith({ follow: { link: 'subnet', where } }, pool(subnet.source.id)).details?.['unknownReason'];
+    expect(on({ function: 'ownReason' })).toBe('subnet snet-open: its flow logs are read by no input');
+    expect(on({ function: 'mixedEvidence' })).toBe('subnet snet-open: properties.a is not in the snapshot (project the properties and sku columns)');
+    expect(on({ function: 'unsure' })).toBe('subnet snet-open: a value it depends on is not in the snapshot (project the properties and sku columns)');
+    expect(on({ allOf: [{ field: 'properties.routeTable.id', exists: true }, { field: 'properties.natGateway', exists: true }] }, twoOpen)).toBe('subnet snet-two: properties.routeTable.id, properties.natGateway are not in the snapshot (project the properties and sku columns)');
+    expect(on({ field: 'properties.routeTable.id', exists: true }, exported)).toBe('subnet snet-export: properties.routeTable.id is not in this export');
   });
 });

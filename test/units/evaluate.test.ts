@@ -5,7 +5,7 @@ import { parseFieldPath } from '../../src/engine/field-path.js';
 import { mergeDetails, negate, PASS, type Evaluation } from '../../src/engine/verdict.js';
 import { Inventory } from '../../src/model/inventory.js';
 import type { Resource } from '../../src/model/resource.js';
-import { REDACTED, UNKNOWN } from '../../src/model/values.js';
+import { openObject, REDACTED, UNKNOWN } from '../../src/model/values.js';
 
 /** What a verdict rests on, as findings show it: each leaf's path, the value read and what was expected. */
 function resource(body: Record<string, unknown>, over: Partial<Resource> = {}): Resource {
@@ -85,6 +85,11 @@ describe('evidence of leaves', () => {
     expect(run(condition, thing, { parameters: { allowed: ['Disabled'] } }).evidence[0]!.expected).toBe('to be one of ["Disabled"]');
     expect(run(condition, thing, { parameters: { allowed: ['Enabled', 'Off'] } })).toMatchObject({ verdict: 'pass', evidence: [{ expected: 'to be one of ["Enabled", "Off"]' }] });
     expect(run({ field: 'properties.mode', equals: { parameter: 'not-an-object-key' } as never }, thing, { parameters: {} }).evidence[0]!.expected).toBe('to equal undefined');
+  });
+  it('an object operand without a parameter key is a literal, compared as written', () => {
+    const tagged = resource({ tags: { env: 'prod' } });
+    expect(run({ field: 'tags', equals: { env: 'prod' } as never }, tagged, { parameters: { env: 'dev' } })).toMatchObject({ verdict: 'pass', evidence: [{ path: 'tags', actual: { env: 'prod' } }] });
+    expect(run({ field: 'tags', notEquals: { env: 'prod' } as never }, tagged).verdict).toBe('fail');
   });
   it('malformed conditions are errors, not verdicts', () => {
     expect(() => run({ field: 'properties.mode' } as Condition, thing)).toThrow('condition has no operator');
@@ -172,6 +177,16 @@ describe('functions', () => {
       expect(run({ function: 'fails' }, unread, { functions }).verdict).toBe('fail');
     }
   });
+  it('allOf and anyOf keep the details of the functions that decided, for the message', () => {
+    const thing = resource({ properties: { mode: 'on' } });
+    expect(run({ allOf: [{ function: 'fails' }, { field: 'properties.mode', equals: 'on' }] }, thing, { functions })).toEqual({
+      verdict: 'fail',
+      evidence: [{ path: 'x', actual: 1, expected: 'e' }],
+      details: { why: 'because' },
+      operations: 2,
+    });
+    expect(run({ anyOf: [{ function: 'fails' }, { field: 'properties.mode', equals: 'off' }] }, thing, { functions })).toMatchObject({ verdict: 'fail', details: { why: 'because' } });
+  });
   it('inside a count, the field reader reads the current member', () => {
     const groups = resource({ properties: { groups: [{ name: 'a' }, { name: 'b' }, { name: 'a' }] } });
     expect(run({ count: { field: 'properties.groups[*]', where: { function: 'member' } }, equals: 2 }, groups, { functions }).verdict).toBe('pass');
@@ -202,6 +217,18 @@ describe('the fields beside the body', () => {
     // the view is not a property anyone sees
     expect(Object.keys(row)).toEqual(['key', 'armType', 'name', 'body', 'source', 'location']);
     expect(Object.getOwnPropertySymbols({ ...row })).toEqual([]);
+  });
+});
+
+describe('a resource an overlay wrote to, whose own values are not in the scan', () => {
+  // A partial resource (src/inputs/terraform/apply-overlays.ts): what the overlay did not write is the resource's own, unknown value.
+  const partial = resource(openObject({ properties: openObject({ publicNetworkAccess: 'Disabled' }) }));
+  it('a key it did not write reads as unknown, at the top as below it; what it wrote reads as written', () => {
+    expect(valueAt(partial, parseFieldPath('sku.name'))).toBe(UNKNOWN);
+    expect(run({ field: 'sku.name', equals: 'Premium' }, partial).verdict).toBe('unknown');
+    expect(run({ field: 'properties.networkRuleSet.defaultAction', equals: 'Deny' }, partial).verdict).toBe('unknown');
+    expect(run({ field: 'properties.publicNetworkAccess', equals: 'Disabled' }, partial).verdict).toBe('pass');
+    expect(run({ field: 'name', equals: 'thing' }, partial).verdict).toBe('pass');
   });
 });
 

@@ -76,6 +76,13 @@ describe('normalized azurerm resources: the ARM properties and the attributes th
     expect(configured.body['properties']).toMatchObject({ publicNetworkAccess: UNKNOWN });
   });
 
+  it('a default is shown in the attribute\'s own words where its value table has it, else as the ARM value', () => {
+    const defaulted = (values: Record<string, unknown>, fallback: unknown) => mapAttributes([{ arm: 'properties.mode', from: { tf: 'mode', values }, default: fallback }], planned({})).attributeOf.get('properties.mode');
+    expect(defaulted({ true: 'Enabled', false: 'Disabled' }, 'Disabled')).toEqual({ attribute: 'mode', value: false, defaulted: true });
+    expect(defaulted({ standard: 'Standard_LRS', premium: 'Premium_LRS' }, 'Premium_LRS')).toEqual({ attribute: 'mode', value: 'premium', defaulted: true });
+    expect(defaulted({ true: 'Enabled', false: 'Disabled' }, 'Automatic')).toEqual({ attribute: 'mode', value: 'Automatic', defaulted: true });
+  });
+
   it('a default that changed with a provider major: each side of it, and unknown (with why) when the plan admits both', () => {
     const v5 = body('azurerm_storage_account', {}, {}, {}, { min: 5, max: 5 });
     expect(v5.body['properties']).toMatchObject({ allowBlobPublicAccess: false });
@@ -92,6 +99,8 @@ describe('normalized azurerm resources: the ARM properties and the attributes th
     });
     const from3to5 = body('azurerm_storage_account', {}, {}, {}, { min: 3, max: 5 });
     expect(from3to5.attributeOf.get('properties.allowBlobPublicAccess')!.undecided).toContain('leave open (v3 to v5)');
+    // a default with two spellings and no provider version names both, and shows the default as the boolean spelling's value
+    expect(body('azurerm_log_analytics_workspace', {}).attributeOf.get('properties.publicNetworkAccessForIngestion')).toEqual({ attribute: 'internet_ingestion_access_type or internet_ingestion_enabled', value: true, defaulted: true });
     // the older spelling still read; a default without a version names every spelling
     const old = body('azurerm_storage_account', { allow_blob_public_access: false });
     expect(old.attributeOf.get('properties.allowBlobPublicAccess')).toEqual({ attribute: 'allow_blob_public_access', value: false });
@@ -135,6 +144,9 @@ describe('credentials in azurerm attributes never enter the model', () => {
     expect(read.body).toEqual({ properties: { value: REDACTED, list: REDACTED, metadata: { secret: REDACTED, other: 'o' }, text: 'password=1', plain: 'p' } });
     expect(read.attributeOf.get('properties.value')).toEqual({ attribute: 'value', value: REDACTED });
     expect(read.attributeOf.get('properties.metadata')).toEqual({ attribute: 'metadata', value: { secret: REDACTED, other: 'o' } });
+    // without `redact`, a map is kept as written: a tag named like a credential is a label a rule may read
+    const tags = mapAttributes([{ arm: 'tags', from: 'tags' }], planned({ tags: { 'secret-rotation': '90d', owner: 'net' } }));
+    expect(tags.body['tags']).toEqual({ 'secret-rotation': '90d', owner: 'net' });
     const placeholders = mapAttributes(mappings, planned({ value: '', list: [], metadata: { secret: 'x' }, text: 'x' }, { value: false, metadata: { secret: true }, text: true }));
     expect(placeholders.body).toEqual({ properties: { value: '', list: REDACTED, metadata: { secret: UNKNOWN }, text: UNKNOWN } });
   });
