@@ -20695,7 +20695,7 @@ function fqdnProblem(entry) {
   if (value.includes("/")) return "has a path (FQDN rules match host names; use a URL rule with TLS inspection for paths)";
   if (/:\d*$/.test(value)) return "has a port (ports belong in the rule protocols)";
   const body = value.startsWith("*.") ? value.slice(2) : value;
-  if (body.includes("*")) return 'has a wildcard that is not a leading "*." label';
+  if (body.includes("*")) return INNER_WILDCARD;
   const labels = body.replace(/\.$/, "").split(".");
   if (labels.some((label) => label === "")) return "has an empty label";
   if (labels.some((label) => !/^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/i.test(label))) return "has a label with characters a host name cannot hold";
@@ -20719,6 +20719,16 @@ function wildcardTakesIn(broader, narrower) {
 function patternCovers(pattern2, need) {
   const n = normalizeFqdn(need);
   return wildcardTail(n) === void 0 ? patternMatches(pattern2, n) : wildcardTakesIn(pattern2, n);
+}
+function networkFqdnCovers(entry, need) {
+  const e = normalizeFqdn(entry);
+  const n = normalizeFqdn(need);
+  return !e.includes("*") && !n.includes("*") && e === n;
+}
+function networkFqdnProblem(entry) {
+  const problem = fqdnProblem(entry);
+  if (entry.includes("*") && (problem === void 0 || problem === INNER_WILDCARD)) return NETWORK_WILDCARD;
+  return problem;
 }
 function isAllowAll(pattern2) {
   const p = normalizeFqdn(pattern2);
@@ -20752,9 +20762,12 @@ function portAllows(ports, port) {
     return Number(value) === port;
   });
 }
+var INNER_WILDCARD, NETWORK_WILDCARD;
 var init_fqdn = __esm({
   "src/egress/fqdn.ts"() {
     "use strict";
+    INNER_WILDCARD = 'has a wildcard that is not a leading "*." label';
+    NETWORK_WILDCARD = "is a wildcard, which network rules do not take (they resolve FQDNs through DNS; list each host, or allow the wildcard in an application rule)";
   }
 });
 
@@ -22115,7 +22128,7 @@ function needMet(rules, need, fqdnTags) {
     const viaTag = fqdnTags.length > 0 && rules.application.some((rule) => rule.allow && rule.fqdnTags.some((tag) => fqdnTags.some((wanted) => wanted.toLowerCase() === tag.toLowerCase())));
     if (viaTag) return true;
     const viaNetwork = rules.network.some(
-      (rule) => rule.allow && portAllows(rule.destinationPorts, port) && rule.destinationFqdns.some((pattern2) => patternCovers(pattern2, need.fqdn))
+      (rule) => rule.allow && portAllows(rule.destinationPorts, port) && rule.destinationFqdns.some((entry) => networkFqdnCovers(entry, need.fqdn))
     );
     if (viaNetwork) return true;
     return (need.serviceTags ?? []).some((tag) => serviceTagAllowed(rules, tag, port));
@@ -22339,7 +22352,7 @@ var init_fqdn_network_rules_have_dns_proxy = __esm({
 });
 
 // src/checks/egress/fqdns-well-formed.ts
-var WELL_FORMED, evaluate11, fqdns_well_formed_default;
+var WELL_FORMED, NETWORK_WELL_FORMED, evaluate11, fqdns_well_formed_default;
 var init_fqdns_well_formed = __esm({
   "src/checks/egress/fqdns-well-formed.ts"() {
     "use strict";
@@ -22350,20 +22363,21 @@ var init_fqdns_well_formed = __esm({
     init_results();
     init_egress_needs();
     WELL_FORMED = 'a host name (no scheme, path or port; a wildcard only as a leading "*." label)';
+    NETWORK_WELL_FORMED = "a host name without a wildcard (network rules resolve FQDNs through DNS; no scheme, path or port)";
     evaluate11 = (context) => {
       const { inventory, resource } = context;
       const own = rulesWrittenIn(inventory, resource);
       const problems2 = [];
       const evidence = [];
       const seen = /* @__PURE__ */ new Map();
-      const check = (entry, where2, scope, mine, path) => {
-        if (entry === "*") return;
-        const problem = mine ? fqdnProblem(entry) : void 0;
+      const check = (kind, entry, where2, scope, mine, path) => {
+        if (kind === "application" && entry === "*") return;
+        const problem = mine ? kind === "network" ? networkFqdnProblem(entry) : fqdnProblem(entry) : void 0;
         const note = (text9, expected) => {
           problems2.push(text9);
           evidence.push({ path, actual: entry, expected });
         };
-        if (problem) note(`"${entry}" in ${where2} ${problem}`, WELL_FORMED);
+        if (problem) note(`"${entry}" in ${where2} ${problem}`, kind === "network" ? NETWORK_WELL_FORMED : WELL_FORMED);
         const key = `${normalizeFqdn(entry)}|${scope}`;
         const first = seen.get(key);
         if (first === void 0) seen.set(key, where2);
@@ -22377,11 +22391,11 @@ var init_fqdns_well_formed = __esm({
         const label = (collection, rule) => mine ? `${collection}/${rule}` : `${member.name} ${collection}/${rule}`;
         for (const rule of rules.application) {
           const scope = scopeOf4(rule.sourceAddresses, rule.protocols.map((protocol) => String(protocol.port)));
-          for (const entry of rule.targetFqdns) check(entry, label(rule.origin.collection, rule.origin.rule), scope, mine, `${rule.origin.path}.targetFqdns`);
+          for (const entry of rule.targetFqdns) check("application", entry, label(rule.origin.collection, rule.origin.rule), scope, mine, `${rule.origin.path}.targetFqdns`);
         }
         for (const rule of rules.network) {
           const scope = scopeOf4(rule.sourceAddresses, rule.destinationPorts);
-          for (const entry of rule.destinationFqdns) check(entry, label(rule.origin.collection, rule.origin.rule), scope, mine, `${rule.origin.path}.destinationFqdns`);
+          for (const entry of rule.destinationFqdns) check("network", entry, label(rule.origin.collection, rule.origin.rule), scope, mine, `${rule.origin.path}.destinationFqdns`);
         }
       }
       const place = rulePlaceOf(context);
