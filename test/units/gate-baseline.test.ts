@@ -236,6 +236,23 @@ describe('applying a baseline', () => {
     expect(resolved.map((entry) => entry.fingerprint)).toEqual(['gone-high', 'gone-low3', 'gone-low2', 'gone-low', 'gone-none']);
     expect(absent).toBe(5);
   });
+  it('gone findings of one severity are listed by rule, then resource, then fingerprint, by code unit, whatever order the baseline held them in', () => {
+    const gone = [
+      { fingerprint: 'f-r3-b-2', ruleId: 'R3', resource: { id: '/b' } },
+      { fingerprint: 'f-r2-z', ruleId: 'R2', resource: { id: '/z' } },
+      { fingerprint: 'f-r3-b-1', ruleId: 'R3', resource: { id: '/b' } },
+      { fingerprint: 'f-r10-y', ruleId: 'R10', resource: { id: '/y' } },
+      { fingerprint: 'f-r3-a', ruleId: 'R3', resource: { id: '/a' } },
+      { fingerprint: 'f-r1-m', ruleId: 'R1', resource: { id: '/m' } },
+    ].map((entry) => ({ ...entry, status: 'fail', severity: 'medium' }));
+    // 'R10' sorts before 'R2' (code units, as the rest of the report does); '/a' before '/b' decides between two R3 entries.
+    const expected = ['f-r1-m', 'f-r10-y', 'f-r2-z', 'f-r3-a', 'f-r3-b-1', 'f-r3-b-2'];
+    const dir = tempDir();
+    for (const [index, order] of [gone, [...gone].reverse()].entries()) {
+      const { resolved } = applyBaseline([], readBaseline(write(dir, `order-${index}.json`, { findings: order }), dir));
+      expect(resolved.map((entry) => entry.fingerprint)).toEqual(expected);
+    }
+  });
 });
 
 describe('reading a baseline: entries of every shape', () => {
