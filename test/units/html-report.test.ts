@@ -76,6 +76,20 @@ describe('HTML: every text sits in an element of its own', () => {
       ].join('\n'),
     );
   });
+  it('files a walk found but could not read are named, each with its reason, in a Not scanned section', () => {
+    const skipped = [
+      { file: 'chart/templates/deploy.yaml', reason: 'a Helm template: render it with `helm template` first' },
+      { file: 'chart/templates/<svc>.yaml', reason: 'a Helm template & more' },
+    ];
+    const html = renderHtml({ ...plainEstate(), skipped });
+    expect(looseText(html)).toEqual([]);
+    expect(html).toContain(
+      '<section aria-labelledby="not-scanned-heading"><h2 id="not-scanned-heading">Not scanned (2)</h2><ul>' +
+        '<li><code>chart/templates/deploy.yaml</code>: a Helm template: render it with `helm template` first</li>' +
+        '<li><code>chart/templates/&lt;svc&gt;.yaml</code>: a Helm template &amp; more</li></ul></section>',
+    );
+    expect(renderHtml({ ...plainEstate(), skipped: [] })).not.toContain('not-scanned-heading');
+  });
 });
 
 describe('HTML: rule help as a reader reads it', () => {
