@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/finding.js';
@@ -35,6 +35,13 @@ describe('SARIF: a user pack rule as code scanning shows it', () => {
 });
 
 describe('SARIF: the run', () => {
+  it.skipIf(sep === '\\')('on Linux and macOS a backslash is part of a file name, percent-encoded, not a folder separator', () => {
+    const estate = plainEstate();
+    const finding = { ...estate.findings[0]!, location: { file: 'infra/a\\b.json', line: 3 } };
+    const result = run(buildSarif({ ...estate, findings: [finding] })).results[0]!;
+    expect(result.locations[0]!.physicalLocation.artifactLocation).toEqual({ uri: 'infra/a%5Cb.json', uriBaseId: '%SRCROOT%' });
+  });
+
   it('is categorised by its input kinds, sorted, whatever order the inputs came in', () => {
     const estate = plainEstate();
     const inputs: ScanReport['inputs'] = [
