@@ -245,9 +245,13 @@ describe('comparisons at the edges a rule can reach', () => {
     ['a', 'greaterOrEquals', 'a', false, true],
     [5, 'greater', 'a', false, false],
     ['5', 'lessOrEquals', 6, false, false],
+    // a number is not ordered against a numeric string: "3" is text, not 3
+    [5, 'greater', '3', false, false],
     // a list contains a member equal to the operand, not one that contains it
     [['ab'], 'contains', 'b', false, false],
     [['ab', 'B'], 'contains', 'b', false, true],
+    // a string contains only a string: the number 7 is not the text "7"
+    ['Port7', 'contains', 7, false, false],
   ];
   for (const [value, operator, operand, caseSensitive, expected] of cases) {
     it(`${JSON.stringify(value)} ${operator} ${JSON.stringify(operand)}${caseSensitive ? ' (case-sensitive)' : ''} is ${expected}`, () => {
@@ -260,6 +264,7 @@ describe('comparisons at the edges a rule can reach', () => {
     expect(compareRange(1, 3, 'notEquals', 2)).toBe('unknown');
     expect(compareRange(1, 3, 'equals', 5)).toBe('fail');
     expect(compareRange(1, 3, 'notIn', [5])).toBe('pass');
+    expect(compareRange(1, 3, 'notIn', [2])).toBe('unknown');
     expect(compareRange(2, 2, 'equals', 2)).toBe('pass');
     expect(compareRange(1, 3, 'greater', 0)).toBe('pass');
     expect(compareRange(1, 3, 'greater', 2)).toBe('unknown');
