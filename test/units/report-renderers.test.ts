@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
@@ -9,7 +8,6 @@ import { render, renderParts, type Format } from '../../src/reporters/index.js';
 import { renderJunit } from '../../src/reporters/junit.js';
 import { buildSarif, renderSarif, SARIF_LIMITS } from '../../src/reporters/sarif.js';
 import type { Finding } from '../../src/findings/finding.js';
-import type { FailOn } from '../../src/report/configuration.js';
 import { xmlAttr, xmlText } from '../../src/reporters/xml-text.js';
 import { renderTable, wrapIdentifier } from '../../src/reporters/table.js';
 import { renderMarkdown } from '../../src/reporters/markdown.js';
@@ -18,6 +16,7 @@ import { gateVerdict, summarize, summaryLine } from '../../src/reporters/summary
 import { renderHtml } from '../../src/reporters/html/render-html.js';
 import type { ScanReport } from '../../src/report/scan-report.js';
 import { gateFailures } from '../../src/report/fail-gate.js';
+import { plainEstate, recordedEstate } from './recorded-estate.js';
 
 /**
  * Every report format rendered from the recorded scan report of test/units/report-formats.test.ts (which
@@ -29,10 +28,6 @@ const RECORDED = join(ROOT, 'test', 'report-snapshots', 'formats');
 const NOW = new Date('2026-03-04T05:06:07Z');
 /** Where the scan ran: its findings name files relative to it (it need not exist; nothing is read). */
 const DIR = join(tmpdir(), 'azfence-render-estate');
-
-export function recordedEstate(): ScanReport {
-  return JSON.parse(readFileSync(join(RECORDED, 'estate.scan.json'), 'utf8')) as ScanReport;
-}
 
 function expectRecorded(name: string, text: string): void {
   expectRecordedText(join(RECORDED, name), text);
@@ -388,20 +383,6 @@ function byPriorityOf(report: ScanReport): string[] {
   return log.runs[0]!.results.map((result) => ('suppressions' in result ? 'suppressed' : 'open'));
 }
 
-/** The estate without its baseline, suppressions, errors and warnings, under a gate of the test's choosing. */
-function plainEstate(gate?: { failOn: FailOn; failOnUnknown: boolean }): ScanReport {
-  const estate = recordedEstate();
-  return {
-    ...estate,
-    inputs: withoutUnread(estate),
-    findings: estate.findings.map(({ suppression: _s, baseline: _b, ...finding }) => finding),
-    baseline: undefined,
-    errors: [],
-    warnings: undefined,
-    configuration: { rulesDisabled: [], severities: [], parameters: [], suppressions: 0, policies: [], ...(gate ? { gate: { ...gate, from: { failOn: 'flag', failOnUnknown: 'flag' } } } : {}) },
-    config: {},
-  };
-}
 
 const cases = (xml: string) => [...xml.matchAll(/<testcase classname="([^"]*)" name="([^"]*)"[^>]*?(\/>|>\n\s*<(skipped|failure|error) (?:type="([^"]*)" )?message="([^"]*)")/g)].map((m) => ({ name: m[2], kind: m[4] ?? 'passed', type: m[5], message: m[6] }));
 
