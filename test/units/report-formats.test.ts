@@ -2,7 +2,8 @@ import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectRecordedText } from './recorded-text.js';
-import { render, type Format } from '../../src/reporters/index.js';
+import { RECORDED_FORMATS } from './recorded-estate.js';
+import { render } from '../../src/reporters/index.js';
 import { renderJunit } from '../../src/reporters/junit.js';
 import { renderTable } from '../../src/reporters/table.js';
 import type { ScanReport } from '../../src/report/scan-report.js';
@@ -97,13 +98,7 @@ function compareWithRecorded(name: string, text: string, dir: string): void {
 }
 
 describe('every report format, whole, for a scan with all a report can show', () => {
-  const formats: Array<[Format, string]> = [
-    ['json', 'estate.json'],
-    ['sarif', 'estate.sarif'],
-    ['markdown', 'estate.md'],
-    ['html', 'estate.html'],
-  ];
-  for (const [format, file] of formats) {
+  for (const [format, file] of RECORDED_FORMATS) {
     it(`${format}`, () => {
       const { dir, report } = estate();
       compareWithRecorded(file, render(report, format, { cwd: dir, root: dir }), dir);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectRecordedText } from './recorded-text.js';
-import { render, renderParts, type Format } from '../../src/reporters/index.js';
+import { render, renderParts } from '../../src/reporters/index.js';
 import { renderJunit } from '../../src/reporters/junit.js';
 import { buildSarif, renderSarif, SARIF_LIMITS } from '../../src/reporters/sarif.js';
 import type { Finding } from '../../src/findings/finding.js';
@@ -16,7 +16,7 @@ import { gateVerdict, summarize, summaryLine } from '../../src/reporters/summary
 import { renderHtml } from '../../src/reporters/html/render-html.js';
 import type { ScanReport } from '../../src/report/scan-report.js';
 import { gateFailures } from '../../src/report/fail-gate.js';
-import { plainEstate, recordedEstate } from './recorded-estate.js';
+import { plainEstate, RECORDED_FORMATS, recordedEstate } from './recorded-estate.js';
 
 /**
  * Every report format rendered from the recorded scan report of test/units/report-formats.test.ts (which
@@ -34,13 +34,7 @@ function expectRecorded(name: string, text: string): void {
 }
 
 describe('every report format of the recorded estate scan, whole', () => {
-  const formats: Array<[Format, string]> = [
-    ['json', 'estate.json'],
-    ['sarif', 'estate.sarif'],
-    ['markdown', 'estate.md'],
-    ['html', 'estate.html'],
-  ];
-  for (const [format, file] of formats) {
+  for (const [format, file] of RECORDED_FORMATS) {
     it(`${format}`, () => {
       expectRecorded(file, render(recordedEstate(), format, { cwd: DIR, root: DIR }));
     });
