@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // The build's one compile pass (tsc only type-checks): esbuild turns src/ into
-//   dist/bundle/   the CLI as the package ships it: cli.js (the bin) and the chunks it loads;
+//   dist/bundle/   the CLI as the package ships it: cli.js (the bin) and cli-script.js, the CLI it runs;
 //   dist/tools/    build-tools.js: what the build's own scripts (precompile.mjs, generate-rule-docs.mjs) import.
 // One build, so the tools run exactly the code the CLI runs, stamped with the same identity.
 //
 // Startup is most of a small scan's time, so the bundle is shaped for it:
-// - cli.js only turns Node's compile cache on, then imports the rest (src/cli.ts);
-// - code splitting keeps what is imported on demand (the audit, its Azure SDK) in chunks a scan never loads;
+// - cli.js turns Node's compile cache on, then runs cli-script.js (src/cli.ts);
+// - cli-script.js is the whole CLI (src/cli/process-run.ts) as one classic script, which cli.js compiles with
+//   node:vm and a V8 code cache made after a run, so the functions a command runs are not compiled again at
+//   every start (src/cli/script-loader.ts). The audit's modules in it are evaluated only when `audit` runs,
+//   and only then is the Azure SDK required;
 // - Node's built-in modules are taken with process.getBuiltinModule rather than `import ... from 'node:fs'`:
 //   an ES import of a built-in builds its full ES module facade, and fs's and util's load fs/promises,
 //   streams and worker_threads with it, which a scan never uses;
@@ -16,7 +19,8 @@
 //   (src/lazy-modules.ts), the Azure SDK only by `audit`.
 // The bundle carries the identity of the sources it was built from (AZFENCE_BUILD_ID), which the precompiled
 // packs must match to be used (src/engine/precompiled.ts).
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { build, transform } from 'esbuild';
@@ -114,24 +118,64 @@ const tools = {
   },
 };
 
+const buildId = (await sourceTreeId()) ?? '';
+const common = { bundle: true, platform: 'node', target: 'node22', logLevel: 'warning' };
+
 await build({
-  entryPoints: { 'bundle/cli': join(root, 'src', 'cli.ts'), 'tools/build-tools': 'build-tools' },
+  ...common,
+  entryPoints: { 'tools/build-tools': 'build-tools' },
   outdir: dist,
-  // Shared code lives beside the CLI, which ships; dist/tools holds only what the CLI does not run.
-  chunkNames: 'bundle/[name]-[hash]',
-  bundle: true,
+  chunkNames: 'tools/[name]-[hash]',
   splitting: true,
-  platform: 'node',
   format: 'esm',
-  target: 'node22',
-  define: { AZFENCE_BUILD_ID: JSON.stringify((await sourceTreeId()) ?? '') },
+  define: { AZFENCE_BUILD_ID: JSON.stringify(buildId) },
   plugins: [tools, builtins, packages],
-  logLevel: 'warning',
 });
 
-// Node decodes a module's source to a one-byte string only if every character fits in Latin-1; one em dash
-// in a regular expression (which esbuild leaves as written) makes the whole chunk two-byte: twice the memory,
-// and slower to decode and to parse lazily at every start. Write such characters as \u escapes in src/.
+/**
+ * The CLI as one classic script: a function expression that cli.js compiles and calls with the script's
+ * require, its module object and the URL import.meta.url would have been (src/cli/script-loader.ts). esbuild
+ * makes it strict, as the ES modules it is built from are. Its dynamic imports (the audit) become modules
+ * evaluated on first use, inside the script.
+ */
+const SCRIPT = 'cli-script.js';
+const script = await build({
+  ...common,
+  entryPoints: [join(root, 'src', 'cli', 'process-run.ts')],
+  write: false,
+  outfile: join(dist, 'bundle', SCRIPT),
+  format: 'cjs',
+  define: { AZFENCE_BUILD_ID: JSON.stringify(buildId), 'import.meta.url': 'azfenceImportMetaUrl' },
+  banner: { js: '(function (require, module, azfenceImportMetaUrl) {' },
+  footer: { js: '})' },
+  plugins: [builtins, packages],
+});
+const [scriptFile] = script.outputFiles;
+// A dynamic import() left in the script would fail when it runs: a vm.Script has no module loader of its own.
+if (/\bimport\(/.test(scriptFile.text)) {
+  console.error(`bundle: ${SCRIPT} holds a dynamic import(); bundle the module it loads, or require() it`);
+  process.exitCode = 1;
+}
+mkdirSync(join(dist, 'bundle'), { recursive: true });
+writeFileSync(scriptFile.path, scriptFile.contents);
+
+await build({
+  ...common,
+  entryPoints: { 'bundle/cli': join(root, 'src', 'cli.ts') },
+  outdir: dist,
+  format: 'esm',
+  define: {
+    AZFENCE_CLI_SCRIPT: JSON.stringify(`./${SCRIPT}`),
+    // Names the script's code caches: a rebuilt script is never run with another build's cache.
+    AZFENCE_CLI_SCRIPT_ID: JSON.stringify(createHash('sha256').update(scriptFile.contents).digest('hex').slice(0, 16)),
+  },
+  plugins: [builtins, packages],
+});
+
+// cli.js reads cli-script.js as Latin-1, which is exact only for ASCII (a UTF-8 em dash would turn into three
+// other characters). And a source is a one-byte string only if every character fits in Latin-1; one em dash
+// in a regular expression (which esbuild leaves as written) makes the whole file two-byte: twice the memory,
+// and slower to parse lazily at every start. Write such characters as \u escapes in src/.
 for (const name of readdirSync(join(dist, 'bundle'))) {
   const text = readFileSync(join(dist, 'bundle', name), 'utf8');
   const at = text.search(/[^\x00-\x7f]/);

@@ -1,12 +1,21 @@
 #!/usr/bin/env node
+import { cacheHome, runCliScript } from './cli/script-loader.js';
+
 /**
- * The `azfence` command (the package's bin). Kept apart from the CLI it loads so that it can turn Node's
- * compile cache on first: then Node compiles the bundle's JavaScript once and later runs read V8's cached
- * code instead, which saves a small scan a good part of its startup. Everything the CLI needs is loaded by
- * the dynamic import below, after the cache is on; this module imports nothing itself.
+ * The `azfence` command (the package's bin). It turns Node's compile cache on first: then Node compiles the
+ * JavaScript it loads as modules (yaml, ajv, the Azure SDK) once, and later runs read V8's cached code.
+ * The package's bundle then runs the CLI from one script with a code cache of its own
+ * (src/cli/script-loader.ts); run from the sources (tests) or bundled by other builds, it imports the CLI.
  */
+declare const AZFENCE_CLI_SCRIPT: string | undefined;
+declare const AZFENCE_CLI_SCRIPT_ID: string | undefined;
+
 enableCompileCache(process.env);
-await import('./cli/start.js');
+if (typeof AZFENCE_CLI_SCRIPT === 'string' && typeof AZFENCE_CLI_SCRIPT_ID === 'string') {
+  await runCliScript(new URL(AZFENCE_CLI_SCRIPT, import.meta.url), AZFENCE_CLI_SCRIPT_ID, process.env);
+} else {
+  await import('./cli/start.js');
+}
 
 /**
  * Node's compile cache (module.enableCompileCache, Node 22.8+; older Nodes run without it) in the user's
@@ -14,11 +23,11 @@ await import('./cli/start.js');
  * on Windows).
  * A per-user directory, not the shared temporary one Node would pick, so no other user can place code there.
  * A cache that cannot be written (read-only home, no home at all) only costs the speed-up: Node reports it in
- * the returned status and runs on without it, and so does this. NODE_DISABLE_COMPILE_CACHE=1 turns it off; a
- * cache the user already set with NODE_COMPILE_CACHE is left as it is.
+ * the returned status and runs on without it, and so does this. NODE_DISABLE_COMPILE_CACHE=1 turns it off
+ * (and the script's code cache with it); a cache the user already set with NODE_COMPILE_CACHE is left as it is.
  */
 function enableCompileCache(env: NodeJS.ProcessEnv): void {
-  const base = env['XDG_CACHE_HOME'] || (env['HOME'] ? `${env['HOME']}/.cache` : env['LOCALAPPDATA']);
+  const base = cacheHome(env);
   if (!base) return;
   try {
     process.getBuiltinModule('node:module').enableCompileCache?.(`${base}/azfence/compile-cache`);

@@ -77,12 +77,20 @@ function usageMessage(error: CommanderError): string {
   return error.code === 'commander.unknownCommand' ? `${text} (try: azfence --help)` : text;
 }
 
+/** The command the last run dispatched to; undefined when it only printed help or the version, or failed to parse. */
+let commandRun: Parsed['command'] | undefined;
+export function lastCommandRun(): Parsed['command'] | undefined {
+  return commandRun;
+}
+
 export function main(argv: string[], io: Io): number {
   // A new run: outputs are checked against the files this run reads, not an earlier one's (tests run many).
   forgetFilesRead();
+  commandRun = undefined;
   try {
     const parsed = parseCommandLine(argv, io);
     if (typeof parsed === 'number') return parsed;
+    commandRun = parsed.command;
     switch (parsed.command) {
       case 'scan':
         return scanCommand(parsed.args, parsed.options as ScanFlags, io);
@@ -105,9 +113,11 @@ export function main(argv: string[], io: Io): number {
 export async function run(argv: string[], io: Io & { stderrIsTTY?: boolean }): Promise<number> {
   if (argv[0] !== 'audit') return main(argv, io);
   forgetFilesRead();
+  commandRun = undefined;
   try {
     const parsed = parseCommandLine(argv, io);
     if (typeof parsed === 'number') return parsed;
+    commandRun = parsed.command;
     // Loaded on demand so scan and rules never load the audit path (and with it, later, the Azure SDK).
     const { auditCommand } = await import('./audit-command.js');
     return await auditCommand(parsed.args, parsed.options, io);

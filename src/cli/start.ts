@@ -1,50 +1,5 @@
-import { run } from './main.js';
-import { rerunWithLargerHeap } from './heap.js';
+import { runProcess } from './process-run.js';
 
-// The azfence process, loaded by the command (src/cli.ts) once the compile cache is on.
-
-/**
- * `azfence scan ... | head -1`: once the reader has gone, a write fails with EPIPE, which Node reports as an
- * 'error' event; unhandled, it printed a stack trace. A closed stream is not an error of the run: nothing
- * more is written to it, and the exit code is still the gate's.
- *
- * The stream is taken on the first write, not before: Node builds process.stdout and process.stderr on first
- * use (a socket, a file stream or a terminal, with the stream modules behind them), and a scan that writes
- * its report to a file and passes quietly never needs them.
- */
-function writerTo(name: 'stdout' | 'stderr'): (text: string) => void {
-  let stream: NodeJS.WriteStream | undefined;
-  let closed = false;
-  return (text) => {
-    if (closed) return;
-    if (!stream) {
-      stream = process[name];
-      stream.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EPIPE') throw error;
-        closed = true;
-      });
-    }
-    stream.write(text);
-  };
-}
-
-const argv = process.argv.slice(2);
-const rerun = rerunWithLargerHeap(argv, process.cwd());
-const code = rerun ?? (await run(argv, {
-  stdout: writerTo('stdout'),
-  stderr: writerTo('stderr'),
-  cwd: process.cwd(),
-  // Asked only by the commands that use them (colours, audit progress, `scan -`): each builds its stream.
-  get stderrIsTTY() {
-    return process.stderr.isTTY === true;
-  },
-  get stdoutIsTTY() {
-    return process.stdout.isTTY === true;
-  },
-  // Not process.stdin.isTTY: building process.stdin for a pipe turns the pipe non-blocking, and `scan -` then
-  // reads it with blocking calls (src/cli/read-stdin.ts copes, but need not poll).
-  get stdinIsTTY() {
-    return process.getBuiltinModule('node:tty').isatty(0);
-  },
-}));
-process.exitCode = code;
+// The azfence process as an ES module: what src/cli.ts loads when it runs from the sources (tests) and what
+// the GitHub Action's bundle runs. The package's bin runs the same runProcess from its script instead.
+await runProcess();

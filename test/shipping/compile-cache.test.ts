@@ -1,23 +1,24 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/run-cli.js';
 
 /**
- * The azfence command turns on Node's compile cache in the user's cache directory before it loads the CLI
- * (src/cli.ts), so later runs start faster. A cache it cannot write must cost only that speed: the same
- * report, nothing on stderr, the same exit code.
+ * The azfence command keeps V8's compiled code in the user's cache directory, so later runs start faster:
+ * the CLI's own script with a code cache made after a run (src/cli/script-loader.ts), and what it loads as
+ * modules (yaml, ajv, the Azure SDK) in Node's compile cache (src/cli.ts). A cache it cannot write or read
+ * must cost only that speed: the same report, nothing on stderr, the same exit code.
  */
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'dist', 'bundle', 'cli.js');
 const PLAN = join(ROOT, 'fixtures', 'estate', 'plan.json');
 
-function scan(env: Record<string, string | undefined>): { code: number | null; stdout: string; stderr: string } {
+function scan(env: Record<string, string | undefined>, args = ['scan', PLAN, '--format', 'json']): { code: number | null; stdout: string; stderr: string } {
   if (!existsSync(BIN)) throw new Error('dist/ is missing: run npm run build (npm test does)');
   const merged: Record<string, string | undefined> = { ...process.env, NODE_COMPILE_CACHE: undefined, NODE_DISABLE_COMPILE_CACHE: undefined, ...env };
-  const result = spawnSync(process.execPath, [BIN, 'scan', PLAN, '--format', 'json'], { cwd: ROOT, encoding: 'utf8', env: merged as NodeJS.ProcessEnv, timeout: 30_000 });
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: merged as NodeJS.ProcessEnv, timeout: 30_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -26,24 +27,46 @@ const findingsOf = (stdout: string): unknown => (JSON.parse(stdout) as { finding
 const nodeHasCompileCache = typeof (createRequire(import.meta.url)('node:module') as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 
 describe('the compile cache', () => {
-  it('is kept in $XDG_CACHE_HOME/azfence/compile-cache (Node 22.8+), and a run that reads it reports the same', () => {
+  it('keeps the CLI\'s compiled code in $XDG_CACHE_HOME/azfence/code-cache, one file per command, which later runs read and report the same with', () => {
     const cacheHome = tempDir('azfence-cache-');
+    const codeCache = join(cacheHome, 'azfence', 'code-cache');
+    // Help and usage errors compile too little to be worth keeping: they make no cache.
+    expect(scan({ XDG_CACHE_HOME: cacheHome }, ['scan', '--help'])).toMatchObject({ code: 0, stderr: '' });
+    expect(scan({ XDG_CACHE_HOME: cacheHome }, ['scan', '--formt', 'json', PLAN]).code).toBe(2);
+    expect(existsSync(codeCache)).toBe(false);
+
     const first = scan({ XDG_CACHE_HOME: cacheHome });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(1);
-    const cacheDir = join(cacheHome, 'azfence', 'compile-cache');
-    if (nodeHasCompileCache) {
-      // Node keeps one directory per Node version and V8 flags, holding one entry per module compiled.
-      const versions = readdirSync(cacheDir);
-      expect(versions).toHaveLength(1);
-      expect(readdirSync(join(cacheDir, versions[0]!)).length).toBeGreaterThan(1);
-    } else {
-      expect(existsSync(cacheDir)).toBe(false);
-    }
+    const files = readdirSync(codeCache);
+    expect(files).toEqual([expect.stringMatching(/-scan\.bin$/)]);
+    const made = statSync(join(codeCache, files[0]!));
 
     const second = scan({ XDG_CACHE_HOME: cacheHome });
     expect(second).toMatchObject({ code: 1, stderr: '' });
     expect(findingsOf(second.stdout)).toEqual(findingsOf(first.stdout));
+    // V8 took the cache: one it refuses is made again, as a new file renamed into place.
+    expect(readdirSync(codeCache)).toEqual(files);
+    expect(statSync(join(codeCache, files[0]!)).ino).toBe(made.ino);
+
+    // Another command keeps its own: the functions it runs are others.
+    expect(scan({ XDG_CACHE_HOME: cacheHome }, ['rules']).code).toBe(0);
+    expect(readdirSync(codeCache).sort()).toEqual([expect.stringMatching(/-rules\.bin$/), files[0]]);
+
+    // Node's compile cache, for the modules the CLI loads on demand, is beside it (Node 22.8+).
+    expect(existsSync(join(cacheHome, 'azfence', 'compile-cache'))).toBe(nodeHasCompileCache);
+  });
+
+  it('that is damaged is refused and made again: same findings, nothing on stderr', () => {
+    const cacheHome = tempDir('azfence-cache-');
+    const codeCache = join(cacheHome, 'azfence', 'code-cache');
+    const reference = scan({ XDG_CACHE_HOME: cacheHome });
+    const [file] = readdirSync(codeCache);
+    writeFileSync(join(codeCache, file!), 'not a V8 code cache');
+    const damaged = scan({ XDG_CACHE_HOME: cacheHome });
+    expect(damaged).toMatchObject({ code: 1, stderr: '' });
+    expect(findingsOf(damaged.stdout)).toEqual(findingsOf(reference.stdout));
+    expect(statSync(join(codeCache, file!)).size).toBeGreaterThan(100_000);
   });
 
   it('that cannot be written costs nothing but the speed-up: same findings, nothing on stderr', () => {

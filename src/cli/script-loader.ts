@@ -1,0 +1,88 @@
+import type { ProcessRun } from './process-run.js';
+
+/**
+ * The package's bin runs the CLI from one classic script (dist/bundle/cli-script.js, built by
+ * scripts/bundle.mjs from src/cli/process-run.ts), compiled with node:vm and a V8 code cache kept in the
+ * user's cache directory.
+ *
+ * Why not ES modules and Node's compile cache alone: Node makes a module's cache right after compiling it,
+ * when only its top level is compiled; every function a scan calls is then compiled again at every start,
+ * and for a small scan that is most of its own time. A vm.Script's cache is made after the run
+ * (createCachedData), so it holds the functions the command ran. Measured on the example estate's plan,
+ * installed from the packed tarball: about a tenth less CPU per scan (bench/README.md).
+ *
+ * The cache is made once per command (scan, audit, merge, rules, explain) after a run of that command that
+ * ended with exit code 0 or 1, since it holds what that run compiled; help, usage errors and a run that hands
+ * over to a child with a larger heap make none. V8 refuses a cache made by another V8 or with other flags
+ * (the file is then made again); it checks a script's length, not its contents, so the file name carries the
+ * script's build identity, size and modification time, and Node's version and flags. A cache that cannot be
+ * read or written costs only the speed-up.
+ */
+
+const COMMANDS = new Set(['scan', 'audit', 'merge', 'rules', 'explain']);
+
+/** $XDG_CACHE_HOME, else ~/.cache (%LOCALAPPDATA% on Windows); undefined with no home at all. */
+export function cacheHome(env: NodeJS.ProcessEnv): string | undefined {
+  return env['XDG_CACHE_HOME'] || (env['HOME'] ? `${env['HOME']}/.cache` : env['LOCALAPPDATA']) || undefined;
+}
+
+/** FNV-1a of a short string, in hex: enough to tell Node flag sets apart in a file name. */
+function shortHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+function codeCacheFile(env: NodeJS.ProcessEnv, scriptId: string, script: { size: number; mtimeMs: number }, command: string | undefined): string | undefined {
+  const home = cacheHome(env);
+  if (!home || !command || !COMMANDS.has(command) || env['NODE_DISABLE_COMPILE_CACHE']) return undefined;
+  const flags = shortHash(`${process.execArgv.join('\0')}\0${env['NODE_OPTIONS'] ?? ''}`);
+  return `${home}/azfence/code-cache/${scriptId}-${script.size}-${Math.trunc(script.mtimeMs)}-${process.version}-${process.arch}-${flags}-${command}.bin`;
+}
+
+function readCache(file: string): Buffer | undefined {
+  try {
+    return process.getBuiltinModule('node:fs').readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written beside and renamed into place: a concurrent run reads the old file or the new one, never half of one. */
+function writeCache(file: string, data: Buffer): void {
+  const fs = process.getBuiltinModule('node:fs');
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    fs.mkdirSync(file.slice(0, file.lastIndexOf('/')), { recursive: true });
+    fs.writeFileSync(temporary, data);
+    fs.renameSync(temporary, file);
+  } catch {
+    try {
+      fs.rmSync(temporary, { force: true });
+    } catch {
+      // Nothing was written.
+    }
+  }
+}
+
+type ScriptBody = (require: NodeJS.Require, module: { exports: { runProcess?: () => Promise<ProcessRun> } }, importMetaUrl: string) => void;
+
+/** Runs the CLI script at `scriptUrl` (stamped `scriptId` by the build) as this process's command. */
+export async function runCliScript(scriptUrl: URL, scriptId: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const fs = process.getBuiltinModule('node:fs');
+  const vm = process.getBuiltinModule('node:vm');
+  const file = process.getBuiltinModule('node:url').fileURLToPath(scriptUrl);
+  // The build keeps the script ASCII-only, so Latin-1 reads it exactly, and into a one-byte string.
+  const source = fs.readFileSync(file, 'latin1');
+  const command = process.argv[2];
+  const cacheFile = codeCacheFile(env, scriptId, fs.statSync(file), command);
+  const cachedData = cacheFile ? readCache(cacheFile) : undefined;
+  const script = new vm.Script(source, { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const body = script.runInThisContext() as ScriptBody;
+  const module: Parameters<ScriptBody>[1] = { exports: {} };
+  body(process.getBuiltinModule('node:module').createRequire(scriptUrl), module, scriptUrl.href);
+  const run = await module.exports.runProcess!();
+  if (cacheFile && (cachedData === undefined || script.cachedDataRejected) && run.command === command && (run.code === 0 || run.code === 1)) {
+    writeCache(cacheFile, script.createCachedData());
+  }
+}
