@@ -11,15 +11,19 @@ import type { ProcessRun } from './process-run.js';
  * (createCachedData), so it holds the functions the command ran. Measured on the example estate's plan,
  * installed from the packed tarball: about a tenth less CPU per scan (bench/README.md).
  *
- * The cache is made once per command (scan, audit, merge, rules, explain) after a run of that command that
- * ended with exit code 0 or 1, since it holds what that run compiled; help, usage errors and a run that hands
- * over to a child with a larger heap make none. V8 refuses a cache made by another V8 or with other flags
- * (the file is then made again); it checks a script's length, not its contents, so the file name carries the
- * script's build identity, size and modification time, and Node's version and flags. A cache that cannot be
- * read or written costs only the speed-up.
+ * The cache is made per command (scan, audit, merge, rules, explain), after the second run of that command
+ * that ended with exit code 0 or 1, since it holds what that run compiled: the first only leaves an empty
+ * file saying it ran. Making the cache costs a run about 20 ms of CPU (V8 serializing ~1 MB, then the write),
+ * which a machine that runs azfence once (a fresh CI runner) would pay for nothing. Help, usage errors and
+ * a run that hands over to a child with a larger heap make none. V8 refuses a cache made by another V8 or
+ * with other flags (the file is then made again); it checks a script's length, not its contents, so the file
+ * name carries the script's build identity, size and modification time, and Node's version and flags. A
+ * cache that cannot be read or written costs only the speed-up; the directory keeps the newest few files.
  */
 
 const COMMANDS = new Set(['scan', 'audit', 'merge', 'rules', 'explain']);
+/** Files kept in the cache directory: a few commands under a few Node versions and azfence builds. */
+const KEPT_FILES = 16;
 
 /** $XDG_CACHE_HOME, else ~/.cache (%LOCALAPPDATA% on Windows); undefined with no home at all. */
 export function cacheHome(env: NodeJS.ProcessEnv): string | undefined {
@@ -48,14 +52,21 @@ function readCache(file: string): Buffer | undefined {
   }
 }
 
-/** Written beside and renamed into place: a concurrent run reads the old file or the new one, never half of one. */
-function writeCache(file: string, data: Buffer): void {
+/**
+ * Written beside and renamed into place: a concurrent run reads the old file or the new one, never half of
+ * one. Then the oldest files beyond the newest KEPT_FILES are removed, so that builds and Node versions no
+ * longer run do not pile up.
+ */
+function writeCache(file: string, data: Uint8Array): void {
   const fs = process.getBuiltinModule('node:fs');
+  const dir = file.slice(0, file.lastIndexOf('/'));
   const temporary = `${file}.${process.pid}.tmp`;
   try {
-    fs.mkdirSync(file.slice(0, file.lastIndexOf('/')), { recursive: true });
+    fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(temporary, data);
     fs.renameSync(temporary, file);
+    const files = fs.readdirSync(dir).map((name) => ({ path: `${dir}/${name}`, time: fs.statSync(`${dir}/${name}`).mtimeMs }));
+    for (const old of files.sort((a, b) => b.time - a.time).slice(KEPT_FILES)) fs.rmSync(old.path, { force: true });
   } catch {
     try {
       fs.rmSync(temporary, { force: true });
@@ -76,13 +87,14 @@ export async function runCliScript(scriptUrl: URL, scriptId: string, env: NodeJS
   const source = fs.readFileSync(file, 'latin1');
   const command = process.argv[2];
   const cacheFile = codeCacheFile(env, scriptId, fs.statSync(file), command);
-  const cachedData = cacheFile ? readCache(cacheFile) : undefined;
+  const stored = cacheFile ? readCache(cacheFile) : undefined;
+  const cachedData = stored?.length ? stored : undefined;
   const script = new vm.Script(source, { filename: file, ...(cachedData ? { cachedData } : {}) });
   const body = script.runInThisContext() as ScriptBody;
   const module: Parameters<ScriptBody>[1] = { exports: {} };
   body(process.getBuiltinModule('node:module').createRequire(scriptUrl), module, scriptUrl.href);
   const run = await module.exports.runProcess!();
-  if (cacheFile && (cachedData === undefined || script.cachedDataRejected) && run.command === command && (run.code === 0 || run.code === 1)) {
-    writeCache(cacheFile, script.createCachedData());
-  }
+  if (!cacheFile || (cachedData && !script.cachedDataRejected) || run.command !== command || (run.code !== 0 && run.code !== 1)) return;
+  // The first run of a command leaves an empty file; the second makes the cache.
+  writeCache(cacheFile, stored === undefined ? new Uint8Array() : script.createCachedData());
 }

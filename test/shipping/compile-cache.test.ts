@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,15 +35,22 @@ describe('the compile cache', () => {
     expect(scan({ XDG_CACHE_HOME: cacheHome }, ['scan', '--formt', 'json', PLAN]).code).toBe(2);
     expect(existsSync(codeCache)).toBe(false);
 
+    // The first run only notes that it ran (a machine that scans once should not pay for a cache); the second makes it.
     const first = scan({ XDG_CACHE_HOME: cacheHome });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(1);
     const files = readdirSync(codeCache);
     expect(files).toEqual([expect.stringMatching(/-scan\.bin$/)]);
-    const made = statSync(join(codeCache, files[0]!));
-
+    expect(statSync(join(codeCache, files[0]!)).size).toBe(0);
     const second = scan({ XDG_CACHE_HOME: cacheHome });
     expect(second).toMatchObject({ code: 1, stderr: '' });
+    expect(readdirSync(codeCache)).toEqual(files);
+    const made = statSync(join(codeCache, files[0]!));
+    expect(made.size).toBeGreaterThan(100_000);
+
+    const third = scan({ XDG_CACHE_HOME: cacheHome });
+    expect(third).toMatchObject({ code: 1, stderr: '' });
+    expect(findingsOf(third.stdout)).toEqual(findingsOf(first.stdout));
     expect(findingsOf(second.stdout)).toEqual(findingsOf(first.stdout));
     // V8 took the cache: one it refuses is made again, as a new file renamed into place.
     expect(readdirSync(codeCache)).toEqual(files);
@@ -61,12 +68,30 @@ describe('the compile cache', () => {
     const cacheHome = tempDir('azfence-cache-');
     const codeCache = join(cacheHome, 'azfence', 'code-cache');
     const reference = scan({ XDG_CACHE_HOME: cacheHome });
+    scan({ XDG_CACHE_HOME: cacheHome });
     const [file] = readdirSync(codeCache);
+    expect(statSync(join(codeCache, file!)).size).toBeGreaterThan(100_000);
     writeFileSync(join(codeCache, file!), 'not a V8 code cache');
     const damaged = scan({ XDG_CACHE_HOME: cacheHome });
     expect(damaged).toMatchObject({ code: 1, stderr: '' });
     expect(findingsOf(damaged.stdout)).toEqual(findingsOf(reference.stdout));
     expect(statSync(join(codeCache, file!)).size).toBeGreaterThan(100_000);
+  });
+
+  it('keeps the newest 16 files, whatever else piled up', () => {
+    const cacheHome = tempDir('azfence-cache-');
+    const codeCache = join(cacheHome, 'azfence', 'code-cache');
+    mkdirSync(codeCache, { recursive: true });
+    for (let i = 0; i < 20; i++) {
+      writeFileSync(join(codeCache, `old-build-${i}-scan.bin`), 'x');
+      utimesSync(join(codeCache, `old-build-${i}-scan.bin`), 1_000_000 + i, 1_000_000 + i);
+    }
+    expect(scan({ XDG_CACHE_HOME: cacheHome }).code).toBe(1);
+    const left = readdirSync(codeCache);
+    expect(left).toHaveLength(16);
+    expect(left).toContainEqual(expect.stringMatching(/^[0-9a-f]{16}-.*-scan\.bin$/));
+    expect(left).not.toContain('old-build-4-scan.bin');
+    expect(left).toContain('old-build-5-scan.bin');
   });
 
   it('that cannot be written costs nothing but the speed-up: same findings, nothing on stderr', () => {
