@@ -59,11 +59,11 @@ var require_error = __commonJS({
        * @param {string} code an id string representing the error
        * @param {string} message human-readable description of the error
        */
-      constructor(exitCode, code2, message) {
+      constructor(exitCode, code, message) {
         super(message);
         Error.captureStackTrace(this, this.constructor);
         this.name = this.constructor.name;
-        this.code = code2;
+        this.code = code;
         this.exitCode = exitCode;
         this.nestedError = void 0;
       }
@@ -1657,9 +1657,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return never
        * @private
        */
-      _exit(exitCode, code2, message) {
+      _exit(exitCode, code, message) {
         if (this._exitCallback) {
-          this._exitCallback(new CommanderError2(exitCode, code2, message));
+          this._exitCallback(new CommanderError2(exitCode, code, message));
         }
         process2.exit(exitCode);
       }
@@ -2055,12 +2055,12 @@ Expecting one of '${allowedValues.join("', '")}'`);
        *
        * @private
        */
-      _prepareUserArgs(argv2, parseOptions) {
-        if (argv2 !== void 0 && !Array.isArray(argv2)) {
+      _prepareUserArgs(argv, parseOptions) {
+        if (argv !== void 0 && !Array.isArray(argv)) {
           throw new Error("first parameter to parse must be array or undefined");
         }
         parseOptions = parseOptions || {};
-        if (argv2 === void 0 && parseOptions.from === void 0) {
+        if (argv === void 0 && parseOptions.from === void 0) {
           if (process2.versions?.electron) {
             parseOptions.from = "electron";
           }
@@ -2069,30 +2069,30 @@ Expecting one of '${allowedValues.join("', '")}'`);
             parseOptions.from = "eval";
           }
         }
-        if (argv2 === void 0) {
-          argv2 = process2.argv;
+        if (argv === void 0) {
+          argv = process2.argv;
         }
-        this.rawArgs = argv2.slice();
+        this.rawArgs = argv.slice();
         let userArgs;
         switch (parseOptions.from) {
           case void 0:
           case "node":
-            this._scriptPath = argv2[1];
-            userArgs = argv2.slice(2);
+            this._scriptPath = argv[1];
+            userArgs = argv.slice(2);
             break;
           case "electron":
             if (process2.defaultApp) {
-              this._scriptPath = argv2[1];
-              userArgs = argv2.slice(2);
+              this._scriptPath = argv[1];
+              userArgs = argv.slice(2);
             } else {
-              userArgs = argv2.slice(1);
+              userArgs = argv.slice(1);
             }
             break;
           case "user":
-            userArgs = argv2.slice(0);
+            userArgs = argv.slice(0);
             break;
           case "eval":
-            userArgs = argv2.slice(1);
+            userArgs = argv.slice(1);
             break;
           default:
             throw new Error(
@@ -2126,9 +2126,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [parseOptions.from] - where the args are from: 'node', 'user', 'electron'
        * @return {Command} `this` command for chaining
        */
-      parse(argv2, parseOptions) {
+      parse(argv, parseOptions) {
         this._prepareForParse();
-        const userArgs = this._prepareUserArgs(argv2, parseOptions);
+        const userArgs = this._prepareUserArgs(argv, parseOptions);
         this._parseCommand([], userArgs);
         return this;
       }
@@ -2152,9 +2152,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} parseOptions.from - where the args are from: 'node', 'user', 'electron'
        * @return {Promise}
        */
-      async parseAsync(argv2, parseOptions) {
+      async parseAsync(argv, parseOptions) {
         this._prepareForParse();
-        const userArgs = this._prepareUserArgs(argv2, parseOptions);
+        const userArgs = this._prepareUserArgs(argv, parseOptions);
         await this._parseCommand([], userArgs);
         return this;
       }
@@ -2297,14 +2297,14 @@ Expecting one of '${allowedValues.join("', '")}'`);
           });
         }
         const exitCallback = this._exitCallback;
-        proc.on("close", (code2) => {
-          code2 = code2 ?? 1;
+        proc.on("close", (code) => {
+          code = code ?? 1;
           if (!exitCallback) {
-            process2.exit(code2);
+            process2.exit(code);
           } else {
             exitCallback(
               new CommanderError2(
-                code2,
+                code,
                 "commander.executeSubCommandAsync",
                 "(close)"
               )
@@ -2811,8 +2811,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
         }
         const config = errorOptions || {};
         const exitCode = config.exitCode || 1;
-        const code2 = config.code || "commander.error";
-        this._exit(exitCode, code2, message);
+        const code = config.code || "commander.error";
+        this._exit(exitCode, code, message);
       }
       /**
        * Apply any option related environment variables, if option does
@@ -4680,8 +4680,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str2 += json.slice(start, i);
-                const code2 = json.substr(i + 2, 4);
-                switch (code2) {
+                const code = json.substr(i + 2, 4);
+                switch (code) {
                   case "0000":
                     str2 += "\\0";
                     break;
@@ -4707,8 +4707,8 @@ var require_stringifyString = __commonJS({
                     str2 += "\\P";
                     break;
                   default:
-                    if (code2.substr(0, 2) === "00")
-                      str2 += "\\x" + code2.substr(2);
+                    if (code.substr(0, 2) === "00")
+                      str2 += "\\x" + code.substr(2);
                     else
                       str2 += json.substr(i, 6);
                 }
@@ -7207,22 +7207,22 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code2, message) {
+      constructor(name, pos, code, message) {
         super();
         this.name = name;
-        this.code = code2;
+        this.code = code;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code2, message) {
-        super("YAMLParseError", pos, code2, message);
+      constructor(pos, code, message) {
+        super("YAMLParseError", pos, code, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code2, message) {
-        super("YAMLWarning", pos, code2, message);
+      constructor(pos, code, message) {
+        super("YAMLWarning", pos, code, message);
       }
     };
     var prettifyError = (src, lc) => (error) => {
@@ -8131,7 +8131,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
+      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -8329,9 +8329,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code2 = ok ? parseInt(cc, 16) : NaN;
+      const code = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code2);
+        return String.fromCodePoint(code);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -8653,12 +8653,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code2, message, warning) => {
+        this.onError = (source, code, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code2, message));
+            this.errors.push(new errors.YAMLParseError(pos, code, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -8820,12 +8820,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code2, message) => {
+        const _onError = (pos, code, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code2, message);
+            onError(offset, code, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code, message);
         };
         switch (token.type) {
           case "scalar":
@@ -10892,9 +10892,9 @@ var require_code = __commonJS({
     };
     exports.Name = Name;
     var _Code = class extends _CodeOrName {
-      constructor(code2) {
+      constructor(code) {
         super();
-        this._items = typeof code2 === "string" ? [code2] : code2;
+        this._items = typeof code === "string" ? [code] : code;
       }
       toString() {
         return this.str;
@@ -10921,13 +10921,13 @@ var require_code = __commonJS({
     exports._Code = _Code;
     exports.nil = new _Code("");
     function _(strs, ...args) {
-      const code2 = [strs[0]];
+      const code = [strs[0]];
       let i = 0;
       while (i < args.length) {
-        addCodeArg(code2, args[i]);
-        code2.push(strs[++i]);
+        addCodeArg(code, args[i]);
+        code.push(strs[++i]);
       }
-      return new _Code(code2);
+      return new _Code(code);
     }
     exports._ = _;
     var plus = new _Code("+");
@@ -10943,13 +10943,13 @@ var require_code = __commonJS({
       return new _Code(expr);
     }
     exports.str = str2;
-    function addCodeArg(code2, arg) {
+    function addCodeArg(code, arg) {
       if (arg instanceof _Code)
-        code2.push(...arg._items);
+        code.push(...arg._items);
       else if (arg instanceof Name)
-        code2.push(arg);
+        code.push(arg);
       else
-        code2.push(interpolate(arg));
+        code.push(interpolate(arg));
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
@@ -11133,7 +11133,7 @@ var require_scope = __commonJS({
         }, usedValues, getCode);
       }
       _reduceValues(values2, valueCode, usedValues = {}, getCode) {
-        let code2 = code_1.nil;
+        let code = code_1.nil;
         for (const prefix in values2) {
           const vs = values2[prefix];
           if (!vs)
@@ -11146,16 +11146,16 @@ var require_scope = __commonJS({
             let c = valueCode(name);
             if (c) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code2 = (0, code_1._)`${code2}${def} ${name} = ${c};${this.opts._n}`;
+              code = (0, code_1._)`${code}${def} ${name} = ${c};${this.opts._n}`;
             } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code2 = (0, code_1._)`${code2}${c}${this.opts._n}`;
+              code = (0, code_1._)`${code}${c}${this.opts._n}`;
             } else {
               throw new ValueError(name);
             }
             nameSet.set(name, UsedValueState.Completed);
           });
         }
-        return code2;
+        return code;
       }
     };
     exports.ValueScope = ValueScope;
@@ -11315,9 +11315,9 @@ var require_codegen = __commonJS({
       }
     };
     var AnyCode = class extends Node {
-      constructor(code2) {
+      constructor(code) {
         super();
-        this.code = code2;
+        this.code = code;
       }
       render({ _n }) {
         return `${this.code};` + _n;
@@ -11339,7 +11339,7 @@ var require_codegen = __commonJS({
         this.nodes = nodes;
       }
       render(opts) {
-        return this.nodes.reduce((code2, n) => code2 + n.render(opts), "");
+        return this.nodes.reduce((code, n) => code + n.render(opts), "");
       }
       optimizeNodes() {
         const { nodes } = this;
@@ -11387,10 +11387,10 @@ var require_codegen = __commonJS({
         this.condition = condition;
       }
       render(opts) {
-        let code2 = `if(${this.condition})` + super.render(opts);
+        let code = `if(${this.condition})` + super.render(opts);
         if (this.else)
-          code2 += "else " + this.else.render(opts);
-        return code2;
+          code += "else " + this.else.render(opts);
+        return code;
       }
       optimizeNodes() {
         super.optimizeNodes();
@@ -11511,12 +11511,12 @@ var require_codegen = __commonJS({
     Return.kind = "return";
     var Try = class extends BlockNode {
       render(opts) {
-        let code2 = "try" + super.render(opts);
+        let code = "try" + super.render(opts);
         if (this.catch)
-          code2 += this.catch.render(opts);
+          code += this.catch.render(opts);
         if (this.finally)
-          code2 += this.finally.render(opts);
-        return code2;
+          code += this.finally.render(opts);
+        return code;
       }
       optimizeNodes() {
         var _a, _b;
@@ -11633,18 +11633,18 @@ var require_codegen = __commonJS({
       }
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
-        const code2 = ["{"];
+        const code = ["{"];
         for (const [key, value] of keyValues) {
-          if (code2.length > 1)
-            code2.push(",");
-          code2.push(key);
+          if (code.length > 1)
+            code.push(",");
+          code.push(key);
           if (key !== value || this.opts.es5) {
-            code2.push(":");
-            (0, code_1.addCodeArg)(code2, value);
+            code.push(":");
+            (0, code_1.addCodeArg)(code, value);
           }
         }
-        code2.push("}");
-        return new code_1._Code(code2);
+        code.push("}");
+        return new code_1._Code(code);
       }
       // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
       if(condition, thenBody, elseBody) {
@@ -13963,22 +13963,22 @@ var require_utils = __commonJS({
     }
     function stringArrayToHexStripped(input) {
       let acc = "";
-      let code2 = 0;
+      let code = 0;
       let i = 0;
       for (i = 0; i < input.length; i++) {
-        code2 = input[i].charCodeAt(0);
-        if (code2 === 48) {
+        code = input[i].charCodeAt(0);
+        if (code === 48) {
           continue;
         }
-        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
+        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
           return "";
         }
         acc += input[i];
         break;
       }
       for (i += 1; i < input.length; i++) {
-        code2 = input[i].charCodeAt(0);
-        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
+        code = input[i].charCodeAt(0);
+        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
           return "";
         }
         acc += input[i];
@@ -14251,15 +14251,15 @@ var require_utils = __commonJS({
         if (isPathCharacter(ch)) {
           output += ch;
         } else {
-          const code2 = input.charCodeAt(i);
-          if (code2 < 128) {
-            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i + 1 < input.length) {
+          const code = input.charCodeAt(i);
+          if (code < 128) {
+            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
+          } else if (code < 55296 || code > 57343) {
+            output += percentEncodeNonAscii(code);
+          } else if (code <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -14290,15 +14290,15 @@ var require_utils = __commonJS({
         if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
           output += ch;
         } else {
-          const code2 = input.charCodeAt(i);
-          if (code2 < 128) {
-            output += BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i + 1 < input.length) {
+          const code = input.charCodeAt(i);
+          if (code < 128) {
+            output += BYTE_HEX[code];
+          } else if (code < 55296 || code > 57343) {
+            output += percentEncodeNonAscii(code);
+          } else if (code <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -14325,15 +14325,15 @@ var require_utils = __commonJS({
         if (isAllowed(ch)) {
           output += ch;
         } else {
-          const code2 = input.charCodeAt(i);
-          if (code2 < 128) {
-            output += BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i + 1 < input.length) {
+          const code = input.charCodeAt(i);
+          if (code < 128) {
+            output += BYTE_HEX[code];
+          } else if (code < 55296 || code > 57343) {
+            output += percentEncodeNonAscii(code);
+          } else if (code <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -14378,15 +14378,15 @@ var require_utils = __commonJS({
         if (isQueryFragmentCharacter(ch)) {
           output += ch;
         } else {
-          const code2 = input.charCodeAt(i);
-          if (code2 < 128) {
-            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i + 1 < input.length) {
+          const code = input.charCodeAt(i);
+          if (code < 128) {
+            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
+          } else if (code < 55296 || code > 57343) {
+            output += percentEncodeNonAscii(code);
+          } else if (code <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -17344,8 +17344,8 @@ var require_format = __commonJS({
             }
           }
           function getFormat(fmtDef) {
-            const code2 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code2 });
+            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -17879,17 +17879,17 @@ var require_string_width = __commonJS({
       string = string.replace(emojiRegex(), "  ");
       let width = 0;
       for (let i = 0; i < string.length; i++) {
-        const code2 = string.codePointAt(i);
-        if (code2 <= 31 || code2 >= 127 && code2 <= 159) {
+        const code = string.codePointAt(i);
+        if (code <= 31 || code >= 127 && code <= 159) {
           continue;
         }
-        if (code2 >= 768 && code2 <= 879) {
+        if (code >= 768 && code <= 879) {
           continue;
         }
-        if (code2 > 65535) {
+        if (code > 65535) {
           i++;
         }
-        width += isFullwidthCodePoint(code2) ? 2 : 1;
+        width += isFullwidthCodePoint(code) ? 2 : 1;
       }
       return width;
     };
@@ -17906,8 +17906,8 @@ var require_utils2 = __commonJS({
       return capture ? /\u001b\[((?:\d*;){0,5}\d*)m/g : /\u001b\[(?:\d*;){0,5}\d*m/g;
     }
     function strlen(str2) {
-      let code2 = codeRegex();
-      let stripped = ("" + str2).replace(code2, "");
+      let code = codeRegex();
+      let stripped = ("" + str2).replace(code, "");
       let split2 = stripped.split("\n");
       return split2.reduce(function(memo, s) {
         return stringWidth(s) > memo ? stringWidth(s) : memo;
@@ -17976,12 +17976,12 @@ var require_utils2 = __commonJS({
       }
     }
     function readState(line2) {
-      let code2 = codeRegex(true);
-      let controlChars = code2.exec(line2);
+      let code = codeRegex(true);
+      let controlChars = code.exec(line2);
       let state = {};
       while (controlChars !== null) {
         updateState(state, controlChars);
-        controlChars = code2.exec(line2);
+        controlChars = code.exec(line2);
       }
       return state;
     }
@@ -18031,7 +18031,7 @@ var require_utils2 = __commonJS({
       return str2;
     }
     function truncateWidthWithAnsi(str2, desiredLength) {
-      let code2 = codeRegex(true);
+      let code = codeRegex(true);
       let split2 = str2.split(codeRegex());
       let splitIndex = 0;
       let retLen = 0;
@@ -18039,7 +18039,7 @@ var require_utils2 = __commonJS({
       let myArray;
       let state = {};
       while (retLen < desiredLength) {
-        myArray = code2.exec(str2);
+        myArray = code.exec(str2);
         let toAdd = split2[splitIndex];
         splitIndex++;
         if (retLen + strlen(toAdd) > desiredLength) {
@@ -18271,11 +18271,11 @@ var require_styles = __commonJS({
 var require_has_flag = __commonJS({
   "node_modules/@colors/colors/lib/system/has-flag.js"(exports, module) {
     "use strict";
-    module.exports = function(flag2, argv2) {
-      argv2 = argv2 || process.argv;
-      var terminatorPos = argv2.indexOf("--");
+    module.exports = function(flag2, argv) {
+      argv = argv || process.argv;
+      var terminatorPos = argv.indexOf("--");
       var prefix = /^-{1,2}/.test(flag2) ? "" : "--";
-      var pos = argv2.indexOf(prefix + flag2);
+      var pos = argv.indexOf(prefix + flag2);
       return pos !== -1 && (terminatorPos === -1 ? true : pos < terminatorPos);
     };
   }
@@ -18788,11 +18788,11 @@ var require_colors = __commonJS({
       var nestedStyles = this._styles;
       var i = nestedStyles.length;
       while (i--) {
-        var code2 = ansiStyles[nestedStyles[i]];
-        str2 = code2.open + str2.replace(code2.closeRe, code2.open) + code2.close;
+        var code = ansiStyles[nestedStyles[i]];
+        str2 = code.open + str2.replace(code.closeRe, code.open) + code.close;
         if (newLinesPresent) {
           str2 = str2.replace(newLineRegex, function(match) {
-            return code2.close + match + code2.open;
+            return code.close + match + code.open;
           });
         }
       }
@@ -26764,32 +26764,32 @@ function utf8(text9) {
   const bytes = new Uint8Array(text9.length * 3 + 72);
   let n = 0;
   for (let i = 0; i < text9.length; i++) {
-    let code2 = text9.charCodeAt(i);
-    if (code2 < 128) {
-      bytes[n++] = code2;
+    let code = text9.charCodeAt(i);
+    if (code < 128) {
+      bytes[n++] = code;
       continue;
     }
-    if (code2 < 2048) {
-      bytes[n++] = 192 | code2 >> 6;
-      bytes[n++] = 128 | code2 & 63;
+    if (code < 2048) {
+      bytes[n++] = 192 | code >> 6;
+      bytes[n++] = 128 | code & 63;
       continue;
     }
-    if (code2 >= 55296 && code2 <= 57343) {
+    if (code >= 55296 && code <= 57343) {
       const next = i + 1 < text9.length ? text9.charCodeAt(i + 1) : 0;
-      if (code2 <= 56319 && next >= 56320 && next <= 57343) {
-        code2 = 65536 + (code2 - 55296 << 10) + (next - 56320);
+      if (code <= 56319 && next >= 56320 && next <= 57343) {
+        code = 65536 + (code - 55296 << 10) + (next - 56320);
         i++;
-        bytes[n++] = 240 | code2 >> 18;
-        bytes[n++] = 128 | code2 >> 12 & 63;
-        bytes[n++] = 128 | code2 >> 6 & 63;
-        bytes[n++] = 128 | code2 & 63;
+        bytes[n++] = 240 | code >> 18;
+        bytes[n++] = 128 | code >> 12 & 63;
+        bytes[n++] = 128 | code >> 6 & 63;
+        bytes[n++] = 128 | code & 63;
         continue;
       }
-      code2 = 65533;
+      code = 65533;
     }
-    bytes[n++] = 224 | code2 >> 12;
-    bytes[n++] = 128 | code2 >> 6 & 63;
-    bytes[n++] = 128 | code2 & 63;
+    bytes[n++] = 224 | code >> 12;
+    bytes[n++] = 128 | code >> 6 & 63;
+    bytes[n++] = 128 | code & 63;
   }
   return { bytes, length: n };
 }
@@ -28483,15 +28483,15 @@ function computeSteps(text9) {
   let start = 0;
   let bracket = 0;
   for (let i = 0; i < text9.length; i++) {
-    const code2 = text9.charCodeAt(i);
-    if (code2 === 34) {
+    const code = text9.charCodeAt(i);
+    if (code === 34) {
       i++;
       while (i < text9.length && text9.charCodeAt(i) !== 34) i += text9.charCodeAt(i) === 92 ? 2 : 1;
       continue;
     }
-    if (code2 === 91) bracket++;
-    else if (code2 === 93) bracket--;
-    else if (code2 === 46 && bracket === 0) {
+    if (code === 91) bracket++;
+    else if (code === 93) bracket--;
+    else if (code === 46 && bracket === 0) {
       steps.push(text9.slice(start, i));
       start = i + 1;
     }
@@ -29158,8 +29158,8 @@ function discoverInputs(paths, cwd = process.cwd(), replacements) {
     try {
       stats = statSync3(path);
     } catch (error) {
-      const code2 = error.code;
-      errors.push(new UserError(code2 === "ENOENT" ? "no such file or directory" : `cannot be read (${code2 ?? "error"})`, named5));
+      const code = error.code;
+      errors.push(new UserError(code === "ENOENT" ? "no such file or directory" : `cannot be read (${code ?? "error"})`, named5));
       continue;
     }
     if (stats.isDirectory()) walk(path);
@@ -29352,12 +29352,12 @@ function readText(path, shownAs) {
     buffer = readRegularFile(path, shownAs);
   } catch (error) {
     if (error instanceof UserError) throw error;
-    const code2 = error.code;
-    if (code2 === "ENOENT") throw new UserError("no such file or directory", shownAs);
-    if (code2 === "EACCES" || code2 === "EPERM") throw new UserError("permission denied", shownAs);
-    if (code2 === "EISDIR") throw new UserError("is a directory", shownAs);
-    if (code2 === "ERR_FS_FILE_TOO_LARGE") throw new UserError("is too large to read", shownAs);
-    throw new UserError(`cannot be read (${code2 ?? "error"})`, shownAs);
+    const code = error.code;
+    if (code === "ENOENT") throw new UserError("no such file or directory", shownAs);
+    if (code === "EACCES" || code === "EPERM") throw new UserError("permission denied", shownAs);
+    if (code === "EISDIR") throw new UserError("is a directory", shownAs);
+    if (code === "ERR_FS_FILE_TOO_LARGE") throw new UserError("is too large to read", shownAs);
+    throw new UserError(`cannot be read (${code ?? "error"})`, shownAs);
   }
   if (buffer.length === 0) throw new UserError("is empty; expected a Terraform plan (terraform show -json) or a Resource Graph snapshot", shownAs);
   if (buffer.length > MAX_TEXT_BYTES) throw new UserError(`is ${Math.round(buffer.length / 1048576)} MB, larger than one string can hold`, shownAs);
@@ -29695,14 +29695,14 @@ var init_module_sources = __esm({
 });
 
 // src/inputs/json-grammar.ts
-function isSpace(code2) {
-  return code2 === 32 || code2 === 10 || code2 === 13 || code2 === 9;
+function isSpace(code) {
+  return code === 32 || code === 10 || code === 13 || code === 9;
 }
-function isHex(code2) {
-  return code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102;
+function isHex(code) {
+  return code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102;
 }
-function isSimpleEscape(code2) {
-  switch (code2) {
+function isSimpleEscape(code) {
+  switch (code) {
     case 34:
     // "
     case 92:
@@ -29761,9 +29761,9 @@ function nextSpecial(text9, from) {
   return specialAt;
 }
 function skipEscape(text9, at3) {
-  const code2 = text9.charCodeAt(at3 + 1);
-  if (isSimpleEscape(code2)) return at3 + 2;
-  return code2 === 117 && isHex(text9.charCodeAt(at3 + 2)) && isHex(text9.charCodeAt(at3 + 3)) && isHex(text9.charCodeAt(at3 + 4)) && isHex(text9.charCodeAt(at3 + 5)) ? at3 + 6 : -1;
+  const code = text9.charCodeAt(at3 + 1);
+  if (isSimpleEscape(code)) return at3 + 2;
+  return code === 117 && isHex(text9.charCodeAt(at3 + 2)) && isHex(text9.charCodeAt(at3 + 3)) && isHex(text9.charCodeAt(at3 + 4)) && isHex(text9.charCodeAt(at3 + 5)) ? at3 + 6 : -1;
 }
 function skipString(text9, at3) {
   let from = at3 + 1;
@@ -29783,11 +29783,11 @@ function skipDigits(text9, at3) {
   return i;
 }
 function skipBare(text9, at3) {
-  const code2 = text9.charCodeAt(at3);
-  if (code2 === 116) return text9.startsWith("true", at3) ? at3 + 4 : -1;
-  if (code2 === 102) return text9.startsWith("false", at3) ? at3 + 5 : -1;
-  if (code2 === 110) return text9.startsWith("null", at3) ? at3 + 4 : -1;
-  let i = code2 === 45 ? at3 + 1 : at3;
+  const code = text9.charCodeAt(at3);
+  if (code === 116) return text9.startsWith("true", at3) ? at3 + 4 : -1;
+  if (code === 102) return text9.startsWith("false", at3) ? at3 + 5 : -1;
+  if (code === 110) return text9.startsWith("null", at3) ? at3 + 4 : -1;
+  let i = code === 45 ? at3 + 1 : at3;
   const first = text9.charCodeAt(i);
   if (first === 48) i++;
   else if (first >= 49 && first <= 57) i = skipDigits(text9, i + 1);
@@ -29817,8 +29817,8 @@ function skipValue(text9, at3) {
   let i = at3;
   const n = text9.length;
   while (i < n) {
-    const code2 = text9.charCodeAt(i);
-    if (code2 === 32 || code2 === 10 || code2 === 13 || code2 === 9) {
+    const code = text9.charCodeAt(i);
+    if (code === 32 || code === 10 || code === 13 || code === 9) {
       i++;
       continue;
     }
@@ -29826,20 +29826,20 @@ function skipValue(text9, at3) {
       case VALUE_OR_CLOSE:
       case KEY_OR_CLOSE:
       case COMMA_OR_CLOSE:
-        if (code2 === closers[depth - 1]) {
+        if (code === closers[depth - 1]) {
           if (--depth === 0) return i + 1;
           state = COMMA_OR_CLOSE;
           i++;
           continue;
         }
         if (state === COMMA_OR_CLOSE) {
-          if (code2 !== COMMA) return -1;
+          if (code !== COMMA) return -1;
           state = closers[depth - 1] === CLOSE_OBJECT ? KEY : VALUE;
           i++;
           continue;
         }
         if (state === KEY_OR_CLOSE) {
-          if (code2 !== QUOTE) return -1;
+          if (code !== QUOTE) return -1;
           i = skipString(text9, i);
           if (i === -1) return -1;
           state = COLON_NEXT;
@@ -29848,29 +29848,29 @@ function skipValue(text9, at3) {
         break;
       // VALUE_OR_CLOSE: a value follows
       case KEY:
-        if (code2 !== QUOTE) return -1;
+        if (code !== QUOTE) return -1;
         i = skipString(text9, i);
         if (i === -1) return -1;
         state = COLON_NEXT;
         continue;
       case COLON_NEXT:
-        if (code2 !== COLON) return -1;
+        if (code !== COLON) return -1;
         state = VALUE;
         i++;
         continue;
     }
-    if (code2 === OPEN_OBJECT || code2 === OPEN_ARRAY) {
+    if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
       if (depth === closers.length) {
         const grown = new Uint8Array(depth * 2);
         grown.set(closers);
         closers = grown;
       }
-      closers[depth++] = code2 + 2;
-      state = code2 === OPEN_OBJECT ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+      closers[depth++] = code + 2;
+      state = code === OPEN_OBJECT ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
       i++;
       continue;
     }
-    i = code2 === QUOTE ? skipString(text9, i) : skipBare(text9, i);
+    i = code === QUOTE ? skipString(text9, i) : skipBare(text9, i);
     if (i === -1) return -1;
     state = COMMA_OR_CLOSE;
   }
@@ -29984,9 +29984,9 @@ function memberValueAt(text9, at3) {
 }
 function nextMember(text9, valueEnd) {
   const at3 = skipSpace(text9, valueEnd);
-  const code2 = text9.charCodeAt(at3);
-  if (code2 === CLOSE_OBJECT) return CLOSED;
-  if (code2 !== COMMA) return -1;
+  const code = text9.charCodeAt(at3);
+  if (code === CLOSE_OBJECT) return CLOSED;
+  if (code !== COMMA) return -1;
   return skipSpace(text9, at3 + 1);
 }
 function forgetChange(entry) {
@@ -34814,10 +34814,10 @@ var init_rule_docs = __esm({
 function visibleEscape(character) {
   const short = SHORT2.get(character);
   if (short) return short;
-  const code2 = character.codePointAt(0);
-  if (code2 <= 255) return `\\x${code2.toString(16).padStart(2, "0")}`;
-  if (code2 <= 65535) return `\\u${code2.toString(16).padStart(4, "0")}`;
-  return `\\u{${code2.toString(16)}}`;
+  const code = character.codePointAt(0);
+  if (code <= 255) return `\\x${code.toString(16).padStart(2, "0")}`;
+  if (code <= 65535) return `\\u${code.toString(16).padStart(4, "0")}`;
+  return `\\u{${code.toString(16)}}`;
 }
 function escapeUnsafe(text9, keep = "") {
   UNSAFE_CHARACTERS.lastIndex = 0;
@@ -36349,7 +36349,7 @@ var init_table = __esm({
     init_terminal_text();
     init_bundled_modules();
     SEVERITY_COLORS = { critical: "1;31", high: "31", medium: "33", low: "36" };
-    paint = (code2, text9) => `\x1B[${code2}m${text9}\x1B[0m`;
+    paint = (code, text9) => `\x1B[${code}m${text9}\x1B[0m`;
   }
 });
 
@@ -36453,9 +36453,9 @@ function write2(target, action) {
     action();
   } catch (error) {
     if (error instanceof UserError) throw error;
-    const code2 = error.code;
-    if (code2 === "ELOOP") throw new UserError(`is a symlink; ${target.flag} does not write through one (name the file itself)`, target.path);
-    throw new UserError(`cannot write (${code2 ?? "error"})`, target.path);
+    const code = error.code;
+    if (code === "ELOOP") throw new UserError(`is a symlink; ${target.flag} does not write through one (name the file itself)`, target.path);
+    throw new UserError(`cannot write (${code ?? "error"})`, target.path);
   }
 }
 var init_write_output = __esm({
@@ -36904,18 +36904,18 @@ function classify(error) {
   return { transient: false, problem: e.message ?? String(error) };
 }
 function serviceMessage(e) {
-  let code2 = e.code;
+  let code = e.code;
   let message = e.message && !/^Unexpected status code/.test(e.message) ? e.message : void 0;
   const text9 = e.response?.bodyAsText;
   if (text9) {
     try {
       const body = JSON.parse(text9);
-      code2 = body.error?.code ?? code2;
+      code = body.error?.code ?? code;
       message = body.error?.message ?? message;
     } catch {
     }
   }
-  const parts = [code2, message].filter((part) => Boolean(part));
+  const parts = [code, message].filter((part) => Boolean(part));
   return parts.length ? `: ${parts.join(": ")}` : "";
 }
 function retryAfterMs(header) {
@@ -37637,15 +37637,15 @@ function scanCommand(paths, flags, io) {
     inputs.cleanUp();
   }
 }
-function parseCommandLine(argv2, io) {
+function parseCommandLine(argv, io) {
   let parsed;
   const program2 = buildProgram({ stdout: io.stdout, stderr: io.stderr }, (result2) => parsed = result2);
-  if (argv2.length === 0) {
+  if (argv.length === 0) {
     io.stdout(program2.helpInformation());
     return EXIT_OK;
   }
   try {
-    program2.parse(argv2, { from: "user" });
+    program2.parse(argv, { from: "user" });
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
     if (error.exitCode === 0) return EXIT_OK;
@@ -37658,11 +37658,16 @@ function usageMessage(error) {
   const text9 = error.message.replace(/^error: /, "").replace(/\n\(Did you mean (.*)\?\)$/s, " (did you mean $1?)").replace(/^option '(?:-\w, )?(--[\w-]+)[^']*' argument '.*' is invalid\. /s, "$1 ");
   return error.code === "commander.unknownCommand" ? `${text9} (try: azfence --help)` : text9;
 }
-function main(argv2, io) {
+function lastCommandRun() {
+  return commandRun;
+}
+function main(argv, io) {
   forgetFilesRead();
+  commandRun = void 0;
   try {
-    const parsed = parseCommandLine(argv2, io);
+    const parsed = parseCommandLine(argv, io);
     if (typeof parsed === "number") return parsed;
+    commandRun = parsed.command;
     switch (parsed.command) {
       case "scan":
         return scanCommand(parsed.args, parsed.options, io);
@@ -37679,12 +37684,14 @@ function main(argv2, io) {
     return reportFailure(error, io);
   }
 }
-async function run(argv2, io) {
-  if (argv2[0] !== "audit") return main(argv2, io);
+async function run(argv, io) {
+  if (argv[0] !== "audit") return main(argv, io);
   forgetFilesRead();
+  commandRun = void 0;
   try {
-    const parsed = parseCommandLine(argv2, io);
+    const parsed = parseCommandLine(argv, io);
     if (typeof parsed === "number") return parsed;
+    commandRun = parsed.command;
     const { auditCommand: auditCommand2 } = await Promise.resolve().then(() => (init_audit_command(), audit_command_exports));
     return await auditCommand2(parsed.args, parsed.options, io);
   } catch (error) {
@@ -37703,6 +37710,7 @@ function reportFailure(error, io) {
 `);
   return EXIT_ERROR;
 }
+var commandRun;
 var init_main = __esm({
   "src/cli/main.ts"() {
     "use strict";
@@ -37754,8 +37762,7 @@ var init_heap = __esm({
   }
 });
 
-// src/cli/start.ts
-var start_exports = {};
+// src/cli/process-run.ts
 function writerTo(name) {
   let stream;
   let closed = false;
@@ -37771,32 +37778,44 @@ function writerTo(name) {
     stream.write(text9);
   };
 }
-var argv, rerun, code;
-var init_start = __esm({
-  async "src/cli/start.ts"() {
+async function runProcess() {
+  const argv = process.argv.slice(2);
+  const rerun = rerunWithLargerHeap(argv, process.cwd());
+  const code = rerun ?? await run(argv, {
+    stdout: writerTo("stdout"),
+    stderr: writerTo("stderr"),
+    cwd: process.cwd(),
+    // Asked only by the commands that use them (colours, audit progress, `scan -`): each builds its stream.
+    get stderrIsTTY() {
+      return process.stderr.isTTY === true;
+    },
+    get stdoutIsTTY() {
+      return process.stdout.isTTY === true;
+    },
+    // Not process.stdin.isTTY: building process.stdin for a pipe turns the pipe non-blocking, and `scan -` then
+    // reads it with blocking calls (src/cli/read-stdin.ts copes, but need not poll).
+    get stdinIsTTY() {
+      return process.getBuiltinModule("node:tty").isatty(0);
+    }
+  });
+  process.exitCode = code;
+  return { command: rerun === void 0 ? lastCommandRun() : void 0, code };
+}
+var init_process_run = __esm({
+  "src/cli/process-run.ts"() {
     "use strict";
     init_main();
     init_heap();
-    argv = process.argv.slice(2);
-    rerun = rerunWithLargerHeap(argv, process.cwd());
-    code = rerun ?? await run(argv, {
-      stdout: writerTo("stdout"),
-      stderr: writerTo("stderr"),
-      cwd: process.cwd(),
-      // Asked only by the commands that use them (colours, audit progress, `scan -`): each builds its stream.
-      get stderrIsTTY() {
-        return process.stderr.isTTY === true;
-      },
-      get stdoutIsTTY() {
-        return process.stdout.isTTY === true;
-      },
-      // Not process.stdin.isTTY: building process.stdin for a pipe turns the pipe non-blocking, and `scan -` then
-      // reads it with blocking calls (src/cli/read-stdin.ts copes, but need not poll).
-      get stdinIsTTY() {
-        return process.getBuiltinModule("node:tty").isatty(0);
-      }
-    });
-    process.exitCode = code;
+  }
+});
+
+// src/cli/start.ts
+var start_exports = {};
+var init_start = __esm({
+  async "src/cli/start.ts"() {
+    "use strict";
+    init_process_run();
+    await runProcess();
   }
 });
 
@@ -37864,26 +37883,26 @@ function scanArguments(inputs, summaryFile) {
 
 // src/action/main.ts
 async function runAction(env, io) {
-  let code2;
+  let code;
   const work = mkdtempSync2(join24(env["RUNNER_TEMP"] || tmpdir(), "azfence-"));
   try {
     const inputs = readInputs(env);
     const summary = join24(work, "summary.md");
-    code2 = await io.azfence(scanArguments(inputs, summary));
+    code = await io.azfence(scanArguments(inputs, summary));
     const stepSummary = env["GITHUB_STEP_SUMMARY"];
     if (inputs.stepSummary && stepSummary && existsSync6(summary)) appendFileSync(stepSummary, readFileSync8(summary));
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     io.stderr(`::error::azfence: ${oneLine(terminalText(error.message), 300)}
 `);
-    code2 = 2;
+    code = 2;
   } finally {
     rmSync2(work, { recursive: true, force: true });
   }
   const output = env["GITHUB_OUTPUT"];
-  if (output) appendFileSync(output, `exit-code=${code2}
+  if (output) appendFileSync(output, `exit-code=${code}
 `);
-  return code2;
+  return code;
 }
 
 // src/action/index.ts
@@ -37891,9 +37910,9 @@ if (process.argv.length > 2) {
   await init_start().then(() => start_exports);
 } else {
   const io = { stdout: (text9) => process.stdout.write(text9), stderr: (text9) => process.stderr.write(text9), cwd: process.cwd() };
-  const code2 = await runAction(process.env, {
+  const code = await runAction(process.env, {
     stderr: io.stderr,
     azfence: async (args) => rerunWithLargerHeap(args, io.cwd) ?? await run(args, io)
   });
-  process.exitCode = process.env["GITHUB_OUTPUT"] ? 0 : code2;
+  process.exitCode = process.env["GITHUB_OUTPUT"] ? 0 : code;
 }
