@@ -5,6 +5,7 @@ import { isPlainObject, setOwn, UNKNOWN } from '../../model/values.js';
 import { parseArmId } from '../../graph/arm-id.js';
 import { graphWork } from '../../graph/work.js';
 import { locateStringValues } from '../parse-json.js';
+import { positionOfKey } from '../stream/positions.js';
 import { sameJson } from '../json-equal.js';
 import { incompleteness } from './completeness.js';
 import { AUDIT_NOTATION } from './notation.js';
@@ -54,6 +55,13 @@ const INLINE_CHILDREN: ReadonlyMap<string, ReadonlyArray<{ property: string; typ
   ]],
 ]);
 
+/** The lengths of INLINE_CHILDREN's types: a row of another length has none, and its type is not lower-cased to find out. */
+const INLINE_CHILD_TYPE_LENGTHS = new Set([...INLINE_CHILDREN.keys()].map((type) => type.length));
+
+function mayHaveInlineChildren(type: string): boolean {
+  return INLINE_CHILD_TYPE_LENGTHS.has(type.length) && INLINE_CHILDREN.has(type.toLowerCase());
+}
+
 function inlineChildren(row: Record<string, unknown>, parentId: string): Record<string, unknown>[] {
   const specs = INLINE_CHILDREN.get(String(row['type']).toLowerCase());
   const properties = row['properties'];
@@ -72,9 +80,6 @@ function inlineChildren(row: Record<string, unknown>, parentId: string): Record<
   return children;
 }
 
-/** Resource Graph columns rules read; a row without one was projected without it. */
-const PROJECTED_COLUMNS = ['properties', 'sku'] as const;
-
 /** Rows that are the same resource read twice: ARM ids and types compare case-insensitively, the rest exactly. */
 function sameRow(left: Record<string, unknown>, right: Record<string, unknown>): boolean {
   const folded = (row: Record<string, unknown>) => ({ ...row, id: String(row['id']).toLowerCase(), type: String(row['type']).toLowerCase() });
@@ -90,50 +95,168 @@ export interface SnapshotReadResult {
   problems: string[];
 }
 
+/** Where a row's id is in the file (1-based line; column in UTF-16 code units from the line's start, 1-based). */
+export interface Place {
+  line: number;
+  column: number;
+}
+
 /** Turns Resource Graph rows into resources. Rows are ARM-shaped already; only casing needs care. */
 /** `text` finds each row's line; a streamed read passes the positions it recorded instead. */
-export function readSnapshot(json: unknown, file: string, text: string | ReadonlyMap<string, { line: number; column: number }> | undefined, kind: InputKind = 'snapshot'): SnapshotReadResult {
+export function readSnapshot(json: unknown, file: string, text: string | ReadonlyMap<string, Place> | undefined, kind: InputKind = 'snapshot'): SnapshotReadResult {
   const given = rowsOf(json);
   if (!given) throw new UserError('is not a Resource Graph snapshot', file);
-  // Children split out of their parents (subnets) are read after the rows the snapshot holds, numbered on.
-  const children: Record<string, unknown>[] = [];
-  const positions = typeof text === 'string' ? locateStringValues(text, 'id') : text ?? new Map<string, { line: number; column: number }>();
-  const resources: Resource[] = [];
-  const problems: string[] = [];
-  const incomplete = incompleteness(json, given.length);
-  if (incomplete) problems.push(incomplete);
-  /** The index of the first row read for each (lower-cased) id, to compare another row with the same id. */
-  const seen = new Map<string, number>();
-  const previous = new PreviousValues();
-  const rowAt = (index: number): unknown => (index < given.length ? given[index] : children[index - given.length]);
-  for (let index = 0; index < given.length + children.length; index++) {
-    const row = rowAt(index);
+  const places = typeof text === 'string' ? locateStringValues(text, 'id') : text ?? new Map<string, Place>();
+  const rows = new SnapshotRows(file, kind, { places, rowAt: (index) => given[index] });
+  for (const row of given) rows.add(row);
+  return rows.finish(incompleteness(json, given.length));
+}
+
+/** Bits of SnapshotRows' record of a row it did not keep: what the row held that its resource does not show. */
+const NAME_NOT_STRING = 1;
+const LOCATION_NOT_STRING = 2;
+const PARENT_ADDED = 4;
+const GROUP_ADDED = 8;
+const SKU_ABSENT = 16;
+const PROPERTIES_ABSENT = 32;
+const PROPERTIES_NULL = 64;
+
+/**
+ * Rows to resources, one row at a time, so that a streamed snapshot never holds its parsed rows: each row
+ * dies young, and only its resource is kept. Two ways to place rows and compare repeated ones:
+ *
+ * - with the rows at hand (`rowAt`) and the places of ids found in the text (`places`): a repeated row is
+ *   compared with the first row itself, and each resource is placed where its id first occurs;
+ * - streamed (`add(row, text, start)`): the row's own text gives its place, and a repeated row is compared
+ *   with the first row as rebuilt from its resource and a few bits of what it held besides. Places are
+ *   those the streamed reader kept by id before (the first row with the id whose text names it), which is
+ *   the row's own unless rows without a type column, or without a literal `"id"` key, held the same id.
+ */
+export class SnapshotRows {
+  readonly resources: Resource[] = [];
+  private readonly problems: string[] = [];
+  /** Children split out of their parents (subnets): read after the rows the snapshot holds, numbered on. */
+  private readonly children: Record<string, unknown>[] = [];
+  private count = 0;
+  /** Each lower-cased id read, with the index of its resource, to compare another row with the same id. */
+  private readonly seen = new Map<string, number>();
+  /** The row each resource was read from (its index). */
+  private readonly firstRow: number[] = [];
+  private readonly previous = new PreviousValues();
+  private readonly armTypes = new ArmTypes();
+  /** Streamed: per resource, NAME_NOT_STRING... bits; the name and location that were not strings, by resource. */
+  private readonly held: number[] = [];
+  private readonly otherNames = new Map<number, unknown>();
+  private readonly otherLocations = new Map<number, unknown>();
+  /** Streamed: the first place of each id of a row that gave no resource (no type column). */
+  private readonly unreadPlaces = new Map<string, Place>();
+  /** Streamed: resources whose row's text had no `"id"` key, by id: placed by the next row with the id that has one. */
+  private readonly unplaced = new Map<string, number>();
+
+  constructor(
+    private readonly file: string,
+    private readonly kind: InputKind,
+    private readonly kept?: { places: ReadonlyMap<string, Place>; rowAt: (index: number) => unknown },
+  ) {}
+
+  /** One row: `text` (the row's own text, starting at `start` in the file) when the rows are not kept. */
+  add(row: unknown, text?: string, start?: Place): void {
+    const index = this.count++;
     // Counted for the linear-cost tests (test/perf/linear.test.ts): rows, repeated rows and split-out children.
     graphWork.steps++;
     if (!isPlainObject(row)) {
-      problems.push(`row ${index + 1} is not an object`);
-      continue;
+      this.problems.push(`row ${index + 1} is not an object`);
+      return;
     }
     const id = row['id'];
     const type = row['type'];
+    const streamed = text !== undefined && start !== undefined;
+    if (streamed && typeof id === 'string' && this.unplaced.size !== 0 && this.unplaced.has(id)) this.placeLater(id, positionOfKey(text, start, 'id'));
     if (typeof id !== 'string' || typeof type !== 'string') {
       // Projections that drop id or type cannot be checked: say so rather than skip silently.
-      problems.push(`row ${index + 1} has no ${typeof id !== 'string' ? 'id' : 'type'} column`);
-      continue;
+      this.problems.push(`row ${index + 1} has no ${typeof id !== 'string' ? 'id' : 'type'} column`);
+      if (streamed && typeof id === 'string' && !this.unreadPlaces.has(id)) {
+        const place = positionOfKey(text, start, 'id');
+        if (place) this.unreadPlaces.set(id, place);
+      }
+      return;
     }
     const key = id.toLowerCase();
-    const first = seen.get(key);
+    const first = this.seen.get(key);
     if (first !== undefined) {
-      // Overlapping pages repeat rows: the same row is read once. Rows the snapshot itself holds that differ
-      // are an error; a child split out of its parent (a subnet) yields to a row of its own.
-      if (index < given.length && !sameRow(rowAt(first) as Record<string, unknown>, row)) problems.push(`rows ${first + 1} and ${index + 1} have the same id ${id} but different values`);
-      continue;
+      // Overlapping pages repeat rows: the same row is read once. Rows that differ are an error.
+      if (!sameRow(this.firstRowOf(first), row)) this.problems.push(`rows ${this.firstRow[first]! + 1} and ${index + 1} have the same id ${id} but different values`);
+      return;
     }
-    seen.set(key, index);
-    if (INLINE_CHILDREN.has(type.toLowerCase())) for (const child of inlineChildren(row, id)) children.push(child);
-    resources.push(resourceOf(row, id, key, type, file, kind, positions.get(id), previous));
+    if (mayHaveInlineChildren(type)) for (const child of inlineChildren(row, id)) this.children.push(child);
+    let place: Place | undefined;
+    if (this.kept) place = this.kept.places.get(id);
+    else if (streamed) {
+      place = (this.unreadPlaces.size !== 0 ? this.unreadPlaces.get(id) : undefined) ?? positionOfKey(text, start, 'id');
+      if (!place) this.unplaced.set(id, this.resources.length);
+    }
+    this.build(row, id, key, type, index, place);
   }
-  return { resources, problems };
+
+  /** The resources, after the children split out of their parents; `incomplete` says why the rows are not all there. */
+  finish(incomplete: string | undefined): SnapshotReadResult {
+    // A child yields to a row of its own with its id: it is not compared with it.
+    for (let i = 0; i < this.children.length; i++) {
+      const child = this.children[i]!;
+      graphWork.steps++;
+      const id = child['id'] as string;
+      const key = id.toLowerCase();
+      if (this.seen.has(key)) continue;
+      const type = child['type'] as string;
+      if (mayHaveInlineChildren(type)) for (const grandchild of inlineChildren(child, id)) this.children.push(grandchild);
+      this.build(child, id, key, type, this.count + i, this.kept ? this.kept.places.get(id) : this.unreadPlaces.get(id));
+    }
+    return { resources: this.resources, problems: incomplete ? [incomplete, ...this.problems] : this.problems };
+  }
+
+  private build(row: Record<string, unknown>, id: string, key: string, type: string, index: number, place: Place | undefined): void {
+    this.seen.set(key, this.resources.length);
+    this.firstRow.push(index);
+    const built = resourceOf(row, id, key, this.armTypes.of(type), this.file, this.kind, place, this.previous);
+    if (!this.kept) {
+      const resourceIndex = this.resources.length;
+      if (typeof row['name'] !== 'string') {
+        if (Object.hasOwn(row, 'name')) this.otherNames.set(resourceIndex, row['name']);
+      }
+      if (typeof row['location'] !== 'string' && Object.hasOwn(row, 'location')) this.otherLocations.set(resourceIndex, row['location']);
+      this.held.push(built.held);
+    }
+    this.resources.push(built.resource);
+  }
+
+  /** The first row read with an id: the row itself, or (streamed) the row as rebuilt from its resource. */
+  private firstRowOf(resourceIndex: number): Record<string, unknown> {
+    if (this.kept) return this.kept.rowAt(this.firstRow[resourceIndex]!) as Record<string, unknown>;
+    const resource = this.resources[resourceIndex]!;
+    const held = this.held[resourceIndex]!;
+    const row: Record<string, unknown> = { id: resource.key, type: resource.armType };
+    if (!(held & NAME_NOT_STRING)) row['name'] = resource.name;
+    else if (this.otherNames.has(resourceIndex)) row['name'] = this.otherNames.get(resourceIndex);
+    if (!(held & LOCATION_NOT_STRING)) row['location'] = resource.location;
+    else if (this.otherLocations.has(resourceIndex)) row['location'] = this.otherLocations.get(resourceIndex);
+    for (const column of Object.keys(resource.body)) {
+      if (column === 'parentId' && held & PARENT_ADDED) continue;
+      if (column === 'resourceGroup' && held & GROUP_ADDED) continue;
+      if (column === 'sku' && held & SKU_ABSENT) continue;
+      if (column === 'properties' && held & PROPERTIES_ABSENT) continue;
+      setOwn(row, column, column === 'properties' && held & PROPERTIES_NULL ? null : resource.body[column]);
+    }
+    return row;
+  }
+
+  /** A resource whose row's text had no `"id"` key takes the place of the next row with its id that has one. */
+  private placeLater(id: string, place: Place | undefined): void {
+    if (!place) return;
+    const resourceIndex = this.unplaced.get(id)!;
+    this.unplaced.delete(id);
+    const resource = this.resources[resourceIndex]!;
+    resource.source = sourceOf(this.kind, this.file, id, place);
+  }
 }
 
 /** Columns whose value runs of rows repeat: a query returns a subscription's, a group's rows together. */
@@ -156,6 +279,22 @@ class PreviousValues {
 }
 
 /**
+ * The canonical casing of each type as written in the snapshot, found once per distinct spelling: a
+ * snapshot holds a few dozen types over its rows, and canonicalArmType lower-cases its argument (a new
+ * string per row) to look it up. Rows of one type then share one type string, where a type the catalog
+ * does not know kept each row's own copy.
+ */
+class ArmTypes {
+  private readonly canonical = new Map<string, string>();
+
+  of(type: string): string {
+    let armType = this.canonical.get(type);
+    if (armType === undefined) this.canonical.set(type, (armType = canonicalArmType(type)));
+    return armType;
+  }
+}
+
+/**
  * Whether an id can name a parent (parseArmId gives parentId only for a child: at least four segments after
  * `/providers/`). Counted from the first `/providers/`, so it never says no to an id parseArmId would parse.
  */
@@ -172,31 +311,56 @@ function mayNameParent(lowerId: string): boolean {
  * order by a plain loop: object rest spread costs several times as much per row, and a 100k-row snapshot
  * makes 100k of them.
  */
-function resourceOf(row: Record<string, unknown>, id: string, key: string, type: string, file: string, kind: InputKind, position: { line: number; column: number } | undefined, previous: PreviousValues): Resource {
+function resourceOf(row: Record<string, unknown>, id: string, key: string, armType: string, file: string, kind: InputKind, position: Place | undefined, previous: PreviousValues): { resource: Resource; held: number } {
   const body: Record<string, unknown> = {};
   for (const column in row) {
     if (column === 'id' || column === 'type' || column === 'name' || column === 'location' || !Object.hasOwn(row, column)) continue;
     const value = row[column];
     setOwn(body, column, typeof value === 'string' && REPEATED_COLUMNS.has(column) ? previous.same(column, value) : value);
   }
+  // What the body holds that the row did not, for comparing a repeated row with this one once the row is gone.
+  let held = 0;
   // Resource Graph rows carry their resource group, and most ids name no parent: the id is parsed only when
   // it can add one of the two.
   const parsed = body['resourceGroup'] === undefined || (body['parentId'] === undefined && mayNameParent(key)) ? parseArmId(id) : undefined;
-  if (parsed?.parentId && body['parentId'] === undefined) body['parentId'] = parsed.parentId;
-  if (parsed && body['resourceGroup'] === undefined) body['resourceGroup'] = parsed.resourceGroup;
+  if (parsed?.parentId && body['parentId'] === undefined) {
+    body['parentId'] = parsed.parentId;
+    held |= PARENT_ADDED;
+  }
+  if (parsed && body['resourceGroup'] === undefined) {
+    body['resourceGroup'] = parsed.resourceGroup;
+    held |= GROUP_ADDED;
+  }
   // A query that projected a column away (`| project id, name, type`) did not capture it: the value is
   // unknown, not absent, or every check on it would fail.
-  for (const column of PROJECTED_COLUMNS) if (!(column in row)) body[column] = UNKNOWN;
+  if (!('properties' in row)) {
+    body['properties'] = UNKNOWN;
+    held |= PROPERTIES_ABSENT;
+  }
+  if (!('sku' in row)) {
+    body['sku'] = UNKNOWN;
+    held |= SKU_ABSENT;
+  }
   // A null property bag says nothing about the properties: unknown, or a check that reads "absent" as
   // "not set" would pass (or fail) on data the row never held.
-  if (body['properties'] === null) body['properties'] = UNKNOWN;
+  if (body['properties'] === null) {
+    body['properties'] = UNKNOWN;
+    held |= PROPERTIES_NULL;
+  }
   const name = row['name'];
+  if (typeof name !== 'string') held |= NAME_NOT_STRING;
   const location = typeof row['location'] === 'string' ? previous.same('location', row['location']) : row['location'];
+  if (typeof location !== 'string') held |= LOCATION_NOT_STRING;
+  const source = sourceOf(kind, file, id, position);
+  const shown = typeof name === 'string' ? name : id.split('/').pop() ?? id;
+  const resource: Resource = typeof location === 'string' ? { key, armType, name: shown, location, body, source } : { key, armType, name: shown, body, source };
+  return { resource, held };
+}
+
+function sourceOf(kind: InputKind, file: string, id: string, position: Place | undefined): Resource['source'] {
   const source: Resource['source'] = position
     ? { kind, dialect: 'arm', file, id, managed: true, line: position.line, column: position.column }
     : { kind, dialect: 'arm', file, id, managed: true };
   if (kind === 'audit') source.notation = AUDIT_NOTATION;
-  const armType = canonicalArmType(type);
-  const shown = typeof name === 'string' ? name : id.split('/').pop() ?? id;
-  return typeof location === 'string' ? { key, armType, name: shown, location, body, source } : { key, armType, name: shown, body, source };
+  return source;
 }

@@ -1,7 +1,8 @@
 import { UserError } from '../../errors.js';
 import { isPlainObject } from '../../model/values.js';
 import { looksLikePlan, type PlanReadResult } from '../terraform/read-plan.js';
-import { looksLikeSnapshot, readSnapshot, type SnapshotReadResult } from '../resource-graph/read-snapshot.js';
+import { looksLikeSnapshot, readSnapshot, SnapshotRows, type SnapshotReadResult } from '../resource-graph/read-snapshot.js';
+import { incompleteness } from '../resource-graph/completeness.js';
 import { readResourceExport } from '../resource-graph/export-shapes.js';
 import { JsonStream } from './json-stream.js';
 import { JsonSyntaxError, parseAt, positionOfKey, type Mark, type Position } from './positions.js';
@@ -51,7 +52,7 @@ function readTopLevel(stream: JsonStream, file: string, path: string): LargeRead
   if (first !== OBJECT) throw new UserError('is not JSON; expected a Terraform plan (terraform show -json) or a Resource Graph snapshot', file);
   const head: Record<string, unknown> = {};
   const marks = new Map<string, Mark>();
-  let rows: { rows: unknown[]; positions: Map<string, Position> } | undefined;
+  let rows: StreamedRows | undefined;
   if (stream.open(OBJECT)) {
     do {
       const key = stream.key();
@@ -60,7 +61,7 @@ function readTopLevel(stream: JsonStream, file: string, path: string): LargeRead
         marks.set(key, stream.mark());
         stream.skip();
       } else if ((key === 'data' || key === 'value') && byte === ARRAY && !rows) {
-        rows = streamRows(stream);
+        rows = streamSnapshotRows(stream, file);
       } else if (PLAN_MEMBERS_READ.has(key) || (byte !== OBJECT && byte !== ARRAY) || key === 'data') {
         head[key] = stream.value();
       } else stream.skip();
@@ -70,16 +71,44 @@ function readTopLevel(stream: JsonStream, file: string, path: string): LargeRead
   // The same tests as for a parsed document, on a stand-in holding what the first pass kept.
   const planLike = { ...head, ...(marks.has('resource_changes') ? { resource_changes: [] } : {}), ...(marks.has('planned_values') ? { planned_values: {} } : {}) };
   if (looksLikePlan(planLike)) return { kind: 'plan', result: readStreamedPlan(stream, path, file, head, marks) };
-  if (rows) return snapshotOf(rows.rows, rows.positions, file, head);
+  if (rows) return snapshotOf(rows, head);
   if (looksLikeSnapshot(head)) return { kind: 'snapshot', result: readSnapshot(head, file, undefined) };
   return { kind: 'unknown' };
 }
 
-/** `data` (or an ARM list's `value`) rows, put back under `data` with the other top-level members. */
-function snapshotOf(rows: unknown[], positions: Map<string, Position>, file: string, head: Record<string, unknown>): LargeReadResult {
-  const json = { ...head, data: rows };
+/**
+ * `data` (or an ARM list's `value`) rows, judged as if put back under `data` with the other top-level
+ * members: the rows are resources already, and one row that looks like a Resource Graph row (or none)
+ * stands in for them in the shape tests.
+ */
+function snapshotOf(rows: StreamedRows, head: Record<string, unknown>): LargeReadResult {
+  const json = { ...head, data: rows.sample ? [rows.sample] : [] };
   if (!looksLikeSnapshot(json)) return { kind: 'unknown' };
-  return { kind: 'snapshot', result: readSnapshot(json, file, positions) };
+  return { kind: 'snapshot', result: rows.read.finish(incompleteness(json, rows.count)) };
+}
+
+interface StreamedRows {
+  read: SnapshotRows;
+  count: number;
+  /** The first row that looks like a Resource Graph row (an object with a string id and type), if any. */
+  sample?: unknown;
+}
+
+/**
+ * The rows under `data` (or `value`), each parsed on its own and turned into its resource at once, so that
+ * the parsed rows are never held together: a streamed snapshot's memory is its resources'.
+ */
+function streamSnapshotRows(stream: JsonStream, file: string): StreamedRows {
+  const rows: StreamedRows = { read: new SnapshotRows(file, 'snapshot'), count: 0 };
+  if (!stream.open(ARRAY)) return rows;
+  do {
+    const { text, start } = stream.capture();
+    const row = parseAt(text, start);
+    rows.count++;
+    if (rows.sample === undefined && isPlainObject(row) && typeof row['id'] === 'string' && typeof row['type'] === 'string') rows.sample = row;
+    rows.read.add(row, text, start);
+  } while (stream.next(0x5d));
+  return rows;
 }
 
 /**
