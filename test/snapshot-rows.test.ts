@@ -157,7 +157,8 @@ describe('repeated rows (overlapping pages), compared with the first row after i
     it(`${firstName}: every repeat is read once when it is the same row, and an error naming both rows when not`, () => {
       for (const [repeatName, change] of Object.entries(REPEATS)) {
         const again = change(first);
-        for (const read of readBoth(pageOf([first, VAULT, again]), `${firstName}, then ${repeatName}`)) {
+        const rows = [first, VAULT, again];
+        for (const read of [...readBoth(pageOf(rows), `${firstName}, then ${repeatName}`), ...readBoth(rows, `${firstName}, then ${repeatName}, as a plain array`)]) {
           expect(read.resources.map((resource) => resource.name)).toEqual([typeof first['name'] === 'string' ? first['name'] : String(first['id']).split('/').pop(), 'kvapp']);
           if (sameRow(first, again)) expect(read.problems, `${firstName}, then ${repeatName}`).toEqual([]);
           else expect(read.problems, `${firstName}, then ${repeatName}`).toEqual([`rows 1 and 3 have the same id ${String(again['id'])} but different values`]);
@@ -165,6 +166,49 @@ describe('repeated rows (overlapping pages), compared with the first row after i
       }
     });
   }
+});
+
+describe('a plain array of rows, streamed while it may still be an inventory export', () => {
+  const POWERSHELL: Json = {
+    ResourceId: ACR_ID,
+    ResourceType: 'Microsoft.ContainerRegistry/registries',
+    Name: 'acrapp',
+    Location: 'westeurope',
+    ResourceGroupName: 'rg-app',
+    Properties: { publicNetworkAccess: 'Enabled' },
+  };
+  const AZ_LIST: Json = { id: ACR_ID, name: 'acrapp', type: 'Microsoft.ContainerRegistry/registries', location: 'westeurope', resourceGroup: 'rg-app', properties: null, managedBy: null };
+
+  it('rows that all are Get-AzResource rows, or all `az resource list` rows, are read as that export', () => {
+    for (const rows of [[POWERSHELL], [AZ_LIST, { ...AZ_LIST, id: VAULT['id'], name: 'kvapp', type: 'Microsoft.KeyVault/vaults' }]]) {
+      for (const read of readBoth(rows, 'an export')) {
+        expect(read.resources[0]!.name).toBe('acrapp');
+        expect(read.resources[0]!.source.line).toBeDefined();
+      }
+    }
+  });
+
+  it('an export row followed by Resource Graph rows is no export: every row is read as a Resource Graph row, in order', () => {
+    for (const rows of [
+      [POWERSHELL, registry(), VAULT],
+      [AZ_LIST, VAULT, registry()],
+      [AZ_LIST, POWERSHELL, VAULT],
+      [7, registry()],
+      [VAULT, POWERSHELL],
+    ]) {
+      readBoth(rows, `rows ${rows.map((row) => (typeof row === 'object' ? String((row as Json)['name'] ?? (row as Json)['Name']) : row)).join(', ')}`);
+    }
+  });
+
+  it('an array of no Resource Graph row is no snapshot, in either reader', () => {
+    const dir = tempDir();
+    const path = join(dir, 'other.json');
+    writeFileSync(path, JSON.stringify([{ a: 1 }, { b: 2 }]));
+    for (const reader of READERS) {
+      withEnv(reader.env);
+      expect(() => readInput({ path, shownAs: 'other.json', explicit: true }), reader.name).toThrow(/unknown shape/);
+    }
+  });
 });
 
 describe('where a resource is placed', () => {

@@ -48,7 +48,7 @@ function markTruncated(value: unknown, path: string, cut: string[]): unknown {
   return value;
 }
 
-function isPowerShellResource(value: unknown): value is Record<string, unknown> {
+export function isPowerShellResource(value: unknown): value is Record<string, unknown> {
   return isPlainObject(value) && typeof value['ResourceId'] === 'string' && typeof value['ResourceType'] === 'string';
 }
 
@@ -96,12 +96,16 @@ function fromPowerShell(json: unknown): ExportRows | undefined {
 
 const AZ_RESOURCE_LIST_COLUMNS = ['provisioningState', 'changedTime', 'createdTime', 'managedBy', 'extendedLocation'];
 
+/** A row as `az resource list` writes it: id and type, properties always null, no subscription or tenant columns. */
+export function isAzResourceListRow(value: unknown): boolean {
+  return isPlainObject(value) && typeof value['id'] === 'string' && typeof value['type'] === 'string' && 'properties' in value && value['properties'] === null && !('subscriptionId' in value) && !('tenantId' in value);
+}
+
 function fromAzResourceList(json: unknown): ExportRows | undefined {
   if (!Array.isArray(json) || json.length === 0) return undefined;
   const rows = json.filter(isPlainObject);
   if (rows.length !== json.length) return undefined;
-  const shaped = rows.every((row) => typeof row['id'] === 'string' && typeof row['type'] === 'string' && 'properties' in row && row['properties'] === null && !('subscriptionId' in row) && !('tenantId' in row));
-  if (!shaped || !rows.some((row) => AZ_RESOURCE_LIST_COLUMNS.some((column) => column in row))) return undefined;
+  if (!rows.every(isAzResourceListRow) || !rows.some((row) => AZ_RESOURCE_LIST_COLUMNS.some((column) => column in row))) return undefined;
   return {
     // Without the column, each property is unknown (as for a query that projected properties away).
     rows: rows.map(({ properties: _none, ...rest }) => rest),

@@ -5,7 +5,6 @@ import { isPlainObject, setOwn, UNKNOWN } from '../../model/values.js';
 import { parseArmId } from '../../graph/arm-id.js';
 import { graphWork } from '../../graph/work.js';
 import { locateStringValues } from '../parse-json.js';
-import { positionOfKey } from '../stream/positions.js';
 import { sameJson } from '../json-equal.js';
 import { incompleteness } from './completeness.js';
 import { AUDIT_NOTATION } from './notation.js';
@@ -127,7 +126,7 @@ const PROPERTIES_NULL = 64;
  *
  * - with the rows at hand (`rowAt`) and the places of ids found in the text (`places`): a repeated row is
  *   compared with the first row itself, and each resource is placed where its id first occurs;
- * - streamed (`add(row, text, start)`): the row's own text gives its place, and a repeated row is compared
+ * - streamed (`add(row, place)`): the row's own text gives its place, and a repeated row is compared
  *   with the first row as rebuilt from its resource and a few bits of what it held besides. Places are
  *   those the streamed reader kept by id before (the first row with the id whose text names it), which is
  *   the row's own unless rows without a type column, or without a literal `"id"` key, held the same id.
@@ -159,8 +158,8 @@ export class SnapshotRows {
     private readonly kept?: { places: ReadonlyMap<string, Place>; rowAt: (index: number) => unknown },
   ) {}
 
-  /** One row: `text` (the row's own text, starting at `start` in the file) when the rows are not kept. */
-  add(row: unknown, text?: string, start?: Place): void {
+  /** One row; when the rows are not kept, `place` is where the row's own text first has an `"id"` key. */
+  add(row: unknown, place?: Place): void {
     const index = this.count++;
     // Counted for the linear-cost tests (test/perf/linear.test.ts): rows, repeated rows and split-out children.
     graphWork.steps++;
@@ -170,15 +169,12 @@ export class SnapshotRows {
     }
     const id = row['id'];
     const type = row['type'];
-    const streamed = text !== undefined && start !== undefined;
-    if (streamed && typeof id === 'string' && this.unplaced.size !== 0 && this.unplaced.has(id)) this.placeLater(id, positionOfKey(text, start, 'id'));
+    const streamed = !this.kept;
+    if (streamed && place && typeof id === 'string' && this.unplaced.size !== 0 && this.unplaced.has(id)) this.placeLater(id, place);
     if (typeof id !== 'string' || typeof type !== 'string') {
       // Projections that drop id or type cannot be checked: say so rather than skip silently.
       this.problems.push(`row ${index + 1} has no ${typeof id !== 'string' ? 'id' : 'type'} column`);
-      if (streamed && typeof id === 'string' && !this.unreadPlaces.has(id)) {
-        const place = positionOfKey(text, start, 'id');
-        if (place) this.unreadPlaces.set(id, place);
-      }
+      if (streamed && place && typeof id === 'string' && !this.unreadPlaces.has(id)) this.unreadPlaces.set(id, place);
       return;
     }
     const key = id.toLowerCase();
@@ -189,13 +185,13 @@ export class SnapshotRows {
       return;
     }
     if (mayHaveInlineChildren(type)) for (const child of inlineChildren(row, id)) this.children.push(child);
-    let place: Place | undefined;
-    if (this.kept) place = this.kept.places.get(id);
-    else if (streamed) {
-      place = (this.unreadPlaces.size !== 0 ? this.unreadPlaces.get(id) : undefined) ?? positionOfKey(text, start, 'id');
-      if (!place) this.unplaced.set(id, this.resources.length);
+    let at: Place | undefined;
+    if (this.kept) at = this.kept.places.get(id);
+    else {
+      at = (this.unreadPlaces.size !== 0 ? this.unreadPlaces.get(id) : undefined) ?? place;
+      if (!at) this.unplaced.set(id, this.resources.length);
     }
-    this.build(row, id, key, type, index, place);
+    this.build(row, id, key, type, index, at);
   }
 
   /** The resources, after the children split out of their parents; `incomplete` says why the rows are not all there. */
@@ -250,8 +246,7 @@ export class SnapshotRows {
   }
 
   /** A resource whose row's text had no `"id"` key takes the place of the next row with its id that has one. */
-  private placeLater(id: string, place: Place | undefined): void {
-    if (!place) return;
+  private placeLater(id: string, place: Place): void {
     const resourceIndex = this.unplaced.get(id)!;
     this.unplaced.delete(id);
     const resource = this.resources[resourceIndex]!;

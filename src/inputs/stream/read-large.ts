@@ -3,7 +3,7 @@ import { isPlainObject } from '../../model/values.js';
 import { looksLikePlan, type PlanReadResult } from '../terraform/read-plan.js';
 import { looksLikeSnapshot, readSnapshot, SnapshotRows, type SnapshotReadResult } from '../resource-graph/read-snapshot.js';
 import { incompleteness } from '../resource-graph/completeness.js';
-import { readResourceExport } from '../resource-graph/export-shapes.js';
+import { isAzResourceListRow, isPowerShellResource, readResourceExport } from '../resource-graph/export-shapes.js';
 import { JsonStream } from './json-stream.js';
 import { JsonSyntaxError, parseAt, positionOfKey, type Mark, type Position } from './positions.js';
 import { readStreamedPlan } from './streamed-plan.js';
@@ -42,12 +42,19 @@ export function readLargeInput(path: string, file: string, skipBytes: number): L
 function readTopLevel(stream: JsonStream, file: string, path: string): LargeReadResult {
   const first = stream.peek();
   if (first === ARRAY) {
-    const { rows, positions, resourceIdPositions } = streamRows(stream);
+    const { streamed, kept } = streamTopLevelRows(stream, file);
     if (!stream.atEnd()) throw new JsonSyntaxError('unexpected text after the document', stream.position().line, false);
-    // The shapes and their order are the in-memory reader's (src/inputs/read-input.ts): exports first.
-    const exported = readResourceExport(rows, file, (idKey) => (idKey === 'ResourceId' ? resourceIdPositions : positions));
-    if (exported) return { kind: 'snapshot', result: exported };
-    return looksLikeSnapshot(rows) ? { kind: 'snapshot', result: readSnapshot(rows, file, positions) } : { kind: 'unknown' };
+    if (kept) {
+      // Every row may be an export's: the rows were kept, and are read as the in-memory reader reads them
+      // (src/inputs/read-input.ts), exports first.
+      const { rows, positions, resourceIdPositions } = kept;
+      const exported = readResourceExport(rows, file, (idKey) => (idKey === 'ResourceId' ? resourceIdPositions : positions));
+      if (exported) return { kind: 'snapshot', result: exported };
+      return looksLikeSnapshot(rows) ? { kind: 'snapshot', result: readSnapshot(rows, file, positions) } : { kind: 'unknown' };
+    }
+    // Not an export (some row is neither a Get-AzResource nor an `az resource list` row): the rows are
+    // resources already, judged as a plain array of rows (no totals to check).
+    return looksLikeSnapshot(streamed.standIn()) ? { kind: 'snapshot', result: streamed.read.finish(undefined) } : { kind: 'unknown' };
   }
   if (first !== OBJECT) throw new UserError('is not JSON; expected a Terraform plan (terraform show -json) or a Resource Graph snapshot', file);
   const head: Record<string, unknown> = {};
@@ -78,20 +85,45 @@ function readTopLevel(stream: JsonStream, file: string, path: string): LargeRead
 
 /**
  * `data` (or an ARM list's `value`) rows, judged as if put back under `data` with the other top-level
- * members: the rows are resources already, and one row that looks like a Resource Graph row (or none)
- * stands in for them in the shape tests.
+ * members: the rows are resources already, and StreamedRows.standIn stands in for them in the shape tests.
  */
 function snapshotOf(rows: StreamedRows, head: Record<string, unknown>): LargeReadResult {
-  const json = { ...head, data: rows.sample ? [rows.sample] : [] };
+  const json = { ...head, data: rows.standIn() };
   if (!looksLikeSnapshot(json)) return { kind: 'unknown' };
   return { kind: 'snapshot', result: rows.read.finish(incompleteness(json, rows.count)) };
 }
 
-interface StreamedRows {
-  read: SnapshotRows;
-  count: number;
+/** Rows turned into resources as they are read, with what the shape tests need of them. */
+class StreamedRows {
+  readonly read: SnapshotRows;
+  count = 0;
   /** The first row that looks like a Resource Graph row (an object with a string id and type), if any. */
   sample?: unknown;
+
+  constructor(file: string) {
+    this.read = new SnapshotRows(file, 'snapshot');
+  }
+
+  /**
+   * What the shape tests (src/inputs/resource-graph/read-snapshot.ts, rowsOf) are shown for the rows: as
+   * many rows as there are, none, or one; one that looks like a Resource Graph row if any does.
+   */
+  standIn(): unknown[] {
+    if (this.sample !== undefined) return [this.sample];
+    return this.count === 0 ? [] : [undefined];
+  }
+
+  /** A row and its text, which places it. */
+  add(row: unknown, text: string, start: Position): void {
+    this.addAt(row, isPlainObject(row) && typeof row['id'] === 'string' ? positionOfKey(text, start, 'id') : undefined);
+  }
+
+  /** A row and where its text first has an `"id"` key. */
+  addAt(row: unknown, place: Position | undefined): void {
+    this.count++;
+    if (this.sample === undefined && isPlainObject(row) && typeof row['id'] === 'string' && typeof row['type'] === 'string') this.sample = row;
+    this.read.add(row, place);
+  }
 }
 
 /**
@@ -99,38 +131,62 @@ interface StreamedRows {
  * the parsed rows are never held together: a streamed snapshot's memory is its resources'.
  */
 function streamSnapshotRows(stream: JsonStream, file: string): StreamedRows {
-  const rows: StreamedRows = { read: new SnapshotRows(file, 'snapshot'), count: 0 };
+  const rows = new StreamedRows(file);
   if (!stream.open(ARRAY)) return rows;
   do {
     const { text, start } = stream.capture();
-    const row = parseAt(text, start);
-    rows.count++;
-    if (rows.sample === undefined && isPlainObject(row) && typeof row['id'] === 'string' && typeof row['type'] === 'string') rows.sample = row;
-    rows.read.add(row, text, start);
+    rows.add(parseAt(text, start), text, start);
   } while (stream.next(0x5d));
   return rows;
 }
 
 /**
- * Rows of a snapshot, each parsed on its own, with the place of its `id` (and of its `ResourceId`, the id
- * column of a Get-AzResource export).
+ * A document that is one array of rows. While every row read may still be a row of an inventory export
+ * (Get-AzResource, `az resource list`: known only once all are read), the rows are kept, with the places
+ * of their `id` and `ResourceId`; the first row that can be no export's ends that, and the rows kept so
+ * far are turned into resources like the rest.
  */
-function streamRows(stream: JsonStream): { rows: unknown[]; positions: Map<string, Position>; resourceIdPositions: Map<string, Position> } {
-  const rows: unknown[] = [];
-  const positions = new Map<string, Position>();
-  const resourceIdPositions = new Map<string, Position>();
-  if (!stream.open(ARRAY)) return { rows, positions, resourceIdPositions };
+function streamTopLevelRows(stream: JsonStream, file: string): { streamed: StreamedRows; kept?: KeptRows } {
+  const streamed = new StreamedRows(file);
+  let kept: (KeptRows & { places: Array<Position | undefined> }) | undefined = { rows: [], places: [], positions: new Map(), resourceIdPositions: new Map() };
+  let powerShell = true;
+  let azResourceList = true;
+  if (!stream.open(ARRAY)) return { streamed, kept };
   do {
     const { text, start } = stream.capture();
     const row = parseAt(text, start);
-    rows.push(row);
-    if (!isPlainObject(row)) continue;
-    for (const [key, found] of [['id', positions], ['ResourceId', resourceIdPositions]] as const) {
-      const id = row[key];
-      if (typeof id !== 'string' || found.has(id)) continue;
-      const at = positionOfKey(text, start, key);
-      if (at) found.set(id, at);
+    if (!kept) {
+      streamed.add(row, text, start);
+      continue;
     }
+    powerShell &&= isPowerShellResource(row);
+    azResourceList &&= isAzResourceListRow(row);
+    if (powerShell || azResourceList) {
+      kept.rows.push(row);
+      kept.places.push(isPlainObject(row) && typeof row['id'] === 'string' ? positionOfKey(text, start, 'id') : undefined);
+      keepPositions(row, text, start, kept);
+      continue;
+    }
+    kept.rows.forEach((keptRow, index) => streamed.addAt(keptRow, kept!.places[index]));
+    kept = undefined;
+    streamed.add(row, text, start);
   } while (stream.next(0x5d));
-  return { rows, positions, resourceIdPositions };
+  return { streamed, kept };
+}
+
+interface KeptRows {
+  rows: unknown[];
+  positions: Map<string, Position>;
+  resourceIdPositions: Map<string, Position>;
+}
+
+/** The place of a kept row's `id` (and of its `ResourceId`), for the first row with each. */
+function keepPositions(row: unknown, text: string, start: Position, kept: KeptRows): void {
+  if (!isPlainObject(row)) return;
+  for (const [key, found] of [['id', kept.positions], ['ResourceId', kept.resourceIdPositions]] as const) {
+    const id = row[key];
+    if (typeof id !== 'string' || found.has(id)) continue;
+    const at = positionOfKey(text, start, key);
+    if (at) found.set(id, at);
+  }
 }
