@@ -30766,6 +30766,9 @@ function tableRows(columns, rows) {
     return object;
   });
 }
+function mayHaveInlineChildren(type) {
+  return INLINE_CHILD_TYPE_LENGTHS.has(type.length) && INLINE_CHILDREN.has(type.toLowerCase());
+}
 function inlineChildren(row, parentId) {
   const specs = INLINE_CHILDREN.get(String(row["type"]).toLowerCase());
   const properties = row["properties"];
@@ -30793,39 +30796,10 @@ function looksLikeSnapshot(json) {
 function readSnapshot(json, file, text9, kind = "snapshot") {
   const given = rowsOf(json);
   if (!given) throw new UserError("is not a Resource Graph snapshot", file);
-  const children = [];
-  const positions = typeof text9 === "string" ? locateStringValues(text9, "id") : text9 ?? /* @__PURE__ */ new Map();
-  const resources = [];
-  const problems2 = [];
-  const incomplete = incompleteness(json, given.length);
-  if (incomplete) problems2.push(incomplete);
-  const seen = /* @__PURE__ */ new Map();
-  const previous = new PreviousValues();
-  const rowAt = (index) => index < given.length ? given[index] : children[index - given.length];
-  for (let index = 0; index < given.length + children.length; index++) {
-    const row = rowAt(index);
-    graphWork.steps++;
-    if (!isPlainObject(row)) {
-      problems2.push(`row ${index + 1} is not an object`);
-      continue;
-    }
-    const id = row["id"];
-    const type = row["type"];
-    if (typeof id !== "string" || typeof type !== "string") {
-      problems2.push(`row ${index + 1} has no ${typeof id !== "string" ? "id" : "type"} column`);
-      continue;
-    }
-    const key = id.toLowerCase();
-    const first = seen.get(key);
-    if (first !== void 0) {
-      if (index < given.length && !sameRow(rowAt(first), row)) problems2.push(`rows ${first + 1} and ${index + 1} have the same id ${id} but different values`);
-      continue;
-    }
-    seen.set(key, index);
-    if (INLINE_CHILDREN.has(type.toLowerCase())) for (const child2 of inlineChildren(row, id)) children.push(child2);
-    resources.push(resourceOf(row, id, key, type, file, kind, positions.get(id), previous));
-  }
-  return { resources, problems: problems2 };
+  const places = typeof text9 === "string" ? locateStringValues(text9, "id") : text9 ?? /* @__PURE__ */ new Map();
+  const rows = new SnapshotRows(file, kind, { places, rowAt: (index) => given[index] });
+  for (const row of given) rows.add(row);
+  return rows.finish(incompleteness(json, given.length));
 }
 function mayNameParent(lowerId) {
   let at3 = lowerId.indexOf("/providers/");
@@ -30834,27 +30808,50 @@ function mayNameParent(lowerId) {
   for (at3 = lowerId.indexOf("/", at3 + 11); at3 !== -1 && slashes < 4; at3 = lowerId.indexOf("/", at3 + 1)) slashes++;
   return slashes >= 4;
 }
-function resourceOf(row, id, key, type, file, kind, position, previous) {
+function resourceOf(row, id, key, armType, file, kind, position, previous) {
   const body = {};
   for (const column in row) {
     if (column === "id" || column === "type" || column === "name" || column === "location" || !Object.hasOwn(row, column)) continue;
     const value = row[column];
     setOwn(body, column, typeof value === "string" && REPEATED_COLUMNS.has(column) ? previous.same(column, value) : value);
   }
+  let held = 0;
   const parsed = body["resourceGroup"] === void 0 || body["parentId"] === void 0 && mayNameParent(key) ? parseArmId(id) : void 0;
-  if (parsed?.parentId && body["parentId"] === void 0) body["parentId"] = parsed.parentId;
-  if (parsed && body["resourceGroup"] === void 0) body["resourceGroup"] = parsed.resourceGroup;
-  for (const column of PROJECTED_COLUMNS) if (!(column in row)) body[column] = UNKNOWN;
-  if (body["properties"] === null) body["properties"] = UNKNOWN;
+  if (parsed?.parentId && body["parentId"] === void 0) {
+    body["parentId"] = parsed.parentId;
+    held |= PARENT_ADDED;
+  }
+  if (parsed && body["resourceGroup"] === void 0) {
+    body["resourceGroup"] = parsed.resourceGroup;
+    held |= GROUP_ADDED;
+  }
+  if (!("properties" in row)) {
+    body["properties"] = UNKNOWN;
+    held |= PROPERTIES_ABSENT;
+  }
+  if (!("sku" in row)) {
+    body["sku"] = UNKNOWN;
+    held |= SKU_ABSENT;
+  }
+  if (body["properties"] === null) {
+    body["properties"] = UNKNOWN;
+    held |= PROPERTIES_NULL;
+  }
   const name = row["name"];
+  if (typeof name !== "string") held |= NAME_NOT_STRING;
   const location2 = typeof row["location"] === "string" ? previous.same("location", row["location"]) : row["location"];
+  if (typeof location2 !== "string") held |= LOCATION_NOT_STRING;
+  const source = sourceOf(kind, file, id, position);
+  const shown3 = typeof name === "string" ? name : id.split("/").pop() ?? id;
+  const resource = typeof location2 === "string" ? { key, armType, name: shown3, location: location2, body, source } : { key, armType, name: shown3, body, source };
+  return { resource, held };
+}
+function sourceOf(kind, file, id, position) {
   const source = position ? { kind, dialect: "arm", file, id, managed: true, line: position.line, column: position.column } : { kind, dialect: "arm", file, id, managed: true };
   if (kind === "audit") source.notation = AUDIT_NOTATION;
-  const armType = canonicalArmType(type);
-  const shown3 = typeof name === "string" ? name : id.split("/").pop() ?? id;
-  return typeof location2 === "string" ? { key, armType, name: shown3, location: location2, body, source } : { key, armType, name: shown3, body, source };
+  return source;
 }
-var INLINE_CHILDREN, PROJECTED_COLUMNS, REPEATED_COLUMNS, PreviousValues;
+var INLINE_CHILDREN, INLINE_CHILD_TYPE_LENGTHS, NAME_NOT_STRING, LOCATION_NOT_STRING, PARENT_ADDED, GROUP_ADDED, SKU_ABSENT, PROPERTIES_ABSENT, PROPERTIES_NULL, SnapshotRows, REPEATED_COLUMNS, PreviousValues, ArmTypes;
 var init_read_snapshot = __esm({
   "src/inputs/resource-graph/read-snapshot.ts"() {
     "use strict";
@@ -30873,7 +30870,129 @@ var init_read_snapshot = __esm({
         { property: "virtualNetworkPeerings", type: "Microsoft.Network/virtualNetworks/virtualNetworkPeerings" }
       ]]
     ]);
-    PROJECTED_COLUMNS = ["properties", "sku"];
+    INLINE_CHILD_TYPE_LENGTHS = new Set([...INLINE_CHILDREN.keys()].map((type) => type.length));
+    NAME_NOT_STRING = 1;
+    LOCATION_NOT_STRING = 2;
+    PARENT_ADDED = 4;
+    GROUP_ADDED = 8;
+    SKU_ABSENT = 16;
+    PROPERTIES_ABSENT = 32;
+    PROPERTIES_NULL = 64;
+    SnapshotRows = class {
+      constructor(file, kind, kept) {
+        this.file = file;
+        this.kind = kind;
+        this.kept = kept;
+      }
+      file;
+      kind;
+      kept;
+      resources = [];
+      problems = [];
+      /** Children split out of their parents (subnets): read after the rows the snapshot holds, numbered on. */
+      children = [];
+      count = 0;
+      /** Each lower-cased id read, with the index of its resource, to compare another row with the same id. */
+      seen = /* @__PURE__ */ new Map();
+      /** The row each resource was read from (its index). */
+      firstRow = [];
+      previous = new PreviousValues();
+      armTypes = new ArmTypes();
+      /** Streamed: per resource, NAME_NOT_STRING... bits; the name and location that were not strings, by resource. */
+      held = [];
+      otherNames = /* @__PURE__ */ new Map();
+      otherLocations = /* @__PURE__ */ new Map();
+      /** Streamed: the first place of each id of a row that gave no resource (no type column). */
+      unreadPlaces = /* @__PURE__ */ new Map();
+      /** Streamed: resources whose row's text had no `"id"` key, by id: placed by the next row with the id that has one. */
+      unplaced = /* @__PURE__ */ new Map();
+      /** One row; when the rows are not kept, `place` is where the row's own text first has an `"id"` key. */
+      add(row, place) {
+        const index = this.count++;
+        graphWork.steps++;
+        if (!isPlainObject(row)) {
+          this.problems.push(`row ${index + 1} is not an object`);
+          return;
+        }
+        const id = row["id"];
+        const type = row["type"];
+        const streamed = !this.kept;
+        if (streamed && place && typeof id === "string" && this.unplaced.size !== 0 && this.unplaced.has(id)) this.placeLater(id, place);
+        if (typeof id !== "string" || typeof type !== "string") {
+          this.problems.push(`row ${index + 1} has no ${typeof id !== "string" ? "id" : "type"} column`);
+          if (streamed && place && typeof id === "string" && !this.unreadPlaces.has(id)) this.unreadPlaces.set(id, place);
+          return;
+        }
+        const key = id.toLowerCase();
+        const first = this.seen.get(key);
+        if (first !== void 0) {
+          if (!sameRow(this.firstRowOf(first), row)) this.problems.push(`rows ${this.firstRow[first] + 1} and ${index + 1} have the same id ${id} but different values`);
+          return;
+        }
+        if (mayHaveInlineChildren(type)) for (const child2 of inlineChildren(row, id)) this.children.push(child2);
+        let at3;
+        if (this.kept) at3 = this.kept.places.get(id);
+        else {
+          at3 = (this.unreadPlaces.size !== 0 ? this.unreadPlaces.get(id) : void 0) ?? place;
+          if (!at3) this.unplaced.set(id, this.resources.length);
+        }
+        this.build(row, id, key, type, index, at3);
+      }
+      /** The resources, after the children split out of their parents; `incomplete` says why the rows are not all there. */
+      finish(incomplete) {
+        for (let i = 0; i < this.children.length; i++) {
+          const child2 = this.children[i];
+          graphWork.steps++;
+          const id = child2["id"];
+          const key = id.toLowerCase();
+          if (this.seen.has(key)) continue;
+          const type = child2["type"];
+          if (mayHaveInlineChildren(type)) for (const grandchild of inlineChildren(child2, id)) this.children.push(grandchild);
+          this.build(child2, id, key, type, this.count + i, this.kept ? this.kept.places.get(id) : this.unreadPlaces.get(id));
+        }
+        return { resources: this.resources, problems: incomplete ? [incomplete, ...this.problems] : this.problems };
+      }
+      build(row, id, key, type, index, place) {
+        this.seen.set(key, this.resources.length);
+        this.firstRow.push(index);
+        const built = resourceOf(row, id, key, this.armTypes.of(type), this.file, this.kind, place, this.previous);
+        if (!this.kept) {
+          const resourceIndex = this.resources.length;
+          if (typeof row["name"] !== "string") {
+            if (Object.hasOwn(row, "name")) this.otherNames.set(resourceIndex, row["name"]);
+          }
+          if (typeof row["location"] !== "string" && Object.hasOwn(row, "location")) this.otherLocations.set(resourceIndex, row["location"]);
+          this.held.push(built.held);
+        }
+        this.resources.push(built.resource);
+      }
+      /** The first row read with an id: the row itself, or (streamed) the row as rebuilt from its resource. */
+      firstRowOf(resourceIndex) {
+        if (this.kept) return this.kept.rowAt(this.firstRow[resourceIndex]);
+        const resource = this.resources[resourceIndex];
+        const held = this.held[resourceIndex];
+        const row = { id: resource.key, type: resource.armType };
+        if (!(held & NAME_NOT_STRING)) row["name"] = resource.name;
+        else if (this.otherNames.has(resourceIndex)) row["name"] = this.otherNames.get(resourceIndex);
+        if (!(held & LOCATION_NOT_STRING)) row["location"] = resource.location;
+        else if (this.otherLocations.has(resourceIndex)) row["location"] = this.otherLocations.get(resourceIndex);
+        for (const column of Object.keys(resource.body)) {
+          if (column === "parentId" && held & PARENT_ADDED) continue;
+          if (column === "resourceGroup" && held & GROUP_ADDED) continue;
+          if (column === "sku" && held & SKU_ABSENT) continue;
+          if (column === "properties" && held & PROPERTIES_ABSENT) continue;
+          setOwn(row, column, column === "properties" && held & PROPERTIES_NULL ? null : resource.body[column]);
+        }
+        return row;
+      }
+      /** A resource whose row's text had no `"id"` key takes the place of the next row with its id that has one. */
+      placeLater(id, place) {
+        const resourceIndex = this.unplaced.get(id);
+        this.unplaced.delete(id);
+        const resource = this.resources[resourceIndex];
+        resource.source = sourceOf(this.kind, this.file, id, place);
+      }
+    };
     REPEATED_COLUMNS = /* @__PURE__ */ new Set(["subscriptionId", "resourceGroup", "tenantId"]);
     PreviousValues = class {
       last = /* @__PURE__ */ new Map();
@@ -30882,6 +31001,14 @@ var init_read_snapshot = __esm({
         if (last === value) return last;
         this.last.set(column, value);
         return value;
+      }
+    };
+    ArmTypes = class {
+      canonical = /* @__PURE__ */ new Map();
+      of(type) {
+        let armType = this.canonical.get(type);
+        if (armType === void 0) this.canonical.set(type, armType = canonicalArmType(type));
+        return armType;
       }
     };
   }
@@ -30947,12 +31074,14 @@ function fromPowerShell(json) {
     ...withoutProperties > 0 ? { omits: "not in this Get-AzResource export (run it with -ExpandProperties, and ConvertTo-Json -Depth 100)" } : {}
   };
 }
+function isAzResourceListRow(value) {
+  return isPlainObject(value) && typeof value["id"] === "string" && typeof value["type"] === "string" && "properties" in value && value["properties"] === null && !("subscriptionId" in value) && !("tenantId" in value);
+}
 function fromAzResourceList(json) {
   if (!Array.isArray(json) || json.length === 0) return void 0;
   const rows = json.filter(isPlainObject);
   if (rows.length !== json.length) return void 0;
-  const shaped = rows.every((row) => typeof row["id"] === "string" && typeof row["type"] === "string" && "properties" in row && row["properties"] === null && !("subscriptionId" in row) && !("tenantId" in row));
-  if (!shaped || !rows.some((row) => AZ_RESOURCE_LIST_COLUMNS.some((column) => column in row))) return void 0;
+  if (!rows.every(isAzResourceListRow) || !rows.some((row) => AZ_RESOURCE_LIST_COLUMNS.some((column) => column in row))) return void 0;
   return {
     // Without the column, each property is unknown (as for a query that projected properties away).
     rows: rows.map(({ properties: _none, ...rest }) => rest),
@@ -31721,11 +31850,15 @@ function readLargeInput(path, file, skipBytes) {
 function readTopLevel(stream, file, path) {
   const first = stream.peek();
   if (first === ARRAY2) {
-    const { rows: rows2, positions, resourceIdPositions } = streamRows(stream);
+    const { streamed, kept } = streamTopLevelRows(stream, file);
     if (!stream.atEnd()) throw new JsonSyntaxError("unexpected text after the document", stream.position().line, false);
-    const exported = readResourceExport(rows2, file, (idKey2) => idKey2 === "ResourceId" ? resourceIdPositions : positions);
-    if (exported) return { kind: "snapshot", result: exported };
-    return looksLikeSnapshot(rows2) ? { kind: "snapshot", result: readSnapshot(rows2, file, positions) } : { kind: "unknown" };
+    if (kept) {
+      const { rows: rows2, positions, resourceIdPositions } = kept;
+      const exported = readResourceExport(rows2, file, (idKey2) => idKey2 === "ResourceId" ? resourceIdPositions : positions);
+      if (exported) return { kind: "snapshot", result: exported };
+      return looksLikeSnapshot(rows2) ? { kind: "snapshot", result: readSnapshot(rows2, file, positions) } : { kind: "unknown" };
+    }
+    return looksLikeSnapshot(streamed.standIn()) ? { kind: "snapshot", result: streamed.read.finish(void 0) } : { kind: "unknown" };
   }
   if (first !== OBJECT2) throw new UserError("is not JSON; expected a Terraform plan (terraform show -json) or a Resource Graph snapshot", file);
   const head = {};
@@ -31739,7 +31872,7 @@ function readTopLevel(stream, file, path) {
         marks.set(key, stream.mark());
         stream.skip();
       } else if ((key === "data" || key === "value") && byte === ARRAY2 && !rows) {
-        rows = streamRows(stream);
+        rows = streamSnapshotRows(stream, file);
       } else if (PLAN_MEMBERS_READ.has(key) || byte !== OBJECT2 && byte !== ARRAY2 || key === "data") {
         head[key] = stream.value();
       } else stream.skip();
@@ -31748,35 +31881,61 @@ function readTopLevel(stream, file, path) {
   if (!stream.atEnd()) throw new JsonSyntaxError("unexpected text after the document", stream.position().line, false);
   const planLike = { ...head, ...marks.has("resource_changes") ? { resource_changes: [] } : {}, ...marks.has("planned_values") ? { planned_values: {} } : {} };
   if (looksLikePlan(planLike)) return { kind: "plan", result: readStreamedPlan(stream, path, file, head, marks) };
-  if (rows) return snapshotOf(rows.rows, rows.positions, file, head);
+  if (rows) return snapshotOf(rows, head);
   if (looksLikeSnapshot(head)) return { kind: "snapshot", result: readSnapshot(head, file, void 0) };
   return { kind: "unknown" };
 }
-function snapshotOf(rows, positions, file, head) {
-  const json = { ...head, data: rows };
+function snapshotOf(rows, head) {
+  const json = { ...head, data: rows.standIn() };
   if (!looksLikeSnapshot(json)) return { kind: "unknown" };
-  return { kind: "snapshot", result: readSnapshot(json, file, positions) };
+  return { kind: "snapshot", result: rows.read.finish(incompleteness(json, rows.count)) };
 }
-function streamRows(stream) {
-  const rows = [];
-  const positions = /* @__PURE__ */ new Map();
-  const resourceIdPositions = /* @__PURE__ */ new Map();
-  if (!stream.open(ARRAY2)) return { rows, positions, resourceIdPositions };
+function streamSnapshotRows(stream, file) {
+  const rows = new StreamedRows(file);
+  if (!stream.open(ARRAY2)) return rows;
+  do {
+    const { text: text9, start } = stream.capture();
+    rows.add(parseAt(text9, start), text9, start);
+  } while (stream.next(93));
+  return rows;
+}
+function streamTopLevelRows(stream, file) {
+  const streamed = new StreamedRows(file);
+  let kept = { rows: [], places: [], positions: /* @__PURE__ */ new Map(), resourceIdPositions: /* @__PURE__ */ new Map() };
+  let powerShell = true;
+  let azResourceList = true;
+  if (!stream.open(ARRAY2)) return { streamed, kept };
   do {
     const { text: text9, start } = stream.capture();
     const row = parseAt(text9, start);
-    rows.push(row);
-    if (!isPlainObject(row)) continue;
-    for (const [key, found] of [["id", positions], ["ResourceId", resourceIdPositions]]) {
-      const id = row[key];
-      if (typeof id !== "string" || found.has(id)) continue;
-      const at3 = positionOfKey(text9, start, key);
-      if (at3) found.set(id, at3);
+    if (!kept) {
+      streamed.add(row, text9, start);
+      continue;
     }
+    powerShell &&= isPowerShellResource(row);
+    azResourceList &&= isAzResourceListRow(row);
+    if (powerShell || azResourceList) {
+      kept.rows.push(row);
+      kept.places.push(isPlainObject(row) && typeof row["id"] === "string" ? positionOfKey(text9, start, "id") : void 0);
+      keepPositions(row, text9, start, kept);
+      continue;
+    }
+    kept.rows.forEach((keptRow, index) => streamed.addAt(keptRow, kept.places[index]));
+    kept = void 0;
+    streamed.add(row, text9, start);
   } while (stream.next(93));
-  return { rows, positions, resourceIdPositions };
+  return { streamed, kept };
 }
-var PLAN_MEMBERS_READ, OBJECT2, ARRAY2;
+function keepPositions(row, text9, start, kept) {
+  if (!isPlainObject(row)) return;
+  for (const [key, found] of [["id", kept.positions], ["ResourceId", kept.resourceIdPositions]]) {
+    const id = row[key];
+    if (typeof id !== "string" || found.has(id)) continue;
+    const at3 = positionOfKey(text9, start, key);
+    if (at3) found.set(id, at3);
+  }
+}
+var PLAN_MEMBERS_READ, OBJECT2, ARRAY2, StreamedRows;
 var init_read_large = __esm({
   "src/inputs/stream/read-large.ts"() {
     "use strict";
@@ -31784,6 +31943,7 @@ var init_read_large = __esm({
     init_values();
     init_read_plan();
     init_read_snapshot();
+    init_completeness();
     init_export_shapes();
     init_json_stream();
     init_positions();
@@ -31791,6 +31951,33 @@ var init_read_large = __esm({
     PLAN_MEMBERS_READ = /* @__PURE__ */ new Set(["format_version", "terraform_version", "configuration"]);
     OBJECT2 = 123;
     ARRAY2 = 91;
+    StreamedRows = class {
+      read;
+      count = 0;
+      /** The first row that looks like a Resource Graph row (an object with a string id and type), if any. */
+      sample;
+      constructor(file) {
+        this.read = new SnapshotRows(file, "snapshot");
+      }
+      /**
+       * What the shape tests (src/inputs/resource-graph/read-snapshot.ts, rowsOf) are shown for the rows: as
+       * many rows as there are, none, or one; one that looks like a Resource Graph row if any does.
+       */
+      standIn() {
+        if (this.sample !== void 0) return [this.sample];
+        return this.count === 0 ? [] : [void 0];
+      }
+      /** A row and its text, which places it. */
+      add(row, text9, start) {
+        this.addAt(row, isPlainObject(row) && typeof row["id"] === "string" ? positionOfKey(text9, start, "id") : void 0);
+      }
+      /** A row and where its text first has an `"id"` key. */
+      addAt(row, place) {
+        this.count++;
+        if (this.sample === void 0 && isPlainObject(row) && typeof row["id"] === "string" && typeof row["type"] === "string") this.sample = row;
+        this.read.add(row, place);
+      }
+    };
   }
 });
 
