@@ -17,6 +17,14 @@ export function ajv(): typeof import('ajv') {
   return require('ajv') as typeof import('ajv');
 }
 
-export function cliTable3(): typeof import('cli-table3') {
-  return require('cli-table3') as typeof import('cli-table3');
+/** cli-table3's text helpers (src/utils.js): the table reporter draws its table with them (reporters/box-table.ts). */
+export interface CliTable3Text {
+  wordWrap(maxLength: number, input: string, wrapOnWordBoundary?: boolean): string[];
+  colorizeLines(lines: string[]): string[];
+  truncate(text: string, desiredLength: number, truncateChar?: string): string;
+  pad(text: string, length: number, padding: string, direction?: string): string;
+}
+
+export function cliTable3Text(): CliTable3Text {
+  return require('cli-table3/src/utils.js') as CliTable3Text;
 }

@@ -1,6 +1,7 @@
 import * as yamlModule from 'yaml';
 import * as ajvModule from 'ajv';
-import cliTable3Module from 'cli-table3';
+import cliTable3TextModule from 'cli-table3/src/utils.js';
+import type { CliTable3Text } from '../lazy-modules.js';
 
 /**
  * src/lazy-modules.ts for the GitHub Action's build (scripts/bundle-action.mjs puts this module in its
@@ -16,6 +17,6 @@ export function ajv(): typeof import('ajv') {
   return ajvModule as unknown as typeof import('ajv');
 }
 
-export function cliTable3(): typeof import('cli-table3') {
-  return cliTable3Module;
+export function cliTable3Text(): CliTable3Text {
+  return cliTable3TextModule;
 }

@@ -4,7 +4,7 @@ import type { Severity } from '../report/rule-descriptor.js';
 import type { RenderOptions } from './render-options.js';
 import { configurationLine } from '../report/configuration.js';
 import { terminalText as shown } from './terminal-text.js';
-import { cliTable3 } from '../lazy-modules.js';
+import { drawBoxTable, type BoxRow } from './box-table.js';
 
 /** Breaks an identifier (address, path) after `.` or `/` so it wraps where a reader expects it to. */
 export function wrapIdentifier(text: string, width: number): string {
@@ -28,7 +28,7 @@ export function wrapIdentifier(text: string, width: number): string {
   return lines.join('\n');
 }
 
-/** cli-table3 truncates a word longer than its column; break such words (ids, URLs) instead. */
+/** A word longer than its column would be truncated; break such words (ids, URLs) instead. */
 function breakLongWords(text: string, width: number): string {
   return text
     .split(/( +|\n)/)
@@ -57,25 +57,17 @@ export function renderTable(report: ScanReport, width = process.stdout.columns |
     const resourceWidth = Math.min(46, findings.reduce((widest, f) => Math.max(widest, shown(f.resource.address ?? f.resource.name).length), 20) /* reduce, not Math.max(...): 1M findings overflow the argument stack */);
     const fixed = 11 + 14 + resourceWidth + 2;
     const findingWidth = Math.max(40, total - fixed - 6);
-    // Required here, not imported at the top: only the table format pays for loading cli-table3.
-    const Table = cliTable3();
-    const table = new Table({
-      head: ['Severity', 'Rule', 'Resource', 'Finding'],
-      colWidths: [11, 14, resourceWidth + 2, findingWidth],
-      wordWrap: true,
-      wrapOnWordBoundary: true,
-      style: { head: [], border: [], compact: false },
-    });
-    // Every text from the input is escaped before cli-table3 sees it: it measures and wraps what it is given,
-    // and it would carry an ESC sequence from one wrapped line to the next.
+    const rows: BoxRow[] = [];
+    // Every text from the input is escaped before the table is drawn: cli-table3's helpers measure and wrap
+    // what they are given, and would carry an ESC sequence from one wrapped line to the next.
     for (const finding of findings) {
       const severity = `${color ? paint(SEVERITY_COLORS[finding.severity], finding.severity) : finding.severity}${finding.status === 'unknown' ? '\nunknown' : ''}${finding.baseline === 'existing' ? '\nbaseline' : ''}`;
       const where = `${shown(finding.location.file)}${finding.location.line ? `:${finding.location.line}` : ''}`;
       const resource = `${wrapIdentifier(shown(finding.resource.address ?? finding.resource.name), resourceWidth)}\n${wrapIdentifier(where, resourceWidth)}`;
-      table.push([severity, shown(finding.ruleId), resource, breakLongWords(shown(finding.message), findingWidth - 2)]);
-      if (finding.remediation) table.push([{ colSpan: 4, content: breakLongWords(`Fix: ${shown(finding.remediation)}`, total - 8) }]);
+      rows.push([severity, shown(finding.ruleId), resource, breakLongWords(shown(finding.message), findingWidth - 2)]);
+      if (finding.remediation) rows.push([{ colSpan: 4, content: breakLongWords(`Fix: ${shown(finding.remediation)}`, total - 8) }]);
     }
-    lines.push(table.toString());
+    lines.push(drawBoxTable(['Severity', 'Rule', 'Resource', 'Finding'], [11, 14, resourceWidth + 2, findingWidth], rows));
   } else {
     lines.push(suppressed.length > 0 ? 'No findings (apart from suppressed ones).' : 'No findings.');
   }
