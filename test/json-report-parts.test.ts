@@ -53,6 +53,18 @@ describe('the JSON report in parts', () => {
     expect(text).not.toMatch(/[\u2028\u202e\u007f]/);
   });
 
+  it('escapes each character JSON.stringify leaves raw when it is the only one in an ASCII report', () => {
+    // The search for them is skipped for text as long in UTF-8 as in UTF-16 (ASCII): DEL is the one such
+    // character that is ASCII, so it is looked for on its own.
+    const [first, ...rest] = estate.findings;
+    const cases: Array<[string, string]> = [['\u007f', '\\u007f'], ['\u0085', '\\u0085'], ['\u061c', '\\u061c'], ['\u2029', '\\u2029'], ['\ufeff', '\\ufeff'], ['\u{e0041}', '\\udb40\\udc41']];
+    for (const [raw, escaped] of cases) {
+      const text = renderJson({ ...estate, findings: [{ ...first!, message: `plain ${raw} text` }, ...rest] });
+      expect(text).toContain(`plain ${escaped} text`);
+      expect(text.includes(raw)).toBe(false);
+    }
+  });
+
   it('hands a large report on in parts of about a megabyte', () => {
     const many = Array.from({ length: 4000 }, (_, i) => ({ ...estate.findings[i % estate.findings.length]! }));
     const parts = [...renderJsonParts({ ...estate, findings: many })];

