@@ -1,59 +1,167 @@
-import type { Condition, ComparisonOperator, Operand } from './condition.js';
-import { COMPARISON_OPERATORS } from './condition.js';
-import { compare, compareRange, describeComparison } from './compare.js';
-import { formatFieldPath, hasEach, parseFieldPath, resolveEach, resolveSingle, type PathSegment } from './field-path.js';
-import { resolveRest, rootedAt } from './resource-fields.js';
-import { evaluateFollow, followSpec } from './follow.js';
+import type { Condition, Operand } from './condition.js';
+import { formatFieldPath } from './field-path.js';
+import { evaluateFollow, followSpec, type FollowSpec } from './follow.js';
 import { mergeDetails, negate, type Evaluation, type Evidence, type Verdict } from './verdict.js';
-import type { Resource } from '../model/resource.js';
-import type { Inventory } from '../model/inventory.js';
-import { isPlaceholder, isPlainObject, UNKNOWN, REDACTED } from '../model/values.js';
+import { isPlaceholder } from '../model/values.js';
+import { Count, FieldLeaf, ValueLeaf } from './compiled-leaves.js';
+import { functionContext, NO_SCOPES, type CompiledCondition, type EvaluationContext, type Scope } from './evaluation-context.js';
 
-export interface FunctionContext {
-  resource: Resource;
-  inventory: Inventory;
-  parameters: Readonly<Record<string, unknown>>;
-  /** Evaluates a field path of this resource the way conditions do (for functions that read properties). */
-  field(path: string): unknown;
-}
+export type { CompiledCondition, EvaluationContext, FunctionContext, FunctionTape, RuleFunction } from './evaluation-context.js';
+export { NO_SCOPES } from './evaluation-context.js';
 
-export type RuleFunction = (context: FunctionContext, args: Readonly<Record<string, unknown>>) => Evaluation;
-
-export interface EvaluationContext {
-  /** Conditions read its body and the four view keys (`type`, `name`, `location`, `id`): see rootedAt. */
-  resource: Resource;
-  inventory: Inventory;
-  parameters: Readonly<Record<string, unknown>>;
-  functions: ReadonlyMap<string, RuleFunction>;
-  /** Counts leaf evaluations, so tests can prove cost grows linearly with the estate. */
-  counter: { operations: number };
-}
-
-interface Scope {
-  prefix: PathSegment[];
-  element: unknown;
-}
-
+/**
+ * Evaluates a rule's conditions (the language of ./condition.ts) on one resource. Each condition is compiled
+ * once into a tree of small evaluators (./compiled-leaves.ts for the leaves); runRules asks a tree for the
+ * verdict alone and, only where it is not a pass, for the evidence a finding shows.
+ */
 export function evaluateCondition(condition: Condition, context: EvaluationContext): Evaluation {
-  return evaluateIn(condition, context, []);
+  return compileCondition(condition).evaluate(context, NO_SCOPES);
 }
 
-function evaluateIn(condition: Condition, context: EvaluationContext, scopes: Scope[]): Evaluation {
-  if ('allOf' in condition) return allOf(condition.allOf, context, scopes);
-  if ('anyOf' in condition) return anyOf(condition.anyOf, context, scopes);
-  if ('not' in condition) {
-    const inner = evaluateIn(condition.not, context, scopes);
+/** The verdict alone, as evaluateCondition(...).verdict gives it, with the same operations counted. */
+export function conditionVerdict(condition: Condition, context: EvaluationContext): Verdict {
+  return compileCondition(condition).verdict(context, NO_SCOPES);
+}
+
+/** Pack conditions are not changed once loaded: each is compiled the first time it is evaluated. */
+const compiledConditions = new WeakMap<object, CompiledCondition>();
+
+export function compileCondition(condition: Condition): CompiledCondition {
+  if (typeof condition !== 'object' || condition === null) return new Unrecognised(condition);
+  let compiled = compiledConditions.get(condition);
+  if (!compiled) {
+    compiled = compile(condition);
+    compiledConditions.set(condition, compiled);
+  }
+  return compiled;
+}
+
+function compile(condition: Condition): CompiledCondition {
+  try {
+    return compileKeys(condition);
+  } catch (error) {
+    // A malformed condition (the pack loader refuses them) fails each resource it is evaluated on, as it always did.
+    return new Throws(error);
+  }
+}
+
+class Throws implements CompiledCondition {
+  constructor(private readonly error: unknown) {}
+  evaluate(): Evaluation {
+    throw this.error;
+  }
+  verdict(): Verdict {
+    throw this.error;
+  }
+}
+
+function compileKeys(condition: Condition): CompiledCondition {
+  if ('allOf' in condition) return new AllOf(condition.allOf.map(compileCondition));
+  if ('anyOf' in condition) return new AnyOf(condition.anyOf.map(compileCondition));
+  if ('not' in condition) return new Not(compileCondition(condition.not));
+  if ('function' in condition) return new FunctionLeaf(condition.function, condition.with ?? {});
+  if ('follow' in condition) return new Follow(condition);
+  if ('count' in condition) {
+    const counted = condition as Condition & { count: { field: string; where?: Condition } };
+    return new Count(counted, counted.count.where ? compileCondition(counted.count.where) : undefined);
+  }
+  if ('field' in condition) return new FieldLeaf(condition as Condition & { field: string });
+  if ('value' in condition) return new ValueLeaf(condition as Condition & { value: Operand });
+  return new Unrecognised(condition);
+}
+
+class Unrecognised implements CompiledCondition {
+  constructor(private readonly condition: unknown) {}
+  evaluate(): Evaluation {
+    // One that is not an object throws what looking for its keys throws (a TypeError), as it always did.
+    if (typeof this.condition !== 'object' || this.condition === null) void ('allOf' in (this.condition as object));
+    throw new Error('condition has no recognised key');
+  }
+  verdict(): Verdict {
+    return this.evaluate().verdict;
+  }
+}
+
+class AllOf implements CompiledCondition {
+  constructor(private readonly children: readonly CompiledCondition[]) {}
+  evaluate(context: EvaluationContext, scopes: readonly Scope[]): Evaluation {
+    const results = this.children.map((child) => child.evaluate(context, scopes));
+    const failed = results.filter((result) => result.verdict === 'fail');
+    if (failed.length > 0) return combine('fail', failed);
+    const unknown = results.filter((result) => result.verdict === 'unknown');
+    if (unknown.length > 0) return combine('unknown', unknown);
+    return combine('pass', results);
+  }
+  verdict(context: EvaluationContext, scopes: readonly Scope[]): Verdict {
+    // Every child is evaluated, as evaluate does: the operations counted and the functions called are the same.
+    let failed = false;
+    let unknown = false;
+    for (const child of this.children) {
+      const verdict = child.verdict(context, scopes);
+      if (verdict === 'fail') failed = true;
+      else if (verdict === 'unknown') unknown = true;
+    }
+    return failed ? 'fail' : unknown ? 'unknown' : 'pass';
+  }
+}
+
+class AnyOf implements CompiledCondition {
+  constructor(private readonly children: readonly CompiledCondition[]) {}
+  evaluate(context: EvaluationContext, scopes: readonly Scope[]): Evaluation {
+    const results = this.children.map((child) => child.evaluate(context, scopes));
+    const passed = results.filter((result) => result.verdict === 'pass');
+    if (passed.length > 0) return combine('pass', passed);
+    const unknown = results.filter((result) => result.verdict === 'unknown');
+    if (unknown.length > 0) return combine('unknown', unknown);
+    return combine('fail', results);
+  }
+  verdict(context: EvaluationContext, scopes: readonly Scope[]): Verdict {
+    let passed = false;
+    let unknown = false;
+    for (const child of this.children) {
+      const verdict = child.verdict(context, scopes);
+      if (verdict === 'pass') passed = true;
+      else if (verdict === 'unknown') unknown = true;
+    }
+    return passed ? 'pass' : unknown ? 'unknown' : 'fail';
+  }
+}
+
+class Not implements CompiledCondition {
+  constructor(private readonly inner: CompiledCondition) {}
+  evaluate(context: EvaluationContext, scopes: readonly Scope[]): Evaluation {
+    const inner = this.inner.evaluate(context, scopes);
     return {
       verdict: negate(inner.verdict),
       evidence: inner.evidence.map((item) => ({ ...item, expected: `not (${item.expected})` })),
       ...(inner.details ? { details: inner.details } : {}),
     };
   }
-  if ('function' in condition) {
+  verdict(context: EvaluationContext, scopes: readonly Scope[]): Verdict {
+    return negate(this.inner.verdict(context, scopes));
+  }
+}
+
+class FunctionLeaf implements CompiledCondition {
+  constructor(
+    private readonly name: string,
+    private readonly args: Readonly<Record<string, unknown>>,
+  ) {}
+  evaluate(context: EvaluationContext, scopes: readonly Scope[]): Evaluation {
     context.counter.operations++;
-    const fn = context.functions.get(condition.function);
-    if (!fn) throw new Error(`unknown function "${condition.function}"`);
-    const result = fn(functionContext(context, scopes), condition.with ?? {});
+    const tape = context.tape;
+    if (tape !== undefined && tape.mode === 'replay') return tape.results[tape.at++]!;
+    const result = this.call(context, scopes);
+    if (tape !== undefined && tape.mode === 'record') tape.results.push(result);
+    return result;
+  }
+  verdict(context: EvaluationContext, scopes: readonly Scope[]): Verdict {
+    return this.evaluate(context, scopes).verdict;
+  }
+  private call(context: EvaluationContext, scopes: readonly Scope[]): Evaluation {
+    const fn = context.functions.get(this.name);
+    if (!fn) throw new Error(`unknown function "${this.name}"`);
+    const result = fn(functionContext(context, scopes), this.args);
     // Functions read the properties as an object: unknown as a whole (a snapshot that projected the column
     // away, a body known only after apply), they read as empty, and no pass can rest on that. A failure is
     // left standing (it only makes the gate stricter), and so is a function's own, more precise unknown.
@@ -61,33 +169,28 @@ function evaluateIn(condition: Condition, context: EvaluationContext, scopes: Sc
     if (result.verdict === 'pass' && isPlaceholder(properties)) return { verdict: 'unknown', evidence: [{ path: 'properties', actual: properties, expected: 'a decidable value' }] };
     return result;
   }
-  if ('follow' in condition) {
+}
+
+class Follow implements CompiledCondition {
+  /** The link read on each type of resource it meets (a named link resolves per type). */
+  private readonly specs = new Map<string, FollowSpec>();
+  constructor(private readonly condition: Condition & { follow: unknown }) {}
+  evaluate(context: EvaluationContext): Evaluation {
     context.counter.operations++;
+    const { resource } = context;
+    let spec = this.specs.get(resource.armType);
+    if (!spec) {
+      spec = followSpec(this.condition as Parameters<typeof followSpec>[0], resource.armType);
+      this.specs.set(resource.armType, spec);
+    }
     // The linked resource is judged on its own: its fields, no `count` member of the resource that links to it.
-    return evaluateFollow(followSpec(condition, context.resource.armType), context.resource, context.inventory, (target, where) => evaluateIn(where, { ...context, resource: target }, []));
+    return evaluateFollow(spec, resource, context.inventory, (target, where) =>
+      compileCondition(where).evaluate({ resource: target, inventory: context.inventory, parameters: context.parameters, functions: context.functions, counter: context.counter, ...(context.tape ? { tape: context.tape } : {}) }, NO_SCOPES),
+    );
   }
-  if ('count' in condition) return count(condition, context, scopes);
-  if ('field' in condition) return fieldLeaf(condition as Condition & { field: string }, context, scopes);
-  if ('value' in condition) return valueLeaf(condition as Condition & { value: Operand }, context);
-  throw new Error('condition has no recognised key');
-}
-
-function allOf(conditions: Condition[], context: EvaluationContext, scopes: Scope[]): Evaluation {
-  const results = conditions.map((child) => evaluateIn(child, context, scopes));
-  const failed = results.filter((result) => result.verdict === 'fail');
-  if (failed.length > 0) return combine('fail', failed);
-  const unknown = results.filter((result) => result.verdict === 'unknown');
-  if (unknown.length > 0) return combine('unknown', unknown);
-  return combine('pass', results);
-}
-
-function anyOf(conditions: Condition[], context: EvaluationContext, scopes: Scope[]): Evaluation {
-  const results = conditions.map((child) => evaluateIn(child, context, scopes));
-  const passed = results.filter((result) => result.verdict === 'pass');
-  if (passed.length > 0) return combine('pass', passed);
-  const unknown = results.filter((result) => result.verdict === 'unknown');
-  if (unknown.length > 0) return combine('unknown', unknown);
-  return combine('fail', results);
+  verdict(context: EvaluationContext): Verdict {
+    return this.evaluate(context).verdict;
+  }
 }
 
 function combine(verdict: Verdict, results: Evaluation[]): Evaluation {
@@ -96,139 +199,6 @@ function combine(verdict: Verdict, results: Evaluation[]): Evaluation {
   for (const result of results) for (const item of result.evidence) evidence.push(item);
   const details = mergeDetails(results);
   return details ? { verdict, evidence, details } : { verdict, evidence };
-}
-
-function operatorOf(condition: Record<string, unknown>): ComparisonOperator {
-  for (const operator of COMPARISON_OPERATORS) if (operator in condition) return operator;
-  throw new Error('condition has no operator');
-}
-
-function operandValue(operand: unknown, context: EvaluationContext): unknown {
-  if (isPlainObject(operand) && typeof operand['parameter'] === 'string') return context.parameters[operand['parameter']];
-  return operand;
-}
-
-/** Finds the innermost `count` scope a path belongs to, so `where` clauses read the current member. */
-function scoped(segments: PathSegment[], context: EvaluationContext, scopes: Scope[]): { root: unknown; rest: readonly PathSegment[] } {
-  for (let i = scopes.length - 1; i >= 0; i--) {
-    const scope = scopes[i]!;
-    if (startsWith(segments, scope.prefix)) return { root: scope.element, rest: segments.slice(scope.prefix.length) };
-  }
-  return rootedAt(context.resource, segments);
-}
-
-function startsWith(segments: PathSegment[], prefix: PathSegment[]): boolean {
-  if (segments.length < prefix.length) return false;
-  return prefix.every((segment, i) => {
-    const other = segments[i]!;
-    if ('each' in segment) return 'each' in other;
-    if ('index' in segment) return 'index' in other && other.index === segment.index;
-    return 'key' in other && other.key.toLowerCase() === segment.key.toLowerCase();
-  });
-}
-
-/**
- * A leaf's operator and the text of what it expects, worked out once per condition: a pack's leaves are
- * evaluated for every resource of their types, and the operand is the same each time (a literal, or a
- * parameter whose value is fixed for the run). Kept with the operand it was described for, so a
- * different parameter value is described afresh.
- */
-const leafFacts = new WeakMap<object, { operator: ComparisonOperator; operand: unknown; expected: string }>();
-
-function factsOf(condition: Record<string, unknown>, context: EvaluationContext): { operator: ComparisonOperator; operand: unknown; expected: string } {
-  const kept = leafFacts.get(condition);
-  if (kept && kept.operand === operandValue(condition[kept.operator], context)) return kept;
-  const operator = operatorOf(condition);
-  const operand = operandValue(condition[operator], context);
-  const facts = { operator, operand, expected: describeComparison(operator, operand) };
-  leafFacts.set(condition, facts);
-  return facts;
-}
-
-function fieldLeaf(condition: Record<string, unknown> & { field: string }, context: EvaluationContext, scopes: Scope[]): Evaluation {
-  context.counter.operations++;
-  const { operator, operand, expected } = factsOf(condition, context);
-  const caseSensitive = condition['caseSensitive'] === true;
-  const segments = parseFieldPath(condition.field);
-  const { root, rest } = scoped(segments, context, scopes);
-  if (rest.length === 0) {
-    const verdict = compare(root, operator, operand, caseSensitive);
-    return { verdict, evidence: [{ path: condition.field, actual: root, expected }] };
-  }
-  if (!hasEach(rest)) {
-    const actual = resolveSingle(root, rest);
-    return { verdict: compare(actual, operator, operand, caseSensitive), evidence: [{ path: condition.field, actual, expected }] };
-  }
-  // As in Azure Policy, a `[*]` leaf holds when every member satisfies it (vacuously for an empty array).
-  const members = resolveEach(root, rest);
-  if (members === UNKNOWN || members === REDACTED) return { verdict: 'unknown', evidence: [{ path: condition.field, actual: members, expected }] };
-  let verdict: Verdict = 'pass';
-  const evidence: Evidence[] = [];
-  for (const member of members) {
-    const result = compare(member, operator, operand, caseSensitive);
-    if (result === 'pass') continue;
-    if (result === 'fail') verdict = 'fail';
-    else if (verdict === 'pass') verdict = 'unknown';
-    evidence.push({ path: condition.field, actual: member, expected });
-  }
-  return { verdict, evidence };
-}
-
-function valueLeaf(condition: Record<string, unknown> & { value: Operand }, context: EvaluationContext): Evaluation {
-  context.counter.operations++;
-  const operator = operatorOf(condition);
-  const operand = operandValue(condition[operator], context);
-  const actual = operandValue(condition.value, context);
-  const verdict = compare(actual, operator, operand, condition['caseSensitive'] === true);
-  const path = isPlainObject(condition.value) ? `parameter ${String(condition.value['parameter'])}` : 'value';
-  return { verdict, evidence: [{ path, actual, expected: describeComparison(operator, operand) }] };
-}
-
-function count(condition: Record<string, unknown> & { count: { field: string; where?: Condition } }, context: EvaluationContext, scopes: Scope[]): Evaluation {
-  context.counter.operations++;
-  const operator = operatorOf(condition);
-  const operand = operandValue(condition[operator], context);
-  const segments = parseFieldPath(condition.count.field);
-  const { root, rest } = scoped(segments, context, scopes);
-  const members = resolveEach(root, rest);
-  const described = `count of ${condition.count.field}${condition.count.where ? ' (filtered)' : ''} ${describeComparison(operator, operand)}`;
-  if (members === UNKNOWN || members === REDACTED) {
-    return { verdict: 'unknown', evidence: [{ path: condition.count.field, actual: members, expected: described }] };
-  }
-  let min = 0;
-  let max = 0;
-  const where = condition.count.where;
-  const evidence: Evidence[] = [];
-  for (const member of members) {
-    if (!where) {
-      min++;
-      max++;
-      continue;
-    }
-    const result = evaluateIn(where, context, [...scopes, { prefix: segments, element: member }]);
-    if (result.verdict === 'pass') {
-      min++;
-      max++;
-    } else if (result.verdict === 'unknown') {
-      max++;
-      for (const item of result.evidence) evidence.push(item); // not a spread: see combine()
-    }
-  }
-  const verdict = compareRange(min, max, operator, operand);
-  const shownCount = min === max ? min : `${min}..${max}`;
-  return { verdict, evidence: [{ path: condition.count.field, actual: shownCount, expected: described }, ...(verdict === 'unknown' ? evidence : [])] };
-}
-
-function functionContext(context: EvaluationContext, scopes: Scope[]): FunctionContext {
-  return {
-    resource: context.resource,
-    inventory: context.inventory,
-    parameters: context.parameters,
-    field(path: string): unknown {
-      const { root, rest } = scoped(parseFieldPath(path), context, scopes);
-      return resolveRest(root, rest);
-    },
-  };
 }
 
 export { formatFieldPath };

@@ -62,6 +62,45 @@ export function rootedAt(resource: Resource, segments: readonly PathSegment[]): 
   return { root: resource.body, rest: segments };
 }
 
+/** Where a path starts, worked out once per path (conditions are compiled once): see rootedAt. */
+export interface RootPlan {
+  from: 'type' | 'name' | 'location' | 'id' | 'view' | 'body';
+  rest: readonly PathSegment[];
+}
+
+export function rootPlan(segments: readonly PathSegment[]): RootPlan {
+  const first = segments[0];
+  if (first && 'key' in first) {
+    switch (first.key) {
+      case 'type':
+      case 'name':
+      case 'location':
+      case 'id':
+        return { from: first.key, rest: segments.slice(1) };
+    }
+    if (VIEW_KEYS.has(first.key.toLowerCase())) return { from: 'view', rest: segments };
+  }
+  return { from: 'body', rest: segments };
+}
+
+/** The value a planned path starts from on this resource: the same as rootedAt(resource, segments).root. */
+export function rootOf(resource: Resource, plan: RootPlan): unknown {
+  switch (plan.from) {
+    case 'body':
+      return resource.body;
+    case 'type':
+      return resource.armType;
+    case 'name':
+      return resource.name;
+    case 'location':
+      return resource.location ?? resource.body['location'];
+    case 'id':
+      return resource.source.id ?? resource.source.address ?? resource.key;
+    case 'view':
+      return resourceView(resource);
+  }
+}
+
 /** The rest of a path from where it starts: one value, or the members a `[*]` visits. */
 export function resolveRest(root: unknown, rest: readonly PathSegment[]): unknown {
   if (rest.length === 0) return root;

@@ -1,9 +1,9 @@
 import type { Rule } from './rule.js';
 import type { Condition } from './condition.js';
-import { evaluateCondition, type EvaluationContext, type RuleFunction } from './evaluate.js';
+import { compileCondition, conditionVerdict, NO_SCOPES, type CompiledCondition, type EvaluationContext, type FunctionTape, type RuleFunction } from './evaluate.js';
 import { valueAt } from './resource-fields.js';
 import { parseFieldPath } from './field-path.js';
-import type { Evaluation } from './verdict.js';
+import type { Evaluation, Verdict } from './verdict.js';
 import { CHECK_FUNCTIONS } from '../checks/registry.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Resource } from '../model/resource.js';
@@ -57,6 +57,32 @@ function implies(where: Evaluation | undefined, assertion: Evaluation): Evaluati
   return { verdict: 'unknown', evidence: [...where.evidence, ...assertion.evidence], ...(details ? { details } : {}) };
 }
 
+/** implies(where, assertion).verdict, from the verdicts alone. */
+function impliedVerdict(where: Verdict | undefined, assertion: Verdict): Verdict {
+  if (where === undefined || where === 'pass' || assertion === 'pass') return assertion;
+  return 'unknown';
+}
+
+/**
+ * The evaluation a finding shows, for a resource whose verdict was not a pass: its conditions evaluated again
+ * with their evidence, the functions' results replayed from the tape (not computed twice), and neither the
+ * operations nor the graph steps of this second pass counted, so the totals are those of one evaluation.
+ */
+function evaluateAgain(where: CompiledCondition | undefined, assert: CompiledCondition, context: EvaluationContext): Evaluation {
+  const tape = context.tape!;
+  const steps = graphWork.steps;
+  const again: EvaluationContext = { ...context, counter: { operations: 0 } };
+  tape.mode = 'replay';
+  tape.at = 0;
+  try {
+    const whereResult = where ? where.evaluate(again, NO_SCOPES) : undefined;
+    return implies(whereResult, assert.evaluate(again, NO_SCOPES));
+  } finally {
+    tape.mode = 'off';
+    graphWork.steps = steps;
+  }
+}
+
 export function runRules(rules: readonly Rule[], inventory: Inventory, options: RunOptions = {}): RunResult {
   const findings: Finding[] = [];
   const passed = new Map<string, number>();
@@ -65,6 +91,7 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
   const graphStepsBefore = graphWork.steps;
   const evaluated = new Set<Resource>();
   const functions = options.functions ?? CHECK_FUNCTIONS;
+  const tape: FunctionTape = { mode: 'off', results: [], at: 0 };
   // Issue 10 (fail closed): a resource of a covered type whose shape no rule can read is reported once, then skipped.
   const misshapen = new Set<Resource>();
 
@@ -74,6 +101,8 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
       // A resource is listed under one type: only a check selecting several (or one twice) can meet it twice.
       const seen = check.select.type.length > 1 ? new Set<Resource>() : undefined;
       let passes = 0;
+      const where = check.select.where ? compileCondition(check.select.where) : undefined;
+      const assert = compileCondition(check.assert);
       for (const type of check.select.type) {
         for (const resource of inventory.ofType(type)) {
           if (resource.source.managed === false) continue;
@@ -88,16 +117,24 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
             failures.push({ ruleId: rule.id, resource: resource.source.address ?? resource.source.id ?? resource.key, file: resource.source.file, problem: shape });
             continue;
           }
-          const context: EvaluationContext = { resource, inventory, parameters, functions, counter };
+          const context: EvaluationContext = { resource, inventory, parameters, functions, counter, tape };
           try {
-            const where = check.select.where ? evaluateCondition(check.select.where, context) : undefined;
-            if (where?.verdict === 'fail') continue;
+            tape.mode = 'record';
+            tape.results.length = 0;
+            const whereVerdict = where ? where.verdict(context, NO_SCOPES) : undefined;
+            if (whereVerdict === 'fail') {
+              tape.mode = 'off';
+              continue;
+            }
             evaluated.add(resource);
-            const result = implies(where, evaluateCondition(check.assert, context));
-            if (result.verdict === 'pass') {
+            const verdict = impliedVerdict(whereVerdict, assert.verdict(context, NO_SCOPES));
+            tape.mode = 'off';
+            if (verdict === 'pass') {
               passes++;
               continue;
             }
+            const result = evaluateAgain(where, assert, context);
+            if (result.verdict !== verdict) throw new Error(`the engine judged it ${verdict}, then ${result.verdict} (an internal error: please report it)`);
             if (options.keep && !options.keep(resource, result)) continue;
             const field = (path: string): unknown => valueAt(resource, parseFieldPath(path));
             const message = pickMessage(check.messages, check.message, context);
@@ -113,6 +150,7 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
               }),
             );
           } catch (error) {
+            tape.mode = 'off';
             failures.push({
               ruleId: rule.id,
               resource: resource.source.address ?? resource.source.id ?? resource.key,
@@ -145,6 +183,6 @@ function checkThatMaySelect(rule: Rule, candidates: readonly string[] | undefine
 }
 
 function pickMessage(variants: ReadonlyArray<{ when: Condition; text: string }> | undefined, fallback: string, context: EvaluationContext): string {
-  for (const variant of variants ?? []) if (evaluateCondition(variant.when, context).verdict === 'pass') return variant.text;
+  for (const variant of variants ?? []) if (conditionVerdict(variant.when, context) === 'pass') return variant.text;
   return fallback;
 }
