@@ -146,6 +146,12 @@ export function renderTemplate(template: string, context: TemplateContext): stri
 }
 
 function unknownMessage(resource: Resource, evidence: Evidence[], rule: Rule, details?: Readonly<Record<string, string>>): string {
+  const reason = details?.['unknownReason'] ?? unknownReasonOf(resource, evidence);
+  return ['Cannot decide yet whether ', armTypeLabel(resource.armType), ' ', resource.name, ' meets "', rule.title, '": ', reason, '.'].join('');
+}
+
+/** Why the evidence could not decide, where the evaluation gave no reason of its own. */
+function unknownReasonOf(resource: Resource, evidence: Evidence[]): string {
   // A value the reader could not tell (a provider default that depends on the provider's version) says why.
   const undecided = [...new Set(evidence.filter((item) => isUnknown(item.actual)).map((item) => resource.attributeOf?.get(item.path)).filter((origin) => origin?.undecided).map((origin) => `${origin!.attribute} is ${origin!.undecided}`))];
   const unknownPaths = [...new Set(evidence.filter((item) => isUnknown(item.actual) && !resource.attributeOf?.get(item.path)?.undecided).map((item) => propertyName(resource, item.path)))];
@@ -154,8 +160,7 @@ function unknownMessage(resource: Resource, evidence: Evidence[], rule: Rule, de
   const why = resource.source.omits ?? notationOf(resource).explains;
   if (unknownPaths.length) parts.push(`${unknownPaths.join(', ')} ${unknownPaths.length === 1 ? 'is' : 'are'} ${why}`);
   if (sensitivePaths.length) parts.push(`${sensitivePaths.join(', ')} ${sensitivePaths.length === 1 ? 'is' : 'are'} marked sensitive and not read`);
-  const reason = details?.['unknownReason'] ?? (parts.length ? parts.join('; ') : 'a value it depends on could not be determined');
-  return ['Cannot decide yet whether ', armTypeLabel(resource.armType), ' ', resource.name, ' meets "', rule.title, '": ', reason, '.'].join('');
+  return parts.length ? parts.join('; ') : 'a value it depends on could not be determined';
 }
 
 export interface FindingInput {
