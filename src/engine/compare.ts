@@ -35,7 +35,8 @@ function fold(value: unknown, caseSensitive: boolean): unknown {
 }
 
 function same(a: unknown, b: unknown, caseSensitive: boolean): boolean {
-  if (typeof a === 'string' && typeof b === 'string') return fold(a, caseSensitive) === fold(b, caseSensitive);
+  // Equal strings fold equal: most comparisons that hold need no lower-cased copies.
+  if (typeof a === 'string' && typeof b === 'string') return a === b || (!caseSensitive && a.toLowerCase() === b.toLowerCase());
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => same(item, b[i], caseSensitive));
   if (isPlainObject(a) && isPlainObject(b)) {
     const keys = Object.keys(a);
@@ -58,6 +59,14 @@ function asList(operand: unknown): unknown[] {
   return Array.isArray(operand) ? operand : [operand];
 }
 
+/** Whether `value` is set and the same as the operand or one of its members (`in`). */
+function isOneOf(value: unknown, operand: unknown, caseSensitive: boolean): boolean {
+  if (!isSet(value)) return false;
+  if (!Array.isArray(operand)) return same(value, operand, caseSensitive);
+  for (const item of operand) if (same(value, item, caseSensitive)) return true;
+  return false;
+}
+
 /** Compares one known value. Absent values behave as in Azure Policy: `notEquals` anything is true. */
 export function compareKnown(value: unknown, operator: ComparisonOperator, operand: unknown, caseSensitive: boolean): boolean {
   switch (operator) {
@@ -66,9 +75,9 @@ export function compareKnown(value: unknown, operator: ComparisonOperator, opera
     case 'notEquals':
       return !(isSet(value) && same(value, operand, caseSensitive));
     case 'in':
-      return isSet(value) && asList(operand).some((item) => same(value, item, caseSensitive));
+      return isOneOf(value, operand, caseSensitive);
     case 'notIn':
-      return !(isSet(value) && asList(operand).some((item) => same(value, item, caseSensitive)));
+      return !isOneOf(value, operand, caseSensitive);
     case 'like':
       return typeof value === 'string' && wildcardMatch(String(operand), value, { caseSensitive });
     case 'notLike':

@@ -77,6 +77,7 @@ function startsWith(segments: readonly PathSegment[], prefix: readonly PathSegme
 }
 
 export function functionContext(context: EvaluationContext, scopes: readonly Scope[]): FunctionContext {
+  if (scopes.length === 0) return topLevelFunctionContext(context);
   return {
     resource: context.resource,
     inventory: context.inventory,
@@ -87,4 +88,32 @@ export function functionContext(context: EvaluationContext, scopes: readonly Sco
       return resolveRest(root, rest);
     },
   };
+}
+
+/**
+ * Outside a `count`, the function context of an evaluation context is one object, brought up to date at each
+ * call: runRules points one evaluation context at resource after resource, and a function runs to its end
+ * before the next is called, so none sees it change (a new object and closure per call were a tenth of the
+ * bytes a large scan's rules allocated).
+ */
+const topLevel = new WeakMap<EvaluationContext, FunctionContext>();
+
+function topLevelFunctionContext(context: EvaluationContext): FunctionContext {
+  let shared = topLevel.get(context);
+  if (!shared) {
+    shared = {
+      resource: context.resource,
+      inventory: context.inventory,
+      parameters: context.parameters,
+      field(path: string): unknown {
+        const { root, rest } = rootedAt(context.resource, parseFieldPath(path));
+        return resolveRest(root, rest);
+      },
+    };
+    topLevel.set(context, shared);
+  }
+  shared.resource = context.resource;
+  shared.inventory = context.inventory;
+  shared.parameters = context.parameters;
+  return shared;
 }

@@ -51,11 +51,18 @@ export function parseFieldPath(path: string): PathSegment[] {
 export function getKey(object: Record<string, unknown>, key: string): unknown {
   if (Object.prototype.hasOwnProperty.call(object, key)) return object[key];
   const lower = key.toLowerCase();
+  // Most lookups are of a property that is not there: every key would be lower-cased to say so. Lower-casing
+  // maps each UTF-16 unit of a key to one unit, except U+0130 (to two, one of them not ASCII), so a key that
+  // lower-cases to an ASCII name has that name's length: keys of another length are passed over unread.
+  const sameLength = ASCII.test(lower);
   for (const candidate of Object.keys(object)) {
+    if (sameLength && candidate.length !== lower.length) continue;
     if (candidate.toLowerCase() === lower) return object[candidate];
   }
   return undefined;
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 function step(value: unknown, segment: PathSegment): unknown {
   if (value === UNKNOWN || value === REDACTED) return value;

@@ -68,10 +68,11 @@ function impliedVerdict(where: Verdict | undefined, assertion: Verdict): Verdict
  * with their evidence, the functions' results replayed from the tape (not computed twice), and neither the
  * operations nor the graph steps of this second pass counted, so the totals are those of one evaluation.
  */
-function evaluateAgain(where: CompiledCondition | undefined, assert: CompiledCondition, context: EvaluationContext): Evaluation {
+function evaluateAgain(where: CompiledCondition | undefined, assert: CompiledCondition, context: EvaluationContext, again: EvaluationContext): Evaluation {
   const tape = context.tape!;
   const steps = graphWork.steps;
-  const again: EvaluationContext = { ...context, counter: { operations: 0 } };
+  again.resource = context.resource;
+  again.parameters = context.parameters;
   tape.mode = 'replay';
   tape.at = 0;
   try {
@@ -129,6 +130,8 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
   const tape: FunctionTape = { mode: 'off', results: [], at: 0 };
   // One context for the run, pointed at each resource in turn: conditions and functions read it synchronously.
   const context: EvaluationContext = { resource: undefined as unknown as Resource, inventory, parameters: {}, functions: options.functions ?? CHECK_FUNCTIONS, counter, tape };
+  // The same for evaluating a finding again, counting nothing (see evaluateAgain).
+  const again: EvaluationContext = { ...context, counter: { operations: 0 } };
 
   for (const rule of rules) {
     const parameters = parametersFor(rule, options.parameters?.[rule.id]);
@@ -169,7 +172,7 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
               passes++;
               continue;
             }
-            const result = evaluateAgain(where, assert, context);
+            const result = evaluateAgain(where, assert, context, again);
             if (result.verdict !== verdict) throw new Error(`the engine judged it ${verdict}, then ${result.verdict} (an internal error: please report it)`);
             if (options.keep && !options.keep(resource, result)) continue;
             const field = (path: string): unknown => valueAt(resource, parseFieldPath(path));
