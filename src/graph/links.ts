@@ -65,11 +65,12 @@ export function followLinks(inventory: Inventory, resource: Resource, armPath: s
     if ((options.by ?? 'id') === 'id' || isArmId(value)) {
       const target = inventory.getById(value);
       if (target && !ofTypes(target, options.targetTypes)) continue;
-      links.push({ ...(target ? { target } : {}), id: value, name: target?.name ?? parseArmId(value)?.name ?? value, method: 'id' });
+      // Written out, not spread from conditional parts: links are made for every endpoint, subnet and zone.
+      links.push(target ? { target, id: value, name: target.name ?? parseArmId(value)?.name ?? value, method: 'id' } : { id: value, name: parseArmId(value)?.name ?? value, method: 'id' });
     } else {
       const targets = byName(inventory, resource, value, options.targetTypes);
       if (targets.length === 0) links.push({ name: value, method: 'name' });
-      for (const target of targets) links.push({ target, name: target.name, ...(target.source.id ? { id: target.source.id } : {}), method: 'name' });
+      for (const target of targets) links.push(target.source.id ? { target, name: target.name, id: target.source.id, method: 'name' } : { target, name: target.name, method: 'name' });
     }
   }
   return { links: dedupe(links), unresolved };
@@ -104,7 +105,7 @@ function findParent(inventory: Inventory, resource: Resource): LinkResult {
 
 /** Children of each parent, built once per scan: parent key -> children of `childType`. */
 export function childrenIndex(inventory: Inventory, childType: string): Map<string, Resource[]> {
-  return inventory.cached(`children:${childType.toLowerCase()}`, () => {
+  return inventory.cached(childrenKey(childType), () => {
     const index = new Map<string, Resource[]>();
     for (const child of inventory.ofType(childType)) {
       for (const link of parentOf(inventory, child).links) {
@@ -118,8 +119,21 @@ export function childrenIndex(inventory: Inventory, childType: string): Map<stri
   });
 }
 
+/** The cache key of a child type's index, made once per type rather than per lookup. */
+const childrenKeys = new Map<string, string>();
+function childrenKey(childType: string): string {
+  let key = childrenKeys.get(childType);
+  if (key === undefined) {
+    key = `children:${childType.toLowerCase()}`;
+    if (childrenKeys.size < 1_000) childrenKeys.set(childType, key);
+  }
+  return key;
+}
+
 export function childrenOf(inventory: Inventory, parent: Resource, childType: string): Resource[] {
   const index = childrenIndex(inventory, childType);
+  // No child of the type in the scan (a snapshot's zone groups): no parent's ids to lower-case.
+  if (index.size === 0) return [];
   const byKey = index.get(parent.key.toLowerCase()) ?? [];
   const byId = parent.source.id ? index.get(`id:${parent.source.id.toLowerCase()}`) ?? [] : [];
   graphWork.steps += byKey.length + byId.length;

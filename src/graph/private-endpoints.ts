@@ -65,6 +65,13 @@ function asStrings(value: unknown): string[] | typeof UNKNOWN {
   return value.filter((item): item is string => typeof item === 'string');
 }
 
+/** The path of a connection's service id, written once per list and position rather than per endpoint. */
+const serviceIdPaths: Record<string, string[]> = { privateLinkServiceConnections: [], manualPrivateLinkServiceConnections: [] };
+function serviceIdPath(list: 'privateLinkServiceConnections' | 'manualPrivateLinkServiceConnections', index: number): string {
+  const paths = serviceIdPaths[list]!;
+  return (paths[index] ??= `properties.${list}[${index}].properties.privateLinkServiceId`);
+}
+
 function connectionsOf(inventory: Inventory, endpoint: Resource): Connection[] {
   // Properties projected away (or known only after apply): its connections, and so its group ids, are unknown.
   if (isPlaceholder(endpoint.body['properties'])) return [{ groupIds: UNKNOWN, manual: false }];
@@ -87,17 +94,17 @@ function connectionsOf(inventory: Inventory, endpoint: Resource): Connection[] {
       }
       if (!isPlainObject(entry)) return;
       const props = isPlainObject(entry['properties']) ? entry['properties'] : {};
-      const targets = followLinks(inventory, endpoint, `properties.${list}[${index}].properties.privateLinkServiceId`, {});
+      const targets = followLinks(inventory, endpoint, serviceIdPath(list, index), {});
       const target = targets.links[0];
       const targetType = target?.target?.armType ?? (target?.id ? parseArmId(target.id)?.type : undefined);
       const state = isPlainObject(props['privateLinkServiceConnectionState']) ? props['privateLinkServiceConnectionState']['status'] : undefined;
-      connections.push({
-        groupIds: asStrings(props['groupIds']),
-        ...(target ? { target } : {}),
-        ...(targetType ? { targetType } : {}),
-        manual: manualList || props['isManualConnection'] === true,
-        ...(typeof state === 'string' ? { status: state } : {}),
-      });
+      // Built member by member (in this order), not spread from conditional parts: one per endpoint connection.
+      const connection = { groupIds: asStrings(props['groupIds']) } as Connection;
+      if (target) connection.target = target;
+      if (targetType) connection.targetType = targetType;
+      connection.manual = manualList || props['isManualConnection'] === true;
+      if (typeof state === 'string') connection.status = state;
+      connections.push(connection);
     });
   }
   return connections;
@@ -141,7 +148,7 @@ function vnetsOf(inventory: Inventory, endpoint: Resource): { vnets: Resource[];
   const subnets = followLinks(inventory, endpoint, 'properties.subnet.id', { targetTypes: [SUBNET] });
   const vnets: Resource[] = [];
   const ids: string[] = [];
-  const unresolved = [...subnets.unresolved];
+  const unresolved = subnets.unresolved.slice();
   for (const link of subnets.links) {
     if (link.target) {
       const parent = parentOf(inventory, link.target);
@@ -149,7 +156,7 @@ function vnetsOf(inventory: Inventory, endpoint: Resource): { vnets: Resource[];
         if (vnetLink.target) vnets.push(vnetLink.target);
         else if (vnetLink.id || vnetLink.name) ids.push(vnetLink.id ?? vnetLink.name!);
       }
-      unresolved.push(...parent.unresolved);
+      for (const reason of parent.unresolved) unresolved.push(reason);
     } else if (link.id) {
       // A subnet outside the scan: its id still names the VNet.
       const vnetId = parseArmId(link.id)?.parentId;
@@ -158,14 +165,19 @@ function vnetsOf(inventory: Inventory, endpoint: Resource): { vnets: Resource[];
       else if (vnetId) ids.push(vnetId);
     }
   }
-  return { vnets: [...new Set(vnets)], ids: [...new Set(ids)], unresolved };
+  return { vnets: distinct(vnets), ids: distinct(ids), unresolved };
+}
+
+/** The list without repeats; one of none or one member is returned as it is (it is the caller's own). */
+function distinct<T>(items: T[]): T[] {
+  return items.length < 2 ? items : [...new Set(items)];
 }
 
 export function endpointInfo(inventory: Inventory, endpoint: Resource): EndpointInfo {
   return inventory.cachedFor('endpoint', endpoint, () => {
     const { groups, unknown } = zoneGroupsOf(inventory, endpoint);
     const { vnets, ids, unresolved } = vnetsOf(inventory, endpoint);
-    return {
+    const info: EndpointInfo = {
       endpoint,
       connections: connectionsOf(inventory, endpoint),
       zoneGroups: groups,
@@ -173,8 +185,9 @@ export function endpointInfo(inventory: Inventory, endpoint: Resource): Endpoint
       vnets,
       vnetIds: ids,
       vnetUnresolved: unresolved,
-      ...(endpoint.location ? { region: endpoint.location } : {}),
     };
+    if (endpoint.location) info.region = endpoint.location;
+    return info;
   });
 }
 

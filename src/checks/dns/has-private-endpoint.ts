@@ -9,9 +9,12 @@ import { listSome } from './zone-requirements.js';
 const evaluate: RuleFunction = (context) => {
   const { inventory, resource } = context;
   const index = endpointIndex(inventory);
-  // A connection is indexed under its target's key and its id: count each once.
+  // A connection is indexed under its target's key and its id: count each once. No endpoint in the scan names
+  // a service it connects to (a snapshot's rows do not): no ids to lower-case for the lookup.
   const byEndpoint = new Map<Resource, { endpoint: Resource; status?: string }>();
-  for (const entry of [...(index.byTarget.get(resource.key.toLowerCase()) ?? []), ...(resource.source.id ? index.byTarget.get(`id:${resource.source.id.toLowerCase()}`) ?? [] : [])]) byEndpoint.set(entry.endpoint, entry);
+  if (index.byTarget.size > 0) {
+    for (const entry of [...(index.byTarget.get(resource.key.toLowerCase()) ?? []), ...(resource.source.id ? index.byTarget.get(`id:${resource.source.id.toLowerCase()}`) ?? [] : [])]) byEndpoint.set(entry.endpoint, entry);
+  }
   const found = [...byEndpoint.values()];
   // Resource Graph rows list their own private endpoint connections, with their approval state.
   const own = context.field('properties.privateEndpointConnections[*].properties.privateLinkServiceConnectionState.status');
@@ -23,9 +26,20 @@ const evaluate: RuleFunction = (context) => {
     return fail('properties.privateEndpointConnections', states, 'an approved private endpoint connection', { states: shown, problem: `its private endpoint connections are not approved (${shown})` });
   }
   const pending = index.unresolvedByFile.get(resource.source.file) ?? [];
-  if (pending.length) return unknown('privateEndpoints', `private endpoint ${listSome(pending)} connects to a resource known only after apply`);
+  if (pending.length) return unknown('privateEndpoints', pendingReason(pending));
   return fail('privateEndpoints', [], 'a private endpoint', { problem: 'has no private endpoint' });
 };
+
+/** The reason is the same for every resource of a file: worked out once per list of pending endpoints. */
+let lastPending: readonly string[] | undefined;
+let lastReason = '';
+function pendingReason(pending: readonly string[]): string {
+  if (pending !== lastPending) {
+    lastReason = `private endpoint ${listSome(pending)} connects to a resource known only after apply`;
+    lastPending = pending;
+  }
+  return lastReason;
+}
 
 export default defineCheck({
   name: 'hasPrivateEndpoint',

@@ -42,7 +42,25 @@ interface Requirement {
   specs: ZoneGroupSpec[];
 }
 
-export function requirementsOf(context: FunctionContext, info: EndpointInfo): { requirements: Requirement[]; unknownGroupIds: boolean } {
+type Requirements = { requirements: Requirement[]; unknownGroupIds: boolean };
+
+/**
+ * What an endpoint's group ids need, worked out once per endpoint for each `extraZones` value (the rules
+ * that take it share their pack's): four DNS rules ask it of every endpoint. Callers only read the result.
+ */
+export function requirementsOf(context: FunctionContext, info: EndpointInfo): Requirements {
+  const extra = context.parameters['extraZones'];
+  // Each rule has its own copy of the parameter: none, or one that maps nothing, adds nothing (specsFor).
+  const key = extra && typeof extra === 'object' && Object.keys(extra).length > 0 ? extra : NO_EXTRA_ZONES;
+  const byExtra = context.inventory.cachedFor('dns-requirements', info.endpoint, () => new Map<unknown, Requirements>());
+  let found = byExtra.get(key);
+  if (!found) byExtra.set(key, (found = requirementsFor(info, extra)));
+  return found;
+}
+
+const NO_EXTRA_ZONES = Symbol('no extra zones');
+
+function requirementsFor(info: EndpointInfo, extra: unknown): Requirements {
   const requirements: Requirement[] = [];
   let unknownGroupIds = false;
   for (const connection of info.connections) {
@@ -56,7 +74,7 @@ export function requirementsOf(context: FunctionContext, info: EndpointInfo): { 
     for (const raw of connection.groupIds) {
       const groupId = canonicalGroupId(raw);
       if (!groupId) continue;
-      const specs = specsFor(groupId, connection.targetType, context.parameters['extraZones']);
+      const specs = specsFor(groupId, connection.targetType, extra);
       if (specs.length) requirements.push({ groupId: raw, specs });
     }
   }
@@ -84,8 +102,12 @@ export function neededZones(requirements: readonly Requirement[], cloud: ReturnT
   return [...new Set(requirements.flatMap((requirement) => missingZones(requirement, cloud, region, [])))];
 }
 
+/** No zone group, no zones: one answer for every such endpoint (callers only read it). */
+const NO_ZONES: { zones: ZoneRef[]; unresolved: string[] } = Object.freeze({ zones: Object.freeze([]) as unknown as ZoneRef[], unresolved: Object.freeze([]) as unknown as string[] });
+
 export function presentZones(info: EndpointInfo): { zones: ZoneRef[]; unresolved: string[] } {
   const groups = info.zoneGroups ?? [];
+  if (groups.length === 0) return NO_ZONES;
   return { zones: groups.flatMap((group) => group.zones), unresolved: groups.flatMap((group) => group.unresolved) };
 }
 

@@ -101,8 +101,17 @@ export function specsFor(groupId: string, targetType: string | undefined, extra:
 /** The groups a resource type offers: an endpoint that names no group id uses the type's only group. */
 export function specsForType(resourceType: string): ZoneGroupSpec[] {
   const type = resourceType.toLowerCase();
-  return [...zoneTable().values()].flat().filter((spec) => spec.resourceType.toLowerCase() === type);
+  let specs = specsByType.get(type);
+  if (!specs) {
+    specs = [...zoneTable().values()].flat().filter((spec) => spec.resourceType.toLowerCase() === type);
+    // Types come from the scanned input: keep the table bounded whatever it holds.
+    if (specsByType.size < 10_000) specsByType.set(type, specs);
+  }
+  return specs.slice();
 }
+
+/** specsForType's answers by lower-cased type: asked for every connection of every endpoint. */
+const specsByType = new Map<string, ZoneGroupSpec[]>();
 
 /** Every zone any service lists, in any cloud: to tell a typo or a public zone from a real privatelink zone. */
 let knownTemplates: string[] | undefined;
