@@ -4,7 +4,7 @@ import { defineCheck } from '../check.js';
 import { DNS_TYPES } from '../../graph/type-groups.js';
 import { pass, fail, unknown } from '../results.js';
 import { listSome, requirementsOf, regionOf, neededZones, presentZones, baseDetails, needsNoAzureZone, neededFor, undecidedDetails } from './zone-requirements.js';
-import { allKnownZoneTemplates, cloudOf, zonePattern } from './zone-table.js';
+import { cloudOf, knownZonePatterns, zonePattern } from './zone-table.js';
 
 /** AZF-DNS-003: every zone in the zone groups is a real privatelink zone for the endpoint's service and cloud. */
 const evaluate: RuleFunction = (context) => {
@@ -17,13 +17,14 @@ const evaluate: RuleFunction = (context) => {
   // Another cloud's zone (privatelink.azurecr.io for an endpoint in usgovvirginia) is a wrong zone too.
   const cloud = cloudOf(region, context.parameters['cloud']);
   const forService = requirements.flatMap((requirement) => requirement.specs.flatMap((spec) => [...(spec.zones[cloud] ?? []), ...spec.optional]));
-  const anyService = allKnownZoneTemplates();
+  const anyService = knownZonePatterns(region);
   const matches = (zone: string, templates: readonly string[]) => templates.some((template) => zonePattern(template, region).test(zone) || zonePattern(template, undefined).test(zone));
+  const isKnownZone = (zone: string) => anyService.some((pattern) => pattern.test(zone));
   const wrong: string[] = [];
   let undecided = false;
   for (const zone of zones) {
     if (requirements.length && matches(zone.name, forService)) continue;
-    if (!matches(zone.name, anyService)) {
+    if (!isKnownZone(zone.name)) {
       wrong.push(zone.name);
       continue;
     }

@@ -116,7 +116,25 @@ const specsByType = new Map<string, ZoneGroupSpec[]>();
 /** Every zone any service lists, in any cloud: to tell a typo or a public zone from a real privatelink zone. */
 let knownTemplates: string[] | undefined;
 
-export function allKnownZoneTemplates(): string[] {
+function allKnownZoneTemplates(): string[] {
   knownTemplates ??= [...new Set([...zoneTable().values()].flat().flatMap((spec) => [...Object.values(spec.zones).flat(), ...spec.optional]))];
   return knownTemplates;
+}
+
+/**
+ * Every known zone template as patterns for an endpoint in `region`: each with the region filled in and
+ * with any region. A zone matches a known template when one of these matches it. Built once per region, not
+ * looked up template by template for every zone of every endpoint.
+ */
+const knownPatterns = new Map<string, RegExp[]>();
+
+export function knownZonePatterns(region: string | undefined): RegExp[] {
+  const key = region ?? '';
+  let patterns = knownPatterns.get(key);
+  if (!patterns) {
+    patterns = allKnownZoneTemplates().flatMap((template) => [zonePattern(template, region), zonePattern(template, undefined)]);
+    // Regions come from the scanned input: keep the table bounded whatever it holds.
+    if (knownPatterns.size < 1_000) knownPatterns.set(key, patterns);
+  }
+  return patterns;
 }
