@@ -4101,8 +4101,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count3, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count3);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -4210,13 +4210,13 @@ var require_Alias = __commonJS({
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
       } else if (identity3.isCollection(node)) {
-        let count3 = 0;
+        let count2 = 0;
         for (const item of node.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count3)
-            count3 = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count3;
+        return count2;
       } else if (identity3.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
@@ -7169,8 +7169,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count3, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count3);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -7247,12 +7247,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count3 = 1;
+        let count2 = 1;
         const end = error.linePos[1];
         if (end?.line === line2 && end.col > col) {
-          count3 = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count3);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error.message += `:
 
 ${lineStr}
@@ -13050,20 +13050,20 @@ var require_resolve = __commonJS({
       return false;
     }
     function countKeys(schema) {
-      let count3 = 0;
+      let count2 = 0;
       for (const key in schema) {
         if (key === "$ref")
           return Infinity;
-        count3++;
+        count2++;
         if (SIMPLE_INLINED.has(key))
           continue;
         if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count3 += countKeys(sch));
+          (0, util_1.eachItem)(schema[key], (sch) => count2 += countKeys(sch));
         }
-        if (count3 === Infinity)
+        if (count2 === Infinity)
           return Infinity;
       }
-      return count3;
+      return count2;
     }
     function getFullPath(resolver, id = "", normalize2) {
       if (normalize2 !== false)
@@ -16601,8 +16601,8 @@ var require_contains = __commonJS({
         cxt.result(valid, () => cxt.reset());
         function validateItemsWithCount() {
           const schValid = gen.name("_valid");
-          const count3 = gen.let("count", 0);
-          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count3)));
+          const count2 = gen.let("count", 0);
+          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count2)));
         }
         function validateItems(_valid, block) {
           gen.forRange("i", 0, len, (i) => {
@@ -16615,16 +16615,16 @@ var require_contains = __commonJS({
             block();
           });
         }
-        function checkLimits(count3) {
-          gen.code((0, codegen_1._)`${count3}++`);
+        function checkLimits(count2) {
+          gen.code((0, codegen_1._)`${count2}++`);
           if (max === void 0) {
-            gen.if((0, codegen_1._)`${count3} >= ${min}`, () => gen.assign(valid, true).break());
+            gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true).break());
           } else {
-            gen.if((0, codegen_1._)`${count3} > ${max}`, () => gen.assign(valid, false).break());
+            gen.if((0, codegen_1._)`${count2} > ${max}`, () => gen.assign(valid, false).break());
             if (min === 1)
               gen.assign(valid, true);
             else
-              gen.if((0, codegen_1._)`${count3} >= ${min}`, () => gen.assign(valid, true));
+              gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true));
           }
         }
       }
@@ -18740,7 +18740,9 @@ function parseFieldPath(path) {
 function getKey(object, key) {
   if (Object.prototype.hasOwnProperty.call(object, key)) return object[key];
   const lower2 = key.toLowerCase();
+  const sameLength = ASCII.test(lower2);
   for (const candidate of Object.keys(object)) {
+    if (sameLength && candidate.length !== lower2.length) continue;
     if (candidate.toLowerCase() === lower2) return object[candidate];
   }
   return void 0;
@@ -18782,7 +18784,7 @@ function resolveEach(root2, segments) {
 function hasEach(segments) {
   return segments.some((segment) => "each" in segment);
 }
-var cache, FieldPathError;
+var cache, FieldPathError, ASCII;
 var init_field_path = __esm({
   "src/engine/field-path.ts"() {
     "use strict";
@@ -18790,6 +18792,7 @@ var init_field_path = __esm({
     cache = /* @__PURE__ */ new Map();
     FieldPathError = class extends Error {
     };
+    ASCII = /^[\x00-\x7f]*$/;
   }
 });
 
@@ -18825,6 +18828,36 @@ function rootedAt(resource, segments) {
     if (VIEW_KEYS.has(first.key.toLowerCase())) return { root: resourceView(resource), rest: segments };
   }
   return { root: resource.body, rest: segments };
+}
+function rootPlan(segments) {
+  const first = segments[0];
+  if (first && "key" in first) {
+    switch (first.key) {
+      case "type":
+      case "name":
+      case "location":
+      case "id":
+        return { from: first.key, rest: segments.slice(1) };
+    }
+    if (VIEW_KEYS.has(first.key.toLowerCase())) return { from: "view", rest: segments };
+  }
+  return { from: "body", rest: segments };
+}
+function rootOf(resource, plan) {
+  switch (plan.from) {
+    case "body":
+      return resource.body;
+    case "type":
+      return resource.armType;
+    case "name":
+      return resource.name;
+    case "location":
+      return resource.location ?? resource.body["location"];
+    case "id":
+      return resource.source.id ?? resource.source.address ?? resource.key;
+    case "view":
+      return resourceView(resource);
+  }
 }
 function resolveRest(root2, rest) {
   if (rest.length === 0) return root2;
@@ -19035,11 +19068,11 @@ function followLinks(inventory, resource, armPath, options) {
     if ((options.by ?? "id") === "id" || isArmId(value)) {
       const target = inventory.getById(value);
       if (target && !ofTypes(target, options.targetTypes)) continue;
-      links.push({ ...target ? { target } : {}, id: value, name: target?.name ?? parseArmId(value)?.name ?? value, method: "id" });
+      links.push(target ? { target, id: value, name: target.name ?? parseArmId(value)?.name ?? value, method: "id" } : { id: value, name: parseArmId(value)?.name ?? value, method: "id" });
     } else {
       const targets = byName(inventory, resource, value, options.targetTypes);
       if (targets.length === 0) links.push({ name: value, method: "name" });
-      for (const target of targets) links.push({ target, name: target.name, ...target.source.id ? { id: target.source.id } : {}, method: "name" });
+      for (const target of targets) links.push(target.source.id ? { target, name: target.name, id: target.source.id, method: "name" } : { target, name: target.name, method: "name" });
     }
   }
   return { links: dedupe(links), unresolved };
@@ -19066,7 +19099,7 @@ function findParent(inventory, resource) {
   return { links: [], unresolved: [...byId.unresolved, ...byParentName.unresolved] };
 }
 function childrenIndex(inventory, childType) {
-  return inventory.cached(`children:${childType.toLowerCase()}`, () => {
+  return inventory.cached(childrenKey(childType), () => {
     const index = /* @__PURE__ */ new Map();
     for (const child2 of inventory.ofType(childType)) {
       for (const link of parentOf(inventory, child2).links) {
@@ -19079,13 +19112,23 @@ function childrenIndex(inventory, childType) {
     return index;
   });
 }
+function childrenKey(childType) {
+  let key = childrenKeys.get(childType);
+  if (key === void 0) {
+    key = `children:${childType.toLowerCase()}`;
+    if (childrenKeys.size < 1e3) childrenKeys.set(childType, key);
+  }
+  return key;
+}
 function childrenOf(inventory, parent, childType) {
   const index = childrenIndex(inventory, childType);
+  if (index.size === 0) return [];
   const byKey = index.get(parent.key.toLowerCase()) ?? [];
   const byId = parent.source.id ? index.get(`id:${parent.source.id.toLowerCase()}`) ?? [] : [];
   graphWork.steps += byKey.length + byId.length;
   return [.../* @__PURE__ */ new Set([...byKey, ...byId])];
 }
+var childrenKeys;
 var init_links = __esm({
   "src/graph/links.ts"() {
     "use strict";
@@ -19096,6 +19139,7 @@ var init_links = __esm({
     init_writes();
     init_arm_id();
     init_work();
+    childrenKeys = /* @__PURE__ */ new Map();
   }
 });
 
@@ -19733,6 +19777,10 @@ function asStrings(value) {
   if (value.some(isPlaceholder)) return UNKNOWN;
   return value.filter((item) => typeof item === "string");
 }
+function serviceIdPath(list3, index) {
+  const paths = serviceIdPaths[list3];
+  return paths[index] ??= `properties.${list3}[${index}].properties.privateLinkServiceId`;
+}
 function connectionsOf(inventory, endpoint) {
   if (isPlaceholder(endpoint.body["properties"])) return [{ groupIds: UNKNOWN, manual: false }];
   const properties = isPlainObject(endpoint.body["properties"]) ? endpoint.body["properties"] : {};
@@ -19754,17 +19802,16 @@ function connectionsOf(inventory, endpoint) {
       }
       if (!isPlainObject(entry)) return;
       const props = isPlainObject(entry["properties"]) ? entry["properties"] : {};
-      const targets = followLinks(inventory, endpoint, `properties.${list3}[${index}].properties.privateLinkServiceId`, {});
+      const targets = followLinks(inventory, endpoint, serviceIdPath(list3, index), {});
       const target = targets.links[0];
       const targetType = target?.target?.armType ?? (target?.id ? parseArmId(target.id)?.type : void 0);
       const state = isPlainObject(props["privateLinkServiceConnectionState"]) ? props["privateLinkServiceConnectionState"]["status"] : void 0;
-      connections.push({
-        groupIds: asStrings(props["groupIds"]),
-        ...target ? { target } : {},
-        ...targetType ? { targetType } : {},
-        manual: manualList || props["isManualConnection"] === true,
-        ...typeof state === "string" ? { status: state } : {}
-      });
+      const connection = { groupIds: asStrings(props["groupIds"]) };
+      if (target) connection.target = target;
+      if (targetType) connection.targetType = targetType;
+      connection.manual = manualList || props["isManualConnection"] === true;
+      if (typeof state === "string") connection.status = state;
+      connections.push(connection);
     });
   }
   return connections;
@@ -19802,7 +19849,7 @@ function vnetsOf(inventory, endpoint) {
   const subnets = followLinks(inventory, endpoint, "properties.subnet.id", { targetTypes: [SUBNET2] });
   const vnets = [];
   const ids = [];
-  const unresolved = [...subnets.unresolved];
+  const unresolved = subnets.unresolved.slice();
   for (const link of subnets.links) {
     if (link.target) {
       const parent = parentOf(inventory, link.target);
@@ -19810,7 +19857,7 @@ function vnetsOf(inventory, endpoint) {
         if (vnetLink.target) vnets.push(vnetLink.target);
         else if (vnetLink.id || vnetLink.name) ids.push(vnetLink.id ?? vnetLink.name);
       }
-      unresolved.push(...parent.unresolved);
+      for (const reason of parent.unresolved) unresolved.push(reason);
     } else if (link.id) {
       const vnetId = parseArmId(link.id)?.parentId;
       const vnet = vnetId ? inventory.getById(vnetId) : void 0;
@@ -19818,22 +19865,26 @@ function vnetsOf(inventory, endpoint) {
       else if (vnetId) ids.push(vnetId);
     }
   }
-  return { vnets: [...new Set(vnets)], ids: [...new Set(ids)], unresolved };
+  return { vnets: distinct(vnets), ids: distinct(ids), unresolved };
+}
+function distinct(items2) {
+  return items2.length < 2 ? items2 : [...new Set(items2)];
 }
 function endpointInfo(inventory, endpoint) {
   return inventory.cachedFor("endpoint", endpoint, () => {
     const { groups, unknown: unknown2 } = zoneGroupsOf(inventory, endpoint);
     const { vnets, ids, unresolved } = vnetsOf(inventory, endpoint);
-    return {
+    const info = {
       endpoint,
       connections: connectionsOf(inventory, endpoint),
       zoneGroups: groups,
       zoneGroupsUnknown: unknown2,
       vnets,
       vnetIds: ids,
-      vnetUnresolved: unresolved,
-      ...endpoint.location ? { region: endpoint.location } : {}
+      vnetUnresolved: unresolved
     };
+    if (endpoint.location) info.region = endpoint.location;
+    return info;
   });
 }
 function vnetLabel(info) {
@@ -19849,7 +19900,7 @@ function groupIdsOf(info) {
   }
   return { ids: [...ids], unknown: unknown2 };
 }
-var PRIVATE_ENDPOINT, ZONE_GROUP, PRIVATE_DNS_ZONE, ZONE_VNET_LINK;
+var PRIVATE_ENDPOINT, ZONE_GROUP, PRIVATE_DNS_ZONE, ZONE_VNET_LINK, serviceIdPaths;
 var init_private_endpoints = __esm({
   "src/graph/private-endpoints.ts"() {
     "use strict";
@@ -19862,6 +19913,7 @@ var init_private_endpoints = __esm({
     ZONE_GROUP = "Microsoft.Network/privateEndpoints/privateDnsZoneGroups";
     PRIVATE_DNS_ZONE = "Microsoft.Network/privateDnsZones";
     ZONE_VNET_LINK = "Microsoft.Network/privateDnsZones/virtualNetworkLinks";
+    serviceIdPaths = { privateLinkServiceConnections: [], manualPrivateLinkServiceConnections: [] };
   }
 });
 
@@ -19986,19 +20038,35 @@ function specsFor(groupId, targetType, extra) {
 }
 function specsForType(resourceType) {
   const type = resourceType.toLowerCase();
-  return [...zoneTable().values()].flat().filter((spec) => spec.resourceType.toLowerCase() === type);
+  let specs = specsByType.get(type);
+  if (!specs) {
+    specs = [...zoneTable().values()].flat().filter((spec) => spec.resourceType.toLowerCase() === type);
+    if (specsByType.size < 1e4) specsByType.set(type, specs);
+  }
+  return specs.slice();
 }
 function allKnownZoneTemplates() {
   knownTemplates ??= [...new Set([...zoneTable().values()].flat().flatMap((spec) => [...Object.values(spec.zones).flat(), ...spec.optional]))];
   return knownTemplates;
 }
-var table, patterns, knownTemplates;
+function knownZonePatterns(region) {
+  const key = region ?? "";
+  let patterns3 = knownPatterns.get(key);
+  if (!patterns3) {
+    patterns3 = allKnownZoneTemplates().flatMap((template) => [zonePattern(template, region), zonePattern(template, void 0)]);
+    if (knownPatterns.size < 1e3) knownPatterns.set(key, patterns3);
+  }
+  return patterns3;
+}
+var table, patterns, specsByType, knownTemplates, knownPatterns;
 var init_zone_table = __esm({
   "src/checks/dns/zone-table.ts"() {
     "use strict";
     init_policy_dir();
     init_precompiled();
     patterns = /* @__PURE__ */ new Map();
+    specsByType = /* @__PURE__ */ new Map();
+    knownPatterns = /* @__PURE__ */ new Map();
   }
 });
 
@@ -20017,6 +20085,14 @@ function canonicalGroupId(groupId) {
   return groupId;
 }
 function requirementsOf(context, info) {
+  const extra = context.parameters["extraZones"];
+  const key = extra && typeof extra === "object" && Object.keys(extra).length > 0 ? extra : NO_EXTRA_ZONES;
+  const byExtra = context.inventory.cachedFor("dns-requirements", info.endpoint, () => /* @__PURE__ */ new Map());
+  let found = byExtra.get(key);
+  if (!found) byExtra.set(key, found = requirementsFor(info, extra));
+  return found;
+}
+function requirementsFor(info, extra) {
   const requirements = [];
   let unknownGroupIds = false;
   for (const connection of info.connections) {
@@ -20029,7 +20105,7 @@ function requirementsOf(context, info) {
     for (const raw of connection.groupIds) {
       const groupId = canonicalGroupId(raw);
       if (!groupId) continue;
-      const specs = specsFor(groupId, connection.targetType, context.parameters["extraZones"]);
+      const specs = specsFor(groupId, connection.targetType, extra);
       if (specs.length) requirements.push({ groupId: raw, specs });
     }
   }
@@ -20054,6 +20130,7 @@ function neededZones(requirements, cloud, region) {
 }
 function presentZones(info) {
   const groups = info.zoneGroups ?? [];
+  if (groups.length === 0) return NO_ZONES;
   return { zones: groups.flatMap((group) => group.zones), unresolved: groups.flatMap((group) => group.unresolved) };
 }
 function neededFor(context, info) {
@@ -20098,7 +20175,7 @@ function linksMatch(links, accepted) {
   for (const name of accepted.names) if (links.names.has(name)) return true;
   return false;
 }
-var NONE, MAX_LISTED_VNETS;
+var NONE, NO_EXTRA_ZONES, NO_ZONES, MAX_LISTED_VNETS;
 var init_zone_requirements = __esm({
   "src/checks/dns/zone-requirements.ts"() {
     "use strict";
@@ -20109,12 +20186,21 @@ var init_zone_requirements = __esm({
     init_values();
     init_zone_table();
     NONE = "none";
+    NO_EXTRA_ZONES = /* @__PURE__ */ Symbol("no extra zones");
+    NO_ZONES = Object.freeze({ zones: Object.freeze([]), unresolved: Object.freeze([]) });
     MAX_LISTED_VNETS = 20;
   }
 });
 
 // src/checks/dns/has-private-endpoint.ts
-var evaluate, has_private_endpoint_default;
+function pendingReason(pending) {
+  if (pending !== lastPending) {
+    lastReason = `private endpoint ${listSome(pending)} connects to a resource known only after apply`;
+    lastPending = pending;
+  }
+  return lastReason;
+}
+var evaluate, lastPending, lastReason, has_private_endpoint_default;
 var init_has_private_endpoint = __esm({
   "src/checks/dns/has-private-endpoint.ts"() {
     "use strict";
@@ -20126,7 +20212,9 @@ var init_has_private_endpoint = __esm({
       const { inventory, resource } = context;
       const index = endpointIndex(inventory);
       const byEndpoint = /* @__PURE__ */ new Map();
-      for (const entry of [...index.byTarget.get(resource.key.toLowerCase()) ?? [], ...resource.source.id ? index.byTarget.get(`id:${resource.source.id.toLowerCase()}`) ?? [] : []]) byEndpoint.set(entry.endpoint, entry);
+      if (index.byTarget.size > 0) {
+        for (const entry of [...index.byTarget.get(resource.key.toLowerCase()) ?? [], ...resource.source.id ? index.byTarget.get(`id:${resource.source.id.toLowerCase()}`) ?? [] : []]) byEndpoint.set(entry.endpoint, entry);
+      }
       const found = [...byEndpoint.values()];
       const own = context.field("properties.privateEndpointConnections[*].properties.privateLinkServiceConnectionState.status");
       const ownStates = Array.isArray(own) ? own.filter((state) => typeof state === "string") : [];
@@ -20137,9 +20225,10 @@ var init_has_private_endpoint = __esm({
         return fail("properties.privateEndpointConnections", states, "an approved private endpoint connection", { states: shown3, problem: `its private endpoint connections are not approved (${shown3})` });
       }
       const pending = index.unresolvedByFile.get(resource.source.file) ?? [];
-      if (pending.length) return unknown("privateEndpoints", `private endpoint ${listSome(pending)} connects to a resource known only after apply`);
+      if (pending.length) return unknown("privateEndpoints", pendingReason(pending));
       return fail("privateEndpoints", [], "a private endpoint", { problem: "has no private endpoint" });
     };
+    lastReason = "";
     has_private_endpoint_default = defineCheck({
       name: "hasPrivateEndpoint",
       reads: ["microsoft.network/privateendpoints"],
@@ -20384,13 +20473,14 @@ var init_zone_group_zones_are_valid = __esm({
       const region = regionOf(context, info);
       const cloud = cloudOf(region, context.parameters["cloud"]);
       const forService = requirements.flatMap((requirement) => requirement.specs.flatMap((spec) => [...spec.zones[cloud] ?? [], ...spec.optional]));
-      const anyService = allKnownZoneTemplates();
+      const anyService = knownZonePatterns(region);
       const matches = (zone, templates) => templates.some((template) => zonePattern(template, region).test(zone) || zonePattern(template, void 0).test(zone));
+      const isKnownZone = (zone) => anyService.some((pattern2) => pattern2.test(zone));
       const wrong = [];
       let undecided = false;
       for (const zone of zones) {
         if (requirements.length && matches(zone.name, forService)) continue;
-        if (!matches(zone.name, anyService)) {
+        if (!isKnownZone(zone.name)) {
           wrong.push(zone.name);
           continue;
         }
@@ -21110,8 +21200,8 @@ var init_no_multitenant_wildcards = __esm({
       for (const rule of rules.network) if (rule.allow) consider(rule.destinationFqdns, "network", rule.origin.collection, rule.origin.rule, `${rule.origin.path}.destinationFqdns`);
       const place = rulePlaceOf(context);
       if (offenders.length === 0) return rules.gaps.length ? unknown("rules", rules.gaps.join("; "), place) : pass();
-      const distinct = [...new Map(offenders.flatMap((offender) => offender.entries.map((entry) => [entry.pattern, entry]))).values()];
-      const alternatives = distinct.map((entry) => `${entry.pattern}: ${entry.alternative}${entry.dataEndpoints ? registryAlternatives(inventory, resource.source.file) : ""}`);
+      const distinct2 = [...new Map(offenders.flatMap((offender) => offender.entries.map((entry) => [entry.pattern, entry]))).values()];
+      const alternatives = distinct2.map((entry) => `${entry.pattern}: ${entry.alternative}${entry.dataEndpoints ? registryAlternatives(inventory, resource.source.file) : ""}`);
       const byPath = /* @__PURE__ */ new Map();
       for (const offender of offenders) byPath.set(offender.path, [...byPath.get(offender.path) ?? [], offender.written]);
       const evidence = [...byPath].map(([path, written]) => ({ path, actual: written, expected: "no wildcard that reaches every tenant" }));
@@ -24568,9 +24658,9 @@ function configurationChanges(configuration) {
 }
 function notRunPhrase(notRun) {
   const where2 = notRun.from === "flag" ? notRun.by === "check" ? "--check" : "--skip-check" : `${notRun.by} in the configuration`;
-  const count3 = `${notRun.rules.length} rule${notRun.rules.length === 1 ? "" : "s"} not run`;
+  const count2 = `${notRun.rules.length} rule${notRun.rules.length === 1 ? "" : "s"} not run`;
   const listed3 = notRun.rules.length <= 8 ? `: ${notRun.rules.join(", ")}` : "";
-  return notRun.by === "check" ? `only ${notRun.patterns.join(", ")} checked (${where2}), ${count3}${listed3}` : `${notRun.patterns.join(", ")} skipped (${where2}), ${count3}${listed3}`;
+  return notRun.by === "check" ? `only ${notRun.patterns.join(", ")} checked (${where2}), ${count2}${listed3}` : `${notRun.patterns.join(", ")} skipped (${where2}), ${count2}${listed3}`;
 }
 function configurationLine(configuration) {
   const changes2 = configurationChanges(configuration);
@@ -25029,7 +25119,7 @@ function fold(value, caseSensitive) {
   return !caseSensitive && typeof value === "string" ? value.toLowerCase() : value;
 }
 function same(a2, b, caseSensitive) {
-  if (typeof a2 === "string" && typeof b === "string") return fold(a2, caseSensitive) === fold(b, caseSensitive);
+  if (typeof a2 === "string" && typeof b === "string") return a2 === b || !caseSensitive && a2.toLowerCase() === b.toLowerCase();
   if (Array.isArray(a2) && Array.isArray(b)) return a2.length === b.length && a2.every((item, i) => same(item, b[i], caseSensitive));
   if (isPlainObject(a2) && isPlainObject(b)) {
     const keys = Object.keys(a2);
@@ -25048,6 +25138,12 @@ function isSet2(value) {
 function asList(operand) {
   return Array.isArray(operand) ? operand : [operand];
 }
+function isOneOf(value, operand, caseSensitive) {
+  if (!isSet2(value)) return false;
+  if (!Array.isArray(operand)) return same(value, operand, caseSensitive);
+  for (const item of operand) if (same(value, item, caseSensitive)) return true;
+  return false;
+}
 function compareKnown(value, operator, operand, caseSensitive) {
   switch (operator) {
     case "equals":
@@ -25055,9 +25151,9 @@ function compareKnown(value, operator, operand, caseSensitive) {
     case "notEquals":
       return !(isSet2(value) && same(value, operand, caseSensitive));
     case "in":
-      return isSet2(value) && asList(operand).some((item) => same(value, item, caseSensitive));
+      return isOneOf(value, operand, caseSensitive);
     case "notIn":
-      return !(isSet2(value) && asList(operand).some((item) => same(value, item, caseSensitive)));
+      return !isOneOf(value, operand, caseSensitive);
     case "like":
       return typeof value === "string" && wildcardMatch(String(operand), value, { caseSensitive });
     case "notLike":
@@ -25156,69 +25252,7 @@ var init_compare = __esm({
   }
 });
 
-// src/engine/evaluate.ts
-function evaluateCondition(condition, context) {
-  return evaluateIn(condition, context, []);
-}
-function evaluateIn(condition, context, scopes) {
-  if ("allOf" in condition) return allOf2(condition.allOf, context, scopes);
-  if ("anyOf" in condition) return anyOf2(condition.anyOf, context, scopes);
-  if ("not" in condition) {
-    const inner = evaluateIn(condition.not, context, scopes);
-    return {
-      verdict: negate(inner.verdict),
-      evidence: inner.evidence.map((item) => ({ ...item, expected: `not (${item.expected})` })),
-      ...inner.details ? { details: inner.details } : {}
-    };
-  }
-  if ("function" in condition) {
-    context.counter.operations++;
-    const fn = context.functions.get(condition.function);
-    if (!fn) throw new Error(`unknown function "${condition.function}"`);
-    const result2 = fn(functionContext(context, scopes), condition.with ?? {});
-    const properties = context.resource.body["properties"];
-    if (result2.verdict === "pass" && isPlaceholder(properties)) return { verdict: "unknown", evidence: [{ path: "properties", actual: properties, expected: "a decidable value" }] };
-    return result2;
-  }
-  if ("follow" in condition) {
-    context.counter.operations++;
-    return evaluateFollow(followSpec(condition, context.resource.armType), context.resource, context.inventory, (target, where2) => evaluateIn(where2, { ...context, resource: target }, []));
-  }
-  if ("count" in condition) return count(condition, context, scopes);
-  if ("field" in condition) return fieldLeaf(condition, context, scopes);
-  if ("value" in condition) return valueLeaf(condition, context);
-  throw new Error("condition has no recognised key");
-}
-function allOf2(conditions, context, scopes) {
-  const results = conditions.map((child2) => evaluateIn(child2, context, scopes));
-  const failed = results.filter((result2) => result2.verdict === "fail");
-  if (failed.length > 0) return combine("fail", failed);
-  const unknown2 = results.filter((result2) => result2.verdict === "unknown");
-  if (unknown2.length > 0) return combine("unknown", unknown2);
-  return combine("pass", results);
-}
-function anyOf2(conditions, context, scopes) {
-  const results = conditions.map((child2) => evaluateIn(child2, context, scopes));
-  const passed = results.filter((result2) => result2.verdict === "pass");
-  if (passed.length > 0) return combine("pass", passed);
-  const unknown2 = results.filter((result2) => result2.verdict === "unknown");
-  if (unknown2.length > 0) return combine("unknown", unknown2);
-  return combine("fail", results);
-}
-function combine(verdict, results) {
-  const evidence = [];
-  for (const result2 of results) for (const item of result2.evidence) evidence.push(item);
-  const details = mergeDetails(results);
-  return details ? { verdict, evidence, details } : { verdict, evidence };
-}
-function operatorOf(condition) {
-  for (const operator of COMPARISON_OPERATORS) if (operator in condition) return operator;
-  throw new Error("condition has no operator");
-}
-function operandValue(operand, context) {
-  if (isPlainObject(operand) && typeof operand["parameter"] === "string") return context.parameters[operand["parameter"]];
-  return operand;
-}
+// src/engine/evaluation-context.ts
 function scoped(segments, context, scopes) {
   for (let i = scopes.length - 1; i >= 0; i--) {
     const scope = scopes[i];
@@ -25235,109 +25269,495 @@ function startsWith(segments, prefix) {
     return "key" in other && other.key.toLowerCase() === segment.key.toLowerCase();
   });
 }
-function factsOf(condition, context) {
-  const kept = leafFacts.get(condition);
-  if (kept && kept.operand === operandValue(condition[kept.operator], context)) return kept;
-  const operator = operatorOf(condition);
-  const operand = operandValue(condition[operator], context);
-  const facts = { operator, operand, expected: describeComparison(operator, operand) };
-  leafFacts.set(condition, facts);
-  return facts;
-}
-function fieldLeaf(condition, context, scopes) {
-  context.counter.operations++;
-  const { operator, operand, expected } = factsOf(condition, context);
-  const caseSensitive = condition["caseSensitive"] === true;
-  const segments = parseFieldPath(condition.field);
-  const { root: root2, rest } = scoped(segments, context, scopes);
-  if (rest.length === 0) {
-    const verdict2 = compare(root2, operator, operand, caseSensitive);
-    return { verdict: verdict2, evidence: [{ path: condition.field, actual: root2, expected }] };
-  }
-  if (!hasEach(rest)) {
-    const actual = resolveSingle(root2, rest);
-    return { verdict: compare(actual, operator, operand, caseSensitive), evidence: [{ path: condition.field, actual, expected }] };
-  }
-  const members = resolveEach(root2, rest);
-  if (members === UNKNOWN || members === REDACTED) return { verdict: "unknown", evidence: [{ path: condition.field, actual: members, expected }] };
-  let verdict = "pass";
-  const evidence = [];
-  for (const member of members) {
-    const result2 = compare(member, operator, operand, caseSensitive);
-    if (result2 === "pass") continue;
-    if (result2 === "fail") verdict = "fail";
-    else if (verdict === "pass") verdict = "unknown";
-    evidence.push({ path: condition.field, actual: member, expected });
-  }
-  return { verdict, evidence };
-}
-function valueLeaf(condition, context) {
-  context.counter.operations++;
-  const operator = operatorOf(condition);
-  const operand = operandValue(condition[operator], context);
-  const actual = operandValue(condition.value, context);
-  const verdict = compare(actual, operator, operand, condition["caseSensitive"] === true);
-  const path = isPlainObject(condition.value) ? `parameter ${String(condition.value["parameter"])}` : "value";
-  return { verdict, evidence: [{ path, actual, expected: describeComparison(operator, operand) }] };
-}
-function count(condition, context, scopes) {
-  context.counter.operations++;
-  const operator = operatorOf(condition);
-  const operand = operandValue(condition[operator], context);
-  const segments = parseFieldPath(condition.count.field);
-  const { root: root2, rest } = scoped(segments, context, scopes);
-  const members = resolveEach(root2, rest);
-  const described = `count of ${condition.count.field}${condition.count.where ? " (filtered)" : ""} ${describeComparison(operator, operand)}`;
-  if (members === UNKNOWN || members === REDACTED) {
-    return { verdict: "unknown", evidence: [{ path: condition.count.field, actual: members, expected: described }] };
-  }
-  let min = 0;
-  let max = 0;
-  const where2 = condition.count.where;
-  const evidence = [];
-  for (const member of members) {
-    if (!where2) {
-      min++;
-      max++;
-      continue;
-    }
-    const result2 = evaluateIn(where2, context, [...scopes, { prefix: segments, element: member }]);
-    if (result2.verdict === "pass") {
-      min++;
-      max++;
-    } else if (result2.verdict === "unknown") {
-      max++;
-      for (const item of result2.evidence) evidence.push(item);
-    }
-  }
-  const verdict = compareRange(min, max, operator, operand);
-  const shownCount = min === max ? min : `${min}..${max}`;
-  return { verdict, evidence: [{ path: condition.count.field, actual: shownCount, expected: described }, ...verdict === "unknown" ? evidence : []] };
-}
 function functionContext(context, scopes) {
+  if (scopes.length === 0) return topLevelFunctionContext(context);
   return {
     resource: context.resource,
     inventory: context.inventory,
     parameters: context.parameters,
+    // An own function, not a method: checks hand `context.field` on as a value.
     field(path) {
       const { root: root2, rest } = scoped(parseFieldPath(path), context, scopes);
       return resolveRest(root2, rest);
     }
   };
 }
-var leafFacts;
-var init_evaluate = __esm({
-  "src/engine/evaluate.ts"() {
+function topLevelFunctionContext(context) {
+  let shared = topLevel.get(context);
+  if (!shared) {
+    shared = {
+      resource: context.resource,
+      inventory: context.inventory,
+      parameters: context.parameters,
+      field(path) {
+        const { root: root2, rest } = rootedAt(context.resource, parseFieldPath(path));
+        return resolveRest(root2, rest);
+      }
+    };
+    topLevel.set(context, shared);
+  }
+  shared.resource = context.resource;
+  shared.inventory = context.inventory;
+  shared.parameters = context.parameters;
+  return shared;
+}
+var NO_SCOPES, topLevel;
+var init_evaluation_context = __esm({
+  "src/engine/evaluation-context.ts"() {
+    "use strict";
+    init_field_path();
+    init_resource_fields();
+    NO_SCOPES = [];
+    topLevel = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/engine/compiled-leaves.ts
+function operatorOf(condition) {
+  for (const operator of COMPARISON_OPERATORS) if (operator in condition) return operator;
+  return void 0;
+}
+var OperandOf, Comparison, FieldPath, FieldLeaf, ValueLeaf, Count;
+var init_compiled_leaves = __esm({
+  "src/engine/compiled-leaves.ts"() {
     "use strict";
     init_condition();
     init_compare();
     init_field_path();
     init_resource_fields();
+    init_values();
+    init_evaluation_context();
+    OperandOf = class {
+      parameter;
+      literal;
+      constructor(operand) {
+        this.parameter = isPlainObject(operand) && typeof operand["parameter"] === "string" ? operand["parameter"] : void 0;
+        this.literal = operand;
+      }
+      value(context) {
+        return this.parameter === void 0 ? this.literal : context.parameters[this.parameter];
+      }
+    };
+    Comparison = class {
+      operator;
+      operand;
+      describedFor;
+      described;
+      constructor(condition) {
+        this.operator = operatorOf(condition);
+        this.operand = this.operator ? new OperandOf(condition[this.operator]) : void 0;
+      }
+      /** The operator, or the error a leaf without one has always raised. */
+      checkedOperator() {
+        if (!this.operator) throw new Error("condition has no operator");
+        return this.operator;
+      }
+      operandValue(context) {
+        return this.operand.value(context);
+      }
+      expected(operand) {
+        if (this.described === void 0 || this.describedFor !== operand) {
+          this.described = describeComparison(this.operator, operand);
+          this.describedFor = operand;
+        }
+        return this.described;
+      }
+    };
+    FieldPath = class {
+      constructor(path) {
+        this.path = path;
+      }
+      path;
+      segments;
+      plan;
+      each = false;
+      /** Parsed on first use: a path that does not parse throws each time it is evaluated, as it always did. */
+      parsed() {
+        if (!this.segments) {
+          const segments = parseFieldPath(this.path);
+          this.plan = rootPlan(segments);
+          this.each = hasEach(this.plan.rest);
+          this.segments = segments;
+        }
+        return this.segments;
+      }
+      /** Where the path starts and what is left of it, without allocating outside a `count`. */
+      root(context, scopes) {
+        const segments = this.parsed();
+        if (scopes.length === 0) {
+          this.restNow = this.plan.rest;
+          this.eachNow = this.each;
+          return rootOf(context.resource, this.plan);
+        }
+        const { root: root2, rest } = scoped(segments, context, scopes);
+        this.restNow = rest;
+        this.eachNow = hasEach(rest);
+        return root2;
+      }
+      /** Set by root(): the rest of the path from that root, and whether it visits members. */
+      restNow = [];
+      eachNow = false;
+    };
+    FieldLeaf = class {
+      comparison;
+      path;
+      caseSensitive;
+      constructor(condition) {
+        this.comparison = new Comparison(condition);
+        this.path = new FieldPath(condition.field);
+        this.caseSensitive = condition["caseSensitive"] === true;
+      }
+      evaluate(context, scopes) {
+        context.counter.operations++;
+        const operator = this.comparison.checkedOperator();
+        const operand = this.comparison.operandValue(context);
+        const expected = this.comparison.expected(operand);
+        const caseSensitive = this.caseSensitive;
+        const path = this.path.path;
+        const root2 = this.path.root(context, scopes);
+        const rest = this.path.restNow;
+        if (rest.length === 0) {
+          const verdict2 = compare(root2, operator, operand, caseSensitive);
+          return { verdict: verdict2, evidence: [{ path, actual: root2, expected }] };
+        }
+        if (!this.path.eachNow) {
+          const actual = resolveSingle(root2, rest);
+          return { verdict: compare(actual, operator, operand, caseSensitive), evidence: [{ path, actual, expected }] };
+        }
+        const members = resolveEach(root2, rest);
+        if (members === UNKNOWN || members === REDACTED) return { verdict: "unknown", evidence: [{ path, actual: members, expected }] };
+        let verdict = "pass";
+        const evidence = [];
+        for (const member of members) {
+          const result2 = compare(member, operator, operand, caseSensitive);
+          if (result2 === "pass") continue;
+          if (result2 === "fail") verdict = "fail";
+          else if (verdict === "pass") verdict = "unknown";
+          evidence.push({ path, actual: member, expected });
+        }
+        return { verdict, evidence };
+      }
+      verdict(context, scopes) {
+        context.counter.operations++;
+        const operator = this.comparison.checkedOperator();
+        const operand = this.comparison.operandValue(context);
+        const caseSensitive = this.caseSensitive;
+        const root2 = this.path.root(context, scopes);
+        const rest = this.path.restNow;
+        if (rest.length === 0) return compare(root2, operator, operand, caseSensitive);
+        if (!this.path.eachNow) return compare(resolveSingle(root2, rest), operator, operand, caseSensitive);
+        const members = resolveEach(root2, rest);
+        if (members === UNKNOWN || members === REDACTED) return "unknown";
+        let verdict = "pass";
+        for (const member of members) {
+          const result2 = compare(member, operator, operand, caseSensitive);
+          if (result2 === "fail") return "fail";
+          if (result2 === "unknown") verdict = "unknown";
+        }
+        return verdict;
+      }
+    };
+    ValueLeaf = class {
+      comparison;
+      value;
+      caseSensitive;
+      path;
+      constructor(condition) {
+        this.comparison = new Comparison(condition);
+        this.value = new OperandOf(condition.value);
+        this.caseSensitive = condition["caseSensitive"] === true;
+        this.path = isPlainObject(condition.value) ? `parameter ${String(condition.value["parameter"])}` : "value";
+      }
+      evaluate(context) {
+        context.counter.operations++;
+        const operator = this.comparison.checkedOperator();
+        const operand = this.comparison.operandValue(context);
+        const actual = this.value.value(context);
+        const verdict = compare(actual, operator, operand, this.caseSensitive);
+        return { verdict, evidence: [{ path: this.path, actual, expected: this.comparison.expected(operand) }] };
+      }
+      verdict(context) {
+        context.counter.operations++;
+        const operator = this.comparison.checkedOperator();
+        return compare(this.value.value(context), operator, this.comparison.operandValue(context), this.caseSensitive);
+      }
+    };
+    Count = class {
+      comparison;
+      path;
+      where;
+      filtered;
+      describedFor;
+      described;
+      constructor(condition, where2) {
+        this.comparison = new Comparison(condition);
+        this.path = new FieldPath(condition.count.field);
+        this.where = where2;
+        this.filtered = condition.count.where ? " (filtered)" : "";
+      }
+      expected(operand) {
+        if (this.described === void 0 || this.describedFor !== operand) {
+          this.described = `count of ${this.path.path}${this.filtered} ${describeComparison(this.comparison.operator, operand)}`;
+          this.describedFor = operand;
+        }
+        return this.described;
+      }
+      members(context, scopes) {
+        const root2 = this.path.root(context, scopes);
+        return resolveEach(root2, this.path.restNow);
+      }
+      evaluate(context, scopes) {
+        context.counter.operations++;
+        const operator = this.comparison.checkedOperator();
+        const operand = this.comparison.operandValue(context);
+        const segments = this.path.parsed();
+        const members = this.members(context, scopes);
+        const described = this.expected(operand);
+        const field = this.path.path;
+        if (members === UNKNOWN || members === REDACTED) return { verdict: "unknown", evidence: [{ path: field, actual: members, expected: described }] };
+        let min = 0;
+        let max = 0;
+        const where2 = this.where;
+        const evidence = [];
+        for (const member of members) {
+          if (!where2) {
+            min++;
+            max++;
+            continue;
+          }
+          const result2 = where2.evaluate(context, [...scopes, { prefix: segments, element: member }]);
+          if (result2.verdict === "pass") {
+            min++;
+            max++;
+          } else if (result2.verdict === "unknown") {
+            max++;
+            for (const item of result2.evidence) evidence.push(item);
+          }
+        }
+        const verdict = compareRange(min, max, operator, operand);
+        const shownCount = min === max ? min : `${min}..${max}`;
+        return { verdict, evidence: [{ path: field, actual: shownCount, expected: described }, ...verdict === "unknown" ? evidence : []] };
+      }
+      verdict(context, scopes) {
+        context.counter.operations++;
+        const operator = this.comparison.checkedOperator();
+        const operand = this.comparison.operandValue(context);
+        const segments = this.path.parsed();
+        const members = this.members(context, scopes);
+        if (members === UNKNOWN || members === REDACTED) return "unknown";
+        const where2 = this.where;
+        if (!where2) return compareRange(members.length, members.length, operator, operand);
+        let min = 0;
+        let max = 0;
+        for (const member of members) {
+          const verdict = where2.verdict(context, [...scopes, { prefix: segments, element: member }]);
+          if (verdict === "pass") {
+            min++;
+            max++;
+          } else if (verdict === "unknown") max++;
+        }
+        return compareRange(min, max, operator, operand);
+      }
+    };
+  }
+});
+
+// src/engine/evaluate.ts
+function conditionVerdict(condition, context) {
+  return compileCondition(condition).verdict(context, NO_SCOPES);
+}
+function compileCondition(condition) {
+  if (typeof condition !== "object" || condition === null) return new Unrecognised(condition);
+  let compiled3 = compiledConditions.get(condition);
+  if (!compiled3) {
+    compiled3 = compile(condition);
+    compiledConditions.set(condition, compiled3);
+  }
+  return compiled3;
+}
+function compile(condition) {
+  try {
+    return compileKeys(condition);
+  } catch (error) {
+    return new Throws(error);
+  }
+}
+function compileKeys(condition) {
+  if ("allOf" in condition) return new AllOf(condition.allOf.map(compileCondition));
+  if ("anyOf" in condition) return new AnyOf(condition.anyOf.map(compileCondition));
+  if ("not" in condition) return new Not(compileCondition(condition.not));
+  if ("function" in condition) return new FunctionLeaf(condition.function, condition.with ?? {});
+  if ("follow" in condition) return new Follow(condition);
+  if ("count" in condition) {
+    const counted = condition;
+    return new Count(counted, counted.count.where ? compileCondition(counted.count.where) : void 0);
+  }
+  if ("field" in condition) return new FieldLeaf(condition);
+  if ("value" in condition) return new ValueLeaf(condition);
+  return new Unrecognised(condition);
+}
+function combine(verdict, results) {
+  const evidence = [];
+  for (const result2 of results) for (const item of result2.evidence) evidence.push(item);
+  const details = mergeDetails(results);
+  return details ? { verdict, evidence, details } : { verdict, evidence };
+}
+var compiledConditions, Throws, Unrecognised, AllOf, AnyOf, Not, FunctionLeaf, Follow;
+var init_evaluate = __esm({
+  "src/engine/evaluate.ts"() {
+    "use strict";
+    init_field_path();
     init_follow();
     init_verdict();
     init_values();
+    init_compiled_leaves();
+    init_evaluation_context();
+    init_evaluation_context();
     init_resource_fields();
-    leafFacts = /* @__PURE__ */ new WeakMap();
+    compiledConditions = /* @__PURE__ */ new WeakMap();
+    Throws = class {
+      constructor(error) {
+        this.error = error;
+      }
+      error;
+      evaluate() {
+        throw this.error;
+      }
+      verdict() {
+        throw this.error;
+      }
+    };
+    Unrecognised = class {
+      constructor(condition) {
+        this.condition = condition;
+      }
+      condition;
+      evaluate() {
+        if (typeof this.condition !== "object" || this.condition === null) void ("allOf" in this.condition);
+        throw new Error("condition has no recognised key");
+      }
+      verdict() {
+        return this.evaluate().verdict;
+      }
+    };
+    AllOf = class {
+      constructor(children) {
+        this.children = children;
+      }
+      children;
+      evaluate(context, scopes) {
+        const results = this.children.map((child2) => child2.evaluate(context, scopes));
+        const failed = results.filter((result2) => result2.verdict === "fail");
+        if (failed.length > 0) return combine("fail", failed);
+        const unknown2 = results.filter((result2) => result2.verdict === "unknown");
+        if (unknown2.length > 0) return combine("unknown", unknown2);
+        return combine("pass", results);
+      }
+      verdict(context, scopes) {
+        let failed = false;
+        let unknown2 = false;
+        for (const child2 of this.children) {
+          const verdict = child2.verdict(context, scopes);
+          if (verdict === "fail") failed = true;
+          else if (verdict === "unknown") unknown2 = true;
+        }
+        return failed ? "fail" : unknown2 ? "unknown" : "pass";
+      }
+    };
+    AnyOf = class {
+      constructor(children) {
+        this.children = children;
+      }
+      children;
+      evaluate(context, scopes) {
+        const results = this.children.map((child2) => child2.evaluate(context, scopes));
+        const passed = results.filter((result2) => result2.verdict === "pass");
+        if (passed.length > 0) return combine("pass", passed);
+        const unknown2 = results.filter((result2) => result2.verdict === "unknown");
+        if (unknown2.length > 0) return combine("unknown", unknown2);
+        return combine("fail", results);
+      }
+      verdict(context, scopes) {
+        let passed = false;
+        let unknown2 = false;
+        for (const child2 of this.children) {
+          const verdict = child2.verdict(context, scopes);
+          if (verdict === "pass") passed = true;
+          else if (verdict === "unknown") unknown2 = true;
+        }
+        return passed ? "pass" : unknown2 ? "unknown" : "fail";
+      }
+    };
+    Not = class {
+      constructor(inner) {
+        this.inner = inner;
+      }
+      inner;
+      evaluate(context, scopes) {
+        const inner = this.inner.evaluate(context, scopes);
+        return {
+          verdict: negate(inner.verdict),
+          evidence: inner.evidence.map((item) => ({ ...item, expected: `not (${item.expected})` })),
+          ...inner.details ? { details: inner.details } : {}
+        };
+      }
+      verdict(context, scopes) {
+        return negate(this.inner.verdict(context, scopes));
+      }
+    };
+    FunctionLeaf = class {
+      constructor(name, args) {
+        this.name = name;
+        this.args = args;
+      }
+      name;
+      args;
+      evaluate(context, scopes) {
+        context.counter.operations++;
+        const tape = context.tape;
+        if (tape !== void 0 && tape.mode === "replay") return tape.results[tape.at++];
+        const result2 = this.call(context, scopes);
+        if (tape !== void 0 && tape.mode === "record") tape.results.push(result2);
+        return result2;
+      }
+      verdict(context, scopes) {
+        return this.evaluate(context, scopes).verdict;
+      }
+      call(context, scopes) {
+        const fn = context.functions.get(this.name);
+        if (!fn) throw new Error(`unknown function "${this.name}"`);
+        const result2 = fn(functionContext(context, scopes), this.args);
+        const properties = context.resource.body["properties"];
+        if (result2.verdict === "pass" && isPlaceholder(properties)) return { verdict: "unknown", evidence: [{ path: "properties", actual: properties, expected: "a decidable value" }] };
+        return result2;
+      }
+    };
+    Follow = class {
+      constructor(condition) {
+        this.condition = condition;
+      }
+      condition;
+      /** The link read on each type of resource it meets (a named link resolves per type). */
+      specs = /* @__PURE__ */ new Map();
+      evaluate(context) {
+        context.counter.operations++;
+        const { resource } = context;
+        let spec = this.specs.get(resource.armType);
+        if (!spec) {
+          spec = followSpec(this.condition, resource.armType);
+          this.specs.set(resource.armType, spec);
+        }
+        return evaluateFollow(
+          spec,
+          resource,
+          context.inventory,
+          (target, where2) => compileCondition(where2).evaluate({ resource: target, inventory: context.inventory, parameters: context.parameters, functions: context.functions, counter: context.counter, ...context.tape ? { tape: context.tape } : {} }, NO_SCOPES)
+        );
+      }
+      verdict(context) {
+        return this.evaluate(context).verdict;
+      }
+    };
   }
 });
 
@@ -25615,6 +26035,10 @@ function renderTemplate(template, context) {
   return pieces.join("");
 }
 function unknownMessage(resource, evidence, rule, details) {
+  const reason = details?.["unknownReason"] ?? unknownReasonOf(resource, evidence);
+  return ["Cannot decide yet whether ", armTypeLabel(resource.armType), " ", resource.name, ' meets "', rule.title, '": ', reason, "."].join("");
+}
+function unknownReasonOf(resource, evidence) {
   const undecided = [...new Set(evidence.filter((item) => isUnknown(item.actual)).map((item) => resource.attributeOf?.get(item.path)).filter((origin) => origin?.undecided).map((origin) => `${origin.attribute} is ${origin.undecided}`))];
   const unknownPaths = [...new Set(evidence.filter((item) => isUnknown(item.actual) && !resource.attributeOf?.get(item.path)?.undecided).map((item) => propertyName(resource, item.path)))];
   const sensitivePaths = [...new Set(evidence.filter((item) => isRedacted(item.actual)).map((item) => propertyName(resource, item.path)))];
@@ -25622,8 +26046,7 @@ function unknownMessage(resource, evidence, rule, details) {
   const why = resource.source.omits ?? notationOf(resource).explains;
   if (unknownPaths.length) parts.push(`${unknownPaths.join(", ")} ${unknownPaths.length === 1 ? "is" : "are"} ${why}`);
   if (sensitivePaths.length) parts.push(`${sensitivePaths.join(", ")} ${sensitivePaths.length === 1 ? "is" : "are"} marked sensitive and not read`);
-  const reason = details?.["unknownReason"] ?? (parts.length ? parts.join("; ") : "a value it depends on could not be determined");
-  return ["Cannot decide yet whether ", armTypeLabel(resource.armType), " ", resource.name, ' meets "', rule.title, '": ', reason, "."].join("");
+  return parts.length ? parts.join("; ") : "a value it depends on could not be determined";
 }
 function makeUnclassifiedFinding(rule, checkIndex, resource) {
   const { attribute, why } = resource.unclassified;
@@ -25753,44 +26176,85 @@ function implies(where2, assertion) {
   const details = whereReason && !assertion.details?.["unknownReason"] ? { ...assertion.details ?? {}, unknownReason: whereReason } : assertion.details;
   return { verdict: "unknown", evidence: [...where2.evidence, ...assertion.evidence], ...details ? { details } : {} };
 }
+function impliedVerdict(where2, assertion) {
+  if (where2 === void 0 || where2 === "pass" || assertion === "pass") return assertion;
+  return "unknown";
+}
+function evaluateAgain(where2, assert, context, again) {
+  const tape = context.tape;
+  const steps = graphWork.steps;
+  again.resource = context.resource;
+  again.parameters = context.parameters;
+  tape.mode = "replay";
+  tape.at = 0;
+  try {
+    const whereResult = where2 ? where2.evaluate(again, NO_SCOPES) : void 0;
+    return implies(whereResult, assert.evaluate(again, NO_SCOPES));
+  } finally {
+    tape.mode = "off";
+    graphWork.steps = steps;
+  }
+}
+function listsOf(inventory, types) {
+  const lists = [];
+  for (const type of types) {
+    const list3 = inventory.ofType(type);
+    if (list3.length > 0 && !lists.includes(list3)) lists.push(list3);
+  }
+  return lists;
+}
 function runRules(rules, inventory, options = {}) {
   const findings = [];
   const passed = /* @__PURE__ */ new Map();
   const failures = [];
   const counter = { operations: 0 };
   const graphStepsBefore = graphWork.steps;
-  const evaluated = /* @__PURE__ */ new Set();
-  const functions = options.functions ?? CHECK_FUNCTIONS;
-  const misshapen = /* @__PURE__ */ new Set();
+  const marks = new RunMarks();
+  const unclassifiedEvaluated = /* @__PURE__ */ new Set();
+  const tape = { mode: "off", results: [], at: 0 };
+  const context = { resource: void 0, inventory, parameters: {}, functions: options.functions ?? CHECK_FUNCTIONS, counter, tape };
+  const again = { ...context, counter: { operations: 0 } };
   for (const rule of rules) {
     const parameters = parametersFor(rule, options.parameters?.[rule.id]);
+    context.parameters = parameters;
     rule.checks.forEach((check, checkIndex) => {
-      const seen = check.select.type.length > 1 ? /* @__PURE__ */ new Set() : void 0;
       let passes = 0;
-      for (const type of check.select.type) {
-        for (const resource of inventory.ofType(type)) {
+      const where2 = check.select.where ? compileCondition(check.select.where) : void 0;
+      const assert = compileCondition(check.assert);
+      for (const list3 of listsOf(inventory, check.select.type)) {
+        const listMarks = marks.of(list3);
+        for (let position = 0; position < list3.length; position++) {
+          const resource = list3[position];
           if (resource.source.managed === false) continue;
-          if (seen) {
-            if (seen.has(resource)) continue;
-            seen.add(resource);
+          const mark = listMarks[position];
+          if (mark & MISSHAPEN) continue;
+          if (!(mark & SHAPE_READ)) {
+            const shape = shapeProblem(resource);
+            if (shape) {
+              listMarks[position] = mark | SHAPE_READ | MISSHAPEN;
+              failures.push({ ruleId: rule.id, resource: resource.source.address ?? resource.source.id ?? resource.key, file: resource.source.file, problem: shape });
+              continue;
+            }
+            listMarks[position] = mark | SHAPE_READ;
           }
-          if (misshapen.has(resource)) continue;
-          const shape = shapeProblem(resource);
-          if (shape) {
-            misshapen.add(resource);
-            failures.push({ ruleId: rule.id, resource: resource.source.address ?? resource.source.id ?? resource.key, file: resource.source.file, problem: shape });
-            continue;
-          }
-          const context = { resource, inventory, parameters, functions, counter };
+          context.resource = resource;
           try {
-            const where2 = check.select.where ? evaluateCondition(check.select.where, context) : void 0;
-            if (where2?.verdict === "fail") continue;
-            evaluated.add(resource);
-            const result2 = implies(where2, evaluateCondition(check.assert, context));
-            if (result2.verdict === "pass") {
+            tape.mode = "record";
+            tape.results.length = 0;
+            const whereVerdict = where2 ? where2.verdict(context, NO_SCOPES) : void 0;
+            if (whereVerdict === "fail") {
+              tape.mode = "off";
+              continue;
+            }
+            listMarks[position] |= EVALUATED;
+            const verdict = impliedVerdict(whereVerdict, assert.verdict(context, NO_SCOPES));
+            tape.mode = "off";
+            if (verdict === "pass") {
               passes++;
               continue;
             }
+            const result2 = evaluateAgain(where2, assert, context, again);
+            if (result2.verdict !== verdict) throw new Error(`the engine judged it ${verdict}, then ${result2.verdict} (an internal error: please report it)`);
             if (options.keep && !options.keep(resource, result2)) continue;
             const field = (path) => valueAt(resource, parseFieldPath(path));
             const message = pickMessage(check.messages, check.message, context);
@@ -25806,6 +26270,7 @@ function runRules(rules, inventory, options = {}) {
               })
             );
           } catch (error) {
+            tape.mode = "off";
             failures.push({
               ruleId: rule.id,
               resource: resource.source.address ?? resource.source.id ?? resource.key,
@@ -25821,11 +26286,11 @@ function runRules(rules, inventory, options = {}) {
       if (resource.source.managed === false) continue;
       const checkIndex = checkThatMaySelect(rule, resource.unclassified?.candidateTypes);
       if (checkIndex === -1) continue;
-      evaluated.add(resource);
+      unclassifiedEvaluated.add(resource);
       findings.push(makeUnclassifiedFinding(rule, checkIndex, resource));
     }
   }
-  return { findings, passed, failures, operations: counter.operations + (graphWork.steps - graphStepsBefore), evaluated: evaluated.size };
+  return { findings, passed, failures, operations: counter.operations + (graphWork.steps - graphStepsBefore), evaluated: marks.count(EVALUATED) + unclassifiedEvaluated.size };
 }
 function checkThatMaySelect(rule, candidates) {
   if (!candidates) return rule.checks.length > 0 ? 0 : -1;
@@ -25833,9 +26298,10 @@ function checkThatMaySelect(rule, candidates) {
   return rule.checks.findIndex((check) => check.select.type.some((type) => wanted.has(type.toLowerCase())));
 }
 function pickMessage(variants, fallback, context) {
-  for (const variant of variants ?? []) if (evaluateCondition(variant.when, context).verdict === "pass") return variant.text;
+  for (const variant of variants ?? []) if (conditionVerdict(variant.when, context) === "pass") return variant.text;
   return fallback;
 }
+var SHAPE_READ, MISSHAPEN, EVALUATED, RunMarks;
 var init_run_rules = __esm({
   "src/engine/run-rules.ts"() {
     "use strict";
@@ -25847,6 +26313,22 @@ var init_run_rules = __esm({
     init_make_finding();
     init_work();
     init_shape_check();
+    SHAPE_READ = 1;
+    MISSHAPEN = 2;
+    EVALUATED = 4;
+    RunMarks = class {
+      byList = /* @__PURE__ */ new Map();
+      of(list3) {
+        let marks = this.byList.get(list3);
+        if (!marks) this.byList.set(list3, marks = new Uint8Array(list3.length));
+        return marks;
+      }
+      count(mark) {
+        let count2 = 0;
+        for (const marks of this.byList.values()) for (const value of marks) if (value & mark) count2++;
+        return count2;
+      }
+    };
   }
 });
 
@@ -26018,7 +26500,7 @@ function evaluateRules(setup, read, started) {
 function combine2(main2, partial) {
   if (!partial) return main2;
   const passed = new Map(main2.passed);
-  for (const [rule, count3] of partial.passed) passed.set(rule, (passed.get(rule) ?? 0) + count3);
+  for (const [rule, count2] of partial.passed) passed.set(rule, (passed.get(rule) ?? 0) + count2);
   return {
     findings: [...main2.findings, ...partial.findings],
     passed,
@@ -28127,7 +28609,7 @@ var init_provider_versions = __esm({
 });
 
 // src/inputs/terraform/normalize-azurerm.ts
-function topLevel(path) {
+function topLevel2(path) {
   return /^[^.[]*/.exec(path)[0];
 }
 function sources(from) {
@@ -28137,7 +28619,7 @@ function sources(from) {
 }
 function topLevelCached(path) {
   let name = topLevelOf.get(path);
-  if (name === void 0) topLevelOf.set(path, name = topLevel(path));
+  if (name === void 0) topLevelOf.set(path, name = topLevel2(path));
   return name;
 }
 function isAbsent(value) {
@@ -33742,13 +34224,13 @@ function sum(shards, of) {
 }
 function checkCoverage(shards) {
   const [first] = shards;
-  const count3 = first.shard.count;
+  const count2 = first.shard.count;
   const plan = planKey(first.shard.plan);
   const seen = /* @__PURE__ */ new Map();
   for (const shard of shards) {
-    if (shard.shard.count !== count3) throw new UserError(`is shard ${shard.shard.index}/${shard.shard.count}, but ${first.file} is one of ${count3}: merge the shards of one run`, shard.file);
+    if (shard.shard.count !== count2) throw new UserError(`is shard ${shard.shard.index}/${shard.shard.count}, but ${first.file} is one of ${count2}: merge the shards of one run`, shard.file);
     const twice = seen.get(shard.shard.index);
-    if (twice) throw new UserError(`is shard ${shard.shard.index}/${count3} again (so is ${twice}); each shard once`, shard.file);
+    if (twice) throw new UserError(`is shard ${shard.shard.index}/${count2} again (so is ${twice}); each shard once`, shard.file);
     seen.set(shard.shard.index, shard.file);
     if (planKey(shard.shard.plan) !== plan) {
       throw new UserError(`split the subscriptions differently from ${first.file} (the resource counts changed between the shards' runs, or they audited different scopes); rerun the shards together so that each subscription is audited exactly once`, shard.file);
@@ -33756,8 +34238,8 @@ function checkCoverage(shards) {
     const own = shard.shard.plan.filter((entry) => entry.shard === shard.shard.index).map((entry) => entry.subscription);
     if (own.join(",") !== [...shard.shard.subscriptions].sort().join(",")) throw new UserError(`audited subscriptions its own split does not give it`, shard.file);
   }
-  const missing = Array.from({ length: count3 }, (_, i) => i + 1).filter((index) => !seen.has(index));
-  if (missing.length) throw new UserError(`shard${missing.length === 1 ? "" : "s"} ${missing.map((index) => `${index}/${count3}`).join(", ")} ${missing.length === 1 ? "is" : "are"} missing: the merged report would leave ${missing.length === 1 ? "its" : "their"} subscriptions out and the gate would pass without them`);
+  const missing = Array.from({ length: count2 }, (_, i) => i + 1).filter((index) => !seen.has(index));
+  if (missing.length) throw new UserError(`shard${missing.length === 1 ? "" : "s"} ${missing.map((index) => `${index}/${count2}`).join(", ")} ${missing.length === 1 ? "is" : "are"} missing: the merged report would leave ${missing.length === 1 ? "its" : "their"} subscriptions out and the gate would pass without them`);
 }
 function planKey(plan) {
   return JSON.stringify([...plan].sort((a2, b) => a2.subscription < b.subscription ? -1 : 1).map((entry) => [entry.subscription, entry.shard]));
@@ -33792,12 +34274,12 @@ function readShardReport(path, cwd) {
     inputs: arrayOf(json["inputs"], inputOf) ?? problem("inputs"),
     errors: arrayOf(json["errors"], messageOf) ?? problem("errors"),
     warnings: json["warnings"] === void 0 ? [] : arrayOf(json["warnings"], messageOf) ?? problem("warnings"),
-    resourcesRead: count2(summary["resourcesRead"]) ?? problem("summary.resourcesRead"),
-    resources: count2(summary["resources"]) ?? problem("summary.resources"),
-    checksPassed: count2(summary["checksPassed"]) ?? problem("summary.checksPassed")
+    resourcesRead: count(summary["resourcesRead"]) ?? problem("summary.resourcesRead"),
+    resources: count(summary["resources"]) ?? problem("summary.resources"),
+    checksPassed: count(summary["checksPassed"]) ?? problem("summary.checksPassed")
   };
 }
-function count2(value) {
+function count(value) {
   return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : void 0;
 }
 function str(value) {
@@ -33815,17 +34297,17 @@ function arrayOf(value, item) {
 }
 function shardOf(value) {
   if (!isPlainObject(value)) return void 0;
-  const index = count2(value["index"]);
-  const total = count2(value["count"]);
+  const index = count(value["index"]);
+  const total = count(value["count"]);
   const subscriptions = arrayOf(value["subscriptions"], str);
   const plan = arrayOf(value["plan"], (entry) => {
     if (!isPlainObject(entry)) return void 0;
     const subscription = str(entry["subscription"]);
-    const resources = count2(entry["resources"]);
-    const shard = count2(entry["shard"]);
+    const resources = count(entry["resources"]);
+    const shard = count(entry["shard"]);
     return subscription !== void 0 && resources !== void 0 && shard !== void 0 ? { subscription, resources, shard } : void 0;
   });
-  const linkedResources = count2(value["linkedResources"]);
+  const linkedResources = count(value["linkedResources"]);
   if (!index || !total || index > total || !subscriptions || !plan || linkedResources === void 0) return void 0;
   return { index, count: total, subscriptions, plan, linkedResources };
 }
@@ -33833,14 +34315,14 @@ function inputOf(value) {
   if (!isPlainObject(value)) return void 0;
   const file = str(value["file"]);
   const kind = str(value["kind"]);
-  const resources = count2(value["resources"]);
+  const resources = count(value["resources"]);
   if (file === void 0 || !["plan", "snapshot", "audit", "manifest"].includes(kind ?? "") || resources === void 0) return void 0;
-  return { file, kind, resources, unmapped: count2(value["unmapped"]) ?? 0 };
+  return { file, kind, resources, unmapped: count(value["unmapped"]) ?? 0 };
 }
 function messageOf(value) {
   if (!isPlainObject(value) || typeof value["message"] !== "string") return void 0;
   const file = str(value["file"]);
-  const line2 = count2(value["line"]);
+  const line2 = count(value["line"]);
   return { ...file !== void 0 ? { file } : {}, ...line2 ? { line: line2 } : {}, message: value["message"] };
 }
 function findingOf(value) {
@@ -33861,10 +34343,10 @@ function findingOf(value) {
     reason: value["suppression"]["reason"],
     ...typeof value["suppression"]["expires"] === "string" ? { expires: value["suppression"]["expires"] } : {},
     ...typeof value["suppression"]["file"] === "string" ? { file: value["suppression"]["file"] } : {},
-    ...count2(value["suppression"]["line"]) ? { line: count2(value["suppression"]["line"]) } : {}
+    ...count(value["suppression"]["line"]) ? { line: count(value["suppression"]["line"]) } : {}
   } : void 0;
-  const line2 = count2(location2["line"]);
-  const column = count2(location2["column"]);
+  const line2 = count(location2["line"]);
+  const column = count(location2["column"]);
   return {
     ruleId: value["ruleId"],
     ruleTitle: value["title"],
@@ -33949,7 +34431,7 @@ function unreadLines(report) {
   return report.inputs.filter((input) => input.unread?.length).map((input) => ({ file: input.file, text: `not read: ${input.unread.join("; ")}` }));
 }
 function summaryLine(summary) {
-  const plural = (count3, word, many = `${word}s`) => `${count3} ${count3 === 1 ? word : many}`;
+  const plural = (count2, word, many = `${word}s`) => `${count2} ${count2 === 1 ? word : many}`;
   const parts = [
     `${plural(summary.files, "input file")}`,
     ...summary.notScanned ? [`${plural(summary.notScanned, "file")} not scanned`] : [],
@@ -33965,7 +34447,7 @@ function gateVerdict(report) {
   const gate = report.configuration.gate;
   if (!gate) return void 0;
   const failing = gateFailures(report.findings, gate);
-  const plural = (count3, word) => `${count3} ${word}${count3 === 1 ? "" : "s"}`;
+  const plural = (count2, word) => `${count2} ${word}${count2 === 1 ? "" : "s"}`;
   const threshold2 = gate.failOn === "none" ? void 0 : SEVERITY_ORDER[gate.failOn];
   const unknownAbove = threshold2 === void 0 ? 0 : report.findings.filter((f) => f.status === "unknown" && !f.suppression && f.baseline !== "existing" && SEVERITY_ORDER[f.severity] >= threshold2).length;
   const unknownFailing = failing.filter((finding) => finding.status === "unknown").length;
@@ -36034,21 +36516,21 @@ var init_query_plan = __esm({
 function parseShard(text9) {
   const match = /^(\d{1,4})\/(\d{1,4})$/.exec(text9.trim());
   const index = Number(match?.[1]);
-  const count3 = Number(match?.[2]);
-  if (!match || index < 1 || count3 < 1 || index > count3 || count3 > MAX_SHARDS) {
+  const count2 = Number(match?.[2]);
+  if (!match || index < 1 || count2 < 1 || index > count2 || count2 > MAX_SHARDS) {
     throw new UserError(`--shard takes K/N with 1 <= K <= N <= ${MAX_SHARDS} (e.g. --shard 2/4), got "${text9}"`);
   }
-  return { index, count: count3 };
+  return { index, count: count2 };
 }
-function planShards(subscriptions, counts, count3) {
+function planShards(subscriptions, counts, count2) {
   const unique2 = [...new Set(subscriptions.map((id) => id.toLowerCase()))];
   const sized = unique2.map((subscription) => ({ subscription, resources: counts.get(subscription) ?? 0 }));
   sized.sort((a2, b) => b.resources - a2.resources || (a2.subscription < b.subscription ? -1 : a2.subscription > b.subscription ? 1 : 0));
-  const totals = new Array(count3).fill(0);
+  const totals = new Array(count2).fill(0);
   const plan = [];
   for (const entry of sized) {
     let lightest = 0;
-    for (let shard = 1; shard < count3; shard++) if (totals[shard] < totals[lightest]) lightest = shard;
+    for (let shard = 1; shard < count2; shard++) if (totals[shard] < totals[lightest]) lightest = shard;
     totals[lightest] += entry.resources;
     plan.push({ ...entry, shard: lightest + 1 });
   }
@@ -36310,15 +36792,15 @@ function addLinked(inventory, rows) {
     if (!bySubscription.has(key)) bySubscription.set(key, []);
     bySubscription.get(key).push(row);
   }
-  let count3 = 0;
+  let count2 = 0;
   for (const [subscription, subscriptionRows] of bySubscription) {
     for (const resource of readSnapshot(subscriptionRows, `azure://${subscription}`, void 0, "audit").resources) {
       resource.source.managed = false;
       inventory.add(resource);
-      count3++;
+      count2++;
     }
   }
-  return count3;
+  return count2;
 }
 function unlistedChildren(rows, collections) {
   const unread = /* @__PURE__ */ new Map();
