@@ -1,4 +1,5 @@
-import type { ReaderContexts, Resource } from './resource.js';
+import { ArmRowResource, type ReaderContexts, type Resource } from './resource.js';
+import { KeyIndex, sameKey } from './key-index.js';
 import type { PlanContext } from '../inputs/terraform/plan-context.js';
 import type { Overlay } from './overlay.js';
 
@@ -11,10 +12,11 @@ export class Inventory implements ReaderContexts {
   /** Resources whose type could not be told (Resource.unclassified): kept out of every index rules and links use. */
   readonly unclassified: Resource[] = [];
   private readonly byType = new Map<string, Resource[]>();
-  private readonly byKey = new Map<string, Resource>();
+  /** By key, case-insensitively, holding no lower-cased copy of any key (src/model/key-index.ts). */
+  private readonly byKey = new KeyIndex<Resource>(keyText);
   /**
    * Lower-cased ids of resources keyed by something else (a plan's address). A resource keyed by its own
-   * lower-cased id (a snapshot's) is found through byKey: a second index of the same strings cost a hash
+   * lower-cased id (a snapshot's, an ArmRowResource) is found through byKey: a second index of the same strings cost a hash
    * table entry per resource and a tenth of a snapshot's reading time.
    */
   private readonly byId = new Map<string, Resource>();
@@ -41,18 +43,18 @@ export class Inventory implements ReaderContexts {
     this.resources.push(resource);
     if (resource.unclassified) {
       this.unclassified.push(resource);
-      this.byKey.set(resource.key.toLowerCase(), resource);
+      this.byKey.set(resource);
       return;
     }
     const type = lowerType(resource.armType);
     push(this.byType, type, resource);
-    const key = resource.key.toLowerCase();
-    this.byKey.set(key, resource);
-    if (resource.source.id) {
-      const id = resource.source.id.toLowerCase();
-      if (id !== key) this.byId.set(id, resource);
+    this.byKey.set(resource);
+    const id = resource.source.id;
+    if (id) {
       // Found through byKey from now on, as the resource added last with this id.
-      else if (this.byId.size !== 0) this.byId.delete(id);
+      if (resource instanceof ArmRowResource || sameKey(id, resource.key)) {
+        if (this.byId.size !== 0) this.byId.delete(id.toLowerCase());
+      } else this.byId.set(id.toLowerCase(), resource);
     }
     const byName = this.byTypeAndName.get(type);
     if (byName) push(byName, resource.name.toLowerCase(), resource);
@@ -66,15 +68,14 @@ export class Inventory implements ReaderContexts {
   }
 
   get(key: string): Resource | undefined {
-    return this.byKey.get(key.toLowerCase());
+    return this.byKey.get(key);
   }
 
   getById(id: string): Resource | undefined {
-    const lower = id.toLowerCase();
-    const other = this.byId.get(lower);
+    const other = this.byId.size !== 0 ? this.byId.get(id.toLowerCase()) : undefined;
     if (other) return other;
-    const keyed = this.byKey.get(lower);
-    return keyed && !keyed.unclassified && keyed.source.id?.toLowerCase() === lower ? keyed : undefined;
+    const keyed = this.byKey.get(id);
+    return keyed && !keyed.unclassified && keyed.source.id !== undefined && sameKey(keyed.source.id, id) ? keyed : undefined;
   }
 
   byName(armType: string, name: string): readonly Resource[] {
@@ -116,6 +117,11 @@ export class Inventory implements ReaderContexts {
   get size(): number {
     return this.resources.length;
   }
+}
+
+/** A resource's key up to case: a resource read from an ARM row has its id, whose lower case is its key, and no key string to read. */
+function keyText(resource: Resource): string {
+  return resource instanceof ArmRowResource ? resource.source.id : resource.key;
 }
 
 /** A scan holds a few dozen ARM types across hundreds of thousands of resources: each is lower-cased once. */
