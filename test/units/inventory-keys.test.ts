@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { Inventory } from '../../src/model/inventory.js';
 import { KeyIndex, sameKey } from '../../src/model/key-index.js';
 import { ArmRowResource, type Resource } from '../../src/model/resource.js';
+import { readSnapshot } from '../../src/inputs/resource-graph/read-snapshot.js';
 
 /**
  * The inventory finds resources by key and by id case-insensitively (`toLowerCase` on both sides) without
@@ -29,6 +30,13 @@ describe('resources read from ARM rows', () => {
     const resource = armRow(`${SUB}/resourceGroups/RG-App/providers/Microsoft.KeyVault/vaults/KV-App`);
     expect(resource.key).toBe(`${SUB}/resourcegroups/rg-app/providers/microsoft.keyvault/vaults/kv-app`);
     expect(Object.keys(resource)).toEqual(['armType', 'name', 'body', 'source', 'location']);
+  });
+
+  it('a snapshot row without a location has no location property, as before', () => {
+    const id = `${SUB}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv`;
+    const [resource] = readSnapshot([{ id, type: 'Microsoft.KeyVault/vaults', name: 'kv', properties: {} }], 'snap.json', undefined).resources;
+    expect('location' in resource!).toBe(false);
+    expect(resource!.key).toBe(id.toLowerCase());
   });
 });
 

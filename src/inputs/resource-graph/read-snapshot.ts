@@ -1,6 +1,7 @@
 import { UserError } from '../../errors.js';
 import { canonicalArmType } from '../../model/arm-types.js';
-import type { InputKind, Resource } from '../../model/resource.js';
+import { KeyIndex } from '../../model/key-index.js';
+import { ArmRowResource, type InputKind, type Resource } from '../../model/resource.js';
 import { isPlainObject, setOwn, UNKNOWN } from '../../model/values.js';
 import { parseArmId } from '../../graph/arm-id.js';
 import { graphWork } from '../../graph/work.js';
@@ -137,8 +138,12 @@ export class SnapshotRows {
   /** Children split out of their parents (subnets): read after the rows the snapshot holds, numbered on. */
   private readonly children: Record<string, unknown>[] = [];
   private count = 0;
-  /** Each lower-cased id read, with the index of its resource, to compare another row with the same id. */
-  private readonly seen = new Map<string, number>();
+  /**
+   * The index of each resource read, by its id up to case, to compare another row with the same id. Holds
+   * no lower-cased id: a Map keyed by them held a second copy of every id until the reading ended, when
+   * the read holds most (src/model/key-index.ts).
+   */
+  private readonly seen = new KeyIndex<number>((resourceIndex) => this.resources[resourceIndex]!.source.id!);
   /** The row each resource was read from (its index). */
   private readonly firstRow: number[] = [];
   private readonly previous = new PreviousValues();
@@ -177,8 +182,7 @@ export class SnapshotRows {
       if (streamed && place && typeof id === 'string' && !this.unreadPlaces.has(id)) this.unreadPlaces.set(id, place);
       return;
     }
-    const key = id.toLowerCase();
-    const first = this.seen.get(key);
+    const first = this.seen.get(id);
     if (first !== undefined) {
       // Overlapping pages repeat rows: the same row is read once. Rows that differ are an error.
       if (!sameRow(this.firstRowOf(first), row)) this.problems.push(`rows ${this.firstRow[first]! + 1} and ${index + 1} have the same id ${id} but different values`);
@@ -191,7 +195,7 @@ export class SnapshotRows {
       at = (this.unreadPlaces.size !== 0 ? this.unreadPlaces.get(id) : undefined) ?? place;
       if (!at) this.unplaced.set(id, this.resources.length);
     }
-    this.build(row, id, key, type, index, at);
+    this.build(row, id, type, index, at);
   }
 
   /** The resources, after the children split out of their parents; `incomplete` says why the rows are not all there. */
@@ -201,19 +205,17 @@ export class SnapshotRows {
       const child = this.children[i]!;
       graphWork.steps++;
       const id = child['id'] as string;
-      const key = id.toLowerCase();
-      if (this.seen.has(key)) continue;
+      if (this.seen.get(id) !== undefined) continue;
       const type = child['type'] as string;
       if (mayHaveInlineChildren(type)) for (const grandchild of inlineChildren(child, id)) this.children.push(grandchild);
-      this.build(child, id, key, type, this.count + i, this.kept ? this.kept.places.get(id) : this.unreadPlaces.get(id));
+      this.build(child, id, type, this.count + i, this.kept ? this.kept.places.get(id) : this.unreadPlaces.get(id));
     }
     return { resources: this.resources, problems: incomplete ? [incomplete, ...this.problems] : this.problems };
   }
 
-  private build(row: Record<string, unknown>, id: string, key: string, type: string, index: number, place: Place | undefined): void {
-    this.seen.set(key, this.resources.length);
+  private build(row: Record<string, unknown>, id: string, type: string, index: number, place: Place | undefined): void {
     this.firstRow.push(index);
-    const built = resourceOf(row, id, key, this.armTypes.of(type), this.file, this.kind, place, this.previous);
+    const built = resourceOf(row, id, this.armTypes.of(type), this.file, this.kind, place, this.previous);
     if (!this.kept) {
       const resourceIndex = this.resources.length;
       if (typeof row['name'] !== 'string') {
@@ -223,6 +225,7 @@ export class SnapshotRows {
       this.held.push(built.held);
     }
     this.resources.push(built.resource);
+    this.seen.set(this.resources.length - 1);
   }
 
   /** The first row read with an id: the row itself, or (streamed) the row as rebuilt from its resource. */
@@ -306,7 +309,7 @@ function mayNameParent(lowerId: string): boolean {
  * order by a plain loop: object rest spread costs several times as much per row, and a 100k-row snapshot
  * makes 100k of them.
  */
-function resourceOf(row: Record<string, unknown>, id: string, key: string, armType: string, file: string, kind: InputKind, position: Place | undefined, previous: PreviousValues): { resource: Resource; held: number } {
+function resourceOf(row: Record<string, unknown>, id: string, armType: string, file: string, kind: InputKind, position: Place | undefined, previous: PreviousValues): { resource: Resource; held: number } {
   const body: Record<string, unknown> = {};
   for (const column in row) {
     if (column === 'id' || column === 'type' || column === 'name' || column === 'location' || !Object.hasOwn(row, column)) continue;
@@ -317,7 +320,7 @@ function resourceOf(row: Record<string, unknown>, id: string, key: string, armTy
   let held = 0;
   // Resource Graph rows carry their resource group, and most ids name no parent: the id is parsed only when
   // it can add one of the two.
-  const parsed = body['resourceGroup'] === undefined || (body['parentId'] === undefined && mayNameParent(key)) ? parseArmId(id) : undefined;
+  const parsed = body['resourceGroup'] === undefined || (body['parentId'] === undefined && mayNameParent(id.toLowerCase())) ? parseArmId(id) : undefined;
   if (parsed?.parentId && body['parentId'] === undefined) {
     body['parentId'] = parsed.parentId;
     held |= PARENT_ADDED;
@@ -348,12 +351,13 @@ function resourceOf(row: Record<string, unknown>, id: string, key: string, armTy
   if (typeof location !== 'string') held |= LOCATION_NOT_STRING;
   const source = sourceOf(kind, file, id, position);
   const shown = typeof name === 'string' ? name : id.split('/').pop() ?? id;
-  const resource: Resource = typeof location === 'string' ? { key, armType, name: shown, location, body, source } : { key, armType, name: shown, body, source };
+  // Its key (`key`, the lower-cased id) is computed from the id when asked, not held: see ArmRowResource.
+  const resource = new ArmRowResource(armType, shown, typeof location === 'string' ? location : undefined, body, source);
   return { resource, held };
 }
 
-function sourceOf(kind: InputKind, file: string, id: string, position: Place | undefined): Resource['source'] {
-  const source: Resource['source'] = position
+function sourceOf(kind: InputKind, file: string, id: string, position: Place | undefined): ArmRowResource['source'] {
+  const source: ArmRowResource['source'] = position
     ? { kind, dialect: 'arm', file, id, managed: true, line: position.line, column: position.column }
     : { kind, dialect: 'arm', file, id, managed: true };
   if (kind === 'audit') source.notation = AUDIT_NOTATION;
