@@ -26332,7 +26332,128 @@ var init_run_rules = __esm({
   }
 });
 
+// src/model/resource.ts
+function resourceId(resource) {
+  return resource.source.id ?? resource.source.address ?? resource.key;
+}
+var UNCLASSIFIED_TYPE, ArmRowResource;
+var init_resource = __esm({
+  "src/model/resource.ts"() {
+    "use strict";
+    UNCLASSIFIED_TYPE = "azfence/Unclassified";
+    ArmRowResource = class {
+      constructor(armType, name, location2, body, source) {
+        this.armType = armType;
+        this.name = name;
+        this.body = body;
+        this.source = source;
+        if (location2 !== void 0) this.location = location2;
+      }
+      armType;
+      name;
+      body;
+      source;
+      get key() {
+        return this.source.id.toLowerCase();
+      }
+    };
+  }
+});
+
+// src/model/key-index.ts
+function hashLowerCased(text9) {
+  let hash = SEED;
+  for (let i = 0; i < text9.length; i++) {
+    let c = text9.charCodeAt(i);
+    if (c >= 128) return hashOf(text9.toLowerCase());
+    if (c >= 65 && c <= 90) c += 32;
+    hash = Math.imul(hash ^ c, 16777619);
+  }
+  return finish(hash);
+}
+function hashOf(lower2) {
+  let hash = SEED;
+  for (let i = 0; i < lower2.length; i++) hash = Math.imul(hash ^ lower2.charCodeAt(i), 16777619);
+  return finish(hash);
+}
+function finish(hash) {
+  hash ^= hash >>> 15;
+  hash = Math.imul(hash, 739982445);
+  hash ^= hash >>> 13;
+  return hash & 1073741823;
+}
+function sameKey(a2, b) {
+  if (a2 === b) return true;
+  const shorter = Math.min(a2.length, b.length);
+  for (let i = 0; i < shorter; i++) {
+    let x = a2.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x >= 128 || y >= 128) return a2.toLowerCase() === b.toLowerCase();
+    if (x === y) continue;
+    if (x >= 65 && x <= 90) x += 32;
+    if (y >= 65 && y <= 90) y += 32;
+    if (x !== y) return false;
+  }
+  return a2.length === b.length;
+}
+var KeyIndex, SEED;
+var init_key_index = __esm({
+  "src/model/key-index.ts"() {
+    "use strict";
+    KeyIndex = class {
+      /**
+       * `keyOf`: the key of a value up to case (a resource's id, where its key is the id lower-cased), read
+       * again for each comparison rather than held. `hash`: hashLowerCased; tests pass one that puts every key in one bucket.
+       */
+      constructor(keyOf, hash = hashLowerCased) {
+        this.keyOf = keyOf;
+        this.hash = hash;
+      }
+      keyOf;
+      hash;
+      buckets = /* @__PURE__ */ new Map();
+      count = 0;
+      get size() {
+        return this.count;
+      }
+      /** Adds a value under its key; it replaces one already held under the same key. */
+      set(value) {
+        const key = this.keyOf(value);
+        const hash = this.hash(key);
+        const held = this.buckets.get(hash);
+        if (held === void 0) {
+          this.buckets.set(hash, value);
+          this.count++;
+        } else if (!Array.isArray(held)) {
+          if (sameKey(this.keyOf(held), key)) this.buckets.set(hash, value);
+          else {
+            this.buckets.set(hash, [held, value]);
+            this.count++;
+          }
+        } else {
+          const at3 = held.findIndex((other) => sameKey(this.keyOf(other), key));
+          if (at3 === -1) {
+            held.push(value);
+            this.count++;
+          } else held[at3] = value;
+        }
+      }
+      /** The value whose key is `key` once both are lower-cased. */
+      get(key) {
+        const held = this.buckets.get(this.hash(key));
+        if (held === void 0) return void 0;
+        if (!Array.isArray(held)) return sameKey(this.keyOf(held), key) ? held : void 0;
+        return held.find((other) => sameKey(this.keyOf(other), key));
+      }
+    };
+    SEED = Math.random() * 4294967296 >>> 0;
+  }
+});
+
 // src/model/inventory.ts
+function keyText(resource) {
+  return resource instanceof ArmRowResource ? resource.source.id : resource.key;
+}
 function lowerType(armType) {
   let lower2 = lowerTypes.get(armType);
   if (lower2 === void 0) {
@@ -26350,15 +26471,18 @@ var Inventory, lowerTypes;
 var init_inventory = __esm({
   "src/model/inventory.ts"() {
     "use strict";
+    init_resource();
+    init_key_index();
     Inventory = class {
       resources = [];
       /** Resources whose type could not be told (Resource.unclassified): kept out of every index rules and links use. */
       unclassified = [];
       byType = /* @__PURE__ */ new Map();
-      byKey = /* @__PURE__ */ new Map();
+      /** By key, case-insensitively, holding no lower-cased copy of any key (src/model/key-index.ts). */
+      byKey = new KeyIndex(keyText);
       /**
        * Lower-cased ids of resources keyed by something else (a plan's address). A resource keyed by its own
-       * lower-cased id (a snapshot's) is found through byKey: a second index of the same strings cost a hash
+       * lower-cased id (a snapshot's, an ArmRowResource) is found through byKey: a second index of the same strings cost a hash
        * table entry per resource and a tenth of a snapshot's reading time.
        */
       byId = /* @__PURE__ */ new Map();
@@ -26383,17 +26507,17 @@ var init_inventory = __esm({
         this.resources.push(resource);
         if (resource.unclassified) {
           this.unclassified.push(resource);
-          this.byKey.set(resource.key.toLowerCase(), resource);
+          this.byKey.set(resource);
           return;
         }
         const type = lowerType(resource.armType);
         push(this.byType, type, resource);
-        const key = resource.key.toLowerCase();
-        this.byKey.set(key, resource);
-        if (resource.source.id) {
-          const id = resource.source.id.toLowerCase();
-          if (id !== key) this.byId.set(id, resource);
-          else if (this.byId.size !== 0) this.byId.delete(id);
+        this.byKey.set(resource);
+        const id = resource.source.id;
+        if (id) {
+          if (resource instanceof ArmRowResource || sameKey(id, resource.key)) {
+            if (this.byId.size !== 0) this.byId.delete(id.toLowerCase());
+          } else this.byId.set(id.toLowerCase(), resource);
         }
         const byName3 = this.byTypeAndName.get(type);
         if (byName3) push(byName3, resource.name.toLowerCase(), resource);
@@ -26405,14 +26529,13 @@ var init_inventory = __esm({
         return this.byType.get(lowerType(armType)) ?? [];
       }
       get(key) {
-        return this.byKey.get(key.toLowerCase());
+        return this.byKey.get(key);
       }
       getById(id) {
-        const lower2 = id.toLowerCase();
-        const other = this.byId.get(lower2);
+        const other = this.byId.size !== 0 ? this.byId.get(id.toLowerCase()) : void 0;
         if (other) return other;
-        const keyed = this.byKey.get(lower2);
-        return keyed && !keyed.unclassified && keyed.source.id?.toLowerCase() === lower2 ? keyed : void 0;
+        const keyed = this.byKey.get(id);
+        return keyed && !keyed.unclassified && keyed.source.id !== void 0 && sameKey(keyed.source.id, id) ? keyed : void 0;
       }
       byName(armType, name) {
         const type = lowerType(armType);
@@ -28487,18 +28610,6 @@ var init_large_file = __esm({
   }
 });
 
-// src/model/resource.ts
-function resourceId(resource) {
-  return resource.source.id ?? resource.source.address ?? resource.key;
-}
-var UNCLASSIFIED_TYPE;
-var init_resource = __esm({
-  "src/model/resource.ts"() {
-    "use strict";
-    UNCLASSIFIED_TYPE = "azfence/Unclassified";
-  }
-});
-
 // src/inputs/terraform/normalize-azapi.ts
 function normalizeAzapi(planned) {
   const typeValue = readPlanned(planned, "type").value;
@@ -29890,7 +30001,7 @@ function mayNameParent(lowerId) {
   for (at3 = lowerId.indexOf("/", at3 + 11); at3 !== -1 && slashes < 4; at3 = lowerId.indexOf("/", at3 + 1)) slashes++;
   return slashes >= 4;
 }
-function resourceOf(row, id, key, armType, file, kind, position, previous) {
+function resourceOf(row, id, armType, file, kind, position, previous) {
   const body = {};
   for (const column in row) {
     if (column === "id" || column === "type" || column === "name" || column === "location" || !Object.hasOwn(row, column)) continue;
@@ -29898,7 +30009,7 @@ function resourceOf(row, id, key, armType, file, kind, position, previous) {
     setOwn(body, column, typeof value === "string" && REPEATED_COLUMNS.has(column) ? previous.same(column, value) : value);
   }
   let held = 0;
-  const parsed = body["resourceGroup"] === void 0 || body["parentId"] === void 0 && mayNameParent(key) ? parseArmId(id) : void 0;
+  const parsed = body["resourceGroup"] === void 0 || body["parentId"] === void 0 && mayNameParent(id.toLowerCase()) ? parseArmId(id) : void 0;
   if (parsed?.parentId && body["parentId"] === void 0) {
     body["parentId"] = parsed.parentId;
     held |= PARENT_ADDED;
@@ -29925,7 +30036,7 @@ function resourceOf(row, id, key, armType, file, kind, position, previous) {
   if (typeof location2 !== "string") held |= LOCATION_NOT_STRING;
   const source = sourceOf(kind, file, id, position);
   const shown3 = typeof name === "string" ? name : id.split("/").pop() ?? id;
-  const resource = typeof location2 === "string" ? { key, armType, name: shown3, location: location2, body, source } : { key, armType, name: shown3, body, source };
+  const resource = new ArmRowResource(armType, shown3, typeof location2 === "string" ? location2 : void 0, body, source);
   return { resource, held };
 }
 function sourceOf(kind, file, id, position) {
@@ -29939,6 +30050,8 @@ var init_read_snapshot = __esm({
     "use strict";
     init_errors();
     init_arm_types();
+    init_key_index();
+    init_resource();
     init_values();
     init_arm_id();
     init_work();
@@ -29974,8 +30087,12 @@ var init_read_snapshot = __esm({
       /** Children split out of their parents (subnets): read after the rows the snapshot holds, numbered on. */
       children = [];
       count = 0;
-      /** Each lower-cased id read, with the index of its resource, to compare another row with the same id. */
-      seen = /* @__PURE__ */ new Map();
+      /**
+       * The index of each resource read, by its id up to case, to compare another row with the same id. Holds
+       * no lower-cased id: a Map keyed by them held a second copy of every id until the reading ended, when
+       * the read holds most (src/model/key-index.ts).
+       */
+      seen = new KeyIndex((resourceIndex) => this.resources[resourceIndex].source.id);
       /** The row each resource was read from (its index). */
       firstRow = [];
       previous = new PreviousValues();
@@ -30005,8 +30122,7 @@ var init_read_snapshot = __esm({
           if (streamed && place && typeof id === "string" && !this.unreadPlaces.has(id)) this.unreadPlaces.set(id, place);
           return;
         }
-        const key = id.toLowerCase();
-        const first = this.seen.get(key);
+        const first = this.seen.get(id);
         if (first !== void 0) {
           if (!sameRow(this.firstRowOf(first), row)) this.problems.push(`rows ${this.firstRow[first] + 1} and ${index + 1} have the same id ${id} but different values`);
           return;
@@ -30018,7 +30134,7 @@ var init_read_snapshot = __esm({
           at3 = (this.unreadPlaces.size !== 0 ? this.unreadPlaces.get(id) : void 0) ?? place;
           if (!at3) this.unplaced.set(id, this.resources.length);
         }
-        this.build(row, id, key, type, index, at3);
+        this.build(row, id, type, index, at3);
       }
       /** The resources, after the children split out of their parents; `incomplete` says why the rows are not all there. */
       finish(incomplete) {
@@ -30026,18 +30142,16 @@ var init_read_snapshot = __esm({
           const child2 = this.children[i];
           graphWork.steps++;
           const id = child2["id"];
-          const key = id.toLowerCase();
-          if (this.seen.has(key)) continue;
+          if (this.seen.get(id) !== void 0) continue;
           const type = child2["type"];
           if (mayHaveInlineChildren(type)) for (const grandchild of inlineChildren(child2, id)) this.children.push(grandchild);
-          this.build(child2, id, key, type, this.count + i, this.kept ? this.kept.places.get(id) : this.unreadPlaces.get(id));
+          this.build(child2, id, type, this.count + i, this.kept ? this.kept.places.get(id) : this.unreadPlaces.get(id));
         }
         return { resources: this.resources, problems: incomplete ? [incomplete, ...this.problems] : this.problems };
       }
-      build(row, id, key, type, index, place) {
-        this.seen.set(key, this.resources.length);
+      build(row, id, type, index, place) {
         this.firstRow.push(index);
-        const built = resourceOf(row, id, key, this.armTypes.of(type), this.file, this.kind, place, this.previous);
+        const built = resourceOf(row, id, this.armTypes.of(type), this.file, this.kind, place, this.previous);
         if (!this.kept) {
           const resourceIndex = this.resources.length;
           if (typeof row["name"] !== "string") {
@@ -30047,6 +30161,7 @@ var init_read_snapshot = __esm({
           this.held.push(built.held);
         }
         this.resources.push(built.resource);
+        this.seen.set(this.resources.length - 1);
       }
       /** The first row read with an id: the row itself, or (streamed) the row as rebuilt from its resource. */
       firstRowOf(resourceIndex) {
@@ -31125,7 +31240,7 @@ function resolveScalar(text9) {
   }
   return { kind: "str", value: text9 };
 }
-function keyText(value) {
+function keyText2(value) {
   if (typeof value === "string") return value;
   if (typeof value === "boolean") return value ? "true" : "false";
   if (typeof value === "number") {
@@ -31197,7 +31312,7 @@ function mapping(node, out, ctx) {
     }
     const keyNode = pair.key;
     if (isMap(keyNode) || isSeq(keyNode)) throw new Refused("a map key is itself a map or a list, which kubectl cannot read", keyNode);
-    const key = keyText(convert(keyNode, ctx));
+    const key = keyText2(convert(keyNode, ctx));
     if (key === void 0) throw new Refused("a map key is null or not a scalar, which kubectl cannot read", keyNode ?? node);
     if (written.has(key)) throw new Refused("a key is written twice in one mapping (yes: and true: are one key to kubectl)", keyNode ?? node);
     written.add(key);
