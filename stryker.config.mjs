@@ -11,6 +11,8 @@ export default {
     // the condition evaluator and its comparisons
     'src/engine/condition.ts',
     'src/engine/evaluate.ts',
+    'src/engine/compiled-leaves.ts',
+    'src/engine/evaluation-context.ts',
     'src/engine/compare.ts',
     'src/engine/field-path.ts',
     'src/engine/glob.ts',
