@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMPARISON_OPERATORS, type Condition } from '../../src/engine/condition.js';
-import { evaluateCondition as evaluate, valueAt, type RuleFunction } from '../../src/engine/evaluate.js';
+import { conditionVerdict, evaluateCondition as evaluate, valueAt, type RuleFunction } from '../../src/engine/evaluate.js';
 import { parseFieldPath } from '../../src/engine/field-path.js';
 import { mergeDetails, negate, PASS, type Evaluation } from '../../src/engine/verdict.js';
 import { Inventory } from '../../src/model/inventory.js';
@@ -91,10 +91,30 @@ describe('evidence of leaves', () => {
     expect(run({ field: 'tags', equals: { env: 'prod' } as never }, tagged, { parameters: { env: 'dev' } })).toMatchObject({ verdict: 'pass', evidence: [{ path: 'tags', actual: { env: 'prod' } }] });
     expect(run({ field: 'tags', notEquals: { env: 'prod' } as never }, tagged).verdict).toBe('fail');
   });
+  it('an operand of null, or an object whose parameter key is not a name, is a literal', () => {
+    const thing = resource({ properties: { mode: null, ref: { parameter: 7 } } });
+    expect(run({ field: 'properties.mode', notEquals: null as never }, thing, { parameters: { null: 'x' } })).toMatchObject({ verdict: 'pass', evidence: [{ expected: 'not to equal null' }] });
+    expect(run({ field: 'properties.ref', equals: { parameter: 7 } as never }, thing, { parameters: { 7: { parameter: 8 } } })).toMatchObject({ verdict: 'pass', evidence: [{ expected: 'to equal {"parameter":7}' }] });
+  });
   it('malformed conditions are errors, not verdicts', () => {
     expect(() => run({ field: 'properties.mode' } as Condition, thing)).toThrow('condition has no operator');
     expect(() => run({} as Condition, thing)).toThrow('condition has no recognised key');
     expect(() => run({ function: 'nope' }, thing)).toThrow('unknown function "nope"');
+  });
+  it('a malformed condition throws the same error for the verdict alone, and one that is not an object throws what reading its keys throws', () => {
+    const context = { resource: thing, inventory: new Inventory(), parameters: {}, functions: new Map(), counter: { operations: 0 } };
+    const cases: Array<[unknown, RegExp]> = [
+      [{}, /^condition has no recognised key$/],
+      [{ allOf: 5 }, /allOf\.map is not a function/],
+      [{ not: { anyOf: 'x' } }, /anyOf\.map is not a function/],
+      [5, /Cannot use 'in' operator to search for 'allOf' in 5/],
+      [null, /Cannot use 'in' operator to search for 'allOf' in null/],
+      [{ allOf: [{ field: 'properties.mode', exists: true }, 'x'] }, /Cannot use 'in' operator to search for 'allOf' in x/],
+    ];
+    for (const [condition, error] of cases) {
+      expect(() => evaluate(condition as Condition, context), JSON.stringify(condition)).toThrow(error);
+      expect(() => conditionVerdict(condition as Condition, context), JSON.stringify(condition)).toThrow(error);
+    }
   });
 });
 
@@ -123,6 +143,12 @@ describe('count', () => {
       operations: 4,
     });
     expect(run({ count: { field: 'properties.rules[*]', where }, greater: 5 }, thing).evidence).toEqual([{ path: 'properties.rules[*]', actual: '1..2', expected: 'count of properties.rules[*] (filtered) to be greater than 5' }]);
+  });
+  it('a parameter operand is described with its value, afresh when the value changes, and when it is not set', () => {
+    const condition: Condition = { count: { field: 'properties.rules[*]' }, equals: { parameter: 'n' } };
+    expect(run(condition, thing, { parameters: {} }).evidence[0]!.expected).toBe('count of properties.rules[*] to equal undefined');
+    expect(run(condition, thing, { parameters: { n: 2 } })).toMatchObject({ verdict: 'fail', evidence: [{ expected: 'count of properties.rules[*] to equal 2' }] });
+    expect(run(condition, thing, { parameters: { n: 3 } })).toMatchObject({ verdict: 'pass', evidence: [{ expected: 'count of properties.rules[*] to equal 3' }] });
   });
   it('an unknown or sensitive list has no count', () => {
     expect(run({ count: { field: 'properties.unknownList[*]' }, less: 1 }, thing)).toEqual({

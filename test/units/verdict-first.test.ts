@@ -10,7 +10,7 @@ import { graphWork } from '../../src/graph/work.js';
 import { readFiles } from '../../src/inputs/read-files.js';
 import { Inventory } from '../../src/model/inventory.js';
 import type { Resource } from '../../src/model/resource.js';
-import { UNKNOWN } from '../../src/model/values.js';
+import { REDACTED, UNKNOWN } from '../../src/model/values.js';
 
 /**
  * runRules asks each check for the verdict alone, and evaluates with evidence only where the verdict is not a
@@ -104,6 +104,37 @@ describe('the verdict alone agrees with the evaluation', () => {
   });
 });
 
+describe('the verdict alone, leaf by leaf', () => {
+  const held: Resource = {
+    key: 'h',
+    armType: 'Microsoft.Test/things',
+    name: 'held',
+    body: { properties: { groups: [{ name: 'a' }, { name: 'b' }], open: UNKNOWN, secrets: REDACTED, secret: REDACTED } },
+    source: { kind: 'snapshot', dialect: 'arm', file: 'f.json', id: '/subs/x/things/held' },
+  };
+  const cases: Array<[Condition, string]> = [
+    // Every member holds: a pass, not an unknown.
+    [{ field: 'properties.groups[*].name', in: ['a', 'b'] }, 'pass'],
+    [{ field: 'properties.groups[*].name', equals: 'a' }, 'fail'],
+    // A list that could not be read, or is sensitive: neither its members nor their count decide.
+    [{ field: 'properties.open[*].name', equals: 'a' }, 'unknown'],
+    [{ field: 'properties.secrets[*]', equals: 'a' }, 'unknown'],
+    [{ count: { field: 'properties.open[*]' }, equals: 0 }, 'unknown'],
+    [{ count: { field: 'properties.secrets[*]' }, equals: 0 }, 'unknown'],
+    // A path below a sensitive value reads that value: it is set.
+    [{ field: 'properties.secret.inner', exists: false }, 'fail'],
+    [{ field: 'properties.secret.inner', exists: true }, 'pass'],
+  ];
+  for (const [condition, verdict] of cases) {
+    it(`${JSON.stringify(condition)} is ${verdict}, with evidence and without`, () => {
+      const context = { resource: held, inventory: new Inventory(), parameters: {}, functions: new Map<string, RuleFunction>() };
+      const full = measure((c, x) => evaluateCondition(c, x).verdict, condition, context);
+      expect(full.verdict).toBe(verdict);
+      expect(measure(conditionVerdict, condition, context)).toEqual(full);
+    });
+  }
+});
+
 describe('a finding is evaluated once', () => {
   function ruleOf(assert: Condition, where?: Condition): Rule {
     return {
@@ -149,6 +180,26 @@ describe('a finding is evaluated once', () => {
     expect(result.operations).toBe(4 * (4 + 10));
     expect(result.passed.get('T-001')).toBe(2);
     expect(result.evaluated).toBe(4);
+  });
+
+  it('a function in a follow’s where is called once per linked resource, a finding’s too', () => {
+    const calls: string[] = [];
+    const functions = new Map<string, RuleFunction>([
+      ['judge', (context) => {
+        calls.push(context.resource.name);
+        return context.field('properties.mode') === 'on' ? { verdict: 'pass', evidence: [] } : { verdict: 'fail', evidence: [{ path: 'properties.mode', actual: 'off', expected: 'on' }] };
+      }],
+    ]);
+    const inventory = new Inventory();
+    for (const [i, mode] of ['on', 'off'].entries()) {
+      inventory.add({ key: `t${i}`, armType: 'Microsoft.Test/targets', name: `target${i}`, body: { properties: { mode } }, source: { kind: 'snapshot', dialect: 'arm', file: 'f.json', id: `/subs/x/targets/target${i}` } });
+      inventory.add({ key: `k${i}`, armType: 'Microsoft.Test/things', name: `thing${i}`, body: { properties: { target: `/subs/x/targets/target${i}` } }, source: { kind: 'snapshot', dialect: 'arm', file: 'f.json', id: `/subs/x/things/thing${i}` } });
+    }
+    const rule = ruleOf({ follow: { field: 'properties.target', to: 'Microsoft.Test/targets', where: { function: 'judge' } } } as Condition);
+    const result = runRules([rule], inventory, { functions });
+    expect(result.failures).toEqual([]);
+    expect(result.findings.map((finding) => [finding.resource.name, finding.evidence.map((item) => item.expected)])).toEqual([['thing1', ['target target1 with properties.mode on']]]);
+    expect(calls).toEqual(['target0', 'target1']);
   });
 
   it('inside a count, each member’s function result is replayed in order', () => {
