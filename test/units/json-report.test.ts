@@ -44,3 +44,11 @@ describe('the JSON report, as a tool reads it', () => {
     }
   });
 });
+
+describe('JSON text escapes what JSON.stringify leaves raw', () => {
+  it('a DEL in otherwise ASCII text, and a line separator or bidi control among other non-ASCII text', () => {
+    expect(jsonText({ name: 'a\u007fb' })).toBe('{"name":"a\\u007fb"}');
+    expect(jsonText({ name: 'é\u2028\u202e' })).toBe('{"name":"é\\u2028\\u202e"}');
+    expect(jsonText({ name: 'plain', other: 'é' })).toBe('{"name":"plain","other":"é"}');
+  });
+});
