@@ -25583,8 +25583,8 @@ function compile(condition) {
   }
 }
 function compileKeys(condition) {
-  if ("allOf" in condition) return new AllOf(condition.allOf.map(compileCondition));
-  if ("anyOf" in condition) return new AnyOf(condition.anyOf.map(compileCondition));
+  if ("allOf" in condition) return new Combination(condition.allOf.map(compileCondition), "fail");
+  if ("anyOf" in condition) return new Combination(condition.anyOf.map(compileCondition), "pass");
   if ("not" in condition) return new Not(compileCondition(condition.not));
   if ("function" in condition) return new FunctionLeaf(condition.function, condition.with ?? {});
   if ("follow" in condition) return new Follow(condition);
@@ -25602,7 +25602,7 @@ function combine(verdict, results) {
   const details = mergeDetails(results);
   return details ? { verdict, evidence, details } : { verdict, evidence };
 }
-var compiledConditions, Throws, Unrecognised, AllOf, AnyOf, Not, FunctionLeaf, Follow;
+var compiledConditions, Throws, Unrecognised, Combination, Not, FunctionLeaf, Follow;
 var init_evaluate = __esm({
   "src/engine/evaluate.ts"() {
     "use strict";
@@ -25640,52 +25640,32 @@ var init_evaluate = __esm({
         return this.evaluate().verdict;
       }
     };
-    AllOf = class {
-      constructor(children) {
+    Combination = class {
+      constructor(children, deciding) {
         this.children = children;
+        this.deciding = deciding;
       }
       children;
+      deciding;
       evaluate(context, scopes) {
         const results = this.children.map((child2) => child2.evaluate(context, scopes));
-        const failed = results.filter((result2) => result2.verdict === "fail");
-        if (failed.length > 0) return combine("fail", failed);
+        const decided = results.filter((result2) => result2.verdict === this.deciding);
+        if (decided.length > 0) return combine(this.deciding, decided);
         const unknown2 = results.filter((result2) => result2.verdict === "unknown");
         if (unknown2.length > 0) return combine("unknown", unknown2);
-        return combine("pass", results);
+        return combine(this.deciding === "fail" ? "pass" : "fail", results);
       }
       verdict(context, scopes) {
-        let failed = false;
+        let decided = false;
         let unknown2 = false;
         for (const child2 of this.children) {
           const verdict = child2.verdict(context, scopes);
-          if (verdict === "fail") failed = true;
+          if (verdict === this.deciding) decided = true;
           else if (verdict === "unknown") unknown2 = true;
         }
-        return failed ? "fail" : unknown2 ? "unknown" : "pass";
-      }
-    };
-    AnyOf = class {
-      constructor(children) {
-        this.children = children;
-      }
-      children;
-      evaluate(context, scopes) {
-        const results = this.children.map((child2) => child2.evaluate(context, scopes));
-        const passed = results.filter((result2) => result2.verdict === "pass");
-        if (passed.length > 0) return combine("pass", passed);
-        const unknown2 = results.filter((result2) => result2.verdict === "unknown");
-        if (unknown2.length > 0) return combine("unknown", unknown2);
-        return combine("fail", results);
-      }
-      verdict(context, scopes) {
-        let passed = false;
-        let unknown2 = false;
-        for (const child2 of this.children) {
-          const verdict = child2.verdict(context, scopes);
-          if (verdict === "pass") passed = true;
-          else if (verdict === "unknown") unknown2 = true;
-        }
-        return passed ? "pass" : unknown2 ? "unknown" : "fail";
+        if (decided) return this.deciding;
+        if (unknown2) return "unknown";
+        return this.deciding === "fail" ? "pass" : "fail";
       }
     };
     Not = class {

@@ -56,8 +56,8 @@ class Throws implements CompiledCondition {
 }
 
 function compileKeys(condition: Condition): CompiledCondition {
-  if ('allOf' in condition) return new AllOf(condition.allOf.map(compileCondition));
-  if ('anyOf' in condition) return new AnyOf(condition.anyOf.map(compileCondition));
+  if ('allOf' in condition) return new Combination(condition.allOf.map(compileCondition), 'fail');
+  if ('anyOf' in condition) return new Combination(condition.anyOf.map(compileCondition), 'pass');
   if ('not' in condition) return new Not(compileCondition(condition.not));
   if ('function' in condition) return new FunctionLeaf(condition.function, condition.with ?? {});
   if ('follow' in condition) return new Follow(condition);
@@ -82,48 +82,35 @@ class Unrecognised implements CompiledCondition {
   }
 }
 
-class AllOf implements CompiledCondition {
-  constructor(private readonly children: readonly CompiledCondition[]) {}
+/**
+ * allOf and anyOf are one combination seen from opposite sides: one child with the deciding verdict decides
+ * it (fail for allOf, pass for anyOf), else any unknown child makes it unknown, else it takes the other verdict.
+ */
+class Combination implements CompiledCondition {
+  constructor(
+    private readonly children: readonly CompiledCondition[],
+    private readonly deciding: 'fail' | 'pass',
+  ) {}
   evaluate(context: EvaluationContext, scopes: readonly Scope[]): Evaluation {
     const results = this.children.map((child) => child.evaluate(context, scopes));
-    const failed = results.filter((result) => result.verdict === 'fail');
-    if (failed.length > 0) return combine('fail', failed);
+    const decided = results.filter((result) => result.verdict === this.deciding);
+    if (decided.length > 0) return combine(this.deciding, decided);
     const unknown = results.filter((result) => result.verdict === 'unknown');
     if (unknown.length > 0) return combine('unknown', unknown);
-    return combine('pass', results);
+    return combine(this.deciding === 'fail' ? 'pass' : 'fail', results);
   }
   verdict(context: EvaluationContext, scopes: readonly Scope[]): Verdict {
     // Every child is evaluated, as evaluate does: the operations counted and the functions called are the same.
-    let failed = false;
+    let decided = false;
     let unknown = false;
     for (const child of this.children) {
       const verdict = child.verdict(context, scopes);
-      if (verdict === 'fail') failed = true;
+      if (verdict === this.deciding) decided = true;
       else if (verdict === 'unknown') unknown = true;
     }
-    return failed ? 'fail' : unknown ? 'unknown' : 'pass';
-  }
-}
-
-class AnyOf implements CompiledCondition {
-  constructor(private readonly children: readonly CompiledCondition[]) {}
-  evaluate(context: EvaluationContext, scopes: readonly Scope[]): Evaluation {
-    const results = this.children.map((child) => child.evaluate(context, scopes));
-    const passed = results.filter((result) => result.verdict === 'pass');
-    if (passed.length > 0) return combine('pass', passed);
-    const unknown = results.filter((result) => result.verdict === 'unknown');
-    if (unknown.length > 0) return combine('unknown', unknown);
-    return combine('fail', results);
-  }
-  verdict(context: EvaluationContext, scopes: readonly Scope[]): Verdict {
-    let passed = false;
-    let unknown = false;
-    for (const child of this.children) {
-      const verdict = child.verdict(context, scopes);
-      if (verdict === 'pass') passed = true;
-      else if (verdict === 'unknown') unknown = true;
-    }
-    return passed ? 'pass' : unknown ? 'unknown' : 'fail';
+    if (decided) return this.deciding;
+    if (unknown) return 'unknown';
+    return this.deciding === 'fail' ? 'pass' : 'fail';
   }
 }
 
