@@ -32,7 +32,7 @@ function measure(args) {
   const metrics = join(outDir, `metrics-${process.pid}.json`);
   rmSync(metrics, { force: true });
   const started = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, ['--import', join(root, 'bench', 'measure.mjs'), ...args], {
+  const run = spawnSync(process.execPath, ['--require', join(root, 'bench', 'measure.cjs'), ...args], {
     cwd: root,
     env: { ...process.env, AZFENCE_BENCH_OUT: metrics },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -96,7 +96,7 @@ function turnAbout(commandArgs, runs) {
 
 /**
  * Installs a tarball as users do (an empty project, npm install --ignore-scripts) and returns the path of
- * its bin. Run through `node --import measure.mjs <bin>`: the same as the bin's shim, without npx's own startup.
+ * its bin. Run through `node --require measure.cjs <bin>`: the same as the bin's shim, without npx's own startup.
  */
 function install(tarball, dir) {
   rmSync(dir, { recursive: true, force: true });
