@@ -5,7 +5,7 @@
 // One build, so the tools run exactly the code the CLI runs, stamped with the same identity.
 //
 // Startup is most of a small scan's time, so the bundle is shaped for it:
-// - cli.js turns Node's compile cache on, then runs cli-script.js (src/cli.ts);
+// - cli.js (CommonJS, src/cli.ts) turns Node's compile cache on, then runs cli-script.js;
 // - cli-script.js is the whole CLI (src/cli/process-run.ts) as one classic script, which cli.js compiles with
 //   node:vm and a V8 code cache made after a run, so the functions a command runs are not compiled again at
 //   every start (src/cli/script-loader.ts). The audit's modules in it are evaluated only when `audit` runs,
@@ -159,18 +159,28 @@ if (/\bimport\(/.test(scriptFile.text)) {
 mkdirSync(join(dist, 'bundle'), { recursive: true });
 writeFileSync(scriptFile.path, scriptFile.contents);
 
+/**
+ * The bin, as CommonJS: Node runs a CommonJS main without starting its ES module loader, which an ES module
+ * bin paid for at every start (~8-10 ms of CPU on the shared runner, bench/README.md round six).
+ * dist/bundle/package.json says so, so the bin keeps its name (the root package.json says "module").
+ */
 await build({
   ...common,
   entryPoints: { 'bundle/cli': join(root, 'src', 'cli.ts') },
   outdir: dist,
-  format: 'esm',
+  format: 'cjs',
+  // Strict, as the ES module it is built from (esbuild's own "use strict" would come after this line, too late).
+  banner: { js: '"use strict";\nconst azfenceCliUrl = process.getBuiltinModule("node:url").pathToFileURL(__filename).href;' },
   define: {
+    'import.meta.url': 'azfenceCliUrl',
     AZFENCE_CLI_SCRIPT: JSON.stringify(`./${SCRIPT}`),
     // Names the script's code caches: a rebuilt script is never run with another build's cache.
     AZFENCE_CLI_SCRIPT_ID: JSON.stringify(createHash('sha256').update(scriptFile.contents).digest('hex').slice(0, 16)),
   },
   plugins: [builtins, packages],
 });
+
+writeFileSync(join(dist, 'bundle', 'package.json'), `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
 
 // cli.js reads cli-script.js as Latin-1, which is exact only for ASCII (a UTF-8 em dash would turn into three
 // other characters). And a source is a one-byte string only if every character fits in Latin-1; one em dash

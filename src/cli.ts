@@ -10,12 +10,20 @@ import { cacheHome, runCliScript } from './cli/script-loader.js';
 declare const AZFENCE_CLI_SCRIPT: string | undefined;
 declare const AZFENCE_CLI_SCRIPT_ID: string | undefined;
 
-enableCompileCache(process.env);
-if (typeof AZFENCE_CLI_SCRIPT === 'string' && typeof AZFENCE_CLI_SCRIPT_ID === 'string') {
-  await runCliScript(new URL(AZFENCE_CLI_SCRIPT, import.meta.url), AZFENCE_CLI_SCRIPT_ID, process.env);
-} else {
-  await import('./cli/start.js');
+/**
+ * No top-level await: the package's bin is built from this module as CommonJS (scripts/bundle.mjs), which
+ * Node runs without starting its ES module loader, ~8-10 ms of CPU less per run than the same file as an ES
+ * module. A rejection still ends the process with an error, as a rejected top-level await did.
+ */
+async function start(): Promise<void> {
+  enableCompileCache(process.env);
+  if (typeof AZFENCE_CLI_SCRIPT === 'string' && typeof AZFENCE_CLI_SCRIPT_ID === 'string') {
+    await runCliScript(new URL(AZFENCE_CLI_SCRIPT, import.meta.url), AZFENCE_CLI_SCRIPT_ID, process.env);
+  } else {
+    await import('./cli/start.js');
+  }
 }
+void start();
 
 /**
  * Node's compile cache (module.enableCompileCache, Node 22.8+; older Nodes run without it) in the user's

@@ -80,9 +80,10 @@ afterEach(async () => {
 describe('npm pack', () => {
   it('ships the bundle, the precompiled packs (with the copies of their sources they are checked against), the packs, schemas, rule docs, README and LICENSE, and nothing else', () => {
     const paths = packed.files.map((file) => file.path).sort();
-    const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^dist\/bundle\/[\w-]+\.js$/, /^dist\/generated\/[\w-]+\.json$/, /^dist\/generated\/sources\/(policies\/(data\/)?[\w-]+\.yaml|schemas\/[\w.-]+\.json)$/, /^policies\/(data\/)?[\w-]+\.yaml$/, /^schemas\/[\w.-]+\.json$/, /^docs\/rules\/[\w-]+\.md$/];
+    const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^dist\/bundle\/[\w-]+\.js$/, /^dist\/bundle\/package\.json$/, /^dist\/generated\/[\w-]+\.json$/, /^dist\/generated\/sources\/(policies\/(data\/)?[\w-]+\.yaml|schemas\/[\w.-]+\.json)$/, /^policies\/(data\/)?[\w-]+\.yaml$/, /^schemas\/[\w.-]+\.json$/, /^docs\/rules\/[\w-]+\.md$/];
     expect(paths.filter((path) => !allowed.some((pattern) => pattern.test(path)))).toEqual([]);
-    for (const path of ['dist/bundle/cli.js', 'dist/generated/packs.json', 'dist/generated/sources/policies/pub.yaml', 'LICENSE', 'docs/rules/AZF-PUB-001.md', 'docs/rules/README.md', 'policies/pub.yaml', 'policies/data/private-dns-zones.yaml', 'schemas/rule-pack.schema.json']) {
+    // dist/bundle/package.json makes the bin CommonJS (the root package.json says "module"): without it the bin cannot start.
+    for (const path of ['dist/bundle/cli.js', 'dist/bundle/package.json', 'dist/generated/packs.json', 'dist/generated/sources/policies/pub.yaml', 'LICENSE', 'docs/rules/AZF-PUB-001.md', 'docs/rules/README.md', 'policies/pub.yaml', 'policies/data/private-dns-zones.yaml', 'schemas/rule-pack.schema.json']) {
       expect(paths).toContain(path);
     }
     expect(readFileSync(join(project, 'node_modules', 'azfence', 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
