@@ -4,6 +4,9 @@ import { rerunWithLargerHeap } from './heap.js';
 // The azfence process: what the command (src/cli.ts) runs, from the bundle's script (src/cli/script-loader.ts)
 // or, run from the sources and in the GitHub Action, through src/cli/start.ts.
 
+/** The streams written to so far (at most stdout and stderr): src/cli.ts ends the process early only when they hold nothing more. */
+const streamsWritten: NodeJS.WriteStream[] = [];
+
 /**
  * `azfence scan ... | head -1`: once the reader has gone, a write fails with EPIPE, which Node reports as an
  * 'error' event; unhandled, it printed a stack trace. A closed stream is not an error of the run: nothing
@@ -20,6 +23,7 @@ function writerTo(name: 'stdout' | 'stderr'): (text: string) => void {
     if (closed) return;
     if (!stream) {
       stream = process[name];
+      streamsWritten.push(stream);
       stream.on('error', (error: NodeJS.ErrnoException) => {
         if (error.code !== 'EPIPE') throw error;
         closed = true;
@@ -33,6 +37,12 @@ function writerTo(name: 'stdout' | 'stderr'): (text: string) => void {
 export interface ProcessRun {
   command: string | undefined;
   code: number;
+  /**
+   * Whether everything written to stdout and stderr has been handed to the OS. Files and terminals are
+   * written synchronously; a pipe is too until it is full, and then the rest waits in the stream until the
+   * reader takes it (Node's process I/O note: pipes are asynchronous on POSIX).
+   */
+  outputFlushed: boolean;
 }
 
 /** Runs the command line of this process and sets its exit code. */
@@ -57,5 +67,5 @@ export async function runProcess(): Promise<ProcessRun> {
     },
   }));
   process.exitCode = code;
-  return { command: rerun === undefined ? lastCommandRun() : undefined, code };
+  return { command: rerun === undefined ? lastCommandRun() : undefined, code, outputFlushed: streamsWritten.every((stream) => stream.writableLength === 0) };
 }

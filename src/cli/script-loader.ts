@@ -116,8 +116,8 @@ function writeCache(file: string, data: Uint8Array): void {
 
 type ScriptBody = (require: NodeJS.Require, module: { exports: { runProcess?: () => Promise<ProcessRun> } }, importMetaUrl: string) => void;
 
-/** Runs the CLI script at `scriptUrl` (stamped `scriptId` by the build) as this process's command. */
-export async function runCliScript(scriptUrl: URL, scriptId: string, env: NodeJS.ProcessEnv): Promise<void> {
+/** Runs the CLI script at `scriptUrl` (stamped `scriptId` by the build) as this process's command; returns what it did. */
+export async function runCliScript(scriptUrl: URL, scriptId: string, env: NodeJS.ProcessEnv): Promise<ProcessRun> {
   const vm = process.getBuiltinModule('node:vm');
   const file = process.getBuiltinModule('node:url').fileURLToPath(scriptUrl);
   // The build keeps the script ASCII-only, so Latin-1 reads it exactly, and into a one-byte string.
@@ -131,7 +131,8 @@ export async function runCliScript(scriptUrl: URL, scriptId: string, env: NodeJS
   const module: Parameters<ScriptBody>[1] = { exports: {} };
   body(process.getBuiltinModule('node:module').createRequire(scriptUrl), module, scriptUrl.href);
   const run = await module.exports.runProcess!();
-  if (!cacheFile || (cachedData && !script.cachedDataRejected) || run.command !== command || (run.code !== 0 && run.code !== 1)) return;
+  if (!cacheFile || (cachedData && !script.cachedDataRejected) || run.command !== command || (run.code !== 0 && run.code !== 1)) return run;
   // The first run of a command leaves an empty file; the second makes the cache.
   writeCache(cacheFile, stored === undefined ? new Uint8Array() : script.createCachedData());
+  return run;
 }
