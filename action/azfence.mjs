@@ -37261,6 +37261,7 @@ function writerTo(name) {
     if (closed) return;
     if (!stream) {
       stream = process[name];
+      streamsWritten.push(stream);
       stream.on("error", (error) => {
         if (error.code !== "EPIPE") throw error;
         closed = true;
@@ -37290,13 +37291,15 @@ async function runProcess() {
     }
   });
   process.exitCode = code;
-  return { command: rerun === void 0 ? lastCommandRun() : void 0, code };
+  return { command: rerun === void 0 ? lastCommandRun() : void 0, code, outputFlushed: streamsWritten.every((stream) => stream.writableLength === 0) };
 }
+var streamsWritten;
 var init_process_run = __esm({
   "src/cli/process-run.ts"() {
     "use strict";
     init_main();
     init_heap();
+    streamsWritten = [];
   }
 });
 
