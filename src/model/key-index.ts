@@ -10,8 +10,13 @@
  * would let them fill one bucket on purpose and make every lookup walk it.
  */
 export class KeyIndex<T> {
-  private readonly buckets = new Map<number, T | T[]>();
   private count = 0;
+  /**
+   * The key hashed last and its hash: a reader asks whether an id is held and then adds it, and the hash of
+   * a ~165-character id was worked out twice. Compared by content, so a key equal to it reuses it too.
+   */
+  private lastKey: string | undefined;
+  private lastHash = 0;
 
   /**
    * `keyOf`: the key of a value up to case (a resource's id, where its key is the id lower-cased), read
@@ -20,16 +25,33 @@ export class KeyIndex<T> {
   constructor(
     private readonly keyOf: (value: T) => string,
     private readonly hash: (text: string) => number = hashLowerCased,
+    private readonly buckets = new Map<number, T | T[]>(),
   ) {}
 
   get size(): number {
     return this.count;
   }
 
+  /**
+   * The same entries under another `keyOf` (the values' keys must be the same): an index built while
+   * reading passes to the inventory without hashing every key again. This index must not be used after.
+   */
+  rekeyed(keyOf: (value: T) => string): KeyIndex<T> {
+    const index = new KeyIndex<T>(keyOf, this.hash, this.buckets);
+    index.count = this.count;
+    return index;
+  }
+
+  private hashOf(key: string): number {
+    if (key === this.lastKey) return this.lastHash;
+    this.lastKey = key;
+    return (this.lastHash = this.hash(key));
+  }
+
   /** Adds a value under its key; it replaces one already held under the same key. */
   set(value: T): void {
     const key = this.keyOf(value);
-    const hash = this.hash(key);
+    const hash = this.hashOf(key);
     const held = this.buckets.get(hash);
     if (held === undefined) {
       this.buckets.set(hash, value);
@@ -51,7 +73,7 @@ export class KeyIndex<T> {
 
   /** The value whose key is `key` once both are lower-cased. */
   get(key: string): T | undefined {
-    const held = this.buckets.get(this.hash(key));
+    const held = this.buckets.get(this.hashOf(key));
     if (held === undefined) return undefined;
     if (!Array.isArray(held)) return sameKey(this.keyOf(held as T), key) ? (held as T) : undefined;
     return held.find((other) => sameKey(this.keyOf(other), key));
