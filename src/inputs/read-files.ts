@@ -57,7 +57,8 @@ export function readFiles(paths: readonly string[], cwd: string, replacements?: 
     const readElsewhere = input.kind === 'pipeline' && included.has(canonical(candidate.path));
     const resources = readElsewhere ? [] : input.resources;
     // The same file read twice (named and found in a walk) gives the same keys: counted once.
-    for (const resource of resources) if (input.kind !== 'pipeline' || !inventory.get(resource.key)) inventory.add(resource);
+    if (input.kind !== 'pipeline') inventory.addRead(resources, input.keys);
+    else for (const resource of resources) if (!inventory.get(resource.key)) inventory.add(resource);
     if (input.planContext) inventory.plans.set(input.file, input.planContext);
     if (input.overlays) inventory.overlays.push(...input.overlays);
     for (const problem of input.problems) errors.push({ file: input.file, message: problem });

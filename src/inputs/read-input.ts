@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import type { InputKind, Resource } from '../model/resource.js';
+import type { KeyIndex } from '../model/key-index.js';
 import type { Candidate } from './discover.js';
 import type { PlanContext } from '../inputs/terraform/plan-context.js';
 import type { Overlay } from '../model/overlay.js';
@@ -23,6 +24,8 @@ export interface InputResult {
   resources: Resource[];
   /** Resources of types no rule reads. */
   unmapped: number;
+  /** Snapshot input: the reader's index of `resources` by key, which the inventory takes over (Inventory.addRead). */
+  keys?: KeyIndex<number>;
   /** Plan input: resources that change other resources' properties, applied before rules run. */
   overlays?: Overlay[];
   /** Parts of the file that could not be read: reported and counted as errors. */

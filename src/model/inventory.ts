@@ -12,8 +12,12 @@ export class Inventory implements ReaderContexts {
   /** Resources whose type could not be told (Resource.unclassified): kept out of every index rules and links use. */
   readonly unclassified: Resource[] = [];
   private readonly byType = new Map<string, Resource[]>();
-  /** By key, case-insensitively, holding no lower-cased copy of any key (src/model/key-index.ts). */
-  private readonly byKey = new KeyIndex<Resource>(keyText);
+  /**
+   * The place in `resources` of each resource by its key, case-insensitively, holding no lower-cased copy of
+   * any key (src/model/key-index.ts). Places rather than resources, so that a snapshot's reader can hand over
+   * the index it built of the same resources (`addRead`) instead of each id being hashed again.
+   */
+  private byKey = new KeyIndex<number>(this.keyAt());
   /**
    * Lower-cased ids of resources keyed by something else (a plan's address). A resource keyed by its own
    * lower-cased id (a snapshot's, an ArmRowResource) is found through byKey: a second index of the same strings cost a hash
@@ -41,14 +45,39 @@ export class Inventory implements ReaderContexts {
 
   add(resource: Resource): void {
     this.resources.push(resource);
+    this.byKey.set(this.resources.length - 1);
+    this.index(resource);
+  }
+
+  /**
+   * Resources read from one input, in order. `keys`: the reader's index of them by key (place in `resources`
+   * to key, as KeyIndex<number> with each key once), taken over when this inventory is empty, since it then
+   * holds what adding them one by one would build.
+   */
+  addRead(resources: readonly Resource[], keys?: KeyIndex<number>): void {
+    if (!keys || this.resources.length !== 0 || keys.size !== resources.length) {
+      for (const resource of resources) this.add(resource);
+      return;
+    }
+    this.byKey = keys.rekeyed(this.keyAt());
+    for (const resource of resources) {
+      this.resources.push(resource);
+      this.index(resource);
+    }
+  }
+
+  private keyAt(): (place: number) => string {
+    return (place) => keyText(this.resources[place]!);
+  }
+
+  /** Every index but byKey. */
+  private index(resource: Resource): void {
     if (resource.unclassified) {
       this.unclassified.push(resource);
-      this.byKey.set(resource);
       return;
     }
     const type = lowerType(resource.armType);
     push(this.byType, type, resource);
-    this.byKey.set(resource);
     const id = resource.source.id;
     if (id) {
       // Found through byKey from now on, as the resource added last with this id.
@@ -68,13 +97,14 @@ export class Inventory implements ReaderContexts {
   }
 
   get(key: string): Resource | undefined {
-    return this.byKey.get(key);
+    const place = this.byKey.get(key);
+    return place === undefined ? undefined : this.resources[place];
   }
 
   getById(id: string): Resource | undefined {
     const other = this.byId.size !== 0 ? this.byId.get(id.toLowerCase()) : undefined;
     if (other) return other;
-    const keyed = this.byKey.get(id);
+    const keyed = this.get(id);
     return keyed && !keyed.unclassified && keyed.source.id !== undefined && sameKey(keyed.source.id, id) ? keyed : undefined;
   }
 

@@ -93,6 +93,48 @@ describe('KeyIndex and the inventory answer as a Map keyed by the lower-cased ke
   });
 });
 
+describe('an inventory that takes over a snapshot reader\'s index (addRead)', () => {
+  // Ids that differ only in case (one resource, later rows repeat it), a VNet whose subnets become resources
+  // of their own, and rows without an id or type (problems, no resource).
+  const row = fc.oneof(
+    fc.tuple(key, fc.constantFrom('Microsoft.KeyVault/vaults', 'microsoft.keyvault/vaults')).map(([name, type]) => ({ id: `${SUB}/resourceGroups/rg/providers/${type}/${name}`, type, name })),
+    key.map((name) => ({ id: `${SUB}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/${name}`, type: 'Microsoft.Network/virtualNetworks', name, properties: { subnets: [{ name: 'a' }, { name: 'A' }] } })),
+    key.map((name) => ({ name })),
+  );
+
+  it('answers get and getById as an inventory the same resources were added to one by one', () => {
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 12 }), fc.array(key, { maxLength: 6 }), (rows, asked) => {
+        const read = readSnapshot({ count: rows.length, data: rows }, 'snap.json', undefined);
+        expect(read.keys?.size).toBe(read.resources.length);
+        const taken = new Inventory();
+        taken.addRead(read.resources, read.keys);
+        const added = new Inventory();
+        for (const resource of read.resources) added.add(resource);
+        expect(taken.resources).toEqual(added.resources);
+        const ids = read.resources.map((resource) => resource.source.id!);
+        for (const probe of [...ids, ...ids.map((id) => id.toUpperCase()), ...asked, ...asked.map((name) => `${SUB}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/${name}`)]) {
+          expect(taken.get(probe)).toBe(added.get(probe));
+          expect(taken.getById(probe)).toBe(added.getById(probe));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('adds one by one when it already holds resources, so that a later file\'s resource with the same id wins', () => {
+    const id = `${SUB}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv`;
+    const first = readSnapshot([{ id, type: 'Microsoft.KeyVault/vaults', name: 'kv' }], 'one.json', undefined);
+    const second = readSnapshot([{ id: id.toUpperCase(), type: 'Microsoft.KeyVault/vaults', name: 'KV' }], 'two.json', undefined);
+    const inventory = new Inventory();
+    inventory.addRead(first.resources, first.keys);
+    inventory.addRead(second.resources, second.keys);
+    expect(inventory.size).toBe(2);
+    expect(inventory.get(id)).toBe(second.resources[0]);
+    expect(inventory.getById(id.toLowerCase())).toBe(second.resources[0]);
+  });
+});
+
 /** The inventory's lookups as they were with Maps keyed by lower-cased keys and ids. */
 class LowerCasedMaps {
   private readonly byKey = new Map<string, Resource>();

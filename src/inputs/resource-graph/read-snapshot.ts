@@ -93,6 +93,8 @@ export function looksLikeSnapshot(json: unknown): boolean {
 export interface SnapshotReadResult {
   resources: Resource[];
   problems: string[];
+  /** The resources' places by key, each key once, for the inventory to take over (Inventory.addRead). */
+  keys?: KeyIndex<number>;
 }
 
 /** Where a row's id is in the file (1-based line; column in UTF-16 code units from the line's start, 1-based). */
@@ -210,7 +212,7 @@ export class SnapshotRows {
       if (mayHaveInlineChildren(type)) for (const grandchild of inlineChildren(child, id)) this.children.push(grandchild);
       this.build(child, id, type, this.count + i, this.kept ? this.kept.places.get(id) : this.unreadPlaces.get(id));
     }
-    return { resources: this.resources, problems: incomplete ? [incomplete, ...this.problems] : this.problems };
+    return { resources: this.resources, problems: incomplete ? [incomplete, ...this.problems] : this.problems, keys: this.seen };
   }
 
   private build(row: Record<string, unknown>, id: string, type: string, index: number, place: Place | undefined): void {
