@@ -125,11 +125,23 @@ const RAW_CONTROL = /[\u0000-\u001f]/;
  */
 export function locateStringValues(text: string, key: string, from = 0, to = text.length): Map<string, { line: number; column: number }> {
   const found = new Map<string, { line: number; column: number }>();
+  const positionAt = lineCursor(text);
+  // The cursor only moves forward, so skipping values already found is safe and saves their positions.
+  forEachStringValue(text, key, (value, offset) => {
+    if (!found.has(value)) found.set(value, positionAt(offset));
+  }, from, to);
+  return found;
+}
+
+/**
+ * Every `"key": "value"` pair between `from` and `to`, in the order of the text: the value (unescaped) and the
+ * offset of the pair. A value JSON cannot read (a bad escape) is passed over.
+ */
+export function forEachStringValue(text: string, key: string, visit: (value: string, offset: number) => void, from = 0, to = text.length): void {
   // The string body unrolled (runs of plain characters between escapes) rather than one alternation per
   // character: the same strings, matched several times faster on a 100k-row snapshot.
   const pattern = new RegExp(`"${key}"\\s*:\\s*"([^"\\\\]*(?:\\\\.[^"\\\\]*)*)"`, 'g');
   pattern.lastIndex = from;
-  const positionAt = lineCursor(text);
   for (let match = pattern.exec(text); match && match.index < to; match = pattern.exec(text)) {
     const raw = match[1]!;
     let value: string;
@@ -142,11 +154,14 @@ export function locateStringValues(text: string, key: string, from = 0, to = tex
         continue;
       }
     }
-    // The cursor only moves forward, so skipping values already found is safe and saves their positions.
-    if (!found.has(value)) found.set(value, positionAt(match.index));
+    visit(value, match.index);
   }
-  return found;
+  // RegExp.input (the subject of the last successful match) would keep the whole text alive until some
+  // other regular expression matches: a match on an empty string lets it go.
+  EMPTY.exec('');
 }
+
+const EMPTY = /(?:)/;
 
 /**
  * Line and column of offsets asked in increasing order. The next newline not yet counted is kept between
