@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readSnapshot } from '../../src/inputs/resource-graph/read-snapshot.js';
 import { locateStringValues } from '../../src/inputs/parse-json.js';
+import { parseArmId } from '../../src/graph/arm-id.js';
 
 /**
  * A snapshot read with its text places each resource where its id first occurs as an `"id"` value anywhere
@@ -67,5 +68,21 @@ describe('a snapshot read with its text', () => {
     expect(byName.get('b')!.line).toBeUndefined();
     expect(Object.keys(byName.get('b')!)).toEqual(['kind', 'dialect', 'file', 'id', 'managed']);
     expect(Object.keys(byName.get('vnet')!)).toEqual(['kind', 'dialect', 'file', 'id', 'managed', 'line', 'column']);
+  });
+});
+
+describe('a snapshot row with a resource group column', () => {
+  // Segments in any case, with letters whose lower case is longer (İ) or is ASCII (the Kelvin sign), and empty ones.
+  const segment = fc.array(fc.constantFrom('a', 'P', 'providers', 'PROVIDERS', 'Providers', 'provİders', '\u212a', 'İ', ''), { minLength: 1, maxLength: 3 }).map((parts) => parts.join(''));
+  const armId = fc.array(segment, { minLength: 0, maxLength: 9 }).map((segments) => `${SUB}/resourceGroups/rg/${segments.join('/')}`);
+
+  it('is given the parent its id names, as parseArmId reads it', () => {
+    fc.assert(
+      fc.property(armId, (rowId) => {
+        const [resource] = readSnapshot([{ id: rowId, type: 'Microsoft.Network/virtualNetworks/subnets', name: 'x', resourceGroup: 'rg' }], 'snap.json', undefined).resources;
+        expect(resource!.body['parentId']).toBe(parseArmId(rowId)?.parentId);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

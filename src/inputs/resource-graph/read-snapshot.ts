@@ -1,5 +1,4 @@
 import { UserError } from '../../errors.js';
-import { canonicalArmType } from '../../model/arm-types.js';
 import { KeyIndex } from '../../model/key-index.js';
 import { ArmRowResource, type InputKind, type Resource } from '../../model/resource.js';
 import { isPlainObject, setOwn, UNKNOWN } from '../../model/values.js';
@@ -9,6 +8,7 @@ import { forEachStringValue, lineCursor } from '../parse-json.js';
 import { sameJson } from '../json-equal.js';
 import { incompleteness } from './completeness.js';
 import { AUDIT_NOTATION } from './notation.js';
+import { ArmTypes, PreviousValues } from './shared-strings.js';
 
 /**
  * Resource Graph snapshots arrive in every shape users produce:
@@ -273,8 +273,12 @@ export class SnapshotRows {
   private placeFromText(text: string, ids: readonly string[]): void {
     const places: Array<Place | undefined> = new Array(ids.length);
     const positionAt = lineCursor(text);
+    // Most values are the id of the next row not yet placed, in order: that is checked first, without
+    // hashing the value. Ids are distinct up to case, so `seen` would have answered the same.
+    let next = 0;
     forEachStringValue(text, 'id', (value, offset) => {
-      const resourceIndex = this.seen.get(value);
+      while (next < ids.length && places[next] !== undefined) next++;
+      const resourceIndex = next < ids.length && ids[next] === value ? next : this.seen.get(value);
       if (resourceIndex !== undefined && places[resourceIndex] === undefined && ids[resourceIndex] === value) places[resourceIndex] = positionAt(offset);
     });
     for (let i = 0; i < ids.length; i++) this.resources[i]!.source = sourceOf(this.kind, this.file, ids[i]!, places[i]);
@@ -294,46 +298,19 @@ export class SnapshotRows {
 const REPEATED_COLUMNS = new Set(['subscriptionId', 'resourceGroup', 'tenantId']);
 
 /**
- * The last value of each repeated column, handed out again for an equal one. JSON.parse gives every row its
- * own copy of every string; one comparison with the previous row's value (no hashing) lets the rows of a
- * run share one copy instead of each holding its own until the rules have run.
- */
-class PreviousValues {
-  private readonly last = new Map<string, string>();
-
-  same(column: string, value: string): string {
-    const last = this.last.get(column);
-    if (last === value) return last;
-    this.last.set(column, value);
-    return value;
-  }
-}
-
-/**
- * The canonical casing of each type as written in the snapshot, found once per distinct spelling: a
- * snapshot holds a few dozen types over its rows, and canonicalArmType lower-cases its argument (a new
- * string per row) to look it up. Rows of one type then share one type string, where a type the catalog
- * does not know kept each row's own copy.
- */
-class ArmTypes {
-  private readonly canonical = new Map<string, string>();
-
-  of(type: string): string {
-    let armType = this.canonical.get(type);
-    if (armType === undefined) this.canonical.set(type, (armType = canonicalArmType(type)));
-    return armType;
-  }
-}
-
-/**
  * Whether an id can name a parent (parseArmId gives parentId only for a child: at least four segments after
- * `/providers/`). Counted from the first `/providers/`, so it never says no to an id parseArmId would parse.
+ * `/providers/`). Counted from the first `/providers/` in any case, so it never says no to an id parseArmId
+ * would parse. The id itself is searched: lower-casing it made a copy of every row's id, and `/i` matches
+ * exactly the spellings that lower-case to `/providers/` (no other character lower-cases to these letters,
+ * and lower-casing moves no slash past another).
  */
-function mayNameParent(lowerId: string): boolean {
-  let at = lowerId.indexOf('/providers/');
-  if (at === -1) return false;
+const PROVIDERS = /\/providers\//i;
+
+function mayNameParent(id: string): boolean {
+  const found = PROVIDERS.exec(id);
+  if (!found) return false;
   let slashes = 0;
-  for (at = lowerId.indexOf('/', at + 11); at !== -1 && slashes < 4; at = lowerId.indexOf('/', at + 1)) slashes++;
+  for (let at = id.indexOf('/', found.index + 11); at !== -1 && slashes < 4; at = id.indexOf('/', at + 1)) slashes++;
   return slashes >= 4;
 }
 
@@ -353,7 +330,7 @@ function resourceOf(row: Record<string, unknown>, id: string, armType: string, s
   let held = 0;
   // Resource Graph rows carry their resource group, and most ids name no parent: the id is parsed only when
   // it can add one of the two.
-  const parsed = body['resourceGroup'] === undefined || (body['parentId'] === undefined && mayNameParent(id.toLowerCase())) ? parseArmId(id) : undefined;
+  const parsed = body['resourceGroup'] === undefined || (body['parentId'] === undefined && mayNameParent(id)) ? parseArmId(id) : undefined;
   if (parsed?.parentId && body['parentId'] === undefined) {
     body['parentId'] = parsed.parentId;
     held |= PARENT_ADDED;
