@@ -1,4 +1,4 @@
-import type { Rule } from './rule.js';
+import type { Check, Rule } from './rule.js';
 import type { Condition } from './condition.js';
 import { compileCondition, conditionVerdict, NO_SCOPES, type CompiledCondition, type EvaluationContext, type FunctionTape, type RuleFunction } from './evaluate.js';
 import { valueAt } from './resource-fields.js';
@@ -125,88 +125,130 @@ function listsOf(inventory: Inventory, types: readonly string[]): Array<readonly
   return lists;
 }
 
-export function runRules(rules: readonly Rule[], inventory: Inventory, options: RunOptions = {}): RunResult {
-  const findings: Finding[] = [];
-  const passed = new Map<string, number>();
-  const failures: RuleFailure[] = [];
-  const counter = { operations: 0 };
-  const graphStepsBefore = graphWork.steps;
+/** One check of one rule as it runs: what its loop reads, in one object of one class (see RunState). */
+class CheckRun {
+  passes = 0;
+  constructor(
+    readonly rule: Rule,
+    readonly check: Check,
+    readonly checkIndex: number,
+    readonly parameters: Record<string, unknown>,
+    readonly where: CompiledCondition | undefined,
+    readonly assert: CompiledCondition,
+  ) {}
+}
+
+/**
+ * One run's state, and its per-resource loop as methods of its own. Why not one closure per check: V8
+ * optimised that closure while it ran the first checks and then threw the code away (a "wrong map"
+ * deoptimisation) at each check whose rule, check or conditions had another shape, and compiled it again with
+ * everything it had inlined: most of a cold run's CPU. Here the loop reads only objects of one class each,
+ * and a finding is built in a method of its own, so what is compiled again after a deoptimisation is smaller.
+ */
+class RunState {
+  readonly findings: Finding[] = [];
+  readonly failures: RuleFailure[] = [];
   // Issue 10 (fail closed): a resource of a covered type whose shape no rule can read is reported once, then skipped.
-  const marks = new RunMarks();
-  const unclassifiedEvaluated = new Set<Resource>();
-  const tape: FunctionTape = { mode: 'off', results: [], at: 0 };
+  readonly marks = new RunMarks();
+  readonly tape: FunctionTape = { mode: 'off', results: [], at: 0 };
+  readonly counter = { operations: 0 };
   // One context for the run, pointed at each resource in turn: conditions and functions read it synchronously.
-  const context: EvaluationContext = { resource: undefined as unknown as Resource, inventory, parameters: {}, functions: options.functions ?? CHECK_FUNCTIONS, counter, tape };
+  readonly context: EvaluationContext;
   // The same for evaluating a finding again, counting nothing (see evaluateAgain).
-  const again: EvaluationContext = { ...context, counter: { operations: 0 } };
+  readonly again: EvaluationContext;
+  constructor(
+    inventory: Inventory,
+    private readonly options: RunOptions,
+  ) {
+    this.context = { resource: undefined as unknown as Resource, inventory, parameters: {}, functions: options.functions ?? CHECK_FUNCTIONS, counter: this.counter, tape: this.tape };
+    this.again = { ...this.context, counter: { operations: 0 } };
+  }
+
+  /** The check on every resource of one type list. */
+  checkList(run: CheckRun, list: readonly Resource[]): void {
+    const { context, tape } = this;
+    const listMarks = this.marks.of(list);
+    for (let position = 0; position < list.length; position++) {
+      const resource = list[position]!;
+      if (resource.source.managed === false) continue;
+      const mark = listMarks[position]!;
+      if (mark & MISSHAPEN) continue;
+      if (!(mark & SHAPE_READ)) {
+        const shape = shapeProblem(resource);
+        if (shape) {
+          listMarks[position] = mark | SHAPE_READ | MISSHAPEN;
+          this.failures.push({ ruleId: run.rule.id, resource: resource.source.address ?? resource.source.id ?? resource.key, file: resource.source.file, problem: shape });
+          continue;
+        }
+        listMarks[position] = mark | SHAPE_READ;
+      }
+      context.resource = resource;
+      try {
+        tape.mode = 'record';
+        tape.results.length = 0;
+        const whereVerdict = run.where ? run.where.verdict(context, NO_SCOPES) : undefined;
+        if (whereVerdict === 'fail') {
+          tape.mode = 'off';
+          continue;
+        }
+        listMarks[position]! |= EVALUATED;
+        const verdict = impliedVerdict(whereVerdict, run.assert.verdict(context, NO_SCOPES));
+        tape.mode = 'off';
+        if (verdict === 'pass') {
+          run.passes++;
+          continue;
+        }
+        this.report(run, resource, verdict);
+      } catch (error) {
+        tape.mode = 'off';
+        this.failures.push({
+          ruleId: run.rule.id,
+          resource: resource.source.address ?? resource.source.id ?? resource.key,
+          file: resource.source.file,
+          problem: (error as Error).message,
+        });
+      }
+    }
+  }
+
+  /** The finding for a resource whose verdict is not a pass (unless the run's `keep` drops it). */
+  private report(run: CheckRun, resource: Resource, verdict: Verdict): void {
+    const { context } = this;
+    const result = evaluateAgain(run.where, run.assert, context, this.again);
+    if (result.verdict !== verdict) throw new Error(`the engine judged it ${verdict}, then ${result.verdict} (an internal error: please report it)`);
+    if (this.options.keep && !this.options.keep(resource, result)) return;
+    const field = (path: string): unknown => valueAt(resource, parseFieldPath(path));
+    const { rule, check, checkIndex, parameters } = run;
+    const message = pickMessage(check.messages, check.message, context);
+    this.findings.push(
+      makeFinding({
+        rule,
+        check,
+        checkIndex,
+        resource,
+        evaluation: result,
+        message,
+        template: { resource, field, parameters, details: result.details ?? {} },
+      }),
+    );
+  }
+}
+
+export function runRules(rules: readonly Rule[], inventory: Inventory, options: RunOptions = {}): RunResult {
+  const state = new RunState(inventory, options);
+  const { findings, marks, context } = state;
+  const passed = new Map<string, number>();
+  const graphStepsBefore = graphWork.steps;
+  const unclassifiedEvaluated = new Set<Resource>();
 
   for (const rule of rules) {
     const parameters = parametersFor(rule, options.parameters?.[rule.id]);
     context.parameters = parameters;
     rule.checks.forEach((check, checkIndex) => {
-      let passes = 0;
       const where = check.select.where ? compileCondition(check.select.where) : undefined;
-      const assert = compileCondition(check.assert);
-      for (const list of listsOf(inventory, check.select.type)) {
-        const listMarks = marks.of(list);
-        for (let position = 0; position < list.length; position++) {
-          const resource = list[position]!;
-          if (resource.source.managed === false) continue;
-          const mark = listMarks[position]!;
-          if (mark & MISSHAPEN) continue;
-          if (!(mark & SHAPE_READ)) {
-            const shape = shapeProblem(resource);
-            if (shape) {
-              listMarks[position] = mark | SHAPE_READ | MISSHAPEN;
-              failures.push({ ruleId: rule.id, resource: resource.source.address ?? resource.source.id ?? resource.key, file: resource.source.file, problem: shape });
-              continue;
-            }
-            listMarks[position] = mark | SHAPE_READ;
-          }
-          context.resource = resource;
-          try {
-            tape.mode = 'record';
-            tape.results.length = 0;
-            const whereVerdict = where ? where.verdict(context, NO_SCOPES) : undefined;
-            if (whereVerdict === 'fail') {
-              tape.mode = 'off';
-              continue;
-            }
-            listMarks[position]! |= EVALUATED;
-            const verdict = impliedVerdict(whereVerdict, assert.verdict(context, NO_SCOPES));
-            tape.mode = 'off';
-            if (verdict === 'pass') {
-              passes++;
-              continue;
-            }
-            const result = evaluateAgain(where, assert, context, again);
-            if (result.verdict !== verdict) throw new Error(`the engine judged it ${verdict}, then ${result.verdict} (an internal error: please report it)`);
-            if (options.keep && !options.keep(resource, result)) continue;
-            const field = (path: string): unknown => valueAt(resource, parseFieldPath(path));
-            const message = pickMessage(check.messages, check.message, context);
-            findings.push(
-              makeFinding({
-                rule,
-                check,
-                checkIndex,
-                resource,
-                evaluation: result,
-                message,
-                template: { resource, field, parameters, details: result.details ?? {} },
-              }),
-            );
-          } catch (error) {
-            tape.mode = 'off';
-            failures.push({
-              ruleId: rule.id,
-              resource: resource.source.address ?? resource.source.id ?? resource.key,
-              file: resource.source.file,
-              problem: (error as Error).message,
-            });
-          }
-        }
-      }
-      if (passes > 0) passed.set(rule.id, (passed.get(rule.id) ?? 0) + passes);
+      const run = new CheckRun(rule, check, checkIndex, parameters, where, compileCondition(check.assert));
+      for (const list of listsOf(inventory, check.select.type)) state.checkList(run, list);
+      if (run.passes > 0) passed.set(rule.id, (passed.get(rule.id) ?? 0) + run.passes);
     });
     // A resource whose type could not be told is unknown under every rule that could apply to it: never a pass.
     for (const resource of inventory.unclassified) {
@@ -218,7 +260,7 @@ export function runRules(rules: readonly Rule[], inventory: Inventory, options: 
     }
   }
   // Graph lookup steps count too, so a loop hidden inside a function leaf shows in the total.
-  return { findings, passed, failures, operations: counter.operations + (graphWork.steps - graphStepsBefore), evaluated: marks.count(EVALUATED) + unclassifiedEvaluated.size };
+  return { findings, passed, failures: state.failures, operations: state.counter.operations + (graphWork.steps - graphStepsBefore), evaluated: marks.count(EVALUATED) + unclassifiedEvaluated.size };
 }
 
 /** The first check of the rule that selects one of `candidates` (any check when the type could be anything); -1 if none. */
