@@ -54,5 +54,13 @@ export interface RulePack {
 
 /** The remediation templates findings of a check are shown with: the check's own, over the rule's. */
 export function remediationFor(rule: Rule, check: Check): Remediation {
-  return check.remediation ? { ...rule.remediation, ...check.remediation } : rule.remediation;
+  if (!check.remediation) return rule.remediation;
+  // Merged once per check and rule, not again for each of its findings (callers only read it).
+  let byRule = mergedRemediations.get(check);
+  if (!byRule) mergedRemediations.set(check, (byRule = new WeakMap()));
+  let merged = byRule.get(rule);
+  if (!merged) byRule.set(rule, (merged = { ...rule.remediation, ...check.remediation }));
+  return merged;
 }
+
+const mergedRemediations = new WeakMap<Check, WeakMap<Rule, Remediation>>();

@@ -245,32 +245,29 @@ export function makeFinding(input: FindingInput): Finding {
   const message = writer && judged.source !== write!.writer.source ? `${baseMessage} (set by ${writer})` : baseMessage;
   const remediations = remediationFor(rule, check);
   const remediationTemplate = remediations[notationOf(resource).remediationKey] ?? remediations.arm ?? Object.values(remediations)[0] ?? '';
-  return {
+  // Optional members are set where they apply, not spread from `cond ? {...} : {}`: every spread made a
+  // temporary object and copied it, three to five per finding. Members keep their order.
+  const shownResource: Finding['resource'] = { id: judged.source.id ?? judged.source.address ?? judged.key, type: judged.armType, name: judged.name };
+  if (judged.source.address) shownResource.address = judged.source.address;
+  const location: Finding['location'] = { file: resource.source.file };
+  if (resource.source.line) location.line = resource.source.line;
+  if (resource.source.column) location.column = resource.source.column;
+  const finding: Finding = {
     ruleId: rule.id,
     ruleTitle: rule.title,
     pack: rule.pack,
     severity,
     status,
     message,
-    resource: {
-      id: judged.source.id ?? judged.source.address ?? judged.key,
-      type: judged.armType,
-      name: judged.name,
-      ...(judged.source.address ? { address: judged.source.address } : {}),
-    },
-    location: {
-      file: resource.source.file,
-      ...(resource.source.line ? { line: resource.source.line } : {}),
-      ...(resource.source.column ? { column: resource.source.column } : {}),
-    },
+    resource: shownResource,
+    location,
     inputKind: resource.source.kind,
     dialect: resource.source.dialect,
     remediation: input.remediation ?? renderTemplate(remediationTemplate, template).trim(),
     evidence: showEvidence(resource, evaluation.evidence),
     fingerprint: fingerprintOf(rule.id, checkIndex, judged),
     checkIndex,
-    ...(write
-      ? { writtenBy: { ...(write.writer.source.address ? { address: write.writer.source.address } : {}), ...(writerType ? { type: writerType } : {}) } }
-      : {}),
   };
+  if (write) finding.writtenBy = { ...(write.writer.source.address ? { address: write.writer.source.address } : {}), ...(writerType ? { type: writerType } : {}) };
+  return finding;
 }
