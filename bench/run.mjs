@@ -5,7 +5,10 @@
 //   npm run bench -- --sizes 1000,10000,100000 --runs 3
 //   npm run bench -- --kinds installed # startup only: the small scan from the checkout and installed from npm pack
 //   npm run bench -- --kinds installed --installed before.tgz,after.tgz   # installed startup of other builds
-//   npm run bench -- --kinds snapshot --sizes 100000 --runs 5 --before /tmp/before/cli.js   # an earlier build, turn about
+//   npm run bench -- --kinds snapshot --sizes 100000 --runs 5 --before /tmp/before/package/dist/bundle/cli.js   # an earlier build, turn about
+// The earlier build must sit in its own package (npm pack it, then tar xzf into /tmp/before, with node_modules
+// reachable from there): a bundle copied on its own finds this checkout's precompiled packs, rejects their
+// build stamp and parses the YAML packs instead, ~0.4 s of CPU per scan that the build itself never spends.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -26,6 +29,15 @@ const root = new URL('..', import.meta.url).pathname;
 const outDir = join(root, 'bench', 'out');
 mkdirSync(outDir, { recursive: true });
 const cli = join(root, 'dist', 'bundle', 'cli.js');
+if (values.before) {
+  const beforeRoot = resolve(values.before, '..', '..', '..');
+  const manifest = join(beforeRoot, 'package.json');
+  const ownPackage = existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'azfence' && existsSync(join(beforeRoot, 'dist', 'generated'));
+  if (!ownPackage || beforeRoot === resolve(root)) {
+    console.error(`bench: --before ${values.before} is not <an earlier build's package>/dist/bundle/cli.js with its own dist/generated; it would time YAML pack parsing, not that build (see the top of bench/run.mjs)`);
+    process.exit(2);
+  }
+}
 if (!existsSync(cli)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 
 function measure(args) {
