@@ -65,12 +65,23 @@ describe('the JSON report in parts', () => {
     }
   });
 
-  it('hands a large report on in parts of about a megabyte', () => {
+  it('hands a large report on in parts, each far smaller than the report', () => {
     const many = Array.from({ length: 4000 }, (_, i) => ({ ...estate.findings[i % estate.findings.length]! }));
     const parts = [...renderJsonParts({ ...estate, findings: many })];
-    expect(parts.length).toBeGreaterThan(1);
-    for (const part of parts) expect(part.length).toBeLessThan(4 << 20);
     const text = parts.join('');
     expect(text).toBe(wholeText(text));
+    expect(parts.length).toBeGreaterThan(10);
+    for (const part of parts) expect(part.length).toBeLessThan(text.length / 10);
+  });
+
+  it('joins to the whole document when findings differ in size by orders of magnitude', () => {
+    // Batches are sized from the findings before them: a run of short findings after long ones, and the
+    // other way round, must still land each finding once, in order, at its depth.
+    const sizes = [10, 200_000, 10, 10, 50_000, ...Array.from({ length: 300 }, (_, i) => (i % 97 === 0 ? 120_000 : 10))];
+    const findings = sizes.map((size, i) => ({ ...estate.findings[i % estate.findings.length]!, message: `${i}:${'x'.repeat(size)}` }));
+    const text = renderJson({ ...estate, findings });
+    expect(text).toBe(wholeText(text));
+    const parsed = JSON.parse(text) as { findings: Array<{ message: string }> };
+    expect(parsed.findings.map((finding) => finding.message)).toEqual(findings.map((finding) => finding.message));
   });
 });
