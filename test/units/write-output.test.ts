@@ -27,6 +27,8 @@ describe('writeOutput', () => {
       ['x'.repeat(MEGABYTE - 3), 'abc', 'd'],
       // A part too large to gather, between small ones; and one larger than the buffer itself.
       ['head', '€'.repeat(MEGABYTE / 2), 'middle', 'y'.repeat(MEGABYTE + 5), 'é'.repeat(MEGABYTE), 'tail'],
+      // A surrogate pair wherever a long part may be cut into slices (a third of the buffer in code units).
+      ...[-2, -1, 0, 1].map((shift) => ['head', `${'x'.repeat(Math.floor(MEGABYTE / 3) + shift)}\u{1d11e}${'y'.repeat(MEGABYTE)}\u{1f512}`, 'tail']),
       // Nothing at all, and empty parts.
       [],
       ['', '', 'a', ''],
