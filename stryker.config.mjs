@@ -19,6 +19,8 @@ export default {
     'src/engine/verdict.ts',
     'src/engine/resource-fields.ts',
     'src/engine/follow.ts',
+    // the run over an inventory: which resources a check reads, and whether a verdict becomes a finding
+    'src/engine/run-rules.ts',
     // finding construction and fingerprints, the gate, the baseline
     'src/findings/*.ts',
     'src/report/fail-gate.ts',
