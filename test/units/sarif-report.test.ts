@@ -100,4 +100,32 @@ describe('SARIF: the upload limit', () => {
     expect(results.length).toBeLessThan(estate.findings.length);
     expect(results.map((result) => run(log).tool.driver.rules[result.ruleIndex!]?.id)).toEqual(results.map((result) => result.ruleId));
   });
+
+  it('a log of text that hardly compresses is still cut to fit the limit', () => {
+    // A message quotes names the pull request author chose: here random printable one- and two-byte characters,
+    // which gzip shrinks by barely a twentieth. Only a bound that holds for such text may skip compressing.
+    const estate = recordedEstate();
+    const report = { ...estate, findings: estate.findings.map((finding, i) => ({ ...finding, message: noise(150_000, i + 1) })) };
+    const whole = renderSarif(report);
+    expect(gzipSync(whole).length / Buffer.byteLength(whole)).toBeGreaterThan(0.9);
+    const limit = gzipSync(whole).length - 1;
+    const text = renderSarif(report, { ...SARIF_LIMITS, maxGzipBytes: limit });
+    expect(gzipSync(text).length).toBeLessThanOrEqual(limit);
+    expect(run(parse(text)).results.length).toBeLessThan(run(parse(whole)).results.length);
+    expect(run(parse(text)).properties).toHaveProperty('resultsOmitted');
+  });
 });
+
+/** `length` characters, from a seed: printable ASCII and two-byte characters (U+00A0 to U+07FF), spread evenly. */
+function noise(length: number, seed: number): string {
+  let state = seed;
+  const random = (): number => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  let text = '';
+  for (let i = 0; i < length; i++) text += String.fromCharCode(random() < 0.6 ? 0x21 + Math.floor(random() * 94) : 0xa0 + Math.floor(random() * (0x800 - 0xa0)));
+  return text;
+}
