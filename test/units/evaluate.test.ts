@@ -244,6 +244,12 @@ describe('the fields beside the body', () => {
     expect(Object.keys(row)).toEqual(['key', 'armType', 'name', 'body', 'source', 'location']);
     expect(Object.getOwnPropertySymbols({ ...row })).toEqual([]);
   });
+  it('a condition reads them as a message does: a resource without a location of its own has its body’s', () => {
+    const bodyOnly = resource({ location: 'body-loc' });
+    expect(run({ field: 'location', equals: 'body-loc', caseSensitive: true }, bodyOnly).verdict).toBe('pass');
+    expect(conditionVerdict({ field: 'location', equals: 'body-loc', caseSensitive: true }, { resource: bodyOnly, inventory: new Inventory(), parameters: {}, functions: new Map(), counter: { operations: 0 } })).toBe('pass');
+    expect(run({ field: 'location', equals: 'westeurope', caseSensitive: true }, row).verdict).toBe('pass');
+  });
 });
 
 describe('a resource an overlay wrote to, whose own values are not in the scan', () => {
