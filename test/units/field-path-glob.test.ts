@@ -62,6 +62,14 @@ describe('resolving a path', () => {
     expect(getKey(Object.create({ inherited: 1 }) as Record<string, unknown>, 'inherited')).toBeUndefined();
     expect(resolveSingle(body, parseFieldPath('properties.mode'))).toBe('On');
   });
+
+  it('finds a key in another casing even where lower-casing changes its length (a dotted capital İ)', () => {
+    // 'İ' (U+0130) lower-cases to 'i' and a combining dot: 'İstanbul' is 8 units, its lower case 9.
+    const tagged = { tags: { 'İstanbul': 'tr-1' } };
+    expect(resolveSingle(tagged, parseFieldPath("tags['i\u0307stanbul']"))).toBe('tr-1');
+    expect(resolveSingle(tagged, parseFieldPath("tags['İSTANBUL']"))).toBe('tr-1');
+    expect(resolveSingle(tagged, parseFieldPath("tags['istanbul']"))).toBeUndefined();
+  });
   it('one value: missing is undefined, a placeholder on the way is the answer', () => {
     expect(resolveSingle(body, parseFieldPath('properties.nested.deep'))).toBe('x');
     expect(resolveSingle(body, parseFieldPath('properties.list[1]'))).toBe('b');
