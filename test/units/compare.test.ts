@@ -37,6 +37,8 @@ const CASES: Case[] = [
   ['b', 'in', ['A', 'B'], false, true],
   ['b', 'in', ['A', 'B'], true, false],
   ['b', 'in', 'B', false, true],
+  ['a', 'in', 'abc', false, false], // a string operand is one value, not a list of its characters
+  ['a', 'notIn', 'abc', false, true],
   ['c', 'in', ['a', 'b'], false, false],
   [undefined, 'in', [undefined], false, false],
   ['b', 'notIn', ['A', 'B'], false, false],
