@@ -9,7 +9,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * the module's own contract, and each runs in milliseconds, so that a surviving mutant (which runs every
  * test that reached it) costs seconds, not the minutes the CLI-level suites take.
  */
-export const MUTATION_TESTS = ['test/units/**/*.test.ts', 'test/condition-language.test.ts', 'test/follow-links.test.ts'];
+export const MUTATION_TESTS = ['test/units/**/*.test.ts', 'test/condition-language.test.ts', 'test/follow-links.test.ts', 'test/json-report-parts.test.ts'];
 
 /**
  * Files that scan (report-formats) last: Stryker runs the tests that reached a mutant and stops at the first
