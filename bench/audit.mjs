@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmarks `azfence audit` end to end against the ARM emulator (test/support/arm-emulator): a generated
 // estate (registries, vaults, storage accounts, private endpoints with zone groups, VNets, zones) served
-// over TLS in pages of 1000, read through the real SDK by a subprocess whose peak RSS bench/measure.mjs
+// over TLS in pages of 1000, read through the real SDK by a subprocess whose peak RSS bench/measure.cjs
 // records. Prints wall time, requests by kind (counted in the emulator) and peak RSS, and writes JSON.
 //   node bench/audit.mjs                                  # 100,000 resources over 20 subscriptions
 //   node bench/audit.mjs --resources 10000 --subscriptions 5
@@ -35,7 +35,7 @@ const report = join(outDir, `audit-report-${values.resources}.json`);
 try {
   const started = process.hrtime.bigint();
   // Spawned, not spawnSync: the emulator answers from this very process.
-  const child = spawn(process.execPath, [...values['node-flag'], '--import', join(root, 'bench', 'measure.mjs'), cli, 'audit', '--arm-endpoint', emulator.url, '--format', 'json', '--output', report, '--fail-on', 'none'], {
+  const child = spawn(process.execPath, [...values['node-flag'], '--require', join(root, 'bench', 'measure.cjs'), cli, 'audit', '--arm-endpoint', emulator.url, '--format', 'json', '--output', report, '--fail-on', 'none'], {
     cwd: root,
     env: { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(AZURE_|IDENTITY_|MSI_)/.test(key))), ...emulator.env(), AZFENCE_BENCH_OUT: metrics },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -34,12 +34,12 @@ const estate = generateEstate({ resources: Number(values.resources), subscriptio
 const emulator = await startEmulator({ estate, pageSize: 1000 });
 const env = { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(AZURE_|IDENTITY_|MSI_)/.test(key))), ...emulator.env() };
 
-/** One CLI run with CPU time and peak RSS from bench/measure.mjs, and the emulator requests it made. */
+/** One CLI run with CPU time and peak RSS from bench/measure.cjs, and the emulator requests it made. */
 async function measure(args) {
   const metrics = join(outDir, `shards-metrics-${process.pid}.json`);
   const before = emulator.requests.length;
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--import', join(root, 'bench', 'measure.mjs'), cli, ...args], { cwd: outDir, env: { ...env, AZFENCE_BENCH_OUT: metrics }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--require', join(root, 'bench', 'measure.cjs'), cli, ...args], { cwd: outDir, env: { ...env, AZFENCE_BENCH_OUT: metrics }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const code = await new Promise((resolve) => child.on('close', resolve));
