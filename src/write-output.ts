@@ -63,9 +63,7 @@ export function writeOutput(target: OutputTarget, text: string | Iterable<string
     write(target, () => {
       const fd = openSync(absolute, 'w');
       try {
-        const writer = partWriter(fd);
-        for (const part of parts) writer.write(part);
-        writer.flush();
+        writeParts(fd, parts);
       } finally {
         closeSync(fd);
       }
@@ -82,9 +80,7 @@ export function writeOutput(target: OutputTarget, text: string | Iterable<string
       if (!stats.isFile()) throw new UserError(`is ${fileTypeOf(stats)}, not a regular file; ${target.flag} writes a file`, target.path);
       if (readAs(stats) !== undefined) throw new UserError(`is an input of this run; ${target.flag} would overwrite it, so nothing was written`, target.path);
       ftruncateSync(fd, 0);
-      const writer = partWriter(fd);
-      for (const part of parts) writer.write(part);
-      writer.flush();
+      writeParts(fd, parts);
     } finally {
       closeSync(fd);
     }
@@ -128,6 +124,13 @@ function partWriter(fd: number): { write(text: string): void; flush(): void } {
     },
     flush,
   };
+}
+
+/** Writes every part to `fd`, in order, through one partWriter. */
+function writeParts(fd: number, parts: Iterable<string>): void {
+  const writer = partWriter(fd);
+  for (const part of parts) writer.write(part);
+  writer.flush();
 }
 
 function isHighSurrogate(code: number): boolean {

@@ -177,7 +177,7 @@ class RunState {
         const shape = shapeProblem(resource);
         if (shape) {
           listMarks[position] = mark | SHAPE_READ | MISSHAPEN;
-          this.failures.push({ ruleId: run.rule.id, resource: resource.source.address ?? resource.source.id ?? resource.key, file: resource.source.file, problem: shape });
+          this.fail(run, resource, shape);
           continue;
         }
         listMarks[position] = mark | SHAPE_READ;
@@ -201,14 +201,14 @@ class RunState {
         this.report(run, resource, verdict);
       } catch (error) {
         tape.mode = 'off';
-        this.failures.push({
-          ruleId: run.rule.id,
-          resource: resource.source.address ?? resource.source.id ?? resource.key,
-          file: resource.source.file,
-          problem: (error as Error).message,
-        });
+        this.fail(run, resource, (error as Error).message);
       }
     }
+  }
+
+  /** A check that could not judge a resource: reported as a failure of the run, never as a pass. */
+  private fail(run: CheckRun, resource: Resource, problem: string): void {
+    this.failures.push({ ruleId: run.rule.id, resource: resource.source.address ?? resource.source.id ?? resource.key, file: resource.source.file, problem });
   }
 
   /** The finding for a resource whose verdict is not a pass (unless the run's `keep` drops it). */
