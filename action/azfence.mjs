@@ -26297,7 +26297,7 @@ var init_run_rules = __esm({
             const shape = shapeProblem(resource);
             if (shape) {
               listMarks[position] = mark | SHAPE_READ | MISSHAPEN;
-              this.failures.push({ ruleId: run2.rule.id, resource: resource.source.address ?? resource.source.id ?? resource.key, file: resource.source.file, problem: shape });
+              this.fail(run2, resource, shape);
               continue;
             }
             listMarks[position] = mark | SHAPE_READ;
@@ -26321,14 +26321,13 @@ var init_run_rules = __esm({
             this.report(run2, resource, verdict);
           } catch (error) {
             tape.mode = "off";
-            this.failures.push({
-              ruleId: run2.rule.id,
-              resource: resource.source.address ?? resource.source.id ?? resource.key,
-              file: resource.source.file,
-              problem: error.message
-            });
+            this.fail(run2, resource, error.message);
           }
         }
+      }
+      /** A check that could not judge a resource: reported as a failure of the run, never as a pass. */
+      fail(run2, resource, problem) {
+        this.failures.push({ ruleId: run2.rule.id, resource: resource.source.address ?? resource.source.id ?? resource.key, file: resource.source.file, problem });
       }
       /** The finding for a resource whose verdict is not a pass (unless the run's `keep` drops it). */
       report(run2, resource, verdict) {
@@ -36050,9 +36049,7 @@ function writeOutput(target, text9, cwd) {
     write2(target, () => {
       const fd = openSync4(absolute, "w");
       try {
-        const writer = partWriter(fd);
-        for (const part of parts) writer.write(part);
-        writer.flush();
+        writeParts(fd, parts);
       } finally {
         closeSync4(fd);
       }
@@ -36068,9 +36065,7 @@ function writeOutput(target, text9, cwd) {
       if (!stats.isFile()) throw new UserError(`is ${fileTypeOf(stats)}, not a regular file; ${target.flag} writes a file`, target.path);
       if (readAs(stats) !== void 0) throw new UserError(`is an input of this run; ${target.flag} would overwrite it, so nothing was written`, target.path);
       ftruncateSync(fd, 0);
-      const writer = partWriter(fd);
-      for (const part of parts) writer.write(part);
-      writer.flush();
+      writeParts(fd, parts);
     } finally {
       closeSync4(fd);
     }
@@ -36100,6 +36095,11 @@ function partWriter(fd) {
     },
     flush
   };
+}
+function writeParts(fd, parts) {
+  const writer = partWriter(fd);
+  for (const part of parts) writer.write(part);
+  writer.flush();
 }
 function isHighSurrogate(code) {
   return code >= 55296 && code <= 56319;
