@@ -44,12 +44,28 @@ function compilerId(): string | undefined {
 
 /** A source's package-relative path, with forward slashes. */
 function packagePath(file: string): string {
+  // The sources asked for are joined under the package root, so the path is usually the rest of the string.
+  // path.relative resolves both paths character by character in JavaScript; a scan asks for a dozen, enough
+  // to make V8 optimise path's inner loop on a compiler thread (~4 ms of CPU for a small scan).
+  if (sep === '/' && file.startsWith(`${PACKAGE_ROOT}/`) && NORMAL_TAIL.test(file.slice(PACKAGE_ROOT.length + 1))) return file.slice(PACKAGE_ROOT.length + 1);
   return relative(PACKAGE_ROOT, file).split(sep).join('/');
 }
 
+/** A relative path that path.relative would return as it is: no empty, `.` or `..` segment. */
+const NORMAL_TAIL = /^(?!\.\.?(?:\/|$))[^/]+(?:\/(?!\.\.?(?:\/|$))[^/]+)*$/;
+
 /** Where the build keeps the copy of a source it compiled, beside the compiled result. */
 function copyOf(dir: string, path: string): string {
-  return join(dir, 'sources', path);
+  return joinNormal(dir, `sources/${path}`);
+}
+
+/**
+ * path.join(dir, tail), by concatenation where join would return just that: an absolute `dir` and a `tail`
+ * with no empty, `.` or `..` segment (as above, to keep path's inner loop cold).
+ */
+function joinNormal(dir: string, tail: string): string {
+  if (sep === '/' && dir.startsWith('/') && NORMAL_TAIL.test(dir.slice(1)) && NORMAL_TAIL.test(tail)) return `${dir}/${tail}`;
+  return join(dir, tail);
 }
 
 /**
@@ -64,7 +80,7 @@ export function readPrecompiled<T>(name: string, sources: readonly string[], dir
   const compiler = compilerId();
   if (compiler === undefined) return undefined;
   try {
-    const stored = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as Precompiled<T>;
+    const stored = JSON.parse(readFileSync(joinNormal(dir, `${name}.json`), 'utf8')) as Precompiled<T>;
     if (stored.compiler !== compiler) return undefined;
     const paths = sources.map(packagePath);
     if (!Array.isArray(stored.sources) || stored.sources.length !== paths.length) return undefined;
