@@ -48,6 +48,8 @@ const identifier = /^[A-Za-z_$][\w$]*$/;
 function builtinModuleSource(name, kind) {
   const load = `process.getBuiltinModule(${JSON.stringify(`node:${name}`)})`;
   if (kind === 'require') {
+    // node:process is the process object; taking it from there skips loading (compiling) its module.
+    if (name === 'process') return 'module.exports = process;';
     if (!LOADED_ON_USE.has(name)) return `module.exports = ${load};`;
     return `let loaded;
 const load = () => (loaded ??= ${load});

@@ -22,7 +22,8 @@ declare const AZFENCE_CLI_SCRIPT_ID: string | undefined;
 async function start(): Promise<void> {
   enableCompileCache(process.env);
   if (typeof AZFENCE_CLI_SCRIPT === 'string' && typeof AZFENCE_CLI_SCRIPT_ID === 'string') {
-    const run = await runCliScript(new URL(AZFENCE_CLI_SCRIPT, import.meta.url), AZFENCE_CLI_SCRIPT_ID, process.env);
+    // The bundle's bin is CommonJS (scripts/bundle.mjs), so it has a require of its own beside the script.
+    const run = await runCliScript(new URL(AZFENCE_CLI_SCRIPT, import.meta.url), AZFENCE_CLI_SCRIPT_ID, process.env, require);
     if (run.outputFlushed) process.exit();
   } else {
     await import('./cli/start.js');

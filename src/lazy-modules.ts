@@ -7,7 +7,12 @@ import { createRequire } from 'node:module';
  * callers synchronous. Every package loaded this way goes through this module: the GitHub Action's
  * self-contained build swaps it for src/action/bundled-modules.ts, which imports them into the bundle.
  */
-const require = createRequire(import.meta.url);
+let requireHere: NodeJS.Require | undefined;
+/** Made on first use: createRequire resolves module paths and builds a module, work a scan that loads none of these packages need not do. */
+function require(id: string): unknown {
+  requireHere ??= createRequire(import.meta.url);
+  return requireHere(id);
+}
 
 export function yaml(): typeof import('yaml') {
   return require('yaml') as typeof import('yaml');

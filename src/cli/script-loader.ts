@@ -116,8 +116,12 @@ function writeCache(file: string, data: Uint8Array): void {
 
 type ScriptBody = (require: NodeJS.Require, module: { exports: { runProcess?: () => Promise<ProcessRun> } }, importMetaUrl: string) => void;
 
-/** Runs the CLI script at `scriptUrl` (stamped `scriptId` by the build) as this process's command; returns what it did. */
-export async function runCliScript(scriptUrl: URL, scriptId: string, env: NodeJS.ProcessEnv): Promise<ProcessRun> {
+/**
+ * Runs the CLI script at `scriptUrl` (stamped `scriptId` by the build) as this process's command; returns what
+ * it did. `binRequire` is the bin's own require: the bin and the script are in one directory, so it resolves what the
+ * script requires as a require made for the script would, without the work of createRequire at every start.
+ */
+export async function runCliScript(scriptUrl: URL, scriptId: string, env: NodeJS.ProcessEnv, binRequire: NodeJS.Require): Promise<ProcessRun> {
   const vm = process.getBuiltinModule('node:vm');
   const file = process.getBuiltinModule('node:url').fileURLToPath(scriptUrl);
   // The build keeps the script ASCII-only, so Latin-1 reads it exactly, and into a one-byte string.
@@ -129,7 +133,7 @@ export async function runCliScript(scriptUrl: URL, scriptId: string, env: NodeJS
   const script = new vm.Script(source, { filename: file, ...(cachedData ? { cachedData } : {}) });
   const body = script.runInThisContext() as ScriptBody;
   const module: Parameters<ScriptBody>[1] = { exports: {} };
-  body(process.getBuiltinModule('node:module').createRequire(scriptUrl), module, scriptUrl.href);
+  body(binRequire, module, scriptUrl.href);
   const run = await module.exports.runProcess!();
   if (!cacheFile || (cachedData && !script.cachedDataRejected) || run.command !== command || (run.code !== 0 && run.code !== 1)) return run;
   // The first run of a command leaves an empty file; the second makes the cache.

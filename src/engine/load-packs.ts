@@ -20,13 +20,14 @@ import { FieldPathError, parseFieldPath } from './field-path.js';
 import { checkNamed, checkNames } from '../checks/registry.js';
 import { BUILT_IN_POLICY_DIR, PACKAGE_ROOT } from './policy-dir.js';
 
-const require = createRequire(import.meta.url);
+/** Made when the schema is first needed: createRequire resolves module paths and builds a module at every start, for a schema that a scan with the precompiled packs never reads. */
+let require: NodeJS.Require | undefined;
 export { BUILT_IN_POLICY_DIR, PACKAGE_ROOT };
 
 const PACK_SCHEMA = join(PACKAGE_ROOT, 'schemas', 'rule-pack.schema.json');
 let validatePack: ReturnType<Ajv['compile']> | undefined;
 function packValidator(): ReturnType<Ajv['compile']> {
-  validatePack ??= new (ajv().Ajv)({ allErrors: false, strict: true, allowUnionTypes: true }).compile(require(PACK_SCHEMA) as object);
+  validatePack ??= new (ajv().Ajv)({ allErrors: false, strict: true, allowUnionTypes: true }).compile((require ??= createRequire(import.meta.url))(PACK_SCHEMA) as object);
   return validatePack;
 }
 
