@@ -18259,16 +18259,21 @@ function compilerId() {
   return runningCompiler ?? void 0;
 }
 function packagePath(file) {
+  if (sep2 === "/" && file.startsWith(`${PACKAGE_ROOT}/`) && NORMAL_TAIL.test(file.slice(PACKAGE_ROOT.length + 1))) return file.slice(PACKAGE_ROOT.length + 1);
   return relative(PACKAGE_ROOT, file).split(sep2).join("/");
 }
 function copyOf(dir, path) {
-  return join4(dir, "sources", path);
+  return joinNormal(dir, `sources/${path}`);
+}
+function joinNormal(dir, tail) {
+  if (sep2 === "/" && dir.startsWith("/") && NORMAL_TAIL.test(dir.slice(1)) && NORMAL_TAIL.test(tail)) return `${dir}/${tail}`;
+  return join4(dir, tail);
 }
 function readPrecompiled(name, sources2, dir = GENERATED_DIR) {
   const compiler = compilerId();
   if (compiler === void 0) return void 0;
   try {
-    const stored = JSON.parse(readFileSync3(join4(dir, `${name}.json`), "utf8"));
+    const stored = JSON.parse(readFileSync3(joinNormal(dir, `${name}.json`), "utf8"));
     if (stored.compiler !== compiler) return void 0;
     const paths = sources2.map(packagePath);
     if (!Array.isArray(stored.sources) || stored.sources.length !== paths.length) return void 0;
@@ -18289,7 +18294,7 @@ function readYamlData(file) {
 function dataTableName(file) {
   return `data-${file.replace(/^.*[\\/]/, "").replace(/\.ya?ml$/i, "")}`;
 }
-var GENERATED_DIR, runningCompiler;
+var GENERATED_DIR, runningCompiler, NORMAL_TAIL;
 var init_precompiled = __esm({
   "src/engine/precompiled.ts"() {
     "use strict";
@@ -18297,6 +18302,7 @@ var init_precompiled = __esm({
     init_bundled_modules();
     init_source_tree_id();
     GENERATED_DIR = join4(PACKAGE_ROOT, "dist", "generated");
+    NORMAL_TAIL = /^(?!\.\.?(?:\/|$))[^/]+(?:\/(?!\.\.?(?:\/|$))[^/]+)*$/;
   }
 });
 
@@ -20006,16 +20012,8 @@ function cloudOf(location2, parameter) {
 function zonePattern(template, region) {
   const key = `${template}|${region ?? ""}`;
   let pattern2 = patterns.get(key);
-  if (!pattern2) patterns.set(key, pattern2 = compileZonePattern(template, region));
+  if (!pattern2) patterns.set(key, pattern2 = new LazyZonePattern(template, region));
   return pattern2;
-}
-function compileZonePattern(template, region) {
-  const source = template.toLowerCase().split(/(\{[a-zA-Z]+\})/).map((part) => {
-    if (part === "{region}") return region ? escape2(region.toLowerCase().replace(/\s+/g, "")) : "[a-z0-9]+";
-    if (/^\{[a-zA-Z]+\}$/.test(part)) return "[a-z0-9-]+";
-    return escape2(part);
-  }).join("");
-  return new RegExp(`^${source}$`);
 }
 function showZone(template, region) {
   return region ? template.replace(/\{region\}/g, region.toLowerCase().replace(/\s+/g, "")) : template;
@@ -20058,13 +20056,45 @@ function knownZonePatterns(region) {
   }
   return patterns3;
 }
-var table, patterns, specsByType, knownTemplates, knownPatterns;
+var table, patterns, LazyZonePattern, specsByType, knownTemplates, knownPatterns;
 var init_zone_table = __esm({
   "src/checks/dns/zone-table.ts"() {
     "use strict";
     init_policy_dir();
     init_precompiled();
     patterns = /* @__PURE__ */ new Map();
+    LazyZonePattern = class {
+      /** Literal texts and wildcards (`[a-z0-9]+` or `[a-z0-9-]+`), in the template's order. */
+      #parts = [];
+      #prefix;
+      #suffix;
+      #minLength;
+      #expression;
+      constructor(template, region) {
+        const parts = template.toLowerCase().split(/(\{[a-zA-Z]+\})/);
+        const literals = [""];
+        for (let i = 0; i < parts.length; i++) {
+          const part = parts[i];
+          const regionText = part === "{region}" && region ? region.toLowerCase().replace(/\s+/g, "") : void 0;
+          if (i % 2 === 0 || regionText !== void 0) {
+            const literal = regionText ?? part;
+            this.#parts.push({ literal });
+            literals[literals.length - 1] += literal;
+          } else {
+            this.#parts.push({ wildcard: part === "{region}" ? "[a-z0-9]+" : "[a-z0-9-]+" });
+            literals.push("");
+          }
+        }
+        this.#prefix = literals[0];
+        this.#suffix = literals.length > 1 ? literals[literals.length - 1] : "";
+        this.#minLength = literals.reduce((sum2, text9) => sum2 + text9.length, 0) + literals.length - 1;
+      }
+      test(zone) {
+        if (zone.length < this.#minLength || !zone.startsWith(this.#prefix) || !zone.endsWith(this.#suffix)) return false;
+        this.#expression ??= new RegExp(`^${this.#parts.map((part) => "literal" in part ? escape2(part.literal) : part.wildcard).join("")}$`);
+        return this.#expression.test(zone);
+      }
+    };
     specsByType = /* @__PURE__ */ new Map();
     knownPatterns = /* @__PURE__ */ new Map();
   }
@@ -24416,7 +24446,7 @@ import { readdirSync as readdirSync2, statSync } from "node:fs";
 import { join as join13, relative as relative4, resolve as resolve3 } from "node:path";
 import { createRequire } from "node:module";
 function packValidator() {
-  validatePack ??= new (ajv()).Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(require2(PACK_SCHEMA));
+  validatePack ??= new (ajv()).Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile((require2 ??= createRequire(import.meta.url))(PACK_SCHEMA));
   return validatePack;
 }
 function loadPackFile(file, builtIn, shownAs = file) {
@@ -24623,7 +24653,6 @@ var init_load_packs = __esm({
     init_field_path();
     init_registry();
     init_policy_dir();
-    require2 = createRequire(import.meta.url);
     PACK_SCHEMA = join13(PACKAGE_ROOT, "schemas", "rule-pack.schema.json");
     ALWAYS_DECLARED_DETAILS = ["unknownReason"];
   }
@@ -28589,23 +28618,28 @@ function forEachStringValue(text9, key, visit, from = 0, to = text9.length) {
 function lineCursor(text9) {
   let line2 = 1;
   let lineStart = 0;
-  let nextNewline = text9.indexOf("\n");
+  let counted = 0;
   return (offset) => {
-    while (nextNewline !== -1 && nextNewline < offset) {
-      line2++;
-      lineStart = nextNewline + 1;
-      nextNewline = text9.indexOf("\n", nextNewline + 1);
+    if (offset > counted) {
+      const newlines = text9.slice(counted, offset).match(NEWLINES)?.length ?? 0;
+      EMPTY.exec("");
+      if (newlines > 0) {
+        line2 += newlines;
+        lineStart = text9.lastIndexOf("\n", offset - 1) + 1;
+      }
+      counted = offset;
     }
     return { line: line2, column: offset - lineStart + 1 };
   };
 }
-var RAW_CONTROL, EMPTY;
+var RAW_CONTROL, EMPTY, NEWLINES;
 var init_parse_json = __esm({
   "src/inputs/parse-json.ts"() {
     "use strict";
     init_errors();
     RAW_CONTROL = /[\u0000-\u001f]/;
     EMPTY = /(?:)/;
+    NEWLINES = /\n/g;
   }
 });
 
