@@ -8,11 +8,15 @@ import { nowMs } from '../clock.js';
 import { runRulesOnPartials } from './run-partial.js';
 import { runRules, type RuleFailure, type RunResult } from './run-rules.js';
 import { shapeProblem } from './shape-check.js';
+import { withoutTurbofan } from './rules-tiering.js';
 
 /** Evaluates every rule over what was read and assembles the report, before post-processing. */
 export function evaluateRules(setup: RuleSetup, read: ReadResult, started: number): ScanReport {
   const partials = read.partials ?? [];
-  const result = combine(runRules(setup.rules, read.inventory, { parameters: setup.parameters }), partials.length ? runRulesOnPartials(setup.rules, partials, { parameters: setup.parameters }) : undefined);
+  // A large estate's rules run without TurboFan (see rules-tiering.ts): fewer compiles, the same findings.
+  const result = withoutTurbofan(read.inventory.size + partials.length, () =>
+    combine(runRules(setup.rules, read.inventory, { parameters: setup.parameters }), partials.length ? runRulesOnPartials(setup.rules, partials, { parameters: setup.parameters }) : undefined),
+  );
   const errors = [...read.errors, ...result.failures.map(ruleFailureError), ...misshapenErrors(read.inventory, result.failures)];
   const checksPassed = [...result.passed.values()].reduce((sum, n) => sum + n, 0);
   const { config } = setup;
