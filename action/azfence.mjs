@@ -25884,7 +25884,7 @@ var NATIVE_AFTER, hashed, nativeHash, K, W;
 var init_sha256 = __esm({
   "src/findings/sha256.ts"() {
     "use strict";
-    NATIVE_AFTER = 512;
+    NATIVE_AFTER = 32;
     hashed = 0;
     K = new Int32Array([
       1116352408,
@@ -26701,10 +26701,39 @@ var init_run_partial = __esm({
   }
 });
 
+// src/engine/rules-tiering.ts
+function choosesCompilers(option) {
+  return COMPILER_OPTION.test(option.replace(/_/g, "-"));
+}
+function compilersAtDefaults(execArgv = process.execArgv, nodeOptions = process.env["NODE_OPTIONS"]) {
+  return !execArgv.some(choosesCompilers) && !(nodeOptions ?? "").split(/\s+/).some(choosesCompilers);
+}
+function withoutTurbofan(resources, run2) {
+  if (resources < TIERING_FROM_RESOURCES || !compilersAtDefaults()) return run2();
+  const v8 = process.getBuiltinModule("node:v8");
+  v8.setFlagsFromString("--no-turbofan");
+  try {
+    return run2();
+  } finally {
+    v8.setFlagsFromString("--turbofan");
+  }
+}
+var TIERING_FROM_RESOURCES, COMPILER_OPTION;
+var init_rules_tiering = __esm({
+  "src/engine/rules-tiering.ts"() {
+    "use strict";
+    TIERING_FROM_RESOURCES = 5e3;
+    COMPILER_OPTION = /^--(no-)?(turbofan|maglev|sparkplug|jitless|opt|max-opt|always-turbofan|always-sparkplug)(=|$)/;
+  }
+});
+
 // src/engine/evaluate-rules.ts
 function evaluateRules(setup, read, started) {
   const partials = read.partials ?? [];
-  const result2 = combine2(runRules(setup.rules, read.inventory, { parameters: setup.parameters }), partials.length ? runRulesOnPartials(setup.rules, partials, { parameters: setup.parameters }) : void 0);
+  const result2 = withoutTurbofan(
+    read.inventory.size + partials.length,
+    () => combine2(runRules(setup.rules, read.inventory, { parameters: setup.parameters }), partials.length ? runRulesOnPartials(setup.rules, partials, { parameters: setup.parameters }) : void 0)
+  );
   const errors = [...read.errors, ...result2.failures.map(ruleFailureError), ...misshapenErrors(read.inventory, result2.failures)];
   const checksPassed = [...result2.passed.values()].reduce((sum2, n) => sum2 + n, 0);
   const { config } = setup;
@@ -26754,6 +26783,7 @@ var init_evaluate_rules = __esm({
     init_run_partial();
     init_run_rules();
     init_shape_check();
+    init_rules_tiering();
   }
 });
 
