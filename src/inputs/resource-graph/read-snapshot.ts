@@ -233,16 +233,15 @@ export class SnapshotRows {
       this.pendingIds.push(id);
       source = PENDING_SOURCE;
     } else source = sourceOf(this.kind, this.file, id, place);
-    const built = resourceOf(row, id, this.armTypes.of(type), source, this.previous);
+    const resource = resourceOf(row, id, this.armTypes.of(type), source, this.previous, this.kept ? undefined : this.held);
     if (!this.kept) {
       const resourceIndex = this.resources.length;
       if (typeof row['name'] !== 'string') {
         if (Object.hasOwn(row, 'name')) this.otherNames.set(resourceIndex, row['name']);
       }
       if (typeof row['location'] !== 'string' && Object.hasOwn(row, 'location')) this.otherLocations.set(resourceIndex, row['location']);
-      this.held.push(built.held);
     }
-    this.resources.push(built.resource);
+    this.resources.push(resource);
     this.seen.set(this.resources.length - 1);
   }
 
@@ -271,17 +270,22 @@ export class SnapshotRows {
    * equal to the id itself (the resource whose id it is up to case is found in `seen`, and compared exactly).
    */
   private placeFromText(text: string, ids: readonly string[]): void {
-    const places: Array<Place | undefined> = new Array(ids.length);
+    // Each resource's source is made once, where its place is found: no place objects kept until the walk ends.
+    const placed = new Uint8Array(ids.length);
     const positionAt = lineCursor(text);
+    const resources = this.resources;
     // Most values are the id of the next row not yet placed, in order: that is checked first, without
     // hashing the value. Ids are distinct up to case, so `seen` would have answered the same.
     let next = 0;
     forEachStringValue(text, 'id', (value, offset) => {
-      while (next < ids.length && places[next] !== undefined) next++;
+      while (next < ids.length && placed[next] !== 0) next++;
       const resourceIndex = next < ids.length && ids[next] === value ? next : this.seen.get(value);
-      if (resourceIndex !== undefined && places[resourceIndex] === undefined && ids[resourceIndex] === value) places[resourceIndex] = positionAt(offset);
+      if (resourceIndex === undefined || placed[resourceIndex] !== 0 || ids[resourceIndex] !== value) return;
+      placed[resourceIndex] = 1;
+      // The id as read from its row, not `value`: that may be a slice of the text, and would keep all of it.
+      resources[resourceIndex]!.source = sourceOf(this.kind, this.file, ids[resourceIndex]!, positionAt(offset));
     });
-    for (let i = 0; i < ids.length; i++) this.resources[i]!.source = sourceOf(this.kind, this.file, ids[i]!, places[i]);
+    for (let i = 0; i < ids.length; i++) if (placed[i] === 0) resources[i]!.source = sourceOf(this.kind, this.file, ids[i]!, undefined);
     this.pendingIds = undefined;
   }
 
@@ -319,51 +323,62 @@ function mayNameParent(id: string): boolean {
  * order by a plain loop: object rest spread costs several times as much per row, and a 100k-row snapshot
  * makes 100k of them.
  */
-function resourceOf(row: Record<string, unknown>, id: string, armType: string, source: ArmRowResource['source'], previous: PreviousValues): { resource: Resource; held: number } {
-  const body: Record<string, unknown> = {};
+function resourceOf(row: Record<string, unknown>, id: string, armType: string, source: ArmRowResource['source'], previous: PreviousValues, held: number[] | undefined): Resource {
+  const body = new RowBody();
   for (const column in row) {
     if (column === 'id' || column === 'type' || column === 'name' || column === 'location' || !Object.hasOwn(row, column)) continue;
     const value = row[column];
     setOwn(body, column, typeof value === 'string' && REPEATED_COLUMNS.has(column) ? previous.same(column, value) : value);
   }
   // What the body holds that the row did not, for comparing a repeated row with this one once the row is gone.
-  let held = 0;
+  let holds = 0;
   // Resource Graph rows carry their resource group, and most ids name no parent: the id is parsed only when
   // it can add one of the two.
   const parsed = body['resourceGroup'] === undefined || (body['parentId'] === undefined && mayNameParent(id)) ? parseArmId(id) : undefined;
   if (parsed?.parentId && body['parentId'] === undefined) {
     body['parentId'] = parsed.parentId;
-    held |= PARENT_ADDED;
+    holds |= PARENT_ADDED;
   }
   if (parsed && body['resourceGroup'] === undefined) {
     body['resourceGroup'] = parsed.resourceGroup;
-    held |= GROUP_ADDED;
+    holds |= GROUP_ADDED;
   }
   // A query that projected a column away (`| project id, name, type`) did not capture it: the value is
   // unknown, not absent, or every check on it would fail.
   if (!('properties' in row)) {
     body['properties'] = UNKNOWN;
-    held |= PROPERTIES_ABSENT;
+    holds |= PROPERTIES_ABSENT;
   }
   if (!('sku' in row)) {
     body['sku'] = UNKNOWN;
-    held |= SKU_ABSENT;
+    holds |= SKU_ABSENT;
   }
   // A null property bag says nothing about the properties: unknown, or a check that reads "absent" as
   // "not set" would pass (or fail) on data the row never held.
   if (body['properties'] === null) {
     body['properties'] = UNKNOWN;
-    held |= PROPERTIES_NULL;
+    holds |= PROPERTIES_NULL;
   }
   const name = row['name'];
-  if (typeof name !== 'string') held |= NAME_NOT_STRING;
+  if (typeof name !== 'string') holds |= NAME_NOT_STRING;
   const location = typeof row['location'] === 'string' ? previous.same('location', row['location']) : row['location'];
-  if (typeof location !== 'string') held |= LOCATION_NOT_STRING;
+  if (typeof location !== 'string') holds |= LOCATION_NOT_STRING;
   const shown = typeof name === 'string' ? name : id.split('/').pop() ?? id;
   // Its key (`key`, the lower-cased id) is computed from the id when asked, not held: see ArmRowResource.
-  const resource = new ArmRowResource(armType, shown, typeof location === 'string' ? location : undefined, body, source);
-  return { resource, held };
+  held?.push(holds);
+  return new ArmRowResource(armType, shown, typeof location === 'string' ? location : undefined, body, source);
 }
+
+/**
+ * A row's body is made by `new RowBody()`: a plain object all the same (its prototype is Object.prototype,
+ * its `constructor` Object), but one V8 sizes to the columns bodies get, learnt from the first few it makes
+ * (in-object slack tracking). A `{}` has room for four properties in the object itself; a Resource Graph
+ * row's body has five or more (resourceGroup, subscriptionId, tags, sku, properties), so each body held the
+ * rest in a property array of its own: two objects and 96 bytes a resource, kept for the whole scan, where
+ * this is one object of 64 (test/units/snapshot-body.test.ts).
+ */
+const RowBody = function RowBody() {} as unknown as new () => Record<string, unknown>;
+RowBody.prototype = Object.prototype;
 
 /** What a resource read with the text at hand holds until SnapshotRows.finish gives it its source. */
 const PENDING_SOURCE: ArmRowResource['source'] = { kind: 'snapshot', dialect: 'arm', file: '', id: '', managed: true };
