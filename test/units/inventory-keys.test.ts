@@ -162,3 +162,26 @@ class LowerCasedMaps {
     return keyed && keyed.source.id?.toLowerCase() === lower ? keyed : undefined;
   }
 }
+
+describe('the inventory by type and by file', () => {
+  // Types in several spellings, from files in turn, as several snapshots and plans are read into one scan.
+  const typeName = fc.constantFrom('Microsoft.KeyVault/vaults', 'microsoft.keyvault/vaults', 'Microsoft.Network/virtualNetworks', 'MICROSOFT.NETWORK/VIRTUALNETWORKS', 'Microsoft.Network/privateDnsZones');
+  const file = fc.constantFrom('a.json', 'b.json', 'c.tfplan.json');
+
+  it('lists each type\'s resources in the order added, in any spelling, and knows which file had which type', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(typeName, file), { maxLength: 40 }), (added) => {
+        const inventory = new Inventory();
+        const resources = added.map(([type, from], i) => new ArmRowResource(type, `r${i}`, undefined, {}, { kind: 'snapshot', dialect: 'arm', file: from, id: `${SUB}/resourceGroups/rg/providers/${type}/r${i}`, managed: true }));
+        for (const resource of resources) inventory.add(resource);
+        for (const type of ['Microsoft.KeyVault/vaults', 'microsoft.network/VirtualNetworks', 'Microsoft.Network/privateDnsZones', 'Microsoft.Storage/storageAccounts']) {
+          expect(inventory.ofType(type)).toEqual(resources.filter((resource) => resource.armType.toLowerCase() === type.toLowerCase()));
+          for (const from of ['a.json', 'b.json', 'c.tfplan.json']) {
+            expect(inventory.fileHasType(from, type)).toBe(resources.some((resource) => resource.source.file === from && resource.armType.toLowerCase() === type.toLowerCase()));
+          }
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
