@@ -372,10 +372,11 @@ function resourceOf(row: Record<string, unknown>, id: string, armType: string, s
 /**
  * A row's body is made by `new RowBody()`: a plain object all the same (its prototype is Object.prototype,
  * its `constructor` Object), but one V8 sizes to the columns bodies get, learnt from the first few it makes
- * (in-object slack tracking). A `{}` has room for four properties in the object itself; a Resource Graph
- * row's body has five or more (resourceGroup, subscriptionId, tags, sku, properties), so each body held the
- * rest in a property array of its own: two objects and 96 bytes a resource, kept for the whole scan, where
- * this is one object of 64 (test/units/snapshot-body.test.ts).
+ * (in-object slack tracking, up to ten). A `{}` has room for four properties in the object itself; a Resource
+ * Graph row's body has five or more (resourceGroup, subscriptionId, tags, sku, properties), so each body held
+ * the rest in a second object: for five columns two objects and 96 bytes a resource, kept for the whole scan,
+ * where this is one object of 64 (test/units/snapshot-body.test.ts). A body with more columns than the first
+ * ones had holds the rest in a second object, as a `{}` did.
  */
 const RowBody = function RowBody() {} as unknown as new () => Record<string, unknown>;
 RowBody.prototype = Object.prototype;
