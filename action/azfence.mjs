@@ -26573,6 +26573,12 @@ var init_inventory = __esm({
       overlays = [];
       /** Files each kind of child resource was read from (e.g. snapshots that include zone groups). */
       typesByFile = /* @__PURE__ */ new Map();
+      /**
+       * Per ARM type as resources spell it (readers share one string per type): its lower case, its list in
+       * byType and the file it was last noted for in typesByFile. One lookup a resource instead of three and a
+       * Set insertion, when a reader adds tens of thousands of resources of a few dozen types.
+       */
+      typeEntries = /* @__PURE__ */ new Map();
       memo = /* @__PURE__ */ new Map();
       memoPerResource = /* @__PURE__ */ new Map();
       /** A plan's configuration, for the notation of its resources to follow references (src/inputs/terraform/notation.ts). */
@@ -26609,19 +26615,29 @@ var init_inventory = __esm({
           this.unclassified.push(resource);
           return;
         }
-        const type = lowerType(resource.armType);
-        push(this.byType, type, resource);
+        let entry = this.typeEntries.get(resource.armType);
+        if (!entry) {
+          const type2 = lowerType(resource.armType);
+          let list3 = this.byType.get(type2);
+          if (!list3) this.byType.set(type2, list3 = []);
+          this.typeEntries.set(resource.armType, entry = { type: type2, list: list3, file: void 0 });
+        }
+        const type = entry.type;
+        entry.list.push(resource);
         const id = resource.source.id;
         if (id) {
           if (resource instanceof ArmRowResource || sameKey(id, resource.key)) {
             if (this.byId.size !== 0) this.byId.delete(id.toLowerCase());
           } else this.byId.set(id.toLowerCase(), resource);
         }
-        const byName3 = this.byTypeAndName.get(type);
+        const byName3 = this.byTypeAndName.size !== 0 ? this.byTypeAndName.get(type) : void 0;
         if (byName3) push(byName3, resource.name.toLowerCase(), resource);
-        let types = this.typesByFile.get(resource.source.file);
-        if (!types) this.typesByFile.set(resource.source.file, types = /* @__PURE__ */ new Set());
+        const file = resource.source.file;
+        if (entry.file === file) return;
+        let types = this.typesByFile.get(file);
+        if (!types) this.typesByFile.set(file, types = /* @__PURE__ */ new Set());
         types.add(type);
+        entry.file = file;
       }
       ofType(armType) {
         return this.byType.get(lowerType(armType)) ?? [];
@@ -30168,49 +30184,49 @@ function mayNameParent(id) {
   for (let at3 = id.indexOf("/", found.index + 11); at3 !== -1 && slashes < 4; at3 = id.indexOf("/", at3 + 1)) slashes++;
   return slashes >= 4;
 }
-function resourceOf(row, id, armType, source, previous) {
-  const body = {};
+function resourceOf(row, id, armType, source, previous, held) {
+  const body = new RowBody();
   for (const column in row) {
     if (column === "id" || column === "type" || column === "name" || column === "location" || !Object.hasOwn(row, column)) continue;
     const value = row[column];
     setOwn(body, column, typeof value === "string" && REPEATED_COLUMNS.has(column) ? previous.same(column, value) : value);
   }
-  let held = 0;
+  let holds2 = 0;
   const parsed = body["resourceGroup"] === void 0 || body["parentId"] === void 0 && mayNameParent(id) ? parseArmId(id) : void 0;
   if (parsed?.parentId && body["parentId"] === void 0) {
     body["parentId"] = parsed.parentId;
-    held |= PARENT_ADDED;
+    holds2 |= PARENT_ADDED;
   }
   if (parsed && body["resourceGroup"] === void 0) {
     body["resourceGroup"] = parsed.resourceGroup;
-    held |= GROUP_ADDED;
+    holds2 |= GROUP_ADDED;
   }
   if (!("properties" in row)) {
     body["properties"] = UNKNOWN;
-    held |= PROPERTIES_ABSENT;
+    holds2 |= PROPERTIES_ABSENT;
   }
   if (!("sku" in row)) {
     body["sku"] = UNKNOWN;
-    held |= SKU_ABSENT;
+    holds2 |= SKU_ABSENT;
   }
   if (body["properties"] === null) {
     body["properties"] = UNKNOWN;
-    held |= PROPERTIES_NULL;
+    holds2 |= PROPERTIES_NULL;
   }
   const name = row["name"];
-  if (typeof name !== "string") held |= NAME_NOT_STRING;
+  if (typeof name !== "string") holds2 |= NAME_NOT_STRING;
   const location2 = typeof row["location"] === "string" ? previous.same("location", row["location"]) : row["location"];
-  if (typeof location2 !== "string") held |= LOCATION_NOT_STRING;
+  if (typeof location2 !== "string") holds2 |= LOCATION_NOT_STRING;
   const shown3 = typeof name === "string" ? name : id.split("/").pop() ?? id;
-  const resource = new ArmRowResource(armType, shown3, typeof location2 === "string" ? location2 : void 0, body, source);
-  return { resource, held };
+  held?.push(holds2);
+  return new ArmRowResource(armType, shown3, typeof location2 === "string" ? location2 : void 0, body, source);
 }
 function sourceOf(kind, file, id, position) {
   const source = position ? { kind, dialect: "arm", file, id, managed: true, line: position.line, column: position.column } : { kind, dialect: "arm", file, id, managed: true };
   if (kind === "audit") source.notation = AUDIT_NOTATION;
   return source;
 }
-var INLINE_CHILDREN, INLINE_CHILD_TYPE_LENGTHS, NAME_NOT_STRING, LOCATION_NOT_STRING, PARENT_ADDED, GROUP_ADDED, SKU_ABSENT, PROPERTIES_ABSENT, PROPERTIES_NULL, SnapshotRows, REPEATED_COLUMNS, PROVIDERS2, PENDING_SOURCE;
+var INLINE_CHILDREN, INLINE_CHILD_TYPE_LENGTHS, NAME_NOT_STRING, LOCATION_NOT_STRING, PARENT_ADDED, GROUP_ADDED, SKU_ABSENT, PROPERTIES_ABSENT, PROPERTIES_NULL, SnapshotRows, REPEATED_COLUMNS, PROVIDERS2, RowBody, PENDING_SOURCE;
 var init_read_snapshot = __esm({
   "src/inputs/resource-graph/read-snapshot.ts"() {
     "use strict";
@@ -30331,16 +30347,15 @@ var init_read_snapshot = __esm({
           this.pendingIds.push(id);
           source = PENDING_SOURCE;
         } else source = sourceOf(this.kind, this.file, id, place);
-        const built = resourceOf(row, id, this.armTypes.of(type), source, this.previous);
+        const resource = resourceOf(row, id, this.armTypes.of(type), source, this.previous, this.kept ? void 0 : this.held);
         if (!this.kept) {
           const resourceIndex = this.resources.length;
           if (typeof row["name"] !== "string") {
             if (Object.hasOwn(row, "name")) this.otherNames.set(resourceIndex, row["name"]);
           }
           if (typeof row["location"] !== "string" && Object.hasOwn(row, "location")) this.otherLocations.set(resourceIndex, row["location"]);
-          this.held.push(built.held);
         }
-        this.resources.push(built.resource);
+        this.resources.push(resource);
         this.seen.set(this.resources.length - 1);
       }
       /** The first row read with an id: the row itself, or (streamed) the row as rebuilt from its resource. */
@@ -30367,15 +30382,18 @@ var init_read_snapshot = __esm({
        * equal to the id itself (the resource whose id it is up to case is found in `seen`, and compared exactly).
        */
       placeFromText(text9, ids) {
-        const places = new Array(ids.length);
+        const placed = new Uint8Array(ids.length);
         const positionAt = lineCursor(text9);
+        const resources = this.resources;
         let next = 0;
         forEachStringValue(text9, "id", (value, offset) => {
-          while (next < ids.length && places[next] !== void 0) next++;
+          while (next < ids.length && placed[next] !== 0) next++;
           const resourceIndex = next < ids.length && ids[next] === value ? next : this.seen.get(value);
-          if (resourceIndex !== void 0 && places[resourceIndex] === void 0 && ids[resourceIndex] === value) places[resourceIndex] = positionAt(offset);
+          if (resourceIndex === void 0 || placed[resourceIndex] !== 0 || ids[resourceIndex] !== value) return;
+          placed[resourceIndex] = 1;
+          resources[resourceIndex].source = sourceOf(this.kind, this.file, ids[resourceIndex], positionAt(offset));
         });
-        for (let i = 0; i < ids.length; i++) this.resources[i].source = sourceOf(this.kind, this.file, ids[i], places[i]);
+        for (let i = 0; i < ids.length; i++) if (placed[i] === 0) resources[i].source = sourceOf(this.kind, this.file, ids[i], void 0);
         this.pendingIds = void 0;
       }
       /** A resource whose row's text had no `"id"` key takes the place of the next row with its id that has one. */
@@ -30388,6 +30406,9 @@ var init_read_snapshot = __esm({
     };
     REPEATED_COLUMNS = /* @__PURE__ */ new Set(["subscriptionId", "resourceGroup", "tenantId"]);
     PROVIDERS2 = /\/providers\//i;
+    RowBody = function RowBody2() {
+    };
+    RowBody.prototype = Object.prototype;
     PENDING_SOURCE = { kind: "snapshot", dialect: "arm", file: "", id: "", managed: true };
   }
 });
