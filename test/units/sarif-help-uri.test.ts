@@ -1,13 +1,24 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RuleDescriptor } from '../../src/report/rule-descriptor.js';
-import { buildSarif } from '../../src/reporters/sarif.js';
 import { plainEstate } from './recorded-estate.js';
 
 // A fork or a packaged build whose package.json names its GitHub repository: built-in rules then have a
-// browsable doc page. The repository is read from package.json once per process, so it is set here.
-vi.mock('../../src/report/rule-links.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/report/rule-links.js')>();
-  return { ...original, ruleHelpUri: (ruleId: string) => `https://github.com/example/azfence/blob/main/${original.ruleDocPath(ruleId)}` };
+// browsable doc page. The repository is read from package.json once per process, so it is set here, on a
+// copy of the reporter loaded afresh after the mock: with modules shared between test files
+// (AZFENCE_MUTATION_SHARED_MODULES=1) a hoisted vi.mock came too late, as another file had loaded the real one.
+let buildSarif: typeof import('../../src/reporters/sarif.js').buildSarif;
+beforeAll(async () => {
+  vi.resetModules();
+  vi.doMock('../../src/report/rule-links.js', async (importOriginal) => {
+    const original = await importOriginal<typeof import('../../src/report/rule-links.js')>();
+    return { ...original, ruleHelpUri: (ruleId: string) => `https://github.com/example/azfence/blob/main/${original.ruleDocPath(ruleId)}` };
+  });
+  ({ buildSarif } = await import('../../src/reporters/sarif.js'));
+});
+// The files after this one in a shared worker get the real module back.
+afterAll(() => {
+  vi.doUnmock('../../src/report/rule-links.js');
+  vi.resetModules();
 });
 
 describe('SARIF: rule help links when package.json names a repository', () => {

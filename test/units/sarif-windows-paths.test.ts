@@ -1,12 +1,23 @@
-import { describe, expect, it, vi } from 'vitest';
-import { buildSarif } from '../../src/reporters/sarif.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { plainEstate } from './recorded-estate.js';
 
 // On Windows findings name files with `\`. The path module is mocked to Windows' separator (the rest stays
-// POSIX) so the conversion to a SARIF URI is checked on every machine the suite runs on.
-vi.mock('node:path', async (importOriginal) => {
-  const original = await importOriginal<typeof import('node:path')>();
-  return { ...original, default: { ...original, sep: '\\' }, sep: '\\' };
+// POSIX) so the conversion to a SARIF URI is checked on every machine the suite runs on. The reporter is
+// loaded afresh after the mock: with modules shared between test files (AZFENCE_MUTATION_SHARED_MODULES=1) a
+// hoisted vi.mock came too late, as another file had loaded the reporter with the real path module.
+let buildSarif: typeof import('../../src/reporters/sarif.js').buildSarif;
+beforeAll(async () => {
+  vi.resetModules();
+  vi.doMock('node:path', async (importOriginal) => {
+    const original = await importOriginal<typeof import('node:path')>();
+    return { ...original, default: { ...original, sep: '\\' }, sep: '\\' };
+  });
+  ({ buildSarif } = await import('../../src/reporters/sarif.js'));
+});
+// The files after this one in a shared worker get the real module back.
+afterAll(() => {
+  vi.doUnmock('node:path');
+  vi.resetModules();
 });
 
 describe('SARIF: file URIs on Windows', () => {
