@@ -82,6 +82,11 @@ describe('a check’s where', () => {
     const undecided = rule([check({ select: { type: [TYPE], where: { function: 'host' } }, assert: { function: 'undecided' } })]);
     expect(scan([undecided], [thing('a', { properties: { host: UNKNOWN } })], { functions: own }).shown).toEqual([['a', 'unknown', 'Cannot decide yet whether Microsoft.Test/things a meets "Things are on": its mode is decided at deploy time.']]);
   });
+  it('applicability unknown: the check’s other details still fill the fix', () => {
+    const judged = rule([check({ select: { type: [TYPE], where: { function: 'host' } }, assert: { function: 'judge' } })], { remediation: { arm: 'turn {name} on ({detail:why|no reason})' } });
+    const both = new Map<string, RuleFunction>([...functions, ['judge', (context) => ({ verdict: 'fail', evidence: [], details: { why: `${context.resource.name} is off` } })]]);
+    expect(scan([judged], [thing('a', { properties: { host: UNKNOWN } })], { functions: both }).findings.map((finding) => [finding.status, finding.remediation])).toEqual([['unknown', 'turn a on (a is off)']]);
+  });
   it('applicability unknown without a reason: the check’s evidence and details stand', () => {
     const quiet = new Map<string, RuleFunction>([
       ['maybe', () => ({ verdict: 'unknown', evidence: [{ path: 'properties.host', actual: UNKNOWN, expected: 'known' }] })],
