@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Condition } from '../../src/engine/condition.js';
 import type { RuleFunction } from '../../src/engine/evaluate.js';
 import type { Check, Rule } from '../../src/engine/rule.js';
+import { testRule } from '../support/test-rule.js';
 import { runRules, type RunOptions } from '../../src/engine/run-rules.js';
 import { Inventory } from '../../src/model/inventory.js';
 import { UNCLASSIFIED_TYPE, type Resource } from '../../src/model/resource.js';
@@ -23,21 +24,7 @@ function check(over: Partial<Check> = {}): Check {
 }
 
 function rule(checks: Check[], over: Partial<Rule> = {}): Rule {
-  return {
-    id: 'T-001',
-    title: 'Things are on',
-    pack: 'T',
-    severity: 'high',
-    description: 'd',
-    help: '',
-    references: [],
-    tags: [],
-    parameters: {},
-    remediation: { arm: 'turn {name} on' },
-    checks,
-    origin: { file: 'test.yaml', line: 1, builtIn: false },
-    ...over,
-  };
+  return testRule(checks, { title: 'Things are on', remediation: { arm: 'turn {name} on' }, ...over });
 }
 
 function inventoryOf(...resources: Resource[]): Inventory {

@@ -4,6 +4,7 @@ import type { Condition } from '../../src/engine/condition.js';
 import { conditionVerdict, evaluateCondition, type EvaluationContext, type RuleFunction } from '../../src/engine/evaluate.js';
 import { loadRules } from '../../src/engine/load-packs.js';
 import type { Rule } from '../../src/engine/rule.js';
+import { testRule } from '../support/test-rule.js';
 import { runRules } from '../../src/engine/run-rules.js';
 import { CHECK_FUNCTIONS } from '../../src/checks/registry.js';
 import { graphWork } from '../../src/graph/work.js';
@@ -137,20 +138,7 @@ describe('the verdict alone, leaf by leaf', () => {
 
 describe('a finding is evaluated once', () => {
   function ruleOf(assert: Condition, where?: Condition): Rule {
-    return {
-      id: 'T-001',
-      title: 'Test rule',
-      pack: 'T',
-      severity: 'high',
-      description: 'd',
-      help: '',
-      references: [],
-      tags: [],
-      parameters: {},
-      remediation: { arm: 'fix {name}' },
-      checks: [{ select: { type: ['Microsoft.Test/things'], ...(where ? { where } : {}) }, assert, message: '{name}: {detail:why|not known}' }],
-      origin: { file: 'test.yaml', line: 1, builtIn: false },
-    };
+    return testRule([{ select: { type: ['Microsoft.Test/things'], ...(where ? { where } : {}) }, assert, message: '{name}: {detail:why|not known}' }]);
   }
   function inventoryOf(count: number): Inventory {
     const inventory = new Inventory();
