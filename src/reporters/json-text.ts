@@ -6,8 +6,8 @@
  */
 
 /**
- * UNSAFE_CHARACTERS less what JSON.stringify escapes itself (tag characters appear as their surrogate pairs).
- * Narrower than UNSAFE_CHARACTERS on purpose: the indentation's line breaks are not visited one by one, so
+ * unsafeCharacters() less what JSON.stringify escapes itself (tag characters appear as their surrogate pairs).
+ * Narrower than unsafeCharacters() on purpose: the indentation's line breaks are not visited one by one, so
  * the pass costs about a third of JSON.stringify's time on a 30 MB report instead of as much again.
  */
 const LEFT_RAW = /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff]|\udb40[\udc00-\udc7f]/g;

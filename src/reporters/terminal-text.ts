@@ -16,7 +16,13 @@
  * LRM/RLM, line and paragraph separators, embeddings, overrides and isolates, the byte-order mark,
  * interlinear annotations, the noncharacters U+FFFE/U+FFFF, tag characters and lone surrogates.
  */
-export const UNSAFE_CHARACTERS = /[\p{Cc}\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff\u{e0000}-\u{e007f}\ud800-\udfff]/gu;
+export function unsafeCharacters(): RegExp {
+  // Made on first use, not as a module constant: V8 builds the class (with \p{Cc} from ICU's tables) when the
+  // expression is created, and every run loads this module, including scans that write only JSON.
+  unsafe ??= /[\p{Cc}\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff\u{e0000}-\u{e007f}\ud800-\udfff]/gu;
+  return unsafe;
+}
+let unsafe: RegExp | undefined;
 
 const SHORT: ReadonlyMap<string, string> = new Map([
   ['\n', '\\n'],
@@ -39,9 +45,10 @@ export function visibleEscape(character: string): string {
  * breaks, for multi-line text it lays out itself).
  */
 export function escapeUnsafe(text: string, keep = ''): string {
-  UNSAFE_CHARACTERS.lastIndex = 0;
-  if (!UNSAFE_CHARACTERS.test(text)) return text;
-  return text.replace(UNSAFE_CHARACTERS, (character) => (keep.includes(character) ? character : visibleEscape(character)));
+  const unsafeCharacter = unsafeCharacters();
+  unsafeCharacter.lastIndex = 0;
+  if (!unsafeCharacter.test(text)) return text;
+  return text.replace(unsafeCharacter, (character) => (keep.includes(character) ? character : visibleEscape(character)));
 }
 
 /** One line of untrusted text for a terminal or log: no control character survives, line breaks included. */

@@ -17,6 +17,16 @@ describe('HCL scanner', () => {
     expect(resources(text)).toEqual([{ id: 'azurerm_key_vault.kv', line: 1, end: 10, attributes: { name: 2, tags: 7 }, blocks: { network_acls: [4] } }]);
   });
 
+  it('reads identifiers with Unicode letters and numbers, dashes and underscores, and none that start with a digit', () => {
+    // ASCII is told by character codes, the rest by \\p{L} and \\p{N}: both must give HCL's identifiers.
+    const text = ['resource "t" "n" {', '  caf\u00e9_2 = 1', '  \u540d\u524d = 2', '  x\u0663 = 3', '  a-b = 4', '  \u03a9mega = 5', '  _z9 = 6', '}', ''].join('\n');
+    expect(resources(text)).toEqual([{ id: 't.n', line: 1, end: 8, attributes: { 'caf\u00e9_2': 2, '\u540d\u524d': 3, 'x\u0663': 4, 'a-b': 5, '\u03a9mega': 6, _z9: 7 }, blocks: {} }]);
+    // Not identifiers: a leading digit, and a symbol (U+20AC) or an Arabic-Indic digit (U+0663) first.
+    for (const name of ['9a', '\u20acx', '\u0663x']) {
+      expect(Object.keys(resources(`resource "t" "n" {\n  ${name} = 1\n}\n`)[0]!.attributes)).not.toContain(name);
+    }
+  });
+
   it('is not fooled by comments of every kind', () => {
     const text = [
       '# resource "a" "hash" {',

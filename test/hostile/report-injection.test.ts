@@ -7,7 +7,7 @@ import { validateSarifText } from '../support/sarif-validator.js';
 import { wrapIdentifier } from '../../src/reporters/table.js';
 import { jsonText } from '../../src/reporters/json-text.js';
 import { xmlAttr, xmlText } from '../../src/reporters/xml-text.js';
-import { UNSAFE_CHARACTERS } from '../../src/reporters/terminal-text.js';
+import { unsafeCharacters } from '../../src/reporters/terminal-text.js';
 import { decodeHtml, liveMarkup, rawControls, renderMarkdown, tableRows, xmlAttributes, xmlError } from '../support/inert.js';
 
 /**
@@ -162,10 +162,10 @@ describe('JSON and SARIF keep the exact values, escaped', () => {
     const all: string[] = [];
     for (let code = 0; code <= 0xffff; code++) all.push(String.fromCharCode(code));
     for (let code = 0xe0000; code <= 0xe007f; code++) all.push(String.fromCodePoint(code));
-    const unsafe = all.filter((character) => new RegExp(UNSAFE_CHARACTERS.source, 'u').test(character));
+    const unsafe = all.filter((character) => new RegExp(unsafeCharacters().source, 'u').test(character));
     expect(unsafe.length).toBeGreaterThan(200);
     const text = jsonText({ unsafe }, 2);
-    expect(text.replace(/\n/g, '')).not.toMatch(new RegExp(UNSAFE_CHARACTERS.source, 'u'));
+    expect(text.replace(/\n/g, '')).not.toMatch(new RegExp(unsafeCharacters().source, 'u'));
     expect(JSON.parse(text).unsafe).toEqual(unsafe);
   });
 
