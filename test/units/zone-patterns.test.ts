@@ -46,6 +46,8 @@ describe('zone patterns', () => {
     const isKnown = (zone: string) => known.some((pattern) => pattern.test(zone));
     expect(isKnown('privatelink.westeurope.azmk8s.io')).toBe(true);
     expect(isKnown('abc.privatelink.westeurope.azmk8s.io')).toBe(true);
+    // Another region's zone is still a real privatelink zone (the endpoint's region is checked elsewhere).
+    expect(isKnown('privatelink.northeurope.azmk8s.io')).toBe(true);
     expect(isKnown('privatelink.blob.core.windows.net')).toBe(true);
     expect(isKnown('privatelink.blob.core.windows.net.evil')).toBe(false);
     expect(isKnown('blob.core.windows.net')).toBe(false);
