@@ -147,7 +147,8 @@ const script = await build({
   write: false,
   outfile: join(dist, 'bundle', SCRIPT),
   format: 'cjs',
-  define: { AZFENCE_BUILD_ID: JSON.stringify(buildId), 'import.meta.url': 'azfenceImportMetaUrl' },
+  // AZFENCE_SCRIPT_REQUIRE: the require the bin hands the script, for src/lazy-modules.ts.
+  define: { AZFENCE_BUILD_ID: JSON.stringify(buildId), 'import.meta.url': 'azfenceImportMetaUrl', AZFENCE_SCRIPT_REQUIRE: 'require' },
   banner: { js: '(function (require, module, azfenceImportMetaUrl) {' },
   footer: { js: '})' },
   plugins: [builtins, packages],

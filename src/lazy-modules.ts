@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-
 /**
  * yaml (~40 ms to import), ajv (~35 ms) and cli-table3 (~13 ms) are loaded on first use, not at startup:
  * a scan of a plan with the precompiled built-in packs needs none of them, and Node's own startup
@@ -8,18 +6,30 @@ import { createRequire } from 'node:module';
  * self-contained build swaps it for src/action/bundled-modules.ts, which imports them into the bundle.
  */
 let requireHere: NodeJS.Require | undefined;
-/** Made on first use: createRequire resolves module paths and builds a module, work a scan that loads none of these packages need not do. */
-function require(id: string): unknown {
-  requireHere ??= createRequire(import.meta.url);
+
+/**
+ * In the package's bundle, the require its bin gave the CLI script (scripts/bundle.mjs defines this as the
+ * script's `require`): it resolves from the same directory, and turns Node's compile cache on before the first
+ * package it loads (src/cli.ts). Elsewhere (the sources, the build's tools) undefined.
+ */
+declare const AZFENCE_SCRIPT_REQUIRE: NodeJS.Require | undefined;
+
+/**
+ * Made on first use: node:module (for createRequire) costs a start ~5M instructions to load, and
+ * createRequire resolves module paths and builds a module, work a scan that loads none of these packages
+ * need not do.
+ */
+function load(id: string): unknown {
+  requireHere ??= typeof AZFENCE_SCRIPT_REQUIRE === 'function' ? AZFENCE_SCRIPT_REQUIRE : process.getBuiltinModule('node:module').createRequire(import.meta.url);
   return requireHere(id);
 }
 
 export function yaml(): typeof import('yaml') {
-  return require('yaml') as typeof import('yaml');
+  return load('yaml') as typeof import('yaml');
 }
 
 export function ajv(): typeof import('ajv') {
-  return require('ajv') as typeof import('ajv');
+  return load('ajv') as typeof import('ajv');
 }
 
 /** cli-table3's text helpers (src/utils.js): the table reporter draws its table with them (reporters/box-table.ts). */
@@ -31,5 +41,5 @@ export interface CliTable3Text {
 }
 
 export function cliTable3Text(): CliTable3Text {
-  return require('cli-table3/src/utils.js') as CliTable3Text;
+  return load('cli-table3/src/utils.js') as CliTable3Text;
 }

@@ -1,6 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { createRequire } from 'node:module';
 import type { Ajv } from 'ajv';
 import { ajv } from '../lazy-modules.js';
 import { readPrecompiled } from './precompiled.js';
@@ -20,14 +19,14 @@ import { FieldPathError, parseFieldPath } from './field-path.js';
 import { checkNamed, checkNames } from '../checks/registry.js';
 import { BUILT_IN_POLICY_DIR, PACKAGE_ROOT } from './policy-dir.js';
 
-/** Made when the schema is first needed: createRequire resolves module paths and builds a module at every start, for a schema that a scan with the precompiled packs never reads. */
+/** Made when the schema is first needed (node:module too): createRequire resolves module paths and builds a module at every start, for a schema that a scan with the precompiled packs never reads. */
 let require: NodeJS.Require | undefined;
 export { BUILT_IN_POLICY_DIR, PACKAGE_ROOT };
 
 const PACK_SCHEMA = join(PACKAGE_ROOT, 'schemas', 'rule-pack.schema.json');
 let validatePack: ReturnType<Ajv['compile']> | undefined;
 function packValidator(): ReturnType<Ajv['compile']> {
-  validatePack ??= new (ajv().Ajv)({ allErrors: false, strict: true, allowUnionTypes: true }).compile((require ??= createRequire(import.meta.url))(PACK_SCHEMA) as object);
+  validatePack ??= new (ajv().Ajv)({ allErrors: false, strict: true, allowUnionTypes: true }).compile((require ??= process.getBuiltinModule('node:module').createRequire(import.meta.url))(PACK_SCHEMA) as object);
   return validatePack;
 }
 

@@ -60,8 +60,12 @@ describe('the compile cache', () => {
     expect(scan({ XDG_CACHE_HOME: cacheHome }, ['rules']).code).toBe(0);
     expect(readdirSync(codeCache).sort()).toEqual([expect.stringMatching(/-rules\.bin$/), files[0]]);
 
-    // Node's compile cache, for the modules the CLI loads on demand, is beside it (Node 22.8+).
-    expect(existsSync(join(cacheHome, 'azfence', 'compile-cache'))).toBe(nodeHasCompileCache);
+    // Node's compile cache, for the modules the CLI loads on demand, is beside it (Node 22.8+), made by the
+    // first run that loads one: a JSON report of a plan and the rule list load none, a table report loads cli-table3.
+    const compileCache = join(cacheHome, 'azfence', 'compile-cache');
+    expect(existsSync(compileCache)).toBe(false);
+    expect(scan({ XDG_CACHE_HOME: cacheHome }, ['scan', PLAN, '--format', 'table'])).toMatchObject({ code: 1, stderr: '' });
+    expect(existsSync(compileCache)).toBe(nodeHasCompileCache);
   });
 
   it('that is damaged is refused and made again: same findings, nothing on stderr', () => {
