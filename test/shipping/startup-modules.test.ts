@@ -39,6 +39,17 @@ describe('a small scan starts without the heavy built-in modules', () => {
     expect(run.loaded.filter((name) => HEAVY.includes(name))).toEqual([]);
   });
 
+  it('loads neither node:module nor Node\'s deep comparison module: the compile cache waits for a package, settings for a difference', () => {
+    // node:module brings Node's ES module loader and source maps with it (~5M instructions); the compile cache
+    // it turns on serves only packages, and this scan loads none. isDeepStrictEqual's first call loads
+    // internal/util/comparisons, for rule parameters that are their defaults.
+    const out = join(tempDir('azfence-startup-out-'), 'report.json');
+    const run = builtinsLoadedBy(['scan', 'fixtures/estate/plan.json', '--format', 'json', '--output', out]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.loaded.filter((name) => name === 'module' || name === 'internal/util/comparisons')).toEqual([]);
+  });
+
   it('runs the bin without more of Node\'s ES module loader than an empty CommonJS script loads', () => {
     // An ES module bin cost every start ~8-10 ms of CPU for the loader's resolution, translation and module
     // jobs. Node 22 loads none of those for a CommonJS script; Node 24 loads them for every script, so the
