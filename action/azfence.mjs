@@ -20010,9 +20010,10 @@ function cloudOf(location2, parameter) {
   return "AzureCloud";
 }
 function zonePattern(template, region) {
-  const key = `${template}|${region ?? ""}`;
+  const literal = !template.includes("{");
+  const key = literal ? template : `${template}|${region ?? ""}`;
   let pattern2 = patterns.get(key);
-  if (!pattern2) patterns.set(key, pattern2 = new LazyZonePattern(template, region));
+  if (!pattern2) patterns.set(key, pattern2 = literal ? new LiteralZonePattern(template) : new LazyZonePattern(template, region));
   return pattern2;
 }
 function showZone(template, region) {
@@ -20051,18 +20052,33 @@ function knownZonePatterns(region) {
   const key = region ?? "";
   let patterns3 = knownPatterns.get(key);
   if (!patterns3) {
-    patterns3 = allKnownZoneTemplates().flatMap((template) => [zonePattern(template, region), zonePattern(template, void 0)]);
+    patterns3 = [];
+    for (const template of allKnownZoneTemplates()) {
+      const inRegion = zonePattern(template, region);
+      const anyRegion = zonePattern(template, void 0);
+      patterns3.push(inRegion);
+      if (anyRegion !== inRegion) patterns3.push(anyRegion);
+    }
     if (knownPatterns.size < 1e3) knownPatterns.set(key, patterns3);
   }
   return patterns3;
 }
-var table, patterns, LazyZonePattern, specsByType, knownTemplates, knownPatterns;
+var table, patterns, LiteralZonePattern, LazyZonePattern, specsByType, knownTemplates, knownPatterns;
 var init_zone_table = __esm({
   "src/checks/dns/zone-table.ts"() {
     "use strict";
     init_policy_dir();
     init_precompiled();
     patterns = /* @__PURE__ */ new Map();
+    LiteralZonePattern = class {
+      #text;
+      constructor(template) {
+        this.#text = template.toLowerCase();
+      }
+      test(zone) {
+        return zone === this.#text;
+      }
+    };
     LazyZonePattern = class {
       /** Literal texts and wildcards (`[a-z0-9]+` or `[a-z0-9-]+`), in the template's order. */
       #parts = [];
@@ -24444,9 +24460,8 @@ var init_registry = __esm({
 // src/engine/load-packs.ts
 import { readdirSync as readdirSync2, statSync } from "node:fs";
 import { join as join13, relative as relative4, resolve as resolve3 } from "node:path";
-import { createRequire } from "node:module";
 function packValidator() {
-  validatePack ??= new (ajv()).Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile((require2 ??= createRequire(import.meta.url))(PACK_SCHEMA));
+  validatePack ??= new (ajv()).Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile((require2 ??= process.getBuiltinModule("node:module").createRequire(import.meta.url))(PACK_SCHEMA));
   return validatePack;
 }
 function loadPackFile(file, builtIn, shownAs = file) {
@@ -24826,7 +24841,7 @@ function configurationReport(config, allRules, cwd) {
     }
     const values2 = parametersForRule(config, rule.id, rule.parameters);
     for (const [name, spec] of Object.entries(rule.parameters)) {
-      if (Object.hasOwn(values2, name) && !isDeepStrictEqual(values2[name], spec.default)) parameters.push({ rule: rule.id, name });
+      if (Object.hasOwn(values2, name) && !sameValue(values2[name], spec.default)) parameters.push({ rule: rule.id, name });
     }
   }
   return {
@@ -24840,6 +24855,11 @@ function configurationReport(config, allRules, cwd) {
     ...config.failOn !== void 0 && config.failOn !== DEFAULT_FAIL_ON ? { failOn: config.failOn } : {},
     ...config.failOnUnknown === true ? { failOnUnknown: true } : {}
   };
+}
+function sameValue(value, fallback) {
+  if (Object.is(value, fallback)) return true;
+  if (typeof value !== "object" || value === null || typeof fallback !== "object" || fallback === null) return false;
+  return isDeepStrictEqual(value, fallback);
 }
 var init_changes = __esm({
   "src/config/changes.ts"() {
@@ -33271,8 +33291,11 @@ var init_github_actions = __esm({
 import { basename as basename2 } from "node:path";
 function pipelineFlavorOfPath(path) {
   const normalized = path.replace(/\\/g, "/");
-  if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(normalized)) return "github-actions";
-  if (/^azure-pipelines[^/]*\.ya?ml$/i.test(basename2(normalized)) || /(^|\/)\.azure-pipelines\/[^/]+\.ya?ml$/i.test(normalized)) return "azure-pipelines";
+  const name = basename2(normalized);
+  if (/\.ya?ml$/i.test(name)) {
+    if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(normalized)) return "github-actions";
+    if (/^azure-pipelines[^/]*\.ya?ml$/i.test(name) || /(^|\/)\.azure-pipelines\/[^/]+\.ya?ml$/i.test(normalized)) return "azure-pipelines";
+  }
   if (/\.(sh|bash|ps1)$/i.test(normalized)) return "script";
   return void 0;
 }
@@ -33618,6 +33641,16 @@ var init_baseline = __esm({
 });
 
 // src/inputs/terraform/hcl-scanner.ts
+function isIdentStart(ch) {
+  const code = ch.charCodeAt(0);
+  if (code < 128) return code >= 97 && code <= 122 || code >= 65 && code <= 90 || code === 95;
+  return (identStart ??= /[A-Za-z_\p{L}]/u).test(ch);
+}
+function isIdentPart(ch) {
+  const code = ch.charCodeAt(0);
+  if (code < 128) return code >= 97 && code <= 122 || code >= 65 && code <= 90 || code >= 48 && code <= 57 || code === 95 || code === 45;
+  return (identPart ??= /[A-Za-z0-9_\-\p{L}\p{N}]/u).test(ch);
+}
 function tokenize(text9) {
   const tokens = [];
   const comments = [];
@@ -33768,9 +33801,9 @@ function tokenize(text9) {
       i++;
       continue;
     }
-    if (IDENT_START.test(ch)) {
+    if (isIdentStart(ch)) {
       const start = i;
-      while (i < text9.length && IDENT_PART.test(text9[i])) i++;
+      while (i < text9.length && isIdentPart(text9[i])) i++;
       push2("ident", text9.slice(start, i), line2, column(start));
       continue;
     }
@@ -33874,12 +33907,10 @@ function scanHcl(text9) {
   );
   return { blocks, comments, problems: problems2 };
 }
-var IDENT_START, IDENT_PART;
+var identStart, identPart;
 var init_hcl_scanner = __esm({
   "src/inputs/terraform/hcl-scanner.ts"() {
     "use strict";
-    IDENT_START = /[A-Za-z_\p{L}]/u;
-    IDENT_PART = /[A-Za-z0-9_\-\p{L}\p{N}]/u;
   }
 });
 
@@ -34398,6 +34429,10 @@ var init_rule_docs = __esm({
 });
 
 // src/reporters/terminal-text.ts
+function unsafeCharacters() {
+  unsafe ??= /[\p{Cc}\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff\u{e0000}-\u{e007f}\ud800-\udfff]/gu;
+  return unsafe;
+}
 function visibleEscape(character) {
   const short = SHORT2.get(character);
   if (short) return short;
@@ -34407,9 +34442,10 @@ function visibleEscape(character) {
   return `\\u{${code.toString(16)}}`;
 }
 function escapeUnsafe(text9, keep = "") {
-  UNSAFE_CHARACTERS.lastIndex = 0;
-  if (!UNSAFE_CHARACTERS.test(text9)) return text9;
-  return text9.replace(UNSAFE_CHARACTERS, (character) => keep.includes(character) ? character : visibleEscape(character));
+  const unsafeCharacter = unsafeCharacters();
+  unsafeCharacter.lastIndex = 0;
+  if (!unsafeCharacter.test(text9)) return text9;
+  return text9.replace(unsafeCharacter, (character) => keep.includes(character) ? character : visibleEscape(character));
 }
 function terminalText(text9) {
   return escapeUnsafe(text9);
@@ -34417,11 +34453,10 @@ function terminalText(text9) {
 function terminalLines(text9) {
   return escapeUnsafe(text9, "\n	");
 }
-var UNSAFE_CHARACTERS, SHORT2;
+var unsafe, SHORT2;
 var init_terminal_text = __esm({
   "src/reporters/terminal-text.ts"() {
     "use strict";
-    UNSAFE_CHARACTERS = /[\p{Cc}\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff\u{e0000}-\u{e007f}\ud800-\udfff]/gu;
     SHORT2 = /* @__PURE__ */ new Map([
       ["\n", "\\n"],
       ["\r", "\\r"],
