@@ -131,6 +131,10 @@ export class FieldLeaf implements CompiledCondition {
     }
     return { verdict, evidence };
   }
+  /** What this leaf says it expects, as its evidence says it (see whereWordsFor). */
+  expectedText(context: EvaluationContext): string {
+    return this.comparison.expected(this.comparison.operandValue(context));
+  }
   verdict(context: EvaluationContext, scopes: readonly Scope[]): Verdict {
     context.counter.operations++;
     const operator = this.comparison.checkedOperator();
@@ -170,6 +174,10 @@ export class ValueLeaf implements CompiledCondition {
     const actual = this.value.value(context);
     const verdict = compare(actual, operator, operand, this.caseSensitive);
     return { verdict, evidence: [{ path: this.path, actual, expected: this.comparison.expected(operand) }] };
+  }
+  /** What this leaf says it expects, as its evidence says it (see whereWordsFor). */
+  expectedText(context: EvaluationContext): string {
+    return this.comparison.expected(this.comparison.operandValue(context));
   }
   verdict(context: EvaluationContext): Verdict {
     context.counter.operations++;

@@ -180,6 +180,25 @@ class Follow implements CompiledCondition {
   }
 }
 
+/**
+ * Whether a check's evaluation with evidence, on a resource its `where` passed, is its function's answer as
+ * the verdict recorded it: the assertion is one function (replayed from the tape, it answers what it
+ * answered), and the `where` is at most one field or value comparison, whose pass carries no details for
+ * the finding to take over (see implies in run-rules.ts). Evaluating such a check again made nothing new.
+ */
+export function answeredByItsFunction(where: CompiledCondition | undefined, assert: CompiledCondition): boolean {
+  return assert instanceof FunctionLeaf && (where === undefined || where instanceof FieldLeaf || where instanceof ValueLeaf);
+}
+
+/**
+ * The one step of evaluating such a `where` again that its verdict did not take: putting what it expects
+ * into words. That can throw (JSON.stringify of an operand it cannot show), and then the resource is reported as one
+ * the rule could not evaluate, as evaluating again reported it.
+ */
+export function whereWordsFor(where: CompiledCondition | undefined, context: EvaluationContext): void {
+  if (where instanceof FieldLeaf || where instanceof ValueLeaf) where.expectedText(context);
+}
+
 function combine(verdict: Verdict, results: Evaluation[]): Evaluation {
   const evidence: Evidence[] = [];
   // Appended one by one: a [*] leaf over a 1M-member list has 1M evidence items, too many to spread as arguments.

@@ -1,6 +1,6 @@
 import type { Check, Rule } from './rule.js';
 import type { Condition } from './condition.js';
-import { compileCondition, conditionVerdict, NO_SCOPES, type CompiledCondition, type EvaluationContext, type FunctionTape, type RuleFunction } from './evaluate.js';
+import { answeredByItsFunction, whereWordsFor, compileCondition, conditionVerdict, NO_SCOPES, type CompiledCondition, type EvaluationContext, type FunctionTape, type RuleFunction } from './evaluate.js';
 import { valueAt } from './resource-fields.js';
 import { parseFieldPath } from './field-path.js';
 import type { Evaluation, Verdict } from './verdict.js';
@@ -128,6 +128,8 @@ function listsOf(inventory: Inventory, types: readonly string[]): Array<readonly
 /** One check of one rule as it runs: what its loop reads, in one object of one class (see RunState). */
 class CheckRun {
   passes = 0;
+  /** Its findings' evaluation is the function's recorded answer where `where` passed (answeredByItsFunction). */
+  readonly answeredByItsFunction: boolean;
   constructor(
     readonly rule: Rule,
     readonly check: Check,
@@ -135,7 +137,9 @@ class CheckRun {
     readonly parameters: Record<string, unknown>,
     readonly where: CompiledCondition | undefined,
     readonly assert: CompiledCondition,
-  ) {}
+  ) {
+    this.answeredByItsFunction = answeredByItsFunction(where, assert);
+  }
 }
 
 /**
@@ -198,7 +202,7 @@ class RunState {
           run.passes++;
           continue;
         }
-        this.report(run, resource, verdict);
+        this.report(run, resource, verdict, whereVerdict);
       } catch (error) {
         tape.mode = 'off';
         this.fail(run, resource, (error as Error).message);
@@ -212,9 +216,16 @@ class RunState {
   }
 
   /** The finding for a resource whose verdict is not a pass (unless the run's `keep` drops it). */
-  private report(run: CheckRun, resource: Resource, verdict: Verdict): void {
+  private report(run: CheckRun, resource: Resource, verdict: Verdict, whereVerdict: Verdict | undefined): void {
     const { context } = this;
-    const result = evaluateAgain(run.where, run.assert, context, this.again);
+    // Most findings (every DNS one) come from a check that is one function: its answer, recorded on the tape
+    // while the verdict was worked out, is what evaluating again would return. Not where `where` was unknown:
+    // then the finding's evidence is the two put together.
+    let result: Evaluation;
+    if (run.answeredByItsFunction && whereVerdict !== 'unknown') {
+      whereWordsFor(run.where, context);
+      result = this.tape.results[0]!;
+    } else result = evaluateAgain(run.where, run.assert, context, this.again);
     if (result.verdict !== verdict) throw new Error(`the engine judged it ${verdict}, then ${result.verdict} (an internal error: please report it)`);
     if (this.options.keep && !this.options.keep(resource, result)) return;
     const field = (path: string): unknown => valueAt(resource, parseFieldPath(path));

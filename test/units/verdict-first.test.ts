@@ -213,3 +213,42 @@ describe('a finding is evaluated once', () => {
     expect(result.operations).toBe(context.counter.operations);
   });
 });
+
+/**
+ * A check whose assertion is one function, selected by at most a field or value comparison, takes its
+ * finding's evaluation from the function's answer the verdict recorded (no second evaluation). Where that
+ * would not be the evaluation, the finding must still be the one evaluating again gives.
+ */
+describe('a one-function check’s finding', () => {
+  const things = (modes: unknown[]) => {
+    const inventory = new Inventory();
+    modes.forEach((mode, i) => inventory.add({ key: `k${i}`, armType: 'Microsoft.Test/things', name: `thing${i}`, body: { properties: { mode } }, source: { kind: 'snapshot', dialect: 'arm', file: 'f.json', id: `/subs/x/things/thing${i}` } }));
+    return inventory;
+  };
+  const failing: RuleFunction = (context) => ({ verdict: 'fail', evidence: [{ path: 'properties.other', actual: 'x', expected: 'y' }], details: { why: `${context.resource.name} fails` } });
+
+  it('joins the evidence of a `where` that was unknown to the function’s, as an unknown', () => {
+    const rule = testRule([{ select: { type: ['Microsoft.Test/things'], where: { field: 'properties.mode', equals: 'on' } }, assert: { function: 'failing' }, message: '{detail:why}' }]);
+    const result = runRules([rule], things([UNKNOWN, 'on']), { functions: new Map([['failing', failing]]) });
+    expect(result.failures).toEqual([]);
+    expect(result.findings.map((finding) => [finding.resource.name, finding.status, finding.evidence.map((item) => item.path)])).toEqual([
+      ['thing0', 'unknown', ['properties.mode', 'properties.other']],
+      ['thing1', 'fail', ['properties.other']],
+    ]);
+  });
+
+  it('takes the details a function in the `where` found, with the assertion’s own answer', () => {
+    const selects: RuleFunction = () => ({ verdict: 'pass', evidence: [], details: { host: 'the host' } });
+    const rule = testRule([{ select: { type: ['Microsoft.Test/things'], where: { function: 'selects' } }, assert: { function: 'failing' }, message: '{detail:host}: {detail:why}' }]);
+    const result = runRules([rule], things(['on']), { functions: new Map([['selects', selects], ['failing', failing]]) });
+    expect(result.findings.map((finding) => [finding.message, finding.evidence.map((item) => item.path)])).toEqual([['the host: thing0 fails', ['properties.other']]]);
+  });
+
+  it('is an error of the rule, not a finding, where the `where`’s expected value cannot be put into words', () => {
+    // A parameter JSON cannot show: the `where` passes on it, but its evidence cannot say what it expected.
+    const rule = testRule([{ select: { type: ['Microsoft.Test/things'], where: { field: 'properties.mode', notEquals: { parameter: 'odd' } } }, assert: { function: 'failing' }, message: '{detail:why}' }], { parameters: { odd: { default: 0n } } } as Partial<Rule>);
+    const result = runRules([rule], things(['on']), { functions: new Map([['failing', failing]]) });
+    expect(result.findings).toEqual([]);
+    expect(result.failures).toEqual([{ ruleId: 'T-001', resource: '/subs/x/things/thing0', file: 'f.json', problem: 'Do not know how to serialize a BigInt' }]);
+  });
+});
