@@ -27,7 +27,10 @@ export function listSome(items: readonly string[], most = 10): string {
  * in, instead of stating "none" as a fact.
  */
 export function undecidedDetails(details: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== NONE));
+  // A loop, not fromEntries(entries().filter()): an unknown finding per endpoint of a snapshot makes one each.
+  const kept: Record<string, string> = {};
+  for (const [key, value] of Object.entries(details)) if (value !== NONE) kept[key] = value;
+  return kept;
 }
 
 /** `registry_data_westeurope` shares the registry zone; `sites-staging` the sites zone. */
@@ -51,14 +54,13 @@ type Requirements = { requirements: Requirement[]; unknownGroupIds: boolean };
 export function requirementsOf(context: FunctionContext, info: EndpointInfo): Requirements {
   const extra = context.parameters['extraZones'];
   // Each rule has its own copy of the parameter: none, or one that maps nothing, adds nothing (specsFor).
-  const key = extra && typeof extra === 'object' && Object.keys(extra).length > 0 ? extra : NO_EXTRA_ZONES;
-  const byExtra = context.inventory.cachedFor('dns-requirements', info.endpoint, () => new Map<unknown, Requirements>());
-  let found = byExtra.get(key);
-  if (!found) byExtra.set(key, (found = requirementsFor(info, extra)));
+  // That common case is kept per endpoint as it is, not in a map of its own per endpoint.
+  if (!(extra && typeof extra === 'object' && Object.keys(extra).length > 0)) return context.inventory.cachedFor('dns-requirements', info.endpoint, () => requirementsFor(info, extra));
+  const byExtra = context.inventory.cachedFor('dns-requirements-extra', info.endpoint, () => new Map<unknown, Requirements>());
+  let found = byExtra.get(extra);
+  if (!found) byExtra.set(extra, (found = requirementsFor(info, extra)));
   return found;
 }
-
-const NO_EXTRA_ZONES = Symbol('no extra zones');
 
 function requirementsFor(info: EndpointInfo, extra: unknown): Requirements {
   const requirements: Requirement[] = [];
@@ -78,7 +80,8 @@ function requirementsFor(info: EndpointInfo, extra: unknown): Requirements {
       if (specs.length) requirements.push({ groupId: raw, specs });
     }
   }
-  return { requirements, unknownGroupIds };
+  // Kept for the scan, one per endpoint: a copy the size of its contents, not a list grown by push (room for 17).
+  return { requirements: requirements.slice(), unknownGroupIds };
 }
 
 export function regionOf(context: FunctionContext, info: EndpointInfo): string | undefined {
@@ -99,7 +102,30 @@ export function missingZones(requirement: Requirement, cloud: ReturnType<typeof 
 }
 
 export function neededZones(requirements: readonly Requirement[], cloud: ReturnType<typeof cloudOf>, region: string | undefined): string[] {
+  if (requirements.length === 1 && requirements[0]!.specs.length === 1) return neededForSpec(requirements[0]!, cloud, region);
   return [...new Set(requirements.flatMap((requirement) => missingZones(requirement, cloud, region, [])))];
+}
+
+/**
+ * neededZones of an endpoint with one group id that one service uses (almost every endpoint), by that
+ * service's table entry, cloud and region: the same list for every endpoint to such a service in the region,
+ * worked out once, not once per endpoint per DNS rule. Callers only read it.
+ */
+const neededBySpec = new WeakMap<ZoneGroupSpec, Map<string, string[]>>();
+
+function neededForSpec(requirement: Requirement, cloud: ReturnType<typeof cloudOf>, region: string | undefined): string[] {
+  const spec = requirement.specs[0]!;
+  let byPlace = neededBySpec.get(spec);
+  if (!byPlace) neededBySpec.set(spec, (byPlace = new Map()));
+  // `|` cannot be in a cloud's name: the key tells a region from no region ('' is a region, if an odd one).
+  const key = region === undefined ? cloud : `${cloud}|${region}`;
+  let needed = byPlace.get(key);
+  if (!needed) {
+    needed = [...new Set(missingZones(requirement, cloud, region, []))];
+    // Regions come from the scanned input: keep the table bounded whatever it holds.
+    if (byPlace.size < 1_000) byPlace.set(key, needed);
+  }
+  return needed;
 }
 
 /** No zone group, no zones: one answer for every such endpoint (callers only read it). */
