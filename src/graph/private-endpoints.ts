@@ -62,7 +62,10 @@ function asStrings(value: unknown): string[] | typeof UNKNOWN {
   if (isPlaceholder(value)) return UNKNOWN;
   if (!Array.isArray(value)) return typeof value === 'string' ? [value] : [];
   if (value.some(isPlaceholder)) return UNKNOWN;
-  return value.filter((item): item is string => typeof item === 'string');
+  // Kept per endpoint for the scan: a copy the size of its contents where every member is a string (as
+  // filter's result, which keeps spare room). A hole reads as undefined, so a holey list is filtered.
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') return value.filter((item): item is string => typeof item === 'string');
+  return value.slice() as string[];
 }
 
 /** The path of a connection's service id, written once per list and position rather than per endpoint. */
@@ -107,7 +110,8 @@ function connectionsOf(inventory: Inventory, endpoint: Resource): Connection[] {
       connections.push(connection);
     });
   }
-  return connections;
+  // Kept for the scan, one per endpoint: a copy the size of its contents, not a list grown by push (room for 17).
+  return connections.slice();
 }
 
 function zoneGroupFrom(inventory: Inventory, owner: Resource, path: string, name: string): ZoneGroupInfo {
@@ -168,9 +172,12 @@ function vnetsOf(inventory: Inventory, endpoint: Resource): { vnets: Resource[];
   return { vnets: distinct(vnets), ids: distinct(ids), unresolved };
 }
 
-/** The list without repeats; one of none or one member is returned as it is (it is the caller's own). */
+/**
+ * The list without repeats, the size of its contents: it is kept for the scan, one per endpoint, and a list
+ * grown by push keeps room for 17 members.
+ */
 function distinct<T>(items: T[]): T[] {
-  return items.length < 2 ? items : [...new Set(items)];
+  return items.length < 2 ? items.slice() : [...new Set(items)];
 }
 
 export function endpointInfo(inventory: Inventory, endpoint: Resource): EndpointInfo {
