@@ -76,16 +76,22 @@ export function followLinks(inventory: Inventory, resource: Resource, armPath: s
   return { links: dedupe(links), unresolved };
 }
 
+/**
+ * The links without repeats, in a list the size of its contents: most results are kept for the scan (an
+ * endpoint's subnet, zones and target, a resource's parent), and a list grown by push keeps room for 17.
+ */
 function dedupe(links: Link[]): Link[] {
   // Most values name one resource: nothing to compare.
-  if (links.length < 2) return links;
+  if (links.length < 2) return links.length === 0 ? links : links.slice();
   const seen = new Set<string>();
-  return links.filter((link) => {
-    const key = link.target ? `r:${link.target.key}` : `i:${(link.id ?? link.name ?? '').toLowerCase()}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return links
+    .filter((link) => {
+      const key = link.target ? `r:${link.target.key}` : `i:${(link.id ?? link.name ?? '').toLowerCase()}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .slice();
 }
 
 /** The parent of a child resource (subnet -> VNet, VNet link -> zone): by `parentId`, else by `parentName`. */

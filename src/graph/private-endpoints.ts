@@ -117,7 +117,8 @@ function connectionsOf(inventory: Inventory, endpoint: Resource): Connection[] {
 function zoneGroupFrom(inventory: Inventory, owner: Resource, path: string, name: string): ZoneGroupInfo {
   const result = followLinks(inventory, owner, path, { targetTypes: [PRIVATE_DNS_ZONE] });
   const zones: ZoneRef[] = result.links.map((link) => ({ name: (link.target?.name ?? link.name ?? '').toLowerCase(), ...(link.target ? { zone: link.target } : {}), link }));
-  return { name, zones: zones.filter((zone) => zone.name), unresolved: result.unresolved, unknown: false };
+  // Kept per endpoint for the scan: map's list is the size of its contents; filter's keeps spare room.
+  return { name, zones: zones.every((zone) => zone.name) ? zones : zones.filter((zone) => zone.name).slice(), unresolved: result.unresolved, unknown: false };
 }
 
 function zoneGroupsOf(inventory: Inventory, endpoint: Resource): { groups: ZoneGroupInfo[] | undefined; unknown: boolean } {
@@ -145,7 +146,8 @@ function zoneGroupsOf(inventory: Inventory, endpoint: Resource): { groups: ZoneG
   if (groups.length === 0 && notationOf(endpoint).mayLackChildren(ZONE_GROUP) && !inventory.fileHasType(endpoint.source.file, ZONE_GROUP)) {
     return { groups: undefined, unknown: false };
   }
-  return { groups, unknown };
+  // Kept per endpoint for the scan: a copy the size of its contents, not a list grown by push (room for 17).
+  return { groups: groups.slice(), unknown };
 }
 
 function vnetsOf(inventory: Inventory, endpoint: Resource): { vnets: Resource[]; ids: string[]; unresolved: string[] } {
