@@ -19084,14 +19084,14 @@ function followLinks(inventory, resource, armPath, options) {
   return { links: dedupe(links), unresolved };
 }
 function dedupe(links) {
-  if (links.length < 2) return links;
+  if (links.length < 2) return links.length === 0 ? links : links.slice();
   const seen = /* @__PURE__ */ new Set();
   return links.filter((link) => {
     const key = link.target ? `r:${link.target.key}` : `i:${(link.id ?? link.name ?? "").toLowerCase()}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
-  });
+  }).slice();
 }
 function parentOf(inventory, resource) {
   return inventory.cachedFor("parent", resource, () => findParent(inventory, resource));
@@ -19781,7 +19781,8 @@ function asStrings(value) {
   if (isPlaceholder(value)) return UNKNOWN;
   if (!Array.isArray(value)) return typeof value === "string" ? [value] : [];
   if (value.some(isPlaceholder)) return UNKNOWN;
-  return value.filter((item) => typeof item === "string");
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== "string") return value.filter((item) => typeof item === "string");
+  return value.slice();
 }
 function serviceIdPath(list3, index) {
   const paths = serviceIdPaths[list3];
@@ -19820,12 +19821,12 @@ function connectionsOf(inventory, endpoint) {
       connections.push(connection);
     });
   }
-  return connections;
+  return connections.slice();
 }
 function zoneGroupFrom(inventory, owner, path, name) {
   const result2 = followLinks(inventory, owner, path, { targetTypes: [PRIVATE_DNS_ZONE] });
   const zones = result2.links.map((link) => ({ name: (link.target?.name ?? link.name ?? "").toLowerCase(), ...link.target ? { zone: link.target } : {}, link }));
-  return { name, zones: zones.filter((zone) => zone.name), unresolved: result2.unresolved, unknown: false };
+  return { name, zones: zones.every((zone) => zone.name) ? zones : zones.filter((zone) => zone.name).slice(), unresolved: result2.unresolved, unknown: false };
 }
 function zoneGroupsOf(inventory, endpoint) {
   const groups = [];
@@ -19849,7 +19850,7 @@ function zoneGroupsOf(inventory, endpoint) {
   if (groups.length === 0 && notationOf(endpoint).mayLackChildren(ZONE_GROUP) && !inventory.fileHasType(endpoint.source.file, ZONE_GROUP)) {
     return { groups: void 0, unknown: false };
   }
-  return { groups, unknown: unknown2 };
+  return { groups: groups.slice(), unknown: unknown2 };
 }
 function vnetsOf(inventory, endpoint) {
   const subnets = followLinks(inventory, endpoint, "properties.subnet.id", { targetTypes: [SUBNET2] });
@@ -19874,7 +19875,7 @@ function vnetsOf(inventory, endpoint) {
   return { vnets: distinct(vnets), ids: distinct(ids), unresolved };
 }
 function distinct(items2) {
-  return items2.length < 2 ? items2 : [...new Set(items2)];
+  return items2.length < 2 ? items2.slice() : [...new Set(items2)];
 }
 function endpointInfo(inventory, endpoint) {
   return inventory.cachedFor("endpoint", endpoint, () => {
@@ -20123,7 +20124,9 @@ function listSome(items2, most = 10) {
   return `${items2.slice(0, most).join(", ")} and ${items2.length - most} more`;
 }
 function undecidedDetails(details) {
-  return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== NONE));
+  const kept = {};
+  for (const [key, value] of Object.entries(details)) if (value !== NONE) kept[key] = value;
+  return kept;
 }
 function canonicalGroupId(groupId) {
   if (/^registry_data_/i.test(groupId)) return void 0;
@@ -20132,10 +20135,10 @@ function canonicalGroupId(groupId) {
 }
 function requirementsOf(context, info) {
   const extra = context.parameters["extraZones"];
-  const key = extra && typeof extra === "object" && Object.keys(extra).length > 0 ? extra : NO_EXTRA_ZONES;
-  const byExtra = context.inventory.cachedFor("dns-requirements", info.endpoint, () => /* @__PURE__ */ new Map());
-  let found = byExtra.get(key);
-  if (!found) byExtra.set(key, found = requirementsFor(info, extra));
+  if (!(extra && typeof extra === "object" && Object.keys(extra).length > 0)) return context.inventory.cachedFor("dns-requirements", info.endpoint, () => requirementsFor(info, extra));
+  const byExtra = context.inventory.cachedFor("dns-requirements-extra", info.endpoint, () => /* @__PURE__ */ new Map());
+  let found = byExtra.get(extra);
+  if (!found) byExtra.set(extra, found = requirementsFor(info, extra));
   return found;
 }
 function requirementsFor(info, extra) {
@@ -20155,7 +20158,7 @@ function requirementsFor(info, extra) {
       if (specs.length) requirements.push({ groupId: raw, specs });
     }
   }
-  return { requirements, unknownGroupIds };
+  return { requirements: requirements.slice(), unknownGroupIds };
 }
 function regionOf(context, info) {
   return info.region ?? context.resource.location;
@@ -20172,7 +20175,20 @@ function missingZones(requirement, cloud, region, present) {
   return best2 ?? [];
 }
 function neededZones(requirements, cloud, region) {
+  if (requirements.length === 1 && requirements[0].specs.length === 1) return neededForSpec(requirements[0], cloud, region);
   return [...new Set(requirements.flatMap((requirement) => missingZones(requirement, cloud, region, [])))];
+}
+function neededForSpec(requirement, cloud, region) {
+  const spec = requirement.specs[0];
+  let byPlace = neededBySpec.get(spec);
+  if (!byPlace) neededBySpec.set(spec, byPlace = /* @__PURE__ */ new Map());
+  const key = region === void 0 ? cloud : `${cloud}|${region}`;
+  let needed = byPlace.get(key);
+  if (!needed) {
+    needed = [...new Set(missingZones(requirement, cloud, region, []))];
+    if (byPlace.size < 1e3) byPlace.set(key, needed);
+  }
+  return needed;
 }
 function presentZones(info) {
   const groups = info.zoneGroups ?? [];
@@ -20221,7 +20237,7 @@ function linksMatch(links, accepted) {
   for (const name of accepted.names) if (links.names.has(name)) return true;
   return false;
 }
-var NONE, NO_EXTRA_ZONES, NO_ZONES, MAX_LISTED_VNETS;
+var NONE, neededBySpec, NO_ZONES, MAX_LISTED_VNETS;
 var init_zone_requirements = __esm({
   "src/checks/dns/zone-requirements.ts"() {
     "use strict";
@@ -20232,7 +20248,7 @@ var init_zone_requirements = __esm({
     init_values();
     init_zone_table();
     NONE = "none";
-    NO_EXTRA_ZONES = /* @__PURE__ */ Symbol("no extra zones");
+    neededBySpec = /* @__PURE__ */ new WeakMap();
     NO_ZONES = Object.freeze({ zones: Object.freeze([]), unresolved: Object.freeze([]) });
     MAX_LISTED_VNETS = 20;
   }
@@ -25486,6 +25502,10 @@ var init_compiled_leaves = __esm({
         }
         return { verdict, evidence };
       }
+      /** What this leaf says it expects, as its evidence says it (see whereWordsFor). */
+      expectedText(context) {
+        return this.comparison.expected(this.comparison.operandValue(context));
+      }
       verdict(context, scopes) {
         context.counter.operations++;
         const operator = this.comparison.checkedOperator();
@@ -25524,6 +25544,10 @@ var init_compiled_leaves = __esm({
         const actual = this.value.value(context);
         const verdict = compare(actual, operator, operand, this.caseSensitive);
         return { verdict, evidence: [{ path: this.path, actual, expected: this.comparison.expected(operand) }] };
+      }
+      /** What this leaf says it expects, as its evidence says it (see whereWordsFor). */
+      expectedText(context) {
+        return this.comparison.expected(this.comparison.operandValue(context));
       }
       verdict(context) {
         context.counter.operations++;
@@ -25644,6 +25668,12 @@ function compileKeys(condition) {
   if ("field" in condition) return new FieldLeaf(condition);
   if ("value" in condition) return new ValueLeaf(condition);
   return new Unrecognised(condition);
+}
+function answeredByItsFunction(where2, assert) {
+  return assert instanceof FunctionLeaf && (where2 === void 0 || where2 instanceof FieldLeaf || where2 instanceof ValueLeaf);
+}
+function whereWordsFor(where2, context) {
+  if (where2 instanceof FieldLeaf || where2 instanceof ValueLeaf) where2.expectedText(context);
 }
 function combine(verdict, results) {
   const evidence = [];
@@ -25996,18 +26026,23 @@ function shownActual(resource, item) {
   return notationOf(resource).unread;
 }
 function showEvidence(resource, evidence) {
+  if (evidence.length === 1) return [shownEvidence(resource, evidence[0])];
   const seen = /* @__PURE__ */ new Set();
   const shown3 = [];
   for (const item of evidence) {
-    const attribute = notationOf(resource).attributeOf(resource, item.path);
-    const entry = { path: item.path, ...attribute ? { attribute } : {}, actual: shownActual(resource, item), expected: item.expected };
+    const entry = shownEvidence(resource, item);
     const key = `${entry.path}|${entry.actual}|${entry.expected}`;
     if (seen.has(key)) continue;
     seen.add(key);
     shown3.push(entry);
     if (shown3.length >= 10) break;
   }
-  return shown3;
+  return shown3.slice();
+}
+function shownEvidence(resource, item) {
+  const attribute = notationOf(resource).attributeOf(resource, item.path);
+  const actual = shownActual(resource, item);
+  return attribute ? { path: item.path, attribute, actual, expected: item.expected } : { path: item.path, actual, expected: item.expected };
 }
 function resourceGroupOf2(resource) {
   const column = resource.body["resourceGroup"];
@@ -26117,6 +26152,11 @@ function asWrittenBy(resource, writer) {
   if (writer.attributeOf) shown3.attributeOf = writer.attributeOf;
   return shown3;
 }
+function locationOf(source) {
+  const { file, line: line2, column } = source;
+  if (line2) return column ? { file, line: line2, column } : { file, line: line2 };
+  return column ? { file, column } : { file };
+}
 function makeFinding(input) {
   const { rule, check, checkIndex, evaluation } = input;
   const judged = input.resource;
@@ -26134,9 +26174,7 @@ function makeFinding(input) {
   const remediationTemplate = remediations[notationOf(resource).remediationKey] ?? remediations.arm ?? Object.values(remediations)[0] ?? "";
   const shownResource = { id: judged.source.id ?? judged.source.address ?? judged.key, type: judged.armType, name: judged.name };
   if (judged.source.address) shownResource.address = judged.source.address;
-  const location2 = { file: resource.source.file };
-  if (resource.source.line) location2.line = resource.source.line;
-  if (resource.source.column) location2.column = resource.source.column;
+  const location2 = locationOf(resource.source);
   const finding = {
     ruleId: rule.id,
     ruleTitle: rule.title,
@@ -26307,6 +26345,7 @@ var init_run_rules = __esm({
         this.parameters = parameters;
         this.where = where2;
         this.assert = assert;
+        this.answeredByItsFunction = answeredByItsFunction(where2, assert);
       }
       rule;
       check;
@@ -26315,6 +26354,8 @@ var init_run_rules = __esm({
       where;
       assert;
       passes = 0;
+      /** Its findings' evaluation is the function's recorded answer where `where` passed (answeredByItsFunction). */
+      answeredByItsFunction;
     };
     RunState = class {
       constructor(inventory, options) {
@@ -26367,7 +26408,7 @@ var init_run_rules = __esm({
               run2.passes++;
               continue;
             }
-            this.report(run2, resource, verdict);
+            this.report(run2, resource, verdict, whereVerdict);
           } catch (error) {
             tape.mode = "off";
             this.fail(run2, resource, error.message);
@@ -26379,9 +26420,13 @@ var init_run_rules = __esm({
         this.failures.push({ ruleId: run2.rule.id, resource: resource.source.address ?? resource.source.id ?? resource.key, file: resource.source.file, problem });
       }
       /** The finding for a resource whose verdict is not a pass (unless the run's `keep` drops it). */
-      report(run2, resource, verdict) {
+      report(run2, resource, verdict, whereVerdict) {
         const { context } = this;
-        const result2 = evaluateAgain(run2.where, run2.assert, context, this.again);
+        let result2;
+        if (run2.answeredByItsFunction && whereVerdict !== "unknown") {
+          whereWordsFor(run2.where, context);
+          result2 = this.tape.results[0];
+        } else result2 = evaluateAgain(run2.where, run2.assert, context, this.again);
         if (result2.verdict !== verdict) throw new Error(`the engine judged it ${verdict}, then ${result2.verdict} (an internal error: please report it)`);
         if (this.options.keep && !this.options.keep(resource, result2)) return;
         const field = (path) => valueAt(resource, parseFieldPath(path));
