@@ -7,6 +7,7 @@ import { REDACTED, UNKNOWN } from '../model/values.js';
 import { writeAt } from '../model/writes.js';
 import { isArmId, parseArmId } from './arm-id.js';
 import { graphWork } from './work.js';
+import { fitted } from '../model/fitted.js';
 
 export type { Link, LinkMethod, LinkResult } from '../model/resource.js';
 
@@ -73,7 +74,9 @@ export function followLinks(inventory: Inventory, resource: Resource, armPath: s
       for (const target of targets) links.push(target.source.id ? { target, name: target.name, id: target.source.id, method: 'name' } : { target, name: target.name, method: 'name' });
     }
   }
-  return { links: dedupe(links), unresolved };
+  // Kept: parentOf caches every subnet's and zone link's result for the scan, and endpoint facts hold theirs
+  // (dedupe's result is already the size of its contents).
+  return { links: dedupe(links), unresolved: fitted(unresolved) };
 }
 
 /**
