@@ -31,6 +31,13 @@ const CHUNK = 16 * 1024 * 1024;
 export class JsonStream {
   private readonly fd: number;
   private buffer: Buffer = Buffer.alloc(0);
+  /**
+   * The one block every read of this stream goes into. A fresh 16 MB block per read left the old ones to the
+   * collector, which ran rarely while a large file was read (four or five blocks alive at once), and the C
+   * allocator kept the memory they were freed from: ~50 MB of a 200 MB snapshot's peak RSS, held for the
+   * whole scan. Nothing outlives a read but what `scan` copies out of it.
+   */
+  private block: Buffer | undefined;
   /** File offset of buffer[0]. */
   private bufferStart = 0;
   private pos = 0;
@@ -74,7 +81,7 @@ export class JsonStream {
   private fill(): boolean {
     if (this.eof) return false;
     this.advanceColumn(this.bufferStart + this.buffer.length);
-    const next = Buffer.allocUnsafe(CHUNK);
+    const next = (this.block ??= Buffer.allocUnsafe(CHUNK));
     const start = this.bufferStart + this.buffer.length;
     const read = readSync(this.fd, next, 0, CHUNK, start);
     this.bufferStart = start;
@@ -327,7 +334,8 @@ export class JsonStream {
     const scalar = first !== 0x7b && first !== 0x5b && first !== QUOTE;
     for (;;) {
       if (this.pos >= this.buffer.length) {
-        pieces.push(this.buffer.subarray(pieceStart));
+        // A copy: the next read overwrites the block this piece lies in.
+        pieces.push(Buffer.from(this.buffer.subarray(pieceStart)));
         if (inString) {
           let run = 0;
           for (let i = this.buffer.length - 1; i >= 0 && this.buffer[i] === BACKSLASH; i--) run++;
