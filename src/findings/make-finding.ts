@@ -7,6 +7,7 @@ import { writeAt } from '../model/writes.js';
 import { describeValue, isUnknown, isRedacted, ownValue, REDACTED, UNKNOWN } from '../model/values.js';
 import type { Finding, ShownEvidence } from './finding.js';
 import { sha256Hex } from './sha256.js';
+import { fitted } from '../model/fitted.js';
 
 /**
  * Turns a verdict into a finding. This is the one place values become text: evidence is rendered through
@@ -45,9 +46,8 @@ function shownActual(resource: Resource, item: Evidence): string {
 }
 
 function showEvidence(resource: Resource, evidence: Evidence[]): ShownEvidence[] {
-  // Most findings show one item: a list of exactly one, where a list grown by push keeps room for 17 (152
-  // bytes where 40 do) for as long as the report lives, and every finding of a large scan keeps one.
-  if (evidence.length === 1) return [shownEvidence(resource, evidence[0]!)];
+  // Most findings show one item, and most of those an item another finding shows too (sharedList).
+  if (evidence.length === 1) return sharedList([shownEvidence(resource, evidence[0]!)]);
   const seen = new Set<string>();
   const shown: ShownEvidence[] = [];
   for (const item of evidence) {
@@ -58,7 +58,7 @@ function showEvidence(resource: Resource, evidence: Evidence[]): ShownEvidence[]
     shown.push(entry);
     if (shown.length >= 10) break;
   }
-  return shown.slice();
+  return sharedList(shown);
 }
 
 function shownEvidence(resource: Resource, item: Evidence): ShownEvidence {
@@ -66,6 +66,33 @@ function shownEvidence(resource: Resource, item: Evidence): ShownEvidence {
   const actual = shownActual(resource, item);
   // Written out, not spread from `attribute ? {...} : {}`: one object per item, members in this order.
   return attribute ? { path: item.path, attribute, actual, expected: item.expected } : { path: item.path, actual, expected: item.expected };
+}
+
+/**
+ * Evidence lists findings share. A rule's findings often show the same evidence word for word (every
+ * endpoint of a snapshot without zone-group rows: `privateDnsZoneGroups`, `(not known)`, `a decidable
+ * value`), and a 2-million-resource snapshot keeps ~770k findings until its report is written, at ~144 bytes
+ * for a one-item list of its own. Shared lists and their items are frozen: nothing changes a finding's
+ * evidence once it is made. The key spells every member of every item after its length, so two different
+ * lists never meet under one key. At most SHARED_LISTS are kept at a time.
+ */
+const sharedLists = new Map<string, ShownEvidence[]>();
+const SHARED_LISTS = 10_000;
+
+function sharedList(shown: ShownEvidence[]): ShownEvidence[] {
+  let key = '';
+  for (const item of shown) {
+    const attribute = item.attribute === undefined ? '-' : `${item.attribute.length}:${item.attribute}`;
+    key += `${item.path.length}:${item.path}${attribute}${item.actual.length}:${item.actual}${item.expected.length}:${item.expected}`;
+  }
+  const found = sharedLists.get(key);
+  if (found) return found;
+  for (const item of shown) Object.freeze(item);
+  const list = Object.freeze(fitted(shown)) as ShownEvidence[];
+  // Full (a scan whose findings show many different values): start again, so that lists common later are shared too.
+  if (sharedLists.size >= SHARED_LISTS) sharedLists.clear();
+  sharedLists.set(key, list);
+  return list;
 }
 
 function resourceGroupOf(resource: Resource): string {

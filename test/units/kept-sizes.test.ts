@@ -34,14 +34,15 @@ function heapUsed(): number {
   return process.memoryUsage().heapUsed;
 }
 
-function publicRegistries(): Finding[] {
+/** `distinct`: each registry's publicNetworkAccess is a value of its own, and so is each finding's evidence. */
+function publicRegistries(distinct: boolean): Finding[] {
   const rows = Array.from({ length: COUNT }, (_, i) => ({
     id: `${SUB}/resourceGroups/rg-${i}/providers/Microsoft.ContainerRegistry/registries/acr${i}`,
     type: 'microsoft.containerregistry/registries',
     name: `acr${i}`,
     resourceGroup: `rg-${i}`,
     subscriptionId: '00000000-0000-0000-0000-000000000000',
-    properties: { publicNetworkAccess: 'Enabled' },
+    properties: { publicNetworkAccess: distinct ? `Enabled ${i}` : 'Enabled' },
   }));
   const file = join(dir, 'registries.json');
   writeFileSync(file, JSON.stringify(rows));
@@ -61,7 +62,7 @@ describe('what a scan keeps until its report is written', () => {
     const sizes = { location: Infinity, evidence: Infinity, fingerprint: Infinity };
     for (let reading = 0; reading < 3; reading++) {
       for (const member of ['location', 'evidence', 'fingerprint'] as const) {
-        const findings = publicRegistries();
+        const findings = publicRegistries(true);
         expect(findings).toHaveLength(COUNT);
         expect(findings[0]!.location).toEqual({ file: 'registries.json', line: 1, column: expect.any(Number) });
         expect(findings[0]!.evidence).toHaveLength(1);
@@ -71,11 +72,24 @@ describe('what a scan keeps until its report is written', () => {
     }
     // `{ file, line, column }`: 48 bytes in one object; 72 when line and column went to a second one.
     expect(sizes.location).toBeLessThanOrEqual(56);
-    // A one-item list (32 + 24 bytes), its item (56) and the item's rendered value (`"Enabled"`, ~32): a
+    // A one-item list (32 + 24 bytes), its item (56) and the item's rendered value (`"Enabled 1"`, ~40): a
     // list grown by push has room for 17 items, 128 bytes more.
     expect(sizes.evidence).toBeLessThanOrEqual(176);
     // 32 hex digits in one string (48 bytes); a slice of the 64-digit digest kept both (~112).
     expect(sizes.fingerprint).toBeLessThanOrEqual(64);
+  });
+
+  it('findings that show the same evidence share one list of it', () => {
+    const perFinding = Math.min(
+      ...[0, 1, 2].map(() => {
+        const findings = publicRegistries(false);
+        expect(findings).toHaveLength(COUNT);
+        expect(findings[COUNT - 1]!.evidence).toEqual([{ path: 'properties.publicNetworkAccess', actual: '"Enabled"', expected: 'to equal "Disabled"' }]);
+        return bytesPerMember(findings, 'evidence');
+      }),
+    );
+    // Each its own list: ~144 bytes a finding.
+    expect(perFinding).toBeLessThanOrEqual(16);
   });
 
   it('a private endpoint\'s facts are stored without spare room in their lists', () => {
