@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBounded, tempDir } from '../hostile/support.js';
@@ -82,4 +82,24 @@ describe('inputs over 256 MB', () => {
     expect(run.code).toBe(0);
     expect(summaryOf(run.stdout)).toMatchObject({ files: 1, resources: RESOURCES, checksPassed: RESOURCES, errors: 0 });
   }, 300_000);
+
+  it('rerun it with a heap collected before garbage piles up (--heap-growing-percent=100), the user\'s own options after it', () => {
+    const dir = tempDir();
+    // Only the size matters (a sparse file of zero bytes, no disk used): the rerun child reports it unreadable.
+    const path = join(dir, 'plan.json');
+    writeFileSync(path, '');
+    truncateSync(path, LARGE_INPUT_BYTES + 1);
+    // Loaded into every process of the run; the rerun child writes down the options it was started with.
+    const seen = join(dir, 'child-options.json');
+    const preload = join(dir, 'options.cjs');
+    writeFileSync(preload, `if (process.env.AZFENCE_HEAP_RAISED === '1') require('node:fs').writeFileSync(${JSON.stringify(seen)}, JSON.stringify(process.execArgv));`);
+    const run = runBounded(['scan', path, '--format', 'json'], { maxOldSpaceMb: HEAP_MB, timeoutMs: 120_000, env: { NODE_OPTIONS: `--require ${preload}` } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('plan.json');
+    const options = JSON.parse(readFileSync(seen, 'utf8')) as string[];
+    // The growing factor first, so that one the user gives (on the command line) comes later and wins.
+    expect(options[0]).toBe('--heap-growing-percent=100');
+    expect(options.slice(1, -1)).toEqual([`--max-old-space-size=${HEAP_MB}`]);
+    expect(options.at(-1)).toMatch(/^--max-old-space-size=\d+$/);
+  });
 });
