@@ -19094,14 +19094,16 @@ function followLinks(inventory, resource, armPath, options) {
   return { links: dedupe(links), unresolved: fitted(unresolved) };
 }
 function dedupe(links) {
-  if (links.length < 2) return links.length === 0 ? links : links.slice();
+  if (links.length < 2) return links.length === 0 ? links : fitted(links);
   const seen = /* @__PURE__ */ new Set();
-  return links.filter((link) => {
-    const key = link.target ? `r:${link.target.key}` : `i:${(link.id ?? link.name ?? "").toLowerCase()}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  }).slice();
+  return fitted(
+    links.filter((link) => {
+      const key = link.target ? `r:${link.target.key}` : `i:${(link.id ?? link.name ?? "").toLowerCase()}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+  );
 }
 function parentOf(inventory, resource) {
   return inventory.cachedFor("parent", resource, () => findParent(inventory, resource));
@@ -19793,7 +19795,7 @@ function asStrings(value) {
   if (!Array.isArray(value)) return typeof value === "string" ? [value] : [];
   if (value.some(isPlaceholder)) return UNKNOWN;
   for (let i = 0; i < value.length; i++) if (typeof value[i] !== "string") return value.filter((item) => typeof item === "string");
-  return value.slice();
+  return fitted(value);
 }
 function serviceIdPath(list3, index) {
   const paths = serviceIdPaths[list3];
@@ -19832,12 +19834,12 @@ function connectionsOf(inventory, endpoint) {
       connections.push(connection);
     });
   }
-  return connections.slice();
+  return fitted(connections);
 }
 function zoneGroupFrom(inventory, owner, path, name) {
   const result2 = followLinks(inventory, owner, path, { targetTypes: [PRIVATE_DNS_ZONE] });
   const zones = result2.links.map((link) => ({ name: (link.target?.name ?? link.name ?? "").toLowerCase(), ...link.target ? { zone: link.target } : {}, link }));
-  return { name, zones: zones.every((zone) => zone.name) ? zones : zones.filter((zone) => zone.name).slice(), unresolved: result2.unresolved, unknown: false };
+  return { name, zones: zones.every((zone) => zone.name) ? zones : fitted(zones.filter((zone) => zone.name)), unresolved: result2.unresolved, unknown: false };
 }
 function zoneGroupsOf(inventory, endpoint) {
   const groups = [];
@@ -19861,7 +19863,7 @@ function zoneGroupsOf(inventory, endpoint) {
   if (groups.length === 0 && notationOf(endpoint).mayLackChildren(ZONE_GROUP) && !inventory.fileHasType(endpoint.source.file, ZONE_GROUP)) {
     return { groups: void 0, unknown: false };
   }
-  return { groups: groups.slice(), unknown: unknown2 };
+  return { groups: fitted(groups), unknown: unknown2 };
 }
 function vnetsOf(inventory, endpoint) {
   const subnets = followLinks(inventory, endpoint, "properties.subnet.id", { targetTypes: [SUBNET2] });
@@ -19886,7 +19888,7 @@ function vnetsOf(inventory, endpoint) {
   return { vnets: distinct(vnets), ids: distinct(ids), unresolved };
 }
 function distinct(items2) {
-  return items2.length < 2 ? items2.slice() : [...new Set(items2)];
+  return items2.length < 2 ? fitted(items2) : [...new Set(items2)];
 }
 function endpointInfo(inventory, endpoint) {
   return inventory.cachedFor("endpoint", endpoint, () => {
@@ -19922,6 +19924,7 @@ var PRIVATE_ENDPOINT, ZONE_GROUP, PRIVATE_DNS_ZONE, ZONE_VNET_LINK, serviceIdPat
 var init_private_endpoints = __esm({
   "src/graph/private-endpoints.ts"() {
     "use strict";
+    init_fitted();
     init_values();
     init_arm_id();
     init_links();
@@ -20169,7 +20172,7 @@ function requirementsFor(info, extra) {
       if (specs.length) requirements.push({ groupId: raw, specs });
     }
   }
-  return { requirements: requirements.slice(), unknownGroupIds };
+  return { requirements: fitted(requirements), unknownGroupIds };
 }
 function regionOf(context, info) {
   return info.region ?? context.resource.location;
@@ -20252,6 +20255,7 @@ var NONE, neededBySpec, NO_ZONES, MAX_LISTED_VNETS;
 var init_zone_requirements = __esm({
   "src/checks/dns/zone-requirements.ts"() {
     "use strict";
+    init_fitted();
     init_arm_id();
     init_links();
     init_private_endpoints();

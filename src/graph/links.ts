@@ -85,16 +85,16 @@ export function followLinks(inventory: Inventory, resource: Resource, armPath: s
  */
 function dedupe(links: Link[]): Link[] {
   // Most values name one resource: nothing to compare.
-  if (links.length < 2) return links.length === 0 ? links : links.slice();
+  if (links.length < 2) return links.length === 0 ? links : fitted(links);
   const seen = new Set<string>();
-  return links
-    .filter((link) => {
+  return fitted(
+    links.filter((link) => {
       const key = link.target ? `r:${link.target.key}` : `i:${(link.id ?? link.name ?? '').toLowerCase()}`;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
-    })
-    .slice();
+    }),
+  );
 }
 
 /** The parent of a child resource (subnet -> VNet, VNet link -> zone): by `parentId`, else by `parentName`. */

@@ -1,4 +1,5 @@
 import type { Inventory } from '../model/inventory.js';
+import { fitted } from '../model/fitted.js';
 import type { Resource } from '../model/resource.js';
 import { isPlaceholder, isPlainObject, UNKNOWN } from '../model/values.js';
 import { parseArmId } from './arm-id.js';
@@ -65,7 +66,7 @@ function asStrings(value: unknown): string[] | typeof UNKNOWN {
   // Kept per endpoint for the scan: a copy the size of its contents where every member is a string (as
   // filter's result, which keeps spare room). A hole reads as undefined, so a holey list is filtered.
   for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') return value.filter((item): item is string => typeof item === 'string');
-  return value.slice() as string[];
+  return fitted(value) as string[];
 }
 
 /** The path of a connection's service id, written once per list and position rather than per endpoint. */
@@ -111,14 +112,14 @@ function connectionsOf(inventory: Inventory, endpoint: Resource): Connection[] {
     });
   }
   // Kept for the scan, one per endpoint: a copy the size of its contents, not a list grown by push (room for 17).
-  return connections.slice();
+  return fitted(connections);
 }
 
 function zoneGroupFrom(inventory: Inventory, owner: Resource, path: string, name: string): ZoneGroupInfo {
   const result = followLinks(inventory, owner, path, { targetTypes: [PRIVATE_DNS_ZONE] });
   const zones: ZoneRef[] = result.links.map((link) => ({ name: (link.target?.name ?? link.name ?? '').toLowerCase(), ...(link.target ? { zone: link.target } : {}), link }));
   // Kept per endpoint for the scan: map's list is the size of its contents; filter's keeps spare room.
-  return { name, zones: zones.every((zone) => zone.name) ? zones : zones.filter((zone) => zone.name).slice(), unresolved: result.unresolved, unknown: false };
+  return { name, zones: zones.every((zone) => zone.name) ? zones : fitted(zones.filter((zone) => zone.name)), unresolved: result.unresolved, unknown: false };
 }
 
 function zoneGroupsOf(inventory: Inventory, endpoint: Resource): { groups: ZoneGroupInfo[] | undefined; unknown: boolean } {
@@ -147,7 +148,7 @@ function zoneGroupsOf(inventory: Inventory, endpoint: Resource): { groups: ZoneG
     return { groups: undefined, unknown: false };
   }
   // Kept per endpoint for the scan: a copy the size of its contents, not a list grown by push (room for 17).
-  return { groups: groups.slice(), unknown };
+  return { groups: fitted(groups), unknown };
 }
 
 function vnetsOf(inventory: Inventory, endpoint: Resource): { vnets: Resource[]; ids: string[]; unresolved: string[] } {
@@ -179,7 +180,7 @@ function vnetsOf(inventory: Inventory, endpoint: Resource): { vnets: Resource[];
  * grown by push keeps room for 17 members.
  */
 function distinct<T>(items: T[]): T[] {
-  return items.length < 2 ? items.slice() : [...new Set(items)];
+  return items.length < 2 ? fitted(items) : [...new Set(items)];
 }
 
 export function endpointInfo(inventory: Inventory, endpoint: Resource): EndpointInfo {

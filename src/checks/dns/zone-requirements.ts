@@ -1,4 +1,5 @@
 import type { FunctionContext } from '../../engine/evaluate.js';
+import { fitted } from '../../model/fitted.js';
 import { parseArmId } from '../../graph/arm-id.js';
 import { childrenOf, followLinks } from '../../graph/links.js';
 import { groupIdsOf, vnetLabel, ZONE_VNET_LINK, type EndpointInfo, type ZoneRef } from '../../graph/private-endpoints.js';
@@ -81,7 +82,7 @@ function requirementsFor(info: EndpointInfo, extra: unknown): Requirements {
     }
   }
   // Kept for the scan, one per endpoint: a copy the size of its contents, not a list grown by push (room for 17).
-  return { requirements: requirements.slice(), unknownGroupIds };
+  return { requirements: fitted(requirements), unknownGroupIds };
 }
 
 export function regionOf(context: FunctionContext, info: EndpointInfo): string | undefined {
